@@ -1,0 +1,139 @@
+package dev.chainsync.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import dev.chainsync.app.Application;
+import dev.chainsync.config.ChainsyncConfig;
+import dev.chainsync.json.Json;
+import io.javalin.Javalin;
+import io.javalin.config.SizeUnit;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.json.JavalinJackson;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.eclipse.jetty.server.handler.StatisticsHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP edge: one Javalin server on virtual threads, problem+json for every error, and graceful
+ * shutdown (stop accepting, let in-flight requests finish within the grace period).
+ */
+public final class HttpApi implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
+    public static final String PROBLEM_JSON = "application/problem+json";
+    /** Multipart framing and form fields on top of the file itself. */
+    static final long MULTIPART_OVERHEAD_BYTES = 64 * 1024;
+
+    /** JSON as the API speaks it: snake_case fields, ISO-8601 instants, no nulls. */
+    public static final ObjectMapper API_JSON = Json.MAPPER.copy()
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .setSerializationInclusion(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL);
+
+    private final ChainsyncConfig config;
+    private final Javalin javalin;
+    private boolean closed;
+
+    public HttpApi(ChainsyncConfig config, Application app, PrometheusMeterRegistry registry) {
+        this.config = config;
+        long maxUpload = config.http().maxUploadBytes();
+        Path uploadCache = config.dataDir().resolve("uploads");
+        try {
+            Files.createDirectories(uploadCache);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + uploadCache, e);
+        }
+        this.javalin = Javalin.create(cfg -> {
+            cfg.useVirtualThreads = true;
+            cfg.showJavalinBanner = false;
+            cfg.startupWatcherEnabled = false;
+            cfg.jsonMapper(new JavalinJackson(API_JSON, true));
+            cfg.http.maxRequestSize = 1024 * 1024;
+            cfg.jetty.multipartConfig.cacheDirectory(uploadCache.toAbsolutePath().toString());
+            cfg.jetty.multipartConfig.maxFileSize(maxUpload, SizeUnit.BYTES);
+            cfg.jetty.multipartConfig.maxTotalRequestSize(maxUpload + MULTIPART_OVERHEAD_BYTES, SizeUnit.BYTES);
+            cfg.jetty.multipartConfig.maxInMemoryFileSize(256 * 1024, SizeUnit.BYTES);
+            cfg.jetty.modifyServer(server -> {
+                // Jetty only drains in-flight requests on stop when a StatisticsHandler counts them.
+                server.insertHandler(new StatisticsHandler());
+                server.setStopTimeout(config.http().shutdownGrace().toMillis());
+                server.setStopAtShutdown(false);
+            });
+        });
+        new HealthRoutes(app, registry).register(javalin);
+        new CredentialRoutes(app, maxUpload).register(javalin);
+        new OperationRoutes(app).register(javalin);
+        javalin.get("/openapi.json", ctx -> ctx.contentType("application/json").result(openApi()));
+        javalin.exception(ApiProblem.class, (e, ctx) -> problem(ctx, e));
+        // Javalin answers an unmatched route with a NotFoundResponse; RFC 9457 wants a stable title per type.
+        javalin.exception(HttpResponseException.class, (e, ctx) -> problem(ctx, e.getStatus() == 404
+                ? ApiProblem.notFound(e.getMessage())
+                : new ApiProblem(e.getStatus(), "http-" + e.getStatus(),
+                        io.javalin.http.HttpStatus.forStatus(e.getStatus()).getMessage(), e.getMessage(), null)));
+        javalin.exception(Exception.class, (e, ctx) -> {
+            log.error("unhandled error on {} {}", ctx.method(), ctx.path(), e);
+            problem(ctx, new ApiProblem(500, "internal", "Internal error",
+                    "the request failed on the server; it has been logged", null));
+        });
+        javalin.error(404, ctx -> {
+            if (!PROBLEM_JSON.equals(ctx.res().getContentType())) {
+                problem(ctx, ApiProblem.notFound("no route for " + ctx.method() + " " + ctx.path()));
+            }
+        });
+        javalin.error(405, ctx -> problem(ctx, new ApiProblem(405, "method-not-allowed", "Method not allowed",
+                ctx.method() + " is not allowed on " + ctx.path(), null)));
+    }
+
+    public HttpApi start() {
+        javalin.start(config.http().port());
+        return this;
+    }
+
+    public int port() {
+        return javalin.port();
+    }
+
+    /** Renders a problem as RFC 9457 JSON. */
+    static void problem(Context ctx, ApiProblem p) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("type", p.type());
+        body.put("title", p.title());
+        body.put("status", p.status());
+        body.put("detail", p.getMessage());
+        body.put("instance", ctx.path());
+        body.putAll(p.extensions());
+        try {
+            ctx.status(p.status()).contentType(PROBLEM_JSON).result(API_JSON.writeValueAsString(body));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String openApi() {
+        try (InputStream in = HttpApi.class.getResourceAsStream("/openapi.json")) {
+            if (in == null) {
+                throw new IllegalStateException("openapi.json missing from the jar");
+            }
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Stops accepting connections and waits for in-flight requests up to the grace period. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        javalin.stop();
+    }
+}

@@ -1,0 +1,165 @@
+package dev.chainsync.api;
+
+import dev.chainsync.app.Application;
+import dev.chainsync.chain.DevnetFaults;
+import dev.chainsync.outbox.Attempt;
+import dev.chainsync.outbox.Operation;
+import dev.chainsync.outbox.OperationStatus;
+import dev.chainsync.outbox.Outbox;
+import dev.chainsync.reconcile.CredentialReconciler;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The chain outbox, reconciliation runs and the devnet's fault switches. */
+final class OperationRoutes {
+    private final Application app;
+
+    OperationRoutes(Application app) {
+        this.app = app;
+    }
+
+    void register(Javalin javalin) {
+        javalin.get("/v1/operations", this::list);
+        javalin.get("/v1/operations/{id}", this::get);
+        javalin.post("/v1/operations/{id}/retry", this::retry);
+        javalin.get("/v1/reconciliations", this::runs);
+        javalin.post("/v1/reconciliations", this::runNow);
+        javalin.get("/v1/reconciliations/{id}", this::run);
+        javalin.get("/v1/devnet/faults", ctx -> ctx.json(faults(app.devnet().faults())));
+        javalin.put("/v1/devnet/faults", this::setFaults);
+    }
+
+    private void list(Context ctx) {
+        String statusParam = ctx.queryParam("status");
+        OperationStatus status = null;
+        if (statusParam != null && !statusParam.isBlank()) {
+            try {
+                status = OperationStatus.fromDb(statusParam);
+            } catch (IllegalArgumentException e) {
+                throw ApiProblem.badRequest("unknown status '" + statusParam + "'", "status");
+            }
+        }
+        int limit = Paging.limit(ctx);
+        List<Operation> page = app.outbox().list(status, Paging.cursor(ctx), limit + 1);
+        boolean more = page.size() > limit;
+        List<Operation> shown = more ? page.subList(0, limit) : page;
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("data", shown.stream().map(op -> view(op, null)).toList());
+        body.put("next_cursor", more ? Paging.encode(shown.getLast().id()) : null);
+        ctx.json(body);
+    }
+
+    private void get(Context ctx) {
+        long id = idParam(ctx);
+        Operation op = app.outbox().find(id).orElseThrow(() -> ApiProblem.notFound("no operation " + id));
+        ctx.json(view(op, app.outbox().attempts(id)));
+    }
+
+    private void retry(Context ctx) {
+        long id = idParam(ctx);
+        Outbox.RetryOutcome outcome = app.outbox().retry(id);
+        switch (outcome) {
+            case NOT_FOUND -> throw ApiProblem.notFound("no operation " + id);
+            case NOT_DEAD_LETTERED -> throw ApiProblem.conflict("operation " + id
+                    + " is not dead-lettered; only dead-lettered operations can be retried");
+            case RETRIED -> ctx.status(202).json(view(app.outbox().find(id).orElseThrow(), null));
+        }
+    }
+
+    private static long idParam(Context ctx) {
+        try {
+            return Long.parseLong(ctx.pathParam("id"));
+        } catch (NumberFormatException e) {
+            throw ApiProblem.badRequest("id must be an integer", "id");
+        }
+    }
+
+    static Map<String, Object> view(Operation op, List<Attempt> attempts) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", op.id());
+        m.put("kind", op.kind());
+        m.put("aggregate_id", op.aggregateId());
+        m.put("status", op.status().dbName());
+        m.put("memo", op.memo());
+        m.put("failures", op.attemptCount());
+        m.put("max_attempts", op.maxAttempts());
+        m.put("next_attempt_at", op.nextAttemptAt());
+        m.put("signature", op.signature());
+        m.put("last_valid_block_height", op.lastValidHeight());
+        m.put("submitted_at", op.submittedAt());
+        m.put("confirmed_slot", op.confirmedSlot());
+        m.put("confirmed_at", op.confirmedAt());
+        m.put("last_error", op.lastError());
+        m.put("created_at", op.createdAt());
+        m.put("updated_at", op.updatedAt());
+        if (attempts != null) {
+            m.put("attempts", attempts);
+        }
+        return m;
+    }
+
+    private void runs(Context ctx) {
+        int limit = Paging.limit(ctx);
+        List<CredentialReconciler.Run> page = app.reconciler().runs(Paging.cursor(ctx), limit + 1);
+        boolean more = page.size() > limit;
+        List<CredentialReconciler.Run> shown = more ? page.subList(0, limit) : page;
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("data", shown);
+        body.put("next_cursor", more ? Paging.encode(shown.getLast().id()) : null);
+        ctx.json(body);
+    }
+
+    private void run(Context ctx) {
+        long id = idParam(ctx);
+        CredentialReconciler.Run run = app.reconciler().find(id)
+                .orElseThrow(() -> ApiProblem.notFound("no reconciliation run " + id));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("run", run);
+        body.put("findings", app.reconciler().findings(id));
+        ctx.json(body);
+    }
+
+    private void runNow(Context ctx) {
+        CredentialReconciler.Run run = app.reconciler().runOnce();
+        ctx.status(201).json(run);
+    }
+
+    /** The fault switches as JSON; rates are fractions in [0, 1]; {@code outage_seconds} starts an outage now. */
+    record FaultsView(double rpcErrorRate, double dropRate, double failRate, long latencyMs, Long outageSeconds,
+            List<DevnetFaults.Outage> outages) {}
+
+    private static FaultsView faults(DevnetFaults f) {
+        return new FaultsView(f.rpcErrorRate(), f.dropRate(), f.failRate(), f.latency().toMillis(), null, f.outages());
+    }
+
+    private void setFaults(Context ctx) {
+        FaultsView v;
+        try {
+            v = HttpApi.API_JSON.readValue(ctx.body(), FaultsView.class);
+        } catch (Exception e) {
+            throw ApiProblem.badRequest("body must be JSON like {\"rpc_error_rate\":0.1,\"drop_rate\":0,"
+                    + "\"fail_rate\":0,\"latency_ms\":0,\"outage_seconds\":30}", null);
+        }
+        DevnetFaults f = app.devnet().faults();
+        try {
+            // Validate every switch on a scratch copy first, so a rejected body changes nothing.
+            new DevnetFaults().rpcErrorRate(v.rpcErrorRate()).dropRate(v.dropRate()).failRate(v.failRate())
+                    .latency(java.time.Duration.ofMillis(v.latencyMs()));
+            f.rpcErrorRate(v.rpcErrorRate());
+            f.dropRate(v.dropRate());
+            f.failRate(v.failRate());
+            f.latency(java.time.Duration.ofMillis(v.latencyMs()));
+            f.clearOutages();
+            if (v.outageSeconds() != null && v.outageSeconds() > 0) {
+                java.time.Instant now = app.clock().instant();
+                f.outage(now, now.plusSeconds(v.outageSeconds()));
+            }
+        } catch (IllegalArgumentException e) {
+            throw ApiProblem.badRequest(e.getMessage(), null);
+        }
+        ctx.json(faults(f));
+    }
+}

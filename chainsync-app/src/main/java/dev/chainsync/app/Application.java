@@ -1,0 +1,191 @@
+package dev.chainsync.app;
+
+import dev.chainsync.api.HttpApi;
+import dev.chainsync.chain.ChainClient;
+import dev.chainsync.chain.CircuitBreakingChainClient;
+import dev.chainsync.chain.Devnet;
+import dev.chainsync.chain.DevnetFaults;
+import dev.chainsync.chain.Ed25519Keypair;
+import dev.chainsync.config.ChainsyncConfig;
+import dev.chainsync.credential.CredentialService;
+import dev.chainsync.db.Database;
+import dev.chainsync.outbox.Outbox;
+import dev.chainsync.outbox.Relay;
+import dev.chainsync.reconcile.CredentialReconciler;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole service, wired by hand in one place: every component is built here with plain
+ * constructors, started in dependency order and closed in reverse.
+ */
+public final class Application implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Application.class);
+    static final String DEVNET_LEDGER_FILE = "devnet-ledger.jsonl";
+
+    private final ChainsyncConfig config;
+    private final Clock clock;
+    private final PrometheusMeterRegistry registry;
+    private final Database database;
+    private final Devnet devnet;
+    private final CircuitBreakingChainClient chain;
+    private final Ed25519Keypair issuer;
+    private final CredentialService credentials;
+    private final Outbox outbox;
+    private final Relay relay;
+    private final CredentialReconciler reconciler;
+    private final HttpApi http;
+    private boolean closed;
+
+    /** Builds every component; nothing runs until {@link #start()}. */
+    public Application(ChainsyncConfig config, Clock clock, RandomGenerator random) {
+        this.config = config;
+        this.clock = clock;
+        log.info(config.describe());
+        this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+
+        Database db = Database.open(config.database(), config.dataDir(), "chainsync");
+        try {
+            db.migrate();
+            this.database = db;
+            this.issuer = Ed25519Keypair.loadOrGenerate(config.chain().issuerKeypair());
+            log.info("issuer address {} (keypair {})", issuer.address(), config.chain().issuerKeypair());
+            this.devnet = Devnet.builder()
+                    .clock(clock)
+                    .slotTime(config.chain().devnetSlotTime())
+                    .random(random)
+                    .ledgerFile(config.chain().devnetPersistent()
+                            ? config.dataDir().resolve(DEVNET_LEDGER_FILE) : null)
+                    .faults(new DevnetFaults())
+                    .build();
+            this.chain = new CircuitBreakingChainClient(devnet, config.chain().breakerFailureRatePercent(),
+                    config.chain().breakerOpenDuration(), clock);
+            this.credentials = new CredentialService(db.jdbc(), issuer, chain, config.relay().commitment(),
+                    config.relay().maxAttempts(), clock);
+            this.outbox = new Outbox(db.jdbc(), credentials.handlers(), config.relay().maxAttempts(), clock);
+            this.relay = new Relay(db.jdbc(), chain, issuer, credentials.handlers(), config.relay(), clock, random,
+                    registry);
+            this.reconciler = new CredentialReconciler(db.jdbc(), chain, credentials, config.reconcile().interval(),
+                    config.reconcile().window(), clock, registry);
+            this.http = new HttpApi(config, this, registry);
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
+    }
+
+    /** Production wiring: system clock, secure randomness. */
+    public static Application create(ChainsyncConfig config) {
+        return new Application(config, Clock.systemUTC(), new SecureRandom());
+    }
+
+    /** Starts the workers, then the HTTP server. */
+    public synchronized Application start() {
+        if (config.relay().enabled()) {
+            relay.start();
+        }
+        if (config.reconcile().enabled()) {
+            reconciler.start();
+        }
+        http.start();
+        log.info("chainsync listening on http://localhost:{} (database {}, chain {})", http.port(), database.describe(),
+                chain.name());
+        return this;
+    }
+
+    /**
+     * Stops in order: HTTP stops accepting and finishes in-flight requests; the relay finishes its
+     * passes and releases its claims; reconciliation stops; then the chain and the pool close.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        log.info("shutting down");
+        closeQuietly("http", http);
+        closeQuietly("relay", relay);
+        closeQuietly("reconciler", reconciler);
+        closeQuietly("chain", chain);
+        closeQuietly("database", database);
+        registry.close();
+        log.info("shutdown complete");
+    }
+
+    private static void closeQuietly(String what, AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            log.warn("closing {} failed", what, e);
+        }
+    }
+
+    public ChainsyncConfig config() {
+        return config;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    public Database database() {
+        return database;
+    }
+
+    public ChainClient chain() {
+        return chain;
+    }
+
+    public CircuitBreakingChainClient guardedChain() {
+        return chain;
+    }
+
+    public Devnet devnet() {
+        return devnet;
+    }
+
+    public Ed25519Keypair issuer() {
+        return issuer;
+    }
+
+    public CredentialService credentials() {
+        return credentials;
+    }
+
+    public Outbox outbox() {
+        return outbox;
+    }
+
+    public Relay relay() {
+        return relay;
+    }
+
+    public CredentialReconciler reconciler() {
+        return reconciler;
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    /** The port the HTTP server is bound to (useful when configured as 0). */
+    public int httpPort() {
+        return http.port();
+    }
+}

@@ -1,0 +1,158 @@
+package dev.chainsync.app;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.chainsync.config.ChainsyncConfig;
+import dev.chainsync.json.Json;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Starts the service on embedded defaults, drives a small workload through its own HTTP API
+ * (including dropped transactions the relay must recover from), and prints where to look.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"Start the service on embedded defaults (embedded PostgreSQL, in-process devnet),",
+                "issue a few credentials through the HTTP API while the devnet drops some transactions,",
+                "wait until every one is confirmed, run a reconciliation, and print the URLs to look at."})
+final class DemoCommand implements Callable<Integer> {
+    static final Duration DEMO_SLOT_TIME = Duration.ofMillis(50);
+    static final Duration WORKLOAD_TIMEOUT = Duration.ofMinutes(3);
+
+    @Option(names = "--port", description = "HTTP port (overrides HTTP_PORT; default 8080).")
+    Integer port;
+
+    @Option(names = "--credentials", defaultValue = "12", description = "How many credentials to issue (default ${DEFAULT-VALUE}).")
+    int count;
+
+    @Option(names = "--drop-rate", defaultValue = "0.25",
+            description = "Fraction of transactions the devnet accepts but never lands during the workload (default ${DEFAULT-VALUE}).")
+    double dropRate;
+
+    @Option(names = "--exit", description = "Stop after the workload instead of serving until Ctrl-C.")
+    boolean exit;
+
+    @Override
+    public Integer call() throws Exception {
+        Map<String, String> env = new HashMap<>(System.getenv());
+        // A short slot keeps the demo's blockhash expiry (150 slots) to a few seconds.
+        env.putIfAbsent("CHAINSYNC_DEVNET_SLOT_MS", String.valueOf(DEMO_SLOT_TIME.toMillis()));
+        env.putIfAbsent("CHAINSYNC_RETRY_BASE_MS", "200");
+        env.putIfAbsent("CHAINSYNC_RETRY_MAX_MS", "2000");
+        ChainsyncConfig config = Main.loadConfig(env);
+        if (port != null) {
+            config = config.withHttpPort(port);
+        }
+        Application app = Application.create(config).start();
+        try {
+            String base = "http://localhost:" + app.httpPort();
+            List<String> hashes = runWorkload(app, base);
+            printSummary(base, hashes);
+        } catch (Exception e) {
+            app.close();
+            throw e;
+        }
+        if (exit) {
+            app.close();
+            return 0;
+        }
+        System.out.println("\nServing until Ctrl-C.");
+        ServeCommand.runUntilSignal(app);
+        return 0;
+    }
+
+    private List<String> runWorkload(Application app, String base) throws IOException, InterruptedException {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        app.devnet().faults().dropRate(dropRate);
+        System.out.printf("Issuing %d credentials through POST %s/v1/credentials (devnet drop rate %.0f%%)%n",
+                count, base, dropRate * 100);
+        List<String> hashes = new ArrayList<>();
+        for (int i = 1; i <= count; i++) {
+            byte[] file = ("Diploma #" + i + "\nawarded to student-" + i + "\n" + UUID.randomUUID())
+                    .getBytes(StandardCharsets.UTF_8);
+            HttpResponse<String> r = http.send(multipart(base + "/v1/credentials", file, "university-1",
+                    "student-" + i), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 202) {
+                throw new IllegalStateException("issue failed: " + r.statusCode() + " " + r.body());
+            }
+            hashes.add(Json.MAPPER.readTree(r.body()).get("hash").asText());
+        }
+        // One bad upload, to show the error shape.
+        HttpResponse<String> bad = http.send(multipart(base + "/v1/credentials", "x".getBytes(StandardCharsets.UTF_8),
+                "bad issuer!", "student-0"), HttpResponse.BodyHandlers.ofString());
+        System.out.println("A malformed request answers " + bad.statusCode() + " " + bad.headers()
+                .firstValue("content-type").orElse("") + ": " + bad.body());
+
+        Instant deadline = Instant.now().plus(WORKLOAD_TIMEOUT);
+        Map<String, String> status = new HashMap<>();
+        while (Instant.now().isBefore(deadline)) {
+            for (String h : hashes) {
+                JsonNode n = Json.MAPPER.readTree(http.send(HttpRequest.newBuilder(URI.create(base + "/v1/credentials/" + h))
+                        .build(), HttpResponse.BodyHandlers.ofString()).body());
+                status.put(h, n.get("status").asText());
+            }
+            long done = status.values().stream().filter(s -> s.equals("confirmed") || s.equals("finalized")).count();
+            System.out.printf("  %d/%d confirmed%n", done, hashes.size());
+            if (done == hashes.size()) {
+                break;
+            }
+            if (done >= hashes.size() / 2) {
+                app.devnet().faults().dropRate(0);
+            }
+            Thread.sleep(1000);
+        }
+        app.devnet().faults().dropRate(0);
+        HttpResponse<String> rec = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/reconciliations"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        System.out.println("Reconciliation run: " + rec.body());
+        return hashes;
+    }
+
+    private static void printSummary(String base, List<String> hashes) {
+        String h = hashes.getFirst();
+        System.out.println();
+        System.out.println("chainsync demo is running. Look at:");
+        System.out.println("  " + base + "/health                 component health");
+        System.out.println("  " + base + "/metrics                Prometheus metrics");
+        System.out.println("  " + base + "/v1/credentials         issued credentials (keyset-paginated)");
+        System.out.println("  " + base + "/v1/credentials/" + h + "   one credential with its history");
+        System.out.println("  " + base + "/v1/verify/" + h + "        database and chain agree?");
+        System.out.println("  " + base + "/v1/operations          the chain outbox");
+        System.out.println("  " + base + "/v1/reconciliations     reconciliation runs");
+        System.out.println("  " + base + "/openapi.json           the API description");
+    }
+
+    static HttpRequest multipart(String url, byte[] file, String issuer, String recipient) {
+        String boundary = "chainsync-" + UUID.randomUUID();
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        field(body, boundary, "issuer_id", issuer);
+        field(body, boundary, "recipient_id", recipient);
+        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"diploma.txt\"\r\n"
+                + "Content-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        body.writeBytes(file);
+        body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        return HttpRequest.newBuilder(URI.create(url))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
+                .build();
+    }
+
+    private static void field(ByteArrayOutputStream body, String boundary, String name, String value) {
+        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" + value
+                + "\r\n").getBytes(StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,21 @@
+package dev.chainsync.app;
+
+import dev.chainsync.config.ChainsyncConfig;
+import dev.chainsync.db.Database;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+
+/** Applies the database migrations and exits. */
+@Command(name = "migrate", mixinStandardHelpOptions = true,
+        description = "Apply pending database migrations (DATABASE_URL, or the embedded PostgreSQL) and exit.")
+final class MigrateCommand implements Callable<Integer> {
+    @Override
+    public Integer call() {
+        ChainsyncConfig config = Main.loadConfig(System.getenv());
+        try (Database db = Database.open(config.database(), config.dataDir(), "chainsync-migrate")) {
+            int applied = db.migrate();
+            System.out.println("migrations applied: " + applied + " (" + db.describe() + ")");
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,185 @@
+package dev.chainsync.app;
+
+import dev.chainsync.chain.CircuitBreakingChainClient;
+import dev.chainsync.chain.Commitment;
+import dev.chainsync.chain.Devnet;
+import dev.chainsync.chain.DevnetFaults;
+import dev.chainsync.chain.Ed25519Keypair;
+import dev.chainsync.config.ChainsyncConfig;
+import dev.chainsync.config.ChainsyncConfig.DatabaseConfig;
+import dev.chainsync.config.ChainsyncConfig.RelayConfig;
+import dev.chainsync.credential.CredentialService;
+import dev.chainsync.db.Database;
+import dev.chainsync.db.Jdbc;
+import dev.chainsync.outbox.Relay;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Comparator;
+
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.random.RandomGenerator;
+import java.util.stream.Stream;
+
+/**
+ * The outbox benchmark: producers issue credentials (each one database transaction with its
+ * outbox row) while relay instances move them to confirmed on a zero-latency devnet. Reports the
+ * end-to-end rate and the commit-to-confirmed latency the database recorded.
+ */
+final class OutboxBenchmark {
+    private final int count;
+    private final int relays;
+    private final int producers;
+    private final int batch;
+    private final int slotMs;
+
+    OutboxBenchmark(int count, int relays, int producers, int batch, int slotMs) {
+        if (count < 1 || relays < 1 || producers < 1 || batch < 1 || slotMs < 1) {
+            throw new IllegalArgumentException("count, relays, producers, batch and slot-ms must be positive");
+        }
+        this.count = count;
+        this.relays = relays;
+        this.producers = producers;
+        this.batch = batch;
+        this.slotMs = slotMs;
+    }
+
+    record Result(int count, int relays, int slotMs, double seconds, double issueSeconds, double p50Ms, double p99Ms,
+            long landed, long distinctMemos, boolean allConfirmedOnce, String database) {
+        String report() {
+            return String.format("""
+                    bench outbox: %d credentials, %d relays, devnet zero latency (%s)
+                      machine: %d cores, %s; date %s; database %s
+                      issued (producers)     : %.0f credentials/s
+                      end to end (confirmed) : %.0f operations/s  (%.2f s)
+                      commit -> confirmed    : p50 %.0f ms, p99 %.0f ms
+                      landed on chain        : %d transactions, %d distinct memos -> %s""",
+                    count, relays, "slot " + slotMs + " ms", Runtime.getRuntime().availableProcessors(),
+                    System.getProperty("os.name") + " " + System.getProperty("os.arch") + ", Java "
+                            + Runtime.version(), LocalDate.now(), database, count / issueSeconds, count / seconds,
+                    seconds, p50Ms, p99Ms, landed, distinctMemos,
+                    allConfirmedOnce ? "each memo exactly once" : "MISMATCH");
+        }
+    }
+
+    Result run() throws Exception {
+        Path tmp = Files.createTempDirectory("chainsync-bench");
+        String externalUrl = System.getenv("DATABASE_URL");
+        String scratch = "chainsync_bench_" + System.currentTimeMillis();
+        DatabaseConfig dbConfig;
+        String adminUrl = null;
+        if (externalUrl != null && !externalUrl.isBlank()) {
+            DatabaseConfig base = ChainsyncConfig.fromEnvironment(Map.of("DATABASE_URL", externalUrl)).database();
+            adminUrl = base.jdbcUrl();
+            admin(adminUrl, base, "CREATE DATABASE " + scratch);
+            dbConfig = new DatabaseConfig(adminUrl.replaceFirst("/[^/?]+(\\?|$)", "/" + scratch + "$1"), base.user(),
+                    base.password(), 4 * (relays + producers));
+        } else {
+            dbConfig = new DatabaseConfig(null, "postgres", null, 4 * (relays + producers));
+        }
+        try (Database db = Database.open(dbConfig, tmp, "bench")) {
+            db.migrate();
+            return measure(db);
+        } finally {
+            if (adminUrl != null) {
+                DatabaseConfig base = ChainsyncConfig.fromEnvironment(Map.of("DATABASE_URL", externalUrl)).database();
+                admin(adminUrl, base, "DROP DATABASE IF EXISTS " + scratch + " WITH (FORCE)");
+            }
+            deleteTree(tmp);
+        }
+    }
+
+    private Result measure(Database db) throws Exception {
+        Clock clock = Clock.systemUTC();
+        RandomGenerator random = new SecureRandom();
+        Ed25519Keypair issuer = Ed25519Keypair.generate(new SecureRandom());
+        Devnet devnet = Devnet.builder().clock(clock).slotTime(Duration.ofMillis(slotMs)).random(random)
+                .faults(new DevnetFaults()).build();
+        CircuitBreakingChainClient chain = new CircuitBreakingChainClient(devnet, 50, Duration.ofSeconds(5), clock);
+        CredentialService credentials = new CredentialService(db.jdbc(), issuer, chain, Commitment.CONFIRMED, 8, clock);
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        List<Relay> started = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(producers);
+        try {
+            for (int i = 0; i < relays; i++) {
+                RelayConfig rc = new RelayConfig(true, "bench-relay-" + i, batch, Duration.ofMillis(5),
+                        Duration.ofMillis(Math.max(1, slotMs / 2)), Duration.ofSeconds(30), 8, Duration.ofMillis(100),
+                        Duration.ofSeconds(5), Commitment.CONFIRMED, Duration.ofMinutes(10));
+                started.add(new Relay(db.jdbc(), chain, issuer, credentials.handlers(), rc, clock, random, registry).start());
+            }
+            AtomicInteger next = new AtomicInteger();
+            long t0 = System.nanoTime();
+            List<Future<?>> futures = new ArrayList<>();
+            for (int p = 0; p < producers; p++) {
+                futures.add(pool.submit(() -> {
+                    HexFormat hex = HexFormat.of();
+                    byte[] digest = new byte[32];
+                    int i;
+                    while ((i = next.getAndIncrement()) < count) {
+                        random.nextBytes(digest);
+                        credentials.issue(new CredentialService.IssueRequest(hex.formatHex(digest), 1024,
+                                "bench-issuer", "student-" + i, null));
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get();
+            }
+            double issueSeconds = (System.nanoTime() - t0) / 1e9;
+            Jdbc jdbc = db.jdbc();
+            while (confirmed(jdbc) < count) {
+                Thread.sleep(10);
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            List<Double> latency = jdbc.query("""
+                    SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM confirmed_at - created_at)),
+                           percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM confirmed_at - created_at))
+                      FROM chain_operations WHERE status = 'confirmed'""",
+                    r -> List.of(r.getDouble(1) * 1000, r.getDouble(2) * 1000)).getFirst();
+            long landed = devnet.landedCount();
+            long distinct = devnet.allRecords().stream().map(r -> r.memo()).distinct().count();
+            return new Result(count, relays, slotMs, seconds, issueSeconds, latency.get(0), latency.get(1), landed, distinct,
+                    landed == count && distinct == count, db.describe().replaceAll("\\(data in .*\\)", "(embedded)"));
+        } finally {
+            started.forEach(Relay::close);
+            pool.shutdownNow();
+            chain.close();
+        }
+    }
+
+    private static long confirmed(Jdbc jdbc) {
+        return jdbc.queryOne("SELECT count(*) FROM chain_operations WHERE status = 'confirmed'", r -> r.getLong(1))
+                .orElse(0L);
+    }
+
+    private static void admin(String url, DatabaseConfig base, String sql) throws SQLException {
+        try (Connection c = DriverManager.getConnection(url, base.user(), base.password())) {
+            c.createStatement().execute(sql);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+}

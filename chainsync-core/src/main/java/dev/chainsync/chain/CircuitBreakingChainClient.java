@@ -1,0 +1,118 @@
+package dev.chainsync.chain;
+
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Puts a circuit breaker in front of a chain: after too many {@link ChainException.Kind#UNAVAILABLE}
+ * failures every call fails fast (as UNAVAILABLE, with a message saying the breaker is open) until
+ * the open period on the injected clock has passed. Rejections by the chain itself (expired
+ * blockhash, invalid transaction) do not count: the node answered.
+ */
+public final class CircuitBreakingChainClient implements ChainClient {
+    public static final int SLIDING_WINDOW_CALLS = 20;
+    public static final int MINIMUM_CALLS = 10;
+    public static final int HALF_OPEN_CALLS = 3;
+
+    private final ChainClient delegate;
+    private final CircuitBreaker breaker;
+
+    public CircuitBreakingChainClient(ChainClient delegate, int failureRatePercent, Duration openDuration, Clock clock) {
+        this.delegate = delegate;
+        CircuitBreakerConfig config = CircuitBreakerConfig.custom()
+                .failureRateThreshold(failureRatePercent)
+                .slidingWindowSize(SLIDING_WINDOW_CALLS)
+                .minimumNumberOfCalls(MINIMUM_CALLS)
+                .permittedNumberOfCallsInHalfOpenState(HALF_OPEN_CALLS)
+                .waitDurationInOpenState(openDuration)
+                .recordException(e -> e instanceof ChainException ce && ce.kind() == ChainException.Kind.UNAVAILABLE)
+                .clock(clock)
+                .build();
+        this.breaker = CircuitBreaker.of("chain-" + delegate.name(), config);
+    }
+
+    /** The breaker's state in lower case: {@code closed}, {@code open}, {@code half_open}, ... */
+    public String breakerState() {
+        return breaker.getState().name().toLowerCase(Locale.ROOT);
+    }
+
+    /** True while calls are refused without reaching the chain. */
+    public boolean isOpen() {
+        return breaker.getState() == CircuitBreaker.State.OPEN || breaker.getState() == CircuitBreaker.State.FORCED_OPEN;
+    }
+
+    /** The underlying client. */
+    public ChainClient delegate() {
+        return delegate;
+    }
+
+    @Override
+    public String name() {
+        return delegate.name();
+    }
+
+    @Override
+    public long blockHeight() {
+        return call(delegate::blockHeight);
+    }
+
+    @Override
+    public RecentBlockhash latestBlockhash() {
+        return call(delegate::latestBlockhash);
+    }
+
+    @Override
+    public SignedTransaction buildMemoTransaction(Signer signer, String memo, RecentBlockhash blockhash) {
+        return delegate.buildMemoTransaction(signer, memo, blockhash);
+    }
+
+    @Override
+    public String submit(SignedTransaction transaction) {
+        return call(() -> delegate.submit(transaction));
+    }
+
+    @Override
+    public Map<String, SignatureStatus> signatureStatuses(Collection<String> signatures) {
+        return call(() -> delegate.signatureStatuses(signatures));
+    }
+
+    @Override
+    public List<ChainRecord> recordsByAddress(String address, String beforeSignature, int limit) {
+        return call(() -> delegate.recordsByAddress(address, beforeSignature, limit));
+    }
+
+    @Override
+    public java.util.Optional<ChainRecord> transaction(String signature) {
+        return call(() -> delegate.transaction(signature));
+    }
+
+    @Override
+    public ChainHealth health() {
+        ChainHealth h = delegate.health();
+        if (isOpen()) {
+            return new ChainHealth(false, h.blockHeight(), "circuit breaker open; chain says: " + h.detail());
+        }
+        return h;
+    }
+
+    @Override
+    public void close() {
+        delegate.close();
+    }
+
+    private <T> T call(Supplier<T> call) {
+        try {
+            return breaker.executeSupplier(call);
+        } catch (CallNotPermittedException e) {
+            throw new ChainException(ChainException.Kind.UNAVAILABLE, "circuit breaker open: chain calls paused", e);
+        }
+    }
+}

@@ -1,0 +1,549 @@
+package dev.chainsync.chain;
+
+import dev.chainsync.chain.ChainException.Kind;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.random.RandomGenerator;
+
+/**
+ * An in-process simulated Solana-like chain with injectable faults, for development, tests and
+ * benchmarks.
+ *
+ * <p>Time: block height {@code H = floor((clock.now - genesis) / slotTime)}. The blockhash of
+ * height {@code h} is {@code base58(SHA-256(seed || h as 8 bytes big-endian))}, where the 32-byte
+ * seed is drawn at genesis; a blockhash issued at {@code h} is valid while {@code H <= h + 150}.
+ * An accepted transaction lands at slot {@code L = H + 1}; it is {@code processed} at {@code H == L},
+ * {@code confirmed} from {@code L + 1} and {@code finalized} from {@code L + 31}.
+ *
+ * <p>Wire format of a memo transaction ({@link #buildMemoTransaction}), integers big-endian:
+ * <pre>
+ *   wire    = signature[64] || message
+ *   message = version[1] = 0x01
+ *          || signer public key[32]
+ *          || blockhash[32]              (the base58 blockhash, decoded)
+ *          || lastValidBlockHeight[8]    (signed 64-bit)
+ *          || memo length[2]             (unsigned 16-bit, at most 566)
+ *          || memo[length]               (UTF-8)
+ * </pre>
+ * The signature is Ed25519 over {@code message} by the signer's key; its base58 form is the
+ * transaction's id. Ed25519 being deterministic, the same inputs give the same bytes and id.
+ *
+ * <p>Persistence: with a ledger file, genesis, seed and every landed transaction are appended as
+ * JSON lines and written before {@link #submit} returns, and replayed by the next instance on the
+ * same file. Dropped transactions are not recorded, exactly as a real node forgets them.
+ */
+public final class Devnet implements ChainClient {
+    public static final String NAME = "devnet";
+    public static final Duration DEFAULT_SLOT_TIME = Duration.ofMillis(400);
+    /** Blocks after its issuing height during which a blockhash is accepted (Solana: 150). */
+    public static final long BLOCKHASH_VALIDITY_BLOCKS = 150;
+    /** Blocks on top of a landed transaction's slot until it counts as finalized (Solana: 31). */
+    public static final long FINALIZATION_DEPTH = 31;
+    /** Largest memo in UTF-8 bytes (Solana's memo program limit). */
+    public static final int MAX_MEMO_BYTES = DevnetWire.MAX_MEMO_BYTES;
+    /** Most records one {@link #recordsByAddress} call returns; larger limits are capped (Solana: 1000). */
+    public static final int MAX_RECORDS_LIMIT = 1000;
+    /** The error of a transaction that landed but failed (failRate). */
+    public static final String FAILED_TX_ERROR = "InstructionError: custom program error";
+    public static final boolean DEFAULT_SYNC_LEDGER = false;
+
+    private static final Clock DEFAULT_CLOCK = Clock.systemUTC();
+    private static final int SEED_BYTES = 32;
+    // Bounds memory when callers build transactions they never submit; overflowing only costs speed.
+    private static final long NANOS_PER_SECOND = 1_000_000_000L;
+    private static final Comparator<DevnetLedger.Entry> CHAIN_ORDER =
+            Comparator.comparingLong(DevnetLedger.Entry::slot).thenComparingLong(DevnetLedger.Entry::seq);
+
+    private final Clock clock;
+    private final Duration slotTime;
+    private final long slotNanos;
+    private final RandomGenerator random;
+    private final Object randomLock = new Object();
+    private final DevnetFaults faults;
+    private final DevnetLedger ledger;
+    private final Instant genesis;
+    private final byte[] seed;
+
+    private final ConcurrentHashMap<String, DevnetLedger.Entry> bySignature = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, AddressLog> byAddress = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, AtomicInteger> successfulMemos = new ConcurrentHashMap<>();
+    private final AtomicLong arrivals = new AtomicLong();
+    private volatile boolean closed;
+
+    private Devnet(Builder builder) {
+        this.clock = builder.clock;
+        this.slotTime = builder.slotTime;
+        this.slotNanos = builder.slotTime.toNanos();
+        this.random = builder.random;
+        this.faults = builder.faults != null ? builder.faults : new DevnetFaults();
+        byte[] freshSeed = new byte[SEED_BYTES];
+        new SecureRandom().nextBytes(freshSeed);
+        Instant now = clock.instant();
+        if (builder.ledgerFile == null) {
+            this.ledger = null;
+            this.genesis = now;
+            this.seed = freshSeed;
+        } else {
+            var fresh = new DevnetLedger.Header(
+                    DevnetLedger.FORMAT_VERSION, now.toString(), Base58.encode(freshSeed), slotNanos);
+            this.ledger = DevnetLedger.open(builder.ledgerFile, fresh, builder.syncLedger);
+            try {
+                var header = ledger.header();
+                if (header.slotTimeNanos() != slotNanos) {
+                    throw new IllegalStateException("devnet ledger " + builder.ledgerFile + " was created with slot time "
+                            + Duration.ofNanos(header.slotTimeNanos()) + ", configured " + slotTime);
+                }
+                this.genesis = Instant.parse(header.genesis());
+                this.seed = Base58.decode(header.seed());
+                long maxSeq = -1;
+                for (var entry : ledger.entries()) {
+                    if (bySignature.putIfAbsent(entry.signature(), entry) == null) {
+                        index(entry);
+                        maxSeq = Math.max(maxSeq, entry.seq());
+                    }
+                }
+                arrivals.set(maxSeq + 1);
+            } catch (RuntimeException e) {
+                ledger.close();
+                throw e;
+            }
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Configuration of a {@link Devnet}; every setting has a default. */
+    public static final class Builder {
+        private Clock clock = DEFAULT_CLOCK;
+        private Duration slotTime = DEFAULT_SLOT_TIME;
+        private RandomGenerator random;
+        private Path ledgerFile;
+        private DevnetFaults faults;
+        private boolean syncLedger = DEFAULT_SYNC_LEDGER;
+
+        private Builder() {}
+
+        /** The chain's time source; tests inject a ManualClock. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        public Builder slotTime(Duration slotTime) {
+            Objects.requireNonNull(slotTime, "slotTime");
+            if (slotTime.isNegative() || slotTime.isZero()) {
+                throw new IllegalArgumentException("slotTime must be positive: " + slotTime);
+            }
+            this.slotTime = slotTime;
+            return this;
+        }
+
+        /**
+         * Source of fault draws; a seeded generator makes them reproducible. It is used under a
+         * lock, so it need not be thread-safe. Default: {@link ThreadLocalRandom}.
+         */
+        public Builder random(RandomGenerator random) {
+            this.random = Objects.requireNonNull(random, "random");
+            return this;
+        }
+
+        /** Persist the chain to this file and replay it on start; null (default) keeps it in memory. */
+        public Builder ledgerFile(Path ledgerFile) {
+            this.ledgerFile = ledgerFile;
+            return this;
+        }
+
+        /** Fault settings, shared so they can be changed while the devnet runs. Default: none. */
+        public Builder faults(DevnetFaults faults) {
+            this.faults = Objects.requireNonNull(faults, "faults");
+            return this;
+        }
+
+        /** Fsync the ledger after every transaction (survives power loss, costs a disk flush each). */
+        public Builder syncLedger(boolean syncLedger) {
+            this.syncLedger = syncLedger;
+            return this;
+        }
+
+        /**
+         * @throws IllegalStateException if the ledger file is in use or was created with another slot time
+         * @throws java.io.UncheckedIOException if the ledger file cannot be read or created
+         */
+        public Devnet build() {
+            return new Devnet(this);
+        }
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    public DevnetFaults faults() {
+        return faults;
+    }
+
+    public Instant genesis() {
+        return genesis;
+    }
+
+    public Duration slotTime() {
+        return slotTime;
+    }
+
+    @Override
+    public long blockHeight() {
+        beforeCall();
+        return height(clock.instant());
+    }
+
+    @Override
+    public long blockhashValidityBlocks() {
+        return BLOCKHASH_VALIDITY_BLOCKS;
+    }
+
+    @Override
+    public RecentBlockhash latestBlockhash() {
+        beforeCall();
+        long height = height(clock.instant());
+        return new RecentBlockhash(Base58.encode(blockhash(height)), height + BLOCKHASH_VALIDITY_BLOCKS);
+    }
+
+    /**
+     * Builds and signs a memo transaction in the wire format described on {@link Devnet}.
+     *
+     * @throws IllegalArgumentException if the memo exceeds {@link #MAX_MEMO_BYTES} UTF-8 bytes or is not
+     *     valid Unicode, the blockhash is not a base58 32-byte hash, or the signer's address is not a
+     *     base58 32-byte key
+     */
+    @Override
+    public SignedTransaction buildMemoTransaction(Signer signer, String memo, RecentBlockhash blockhash) {
+        Objects.requireNonNull(signer, "signer");
+        Objects.requireNonNull(memo, "memo");
+        Objects.requireNonNull(blockhash, "blockhash");
+        byte[] wire = DevnetWire.build(signer, memo, blockhash);
+        String signature = Base58.encode(signatureOf(wire));
+        return new SignedTransaction(signature, wire, signer.address(), memo, blockhash);
+    }
+
+    @Override
+    public String submit(SignedTransaction transaction) {
+        beforeCall();
+        byte[] wire = transaction.wire();
+        DevnetWire.Parsed tx = DevnetWire.parse(wire);
+        String signature = Base58.encode(tx.signature());
+        if (!Ed25519Keypair.verify(tx.publicKey(), tx.message(), tx.signature())) {
+            throw new ChainException(Kind.INVALID_TRANSACTION, "signature verification failed for " + signature);
+        }
+        // Before the blockhash check: re-sending a landed transaction must stay harmless even once
+        // its blockhash has expired.
+        if (bySignature.containsKey(signature)) {
+            return signature;
+        }
+        long height = height(clock.instant());
+        checkBlockhash(tx, height);
+        if (draw(faults.dropRate())) {
+            return signature;
+        }
+        String error = draw(faults.failRate()) ? FAILED_TX_ERROR : null;
+        String signer = Base58.encode(tx.publicKey());
+        var entry = new DevnetLedger.Entry(signature, signer, height + 1, arrivals.getAndIncrement(), tx.memo(), error);
+        if (bySignature.putIfAbsent(signature, entry) != null) {
+            return signature;
+        }
+        if (ledger != null) {
+            try {
+                ledger.append(entry);
+            } catch (IOException e) {
+                bySignature.remove(signature, entry);
+                throw new ChainException(Kind.UNAVAILABLE, "devnet ledger write failed", e);
+            }
+        }
+        index(entry);
+        return signature;
+    }
+
+    @Override
+    public Map<String, SignatureStatus> signatureStatuses(Collection<String> signatures) {
+        beforeCall();
+        long height = height(clock.instant());
+        Map<String, SignatureStatus> statuses = new HashMap<>();
+        for (String signature : signatures) {
+            var entry = signature == null ? null : bySignature.get(signature);
+            if (entry != null && entry.slot() <= height) {
+                statuses.put(signature, new SignatureStatus(
+                        signature, entry.slot(), commitment(entry.slot(), height), entry.error()));
+            }
+        }
+        return statuses;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>A {@code beforeSignature} that is unknown, not this address's or not yet landed gives an empty
+     * list, as Solana does. {@code limit} must be positive and is capped at {@link #MAX_RECORDS_LIMIT}.
+     */
+    @Override
+    public List<ChainRecord> recordsByAddress(String address, String beforeSignature, int limit) {
+        Objects.requireNonNull(address, "address");
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be positive: " + limit);
+        }
+        beforeCall();
+        long height = height(clock.instant());
+        AddressLog log = byAddress.get(address);
+        if (log == null) {
+            return List.of();
+        }
+        DevnetLedger.Entry before = null;
+        if (beforeSignature != null) {
+            before = bySignature.get(beforeSignature);
+            if (before == null || !before.signer().equals(address) || before.slot() > height) {
+                return List.of();
+            }
+        }
+        List<ChainRecord> records = new ArrayList<>(Math.min(limit, MAX_RECORDS_LIMIT));
+        for (var entry : log.newestFirst(height, before, Math.min(limit, MAX_RECORDS_LIMIT))) {
+            records.add(toRecord(entry));
+        }
+        return records;
+    }
+
+    /** The landed transaction with this signature; empty when unknown, dropped or not landed yet. */
+    @Override
+    public Optional<ChainRecord> transaction(String signature) {
+        Objects.requireNonNull(signature, "signature");
+        beforeCall();
+        var entry = bySignature.get(signature);
+        if (entry == null || entry.slot() > height(clock.instant())) {
+            return Optional.empty();
+        }
+        return Optional.of(toRecord(entry));
+    }
+
+    /** Never throws; down during an outage window (with height -1, as a real probe could not know it). */
+    @Override
+    public ChainHealth health() {
+        try {
+            if (closed) {
+                return new ChainHealth(false, -1, "devnet closed");
+            }
+            Instant now = clock.instant();
+            DevnetFaults.Outage outage = faults.outageAt(now);
+            if (outage != null) {
+                return new ChainHealth(false, -1, "devnet outage until " + outage.to());
+            }
+            return new ChainHealth(true, height(now), "devnet ok");
+        } catch (RuntimeException e) {
+            return new ChainHealth(false, -1, "devnet health failed: " + e);
+        }
+    }
+
+    /**
+     * Transactions that landed or land at the next slot, failed ones included. Counted from the
+     * ledger, so it ignores faults and includes what the RPC does not show yet.
+     */
+    public long landedCount() {
+        return bySignature.size();
+    }
+
+    /** Every landed (or next-slot) transaction, failed ones included, oldest first. Not for hot paths. */
+    public List<ChainRecord> allRecords() {
+        List<DevnetLedger.Entry> entries = new ArrayList<>(bySignature.values());
+        entries.sort(CHAIN_ORDER);
+        List<ChainRecord> records = new ArrayList<>(entries.size());
+        for (var entry : entries) {
+            records.add(toRecord(entry));
+        }
+        return records;
+    }
+
+    /** How many successful landed (or next-slot) transactions carry exactly {@code memo}. */
+    public int countMemo(String memo) {
+        AtomicInteger count = successfulMemos.get(memo);
+        return count == null ? 0 : count.get();
+    }
+
+    /** Releases the ledger file; afterwards every call fails with UNAVAILABLE and health is down. */
+    @Override
+    public void close() {
+        closed = true;
+        if (ledger != null) {
+            ledger.close();
+        }
+    }
+
+    private void beforeCall() {
+        Duration latency = faults.latency();
+        if (latency.isPositive()) {
+            try {
+                Thread.sleep(latency);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ChainException(Kind.UNAVAILABLE, "interrupted while waiting for the devnet");
+            }
+        }
+        if (closed) {
+            throw new ChainException(Kind.UNAVAILABLE, "devnet closed");
+        }
+        DevnetFaults.Outage outage = faults.outageAt(clock.instant());
+        if (outage != null) {
+            throw new ChainException(Kind.UNAVAILABLE, "devnet outage until " + outage.to());
+        }
+        if (draw(faults.rpcErrorRate())) {
+            throw new ChainException(Kind.UNAVAILABLE, "devnet RPC error (injected)");
+        }
+    }
+
+    private boolean draw(double rate) {
+        // No draw at rate 0 keeps the fault-free path lock-free even with a seeded generator.
+        if (rate <= 0.0) {
+            return false;
+        }
+        double value;
+        if (random == null) {
+            value = ThreadLocalRandom.current().nextDouble();
+        } else {
+            synchronized (randomLock) {
+                value = random.nextDouble();
+            }
+        }
+        return value < rate;
+    }
+
+
+    private void checkBlockhash(DevnetWire.Parsed tx, long height) {
+        long lastValid = tx.lastValidBlockHeight();
+        long issuedAt = lastValid - BLOCKHASH_VALIDITY_BLOCKS;
+        // Recomputing the hash from the claimed height proves the devnet issued it without storing every
+        // blockhash; a forged lastValidBlockHeight changes issuedAt and so the expected hash.
+        if (lastValid < BLOCKHASH_VALIDITY_BLOCKS || issuedAt > height
+                || !MessageDigest.isEqual(blockhash(issuedAt), tx.blockhash())) {
+            throw new ChainException(Kind.BLOCKHASH_EXPIRED, "blockhash not found");
+        }
+        if (height > lastValid) {
+            throw new ChainException(Kind.BLOCKHASH_EXPIRED,
+                    "blockhash expired: block height " + height + " > last valid " + lastValid);
+        }
+    }
+
+    private static Commitment commitment(long slot, long height) {
+        if (height >= slot + FINALIZATION_DEPTH) {
+            return Commitment.FINALIZED;
+        }
+        return height > slot ? Commitment.CONFIRMED : Commitment.PROCESSED;
+    }
+
+    long height(Instant now) {
+        Duration elapsed = Duration.between(genesis, now);
+        if (elapsed.isNegative()) {
+            return 0;
+        }
+        long seconds = elapsed.getSeconds();
+        if (seconds < Long.MAX_VALUE / NANOS_PER_SECOND) {
+            return (seconds * NANOS_PER_SECOND + elapsed.getNano()) / slotNanos;
+        }
+        return elapsed.dividedBy(slotTime);
+    }
+
+    byte[] blockhash(long height) {
+        MessageDigest sha = sha256();
+        sha.update(seed);
+        sha.update(ByteBuffer.allocate(Long.BYTES).putLong(height).array());
+        return sha.digest();
+    }
+
+    private void index(DevnetLedger.Entry entry) {
+        byAddress.computeIfAbsent(entry.signer(), k -> new AddressLog()).add(entry);
+        if (entry.error() == null) {
+            successfulMemos.computeIfAbsent(entry.memo(), k -> new AtomicInteger()).incrementAndGet();
+        }
+    }
+
+    private ChainRecord toRecord(DevnetLedger.Entry entry) {
+        return new ChainRecord(entry.signature(), entry.slot(), genesis.plus(slotTime.multipliedBy(entry.slot())),
+                entry.memo(), entry.error());
+    }
+
+    private static byte[] signatureOf(byte[] wire) {
+        byte[] signature = new byte[Ed25519Keypair.SIGNATURE_LENGTH];
+        System.arraycopy(wire, 0, signature, 0, signature.length);
+        return signature;
+    }
+
+    private static byte[] sha256(byte[] data) {
+        return sha256().digest(data);
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("JDK lacks SHA-256", e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Devnet[genesis=" + genesis + ", slotTime=" + slotTime + ", ledger=" + (ledger != null) + "]";
+    }
+
+    /** One address's transactions in chain order; its own lock keeps writers to other addresses apart. */
+    private static final class AddressLog {
+        private final List<DevnetLedger.Entry> entries = new ArrayList<>();
+
+        synchronized void add(DevnetLedger.Entry entry) {
+            int size = entries.size();
+            // Arrivals are nearly in order, so appending is the common case.
+            if (size == 0 || CHAIN_ORDER.compare(entries.get(size - 1), entry) < 0) {
+                entries.add(entry);
+                return;
+            }
+            int at = Collections.binarySearch(entries, entry, CHAIN_ORDER);
+            entries.add(at < 0 ? -at - 1 : at, entry);
+        }
+
+        /** Up to {@code limit} entries with slot <= height, strictly older than {@code before}, newest first. */
+        synchronized List<DevnetLedger.Entry> newestFirst(long height, DevnetLedger.Entry before, int limit) {
+            int from = entries.size() - 1;
+            while (from >= 0 && entries.get(from).slot() > height) {
+                from--;
+            }
+            if (before != null) {
+                int at = Collections.binarySearch(entries, before, CHAIN_ORDER);
+                if (at < 0) {
+                    return List.of();
+                }
+                from = Math.min(from, at - 1);
+            }
+            List<DevnetLedger.Entry> page = new ArrayList<>(Math.min(limit, Math.max(from + 1, 0)));
+            for (int i = from; i >= 0 && page.size() < limit; i--) {
+                page.add(entries.get(i));
+            }
+            return page;
+        }
+    }
+}

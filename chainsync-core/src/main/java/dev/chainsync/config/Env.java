@@ -1,0 +1,124 @@
+package dev.chainsync.config;
+
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Typed reads of environment variables that collect every problem instead of failing on the
+ * first, so a user fixes a bad configuration in one go.
+ */
+public final class Env {
+    private final Map<String, String> vars;
+    private final List<String> problems = new ArrayList<>();
+
+    public Env(Map<String, String> vars) {
+        this.vars = Map.copyOf(vars);
+    }
+
+    /** The raw value, or null when unset or blank. */
+    public String raw(String name) {
+        String v = vars.get(name);
+        return v == null || v.isBlank() ? null : v.trim();
+    }
+
+    public String string(String name, String defaultValue) {
+        String v = raw(name);
+        return v == null ? defaultValue : v;
+    }
+
+    public int integer(String name, int defaultValue, int min, int max) {
+        return parse(name, defaultValue, s -> {
+            int v = Integer.parseInt(s);
+            if (v < min || v > max) {
+                throw new IllegalArgumentException("must be between " + min + " and " + max);
+            }
+            return v;
+        }, "an integer");
+    }
+
+    public long longValue(String name, long defaultValue, long min, long max) {
+        return parse(name, defaultValue, s -> {
+            long v = Long.parseLong(s);
+            if (v < min || v > max) {
+                throw new IllegalArgumentException("must be between " + min + " and " + max);
+            }
+            return v;
+        }, "an integer");
+    }
+
+    /** A duration given in milliseconds. */
+    public Duration millis(String name, Duration defaultValue, Duration min, Duration max) {
+        long ms = longValue(name, defaultValue.toMillis(), min.toMillis(), max.toMillis());
+        return Duration.ofMillis(ms);
+    }
+
+    public double fraction(String name, double defaultValue) {
+        return parse(name, defaultValue, s -> {
+            double v = Double.parseDouble(s);
+            if (!(v >= 0.0 && v <= 1.0)) {
+                throw new IllegalArgumentException("must be between 0 and 1");
+            }
+            return v;
+        }, "a number");
+    }
+
+    public boolean bool(String name, boolean defaultValue) {
+        return parse(name, defaultValue, s -> switch (s.toLowerCase(Locale.ROOT)) {
+            case "true", "1", "yes", "on" -> true;
+            case "false", "0", "no", "off" -> false;
+            default -> throw new IllegalArgumentException("must be true or false");
+        }, "a boolean");
+    }
+
+    public Path path(String name, Path defaultValue) {
+        return parse(name, defaultValue, Path::of, "a path");
+    }
+
+    /** One of {@code allowed}, compared case-insensitively and returned lower-case. */
+    public String oneOf(String name, String defaultValue, List<String> allowed) {
+        return parse(name, defaultValue, s -> {
+            String v = s.toLowerCase(Locale.ROOT);
+            if (!allowed.contains(v)) {
+                throw new IllegalArgumentException("must be one of " + allowed);
+            }
+            return v;
+        }, "a choice");
+    }
+
+    /** Records a problem found by a cross-field check. */
+    public void problem(String message) {
+        problems.add(message);
+    }
+
+    /** Throws {@link ConfigException} listing every problem seen so far, if any. */
+    public void throwIfInvalid() {
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+    }
+
+    private <T> T parse(String name, T defaultValue, Function<String, T> parser, String what) {
+        String v = raw(name);
+        if (v == null) {
+            return defaultValue;
+        }
+        try {
+            return parser.apply(v);
+        } catch (NumberFormatException | InvalidPathException e) {
+            problems.add(name + "=" + quoteSafe(name, v) + " is not " + what);
+        } catch (IllegalArgumentException e) {
+            problems.add(name + "=" + quoteSafe(name, v) + " " + e.getMessage());
+        }
+        return defaultValue;
+    }
+
+    private static String quoteSafe(String name, String value) {
+        return Redact.isSecretName(name) ? "'***'" : "'" + value + "'";
+    }
+}

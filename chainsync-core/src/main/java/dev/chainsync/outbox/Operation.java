@@ -1,0 +1,35 @@
+package dev.chainsync.outbox;
+
+import java.time.Instant;
+
+/** One row of the chain outbox. */
+public record Operation(
+        long id,
+        String kind,
+        String aggregateId,
+        String memo,
+        String idempotencyKey,
+        OperationStatus status,
+        int attemptCount,
+        int maxAttempts,
+        Instant nextAttemptAt,
+        String leaseOwner,
+        Instant leaseUntil,
+        long version,
+        String signature,
+        String blockhash,
+        Long lastValidHeight,
+        Instant submittedAt,
+        Long confirmedSlot,
+        Instant confirmedAt,
+        String lastError,
+        Instant createdAt,
+        Instant updatedAt) {
+
+    /** The same operation as seen after this relay bumped its version. */
+    Operation withVersion(long newVersion) {
+        return new Operation(id, kind, aggregateId, memo, idempotencyKey, status, attemptCount, maxAttempts,
+                nextAttemptAt, leaseOwner, leaseUntil, newVersion, signature, blockhash, lastValidHeight,
+                submittedAt, confirmedSlot, confirmedAt, lastError, createdAt, updatedAt);
+    }
+}

@@ -1,0 +1,37 @@
+package dev.chainsync.outbox;
+
+import dev.chainsync.chain.SignatureStatus;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What the owner of an operation's aggregate does when operations of its kind move. Every callback
+ * runs inside the outbox's own transaction on {@code tx}, so the aggregate and the operation change
+ * together or not at all. Callbacks take batches because the relay moves operations in batches.
+ */
+public interface OperationHandler {
+
+    /** A transaction carrying the memo was sent; {@code resubmission} when an earlier one did not land. */
+    record Submitted(Operation op, String signature, boolean resubmission) {}
+
+    /** The transaction reached the configured commitment. */
+    record Confirmed(Operation op, SignatureStatus status) {}
+
+    /** An attempt failed, with why. */
+    record Failed(Operation op, String error) {}
+
+    void onSubmitted(Connection tx, List<Submitted> batch, Instant now) throws SQLException;
+
+    void onConfirmed(Connection tx, List<Confirmed> batch, Instant now) throws SQLException;
+
+    /** Attempts that failed and will be retried. */
+    void onFailed(Connection tx, List<Failed> batch, Instant now) throws SQLException;
+
+    /** Operations out of attempts. */
+    void onDeadLettered(Connection tx, List<Failed> batch, Instant now) throws SQLException;
+
+    /** A person moved the operation back to pending. */
+    void onRetried(Connection tx, Operation op, Instant now) throws SQLException;
+}

@@ -1,0 +1,303 @@
+package dev.chainsync.outbox;
+
+import static dev.chainsync.db.Jdbc.instant;
+import static dev.chainsync.db.Jdbc.nullableLong;
+
+import dev.chainsync.db.Jdbc;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** All SQL on {@code chain_operations} and {@code chain_operation_attempts}; the outbox package owns both. */
+final class OutboxStore {
+    static final String COLUMNS = "id, kind, aggregate_id, memo, idempotency_key, status, attempt_count, max_attempts, "
+            + "next_attempt_at, lease_owner, lease_until, version, signature, blockhash, last_valid_height, "
+            + "submitted_at, confirmed_slot, confirmed_at, last_error, created_at, updated_at";
+
+    // One short statement claims a batch: rows locked by another relay are skipped, not waited on,
+    // and the lease makes a crashed relay's rows claimable again once it runs out.
+    private static final String CLAIM = """
+            UPDATE chain_operations o
+               SET lease_owner = ?, lease_until = ?, version = o.version + 1, updated_at = ?
+             WHERE o.id IN (SELECT id FROM chain_operations
+                             WHERE status = ? AND next_attempt_at <= ?
+                               AND (lease_until IS NULL OR lease_until < ?)
+                             ORDER BY next_attempt_at
+                             LIMIT ?
+                             FOR UPDATE SKIP LOCKED)
+            RETURNING o.""" + COLUMNS.replace(", ", ", o.");
+
+    private final Jdbc jdbc;
+
+    OutboxStore(Jdbc jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    Jdbc jdbc() {
+        return jdbc;
+    }
+
+    static long insert(Connection c, NewOperation op, int maxAttempts, Instant now) throws SQLException {
+        List<Long> ids = Jdbc.query(c, """
+                INSERT INTO chain_operations (kind, aggregate_id, memo, idempotency_key, status, max_attempts,
+                                              next_attempt_at, created_at, updated_at)
+                VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?)
+                ON CONFLICT (idempotency_key) DO NOTHING
+                RETURNING id""", r -> r.getLong(1),
+                op.kind(), op.aggregateId(), op.memo(), op.idempotencyKey(), maxAttempts, now, now, now);
+        if (!ids.isEmpty()) {
+            return ids.getFirst();
+        }
+        return Jdbc.query(c, "SELECT id FROM chain_operations WHERE idempotency_key = ?", r -> r.getLong(1),
+                op.idempotencyKey()).getFirst();
+    }
+
+    List<Operation> claim(OperationStatus status, String owner, Instant now, Duration lease, int limit) {
+        return jdbc.query(CLAIM, OutboxStore::map, owner, now.plus(lease), now, status.dbName(), now, now, limit);
+    }
+
+    /** Every attempt of the given operations, oldest first per operation. */
+    Map<Long, List<Attempt>> attempts(Collection<Long> operationIds) {
+        Map<Long, List<Attempt>> out = new HashMap<>();
+        if (operationIds.isEmpty()) {
+            return out;
+        }
+        jdbc.withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    SELECT operation_id, attempt, signature, blockhash, last_valid_height, relay, created_at
+                      FROM chain_operation_attempts WHERE operation_id = ANY (?) ORDER BY operation_id, attempt""")) {
+                ps.setArray(1, c.createArrayOf("bigint", operationIds.toArray()));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        Attempt a = new Attempt(rs.getLong(1), rs.getInt(2), rs.getString(3), rs.getString(4),
+                                rs.getLong(5), rs.getString(6), instant(rs, "created_at"));
+                        out.computeIfAbsent(a.operationId(), k -> new ArrayList<>()).add(a);
+                    }
+                }
+            }
+            return null;
+        });
+        return out;
+    }
+
+    /** One operation's new state in a batch transition, checked against the version the relay holds. */
+    record Transition(Operation op, String signature, Long slot, Instant at, String error, boolean countsAsFailure) {
+        static Transition signed(Operation op, String signature) {
+            return new Transition(op, signature, null, null, null, false);
+        }
+
+        static Transition landed(Operation op, String signature, long slot) {
+            return new Transition(op, signature, slot, null, null, false);
+        }
+
+        static Transition retry(Operation op, Instant at, String error, boolean countsAsFailure) {
+            return new Transition(op, null, null, at, error, countsAsFailure);
+        }
+
+        static Transition failed(Operation op, String error) {
+            return new Transition(op, null, null, null, error, true);
+        }
+
+        static Transition unchanged(Operation op) {
+            return new Transition(op, null, null, null, null, false);
+        }
+    }
+
+    /**
+     * Records each new attempt and makes it the operation's current transaction, where this relay
+     * still holds the claim. Returns the ids that were recorded; the others lost their claim.
+     */
+    static Set<Long> recordAttempts(Connection c, List<Attempt> attempts, Map<Long, Operation> ops, Instant now)
+            throws SQLException {
+        if (attempts.isEmpty()) {
+            return Set.of();
+        }
+        int n = attempts.size();
+        Long[] ids = new Long[n];
+        Long[] versions = new Long[n];
+        String[] sigs = new String[n];
+        String[] hashes = new String[n];
+        Long[] lvhs = new Long[n];
+        for (int i = 0; i < n; i++) {
+            Attempt a = attempts.get(i);
+            ids[i] = a.operationId();
+            versions[i] = ops.get(a.operationId()).version();
+            sigs[i] = a.signature();
+            hashes[i] = a.blockhash();
+            lvhs[i] = a.lastValidHeight();
+        }
+        Set<Long> updated = ids(c, """
+                UPDATE chain_operations o
+                   SET signature = u.signature, blockhash = u.blockhash, last_valid_height = u.lvh,
+                       version = o.version + 1, updated_at = ?
+                  FROM unnest(?::bigint[], ?::bigint[], ?::text[], ?::text[], ?::bigint[])
+                       AS u(id, version, signature, blockhash, lvh)
+                 WHERE o.id = u.id AND o.version = u.version
+                RETURNING o.id""",
+                now, array(c, "bigint", ids), array(c, "bigint", versions), array(c, "text", sigs),
+                array(c, "text", hashes), array(c, "bigint", lvhs));
+        List<Attempt> kept = attempts.stream().filter(a -> updated.contains(a.operationId())).toList();
+        if (!kept.isEmpty()) {
+            int k = kept.size();
+            Long[] opIds = new Long[k];
+            Integer[] numbers = new Integer[k];
+            String[] ksigs = new String[k];
+            String[] khashes = new String[k];
+            Long[] klvhs = new Long[k];
+            for (int i = 0; i < k; i++) {
+                Attempt a = kept.get(i);
+                opIds[i] = a.operationId();
+                numbers[i] = a.attempt();
+                ksigs[i] = a.signature();
+                khashes[i] = a.blockhash();
+                klvhs[i] = a.lastValidHeight();
+            }
+            Jdbc.update(c, """
+                    INSERT INTO chain_operation_attempts
+                        (operation_id, attempt, signature, blockhash, last_valid_height, relay, created_at)
+                    SELECT u.id, u.attempt, u.signature, u.blockhash, u.lvh, ?, ?
+                      FROM unnest(?::bigint[], ?::int[], ?::text[], ?::text[], ?::bigint[])
+                           AS u(id, attempt, signature, blockhash, lvh)""",
+                    kept.getFirst().relay(), now, array(c, "bigint", opIds), array(c, "int", numbers),
+                    array(c, "text", ksigs), array(c, "text", khashes), array(c, "bigint", klvhs));
+        }
+        return updated;
+    }
+
+    /** Marks operations sent with their signature; the tracker looks at them from {@code checkAt}. */
+    static Set<Long> markSubmitted(Connection c, List<Transition> ts, Instant now, Instant checkAt)
+            throws SQLException {
+        if (ts.isEmpty()) {
+            return Set.of();
+        }
+        return ids(c, """
+                UPDATE chain_operations o
+                   SET status = 'submitted', signature = u.signature, submitted_at = COALESCE(o.submitted_at, ?),
+                       next_attempt_at = ?, lease_owner = NULL, lease_until = NULL, last_error = NULL,
+                       version = o.version + 1, updated_at = ?
+                  FROM unnest(?::bigint[], ?::bigint[], ?::text[]) AS u(id, version, signature)
+                 WHERE o.id = u.id AND o.version = u.version
+                RETURNING o.id""",
+                now, checkAt, now, array(c, "bigint", ids(ts)), array(c, "bigint", versions(ts)),
+                array(c, "text", ts.stream().map(Transition::signature).toArray(String[]::new)));
+    }
+
+    static Set<Long> markConfirmed(Connection c, List<Transition> ts, Instant now) throws SQLException {
+        if (ts.isEmpty()) {
+            return Set.of();
+        }
+        return ids(c, """
+                UPDATE chain_operations o
+                   SET status = 'confirmed', signature = u.signature, confirmed_slot = u.slot, confirmed_at = ?,
+                       lease_owner = NULL, lease_until = NULL, last_error = NULL, version = o.version + 1,
+                       updated_at = ?
+                  FROM unnest(?::bigint[], ?::bigint[], ?::text[], ?::bigint[]) AS u(id, version, signature, slot)
+                 WHERE o.id = u.id AND o.version = u.version
+                RETURNING o.id""",
+                now, now, array(c, "bigint", ids(ts)), array(c, "bigint", versions(ts)),
+                array(c, "text", ts.stream().map(Transition::signature).toArray(String[]::new)),
+                array(c, "bigint", ts.stream().map(Transition::slot).toArray(Long[]::new)));
+    }
+
+    /** Back to pending at each transition's {@code at}; a failure consumes one attempt. */
+    static Set<Long> reschedule(Connection c, List<Transition> ts, Instant now) throws SQLException {
+        if (ts.isEmpty()) {
+            return Set.of();
+        }
+        return ids(c, """
+                UPDATE chain_operations o
+                   SET status = 'pending', next_attempt_at = u.retry_at, attempt_count = o.attempt_count + u.inc,
+                       last_error = COALESCE(u.error, o.last_error), lease_owner = NULL, lease_until = NULL,
+                       version = o.version + 1, updated_at = ?
+                  FROM unnest(?::bigint[], ?::bigint[], ?::timestamptz[], ?::text[], ?::int[])
+                       AS u(id, version, retry_at, error, inc)
+                 WHERE o.id = u.id AND o.version = u.version
+                RETURNING o.id""",
+                now, array(c, "bigint", ids(ts)), array(c, "bigint", versions(ts)),
+                array(c, "timestamptz", ts.stream().map(t -> ts(t.at())).toArray(Timestamp[]::new)),
+                array(c, "text", ts.stream().map(Transition::error).toArray(String[]::new)),
+                array(c, "int", ts.stream().map(t -> t.countsAsFailure() ? 1 : 0).toArray(Integer[]::new)));
+    }
+
+    /** The tracker looks again at {@code checkAt}; nothing else changes. */
+    static Set<Long> recheckLater(Connection c, List<Transition> ts, Instant checkAt, Instant now)
+            throws SQLException {
+        if (ts.isEmpty()) {
+            return Set.of();
+        }
+        return ids(c, """
+                UPDATE chain_operations o
+                   SET next_attempt_at = ?, lease_owner = NULL, lease_until = NULL, version = o.version + 1,
+                       updated_at = ?
+                  FROM unnest(?::bigint[], ?::bigint[]) AS u(id, version)
+                 WHERE o.id = u.id AND o.version = u.version
+                RETURNING o.id""",
+                checkAt, now, array(c, "bigint", ids(ts)), array(c, "bigint", versions(ts)));
+    }
+
+    static Set<Long> deadLetter(Connection c, List<Transition> ts, Instant now) throws SQLException {
+        if (ts.isEmpty()) {
+            return Set.of();
+        }
+        return ids(c, """
+                UPDATE chain_operations o
+                   SET status = 'dead_lettered', attempt_count = o.attempt_count + 1, last_error = u.error,
+                       lease_owner = NULL, lease_until = NULL, version = o.version + 1, updated_at = ?
+                  FROM unnest(?::bigint[], ?::bigint[], ?::text[]) AS u(id, version, error)
+                 WHERE o.id = u.id AND o.version = u.version
+                RETURNING o.id""",
+                now, array(c, "bigint", ids(ts)), array(c, "bigint", versions(ts)),
+                array(c, "text", ts.stream().map(Transition::error).toArray(String[]::new)));
+    }
+
+    private static Long[] ids(List<Transition> ts) {
+        return ts.stream().map(t -> t.op().id()).toArray(Long[]::new);
+    }
+
+    private static Long[] versions(List<Transition> ts) {
+        return ts.stream().map(t -> t.op().version()).toArray(Long[]::new);
+    }
+
+    private static Set<Long> ids(Connection c, String sql, Object... params) throws SQLException {
+        return new HashSet<>(Jdbc.query(c, sql, r -> r.getLong(1), params));
+    }
+
+    private static Array array(Connection c, String type, Object[] values) throws SQLException {
+        return c.createArrayOf(type, values);
+    }
+
+    /** Gives back every claim {@code owner} still holds, for a clean shutdown. */
+    int releaseLeases(String owner, Instant now) {
+        return jdbc.update("""
+                UPDATE chain_operations
+                   SET lease_owner = NULL, lease_until = NULL, version = version + 1, updated_at = ?
+                 WHERE lease_owner = ? AND status IN ('pending', 'submitted')""", now, owner);
+    }
+
+    static Operation map(ResultSet r) throws SQLException {
+        return new Operation(
+                r.getLong("id"), r.getString("kind"), r.getString("aggregate_id"), r.getString("memo"),
+                r.getString("idempotency_key"), OperationStatus.fromDb(r.getString("status")),
+                r.getInt("attempt_count"), r.getInt("max_attempts"), instant(r, "next_attempt_at"),
+                r.getString("lease_owner"), instant(r, "lease_until"), r.getLong("version"),
+                r.getString("signature"), r.getString("blockhash"), nullableLong(r, "last_valid_height"),
+                instant(r, "submitted_at"), nullableLong(r, "confirmed_slot"), instant(r, "confirmed_at"),
+                r.getString("last_error"), instant(r, "created_at"), instant(r, "updated_at"));
+    }
+
+    static Timestamp ts(Instant i) {
+        return i == null ? null : Timestamp.from(i);
+    }
+}

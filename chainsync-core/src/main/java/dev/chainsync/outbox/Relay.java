@@ -1,0 +1,484 @@
+package dev.chainsync.outbox;
+
+import dev.chainsync.chain.ChainClient;
+import dev.chainsync.chain.ChainException;
+import dev.chainsync.chain.ChainRecord;
+import dev.chainsync.chain.Commitment;
+import dev.chainsync.chain.RecentBlockhash;
+import dev.chainsync.chain.SignatureStatus;
+import dev.chainsync.chain.SignedTransaction;
+import dev.chainsync.chain.Signer;
+import dev.chainsync.config.ChainsyncConfig.RelayConfig;
+import dev.chainsync.db.Jdbc;
+import dev.chainsync.outbox.OperationHandler.Confirmed;
+import dev.chainsync.outbox.OperationHandler.Failed;
+import dev.chainsync.outbox.OperationHandler.Submitted;
+import dev.chainsync.outbox.OutboxStore.Transition;
+import dev.chainsync.worker.PollingWorker;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Function;
+import java.util.random.RandomGenerator;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The outbox relay and confirmation tracker: moves chain operations from pending to confirmed.
+ *
+ * <p>Each pass claims a batch with one short statement (lease plus version), does its chain work
+ * outside any transaction, and records the outcome in one short transaction whose updates only
+ * apply while the version still matches. A transaction is recorded as an attempt <em>before</em>
+ * it is sent; because signing is deterministic, a relay that takes over after a crash knows every
+ * signature that could have landed, checks them on chain, and re-sends identical bytes while the
+ * blockhash is valid. Only once every earlier attempt is provably dead (its blockhash expired and
+ * the chain holds neither its signature nor the memo) is a new transaction built. So a memo never
+ * lands twice, whatever crashes happen in between.
+ */
+public final class Relay implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Relay.class);
+    /** A transaction built at height h may land one block after its last valid height in the devnet's model. */
+    static final long LANDING_MARGIN_BLOCKS = 1;
+    /** How far back the memo search before a resubmission pages through the signer's history. */
+    static final int MEMO_SEARCH_PAGE = 1000;
+    static final int MEMO_SEARCH_MAX_RECORDS = 50_000;
+    /** Submissions in flight at once per relay; chain latency, not CPU, bounds a real node. */
+    static final int MAX_PARALLEL_SUBMITS = 64;
+
+    private final OutboxStore store;
+    private final ChainClient chain;
+    private final Signer signer;
+    private final Map<String, OperationHandler> handlers;
+    private final RelayConfig config;
+    private final Clock clock;
+    private final Backoff backoff;
+    private final ExecutorService submitters;
+    private final Counter submitted;
+    private final Counter resubmitted;
+    private final Counter confirmed;
+    private final Counter failed;
+    private final Counter deadLettered;
+    private final Timer commitToConfirmed;
+    private final List<PollingWorker> workers = new ArrayList<>();
+    private boolean closed;
+
+    public Relay(Jdbc jdbc, ChainClient chain, Signer signer, Map<String, OperationHandler> handlers,
+            RelayConfig config, Clock clock, RandomGenerator random, MeterRegistry registry) {
+        this.store = new OutboxStore(jdbc);
+        this.chain = chain;
+        this.signer = signer;
+        this.handlers = Map.copyOf(handlers);
+        this.config = config;
+        this.clock = clock;
+        this.backoff = new Backoff(config.retryBase(), config.retryCap(), random);
+        this.submitters = Executors.newVirtualThreadPerTaskExecutor();
+        this.submitted = registry.counter("chainsync_outbox_submitted_total");
+        this.resubmitted = registry.counter("chainsync_outbox_resubmitted_total");
+        this.confirmed = registry.counter("chainsync_outbox_confirmed_total");
+        this.failed = registry.counter("chainsync_outbox_attempts_failed_total");
+        this.deadLettered = registry.counter("chainsync_outbox_dead_lettered_total");
+        this.commitToConfirmed = Timer.builder("chainsync_outbox_commit_to_confirmed_seconds")
+                .description("From the outbox commit to the transaction reaching the configured commitment")
+                .publishPercentiles(0.5, 0.99)
+                .register(registry);
+    }
+
+    /** This relay's name in leases and attempt records. */
+    public String instanceId() {
+        return config.instanceId();
+    }
+
+    /** Starts the submit and confirm loops on threads this relay owns. */
+    public synchronized Relay start() {
+        if (!workers.isEmpty()) {
+            throw new IllegalStateException("relay already started");
+        }
+        workers.add(new PollingWorker("relay-submit-" + config.instanceId(), config.pollInterval(), this::submitPass).start());
+        workers.add(new PollingWorker("relay-confirm-" + config.instanceId(), config.confirmPollInterval(), this::confirmPass).start());
+        log.info("relay {} started (batch {}, commitment {})", config.instanceId(), config.batchSize(),
+                config.commitment().wireName());
+        return this;
+    }
+
+    /** Finishes the passes in flight, then gives back every claim still held. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        workers.forEach(PollingWorker::close);
+        submitters.close();
+        try {
+            int released = store.releaseLeases(config.instanceId(), clock.instant());
+            log.info("relay {} stopped; released {} claims", config.instanceId(), released);
+        } catch (RuntimeException e) {
+            log.warn("relay {} could not release its claims; they expire with their lease", config.instanceId(), e);
+        }
+    }
+
+    // ---------------------------------------------------------------- submit
+
+    /** One submit pass: claim due pending operations and send each a transaction. Returns how many it claimed. */
+    public int submitPass() {
+        long height;
+        try {
+            height = chain.blockHeight();
+        } catch (ChainException e) {
+            log.debug("submit pass skipped: {}", e.getMessage());
+            return 0;
+        }
+        Instant now = clock.instant();
+        List<Operation> claimed = store.claim(OperationStatus.PENDING, config.instanceId(), now, config.lease(),
+                config.batchSize());
+        if (claimed.isEmpty()) {
+            return 0;
+        }
+        try {
+            submitClaimed(claimed, height, now);
+        } catch (RuntimeException e) {
+            giveBack(claimed, now, e);
+            throw e;
+        }
+        return claimed.size();
+    }
+
+    private record Send(Operation op, SignedTransaction tx, boolean resubmission) {}
+
+    private void submitClaimed(List<Operation> claimed, long height, Instant now) {
+        Map<Long, List<Attempt>> history = store.attempts(
+                claimed.stream().filter(op -> op.signature() != null).map(Operation::id).toList());
+        Map<String, SignatureStatus> statuses = history.isEmpty() ? Map.of()
+                : chain.signatureStatuses(history.values().stream().flatMap(List::stream).map(Attempt::signature).toList());
+
+        List<Transition> adopted = new ArrayList<>();
+        List<Send> sends = new ArrayList<>();
+        List<Attempt> newAttempts = new ArrayList<>();
+        Map<Long, Operation> byId = new HashMap<>();
+        RecentBlockhash fresh = null;
+        for (Operation op : claimed) {
+            byId.put(op.id(), op);
+            List<Attempt> attempts = history.getOrDefault(op.id(), List.of());
+            Attempt landed = attempts.stream()
+                    .filter(a -> statuses.containsKey(a.signature()) && !statuses.get(a.signature()).failed())
+                    .findFirst().orElse(null);
+            if (landed != null) {
+                // An earlier attempt made it after all (a crash hid the outcome): track it, send nothing.
+                adopted.add(Transition.signed(op, landed.signature()));
+                continue;
+            }
+            Attempt latest = attempts.isEmpty() ? null : attempts.getLast();
+            if (latest != null && !statuses.containsKey(latest.signature())
+                    && height <= latest.lastValidHeight()) {
+                // Still able to land: re-send the identical transaction; the chain deduplicates it.
+                sends.add(new Send(op, chain.buildMemoTransaction(signer, op.memo(),
+                        new RecentBlockhash(latest.blockhash(), latest.lastValidHeight())), true));
+                continue;
+            }
+            if (latest != null) {
+                String found = findMemoOnChain(op.memo(), attempts.getFirst().lastValidHeight());
+                if (found != null) {
+                    adopted.add(Transition.signed(op, found));
+                    continue;
+                }
+            }
+            if (fresh == null) {
+                fresh = chain.latestBlockhash();
+            }
+            SignedTransaction tx = chain.buildMemoTransaction(signer, op.memo(), fresh);
+            newAttempts.add(new Attempt(op.id(), attempts.size() + 1, tx.signature(), fresh.blockhash(),
+                    fresh.lastValidBlockHeight(), config.instanceId(), now));
+            sends.add(new Send(op, tx, latest != null));
+        }
+
+        // Record intent before acting: the attempt is durable before its bytes leave this process.
+        Set<Long> recorded = newAttempts.isEmpty() ? Set.of()
+                : store.jdbc().inTransaction(c -> OutboxStore.recordAttempts(c, newAttempts, byId, now));
+        Set<Long> withNewAttempt = newAttempts.stream().map(Attempt::operationId).collect(Collectors.toSet());
+        List<Send> toSend = new ArrayList<>();
+        for (Send s : sends) {
+            if (!withNewAttempt.contains(s.op().id())) {
+                toSend.add(s);
+            } else if (recorded.contains(s.op().id())) {
+                toSend.add(new Send(s.op().withVersion(s.op().version() + 1), s.tx(), s.resubmission()));
+            } else {
+                log.info("operation {}: claim lost before submit; another relay has it", s.op().id());
+            }
+        }
+
+        Map<Send, ChainException> errors = sendAll(toSend);
+        Instant done = clock.instant();
+        List<Transition> ok = new ArrayList<>(adopted);
+        List<Submitted> okEvents = new ArrayList<>();
+        List<Transition> retry = new ArrayList<>();
+        List<Failed> retryEvents = new ArrayList<>();
+        List<Transition> dead = new ArrayList<>();
+        List<Failed> deadEvents = new ArrayList<>();
+        for (Transition t : adopted) {
+            okEvents.add(new Submitted(t.op(), t.signature(), false));
+        }
+        for (Send s : toSend) {
+            ChainException e = errors.get(s);
+            if (e == null) {
+                ok.add(Transition.signed(s.op(), s.tx().signature()));
+                okEvents.add(new Submitted(s.op(), s.tx().signature(), s.resubmission()));
+            } else {
+                String error = "submit failed (" + e.kind() + "): " + e.getMessage();
+                boolean breakerRejected = e.getMessage() != null && e.getMessage().startsWith("circuit breaker open");
+                if (breakerRejected) {
+                    retry.add(Transition.retry(s.op(), done.plus(config.pollInterval()), error, false));
+                } else if (s.op().attemptCount() + 1 >= s.op().maxAttempts()) {
+                    dead.add(Transition.failed(s.op(), error));
+                    deadEvents.add(new Failed(s.op(), error));
+                } else {
+                    retry.add(Transition.retry(s.op(), done.plus(backoff.delay(s.op().attemptCount() + 1)), error, true));
+                    retryEvents.add(new Failed(s.op(), error));
+                }
+            }
+        }
+        store.jdbc().inTransaction(c -> {
+            Set<Long> moved = OutboxStore.markSubmitted(c, ok, done, done.plus(config.confirmPollInterval()));
+            notify(c, keep(okEvents, moved, Submitted::op), (h, b) -> h.onSubmitted(c, b, done));
+            Set<Long> retried = OutboxStore.reschedule(c, retry, done);
+            notify(c, keep(retryEvents, retried, Failed::op), (h, b) -> h.onFailed(c, b, done));
+            Set<Long> buried = OutboxStore.deadLetter(c, dead, done);
+            notify(c, keep(deadEvents, buried, Failed::op), (h, b) -> h.onDeadLettered(c, b, done));
+            count(keep(okEvents, moved, Submitted::op), keep(retryEvents, retried, Failed::op),
+                    keep(deadEvents, buried, Failed::op));
+            return null;
+        });
+    }
+
+    private void count(List<Submitted> ok, List<Failed> retried, List<Failed> buried) {
+        for (Submitted s : ok) {
+            (s.resubmission() ? resubmitted : submitted).increment();
+        }
+        failed.increment(retried.size() + buried.size());
+        deadLettered.increment(buried.size());
+        buried.forEach(f -> log.warn("operation {} ({} {}) dead-lettered: {}", f.op().id(), f.op().kind(),
+                f.op().aggregateId(), f.error()));
+    }
+
+    private Map<Send, ChainException> sendAll(List<Send> sends) {
+        Map<Send, ChainException> errors = new HashMap<>();
+        if (sends.size() == 1) {
+            trySend(sends.getFirst(), errors);
+            return errors;
+        }
+        // Bounded fan-out: a slow node should not make a batch take batch-size round trips.
+        List<Future<ChainException>> futures = new ArrayList<>();
+        java.util.concurrent.Semaphore permits = new java.util.concurrent.Semaphore(MAX_PARALLEL_SUBMITS);
+        for (Send s : sends) {
+            futures.add(submitters.submit(() -> {
+                permits.acquire();
+                try {
+                    chain.submit(s.tx());
+                    return null;
+                } catch (ChainException e) {
+                    return e;
+                } finally {
+                    permits.release();
+                }
+            }));
+        }
+        for (int i = 0; i < sends.size(); i++) {
+            try {
+                ChainException e = futures.get(i).get();
+                if (e != null) {
+                    errors.put(sends.get(i), e);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                errors.put(sends.get(i), new ChainException(ChainException.Kind.UNAVAILABLE, "interrupted", e));
+            } catch (ExecutionException e) {
+                errors.put(sends.get(i), new ChainException(ChainException.Kind.UNAVAILABLE,
+                        "submit crashed: " + e.getCause(), e.getCause()));
+            }
+        }
+        return errors;
+    }
+
+    private void trySend(Send s, Map<Send, ChainException> errors) {
+        try {
+            chain.submit(s.tx());
+        } catch (ChainException e) {
+            errors.put(s, e);
+        }
+    }
+
+    /**
+     * Pages back through the signer's history looking for {@code memo}, down to the earliest slot
+     * any recorded attempt could have landed in. Returns the signature of a successful landing.
+     */
+    private String findMemoOnChain(String memo, long firstLastValidHeight) {
+        long oldestPossibleSlot = firstLastValidHeight - chain.blockhashValidityBlocks() - 1;
+        String before = null;
+        int seen = 0;
+        while (seen < MEMO_SEARCH_MAX_RECORDS) {
+            List<ChainRecord> page = chain.recordsByAddress(signer.address(), before, MEMO_SEARCH_PAGE);
+            for (ChainRecord r : page) {
+                if (memo.equals(r.memo()) && r.error() == null) {
+                    return r.signature();
+                }
+            }
+            seen += page.size();
+            if (page.size() < MEMO_SEARCH_PAGE || page.getLast().slot() < oldestPossibleSlot) {
+                return null;
+            }
+            before = page.getLast().signature();
+        }
+        log.warn("memo search stopped after {} records; relying on the signature statuses of recorded attempts",
+                MEMO_SEARCH_MAX_RECORDS);
+        return null;
+    }
+
+    // ---------------------------------------------------------------- confirm
+
+    /** One confirmation pass: claim due submitted operations and settle what the chain says. Returns how many it claimed. */
+    public int confirmPass() {
+        long height;
+        try {
+            height = chain.blockHeight();
+        } catch (ChainException e) {
+            log.debug("confirm pass skipped: {}", e.getMessage());
+            return 0;
+        }
+        Instant now = clock.instant();
+        List<Operation> claimed = store.claim(OperationStatus.SUBMITTED, config.instanceId(), now, config.lease(),
+                config.batchSize());
+        if (claimed.isEmpty()) {
+            return 0;
+        }
+        try {
+            confirmClaimed(claimed, height);
+        } catch (RuntimeException e) {
+            giveBack(claimed, now, e);
+            throw e;
+        }
+        return claimed.size();
+    }
+
+    private void confirmClaimed(List<Operation> claimed, long heightBeforeStatuses) {
+        // The height is read before the statuses: if it is already past an attempt's last valid
+        // height and the chain still does not know the signature, that transaction can never land.
+        Map<String, SignatureStatus> statuses = chain.signatureStatuses(
+                claimed.stream().map(Operation::signature).toList());
+        Instant now = clock.instant();
+        Commitment target = config.commitment();
+        List<Transition> done = new ArrayList<>();
+        List<Confirmed> doneEvents = new ArrayList<>();
+        List<Transition> retry = new ArrayList<>();
+        List<Failed> retryEvents = new ArrayList<>();
+        List<Transition> dead = new ArrayList<>();
+        List<Failed> deadEvents = new ArrayList<>();
+        List<Transition> later = new ArrayList<>();
+        for (Operation op : claimed) {
+            SignatureStatus s = statuses.get(op.signature());
+            String error = null;
+            if (s != null && s.failed()) {
+                error = "transaction " + op.signature() + " failed on chain: " + s.error();
+            } else if (s != null && s.commitment().atLeast(target)) {
+                done.add(Transition.landed(op, op.signature(), s.slot()));
+                doneEvents.add(new Confirmed(op, s));
+            } else if (s == null && op.lastValidHeight() != null
+                    && heightBeforeStatuses > op.lastValidHeight() + LANDING_MARGIN_BLOCKS) {
+                error = "transaction " + op.signature() + " expired: blockhash valid to height "
+                        + op.lastValidHeight() + ", chain at " + heightBeforeStatuses + ", not landed";
+            } else {
+                later.add(Transition.unchanged(op));
+            }
+            if (error != null) {
+                if (op.attemptCount() + 1 >= op.maxAttempts()) {
+                    dead.add(Transition.failed(op, error));
+                    deadEvents.add(new Failed(op, error));
+                } else {
+                    // The next submit pass checks the chain for every earlier attempt before building a new one.
+                    retry.add(Transition.retry(op, now.plus(backoff.delay(op.attemptCount() + 1)), error, true));
+                    retryEvents.add(new Failed(op, error));
+                }
+            }
+        }
+        store.jdbc().inTransaction(c -> {
+            Set<Long> settled = OutboxStore.markConfirmed(c, done, now);
+            List<Confirmed> settledEvents = keep(doneEvents, settled, Confirmed::op);
+            notify(c, settledEvents, (h, b) -> h.onConfirmed(c, b, now));
+            Set<Long> retried = OutboxStore.reschedule(c, retry, now);
+            List<Failed> retriedEvents = keep(retryEvents, retried, Failed::op);
+            notify(c, retriedEvents, (h, b) -> h.onFailed(c, b, now));
+            Set<Long> buried = OutboxStore.deadLetter(c, dead, now);
+            List<Failed> buriedEvents = keep(deadEvents, buried, Failed::op);
+            notify(c, buriedEvents, (h, b) -> h.onDeadLettered(c, b, now));
+            OutboxStore.recheckLater(c, later, now.plus(config.confirmPollInterval()), now);
+            confirmed.increment(settledEvents.size());
+            for (Confirmed e : settledEvents) {
+                commitToConfirmed.record(Duration.between(e.op().createdAt(), now));
+            }
+            count(List.of(), retriedEvents, buriedEvents);
+            return null;
+        });
+    }
+
+    // ---------------------------------------------------------------- shared
+
+    /** After a pass failed half-way, gives its claims back so they are picked up soon, not after the lease. */
+    private void giveBack(List<Operation> claimed, Instant now, RuntimeException cause) {
+        try {
+            store.jdbc().inTransaction(c -> OutboxStore.recheckLater(c,
+                    claimed.stream().map(Transition::unchanged).toList(), now.plus(config.pollInterval()), now));
+        } catch (RuntimeException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    @FunctionalInterface
+    private interface HandlerCall<T> {
+        void call(OperationHandler handler, List<T> batch) throws SQLException;
+    }
+
+    private <T> void notify(Connection c, List<T> events, HandlerCall<T> call) throws SQLException {
+        if (events.isEmpty()) {
+            return;
+        }
+        Map<String, List<T>> byKind = new LinkedHashMap<>();
+        for (T e : events) {
+            byKind.computeIfAbsent(kindOf(e), k -> new ArrayList<>()).add(e);
+        }
+        for (Map.Entry<String, List<T>> e : byKind.entrySet()) {
+            OperationHandler h = handlers.get(e.getKey());
+            if (h == null) {
+                throw new IllegalStateException("no handler for operation kind " + e.getKey());
+            }
+            call.call(h, e.getValue());
+        }
+    }
+
+    private static String kindOf(Object event) {
+        return switch (event) {
+            case Submitted s -> s.op().kind();
+            case Confirmed c -> c.op().kind();
+            case Failed f -> f.op().kind();
+            default -> throw new IllegalArgumentException("unknown event " + event);
+        };
+    }
+
+    private static <T> List<T> keep(Collection<T> events, Set<Long> ids, Function<T, Operation> op) {
+        return events.stream().filter(e -> ids.contains(op.apply(e).id())).toList();
+    }
+}

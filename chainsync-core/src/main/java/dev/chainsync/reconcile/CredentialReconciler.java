@@ -1,0 +1,235 @@
+package dev.chainsync.reconcile;
+
+import dev.chainsync.chain.ChainClient;
+import dev.chainsync.chain.ChainRecord;
+import dev.chainsync.credential.Credential;
+import dev.chainsync.credential.CredentialHash;
+import dev.chainsync.credential.CredentialService;
+import dev.chainsync.credential.CredentialStatus;
+import dev.chainsync.db.Jdbc;
+import dev.chainsync.json.Json;
+import dev.chainsync.worker.PollingWorker;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The safety net of the write path: compares what the issuer address wrote on chain in a recent
+ * window with the credentials table. A credential memo on chain that the database lacks is
+ * recovered ({@code recovered_from_chain}); a credential the database calls confirmed whose
+ * transaction the chain does not have is flagged. Every run is stored with its counts and findings.
+ */
+public final class CredentialReconciler implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(CredentialReconciler.class);
+    static final String KIND = "credentials";
+    static final int PAGE = 1000;
+    /** Confirmations this recent may belong to blocks the chain history lists a moment later. */
+    static final Duration SETTLE_GRACE = Duration.ofSeconds(5);
+
+    private final Jdbc jdbc;
+    private final ChainClient chain;
+    private final CredentialService credentials;
+    private final Duration interval;
+    private final Duration window;
+    private final Clock clock;
+    private final Counter recovered;
+    private final Counter flagged;
+    private final Counter failedRuns;
+    private PollingWorker worker;
+    private boolean closed;
+
+    public CredentialReconciler(Jdbc jdbc, ChainClient chain, CredentialService credentials, Duration interval,
+            Duration window, Clock clock, MeterRegistry registry) {
+        this.jdbc = jdbc;
+        this.chain = chain;
+        this.credentials = credentials;
+        this.interval = interval;
+        this.window = window;
+        this.clock = clock;
+        this.recovered = registry.counter("chainsync_reconcile_recovered_total");
+        this.flagged = registry.counter("chainsync_reconcile_flagged_total");
+        this.failedRuns = registry.counter("chainsync_reconcile_failed_runs_total");
+    }
+
+    public synchronized CredentialReconciler start() {
+        worker = new PollingWorker("reconcile-credentials", interval, () -> {
+            runOnce();
+            return 0;
+        }).start();
+        return this;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (worker != null) {
+            worker.close();
+        }
+    }
+
+    /** A stored run. */
+    public record Run(long id, String kind, Instant startedAt, Instant finishedAt, Instant windowStart,
+            Instant windowEnd, String status, int chainRecords, int dbRecords, int matched, int recovered,
+            int flagged, String error) {}
+
+    /** A stored finding of a run. */
+    public record Finding(long id, long runId, String finding, String action, String credentialHash, String signature,
+            String detail, Instant createdAt) {}
+
+    /** Runs one reconciliation over the window ending now and returns the stored run. */
+    public Run runOnce() {
+        Instant now = clock.instant();
+        Instant from = now.minus(window);
+        long runId = jdbc.queryOne("""
+                INSERT INTO reconciliation_runs (kind, started_at, window_start, window_end, status)
+                VALUES (?, ?, ?, ?, 'running') RETURNING id""", r -> r.getLong(1), KIND, now, from, now).orElseThrow();
+        try {
+            Counts counts = reconcile(runId, from, now);
+            jdbc.update("""
+                    UPDATE reconciliation_runs SET status = 'succeeded', finished_at = ?, chain_records = ?,
+                           db_records = ?, matched = ?, recovered = ?, flagged = ? WHERE id = ?""",
+                    clock.instant(), counts.chain, counts.db, counts.matched, counts.recovered, counts.flagged, runId);
+            if (counts.recovered + counts.flagged > 0) {
+                log.warn("reconciliation {}: {} recovered from chain, {} flagged (chain {}, db {})", runId,
+                        counts.recovered, counts.flagged, counts.chain, counts.db);
+            } else {
+                log.info("reconciliation {}: chain and database agree ({} chain records, {} db records)", runId,
+                        counts.chain, counts.db);
+            }
+        } catch (RuntimeException e) {
+            failedRuns.increment();
+            log.warn("reconciliation {} failed: {}", runId, e.toString());
+            jdbc.update("UPDATE reconciliation_runs SET status = 'failed', finished_at = ?, error = ? WHERE id = ?",
+                    clock.instant(), String.valueOf(e.getMessage()), runId);
+        }
+        return find(runId).orElseThrow();
+    }
+
+    private static final class Counts {
+        int chain;
+        int db;
+        int matched;
+        int recovered;
+        int flagged;
+    }
+
+    private Counts reconcile(long runId, Instant from, Instant to) {
+        Counts counts = new Counts();
+        Map<String, ChainRecord> onChain = chainMemos(from, counts);
+        Set<String> chainSignatures = onChain.values().stream().map(ChainRecord::signature).collect(Collectors.toSet());
+        Map<String, CredentialStatus> known = credentials.statusesOf(onChain.keySet());
+        for (Map.Entry<String, ChainRecord> e : onChain.entrySet()) {
+            String hash = e.getKey();
+            ChainRecord record = e.getValue();
+            CredentialStatus status = known.get(hash);
+            if (status == null) {
+                if (credentials.recoverFromChain(record, hash, runId)) {
+                    finding(runId, "missing_in_db", "recovered", hash, record.signature(),
+                            Json.object("slot", record.slot()));
+                    counts.recovered++;
+                    recovered.increment();
+                }
+            } else if (status == CredentialStatus.DEAD_LETTERED) {
+                // The relay gave up, yet the memo is on chain: a person should retry it (the retry adopts the landed transaction).
+                credentials.flag(hash, "dead-lettered in the database but on chain in " + record.signature(), runId);
+                finding(runId, "status_behind_chain", "flagged", hash, record.signature(),
+                        Json.object("db_status", status.dbName()));
+                counts.flagged++;
+                flagged.increment();
+            } else {
+                counts.matched++;
+            }
+        }
+        List<Credential> confirmed = credentials.confirmedBetween(from, to.minus(SETTLE_GRACE));
+        counts.db = confirmed.size();
+        for (Credential cr : confirmed) {
+            if (chainSignatures.contains(cr.chainSignature())) {
+                continue;
+            }
+            // Outside the listed page range or genuinely missing: ask for the transaction itself before flagging.
+            Optional<ChainRecord> tx = chain.transaction(cr.chainSignature());
+            if (tx.isPresent() && tx.get().error() == null && CredentialHash.memo(cr.hash()).equals(tx.get().memo())) {
+                continue;
+            }
+            String reason = tx.isEmpty() ? "transaction " + cr.chainSignature() + " not found on chain"
+                    : "transaction " + cr.chainSignature() + " does not carry this credential's memo";
+            credentials.flag(cr.hash(), reason, runId);
+            finding(runId, "missing_on_chain", "flagged", cr.hash(), cr.chainSignature(), Json.object("reason", reason));
+            counts.flagged++;
+            flagged.increment();
+        }
+        return counts;
+    }
+
+    /** Credential memos the issuer wrote successfully since {@code from}, newest first, keyed by hash. */
+    private Map<String, ChainRecord> chainMemos(Instant from, Counts counts) {
+        Map<String, ChainRecord> out = new LinkedHashMap<>();
+        String before = null;
+        while (true) {
+            List<ChainRecord> page = chain.recordsByAddress(credentials.issuerAddress(), before, PAGE);
+            for (ChainRecord r : page) {
+                if (r.blockTime() != null && r.blockTime().isBefore(from)) {
+                    return out;
+                }
+                counts.chain++;
+                String hash = CredentialHash.hashFromMemo(r.memo());
+                if (hash != null && r.error() == null) {
+                    // Newest first: keep the earliest landing if a memo ever appeared twice.
+                    out.put(hash, r);
+                }
+            }
+            if (page.size() < PAGE) {
+                return out;
+            }
+            before = page.getLast().signature();
+        }
+    }
+
+    private void finding(long runId, String finding, String action, String hash, String signature, String detail) {
+        jdbc.update("""
+                INSERT INTO reconciliation_findings (run_id, finding, action, credential_hash, signature, detail, created_at)
+                VALUES (?, ?, ?, ?, ?, ?::jsonb, ?)""", runId, finding, action, hash, signature, detail, clock.instant());
+    }
+
+    public Optional<Run> find(long id) {
+        return jdbc.queryOne("SELECT * FROM reconciliation_runs WHERE id = ?", CredentialReconciler::mapRun, id);
+    }
+
+    /** Newest runs first. */
+    public List<Run> runs(Long beforeId, int limit) {
+        return beforeId == null
+                ? jdbc.query("SELECT * FROM reconciliation_runs ORDER BY id DESC LIMIT ?", CredentialReconciler::mapRun, limit)
+                : jdbc.query("SELECT * FROM reconciliation_runs WHERE id < ? ORDER BY id DESC LIMIT ?",
+                        CredentialReconciler::mapRun, beforeId, limit);
+    }
+
+    public List<Finding> findings(long runId) {
+        return jdbc.query("""
+                SELECT id, run_id, finding, action, credential_hash, signature, detail::text AS detail, created_at
+                  FROM reconciliation_findings WHERE run_id = ? ORDER BY id""",
+                r -> new Finding(r.getLong("id"), r.getLong("run_id"), r.getString("finding"), r.getString("action"),
+                        r.getString("credential_hash"), r.getString("signature"), r.getString("detail"),
+                        Jdbc.instant(r, "created_at")), runId);
+    }
+
+    private static Run mapRun(java.sql.ResultSet r) throws SQLException {
+        return new Run(r.getLong("id"), r.getString("kind"), Jdbc.instant(r, "started_at"),
+                Jdbc.instant(r, "finished_at"), Jdbc.instant(r, "window_start"), Jdbc.instant(r, "window_end"),
+                r.getString("status"), r.getInt("chain_records"), r.getInt("db_records"), r.getInt("matched"),
+                r.getInt("recovered"), r.getInt("flagged"), r.getString("error"));
+    }
+}

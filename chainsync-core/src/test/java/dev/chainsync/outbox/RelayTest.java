@@ -1,0 +1,405 @@
+package dev.chainsync.outbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.chainsync.chain.ChainClient;
+import dev.chainsync.chain.ChainHealth;
+import dev.chainsync.chain.ChainRecord;
+import dev.chainsync.chain.RecentBlockhash;
+import dev.chainsync.chain.SignatureStatus;
+import dev.chainsync.chain.SignedTransaction;
+import dev.chainsync.chain.Signer;
+import dev.chainsync.credential.Credential;
+import dev.chainsync.credential.CredentialStatus;
+import dev.chainsync.testing.WritePath;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class RelayTest {
+    private WritePath w;
+
+    @AfterEach
+    void tearDown() {
+        if (w != null) {
+            w.close();
+        }
+    }
+
+    @Test
+    void issuedCredentialIsSubmittedThenConfirmedWithItsHistory() {
+        w = new WritePath("happy");
+        Relay relay = w.relay("relay-a");
+        Credential c = w.issue("student-1");
+        assertThat(c.status()).isEqualTo(CredentialStatus.PENDING);
+        assertThat(w.historyTypes(c.hash())).containsExactly("created");
+
+        assertThat(relay.submitPass()).isEqualTo(1);
+        Operation op = w.operationOf(c.hash());
+        assertThat(op.status()).isEqualTo(OperationStatus.SUBMITTED);
+        assertThat(w.status(c.hash())).isEqualTo(CredentialStatus.SUBMITTED);
+        // The signature was recorded as an attempt before the transaction was sent.
+        assertThat(w.outbox.attempts(op.id())).extracting(Attempt::signature).containsExactly(op.signature());
+
+        w.advanceSlots(1);
+        relay.confirmPass();
+        // Landed but only processed: not yet what the write path waits for.
+        assertThat(w.operationOf(c.hash()).status()).isEqualTo(OperationStatus.SUBMITTED);
+
+        w.advanceSlots(2);
+        relay.confirmPass();
+        Credential done = w.credentials.find(c.hash()).orElseThrow();
+        assertThat(done.status()).isEqualTo(CredentialStatus.CONFIRMED);
+        assertThat(done.chainSignature()).isEqualTo(op.signature());
+        assertThat(done.chainSlot()).isNotNull();
+        assertThat(w.historyTypes(c.hash())).containsExactly("created", "submitted", "confirmed");
+        assertThat(w.devnet.countMemo(c.memo())).isEqualTo(1);
+        assertThat(w.credentials.verify(c.hash()).valid()).isTrue();
+    }
+
+    @Test
+    void relayThatDiesAfterSubmitIsReplacedAndTheMemoLandsOnce() throws Exception {
+        w = new WritePath("crash");
+        Credential c = w.issue("student-1");
+        FreezingChain frozen = new FreezingChain(w.chain);
+        Relay doomed = w.relay("relay-doomed", frozen);
+        Thread dying = Thread.ofPlatform().start(doomed::submitPass);
+        // The transaction left the process, and then the process "died" before recording the outcome.
+        assertThat(frozen.submitted.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        Operation stuck = w.operationOf(c.hash());
+        assertThat(stuck.status()).isEqualTo(OperationStatus.PENDING);
+        assertThat(stuck.leaseOwner()).isEqualTo("relay-doomed");
+
+        Relay survivor = w.relay("relay-b");
+        assertThat(survivor.submitPass()).as("the lease still holds").isZero();
+        w.advance(w.relayConfig.lease().plusSeconds(1));
+        assertThat(survivor.submitPass()).isEqualTo(1);
+        w.advanceSlots(2);
+        survivor.confirmPass();
+
+        assertThat(w.status(c.hash())).isEqualTo(CredentialStatus.CONFIRMED);
+        assertThat(w.devnet.countMemo(c.memo())).isEqualTo(1);
+        assertThat(w.devnet.landedCount()).isEqualTo(1);
+        assertThat(w.outbox.attempts(w.operationOf(c.hash()).id())).hasSize(1);
+
+        // The dead relay wakes up: its stale version changes nothing.
+        frozen.release.countDown();
+        dying.join(10_000);
+        assertThat(dying.isAlive()).isFalse();
+        assertThat(w.operationOf(c.hash()).status()).isEqualTo(OperationStatus.CONFIRMED);
+        assertThat(w.status(c.hash())).isEqualTo(CredentialStatus.CONFIRMED);
+        assertThat(w.devnet.countMemo(c.memo())).isEqualTo(1);
+    }
+
+    @Test
+    void relayThatDiesBeforeItsDroppedTransactionLandsIsReplacedBySameBytesNotANewMemo() throws Exception {
+        w = new WritePath("crash-dropped");
+        Credential c = w.issue("student-1");
+        w.faults.dropRate(1.0);
+        FreezingChain frozen = new FreezingChain(w.chain);
+        Thread dying = Thread.ofPlatform().start(w.relay("relay-doomed", frozen)::submitPass);
+        assertThat(frozen.submitted.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        w.faults.dropRate(0.0);
+
+        Relay survivor = w.relay("relay-b");
+        w.advance(w.relayConfig.lease().plusSeconds(1));
+        survivor.submitPass();
+        w.advanceSlots(2);
+        survivor.confirmPass();
+
+        Operation op = w.operationOf(c.hash());
+        assertThat(op.status()).isEqualTo(OperationStatus.CONFIRMED);
+        // The blockhash was still valid, so the survivor re-sent the recorded transaction itself.
+        assertThat(w.outbox.attempts(op.id())).hasSize(1);
+        assertThat(op.signature()).isEqualTo(w.outbox.attempts(op.id()).getFirst().signature());
+        assertThat(w.devnet.countMemo(c.memo())).isEqualTo(1);
+        frozen.release.countDown();
+        dying.join(10_000);
+        assertThat(w.operationOf(c.hash()).status()).isEqualTo(OperationStatus.CONFIRMED);
+    }
+
+    @Test
+    void droppedTransactionIsResubmittedWithAFreshBlockhashOnlyAfterItExpired() {
+        w = new WritePath("dropped");
+        Relay relay = w.relay("relay-a");
+        Credential c = w.issue("student-1");
+        w.faults.dropRate(1.0);
+        relay.submitPass();
+        w.faults.dropRate(0.0);
+        Operation first = w.operationOf(c.hash());
+        assertThat(first.status()).isEqualTo(OperationStatus.SUBMITTED);
+
+        w.advanceSlots(5);
+        relay.confirmPass();
+        assertThat(w.operationOf(c.hash()).status()).as("not expired yet: keep waiting").isEqualTo(OperationStatus.SUBMITTED);
+
+        w.advanceSlots(150);
+        relay.confirmPass();
+        Operation expired = w.operationOf(c.hash());
+        assertThat(expired.status()).isEqualTo(OperationStatus.PENDING);
+        assertThat(expired.lastError()).contains("expired");
+        assertThat(expired.attemptCount()).isEqualTo(1);
+
+        w.advance(w.relayConfig.retryCap());
+        relay.submitPass();
+        w.advanceSlots(2);
+        relay.confirmPass();
+
+        Operation done = w.operationOf(c.hash());
+        assertThat(done.status()).isEqualTo(OperationStatus.CONFIRMED);
+        List<Attempt> attempts = w.outbox.attempts(done.id());
+        assertThat(attempts).hasSize(2);
+        assertThat(attempts.get(0).blockhash()).isNotEqualTo(attempts.get(1).blockhash());
+        assertThat(done.signature()).isEqualTo(attempts.get(1).signature());
+        assertThat(w.devnet.countMemo(c.memo())).isEqualTo(1);
+        assertThat(w.historyTypes(c.hash())).containsExactly("created", "submitted", "failed", "resubmitted", "confirmed");
+    }
+
+    @Test
+    void expiredAttemptThatLandedLateIsAdoptedInsteadOfSendingAnother() {
+        w = new WritePath("late");
+        Relay relay = w.relay("relay-a");
+        Credential c = w.issue("student-1");
+        relay.submitPass();
+        Operation op = w.operationOf(c.hash());
+        // Simulate the tracker having given up on an attempt the chain did in fact land.
+        w.jdbc.update("UPDATE chain_operations SET status = 'pending', next_attempt_at = ? WHERE id = ?",
+                w.clock.instant(), op.id());
+        w.advanceSlots(200);
+        relay.submitPass();
+        w.advanceSlots(2);
+        relay.confirmPass();
+        assertThat(w.operationOf(c.hash()).status()).isEqualTo(OperationStatus.CONFIRMED);
+        assertThat(w.outbox.attempts(op.id())).hasSize(1);
+        assertThat(w.devnet.countMemo(c.memo())).isEqualTo(1);
+    }
+
+    @Test
+    void chainOutageOpensTheBreakerSubmitsNothingAndRecoversAfterwards() {
+        w = new WritePath("outage");
+        Relay relay = w.relay("relay-a");
+        List<Credential> issued = List.of(w.issue("s1"), w.issue("s2"), w.issue("s3"));
+        w.faults.outage(w.clock.instant(), w.clock.instant().plusSeconds(60));
+
+        for (int i = 0; i < 15; i++) {
+            assertThat(relay.submitPass()).isZero();
+        }
+        assertThat(w.chain.isOpen()).isTrue();
+        assertThat(w.chain.health().up()).isFalse();
+        assertThat(w.count("SELECT count(*) FROM chain_operation_attempts")).isZero();
+        assertThat(w.count("SELECT count(*) FROM chain_operations WHERE status = 'pending' AND attempt_count = 0"))
+                .isEqualTo(3);
+        assertThat(w.devnet.landedCount()).isZero();
+
+        w.advance(Duration.ofSeconds(61));
+        w.settle(relay, 10);
+        for (Credential c : issued) {
+            assertThat(w.status(c.hash())).isEqualTo(CredentialStatus.CONFIRMED);
+            assertThat(w.devnet.countMemo(c.memo())).isEqualTo(1);
+        }
+        assertThat(w.chain.isOpen()).isFalse();
+    }
+
+    @Test
+    void failingTransactionsAreDeadLetteredThenRetriedToConfirmation() {
+        w = new WritePath("dead");
+        Relay relay = w.relay("relay-a");
+        Credential c = w.issue("student-1");
+        w.faults.failRate(1.0);
+        w.settle(relay, 20);
+        Operation dead = w.operationOf(c.hash());
+        assertThat(dead.status()).isEqualTo(OperationStatus.DEAD_LETTERED);
+        assertThat(dead.attemptCount()).isEqualTo(w.relayConfig.maxAttempts());
+        assertThat(dead.lastError()).contains("failed on chain");
+        assertThat(w.status(c.hash())).isEqualTo(CredentialStatus.DEAD_LETTERED);
+        assertThat(w.devnet.countMemo(c.memo())).as("failed transactions carry no memo").isZero();
+        assertThat(w.outbox.retry(w.operationOf(c.hash()).id() + 1000)).isEqualTo(Outbox.RetryOutcome.NOT_FOUND);
+
+        w.faults.failRate(0.0);
+        assertThat(w.outbox.retry(dead.id())).isEqualTo(Outbox.RetryOutcome.RETRIED);
+        assertThat(w.outbox.retry(dead.id())).isEqualTo(Outbox.RetryOutcome.NOT_DEAD_LETTERED);
+        assertThat(w.status(c.hash())).isEqualTo(CredentialStatus.PENDING);
+        w.settle(relay, 5);
+
+        assertThat(w.operationOf(c.hash()).status()).isEqualTo(OperationStatus.CONFIRMED);
+        assertThat(w.status(c.hash())).isEqualTo(CredentialStatus.CONFIRMED);
+        assertThat(w.devnet.countMemo(c.memo())).isEqualTo(1);
+        List<String> history = w.historyTypes(c.hash());
+        assertThat(history).startsWith("created", "submitted", "failed").endsWith("dead_lettered", "retried",
+                "resubmitted", "confirmed");
+        assertThat(history.stream().filter("failed"::equals).count()).isEqualTo(w.relayConfig.maxAttempts() - 1);
+    }
+
+    @Test
+    void transientSubmitErrorsBackOffAndResendTheSameTransaction() {
+        w = new WritePath("transient");
+        CountingChain flaky = new CountingChain(w.chain);
+        Relay relay = w.relay("relay-a", flaky);
+        Credential c = w.issue("student-1");
+        flaky.failSubmits.set(2);
+        relay.submitPass();
+        Operation op = w.operationOf(c.hash());
+        assertThat(op.status()).isEqualTo(OperationStatus.PENDING);
+        assertThat(op.attemptCount()).isEqualTo(1);
+        assertThat(op.nextAttemptAt()).isAfterOrEqualTo(w.clock.instant())
+                .isBeforeOrEqualTo(w.clock.instant().plus(w.relayConfig.retryBase()));
+        assertThat(relay.submitPass()).as("not due before its backoff").isLessThanOrEqualTo(1);
+        w.advance(Duration.ofSeconds(2));
+        relay.submitPass();
+        w.advance(Duration.ofSeconds(2));
+        relay.submitPass();
+        w.advanceSlots(2);
+        relay.confirmPass();
+        assertThat(w.operationOf(c.hash()).status()).isEqualTo(OperationStatus.CONFIRMED);
+        // Every try used the one recorded transaction: same signature, one attempt row.
+        assertThat(w.outbox.attempts(op.id())).hasSize(1);
+        assertThat(flaky.submitsBySignature).containsOnlyKeys(op.signature());
+        assertThat(w.devnet.countMemo(c.memo())).isEqualTo(1);
+    }
+
+    @Test
+    void twoRelaysOnOneDatabaseSubmitEachOfAThousandOperationsOnce() {
+        w = new WritePath("two-relays", rc -> new dev.chainsync.config.ChainsyncConfig.RelayConfig(true, "x", 50,
+                Duration.ofMillis(2), Duration.ofMillis(400), Duration.ofHours(1), 5, Duration.ofMillis(500),
+                Duration.ofSeconds(10), rc.commitment(), rc.unhealthyPendingAge()));
+        int n = 1000;
+        CountingChain counting = new CountingChain(w.chain);
+        Relay a = w.relay("relay-a", counting);
+        Relay b = w.relay("relay-b", counting);
+        for (int i = 0; i < n; i++) {
+            w.issue("student-" + i);
+        }
+        Thread ticker = Thread.ofPlatform().daemon().start(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                w.advanceSlots(1);
+                try {
+                    Thread.sleep(2);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        a.start();
+        b.start();
+        try {
+            await().atMost(Duration.ofSeconds(90)).until(() -> w.unfinished() == 0);
+        } finally {
+            ticker.interrupt();
+        }
+        assertThat(w.count("SELECT count(*) FROM chain_operations WHERE status = 'confirmed'")).isEqualTo(n);
+        assertThat(w.count("SELECT count(*) FROM credentials WHERE status = 'confirmed'")).isEqualTo(n);
+        assertThat(w.count("SELECT count(*) FROM chain_operation_attempts")).isEqualTo(n);
+        assertThat(counting.submitsBySignature).hasSize(n);
+        assertThat(counting.submitsBySignature.values()).allMatch(count -> count.get() == 1);
+        assertThat(w.devnet.landedCount()).isEqualTo(n);
+        assertThat(w.devnet.allRecords().stream().map(ChainRecord::memo).distinct().count()).isEqualTo(n);
+        long byA = w.count("SELECT count(*) FROM chain_operation_attempts WHERE relay = 'relay-a'");
+        long byB = w.count("SELECT count(*) FROM chain_operation_attempts WHERE relay = 'relay-b'");
+        assertThat(byA + byB).isEqualTo(n);
+        System.out.printf("two relays split the work %d / %d%n", byA, byB);
+    }
+
+    /** Passes calls through; its submit sends, then blocks as if the process had died right after. */
+    static final class FreezingChain extends Delegating {
+        final CountDownLatch submitted = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+
+        FreezingChain(ChainClient delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public String submit(SignedTransaction tx) {
+            String sig = delegate.submit(tx);
+            submitted.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return sig;
+        }
+    }
+
+    /** Counts submits per signature and can fail the next few with UNAVAILABLE. */
+    static final class CountingChain extends Delegating {
+        final Map<String, AtomicInteger> submitsBySignature = new ConcurrentHashMap<>();
+        final AtomicInteger failSubmits = new AtomicInteger();
+
+        CountingChain(ChainClient delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public String submit(SignedTransaction tx) {
+            if (failSubmits.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                throw new dev.chainsync.chain.ChainException(dev.chainsync.chain.ChainException.Kind.UNAVAILABLE,
+                        "injected RPC error");
+            }
+            submitsBySignature.computeIfAbsent(tx.signature(), k -> new AtomicInteger()).incrementAndGet();
+            return delegate.submit(tx);
+        }
+    }
+
+    /** A chain client that forwards everything; tests override what they intercept. */
+    abstract static class Delegating implements ChainClient {
+        final ChainClient delegate;
+
+        Delegating(ChainClient delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public String name() {
+            return delegate.name();
+        }
+
+        @Override
+        public long blockHeight() {
+            return delegate.blockHeight();
+        }
+
+        @Override
+        public RecentBlockhash latestBlockhash() {
+            return delegate.latestBlockhash();
+        }
+
+        @Override
+        public SignedTransaction buildMemoTransaction(Signer signer, String memo, RecentBlockhash blockhash) {
+            return delegate.buildMemoTransaction(signer, memo, blockhash);
+        }
+
+        @Override
+        public String submit(SignedTransaction transaction) {
+            return delegate.submit(transaction);
+        }
+
+        @Override
+        public Map<String, SignatureStatus> signatureStatuses(Collection<String> signatures) {
+            return delegate.signatureStatuses(signatures);
+        }
+
+        @Override
+        public List<ChainRecord> recordsByAddress(String address, String beforeSignature, int limit) {
+            return delegate.recordsByAddress(address, beforeSignature, limit);
+        }
+
+        @Override
+        public Optional<ChainRecord> transaction(String signature) {
+            return delegate.transaction(signature);
+        }
+
+        @Override
+        public ChainHealth health() {
+            return delegate.health();
+        }
+    }
+}

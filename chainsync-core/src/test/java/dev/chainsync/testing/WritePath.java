@@ -1,0 +1,133 @@
+package dev.chainsync.testing;
+
+import dev.chainsync.chain.ChainClient;
+import dev.chainsync.chain.CircuitBreakingChainClient;
+import dev.chainsync.chain.Commitment;
+import dev.chainsync.chain.Devnet;
+import dev.chainsync.chain.DevnetFaults;
+import dev.chainsync.chain.Ed25519Keypair;
+import dev.chainsync.config.ChainsyncConfig.RelayConfig;
+import dev.chainsync.credential.Credential;
+import dev.chainsync.credential.CredentialService;
+import dev.chainsync.credential.CredentialStatus;
+import dev.chainsync.db.Jdbc;
+import dev.chainsync.outbox.Operation;
+import dev.chainsync.outbox.Outbox;
+import dev.chainsync.outbox.Relay;
+import dev.chainsync.testing.TestDatabases;
+import dev.chainsync.time.ManualClock;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import java.util.function.UnaryOperator;
+
+/**
+ * The write path on real PostgreSQL and a devnet on a manual clock: tests move time and run relay
+ * passes by hand, so every step is deterministic.
+ */
+public final class WritePath implements AutoCloseable {
+    public static final Duration SLOT = Duration.ofMillis(400);
+    public static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
+
+    public final TestDatabases.Scratch scratch;
+    public final Jdbc jdbc;
+    public final ManualClock clock = new ManualClock(START);
+    public final Random random = new Random(42);
+    public final DevnetFaults faults = new DevnetFaults();
+    public final Devnet devnet;
+    public final CircuitBreakingChainClient chain;
+    public final Ed25519Keypair issuer = Ed25519Keypair.generate(new SecureRandom());
+    public final CredentialService credentials;
+    public final Outbox outbox;
+    public final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    public final RelayConfig relayConfig;
+    private final List<Relay> relays = new ArrayList<>();
+
+    public WritePath(String name) {
+        this(name, UnaryOperator.identity());
+    }
+
+    public WritePath(String name, UnaryOperator<RelayConfig> tweak) {
+        scratch = TestDatabases.create(name);
+        jdbc = scratch.database().jdbc();
+        devnet = Devnet.builder().clock(clock).slotTime(SLOT).random(random).faults(faults).build();
+        chain = new CircuitBreakingChainClient(devnet, 50, Duration.ofSeconds(30), clock);
+        relayConfig = tweak.apply(new RelayConfig(true, "relay-a", 100, Duration.ofMillis(50), Duration.ofMillis(400),
+                Duration.ofSeconds(30), 5, Duration.ofMillis(500), Duration.ofSeconds(10), Commitment.CONFIRMED,
+                Duration.ofMinutes(10)));
+        credentials = new CredentialService(jdbc, issuer, chain, relayConfig.commitment(), relayConfig.maxAttempts(),
+                clock);
+        outbox = new Outbox(jdbc, credentials.handlers(), relayConfig.maxAttempts(), clock);
+    }
+
+    public Relay relay(String instanceId) {
+        return relay(instanceId, chain);
+    }
+
+    /** A relay talking to {@code through} (a test double wrapping the devnet, say). */
+    public Relay relay(String instanceId, ChainClient through) {
+        RelayConfig rc = new RelayConfig(relayConfig.enabled(), instanceId, relayConfig.batchSize(),
+                relayConfig.pollInterval(), relayConfig.confirmPollInterval(), relayConfig.lease(),
+                relayConfig.maxAttempts(), relayConfig.retryBase(), relayConfig.retryCap(), relayConfig.commitment(),
+                relayConfig.unhealthyPendingAge());
+        Relay r = new Relay(jdbc, through, issuer, credentials.handlers(), rc, clock, new Random(7), registry);
+        relays.add(r);
+        return r;
+    }
+
+    public Credential issue(String recipient) {
+        byte[] digest = new byte[32];
+        random.nextBytes(digest);
+        return credentials.issue(new CredentialService.IssueRequest(HexFormat.of().formatHex(digest), 100,
+                "university-1", recipient, null));
+    }
+
+    public void advance(Duration d) {
+        clock.advance(d);
+    }
+
+    public void advanceSlots(long n) {
+        clock.advance(SLOT.multipliedBy(n));
+    }
+
+    /** Runs submit and confirm passes, moving two slots each round, until nothing is unfinished or rounds run out. */
+    public void settle(Relay relay, int rounds) {
+        for (int i = 0; i < rounds && unfinished() > 0; i++) {
+            relay.submitPass();
+            advanceSlots(2);
+            relay.confirmPass();
+            advance(relayConfig.retryCap());
+        }
+    }
+
+    public long unfinished() {
+        return count("SELECT count(*) FROM chain_operations WHERE status IN ('pending', 'submitted')");
+    }
+
+    public long count(String sql, Object... params) {
+        return jdbc.queryOne(sql, r -> r.getLong(1), params).orElseThrow();
+    }
+
+    public CredentialStatus status(String hash) {
+        return credentials.find(hash).orElseThrow().status();
+    }
+
+    public List<String> historyTypes(String hash) {
+        return credentials.history(hash).stream().map(e -> e.type()).toList();
+    }
+
+    public Operation operationOf(String hash) {
+        return outbox.forAggregate(CredentialService.ANCHOR_KIND, hash).getFirst();
+    }
+
+    @Override
+    public void close() {
+        relays.forEach(Relay::close);
+        scratch.close();
+    }
+}
