@@ -66,6 +66,14 @@ final class CredentialRoutes {
                         maxUploadBytes);
             }
             throw ApiProblem.badRequest("malformed multipart body: " + e.getMessage(), null);
+        } catch (IllegalArgumentException e) {
+            // Jetty refuses a media type it cannot parse as multipart/form-data (it compares case-sensitively).
+            throw ApiProblem.badRequest("malformed multipart body: " + e.getMessage(), null);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            // Jetty reports an unparseable body (e.g. a missing boundary) as an IOException, thrown unchecked by Javalin.
+            throw ApiProblem.badRequest("malformed multipart body: " + e.getMessage(), null);
         }
         if (file == null) {
             throw ApiProblem.badRequest("file is required", "file");

@@ -14,8 +14,13 @@ import java.util.Map;
 
 /** {@code GET /health} (one entry per component; 503 when any is down) and {@code GET /metrics}. */
 final class HealthRoutes {
+    /** Gauges share one stats query per scrape instead of one each. */
+    static final long STATS_TTL_NANOS = 1_000_000_000L;
+
     private final Application app;
     private final PrometheusMeterRegistry registry;
+    private volatile Outbox.Stats cachedStats;
+    private volatile long cachedAt;
 
     HealthRoutes(Application app, PrometheusMeterRegistry registry) {
         this.app = app;
@@ -37,11 +42,19 @@ final class HealthRoutes {
     }
 
     private Outbox.Stats safeStats() {
-        try {
-            return app.outbox().stats();
-        } catch (RuntimeException e) {
-            return new Outbox.Stats(Map.of(), Duration.ZERO);
+        long now = System.nanoTime();
+        Outbox.Stats s = cachedStats;
+        if (s != null && now - cachedAt < STATS_TTL_NANOS) {
+            return s;
         }
+        try {
+            s = app.outbox().stats();
+        } catch (RuntimeException e) {
+            s = new Outbox.Stats(Map.of(), Duration.ZERO);
+        }
+        cachedStats = s;
+        cachedAt = now;
+        return s;
     }
 
     private void health(Context ctx) {

@@ -35,7 +35,9 @@ public final class HttpApi implements AutoCloseable {
     /** JSON as the API speaks it: snake_case fields, ISO-8601 instants, no nulls. */
     public static final ObjectMapper API_JSON = Json.MAPPER.copy()
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .setSerializationInclusion(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL);
+            .setDefaultPropertyInclusion(com.fasterxml.jackson.annotation.JsonInclude.Value.construct(
+                    com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL,
+                    com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL));
 
     private final ChainsyncConfig config;
     private final Javalin javalin;
@@ -87,8 +89,6 @@ public final class HttpApi implements AutoCloseable {
                 problem(ctx, ApiProblem.notFound("no route for " + ctx.method() + " " + ctx.path()));
             }
         });
-        javalin.error(405, ctx -> problem(ctx, new ApiProblem(405, "method-not-allowed", "Method not allowed",
-                ctx.method() + " is not allowed on " + ctx.path(), null)));
     }
 
     public HttpApi start() {

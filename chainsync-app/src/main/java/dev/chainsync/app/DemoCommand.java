@@ -31,6 +31,7 @@ import picocli.CommandLine.Option;
                 "wait until every one is confirmed, run a reconciliation, and print the URLs to look at."})
 final class DemoCommand implements Callable<Integer> {
     static final Duration DEMO_SLOT_TIME = Duration.ofMillis(50);
+    static final String DEMO_DATA_DIR = ".chainsync/demo";
     static final Duration WORKLOAD_TIMEOUT = Duration.ofMinutes(3);
 
     @Option(names = "--port", description = "HTTP port (overrides HTTP_PORT; default 8080).")
@@ -49,6 +50,9 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Map<String, String> env = new HashMap<>(System.getenv());
+        // The demo's devnet runs faster slots than serve's, and a devnet ledger keeps its slot time:
+        // give the demo its own data directory so `serve` can use the default one afterwards.
+        env.putIfAbsent("CHAINSYNC_DATA_DIR", DEMO_DATA_DIR);
         // A short slot keeps the demo's blockhash expiry (150 slots) to a few seconds.
         env.putIfAbsent("CHAINSYNC_DEVNET_SLOT_MS", String.valueOf(DEMO_SLOT_TIME.toMillis()));
         env.putIfAbsent("CHAINSYNC_RETRY_BASE_MS", "200");

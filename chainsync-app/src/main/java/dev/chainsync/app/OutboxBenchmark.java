@@ -59,21 +59,23 @@ final class OutboxBenchmark {
         this.slotMs = slotMs;
     }
 
-    record Result(int count, int relays, int slotMs, double seconds, double issueSeconds, double p50Ms, double p99Ms,
-            long landed, long distinctMemos, boolean allConfirmedOnce, String database) {
+    record Result(int count, int relays, int slotMs, double issuePerSecond, double drainPerSecond,
+            double steadyPerSecond, double p50Ms, double p99Ms, long landed, long distinctMemos,
+            boolean allConfirmedOnce, String database) {
         String report() {
             return String.format("""
-                    bench outbox: %d credentials, %d relays, devnet zero latency (%s)
-                      machine: %d cores, %s; date %s; database %s
-                      issued (producers)     : %.0f credentials/s
-                      end to end (confirmed) : %.0f operations/s  (%.2f s)
-                      commit -> confirmed    : p50 %.0f ms, p99 %.0f ms
-                      landed on chain        : %d transactions, %d distinct memos -> %s""",
-                    count, relays, "slot " + slotMs + " ms", Runtime.getRuntime().availableProcessors(),
-                    System.getProperty("os.name") + " " + System.getProperty("os.arch") + ", Java "
-                            + Runtime.version(), LocalDate.now(), database, count / issueSeconds, count / seconds,
-                    seconds, p50Ms, p99Ms, landed, distinctMemos,
-                    allConfirmedOnce ? "each memo exactly once" : "MISMATCH");
+                    bench outbox: %d credentials per phase, %d relays, devnet zero latency (slot %d ms)
+                      machine: %d cores, %s; date %s
+                      database: %s
+                      issue (API path, %s)   : %.0f credentials/s
+                      relay drain (outbox -> confirmed, %d queued)   : %.0f operations/s
+                      steady state (issuing while relaying)           : %.0f operations/s
+                      commit -> confirmed (steady state)              : p50 %.0f ms, p99 %.0f ms
+                      landed on chain: %d transactions, %d distinct memos -> %s""",
+                    count, relays, slotMs, Runtime.getRuntime().availableProcessors(),
+                    System.getProperty("os.name") + " " + System.getProperty("os.arch") + ", Java " + Runtime.version(),
+                    LocalDate.now(), database, "producers", issuePerSecond, count, drainPerSecond, steadyPerSecond,
+                    p50Ms, p99Ms, landed, distinctMemos, allConfirmedOnce ? "each memo exactly once" : "MISMATCH");
         }
     }
 
@@ -114,26 +116,65 @@ final class OutboxBenchmark {
         CredentialService credentials = new CredentialService(db.jdbc(), issuer, chain, Commitment.CONFIRMED, 8, clock);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         List<Relay> started = new ArrayList<>();
+        Jdbc jdbc = db.jdbc();
+        try {
+            // Phase 1: fill the outbox through the issuing path, then let the relays drain it.
+            double issueSeconds = issue(credentials, 0);
+            long t0 = System.nanoTime();
+            for (int i = 0; i < relays; i++) {
+                started.add(relay(db, chain, issuer, credentials, clock, random, registry, i).start());
+            }
+            awaitConfirmed(jdbc, count);
+            double drainSeconds = (System.nanoTime() - t0) / 1e9;
+
+            // Phase 2: issue while the relays run; latency is measured on these operations only.
+            long firstSteadyId = jdbc.queryOne("SELECT coalesce(max(id), 0) FROM chain_operations", r -> r.getLong(1))
+                    .orElse(0L);
+            long t1 = System.nanoTime();
+            issue(credentials, count);
+            awaitConfirmed(jdbc, 2L * count);
+            double steadySeconds = (System.nanoTime() - t1) / 1e9;
+            List<Double> latency = jdbc.query("""
+                    SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM confirmed_at - created_at)),
+                           percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM confirmed_at - created_at))
+                      FROM chain_operations WHERE status = 'confirmed' AND id > ?""",
+                    r -> List.of(r.getDouble(1) * 1000, r.getDouble(2) * 1000), firstSteadyId).getFirst();
+            long landed = devnet.landedCount();
+            long distinct = devnet.allRecords().stream().map(r -> r.memo()).distinct().count();
+            return new Result(count, relays, slotMs, count / issueSeconds, count / drainSeconds, count / steadySeconds,
+                    latency.get(0), latency.get(1), landed, distinct, landed == 2L * count && distinct == 2L * count,
+                    db.describe().replaceAll("\\(data in .*\\)", "(embedded)"));
+        } finally {
+            started.forEach(Relay::close);
+            chain.close();
+        }
+    }
+
+    private Relay relay(Database db, CircuitBreakingChainClient chain, Ed25519Keypair issuer,
+            CredentialService credentials, Clock clock, RandomGenerator random, SimpleMeterRegistry registry, int i) {
+        RelayConfig rc = new RelayConfig(true, "bench-relay-" + i, batch, Duration.ofMillis(5),
+                Duration.ofMillis(Math.max(1, slotMs / 2)), Duration.ofSeconds(30), 8, Duration.ofMillis(100),
+                Duration.ofSeconds(5), Commitment.CONFIRMED, Duration.ofMinutes(10));
+        return new Relay(db.jdbc(), chain, issuer, credentials.handlers(), rc, clock, random, registry);
+    }
+
+    /** Issues {@code count} credentials on {@code producers} threads; returns the seconds it took. */
+    private double issue(CredentialService credentials, int offset) throws Exception {
+        AtomicInteger next = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(producers);
         try {
-            for (int i = 0; i < relays; i++) {
-                RelayConfig rc = new RelayConfig(true, "bench-relay-" + i, batch, Duration.ofMillis(5),
-                        Duration.ofMillis(Math.max(1, slotMs / 2)), Duration.ofSeconds(30), 8, Duration.ofMillis(100),
-                        Duration.ofSeconds(5), Commitment.CONFIRMED, Duration.ofMinutes(10));
-                started.add(new Relay(db.jdbc(), chain, issuer, credentials.handlers(), rc, clock, random, registry).start());
-            }
-            AtomicInteger next = new AtomicInteger();
             long t0 = System.nanoTime();
             List<Future<?>> futures = new ArrayList<>();
             for (int p = 0; p < producers; p++) {
                 futures.add(pool.submit(() -> {
                     HexFormat hex = HexFormat.of();
                     byte[] digest = new byte[32];
+                    java.util.concurrent.ThreadLocalRandom.current().nextBytes(digest);
                     int i;
                     while ((i = next.getAndIncrement()) < count) {
-                        random.nextBytes(digest);
+                        java.util.concurrent.ThreadLocalRandom.current().nextBytes(digest);
                         credentials.issue(new CredentialService.IssueRequest(hex.formatHex(digest), 1024,
-                                "bench-issuer", "student-" + i, null));
+                                "bench-issuer", "student-" + (offset + i), null));
                     }
                     return null;
                 }));
@@ -141,31 +182,27 @@ final class OutboxBenchmark {
             for (Future<?> f : futures) {
                 f.get();
             }
-            double issueSeconds = (System.nanoTime() - t0) / 1e9;
-            Jdbc jdbc = db.jdbc();
-            while (confirmed(jdbc) < count) {
-                Thread.sleep(10);
-            }
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            List<Double> latency = jdbc.query("""
-                    SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM confirmed_at - created_at)),
-                           percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM confirmed_at - created_at))
-                      FROM chain_operations WHERE status = 'confirmed'""",
-                    r -> List.of(r.getDouble(1) * 1000, r.getDouble(2) * 1000)).getFirst();
-            long landed = devnet.landedCount();
-            long distinct = devnet.allRecords().stream().map(r -> r.memo()).distinct().count();
-            return new Result(count, relays, slotMs, seconds, issueSeconds, latency.get(0), latency.get(1), landed, distinct,
-                    landed == count && distinct == count, db.describe().replaceAll("\\(data in .*\\)", "(embedded)"));
+            return (System.nanoTime() - t0) / 1e9;
         } finally {
-            started.forEach(Relay::close);
             pool.shutdownNow();
-            chain.close();
         }
     }
 
-    private static long confirmed(Jdbc jdbc) {
-        return jdbc.queryOne("SELECT count(*) FROM chain_operations WHERE status = 'confirmed'", r -> r.getLong(1))
-                .orElse(0L);
+    /** Waits until nothing is pending or submitted (every operation was issued before this is called). */
+    private static void awaitConfirmed(Jdbc jdbc, long expected) throws InterruptedException {
+        while (unfinished(jdbc) > 0) {
+            Thread.sleep(20);
+        }
+        long confirmed = jdbc.queryOne("SELECT count(*) FROM chain_operations WHERE status = 'confirmed'",
+                r -> r.getLong(1)).orElse(0L);
+        if (confirmed != expected) {
+            throw new IllegalStateException("expected " + expected + " confirmed operations, found " + confirmed);
+        }
+    }
+
+    private static long unfinished(Jdbc jdbc) {
+        return jdbc.queryOne("SELECT count(*) FROM chain_operations WHERE status IN ('pending', 'submitted')",
+                r -> r.getLong(1)).orElse(0L);
     }
 
     private static void admin(String url, DatabaseConfig base, String sql) throws SQLException {

@@ -234,6 +234,10 @@ final class ApiHarness implements AutoCloseable {
             return this;
         }
 
+        String boundary() {
+            return boundary;
+        }
+
         String contentType() {
             return "multipart/form-data; boundary=" + boundary;
         }

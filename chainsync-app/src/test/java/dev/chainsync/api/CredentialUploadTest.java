@@ -90,6 +90,22 @@ class CredentialUploadTest {
                         () -> h.post("/v1/credentials", "application/json",
                                 BodyPublishers.ofString("{\"issuer_id\":\"uni-a\",\"recipient_id\":\"alice\"}")),
                         400, "invalid-request", null),
+                new Bad("multipart header over a body that is not multipart",
+                        () -> h.post("/v1/credentials", "multipart/form-data; boundary=xyz",
+                                BodyPublishers.ofString("this is not a multipart body")),
+                        400, "invalid-request", null),
+                new Bad("multipart without a boundary",
+                        () -> h.post("/v1/credentials", "multipart/form-data",
+                                BodyPublishers.ofByteArray(form("uni-a", "alice").file("file", "d.pdf", PDF).bytes())),
+                        400, "invalid-request", null),
+                new Bad("multipart media type in upper case",
+                        () -> {
+                            Multipart m = form("uni-a", "alice").file("file", "d.pdf", PDF);
+                            return h.post("/v1/credentials", m.contentType().toUpperCase(java.util.Locale.ROOT)
+                                    .replace("BOUNDARY=" + m.boundary().toUpperCase(java.util.Locale.ROOT),
+                                            "boundary=" + m.boundary()), BodyPublishers.ofByteArray(m.bytes()));
+                        },
+                        400, "invalid-request", null),
                 new Bad("no body and no content type", () -> h.postEmpty("/v1/credentials"), 400, "invalid-request", null),
                 new Bad("file one byte over the limit",
                         () -> h.upload(form("uni-a", "alice").file("file", "d.pdf", new byte[LIMIT + 1])),
@@ -122,7 +138,6 @@ class CredentialUploadTest {
             assertThat(p.path("limit_bytes").asLong()).isEqualTo(LIMIT);
         }
         assertThat(h.writeTableCounts()).isEqualTo(before);
-        assertThat(h.writeTableCounts().values()).allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(before.get("credentials") * 10));
     }
 
     @Test

@@ -1,6 +1,5 @@
 package dev.chainsync.config;
 
-import java.net.URI;
 import java.util.Locale;
 
 /** Keeps secrets out of logs and error messages. */
@@ -13,22 +12,29 @@ public final class Redact {
         return n.contains("SECRET") || n.contains("PASSWORD") || n.contains("TOKEN") || n.endsWith("_KEY");
     }
 
-    /** A database URL with its password (in user-info or query) replaced by {@code ***}. */
+    /**
+     * A database URL with its password (in the user-info or the query string) replaced by {@code ***}.
+     * Works on text, not a parsed URI, so malformed URLs are redacted too.
+     */
     public static String url(String url) {
         if (url == null) {
             return null;
         }
         String out = url.replaceAll("(?i)(password=)[^&]*", "$1***");
-        try {
-            String schemeless = out.startsWith("jdbc:") ? out.substring(5) : out;
-            URI uri = URI.create(schemeless);
-            String userInfo = uri.getRawUserInfo();
-            if (userInfo != null && userInfo.contains(":")) {
-                String user = userInfo.substring(0, userInfo.indexOf(':'));
-                out = out.replace(userInfo + "@", user + ":***@");
+        int scheme = out.indexOf("://");
+        if (scheme < 0) {
+            return out;
+        }
+        int start = scheme + 3;
+        int at = out.lastIndexOf('@');
+        int slash = out.indexOf('/', start);
+        // The user-info ends at the last '@' before the path; a password may itself contain '@', '/' or '#'.
+        if (at > start && (slash < 0 || at < out.length())) {
+            String userInfo = out.substring(start, at);
+            int colon = userInfo.indexOf(':');
+            if (colon >= 0) {
+                out = out.substring(0, start) + userInfo.substring(0, colon) + ":***" + out.substring(at);
             }
-        } catch (IllegalArgumentException e) {
-            // not a URI we can parse: the query-string redaction above is the best we can do
         }
         return out;
     }

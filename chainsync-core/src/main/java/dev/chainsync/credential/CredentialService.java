@@ -88,7 +88,8 @@ public final class CredentialService {
             throw new InvalidRequestException("file", "file digest must be 64 lower-case hex characters");
         }
         String serial = request.serial() == null || request.serial().isEmpty() ? null : request.serial();
-        Instant now = clock.instant();
+        // PostgreSQL keeps microseconds: the returned record must equal what a later read gives.
+        Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
         Instant issuedAt = CredentialHash.truncate(now);
         String hash = CredentialHash.compute(request.fileSha256(), request.issuerId(), request.recipientId(), issuedAt,
                 serial);
@@ -96,18 +97,20 @@ public final class CredentialService {
         Credential credential = new Credential(0, hash, request.issuerId(), request.recipientId(), serial,
                 request.fileSha256(), request.fileSize(), issuedAt, issuer.address(), signature,
                 CredentialHash.memo(hash), CredentialStatus.PENDING, null, null, null, now, now);
-        long operationId = store.jdbc().inTransaction(c -> {
-            if (!CredentialStore.insert(c, credential)) {
+        long id = store.jdbc().inTransaction(c -> {
+            Long credentialId = CredentialStore.insert(c, credential);
+            if (credentialId == null) {
                 throw new DuplicateCredentialException(hash);
             }
             long opId = Outbox.enqueue(c, new NewOperation(ANCHOR_KIND, hash, credential.memo(), ANCHOR_KIND + ":" + hash),
                     maxAttempts, now);
             CredentialStore.event(c, hash, "created", Json.object("operation_id", opId, "issuer_id",
                     request.issuerId(), "recipient_id", request.recipientId(), "file_sha256", request.fileSha256()), now);
-            return opId;
+            return credentialId;
         });
-        return find(hash).orElseThrow(() -> new IllegalStateException("credential " + hash + " vanished after insert "
-                + "(operation " + operationId + ")"));
+        return new Credential(id, hash, credential.issuerId(), credential.recipientId(), serial, credential.fileSha256(),
+                credential.fileSize(), issuedAt, credential.issuerAddress(), signature, credential.memo(),
+                CredentialStatus.PENDING, null, null, null, now, now);
     }
 
     /** Thrown when a credential with the same hash already exists. */
@@ -173,6 +176,9 @@ public final class CredentialService {
             return new Verification(hash, false, false, null, null, false, null, null, null, null, problems);
         }
         Credential cr = found.get();
+        if (!expectedMemo.equals(cr.memo())) {
+            problems.add("database: memo '" + cr.memo() + "' is not this hash's memo '" + expectedMemo + "'");
+        }
         Boolean signatureValid = null;
         if (cr.issuerSignature() != null) {
             signatureValid = Ed25519Keypair.verify(Base58.decode(cr.issuerAddress()), HexFormat.of().parseHex(hash),
@@ -227,7 +233,7 @@ public final class CredentialService {
                 record.memo(), CredentialStatus.RECOVERED_FROM_CHAIN, record.signature(), record.slot(),
                 record.blockTime(), now, now);
         return store.jdbc().inTransaction(c -> {
-            if (!CredentialStore.insert(c, cr)) {
+            if (CredentialStore.insert(c, cr) == null) {
                 return false;
             }
             CredentialStore.event(c, hash, "recovered", Json.object("signature", record.signature(), "slot",

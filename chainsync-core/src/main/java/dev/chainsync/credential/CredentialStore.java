@@ -28,17 +28,19 @@ final class CredentialStore {
         return jdbc;
     }
 
-    /** Inserts a new credential; false when the hash already exists. */
-    static boolean insert(Connection c, Credential cr) throws SQLException {
-        return Jdbc.update(c, """
+    /** Inserts a new credential; returns its id, or null when the hash already exists. */
+    static Long insert(Connection c, Credential cr) throws SQLException {
+        List<Long> ids = Jdbc.query(c, """
                 INSERT INTO credentials (hash, issuer_id, recipient_id, serial, file_sha256, file_size, issued_at,
                                          issuer_address, issuer_signature, memo, status, chain_signature, chain_slot,
                                          confirmed_at, created_at, updated_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (hash) DO NOTHING""",
+                ON CONFLICT (hash) DO NOTHING
+                RETURNING id""", r -> r.getLong(1),
                 cr.hash(), cr.issuerId(), cr.recipientId(), cr.serial(), cr.fileSha256(), cr.fileSize(),
                 cr.issuedAt(), cr.issuerAddress(), cr.issuerSignature(), cr.memo(), cr.status().dbName(),
-                cr.chainSignature(), cr.chainSlot(), cr.confirmedAt(), cr.createdAt(), cr.updatedAt()) == 1;
+                cr.chainSignature(), cr.chainSlot(), cr.confirmedAt(), cr.createdAt(), cr.updatedAt());
+        return ids.isEmpty() ? null : ids.getFirst();
     }
 
     static void event(Connection c, String hash, String type, String detailJson, Instant at) throws SQLException {

@@ -64,6 +64,20 @@ class ChainsyncConfigTest {
     }
 
     @Test
+    void malformedUrlsNeverLeakTheirPassword() {
+        for (String url : new String[] {"postgres://alice:s3cr3t@/db", "postgres://alice:pa ss@h/db",
+                "postgres://alice:pa#ss@h/db", "postgres://alice:pa%ss@h/db", "postgres://alice:p@ss/w@h/db"}) {
+            String shown;
+            try {
+                shown = ChainsyncConfig.fromEnvironment(Map.of("DATABASE_URL", url)).describe();
+            } catch (ConfigException e) {
+                shown = e.getMessage();
+            }
+            assertThat(shown).as(url).contains("alice").doesNotContain("s3cr3t", "pa ss", "pa#ss", "pa%ss", "p@ss");
+        }
+    }
+
+    @Test
     void redactsPasswordsInUrls() {
         assertThat(Redact.url("jdbc:postgresql://h/db?user=a&password=xyz")).doesNotContain("xyz");
         assertThat(Redact.url("postgres://a:xyz@h/db")).doesNotContain("xyz").contains("a:***@h");

@@ -69,7 +69,8 @@ public final class TestDatabases {
 
     /** The JDBC URL of database {@code name} on the test server. */
     public static synchronized String urlFor(String name) {
-        return server().replaceFirst("/postgres$", "/" + name);
+        // The embedded server's URL carries "?user=postgres" after the database name.
+        return server().replaceFirst("/postgres(\\?|$)", "/" + name + "$1");
     }
 
     private static void admin(String sql) {

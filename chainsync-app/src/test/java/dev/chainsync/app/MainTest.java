@@ -1,0 +1,93 @@
+package dev.chainsync.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The command line: help for every command, and usage errors. */
+class MainTest {
+    /** Exit code and what a run of {@link Main#execute} printed. */
+    record Run(int exitCode, String out, String err) {}
+
+    static synchronized Run run(String... args) {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
+        ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(outBytes, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(errBytes, true, StandardCharsets.UTF_8));
+            int code = Main.execute(args);
+            System.out.flush();
+            System.err.flush();
+            return new Run(code, outBytes.toString(StandardCharsets.UTF_8), errBytes.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+
+    @Test
+    void topLevelHelpListsEveryCommand() {
+        Run r = run("--help");
+
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.out()).startsWith("Usage: chainsync").contains("Keeps PostgreSQL consistent with a blockchain.");
+        assertThat(r.out()).containsPattern("(?m)^\\s+serve\\s").containsPattern("(?m)^\\s+demo\\s")
+                .containsPattern("(?m)^\\s+migrate\\s").containsPattern("(?m)^\\s+bench\\s");
+        assertThat(r.err()).isEmpty();
+    }
+
+    @Test
+    void noArgumentsPrintsUsage() {
+        Run r = run();
+
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.out()).startsWith("Usage: chainsync");
+    }
+
+    @Test
+    void versionIsPrinted() {
+        Run r = run("--version");
+
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.out().strip()).isEqualTo("chainsync 0.1.0");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "serve --help | Usage: chainsync serve | --port",
+            "demo --help | Usage: chainsync demo | --drop-rate",
+            "migrate --help | Usage: chainsync migrate | DATABASE_URL",
+            "bench --help | Usage: chainsync bench | outbox",
+            "bench outbox --help | Usage: chainsync bench outbox | --count",
+            "bench | Usage: chainsync bench | outbox",
+            "help serve | Usage: chainsync serve | --port",
+            "help bench | Usage: chainsync bench | outbox"})
+    void everyCommandHasHelp(String args, String usage, String mentions) {
+        Run r = run(args.split(" "));
+
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).startsWith(usage).contains(mentions).contains("-h, --help");
+        assertThat(r.err()).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "frobnicate | Unmatched argument",
+            "serve --port abc | Invalid value",
+            "bench outbox --count many | Invalid value",
+            "migrate --force | Unknown option"})
+    void usageErrorsExitWithTwoAndExplain(String args, String message) {
+        Run r = run(args.split(" "));
+
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains(message);
+        assertThat(r.out()).isEmpty();
+    }
+}

@@ -1,0 +1,75 @@
+package dev.chainsync.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class PollingWorkerTest {
+
+    @Test
+    void aFailingPassIsLoggedAndTheWorkerCarriesOn() {
+        AtomicInteger passes = new AtomicInteger();
+        try (PollingWorker w = new PollingWorker("flaky", Duration.ofMillis(1), () -> {
+            if (passes.incrementAndGet() % 2 == 1) {
+                throw new IllegalStateException("boom");
+            }
+            return 0;
+        }).start()) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> passes.get() >= 6);
+            assertThat(w.isRunning()).isTrue();
+        }
+    }
+
+    @Test
+    void closeLetsThePassInFlightFinishAndIsIdempotent() throws Exception {
+        CountDownLatch inPass = new CountDownLatch(1);
+        CountDownLatch mayFinish = new CountDownLatch(1);
+        AtomicBoolean finished = new AtomicBoolean();
+        PollingWorker w = new PollingWorker("slow", Duration.ofHours(1), () -> {
+            inPass.countDown();
+            try {
+                mayFinish.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            finished.set(true);
+            return 0;
+        }).start();
+        assertThat(inPass.await(10, TimeUnit.SECONDS)).isTrue();
+        Thread closer = Thread.ofPlatform().start(w::close);
+        closer.join(200);
+        assertThat(closer.isAlive()).as("close waits for the pass in flight").isTrue();
+        mayFinish.countDown();
+        closer.join(10_000);
+        assertThat(closer.isAlive()).isFalse();
+        assertThat(finished).isTrue();
+        assertThat(w.isRunning()).isFalse();
+        w.close();
+    }
+
+    @Test
+    void busyPassesRunBackToBackAndIdleOnesWait() {
+        AtomicInteger passes = new AtomicInteger();
+        try (PollingWorker w = new PollingWorker("busy", Duration.ofHours(1),
+                () -> passes.incrementAndGet() < 50 ? 1 : 0).start()) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> passes.get() == 50);
+            assertThat(w.isRunning()).isTrue();
+        }
+        assertThat(passes.get()).as("idle after the last busy pass: no further pass within the hour").isEqualTo(50);
+    }
+
+    @Test
+    void rejectsBadSettingsAndDoubleStart() {
+        assertThatThrownBy(() -> new PollingWorker("x", Duration.ZERO, () -> 0)).isInstanceOf(IllegalArgumentException.class);
+        try (PollingWorker w = new PollingWorker("once", Duration.ofSeconds(1), () -> 0).start()) {
+            assertThatThrownBy(w::start).isInstanceOf(IllegalStateException.class);
+        }
+    }
+}
