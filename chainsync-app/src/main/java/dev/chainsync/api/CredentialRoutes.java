@@ -27,11 +27,13 @@ final class CredentialRoutes {
     private final Application app;
     private final CredentialService credentials;
     private final long maxUploadBytes;
+    private final Idempotent idempotent;
 
-    CredentialRoutes(Application app, long maxUploadBytes) {
+    CredentialRoutes(Application app, long maxUploadBytes, Idempotent idempotent) {
         this.app = app;
         this.credentials = app.credentials();
         this.maxUploadBytes = maxUploadBytes;
+        this.idempotent = idempotent;
     }
 
     void register(Javalin javalin) {
@@ -90,15 +92,23 @@ final class CredentialRoutes {
             throw ApiProblem.badRequest("file is empty", "file");
         }
         String digest = sha256(file);
-        Credential cr;
-        try {
-            cr = credentials.issue(new IssueRequest(digest, file.size(), issuerId, recipientId, serial));
-        } catch (InvalidRequestException e) {
-            throw ApiProblem.badRequest(e.getMessage(), e.field());
-        } catch (CredentialService.DuplicateCredentialException e) {
-            throw ApiProblem.conflict(e.getMessage());
-        }
-        ctx.status(202).header("Location", "/v1/credentials/" + cr.hash()).json(view(cr, null, null));
+        IssueRequest request = new IssueRequest(digest, file.size(), issuerId, recipientId, serial);
+        Map<String, String> fingerprint = new LinkedHashMap<>();
+        fingerprint.put("file_sha256", digest);
+        fingerprint.put("issuer_id", issuerId);
+        fingerprint.put("recipient_id", recipientId);
+        fingerprint.put("serial", serial);
+        idempotent.respond(ctx, Idempotent.fingerprint(ctx, fingerprint), tx -> {
+            Credential cr;
+            try {
+                cr = credentials.issue(tx, request);
+            } catch (InvalidRequestException e) {
+                throw ApiProblem.badRequest(e.getMessage(), e.field());
+            } catch (CredentialService.DuplicateCredentialException e) {
+                throw ApiProblem.conflict(e.getMessage());
+            }
+            return Idempotent.json(202, view(cr, null, null), "/v1/credentials/" + cr.hash());
+        });
     }
 
     private static String sha256(UploadedFile file) {
@@ -137,12 +147,7 @@ final class CredentialRoutes {
         int limit = Paging.limit(ctx);
         List<Credential> page = credentials.list(blankToNull(issuer), blankToNull(recipient), status,
                 Paging.cursor(ctx), limit + 1);
-        boolean more = page.size() > limit;
-        List<Credential> shown = more ? page.subList(0, limit) : page;
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("data", shown.stream().map(c -> view(c, null, null)).toList());
-        body.put("next_cursor", more ? Paging.encode(shown.getLast().id()) : null);
-        ctx.json(body);
+        ctx.json(Paging.page(page, limit, Credential::id, c -> view(c, null, null)));
     }
 
     private void verify(Context ctx) {

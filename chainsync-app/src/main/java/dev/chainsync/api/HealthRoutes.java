@@ -95,9 +95,19 @@ final class HealthRoutes {
         }
         components.put("relay", relay);
 
+        Map<String, Object> webhooks = WebhookRoutes.health(app, dbUp);
+        healthy &= !"down".equals(webhooks.get("status"));
+        components.put("webhooks", webhooks);
+
+        dev.chainsync.ingest.Ingest.Health ingest = app.ingest().health();
+        healthy &= ingest.healthy();
+        components.put("ingest", IngestRoutes.component(ingest));
+
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", healthy ? "healthy" : "unhealthy");
         body.put("components", components);
+        // The replaced Redis-to-PostgreSQL service's fields, so its monitors keep working.
+        IngestRoutes.seedFields(body, healthy, dbUp, ingest);
         ctx.status(healthy ? 200 : 503).json(body);
     }
 }

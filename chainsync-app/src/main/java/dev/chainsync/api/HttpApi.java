@@ -12,7 +12,6 @@ import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,6 +33,7 @@ public final class HttpApi implements AutoCloseable {
 
     /** JSON as the API speaks it: snake_case fields, ISO-8601 instants, no nulls. */
     public static final ObjectMapper API_JSON = Json.MAPPER.copy()
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .setDefaultPropertyInclusion(com.fasterxml.jackson.annotation.JsonInclude.Value.construct(
                     com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL,
@@ -69,10 +69,20 @@ public final class HttpApi implements AutoCloseable {
                 server.setStopAtShutdown(false);
             });
         });
+        Auth auth = new Auth(app.apiKeys(), app.rateLimiter());
+        javalin.before("/v1/*", auth::check);
+        if (config.edge().metricsRequireKey()) {
+            javalin.before("/metrics", auth::checkRead);
+        }
         new HealthRoutes(app, registry).register(javalin);
-        new CredentialRoutes(app, maxUpload).register(javalin);
+        Idempotent idempotent = new Idempotent(app.database().jdbc(), app.idempotency());
+        new CredentialRoutes(app, maxUpload, idempotent).register(javalin);
         new OperationRoutes(app).register(javalin);
-        javalin.get("/openapi.json", ctx -> ctx.contentType("application/json").result(openApi()));
+        new IngestRoutes(app.ingest()).register(javalin);
+        new LedgerRoutes(app.ledger(), idempotent).register(javalin);
+        new ApiKeyRoutes(app.apiKeys(), app.rateLimiter()).register(javalin);
+        new WebhookRoutes(app, idempotent).register(javalin);
+        javalin.get("/openapi.json", ctx -> ctx.contentType("application/json").result(OpenApiDocument.json()));
         javalin.exception(ApiProblem.class, (e, ctx) -> problem(ctx, e));
         // Javalin answers an unmatched route with a NotFoundResponse; RFC 9457 wants a stable title per type.
         javalin.exception(HttpResponseException.class, (e, ctx) -> problem(ctx, e.getStatus() == 404
@@ -111,17 +121,6 @@ public final class HttpApi implements AutoCloseable {
         body.putAll(p.extensions());
         try {
             ctx.status(p.status()).contentType(PROBLEM_JSON).result(API_JSON.writeValueAsString(body));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static String openApi() {
-        try (InputStream in = HttpApi.class.getResourceAsStream("/openapi.json")) {
-            if (in == null) {
-                throw new IllegalStateException("openapi.json missing from the jar");
-            }
-            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -44,12 +44,7 @@ final class OperationRoutes {
         }
         int limit = Paging.limit(ctx);
         List<Operation> page = app.outbox().list(status, Paging.cursor(ctx), limit + 1);
-        boolean more = page.size() > limit;
-        List<Operation> shown = more ? page.subList(0, limit) : page;
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("data", shown.stream().map(op -> view(op, null)).toList());
-        body.put("next_cursor", more ? Paging.encode(shown.getLast().id()) : null);
-        ctx.json(body);
+        ctx.json(Paging.page(page, limit, Operation::id, op -> view(op, null)));
     }
 
     private void get(Context ctx) {
@@ -104,12 +99,7 @@ final class OperationRoutes {
     private void runs(Context ctx) {
         int limit = Paging.limit(ctx);
         List<CredentialReconciler.Run> page = app.reconciler().runs(Paging.cursor(ctx), limit + 1);
-        boolean more = page.size() > limit;
-        List<CredentialReconciler.Run> shown = more ? page.subList(0, limit) : page;
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("data", shown);
-        body.put("next_cursor", more ? Paging.encode(shown.getLast().id()) : null);
-        ctx.json(body);
+        ctx.json(Paging.page(page, limit, CredentialReconciler.Run::id, run -> run));
     }
 
     private void run(Context ctx) {

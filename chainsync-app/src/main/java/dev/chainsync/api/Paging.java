@@ -45,6 +45,20 @@ final class Paging {
         }
     }
 
+    /**
+     * The page body for rows fetched with {@code limit + 1}: the first {@code limit} as {@code data},
+     * and a {@code next_cursor} when the extra row shows there is more.
+     */
+    static <T> java.util.Map<String, Object> page(java.util.List<T> fetched, int limit,
+            java.util.function.ToLongFunction<T> id, java.util.function.Function<T, ?> view) {
+        boolean more = fetched.size() > limit;
+        java.util.List<T> shown = more ? fetched.subList(0, limit) : fetched;
+        java.util.Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("data", shown.stream().map(view).toList());
+        body.put("next_cursor", more ? encode(id.applyAsLong(shown.getLast())) : null);
+        return body;
+    }
+
     static String encode(long id) {
         return Base64.getUrlEncoder().withoutPadding().encodeToString((PREFIX + id).getBytes(StandardCharsets.UTF_8));
     }

@@ -1,6 +1,11 @@
 package dev.chainsync.app;
 
 import dev.chainsync.api.HttpApi;
+import dev.chainsync.apikey.ApiKeys;
+import dev.chainsync.idempotency.Idempotency;
+import dev.chainsync.ledger.Ledger;
+import dev.chainsync.ratelimit.RateLimiter;
+import dev.chainsync.worker.PollingWorker;
 import dev.chainsync.chain.ChainClient;
 import dev.chainsync.chain.CircuitBreakingChainClient;
 import dev.chainsync.chain.Devnet;
@@ -9,9 +14,13 @@ import dev.chainsync.chain.Ed25519Keypair;
 import dev.chainsync.config.ChainsyncConfig;
 import dev.chainsync.credential.CredentialService;
 import dev.chainsync.db.Database;
+import dev.chainsync.ingest.Ingest;
 import dev.chainsync.outbox.Outbox;
 import dev.chainsync.outbox.Relay;
 import dev.chainsync.reconcile.CredentialReconciler;
+import dev.chainsync.webhook.SecretBox;
+import dev.chainsync.webhook.WebhookDispatcher;
+import dev.chainsync.webhook.WebhookEndpoints;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -32,6 +41,7 @@ import org.slf4j.LoggerFactory;
 public final class Application implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Application.class);
     static final String DEVNET_LEDGER_FILE = "devnet-ledger.jsonl";
+    static final java.time.Duration IDEMPOTENCY_PURGE_INTERVAL = java.time.Duration.ofMinutes(10);
 
     private final ChainsyncConfig config;
     private final Clock clock;
@@ -43,7 +53,15 @@ public final class Application implements AutoCloseable {
     private final CredentialService credentials;
     private final Outbox outbox;
     private final Relay relay;
+    private final WebhookEndpoints webhookEndpoints;
+    private final WebhookDispatcher webhookDispatcher;
     private final CredentialReconciler reconciler;
+    private final Ingest ingest;
+    private final ApiKeys apiKeys;
+    private final RateLimiter rateLimiter;
+    private final Idempotency idempotency;
+    private final PollingWorker idempotencyPurge;
+    private final Ledger ledger;
     private final HttpApi http;
     private boolean closed;
 
@@ -80,8 +98,25 @@ public final class Application implements AutoCloseable {
             this.outbox = new Outbox(db.jdbc(), credentials.handlers(), config.relay().maxAttempts(), clock);
             this.relay = new Relay(db.jdbc(), chain, issuer, credentials.handlers(), config.relay(), clock, random,
                     registry);
+            SecretBox webhookSecrets = SecretBox.load(config.webhooks());
+            this.webhookEndpoints = new WebhookEndpoints(db.jdbc(), config.webhooks(), webhookSecrets, clock,
+                    new SecureRandom());
+            this.webhookDispatcher = new WebhookDispatcher(db.jdbc(), config.webhooks(), webhookSecrets, clock, random,
+                    registry);
             this.reconciler = new CredentialReconciler(db.jdbc(), chain, credentials, config.reconcile().interval(),
                     config.reconcile().window(), clock, registry);
+            this.ingest = new Ingest(db.jdbc(), config.ingest(), clock, registry);
+            this.apiKeys = new ApiKeys(db.jdbc(), clock, new SecureRandom(), config.edge().adminApiKey());
+            this.rateLimiter = new RateLimiter(db.dataSource(), clock, config.edge().defaultRateLimitPerMinute());
+            this.idempotency = new Idempotency(db.jdbc(), clock, config.edge().idempotencyTtl());
+            this.idempotencyPurge = new PollingWorker("idempotency-purge", IDEMPOTENCY_PURGE_INTERVAL, () -> {
+                int purged = idempotency.purgeExpired();
+                if (purged > 0) {
+                    log.info("purged {} expired idempotency records", purged);
+                }
+                return 0;
+            });
+            this.ledger = new Ledger(db.jdbc(), clock);
             this.http = new HttpApi(config, this, registry);
         } catch (RuntimeException e) {
             db.close();
@@ -99,9 +134,15 @@ public final class Application implements AutoCloseable {
         if (config.relay().enabled()) {
             relay.start();
         }
+        if (config.webhooks().dispatcherEnabled()) {
+            webhookDispatcher.start();
+        }
         if (config.reconcile().enabled()) {
             reconciler.start();
         }
+        idempotencyPurge.start();
+        // Ingest (no-op without REDIS_URL): fails the start when Redis is configured but unreachable.
+        ingest.start();
         http.start();
         log.info("chainsync listening on http://localhost:{} (database {}, chain {})", http.port(), database.describe(),
                 chain.name());
@@ -109,8 +150,8 @@ public final class Application implements AutoCloseable {
     }
 
     /**
-     * Stops in order: HTTP stops accepting and finishes in-flight requests; the relay finishes its
-     * passes and releases its claims; reconciliation stops; then the chain and the pool close.
+     * Stops in order: HTTP stops accepting and finishes in-flight requests; ingest commits and
+     * acknowledges the batches in flight; the relay finishes its passes and releases its claims; reconciliation stops; then the chain and the pool close.
      */
     @Override
     public synchronized void close() {
@@ -120,8 +161,12 @@ public final class Application implements AutoCloseable {
         closed = true;
         log.info("shutting down");
         closeQuietly("http", http);
+        // Each ingest worker commits and acknowledges the batch in flight before its connection closes.
+        closeQuietly("ingest", ingest);
         closeQuietly("relay", relay);
+        closeQuietly("webhook dispatcher", webhookDispatcher);
         closeQuietly("reconciler", reconciler);
+        closeQuietly("idempotency purge", idempotencyPurge);
         closeQuietly("chain", chain);
         closeQuietly("database", database);
         registry.close();
@@ -174,6 +219,34 @@ public final class Application implements AutoCloseable {
 
     public Relay relay() {
         return relay;
+    }
+
+    public WebhookEndpoints webhookEndpoints() {
+        return webhookEndpoints;
+    }
+
+    public WebhookDispatcher webhookDispatcher() {
+        return webhookDispatcher;
+    }
+
+    public RateLimiter rateLimiter() {
+        return rateLimiter;
+    }
+
+    public Idempotency idempotency() {
+        return idempotency;
+    }
+
+    public Ledger ledger() {
+        return ledger;
+    }
+
+    public ApiKeys apiKeys() {
+        return apiKeys;
+    }
+
+    public Ingest ingest() {
+        return ingest;
     }
 
     public CredentialReconciler reconciler() {

@@ -1,6 +1,7 @@
 package dev.chainsync.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.chainsync.apikey.Scope;
 import dev.chainsync.config.ChainsyncConfig;
 import dev.chainsync.json.Json;
 import java.io.ByteArrayOutputStream;
@@ -13,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,6 +49,8 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--exit", description = "Stop after the workload instead of serving until Ctrl-C.")
     boolean exit;
 
+    private String apiKey;
+
     @Override
     public Integer call() throws Exception {
         Map<String, String> env = new HashMap<>(System.getenv());
@@ -57,6 +61,7 @@ final class DemoCommand implements Callable<Integer> {
         env.putIfAbsent("CHAINSYNC_DEVNET_SLOT_MS", String.valueOf(DEMO_SLOT_TIME.toMillis()));
         env.putIfAbsent("CHAINSYNC_RETRY_BASE_MS", "200");
         env.putIfAbsent("CHAINSYNC_RETRY_MAX_MS", "2000");
+        IngestDemo ingestDemo = IngestDemo.prepare(env);
         ChainsyncConfig config = Main.loadConfig(env);
         if (port != null) {
             config = config.withHttpPort(port);
@@ -64,17 +69,22 @@ final class DemoCommand implements Callable<Integer> {
         Application app = Application.create(config).start();
         try {
             String base = "http://localhost:" + app.httpPort();
+            apiKey = app.apiKeys().create("demo", EnumSet.of(Scope.CREDENTIALS_WRITE, Scope.READ), null).secret();
             List<String> hashes = runWorkload(app, base);
             printSummary(base, hashes);
+            ingestDemo.run(app, base);
         } catch (Exception e) {
             app.close();
+            ingestDemo.close();
             throw e;
         }
         if (exit) {
             app.close();
+            ingestDemo.close();
             return 0;
         }
         System.out.println("\nServing until Ctrl-C.");
+        ingestDemo.closeAfter(app);
         ServeCommand.runUntilSignal(app);
         return 0;
     }
@@ -89,7 +99,7 @@ final class DemoCommand implements Callable<Integer> {
             byte[] file = ("Diploma #" + i + "\nawarded to student-" + i + "\n" + UUID.randomUUID())
                     .getBytes(StandardCharsets.UTF_8);
             HttpResponse<String> r = http.send(multipart(base + "/v1/credentials", file, "university-1",
-                    "student-" + i), HttpResponse.BodyHandlers.ofString());
+                    "student-" + i, apiKey), HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != 202) {
                 throw new IllegalStateException("issue failed: " + r.statusCode() + " " + r.body());
             }
@@ -97,7 +107,7 @@ final class DemoCommand implements Callable<Integer> {
         }
         // One bad upload, to show the error shape.
         HttpResponse<String> bad = http.send(multipart(base + "/v1/credentials", "x".getBytes(StandardCharsets.UTF_8),
-                "bad issuer!", "student-0"), HttpResponse.BodyHandlers.ofString());
+                "bad issuer!", "student-0", apiKey), HttpResponse.BodyHandlers.ofString());
         System.out.println("A malformed request answers " + bad.statusCode() + " " + bad.headers()
                 .firstValue("content-type").orElse("") + ": " + bad.body());
 
@@ -106,7 +116,7 @@ final class DemoCommand implements Callable<Integer> {
         while (Instant.now().isBefore(deadline)) {
             for (String h : hashes) {
                 JsonNode n = Json.MAPPER.readTree(http.send(HttpRequest.newBuilder(URI.create(base + "/v1/credentials/" + h))
-                        .build(), HttpResponse.BodyHandlers.ofString()).body());
+                        .header("Authorization", "Bearer " + apiKey).build(), HttpResponse.BodyHandlers.ofString()).body());
                 status.put(h, n.get("status").asText());
             }
             long done = status.values().stream().filter(s -> s.equals("confirmed") || s.equals("finalized")).count();
@@ -120,16 +130,17 @@ final class DemoCommand implements Callable<Integer> {
             Thread.sleep(1000);
         }
         app.devnet().faults().dropRate(0);
-        HttpResponse<String> rec = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/reconciliations"))
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
-        System.out.println("Reconciliation run: " + rec.body());
+        System.out.println("Reconciliation run: " + Json.write(app.reconciler().runOnce()));
         return hashes;
     }
 
-    private static void printSummary(String base, List<String> hashes) {
+    private void printSummary(String base, List<String> hashes) {
         String h = hashes.getFirst();
         System.out.println();
-        System.out.println("chainsync demo is running. Look at:");
+        System.out.println("chainsync demo is running. /v1 needs an API key; this demo's (read + credentials:write):");
+        System.out.println("  Authorization: Bearer " + apiKey);
+        System.out.println("  e.g. curl -H 'Authorization: Bearer " + apiKey + "' " + base + "/v1/credentials");
+        System.out.println("Look at:");
         System.out.println("  " + base + "/health                 component health");
         System.out.println("  " + base + "/metrics                Prometheus metrics");
         System.out.println("  " + base + "/v1/credentials         issued credentials (keyset-paginated)");
@@ -140,7 +151,7 @@ final class DemoCommand implements Callable<Integer> {
         System.out.println("  " + base + "/openapi.json           the API description");
     }
 
-    static HttpRequest multipart(String url, byte[] file, String issuer, String recipient) {
+    static HttpRequest multipart(String url, byte[] file, String issuer, String recipient, String apiKey) {
         String boundary = "chainsync-" + UUID.randomUUID();
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         field(body, boundary, "issuer_id", issuer);
@@ -151,6 +162,7 @@ final class DemoCommand implements Callable<Integer> {
         body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
         return HttpRequest.newBuilder(URI.create(url))
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .header("Authorization", "Bearer " + apiKey)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
                 .build();
     }

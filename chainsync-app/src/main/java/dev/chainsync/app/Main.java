@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 /** The {@code chainsync} command line. */
 @Command(name = "chainsync", mixinStandardHelpOptions = true, version = "chainsync 0.1.0",
         description = "Keeps PostgreSQL consistent with a blockchain.",
-        subcommands = {ServeCommand.class, DemoCommand.class, MigrateCommand.class, BenchCommand.class,
+        subcommands = {ServeCommand.class, DemoCommand.class, MigrateCommand.class, BenchCommand.class, IngestCommand.class, KeysCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** Exit code for a configuration or usage error. */

@@ -5,36 +5,25 @@ import dev.chainsync.chain.Commitment;
 import dev.chainsync.chain.Devnet;
 import dev.chainsync.chain.DevnetFaults;
 import dev.chainsync.chain.Ed25519Keypair;
-import dev.chainsync.config.ChainsyncConfig;
-import dev.chainsync.config.ChainsyncConfig.DatabaseConfig;
 import dev.chainsync.config.ChainsyncConfig.RelayConfig;
 import dev.chainsync.credential.CredentialService;
 import dev.chainsync.db.Database;
 import dev.chainsync.db.Jdbc;
 import dev.chainsync.outbox.Relay;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Comparator;
 
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.random.RandomGenerator;
-import java.util.stream.Stream;
 
 /**
  * The outbox benchmark: producers issue credentials (each one database transaction with its
@@ -80,30 +69,7 @@ final class OutboxBenchmark {
     }
 
     Result run() throws Exception {
-        Path tmp = Files.createTempDirectory("chainsync-bench");
-        String externalUrl = System.getenv("DATABASE_URL");
-        String scratch = "chainsync_bench_" + System.currentTimeMillis();
-        DatabaseConfig dbConfig;
-        String adminUrl = null;
-        if (externalUrl != null && !externalUrl.isBlank()) {
-            DatabaseConfig base = ChainsyncConfig.fromEnvironment(Map.of("DATABASE_URL", externalUrl)).database();
-            adminUrl = base.jdbcUrl();
-            admin(adminUrl, base, "CREATE DATABASE " + scratch);
-            dbConfig = new DatabaseConfig(adminUrl.replaceFirst("/[^/?]+(\\?|$)", "/" + scratch + "$1"), base.user(),
-                    base.password(), 4 * (relays + producers));
-        } else {
-            dbConfig = new DatabaseConfig(null, "postgres", null, 4 * (relays + producers));
-        }
-        try (Database db = Database.open(dbConfig, tmp, "bench")) {
-            db.migrate();
-            return measure(db);
-        } finally {
-            if (adminUrl != null) {
-                DatabaseConfig base = ChainsyncConfig.fromEnvironment(Map.of("DATABASE_URL", externalUrl)).database();
-                admin(adminUrl, base, "DROP DATABASE IF EXISTS " + scratch + " WITH (FORCE)");
-            }
-            deleteTree(tmp);
-        }
+        return ScratchDatabase.with("chainsync_bench", 4 * (relays + producers), this::measure);
     }
 
     private Result measure(Database db) throws Exception {
@@ -204,19 +170,4 @@ final class OutboxBenchmark {
         return jdbc.queryOne("SELECT count(*) FROM chain_operations WHERE status IN ('pending', 'submitted')",
                 r -> r.getLong(1)).orElse(0L);
     }
-
-    private static void admin(String url, DatabaseConfig base, String sql) throws SQLException {
-        try (Connection c = DriverManager.getConnection(url, base.user(), base.password())) {
-            c.createStatement().execute(sql);
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
-
 }

@@ -15,11 +15,18 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--port", description = "HTTP port (overrides HTTP_PORT).")
     Integer port;
 
+    @Option(names = "--ingest", description = {"Consume rindexer's Redis Streams even without REDIS_URL",
+            "(then on redis://127.0.0.1:6379); with REDIS_URL set ingest runs anyway."})
+    boolean ingest;
+
     @Override
     public Integer call() throws InterruptedException {
         ChainsyncConfig config = Main.loadConfig(System.getenv());
         if (port != null) {
             config = config.withHttpPort(port);
+        }
+        if (ingest) {
+            config = config.withIngest(config.ingest().withEnabled(true));
         }
         Application app = Application.create(config);
         runUntilSignal(app.start());

@@ -38,6 +38,8 @@ import java.util.SplittableRandom;
 final class ApiHarness implements AutoCloseable {
     static final Instant START = Instant.parse("2026-03-01T09:00:00Z");
     static final OpenApiContract CONTRACT = OpenApiContract.fromClasspath();
+    /** The bootstrap admin key every harness configures; {@link #send} uses it unless a request carries its own. */
+    static final String ADMIN_KEY = "test-admin-key-0123456789";
 
     final TestDatabases.Scratch db;
     final ManualClock clock;
@@ -65,6 +67,7 @@ final class ApiHarness implements AutoCloseable {
         env.put("CHAINSYNC_RECONCILE_ENABLED", "false");
         env.put("CHAINSYNC_SHUTDOWN_GRACE_MS", "0");
         env.put("CHAINSYNC_DB_POOL_SIZE", "4");
+        env.put("CHAINSYNC_ADMIN_API_KEY", ADMIN_KEY);
         env.putAll(extra);
         return env;
     }
@@ -149,6 +152,10 @@ final class ApiHarness implements AutoCloseable {
      * (status, media type and body schema), so each test also checks the contract.
      */
     HttpResponse<String> send(HttpRequest request) {
+        if (request.headers().firstValue("Authorization").isEmpty() && request.uri().getPath().startsWith("/v1")) {
+            request = HttpRequest.newBuilder(request, (name, value) -> true)
+                    .header("Authorization", "Bearer " + ADMIN_KEY).build();
+        }
         HttpResponse<String> response = sendUnchecked(request);
         List<String> violations = CONTRACT.violations(request.method(), request.uri().getPath(), response);
         if (!violations.isEmpty()) {

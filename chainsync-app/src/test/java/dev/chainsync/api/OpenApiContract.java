@@ -3,7 +3,6 @@ package dev.chainsync.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.chainsync.json.Json;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 import java.time.OffsetDateTime;
@@ -30,11 +29,8 @@ final class OpenApiContract {
 
     /** The document as packaged on the classpath (what {@code GET /openapi.json} serves). */
     static OpenApiContract fromClasspath() {
-        try (InputStream in = OpenApiContract.class.getResourceAsStream("/openapi.json")) {
-            if (in == null) {
-                throw new IllegalStateException("openapi.json is not on the classpath");
-            }
-            return new OpenApiContract(Json.MAPPER.readTree(in));
+        try {
+            return new OpenApiContract(Json.MAPPER.readTree(OpenApiDocument.json()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,6 +1,8 @@
 package dev.chainsync.config;
 
 import dev.chainsync.chain.Commitment;
+import dev.chainsync.ingest.IngestConfig;
+import dev.chainsync.webhook.WebhookConfig;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +24,10 @@ public record ChainsyncConfig(
         ChainConfig chain,
         CredentialConfig credentials,
         RelayConfig relay,
-        ReconcileConfig reconcile) {
+        ReconcileConfig reconcile,
+        EdgeConfig edge,
+        IngestConfig ingest,
+        WebhookConfig webhooks) {
 
     public static final Path DEFAULT_DATA_DIR = Path.of(".chainsync");
 
@@ -96,6 +101,20 @@ public record ChainsyncConfig(
         public static final Duration DEFAULT_WINDOW = Duration.ofHours(1);
     }
 
+    /** The HTTP edge's access control: API keys, rate limits, idempotency. */
+    public record EdgeConfig(String adminApiKey, int defaultRateLimitPerMinute, boolean metricsRequireKey,
+            Duration idempotencyTtl) {
+        public static final int DEFAULT_RATE_LIMIT_PER_MINUTE = 600;
+        public static final Duration DEFAULT_IDEMPOTENCY_TTL = Duration.ofHours(24);
+
+        @Override
+        public String toString() {
+            return "EdgeConfig[adminApiKey=" + (adminApiKey == null ? "unset" : "***") + ", defaultRateLimitPerMinute="
+                    + defaultRateLimitPerMinute + ", metricsRequireKey=" + metricsRequireKey + ", idempotencyTtl="
+                    + idempotencyTtl + "]";
+        }
+    }
+
     /** Loads and validates; throws {@link ConfigException} listing every bad value. */
     public static ChainsyncConfig fromEnvironment(Map<String, String> vars) {
         Env env = new Env(vars);
@@ -148,19 +167,39 @@ public record ChainsyncConfig(
                 env.millis("CHAINSYNC_RECONCILE_WINDOW_MS", ReconcileConfig.DEFAULT_WINDOW,
                         Duration.ofSeconds(1), Duration.ofDays(365)));
 
+        String adminKey = env.raw("CHAINSYNC_ADMIN_API_KEY");
+        if (adminKey != null && adminKey.length() < 16) {
+            env.problem("CHAINSYNC_ADMIN_API_KEY must be at least 16 characters");
+        }
+        EdgeConfig edge = new EdgeConfig(adminKey,
+                env.integer("CHAINSYNC_RATE_LIMIT_PER_MINUTE", EdgeConfig.DEFAULT_RATE_LIMIT_PER_MINUTE, 1, 10_000_000),
+                env.bool("CHAINSYNC_METRICS_REQUIRE_KEY", false),
+                env.millis("CHAINSYNC_IDEMPOTENCY_TTL_MS", EdgeConfig.DEFAULT_IDEMPOTENCY_TTL, Duration.ofMinutes(1),
+                        Duration.ofDays(30)));
+
+        IngestConfig ingest = IngestConfig.load(env);
+
+        WebhookConfig webhooks = WebhookConfig.load(env, dataDir);
+
         env.throwIfInvalid();
         return new ChainsyncConfig(dataDir, database, http, chain,
-                new CredentialConfig(CredentialConfig.MEMO_VERSION), relay, reconcile);
+                new CredentialConfig(CredentialConfig.MEMO_VERSION), relay, reconcile, edge, ingest, webhooks);
     }
 
     /** The same configuration with another HTTP port (the {@code --port} flag). */
     public ChainsyncConfig withHttpPort(int port) {
-        return new ChainsyncConfig(dataDir, database, http.withPort(port), chain, credentials, relay, reconcile);
+        return new ChainsyncConfig(dataDir, database, http.withPort(port), chain, credentials, relay, reconcile, edge, ingest,
+                webhooks);
     }
 
     /** The same configuration with the relay switched on or off. */
     public ChainsyncConfig withRelay(RelayConfig newRelay) {
-        return new ChainsyncConfig(dataDir, database, http, chain, credentials, newRelay, reconcile);
+        return new ChainsyncConfig(dataDir, database, http, chain, credentials, newRelay, reconcile, edge, ingest, webhooks);
+    }
+
+    /** The same configuration with other ingest settings (the {@code --ingest} flag, the demo's embedded Redis). */
+    public ChainsyncConfig withIngest(IngestConfig newIngest) {
+        return new ChainsyncConfig(dataDir, database, http, chain, credentials, relay, reconcile, edge, newIngest, webhooks);
     }
 
     /** A one-line-per-section description with no secrets, for the start-up log. */
@@ -172,6 +211,9 @@ public record ChainsyncConfig(
         parts.put("chain", chain);
         parts.put("relay", relay);
         parts.put("reconcile", reconcile);
+        parts.put("edge", edge);
+        parts.put("ingest", ingest);
+        parts.put("webhooks", webhooks);
         StringBuilder sb = new StringBuilder("effective configuration:");
         parts.forEach((k, v) -> sb.append("\n  ").append(k).append(" = ").append(v));
         return sb.toString();

@@ -4,6 +4,7 @@ import dev.chainsync.chain.Commitment;
 import dev.chainsync.json.Json;
 import dev.chainsync.outbox.Operation;
 import dev.chainsync.outbox.OperationHandler;
+import dev.chainsync.webhook.WebhookOutbox;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -41,6 +42,11 @@ final class CredentialAnchorHandler implements OperationHandler {
         CredentialStore.events(tx, hashes, status.dbName(),
                 batch.stream().map(b -> Json.object("operation_id", b.op().id(), "signature", b.status().signature(),
                         "slot", b.status().slot(), "commitment", b.status().commitment().wireName())).toList(), now);
+        for (Confirmed b : batch) {
+            WebhookOutbox.emit(tx, "credential.confirmed", Json.object("hash", b.op().aggregateId(),
+                    "status", status.dbName(), "signature", b.status().signature(), "slot", b.status().slot(),
+                    "commitment", b.status().commitment().wireName()), now);
+        }
     }
 
     @Override
@@ -58,6 +64,13 @@ final class CredentialAnchorHandler implements OperationHandler {
         CredentialStore.setStatus(tx, hashes, CredentialStatus.DEAD_LETTERED, NOT_YET_ON_CHAIN, now);
         CredentialStore.events(tx, hashes, "dead_lettered", batch.stream().map(f -> Json.object(
                 "operation_id", f.op().id(), "error", f.error(), "failures", f.op().attemptCount() + 1)).toList(), now);
+        for (Failed f : batch) {
+            WebhookOutbox.emit(tx, "credential.failed", Json.object("hash", f.op().aggregateId(),
+                    "status", CredentialStatus.DEAD_LETTERED.dbName(), "error", f.error()), now);
+            WebhookOutbox.emit(tx, "operation.dead_lettered", Json.object("operation_id", f.op().id(),
+                    "kind", f.op().kind(), "aggregate_id", f.op().aggregateId(), "error", f.error(),
+                    "failures", f.op().attemptCount() + 1), now);
+        }
     }
 
     @Override

@@ -83,6 +83,14 @@ public final class CredentialService {
 
     /** Issues a credential: hash, sign, and commit credential + history + outbox operation together. */
     public Credential issue(IssueRequest request) {
+        return store.jdbc().inTransaction(c -> issue(c, request));
+    }
+
+    /**
+     * Issues inside the caller's transaction {@code tx} (the HTTP layer runs it together with the
+     * request's Idempotency-Key record).
+     */
+    public Credential issue(java.sql.Connection tx, IssueRequest request) throws java.sql.SQLException {
         validate(request.issuerId(), request.recipientId(), request.serial());
         if (request.fileSha256() == null || !CredentialHash.HASH_PATTERN.matcher(request.fileSha256()).matches()) {
             throw new InvalidRequestException("file", "file digest must be 64 lower-case hex characters");
@@ -97,17 +105,14 @@ public final class CredentialService {
         Credential credential = new Credential(0, hash, request.issuerId(), request.recipientId(), serial,
                 request.fileSha256(), request.fileSize(), issuedAt, issuer.address(), signature,
                 CredentialHash.memo(hash), CredentialStatus.PENDING, null, null, null, now, now);
-        long id = store.jdbc().inTransaction(c -> {
-            Long credentialId = CredentialStore.insert(c, credential);
-            if (credentialId == null) {
-                throw new DuplicateCredentialException(hash);
-            }
-            long opId = Outbox.enqueue(c, new NewOperation(ANCHOR_KIND, hash, credential.memo(), ANCHOR_KIND + ":" + hash),
-                    maxAttempts, now);
-            CredentialStore.event(c, hash, "created", Json.object("operation_id", opId, "issuer_id",
-                    request.issuerId(), "recipient_id", request.recipientId(), "file_sha256", request.fileSha256()), now);
-            return credentialId;
-        });
+        Long id = CredentialStore.insert(tx, credential);
+        if (id == null) {
+            throw new DuplicateCredentialException(hash);
+        }
+        long opId = Outbox.enqueue(tx, new NewOperation(ANCHOR_KIND, hash, credential.memo(), ANCHOR_KIND + ":" + hash),
+                maxAttempts, now);
+        CredentialStore.event(tx, hash, "created", Json.object("operation_id", opId, "issuer_id",
+                request.issuerId(), "recipient_id", request.recipientId(), "file_sha256", request.fileSha256()), now);
         return new Credential(id, hash, credential.issuerId(), credential.recipientId(), serial, credential.fileSha256(),
                 credential.fileSize(), issuedAt, credential.issuerAddress(), signature, credential.memo(),
                 CredentialStatus.PENDING, null, null, null, now, now);

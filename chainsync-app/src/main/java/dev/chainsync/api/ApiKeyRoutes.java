@@ -1,0 +1,98 @@
+package dev.chainsync.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.chainsync.apikey.ApiKey;
+import dev.chainsync.apikey.ApiKeys;
+import dev.chainsync.apikey.Scope;
+import dev.chainsync.ratelimit.RateLimiter;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/** Admin management of API keys: create (the secret is shown once), list, revoke. */
+final class ApiKeyRoutes {
+    private final ApiKeys keys;
+    private final RateLimiter limiter;
+
+    ApiKeyRoutes(ApiKeys keys, RateLimiter limiter) {
+        this.keys = keys;
+        this.limiter = limiter;
+    }
+
+    void register(Javalin javalin) {
+        javalin.post("/v1/api-keys", this::create);
+        javalin.get("/v1/api-keys", ctx -> ctx.json(Map.of("data", keys.list().stream().map(k -> view(k, limiter)).toList())));
+        javalin.get("/v1/api-keys/{id}", ctx -> ctx.json(view(keys.find(id(ctx))
+                .orElseThrow(() -> ApiProblem.notFound("no API key " + ctx.pathParam("id"))), limiter)));
+        javalin.delete("/v1/api-keys/{id}", this::revoke);
+    }
+
+    /**
+     * Not run through Idempotency-Key: the response carries the secret, which must never be stored.
+     * A retried creation makes a second key; the first one can be revoked.
+     */
+    private void create(Context ctx) {
+        JsonNode body = Bodies.json(ctx);
+        String name = Bodies.text(body, "name", true);
+        JsonNode scopesNode = body.get("scopes");
+        if (scopesNode == null || !scopesNode.isArray() || scopesNode.isEmpty()) {
+            throw ApiProblem.badRequest("scopes must be a non-empty array of "
+                    + java.util.Arrays.stream(Scope.values()).map(Scope::wireName).toList(), "scopes");
+        }
+        Set<Scope> scopes = EnumSet.noneOf(Scope.class);
+        for (JsonNode s : scopesNode) {
+            scopes.add(Scope.parse(s.asText()).orElseThrow(() -> ApiProblem.badRequest("unknown scope '" + s.asText()
+                    + "'", "scopes")));
+        }
+        JsonNode limitNode = body.get("rate_limit_per_minute");
+        Integer limit = null;
+        if (limitNode != null && !limitNode.isNull()) {
+            if (!limitNode.canConvertToInt() || !limitNode.isIntegralNumber()) {
+                throw ApiProblem.badRequest("rate_limit_per_minute must be an integer", "rate_limit_per_minute");
+            }
+            limit = limitNode.intValue();
+        }
+        ApiKeys.Created created;
+        try {
+            created = keys.create(name, scopes, limit);
+        } catch (IllegalArgumentException e) {
+            throw ApiProblem.badRequest(e.getMessage(), null);
+        }
+        Map<String, Object> v = view(created.key(), limiter);
+        v.put("key", created.secret());
+        ctx.status(201).header("Location", "/v1/api-keys/" + created.key().id()).json(v);
+    }
+
+    private void revoke(Context ctx) {
+        long id = id(ctx);
+        if (!keys.revoke(id)) {
+            throw ApiProblem.notFound("no active API key " + id);
+        }
+        limiter.evict(id);
+        ctx.json(view(keys.find(id).orElseThrow(), limiter));
+    }
+
+    private static long id(Context ctx) {
+        try {
+            return Long.parseLong(ctx.pathParam("id"));
+        } catch (NumberFormatException e) {
+            throw ApiProblem.badRequest("id must be an integer", "id");
+        }
+    }
+
+    static Map<String, Object> view(ApiKey k, RateLimiter limiter) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", k.id());
+        m.put("name", k.name());
+        m.put("prefix", k.prefix());
+        m.put("scopes", k.scopes().stream().map(Scope::wireName).sorted().toList());
+        m.put("rate_limit_per_minute", limiter.limitFor(k.rateLimitPerMinute()));
+        m.put("created_at", k.createdAt());
+        m.put("revoked_at", k.revokedAt());
+        m.put("last_used_at", k.lastUsedAt());
+        return m;
+    }
+}

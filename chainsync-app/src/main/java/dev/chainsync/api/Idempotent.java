@@ -1,0 +1,98 @@
+package dev.chainsync.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.chainsync.credential.CredentialHash;
+import dev.chainsync.db.Jdbc;
+import dev.chainsync.idempotency.Idempotency;
+import dev.chainsync.idempotency.Idempotency.Outcome;
+import dev.chainsync.idempotency.Idempotency.StoredResponse;
+import io.javalin.http.Context;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Runs a POST's effects in one transaction, through the Idempotency-Key machinery when the client
+ * sent the header. Handlers validate first (a rejected request stores nothing), then hand over a
+ * {@link Idempotency.Work} that performs the effects and builds the response.
+ */
+final class Idempotent {
+    static final String HEADER = "Idempotency-Key";
+    static final String REPLAYED = "Idempotent-Replayed";
+    private static final com.fasterxml.jackson.databind.ObjectMapper CANONICAL = HttpApi.API_JSON.copy()
+            .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+
+    private final Jdbc jdbc;
+    private final Idempotency idempotency;
+
+    Idempotent(Jdbc jdbc, Idempotency idempotency) {
+        this.jdbc = jdbc;
+        this.idempotency = idempotency;
+    }
+
+    /** Performs {@code work} once per Idempotency-Key (or once, without the header) and writes the response. */
+    void respond(Context ctx, String fingerprint, Idempotency.Work work) {
+        String key = ctx.header(HEADER);
+        if (key == null) {
+            write(ctx, jdbc.inTransaction(work::run), false);
+            return;
+        }
+        if (key.isBlank() || key.length() > Idempotency.MAX_KEY_LENGTH) {
+            throw ApiProblem.badRequest(HEADER + " must be 1 to " + Idempotency.MAX_KEY_LENGTH + " characters", HEADER);
+        }
+        Outcome outcome = idempotency.execute(Auth.principal(ctx).id(), key, fingerprint, work);
+        switch (outcome) {
+            case Outcome.Executed e -> write(ctx, e.response(), false);
+            case Outcome.Replayed r -> write(ctx, r.response(), true);
+            case Outcome.Mismatch m -> throw new ApiProblem(422, "idempotency-key-reused", "Idempotency-Key reused",
+                    "this Idempotency-Key was used with a different request", Map.of("idempotency_key", key));
+            case Outcome.InProgress p -> throw new ApiProblem(409, "idempotency-key-in-progress",
+                    "Request in progress", "a request with this Idempotency-Key is still being processed; retry later",
+                    Map.of("idempotency_key", key));
+        }
+    }
+
+    private static void write(Context ctx, StoredResponse r, boolean replayed) {
+        r.headers().forEach(ctx::header);
+        if (replayed) {
+            ctx.header(REPLAYED, "true");
+        }
+        ctx.status(r.status()).result(r.body());
+    }
+
+    /** A JSON response to store and send. */
+    static StoredResponse json(int status, Object body, String location) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", "application/json");
+        if (location != null) {
+            headers.put("Location", location);
+        }
+        try {
+            return new StoredResponse(status, headers, HttpApi.API_JSON.writeValueAsBytes(body));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise response", e);
+        }
+    }
+
+    /** Fingerprint of a JSON request: method, path and the body with its keys sorted. */
+    static String fingerprint(Context ctx, JsonNode body) {
+        try {
+            Object canonical = CANONICAL.treeToValue(body, Object.class);
+            return digest(ctx.method() + " " + ctx.path() + "\n" + CANONICAL.writeValueAsString(canonical));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Fingerprint of a form request: method, path, the fields sorted by name, and extra parts (a file digest). */
+    static String fingerprint(Context ctx, Map<String, String> fields) {
+        return digest(ctx.method() + " " + ctx.path() + "\n" + new TreeMap<>(fields));
+    }
+
+    private static String digest(String s) {
+        return CredentialHash.sha256Hex(s.getBytes(StandardCharsets.UTF_8));
+    }
+}

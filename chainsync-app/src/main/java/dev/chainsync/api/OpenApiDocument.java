@@ -1,0 +1,106 @@
+package dev.chainsync.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.chainsync.json.Json;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The OpenAPI 3.1 document served at {@code /openapi.json}: the base {@code openapi.json} plus one
+ * fragment per capability under {@code openapi/}, each adding its paths, tags and components. A
+ * capability documents its routes in its own file; a name defined twice is an error, not a silent
+ * overwrite.
+ */
+public final class OpenApiDocument {
+    /** Fragments merged into the base document, in order. */
+    static final List<String> FRAGMENTS = List.of("edge", "webhooks", "ingest");
+
+    private static volatile String cached;
+
+    private OpenApiDocument() {}
+
+    /** The merged document as JSON text. */
+    public static String json() {
+        String s = cached;
+        if (s == null) {
+            ObjectNode doc = (ObjectNode) read("/openapi.json");
+            for (String f : FRAGMENTS) {
+                merge(doc, read("/openapi/" + f + ".json"), f);
+            }
+            secureV1(doc);
+            cached = s = Json.write(doc);
+        }
+        return s;
+    }
+
+    private static void merge(ObjectNode doc, JsonNode fragment, String name) {
+        mergeObject(doc.withObject("/paths"), fragment.path("paths"), name + ": path");
+        JsonNode components = fragment.path("components");
+        for (Iterator<Map.Entry<String, JsonNode>> it = components.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> section = it.next();
+            mergeObject(doc.withObject("/components").withObject("/" + section.getKey()), section.getValue(),
+                    name + ": components." + section.getKey());
+        }
+        if (fragment.has("tags")) {
+            ArrayNode tags = doc.withArray("/tags");
+            fragment.get("tags").forEach(tags::add);
+        }
+        if (fragment.has("security")) {
+            doc.set("security", fragment.get("security"));
+        }
+    }
+
+    /**
+     * Every {@code /v1} operation needs an API key and is rate-limited, so each gets the 401, 403 and
+     * 429 answers here rather than in every path; open routes ({@code /health}, ...) opt out.
+     */
+    private static void secureV1(ObjectNode doc) {
+        for (Iterator<Map.Entry<String, JsonNode>> paths = doc.path("paths").fields(); paths.hasNext(); ) {
+            Map.Entry<String, JsonNode> path = paths.next();
+            boolean v1 = path.getKey().startsWith("/v1/");
+            for (Iterator<Map.Entry<String, JsonNode>> ops = path.getValue().fields(); ops.hasNext(); ) {
+                Map.Entry<String, JsonNode> op = ops.next();
+                if (op.getKey().equals("parameters") || !(op.getValue() instanceof ObjectNode operation)) {
+                    continue;
+                }
+                if (!v1) {
+                    operation.putArray("security");
+                    continue;
+                }
+                ObjectNode responses = operation.withObject("/responses");
+                for (String[] r : new String[][] {{"401", "Unauthorized"}, {"403", "Forbidden"}, {"429", "TooManyRequests"}}) {
+                    if (!responses.has(r[0])) {
+                        responses.putObject(r[0]).put("$ref", "#/components/responses/" + r[1]);
+                    }
+                }
+            }
+        }
+    }
+
+    private static void mergeObject(ObjectNode into, JsonNode from, String what) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = from.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (into.has(e.getKey())) {
+                throw new IllegalStateException("OpenAPI " + what + " '" + e.getKey() + "' is defined twice");
+            }
+            into.set(e.getKey(), e.getValue());
+        }
+    }
+
+    private static JsonNode read(String resource) {
+        try (InputStream in = OpenApiDocument.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException(resource + " missing from the jar");
+            }
+            return Json.MAPPER.readTree(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(resource, e);
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package dev.chainsync.app;
+
+import dev.chainsync.config.ChainsyncConfig;
+import dev.chainsync.db.Database;
+import dev.chainsync.ingest.Ingest;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code chainsync ingest rebuild} and {@code chainsync ingest status}. */
+@Command(name = "ingest", mixinStandardHelpOptions = true,
+        description = "Ingest tools: rebuild the derived tables from the event tables, show the streams' status.",
+        subcommands = {IngestCommand.Rebuild.class, IngestCommand.Status.class})
+final class IngestCommand implements Runnable {
+    static final int BAR_WIDTH = 30;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    /** Recomputes every derived table from the event tables. */
+    @Command(name = "rebuild", mixinStandardHelpOptions = true,
+            description = {"Recompute atom, triple, position, vault, term, triple_vault, triple_term, predicate_object",
+                    "and subject_predicate from the event tables, in one transaction (readers see the old rows until",
+                    "it commits; running consumers wait). The result equals what live ingestion produced."})
+    static final class Rebuild implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            ChainsyncConfig config = Main.loadConfig(System.getenv());
+            try (Database db = Database.open(config.database(), config.dataDir(), "chainsync-rebuild")) {
+                db.migrate();
+                PrintStream out = System.out;
+                Ingest.RebuildResult r = Ingest.rebuild(db.jdbc(), (i, n, name) -> {
+                    int filled = (i + 1) * BAR_WIDTH / n;
+                    out.printf("\r[%s%s] %d/%d %-18s", "#".repeat(filled), ".".repeat(BAR_WIDTH - filled), i + 1, n, name);
+                    out.flush();
+                });
+                out.println();
+                out.printf("rebuilt in %.1f s:%n", r.took().toMillis() / 1000.0);
+                for (Map.Entry<String, Long> e : r.rows().entrySet()) {
+                    out.printf("  %-18s %,d rows%n", e.getKey(), e.getValue());
+                }
+            }
+            return 0;
+        }
+    }
+
+    /** Streams, lag, pending, dead letters. */
+    @Command(name = "status", mixinStandardHelpOptions = true,
+            description = {"Show each stream's length, the consumer group's lag and pending entries, what has been",
+                    "committed from it, dead letters, unknown events and reorgs (REDIS_URL, REDIS_STREAMS, CONSUMER_GROUP)."})
+    static final class Status implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            ChainsyncConfig config = Main.loadConfig(System.getenv());
+            try (Database db = Database.open(config.database(), config.dataDir(), "chainsync-status");
+                    Ingest ingest = new Ingest(db.jdbc(), config.ingest(), Clock.systemUTC(), new SimpleMeterRegistry())) {
+                db.migrate();
+                Ingest.Status s = ingest.status();
+                PrintStream out = System.out;
+                out.printf("consumer group %s, database %s%n", s.consumerGroup(), db.describe());
+                if (s.redisError() != null) {
+                    out.println("Redis not reachable (" + s.redisError() + "): stream figures missing");
+                }
+                out.printf("%-40s %10s %8s %8s %12s %12s %10s  %s%n", "stream", "length", "lag", "pending", "entries",
+                        "new events", "block", "last committed entry");
+                for (Ingest.StreamStatus st : s.streams()) {
+                    out.printf("%-40s %10s %8s %8s %12d %12d %10s  %s%n", st.stream(), text(st.length()), text(st.lag()),
+                            text(st.pending()), st.committedEntries(), st.newEvents(), text(st.lastBlockNumber()),
+                            st.lastCommittedEntryId() == null ? "-" : st.lastCommittedEntryId());
+                }
+                out.printf("dead letters: %d (%d not replayed)   reorgs applied: %d%n", s.deadLetters(),
+                        s.deadLettersNotReplayed(), s.reorgs());
+                if (!s.unknownEvents().isEmpty()) {
+                    out.println("unknown events kept in generic_events: " + s.unknownEvents());
+                }
+            }
+            return 0;
+        }
+
+        private static String text(Long v) {
+            return v == null ? "-" : String.valueOf(v);
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package dev.chainsync.idempotency;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.chainsync.db.DataAccessException;
+import dev.chainsync.db.Jdbc;
+import dev.chainsync.json.Json;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Idempotency-Key, crash-safe by construction: the key's row is inserted first inside the very
+ * transaction that performs the request's effects and stores its response, so the effect and its
+ * record commit together or not at all. A second request with the same key waits on that row's
+ * insert for at most {@link #IN_FLIGHT_WAIT}: still running then means 409; once the first has
+ * committed it finds the row and replays the stored response (or 422 for another request).
+ * A request that fails (validation, business rule, crash) rolls back and stores nothing.
+ */
+public final class Idempotency {
+    /** How long a duplicate waits for the first request before answering 409. */
+    static final Duration IN_FLIGHT_WAIT = Duration.ofMillis(200);
+    /** Keys longer than this are rejected (the IETF draft and Stripe allow 255). */
+    public static final int MAX_KEY_LENGTH = 255;
+    private static final String LOCK_NOT_AVAILABLE = "55P03";
+
+    private final Jdbc jdbc;
+    private final Clock clock;
+    private final Duration ttl;
+
+    public Idempotency(Jdbc jdbc, Clock clock, Duration ttl) {
+        this.jdbc = jdbc;
+        this.clock = clock;
+        this.ttl = ttl;
+    }
+
+    /** A response as it is stored and replayed: status, the headers worth replaying, body bytes. */
+    public record StoredResponse(int status, Map<String, String> headers, byte[] body) {}
+
+    /** What happened to a request carrying an Idempotency-Key. */
+    public sealed interface Outcome {
+        /** First time: the work ran and its response is now stored. */
+        record Executed(StoredResponse response) implements Outcome {}
+
+        /** Seen before with the same fingerprint: replay this. */
+        record Replayed(StoredResponse response) implements Outcome {}
+
+        /** Seen before with a different request. */
+        record Mismatch() implements Outcome {}
+
+        /** The first request with this key is still running. */
+        record InProgress() implements Outcome {}
+    }
+
+    /** The request's effects, run inside the transaction that will also store their response. */
+    @FunctionalInterface
+    public interface Work {
+        StoredResponse run(Connection tx) throws SQLException;
+    }
+
+    /** Runs {@code work} at most once per ({@code apiKeyId}, {@code key}). */
+    public Outcome execute(long apiKeyId, String key, String fingerprint, Work work) {
+        Instant now = clock.instant();
+        try {
+            return jdbc.inTransaction(c -> {
+                // Expired rows count as absent; removing one here lets its key be used afresh.
+                Jdbc.update(c, "DELETE FROM idempotency_keys WHERE api_key_id = ? AND idempotency_key = ? AND expires_at <= ?",
+                        apiKeyId, key, now);
+                Jdbc.update(c, "SET LOCAL lock_timeout = '" + IN_FLIGHT_WAIT.toMillis() + "ms'");
+                List<Integer> claimed = Jdbc.query(c, """
+                        INSERT INTO idempotency_keys (api_key_id, idempotency_key, fingerprint, response_status,
+                                                      response_body, created_at, expires_at)
+                        VALUES (?, ?, ?, 0, ''::bytea, ?, ?)
+                        ON CONFLICT (api_key_id, idempotency_key) DO NOTHING
+                        RETURNING 1""", r -> r.getInt(1), apiKeyId, key, fingerprint, now, now.plus(ttl));
+                Jdbc.update(c, "SET LOCAL lock_timeout = 0");
+                if (claimed.isEmpty()) {
+                    return existing(c, apiKeyId, key, fingerprint);
+                }
+                StoredResponse response = work.run(c);
+                Jdbc.update(c, """
+                        UPDATE idempotency_keys SET response_status = ?, response_headers = ?::jsonb, response_body = ?
+                         WHERE api_key_id = ? AND idempotency_key = ?""",
+                        response.status(), Json.write(response.headers()), response.body(), apiKeyId, key);
+                return new Outcome.Executed(response);
+            });
+        } catch (DataAccessException e) {
+            if (LOCK_NOT_AVAILABLE.equals(e.sqlState())) {
+                return new Outcome.InProgress();
+            }
+            throw e;
+        }
+    }
+
+    private static Outcome existing(Connection c, long apiKeyId, String key, String fingerprint) throws SQLException {
+        List<Outcome> found = Jdbc.query(c, """
+                SELECT fingerprint, response_status, response_headers::text AS headers, response_body
+                  FROM idempotency_keys WHERE api_key_id = ? AND idempotency_key = ?""", r -> {
+                    if (!r.getString("fingerprint").equals(fingerprint)) {
+                        return new Outcome.Mismatch();
+                    }
+                    return new Outcome.Replayed(new StoredResponse(r.getInt("response_status"),
+                            readHeaders(r.getString("headers")), r.getBytes("response_body")));
+                }, apiKeyId, key);
+        // The row was there a moment ago; if a purge removed it in between, the client may simply retry.
+        return found.isEmpty() ? new Outcome.InProgress() : found.getFirst();
+    }
+
+    private static Map<String, String> readHeaders(String json) {
+        try {
+            return Json.MAPPER.readValue(json, new TypeReference<Map<String, String>>() {});
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Deletes expired records; returns how many. */
+    public int purgeExpired() {
+        return jdbc.update("DELETE FROM idempotency_keys WHERE expires_at <= ?", clock.instant());
+    }
+}

@@ -1,0 +1,102 @@
+package dev.chainsync.ingest;
+
+import dev.chainsync.db.Jdbc;
+import dev.chainsync.ingest.EventStore.NewEvents;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Commits a batch of parsed entries in one transaction: the event rows, every projection they
+ * change, any reorg rollback, and the per-stream progress record. Either all of it is visible
+ * or none; the caller acknowledges the entries only after this returns.
+ */
+final class BatchWriter {
+    private final Jdbc jdbc;
+
+    BatchWriter(Jdbc jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** What a committed batch did. */
+    record Outcome(int entries, int events, NewEvents fresh, long reorgDeleted, int reorgs) {}
+
+    Outcome write(List<ParsedEntry> entries, String group, Instant now) {
+        return jdbc.inTransaction(c -> write(c, entries, group, now));
+    }
+
+    static Outcome write(Connection c, List<ParsedEntry> entries, String group, Instant now) throws SQLException {
+        lockWriter(c);
+        NewEvents fresh = EventStore.insert(c, Reorgs.dropRolledBack(c, entries), now);
+        Projections.apply(c, fresh);
+        // Rollbacks run after the batch's own events are in, so a notification removes exactly the
+        // events published before it, whichever order they were read in.
+        long deleted = 0;
+        int reorgs = 0;
+        for (ParsedEntry p : entries) {
+            if (p.reorg() != null) {
+                deleted += Reorgs.apply(c, p.reorg(), p.entry(), now);
+                reorgs++;
+            }
+        }
+        int events = entries.stream().mapToInt(p -> p.events().size()).sum();
+        recordProgress(c, entries, fresh, group, now);
+        return new Outcome(entries.size(), events, fresh, deleted, reorgs);
+    }
+
+    /** Serialises writers of the derived tables (see V12__ingest_consumer.sql). */
+    static void lockWriter(Connection c) throws SQLException {
+        Jdbc.query(c, "SELECT id FROM ingest_writer WHERE id = 1 FOR UPDATE", r -> r.getInt(1));
+    }
+
+    private record StreamProgress(StreamEntry last, long entries, long events, long fresh, Long lastBlock) {}
+
+    private static void recordProgress(Connection c, List<ParsedEntry> entries, NewEvents fresh, String group,
+            Instant now) throws SQLException {
+        Map<String, Long> freshByStream = new LinkedHashMap<>();
+        for (var s : fresh.all()) {
+            freshByStream.merge(s.entry().stream(), 1L, Long::sum);
+        }
+        Map<String, StreamProgress> byStream = new LinkedHashMap<>();
+        for (ParsedEntry p : entries) {
+            StreamEntry e = p.entry();
+            Long block = p.events().stream().mapToLong(ev -> ev.meta().blockNumber()).boxed().max(Long::compare)
+                    .orElse(null);
+            byStream.merge(e.stream(), new StreamProgress(e, 1, p.events().size(), 0, block), (a, b) ->
+                    new StreamProgress(newer(a.last(), b.last()), a.entries() + b.entries(), a.events() + b.events(), 0,
+                            a.lastBlock() == null ? b.lastBlock()
+                                    : b.lastBlock() == null ? a.lastBlock() : Math.max(a.lastBlock(), b.lastBlock())));
+        }
+        Projections.Arrays a = new Projections.Arrays(byStream.size());
+        byStream.forEach((stream, sp) -> a.add(stream, sp.last().id(), sp.last().millis(), sp.last().sequence(),
+                sp.entries(), sp.events(), freshByStream.getOrDefault(stream, 0L), sp.lastBlock(), group, now));
+        a.execute(c, """
+                INSERT INTO ingest_progress AS g (stream, consumer_group, last_entry_id, last_entry_ms, last_entry_seq,
+                                                  entries, events, new_events, last_block_number, updated_at)
+                SELECT u.stream, u.grp, u.id, u.ms, u.seq, u.entries, u.events, u.fresh, u.block, u.at
+                  FROM unnest(?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[],
+                              ?::bigint[], ?::text[], ?::timestamptz[])
+                       AS u(stream, id, ms, seq, entries, events, fresh, block, grp, at)
+                ON CONFLICT (stream, consumer_group) DO UPDATE SET
+                    last_entry_id = CASE WHEN (excluded.last_entry_ms, excluded.last_entry_seq)
+                                              > (g.last_entry_ms, g.last_entry_seq)
+                                         THEN excluded.last_entry_id ELSE g.last_entry_id END,
+                    last_entry_seq = CASE WHEN (excluded.last_entry_ms, excluded.last_entry_seq)
+                                               > (g.last_entry_ms, g.last_entry_seq)
+                                          THEN excluded.last_entry_seq ELSE g.last_entry_seq END,
+                    last_entry_ms = GREATEST(g.last_entry_ms, excluded.last_entry_ms),
+                    entries = g.entries + excluded.entries,
+                    events = g.events + excluded.events,
+                    new_events = g.new_events + excluded.new_events,
+                    last_block_number = GREATEST(g.last_block_number, excluded.last_block_number),
+                    updated_at = excluded.updated_at""");
+    }
+
+    private static StreamEntry newer(StreamEntry a, StreamEntry b) {
+        int cmp = a.millis() != b.millis() ? Long.compare(a.millis(), b.millis()) : Long.compare(a.sequence(), b.sequence());
+        return cmp >= 0 ? a : b;
+    }
+}

@@ -1,0 +1,141 @@
+package dev.chainsync.ingest;
+
+import dev.chainsync.config.Env;
+import dev.chainsync.config.Redact;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Ingest settings. The variable names and defaults are those of the Redis-to-PostgreSQL service
+ * chainsync replaces, so its deployment files keep working; the few additions are prefixed
+ * {@code CHAINSYNC_INGEST_}.
+ *
+ * @param enabled whether {@code serve} consumes: {@code REDIS_URL} is set, or {@code --ingest}
+ * @param consumerName this instance's consumer name; with several workers each appends {@code -<n>}
+ */
+public record IngestConfig(
+        boolean enabled,
+        String redisUrl,
+        List<String> streams,
+        String consumerGroup,
+        String consumerName,
+        int batchSize,
+        Duration batchTimeout,
+        int workers,
+        Duration processingTimeout,
+        int maxRetries,
+        int breakerThreshold,
+        Duration breakerTimeout,
+        String deadLetterStream) {
+
+    public static final String DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
+    public static final String DEFAULT_STREAMS = "rindexer_producer";
+    public static final String DEFAULT_CONSUMER_GROUP = "postgres-sync";
+    public static final int DEFAULT_BATCH_SIZE = 100;
+    public static final Duration DEFAULT_BATCH_TIMEOUT = Duration.ofMillis(5000);
+    public static final int DEFAULT_WORKERS = 4;
+    public static final Duration DEFAULT_PROCESSING_TIMEOUT = Duration.ofMillis(30_000);
+    public static final int DEFAULT_MAX_RETRIES = 3;
+    public static final int DEFAULT_BREAKER_THRESHOLD = 5;
+    public static final Duration DEFAULT_BREAKER_TIMEOUT = Duration.ofMillis(60_000);
+    public static final String DEFAULT_DEAD_LETTER_STREAM = "chainsync_ingest_dead_letters";
+    /** The consumer name prefix when {@code CONSUMER_NAME} is unset; the host name follows. */
+    public static final String CONSUMER_NAME_PREFIX = "chainsync-";
+
+    public IngestConfig {
+        streams = List.copyOf(streams);
+    }
+
+    /**
+     * Reads the ingest variables into {@code env}, which collects problems for the caller to
+     * report together with everyone else's.
+     */
+    public static IngestConfig load(Env env) {
+        String url = env.raw("REDIS_URL");
+        boolean enabled = env.bool("CHAINSYNC_INGEST_ENABLED", url != null);
+        String redisUrl = url == null ? DEFAULT_REDIS_URL : url;
+        if (!(redisUrl.startsWith("redis://") || redisUrl.startsWith("rediss://"))) {
+            env.problem("REDIS_URL=" + Redact.url(redisUrl) + " must start with redis:// or rediss://");
+        }
+        List<String> streams = Arrays.stream(env.string("REDIS_STREAMS", DEFAULT_STREAMS).split(","))
+                .map(String::trim).filter(s -> !s.isEmpty()).distinct().toList();
+        if (streams.isEmpty()) {
+            env.problem("REDIS_STREAMS must name at least one stream");
+        }
+        String group = env.string("CONSUMER_GROUP", DEFAULT_CONSUMER_GROUP);
+        String name = env.string("CONSUMER_NAME", defaultConsumerName(env.raw("HOSTNAME")));
+        if (name.chars().anyMatch(Character::isWhitespace) || group.chars().anyMatch(Character::isWhitespace)) {
+            env.problem("CONSUMER_NAME and CONSUMER_GROUP must not contain whitespace");
+        }
+        String deadLetters = env.string("CHAINSYNC_INGEST_DEAD_LETTER_STREAM", DEFAULT_DEAD_LETTER_STREAM);
+        if (streams.contains(deadLetters)) {
+            env.problem("CHAINSYNC_INGEST_DEAD_LETTER_STREAM must not be one of REDIS_STREAMS");
+        }
+        return new IngestConfig(
+                enabled,
+                redisUrl,
+                streams,
+                group,
+                name,
+                env.integer("BATCH_SIZE", DEFAULT_BATCH_SIZE, 1, 100_000),
+                env.millis("BATCH_TIMEOUT_MS", DEFAULT_BATCH_TIMEOUT, Duration.ofMillis(1), Duration.ofMinutes(10)),
+                env.integer("WORKERS", DEFAULT_WORKERS, 1, 64),
+                env.millis("PROCESSING_TIMEOUT_MS", DEFAULT_PROCESSING_TIMEOUT, Duration.ofMillis(100), Duration.ofDays(1)),
+                env.integer("MAX_RETRIES", DEFAULT_MAX_RETRIES, 0, 1000),
+                env.integer("CIRCUIT_BREAKER_THRESHOLD", DEFAULT_BREAKER_THRESHOLD, 1, 10_000),
+                env.millis("CIRCUIT_BREAKER_TIMEOUT_MS", DEFAULT_BREAKER_TIMEOUT, Duration.ofMillis(10), Duration.ofHours(1)),
+                deadLetters);
+    }
+
+    /** The default configuration (what no variables give), for tools and tests. */
+    public static IngestConfig defaults() {
+        Env env = new Env(java.util.Map.of());
+        IngestConfig c = load(env);
+        env.throwIfInvalid();
+        return c;
+    }
+
+    /**
+     * Stable per host, so a restarted instance finds its own pending entries again (the seed used
+     * a random UUID per start and stranded them).
+     */
+    static String defaultConsumerName(String hostnameVariable) {
+        String host = hostnameVariable;
+        if (host == null) {
+            try {
+                host = InetAddress.getLocalHost().getHostName();
+            } catch (UnknownHostException e) {
+                host = "localhost";
+            }
+        }
+        return CONSUMER_NAME_PREFIX + host.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9._-]", "-");
+    }
+
+    /** The consumer name of worker {@code index}. */
+    String consumerName(int index) {
+        return workers == 1 ? consumerName : consumerName + "-" + index;
+    }
+
+    public IngestConfig withEnabled(boolean on) {
+        return new IngestConfig(on, redisUrl, streams, consumerGroup, consumerName, batchSize, batchTimeout, workers,
+                processingTimeout, maxRetries, breakerThreshold, breakerTimeout, deadLetterStream);
+    }
+
+    public IngestConfig withRedis(String url, List<String> newStreams) {
+        return new IngestConfig(enabled, url, newStreams, consumerGroup, consumerName, batchSize, batchTimeout, workers,
+                processingTimeout, maxRetries, breakerThreshold, breakerTimeout, deadLetterStream);
+    }
+
+    @Override
+    public String toString() {
+        return "IngestConfig[enabled=" + enabled + ", redis=" + Redact.url(redisUrl) + ", streams=" + streams
+                + ", group=" + consumerGroup + ", consumer=" + consumerName + ", batchSize=" + batchSize
+                + ", batchTimeout=" + batchTimeout.toMillis() + "ms, workers=" + workers + ", processingTimeout="
+                + processingTimeout.toMillis() + "ms, maxRetries=" + maxRetries + ", breaker=" + breakerThreshold
+                + "/" + breakerTimeout.toMillis() + "ms, deadLetterStream=" + deadLetterStream + "]";
+    }
+}

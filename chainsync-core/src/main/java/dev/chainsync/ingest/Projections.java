@@ -1,0 +1,504 @@
+package dev.chainsync.ingest;
+
+import dev.chainsync.ingest.ChainEvent.AtomCreated;
+import dev.chainsync.ingest.ChainEvent.Deposited;
+import dev.chainsync.ingest.ChainEvent.Redeemed;
+import dev.chainsync.ingest.ChainEvent.SharePriceChanged;
+import dev.chainsync.ingest.ChainEvent.TripleCreated;
+import dev.chainsync.ingest.EventStore.NewEvents;
+import dev.chainsync.ingest.EventStore.Sourced;
+import java.math.BigInteger;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Applies a batch's new events to the derived tables incrementally, set-based (a fixed handful
+ * of statements per batch, whatever its size), inside the batch's transaction and under the
+ * writer lock. The result is what {@link Derivation} computes from the event tables; tests
+ * check that.
+ *
+ * <ul>
+ * <li>"latest" columns move only to an event with a larger (block_number, log_index), so arrival
+ *     order does not matter;
+ * <li>running sums add only events the insert reported as new, so a duplicate adds nothing;
+ * <li>small fan-in aggregates (term, triple_vault, triple_term) are recomputed from their
+ *     children for the keys the batch touched; large fan-in ones (vault.position_count,
+ *     predicate_object, subject_predicate) change by deltas.
+ * </ul>
+ */
+final class Projections {
+    /** total_shares * share_price / 1e18, exact: multiplying by a scale-18 literal never rounds. */
+    static final String MARKET_CAP = "%s * %s * 0.000000000000000001";
+
+    private Projections() {}
+
+    static void apply(Connection c, NewEvents events) throws SQLException {
+        Set<String> termsTouched = new LinkedHashSet<>();
+        Set<String> newTriples = new LinkedHashSet<>();
+        creations(c, events.atoms(), events.triples(), newTriples);
+        termsTouched.addAll(vaultPrices(c, events.prices()));
+        termsTouched.addAll(positions(c, events.deposits(), events.redeems()));
+        if (termsTouched.isEmpty() && newTriples.isEmpty()) {
+            return;
+        }
+        terms(c, termsTouched);
+        triples(c, termsTouched, newTriples);
+    }
+
+    // ------------------------------------------------------------------ atoms and triples
+
+    private static void creations(Connection c, List<Sourced<AtomCreated>> atoms, List<Sourced<TripleCreated>> triples,
+            Set<String> newTriples) throws SQLException {
+        Map<String, String[]> termRows = new LinkedHashMap<>();
+        if (!atoms.isEmpty()) {
+            Arrays a = new Arrays(atoms.size());
+            for (Sourced<AtomCreated> s : atoms) {
+                AtomCreated e = s.event();
+                a.add(e.termId(), e.creator(), e.atomWallet(), EventStore.utf8OrNull(e.atomData()),
+                        "\\x" + java.util.HexFormat.of().formatHex(e.atomData()), e.meta().transactionHash(),
+                        e.meta().blockNumber(), e.meta().logIndex(), e.meta().blockTimestamp());
+                termRows.put(e.termId(), new String[] {e.termId(), "Atom", e.termId(), null});
+            }
+            a.execute(c, """
+                    INSERT INTO atom AS a (term_id, creator_id, wallet_id, data, raw_data, transaction_hash,
+                                           last_event_block, last_event_log_index, created_at)
+                    SELECT DISTINCT ON (u.term_id) u.*
+                      FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::bytea[], ?::text[], ?::bigint[],
+                                  ?::bigint[], ?::timestamptz[]) AS u(term_id, creator_id, wallet_id, data, raw_data,
+                                  transaction_hash, last_event_block, last_event_log_index, created_at)
+                     ORDER BY u.term_id, u.last_event_block DESC, u.last_event_log_index DESC
+                    ON CONFLICT (term_id) DO UPDATE SET
+                        creator_id = excluded.creator_id, wallet_id = excluded.wallet_id, data = excluded.data,
+                        raw_data = excluded.raw_data, transaction_hash = excluded.transaction_hash,
+                        last_event_block = excluded.last_event_block,
+                        last_event_log_index = excluded.last_event_log_index, created_at = excluded.created_at
+                     WHERE (excluded.last_event_block, excluded.last_event_log_index)
+                           > (a.last_event_block, a.last_event_log_index)""");
+        }
+        if (!triples.isEmpty()) {
+            Arrays a = new Arrays(triples.size());
+            for (Sourced<TripleCreated> s : triples) {
+                TripleCreated e = s.event();
+                a.add(e.termId(), e.counterTermId(), e.creator(), e.subjectId(), e.predicateId(), e.objectId(),
+                        e.meta().transactionHash(), e.meta().blockNumber(), e.meta().logIndex(),
+                        e.meta().blockTimestamp());
+                termRows.put(e.termId(), new String[] {e.termId(), "Triple", null, e.termId()});
+                termRows.put(e.counterTermId(), new String[] {e.counterTermId(), "Triple", null, e.termId()});
+                newTriples.add(e.termId());
+            }
+            // subject/predicate/object of a triple never change (its id is their hash), so a later
+            // duplicate creation cannot move the triple between predicate_object rows.
+            a.execute(c, """
+                    INSERT INTO triple AS t (term_id, counter_term_id, creator_id, subject_id, predicate_id, object_id,
+                                             transaction_hash, last_event_block, last_event_log_index, created_at)
+                    SELECT DISTINCT ON (u.term_id) u.*
+                      FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
+                                  ?::bigint[], ?::bigint[], ?::timestamptz[]) AS u(term_id, counter_term_id, creator_id,
+                                  subject_id, predicate_id, object_id, transaction_hash, last_event_block,
+                                  last_event_log_index, created_at)
+                     ORDER BY u.term_id, u.last_event_block DESC, u.last_event_log_index DESC
+                    ON CONFLICT (term_id) DO UPDATE SET
+                        creator_id = excluded.creator_id, transaction_hash = excluded.transaction_hash,
+                        last_event_block = excluded.last_event_block,
+                        last_event_log_index = excluded.last_event_log_index, created_at = excluded.created_at
+                     WHERE (excluded.last_event_block, excluded.last_event_log_index)
+                           > (t.last_event_block, t.last_event_log_index)""");
+        }
+        if (!termRows.isEmpty()) {
+            Arrays a = new Arrays(termRows.size());
+            termRows.values().forEach(r -> a.add((Object[]) r));
+            // The creation fixes the term's type even when its vaults arrived first ('Unknown').
+            a.execute(c, """
+                    INSERT INTO term AS t (id, type, atom_id, triple_id, total_assets, total_market_cap)
+                    SELECT u.id, u.type, u.atom_id, u.triple_id, 0, 0
+                      FROM unnest(?::text[], ?::text[], ?::text[], ?::text[]) AS u(id, type, atom_id, triple_id)
+                    ON CONFLICT (id) DO UPDATE SET type = excluded.type, atom_id = excluded.atom_id,
+                                                   triple_id = excluded.triple_id""");
+        }
+    }
+
+    // ------------------------------------------------------------------ vaults and positions
+
+    /** Latest share price state per vault; returns the terms whose vaults changed. */
+    private static Set<String> vaultPrices(Connection c, List<Sourced<SharePriceChanged>> prices) throws SQLException {
+        if (prices.isEmpty()) {
+            return Set.of();
+        }
+        Arrays a = new Arrays(prices.size());
+        Set<String> terms = new LinkedHashSet<>();
+        for (Sourced<SharePriceChanged> s : prices) {
+            SharePriceChanged e = s.event();
+            a.add(e.termId(), e.curveId(), e.meta().blockNumber(), e.meta().logIndex(), e.sharePrice(),
+                    e.totalAssets(), e.totalShares(), e.vaultType(), e.meta().blockTimestamp());
+            terms.add(e.termId());
+        }
+        a.execute(c, """
+                WITH e AS (
+                    SELECT * FROM unnest(?::text[], ?::numeric[], ?::bigint[], ?::bigint[], ?::numeric[], ?::numeric[],
+                                         ?::numeric[], ?::smallint[], ?::timestamptz[])
+                           AS e(term_id, curve_id, block_number, log_index, share_price, total_assets, total_shares,
+                                vault_type, ts)
+                ), latest AS (
+                    SELECT DISTINCT ON (term_id, curve_id) * FROM e
+                     ORDER BY term_id, curve_id, block_number DESC, log_index DESC
+                ), first AS (
+                    SELECT term_id, curve_id, min(ts) AS first_ts FROM e GROUP BY term_id, curve_id
+                )
+                INSERT INTO vault AS v (term_id, curve_id, total_shares, current_share_price, total_assets, market_cap,
+                                        position_count, vault_type, last_price_event_block,
+                                        last_price_event_log_index, created_at, updated_at)
+                SELECT l.term_id, l.curve_id, l.total_shares, l.share_price, l.total_assets,
+                       """ + MARKET_CAP.formatted("l.total_shares", "l.share_price") + """
+                       , 0, l.vault_type, l.block_number, l.log_index, f.first_ts, l.ts
+                  FROM latest l JOIN first f USING (term_id, curve_id)
+                 ORDER BY l.term_id, l.curve_id
+                ON CONFLICT (term_id, curve_id) DO UPDATE SET
+                    created_at = LEAST(v.created_at, excluded.created_at),
+                    total_shares = CASE WHEN %1$s THEN excluded.total_shares ELSE v.total_shares END,
+                    current_share_price = CASE WHEN %1$s THEN excluded.current_share_price ELSE v.current_share_price END,
+                    total_assets = CASE WHEN %1$s THEN excluded.total_assets ELSE v.total_assets END,
+                    market_cap = CASE WHEN %1$s THEN excluded.market_cap ELSE v.market_cap END,
+                    vault_type = CASE WHEN %1$s THEN excluded.vault_type ELSE v.vault_type END,
+                    updated_at = CASE WHEN %1$s THEN excluded.updated_at ELSE v.updated_at END,
+                    last_price_event_log_index = CASE WHEN %1$s THEN excluded.last_price_event_log_index
+                                                      ELSE v.last_price_event_log_index END,
+                    last_price_event_block = CASE WHEN %1$s THEN excluded.last_price_event_block
+                                                  ELSE v.last_price_event_block END"""
+                .formatted("(v.last_price_event_block IS NULL OR (excluded.last_price_event_block, "
+                        + "excluded.last_price_event_log_index) > (v.last_price_event_block, v.last_price_event_log_index))"));
+        return terms;
+    }
+
+    private record VaultKey(String termId, BigInteger curveId) {}
+
+    /**
+     * Positions from deposits and redemptions (latest balance, running sums), then each touched
+     * vault's position_count by how many of its positions crossed zero. Returns the touched terms.
+     */
+    private static Set<String> positions(Connection c, List<Sourced<Deposited>> deposits, List<Sourced<Redeemed>> redeems)
+            throws SQLException {
+        if (deposits.isEmpty() && redeems.isEmpty()) {
+            return Set.of();
+        }
+        Arrays a = new Arrays(deposits.size() + redeems.size());
+        Map<VaultKey, Integer> vaultTypes = new HashMap<>();
+        for (Sourced<Deposited> s : deposits) {
+            Deposited e = s.event();
+            a.add(e.receiver(), e.termId(), e.curveId(), e.meta().blockNumber(), e.meta().logIndex(),
+                    e.meta().transactionHash(), e.meta().transactionIndex(), e.totalShares(), e.assetsAfterFees(),
+                    BigInteger.ZERO, e.meta().blockTimestamp());
+            vaultTypes.putIfAbsent(new VaultKey(e.termId(), e.curveId()), e.vaultType());
+        }
+        for (Sourced<Redeemed> s : redeems) {
+            Redeemed e = s.event();
+            a.add(e.receiver(), e.termId(), e.curveId(), e.meta().blockNumber(), e.meta().logIndex(),
+                    e.meta().transactionHash(), e.meta().transactionIndex(), e.totalShares(), BigInteger.ZERO,
+                    e.assets(), e.meta().blockTimestamp());
+            vaultTypes.putIfAbsent(new VaultKey(e.termId(), e.curveId()), e.vaultType());
+        }
+        String newer = "(excluded.block_number, excluded.log_index) > (p.block_number, p.log_index)";
+        // "old" reads the positions as they were before the upsert (one snapshot for the whole
+        // statement). Old and new rows come back separately and Java pairs them: a join of the
+        // two CTEs is where the planner, blind to their sizes, would pick a quadratic plan.
+        Map<String, Boolean> before = new HashMap<>();
+        List<Object[]> after = new ArrayList<>();
+        a.query(c, """
+                WITH e AS (
+                    SELECT * FROM unnest(?::text[], ?::text[], ?::numeric[], ?::bigint[], ?::bigint[], ?::text[],
+                                         ?::bigint[], ?::numeric[], ?::numeric[], ?::numeric[], ?::timestamptz[])
+                           AS e(account_id, term_id, curve_id, block_number, log_index, transaction_hash,
+                                transaction_index, total_shares, deposit, redeem, ts)
+                ), latest AS (
+                    SELECT DISTINCT ON (account_id, term_id, curve_id) * FROM e
+                     ORDER BY account_id, term_id, curve_id, block_number DESC, log_index DESC
+                ), sums AS MATERIALIZED (
+                    SELECT account_id, term_id, curve_id, sum(deposit) AS deposit, sum(redeem) AS redeem,
+                           min(ts) AS first_ts
+                      FROM e GROUP BY account_id, term_id, curve_id
+                ), old AS MATERIALIZED (
+                    SELECT p.account_id, p.term_id, p.curve_id, p.shares
+                      FROM sums JOIN position p USING (account_id, term_id, curve_id)
+                ), up AS (
+                    INSERT INTO position AS p (account_id, term_id, curve_id, shares,
+                                               total_deposit_assets_after_total_fees, total_redeem_assets_for_receiver,
+                                               block_number, log_index, transaction_hash, transaction_index,
+                                               created_at, updated_at)
+                    SELECT l.account_id, l.term_id, l.curve_id, l.total_shares, s.deposit, s.redeem, l.block_number,
+                           l.log_index, l.transaction_hash, l.transaction_index, s.first_ts, l.ts
+                      FROM latest l JOIN sums s USING (account_id, term_id, curve_id)
+                     ORDER BY l.account_id, l.term_id, l.curve_id
+                    ON CONFLICT (account_id, term_id, curve_id) DO UPDATE SET
+                        total_deposit_assets_after_total_fees = p.total_deposit_assets_after_total_fees
+                                                                + excluded.total_deposit_assets_after_total_fees,
+                        total_redeem_assets_for_receiver = p.total_redeem_assets_for_receiver
+                                                           + excluded.total_redeem_assets_for_receiver,
+                        created_at = LEAST(p.created_at, excluded.created_at),
+                        shares = CASE WHEN %1$s THEN excluded.shares ELSE p.shares END,
+                        transaction_hash = CASE WHEN %1$s THEN excluded.transaction_hash ELSE p.transaction_hash END,
+                        transaction_index = CASE WHEN %1$s THEN excluded.transaction_index ELSE p.transaction_index END,
+                        updated_at = CASE WHEN %1$s THEN excluded.updated_at ELSE p.updated_at END,
+                        log_index = CASE WHEN %1$s THEN excluded.log_index ELSE p.log_index END,
+                        block_number = CASE WHEN %1$s THEN excluded.block_number ELSE p.block_number END
+                    RETURNING p.account_id, p.term_id, p.curve_id, p.shares
+                )
+                SELECT false, account_id, term_id, curve_id::text, shares > 0 FROM old
+                UNION ALL
+                SELECT true, account_id, term_id, curve_id::text, shares > 0 FROM up""".formatted(newer),
+                rs -> {
+                    String key = rs.getString(2) + "|" + rs.getString(3) + "|" + rs.getString(4);
+                    if (rs.getBoolean(1)) {
+                        after.add(new Object[] {key, rs.getString(3), rs.getString(4), rs.getBoolean(5)});
+                    } else {
+                        before.put(key, rs.getBoolean(5));
+                    }
+                });
+        // Each vault's position_count moves by how many of its positions crossed zero.
+        Map<VaultKey, Long> deltas = new LinkedHashMap<>();
+        for (Object[] row : after) {
+            boolean was = before.getOrDefault((String) row[0], false);
+            boolean is = (Boolean) row[3];
+            deltas.merge(new VaultKey((String) row[1], new BigInteger((String) row[2])), (is ? 1L : 0L) - (was ? 1L : 0L),
+                    Long::sum);
+        }
+
+        Arrays v = new Arrays(deltas.size());
+        Set<String> terms = new LinkedHashSet<>();
+        deltas.entrySet().stream()
+                .sorted(Map.Entry.comparingByKey(java.util.Comparator.comparing(VaultKey::termId)
+                        .thenComparing(VaultKey::curveId)))
+                .forEach(d -> {
+                    v.add(d.getKey().termId(), d.getKey().curveId(), d.getValue(), vaultTypes.get(d.getKey()));
+                    terms.add(d.getKey().termId());
+                });
+        // A position without a price event yet still needs its vault row (and count).
+        v.execute(c, """
+                INSERT INTO vault AS v (term_id, curve_id, total_shares, current_share_price, total_assets, market_cap,
+                                        position_count, vault_type)
+                SELECT u.term_id, u.curve_id, 0, 0, 0, 0, u.delta, u.vault_type
+                  FROM unnest(?::text[], ?::numeric[], ?::bigint[], ?::smallint[]) AS u(term_id, curve_id, delta, vault_type)
+                ON CONFLICT (term_id, curve_id) DO UPDATE SET
+                    position_count = v.position_count + excluded.position_count,
+                    vault_type = COALESCE(v.vault_type, excluded.vault_type)
+                 WHERE excluded.position_count <> 0 OR v.vault_type IS NULL""");
+        return terms;
+    }
+
+    // ------------------------------------------------------------------ terms
+
+    /** term totals recomputed from the term's vaults (a term has one vault per curve: few rows). */
+    private static void terms(Connection c, Set<String> termIds) throws SQLException {
+        if (termIds.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO term AS t (id, type, atom_id, triple_id, total_assets, total_market_cap)
+                SELECT v.term_id,
+                       CASE WHEN a.term_id IS NOT NULL THEN 'Atom' WHEN tr.term_id IS NOT NULL THEN 'Triple'
+                            ELSE 'Unknown' END,
+                       a.term_id, tr.term_id, v.total_assets, v.market_cap
+                  FROM (SELECT term_id, sum(total_assets) AS total_assets, sum(market_cap) AS market_cap
+                          FROM vault WHERE term_id = ANY (?::text[]) GROUP BY term_id) v
+                  LEFT JOIN atom a ON a.term_id = v.term_id
+                  LEFT JOIN LATERAL (SELECT term_id FROM triple WHERE term_id = v.term_id
+                                     UNION ALL
+                                     SELECT term_id FROM triple WHERE counter_term_id = v.term_id LIMIT 1) tr ON true
+                 ORDER BY v.term_id
+                ON CONFLICT (id) DO UPDATE SET total_assets = excluded.total_assets,
+                                               total_market_cap = excluded.total_market_cap""")) {
+            ps.setArray(1, c.createArrayOf("text", termIds.toArray(String[]::new)));
+            ps.executeUpdate();
+        }
+    }
+
+    // ------------------------------------------------------------------ triple analytics
+
+    /**
+     * triple_vault and triple_term recomputed for every triple whose pro or counter term changed
+     * (or that is new); predicate_object and subject_predicate then move by the difference each
+     * triple_term row made, and count a triple once, when its triple_term row appears.
+     */
+    private static void triples(Connection c, Set<String> termIds, Set<String> newTriples) throws SQLException {
+        Set<String> all = new LinkedHashSet<>(termIds);
+        all.addAll(newTriples);
+        Array terms = c.createArrayOf("text", all.toArray(String[]::new));
+        String affected = """
+                t AS (
+                    SELECT term_id, counter_term_id, subject_id, predicate_id, object_id FROM triple
+                     WHERE term_id = ANY (?::text[])
+                    UNION
+                    SELECT term_id, counter_term_id, subject_id, predicate_id, object_id FROM triple
+                     WHERE counter_term_id = ANY (?::text[])
+                )""";
+        try (PreparedStatement ps = c.prepareStatement("WITH " + affected + """
+                , v AS (
+                    SELECT t.term_id, t.counter_term_id, v.curve_id, v.total_shares, v.total_assets, v.position_count,
+                           v.market_cap
+                      FROM t JOIN vault v ON v.term_id = t.term_id
+                    UNION ALL
+                    SELECT t.term_id, t.counter_term_id, v.curve_id, v.total_shares, v.total_assets, v.position_count,
+                           v.market_cap
+                      FROM t JOIN vault v ON v.term_id = t.counter_term_id
+                )
+                INSERT INTO triple_vault AS x (term_id, counter_term_id, curve_id, total_shares, total_assets,
+                                               position_count, market_cap)
+                SELECT term_id, counter_term_id, curve_id, sum(total_shares), sum(total_assets), sum(position_count),
+                       sum(market_cap)
+                  FROM v GROUP BY term_id, counter_term_id, curve_id ORDER BY term_id, curve_id
+                ON CONFLICT (term_id, curve_id) DO UPDATE SET
+                    total_shares = excluded.total_shares, total_assets = excluded.total_assets,
+                    position_count = excluded.position_count, market_cap = excluded.market_cap""")) {
+            ps.setArray(1, terms);
+            ps.setArray(2, terms);
+            ps.executeUpdate();
+        }
+        // triple_term recomputed; old and new rows come back separately (see positions()) and the
+        // pair tables move by their difference.
+        Map<String, Object[]> oldRows = new HashMap<>();
+        List<Object[]> newRows = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("WITH " + affected + """
+                , agg AS (
+                    SELECT t.term_id, t.counter_term_id, coalesce(sum(x.total_assets), 0) AS total_assets,
+                           coalesce(sum(x.market_cap), 0) AS total_market_cap,
+                           coalesce(sum(x.position_count), 0) AS total_position_count
+                      FROM t LEFT JOIN triple_vault x ON x.term_id = t.term_id
+                     GROUP BY t.term_id, t.counter_term_id
+                ), old AS MATERIALIZED (
+                    SELECT tt.term_id, tt.total_market_cap, tt.total_position_count
+                      FROM t JOIN triple_term tt USING (term_id)
+                ), up AS (
+                    INSERT INTO triple_term AS tt (term_id, counter_term_id, total_assets, total_market_cap,
+                                                   total_position_count)
+                    SELECT * FROM agg ORDER BY term_id
+                    ON CONFLICT (term_id) DO UPDATE SET
+                        total_assets = excluded.total_assets, total_market_cap = excluded.total_market_cap,
+                        total_position_count = excluded.total_position_count
+                    RETURNING tt.term_id, tt.total_market_cap, tt.total_position_count
+                )
+                SELECT false, o.term_id, o.total_market_cap, o.total_position_count, NULL, NULL, NULL FROM old o
+                UNION ALL
+                SELECT true, u.term_id, u.total_market_cap, u.total_position_count, t.subject_id, t.predicate_id,
+                       t.object_id
+                  FROM up u JOIN t USING (term_id)""")) {
+            ps.setArray(1, terms);
+            ps.setArray(2, terms);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Object[] row = {rs.getString(2), rs.getBigDecimal(3), rs.getLong(4), rs.getString(5),
+                            rs.getString(6), rs.getString(7)};
+                    if (rs.getBoolean(1)) {
+                        newRows.add(row);
+                    } else {
+                        oldRows.put(rs.getString(2), row);
+                    }
+                }
+            }
+        }
+        record Delta(long triples, long positions, java.math.BigDecimal marketCap) {
+            Delta plus(Delta o) {
+                return new Delta(triples + o.triples, positions + o.positions, marketCap.add(o.marketCap));
+            }
+        }
+        Map<List<String>, Delta> po = new LinkedHashMap<>();
+        Map<List<String>, Delta> sp = new LinkedHashMap<>();
+        for (Object[] n : newRows) {
+            Object[] o = oldRows.get((String) n[0]);
+            Delta d = new Delta(o == null ? 1 : 0, (Long) n[2] - (o == null ? 0 : (Long) o[2]),
+                    ((java.math.BigDecimal) n[1]).subtract(o == null ? java.math.BigDecimal.ZERO : (java.math.BigDecimal) o[1]));
+            if (d.triples() == 0 && d.positions() == 0 && d.marketCap().signum() == 0) {
+                continue;
+            }
+            po.merge(List.of((String) n[4], (String) n[5]), d, Delta::plus);
+            sp.merge(List.of((String) n[3], (String) n[4]), d, Delta::plus);
+        }
+        for (var target : List.of(Map.entry("predicate_object AS x (predicate_id, object_id", po),
+                Map.entry("subject_predicate AS x (subject_id, predicate_id", sp))) {
+            if (target.getValue().isEmpty()) {
+                continue;
+            }
+            Arrays a = new Arrays(target.getValue().size());
+            target.getValue().entrySet().stream()
+                    .sorted(Map.Entry.comparingByKey(java.util.Comparator.comparing((List<String> k) -> k.get(0))
+                            .thenComparing(k -> k.get(1))))
+                    .forEach(e -> a.add(e.getKey().get(0), e.getKey().get(1), e.getValue().triples(),
+                            e.getValue().positions(), e.getValue().marketCap().toPlainString()));
+            String table = target.getKey().substring(0, target.getKey().indexOf(' '));
+            a.execute(c, """
+                    INSERT INTO %1$s, triple_count, total_position_count, total_market_cap)
+                    SELECT * FROM unnest(?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::numeric[])
+                    ON CONFLICT ON CONSTRAINT %2$s_pkey DO UPDATE SET
+                        triple_count = x.triple_count + excluded.triple_count,
+                        total_position_count = x.total_position_count + excluded.total_position_count,
+                        total_market_cap = x.total_market_cap + excluded.total_market_cap""".formatted(target.getKey(),
+                    table));
+        }
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    /** Column-wise text arrays for an unnest(...) statement: add rows, then bind one array per column. */
+    static final class Arrays {
+        private final List<Object[]> rows;
+
+        Arrays(int expected) {
+            this.rows = new ArrayList<>(expected);
+        }
+
+        void add(Object... row) {
+            rows.add(row);
+        }
+
+        int bind(Connection c, PreparedStatement ps) throws SQLException {
+            if (rows.isEmpty()) {
+                return 0;
+            }
+            int width = rows.getFirst().length;
+            for (int col = 0; col < width; col++) {
+                String[] values = new String[rows.size()];
+                for (int r = 0; r < rows.size(); r++) {
+                    Object v = rows.get(r)[col];
+                    values[r] = v == null ? null : v.toString();
+                }
+                ps.setArray(col + 1, c.createArrayOf("text", values));
+            }
+            return width;
+        }
+
+        void execute(Connection c, String sql) throws SQLException {
+            if (rows.isEmpty()) {
+                return;
+            }
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                bind(c, ps);
+                ps.executeUpdate();
+            }
+        }
+
+        interface RowConsumer {
+            void accept(ResultSet rs) throws SQLException;
+        }
+
+        void query(Connection c, String sql, RowConsumer consumer) throws SQLException {
+            if (rows.isEmpty()) {
+                return;
+            }
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                bind(c, ps);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        consumer.accept(rs);
+                    }
+                }
+            }
+        }
+    }
+}

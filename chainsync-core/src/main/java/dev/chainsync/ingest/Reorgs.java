@@ -1,0 +1,143 @@
+package dev.chainsync.ingest;
+
+import dev.chainsync.db.Jdbc;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+
+/**
+ * Rolls a network back to a fork block: deletes the events at or above it that were published
+ * before the notification, then recomputes exactly the derived rows those events fed, from the
+ * events that survive. The outcome equals ingesting only the survivors.
+ */
+final class Reorgs {
+    private Reorgs() {}
+
+    /** Applies one notification; returns how many events it deleted. */
+    static long apply(Connection c, ParsedEntry.Reorg reorg, StreamEntry entry, Instant now) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("""
+                    CREATE TEMP TABLE rk_atom (term_id TEXT) ON COMMIT DROP;
+                    CREATE TEMP TABLE rk_triple (term_id TEXT, counter_term_id TEXT, subject_id TEXT,
+                                                 predicate_id TEXT, object_id TEXT) ON COMMIT DROP;
+                    CREATE TEMP TABLE rk_position (account_id TEXT, term_id TEXT, curve_id NUMERIC) ON COMMIT DROP;
+                    CREATE TEMP TABLE rk_vault (term_id TEXT, curve_id NUMERIC) ON COMMIT DROP;
+                    CREATE TEMP TABLE rk_term (id TEXT) ON COMMIT DROP;
+                    CREATE TEMP TABLE rk_tv (term_id TEXT) ON COMMIT DROP;
+                    CREATE TEMP TABLE rk_po (predicate_id TEXT, object_id TEXT) ON COMMIT DROP;
+                    CREATE TEMP TABLE rk_sp (subject_id TEXT, predicate_id TEXT) ON COMMIT DROP""");
+        }
+        // Published before the notification: in its own stream by entry id, in other streams by
+        // the millisecond Redis stamped (strictly earlier, so a re-indexed event never goes).
+        String published = """
+                network = ? AND block_number >= ?
+                AND ((source_stream = ? AND (source_entry_ms, source_entry_seq) < (?, ?))
+                     OR (source_stream <> ? AND source_entry_ms < ?))""";
+        Object[] p = {reorg.network(), reorg.forkBlock(), entry.stream(), entry.millis(), entry.sequence(),
+                entry.stream(), entry.millis()};
+        long deleted = 0;
+        deleted += Jdbc.update(c, "WITH d AS (DELETE FROM atom_created_events WHERE " + published
+                + " RETURNING term_id) INSERT INTO rk_atom SELECT DISTINCT term_id FROM d", p);
+        deleted += Jdbc.update(c, "WITH d AS (DELETE FROM triple_created_events WHERE " + published
+                + " RETURNING term_id, counter_term_id, subject_id, predicate_id, object_id)"
+                + " INSERT INTO rk_triple SELECT DISTINCT * FROM d", p);
+        deleted += Jdbc.update(c, "WITH d AS (DELETE FROM deposited_events WHERE " + published
+                + " RETURNING receiver, term_id, curve_id) INSERT INTO rk_position SELECT * FROM d", p);
+        deleted += Jdbc.update(c, "WITH d AS (DELETE FROM redeemed_events WHERE " + published
+                + " RETURNING receiver, term_id, curve_id) INSERT INTO rk_position SELECT * FROM d", p);
+        deleted += Jdbc.update(c, "WITH d AS (DELETE FROM share_price_changed_events WHERE " + published
+                + " RETURNING term_id, curve_id) INSERT INTO rk_vault SELECT * FROM d", p);
+        deleted += Jdbc.update(c, "DELETE FROM generic_events WHERE " + published, p);
+
+        if (deleted > 0) {
+            try (Statement s = c.createStatement()) {
+                // Widen the key sets along the dependencies: position -> vault -> term -> triples -> pairs.
+                s.execute("""
+                        INSERT INTO rk_vault SELECT DISTINCT term_id, curve_id FROM rk_position;
+                        INSERT INTO rk_term SELECT term_id FROM rk_atom
+                                      UNION SELECT term_id FROM rk_triple
+                                      UNION SELECT counter_term_id FROM rk_triple
+                                      UNION SELECT term_id FROM rk_vault;
+                        INSERT INTO rk_tv SELECT term_id FROM rk_triple
+                                    UNION SELECT term_id FROM triple WHERE term_id IN (SELECT id FROM rk_term)
+                                    UNION SELECT term_id FROM triple WHERE counter_term_id IN (SELECT id FROM rk_term);
+                        INSERT INTO rk_po SELECT predicate_id, object_id FROM rk_triple
+                                    UNION SELECT predicate_id, object_id FROM triple WHERE term_id IN (SELECT term_id FROM rk_tv);
+                        INSERT INTO rk_sp SELECT subject_id, predicate_id FROM rk_triple
+                                    UNION SELECT subject_id, predicate_id FROM triple WHERE term_id IN (SELECT term_id FROM rk_tv);
+                        ANALYZE rk_atom, rk_triple, rk_position, rk_vault, rk_term, rk_tv, rk_po, rk_sp""");
+            }
+            Derivation.derive(c, Derivation.Scope.KEYED, step -> {});
+        }
+        try (Statement s = c.createStatement()) {
+            s.execute("DROP TABLE rk_atom, rk_triple, rk_position, rk_vault, rk_term, rk_tv, rk_po, rk_sp");
+        }
+        Jdbc.update(c, """
+                INSERT INTO ingest_reorgs (network, fork_block, depth, stream, entry_id, entry_ms, entry_seq,
+                                           events_deleted, applied_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""", reorg.network(), reorg.forkBlock(), reorg.depth(), entry.stream(),
+                entry.id(), entry.millis(), entry.sequence(), deleted, now);
+        return deleted;
+    }
+
+    private record Applied(String network, long forkBlock, String stream, long ms, long seq) {
+        /** Was {@code e}, of an entry of {@code source}, published before this notification? (as in apply) */
+        boolean rolledBack(ChainEvent e, StreamEntry source) {
+            if (!e.meta().network().equals(network) || e.meta().blockNumber() < forkBlock) {
+                return false;
+            }
+            if (source.stream().equals(stream)) {
+                return source.millis() < ms || (source.millis() == ms && source.sequence() < seq);
+            }
+            return source.millis() < ms;
+        }
+    }
+
+    /**
+     * Removes from a batch the events an already applied notification rolled back: published
+     * before it, at or above its fork block, but read only now (a slower worker had them).
+     * Runs under the writer lock, so a notification is either applied before (and filters here)
+     * or after (and deletes them).
+     */
+    static List<ParsedEntry> dropRolledBack(Connection c, List<ParsedEntry> entries) throws SQLException {
+        java.util.Set<String> networks = new java.util.HashSet<>();
+        long minMs = Long.MAX_VALUE;
+        for (ParsedEntry p : entries) {
+            if (!p.events().isEmpty()) {
+                minMs = Math.min(minMs, p.entry().millis());
+                p.events().forEach(e -> networks.add(e.meta().network()));
+            }
+        }
+        if (networks.isEmpty()) {
+            return entries;
+        }
+        List<Applied> applied = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT network, fork_block, stream, entry_ms, entry_seq FROM ingest_reorgs
+                 WHERE network = ANY (?) AND entry_ms >= ?""")) {
+            ps.setArray(1, c.createArrayOf("text", networks.toArray(String[]::new)));
+            ps.setLong(2, minMs);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    applied.add(new Applied(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getLong(4),
+                            rs.getLong(5)));
+                }
+            }
+        }
+        if (applied.isEmpty()) {
+            return entries;
+        }
+        List<ParsedEntry> out = new ArrayList<>(entries.size());
+        for (ParsedEntry p : entries) {
+            List<ChainEvent> kept = p.events().stream()
+                    .filter(e -> applied.stream().noneMatch(a -> a.rolledBack(e, p.entry()))).toList();
+            out.add(kept.size() == p.events().size() ? p : new ParsedEntry(p.entry(), kept, p.reorg()));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,443 @@
+package dev.chainsync.ingest;
+
+import dev.chainsync.db.DataAccessException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One consumer of the group, driven pass by pass by a {@code PollingWorker}. A pass reads a batch
+ * (its own pending entries first, then entries idle elsewhere for longer than the processing
+ * timeout via XAUTOCLAIM, then new ones), commits it in one transaction and acknowledges it.
+ *
+ * <p>When PostgreSQL fails the batch stays in hand and is retried as it is, not re-read from
+ * Redis: a database outage therefore never inflates delivery counts, and only entries that are
+ * really poison (unparseable, failing on their own, or delivered more than MAX_RETRIES times
+ * by consumers that died) reach the dead letters. While the batch is held, its entries' idle
+ * time is reset so other instances do not take them over.
+ */
+final class StreamWorker {
+    private static final Logger log = LoggerFactory.getLogger(StreamWorker.class);
+    /** Remembered errors of entries left pending for a retry; bounded so a flood cannot grow it. */
+    static final int MAX_REMEMBERED_ERRORS = 10_000;
+    /** A failed entry is retried from the pending list after this, not at once (a rollback may be due first). */
+    static final Duration RETRY_DELAY = Duration.ofSeconds(1);
+
+    /** After a Redis failure the worker reconnects no sooner than this. */
+    static final Duration RECONNECT_DELAY = Duration.ofSeconds(1);
+
+    private final Ingest.Shared shared;
+    private final String consumer;
+    private final java.util.function.Supplier<RedisStreams> connect;
+    private RedisStreams redis;
+    private Instant reconnectAt;
+    private final Clock clock;
+    private final Map<String, String> cursors = new HashMap<>();
+    private final Map<String, String> lastErrors = new ConcurrentHashMap<>();
+    private boolean ownPendingFirst = true;
+    private Instant ownPendingAt;
+    private Instant nextClaim;
+    private List<StreamEntry> inHand;
+    private boolean fresh;
+    private Instant nextTouch;
+
+    StreamWorker(Ingest.Shared shared, String consumer, java.util.function.Supplier<RedisStreams> connect, Clock clock) {
+        this.shared = shared;
+        this.consumer = consumer;
+        this.connect = connect;
+        this.clock = clock;
+        this.nextClaim = clock.instant();
+        this.ownPendingAt = clock.instant();
+    }
+
+    String consumer() {
+        return consumer;
+    }
+
+    /** One pass; returns how many entries it settled (0 lets the worker pause). */
+    int pass() {
+        IngestConfig cfg = shared.config();
+        if (inHand == null) {
+            if (shared.breaker().state() == Breaker.State.OPEN) {
+                return 0;
+            }
+            List<StreamEntry> read;
+            try {
+                connected(cfg);
+                read = read(cfg);
+                shared.redisOk();
+            } catch (RuntimeException e) {
+                shared.redisFailed(e);
+                disconnect();
+                return 0;
+            }
+            if (read.isEmpty()) {
+                return 0;
+            }
+            inHand = read;
+            fresh = true;
+            nextTouch = clock.instant().plus(cfg.processingTimeout().dividedBy(3));
+        }
+        if (!shared.breaker().allow()) {
+            touchHeld(cfg);
+            return 0;
+        }
+        // A batch read in this pass may grow once the writer lock is held (see commit); a batch
+        // held after a failure is retried exactly as it was.
+        return process(inHand, inHandIsFresh());
+    }
+
+    // ------------------------------------------------------------------ reading
+
+    /**
+     * Connects on first use and after a failure (at most once per RECONNECT_DELAY), creating the
+     * group on every stream, so a Redis that is down at start or restarted (and lost the group)
+     * is picked up without a restart of chainsync.
+     */
+    private void connected(IngestConfig cfg) {
+        if (redis != null) {
+            return;
+        }
+        Instant now = clock.instant();
+        if (reconnectAt != null && now.isBefore(reconnectAt)) {
+            throw new IllegalStateException("Redis unavailable; reconnecting at " + reconnectAt);
+        }
+        reconnectAt = now.plus(RECONNECT_DELAY);
+        RedisStreams r = connect.get();
+        try {
+            for (String stream : cfg.streams()) {
+                r.ensureGroup(stream, cfg.consumerGroup());
+            }
+        } catch (RuntimeException e) {
+            r.close();
+            throw e;
+        }
+        redis = r;
+        ownPendingFirst = true;
+    }
+
+    private void disconnect() {
+        RedisStreams r = redis;
+        redis = null;
+        if (r != null) {
+            try {
+                r.close();
+            } catch (RuntimeException ignored) {
+                // already broken
+            }
+        }
+    }
+
+    /** Closes the connection (after the worker thread stopped). */
+    void close() {
+        disconnect();
+    }
+
+    private List<StreamEntry> read(IngestConfig cfg) {
+        if (ownPendingFirst && !clock.instant().isBefore(ownPendingAt)) {
+            List<StreamEntry> own = redis.ownPending(cfg.streams(), cfg.consumerGroup(), consumer, cfg.batchSize());
+            if (!own.isEmpty()) {
+                return withDeliveries(own, cfg);
+            }
+            ownPendingFirst = false;
+        }
+        Instant now = clock.instant();
+        if (!now.isBefore(nextClaim)) {
+            List<StreamEntry> claimed = claim(cfg);
+            if (!claimed.isEmpty()) {
+                shared.metrics().claimed.increment(claimed.size());
+                log.info("{}: took over {} entries idle for more than {} ms", consumer, claimed.size(),
+                        cfg.processingTimeout().toMillis());
+                return withDeliveries(claimed, cfg);
+            }
+            nextClaim = now.plus(claimInterval(cfg));
+        }
+        Duration block = cfg.batchTimeout().compareTo(Ingest.MAX_BLOCK) < 0 ? cfg.batchTimeout() : Ingest.MAX_BLOCK;
+        List<StreamEntry> got = redis.next(cfg.streams(), cfg.consumerGroup(), consumer, cfg.batchSize(), block);
+        if (got.isEmpty() || got.size() >= cfg.batchSize()) {
+            return got;
+        }
+        // A trickle: linger briefly so the batch grows. Each batch costs a fixed handful of
+        // statements, so one-entry batches would cap throughput below a steady producer's rate.
+        List<StreamEntry> more = redis.next(cfg.streams(), cfg.consumerGroup(), consumer, cfg.batchSize() - got.size(),
+                Ingest.LINGER.compareTo(block) < 0 ? Ingest.LINGER : block);
+        if (more.isEmpty()) {
+            return got;
+        }
+        List<StreamEntry> all = new ArrayList<>(got);
+        all.addAll(more);
+        return all;
+    }
+
+    static Duration claimInterval(IngestConfig cfg) {
+        return cfg.processingTimeout().dividedBy(2);
+    }
+
+    /** XAUTOCLAIM on every stream, following each cursor until it wraps to 0-0 or the batch is full. */
+    private List<StreamEntry> claim(IngestConfig cfg) {
+        List<StreamEntry> out = new ArrayList<>();
+        for (String stream : cfg.streams()) {
+            String cursor = cursors.getOrDefault(stream, "0-0");
+            do {
+                RedisStreams.Claimed c = redis.autoclaim(stream, cfg.consumerGroup(), consumer, cfg.processingTimeout(),
+                        cursor, cfg.batchSize() - out.size());
+                out.addAll(c.entries());
+                cursor = c.cursor();
+            } while (!"0-0".equals(cursor) && out.size() < cfg.batchSize());
+            cursors.put(stream, cursor);
+            if (out.size() >= cfg.batchSize()) {
+                break;
+            }
+        }
+        return out;
+    }
+
+    private List<StreamEntry> withDeliveries(List<StreamEntry> entries, IngestConfig cfg) {
+        Map<String, List<String>> idsByStream = new LinkedHashMap<>();
+        entries.forEach(e -> idsByStream.computeIfAbsent(e.stream(), k -> new ArrayList<>()).add(e.id()));
+        Map<String, Map<String, Long>> counts = new HashMap<>();
+        idsByStream.forEach((s, ids) -> counts.put(s, redis.deliveries(s, cfg.consumerGroup(), ids)));
+        return entries.stream()
+                .map(e -> e.withDeliveries(counts.get(e.stream()).getOrDefault(e.id(), 1L)))
+                .toList();
+    }
+
+    private void touchHeld(IngestConfig cfg) {
+        Instant now = clock.instant();
+        if (inHand == null || now.isBefore(nextTouch)) {
+            return;
+        }
+        if (redis == null) {
+            return;
+        }
+        try {
+            byStream(inHand).forEach((s, ids) -> redis.touch(s, cfg.consumerGroup(), consumer, ids));
+            nextTouch = now.plus(cfg.processingTimeout().dividedBy(3));
+        } catch (RuntimeException e) {
+            shared.redisFailed(e);
+        }
+    }
+
+    // ------------------------------------------------------------------ processing
+
+    /** Parses, commits, acknowledges. Returns entries settled; keeps the batch in hand on a database failure. */
+    private boolean inHandIsFresh() {
+        boolean f = fresh;
+        fresh = false;
+        return f;
+    }
+
+    private int process(List<StreamEntry> read, boolean mayGrow) {
+        List<StreamEntry> batch = new ArrayList<>(read);
+        List<ParsedEntry> good = new ArrayList<>();
+        List<DeadLetters.Burial> buried = new ArrayList<>();
+        for (StreamEntry e : batch) {
+            triage(e, good, buried);
+        }
+        try {
+            commit(good, buried, mayGrow ? batch : null);
+            settle(batch, buried);
+            return batch.size();
+        } catch (DataAccessException e) {
+            if (isInfrastructure(e)) {
+                inHand = batch;
+                databaseFailed(e, batch.size());
+                return 0;
+            }
+            log.warn("{}: batch of {} entries failed on its data ({}); committing entries one by one", consumer,
+                    batch.size(), e.getMessage());
+        } catch (RuntimeException e) {
+            log.warn("{}: batch of {} entries failed ({}); committing entries one by one", consumer, batch.size(),
+                    e.toString(), e);
+        }
+        return isolate(batch, good, buried);
+    }
+
+    /** Parsed into {@code good}, or buried: unparseable, or delivered too often without an acknowledgement. */
+    private void triage(StreamEntry e, List<ParsedEntry> good, List<DeadLetters.Burial> buried) {
+        IngestConfig cfg = shared.config();
+        if (e.deliveries() > cfg.maxRetries() + 1L) {
+            String last = lastErrors.get(key(e));
+            buried.add(new DeadLetters.Burial(e, "delivered " + e.deliveries() + " times without being acknowledged"
+                    + " (MAX_RETRIES=" + cfg.maxRetries() + ")" + (last == null ? "" : "; last error: " + last)));
+            return;
+        }
+        try {
+            good.add(EntryParser.parse(e));
+        } catch (EntryParser.Unparseable ex) {
+            buried.add(new DeadLetters.Burial(e, "unparseable: " + ex.getMessage()));
+        }
+    }
+
+    /** After a data error: every entry alone, so one poison entry cannot hold the others back. */
+    private int isolate(List<StreamEntry> batch, List<ParsedEntry> good, List<DeadLetters.Burial> buried) {
+        IngestConfig cfg = shared.config();
+        List<StreamEntry> done = new ArrayList<>();
+        List<DeadLetters.Burial> doneBurials = new ArrayList<>();
+        boolean leftPending = false;
+        try {
+            if (!buried.isEmpty()) {
+                commit(List.of(), buried);
+                doneBurials.addAll(buried);
+                buried.forEach(b -> done.add(b.entry()));
+            }
+            for (ParsedEntry p : good) {
+                try {
+                    commit(List.of(p), List.of());
+                    done.add(p.entry());
+                } catch (DataAccessException e) {
+                    if (isInfrastructure(e)) {
+                        throw e;
+                    }
+                    leftPending |= poison(p.entry(), e, cfg, done, doneBurials);
+                } catch (RuntimeException e) {
+                    leftPending |= poison(p.entry(), e, cfg, done, doneBurials);
+                }
+            }
+        } catch (DataAccessException e) {
+            // The database went away half-way: acknowledge what committed, hold the rest.
+            settle(done, doneBurials);
+            List<StreamEntry> rest = new ArrayList<>(batch);
+            rest.removeAll(done);
+            inHand = rest;
+            databaseFailed(e, rest.size());
+            return done.size();
+        }
+        settle(done, doneBurials);
+        if (leftPending) {
+            // Retry the failed entries from our pending list shortly: each retry counts a delivery.
+            ownPendingFirst = true;
+            ownPendingAt = clock.instant().plus(RETRY_DELAY);
+        }
+        return done.size();
+    }
+
+    /** An entry failed alone: dead-letter it once its deliveries are used up, else leave it pending. */
+    private boolean poison(StreamEntry e, RuntimeException error, IngestConfig cfg, List<StreamEntry> done,
+            List<DeadLetters.Burial> doneBurials) {
+        String reason = error.getMessage() == null ? error.toString() : error.getMessage();
+        if (e.deliveries() > cfg.maxRetries()) {
+            DeadLetters.Burial b = new DeadLetters.Burial(e, "failed " + e.deliveries() + " deliveries (MAX_RETRIES="
+                    + cfg.maxRetries() + "): " + reason);
+            commit(List.of(), List.of(b));
+            done.add(e);
+            doneBurials.add(b);
+            lastErrors.remove(key(e));
+            return false;
+        }
+        if (lastErrors.size() < MAX_REMEMBERED_ERRORS) {
+            lastErrors.put(key(e), reason);
+        }
+        log.warn("{}: entry {} {} failed (delivery {} of {}), left pending: {}", consumer, e.stream(), e.id(),
+                e.deliveries(), cfg.maxRetries() + 1, reason);
+        shared.metrics().eventsFailed.increment();
+        return true;
+    }
+
+    private void commit(List<ParsedEntry> good, List<DeadLetters.Burial> buried) {
+        commit(good, buried, null);
+    }
+
+    /**
+     * One transaction. With {@code growInto}, once the writer lock is held the batch takes in
+     * whatever arrived while this worker waited for it (group commit): a trickle then still
+     * makes batches as large as the commit time allows, instead of each worker queueing a
+     * one-entry batch read before the wait.
+     */
+    private void commit(List<ParsedEntry> good, List<DeadLetters.Burial> buried, List<StreamEntry> growInto) {
+        Instant now = clock.instant();
+        long t0 = System.nanoTime();
+        BatchWriter.Outcome o = shared.jdbc().inTransaction(c -> {
+            if (growInto != null) {
+                BatchWriter.lockWriter(c);
+                grow(growInto, good, buried);
+            }
+            BatchWriter.Outcome out = BatchWriter.write(c, good, shared.config().consumerGroup(), now);
+            DeadLetters.insert(c, buried, shared.config().consumerGroup(), now);
+            return out;
+        });
+        shared.committed(o, buried, System.nanoTime() - t0);
+    }
+
+    private void grow(List<StreamEntry> batch, List<ParsedEntry> good, List<DeadLetters.Burial> buried) {
+        IngestConfig cfg = shared.config();
+        if (redis == null || ownPendingFirst || batch.size() >= cfg.batchSize()) {
+            return;
+        }
+        List<StreamEntry> more;
+        try {
+            more = redis.next(cfg.streams(), cfg.consumerGroup(), consumer, cfg.batchSize() - batch.size(), null);
+        } catch (RuntimeException e) {
+            shared.redisFailed(e);
+            return;
+        }
+        for (StreamEntry e : more) {
+            batch.add(e);
+            triage(e, good, buried);
+        }
+    }
+
+    /** Copies dead letters to the dead-letter stream, then acknowledges everything settled. */
+    private void settle(List<StreamEntry> entries, List<DeadLetters.Burial> buried) {
+        IngestConfig cfg = shared.config();
+        shared.breaker().success();
+        shared.postgresOk();
+        inHand = null;
+        try {
+            for (DeadLetters.Burial b : buried) {
+                Map<String, String> fields = new LinkedHashMap<>(b.entry().fields());
+                fields.put("dead_letter_stream", b.entry().stream());
+                fields.put("dead_letter_entry_id", b.entry().id());
+                fields.put("dead_letter_reason", b.reason());
+                redis.add(cfg.deadLetterStream(), fields);
+                lastErrors.remove(key(b.entry()));
+            }
+            byStream(entries).forEach((s, ids) -> redis.ack(s, cfg.consumerGroup(), ids));
+            shared.redisOk();
+        } catch (RuntimeException e) {
+            // Committed but not acknowledged: the entries come back and change nothing.
+            shared.redisFailed(e);
+        }
+    }
+
+    private void databaseFailed(RuntimeException e, int entries) {
+        boolean opened = shared.breaker().failure();
+        shared.postgresFailed(e);
+        shared.metrics().eventsFailed.increment(entries);
+        if (opened) {
+            log.error("{}: PostgreSQL failing ({}); circuit breaker open, consumption paused for {} ms", consumer,
+                    e.getMessage(), shared.config().breakerTimeout().toMillis());
+        } else {
+            log.warn("{}: batch not committed, kept for retry: {}", consumer, e.getMessage());
+        }
+    }
+
+    /**
+     * Errors that say nothing about the entries (connection lost, server shutting down, out of
+     * resources, lock or serialisation conflicts, permissions): hold the batch and retry. Only
+     * data exceptions (SQLSTATE 22) and constraint violations (23) blame the entries.
+     */
+    static boolean isInfrastructure(DataAccessException e) {
+        String state = e.sqlState();
+        return state == null || !(state.startsWith("22") || state.startsWith("23"));
+    }
+
+    private static Map<String, List<String>> byStream(List<StreamEntry> entries) {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        entries.forEach(e -> out.computeIfAbsent(e.stream(), k -> new ArrayList<>()).add(e.id()));
+        return out;
+    }
+
+    private static String key(StreamEntry e) {
+        return e.stream() + "/" + e.id();
+    }
+
+}

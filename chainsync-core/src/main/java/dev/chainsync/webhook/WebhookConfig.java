@@ -1,0 +1,206 @@
+package dev.chainsync.webhook;
+
+import dev.chainsync.config.Env;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Webhook delivery settings, read from {@code CHAINSYNC_WEBHOOK_*} variables and validated once.
+ *
+ * @param dispatcherEnabled whether this instance runs the dispatcher (endpoints can be managed either way)
+ * @param allowPrivateTargets switches the SSRF check off (tests and local development only)
+ * @param encryptionKey base64 AES-256 key for endpoint secrets, or null to use {@code encryptionKeyFile}
+ * @param encryptionKeyFile where the generated key lives when {@code encryptionKey} is not set
+ * @param timeout an attempt succeeds only with a 2xx response, body included, within this
+ * @param retrySchedule the delay before each attempt; its size is the number of attempts
+ * @param retryJitter each delay is spread uniformly over +/- this fraction
+ * @param maxRetryAfter the longest {@code Retry-After} a receiver can ask for
+ * @param disableAfter an endpoint failing without a single success for this long is disabled
+ * @param secretOverlap how long a rotated-out secret keeps signing next to the new one
+ * @param endpointConcurrency deliveries in flight per endpoint and dispatcher instance
+ * @param batchSize most messages one claim takes
+ * @param pollInterval how long the dispatcher waits before looking again when there was nothing to do
+ */
+public record WebhookConfig(
+        boolean dispatcherEnabled,
+        boolean allowPrivateTargets,
+        String encryptionKey,
+        Path encryptionKeyFile,
+        Duration timeout,
+        List<Duration> retrySchedule,
+        double retryJitter,
+        Duration maxRetryAfter,
+        Duration disableAfter,
+        Duration secretOverlap,
+        int endpointConcurrency,
+        int batchSize,
+        Duration pollInterval) {
+
+    public static final String KEY_FILE_NAME = "webhook-encryption.key";
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(15);
+    /** Svix's schedule: immediately, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h. */
+    public static final List<Duration> DEFAULT_RETRY_SCHEDULE = List.of(Duration.ZERO, Duration.ofSeconds(5),
+            Duration.ofMinutes(5), Duration.ofMinutes(30), Duration.ofHours(2), Duration.ofHours(5),
+            Duration.ofHours(10), Duration.ofHours(10));
+    public static final double DEFAULT_RETRY_JITTER = 0.2;
+    public static final Duration DEFAULT_MAX_RETRY_AFTER = Duration.ofHours(24);
+    public static final Duration DEFAULT_DISABLE_AFTER = Duration.ofDays(5);
+    public static final Duration DEFAULT_SECRET_OVERLAP = Duration.ofHours(24);
+    public static final int DEFAULT_ENDPOINT_CONCURRENCY = 32;
+    public static final int DEFAULT_BATCH_SIZE = 500;
+    public static final Duration DEFAULT_POLL = Duration.ofMillis(20);
+    /** Beyond the two timeouts a claimed message may wait and run, margin for the finishing write. */
+    static final Duration LEASE_MARGIN = Duration.ofSeconds(30);
+
+    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)?");
+
+    public WebhookConfig {
+        retrySchedule = List.copyOf(retrySchedule);
+        if (retrySchedule.isEmpty() || retrySchedule.stream().anyMatch(Duration::isNegative)) {
+            throw new IllegalArgumentException("retry schedule needs at least one non-negative delay");
+        }
+        if (!(retryJitter >= 0 && retryJitter <= 1)) {
+            throw new IllegalArgumentException("retry jitter must be between 0 and 1");
+        }
+        if (endpointConcurrency < 1 || batchSize < 1) {
+            throw new IllegalArgumentException("endpoint concurrency and batch size must be positive");
+        }
+    }
+
+    /** Defaults everywhere, the key file in {@code dataDir}. */
+    public static WebhookConfig defaults(Path dataDir) {
+        return new WebhookConfig(true, false, null, dataDir.resolve(KEY_FILE_NAME), DEFAULT_TIMEOUT,
+                DEFAULT_RETRY_SCHEDULE, DEFAULT_RETRY_JITTER, DEFAULT_MAX_RETRY_AFTER, DEFAULT_DISABLE_AFTER,
+                DEFAULT_SECRET_OVERLAP, DEFAULT_ENDPOINT_CONCURRENCY, DEFAULT_BATCH_SIZE, DEFAULT_POLL);
+    }
+
+    /** Reads every {@code CHAINSYNC_WEBHOOK_*} variable; problems are collected in {@code env}. */
+    public static WebhookConfig load(Env env, Path dataDir) {
+        String key = env.raw("CHAINSYNC_WEBHOOK_ENCRYPTION_KEY");
+        if (key != null && !validKey(key)) {
+            env.problem("CHAINSYNC_WEBHOOK_ENCRYPTION_KEY must be 32 bytes in base64 (e.g. `openssl rand -base64 32`)");
+            key = null;
+        }
+        List<Duration> schedule = DEFAULT_RETRY_SCHEDULE;
+        String rawSchedule = env.raw("CHAINSYNC_WEBHOOK_RETRY_SCHEDULE");
+        if (rawSchedule != null) {
+            try {
+                schedule = parseSchedule(rawSchedule);
+            } catch (IllegalArgumentException e) {
+                env.problem("CHAINSYNC_WEBHOOK_RETRY_SCHEDULE='" + rawSchedule + "' " + e.getMessage());
+            }
+        }
+        return new WebhookConfig(
+                env.bool("CHAINSYNC_WEBHOOK_DISPATCHER_ENABLED", true),
+                env.bool("CHAINSYNC_WEBHOOK_ALLOW_PRIVATE_TARGETS", false),
+                key,
+                env.path("CHAINSYNC_WEBHOOK_ENCRYPTION_KEY_FILE", dataDir.resolve(KEY_FILE_NAME)),
+                env.millis("CHAINSYNC_WEBHOOK_TIMEOUT_MS", DEFAULT_TIMEOUT, Duration.ofMillis(100), Duration.ofMinutes(5)),
+                schedule,
+                env.fraction("CHAINSYNC_WEBHOOK_RETRY_JITTER", DEFAULT_RETRY_JITTER),
+                env.millis("CHAINSYNC_WEBHOOK_MAX_RETRY_AFTER_MS", DEFAULT_MAX_RETRY_AFTER, Duration.ZERO,
+                        Duration.ofDays(7)),
+                env.millis("CHAINSYNC_WEBHOOK_DISABLE_AFTER_MS", DEFAULT_DISABLE_AFTER, Duration.ofMinutes(1),
+                        Duration.ofDays(365)),
+                env.millis("CHAINSYNC_WEBHOOK_SECRET_OVERLAP_MS", DEFAULT_SECRET_OVERLAP, Duration.ZERO,
+                        Duration.ofDays(30)),
+                env.integer("CHAINSYNC_WEBHOOK_ENDPOINT_CONCURRENCY", DEFAULT_ENDPOINT_CONCURRENCY, 1, 1000),
+                env.integer("CHAINSYNC_WEBHOOK_BATCH_SIZE", DEFAULT_BATCH_SIZE, 1, 10_000),
+                env.millis("CHAINSYNC_WEBHOOK_POLL_MS", DEFAULT_POLL, Duration.ofMillis(1), Duration.ofMinutes(1)));
+    }
+
+    /**
+     * Parses {@code "0,5s,5m,30m,2h,5h,10h,10h"}: comma-separated durations with a unit of ms, s, m,
+     * h or d (a bare number is seconds).
+     */
+    static List<Duration> parseSchedule(String raw) {
+        List<Duration> out = new ArrayList<>();
+        for (String part : raw.split(",")) {
+            Matcher m = DURATION.matcher(part.trim().toLowerCase(Locale.ROOT));
+            if (!m.matches()) {
+                throw new IllegalArgumentException("must be comma-separated durations like 0,5s,5m,2h,1d");
+            }
+            long n = Long.parseLong(m.group(1));
+            String unit = m.group(2) == null ? "s" : m.group(2);
+            out.add(switch (unit) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                default -> Duration.ofDays(n);
+            });
+        }
+        if (out.size() > 100) {
+            throw new IllegalArgumentException("has more than 100 attempts");
+        }
+        return out;
+    }
+
+    private static boolean validKey(String key) {
+        try {
+            return Base64.getDecoder().decode(key).length == SecretBox.KEY_BYTES;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /** Number of attempts a message gets before it is dead-lettered. */
+    public int maxAttempts() {
+        return retrySchedule.size();
+    }
+
+    /** How long a claim lasts: a message may wait for a free slot one timeout, then run one. */
+    public Duration lease() {
+        return timeout.multipliedBy(2).plus(LEASE_MARGIN);
+    }
+
+    public WebhookConfig withDispatcherEnabled(boolean enabled) {
+        return new WebhookConfig(enabled, allowPrivateTargets, encryptionKey, encryptionKeyFile, timeout, retrySchedule,
+                retryJitter, maxRetryAfter, disableAfter, secretOverlap, endpointConcurrency, batchSize, pollInterval);
+    }
+
+    public WebhookConfig withAllowPrivateTargets(boolean allow) {
+        return new WebhookConfig(dispatcherEnabled, allow, encryptionKey, encryptionKeyFile, timeout, retrySchedule,
+                retryJitter, maxRetryAfter, disableAfter, secretOverlap, endpointConcurrency, batchSize, pollInterval);
+    }
+
+    public WebhookConfig withTimeout(Duration newTimeout) {
+        return new WebhookConfig(dispatcherEnabled, allowPrivateTargets, encryptionKey, encryptionKeyFile, newTimeout,
+                retrySchedule, retryJitter, maxRetryAfter, disableAfter, secretOverlap, endpointConcurrency, batchSize,
+                pollInterval);
+    }
+
+    public WebhookConfig withRetrySchedule(List<Duration> schedule, double jitter) {
+        return new WebhookConfig(dispatcherEnabled, allowPrivateTargets, encryptionKey, encryptionKeyFile, timeout,
+                schedule, jitter, maxRetryAfter, disableAfter, secretOverlap, endpointConcurrency, batchSize,
+                pollInterval);
+    }
+
+    public WebhookConfig withEndpointConcurrency(int concurrency) {
+        return new WebhookConfig(dispatcherEnabled, allowPrivateTargets, encryptionKey, encryptionKeyFile, timeout,
+                retrySchedule, retryJitter, maxRetryAfter, disableAfter, secretOverlap, concurrency, batchSize,
+                pollInterval);
+    }
+
+    public WebhookConfig withPollInterval(Duration poll) {
+        return new WebhookConfig(dispatcherEnabled, allowPrivateTargets, encryptionKey, encryptionKeyFile, timeout,
+                retrySchedule, retryJitter, maxRetryAfter, disableAfter, secretOverlap, endpointConcurrency, batchSize,
+                poll);
+    }
+
+    @Override
+    public String toString() {
+        return "WebhookConfig[dispatcherEnabled=" + dispatcherEnabled + ", allowPrivateTargets=" + allowPrivateTargets
+                + ", encryptionKey=" + (encryptionKey == null ? "file " + encryptionKeyFile : "***") + ", timeout="
+                + timeout + ", retrySchedule=" + retrySchedule + ", retryJitter=" + retryJitter + ", maxRetryAfter="
+                + maxRetryAfter + ", disableAfter=" + disableAfter + ", secretOverlap=" + secretOverlap
+                + ", endpointConcurrency=" + endpointConcurrency + ", batchSize=" + batchSize + ", pollInterval="
+                + pollInterval + "]";
+    }
+}

@@ -1,0 +1,698 @@
+package dev.chainsync.webhook;
+
+import dev.chainsync.db.Jdbc;
+import dev.chainsync.json.Json;
+import dev.chainsync.webhook.WebhookStore.Claimed;
+import dev.chainsync.webhook.WebhookStore.Finished;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodySubscribers;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers webhook messages per Standard Webhooks, like the chain {@code Relay} does operations.
+ *
+ * <p>A dispatch loop claims due messages (one short statement: SKIP LOCKED, lease, version) and
+ * hands each to a virtual thread; no transaction or connection is open during any HTTP call. Each
+ * endpoint has a lane: at most {@code endpointConcurrency} deliveries in flight and as many waiting,
+ * and the claim only takes for an endpoint what its lane has room for, so a slow or dead endpoint
+ * fills its own lane and nobody else's. A finishing loop writes outcomes in batches: attempts
+ * logged, messages delivered / rescheduled / dead-lettered where the version still matches, and
+ * endpoints that answered 410 or kept failing past the limit disabled, with a
+ * {@code webhook_endpoint.disabled} event, all in one transaction.
+ */
+public final class WebhookDispatcher implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(WebhookDispatcher.class);
+    static final int EXCERPT_BYTES = 1024;
+    static final int FINISH_BATCH = 1000;
+    static final String EVENT_ENDPOINT_DISABLED = "webhook_endpoint.disabled";
+    /** Passes failing without a success for this long make the dispatcher count as broken. */
+    static final Duration BROKEN_AFTER = Duration.ofSeconds(60);
+    /** How long close() lets deliveries in flight finish before interrupting them. */
+    static final Duration CLOSE_GRACE = Duration.ofSeconds(5);
+    static final long STATS_TTL_NANOS = 1_000_000_000L;
+    private static final int FINISH_RETRIES = 20;
+    private static final int SECRET_CACHE_MAX = 10_000;
+
+    private final WebhookStore store;
+    private final WebhookConfig config;
+    private final SecretBox box;
+    private final Clock clock;
+    private final RetryPolicy retryPolicy;
+    private final String owner;
+    private final HttpClient http;
+    private final ExecutorService deliveries;
+    private final ConcurrentHashMap<Long, Lane> lanes = new ConcurrentHashMap<>();
+    private final LinkedBlockingQueue<Result> results = new LinkedBlockingQueue<>();
+    private final Semaphore wake = new Semaphore(0);
+    private final Map<Long, byte[]> secretCache = new ConcurrentHashMap<>();
+
+    private final Counter delivered;
+    private final Counter failed;
+    private final Counter deadLettered;
+    private final Counter endpointsDisabled;
+    private final Timer eventToDelivered;
+    private final Timer attemptLatency;
+
+    private Thread dispatchThread;
+    private Thread finishThread;
+    private volatile boolean stopping;
+    private volatile boolean finisherStop;
+    private boolean closed;
+    private volatile long lastPassOkNanos = System.nanoTime();
+    private volatile long lastPassFailedNanos;
+    private volatile String lastError;
+    private volatile Backlog cachedBacklog;
+    private volatile long cachedBacklogAt;
+
+    /** At most {@code endpointConcurrency} in flight for one endpoint; {@code outstanding} counts those waiting too. */
+    private static final class Lane {
+        final Semaphore slots;
+        final AtomicInteger outstanding = new AtomicInteger();
+
+        Lane(int concurrency) {
+            slots = new Semaphore(concurrency, true);
+        }
+    }
+
+    /** What became of one claimed message; {@code finished} is null when it was not attempted. */
+    private record Result(Claimed message, Finished finished, Instant finishedAt, Duration retryAfter, boolean gone) {}
+
+    /** Messages waiting, for health and the pending gauge. */
+    public record Backlog(long pending, long deadLettered, Duration oldestDueAge) {}
+
+    /** The dispatcher's own state: broken means its loops died or every pass has failed for a while. */
+    public record Health(boolean enabled, boolean running, boolean broken, int inFlight, String lastError) {}
+
+    public WebhookDispatcher(Jdbc jdbc, WebhookConfig config, SecretBox box, Clock clock, RandomGenerator random,
+            MeterRegistry registry) {
+        this.store = new WebhookStore(jdbc);
+        this.config = config;
+        this.box = box;
+        this.clock = clock;
+        this.retryPolicy = new RetryPolicy(config.retrySchedule(), config.retryJitter(), config.maxRetryAfter(), random);
+        this.owner = "webhooks-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
+        this.deliveries = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("webhook-delivery-", 0).factory());
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                // A redirect could point anywhere, including inside the network: never follow one.
+                .followRedirects(HttpClient.Redirect.NEVER)
+                // Through a proxy the proxy would resolve the host, and the SSRF check would be moot.
+                .proxy(HttpClient.Builder.NO_PROXY)
+                .connectTimeout(config.timeout().compareTo(Duration.ofSeconds(10)) < 0 ? config.timeout()
+                        : Duration.ofSeconds(10))
+                .executor(Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("webhook-http-", 0).factory()))
+                .build();
+        this.delivered = Counter.builder("chainsync_webhook_deliveries_total").tag("outcome", "delivered")
+                .description("Webhook delivery attempts by outcome").register(registry);
+        this.failed = Counter.builder("chainsync_webhook_deliveries_total").tag("outcome", "failed")
+                .description("Webhook delivery attempts by outcome").register(registry);
+        this.deadLettered = Counter.builder("chainsync_webhook_deliveries_total").tag("outcome", "dead_lettered")
+                .description("Webhook delivery attempts by outcome").register(registry);
+        this.endpointsDisabled = Counter.builder("chainsync_webhook_endpoints_disabled_total")
+                .description("Endpoints disabled by the dispatcher (410 Gone or failing too long)").register(registry);
+        this.eventToDelivered = Timer.builder("chainsync_webhook_event_to_delivered_seconds")
+                .description("From the event's commit to a 2xx answer from the endpoint")
+                .publishPercentiles(0.5, 0.99).register(registry);
+        this.attemptLatency = Timer.builder("chainsync_webhook_attempt_seconds")
+                .description("Duration of one delivery attempt").publishPercentiles(0.5, 0.99).register(registry);
+        Gauge.builder("chainsync_webhook_messages_pending", () -> safeBacklog().pending())
+                .description("Webhook messages waiting for a (next) attempt").register(registry);
+        Gauge.builder("chainsync_webhook_messages_dead_lettered", () -> safeBacklog().deadLettered())
+                .description("Webhook messages that used up every attempt").register(registry);
+        Gauge.builder("chainsync_webhook_in_flight", this::inFlight)
+                .description("Claimed webhook messages not finished yet").register(registry);
+        if (!config.allowPrivateTargets()) {
+            warnIfResolverMissing();
+        }
+    }
+
+    private static void warnIfResolverMissing() {
+        try {
+            InetAddress.getAllByName("localhost");
+        } catch (UnknownHostException ignored) {
+            // only here to make the JVM pick its resolver
+        }
+        if (!GuardedResolverProvider.installed()) {
+            log.warn("the webhook SSRF resolver is not installed (META-INF/services lost?); deliveries are checked "
+                    + "before connecting, but a DNS answer that changes in between is not caught");
+        }
+    }
+
+    /** Starts the dispatch and finishing loops on threads this dispatcher owns. */
+    public synchronized WebhookDispatcher start() {
+        if (dispatchThread != null) {
+            throw new IllegalStateException("webhook dispatcher already started");
+        }
+        if (closed) {
+            throw new IllegalStateException("webhook dispatcher closed");
+        }
+        finishThread = Thread.ofPlatform().name("webhook-finish").start(this::finishLoop);
+        dispatchThread = Thread.ofPlatform().name("webhook-dispatch").start(this::dispatchLoop);
+        log.info("webhook dispatcher {} started (per-endpoint concurrency {}, timeout {}, {} attempts)", owner,
+                config.endpointConcurrency(), config.timeout(), config.maxAttempts());
+        return this;
+    }
+
+    /**
+     * Stops claiming, lets deliveries in flight finish (interrupting them after a grace period; they
+     * are tried again later with the same {@code webhook-id}), writes every outcome and gives back
+     * the claims it still holds. Idempotent.
+     */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        stopping = true;
+        wake.release();
+        join(dispatchThread);
+        deliveries.shutdown();
+        try {
+            if (!deliveries.awaitTermination(CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+                deliveries.shutdownNow();
+                deliveries.awaitTermination(CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        finisherStop = true;
+        join(finishThread);
+        List<Result> rest = new ArrayList<>();
+        results.drainTo(rest);
+        try {
+            if (!rest.isEmpty()) {
+                finish(rest);
+            }
+            int released = store.releaseAll(owner);
+            log.info("webhook dispatcher {} stopped; released {} claims", owner, released);
+        } catch (RuntimeException e) {
+            log.warn("webhook dispatcher {} could not record its last outcomes; the claims expire with their lease",
+                    owner, e);
+        }
+        http.shutdownNow();
+    }
+
+    private static void join(Thread t) {
+        if (t == null || t == Thread.currentThread()) {
+            return;
+        }
+        try {
+            if (!t.join(Duration.ofSeconds(60))) {
+                t.interrupt();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // ---------------------------------------------------------------- loops
+
+    private void dispatchLoop() {
+        while (!stopping) {
+            boolean full = false;
+            try {
+                full = launch(clock.instant()).size() >= config.batchSize();
+                lastPassOkNanos = System.nanoTime();
+            } catch (RuntimeException e) {
+                lastPassFailedNanos = System.nanoTime();
+                lastError = e.toString();
+                log.warn("webhook dispatch pass failed, will retry after {} ms: {}", config.pollInterval().toMillis(),
+                        e.toString(), e);
+            }
+            if (!full) {
+                try {
+                    // Woken early when a lane frees up; otherwise new messages are found on the next poll.
+                    wake.tryAcquire(config.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+                    wake.drainPermits();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    private void finishLoop() {
+        List<Result> pending = null;
+        int tries = 0;
+        while (true) {
+            try {
+                if (pending == null) {
+                    Result first = results.poll(100, TimeUnit.MILLISECONDS);
+                    if (first == null) {
+                        if (finisherStop) {
+                            return;
+                        }
+                        continue;
+                    }
+                    pending = new ArrayList<>();
+                    pending.add(first);
+                    results.drainTo(pending, FINISH_BATCH - 1);
+                    tries = 0;
+                }
+                finish(pending);
+                pending = null;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                lastError = e.toString();
+                if (++tries >= FINISH_RETRIES) {
+                    log.error("dropping {} webhook outcomes after {} failed writes; their claims expire and the "
+                            + "messages are sent again with the same webhook-id", pending.size(), tries, e);
+                    pending = null;
+                } else {
+                    log.warn("writing webhook outcomes failed (try {}), retrying: {}", tries, e.toString());
+                    try {
+                        Thread.sleep(config.pollInterval().multipliedBy(tries).toMillis());
+                    } catch (InterruptedException ie) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Claims what is due, delivers it and records the outcomes before returning; for tests and tools
+     * that drive time themselves. Do not combine with {@link #start()}. Returns how many it claimed.
+     */
+    public int deliverDue() {
+        List<Future<?>> launched = launch(clock.instant());
+        for (Future<?> f : launched) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("delivery task crashed", e.getCause());
+            }
+        }
+        List<Result> batch = new ArrayList<>();
+        results.drainTo(batch);
+        if (!batch.isEmpty()) {
+            finish(batch);
+        }
+        return launched.size();
+    }
+
+    // ---------------------------------------------------------------- claim and deliver
+
+    private List<Future<?>> launch(Instant now) {
+        int concurrency = config.endpointConcurrency();
+        int laneSize = 2 * concurrency;
+        List<Long> busyIds = new ArrayList<>();
+        List<Integer> busyRoom = new ArrayList<>();
+        lanes.forEach((id, lane) -> {
+            int o = lane.outstanding.get();
+            if (o > 0) {
+                busyIds.add(id);
+                // Claim again only once half the lane is free, so claims come in useful batches.
+                busyRoom.add(o > concurrency ? 0 : laneSize - o);
+            }
+        });
+        List<Claimed> claimed = store.claim(owner, now, config.lease(), config.batchSize(), laneSize,
+                busyIds.toArray(Long[]::new), busyRoom.toArray(Integer[]::new));
+        if (claimed.isEmpty()) {
+            return List.of();
+        }
+        Map<Long, List<byte[]>> secrets;
+        try {
+            secrets = secretsFor(claimed, now);
+        } catch (RuntimeException e) {
+            giveBack(claimed, e);
+            throw e;
+        }
+        List<Future<?>> futures = new ArrayList<>(claimed.size());
+        for (Claimed m : claimed) {
+            Lane lane = lanes.computeIfAbsent(m.endpointId(), id -> new Lane(concurrency));
+            lane.outstanding.incrementAndGet();
+            List<byte[]> keys = secrets.getOrDefault(m.endpointId(), List.of());
+            try {
+                futures.add(deliveries.submit(() -> run(m, keys, lane)));
+            } catch (RejectedExecutionException e) {
+                results.add(new Result(m, null, now, null, false));
+                lane.outstanding.decrementAndGet();
+            }
+        }
+        return futures;
+    }
+
+    private Map<Long, List<byte[]>> secretsFor(List<Claimed> claimed, Instant now) {
+        Set<Long> endpointIds = new TreeSet<>();
+        claimed.forEach(m -> endpointIds.add(m.endpointId()));
+        Map<Long, List<byte[]>> out = new HashMap<>();
+        if (secretCache.size() > SECRET_CACHE_MAX) {
+            secretCache.clear();
+        }
+        for (WebhookStore.SealedSecret s : store.activeSecrets(endpointIds, now)) {
+            // Secret rows never change, so a decrypted one can be kept by its id.
+            byte[] raw = secretCache.computeIfAbsent(s.id(), id -> box.open(s.ciphertext(),
+                    WebhookEndpoints.secretContext(s.endpointId()), s.keyId()));
+            out.computeIfAbsent(s.endpointId(), k -> new ArrayList<>()).add(raw);
+        }
+        return out;
+    }
+
+    private void giveBack(List<Claimed> claimed, RuntimeException cause) {
+        try {
+            store.jdbc().inTransaction(c -> WebhookStore.release(c, claimed));
+        } catch (RuntimeException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    private void run(Claimed m, List<byte[]> secrets, Lane lane) {
+        Result r;
+        try {
+            lane.slots.acquire();
+            try {
+                r = stopping ? new Result(m, null, clock.instant(), null, false) : attempt(m, secrets);
+            } finally {
+                lane.slots.release();
+            }
+        } catch (InterruptedException e) {
+            r = new Result(m, null, clock.instant(), null, false);
+        } catch (RuntimeException e) {
+            log.error("webhook delivery of {} crashed", m.msgId(), e);
+            r = failure(m, clock.instant(), 0, null, null, "internal error: " + e, null);
+        }
+        results.add(r);
+        int left = lane.outstanding.decrementAndGet();
+        if (left == config.endpointConcurrency() || left == 0) {
+            wake.release();
+        }
+    }
+
+    /** One HTTP attempt; never throws for anything the endpoint or the network does. */
+    private Result attempt(Claimed m, List<byte[]> secrets) throws InterruptedException {
+        Instant started = clock.instant();
+        long t0 = System.nanoTime();
+        if (secrets.isEmpty()) {
+            return failure(m, started, 0, null, null, "endpoint has no active signing secret", null);
+        }
+        String body = body(m);
+        long timestamp = started.getEpochSecond();
+        URI uri = URI.create(m.url());
+        String host = AddressGuard.host(uri);
+        boolean guarded = !config.allowPrivateTargets() && AddressGuard.literal(host) == null;
+        if (guarded) {
+            AddressGuard.guard(host);
+        }
+        CompletableFuture<HttpResponse<String>> future = null;
+        try {
+            if (!config.allowPrivateTargets()) {
+                // Checked again now: DNS may have changed since the endpoint was created. While guarded,
+                // the resolver filters this host for the HTTP client's own lookup too.
+                AddressGuard.check(uri);
+            }
+            HttpRequest request = HttpRequest.newBuilder(uri)
+                    .timeout(config.timeout())
+                    .header("Content-Type", "application/json")
+                    .header("User-Agent", "chainsync-webhooks/1")
+                    .header("webhook-id", m.msgId())
+                    .header("webhook-timestamp", Long.toString(timestamp))
+                    .header("webhook-signature", WebhookSignature.header(secrets, m.msgId(), timestamp, body))
+                    .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
+                    .build();
+            future = http.sendAsync(request, WebhookDispatcher::excerpt);
+            // The request timeout covers the wait for headers; this one covers the body too.
+            HttpResponse<String> response = future.get(config.timeout().toMillis(), TimeUnit.MILLISECONDS);
+            int latency = millisSince(t0);
+            Instant done = clock.instant();
+            int status = response.statusCode();
+            if (status >= 200 && status < 300) {
+                attemptLatency.record(Duration.ofMillis(latency));
+                return new Result(m, new Finished(m, started, true, status, latency, response.body(), null), done,
+                        null, false);
+            }
+            Duration retryAfter = RetryPolicy.parseRetryAfter(response.headers().firstValue("Retry-After").orElse(null),
+                    done);
+            String error = status == 410 ? "HTTP 410 Gone: the endpoint is disabled" : "HTTP " + status;
+            return failure(m, started, latency, status, response.body(), error, retryAfter, status == 410);
+        } catch (AddressGuard.Refused e) {
+            return failure(m, started, millisSince(t0), null, null, "refused: " + e.getMessage(), null);
+        } catch (TimeoutException e) {
+            future.cancel(true);
+            return failure(m, started, millisSince(t0), null, null,
+                    "timed out after " + config.timeout().toMillis() + " ms", null);
+        } catch (ExecutionException e) {
+            return failure(m, started, millisSince(t0), null, null, describe(e.getCause()), null);
+        } catch (InterruptedException e) {
+            if (future != null) {
+                future.cancel(true);
+            }
+            throw e;
+        } finally {
+            if (guarded) {
+                AddressGuard.release(host);
+            }
+        }
+    }
+
+    private Result failure(Claimed m, Instant started, int latency, Integer status, String excerpt, String error,
+            Duration retryAfter) {
+        return failure(m, started, latency, status, excerpt, error, retryAfter, false);
+    }
+
+    private Result failure(Claimed m, Instant started, int latency, Integer status, String excerpt, String error,
+            Duration retryAfter, boolean gone) {
+        attemptLatency.record(Duration.ofMillis(latency));
+        return new Result(m, new Finished(m, started, false, status, latency, excerpt, error), clock.instant(),
+                retryAfter, gone);
+    }
+
+    private String describe(Throwable t) {
+        if (t instanceof HttpConnectTimeoutException) {
+            return "connect timed out";
+        }
+        if (t instanceof HttpTimeoutException) {
+            return "timed out after " + config.timeout().toMillis() + " ms";
+        }
+        if (t instanceof ConnectException) {
+            return "connection refused or unreachable";
+        }
+        if (t instanceof UnknownHostException u) {
+            return u.getMessage() != null && u.getMessage().contains("refused")
+                    ? "refused: host resolves only to private or reserved addresses"
+                    : "unknown host";
+        }
+        if (t instanceof IOException io) {
+            return "I/O error: " + (io.getMessage() == null ? io.getClass().getSimpleName() : io.getMessage());
+        }
+        return t == null ? "unknown error" : t.toString();
+    }
+
+    private static int millisSince(long t0) {
+        return (int) Math.min(Integer.MAX_VALUE, (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    /** The Standard Webhooks payload: the same bytes on every attempt, so receivers see one message. */
+    static String body(Claimed m) {
+        return "{\"type\":" + jsonString(m.eventType()) + ",\"timestamp\":\"" + m.eventAt() + "\",\"data\":"
+                + m.payload() + "}";
+    }
+
+    private static String jsonString(String s) {
+        StringBuilder out = new StringBuilder(s.length() + 2).append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char ch = s.charAt(i);
+            if (ch == '"' || ch == '\\') {
+                out.append('\\').append(ch);
+            } else if (ch < 0x20) {
+                out.append(String.format("\\u%04x", (int) ch));
+            } else {
+                out.append(ch);
+            }
+        }
+        return out.append('"').toString();
+    }
+
+    /** Keeps the first {@link #EXCERPT_BYTES} of the body and discards the rest as it arrives. */
+    private static HttpResponse.BodySubscriber<String> excerpt(HttpResponse.ResponseInfo info) {
+        ByteArrayOutputStream kept = new ByteArrayOutputStream();
+        return BodySubscribers.mapping(BodySubscribers.ofByteArrayConsumer(chunk -> chunk.ifPresent(bytes -> {
+            int room = EXCERPT_BYTES - kept.size();
+            if (room > 0) {
+                kept.write(bytes, 0, Math.min(room, bytes.length));
+            }
+        })), ignored -> kept.size() == 0 ? null : kept.toString(StandardCharsets.UTF_8));
+    }
+
+    // ---------------------------------------------------------------- finish
+
+    private void finish(List<Result> batch) {
+        Instant now = clock.instant();
+        List<Finished> attempts = new ArrayList<>();
+        List<Finished> ok = new ArrayList<>();
+        List<Instant> okAt = new ArrayList<>();
+        List<Finished> retry = new ArrayList<>();
+        List<Instant> retryAt = new ArrayList<>();
+        List<Finished> dead = new ArrayList<>();
+        List<Claimed> notAttempted = new ArrayList<>();
+        Map<Long, Boolean> lastOutcome = new LinkedHashMap<>();
+        Set<Long> gone = new TreeSet<>();
+        Map<Long, Instant> eventAt = new HashMap<>();
+        batch.sort(Comparator.comparing(Result::finishedAt));
+        for (Result r : batch) {
+            Finished f = r.finished();
+            if (f == null) {
+                notAttempted.add(r.message());
+                continue;
+            }
+            attempts.add(f);
+            lastOutcome.put(r.message().endpointId(), f.succeeded());
+            if (f.succeeded()) {
+                ok.add(f);
+                okAt.add(r.finishedAt());
+                eventAt.put(r.message().id(), r.message().eventAt());
+                continue;
+            }
+            if (r.gone()) {
+                gone.add(r.message().endpointId());
+            }
+            Instant next = retryPolicy.next(r.message().attemptCount() + 1, r.finishedAt(), r.retryAfter());
+            if (next == null) {
+                dead.add(f);
+            } else {
+                retry.add(f);
+                retryAt.add(next);
+            }
+        }
+        Long[] succeededEndpoints = lastOutcome.entrySet().stream().filter(Map.Entry::getValue).map(Map.Entry::getKey)
+                .sorted().toArray(Long[]::new);
+        Long[] failedEndpoints = lastOutcome.entrySet().stream().filter(e -> !e.getValue()).map(Map.Entry::getKey)
+                .sorted().toArray(Long[]::new);
+        record Counts(Set<Long> delivered, int retried, int buried, int disabled) {}
+        Counts counts = store.jdbc().inTransaction(c -> {
+            WebhookStore.insertAttempts(c, attempts, owner);
+            Set<Long> deliveredIds = WebhookStore.markDelivered(c, ok, okAt, now);
+            int retried = WebhookStore.reschedule(c, retry, retryAt, now).size();
+            int buried = WebhookStore.deadLetter(c, dead, now).size();
+            WebhookStore.release(c, notAttempted);
+            WebhookStore.endpointsSucceeded(c, succeededEndpoints);
+            WebhookStore.endpointsFailed(c, failedEndpoints, now);
+            List<WebhookStore.Disabled> disabled = new ArrayList<>(WebhookStore.disable(c, gone.toArray(Long[]::new),
+                    null, "the endpoint answered 410 Gone", now));
+            disabled.addAll(WebhookStore.disable(c, failedEndpoints, now.minus(config.disableAfter()),
+                    "failing without a success for longer than " + config.disableAfter(), now));
+            for (WebhookStore.Disabled d : disabled) {
+                WebhookOutbox.emit(c, EVENT_ENDPOINT_DISABLED, Json.object("endpoint_id", d.id(), "url", d.url(),
+                        "reason", d.reason(), "failing_since", d.failingSince() == null ? null
+                                : d.failingSince().toString()), now);
+                log.warn("webhook endpoint {} disabled: {}", d.id(), d.reason());
+            }
+            return new Counts(deliveredIds, retried, buried, disabled.size());
+        });
+        delivered.increment(counts.delivered().size());
+        for (int i = 0; i < ok.size(); i++) {
+            Finished f = ok.get(i);
+            if (counts.delivered().contains(f.message().id())) {
+                eventToDelivered.record(Duration.between(eventAt.get(f.message().id()), okAt.get(i)));
+            }
+        }
+        failed.increment(counts.retried());
+        deadLettered.increment(counts.buried());
+        endpointsDisabled.increment(counts.disabled());
+    }
+
+    // ---------------------------------------------------------------- state
+
+    private int inFlight() {
+        int n = 0;
+        for (Lane l : lanes.values()) {
+            n += l.outstanding.get();
+        }
+        return n;
+    }
+
+    /** Pending and dead-lettered counts and how long the oldest due message has waited (cached for a second). */
+    public Backlog backlog() {
+        long t = System.nanoTime();
+        Backlog b = cachedBacklog;
+        if (b != null && t - cachedBacklogAt < STATS_TTL_NANOS) {
+            return b;
+        }
+        Instant now = clock.instant();
+        WebhookStore.Stats s = store.stats(now);
+        b = new Backlog(s.pending(), s.deadLettered(),
+                s.oldestDue() == null || s.oldestDue().isAfter(now) ? Duration.ZERO : Duration.between(s.oldestDue(), now));
+        cachedBacklog = b;
+        cachedBacklogAt = t;
+        return b;
+    }
+
+    private Backlog safeBacklog() {
+        try {
+            return backlog();
+        } catch (RuntimeException e) {
+            return new Backlog(0, 0, Duration.ZERO);
+        }
+    }
+
+    public Health health() {
+        boolean started;
+        boolean isClosed;
+        synchronized (this) {
+            started = dispatchThread != null;
+            isClosed = closed;
+        }
+        boolean running = started && !isClosed && dispatchThread.isAlive() && finishThread.isAlive();
+        long now = System.nanoTime();
+        boolean failing = lastPassFailedNanos != 0 && lastPassFailedNanos - lastPassOkNanos > 0
+                && now - lastPassOkNanos > BROKEN_AFTER.toNanos();
+        boolean broken = started && !isClosed && (!running || failing);
+        return new Health(config.dispatcherEnabled(), running, broken, inFlight(), broken ? lastError : null);
+    }
+
+    /** The name this dispatcher writes into leases and attempt records. */
+    public String owner() {
+        return owner;
+    }
+}
