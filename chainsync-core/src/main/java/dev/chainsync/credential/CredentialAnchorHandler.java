@@ -42,11 +42,9 @@ final class CredentialAnchorHandler implements OperationHandler {
         CredentialStore.events(tx, hashes, status.dbName(),
                 batch.stream().map(b -> Json.object("operation_id", b.op().id(), "signature", b.status().signature(),
                         "slot", b.status().slot(), "commitment", b.status().commitment().wireName())).toList(), now);
-        for (Confirmed b : batch) {
-            WebhookOutbox.emit(tx, "credential.confirmed", Json.object("hash", b.op().aggregateId(),
-                    "status", status.dbName(), "signature", b.status().signature(), "slot", b.status().slot(),
-                    "commitment", b.status().commitment().wireName()), now);
-        }
+        WebhookOutbox.emitAll(tx, "credential.confirmed", batch.stream().map(b -> Json.object(
+                "hash", b.op().aggregateId(), "status", status.dbName(), "signature", b.status().signature(),
+                "slot", b.status().slot(), "commitment", b.status().commitment().wireName())).toList(), now);
     }
 
     @Override
@@ -64,13 +62,12 @@ final class CredentialAnchorHandler implements OperationHandler {
         CredentialStore.setStatus(tx, hashes, CredentialStatus.DEAD_LETTERED, NOT_YET_ON_CHAIN, now);
         CredentialStore.events(tx, hashes, "dead_lettered", batch.stream().map(f -> Json.object(
                 "operation_id", f.op().id(), "error", f.error(), "failures", f.op().attemptCount() + 1)).toList(), now);
-        for (Failed f : batch) {
-            WebhookOutbox.emit(tx, "credential.failed", Json.object("hash", f.op().aggregateId(),
-                    "status", CredentialStatus.DEAD_LETTERED.dbName(), "error", f.error()), now);
-            WebhookOutbox.emit(tx, "operation.dead_lettered", Json.object("operation_id", f.op().id(),
-                    "kind", f.op().kind(), "aggregate_id", f.op().aggregateId(), "error", f.error(),
-                    "failures", f.op().attemptCount() + 1), now);
-        }
+        WebhookOutbox.emitAll(tx, "credential.failed", batch.stream().map(f -> Json.object(
+                "hash", f.op().aggregateId(), "status", CredentialStatus.DEAD_LETTERED.dbName(), "error", f.error()))
+                .toList(), now);
+        WebhookOutbox.emitAll(tx, "operation.dead_lettered", batch.stream().map(f -> Json.object(
+                "operation_id", f.op().id(), "kind", f.op().kind(), "aggregate_id", f.op().aggregateId(),
+                "error", f.error(), "failures", f.op().attemptCount() + 1)).toList(), now);
     }
 
     @Override

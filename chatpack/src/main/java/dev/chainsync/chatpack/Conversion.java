@@ -1,0 +1,95 @@
+package dev.chainsync.chatpack;
+
+import dev.chainsync.chatpack.output.AtomicOutput;
+import dev.chainsync.chatpack.output.Writers;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Predicate;
+
+/**
+ * One conversion, parse -> filter -> merge -> write, with live counters another thread may poll to draw a
+ * progress bar. Use once.
+ */
+public final class Conversion {
+
+    /** How often the live message count is published to other threads; a volatile write per message is waste. */
+    private static final int PUBLISH_EVERY = 1 << 12;
+
+    private final Platform platform;
+    private final List<ChatInput> inputs;
+    private final ConvertOptions options;
+    private volatile MessageSource source;
+    private volatile long liveRead;
+
+    public Conversion(Platform platform, List<ChatInput> inputs, ConvertOptions options) {
+        this.platform = Objects.requireNonNull(platform, "platform");
+        this.inputs = List.copyOf(inputs);
+        this.options = Objects.requireNonNull(options, "options");
+        if (this.inputs.isEmpty()) {
+            throw new IllegalArgumentException("no input");
+        }
+    }
+
+    /** Writes to a file atomically: on any failure the target is left as it was. */
+    public ConversionResult writeTo(Path output) throws IOException {
+        try (AtomicOutput out = AtomicOutput.create(output)) {
+            ConversionResult result = writeTo(out.stream());
+            out.commit();
+            return result;
+        }
+    }
+
+    /** Writes to {@code out}, which stays open (flushed). */
+    public ConversionResult writeTo(OutputStream out) throws IOException {
+        Predicate<Message> filter = options.filter().isActive() ? new MessageFilter(options.filter()) : null;
+        Merger merger = options.merge() ? new Merger() : null;
+        MessageWriter writer = Writers.open(options.output(), out);
+        long read = 0;
+        long kept = 0;
+        long written = 0;
+        try (MessageSource src = ChatPack.open(platform, inputs, options.read())) {
+            source = src;
+            Message m;
+            while ((m = src.next()) != null) {
+                if ((++read & (PUBLISH_EVERY - 1)) == 0) {
+                    liveRead = read;
+                }
+                if (filter != null && !filter.test(m)) {
+                    continue;
+                }
+                kept++;
+                if (merger != null) {
+                    m = merger.offer(m);
+                    if (m == null) {
+                        continue;
+                    }
+                }
+                writer.write(m);
+                written++;
+            }
+            if (merger != null && (m = merger.flush()) != null) {
+                writer.write(m);
+                written++;
+            }
+            writer.finish();
+        } finally {
+            liveRead = read;
+        }
+        return new ConversionResult(read, kept, written, writer.bytesWritten());
+    }
+
+    /** Fraction of the input read, 0 to 1, or NaN when unknown (stdin) or not started. */
+    public double progress() {
+        MessageSource s = source;
+        return s == null ? 0.0 : s.progress();
+    }
+
+    /** Messages read so far, published every few thousand. */
+    public long messagesRead() {
+        return liveRead;
+    }
+}

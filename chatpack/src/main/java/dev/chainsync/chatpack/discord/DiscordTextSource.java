@@ -1,0 +1,202 @@
+package dev.chainsync.chatpack.discord;
+
+import dev.chainsync.chatpack.ChatpackException;
+import dev.chainsync.chatpack.Message;
+import dev.chainsync.chatpack.MessageSource;
+import dev.chainsync.chatpack.ReadOptions;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads DiscordChatExporter's plain-text layout:
+ * <pre>
+ * ==============================================================
+ * Guild: ...
+ * Channel: ...
+ * ==============================================================
+ *
+ * [1/15/2024 10:30 AM] alice
+ * Hello
+ *
+ * {Attachments}
+ * https://cdn.discordapp.com/attachments/1/2/photo.png
+ *
+ * ==============================================================
+ * Exported 1 message(s)
+ * ==============================================================
+ * </pre>
+ * The layout has no ids, nicknames or message kinds; system notices read as ordinary text.
+ */
+final class DiscordTextSource implements MessageSource {
+
+    private static final String RULE = "==========";
+    private static final String PINNED = " (pinned)";
+    private static final java.util.Set<String> SECTIONS =
+            java.util.Set.of("{Attachments}", "{Embed}", "{Stickers}", "{Reactions}");
+
+    private final String input;
+    private final ReadOptions options;
+    private final BufferedReader reader;
+    private long lineNo;
+    private boolean started;
+    private boolean done;
+    private boolean anyHeader;
+
+    private String pendingSender;
+    private Instant pendingTime;
+    private final List<String> pendingLines = new ArrayList<>();
+    // What the last header line said; becomes the pending message once the previous one is finished.
+    private String headerName;
+    private Instant headerTime;
+
+    DiscordTextSource(String input, InputStream in, ReadOptions options) {
+        this.input = input;
+        this.options = options;
+        this.reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
+    }
+
+    @Override
+    public Message next() throws IOException {
+        if (!started) {
+            started = true;
+            skipPreamble();
+        }
+        while (!done) {
+            String line = reader.readLine();
+            if (line == null) {
+                done = true;
+                break;
+            }
+            lineNo++;
+            if (line.startsWith(RULE)) {
+                // The footer: a rule, the message count, a rule.
+                done = true;
+                break;
+            }
+            if (parseHeader(line)) {
+                Message m = finish();
+                pendingSender = headerName;
+                pendingTime = headerTime;
+                pendingLines.clear();
+                if (m != null) {
+                    return m;
+                }
+            } else if (pendingSender != null) {
+                pendingLines.add(line);
+            } else if (!line.isBlank()) {
+                throw new ChatpackException(input, "line " + lineNo, "expected a message header such as "
+                        + "'[1/15/2024 10:30 AM] alice'");
+            }
+        }
+        Message m = finish();
+        pendingSender = null;
+        return m;
+    }
+
+    private void skipPreamble() throws IOException {
+        String line = reader.readLine();
+        lineNo++;
+        if (line == null || !line.replace("\uFEFF", "").startsWith(RULE)) {
+            throw new ChatpackException(input, "line 1", "not a DiscordChatExporter text export");
+        }
+        while ((line = reader.readLine()) != null) {
+            lineNo++;
+            if (line.startsWith(RULE)) {
+                return;
+            }
+        }
+        throw new ChatpackException(input, "line " + lineNo, "truncated export: the header block never ends");
+    }
+
+    /** {@code [date] Name} or {@code [date] Name (pinned)}; fills {@link #headerName} and {@link #headerTime}. */
+    private boolean parseHeader(String line) {
+        if (!line.startsWith("[")) {
+            return false;
+        }
+        int close = line.indexOf("] ");
+        if (close < 0) {
+            return false;
+        }
+        String date = line.substring(1, close);
+        try {
+            headerTime = DiscordDates.parse(date);
+        } catch (DateTimeException e) {
+            if (!anyHeader) {
+                // The first header decides whether this file is readable at all.
+                throw new ChatpackException(input, "line " + lineNo, "unknown date format '" + date + "'");
+            }
+            return false;
+        }
+        anyHeader = true;
+        String name = line.substring(close + 2);
+        if (name.endsWith(PINNED)) {
+            name = name.substring(0, name.length() - PINNED.length());
+        }
+        headerName = name.strip();
+        return true;
+    }
+
+    /**
+     * Content runs until a blank line followed by a {@code {Attachments}}, {@code {Embed}}, {@code {Stickers}}
+     * or {@code {Reactions}} block; attachment and sticker URLs become placeholders.
+     */
+    private Message finish() {
+        if (pendingSender == null) {
+            return null;
+        }
+        StringBuilder text = new StringBuilder();
+        StringBuilder media = new StringBuilder();
+        String section = null;
+        int contentEnd = pendingLines.size();
+        for (int i = 0; i < pendingLines.size(); i++) {
+            String l = pendingLines.get(i);
+            boolean sectionStart = SECTIONS.contains(l) && (i == 0 || pendingLines.get(i - 1).isBlank());
+            if (sectionStart) {
+                if (section == null) {
+                    contentEnd = i;
+                }
+                section = l;
+                continue;
+            }
+            if (section == null || l.isBlank()) {
+                continue;
+            }
+            if (section.equals("{Attachments}")) {
+                Attachments.append(media, Attachments.attachment(l));
+            } else if (section.equals("{Stickers}")) {
+                Attachments.append(media, "[Sticker]");
+            }
+        }
+        while (contentEnd > 0 && pendingLines.get(contentEnd - 1).isBlank()) {
+            contentEnd--;
+        }
+        for (int i = 0; i < contentEnd; i++) {
+            if (i > 0) {
+                text.append('\n');
+            }
+            text.append(pendingLines.get(i));
+        }
+        StringBuilder content = new StringBuilder();
+        if (options.media()) {
+            Attachments.append(content, media.toString());
+        }
+        Attachments.append(content, text.toString().strip());
+        if (content.isEmpty()) {
+            return null;
+        }
+        return new Message(null, pendingSender, content.toString(), pendingTime, null, null, null);
+    }
+
+    @Override
+    public void close() throws IOException {
+        reader.close();
+    }
+}

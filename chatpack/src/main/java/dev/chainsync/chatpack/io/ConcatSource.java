@@ -1,0 +1,64 @@
+package dev.chainsync.chatpack.io;
+
+import dev.chainsync.chatpack.ChatInput;
+import dev.chainsync.chatpack.Message;
+import dev.chainsync.chatpack.MessageSource;
+
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * Reads several inputs one after another as one conversation, opening each only when the previous one is
+ * exhausted, so at most one file is open at a time.
+ */
+public final class ConcatSource implements MessageSource {
+
+    /** Opens a source for one input. */
+    @FunctionalInterface
+    public interface Opener {
+        MessageSource open(ChatInput input) throws IOException;
+    }
+
+    private final List<ChatInput> inputs;
+    private final Opener opener;
+    private final Progress progress;
+    private int nextInput;
+    private MessageSource current;
+
+    public ConcatSource(List<ChatInput> inputs, Progress progress, Opener opener) {
+        this.inputs = List.copyOf(inputs);
+        this.opener = opener;
+        this.progress = progress;
+    }
+
+    @Override
+    public Message next() throws IOException {
+        while (true) {
+            if (current == null) {
+                if (nextInput >= inputs.size()) {
+                    return null;
+                }
+                current = opener.open(inputs.get(nextInput++));
+            }
+            Message m = current.next();
+            if (m != null) {
+                return m;
+            }
+            current.close();
+            current = null;
+        }
+    }
+
+    @Override
+    public double progress() {
+        return progress.fraction();
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (current != null) {
+            current.close();
+            current = null;
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package dev.chainsync.chatpack.output;
+
+import dev.chainsync.chatpack.Message;
+import dev.chainsync.chatpack.MessageWriter;
+import dev.chainsync.chatpack.OutputOptions;
+
+import java.io.IOException;
+
+/**
+ * The original's CSV dialect: header always, {@code ;} by default, a field quoted only when it needs to be,
+ * LF line ends, {@code 2024-01-15 10:30:00} UTC timestamps, empty cells for absent values.
+ */
+final class CsvWriter implements MessageWriter {
+
+    private final OutputOptions options;
+    private final Utf8Sink sink;
+    private final char d;
+    private Columns columns;
+
+    CsvWriter(OutputOptions options, Utf8Sink sink) {
+        this.options = options;
+        this.sink = sink;
+        this.d = options.delimiter();
+    }
+
+    @Override
+    public void write(Message m) throws IOException {
+        if (columns == null) {
+            header(m);
+        }
+        Columns c = columns;
+        if (c.chat()) {
+            sink.csvField(m.chat() == null ? "" : m.chat(), d);
+            sink.ascii(d);
+        }
+        if (c.id()) {
+            if (m.id() != null) {
+                sink.csvField(m.id(), d);
+            }
+            sink.ascii(d);
+        }
+        if (c.timestamp()) {
+            if (m.timestamp() != null) {
+                sink.timestamp(m.timestamp().getEpochSecond(), false);
+            }
+            sink.ascii(d);
+        }
+        sink.csvField(m.sender(), d);
+        sink.ascii(d);
+        sink.csvField(m.content(), d);
+        if (c.replyTo()) {
+            sink.ascii(d);
+            if (m.replyTo() != null) {
+                sink.csvField(m.replyTo(), d);
+            }
+        }
+        if (c.edited()) {
+            sink.ascii(d);
+            if (m.edited() != null) {
+                sink.timestamp(m.edited().getEpochSecond(), false);
+            }
+        }
+        sink.ascii('\n');
+    }
+
+    private void header(Message first) throws IOException {
+        columns = Columns.of(options, first);
+        StringBuilder h = new StringBuilder(64);
+        if (columns.chat()) {
+            h.append("Chat").append(d);
+        }
+        if (columns.id()) {
+            h.append("ID").append(d);
+        }
+        if (columns.timestamp()) {
+            h.append("Timestamp").append(d);
+        }
+        h.append("Sender").append(d).append("Content");
+        if (columns.replyTo()) {
+            h.append(d).append("ReplyTo");
+        }
+        if (columns.edited()) {
+            h.append(d).append("Edited");
+        }
+        sink.text(h.append('\n').toString());
+    }
+
+    @Override
+    public void finish() throws IOException {
+        if (columns == null) {
+            header(null);
+        }
+        sink.flush();
+    }
+
+    @Override
+    public long bytesWritten() {
+        return sink.bytesWritten();
+    }
+}

@@ -1,0 +1,322 @@
+package dev.chainsync.chatpack.whatsapp;
+
+import dev.chainsync.chatpack.ChatInput;
+import dev.chainsync.chatpack.ChatpackException;
+import dev.chainsync.chatpack.Message;
+import dev.chainsync.chatpack.MessageSource;
+import dev.chainsync.chatpack.ReadOptions;
+import dev.chainsync.chatpack.io.Progress;
+import dev.chainsync.chatpack.io.Spool;
+import dev.chainsync.chatpack.io.Times;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Instant;
+
+/**
+ * Reads one WhatsApp {@code .txt} export in two passes over the file (stdin is spooled to a temporary file
+ * first): the first infers the date order from every header, the second emits messages. A line without a
+ * header continues the previous message. System notices are recognised by shape, never by their words:
+ * <ul>
+ *   <li>Android: a header with no {@code Name: } part ({@code 15/01/2024, 10:31 - Alice added Bob});</li>
+ *   <li>iOS: text that starts with U+200E and is not a media marker
+ *       ({@code [15/01/2024, 10:31:02] Family: \u200EAlice added Bob}).</li>
+ * </ul>
+ */
+final class WhatsAppSource implements MessageSource {
+
+    private static final String EDITED_MARK = "<This message was edited>";
+    private static final int READ_BUFFER_CHARS = 1 << 16;
+
+    private final String input;
+    private final ReadOptions options;
+    private final Progress progress;
+    private final Spool spool;
+    private final DateOrder order;
+    private long decidingLine = -1;
+    private final BufferedReader reader;
+    private final Header header = new Header();
+    private final Senders senders = new Senders();
+    private long lineNo;
+    private boolean eof;
+
+    // The message being assembled: its header line has been read, continuation lines may follow.
+    private boolean pending;
+    private boolean pendingSystem;
+    private String pendingSender;
+    private long pendingTime;
+    private final StringBuilder pendingText = new StringBuilder(256);
+
+    WhatsAppSource(ChatInput in, ReadOptions options, Progress progress) throws IOException {
+        this.input = in.name();
+        this.options = options;
+        this.progress = progress;
+        this.spool = Spool.of(in, progress);
+        try {
+            this.order = inferOrder();
+            this.reader = open();
+        } catch (IOException | RuntimeException e) {
+            spool.close();
+            throw e;
+        }
+    }
+
+    private BufferedReader open() throws IOException {
+        InputStream in = progress.meter(Files.newInputStream(spool.path()));
+        return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), READ_BUFFER_CHARS);
+    }
+
+    /**
+     * Pass one: header lines are evidence for the date order; the first real line must be a header. It stops
+     * at the first line that settles the order (a field above 12, usually within the first two weeks of the
+     * chat); only a file where no field ever exceeds 12 is read to the end, to check which order keeps the
+     * dates going forward. A line contradicting the choice further on is still caught: its date is invalid
+     * under the chosen order, and pass two reports it.
+     */
+    private DateOrder inferOrder() throws IOException {
+        DateOrder.Evidence evidence = new DateOrder.Evidence();
+        boolean any = false;
+        long n = 0;
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(Files.newInputStream(spool.path()),
+                StandardCharsets.UTF_8), READ_BUFFER_CHARS)) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                n++;
+                if (header.parse(line)) {
+                    evidence.add(header, n);
+                    any = true;
+                    if (evidence.settled()) {
+                        break;
+                    }
+                } else if (!any && !line.isBlank() && Header.skipMarks(line, 0) < line.length()) {
+                    throw new ChatpackException(input, "line " + n, "not a WhatsApp message line ("
+                            + "unknown date format, or not a WhatsApp export): '" + abbreviate(line) + "'");
+                }
+            }
+        }
+        if (!any) {
+            throw new ChatpackException(input, null, "no WhatsApp messages found");
+        }
+        decidingLine = evidence.decidingLine();
+        return evidence.decide();
+    }
+
+    @Override
+    public Message next() throws IOException {
+        while (true) {
+            if (eof) {
+                if (!pending) {
+                    return null;
+                }
+                pending = false;
+                Message last = finish();
+                if (last != null) {
+                    return last;
+                }
+                continue;
+            }
+            String line = reader.readLine();
+            if (line == null) {
+                eof = true;
+                continue;
+            }
+            lineNo++;
+            if (header.parse(line)) {
+                Message done = pending ? finish() : null;
+                start(line);
+                if (done != null) {
+                    return done;
+                }
+            } else if (pending) {
+                pendingText.append('\n').append(line);
+            }
+        }
+    }
+
+    /** Begins a message from a header line. */
+    private void start(String line) {
+        pending = true;
+        pendingTime = epochSecond(line);
+        pendingText.setLength(0);
+        int colon = line.indexOf(": ", header.rest);
+        if (colon < 0) {
+            pendingSystem = true;
+            return;
+        }
+        pendingSender = senders.get(line, header.rest, colon);
+        pendingSystem = pendingSender.isEmpty() || (!header.ios && hasQuote(pendingSender));
+        int textStart = colon + 2;
+        if (header.ios && textStart < line.length() && line.charAt(textStart) == '\u200E') {
+            String text = line.substring(Header.skipMarks(line, textStart));
+            pendingSystem |= Media.placeholder(text.strip()) == null;
+            pendingText.append(text);
+        } else {
+            pendingText.append(line, textStart, line.length());
+        }
+    }
+
+    /**
+     * An Android notice that quotes text with ": " in it ({@code Alice changed the subject to "Re: lunch"})
+     * would otherwise pass for a message from {@code Alice changed the subject to "Re}.
+     */
+    private static boolean hasQuote(String sender) {
+        return sender.indexOf('"') >= 0 || sender.indexOf('\u201C') >= 0 || sender.indexOf('\u201D') >= 0;
+    }
+
+    private long epochSecond(String line) {
+        int year;
+        int month;
+        int day;
+        if (header.yearFirst()) {
+            year = header.first;
+            month = header.second;
+            day = header.third;
+        } else if (order == DateOrder.DAY_FIRST) {
+            day = header.first;
+            month = header.second;
+            year = DateOrder.year(header.third);
+        } else {
+            month = header.first;
+            day = header.second;
+            year = DateOrder.year(header.third);
+        }
+        if (!Times.isValidDate(year, month, day)) {
+            String orderName = order == DateOrder.DAY_FIRST ? "day-first" : "month-first";
+            throw new ChatpackException(input, "line " + lineNo, "unknown date format: '" + abbreviate(line)
+                    + "' is not a valid " + orderName + " date"
+                    + (decidingLine > 0 ? " (line " + decidingLine + " shows the file is " + orderName + ")" : ""));
+        }
+        return Times.epochSecond(year, month, day, header.hour24(), header.minute, header.secondOfMinute);
+    }
+
+    /** Turns the assembled message into a Message, or null for a notice or an empty message. */
+    private Message finish() {
+        if (pendingSystem) {
+            return null;
+        }
+        String text = trimTrailingLines(pendingText);
+        if (text.endsWith(EDITED_MARK)) {
+            text = stripTrailingMarks(text.substring(0, text.length() - EDITED_MARK.length()));
+        }
+        int nl = text.indexOf('\n');
+        String firstLine = nl < 0 ? text : text.substring(0, nl);
+        String placeholder = Media.placeholder(firstLine);
+        if (placeholder == null && mayHideMarker(firstLine)) {
+            placeholder = Media.placeholder(stripMarks(firstLine).strip());
+        }
+        String content = text;
+        if (placeholder != null) {
+            String caption = nl < 0 ? "" : text.substring(nl + 1).strip();
+            if (!options.media()) {
+                content = caption;
+            } else {
+                content = caption.isEmpty() ? placeholder : placeholder + " " + caption;
+            }
+        }
+        if (content.isBlank()) {
+            return null;
+        }
+        return new Message(null, pendingSender, content, Instant.ofEpochSecond(pendingTime), null, null, null);
+    }
+
+    /** The text without trailing blank lines (an export often has one before the next header). */
+    /** A marker wrapped in spaces or directional marks; rare, so only then is the line cleaned up. */
+    private static boolean mayHideMarker(String line) {
+        if (line.isEmpty()) {
+            return false;
+        }
+        char first = line.charAt(0);
+        char last = line.charAt(line.length() - 1);
+        return Header.isMark(first) || Header.isMark(last) || Character.isWhitespace(first)
+                || Character.isWhitespace(last);
+    }
+
+    private static String trimTrailingLines(StringBuilder sb) {
+        int end = sb.length();
+        int i = end;
+        while (i > 0) {
+            char c = sb.charAt(i - 1);
+            if (c == '\n') {
+                end = i - 1;
+            } else if (!Character.isWhitespace(c)) {
+                break;
+            }
+            i--;
+        }
+        return sb.substring(0, end);
+    }
+
+    private static String stripTrailingMarks(String s) {
+        int end = s.length();
+        while (end > 0 && (Header.isSpace(s.charAt(end - 1)) || Header.isMark(s.charAt(end - 1)))) {
+            end--;
+        }
+        return s.substring(0, end);
+    }
+
+    /**
+     * Sender names as Strings, reused: a chat has a handful of senders and millions of lines, so most lookups
+     * compare a region of the line with a cached name instead of allocating a new one.
+     */
+    private static final class Senders {
+        private static final int SLOTS = 64;
+        private final String[] raw = new String[SLOTS];
+        private final String[] clean = new String[SLOTS];
+        private int next;
+
+        String get(String line, int from, int to) {
+            int len = to - from;
+            for (int i = 0; i < SLOTS && raw[i] != null; i++) {
+                if (raw[i].length() == len && line.regionMatches(from, raw[i], 0, len)) {
+                    return clean[i];
+                }
+            }
+            String r = line.substring(from, to);
+            String c = stripMarks(r).strip();
+            raw[next] = r;
+            clean[next] = c;
+            next = (next + 1) % SLOTS;
+            return c;
+        }
+    }
+
+    /** Removes bidirectional marks anywhere (iOS wraps phone-number names in U+202A...U+202C). */
+    private static String stripMarks(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (Header.isMark(s.charAt(i))) {
+                StringBuilder sb = new StringBuilder(s.length());
+                for (int j = 0; j < s.length(); j++) {
+                    char c = s.charAt(j);
+                    if (!Header.isMark(c)) {
+                        sb.append(c);
+                    }
+                }
+                return sb.toString();
+            }
+        }
+        return s;
+    }
+
+    private static String abbreviate(String line) {
+        String s = line.strip();
+        return s.length() <= 60 ? s : s.substring(0, 57) + "...";
+    }
+
+    @Override
+    public double progress() {
+        return progress.fraction();
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            reader.close();
+        } finally {
+            spool.close();
+        }
+    }
+}

@@ -1,0 +1,168 @@
+package dev.chainsync.chatpack.discord;
+
+import dev.chainsync.chatpack.ChatpackException;
+import dev.chainsync.chatpack.ConvertOptions;
+import dev.chainsync.chatpack.Message;
+import dev.chainsync.chatpack.OutputFormat;
+import dev.chainsync.chatpack.Platform;
+import dev.chainsync.chatpack.ReadOptions;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.List;
+
+import static dev.chainsync.chatpack.Fixtures.contents;
+import static dev.chainsync.chatpack.Fixtures.convert;
+import static dev.chainsync.chatpack.Fixtures.input;
+import static dev.chainsync.chatpack.Fixtures.readAll;
+import static dev.chainsync.chatpack.Fixtures.senders;
+import static dev.chainsync.chatpack.Fixtures.text;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class DiscordReaderTest {
+
+    private static List<Message> json() {
+        return readAll(Platform.DISCORD, input("discord/export.json"));
+    }
+
+    @Test
+    void systemMessagesAreSkipped() {
+        assertThat(contents(json())).doesNotContain("Joined the server.", "Pinned a message.", "Started a thread.");
+        assertThat(json()).hasSize(6);
+    }
+
+    @Test
+    void nicknameWinsOverNameAndEmptyNicknameFallsBack() {
+        assertThat(senders(json())).containsExactly("Ana", "rajesh", "rajesh", "kai", "Ana", "rajesh");
+    }
+
+    @Test
+    void bracesInsideTextDoNotConfuseTheParser() {
+        assertThat(json().getFirst().content()).isEqualTo("fn main() { println!(\"{}\", x); } // braces {{ }}");
+    }
+
+    @Test
+    void attachmentsStickersAndEmbedsBecomePlaceholders() {
+        List<String> texts = contents(json());
+        assertThat(texts).contains("[Attachment: screenshot.png]", "[Sticker: Wave]", "[Embed: The Rust Book]");
+    }
+
+    @Test
+    void forwardedContentIsUsedAndMarked() {
+        assertThat(contents(json())).contains("[Forwarded] Release 1.75 is out");
+        // A forward's reference is not a reply.
+        assertThat(json().get(4).replyTo()).isNull();
+    }
+
+    @Test
+    void idsRepliesAndTimesAreExact() {
+        List<Message> all = json();
+        assertThat(all.getFirst().id()).isEqualTo("1195024419021373441");
+        assertThat(all.get(1).replyTo()).isEqualTo("1195024419021373441");
+        assertThat(all.get(1).timestamp()).isEqualTo(Instant.parse("2024-01-10T07:06:30Z"));
+        assertThat(all.getFirst().edited()).isEqualTo(Instant.parse("2024-01-10T08:06:00Z"));
+    }
+
+    @Test
+    void snowflakesAreStringsInJsonOutput() {
+        String out = convert(Platform.DISCORD, ConvertOptions.builder().format(OutputFormat.JSONL).ids(true)
+                .replies(true).merge(false).build(), input("discord/export.json"));
+        // 1195024419021373441 > 2^53: as a JSON number it would be read back as ...373440 by JavaScript.
+        assertThat(out).contains("\"id\":\"1195024419021373441\"")
+                .contains("\"reply_to\":\"1195024419021373441\"")
+                .doesNotContain("\"id\":1195");
+    }
+
+    @Test
+    void noMediaDropsAttachmentOnlyMessages() {
+        List<Message> all = readAll(Platform.DISCORD, new ReadOptions(false, false, null), input("discord/export.json"));
+        assertThat(contents(all)).noneMatch(c -> c.startsWith("[Attachment") || c.startsWith("[Sticker")
+                || c.startsWith("[Embed"));
+    }
+
+    @Test
+    void plainTextExport() {
+        List<Message> all = readAll(Platform.DISCORD, input("discord/export.txt"));
+        assertThat(senders(all)).containsExactly("ana_dev", "rajesh", "rajesh", "ana_dev");
+        assertThat(contents(all)).containsExactly(
+                "fn main() { println!(\"hi\"); }",
+                "needs a semicolon\n\nand a newline",
+                "[Attachment: screenshot.png]",
+                "[see above] thanks");
+        assertThat(all.getFirst().timestamp()).isEqualTo(Instant.parse("2024-01-10T08:05:00Z"));
+        assertThat(all.getLast().timestamp()).isEqualTo(Instant.parse("2024-01-10T13:15:00Z"));
+    }
+
+    @Test
+    void csvExport() {
+        List<Message> all = readAll(Platform.DISCORD, input("discord/export.csv"));
+        assertThat(senders(all)).containsExactly("ana_dev", "rajesh");
+        assertThat(contents(all)).containsExactly("hello, \"world\"",
+                "[Attachment: a.png] [Attachment: b.txt] two\nlines");
+        assertThat(all.get(1).timestamp()).isEqualTo(Instant.parse("2024-01-10T08:06:00Z"));
+    }
+
+    @Test
+    void oldDefaultAndEuropeanTextDatesParse() {
+        String txt = """
+                ==============================================================
+                Guild: G
+                Channel: c
+                ==============================================================
+
+                [15-Jan-24 10:30 PM] ann
+                hello
+
+                [16.01.2024 07:05] ben
+                morning
+
+                """;
+        List<Message> all = readAll(Platform.DISCORD, text("old.txt", txt));
+        assertThat(all).extracting(Message::timestamp)
+                .containsExactly(Instant.parse("2024-01-15T22:30:00Z"), Instant.parse("2024-01-16T07:05:00Z"));
+    }
+
+    @Test
+    void unknownTextDateFormatNamesFileAndLine() {
+        String txt = """
+                ==============================================================
+                Guild: G
+                Channel: c
+                ==============================================================
+
+                [2024年1月15日 10:30] ann
+                hello
+                """;
+        assertThatThrownBy(() -> readAll(Platform.DISCORD, text("cn.txt", txt)))
+                .isInstanceOf(ChatpackException.class)
+                .hasMessage("cn.txt: line 6: unknown date format '2024年1月15日 10:30'");
+    }
+
+    @Test
+    void unknownCsvDateFormatNamesFileAndLine() {
+        String csv = "AuthorID,Author,Date,Content,Attachments,Reactions\n\"1\",\"a\",\"yesterday\",\"x\",\"\",\"\"\n";
+        assertThatThrownBy(() -> readAll(Platform.DISCORD, text("d.csv", csv)))
+                .isInstanceOf(ChatpackException.class)
+                .hasMessage("d.csv: line 2: unknown date format 'yesterday'");
+    }
+
+    @Test
+    void otherPlatformsFilesAreRejected() {
+        assertThatThrownBy(() -> readAll(Platform.DISCORD, input("telegram/single_chat.json")))
+                .isInstanceOf(ChatpackException.class)
+                .hasMessageContaining("not a Discord message");
+        assertThatThrownBy(() -> readAll(Platform.DISCORD, input("whatsapp/android_us_12h.txt")))
+                .isInstanceOf(ChatpackException.class)
+                .hasMessageContaining("android_us_12h.txt: line 1: not a DiscordChatExporter export");
+    }
+
+    @Test
+    void truncatedJsonNamesPosition() {
+        assertThatThrownBy(() -> readAll(Platform.DISCORD, text("d.json",
+                "{\"messages\":[{\"id\":\"1\",\"type\":\"Default\",\"timestamp\":\"2024-01-01T00:00:00+00:00\",\"content\":\"a {")))
+                .isInstanceOf(ChatpackException.class)
+                .hasMessageStartingWith("d.json: line 1, column ")
+                .hasMessageContaining("truncated JSON");
+    }
+}
