@@ -130,7 +130,8 @@ final class DemoCommand implements Callable<Integer> {
             Thread.sleep(1000);
         }
         app.devnet().faults().dropRate(0);
-        System.out.println("Reconciliation run: " + Json.write(app.reconciler().runOnce()));
+        System.out.println("Reconciliation run: "
+                + dev.chainsync.api.HttpApi.API_JSON.writeValueAsString(app.reconciler().runOnce()));
         return hashes;
     }
 

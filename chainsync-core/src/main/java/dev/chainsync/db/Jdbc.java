@@ -118,6 +118,21 @@ public final class Jdbc {
         }
     }
 
+    /** Runs an {@code UPDATE ... RETURNING id} on {@code c}; returns the ids it touched. */
+    public static java.util.Set<Long> updatedIds(Connection c, String sql, Object... params) throws SQLException {
+        return new java.util.HashSet<>(query(c, sql, r -> r.getLong(1), params));
+    }
+
+    /** A SQL array of {@code type} for binding, e.g. to {@code unnest(?::bigint[])}. */
+    public static java.sql.Array array(Connection c, String type, Object[] values) throws SQLException {
+        return c.createArrayOf(type, values);
+    }
+
+    /** A nullable {@link Instant} as a {@link Timestamp}. */
+    public static Timestamp timestamp(Instant i) {
+        return i == null ? null : Timestamp.from(i);
+    }
+
     /** Reads a nullable timestamp column as an {@link Instant}. */
     public static Instant instant(ResultSet rs, String column) throws SQLException {
         Timestamp ts = rs.getTimestamp(column);

@@ -4,7 +4,6 @@ import static dev.chainsync.db.Jdbc.instant;
 import static dev.chainsync.db.Jdbc.nullableLong;
 
 import dev.chainsync.db.Jdbc;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -15,7 +14,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -138,7 +136,7 @@ final class OutboxStore {
             hashes[i] = a.blockhash();
             lvhs[i] = a.lastValidHeight();
         }
-        Set<Long> updated = ids(c, """
+        Set<Long> updated = Jdbc.updatedIds(c, """
                 UPDATE chain_operations o
                    SET signature = u.signature, blockhash = u.blockhash, last_valid_height = u.lvh,
                        version = o.version + 1, updated_at = ?
@@ -146,8 +144,8 @@ final class OutboxStore {
                        AS u(id, version, signature, blockhash, lvh)
                  WHERE o.id = u.id AND o.version = u.version
                 RETURNING o.id""",
-                now, array(c, "bigint", ids), array(c, "bigint", versions), array(c, "text", sigs),
-                array(c, "text", hashes), array(c, "bigint", lvhs));
+                now, Jdbc.array(c, "bigint", ids), Jdbc.array(c, "bigint", versions), Jdbc.array(c, "text", sigs),
+                Jdbc.array(c, "text", hashes), Jdbc.array(c, "bigint", lvhs));
         List<Attempt> kept = attempts.stream().filter(a -> updated.contains(a.operationId())).toList();
         if (!kept.isEmpty()) {
             int k = kept.size();
@@ -170,8 +168,8 @@ final class OutboxStore {
                     SELECT u.id, u.attempt, u.signature, u.blockhash, u.lvh, ?, ?
                       FROM unnest(?::bigint[], ?::int[], ?::text[], ?::text[], ?::bigint[])
                            AS u(id, attempt, signature, blockhash, lvh)""",
-                    kept.getFirst().relay(), now, array(c, "bigint", opIds), array(c, "int", numbers),
-                    array(c, "text", ksigs), array(c, "text", khashes), array(c, "bigint", klvhs));
+                    kept.getFirst().relay(), now, Jdbc.array(c, "bigint", opIds), Jdbc.array(c, "int", numbers),
+                    Jdbc.array(c, "text", ksigs), Jdbc.array(c, "text", khashes), Jdbc.array(c, "bigint", klvhs));
         }
         return updated;
     }
@@ -182,7 +180,7 @@ final class OutboxStore {
         if (ts.isEmpty()) {
             return Set.of();
         }
-        return ids(c, """
+        return Jdbc.updatedIds(c, """
                 UPDATE chain_operations o
                    SET status = 'submitted', signature = u.signature, submitted_at = COALESCE(o.submitted_at, ?),
                        next_attempt_at = ?, lease_owner = NULL, lease_until = NULL, last_error = NULL,
@@ -190,15 +188,15 @@ final class OutboxStore {
                   FROM unnest(?::bigint[], ?::bigint[], ?::text[]) AS u(id, version, signature)
                  WHERE o.id = u.id AND o.version = u.version
                 RETURNING o.id""",
-                now, checkAt, now, array(c, "bigint", ids(ts)), array(c, "bigint", versions(ts)),
-                array(c, "text", ts.stream().map(Transition::signature).toArray(String[]::new)));
+                now, checkAt, now, Jdbc.array(c, "bigint", ids(ts)), Jdbc.array(c, "bigint", versions(ts)),
+                Jdbc.array(c, "text", ts.stream().map(Transition::signature).toArray(String[]::new)));
     }
 
     static Set<Long> markConfirmed(Connection c, List<Transition> ts, Instant now) throws SQLException {
         if (ts.isEmpty()) {
             return Set.of();
         }
-        return ids(c, """
+        return Jdbc.updatedIds(c, """
                 UPDATE chain_operations o
                    SET status = 'confirmed', signature = u.signature, confirmed_slot = u.slot, confirmed_at = ?,
                        lease_owner = NULL, lease_until = NULL, last_error = NULL, version = o.version + 1,
@@ -206,9 +204,9 @@ final class OutboxStore {
                   FROM unnest(?::bigint[], ?::bigint[], ?::text[], ?::bigint[]) AS u(id, version, signature, slot)
                  WHERE o.id = u.id AND o.version = u.version
                 RETURNING o.id""",
-                now, now, array(c, "bigint", ids(ts)), array(c, "bigint", versions(ts)),
-                array(c, "text", ts.stream().map(Transition::signature).toArray(String[]::new)),
-                array(c, "bigint", ts.stream().map(Transition::slot).toArray(Long[]::new)));
+                now, now, Jdbc.array(c, "bigint", ids(ts)), Jdbc.array(c, "bigint", versions(ts)),
+                Jdbc.array(c, "text", ts.stream().map(Transition::signature).toArray(String[]::new)),
+                Jdbc.array(c, "bigint", ts.stream().map(Transition::slot).toArray(Long[]::new)));
     }
 
     /** Back to pending at each transition's {@code at}; a failure consumes one attempt. */
@@ -216,7 +214,7 @@ final class OutboxStore {
         if (ts.isEmpty()) {
             return Set.of();
         }
-        return ids(c, """
+        return Jdbc.updatedIds(c, """
                 UPDATE chain_operations o
                    SET status = 'pending', next_attempt_at = u.retry_at, attempt_count = o.attempt_count + u.inc,
                        last_error = COALESCE(u.error, o.last_error), lease_owner = NULL, lease_until = NULL,
@@ -225,10 +223,10 @@ final class OutboxStore {
                        AS u(id, version, retry_at, error, inc)
                  WHERE o.id = u.id AND o.version = u.version
                 RETURNING o.id""",
-                now, array(c, "bigint", ids(ts)), array(c, "bigint", versions(ts)),
-                array(c, "timestamptz", ts.stream().map(t -> ts(t.at())).toArray(Timestamp[]::new)),
-                array(c, "text", ts.stream().map(Transition::error).toArray(String[]::new)),
-                array(c, "int", ts.stream().map(t -> t.countsAsFailure() ? 1 : 0).toArray(Integer[]::new)));
+                now, Jdbc.array(c, "bigint", ids(ts)), Jdbc.array(c, "bigint", versions(ts)),
+                Jdbc.array(c, "timestamptz", ts.stream().map(t -> Jdbc.timestamp(t.at())).toArray(Timestamp[]::new)),
+                Jdbc.array(c, "text", ts.stream().map(Transition::error).toArray(String[]::new)),
+                Jdbc.array(c, "int", ts.stream().map(t -> t.countsAsFailure() ? 1 : 0).toArray(Integer[]::new)));
     }
 
     /** The tracker looks again at {@code checkAt}; nothing else changes. */
@@ -237,29 +235,29 @@ final class OutboxStore {
         if (ts.isEmpty()) {
             return Set.of();
         }
-        return ids(c, """
+        return Jdbc.updatedIds(c, """
                 UPDATE chain_operations o
                    SET next_attempt_at = ?, lease_owner = NULL, lease_until = NULL, version = o.version + 1,
                        updated_at = ?
                   FROM unnest(?::bigint[], ?::bigint[]) AS u(id, version)
                  WHERE o.id = u.id AND o.version = u.version
                 RETURNING o.id""",
-                checkAt, now, array(c, "bigint", ids(ts)), array(c, "bigint", versions(ts)));
+                checkAt, now, Jdbc.array(c, "bigint", ids(ts)), Jdbc.array(c, "bigint", versions(ts)));
     }
 
     static Set<Long> deadLetter(Connection c, List<Transition> ts, Instant now) throws SQLException {
         if (ts.isEmpty()) {
             return Set.of();
         }
-        return ids(c, """
+        return Jdbc.updatedIds(c, """
                 UPDATE chain_operations o
                    SET status = 'dead_lettered', attempt_count = o.attempt_count + 1, last_error = u.error,
                        lease_owner = NULL, lease_until = NULL, version = o.version + 1, updated_at = ?
                   FROM unnest(?::bigint[], ?::bigint[], ?::text[]) AS u(id, version, error)
                  WHERE o.id = u.id AND o.version = u.version
                 RETURNING o.id""",
-                now, array(c, "bigint", ids(ts)), array(c, "bigint", versions(ts)),
-                array(c, "text", ts.stream().map(Transition::error).toArray(String[]::new)));
+                now, Jdbc.array(c, "bigint", ids(ts)), Jdbc.array(c, "bigint", versions(ts)),
+                Jdbc.array(c, "text", ts.stream().map(Transition::error).toArray(String[]::new)));
     }
 
     private static Long[] ids(List<Transition> ts) {
@@ -270,13 +268,7 @@ final class OutboxStore {
         return ts.stream().map(t -> t.op().version()).toArray(Long[]::new);
     }
 
-    private static Set<Long> ids(Connection c, String sql, Object... params) throws SQLException {
-        return new HashSet<>(Jdbc.query(c, sql, r -> r.getLong(1), params));
-    }
 
-    private static Array array(Connection c, String type, Object[] values) throws SQLException {
-        return c.createArrayOf(type, values);
-    }
 
     /** Gives back every claim {@code owner} still holds, for a clean shutdown. */
     int releaseLeases(String owner, Instant now) {
@@ -297,7 +289,4 @@ final class OutboxStore {
                 r.getString("last_error"), instant(r, "created_at"), instant(r, "updated_at"));
     }
 
-    static Timestamp ts(Instant i) {
-        return i == null ? null : Timestamp.from(i);
-    }
 }

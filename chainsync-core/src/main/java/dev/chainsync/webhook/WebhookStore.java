@@ -3,7 +3,6 @@ package dev.chainsync.webhook;
 import static dev.chainsync.db.Jdbc.instant;
 
 import dev.chainsync.db.Jdbc;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -11,7 +10,6 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -75,7 +73,7 @@ final class WebhookStore {
             return Jdbc.query(c, CLAIM, r -> new Claimed(r.getLong(1), r.getString(2),
                     r.getLong(3), r.getInt(4), r.getLong(5), r.getString(6), r.getString(7), instant(r, "created_at"),
                     r.getString(9), r.getBoolean(10)),
-                    owner, now.plus(lease), defaultRoom, array(c, "bigint", busyIds), array(c, "int", busyRoom),
+                    owner, now.plus(lease), defaultRoom, Jdbc.array(c, "bigint", busyIds), Jdbc.array(c, "int", busyRoom),
                     defaultRoom, now, now, limit);
         });
     }
@@ -91,7 +89,7 @@ final class WebhookStore {
                  ORDER BY endpoint_id, id DESC""",
                 r -> new SealedSecret(r.getLong(1), r.getLong(2), r.getString(3), r.getBytes(4),
                         instant(r, "created_at")),
-                array(c, "bigint", endpointIds.toArray(Long[]::new)), now));
+                Jdbc.array(c, "bigint", endpointIds.toArray(Long[]::new)), now));
     }
 
     /** One finished attempt, ready to be written. */
@@ -112,14 +110,14 @@ final class WebhookStore {
                   JOIN webhook_messages m ON m.id = u.id
                  ORDER BY u.id""",
                 dispatcher,
-                array(c, "bigint", fs.stream().map(f -> f.message().id()).toArray(Long[]::new)),
-                array(c, "int", fs.stream().map(f -> f.message().attemptCount() + 1).toArray(Integer[]::new)),
-                array(c, "timestamptz", fs.stream().map(f -> ts(f.startedAt())).toArray(Timestamp[]::new)),
-                array(c, "boolean", fs.stream().map(Finished::succeeded).toArray(Boolean[]::new)),
-                array(c, "int", fs.stream().map(Finished::statusCode).toArray(Integer[]::new)),
-                array(c, "int", fs.stream().map(Finished::latencyMs).toArray(Integer[]::new)),
-                array(c, "text", fs.stream().map(Finished::excerpt).toArray(String[]::new)),
-                array(c, "text", fs.stream().map(Finished::error).toArray(String[]::new)));
+                Jdbc.array(c, "bigint", fs.stream().map(f -> f.message().id()).toArray(Long[]::new)),
+                Jdbc.array(c, "int", fs.stream().map(f -> f.message().attemptCount() + 1).toArray(Integer[]::new)),
+                Jdbc.array(c, "timestamptz", fs.stream().map(f -> Jdbc.timestamp(f.startedAt())).toArray(Timestamp[]::new)),
+                Jdbc.array(c, "boolean", fs.stream().map(Finished::succeeded).toArray(Boolean[]::new)),
+                Jdbc.array(c, "int", fs.stream().map(Finished::statusCode).toArray(Integer[]::new)),
+                Jdbc.array(c, "int", fs.stream().map(Finished::latencyMs).toArray(Integer[]::new)),
+                Jdbc.array(c, "text", fs.stream().map(Finished::excerpt).toArray(String[]::new)),
+                Jdbc.array(c, "text", fs.stream().map(Finished::error).toArray(String[]::new)));
     }
 
     /** Marks messages delivered where this dispatcher still holds the claim; returns their ids. */
@@ -127,7 +125,7 @@ final class WebhookStore {
         if (fs.isEmpty()) {
             return Set.of();
         }
-        return ids(c, """
+        return Jdbc.updatedIds(c, """
                 UPDATE webhook_messages m
                    SET status = 'delivered', delivered_at = u.at, attempt_count = m.attempt_count + 1,
                        last_status_code = u.status, last_error = NULL, lease_owner = NULL, lease_until = NULL,
@@ -135,9 +133,9 @@ final class WebhookStore {
                   FROM unnest(?::bigint[], ?::bigint[], ?::timestamptz[], ?::int[]) AS u(id, version, at, status)
                  WHERE m.id = u.id AND m.version = u.version
                 RETURNING m.id""",
-                now, array(c, "bigint", ids(fs)), array(c, "bigint", versions(fs)),
-                array(c, "timestamptz", at.stream().map(WebhookStore::ts).toArray(Timestamp[]::new)),
-                array(c, "int", fs.stream().map(Finished::statusCode).toArray(Integer[]::new)));
+                now, Jdbc.array(c, "bigint", ids(fs)), Jdbc.array(c, "bigint", versions(fs)),
+                Jdbc.array(c, "timestamptz", at.stream().map(Jdbc::timestamp).toArray(Timestamp[]::new)),
+                Jdbc.array(c, "int", fs.stream().map(Finished::statusCode).toArray(Integer[]::new)));
     }
 
     /** Back to pending at each {@code retryAt}; the attempt counts. */
@@ -146,7 +144,7 @@ final class WebhookStore {
         if (fs.isEmpty()) {
             return Set.of();
         }
-        return ids(c, """
+        return Jdbc.updatedIds(c, """
                 UPDATE webhook_messages m
                    SET next_attempt_at = u.retry_at, attempt_count = m.attempt_count + 1, last_status_code = u.status,
                        last_error = u.error, lease_owner = NULL, lease_until = NULL, version = m.version + 1,
@@ -155,17 +153,17 @@ final class WebhookStore {
                        AS u(id, version, retry_at, status, error)
                  WHERE m.id = u.id AND m.version = u.version
                 RETURNING m.id""",
-                now, array(c, "bigint", ids(fs)), array(c, "bigint", versions(fs)),
-                array(c, "timestamptz", retryAt.stream().map(WebhookStore::ts).toArray(Timestamp[]::new)),
-                array(c, "int", fs.stream().map(Finished::statusCode).toArray(Integer[]::new)),
-                array(c, "text", fs.stream().map(Finished::error).toArray(String[]::new)));
+                now, Jdbc.array(c, "bigint", ids(fs)), Jdbc.array(c, "bigint", versions(fs)),
+                Jdbc.array(c, "timestamptz", retryAt.stream().map(Jdbc::timestamp).toArray(Timestamp[]::new)),
+                Jdbc.array(c, "int", fs.stream().map(Finished::statusCode).toArray(Integer[]::new)),
+                Jdbc.array(c, "text", fs.stream().map(Finished::error).toArray(String[]::new)));
     }
 
     static Set<Long> deadLetter(Connection c, List<Finished> fs, Instant now) throws SQLException {
         if (fs.isEmpty()) {
             return Set.of();
         }
-        return ids(c, """
+        return Jdbc.updatedIds(c, """
                 UPDATE webhook_messages m
                    SET status = 'dead_lettered', attempt_count = m.attempt_count + 1, last_status_code = u.status,
                        last_error = u.error, lease_owner = NULL, lease_until = NULL, version = m.version + 1,
@@ -173,9 +171,9 @@ final class WebhookStore {
                   FROM unnest(?::bigint[], ?::bigint[], ?::int[], ?::text[]) AS u(id, version, status, error)
                  WHERE m.id = u.id AND m.version = u.version
                 RETURNING m.id""",
-                now, array(c, "bigint", ids(fs)), array(c, "bigint", versions(fs)),
-                array(c, "int", fs.stream().map(Finished::statusCode).toArray(Integer[]::new)),
-                array(c, "text", fs.stream().map(Finished::error).toArray(String[]::new)));
+                now, Jdbc.array(c, "bigint", ids(fs)), Jdbc.array(c, "bigint", versions(fs)),
+                Jdbc.array(c, "int", fs.stream().map(Finished::statusCode).toArray(Integer[]::new)),
+                Jdbc.array(c, "text", fs.stream().map(Finished::error).toArray(String[]::new)));
     }
 
     /** Gives claims back without counting an attempt (shutdown, or a pass that failed half-way). */
@@ -187,8 +185,8 @@ final class WebhookStore {
                 UPDATE webhook_messages m SET lease_owner = NULL, lease_until = NULL, version = m.version + 1
                   FROM unnest(?::bigint[], ?::bigint[]) AS u(id, version)
                  WHERE m.id = u.id AND m.version = u.version""",
-                array(c, "bigint", ms.stream().map(Claimed::id).toArray(Long[]::new)),
-                array(c, "bigint", ms.stream().map(Claimed::version).toArray(Long[]::new)));
+                Jdbc.array(c, "bigint", ms.stream().map(Claimed::id).toArray(Long[]::new)),
+                Jdbc.array(c, "bigint", ms.stream().map(Claimed::version).toArray(Long[]::new)));
     }
 
     int releaseAll(String owner) {
@@ -201,7 +199,7 @@ final class WebhookStore {
     static void endpointsSucceeded(Connection c, Long[] endpointIds) throws SQLException {
         if (endpointIds.length > 0) {
             Jdbc.update(c, "UPDATE webhook_endpoints SET failing_since = NULL WHERE id = ANY (?) AND failing_since IS NOT NULL",
-                    array(c, "bigint", endpointIds));
+                    Jdbc.array(c, "bigint", endpointIds));
         }
     }
 
@@ -209,7 +207,7 @@ final class WebhookStore {
     static void endpointsFailed(Connection c, Long[] endpointIds, Instant at) throws SQLException {
         if (endpointIds.length > 0) {
             Jdbc.update(c, "UPDATE webhook_endpoints SET failing_since = ? WHERE id = ANY (?) AND failing_since IS NULL",
-                    at, array(c, "bigint", endpointIds));
+                    at, Jdbc.array(c, "bigint", endpointIds));
         }
     }
 
@@ -231,7 +229,7 @@ final class WebhookStore {
                  WHERE id = ANY (?) AND enabled AND (?::timestamptz IS NULL OR failing_since <= ?::timestamptz)
                 RETURNING id, url, failing_since""",
                 r -> new Disabled(r.getLong(1), r.getString(2), reason, instant(r, "failing_since")),
-                reason, now, now, array(c, "bigint", endpointIds), failingBefore, failingBefore);
+                reason, now, now, Jdbc.array(c, "bigint", endpointIds), failingBefore, failingBefore);
     }
 
     /** Message counts and the age of the oldest due message, for health and the pending gauge. */
@@ -288,15 +286,6 @@ final class WebhookStore {
         return fs.stream().map(f -> f.message().version()).toArray(Long[]::new);
     }
 
-    private static Set<Long> ids(Connection c, String sql, Object... params) throws SQLException {
-        return new HashSet<>(Jdbc.query(c, sql, r -> r.getLong(1), params));
-    }
 
-    static Array array(Connection c, String type, Object[] values) throws SQLException {
-        return c.createArrayOf(type, values);
-    }
 
-    static Timestamp ts(Instant i) {
-        return i == null ? null : Timestamp.from(i);
-    }
 }
