@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
 public final class Application implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Application.class);
     static final String DEVNET_LEDGER_FILE = "devnet-ledger.jsonl";
-    static final java.time.Duration IDEMPOTENCY_PURGE_INTERVAL = java.time.Duration.ofMinutes(10);
+    static final java.time.Duration PURGE_INTERVAL = java.time.Duration.ofMinutes(10);
 
     private final ChainsyncConfig config;
     private final Clock clock;
@@ -60,7 +60,7 @@ public final class Application implements AutoCloseable {
     private final ApiKeys apiKeys;
     private final RateLimiter rateLimiter;
     private final Idempotency idempotency;
-    private final PollingWorker idempotencyPurge;
+    private final PollingWorker retentionPurge;
     private final Ledger ledger;
     private final HttpApi http;
     private boolean closed;
@@ -109,13 +109,7 @@ public final class Application implements AutoCloseable {
             this.apiKeys = new ApiKeys(db.jdbc(), clock, new SecureRandom(), config.edge().adminApiKey());
             this.rateLimiter = new RateLimiter(db.dataSource(), clock, config.edge().defaultRateLimitPerMinute());
             this.idempotency = new Idempotency(db.jdbc(), clock, config.edge().idempotencyTtl());
-            this.idempotencyPurge = new PollingWorker("idempotency-purge", IDEMPOTENCY_PURGE_INTERVAL, () -> {
-                int purged = idempotency.purgeExpired();
-                if (purged > 0) {
-                    log.info("purged {} expired idempotency records", purged);
-                }
-                return 0;
-            });
+            this.retentionPurge = new PollingWorker("retention-purge", PURGE_INTERVAL, this::purgeExpired);
             this.ledger = new Ledger(db.jdbc(), clock);
             this.http = new HttpApi(config, this, registry);
         } catch (RuntimeException e) {
@@ -140,7 +134,7 @@ public final class Application implements AutoCloseable {
         if (config.reconcile().enabled()) {
             reconciler.start();
         }
-        idempotencyPurge.start();
+        retentionPurge.start();
         // Ingest (no-op without REDIS_URL): fails the start when Redis is configured but unreachable.
         ingest.start();
         http.start();
@@ -166,11 +160,21 @@ public final class Application implements AutoCloseable {
         closeQuietly("relay", relay);
         closeQuietly("webhook dispatcher", webhookDispatcher);
         closeQuietly("reconciler", reconciler);
-        closeQuietly("idempotency purge", idempotencyPurge);
+        closeQuietly("retention purge", retentionPurge);
         closeQuietly("chain", chain);
         closeQuietly("database", database);
         registry.close();
         log.info("shutdown complete");
+    }
+
+    /** Drops expired Idempotency-Key records and old delivered webhook messages. */
+    private int purgeExpired() {
+        int keys = idempotency.purgeExpired();
+        int messages = webhookEndpoints.purgeDelivered();
+        if (keys + messages > 0) {
+            log.info("purged {} expired idempotency records and {} delivered webhook messages", keys, messages);
+        }
+        return 0;
     }
 
     private static void closeQuietly(String what, AutoCloseable c) {

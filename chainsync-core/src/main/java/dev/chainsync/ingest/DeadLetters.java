@@ -2,6 +2,7 @@ package dev.chainsync.ingest;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.chainsync.db.Jdbc;
+import dev.chainsync.webhook.WebhookOutbox;
 import dev.chainsync.json.Json;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -22,16 +23,25 @@ final class DeadLetters {
     /** One entry to bury, with why. */
     record Burial(StreamEntry entry, String reason) {}
 
-    /** Inserts inside the caller's transaction; an entry already buried (a redelivery) is left as it is. */
+    /**
+     * Inserts inside the caller's transaction; an entry already buried (a redelivery) is left as it
+     * is. Each new dead letter also emits {@code ingest.dead_lettered} in the same transaction.
+     */
     static void insert(Connection c, List<Burial> burials, String group, Instant now) throws SQLException {
         for (Burial b : burials) {
-            Jdbc.update(c, """
+            List<Long> ids = Jdbc.query(c, """
                     INSERT INTO ingest_dead_letters (stream, consumer_group, entry_id, payload, fields, reason,
                                                      delivery_count, created_at)
                     VALUES (?, ?, ?, ?, ?::jsonb, ?, ?, ?)
-                    ON CONFLICT (stream, consumer_group, entry_id) DO NOTHING""",
+                    ON CONFLICT (stream, consumer_group, entry_id) DO NOTHING
+                    RETURNING id""", r -> r.getLong(1),
                     b.entry().stream(), group, b.entry().id(), b.entry().payload(), Json.write(b.entry().fields()),
                     b.reason(), b.entry().deliveries(), now);
+            if (!ids.isEmpty()) {
+                WebhookOutbox.emit(c, "ingest.dead_lettered", Json.object("id", ids.getFirst(), "stream",
+                        b.entry().stream(), "entry_id", b.entry().id(), "reason", b.reason(), "delivery_count",
+                        b.entry().deliveries()), now);
+            }
         }
     }
 

@@ -28,6 +28,10 @@ public final class WebhookEndpoints {
     static final int MAX_DESCRIPTION = 500;
     private static final Pattern EVENT_TYPE = Pattern.compile("\\*|[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*|[a-z][a-z0-9_]*\\.\\*");
 
+    /** Delivered messages, their attempts and their events are kept this long, then purged. */
+    public static final java.time.Duration DELIVERED_RETENTION = java.time.Duration.ofDays(30);
+    static final int PURGE_BATCH = 10_000;
+
     private final WebhookStore store;
     private final WebhookConfig config;
     private final SecretBox box;
@@ -300,5 +304,38 @@ public final class WebhookEndpoints {
     private Instant now() {
         // PostgreSQL keeps microseconds; truncating keeps what we return equal to what we stored.
         return clock.instant().truncatedTo(ChronoUnit.MICROS);
+    }
+
+    /**
+     * Deletes delivered messages older than {@link #DELIVERED_RETENTION} with their attempts, and
+     * events none of whose messages remain. Dead-lettered messages stay until someone retries or
+     * deletes their endpoint. Works in bounded batches so it never holds long locks; returns how
+     * many messages went.
+     */
+    public int purgeDelivered() {
+        Instant cutoff = clock.instant().minus(DELIVERED_RETENTION);
+        int total = 0;
+        while (true) {
+            int n = store.jdbc().inTransaction(c -> {
+                List<Long> ids = Jdbc.query(c, """
+                        DELETE FROM webhook_messages WHERE id IN (
+                            SELECT id FROM webhook_messages WHERE status = 'delivered' AND delivered_at < ?
+                             LIMIT ?)
+                        RETURNING id""", r -> r.getLong(1), cutoff, PURGE_BATCH);
+                if (!ids.isEmpty()) {
+                    Jdbc.update(c, "DELETE FROM webhook_attempts WHERE message_id = ANY (?)",
+                            Jdbc.array(c, "bigint", ids.toArray()));
+                }
+                return ids.size();
+            });
+            total += n;
+            if (n < PURGE_BATCH) {
+                break;
+            }
+        }
+        store.jdbc().update("""
+                DELETE FROM webhook_events e WHERE e.created_at < ?
+                   AND NOT EXISTS (SELECT 1 FROM webhook_messages m WHERE m.event_pk = e.id)""", cutoff);
+        return total;
     }
 }

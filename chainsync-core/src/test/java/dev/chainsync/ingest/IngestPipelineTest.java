@@ -134,6 +134,9 @@ class IngestPipelineTest {
         assertThat(whole.reason()).contains("unparseable").contains("event_data[1]").contains("termId");
         assertThat(dead.get(1).fields()).containsEntry("data", good).doesNotContainKey("payload");
         assertThat(redis.cmd.xlen(cfg.deadLetterStream())).isEqualTo(4);
+        // Each dead letter is announced to webhook subscribers, in the transaction that buried it.
+        assertThat(jdbc.query("SELECT payload->>'id' FROM webhook_events WHERE type = 'ingest.dead_lettered' ORDER BY id",
+                r -> Long.parseLong(r.getString(1)))).containsExactlyInAnyOrderElementsOf(dead.stream().map(DeadLetter::id).toList());
         assertThat(redis.cmd.xrange(cfg.deadLetterStream(), io.lettuce.core.Range.create("-", "+")).getFirst().getBody())
                 .containsEntry("payload", twoEvents).containsKey("dead_letter_reason");
         assertThat(ingest.status().streams()).anySatisfy(s -> assertThat(s.lastCommittedEntryId()).isEqualTo(goodId));
