@@ -81,7 +81,7 @@ final class Idempotent {
     static String fingerprint(Context ctx, JsonNode body) {
         try {
             Object canonical = CANONICAL.treeToValue(body, Object.class);
-            return digest(ctx.method() + " " + ctx.path() + "\n" + CANONICAL.writeValueAsString(canonical));
+            return digest(ctx.method() + " " + path(ctx) + "\n" + CANONICAL.writeValueAsString(canonical));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
@@ -89,7 +89,13 @@ final class Idempotent {
 
     /** Fingerprint of a form request: method, path, the fields sorted by name, and extra parts (a file digest). */
     static String fingerprint(Context ctx, Map<String, String> fields) {
-        return digest(ctx.method() + " " + ctx.path() + "\n" + new TreeMap<>(fields));
+        return digest(ctx.method() + " " + path(ctx) + "\n" + new TreeMap<>(fields));
+    }
+
+    /** The request path as routing sees it: Javalin ignores a trailing slash, so must the fingerprint. */
+    private static String path(Context ctx) {
+        String p = ctx.path();
+        return p.length() > 1 && p.endsWith("/") ? p.substring(0, p.length() - 1) : p;
     }
 
     private static String digest(String s) {

@@ -151,8 +151,17 @@ final class LedgerRoutes {
             return call.call();
         } catch (LedgerException e) {
             throw problem(e);
+        } catch (java.sql.SQLException e) {
+            if (NUMERIC_OVERFLOW.equals(e.getSQLState())) {
+                throw new ApiProblem(422, "amount-out-of-range", "Amount out of range",
+                        "the resulting balance would exceed what the ledger can hold", Map.of("field", "amount"));
+            }
+            throw e;
         }
     }
+
+    /** SQLSTATE of a NUMERIC(38, 18) overflow. */
+    private static final String NUMERIC_OVERFLOW = "22003";
 
     static ApiProblem problem(LedgerException e) {
         return switch (e.reason()) {

@@ -163,6 +163,10 @@ class EdgeTest {
         assertThat(again.headers().firstValue("Location")).isEqualTo(first.headers().firstValue("Location"));
         assertThat(again.headers().firstValue("Idempotent-Replayed")).hasValue("true");
         assertThat(count("transfers")).isEqualTo(transfers);
+        // The same route with a trailing slash is the same request.
+        HttpResponse<String> slash = postJson("/v1/transfers/", null, body, "t-1");
+        assertThat(slash.statusCode()).isEqualTo(201);
+        assertThat(slash.headers().firstValue("Idempotent-Replayed")).hasValue("true");
 
         HttpResponse<String> other = postJson("/v1/transfers", null, body.replace("2.50", "3.00"), "t-1");
         assertThat(other.statusCode()).isEqualTo(422);
@@ -291,6 +295,15 @@ class EdgeTest {
         assertThat(page2.has("next_cursor")).isFalse();
 
         assertThat(h.get("/v1/accounts/acc_00000000000000000000").statusCode()).isEqualTo(404);
+        // Balances that would overflow NUMERIC(38, 18) are refused, not a 500.
+        String big = "99999999999999999999";
+        String whale = account("whale");
+        assertThat(postJson("/v1/admin/mints", null, "{\"account\":\"" + whale + "\",\"amount\":\"" + big
+                + "\",\"currency\":\"USD\"}", null).statusCode()).isEqualTo(201);
+        HttpResponse<String> overflow = postJson("/v1/admin/mints", null, "{\"account\":\"" + whale + "\",\"amount\":\""
+                + big + "\",\"currency\":\"USD\"}", null);
+        assertThat(overflow.statusCode()).isEqualTo(422);
+        assertThat(ApiHarness.json(overflow).get("type").asText()).endsWith("amount-out-of-range");
         assertThat(h.get("/v1/transfers/tr_nope").statusCode()).isEqualTo(404);
         assertThat(postJson("/v1/transfers", null, "{\"from\":\"" + a + "\"}", null).statusCode()).isEqualTo(400);
         assertThat(postJson("/v1/transfers", null, "not json", null).statusCode()).isEqualTo(400);

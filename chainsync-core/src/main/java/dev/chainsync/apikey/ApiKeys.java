@@ -30,6 +30,8 @@ public final class ApiKeys {
     public static final Duration CACHE_TTL = Duration.ofSeconds(2);
     /** {@code last_used_at} is written at most this often per key. */
     public static final Duration LAST_USED_GRANULARITY = Duration.ofMinutes(1);
+    /** Verified keys cached at most; unknown tokens are never cached, so random bearer tokens cannot grow it. */
+    static final int CACHE_MAX_ENTRIES = 10_000;
     static final String KEY_PREFIX = "csk_";
     static final int SECRET_BYTES = 32;
     private static final String BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
@@ -98,7 +100,12 @@ public final class ApiKeys {
         }
         Optional<ApiKey> key = jdbc.queryOne("SELECT * FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL",
                 ApiKeys::map, (Object) hash);
-        cache.put(cacheKey, new Cached(key, now.plus(CACHE_TTL)));
+        if (key.isPresent()) {
+            if (cache.size() >= CACHE_MAX_ENTRIES) {
+                cache.clear();
+            }
+            cache.put(cacheKey, new Cached(key, now.plus(CACHE_TTL)));
+        }
         key.ifPresent(k -> touch(k, now));
         return key;
     }

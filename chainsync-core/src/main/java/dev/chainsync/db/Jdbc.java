@@ -128,6 +128,15 @@ public final class Jdbc {
         return c.createArrayOf(type, values);
     }
 
+    /**
+     * Instants as a {@code text[]} of ISO-8601 UTC values, for {@code ?::timestamptz[]}. pgjdbc
+     * renders a {@code Timestamp[]} in the JVM's local time without an offset, which a daylight
+     * saving change makes ambiguous; an instant with its {@code Z} is not.
+     */
+    public static java.sql.Array instants(Connection c, java.util.List<Instant> values) throws SQLException {
+        return c.createArrayOf("text", values.stream().map(i -> i == null ? null : i.toString()).toArray());
+    }
+
     /** A nullable {@link Instant} as a {@link Timestamp}. */
     public static Timestamp timestamp(Instant i) {
         return i == null ? null : Timestamp.from(i);

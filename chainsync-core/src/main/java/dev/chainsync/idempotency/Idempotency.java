@@ -68,10 +68,11 @@ public final class Idempotency {
         Instant now = clock.instant();
         try {
             return jdbc.inTransaction(c -> {
+                // Set first: the DELETE may also have to wait on a request that reused an expired key.
+                Jdbc.update(c, "SET LOCAL lock_timeout = '" + IN_FLIGHT_WAIT.toMillis() + "ms'");
                 // Expired rows count as absent; removing one here lets its key be used afresh.
                 Jdbc.update(c, "DELETE FROM idempotency_keys WHERE api_key_id = ? AND idempotency_key = ? AND expires_at <= ?",
                         apiKeyId, key, now);
-                Jdbc.update(c, "SET LOCAL lock_timeout = '" + IN_FLIGHT_WAIT.toMillis() + "ms'");
                 List<Integer> claimed = Jdbc.query(c, """
                         INSERT INTO idempotency_keys (api_key_id, idempotency_key, fingerprint, response_status,
                                                       response_body, created_at, expires_at)

@@ -224,7 +224,7 @@ final class OutboxStore {
                  WHERE o.id = u.id AND o.version = u.version
                 RETURNING o.id""",
                 now, Jdbc.array(c, "bigint", ids(ts)), Jdbc.array(c, "bigint", versions(ts)),
-                Jdbc.array(c, "timestamptz", ts.stream().map(t -> Jdbc.timestamp(t.at())).toArray(Timestamp[]::new)),
+                Jdbc.instants(c, ts.stream().map(Transition::at).toList()),
                 Jdbc.array(c, "text", ts.stream().map(Transition::error).toArray(String[]::new)),
                 Jdbc.array(c, "int", ts.stream().map(t -> t.countsAsFailure() ? 1 : 0).toArray(Integer[]::new)));
     }

@@ -26,6 +26,11 @@ public final class RateLimiter {
     private final ProxyManager<Long> buckets;
     private final int defaultPerMinute;
     private final Clock clock;
+    /**
+     * Bucket4j replaces a stored bucket's configuration only for a higher version. This process's
+     * start time makes the newest deployment's limits win, lowering them as well as raising them.
+     */
+    private final long configVersion;
     private final Map<Long, Limited> local = new ConcurrentHashMap<>();
     /** Keys known to be out of tokens, with when the bucket said one comes back. */
     private final Map<Long, Long> emptyUntilNanos = new ConcurrentHashMap<>();
@@ -38,6 +43,7 @@ public final class RateLimiter {
     public RateLimiter(DataSource dataSource, Clock clock, int defaultPerMinute) {
         this.defaultPerMinute = defaultPerMinute;
         this.clock = clock;
+        this.configVersion = clock.millis();
         this.buckets = Bucket4jPostgreSQL.selectForUpdateBasedBuilder(dataSource)
                 .table("rate_limit_buckets")
                 .idColumn("id")
@@ -86,7 +92,8 @@ public final class RateLimiter {
                 .build();
         return buckets.builder()
                 .withOptimization(Optimizations.batching())
-                .withImplicitConfigurationReplacement(perMinute, io.github.bucket4j.TokensInheritanceStrategy.PROPORTIONALLY)
+                .withImplicitConfigurationReplacement(configVersion,
+                        io.github.bucket4j.TokensInheritanceStrategy.PROPORTIONALLY)
                 .build(keyId, () -> config);
     }
 

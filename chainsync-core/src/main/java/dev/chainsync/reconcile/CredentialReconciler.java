@@ -143,6 +143,8 @@ public final class CredentialReconciler implements AutoCloseable {
                     counts.recovered++;
                     recovered.increment();
                 }
+            } else if (status == CredentialStatus.DEAD_LETTERED && alreadyFlagged(hash, record.signature())) {
+                counts.matched++;
             } else if (status == CredentialStatus.DEAD_LETTERED) {
                 // The relay gave up, yet the memo is on chain: a person should retry it (the retry adopts the landed transaction).
                 credentials.flag(hash, "dead-lettered in the database but on chain in " + record.signature(), runId);
@@ -167,6 +169,9 @@ public final class CredentialReconciler implements AutoCloseable {
             }
             String reason = tx.isEmpty() ? "transaction " + cr.chainSignature() + " not found on chain"
                     : "transaction " + cr.chainSignature() + " does not carry this credential's memo";
+            if (alreadyFlagged(cr.hash(), cr.chainSignature())) {
+                continue;
+            }
             credentials.flag(cr.hash(), reason, runId);
             finding(runId, "missing_on_chain", "flagged", cr.hash(), cr.chainSignature(), Json.object("reason", reason));
             counts.flagged++;
@@ -197,6 +202,14 @@ public final class CredentialReconciler implements AutoCloseable {
             }
             before = page.getLast().signature();
         }
+    }
+
+    /** A disagreement an earlier run already flagged is not flagged (nor alerted) again. */
+    private boolean alreadyFlagged(String hash, String signature) {
+        return jdbc.queryOne("""
+                SELECT 1 FROM reconciliation_findings
+                 WHERE action = 'flagged' AND credential_hash = ? AND signature IS NOT DISTINCT FROM ?
+                 LIMIT 1""", r -> 1, hash, signature).isPresent();
     }
 
     private void finding(long runId, String finding, String action, String hash, String signature, String detail) {

@@ -112,7 +112,7 @@ final class WebhookStore {
                 dispatcher,
                 Jdbc.array(c, "bigint", fs.stream().map(f -> f.message().id()).toArray(Long[]::new)),
                 Jdbc.array(c, "int", fs.stream().map(f -> f.message().attemptCount() + 1).toArray(Integer[]::new)),
-                Jdbc.array(c, "timestamptz", fs.stream().map(f -> Jdbc.timestamp(f.startedAt())).toArray(Timestamp[]::new)),
+                Jdbc.instants(c, fs.stream().map(Finished::startedAt).toList()),
                 Jdbc.array(c, "boolean", fs.stream().map(Finished::succeeded).toArray(Boolean[]::new)),
                 Jdbc.array(c, "int", fs.stream().map(Finished::statusCode).toArray(Integer[]::new)),
                 Jdbc.array(c, "int", fs.stream().map(Finished::latencyMs).toArray(Integer[]::new)),
@@ -134,7 +134,7 @@ final class WebhookStore {
                  WHERE m.id = u.id AND m.version = u.version
                 RETURNING m.id""",
                 now, Jdbc.array(c, "bigint", ids(fs)), Jdbc.array(c, "bigint", versions(fs)),
-                Jdbc.array(c, "timestamptz", at.stream().map(Jdbc::timestamp).toArray(Timestamp[]::new)),
+                Jdbc.instants(c, at),
                 Jdbc.array(c, "int", fs.stream().map(Finished::statusCode).toArray(Integer[]::new)));
     }
 
@@ -154,7 +154,7 @@ final class WebhookStore {
                  WHERE m.id = u.id AND m.version = u.version
                 RETURNING m.id""",
                 now, Jdbc.array(c, "bigint", ids(fs)), Jdbc.array(c, "bigint", versions(fs)),
-                Jdbc.array(c, "timestamptz", retryAt.stream().map(Jdbc::timestamp).toArray(Timestamp[]::new)),
+                Jdbc.instants(c, retryAt),
                 Jdbc.array(c, "int", fs.stream().map(Finished::statusCode).toArray(Integer[]::new)),
                 Jdbc.array(c, "text", fs.stream().map(Finished::error).toArray(String[]::new)));
     }

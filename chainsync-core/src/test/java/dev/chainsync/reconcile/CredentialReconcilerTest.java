@@ -101,6 +101,7 @@ class CredentialReconcilerTest {
             assertThat(f.action()).isEqualTo("flagged");
         });
         assertThat(w.historyTypes(c.hash())).last().isEqualTo("flagged");
+        assertThat(r.runOnce().flagged()).as("flagged once, not on every run").isZero();
     }
 
     @Test
@@ -116,6 +117,10 @@ class CredentialReconcilerTest {
         assertThat(run.flagged()).isEqualTo(1);
         assertThat(reconciler().findings(run.id())).extracting(CredentialReconciler.Finding::finding)
                 .containsExactly("status_behind_chain");
+        // A known disagreement is not flagged (or alerted) again by the next run.
+        CredentialReconciler.Run again = reconciler().runOnce();
+        assertThat(again.flagged()).isZero();
+        assertThat(w.historyTypes(c.hash()).stream().filter("flagged"::equals).count()).isEqualTo(1);
     }
 
     @Test
