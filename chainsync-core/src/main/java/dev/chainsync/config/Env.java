@@ -33,13 +33,8 @@ public final class Env {
     }
 
     public int integer(String name, int defaultValue, int min, int max) {
-        return parse(name, defaultValue, s -> {
-            int v = Integer.parseInt(s);
-            if (v < min || v > max) {
-                throw new IllegalArgumentException("must be between " + min + " and " + max);
-            }
-            return v;
-        }, "an integer");
+        // The bounds are ints, so the checked value always fits.
+        return (int) longValue(name, defaultValue, min, max);
     }
 
     public long longValue(String name, long defaultValue, long min, long max) {

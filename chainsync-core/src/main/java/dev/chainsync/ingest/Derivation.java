@@ -180,25 +180,26 @@ final class Derivation {
                      GROUP BY t.term_id, t.counter_term_id""".formatted(tF));
             progress.accept(6);
 
-            s.executeUpdate("DELETE FROM predicate_object WHERE " + poF.formatted("predicate_id", "object_id"));
-            s.executeUpdate("""
-                    INSERT INTO predicate_object (predicate_id, object_id, triple_count, total_position_count,
-                                                  total_market_cap)
-                    SELECT t.predicate_id, t.object_id, count(*), sum(tt.total_position_count), sum(tt.total_market_cap)
-                      FROM triple t JOIN triple_term tt USING (term_id)
-                     WHERE %s
-                     GROUP BY t.predicate_id, t.object_id""".formatted(poF.formatted("t.predicate_id", "t.object_id")));
+            rebuildPairs(s, "predicate_object", "predicate_id", "object_id", poF);
             progress.accept(7);
 
-            s.executeUpdate("DELETE FROM subject_predicate WHERE " + spF.formatted("subject_id", "predicate_id"));
-            s.executeUpdate("""
-                    INSERT INTO subject_predicate (subject_id, predicate_id, triple_count, total_position_count,
-                                                   total_market_cap)
-                    SELECT t.subject_id, t.predicate_id, count(*), sum(tt.total_position_count), sum(tt.total_market_cap)
-                      FROM triple t JOIN triple_term tt USING (term_id)
-                     WHERE %s
-                     GROUP BY t.subject_id, t.predicate_id""".formatted(spF.formatted("t.subject_id", "t.predicate_id")));
+            rebuildPairs(s, "subject_predicate", "subject_id", "predicate_id", spF);
             progress.accept(8);
         }
+    }
+
+    /**
+     * Recomputes a pair table ({@code predicate_object} or {@code subject_predicate}) for the pairs
+     * {@code filter} selects; {@code filter} takes the two column names as its two {@code %s}.
+     */
+    private static void rebuildPairs(Statement s, String table, String first, String second, String filter)
+            throws SQLException {
+        s.executeUpdate("DELETE FROM " + table + " WHERE " + filter.formatted(first, second));
+        s.executeUpdate("""
+                INSERT INTO %1$s (%2$s, %3$s, triple_count, total_position_count, total_market_cap)
+                SELECT t.%2$s, t.%3$s, count(*), sum(tt.total_position_count), sum(tt.total_market_cap)
+                  FROM triple t JOIN triple_term tt USING (term_id)
+                 WHERE %4$s
+                 GROUP BY t.%2$s, t.%3$s""".formatted(table, first, second, filter.formatted("t." + first, "t." + second)));
     }
 }
