@@ -270,6 +270,20 @@ final class OutboxStore {
 
 
 
+    /**
+     * Gives back the claims {@code owner} still holds on {@code ids}, due again at {@code checkAt}.
+     * Keyed on the owner, not the version: after a pass failed half-way this relay no longer knows
+     * which versions its own updates left, but only it can hold its lease.
+     */
+    int releaseClaims(String owner, List<Long> ids, Instant checkAt, Instant now) {
+        return jdbc.withConnection(c -> Jdbc.update(c, """
+                UPDATE chain_operations
+                   SET lease_owner = NULL, lease_until = NULL, next_attempt_at = ?, version = version + 1,
+                       updated_at = ?
+                 WHERE id = ANY (?) AND lease_owner = ? AND status IN ('pending', 'submitted')""",
+                checkAt, now, Jdbc.array(c, "bigint", ids.toArray()), owner));
+    }
+
     /** Gives back every claim {@code owner} still holds, for a clean shutdown. */
     int releaseLeases(String owner, Instant now) {
         return jdbc.update("""

@@ -440,8 +440,8 @@ public final class Relay implements AutoCloseable {
     /** After a pass failed half-way, gives its claims back so they are picked up soon, not after the lease. */
     private void giveBack(List<Operation> claimed, Instant now, RuntimeException cause) {
         try {
-            store.jdbc().inTransaction(c -> OutboxStore.recheckLater(c,
-                    claimed.stream().map(Transition::unchanged).toList(), now.plus(config.pollInterval()), now));
+            store.releaseClaims(config.instanceId(), claimed.stream().map(Operation::id).toList(),
+                    now.plus(config.pollInterval()), now);
         } catch (RuntimeException e) {
             cause.addSuppressed(e);
         }

@@ -266,6 +266,34 @@ class RelayTest {
     }
 
     @Test
+    void aPassThatBreaksAfterRecordingItsAttemptGivesTheClaimBackAtOnce() {
+        w = new WritePath("give-back");
+        java.util.concurrent.atomic.AtomicBoolean explode = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Relay relay = w.relay("relay-a", new Delegating(w.chain) {
+            @Override
+            public String submit(SignedTransaction tx) {
+                if (explode.getAndSet(false)) {
+                    throw new IllegalStateException("bug in a chain adapter");
+                }
+                return delegate.submit(tx);
+            }
+        });
+        Credential c = w.issue("student-1");
+        org.assertj.core.api.Assertions.assertThatThrownBy(relay::submitPass).isInstanceOf(IllegalStateException.class);
+        Operation released = w.operationOf(c.hash());
+        assertThat(released.leaseOwner()).as("not stuck until the lease runs out").isNull();
+        assertThat(w.outbox.attempts(released.id())).hasSize(1);
+
+        w.advance(w.relayConfig.pollInterval());
+        relay.submitPass();
+        w.advanceSlots(2);
+        relay.confirmPass();
+        assertThat(w.operationOf(c.hash()).status()).isEqualTo(OperationStatus.CONFIRMED);
+        assertThat(w.outbox.attempts(released.id())).hasSize(1);
+        assertThat(w.devnet.countMemo(c.memo())).isEqualTo(1);
+    }
+
+    @Test
     void twoRelaysOnOneDatabaseSubmitEachOfAThousandOperationsOnce() {
         w = new WritePath("two-relays", rc -> new dev.chainsync.config.ChainsyncConfig.RelayConfig(true, "x", 50,
                 Duration.ofMillis(2), Duration.ofMillis(400), Duration.ofHours(1), 5, Duration.ofMillis(500),
