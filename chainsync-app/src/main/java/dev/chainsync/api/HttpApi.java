@@ -79,7 +79,7 @@ public final class HttpApi implements AutoCloseable {
         new CredentialRoutes(app, maxUpload, idempotent).register(javalin);
         new OperationRoutes(app).register(javalin);
         new IngestRoutes(app.ingest()).register(javalin);
-        new LedgerRoutes(app.ledger(), idempotent).register(javalin);
+        new LedgerRoutes(app.ledger(), idempotent, app.transfers()).register(javalin);
         new ApiKeyRoutes(app.apiKeys(), app.rateLimiter()).register(javalin);
         new WebhookRoutes(app, idempotent).register(javalin);
         javalin.get("/openapi.json", ctx -> ctx.contentType("application/json").result(OpenApiDocument.json()));

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.chainsync.credential.CredentialHash;
 import dev.chainsync.db.Jdbc;
 import dev.chainsync.idempotency.Idempotency;
+import dev.chainsync.idempotency.Idempotency.Claim;
 import dev.chainsync.idempotency.Idempotency.Outcome;
 import dev.chainsync.idempotency.Idempotency.StoredResponse;
 import io.javalin.http.Context;
@@ -13,6 +14,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Runs a POST's effects in one transaction, through the Idempotency-Key machinery when the client
@@ -35,15 +38,25 @@ final class Idempotent {
 
     /** Performs {@code work} once per Idempotency-Key (or once, without the header) and writes the response. */
     void respond(Context ctx, String fingerprint, Idempotency.Work work) {
+        respond(ctx, fingerprint, () -> jdbc.inTransaction(work::run),
+                claim -> idempotency.execute(claim.apiKeyId(), claim.key(), claim.fingerprint(), work));
+    }
+
+    /**
+     * As {@link #respond(Context, String, Idempotency.Work)} for effects applied elsewhere (the
+     * ledger's batches): {@code once} runs them without a key, {@code keyed} under the request's
+     * claim, storing the response in the effects' own transaction.
+     */
+    void respond(Context ctx, String fingerprint, Supplier<StoredResponse> once, Function<Claim, Outcome> keyed) {
         String key = ctx.header(HEADER);
         if (key == null) {
-            write(ctx, jdbc.inTransaction(work::run), false);
+            write(ctx, once.get(), false);
             return;
         }
         if (key.isBlank() || key.length() > Idempotency.MAX_KEY_LENGTH) {
             throw ApiProblem.badRequest(HEADER + " must be 1 to " + Idempotency.MAX_KEY_LENGTH + " characters", HEADER);
         }
-        Outcome outcome = idempotency.execute(Auth.principal(ctx).id(), key, fingerprint, work);
+        Outcome outcome = keyed.apply(new Claim(Auth.principal(ctx).id(), key, fingerprint));
         switch (outcome) {
             case Outcome.Executed e -> write(ctx, e.response(), false);
             case Outcome.Replayed r -> write(ctx, r.response(), true);

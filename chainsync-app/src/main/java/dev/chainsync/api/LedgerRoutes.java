@@ -1,8 +1,11 @@
 package dev.chainsync.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.chainsync.db.DataAccessException;
+import dev.chainsync.idempotency.Idempotency;
 import dev.chainsync.ledger.Ledger;
 import dev.chainsync.ledger.LedgerException;
+import dev.chainsync.ledger.TransferBatcher;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
@@ -13,10 +16,12 @@ import java.util.Map;
 final class LedgerRoutes {
     private final Ledger ledger;
     private final Idempotent idempotent;
+    private final TransferBatcher transfers;
 
-    LedgerRoutes(Ledger ledger, Idempotent idempotent) {
+    LedgerRoutes(Ledger ledger, Idempotent idempotent, TransferBatcher transfers) {
         this.ledger = ledger;
         this.idempotent = idempotent;
+        this.transfers = transfers;
     }
 
     void register(Javalin javalin) {
@@ -75,16 +80,19 @@ final class LedgerRoutes {
         String to = Bodies.text(body, "to", true);
         String amount = Bodies.decimal(body, "amount");
         String currency = Bodies.text(body, "currency", true);
-        validate(() -> {
-            ledger.amount(amount, currency);
-            if (from.equals(to)) {
-                throw new LedgerException(LedgerException.Reason.SAME_ACCOUNT, "to", "from and to must differ");
-            }
-        });
-        idempotent.respond(ctx, Idempotent.fingerprint(ctx, body), tx -> {
-            Ledger.Transfer t = guard(() -> ledger.transfer(tx, from, to, amount, currency));
-            return Idempotent.json(201, transferView(t), "/v1/transfers/" + t.id());
-        });
+        Ledger.TransferOrder order;
+        try {
+            order = ledger.order(from, to, amount, currency);
+        } catch (LedgerException e) {
+            throw problem(e);
+        }
+        idempotent.respond(ctx, Idempotent.fingerprint(ctx, body),
+                () -> created(refusals(() -> transfers.transfer(order))),
+                claim -> refusals(() -> transfers.transfer(order, claim, LedgerRoutes::created)));
+    }
+
+    private static Idempotency.StoredResponse created(Ledger.Transfer t) {
+        return Idempotent.json(201, transferView(t), "/v1/transfers/" + t.id());
     }
 
     private void mintOrBurn(Context ctx, boolean mint) {
@@ -153,11 +161,29 @@ final class LedgerRoutes {
             throw problem(e);
         } catch (java.sql.SQLException e) {
             if (NUMERIC_OVERFLOW.equals(e.getSQLState())) {
-                throw new ApiProblem(422, "amount-out-of-range", "Amount out of range",
-                        "the resulting balance would exceed what the ledger can hold", Map.of("field", "amount"));
+                throw amountOutOfRange();
             }
             throw e;
         }
+    }
+
+    /** Maps a ledger refusal or a balance overflow from work run by the transfer batcher. */
+    private static <T> T refusals(java.util.function.Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (LedgerException e) {
+            throw problem(e);
+        } catch (DataAccessException e) {
+            if (NUMERIC_OVERFLOW.equals(e.sqlState())) {
+                throw amountOutOfRange();
+            }
+            throw e;
+        }
+    }
+
+    private static ApiProblem amountOutOfRange() {
+        return new ApiProblem(422, "amount-out-of-range", "Amount out of range",
+                "the resulting balance would exceed what the ledger can hold", Map.of("field", "amount"));
     }
 
     /** SQLSTATE of a NUMERIC(38, 18) overflow. */

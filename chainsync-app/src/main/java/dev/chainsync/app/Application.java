@@ -4,6 +4,7 @@ import dev.chainsync.api.HttpApi;
 import dev.chainsync.apikey.ApiKeys;
 import dev.chainsync.idempotency.Idempotency;
 import dev.chainsync.ledger.Ledger;
+import dev.chainsync.ledger.TransferBatcher;
 import dev.chainsync.ratelimit.RateLimiter;
 import dev.chainsync.worker.PollingWorker;
 import dev.chainsync.chain.ChainClient;
@@ -62,6 +63,7 @@ public final class Application implements AutoCloseable {
     private final Idempotency idempotency;
     private final PollingWorker retentionPurge;
     private final Ledger ledger;
+    private final TransferBatcher transfers;
     private final HttpApi http;
     private boolean closed;
 
@@ -111,6 +113,7 @@ public final class Application implements AutoCloseable {
             this.idempotency = new Idempotency(db.jdbc(), clock, config.edge().idempotencyTtl());
             this.retentionPurge = new PollingWorker("retention-purge", PURGE_INTERVAL, this::purgeExpired);
             this.ledger = new Ledger(db.jdbc(), clock);
+            this.transfers = new TransferBatcher(db.jdbc(), ledger, idempotency, TransferBatcher.DEFAULT_MAX_BATCH);
             this.http = new HttpApi(config, this, registry);
         } catch (RuntimeException e) {
             db.close();
@@ -135,6 +138,7 @@ public final class Application implements AutoCloseable {
             reconciler.start();
         }
         retentionPurge.start();
+        transfers.start();
         // Ingest (no-op without REDIS_URL): fails the start when Redis is configured but unreachable.
         ingest.start();
         http.start();
@@ -144,7 +148,8 @@ public final class Application implements AutoCloseable {
     }
 
     /**
-     * Stops in order: HTTP stops accepting and finishes in-flight requests; ingest commits and
+     * Stops in order: HTTP stops accepting and finishes in-flight requests (their transfer batches
+     * commit before the batcher stops); ingest commits and
      * acknowledges the batches in flight; the relay finishes its passes and releases its claims; reconciliation stops; then the chain and the pool close.
      */
     @Override
@@ -155,6 +160,7 @@ public final class Application implements AutoCloseable {
         closed = true;
         log.info("shutting down");
         closeQuietly("http", http);
+        closeQuietly("transfer batcher", transfers);
         // Each ingest worker commits and acknowledges the batch in flight before its connection closes.
         closeQuietly("ingest", ingest);
         closeQuietly("relay", relay);
@@ -235,6 +241,11 @@ public final class Application implements AutoCloseable {
 
     public RateLimiter rateLimiter() {
         return rateLimiter;
+    }
+
+    /** Applies transfers in batches (one commit for all transfers queued together). */
+    public TransferBatcher transfers() {
+        return transfers;
     }
 
     public Idempotency idempotency() {

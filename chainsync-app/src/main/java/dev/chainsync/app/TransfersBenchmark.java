@@ -2,10 +2,13 @@ package dev.chainsync.app;
 
 import dev.chainsync.db.Database;
 import dev.chainsync.db.Jdbc;
+import dev.chainsync.idempotency.Idempotency;
 import dev.chainsync.ledger.Ledger;
 import dev.chainsync.ledger.LedgerException;
+import dev.chainsync.ledger.TransferBatcher;
 import java.math.BigDecimal;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -52,6 +55,8 @@ final class TransfersBenchmark {
         AtomicInteger next = new AtomicInteger();
         AtomicInteger refused = new AtomicInteger();
         long[] latencies = new long[count];
+        TransferBatcher batcher = new TransferBatcher(jdbc, ledger,
+                new Idempotency(jdbc, Clock.systemUTC(), Duration.ofHours(24)), TransferBatcher.DEFAULT_MAX_BATCH).start();
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         long t0 = System.nanoTime();
         List<Future<?>> futures = new ArrayList<>();
@@ -69,7 +74,7 @@ final class TransfersBenchmark {
                     String dest = to;
                     long s = System.nanoTime();
                     try {
-                        jdbc.inTransaction(c -> ledger.transfer(c, from, dest, amount, "USD"));
+                        batcher.transfer(ledger.order(from, dest, amount, "USD"));
                     } catch (LedgerException e) {
                         refused.incrementAndGet();
                     }
@@ -83,11 +88,12 @@ final class TransfersBenchmark {
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         pool.shutdown();
+        batcher.close();
         Arrays.sort(latencies);
         BigDecimal after = ledger.total("USD");
         long negative = jdbc.queryOne("SELECT count(*) FROM balances WHERE amount < 0", r -> r.getLong(1)).orElseThrow();
         return String.format("""
-                bench transfers: %d transfers among %d accounts on %d threads (one transaction each, row locks in id order)
+                bench transfers: %d transfers among %d accounts on %d threads (the service path: batched, each transfer all or nothing)
                   machine: %d cores, %s %s, Java %s; date %s
                   database: %s
                   throughput : %.0f transfers/s (%.2f s), %d refused for funds

@@ -98,6 +98,81 @@ public final class Idempotency {
         }
     }
 
+    /** An Idempotency-Key as a request presents it. */
+    public record Claim(long apiKeyId, String key, String fingerprint) {}
+
+    /**
+     * Claims many keys at once inside {@code tx} (a batch of requests sharing one transaction).
+     * Returns, per claim, whether this transaction now owns the key; an unclaimed one was seen
+     * before or is in flight and its request should go through {@link #execute} on its own.
+     * Waits at most {@link #IN_FLIGHT_WAIT} on keys in flight elsewhere, then throws.
+     */
+    public boolean[] claimAll(Connection tx, List<Claim> claims) throws SQLException {
+        Instant now = clock.instant();
+        Long[] apiKeys = claims.stream().map(Claim::apiKeyId).toArray(Long[]::new);
+        String[] keys = claims.stream().map(Claim::key).toArray(String[]::new);
+        String[] fingerprints = claims.stream().map(Claim::fingerprint).toArray(String[]::new);
+        Jdbc.update(tx, "SET LOCAL lock_timeout = '" + IN_FLIGHT_WAIT.toMillis() + "ms'");
+        Jdbc.update(tx, """
+                DELETE FROM idempotency_keys k USING unnest(?::bigint[], ?::text[]) AS u(api_key_id, idempotency_key)
+                 WHERE k.api_key_id = u.api_key_id AND k.idempotency_key = u.idempotency_key AND k.expires_at <= ?""",
+                tx.createArrayOf("bigint", apiKeys), tx.createArrayOf("text", keys), now);
+        java.util.Set<String> claimed = new java.util.HashSet<>(Jdbc.query(tx, """
+                INSERT INTO idempotency_keys (api_key_id, idempotency_key, fingerprint, response_status,
+                                              response_body, created_at, expires_at)
+                SELECT u.api_key_id, u.idempotency_key, u.fingerprint, 0, ''::bytea, ?, ?
+                  FROM unnest(?::bigint[], ?::text[], ?::text[]) WITH ORDINALITY AS u(api_key_id, idempotency_key, fingerprint, n)
+                 ORDER BY u.n
+                ON CONFLICT (api_key_id, idempotency_key) DO NOTHING
+                RETURNING api_key_id || ':' || idempotency_key""", r -> r.getString(1), now, now.plus(ttl),
+                tx.createArrayOf("bigint", apiKeys), tx.createArrayOf("text", keys),
+                tx.createArrayOf("text", fingerprints)));
+        Jdbc.update(tx, "SET LOCAL lock_timeout = 0");
+        boolean[] owned = new boolean[claims.size()];
+        for (int i = 0; i < owned.length; i++) {
+            // Only the first of two identical keys in one batch owns it; the second will replay.
+            owned[i] = claimed.remove(claims.get(i).apiKeyId() + ":" + claims.get(i).key());
+        }
+        return owned;
+    }
+
+    /** Stores the responses of claims this transaction owns; refused requests pass null and leave no record. */
+    public void completeAll(Connection tx, List<Claim> claims, List<StoredResponse> responses) throws SQLException {
+        List<Object[]> stored = new java.util.ArrayList<>();
+        List<Object[]> released = new java.util.ArrayList<>();
+        for (int i = 0; i < claims.size(); i++) {
+            Claim c = claims.get(i);
+            StoredResponse r = responses.get(i);
+            if (r == null) {
+                released.add(new Object[] {c.apiKeyId(), c.key()});
+            } else {
+                stored.add(new Object[] {c.apiKeyId(), c.key(), r.status(), Json.write(r.headers()), r.body()});
+            }
+        }
+        if (!stored.isEmpty()) {
+            try (java.sql.PreparedStatement ps = tx.prepareStatement("""
+                    UPDATE idempotency_keys SET response_status = ?, response_headers = ?::jsonb, response_body = ?
+                     WHERE api_key_id = ? AND idempotency_key = ?""")) {
+                for (Object[] s : stored) {
+                    ps.setInt(1, (Integer) s[2]);
+                    ps.setString(2, (String) s[3]);
+                    ps.setBytes(3, (byte[]) s[4]);
+                    ps.setLong(4, (Long) s[0]);
+                    ps.setString(5, (String) s[1]);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+        }
+        if (!released.isEmpty()) {
+            Jdbc.update(tx, """
+                    DELETE FROM idempotency_keys k USING unnest(?::bigint[], ?::text[]) AS u(api_key_id, idempotency_key)
+                     WHERE k.api_key_id = u.api_key_id AND k.idempotency_key = u.idempotency_key""",
+                    tx.createArrayOf("bigint", released.stream().map(r -> r[0]).toArray()),
+                    tx.createArrayOf("text", released.stream().map(r -> r[1]).toArray()));
+        }
+    }
+
     private static Outcome existing(Connection c, long apiKeyId, String key, String fingerprint) throws SQLException {
         List<Outcome> found = Jdbc.query(c, """
                 SELECT fingerprint, response_status, response_headers::text AS headers, response_body

@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -110,9 +111,22 @@ public final class Ledger {
         });
     }
 
-    /** Moves {@code amount} from one account to another, atomically, inside {@code tx}. */
-    public Transfer transfer(Connection tx, String from, String to, String rawAmount, String currency)
-            throws SQLException {
+    /** A transfer asked for and checked: accounts well-formed and distinct, amount valid for its currency. */
+    public record TransferOrder(String from, String to, BigDecimal amount, String currency) {}
+
+    /** What became of one order: the transfer made, or why it was refused (nothing written for it). */
+    public record TransferResult(Transfer transfer, LedgerException refusal) {
+        /** The transfer, or the refusal thrown. */
+        public Transfer orThrow() {
+            if (refusal != null) {
+                throw refusal;
+            }
+            return transfer;
+        }
+    }
+
+    /** Checks a transfer request without touching the database; throws {@link LedgerException} if it is invalid. */
+    public TransferOrder order(String from, String to, String rawAmount, String currency) {
         BigDecimal amount = amount(rawAmount, currency);
         if (from == null || to == null) {
             throw new LedgerException(LedgerException.Reason.INVALID_REQUEST, from == null ? "from" : "to",
@@ -121,29 +135,70 @@ public final class Ledger {
         if (from.equals(to)) {
             throw new LedgerException(LedgerException.Reason.SAME_ACCOUNT, "to", "from and to must differ");
         }
-        requireAccounts(tx, from, to);
-        Instant now = now();
-        Jdbc.update(tx, "INSERT INTO balances (account_id, currency, amount, updated_at) VALUES (?, ?, 0, ?) "
-                + "ON CONFLICT DO NOTHING", to, currency, now);
-        // Lock both rows, always in account-id order: opposite transfers queue instead of deadlocking.
-        Map<String, BigDecimal> locked = new HashMap<>();
-        Jdbc.query(tx, """
-                SELECT account_id, amount FROM balances
-                 WHERE currency = ? AND account_id IN (?, ?) ORDER BY account_id FOR UPDATE""",
-                r -> locked.put(r.getString(1), r.getBigDecimal(2)), currency, from, to);
-        BigDecimal fromBalance = locked.getOrDefault(from, BigDecimal.ZERO);
-        if (fromBalance.compareTo(amount) < 0) {
-            throw new LedgerException(LedgerException.Reason.INSUFFICIENT_FUNDS, "amount",
-                    "insufficient funds: " + from + " holds " + fromBalance.setScale(amount.scale()) + " " + currency);
+        for (String id : new String[] {from, to}) {
+            if (!ACCOUNT_ID.matcher(id).matches()) {
+                throw new LedgerException(LedgerException.Reason.NOT_FOUND, null, "no account " + id);
+            }
         }
-        BigDecimal fromAfter = fromBalance.subtract(amount);
-        BigDecimal toAfter = locked.get(to).add(amount);
-        Transfer t = new Transfer("tr_" + randomBase62(20), "transfer", from, to, amount, currency, now);
-        Jdbc.update(tx, """
-                UPDATE balances SET amount = CASE account_id WHEN ? THEN ? ELSE ? END, updated_at = ?
-                 WHERE currency = ? AND account_id IN (?, ?)""", from, fromAfter, toAfter, now, currency, from, to);
-        record(tx, t, List.of(new Object[] {from, amount.negate(), fromAfter}, new Object[] {to, amount, toAfter}));
-        return t;
+        return new TransferOrder(from, to, amount, currency);
+    }
+
+    /** Moves {@code amount} from one account to another, atomically, inside {@code tx}. */
+    public Transfer transfer(Connection tx, String from, String to, String rawAmount, String currency)
+            throws SQLException {
+        return transferAll(tx, List.of(order(from, to, rawAmount, currency))).getFirst().orThrow();
+    }
+
+    /**
+     * Applies {@code orders} in order inside {@code tx}, in one round trip for the balances and the
+     * journal plus one for their events. Each order is all or nothing: a refused one writes nothing
+     * and later ones see the balances as if it had never been asked. Every balance row involved is
+     * locked in a fixed order first, so concurrent calls queue instead of deadlocking.
+     */
+    public List<TransferResult> transferAll(Connection tx, List<TransferOrder> orders) throws SQLException {
+        int size = orders.size();
+        Instant now = now();
+        String[] ids = new String[size];
+        String[] from = new String[size];
+        String[] to = new String[size];
+        BigDecimal[] amounts = new BigDecimal[size];
+        String[] currencies = new String[size];
+        for (int i = 0; i < size; i++) {
+            TransferOrder o = orders.get(i);
+            ids[i] = "tr_" + randomBase62(20);
+            from[i] = o.from();
+            to[i] = o.to();
+            amounts[i] = o.amount();
+            currencies[i] = o.currency();
+        }
+        TransferResult[] results = new TransferResult[size];
+        List<String> events = new ArrayList<>(size);
+        Jdbc.query(tx, "SELECT n, outcome, missing_account, from_balance FROM ledger_transfers(?, ?, ?, ?, ?, ?) ORDER BY n", r -> {
+            int i = r.getInt(1) - 1;
+            TransferOrder o = orders.get(i);
+            switch (r.getString(2)) {
+                case "ok" -> {
+                    Transfer t = new Transfer(ids[i], "transfer", o.from(), o.to(), o.amount(), o.currency(), now);
+                    events.add(view(t));
+                    results[i] = new TransferResult(t, null);
+                }
+                case "missing" -> results[i] = new TransferResult(null, new LedgerException(
+                        LedgerException.Reason.NOT_FOUND, null, "no account " + r.getString(3)));
+                case "insufficient" -> results[i] = new TransferResult(null, new LedgerException(
+                        LedgerException.Reason.INSUFFICIENT_FUNDS, "amount", "insufficient funds: " + o.from()
+                        + " holds " + r.getBigDecimal(4).setScale(o.amount().scale()) + " " + o.currency()));
+                default -> throw new IllegalStateException("unexpected transfer outcome " + r.getString(2));
+            }
+            return null;
+        }, tx.createArrayOf("text", ids), tx.createArrayOf("text", from), tx.createArrayOf("text", to),
+                tx.createArrayOf("numeric", amounts), tx.createArrayOf("text", currencies), now);
+        for (TransferResult result : results) {
+            if (result == null) {
+                throw new IllegalStateException("ledger_transfers did not answer every order");
+            }
+        }
+        WebhookOutbox.emitAll(tx, "transfer.completed", events, now);
+        return List.of(results);
     }
 
     /** Creates money in an account (admin only): the one way a currency's total grows. */

@@ -1,0 +1,222 @@
+package dev.chainsync.ledger;
+
+import dev.chainsync.db.Jdbc;
+import dev.chainsync.idempotency.Idempotency;
+import dev.chainsync.idempotency.Idempotency.Claim;
+import dev.chainsync.idempotency.Idempotency.StoredResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies concurrent transfers in batches: every transfer queued while the previous batch was
+ * committing goes into the next one, which is one transaction with one {@code ledger_transfers}
+ * call, one statement for their events and one commit. When accounts are shared, each transfer
+ * on its own would hold the hot balance rows across its round trips and its WAL flush; a batch
+ * pays those once.
+ *
+ * <p>Each transfer keeps its own guarantees: all or nothing (a refused one writes nothing and the
+ * rest go on), durable before its caller hears of it, its Idempotency-Key record in the same
+ * transaction as its effects. Batches form by themselves, so a lone request waits for nobody.
+ * Whatever goes wrong with a batch as a whole (a lock wait on a key in flight elsewhere, a
+ * numeric overflow, a lost connection) sends its requests back to their callers, who apply them
+ * one by one, so one bad request never fails the others.
+ *
+ * <p>One batch at a time per instance: its rows are locked in a fixed order at its start, so
+ * batches of several instances queue instead of deadlocking.
+ */
+public final class TransferBatcher implements AutoCloseable {
+    public static final int DEFAULT_MAX_BATCH = 256;
+    private static final long POLL_MS = 50;
+    private static final Object ON_YOUR_OWN = new Object();
+    private static final Logger log = LoggerFactory.getLogger(TransferBatcher.class);
+
+    private final Jdbc jdbc;
+    private final Ledger ledger;
+    private final Idempotency idempotency;
+    private final int maxBatch;
+    private final BlockingQueue<Request> queue = new LinkedBlockingQueue<>();
+    private final Thread worker;
+    private volatile boolean closing;
+
+    public TransferBatcher(Jdbc jdbc, Ledger ledger, Idempotency idempotency, int maxBatch) {
+        if (maxBatch < 1) {
+            throw new IllegalArgumentException("maxBatch must be at least 1, got " + maxBatch);
+        }
+        this.jdbc = jdbc;
+        this.ledger = ledger;
+        this.idempotency = idempotency;
+        this.maxBatch = maxBatch;
+        this.worker = Thread.ofPlatform().name("transfer-batcher").daemon(true).unstarted(this::loop);
+    }
+
+    public TransferBatcher start() {
+        worker.start();
+        return this;
+    }
+
+    /** Applies what is queued, then stops; later requests are applied by their callers. Idempotent. */
+    @Override
+    public void close() {
+        closing = true;
+        if (worker.isAlive() && Thread.currentThread() != worker) {
+            try {
+                worker.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Makes one transfer and returns it once committed; throws {@link LedgerException} if refused. */
+    public Ledger.Transfer transfer(Ledger.TransferOrder order) {
+        Object outcome = await(new Request(order, null, null));
+        if (outcome == ON_YOUR_OWN) {
+            return jdbc.inTransaction(tx -> ledger.transferAll(tx, List.of(order)).getFirst().orThrow());
+        }
+        return (Ledger.Transfer) outcome;
+    }
+
+    /**
+     * Makes one transfer under an Idempotency-Key: {@code render} builds the response stored with
+     * it in the same transaction. A key seen before replays, mismatches or is in progress exactly
+     * as {@link Idempotency#execute} answers; a refused transfer throws and stores nothing.
+     */
+    public Idempotency.Outcome transfer(Ledger.TransferOrder order, Claim claim,
+            Function<Ledger.Transfer, StoredResponse> render) {
+        Object outcome = await(new Request(order, claim, render));
+        if (outcome == ON_YOUR_OWN) {
+            return idempotency.execute(claim.apiKeyId(), claim.key(), claim.fingerprint(),
+                    tx -> render.apply(ledger.transferAll(tx, List.of(order)).getFirst().orThrow()));
+        }
+        return new Idempotency.Outcome.Executed((StoredResponse) outcome);
+    }
+
+    /** Requests waiting for the next batch (for tests that line requests up). */
+    int queued() {
+        return queue.size();
+    }
+
+    private Object await(Request request) {
+        if (closing || !worker.isAlive()) {
+            return ON_YOUR_OWN;
+        }
+        queue.add(request);
+        if (closing && queue.remove(request)) {
+            return ON_YOUR_OWN;
+        }
+        try {
+            return request.done.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
+        }
+    }
+
+    private void loop() {
+        while (!closing || !queue.isEmpty()) {
+            try {
+                Request first = queue.poll(POLL_MS, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                List<Request> batch = new ArrayList<>(Math.min(maxBatch, queue.size() + 1));
+                batch.add(first);
+                queue.drainTo(batch, maxBatch - 1);
+                apply(batch);
+            } catch (InterruptedException e) {
+                closing = true;
+            } catch (RuntimeException | Error e) {
+                log.error("transfer batcher pass failed", e);
+            }
+        }
+    }
+
+    private void apply(List<Request> batch) {
+        Object[] outcomes;
+        try {
+            outcomes = jdbc.inTransaction(tx -> {
+                Object[] out = new Object[batch.size()];
+                List<Integer> keyed = new ArrayList<>();
+                for (int i = 0; i < batch.size(); i++) {
+                    if (batch.get(i).claim != null) {
+                        keyed.add(i);
+                    }
+                }
+                if (!keyed.isEmpty()) {
+                    boolean[] owned = idempotency.claimAll(tx, keyed.stream().map(i -> batch.get(i).claim).toList());
+                    for (int k = 0; k < owned.length; k++) {
+                        if (!owned[k]) {
+                            // Seen before or in flight: its caller gets the replay, 422 or 409 on its own.
+                            out[keyed.get(k)] = ON_YOUR_OWN;
+                        }
+                    }
+                }
+                List<Integer> applied = new ArrayList<>();
+                for (int i = 0; i < batch.size(); i++) {
+                    if (out[i] == null) {
+                        applied.add(i);
+                    }
+                }
+                if (applied.isEmpty()) {
+                    return out;
+                }
+                List<Ledger.TransferResult> results = ledger.transferAll(tx,
+                        applied.stream().map(i -> batch.get(i).order).toList());
+                List<Claim> claims = new ArrayList<>();
+                List<StoredResponse> responses = new ArrayList<>();
+                for (int a = 0; a < applied.size(); a++) {
+                    Request r = batch.get(applied.get(a));
+                    Ledger.TransferResult result = results.get(a);
+                    Object outcome = result.refusal() != null ? result.refusal() : result.transfer();
+                    if (r.claim != null) {
+                        StoredResponse response = result.refusal() != null ? null : r.render.apply(result.transfer());
+                        claims.add(r.claim);
+                        responses.add(response);
+                        outcome = response == null ? result.refusal() : response;
+                    }
+                    out[applied.get(a)] = outcome;
+                }
+                if (!claims.isEmpty()) {
+                    idempotency.completeAll(tx, claims, responses);
+                }
+                return out;
+            });
+        } catch (RuntimeException | Error e) {
+            log.warn("a batch of {} transfers failed as a whole ({}); its requests are applied one by one",
+                    batch.size(), e.toString());
+            batch.forEach(r -> r.done.complete(ON_YOUR_OWN));
+            return;
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            if (outcomes[i] instanceof LedgerException refusal) {
+                batch.get(i).done.completeExceptionally(refusal);
+            } else {
+                batch.get(i).done.complete(outcomes[i]);
+            }
+        }
+    }
+
+    /** One caller's transfer, its key if any, and how it ended. */
+    private static final class Request {
+        final Ledger.TransferOrder order;
+        final Claim claim;
+        final Function<Ledger.Transfer, StoredResponse> render;
+        final CompletableFuture<Object> done = new CompletableFuture<>();
+
+        Request(Ledger.TransferOrder order, Claim claim, Function<Ledger.Transfer, StoredResponse> render) {
+            this.order = order;
+            this.claim = claim;
+            this.render = render;
+        }
+    }
+}
