@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -35,6 +36,9 @@ final class DemoCommand implements Callable<Integer> {
     static final Duration DEMO_SLOT_TIME = Duration.ofMillis(50);
     static final String DEMO_DATA_DIR = ".chainsync/demo";
     static final Duration WORKLOAD_TIMEOUT = Duration.ofMinutes(3);
+
+    @CommandLine.ParentCommand
+    Main main;
 
     @Option(names = "--port", description = "HTTP port (overrides HTTP_PORT; default 8080).")
     Integer port;
@@ -53,7 +57,7 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Map<String, String> env = new HashMap<>(System.getenv());
+        Map<String, String> env = new HashMap<>(main.env());
         // The demo's devnet runs faster slots than serve's, and a devnet ledger keeps its slot time:
         // give the demo its own data directory so `serve` can use the default one afterwards.
         env.putIfAbsent("CHAINSYNC_DATA_DIR", DEMO_DATA_DIR);

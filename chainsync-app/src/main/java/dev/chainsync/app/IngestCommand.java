@@ -1,10 +1,11 @@
 package dev.chainsync.app;
 
 import dev.chainsync.config.ChainsyncConfig;
+import dev.chainsync.config.Redact;
 import dev.chainsync.db.Database;
 import dev.chainsync.ingest.Ingest;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -18,12 +19,15 @@ import picocli.CommandLine.Command;
 final class IngestCommand implements Runnable {
     static final int BAR_WIDTH = 30;
 
+    @CommandLine.ParentCommand
+    Main main;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
-        spec.commandLine().usage(System.out);
+        spec.commandLine().usage(spec.commandLine().getOut());
     }
 
     /** Recomputes every derived table from the event tables. */
@@ -32,22 +36,39 @@ final class IngestCommand implements Runnable {
                     "and subject_predicate from the event tables, in one transaction (readers see the old rows until",
                     "it commits; running consumers wait). The result equals what live ingestion produced."})
     static final class Rebuild implements Callable<Integer> {
+        @CommandLine.ParentCommand
+        IngestCommand ingest;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
         @Override
         public Integer call() {
-            ChainsyncConfig config = Main.loadConfig(System.getenv());
+            ChainsyncConfig config = Main.loadConfig(ingest.main.env());
+            PrintWriter out = spec.commandLine().getOut();
             try (Database db = Database.open(config.database(), config.dataDir(), "chainsync-rebuild")) {
                 db.migrate();
-                PrintStream out = System.out;
-                Ingest.RebuildResult r = Ingest.rebuild(db.jdbc(), (i, n, name) -> {
-                    int filled = (i + 1) * BAR_WIDTH / n;
-                    out.printf("\r[%s%s] %d/%d %-18s", "#".repeat(filled), ".".repeat(BAR_WIDTH - filled), i + 1, n, name);
-                    out.flush();
-                });
-                out.println();
+                boolean[] barShown = {false};
+                Ingest.RebuildResult r;
+                try {
+                    r = Ingest.rebuild(db.jdbc(), (i, n, name) -> {
+                        int filled = (i + 1) * BAR_WIDTH / n;
+                        out.printf("\r[%s%s] %d/%d %-18s", "#".repeat(filled), ".".repeat(BAR_WIDTH - filled), i + 1,
+                                n, name);
+                        out.flush();
+                        barShown[0] = true;
+                    });
+                } finally {
+                    if (barShown[0]) {
+                        // Ends the bar's line, so what follows (the summary, or an error) starts on its own.
+                        out.println();
+                    }
+                }
                 out.printf("rebuilt in %.1f s:%n", r.took().toMillis() / 1000.0);
                 for (Map.Entry<String, Long> e : r.rows().entrySet()) {
                     out.printf("  %-18s %,d rows%n", e.getKey(), e.getValue());
                 }
+                out.flush();
             }
             return 0;
         }
@@ -56,20 +77,24 @@ final class IngestCommand implements Runnable {
     /** Streams, lag, pending, dead letters. */
     @Command(name = "status", mixinStandardHelpOptions = true,
             description = {"Show each stream's length, the consumer group's lag and pending entries, what has been",
-                    "committed from it, dead letters, unknown events and reorgs (REDIS_URL, REDIS_STREAMS, CONSUMER_GROUP)."})
+                    "committed from it, dead letters, unknown events and reorgs (REDIS_URL, REDIS_STREAMS, CONSUMER_GROUP).",
+                    "Exits with 1 when Redis does not answer, after printing what the database knows."})
     static final class Status implements Callable<Integer> {
+        @CommandLine.ParentCommand
+        IngestCommand ingestCommand;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
         @Override
         public Integer call() {
-            ChainsyncConfig config = Main.loadConfig(System.getenv());
+            ChainsyncConfig config = Main.loadConfig(ingestCommand.main.env());
+            PrintWriter out = spec.commandLine().getOut();
             try (Database db = Database.open(config.database(), config.dataDir(), "chainsync-status");
                     Ingest ingest = new Ingest(db.jdbc(), config.ingest(), Clock.systemUTC(), new SimpleMeterRegistry())) {
                 db.migrate();
                 Ingest.Status s = ingest.status();
-                PrintStream out = System.out;
                 out.printf("consumer group %s, database %s%n", s.consumerGroup(), db.describe());
-                if (s.redisError() != null) {
-                    out.println("Redis not reachable (" + s.redisError() + "): stream figures missing");
-                }
                 out.printf("%-40s %10s %8s %8s %12s %12s %10s  %s%n", "stream", "length", "lag", "pending", "entries",
                         "new events", "block", "last committed entry");
                 for (Ingest.StreamStatus st : s.streams()) {
@@ -81,6 +106,14 @@ final class IngestCommand implements Runnable {
                         s.deadLettersNotReplayed(), s.reorgs());
                 if (!s.unknownEvents().isEmpty()) {
                     out.println("unknown events kept in generic_events: " + s.unknownEvents());
+                }
+                out.flush();
+                if (s.redisError() != null) {
+                    // A monitoring script must not read a table of dashes as "nothing waiting".
+                    spec.commandLine().getErr().println(spec.qualifiedName() + ": Redis at "
+                            + Redact.url(config.ingest().redisUrl()) + " not reachable (" + s.redisError()
+                            + "): stream length, lag and pending unknown");
+                    return Main.EXIT_FAILURE;
                 }
             }
             return 0;

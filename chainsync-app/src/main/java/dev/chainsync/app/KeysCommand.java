@@ -20,6 +20,9 @@ import picocli.CommandLine.Parameters;
 @Command(name = "keys", mixinStandardHelpOptions = true, description = "Create, list and revoke API keys.",
         subcommands = {KeysCommand.Create.class, KeysCommand.ListKeys.class, KeysCommand.Revoke.class})
 final class KeysCommand implements Runnable {
+    @CommandLine.ParentCommand
+    Main main;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -28,8 +31,8 @@ final class KeysCommand implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
-    static <T> T withKeys(java.util.function.Function<ApiKeys, T> work) {
-        ChainsyncConfig config = Main.loadConfig(System.getenv());
+    <T> T withKeys(java.util.function.Function<ApiKeys, T> work) {
+        ChainsyncConfig config = Main.loadConfig(main.env());
         try (Database db = Database.open(config.database(), config.dataDir(), "chainsync-keys")) {
             db.migrate();
             return work.apply(new ApiKeys(db.jdbc(), Clock.systemUTC(), new SecureRandom(), null));
@@ -39,6 +42,9 @@ final class KeysCommand implements Runnable {
     /** Creates a key and prints its secret once. */
     @Command(name = "create", mixinStandardHelpOptions = true, description = "Create an API key; the secret is printed once.")
     static final class Create implements Callable<Integer> {
+        @CommandLine.ParentCommand
+        KeysCommand keys;
+
         @Option(names = "--name", required = true, description = "A name to recognise the key by.")
         String name;
 
@@ -60,7 +66,7 @@ final class KeysCommand implements Runnable {
                 }
                 parsed.add(scope);
             }
-            ApiKeys.Created created = withKeys(keys -> keys.create(name, parsed, rateLimit));
+            ApiKeys.Created created = keys.withKeys(k -> k.create(name, parsed, rateLimit));
             System.out.println("id:     " + created.key().id());
             System.out.println("name:   " + created.key().name());
             System.out.println("scopes: " + created.key().scopes().stream().map(Scope::wireName).sorted().toList());
@@ -73,9 +79,12 @@ final class KeysCommand implements Runnable {
     /** Lists keys with their prefixes, never their secrets. */
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List API keys (prefixes only).")
     static final class ListKeys implements Callable<Integer> {
+        @CommandLine.ParentCommand
+        KeysCommand keys;
+
         @Override
         public Integer call() {
-            List<ApiKey> all = withKeys(ApiKeys::list);
+            List<ApiKey> all = keys.withKeys(ApiKeys::list);
             System.out.printf("%-6s %-24s %-14s %-10s %s%n", "ID", "NAME", "PREFIX", "STATE", "SCOPES");
             for (ApiKey k : all) {
                 System.out.printf("%-6d %-24s %-14s %-10s %s%n", k.id(), k.name(), k.prefix(),
@@ -88,12 +97,15 @@ final class KeysCommand implements Runnable {
     /** Revokes a key by id. */
     @Command(name = "revoke", mixinStandardHelpOptions = true, description = "Revoke an API key.")
     static final class Revoke implements Callable<Integer> {
+        @CommandLine.ParentCommand
+        KeysCommand keys;
+
         @Parameters(index = "0", description = "The key's id.")
         long id;
 
         @Override
         public Integer call() {
-            boolean revoked = withKeys(keys -> keys.revoke(id));
+            boolean revoked = keys.withKeys(k -> k.revoke(id));
             System.out.println(revoked ? "revoked key " + id : "no active key " + id);
             return revoked ? 0 : 1;
         }

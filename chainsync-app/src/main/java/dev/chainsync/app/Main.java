@@ -2,6 +2,10 @@ package dev.chainsync.app;
 
 import dev.chainsync.config.ChainsyncConfig;
 import dev.chainsync.config.ConfigException;
+import dev.chainsync.db.DataAccessException;
+import io.lettuce.core.RedisException;
+import java.io.PrintWriter;
+import java.sql.SQLException;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -14,9 +18,17 @@ import picocli.CommandLine.Command;
 public final class Main implements Runnable {
     /** Exit code for a configuration or usage error. */
     static final int EXIT_CONFIG = 2;
+    /** Exit code when a command could not do its work: PostgreSQL or Redis unreachable, a statement refused. */
+    static final int EXIT_FAILURE = 1;
+
+    private final Map<String, String> env;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    Main(Map<String, String> env) {
+        this.env = Map.copyOf(env);
+    }
 
     @Override
     public void run() {
@@ -28,15 +40,53 @@ public final class Main implements Runnable {
     }
 
     static int execute(String... args) {
-        CommandLine cli = new CommandLine(new Main());
+        return commandLine(System.getenv()).execute(args);
+    }
+
+    /** Runs {@code args} as if {@code env} were the process environment, printing to {@code out} and {@code err}. */
+    static int execute(Map<String, String> env, PrintWriter out, PrintWriter err, String... args) {
+        CommandLine cli = commandLine(env);
+        cli.setOut(out);
+        cli.setErr(err);
+        return cli.execute(args);
+    }
+
+    private static CommandLine commandLine(Map<String, String> env) {
+        CommandLine cli = new CommandLine(new Main(env));
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof ConfigException ce) {
                 cmd.getErr().println("chainsync: " + ce.getMessage());
                 return EXIT_CONFIG;
             }
+            String reason = operationalFailure(e);
+            if (reason != null) {
+                cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + reason);
+                return EXIT_FAILURE;
+            }
+            // Anything else is a bug: picocli prints the stack trace.
             throw e;
         });
-        return cli.execute(args);
+        return cli;
+    }
+
+    /**
+     * The first line of the message of a failure the operator can act on (a server that does not
+     * answer, a statement the database refused), or null when {@code e} is none of those.
+     */
+    static String operationalFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof DataAccessException || t instanceof SQLException || t instanceof RedisException) {
+                String message = t.getMessage() == null ? t.toString() : t.getMessage().strip();
+                int newline = message.indexOf('\n');
+                return newline < 0 ? message : message.substring(0, newline).strip();
+            }
+        }
+        return null;
+    }
+
+    /** The environment the commands read their configuration from. */
+    Map<String, String> env() {
+        return env;
     }
 
     /** The configuration from this process's environment; exits with a clear message when invalid. */

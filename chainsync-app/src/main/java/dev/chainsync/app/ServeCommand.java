@@ -3,6 +3,7 @@ package dev.chainsync.app;
 import dev.chainsync.config.ChainsyncConfig;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -12,6 +13,9 @@ import picocli.CommandLine.Option;
                 "Configured by environment variables (see README); with no DATABASE_URL an embedded",
                 "PostgreSQL keeps its data under CHAINSYNC_DATA_DIR (default ./.chainsync)."})
 final class ServeCommand implements Callable<Integer> {
+    @CommandLine.ParentCommand
+    Main main;
+
     @Option(names = "--port", description = "HTTP port (overrides HTTP_PORT).")
     Integer port;
 
@@ -21,7 +25,7 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        ChainsyncConfig config = Main.loadConfig(System.getenv());
+        ChainsyncConfig config = Main.loadConfig(main.env());
         if (port != null) {
             config = config.withHttpPort(port);
         }

@@ -67,6 +67,10 @@ class MainTest {
             "bench --help | Usage: chainsync bench | outbox",
             "bench outbox --help | Usage: chainsync bench outbox | --count",
             "bench | Usage: chainsync bench | outbox",
+            "ingest --help | Usage: chainsync ingest | rebuild",
+            "ingest | Usage: chainsync ingest | status",
+            "ingest rebuild --help | Usage: chainsync ingest rebuild | one transaction",
+            "ingest status --help | Usage: chainsync ingest status | Exits with 1 when Redis does not answer",
             "help serve | Usage: chainsync serve | --port",
             "help bench | Usage: chainsync bench | outbox"})
     void everyCommandHasHelp(String args, String usage, String mentions) {

@@ -9,6 +9,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -43,12 +45,38 @@ public final class Database implements AutoCloseable {
     public static Database open(DatabaseConfig config, Path dataDir, String poolName) {
         if (!config.embedded()) {
             HikariDataSource pool = pool(config.jdbcUrl(), config.user(), config.password(), config.poolSize(), poolName);
+            checkReachable(pool, Redact.url(config.jdbcUrl()));
             return new Database(null, pool, Redact.url(config.jdbcUrl()));
         }
         EmbeddedPostgres pg = startEmbedded(dataDir.resolve(EMBEDDED_DIR));
         String url = pg.getJdbcUrl("postgres", "postgres");
         HikariDataSource pool = pool(url, "postgres", null, config.poolSize(), poolName);
+        try {
+            checkReachable(pool, url);
+        } catch (RuntimeException e) {
+            try {
+                pg.close();
+            } catch (IOException closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
+        }
         return new Database(pg, pool, "embedded " + url + " (data in " + dataDir.resolve(EMBEDDED_DIR) + ")");
+    }
+
+    /**
+     * Fails at start with a clear error rather than on the first request. Hikari's own fail-fast
+     * check would do it too, but logs a stack trace at ERROR first, burying the one-line reason.
+     */
+    private static void checkReachable(HikariDataSource pool, String where) {
+        try (Connection c = pool.getConnection()) {
+            // Connected: the pool works.
+        } catch (SQLException e) {
+            pool.close();
+            // Hikari's timeout carries the driver's reason (refused, unknown host, bad password) as its cause.
+            SQLException reason = e.getCause() instanceof SQLException cause ? cause : e;
+            throw new DataAccessException("cannot connect to the database at " + where, reason);
+        }
     }
 
     private static EmbeddedPostgres startEmbedded(Path dir) {
@@ -76,8 +104,8 @@ public final class Database implements AutoCloseable {
         hc.setMaximumPoolSize(size);
         hc.setPoolName(name);
         hc.setConnectionTimeout(CONNECTION_TIMEOUT.toMillis());
-        // Fail at start with a clear error rather than on the first request.
-        hc.setInitializationFailTimeout(CONNECTION_TIMEOUT.toMillis());
+        // No fail-fast inside Hikari: checkReachable reports an unreachable server instead.
+        hc.setInitializationFailTimeout(-1);
         hc.addDataSourceProperty("reWriteBatchedInserts", "true");
         return new HikariDataSource(hc);
     }

@@ -26,6 +26,7 @@ import java.util.regex.Pattern;
  * @param endpointConcurrency deliveries in flight per endpoint and dispatcher instance
  * @param batchSize most messages one claim takes
  * @param pollInterval how long the dispatcher waits before looking again when there was nothing to do
+ * @param deliveredRetention delivered messages, their attempts and events are purged this long after delivery
  */
 public record WebhookConfig(
         boolean dispatcherEnabled,
@@ -40,7 +41,8 @@ public record WebhookConfig(
         Duration secretOverlap,
         int endpointConcurrency,
         int batchSize,
-        Duration pollInterval) {
+        Duration pollInterval,
+        Duration deliveredRetention) {
 
     public static final String KEY_FILE_NAME = "webhook-encryption.key";
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(15);
@@ -55,6 +57,13 @@ public record WebhookConfig(
     public static final int DEFAULT_ENDPOINT_CONCURRENCY = 32;
     public static final int DEFAULT_BATCH_SIZE = 500;
     public static final Duration DEFAULT_POLL = Duration.ofMillis(20);
+    public static final Duration DEFAULT_DELIVERED_RETENTION = Duration.ofDays(30);
+    /**
+     * The shortest retention accepted: the value is in milliseconds, and a number of days typed
+     * there by mistake would otherwise purge every delivered message at the next pass.
+     */
+    public static final Duration MIN_DELIVERED_RETENTION = Duration.ofHours(1);
+    public static final Duration MAX_DELIVERED_RETENTION = Duration.ofDays(3650);
     /** Beyond the two timeouts a claimed message may wait and run, margin for the finishing write. */
     static final Duration LEASE_MARGIN = Duration.ofSeconds(30);
 
@@ -71,13 +80,17 @@ public record WebhookConfig(
         if (endpointConcurrency < 1 || batchSize < 1) {
             throw new IllegalArgumentException("endpoint concurrency and batch size must be positive");
         }
+        if (!deliveredRetention.isPositive()) {
+            throw new IllegalArgumentException("delivered-message retention must be positive");
+        }
     }
 
     /** Defaults everywhere, the key file in {@code dataDir}. */
     public static WebhookConfig defaults(Path dataDir) {
         return new WebhookConfig(true, false, null, dataDir.resolve(KEY_FILE_NAME), DEFAULT_TIMEOUT,
                 DEFAULT_RETRY_SCHEDULE, DEFAULT_RETRY_JITTER, DEFAULT_MAX_RETRY_AFTER, DEFAULT_DISABLE_AFTER,
-                DEFAULT_SECRET_OVERLAP, DEFAULT_ENDPOINT_CONCURRENCY, DEFAULT_BATCH_SIZE, DEFAULT_POLL);
+                DEFAULT_SECRET_OVERLAP, DEFAULT_ENDPOINT_CONCURRENCY, DEFAULT_BATCH_SIZE, DEFAULT_POLL,
+                DEFAULT_DELIVERED_RETENTION);
     }
 
     /** Reads every {@code CHAINSYNC_WEBHOOK_*} variable; problems are collected in {@code env}. */
@@ -112,7 +125,9 @@ public record WebhookConfig(
                         Duration.ofDays(30)),
                 env.integer("CHAINSYNC_WEBHOOK_ENDPOINT_CONCURRENCY", DEFAULT_ENDPOINT_CONCURRENCY, 1, 1000),
                 env.integer("CHAINSYNC_WEBHOOK_BATCH_SIZE", DEFAULT_BATCH_SIZE, 1, 10_000),
-                env.millis("CHAINSYNC_WEBHOOK_POLL_MS", DEFAULT_POLL, Duration.ofMillis(1), Duration.ofMinutes(1)));
+                env.millis("CHAINSYNC_WEBHOOK_POLL_MS", DEFAULT_POLL, Duration.ofMillis(1), Duration.ofMinutes(1)),
+                env.millis("CHAINSYNC_WEBHOOK_RETENTION_MS", DEFAULT_DELIVERED_RETENTION, MIN_DELIVERED_RETENTION,
+                        MAX_DELIVERED_RETENTION));
     }
 
     /**
@@ -162,36 +177,44 @@ public record WebhookConfig(
 
     public WebhookConfig withDispatcherEnabled(boolean enabled) {
         return new WebhookConfig(enabled, allowPrivateTargets, encryptionKey, encryptionKeyFile, timeout, retrySchedule,
-                retryJitter, maxRetryAfter, disableAfter, secretOverlap, endpointConcurrency, batchSize, pollInterval);
+                retryJitter, maxRetryAfter, disableAfter, secretOverlap, endpointConcurrency, batchSize, pollInterval,
+                deliveredRetention);
     }
 
     public WebhookConfig withAllowPrivateTargets(boolean allow) {
         return new WebhookConfig(dispatcherEnabled, allow, encryptionKey, encryptionKeyFile, timeout, retrySchedule,
-                retryJitter, maxRetryAfter, disableAfter, secretOverlap, endpointConcurrency, batchSize, pollInterval);
+                retryJitter, maxRetryAfter, disableAfter, secretOverlap, endpointConcurrency, batchSize, pollInterval,
+                deliveredRetention);
     }
 
     public WebhookConfig withTimeout(Duration newTimeout) {
         return new WebhookConfig(dispatcherEnabled, allowPrivateTargets, encryptionKey, encryptionKeyFile, newTimeout,
                 retrySchedule, retryJitter, maxRetryAfter, disableAfter, secretOverlap, endpointConcurrency, batchSize,
-                pollInterval);
+                pollInterval, deliveredRetention);
     }
 
     public WebhookConfig withRetrySchedule(List<Duration> schedule, double jitter) {
         return new WebhookConfig(dispatcherEnabled, allowPrivateTargets, encryptionKey, encryptionKeyFile, timeout,
                 schedule, jitter, maxRetryAfter, disableAfter, secretOverlap, endpointConcurrency, batchSize,
-                pollInterval);
+                pollInterval, deliveredRetention);
     }
 
     public WebhookConfig withEndpointConcurrency(int concurrency) {
         return new WebhookConfig(dispatcherEnabled, allowPrivateTargets, encryptionKey, encryptionKeyFile, timeout,
                 retrySchedule, retryJitter, maxRetryAfter, disableAfter, secretOverlap, concurrency, batchSize,
-                pollInterval);
+                pollInterval, deliveredRetention);
+    }
+
+    public WebhookConfig withDeliveredRetention(Duration retention) {
+        return new WebhookConfig(dispatcherEnabled, allowPrivateTargets, encryptionKey, encryptionKeyFile, timeout,
+                retrySchedule, retryJitter, maxRetryAfter, disableAfter, secretOverlap, endpointConcurrency, batchSize,
+                pollInterval, retention);
     }
 
     public WebhookConfig withPollInterval(Duration poll) {
         return new WebhookConfig(dispatcherEnabled, allowPrivateTargets, encryptionKey, encryptionKeyFile, timeout,
                 retrySchedule, retryJitter, maxRetryAfter, disableAfter, secretOverlap, endpointConcurrency, batchSize,
-                poll);
+                poll, deliveredRetention);
     }
 
     @Override
@@ -201,6 +224,6 @@ public record WebhookConfig(
                 + timeout + ", retrySchedule=" + retrySchedule + ", retryJitter=" + retryJitter + ", maxRetryAfter="
                 + maxRetryAfter + ", disableAfter=" + disableAfter + ", secretOverlap=" + secretOverlap
                 + ", endpointConcurrency=" + endpointConcurrency + ", batchSize=" + batchSize + ", pollInterval="
-                + pollInterval + "]";
+                + pollInterval + ", deliveredRetention=" + deliveredRetention + "]";
     }
 }

@@ -28,8 +28,6 @@ public final class WebhookEndpoints {
     static final int MAX_DESCRIPTION = 500;
     private static final Pattern EVENT_TYPE = Pattern.compile("\\*|[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*|[a-z][a-z0-9_]*\\.\\*");
 
-    /** Delivered messages, their attempts and their events are kept this long, then purged. */
-    public static final java.time.Duration DELIVERED_RETENTION = java.time.Duration.ofDays(30);
     static final int PURGE_BATCH = 10_000;
 
     private final WebhookStore store;
@@ -307,13 +305,13 @@ public final class WebhookEndpoints {
     }
 
     /**
-     * Deletes delivered messages older than {@link #DELIVERED_RETENTION} with their attempts, and
-     * events none of whose messages remain. Dead-lettered messages stay until someone retries or
-     * deletes their endpoint. Works in bounded batches so it never holds long locks; returns how
-     * many messages went.
+     * Deletes messages delivered longer ago than {@link WebhookConfig#deliveredRetention()} with
+     * their attempts, and events none of whose messages remain. Dead-lettered messages stay until
+     * someone retries or deletes their endpoint. Works in bounded batches so it never holds long
+     * locks; returns how many messages went.
      */
     public int purgeDelivered() {
-        Instant cutoff = clock.instant().minus(DELIVERED_RETENTION);
+        Instant cutoff = clock.instant().minus(config.deliveredRetention());
         int total = 0;
         while (true) {
             int n = store.jdbc().inTransaction(c -> {

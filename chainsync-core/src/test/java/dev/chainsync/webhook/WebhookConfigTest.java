@@ -13,6 +13,8 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 class WebhookConfigTest {
@@ -31,6 +33,26 @@ class WebhookConfigTest {
         assertThat(c.allowPrivateTargets()).isFalse();
         assertThat(c.encryptionKeyFile()).isEqualTo(dir.resolve("webhook-encryption.key"));
         assertThat(c.lease()).isGreaterThan(c.timeout().multipliedBy(2));
+        assertThat(c.deliveredRetention()).isEqualTo(Duration.ofDays(30));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0", "-86400000", "30", "3599999", "315360000001", "30d", "soon"})
+    void aRetentionThatIsNotAtLeastAnHourIsRejectedByName(String value) {
+        assertThatThrownBy(() -> ChainsyncConfig.fromEnvironment(Map.of("CHAINSYNC_WEBHOOK_RETENTION_MS", value)))
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).problems()).singleElement().asString()
+                        .startsWith("CHAINSYNC_WEBHOOK_RETENTION_MS='" + value + "' ")
+                        .containsAnyOf("must be between 3600000 and 315360000000", "is not an integer"));
+    }
+
+    @Test
+    void aRetentionOfAnHourOrMoreIsAcceptedAndShownInTheEffectiveConfiguration() {
+        ChainsyncConfig c = ChainsyncConfig.fromEnvironment(Map.of("CHAINSYNC_WEBHOOK_RETENTION_MS", "3600000"));
+        assertThat(c.webhooks().deliveredRetention()).isEqualTo(Duration.ofHours(1));
+        assertThat(c.describe()).contains("deliveredRetention=PT1H");
+        assertThatThrownBy(() -> WebhookConfig.defaults(dir).withDeliveredRetention(Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("retention must be positive");
     }
 
     @Test

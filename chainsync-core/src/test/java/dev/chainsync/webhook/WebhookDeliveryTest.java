@@ -115,7 +115,7 @@ class WebhookDeliveryTest {
         WebhookConfig c = WebhookKit.testConfig();
         c = new WebhookConfig(c.dispatcherEnabled(), true, null, c.encryptionKeyFile(), c.timeout(), c.retrySchedule(),
                 c.retryJitter(), c.maxRetryAfter(), c.disableAfter(), Duration.ofMinutes(1), c.endpointConcurrency(),
-                c.batchSize(), c.pollInterval());
+                c.batchSize(), c.pollInterval(), c.deliveredRetention());
         start("wh_rotate", c);
         WebhookEndpoints.Created ep = kit.endpoints.create(receiver.url("/hook"), List.of("*"), null);
         WebhookEndpoints.Rotated rotated = kit.endpoints.rotateSecret(ep.endpoint().id()).orElseThrow();

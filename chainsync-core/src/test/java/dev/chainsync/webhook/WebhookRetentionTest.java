@@ -2,10 +2,14 @@ package dev.chainsync.webhook;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.chainsync.config.ChainsyncConfig;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
+/** The purge of delivered messages, with the default retention and with one set in the environment. */
 class WebhookRetentionTest {
 
     @Test
@@ -26,7 +30,7 @@ class WebhookRetentionTest {
                     INSERT INTO webhook_attempts (message_id, endpoint_id, attempt, started_at, succeeded, latency_ms, status_code, dispatcher)
                     SELECT id, endpoint_id, 1, ?, true, 5, 204, 'test' FROM webhook_messages WHERE msg_id = ?""",
                     kit.clock.instant(), ids.get(0));
-            kit.clock.advance(WebhookEndpoints.DELIVERED_RETENTION.plus(Duration.ofDays(1)));
+            kit.clock.advance(WebhookConfig.DEFAULT_DELIVERED_RETENTION.plus(Duration.ofDays(1)));
             kit.jdbc.update("UPDATE webhook_messages SET status = 'delivered', delivered_at = ? WHERE msg_id = ?",
                     kit.clock.instant(), ids.get(2));
 
@@ -37,6 +41,36 @@ class WebhookRetentionTest {
             assertThat(kit.count("SELECT count(*) FROM webhook_events")).as("events whose messages remain stay")
                     .isEqualTo(3);
             assertThat(kit.endpoints.purgeDelivered()).isZero();
+        }
+    }
+
+    @Test
+    void aRetentionSetInTheEnvironmentDecidesWhichDeliveredMessagesGo() {
+        WebhookConfig twoDays = ChainsyncConfig.fromEnvironment(Map.of("CHAINSYNC_WEBHOOK_RETENTION_MS",
+                String.valueOf(Duration.ofDays(2).toMillis()))).webhooks();
+        assertThat(twoDays.deliveredRetention()).isEqualTo(Duration.ofDays(2));
+        WebhookConfig config = twoDays.withAllowPrivateTargets(true).withTimeout(WebhookKit.testConfig().timeout());
+        try (WebhookKit kit = new WebhookKit("wh_retention_env", config)) {
+            long endpoint = kit.endpoints.create("http://127.0.0.1:9/hook", List.of("*"), "retention").endpoint().id();
+            kit.emit("transfer.completed", "{\"n\":1}");
+            kit.emit("transfer.completed", "{\"n\":2}");
+            List<String> ids = kit.msgIds(endpoint);
+            // Delivered three days and one day before the purge: past two days, and within them.
+            kit.jdbc.update("UPDATE webhook_messages SET status = 'delivered', delivered_at = ? WHERE msg_id = ?",
+                    kit.clock.instant(), ids.get(0));
+            kit.clock.advance(Duration.ofDays(2));
+            kit.jdbc.update("UPDATE webhook_messages SET status = 'delivered', delivered_at = ? WHERE msg_id = ?",
+                    kit.clock.instant(), ids.get(1));
+            kit.clock.advance(Duration.ofDays(1));
+            // The default retention keeps both: the configured value is what decides below.
+            WebhookEndpoints withDefaults = new WebhookEndpoints(kit.jdbc, WebhookKit.testConfig(), kit.box, kit.clock,
+                    new SecureRandom());
+            assertThat(withDefaults.purgeDelivered()).isZero();
+            assertThat(kit.msgIds(endpoint)).containsExactlyElementsOf(ids);
+
+            assertThat(kit.endpoints.purgeDelivered()).isEqualTo(1);
+
+            assertThat(kit.msgIds(endpoint)).containsExactly(ids.get(1));
         }
     }
 }
