@@ -23,43 +23,43 @@ final class MessageParser {
 
     static final String DELETED_ACCOUNT = "Deleted Account";
     static final String UNKNOWN_SENDER = "Unknown";
-    private static final long NO_TIME = Long.MIN_VALUE;
-    private static final int DATE_CHARS = 40;
+    static final long NO_TIME = Long.MIN_VALUE;
+    static final int DATE_CHARS = 40;
 
     private final String input;
     private final ReadOptions options;
     private final NameCache names = new NameCache();
     /** Set once a message carried date_unixtime: from then on {@code date} need not be decoded. */
-    private boolean unixTimes;
+    boolean unixTimes;
 
-    private String id;
-    private boolean isService;
-    private boolean typeSeen;
-    private final char[] dateChars = new char[DATE_CHARS];
-    private int dateLen;
-    private long unixTime;
-    private long editedUnix;
-    private String editedText;
-    private boolean fromSeen;
-    private String from;
-    private String actor;
-    private String action;
-    private String text;
-    private String replyTo;
-    private boolean forwarded;
-    private String forwardedFrom;
-    private boolean photo;
-    private boolean file;
-    private String filePath;
-    private String fileName;
-    private String mediaType;
-    private String stickerEmoji;
-    private String pollQuestion;
-    private boolean contact;
-    private boolean location;
-    private String placeName;
-    private String gameTitle;
-    private boolean invoice;
+    String id;
+    boolean isService;
+    boolean typeSeen;
+    final char[] dateChars = new char[DATE_CHARS];
+    int dateLen;
+    long unixTime;
+    long editedUnix;
+    String editedText;
+    boolean fromSeen;
+    String from;
+    String actor;
+    String action;
+    String text;
+    String replyTo;
+    boolean forwarded;
+    String forwardedFrom;
+    boolean photo;
+    boolean file;
+    String filePath;
+    String fileName;
+    String mediaType;
+    String stickerEmoji;
+    String pollQuestion;
+    boolean contact;
+    boolean location;
+    String placeName;
+    String gameTitle;
+    boolean invoice;
     private final StringBuilder scratch = new StringBuilder(256);
 
     MessageParser(String input, ReadOptions options) {
@@ -212,7 +212,7 @@ final class MessageParser {
         };
     }
 
-    private void reset() {
+    void reset() {
         id = null;
         isService = false;
         typeSeen = false;
@@ -271,9 +271,13 @@ final class MessageParser {
         dateLen = len;
     }
 
-    private Message build(JsonParser p, String chat) {
+    /**
+     * The message from the fields read, or null when it is skipped. {@code p} only locates errors; without
+     * a parser (the {@link BlockScanner}) a problem abandons the block, which Jackson then reads again.
+     */
+    Message build(JsonParser p, String chat) {
         if (!typeSeen && dateLen == 0 && unixTime == NO_TIME) {
-            throw Json.error(input, p, "not a Telegram message (no \"type\" or \"date\"); "
+            throw error(p, "not a Telegram message (no \"type\" or \"date\"); "
                     + "is this another platform's export?");
         }
         if (unixTime != NO_TIME) {
@@ -299,6 +303,10 @@ final class MessageParser {
             }
         }
         return new Message(chat, sender, content, timestamp, id, replyTo, editedAt);
+    }
+
+    private RuntimeException error(JsonParser p, String problem) {
+        return p == null ? BlockScanner.ABANDON : Json.error(input, p, problem);
     }
 
     /** Forward mark, placeholder and text joined; null when nothing is left to say. */
@@ -388,7 +396,7 @@ final class MessageParser {
             return null;
         }
         if (dateLen < 0) {
-            throw Json.error(input, p, "unrecognised date format in \"date\"");
+            throw error(p, "unrecognised date format in \"date\"");
         }
         return parseLocal(p, new String(dateChars, 0, dateLen));
     }
@@ -401,7 +409,7 @@ final class MessageParser {
         try {
             return Times.parseIso(value);
         } catch (DateTimeException e) {
-            throw Json.error(input, p, "unrecognised date format '" + value + "'");
+            throw error(p, "unrecognised date format '" + value + "'");
         }
     }
 

@@ -233,7 +233,10 @@ final class ParallelTelegramSource implements MessageSource {
         return true;
     }
 
-    /** Runs on a worker: one block wrapped in brackets, parsed to messages. */
+    /**
+     * Runs on a worker: one block wrapped in brackets, parsed to messages by the {@link BlockScanner}, or by
+     * Jackson when the scanner gives the block up.
+     */
     private List<Message> parse(Block block) throws IOException {
         int len = (int) (block.end() - block.start());
         byte[] buf = buffers.get();
@@ -247,8 +250,18 @@ final class ParallelTelegramSource implements MessageSource {
         }
         buf[len + 1] = ']';
         progress.add(len);
-        MessageParser parser = new MessageParser(input.name(), options);
         List<Message> out = new ArrayList<>(len / 256 + 16);
+        try {
+            new BlockScanner(new MessageParser(input.name(), options)).scan(buf, 0, len + 2, out);
+            return out;
+        } catch (RuntimeException abandoned) {
+            if (abandoned != BlockScanner.ABANDON) {
+                throw abandoned;
+            }
+            out.clear();
+        }
+        // Something the byte scanner does not take: Jackson reads the block, with a parser in a fresh state.
+        MessageParser parser = new MessageParser(input.name(), options);
         try (JsonParser p = Json.FACTORY.createParser(buf, 0, len + 2)) {
             p.nextToken();
             JsonToken t;
