@@ -74,7 +74,7 @@ final class BenchCommand implements Runnable {
         @Option(names = "--accounts", defaultValue = "20", description = "Accounts (default ${DEFAULT-VALUE}).")
         int accounts;
 
-        @Option(names = "--threads", defaultValue = "8", description = "Threads (default ${DEFAULT-VALUE}).")
+        @Option(names = "--threads", defaultValue = "32", description = "Concurrent clients (default ${DEFAULT-VALUE}).")
         int threads;
 
         @Override

@@ -70,7 +70,8 @@ final class TransfersBenchmark {
                     if (to.equals(from)) {
                         to = ids.get(accounts - 1);
                     }
-                    String amount = random.nextInt(1, 10_000) / 100 + "." + String.format("%02d", random.nextInt(100));
+                    int cents = random.nextInt(1, 10_000);
+                    String amount = cents / 100 + "." + String.format("%02d", cents % 100);
                     String dest = to;
                     long s = System.nanoTime();
                     try {

@@ -285,6 +285,20 @@ class TransferBatcherTest {
     }
 
     @Test
+    void accountsAndCurrenciesTheJournalRefersToCannotBeDeleted() {
+        String alice = account("10.00");
+        String bob = account(null);
+        batcher.transfer(ledger.order(alice, bob, "1.00", "USD"));
+        for (String sql : List.of("DELETE FROM accounts WHERE id = '" + bob + "'", "TRUNCATE accounts CASCADE",
+                "DELETE FROM currencies WHERE code = 'USD'")) {
+            assertThatThrownBy(() -> jdbc.update(sql)).isInstanceOf(DataAccessException.class)
+                    .satisfies(e -> assertThat(((DataAccessException) e).sqlState()).isEqualTo("23001"));
+        }
+        assertThat(ledger.entries(bob, null, 10)).singleElement()
+                .satisfies(e -> assertThat(e.accountId()).isEqualTo(bob));
+    }
+
+    @Test
     void afterCloseTransfersAreStillMadeByTheirCallers() {
         String alice = account("10.00");
         String bob = account(null);
