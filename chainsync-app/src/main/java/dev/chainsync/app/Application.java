@@ -113,7 +113,8 @@ public final class Application implements AutoCloseable {
             this.idempotency = new Idempotency(db.jdbc(), clock, config.edge().idempotencyTtl());
             this.retentionPurge = new PollingWorker("retention-purge", PURGE_INTERVAL, this::purgeExpired);
             this.ledger = new Ledger(db.jdbc(), clock);
-            this.transfers = new TransferBatcher(db.jdbc(), ledger, idempotency, TransferBatcher.DEFAULT_MAX_BATCH);
+            this.transfers = new TransferBatcher(db.jdbc(), ledger, idempotency, TransferBatcher.DEFAULT_MAX_BATCH,
+                    registry);
             this.http = new HttpApi(config, this, registry);
         } catch (RuntimeException e) {
             db.close();

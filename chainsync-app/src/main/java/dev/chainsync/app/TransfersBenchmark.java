@@ -56,7 +56,8 @@ final class TransfersBenchmark {
         AtomicInteger refused = new AtomicInteger();
         long[] latencies = new long[count];
         TransferBatcher batcher = new TransferBatcher(jdbc, ledger,
-                new Idempotency(jdbc, Clock.systemUTC(), Duration.ofHours(24)), TransferBatcher.DEFAULT_MAX_BATCH).start();
+                new Idempotency(jdbc, Clock.systemUTC(), Duration.ofHours(24)), TransferBatcher.DEFAULT_MAX_BATCH,
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry()).start();
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         long t0 = System.nanoTime();
         List<Future<?>> futures = new ArrayList<>();

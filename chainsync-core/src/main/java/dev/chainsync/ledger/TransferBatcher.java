@@ -4,6 +4,9 @@ import dev.chainsync.db.Jdbc;
 import dev.chainsync.idempotency.Idempotency;
 import dev.chainsync.idempotency.Idempotency.Claim;
 import dev.chainsync.idempotency.Idempotency.StoredResponse;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -44,9 +47,11 @@ public final class TransferBatcher implements AutoCloseable {
     private final int maxBatch;
     private final BlockingQueue<Request> queue = new LinkedBlockingQueue<>();
     private final Thread worker;
+    private final DistributionSummary batchSize;
+    private final Counter batchesFailed;
     private volatile boolean closing;
 
-    public TransferBatcher(Jdbc jdbc, Ledger ledger, Idempotency idempotency, int maxBatch) {
+    public TransferBatcher(Jdbc jdbc, Ledger ledger, Idempotency idempotency, int maxBatch, MeterRegistry registry) {
         if (maxBatch < 1) {
             throw new IllegalArgumentException("maxBatch must be at least 1, got " + maxBatch);
         }
@@ -54,6 +59,12 @@ public final class TransferBatcher implements AutoCloseable {
         this.ledger = ledger;
         this.idempotency = idempotency;
         this.maxBatch = maxBatch;
+        this.batchSize = DistributionSummary.builder("chainsync_ledger_transfer_batch_size")
+                .description("Transfers applied per batch (one transaction and one commit each)")
+                .publishPercentiles(0.5, 0.99).register(registry);
+        this.batchesFailed = Counter.builder("chainsync_ledger_transfer_batches_failed_total")
+                .description("Batches that failed as a whole and were applied one request at a time")
+                .register(registry);
         this.worker = Thread.ofPlatform().name("transfer-batcher").daemon(true).unstarted(this::loop);
     }
 
@@ -142,6 +153,7 @@ public final class TransferBatcher implements AutoCloseable {
     }
 
     private void apply(List<Request> batch) {
+        batchSize.record(batch.size());
         Object[] outcomes;
         try {
             outcomes = jdbc.inTransaction(tx -> {
@@ -194,6 +206,7 @@ public final class TransferBatcher implements AutoCloseable {
         } catch (RuntimeException | Error e) {
             log.warn("a batch of {} transfers failed as a whole ({}); its requests are applied one by one",
                     batch.size(), e.toString());
+            batchesFailed.increment();
             batch.forEach(r -> r.done.complete(ON_YOUR_OWN));
             return;
         }

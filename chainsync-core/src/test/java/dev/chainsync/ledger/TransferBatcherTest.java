@@ -11,6 +11,7 @@ import dev.chainsync.idempotency.Idempotency.Claim;
 import dev.chainsync.idempotency.Idempotency.Outcome;
 import dev.chainsync.idempotency.Idempotency.StoredResponse;
 import dev.chainsync.testing.TestDatabases;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -38,6 +39,7 @@ class TransferBatcherTest {
     private Ledger ledger;
     private Idempotency idempotency;
     private TransferBatcher batcher;
+    private SimpleMeterRegistry registry;
     private final ExecutorService callers = Executors.newFixedThreadPool(16);
 
     @BeforeEach
@@ -46,7 +48,8 @@ class TransferBatcherTest {
         jdbc = db.database().jdbc();
         ledger = new Ledger(jdbc, Clock.systemUTC());
         idempotency = new Idempotency(jdbc, Clock.systemUTC(), Duration.ofHours(24));
-        batcher = new TransferBatcher(jdbc, ledger, idempotency, TransferBatcher.DEFAULT_MAX_BATCH).start();
+        registry = new SimpleMeterRegistry();
+        batcher = new TransferBatcher(jdbc, ledger, idempotency, TransferBatcher.DEFAULT_MAX_BATCH, registry).start();
     }
 
     @AfterEach
@@ -120,6 +123,9 @@ class TransferBatcherTest {
         for (Future<Object> f : results) {
             outcomes.add(f.get(10, TimeUnit.SECONDS));
         }
+        // The stalled transfer went alone, then the four lined up behind it in one batch.
+        assertThat(registry.get("chainsync_ledger_transfer_batch_size").summary().max()).isEqualTo(4.0);
+        assertThat(registry.get("chainsync_ledger_transfer_batches_failed_total").counter().count()).isZero();
         // In queue order: 10 - 8 leaves 2, so 5 is refused; carol's 1.00 then brings alice to 3.
         assertThat(outcomes).hasSize(4);
         assertThat(outcomes.get(0)).isInstanceOf(Ledger.Transfer.class);
@@ -176,6 +182,7 @@ class TransferBatcherTest {
         assertThat(balance(payee)).isEqualByComparingTo("2.50");
         assertThat(balance(other)).isEqualByComparingTo("4.50");
         assertThat(balance(rich)).isEqualByComparingTo("99999999999999999999");
+        assertThat(registry.get("chainsync_ledger_transfer_batches_failed_total").counter().count()).isEqualTo(1.0);
     }
 
     @Test
