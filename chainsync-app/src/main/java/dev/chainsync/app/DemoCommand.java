@@ -66,6 +66,7 @@ final class DemoCommand implements Callable<Integer> {
         env.putIfAbsent("CHAINSYNC_RETRY_BASE_MS", "200");
         env.putIfAbsent("CHAINSYNC_RETRY_MAX_MS", "2000");
         IngestDemo ingestDemo = IngestDemo.prepare(env);
+        EdgeDemo edgeDemo = EdgeDemo.prepare(env);
         ChainsyncConfig config = Main.loadConfig(env);
         if (port != null) {
             config = config.withHttpPort(port);
@@ -77,14 +78,17 @@ final class DemoCommand implements Callable<Integer> {
             List<String> hashes = runWorkload(app, base);
             printSummary(base, hashes);
             ingestDemo.run(app, base);
+            edgeDemo.run(app, base);
         } catch (Exception e) {
             app.close();
             ingestDemo.close();
+            edgeDemo.close();
             throw e;
         }
         if (exit) {
             app.close();
             ingestDemo.close();
+            edgeDemo.close();
             return 0;
         }
         System.out.println("\nServing until Ctrl-C.");
