@@ -9,6 +9,7 @@ import dev.chainsync.ingest.EmbeddedRedis;
 import dev.chainsync.ingest.Ingest;
 import dev.chainsync.ingest.IngestConfig;
 import dev.chainsync.ingest.IntuitionWorkload;
+import dev.chainsync.testing.TableRows;
 import dev.chainsync.testing.TestDatabases;
 import io.lettuce.core.Consumer;
 import io.lettuce.core.RedisClient;
@@ -18,17 +19,12 @@ import io.lettuce.core.api.sync.RedisCommands;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -346,26 +342,9 @@ class IngestCommandTest {
     private Map<String, List<String>> derived() {
         Map<String, List<String>> out = new LinkedHashMap<>();
         for (String table : Ingest.derivedTables()) {
-            List<String> rows = new ArrayList<>(jdbc.query("SELECT * FROM " + table, IngestCommandTest::row));
-            rows.sort(null);
-            out.put(table, rows);
+            out.put(table, TableRows.sorted(jdbc, "SELECT * FROM " + table));
         }
         return out;
-    }
-
-    private static String row(ResultSet rs) throws SQLException {
-        ResultSetMetaData md = rs.getMetaData();
-        StringBuilder sb = new StringBuilder();
-        for (int i = 1; i <= md.getColumnCount(); i++) {
-            Object v = rs.getObject(i);
-            if (v instanceof BigDecimal d) {
-                v = d.signum() == 0 ? "0" : d.stripTrailingZeros().toPlainString();
-            } else if (v instanceof byte[] b) {
-                v = HexFormat.of().formatHex(b);
-            }
-            sb.append(md.getColumnName(i)).append('=').append(v).append(' ');
-        }
-        return sb.toString();
     }
 
     /** The "  table   1,234 rows" lines of a rebuild's summary. */

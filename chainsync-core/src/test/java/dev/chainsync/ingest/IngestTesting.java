@@ -5,9 +5,6 @@ import dev.chainsync.testing.TestDatabases;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
-import java.math.BigDecimal;
-import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -144,25 +141,7 @@ final class IngestTesting {
     }
 
     static List<String> rows(Jdbc jdbc, String sql) {
-        List<String> rows = jdbc.query(sql, IngestTesting::row);
-        List<String> sorted = new ArrayList<>(rows);
-        sorted.sort(null);
-        return sorted;
-    }
-
-    private static String row(ResultSet rs) throws java.sql.SQLException {
-        ResultSetMetaData md = rs.getMetaData();
-        StringBuilder sb = new StringBuilder();
-        for (int i = 1; i <= md.getColumnCount(); i++) {
-            Object v = rs.getObject(i);
-            if (v instanceof BigDecimal d) {
-                v = d.signum() == 0 ? "0" : d.stripTrailingZeros().toPlainString();
-            } else if (v instanceof byte[] b) {
-                v = java.util.HexFormat.of().formatHex(b);
-            }
-            sb.append(md.getColumnName(i)).append('=').append(v).append(' ');
-        }
-        return sb.toString();
+        return dev.chainsync.testing.TableRows.sorted(jdbc, sql);
     }
 
     static long count(Jdbc jdbc, String table) {
