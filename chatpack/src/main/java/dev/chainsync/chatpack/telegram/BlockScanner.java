@@ -120,22 +120,13 @@ final class BlockScanner {
             pos++;
             return;
         }
-        while (true) {
+        do {
             expect('{');
             Message msg = message();
             if (msg != null) {
                 out.add(msg);
             }
-            skipWs();
-            int c = next();
-            if (c == ']') {
-                return;
-            }
-            if (c != ',') {
-                throw ABANDON;
-            }
-            skipWs();
-        }
+        } while (another(']'));
     }
 
     /** One message object, after its opening brace. */
@@ -146,19 +137,10 @@ final class BlockScanner {
         if (peek() == '}') {
             pos++;
         } else {
-            while (true) {
+            do {
                 fieldName();
                 field();
-                skipWs();
-                int c = next();
-                if (c == '}') {
-                    break;
-                }
-                if (c != ',') {
-                    throw ABANDON;
-                }
-                skipWs();
-            }
+            } while (another('}'));
         }
         return m.build(null, null);
     }
@@ -356,21 +338,12 @@ final class BlockScanner {
             pos++;
             return;
         }
-        while (true) {
+        do {
             if (peek() != '{') {
                 throw ABANDON;
             }
             skipValue();
-            skipWs();
-            int c = next();
-            if (c == ']') {
-                return;
-            }
-            if (c != ',') {
-                throw ABANDON;
-            }
-            skipWs();
-        }
+        } while (another(']'));
     }
 
     /** {@code date}, kept as characters in case {@code date_unixtime} is missing (MessageParser.copyDate). */
@@ -537,7 +510,7 @@ final class BlockScanner {
             pos++;
             return "";
         }
-        while (true) {
+        do {
             int c = peek();
             if (c == '"') {
                 scanString();
@@ -548,16 +521,8 @@ final class BlockScanner {
             } else {
                 skipValue();
             }
-            skipWs();
-            c = next();
-            if (c == ']') {
-                return sb.toString();
-            }
-            if (c != ',') {
-                throw ABANDON;
-            }
-            skipWs();
-        }
+        } while (another(']'));
+        return sb.toString();
     }
 
     /** MessageParser.appendEntity, after the entity's opening brace. */
@@ -568,7 +533,7 @@ final class BlockScanner {
         if (peek() == '}') {
             pos++;
         } else {
-            while (true) {
+            do {
                 fieldName();
                 if (nameIs(TEXT)) {
                     entityText = textOrNull();
@@ -577,16 +542,7 @@ final class BlockScanner {
                 } else {
                     skipValue();
                 }
-                skipWs();
-                int c = next();
-                if (c == '}') {
-                    break;
-                }
-                if (c != ',') {
-                    throw ABANDON;
-                }
-                skipWs();
-            }
+            } while (another('}'));
         }
         if (entityText != null) {
             sb.append(entityText);
@@ -609,7 +565,7 @@ final class BlockScanner {
             pos++;
             return question;
         }
-        while (true) {
+        do {
             fieldName();
             if (nameIs(QUESTION)) {
                 String q = textOrNull();
@@ -617,16 +573,22 @@ final class BlockScanner {
             } else {
                 skipValue();
             }
-            skipWs();
-            int c = next();
-            if (c == '}') {
-                return question;
-            }
-            if (c != ',') {
-                throw ABANDON;
-            }
-            skipWs();
+        } while (another('}'));
+        return question;
+    }
+
+    /** After an array element or object member: true at a comma (skipping to what follows), false at {@code close}. */
+    private boolean another(int close) {
+        skipWs();
+        int c = next();
+        if (c == close) {
+            return false;
         }
+        if (c != ',') {
+            throw ABANDON;
+        }
+        skipWs();
+        return true;
     }
 
     // ---- Tokens ----
@@ -669,7 +631,7 @@ final class BlockScanner {
                     pos++;
                     return;
                 }
-                while (true) {
+                do {
                     if (object) {
                         if (peek() != '"') {
                             throw ABANDON;
@@ -680,16 +642,7 @@ final class BlockScanner {
                         skipWs();
                     }
                     skipValue(depth + 1);
-                    skipWs();
-                    int c = next();
-                    if (c == close) {
-                        return;
-                    }
-                    if (c != ',') {
-                        throw ABANDON;
-                    }
-                    skipWs();
-                }
+                } while (another(close));
             }
         }
     }
