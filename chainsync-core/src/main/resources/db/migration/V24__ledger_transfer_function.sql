@@ -2,11 +2,11 @@
 --
 -- The Java path took six statements per transfer and held the balance rows locked across every
 -- round trip to the commit. This function applies a list of transfers in order in one call: it
--- creates missing receiver rows, locks every balance row the list touches in (account, currency)
--- order (so two calls never deadlock on existing rows), applies the transfers one by one to the
--- balances in memory, refusing any that would overdraw (the ones after it see the balances as if
--- it had never been asked), and then writes each balance row once. Hot accounts are updated once
--- per call instead of once per transfer, which is what keeps their rows from bloating.
+-- creates missing receiver rows, locks and reads every balance row the list touches in one
+-- statement, in (account, currency) order (so two calls queue instead of deadlocking), applies the
+-- transfers one by one to the balances in memory, refusing any that would overdraw (the ones after
+-- it see the balances as if it had never been asked), and then writes each balance row once, so
+-- hot accounts are updated once per call instead of once per transfer.
 -- It never raises for a business outcome: it returns one row per transfer, in order, saying
 -- 'ok', 'missing' (with the unknown account) or 'insufficient' (with the sender's balance).
 --
@@ -38,6 +38,9 @@ CREATE FUNCTION ledger_transfers(p_ids TEXT[], p_from TEXT[], p_to TEXT[], p_amo
 $$
 DECLARE
     known     TEXT[];
+    created   TEXT[];
+    accts     TEXT[];
+    curs      TEXT[];
     row_keys  TEXT[];
     balance   NUMERIC[];
     changed   BOOLEAN[];
@@ -48,21 +51,30 @@ DECLARE
     t         INT;
 BEGIN
     SELECT coalesce(array_agg(id), '{}') INTO known FROM accounts WHERE id = ANY (p_from || p_to);
-    INSERT INTO balances (account_id, currency, amount, updated_at)
-    SELECT DISTINCT u.account, u.currency, 0::NUMERIC, p_now
-      FROM unnest(p_to, p_currency) AS u(account, currency)
-     WHERE u.account = ANY (known)
-     ORDER BY 1, 2
-        ON CONFLICT DO NOTHING;
-    PERFORM 1 FROM balances b
-     WHERE (b.account_id, b.currency) IN (SELECT * FROM unnest(p_from || p_to, p_currency || p_currency))
-     ORDER BY b.account_id, b.currency
-       FOR UPDATE;
-    SELECT coalesce(array_agg(b.account_id || ' ' || b.currency), '{}'), coalesce(array_agg(b.amount), '{}')
-      INTO row_keys, balance
-      FROM balances b
-     WHERE (b.account_id, b.currency) IN (SELECT * FROM unnest(p_from || p_to, p_currency || p_currency));
-    changed := array_fill(false, ARRAY[coalesce(array_length(row_keys, 1), 0)]);
+    -- Receivers get a row to credit; rows created here and left unused are deleted at the end, so a
+    -- refused transfer leaves nothing behind.
+    WITH ins AS (
+        INSERT INTO balances (account_id, currency, amount, updated_at)
+        SELECT DISTINCT u.account, u.currency, 0::NUMERIC, p_now
+          FROM unnest(p_to, p_currency) AS u(account, currency)
+         WHERE u.account = ANY (known)
+         ORDER BY 1, 2
+            ON CONFLICT DO NOTHING
+        RETURNING account_id, currency)
+    SELECT coalesce(array_agg(account_id || chr(31) || currency), '{}') INTO created FROM ins;
+    -- Locked and read in one statement: a row read by a later statement could have been created
+    -- (and changed) by someone else after the lock was taken, without being locked here.
+    SELECT coalesce(array_agg(s.account_id), '{}'), coalesce(array_agg(s.currency), '{}'),
+           coalesce(array_agg(s.amount), '{}')
+      INTO accts, curs, balance
+      FROM (SELECT b.account_id, b.currency, b.amount FROM balances b
+             WHERE (b.account_id, b.currency) IN (SELECT * FROM unnest(p_from || p_to, p_currency || p_currency))
+             ORDER BY b.account_id, b.currency
+               FOR UPDATE) s;
+    -- Currency codes cannot hold chr(31), so the key before the last one is the account, unambiguously.
+    SELECT coalesce(array_agg(u.a || chr(31) || u.c ORDER BY u.i), '{}') INTO row_keys
+      FROM unnest(accts, curs) WITH ORDINALITY AS u(a, c, i);
+    changed := array_fill(false, ARRAY[coalesce(array_length(accts, 1), 0)]);
 
     FOR i IN 1 .. coalesce(array_length(p_ids, 1), 0) LOOP
         n := i;
@@ -76,8 +88,9 @@ BEGIN
             outcome := 'missing';
             missing_account := p_to[i];
         ELSE
-            f := array_position(row_keys, p_from[i] || ' ' || p_currency[i]);
-            t := array_position(row_keys, p_to[i] || ' ' || p_currency[i]);
+            f := array_position(row_keys, p_from[i] || chr(31) || p_currency[i]);
+            t := array_position(row_keys, p_to[i] || chr(31) || p_currency[i]);
+            -- A sender without a row holds nothing; a receiver always has one (created above).
             IF f IS NULL OR balance[f] < p_amount[i] THEN
                 outcome := 'insufficient';
                 from_balance := coalesce(balance[f], 0);
@@ -95,8 +108,12 @@ BEGIN
     END LOOP;
 
     UPDATE balances b SET amount = u.amount, updated_at = p_now
-      FROM unnest(row_keys, balance, changed) AS u(row_key, amount, changed)
-     WHERE u.changed AND b.account_id = split_part(u.row_key, ' ', 1) AND b.currency = split_part(u.row_key, ' ', 2);
+      FROM unnest(accts, curs, balance, changed) AS u(account_id, currency, amount, changed)
+     WHERE u.changed AND b.account_id = u.account_id AND b.currency = u.currency;
+    DELETE FROM balances b
+     USING unnest(accts, curs, changed) AS u(account_id, currency, changed)
+     WHERE NOT u.changed AND b.account_id = u.account_id AND b.currency = u.currency
+       AND u.account_id || chr(31) || u.currency = ANY (created);
     INSERT INTO transfers (id, kind, from_account, to_account, amount, currency, created_at)
     SELECT p_ids[k], 'transfer', p_from[k], p_to[k], p_amount[k], p_currency[k], p_now
       FROM unnest(done) WITH ORDINALITY AS d(k, o)

@@ -7,6 +7,10 @@ import dev.chainsync.idempotency.Idempotency.StoredResponse;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -28,15 +32,21 @@ import org.slf4j.LoggerFactory;
  * <p>Each transfer keeps its own guarantees: all or nothing (a refused one writes nothing and the
  * rest go on), durable before its caller hears of it, its Idempotency-Key record in the same
  * transaction as its effects. Batches form by themselves, so a lone request waits for nobody.
- * Whatever goes wrong with a batch as a whole (a lock wait on a key in flight elsewhere, a
- * numeric overflow, a lost connection) sends its requests back to their callers, who apply them
- * one by one, so one bad request never fails the others.
+ * Keys seen before or in flight elsewhere leave the batch and are answered on their own (replay,
+ * 422, 409). A batch that fails before its commit (a row held elsewhere beyond
+ * {@link #BATCH_LOCK_TIMEOUT}, a balance overflow, a lost connection) hands its requests back to
+ * their callers, who apply them one by one, so one bad request never fails the others. A failed
+ * commit is different: the batch may have landed, so it counts as applied only if every transfer
+ * it made is found, and otherwise its callers get {@link OutcomeUnknown} rather than a second try.
  *
- * <p>One batch at a time per instance: its rows are locked in a fixed order at its start, so
- * batches of several instances queue instead of deadlocking.
+ * <p>One batch at a time per instance. The function locks and reads all of a batch's balance rows
+ * in one statement, in a fixed order, so batches of several instances queue instead of deadlocking.
  */
 public final class TransferBatcher implements AutoCloseable {
     public static final int DEFAULT_MAX_BATCH = 256;
+    /** How long a batch waits for a balance row before it fails and its requests go one by one. */
+    static final Duration BATCH_LOCK_TIMEOUT = Duration.ofSeconds(2);
+    private static final String LOCK_NOT_AVAILABLE = "55P03";
     private static final long POLL_MS = 50;
     private static final Object ON_YOUR_OWN = new Object();
     private static final Logger log = LoggerFactory.getLogger(TransferBatcher.class);
@@ -129,6 +139,9 @@ public final class TransferBatcher implements AutoCloseable {
             if (e.getCause() instanceof RuntimeException r) {
                 throw r;
             }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
             throw e;
         }
     }
@@ -154,68 +167,183 @@ public final class TransferBatcher implements AutoCloseable {
 
     private void apply(List<Request> batch) {
         batchSize.record(batch.size());
-        Object[] outcomes;
+        Connection tx = null;
+        Applied applied = null;
         try {
-            outcomes = jdbc.inTransaction(tx -> {
-                Object[] out = new Object[batch.size()];
-                List<Integer> keyed = new ArrayList<>();
-                for (int i = 0; i < batch.size(); i++) {
-                    if (batch.get(i).claim != null) {
-                        keyed.add(i);
-                    }
-                }
-                if (!keyed.isEmpty()) {
-                    boolean[] owned = idempotency.claimAll(tx, keyed.stream().map(i -> batch.get(i).claim).toList());
-                    for (int k = 0; k < owned.length; k++) {
-                        if (!owned[k]) {
-                            // Seen before or in flight: its caller gets the replay, 422 or 409 on its own.
-                            out[keyed.get(k)] = ON_YOUR_OWN;
-                        }
-                    }
-                }
-                List<Integer> applied = new ArrayList<>();
-                for (int i = 0; i < batch.size(); i++) {
-                    if (out[i] == null) {
-                        applied.add(i);
-                    }
-                }
-                if (applied.isEmpty()) {
-                    return out;
-                }
-                List<Ledger.TransferResult> results = ledger.transferAll(tx,
-                        applied.stream().map(i -> batch.get(i).order).toList());
-                List<Claim> claims = new ArrayList<>();
-                List<StoredResponse> responses = new ArrayList<>();
-                for (int a = 0; a < applied.size(); a++) {
-                    Request r = batch.get(applied.get(a));
-                    Ledger.TransferResult result = results.get(a);
-                    Object outcome = result.refusal() != null ? result.refusal() : result.transfer();
-                    if (r.claim != null) {
-                        StoredResponse response = result.refusal() != null ? null : r.render.apply(result.transfer());
-                        claims.add(r.claim);
-                        responses.add(response);
-                        outcome = response == null ? result.refusal() : response;
-                    }
-                    out[applied.get(a)] = outcome;
-                }
-                if (!claims.isEmpty()) {
-                    idempotency.completeAll(tx, claims, responses);
-                }
-                return out;
-            });
-        } catch (RuntimeException | Error e) {
-            log.warn("a batch of {} transfers failed as a whole ({}); its requests are applied one by one",
-                    batch.size(), e.toString());
-            batchesFailed.increment();
-            batch.forEach(r -> r.done.complete(ON_YOUR_OWN));
+            tx = jdbc.dataSource().getConnection();
+            tx.setAutoCommit(false);
+            applied = applyIn(tx, batch);
+            tx.commit();
+        } catch (SQLException | RuntimeException | Error e) {
+            if (applied == null) {
+                // Failed before the commit: nothing of it holds, so its requests can safely go again.
+                rollbackQuietly(tx);
+                release(tx);
+                handBack(batch, e);
+            } else {
+                release(tx);
+                settleFailedCommit(batch, applied, e);
+            }
             return;
         }
+        release(tx);
+        complete(batch, applied.outcomes());
+    }
+
+    /** What a batch did inside its transaction: an outcome per request, and the transfers it made. */
+    private record Applied(Object[] outcomes, List<String> transferIds) {}
+
+    private Applied applyIn(Connection tx, List<Request> batch) throws SQLException {
+        Object[] out = new Object[batch.size()];
+        List<Integer> keyed = new ArrayList<>();
+        for (int i = 0; i < batch.size(); i++) {
+            if (batch.get(i).claim != null) {
+                keyed.add(i);
+            }
+        }
+        if (!keyed.isEmpty()) {
+            boolean[] owned = claim(tx, keyed.stream().map(i -> batch.get(i).claim).toList());
+            for (int k = 0; k < owned.length; k++) {
+                if (!owned[k]) {
+                    // Seen before or in flight: its caller gets the replay, 422 or 409 on its own.
+                    out[keyed.get(k)] = ON_YOUR_OWN;
+                }
+            }
+        }
+        List<Integer> applied = new ArrayList<>();
+        for (int i = 0; i < batch.size(); i++) {
+            if (out[i] == null) {
+                applied.add(i);
+            }
+        }
+        List<String> transferIds = new ArrayList<>();
+        if (applied.isEmpty()) {
+            return new Applied(out, transferIds);
+        }
+        // A row held elsewhere for long (another instance's stuck batch, an operator's session) fails
+        // this batch instead of stalling every transfer of the instance behind it.
+        Jdbc.update(tx, "SET LOCAL lock_timeout = '" + BATCH_LOCK_TIMEOUT.toMillis() + "ms'");
+        List<Ledger.TransferResult> results = ledger.transferAll(tx,
+                applied.stream().map(i -> batch.get(i).order).toList());
+        List<Claim> claims = new ArrayList<>();
+        List<StoredResponse> responses = new ArrayList<>();
+        for (int a = 0; a < applied.size(); a++) {
+            Request r = batch.get(applied.get(a));
+            Ledger.TransferResult result = results.get(a);
+            Object outcome = result.refusal() != null ? result.refusal() : result.transfer();
+            if (result.transfer() != null) {
+                transferIds.add(result.transfer().id());
+            }
+            if (r.claim != null) {
+                StoredResponse response = result.refusal() != null ? null : r.render.apply(result.transfer());
+                claims.add(r.claim);
+                responses.add(response);
+                outcome = response == null ? result.refusal() : response;
+            }
+            out[applied.get(a)] = outcome;
+        }
+        if (!claims.isEmpty()) {
+            idempotency.completeAll(tx, claims, responses);
+        }
+        return new Applied(out, transferIds);
+    }
+
+    /**
+     * Claims the batch's keys; a key in flight elsewhere makes the claim statement time out, and
+     * then only the keyed requests leave the batch (each answered on its own), not the others.
+     */
+    private boolean[] claim(Connection tx, List<Claim> claims) throws SQLException {
+        Savepoint before = tx.setSavepoint();
+        try {
+            boolean[] owned = idempotency.claimAll(tx, claims);
+            tx.releaseSavepoint(before);
+            return owned;
+        } catch (SQLException e) {
+            if (!LOCK_NOT_AVAILABLE.equals(e.getSQLState())) {
+                throw e;
+            }
+            tx.rollback(before);
+            return new boolean[claims.size()];
+        }
+    }
+
+    /**
+     * The commit failed, but the server may have committed before the connection went: applying
+     * the requests again could move money twice. Only proof decides: if every transfer the batch
+     * made is there, it landed; otherwise its callers get an error saying the outcome is unknown
+     * (a client with an Idempotency-Key can simply retry).
+     */
+    private void settleFailedCommit(List<Request> batch, Applied applied, Throwable failure) {
+        if (applied.transferIds().isEmpty()) {
+            handBack(batch, failure);
+            return;
+        }
+        try {
+            long landed = jdbc.withConnection(c -> Jdbc.query(c, "SELECT count(*) FROM transfers WHERE id = ANY (?)",
+                    r -> r.getLong(1), c.createArrayOf("text", applied.transferIds().toArray())).getFirst());
+            if (landed == applied.transferIds().size()) {
+                log.warn("a batch of {} transfers committed although its commit reported {}", batch.size(),
+                        failure.toString());
+                complete(batch, applied.outcomes());
+                return;
+            }
+        } catch (RuntimeException e) {
+            log.warn("cannot tell whether a batch of {} transfers committed", batch.size(), e);
+        }
+        batchesFailed.increment();
+        RuntimeException unknown = new OutcomeUnknown("the commit of this transfer's batch failed ("
+                + failure.getMessage() + ") and whether it landed could not be confirmed");
+        batch.forEach(r -> r.done.completeExceptionally(unknown));
+    }
+
+    /** A transfer whose commit may or may not have happened; retrying it safely needs an Idempotency-Key. */
+    public static final class OutcomeUnknown extends RuntimeException {
+        OutcomeUnknown(String message) {
+            super(message);
+        }
+    }
+
+    private void handBack(List<Request> batch, Throwable failure) {
+        log.warn("a batch of {} transfers failed as a whole ({}); its requests are applied one by one",
+                batch.size(), failure.toString());
+        batchesFailed.increment();
+        batch.forEach(r -> r.done.complete(ON_YOUR_OWN));
+    }
+
+    private static void complete(List<Request> batch, Object[] outcomes) {
         for (int i = 0; i < batch.size(); i++) {
             if (outcomes[i] instanceof LedgerException refusal) {
                 batch.get(i).done.completeExceptionally(refusal);
             } else {
                 batch.get(i).done.complete(outcomes[i]);
             }
+        }
+    }
+
+    private static void rollbackQuietly(Connection tx) {
+        if (tx == null) {
+            return;
+        }
+        try {
+            tx.rollback();
+        } catch (SQLException e) {
+            log.debug("rollback failed", e);
+        }
+    }
+
+    private static void release(Connection tx) {
+        if (tx == null) {
+            return;
+        }
+        try {
+            tx.setAutoCommit(true);
+        } catch (SQLException e) {
+            log.debug("cannot reset auto-commit", e);
+        }
+        try {
+            tx.close();
+        } catch (SQLException e) {
+            log.debug("cannot close connection", e);
         }
     }
 

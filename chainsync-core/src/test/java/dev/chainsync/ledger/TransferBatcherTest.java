@@ -242,6 +242,8 @@ class TransferBatcherTest {
             elsewhere.rollback();
         }
         assertThat(balance(bob)).isEqualByComparingTo("2.00");
+        // Only the busy key left the batch: the free one was applied with it, not one by one.
+        assertThat(registry.get("chainsync_ledger_transfer_batches_failed_total").counter().count()).isZero();
     }
 
     @Test
@@ -292,6 +294,132 @@ class TransferBatcherTest {
             assertThat(jdbc.queryOne("SELECT sum(amount) FROM ledger_entries WHERE account_id = ?",
                     r -> r.getBigDecimal(1), a).orElseThrow()).isEqualByComparingTo(balance(a));
         }
+    }
+
+    @Test
+    void aRefusedTransferLeavesNoTraceNotEvenAReceiverRowMadeForIt() throws Exception {
+        String blocker = account("1.00");
+        String alice = account("1.00");
+        String carol = account(null); // no USD row at all: holds nothing
+        String bob = account(null);
+        String dave = account(null);
+        long eventsBefore = count("SELECT count(*) FROM webhook_events WHERE type = 'transfer.completed'");
+        List<Future<Object>> results = inOneBatch(blocker, List.of(
+                () -> refusalOf(() -> batcher.transfer(ledger.order(alice, bob, "5.00", "USD"))),
+                () -> refusalOf(() -> batcher.transfer(ledger.order(carol, bob, "1.00", "USD"))),
+                () -> batcher.transfer(ledger.order(alice, dave, "0.40", "USD"))));
+        assertThat((String) results.get(0).get(10, TimeUnit.SECONDS)).contains("insufficient funds: " + alice + " holds 1.00");
+        assertThat((String) results.get(1).get(10, TimeUnit.SECONDS)).contains("insufficient funds: " + carol + " holds 0.00");
+        assertThat(results.get(2).get(10, TimeUnit.SECONDS)).isInstanceOf(Ledger.Transfer.class);
+        assertThat(count("SELECT count(*) FROM balances WHERE account_id IN (?, ?)", bob, carol)).isZero();
+        assertThat(ledger.account(bob).orElseThrow().balances()).isEmpty();
+        assertThat(balance(dave)).isEqualByComparingTo("0.40");
+        assertThat(balance(alice)).isEqualByComparingTo("0.60");
+        assertThat(count("SELECT count(*) FROM transfers WHERE to_account = ? OR from_account = ?", bob, carol)).isZero();
+        assertThat(count("SELECT count(*) FROM webhook_events WHERE type = 'transfer.completed'") - eventsBefore)
+                .isEqualTo(2); // the stalled one and alice -> dave
+    }
+
+    @Test
+    void twoInstancesMintsAndBurnsAtOnceNeverLoseAnUpdateAndEveryJournalReplays() throws Exception {
+        TransferBatcher other = new TransferBatcher(jdbc, ledger, idempotency, TransferBatcher.DEFAULT_MAX_BATCH,
+                new SimpleMeterRegistry()).start();
+        try {
+            List<String> accounts = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                // Half start with money, half without even a balance row.
+                accounts.add(account(i % 2 == 0 ? "50.00" : null));
+            }
+            java.util.concurrent.atomic.AtomicLong mintedCents = new java.util.concurrent.atomic.AtomicLong(150_00);
+            List<Future<?>> workers = new ArrayList<>();
+            for (int w = 0; w < 12; w++) {
+                SplittableRandom random = new SplittableRandom(100 + w);
+                TransferBatcher via = w % 2 == 0 ? batcher : other;
+                workers.add(callers.submit(() -> {
+                    for (int i = 0; i < 120; i++) {
+                        String from = accounts.get(random.nextInt(accounts.size()));
+                        String to = accounts.get(random.nextInt(accounts.size()));
+                        int cents = random.nextInt(1, 2_000);
+                        String amount = cents / 100 + "." + String.format("%02d", cents % 100);
+                        try {
+                            if (from.equals(to)) {
+                                if (random.nextBoolean()) {
+                                    jdbc.inTransaction(c -> ledger.mint(c, to, amount, "USD"));
+                                    mintedCents.addAndGet(cents);
+                                } else {
+                                    jdbc.inTransaction(c -> ledger.burn(c, from, amount, "USD"));
+                                    mintedCents.addAndGet(-cents);
+                                }
+                            } else {
+                                via.transfer(ledger.order(from, to, amount, "USD"));
+                            }
+                        } catch (LedgerException refused) {
+                            // insufficient funds: fine, and nothing written
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : workers) {
+                f.get(120, TimeUnit.SECONDS);
+            }
+            assertThat(ledger.total("USD")).isEqualByComparingTo(BigDecimal.valueOf(mintedCents.get(), 2));
+            assertThat(count("SELECT count(*) FROM balances WHERE amount < 0")).isZero();
+            for (String a : accounts) {
+                List<BigDecimal[]> journal = jdbc.query(
+                        "SELECT amount, balance_after FROM ledger_entries WHERE account_id = ? ORDER BY id",
+                        r -> new BigDecimal[] {r.getBigDecimal(1), r.getBigDecimal(2)}, a);
+                BigDecimal running = BigDecimal.ZERO;
+                for (BigDecimal[] entry : journal) {
+                    running = running.add(entry[0]);
+                    assertThat(entry[1]).as("balance_after of %s", a).isEqualByComparingTo(running);
+                }
+                assertThat(balance(a)).as("balance of %s", a).isEqualByComparingTo(running);
+            }
+        } finally {
+            other.close();
+        }
+    }
+
+    /**
+     * The interleaving that once created money: a sender without a balance row when a batch took
+     * its locks gets one from a transfer that commits while the batch waits on another row, and a
+     * third transfer empties it before the batch writes. The batch must not spend what it never
+     * locked.
+     */
+    @Test
+    void aSenderRowCreatedWhileABatchWaitsIsNeitherReadNorOverwritten() throws Exception {
+        String q = account("100.00");
+        String r = account(null);
+        String s = account(null); // no row yet
+        String w = account("10.00");
+        String z = account(null);
+        try (Connection holdsW = jdbc.dataSource().getConnection();
+                Connection fundsS = jdbc.dataSource().getConnection();
+                Connection emptiesS = jdbc.dataSource().getConnection()) {
+            holdsW.setAutoCommit(false);
+            fundsS.setAutoCommit(false);
+            emptiesS.setAutoCommit(false);
+            Jdbc.query(holdsW, "SELECT 1 FROM balances WHERE account_id = ? FOR UPDATE", row -> 1, w);
+            ledger.transferAll(fundsS, List.of(ledger.order(q, s, "100.00", "USD")));
+            Future<List<Ledger.TransferResult>> batch = callers.submit(() -> jdbc.inTransaction(c ->
+                    ledger.transferAll(c, List.of(ledger.order(s, r, "50.00", "USD"), ledger.order(w, r, "1.00", "USD")))));
+            await().atMost(Duration.ofSeconds(10)).until(() -> count("""
+                    SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a USING (pid)
+                     WHERE NOT l.granted AND a.datname = current_database()""") > 0);
+            fundsS.commit();
+            ledger.transferAll(emptiesS, List.of(ledger.order(s, z, "100.00", "USD")));
+            holdsW.commit();
+            emptiesS.commit();
+            List<Ledger.TransferResult> results = batch.get(10, TimeUnit.SECONDS);
+            assertThat(results.get(0).refusal()).isNotNull()
+                    .satisfies(e -> assertThat(e.getMessage()).contains("insufficient funds"));
+            assertThat(results.get(1).transfer()).isNotNull();
+        }
+        assertThat(ledger.total("USD")).isEqualByComparingTo("110.00");
+        assertThat(balance(s)).isEqualByComparingTo("0");
+        assertThat(balance(z)).isEqualByComparingTo("100.00");
+        assertThat(balance(r)).isEqualByComparingTo("1.00");
     }
 
     @Test
