@@ -32,7 +32,7 @@ CREATE TRIGGER accounts_never_deleted BEFORE DELETE OR TRUNCATE ON accounts
 CREATE TRIGGER currencies_never_deleted BEFORE DELETE OR TRUNCATE ON currencies
     FOR EACH STATEMENT EXECUTE FUNCTION ledger_refuse_delete();
 CREATE FUNCTION ledger_transfers(p_ids TEXT[], p_from TEXT[], p_to TEXT[], p_amount NUMERIC[], p_currency TEXT[],
-                                 p_now TIMESTAMPTZ)
+                                 p_now TIMESTAMPTZ, p_lock_timeout TEXT)
     RETURNS TABLE (n INT, outcome TEXT, missing_account TEXT, from_balance NUMERIC)
     LANGUAGE plpgsql AS
 $$
@@ -50,6 +50,10 @@ DECLARE
     f         INT;
     t         INT;
 BEGIN
+    IF p_lock_timeout IS NOT NULL THEN
+        -- For the rest of the caller's transaction, as SET LOCAL would, without a round trip of its own.
+        PERFORM set_config('lock_timeout', p_lock_timeout, true);
+    END IF;
     SELECT coalesce(array_agg(id), '{}') INTO known FROM accounts WHERE id = ANY (p_from || p_to);
     -- Receivers get a row to credit; rows created here and left unused are deleted at the end, so a
     -- refused transfer leaves nothing behind.
@@ -64,16 +68,14 @@ BEGIN
     SELECT coalesce(array_agg(account_id || chr(31) || currency), '{}') INTO created FROM ins;
     -- Locked and read in one statement: a row read by a later statement could have been created
     -- (and changed) by someone else after the lock was taken, without being locked here.
+    -- Currency codes cannot hold chr(31), so a key splits back into one account and one currency.
     SELECT coalesce(array_agg(s.account_id), '{}'), coalesce(array_agg(s.currency), '{}'),
-           coalesce(array_agg(s.amount), '{}')
-      INTO accts, curs, balance
+           coalesce(array_agg(s.amount), '{}'), coalesce(array_agg(s.account_id || chr(31) || s.currency), '{}')
+      INTO accts, curs, balance, row_keys
       FROM (SELECT b.account_id, b.currency, b.amount FROM balances b
              WHERE (b.account_id, b.currency) IN (SELECT * FROM unnest(p_from || p_to, p_currency || p_currency))
              ORDER BY b.account_id, b.currency
                FOR UPDATE) s;
-    -- Currency codes cannot hold chr(31), so the key before the last one is the account, unambiguously.
-    SELECT coalesce(array_agg(u.a || chr(31) || u.c ORDER BY u.i), '{}') INTO row_keys
-      FROM unnest(accts, curs) WITH ORDINALITY AS u(a, c, i);
     changed := array_fill(false, ARRAY[coalesce(array_length(accts, 1), 0)]);
 
     FOR i IN 1 .. coalesce(array_length(p_ids, 1), 0) LOOP
@@ -110,10 +112,12 @@ BEGIN
     UPDATE balances b SET amount = u.amount, updated_at = p_now
       FROM unnest(accts, curs, balance, changed) AS u(account_id, currency, amount, changed)
      WHERE u.changed AND b.account_id = u.account_id AND b.currency = u.currency;
-    DELETE FROM balances b
-     USING unnest(accts, curs, changed) AS u(account_id, currency, changed)
-     WHERE NOT u.changed AND b.account_id = u.account_id AND b.currency = u.currency
-       AND u.account_id || chr(31) || u.currency = ANY (created);
+    IF cardinality(created) > 0 THEN
+        DELETE FROM balances b
+         USING unnest(accts, curs, changed) AS u(account_id, currency, changed)
+         WHERE NOT u.changed AND b.account_id = u.account_id AND b.currency = u.currency
+           AND u.account_id || chr(31) || u.currency = ANY (created);
+    END IF;
     INSERT INTO transfers (id, kind, from_account, to_account, amount, currency, created_at)
     SELECT p_ids[k], 'transfer', p_from[k], p_to[k], p_amount[k], p_currency[k], p_now
       FROM unnest(done) WITH ORDINALITY AS d(k, o)

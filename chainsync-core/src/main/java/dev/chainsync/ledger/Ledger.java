@@ -156,6 +156,15 @@ public final class Ledger {
      * locked in a fixed order first, so concurrent calls queue instead of deadlocking.
      */
     public List<TransferResult> transferAll(Connection tx, List<TransferOrder> orders) throws SQLException {
+        return transferAll(tx, orders, null);
+    }
+
+    /**
+     * As {@link #transferAll(Connection, List)}, waiting at most {@code lockTimeout} (for the rest of
+     * the transaction) for rows held elsewhere; {@code null} waits as long as it takes.
+     */
+    public List<TransferResult> transferAll(Connection tx, List<TransferOrder> orders, java.time.Duration lockTimeout)
+            throws SQLException {
         int size = orders.size();
         Instant now = now();
         String[] ids = new String[size];
@@ -173,7 +182,7 @@ public final class Ledger {
         }
         TransferResult[] results = new TransferResult[size];
         List<String> events = new ArrayList<>(size);
-        Jdbc.query(tx, "SELECT n, outcome, missing_account, from_balance FROM ledger_transfers(?, ?, ?, ?, ?, ?) ORDER BY n", r -> {
+        Jdbc.query(tx, "SELECT n, outcome, missing_account, from_balance FROM ledger_transfers(?, ?, ?, ?, ?, ?, ?::text) ORDER BY n", r -> {
             int i = r.getInt(1) - 1;
             TransferOrder o = orders.get(i);
             switch (r.getString(2)) {
@@ -191,7 +200,8 @@ public final class Ledger {
             }
             return null;
         }, tx.createArrayOf("text", ids), tx.createArrayOf("text", from), tx.createArrayOf("text", to),
-                tx.createArrayOf("numeric", amounts), tx.createArrayOf("text", currencies), now);
+                tx.createArrayOf("numeric", amounts), tx.createArrayOf("text", currencies), now,
+                lockTimeout == null ? null : lockTimeout.toMillis() + "ms");
         for (TransferResult result : results) {
             if (result == null) {
                 throw new IllegalStateException("ledger_transfers did not answer every order");

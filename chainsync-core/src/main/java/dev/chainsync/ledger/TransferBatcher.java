@@ -222,9 +222,8 @@ public final class TransferBatcher implements AutoCloseable {
         }
         // A row held elsewhere for long (another instance's stuck batch, an operator's session) fails
         // this batch instead of stalling every transfer of the instance behind it.
-        Jdbc.update(tx, "SET LOCAL lock_timeout = '" + BATCH_LOCK_TIMEOUT.toMillis() + "ms'");
         List<Ledger.TransferResult> results = ledger.transferAll(tx,
-                applied.stream().map(i -> batch.get(i).order).toList());
+                applied.stream().map(i -> batch.get(i).order).toList(), BATCH_LOCK_TIMEOUT);
         List<Claim> claims = new ArrayList<>();
         List<StoredResponse> responses = new ArrayList<>();
         for (int a = 0; a < applied.size(); a++) {

@@ -423,6 +423,30 @@ class TransferBatcherTest {
     }
 
     @Test
+    void aRowHeldElsewhereFailsOnlyItsBatchAndUnrelatedTransfersGoOnWithoutIt() throws Exception {
+        String blocker = account("1.00");
+        String alice = account("10.00");
+        String bob = account(null);
+        String carol = account("10.00");
+        String dave = account(null);
+        try (Connection operator = jdbc.dataSource().getConnection()) {
+            operator.setAutoCommit(false);
+            Jdbc.query(operator, "SELECT 1 FROM balances WHERE account_id = ? FOR UPDATE", row -> 1, alice);
+            List<Future<Ledger.Transfer>> results = inOneBatch(blocker, List.of(
+                    () -> batcher.transfer(ledger.order(alice, bob, "1.00", "USD")),
+                    () -> batcher.transfer(ledger.order(carol, dave, "2.00", "USD"))));
+            // The batch gives up on alice's row after BATCH_LOCK_TIMEOUT; carol's transfer then goes alone.
+            assertThat(results.get(1).get(10, TimeUnit.SECONDS).amount()).isEqualByComparingTo("2.00");
+            assertThat(results.get(0)).isNotDone();
+            assertThat(registry.get("chainsync_ledger_transfer_batches_failed_total").counter().count()).isEqualTo(1.0);
+            operator.rollback();
+            assertThat(results.get(0).get(10, TimeUnit.SECONDS).amount()).isEqualByComparingTo("1.00");
+        }
+        assertThat(balance(bob)).isEqualByComparingTo("1.00");
+        assertThat(balance(dave)).isEqualByComparingTo("2.00");
+    }
+
+    @Test
     void accountsAndCurrenciesTheJournalRefersToCannotBeDeleted() {
         String alice = account("10.00");
         String bob = account(null);
