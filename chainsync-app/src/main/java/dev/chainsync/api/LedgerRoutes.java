@@ -173,6 +173,9 @@ final class LedgerRoutes {
             return call.get();
         } catch (LedgerException e) {
             throw problem(e);
+        } catch (TransferBatcher.OutcomeUnknown e) {
+            throw new ApiProblem(500, "outcome-unknown", "Transfer outcome unknown", e.getMessage()
+                    + "; send it again with the same Idempotency-Key, which is safe either way", null);
         } catch (DataAccessException e) {
             if (NUMERIC_OVERFLOW.equals(e.sqlState())) {
                 throw amountOutOfRange();
