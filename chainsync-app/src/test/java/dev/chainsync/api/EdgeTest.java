@@ -263,11 +263,21 @@ class EdgeTest {
         }
         go.countDown();
         List<Integer> statuses = new ArrayList<>();
+        List<HttpResponse<String>> created = new ArrayList<>();
         for (Future<HttpResponse<String>> f : answers) {
-            statuses.add(f.get().statusCode());
+            HttpResponse<String> r = f.get();
+            statuses.add(r.statusCode());
+            if (r.statusCode() == 201) {
+                created.add(r);
+            }
         }
         pool.shutdown();
         assertThat(statuses).allMatch(s -> s == 201 || s == 409).contains(201);
+        // Exactly one answer is the original; every other 201 replays it byte for byte and says so.
+        assertThat(created.stream().filter(r -> r.headers().firstValue("Idempotent-Replayed").isEmpty())).hasSize(1);
+        assertThat(created).allSatisfy(r -> assertThat(r.body()).isEqualTo(created.getFirst().body()));
+        assertThat(created.stream().filter(r -> r.headers().firstValue("Idempotent-Replayed").isPresent()))
+                .allSatisfy(r -> assertThat(r.headers().firstValue("Idempotent-Replayed")).contains("true"));
         assertThat(h.app.ledger().account(b).orElseThrow().balances().get("USD")).isEqualByComparingTo("1.00");
         assertThat(count("transfers")).isEqualTo(2);
     }

@@ -87,12 +87,20 @@ public final class TransferBatcher implements AutoCloseable {
     @Override
     public void close() {
         closing = true;
-        if (worker.isAlive() && Thread.currentThread() != worker) {
+        if (Thread.currentThread() == worker) {
+            return;
+        }
+        // Wait even when interrupted: the pool must not close under a batch still committing.
+        boolean interrupted = false;
+        while (worker.isAlive()) {
             try {
                 worker.join();
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                interrupted = true;
             }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 
