@@ -34,6 +34,8 @@ class IngestRoutesTest {
     IntuitionWorkload workload;
     ApiHarness h;
 
+    private String prefix;
+
     @BeforeAll
     void start() {
         String url = "redis://127.0.0.1:6379";
@@ -48,7 +50,7 @@ class IngestRoutesTest {
         }
         client = RedisClient.create(url);
         redis = client.connect();
-        String prefix = "cs_api_" + UUID.randomUUID().toString().substring(0, 8);
+        prefix = "cs_api_" + UUID.randomUUID().toString().substring(0, 8);
         workload = IntuitionWorkload.create("intuition", prefix, 10, true, 1);
         h = ApiHarness.start("ingest_api", dataDir, Map.of(
                 "REDIS_URL", url,
@@ -66,7 +68,9 @@ class IngestRoutesTest {
             h.close();
         }
         if (redis != null) {
-            redis.sync().del(workload.streams().toArray(String[]::new));
+            List<String> keys = new java.util.ArrayList<>(workload.streams());
+            keys.add(prefix + "_dead");
+            redis.sync().del(keys.toArray(String[]::new));
             redis.close();
             client.shutdown();
         }
