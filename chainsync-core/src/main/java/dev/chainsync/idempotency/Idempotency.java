@@ -65,29 +65,14 @@ public final class Idempotency {
 
     /** Runs {@code work} at most once per ({@code apiKeyId}, {@code key}). */
     public Outcome execute(long apiKeyId, String key, String fingerprint, Work work) {
-        Instant now = clock.instant();
+        Claim claim = new Claim(apiKeyId, key, fingerprint);
         try {
             return jdbc.inTransaction(c -> {
-                // Set first: the DELETE may also have to wait on a request that reused an expired key.
-                Jdbc.update(c, "SET LOCAL lock_timeout = '" + IN_FLIGHT_WAIT.toMillis() + "ms'");
-                // Expired rows count as absent; removing one here lets its key be used afresh.
-                Jdbc.update(c, "DELETE FROM idempotency_keys WHERE api_key_id = ? AND idempotency_key = ? AND expires_at <= ?",
-                        apiKeyId, key, now);
-                List<Integer> claimed = Jdbc.query(c, """
-                        INSERT INTO idempotency_keys (api_key_id, idempotency_key, fingerprint, response_status,
-                                                      response_body, created_at, expires_at)
-                        VALUES (?, ?, ?, 0, ''::bytea, ?, ?)
-                        ON CONFLICT (api_key_id, idempotency_key) DO NOTHING
-                        RETURNING 1""", r -> r.getInt(1), apiKeyId, key, fingerprint, now, now.plus(ttl));
-                Jdbc.update(c, "SET LOCAL lock_timeout = 0");
-                if (claimed.isEmpty()) {
+                if (!claimAll(c, List.of(claim))[0]) {
                     return existing(c, apiKeyId, key, fingerprint);
                 }
                 StoredResponse response = work.run(c);
-                Jdbc.update(c, """
-                        UPDATE idempotency_keys SET response_status = ?, response_headers = ?::jsonb, response_body = ?
-                         WHERE api_key_id = ? AND idempotency_key = ?""",
-                        response.status(), Json.write(response.headers()), response.body(), apiKeyId, key);
+                completeAll(c, List.of(claim), List.of(response));
                 return new Outcome.Executed(response);
             });
         } catch (DataAccessException e) {
@@ -102,7 +87,7 @@ public final class Idempotency {
     public record Claim(long apiKeyId, String key, String fingerprint) {}
 
     /**
-     * Claims many keys at once inside {@code tx} (a batch of requests sharing one transaction).
+     * Claims keys inside {@code tx} (one request's, or a batch's sharing one transaction).
      * Returns, per claim, whether this transaction now owns the key; an unclaimed one was seen
      * before or is in flight and its request should go through {@link #execute} on its own.
      * Waits at most {@link #IN_FLIGHT_WAIT} on keys in flight elsewhere, then throws.
@@ -112,7 +97,9 @@ public final class Idempotency {
         Long[] apiKeys = claims.stream().map(Claim::apiKeyId).toArray(Long[]::new);
         String[] keys = claims.stream().map(Claim::key).toArray(String[]::new);
         String[] fingerprints = claims.stream().map(Claim::fingerprint).toArray(String[]::new);
+        // Set first: the DELETE may also have to wait on a request that reused an expired key.
         Jdbc.update(tx, "SET LOCAL lock_timeout = '" + IN_FLIGHT_WAIT.toMillis() + "ms'");
+        // Expired rows count as absent; removing one here lets its key be used afresh.
         Jdbc.update(tx, """
                 DELETE FROM idempotency_keys k USING unnest(?::bigint[], ?::text[]) AS u(api_key_id, idempotency_key)
                  WHERE k.api_key_id = u.api_key_id AND k.idempotency_key = u.idempotency_key AND k.expires_at <= ?""",

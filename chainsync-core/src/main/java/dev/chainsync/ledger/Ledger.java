@@ -146,7 +146,12 @@ public final class Ledger {
     /** Moves {@code amount} from one account to another, atomically, inside {@code tx}. */
     public Transfer transfer(Connection tx, String from, String to, String rawAmount, String currency)
             throws SQLException {
-        return transferAll(tx, List.of(order(from, to, rawAmount, currency))).getFirst().orThrow();
+        return transfer(tx, order(from, to, rawAmount, currency));
+    }
+
+    /** Makes one checked transfer inside {@code tx}; throws {@link LedgerException} if it is refused. */
+    public Transfer transfer(Connection tx, TransferOrder order) throws SQLException {
+        return transferAll(tx, List.of(order)).getFirst().orThrow();
     }
 
     /**

@@ -108,7 +108,7 @@ public final class TransferBatcher implements AutoCloseable {
     public Ledger.Transfer transfer(Ledger.TransferOrder order) {
         Object outcome = await(new Request(order, null, null));
         if (outcome == ON_YOUR_OWN) {
-            return jdbc.inTransaction(tx -> ledger.transferAll(tx, List.of(order)).getFirst().orThrow());
+            return jdbc.inTransaction(tx -> ledger.transfer(tx, order));
         }
         return (Ledger.Transfer) outcome;
     }
@@ -123,7 +123,7 @@ public final class TransferBatcher implements AutoCloseable {
         Object outcome = await(new Request(order, claim, render));
         if (outcome == ON_YOUR_OWN) {
             return idempotency.execute(claim.apiKeyId(), claim.key(), claim.fingerprint(),
-                    tx -> render.apply(ledger.transferAll(tx, List.of(order)).getFirst().orThrow()));
+                    tx -> render.apply(ledger.transfer(tx, order)));
         }
         return new Idempotency.Outcome.Executed((StoredResponse) outcome);
     }

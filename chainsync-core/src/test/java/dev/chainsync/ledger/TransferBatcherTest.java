@@ -76,6 +76,12 @@ class TransferBatcherTest {
         return jdbc.queryOne(sql, r -> r.getLong(1), params).orElseThrow();
     }
 
+    private void awaitSomeoneWaitingForALock() {
+        await().atMost(Duration.ofSeconds(10)).until(() -> count("""
+                SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a USING (pid)
+                 WHERE NOT l.granted AND a.datname = current_database()""") > 0);
+    }
+
     /**
      * Lines requests up into one batch: a first transfer from {@code blocker}'s account stalls on a
      * row lock held here, the others queue behind it, then the lock goes and they run together.
@@ -89,9 +95,7 @@ class TransferBatcherTest {
             String sink = account(null);
             Future<Ledger.Transfer> stalled = callers.submit(() ->
                     batcher.transfer(ledger.order(lockedAccount, sink, "0.01", "USD")));
-            await().atMost(Duration.ofSeconds(10)).until(() -> count("""
-                    SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a USING (pid)
-                     WHERE NOT l.granted AND a.datname = current_database()""") > 0);
+            awaitSomeoneWaitingForALock();
             List<Future<T>> futures = new ArrayList<>();
             for (java.util.concurrent.Callable<T> call : together) {
                 futures.add(callers.submit(call));
@@ -404,9 +408,7 @@ class TransferBatcherTest {
             ledger.transferAll(fundsS, List.of(ledger.order(q, s, "100.00", "USD")));
             Future<List<Ledger.TransferResult>> batch = callers.submit(() -> jdbc.inTransaction(c ->
                     ledger.transferAll(c, List.of(ledger.order(s, r, "50.00", "USD"), ledger.order(w, r, "1.00", "USD")))));
-            await().atMost(Duration.ofSeconds(10)).until(() -> count("""
-                    SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a USING (pid)
-                     WHERE NOT l.granted AND a.datname = current_database()""") > 0);
+            awaitSomeoneWaitingForALock();
             fundsS.commit();
             ledger.transferAll(emptiesS, List.of(ledger.order(s, z, "100.00", "USD")));
             holdsW.commit();
