@@ -1,6 +1,7 @@
 package dev.chainsync.chatpack.bench;
 
 import dev.chainsync.chatpack.Platform;
+import dev.chainsync.chatpack.io.Times;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -395,15 +396,8 @@ public final class SyntheticExports {
     }
 
     private static int[] civil(long days) {
-        long z = days + 719_468;
-        long era = Math.floorDiv(z, 146_097);
-        long doe = z - era * 146_097;
-        long yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        long mp = (5 * doy + 2) / 153;
-        int d = (int) (doy - (153 * mp + 2) / 5 + 1);
-        int m = (int) (mp < 10 ? mp + 3 : mp - 9);
-        return new int[] {(int) (yoe + era * 400 + (m <= 2 ? 1 : 0)), m, d};
+        long date = Times.civilFromDays(days);
+        return new int[] {(int) (date / 10_000), (int) (date / 100 % 100), (int) (date % 100)};
     }
 
     private static byte[][] encodeAll(String[] strings) {

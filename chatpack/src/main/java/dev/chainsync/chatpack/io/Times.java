@@ -28,6 +28,23 @@ public final class Times {
         return era * 146_097 + doe - 719_468;
     }
 
+    /**
+     * The proleptic Gregorian date of a day number since 1970-01-01 (Howard Hinnant's civil_from_days),
+     * packed as {@code year * 10_000 + month * 100 + day} so the hot output path allocates nothing.
+     */
+    public static long civilFromDays(long days) {
+        long z = days + 719_468;
+        long era = Math.floorDiv(z, 146_097);
+        long doe = z - era * 146_097;
+        long yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        long mp = (5 * doy + 2) / 153;
+        long day = doy - (153 * mp + 2) / 5 + 1;
+        long month = mp < 10 ? mp + 3 : mp - 9;
+        long year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+        return year * 10_000 + month * 100 + day;
+    }
+
     /** Whether year/month/day names a real date. */
     public static boolean isValidDate(int year, int month, int day) {
         return month >= 1 && month <= 12 && day >= 1 && day <= monthLength(year, month);

@@ -1,5 +1,6 @@
 package dev.chainsync.chatpack.output;
 
+import dev.chainsync.chatpack.io.Times;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -95,16 +96,8 @@ final class Utf8Sink {
     void timestamp(long epochSecond, boolean iso) throws IOException {
         long days = Math.floorDiv(epochSecond, 86_400L);
         int secs = (int) Math.floorMod(epochSecond, 86_400L);
-        // civil_from_days (Howard Hinnant), the inverse of Times.daysFromCivil.
-        long z = days + 719_468;
-        long era = Math.floorDiv(z, 146_097);
-        long doe = z - era * 146_097;
-        long yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        long mp = (5 * doy + 2) / 153;
-        int day = (int) (doy - (153 * mp + 2) / 5 + 1);
-        int month = (int) (mp < 10 ? mp + 3 : mp - 9);
-        long year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+        long date = Times.civilFromDays(days);
+        long year = Math.floorDiv(date, 10_000L);
         if (year < 0 || year > 9999) {
             ascii(java.time.Instant.ofEpochSecond(epochSecond).toString());
             return;
@@ -114,9 +107,9 @@ final class Utf8Sink {
         }
         digits((int) year, 4);
         buf[pos++] = '-';
-        digits(month, 2);
+        digits((int) (date / 100 % 100), 2);
         buf[pos++] = '-';
-        digits(day, 2);
+        digits((int) (date % 100), 2);
         buf[pos++] = (byte) (iso ? 'T' : ' ');
         digits(secs / 3600, 2);
         buf[pos++] = ':';
