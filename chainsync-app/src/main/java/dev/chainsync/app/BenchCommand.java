@@ -109,10 +109,14 @@ final class BenchCommand implements Runnable {
         @Option(names = "--events-per-tx", defaultValue = "10", description = "Events emitted per transaction (default ${DEFAULT-VALUE}).")
         int eventsPerTx;
 
+        @Option(names = "--receiver", defaultValue = "socket",
+                description = "Receiver: socket (a minimal HTTP/1.1 server) or jdk (the JDK's HttpServer) (default ${DEFAULT-VALUE}).")
+        String receiver;
+
         @Override
         public Integer call() throws Exception {
-            WebhookBenchmark.Result r = new WebhookBenchmark(count, rate, endpoints, concurrency, producers, eventsPerTx)
-                    .run();
+            WebhookBenchmark.Result r = new WebhookBenchmark(count, rate, endpoints, concurrency, producers, eventsPerTx,
+                    receiver).run();
             System.out.println(r.report());
             return r.allDeliveredOnce() ? 0 : 1;
         }

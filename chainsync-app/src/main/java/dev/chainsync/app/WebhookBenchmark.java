@@ -1,6 +1,5 @@
 package dev.chainsync.app;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.chainsync.db.Database;
 import dev.chainsync.db.Jdbc;
 import dev.chainsync.webhook.SecretBox;
@@ -9,9 +8,6 @@ import dev.chainsync.webhook.WebhookDispatcher;
 import dev.chainsync.webhook.WebhookEndpoints;
 import dev.chainsync.webhook.WebhookOutbox;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -20,12 +16,10 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -41,8 +35,10 @@ final class WebhookBenchmark {
     private final int concurrency;
     private final int producers;
     private final int eventsPerTx;
+    private final String receiverKind;
 
-    WebhookBenchmark(int count, int rate, int endpoints, int concurrency, int producers, int eventsPerTx) {
+    WebhookBenchmark(int count, int rate, int endpoints, int concurrency, int producers, int eventsPerTx,
+            String receiverKind) {
         if (count < 1 || rate < 1 || endpoints < 1 || concurrency < 1 || producers < 1 || eventsPerTx < 1) {
             throw new IllegalArgumentException("every option must be positive");
         }
@@ -52,12 +48,13 @@ final class WebhookBenchmark {
         this.concurrency = concurrency;
         this.producers = producers;
         this.eventsPerTx = eventsPerTx;
+        this.receiverKind = receiverKind;
     }
 
     /** What one run measured. */
     record Result(int events, int endpoints, int concurrency, double drainPerSecond, double steadyPerSecond, double targetPerSecond,
             double emittedPerSecond, double p50Ms, double p99Ms, double maxMs, long received, long distinctIds,
-            long expected, String database) {
+            long expected, String database, String receiver) {
         boolean allDeliveredOnce() {
             return distinctIds == expected && received == expected;
         }
@@ -65,14 +62,14 @@ final class WebhookBenchmark {
         String report() {
             return String.format("""
                     bench webhooks: %d events per phase, fanned out to %d endpoint(s) on one local receiver
-                      (per-endpoint concurrency %d, HTTP/1.1, receiver answers 204 at once)
+                      (per-endpoint concurrency %d, HTTP/1.1; receiver: %s, answering 204 at once)
                       machine: %d cores, %s; date %s
                       database: %s
                       drain (backlog of %d messages)                 : %.0f deliveries/s
                       steady state (events target %.0f/s, emitted %.0f/s): %.0f deliveries/s
                       event -> delivered (steady state)              : p50 %.1f ms, p99 %.1f ms, max %.1f ms
                       receiver: %d requests, %d distinct webhook-ids for %d messages -> %s""",
-                    events, endpoints, concurrency, Runtime.getRuntime().availableProcessors(),
+                    events, endpoints, concurrency, receiver, Runtime.getRuntime().availableProcessors(),
                     System.getProperty("os.name") + " " + System.getProperty("os.arch") + ", Java " + Runtime.version(),
                     LocalDate.now(), database, expected / 2, drainPerSecond, targetPerSecond, emittedPerSecond, steadyPerSecond, p50Ms,
                     p99Ms, maxMs, received, distinctIds, expected,
@@ -87,29 +84,15 @@ final class WebhookBenchmark {
     private Result measure(Database db) throws Exception {
         Jdbc jdbc = db.jdbc();
         Clock clock = Clock.systemUTC();
-        AtomicLong received = new AtomicLong();
-        Set<String> ids = ConcurrentHashMap.newKeySet();
-        HttpServer receiver = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
-        receiver.createContext("/", ex -> {
-            try (ex) {
-                ex.getRequestBody().readAllBytes();
-                String id = ex.getRequestHeaders().getFirst("webhook-id");
-                if (id != null) {
-                    ids.add(id);
-                }
-                received.incrementAndGet();
-                ex.sendResponseHeaders(204, -1);
-            }
-        });
-        receiver.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        receiver.start();
+        BenchReceiver receiver = BenchReceiver.start(receiverKind);
+        Set<String> ids = receiver.ids;
         WebhookConfig config = WebhookConfig.defaults(Path.of("."))
                 .withAllowPrivateTargets(true)
                 .withEndpointConcurrency(concurrency);
         SecretBox box = SecretBox.of(new SecureRandom().generateSeed(32));
         WebhookEndpoints eps = new WebhookEndpoints(jdbc, config, box, clock, new SecureRandom());
         for (int i = 0; i < endpoints; i++) {
-            eps.create("http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook/" + i, List.of("*"), "bench");
+            eps.create("http://127.0.0.1:" + receiver.port() + "/hook/" + i, List.of("*"), "bench");
         }
         long perPhase = (long) count * endpoints;
         WebhookDispatcher dispatcher = new WebhookDispatcher(jdbc, config, box, clock, new SecureRandom(),
@@ -139,11 +122,11 @@ final class WebhookBenchmark {
                     firstSteadyEvent).getFirst();
             dispatcher.close();
             return new Result(count, endpoints, concurrency, perPhase / drainSeconds, perPhase / steadySeconds,
-                    rate, count / emitSeconds, latency.get(0), latency.get(1), latency.get(2), received.get(),
-                    ids.size(), 2 * perPhase, db.describe().replaceAll("\\(data in .*\\)", "(embedded)"));
+                    rate, count / emitSeconds, latency.get(0), latency.get(1), latency.get(2), receiver.received.get(),
+                    ids.size(), 2 * perPhase, db.describe().replaceAll("\\(data in .*\\)", "(embedded)"), receiver.describe());
         } finally {
             dispatcher.close();
-            receiver.stop(0);
+            receiver.close();
         }
     }
 

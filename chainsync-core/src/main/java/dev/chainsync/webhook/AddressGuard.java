@@ -7,22 +7,18 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.util.Locale;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.List;
 
 /**
  * The SSRF guard for webhook URLs: only http and https, and no target that resolves to a private,
  * loopback, link-local, multicast, unspecified or otherwise reserved address (IPv4-mapped and
  * other IPv6 forms embedding such an IPv4 address included).
  *
- * <p>Checked when an endpoint is created or changed and again before every delivery. While a
- * delivery to a host is in flight the host is <em>guarded</em>: {@link GuardedResolverProvider}
- * removes forbidden addresses from every lookup of it, so the address the HTTP client connects to
- * is one that passed the check even if DNS changes between the check and the connect (rebinding).
+ * <p>Checked when an endpoint is created or changed and again whenever the dispatcher opens a
+ * connection. {@link WebhookHttp} connects to the very addresses {@link #resolve} checked, so a DNS
+ * answer that changes between check and connect (rebinding) cannot reach inside the network.
  */
 final class AddressGuard {
-    /** Hosts with deliveries in flight, with how many. */
-    private static final ConcurrentHashMap<String, AtomicInteger> GUARDED = new ConcurrentHashMap<>();
     static final int MAX_URL_LENGTH = 2048;
 
     private AddressGuard() {}
@@ -76,24 +72,29 @@ final class AddressGuard {
     /** Resolves the URL's host and refuses it if any address is forbidden. */
     static void check(URI uri) throws Refused {
         String host = host(uri);
-        for (InetAddress a : resolve(host)) {
-            if (forbidden(a)) {
-                throw new Refused(describe(host, a));
-            }
-        }
-    }
-
-    private static InetAddress[] resolve(String host) throws Refused {
-        InetAddress literal = literal(host);
-        if (literal != null) {
-            return new InetAddress[] {literal};
-        }
         try {
-            // Straight to DNS when possible, past the JVM's cache: the answer that counts is today's.
-            return GuardedResolverProvider.resolveUnfiltered(host);
+            resolve(host, false);
         } catch (UnknownHostException e) {
             throw new Refused("host " + host + " does not resolve");
         }
+    }
+
+    /**
+     * The addresses to connect to for {@code host}; unless private targets are allowed, refused if
+     * any of them is forbidden (a host that also resolves inside the network is not trusted at all).
+     * The caller connects to these addresses, never to the name, so a later DNS answer cannot differ.
+     */
+    static List<InetAddress> resolve(String host, boolean allowPrivateTargets) throws Refused, UnknownHostException {
+        InetAddress literal = literal(host);
+        List<InetAddress> all = literal != null ? List.of(literal) : List.of(InetAddress.getAllByName(host));
+        if (!allowPrivateTargets) {
+            for (InetAddress a : all) {
+                if (forbidden(a)) {
+                    throw new Refused(describe(host, a));
+                }
+            }
+        }
+        return all;
     }
 
     /** The address when {@code host} is an IP literal, else null (no DNS involved). */
@@ -110,25 +111,6 @@ final class AddressGuard {
         return literal(host) != null
                 ? "url targets " + what + ", a private, loopback, link-local or reserved address"
                 : "host " + host + " resolves to " + what + ", a private, loopback, link-local or reserved address";
-    }
-
-    // ---------------------------------------------------------------- guarded hosts
-
-    /** Guards {@code host} for the duration of a delivery; pair with {@link #release}. */
-    static void guard(String host) {
-        GUARDED.compute(host, (h, n) -> {
-            AtomicInteger c = n == null ? new AtomicInteger() : n;
-            c.incrementAndGet();
-            return c;
-        });
-    }
-
-    static void release(String host) {
-        GUARDED.computeIfPresent(host, (h, n) -> n.decrementAndGet() <= 0 ? null : n);
-    }
-
-    static boolean guarded(String host) {
-        return host != null && GUARDED.containsKey(host.toLowerCase(Locale.ROOT));
     }
 
     // ---------------------------------------------------------------- the address rules

@@ -8,18 +8,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.net.ConnectException;
-import java.net.InetAddress;
 import java.net.URI;
-import java.net.UnknownHostException;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpResponse.BodySubscribers;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -33,7 +22,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -43,7 +31,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
@@ -64,6 +51,7 @@ import org.slf4j.LoggerFactory;
 public final class WebhookDispatcher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WebhookDispatcher.class);
     static final int EXCERPT_BYTES = 1024;
+    static final Duration MAX_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     static final int FINISH_BATCH = 1000;
     static final String EVENT_ENDPOINT_DISABLED = "webhook_endpoint.disabled";
     /** Passes failing without a success for this long make the dispatcher count as broken. */
@@ -80,7 +68,7 @@ public final class WebhookDispatcher implements AutoCloseable {
     private final Clock clock;
     private final RetryPolicy retryPolicy;
     private final String owner;
-    private final HttpClient http;
+    private final WebhookHttp http;
     private final ExecutorService deliveries;
     private final ConcurrentHashMap<Long, Lane> lanes = new ConcurrentHashMap<>();
     private final LinkedBlockingQueue<Result> results = new LinkedBlockingQueue<>();
@@ -133,16 +121,11 @@ public final class WebhookDispatcher implements AutoCloseable {
         this.retryPolicy = new RetryPolicy(config.retrySchedule(), config.retryJitter(), config.maxRetryAfter(), random);
         this.owner = "webhooks-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
         this.deliveries = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("webhook-delivery-", 0).factory());
-        this.http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                // A redirect could point anywhere, including inside the network: never follow one.
-                .followRedirects(HttpClient.Redirect.NEVER)
-                // Through a proxy the proxy would resolve the host, and the SSRF check would be moot.
-                .proxy(HttpClient.Builder.NO_PROXY)
-                .connectTimeout(config.timeout().compareTo(Duration.ofSeconds(10)) < 0 ? config.timeout()
-                        : Duration.ofSeconds(10))
-                .executor(Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("webhook-http-", 0).factory()))
-                .build();
+        // Redirects are never followed (one could point inside the network) and no proxy is used
+        // (it would resolve the host itself, past the SSRF check): WebhookHttp does neither.
+        this.http = new WebhookHttp(config.timeout().compareTo(MAX_CONNECT_TIMEOUT) < 0 ? config.timeout()
+                : MAX_CONNECT_TIMEOUT, config.allowPrivateTargets(), EXCERPT_BYTES,
+                Math.max(WebhookHttp.DEFAULT_MAX_IDLE_PER_ORIGIN, config.endpointConcurrency()), WebhookHttp.defaultTls());
         this.delivered = Counter.builder("chainsync_webhook_deliveries_total").tag("outcome", "delivered")
                 .description("Webhook delivery attempts by outcome").register(registry);
         this.failed = Counter.builder("chainsync_webhook_deliveries_total").tag("outcome", "failed")
@@ -162,21 +145,6 @@ public final class WebhookDispatcher implements AutoCloseable {
                 .description("Webhook messages that used up every attempt").register(registry);
         Gauge.builder("chainsync_webhook_in_flight", this::inFlight)
                 .description("Claimed webhook messages not finished yet").register(registry);
-        if (!config.allowPrivateTargets()) {
-            warnIfResolverMissing();
-        }
-    }
-
-    private static void warnIfResolverMissing() {
-        try {
-            InetAddress.getAllByName("localhost");
-        } catch (UnknownHostException ignored) {
-            // only here to make the JVM pick its resolver
-        }
-        if (!GuardedResolverProvider.installed()) {
-            log.warn("the webhook SSRF resolver is not installed (META-INF/services lost?); deliveries are checked "
-                    + "before connecting, but a DNS answer that changes in between is not caught");
-        }
     }
 
     /** Starts the dispatch and finishing loops on threads this dispatcher owns. */
@@ -233,7 +201,7 @@ public final class WebhookDispatcher implements AutoCloseable {
             log.warn("webhook dispatcher {} could not record its last outcomes; the claims expire with their lease",
                     owner, e);
         }
-        http.shutdownNow();
+        http.close();
     }
 
     private static void join(Thread t) {
@@ -439,60 +407,29 @@ public final class WebhookDispatcher implements AutoCloseable {
         }
         String body = body(m);
         long timestamp = started.getEpochSecond();
-        URI uri = URI.create(m.url());
-        String host = AddressGuard.host(uri);
-        boolean guarded = !config.allowPrivateTargets() && AddressGuard.literal(host) == null;
-        if (guarded) {
-            AddressGuard.guard(host);
-        }
-        CompletableFuture<HttpResponse<String>> future = null;
         try {
-            if (!config.allowPrivateTargets()) {
-                // Checked again now: DNS may have changed since the endpoint was created. While guarded,
-                // the resolver filters this host for the HTTP client's own lookup too.
-                AddressGuard.check(uri);
-            }
-            HttpRequest request = HttpRequest.newBuilder(uri)
-                    .timeout(config.timeout())
-                    .header("Content-Type", "application/json")
-                    .header("User-Agent", "chainsync-webhooks/1")
-                    .header("webhook-id", m.msgId())
-                    .header("webhook-timestamp", Long.toString(timestamp))
-                    .header("webhook-signature", WebhookSignature.header(secrets, m.msgId(), timestamp, body))
-                    .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
-                    .build();
-            future = http.sendAsync(request, WebhookDispatcher::excerpt);
-            // The request timeout covers the wait for headers; this one covers the body too.
-            HttpResponse<String> response = future.get(config.timeout().toMillis(), TimeUnit.MILLISECONDS);
+            WebhookHttp.Response response = http.post(URI.create(m.url()), List.of(
+                    "Content-Type", "application/json",
+                    "User-Agent", "chainsync-webhooks/1",
+                    "webhook-id", m.msgId(),
+                    "webhook-timestamp", Long.toString(timestamp),
+                    "webhook-signature", WebhookSignature.header(secrets, m.msgId(), timestamp, body)),
+                    body.getBytes(StandardCharsets.UTF_8), config.timeout());
             int latency = millisSince(t0);
             Instant done = clock.instant();
-            int status = response.statusCode();
+            int status = response.status();
             if (status >= 200 && status < 300) {
                 attemptLatency.record(Duration.ofMillis(latency));
-                return new Result(m, new Finished(m, started, true, status, latency, response.body(), null), done,
+                return new Result(m, new Finished(m, started, true, status, latency, response.excerpt(), null), done,
                         null, false);
             }
-            Duration retryAfter = RetryPolicy.parseRetryAfter(response.headers().firstValue("Retry-After").orElse(null),
-                    done);
+            Duration retryAfter = RetryPolicy.parseRetryAfter(response.retryAfter(), done);
             String error = status == 410 ? "HTTP 410 Gone: the endpoint is disabled" : "HTTP " + status;
-            return failure(m, started, latency, status, response.body(), error, retryAfter, status == 410);
+            return failure(m, started, latency, status, response.excerpt(), error, retryAfter, status == 410);
         } catch (AddressGuard.Refused e) {
             return failure(m, started, millisSince(t0), null, null, "refused: " + e.getMessage(), null);
-        } catch (TimeoutException e) {
-            future.cancel(true);
-            return failure(m, started, millisSince(t0), null, null,
-                    "timed out after " + config.timeout().toMillis() + " ms", null);
-        } catch (ExecutionException e) {
-            return failure(m, started, millisSince(t0), null, null, describe(e.getCause()), null);
-        } catch (InterruptedException e) {
-            if (future != null) {
-                future.cancel(true);
-            }
-            throw e;
-        } finally {
-            if (guarded) {
-                AddressGuard.release(host);
-            }
+        } catch (WebhookHttp.Failure e) {
+            return failure(m, started, millisSince(t0), null, null, e.getMessage(), null);
         }
     }
 
@@ -506,27 +443,6 @@ public final class WebhookDispatcher implements AutoCloseable {
         attemptLatency.record(Duration.ofMillis(latency));
         return new Result(m, new Finished(m, started, false, status, latency, excerpt, error), clock.instant(),
                 retryAfter, gone);
-    }
-
-    private String describe(Throwable t) {
-        if (t instanceof HttpConnectTimeoutException) {
-            return "connect timed out";
-        }
-        if (t instanceof HttpTimeoutException) {
-            return "timed out after " + config.timeout().toMillis() + " ms";
-        }
-        if (t instanceof ConnectException) {
-            return "connection refused or unreachable";
-        }
-        if (t instanceof UnknownHostException u) {
-            return u.getMessage() != null && u.getMessage().contains("refused")
-                    ? "refused: host resolves only to private or reserved addresses"
-                    : "unknown host";
-        }
-        if (t instanceof IOException io) {
-            return "I/O error: " + (io.getMessage() == null ? io.getClass().getSimpleName() : io.getMessage());
-        }
-        return t == null ? "unknown error" : t.toString();
     }
 
     private static int millisSince(long t0) {
@@ -552,17 +468,6 @@ public final class WebhookDispatcher implements AutoCloseable {
             }
         }
         return out.append('"').toString();
-    }
-
-    /** Keeps the first {@link #EXCERPT_BYTES} of the body and discards the rest as it arrives. */
-    private static HttpResponse.BodySubscriber<String> excerpt(HttpResponse.ResponseInfo info) {
-        ByteArrayOutputStream kept = new ByteArrayOutputStream();
-        return BodySubscribers.mapping(BodySubscribers.ofByteArrayConsumer(chunk -> chunk.ifPresent(bytes -> {
-            int room = EXCERPT_BYTES - kept.size();
-            if (room > 0) {
-                kept.write(bytes, 0, Math.min(room, bytes.length));
-            }
-        })), ignored -> kept.size() == 0 ? null : kept.toString(StandardCharsets.UTF_8));
     }
 
     // ---------------------------------------------------------------- finish
