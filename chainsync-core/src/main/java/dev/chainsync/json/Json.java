@@ -25,6 +25,15 @@ public final class Json {
         }
     }
 
+    /** Parses JSON text into a tree (for embedding stored JSON in another document). */
+    public static com.fasterxml.jackson.databind.JsonNode read(String json) {
+        try {
+            return MAPPER.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
     /** A JSON object from alternating keys and values; null values are left out. */
     public static String object(Object... keysAndValues) {
         if (keysAndValues.length % 2 != 0) {

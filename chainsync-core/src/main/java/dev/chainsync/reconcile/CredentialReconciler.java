@@ -8,6 +8,7 @@ import dev.chainsync.credential.CredentialService;
 import dev.chainsync.credential.CredentialStatus;
 import dev.chainsync.db.Jdbc;
 import dev.chainsync.json.Json;
+import dev.chainsync.webhook.WebhookOutbox;
 import dev.chainsync.worker.PollingWorker;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -34,6 +35,8 @@ public final class CredentialReconciler implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CredentialReconciler.class);
     static final String KIND = "credentials";
     static final int PAGE = 1000;
+    /** The webhook event type for every finding. */
+    public static final String EVENT_DISCREPANCY = "reconciliation.discrepancy";
     /** Confirmations this recent may belong to blocks the chain history lists a moment later. */
     static final Duration SETTLE_GRACE = Duration.ofSeconds(5);
 
@@ -212,10 +215,21 @@ public final class CredentialReconciler implements AutoCloseable {
                  LIMIT 1""", r -> 1, hash, signature).isPresent();
     }
 
+    /**
+     * Records a finding and, in the same transaction, the {@code reconciliation.discrepancy} webhook
+     * event that tells subscribers about it (recovered or flagged).
+     */
     private void finding(long runId, String finding, String action, String hash, String signature, String detail) {
-        jdbc.update("""
-                INSERT INTO reconciliation_findings (run_id, finding, action, credential_hash, signature, detail, created_at)
-                VALUES (?, ?, ?, ?, ?, ?::jsonb, ?)""", runId, finding, action, hash, signature, detail, clock.instant());
+        Instant now = clock.instant();
+        String event = Json.object("run_id", runId, "finding", finding, "action", action, "credential_hash", hash,
+                "signature", signature, "detail", Json.read(detail));
+        jdbc.inTransaction(c -> {
+            Jdbc.update(c, """
+                    INSERT INTO reconciliation_findings (run_id, finding, action, credential_hash, signature, detail, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?::jsonb, ?)""", runId, finding, action, hash, signature, detail, now);
+            WebhookOutbox.emit(c, EVENT_DISCREPANCY, event, now);
+            return null;
+        });
     }
 
     public Optional<Run> find(long id) {

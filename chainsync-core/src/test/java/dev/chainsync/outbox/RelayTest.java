@@ -221,6 +221,12 @@ class RelayTest {
         assertThat(dead.lastError()).contains("failed on chain");
         assertThat(w.status(c.hash())).isEqualTo(CredentialStatus.DEAD_LETTERED);
         assertThat(w.devnet.countMemo(c.memo())).as("failed transactions carry no memo").isZero();
+        // Subscribers hear of it from events written in the dead-lettering transaction.
+        assertThat(w.jdbc.query("SELECT type || ' ' || payload::text FROM webhook_events ORDER BY id", r -> r.getString(1)))
+                .satisfiesExactly(
+                        e -> assertThat(e).startsWith("credential.failed ").contains(c.hash(), "\"dead_lettered\""),
+                        e -> assertThat(e).startsWith("operation.dead_lettered ")
+                                .contains("\"operation_id\": " + dead.id(), "failed on chain"));
         assertThat(w.outbox.retry(w.operationOf(c.hash()).id() + 1000)).isEqualTo(Outbox.RetryOutcome.NOT_FOUND);
 
         w.faults.failRate(0.0);

@@ -30,6 +30,12 @@ class CredentialReconcilerTest {
                 w.clock, w.registry);
     }
 
+    /** Payloads of the reconciliation.discrepancy webhook events, oldest first. */
+    private List<String> discrepancyEvents() {
+        return w.jdbc.query("SELECT payload::text FROM webhook_events WHERE type = ? ORDER BY id",
+                r -> r.getString(1), CredentialReconciler.EVENT_DISCREPANCY);
+    }
+
     private String writeMemoBehindTheDatabasesBack() {
         byte[] h = new byte[32];
         w.random.nextBytes(h);
@@ -56,6 +62,7 @@ class CredentialReconcilerTest {
         assertThat(run.recovered()).isZero();
         assertThat(run.flagged()).isZero();
         assertThat(reconciler().findings(run.id())).isEmpty();
+        assertThat(discrepancyEvents()).isEmpty();
     }
 
     @Test
@@ -77,6 +84,9 @@ class CredentialReconcilerTest {
             assertThat(f.credentialHash()).isEqualTo(hash);
         });
         assertThat(w.registry.counter("chainsync_reconcile_recovered_total").count()).isEqualTo(1.0);
+        assertThat(discrepancyEvents()).singleElement().satisfies(e -> assertThat(e)
+                .contains("\"action\": \"recovered\"", "\"finding\": \"missing_in_db\"", hash,
+                        "\"run_id\": " + run.id()));
 
         CredentialReconciler.Run again = r.runOnce();
         assertThat(again.recovered()).isZero();
@@ -102,6 +112,9 @@ class CredentialReconcilerTest {
         });
         assertThat(w.historyTypes(c.hash())).last().isEqualTo("flagged");
         assertThat(r.runOnce().flagged()).as("flagged once, not on every run").isZero();
+        assertThat(discrepancyEvents()).as("alerted once").singleElement().satisfies(e -> assertThat(e)
+                .contains("\"action\": \"flagged\"", "\"finding\": \"missing_on_chain\"", c.hash(),
+                        "not found on chain"));
     }
 
     @Test
@@ -121,6 +134,8 @@ class CredentialReconcilerTest {
         CredentialReconciler.Run again = reconciler().runOnce();
         assertThat(again.flagged()).isZero();
         assertThat(w.historyTypes(c.hash()).stream().filter("flagged"::equals).count()).isEqualTo(1);
+        assertThat(discrepancyEvents()).singleElement().satisfies(e -> assertThat(e)
+                .contains("\"finding\": \"status_behind_chain\"", "\"db_status\": \"dead_lettered\""));
     }
 
     @Test
