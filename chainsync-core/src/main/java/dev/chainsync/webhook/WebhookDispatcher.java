@@ -52,6 +52,7 @@ public final class WebhookDispatcher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WebhookDispatcher.class);
     static final int EXCERPT_BYTES = 1024;
     static final Duration MAX_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    private static final long EVICT_EVERY_NANOS = 1_000_000_000L;
     static final int FINISH_BATCH = 1000;
     static final String EVENT_ENDPOINT_DISABLED = "webhook_endpoint.disabled";
     /** Passes failing without a success for this long make the dispatcher count as broken. */
@@ -220,11 +221,16 @@ public final class WebhookDispatcher implements AutoCloseable {
     // ---------------------------------------------------------------- loops
 
     private void dispatchLoop() {
+        long evictedAt = System.nanoTime();
         while (!stopping) {
             boolean full = false;
             try {
                 full = launch(clock.instant()).size() >= config.batchSize();
                 lastPassOkNanos = System.nanoTime();
+                if (lastPassOkNanos - evictedAt > EVICT_EVERY_NANOS) {
+                    http.evictIdle();
+                    evictedAt = lastPassOkNanos;
+                }
             } catch (RuntimeException e) {
                 lastPassFailedNanos = System.nanoTime();
                 lastError = e.toString();

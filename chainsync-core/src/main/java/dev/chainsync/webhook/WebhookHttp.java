@@ -10,6 +10,7 @@ import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NoRouteToHostException;
+import java.net.Proxy;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
@@ -21,7 +22,15 @@ import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
@@ -45,8 +54,16 @@ final class WebhookHttp implements AutoCloseable {
     static final int MAX_HEADER_BYTES = 64 * 1024;
     /** Response body read past the excerpt to keep a connection; beyond this the connection is closed instead. */
     static final int MAX_DRAIN = 64 * 1024;
-    /** Idle connections older than this are not reused: servers close theirs after similar times. */
-    static final Duration IDLE_TIMEOUT = Duration.ofSeconds(15);
+    /**
+     * Idle connections older than this are closed, not reused: common servers close theirs after
+     * 5 s (Node.js, Apache), and a request sent just as the server closes is a wasted round trip.
+     */
+    static final Duration IDLE_TIMEOUT = Duration.ofSeconds(4);
+    /**
+     * Requests larger than this are written under a watchdog: a receiver that never reads could
+     * otherwise block the write forever once the socket buffers are full. Smaller ones fit in them.
+     */
+    static final int WATCHED_WRITE_BYTES = 16 * 1024;
     static final int DEFAULT_MAX_IDLE_PER_ORIGIN = 64;
 
     /** The answer: status, the raw {@code Retry-After} value if any, the first {@code excerptBytes} of the body. */
@@ -64,16 +81,27 @@ final class WebhookHttp implements AutoCloseable {
     private final int excerptBytes;
     private final int maxIdlePerOrigin;
     private final SSLContext tls;
+    private final long idleTimeoutNanos;
     private final ConcurrentHashMap<String, ArrayDeque<Connection>> idle = new ConcurrentHashMap<>();
+    // Name lookups run here so that a slow resolver cannot outlast the attempt's deadline.
+    private final ExecutorService lookups = Executors.newVirtualThreadPerTaskExecutor();
+    private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("webhook-write-watchdog").factory());
     private volatile boolean closed;
 
     WebhookHttp(Duration connectTimeout, boolean allowPrivateTargets, int excerptBytes, int maxIdlePerOrigin,
             SSLContext tls) {
+        this(connectTimeout, allowPrivateTargets, excerptBytes, maxIdlePerOrigin, tls, IDLE_TIMEOUT);
+    }
+
+    WebhookHttp(Duration connectTimeout, boolean allowPrivateTargets, int excerptBytes, int maxIdlePerOrigin,
+            SSLContext tls, Duration idleTimeout) {
         this.connectTimeout = connectTimeout;
         this.allowPrivateTargets = allowPrivateTargets;
         this.excerptBytes = excerptBytes;
         this.maxIdlePerOrigin = maxIdlePerOrigin;
         this.tls = tls;
+        this.idleTimeoutNanos = idleTimeout.toNanos();
     }
 
     static SSLContext defaultTls() {
@@ -107,7 +135,7 @@ final class WebhookHttp implements AutoCloseable {
         try {
             return exchange(origin, fresh, request, deadline, timeout);
         } catch (Stale stale) {
-            throw new Failure("I/O error: the server closed the connection without answering");
+            throw new IllegalStateException("a fresh connection is never stale");
         }
     }
 
@@ -124,8 +152,7 @@ final class WebhookHttp implements AutoCloseable {
         try {
             c.deadline = deadline;
             try {
-                c.out.write(request);
-                c.out.flush();
+                write(c, request, deadline);
                 c.in.mark(1);
                 if (c.in.read() < 0) {
                     throw new EOFException("the server closed the connection without answering");
@@ -133,12 +160,14 @@ final class WebhookHttp implements AutoCloseable {
                 c.in.reset();
             } catch (IOException e) {
                 if (c.reused && !(e instanceof SocketTimeoutException)) {
+                    checkInterrupt();
                     throw new Stale();
                 }
                 throw e;
             }
             Parsed p = readResponse(c);
-            keep = p.reusable && !closed;
+            // Bytes beyond the response (a body longer than announced) would be read as the next answer.
+            keep = p.reusable && !closed && c.in.available() == 0;
             return new Response(p.status, p.retryAfter, p.excerpt);
         } catch (SocketTimeoutException e) {
             throw new Failure("timed out after " + timeout.toMillis() + " ms");
@@ -154,6 +183,27 @@ final class WebhookHttp implements AutoCloseable {
         }
     }
 
+    private void write(Connection c, byte[] request, long deadline) throws IOException {
+        if (request.length <= WATCHED_WRITE_BYTES) {
+            c.out.write(request);
+            c.out.flush();
+            return;
+        }
+        ScheduledFuture<?> alarm = watchdog.schedule(c::close, Math.max(1, remainingMillis(deadline)),
+                TimeUnit.MILLISECONDS);
+        try {
+            c.out.write(request);
+            c.out.flush();
+        } catch (IOException e) {
+            if (remainingMillis(deadline) <= 0) {
+                throw new SocketTimeoutException("write not finished by the deadline");
+            }
+            throw e;
+        } finally {
+            alarm.cancel(false);
+        }
+    }
+
     private static void checkInterrupt() throws InterruptedException {
         // A virtual thread interrupted in socket I/O sees the socket closed; report the interrupt instead.
         if (Thread.interrupted()) {
@@ -166,12 +216,7 @@ final class WebhookHttp implements AutoCloseable {
     private Connection connect(URI uri, long deadline, Duration timeout)
             throws Failure, AddressGuard.Refused, InterruptedException {
         String host = AddressGuard.host(uri);
-        List<InetAddress> addresses;
-        try {
-            addresses = AddressGuard.resolve(host, allowPrivateTargets);
-        } catch (UnknownHostException e) {
-            throw new Failure("unknown host");
-        }
+        List<InetAddress> addresses = lookup(host, deadline, timeout);
         boolean https = "https".equalsIgnoreCase(uri.getScheme());
         int port = port(uri);
         IOException last = null;
@@ -180,7 +225,8 @@ final class WebhookHttp implements AutoCloseable {
             if (left <= 0) {
                 throw new Failure("timed out after " + timeout.toMillis() + " ms");
             }
-            Socket raw = new Socket();
+            // Never through a proxy: it would resolve the name itself, past the SSRF check.
+            Socket raw = new Socket(Proxy.NO_PROXY);
             try {
                 raw.setTcpNoDelay(true);
                 raw.connect(new InetSocketAddress(address, port), (int) Math.min(left, connectTimeout.toMillis()));
@@ -196,12 +242,50 @@ final class WebhookHttp implements AutoCloseable {
                 closeQuietly(raw);
                 checkInterrupt();
                 last = e;
+            } catch (RuntimeException e) {
+                closeQuietly(raw);
+                throw e;
             }
         }
         throw new Failure(last instanceof SocketTimeoutException ? "connect timed out" : describe(last));
     }
 
-    private Socket handshake(Socket raw, String host, int port, long deadline) throws IOException {
+    private List<InetAddress> lookup(String host, long deadline, Duration timeout)
+            throws Failure, AddressGuard.Refused, InterruptedException {
+        if (AddressGuard.literal(host) != null) {
+            try {
+                return AddressGuard.resolve(host, allowPrivateTargets);
+            } catch (UnknownHostException e) {
+                throw new Failure("unknown host");
+            }
+        }
+        Future<List<InetAddress>> answer;
+        try {
+            answer = lookups.submit(() -> AddressGuard.resolve(host, allowPrivateTargets));
+        } catch (RejectedExecutionException e) {
+            throw new Failure("client closed");
+        }
+        try {
+            return answer.get(Math.max(1, remainingMillis(deadline)), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            answer.cancel(true);
+            throw new Failure("timed out after " + timeout.toMillis() + " ms");
+        } catch (InterruptedException e) {
+            answer.cancel(true);
+            throw e;
+        } catch (ExecutionException e) {
+            switch (e.getCause()) {
+                case AddressGuard.Refused r -> throw r;
+                case UnknownHostException u -> throw new Failure("unknown host");
+                case RuntimeException r -> throw r;
+                default -> throw new IllegalStateException(e.getCause());
+            }
+        }
+    }
+
+    private Socket handshake(Socket raw, String urlHost, int port, long deadline) throws IOException {
+        // A fully qualified name may end in a dot; certificates and SNI name the host without it.
+        String host = urlHost.endsWith(".") ? urlHost.substring(0, urlHost.length() - 1) : urlHost;
         SSLSocket s = (SSLSocket) tls.getSocketFactory().createSocket(raw, host, port, true);
         SSLParameters params = s.getSSLParameters();
         // Verify the certificate against the URL's host even though the socket was opened by address.
@@ -230,6 +314,7 @@ final class WebhookHttp implements AutoCloseable {
 
     // ---------------------------------------------------------------- the pool
 
+    /** The most recently used idle connection of {@code origin} that is still fit for a request. */
     private Connection takeIdle(String origin) {
         ArrayDeque<Connection> q = idle.get(origin);
         if (q == null) {
@@ -244,11 +329,29 @@ final class WebhookHttp implements AutoCloseable {
             if (c == null) {
                 return null;
             }
-            if (now - c.idleSince < IDLE_TIMEOUT.toNanos()) {
+            if (now - c.idleSince < idleTimeoutNanos && c.quiet()) {
                 c.reused = true;
                 return c;
             }
             c.close();
+        }
+    }
+
+    /** Closes connections idle for longer than the idle timeout, for every origin; the dispatcher calls it now and then. */
+    void evictIdle() {
+        long now = System.nanoTime();
+        for (ArrayDeque<Connection> q : idle.values()) {
+            while (true) {
+                Connection c;
+                synchronized (q) {
+                    c = q.peekFirst();
+                    if (c == null || now - c.idleSince < idleTimeoutNanos) {
+                        break;
+                    }
+                    q.pollFirst();
+                }
+                c.close();
+            }
         }
     }
 
@@ -271,6 +374,8 @@ final class WebhookHttp implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        lookups.shutdownNow();
+        watchdog.shutdownNow();
         for (ArrayDeque<Connection> q : idle.values()) {
             synchronized (q) {
                 q.forEach(Connection::close);
@@ -292,6 +397,15 @@ final class WebhookHttp implements AutoCloseable {
             this.socket = socket;
             this.in = new BufferedInputStream(new DeadlineInput(this, socket.getInputStream()), 8192);
             this.out = socket.getOutputStream();
+        }
+
+        /** False when the server sent something unasked (an early close, a 408) while the connection was idle. */
+        boolean quiet() {
+            try {
+                return in.available() == 0;
+            } catch (IOException e) {
+                return false;
+            }
         }
 
         void close() {
@@ -327,6 +441,11 @@ final class WebhookHttp implements AutoCloseable {
         public int read(byte[] b, int off, int len) throws IOException {
             arm();
             return in.read(b, off, len);
+        }
+
+        @Override
+        public int available() throws IOException {
+            return in.available();
         }
     }
 
@@ -381,7 +500,7 @@ final class WebhookHttp implements AutoCloseable {
             int status = parseStatus(statusLine);
             boolean http10 = statusLine.charAt(7) == '0';
             long contentLength = -1;
-            boolean chunked = false;
+            String transferCoding = null;
             boolean close = http10;
             String retryAfter = null;
             String line;
@@ -408,7 +527,8 @@ final class WebhookHttp implements AutoCloseable {
                             throw new IOException("invalid Content-Length");
                         }
                     }
-                    case "transfer-encoding" -> chunked = value.toLowerCase(Locale.ROOT).endsWith("chunked");
+                    case "transfer-encoding" -> transferCoding = transferCoding == null ? value
+                            : transferCoding + "," + value;
                     case "connection" -> {
                         String v = value.toLowerCase(Locale.ROOT);
                         if (v.contains("close")) {
@@ -429,6 +549,17 @@ final class WebhookHttp implements AutoCloseable {
             }
             Excerpt body = new Excerpt(excerptBytes);
             boolean complete;
+            boolean chunked = false;
+            if (transferCoding != null) {
+                // RFC 9112 6.3: Transfer-Encoding wins over Content-Length, and a message carrying both
+                // (or an HTTP/1.0 one carrying it) may be smuggling: answer it, then drop the connection.
+                String[] codings = transferCoding.toLowerCase(Locale.ROOT).split(",");
+                chunked = codings[codings.length - 1].trim().equals("chunked");
+                if (contentLength >= 0 || http10) {
+                    close = true;
+                }
+                contentLength = -1;
+            }
             if (status == 204 || status == 304) {
                 complete = true;
             } else if (chunked) {

@@ -26,6 +26,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,6 +51,7 @@ class WebhookHttpTest {
     private static final class Scripted implements AutoCloseable {
         final ServerSocket socket;
         final AtomicInteger connections = new AtomicInteger();
+        final AtomicInteger closed = new AtomicInteger();
         final ConcurrentLinkedQueue<String> requests = new ConcurrentLinkedQueue<>();
 
         interface Handler {
@@ -87,6 +89,8 @@ class WebhookHttpTest {
                 }
             } catch (IOException | InterruptedException e) {
                 // the client went away
+            } finally {
+                closed.incrementAndGet();
             }
         }
 
@@ -191,6 +195,103 @@ class WebhookHttpTest {
         assertThat(post(server.uri("/"))).isEqualTo(new WebhookHttp.Response(202, null, "queued"));
         assertThat(post(server.uri("/")).status()).isEqualTo(202);
         assertThat(server.connections).hasValue(2);
+    }
+
+    @Test
+    void connectionHeadersAmbiguousFramingAndLeftoverBytesDecideReuse() throws Exception {
+        AtomicInteger request = new AtomicInteger();
+        server = new Scripted((n, req, out) -> {
+            switch (request.getAndIncrement()) {
+                case 0 -> write(out, "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok");
+                // Both framings: chunked wins, and the connection is not trusted afterwards.
+                case 1 -> write(out, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n"
+                        + "2\r\nhi\r\n0\r\n\r\n");
+                case 2 -> write(out, "HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 0\r\n\r\n");
+                // A 204 has no body; these two bytes must not be read as the next answer.
+                case 3 -> write(out, "HTTP/1.1 204 No Content\r\nContent-Length: 2\r\n\r\n{}");
+                default -> write(out, "HTTP/1.1 204 No Content\r\n\r\n");
+            }
+            return true; // the server would keep every connection
+        });
+
+        assertThat(post(server.uri("/")).excerpt()).isEqualTo("ok");
+        assertThat(post(server.uri("/")).excerpt()).isEqualTo("hi");
+        assertThat(post(server.uri("/")).status()).isEqualTo(200);
+        assertThat(post(server.uri("/")).status()).isEqualTo(204);
+        assertThat(post(server.uri("/")).status()).isEqualTo(204);
+        assertThat(post(server.uri("/")).status()).isEqualTo(204);
+
+        // close -> new; both framings -> new; 1.0 keep-alive -> reused; leftover bytes -> new; then reused.
+        assertThat(server.connections).hasValue(4);
+        assertThat(server.requests).hasSize(6);
+    }
+
+    @Test
+    void idleConnectionsExpireAndAreClosed() throws Exception {
+        server = new Scripted((n, req, out) -> {
+            write(out, "HTTP/1.1 204 No Content\r\n\r\n");
+            return true;
+        });
+        try (WebhookHttp expiring = new WebhookHttp(Duration.ofSeconds(2), true, 1024, 8, WebhookHttp.defaultTls(),
+                Duration.ZERO)) {
+            expiring.post(server.uri("/"), HEADERS, new byte[0], TIMEOUT);
+            expiring.post(server.uri("/"), HEADERS, new byte[0], TIMEOUT);
+            assertThat(server.connections).as("an expired connection is not reused").hasValue(2);
+
+            expiring.evictIdle();
+
+            Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(server.closed).hasValue(2));
+        }
+    }
+
+    @Test
+    void headerValuesCannotSmuggleLines() {
+        assertThatThrownBy(() -> WebhookHttp.request(URI.create("http://example.com/"),
+                List.of("webhook-id", "msg_1\r\nX-Evil: 1"), new byte[0]))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("webhook-id");
+    }
+
+    @Test
+    void anInterruptedDeliveryStopsAtOnce() throws Exception {
+        server = new Scripted((n, req, out) -> {
+            Thread.sleep(60_000); // never answers in time
+            return false;
+        });
+        java.util.concurrent.CompletableFuture<Throwable> outcome = new java.util.concurrent.CompletableFuture<>();
+        Thread delivery = Thread.ofVirtual().start(() -> {
+            try {
+                post(server.uri("/"));
+                outcome.complete(null);
+            } catch (Throwable t) {
+                outcome.complete(t);
+            }
+        });
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> server.requests.size() == 1);
+
+        delivery.interrupt();
+
+        assertThat(outcome.get(5, java.util.concurrent.TimeUnit.SECONDS)).isInstanceOf(InterruptedException.class);
+    }
+
+    @Test
+    void aReceiverThatNeverReadsCannotHoldALargeWritePastTheDeadline() throws Exception {
+        try (ServerSocket deaf = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Thread.ofVirtual().start(() -> {
+                try {
+                    Socket held = deaf.accept(); // accepted, never read
+                    Thread.sleep(60_000);
+                    held.close();
+                } catch (IOException | InterruptedException e) {
+                    // test over
+                }
+            });
+            long t0 = System.nanoTime();
+
+            assertThatThrownBy(() -> http.post(URI.create("http://127.0.0.1:" + deaf.getLocalPort() + "/"), HEADERS,
+                    new byte[64 * 1024 * 1024], Duration.ofMillis(500)))
+                    .isInstanceOf(WebhookHttp.Failure.class).hasMessage("timed out after 500 ms");
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
+        }
     }
 
     @Test
