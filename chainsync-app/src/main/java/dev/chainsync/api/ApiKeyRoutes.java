@@ -16,10 +16,12 @@ import java.util.Set;
 final class ApiKeyRoutes {
     private final ApiKeys keys;
     private final RateLimiter limiter;
+    private final Idempotent idempotent;
 
-    ApiKeyRoutes(ApiKeys keys, RateLimiter limiter) {
+    ApiKeyRoutes(ApiKeys keys, RateLimiter limiter, Idempotent idempotent) {
         this.keys = keys;
         this.limiter = limiter;
+        this.idempotent = idempotent;
     }
 
     void register(Javalin javalin) {
@@ -30,10 +32,7 @@ final class ApiKeyRoutes {
         javalin.delete("/v1/api-keys/{id}", this::revoke);
     }
 
-    /**
-     * Not run through Idempotency-Key: the response carries the secret, which must never be stored.
-     * A retried creation makes a second key; the first one can be revoked.
-     */
+    /** The response carries the new key, so its Idempotency-Key copy is stored encrypted. */
     private void create(Context ctx) {
         JsonNode body = Bodies.json(ctx);
         String name = Bodies.text(body, "name", true);
@@ -55,15 +54,18 @@ final class ApiKeyRoutes {
             }
             limit = limitNode.intValue();
         }
-        ApiKeys.Created created;
-        try {
-            created = keys.create(name, scopes, limit);
-        } catch (IllegalArgumentException e) {
-            throw ApiProblem.badRequest(e.getMessage(), null);
-        }
-        Map<String, Object> v = view(created.key(), limiter);
-        v.put("key", created.secret());
-        ctx.status(201).header("Location", "/v1/api-keys/" + created.key().id()).json(v);
+        Integer rateLimit = limit;
+        idempotent.respondSealed(ctx, Idempotent.fingerprint(ctx, body), tx -> {
+            ApiKeys.Created created;
+            try {
+                created = keys.create(tx, name, scopes, rateLimit);
+            } catch (IllegalArgumentException e) {
+                throw ApiProblem.badRequest(e.getMessage(), null);
+            }
+            Map<String, Object> v = view(created.key(), limiter);
+            v.put("key", created.secret());
+            return Idempotent.json(201, v, "/v1/api-keys/" + created.key().id());
+        });
     }
 
     private void revoke(Context ctx) {

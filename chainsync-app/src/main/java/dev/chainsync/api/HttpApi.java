@@ -75,12 +75,12 @@ public final class HttpApi implements AutoCloseable {
             javalin.before("/metrics", auth::checkRead);
         }
         new HealthRoutes(app, registry).register(javalin);
-        Idempotent idempotent = new Idempotent(app.database().jdbc(), app.idempotency());
+        Idempotent idempotent = new Idempotent(app.database().jdbc(), app.idempotency(), app.secretBox());
         new CredentialRoutes(app, maxUpload, idempotent).register(javalin);
-        new OperationRoutes(app).register(javalin);
-        new IngestRoutes(app.ingest()).register(javalin);
+        new OperationRoutes(app, idempotent).register(javalin);
+        new IngestRoutes(app.ingest(), idempotent).register(javalin);
         new LedgerRoutes(app.ledger(), idempotent, app.transfers()).register(javalin);
-        new ApiKeyRoutes(app.apiKeys(), app.rateLimiter()).register(javalin);
+        new ApiKeyRoutes(app.apiKeys(), app.rateLimiter(), idempotent).register(javalin);
         new WebhookRoutes(app, idempotent).register(javalin);
         javalin.get("/openapi.json", ctx -> ctx.contentType("application/json").result(OpenApiDocument.json()));
         javalin.exception(ApiProblem.class, (e, ctx) -> problem(ctx, e));

@@ -9,6 +9,7 @@ import dev.chainsync.idempotency.Idempotency;
 import dev.chainsync.idempotency.Idempotency.Claim;
 import dev.chainsync.idempotency.Idempotency.Outcome;
 import dev.chainsync.idempotency.Idempotency.StoredResponse;
+import dev.chainsync.webhook.SecretBox;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -28,18 +29,65 @@ final class Idempotent {
     private static final com.fasterxml.jackson.databind.ObjectMapper CANONICAL = HttpApi.API_JSON.copy()
             .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
 
+    /** Marks a stored response whose body is encrypted; its value is the key's id. Never sent. */
+    private static final String SEALED = "Chainsync-Sealed-Key";
+
     private final Jdbc jdbc;
     private final Idempotency idempotency;
+    private final SecretBox box;
 
-    Idempotent(Jdbc jdbc, Idempotency idempotency) {
+    Idempotent(Jdbc jdbc, Idempotency idempotency, SecretBox box) {
         this.jdbc = jdbc;
         this.idempotency = idempotency;
+        this.box = box;
     }
 
     /** Performs {@code work} once per Idempotency-Key (or once, without the header) and writes the response. */
     void respond(Context ctx, String fingerprint, Idempotency.Work work) {
         respond(ctx, fingerprint, () -> jdbc.inTransaction(work::run),
                 claim -> idempotency.execute(claim.apiKeyId(), claim.key(), claim.fingerprint(), work));
+    }
+
+    /**
+     * As {@link #respond(Context, String, Idempotency.Work)} for responses that carry a secret (a new
+     * API key, a webhook signing secret): the stored copy is encrypted (AES-GCM, bound to the API key
+     * and Idempotency-Key), so a replay can return the same secret while the table never holds it in clear.
+     */
+    void respondSealed(Context ctx, String fingerprint, Idempotency.Work work) {
+        respond(ctx, fingerprint, () -> jdbc.inTransaction(work::run), claim -> {
+            String context = "idempotency:" + claim.apiKeyId() + ":" + claim.key();
+            return switch (idempotency.execute(claim.apiKeyId(), claim.key(), claim.fingerprint(),
+                    tx -> seal(work.run(tx), context))) {
+                case Outcome.Executed e -> new Outcome.Executed(open(e.response(), context));
+                case Outcome.Replayed r -> new Outcome.Replayed(open(r.response(), context));
+                case Outcome other -> other;
+            };
+        });
+    }
+
+    /**
+     * As {@link #respond(Context, String, Idempotency.Work)} for effects that are not one database
+     * transaction (a reconciliation run, a replay into Redis): see {@link Idempotency#executeOutside}.
+     */
+    void respondOutside(Context ctx, String fingerprint, Supplier<StoredResponse> effect) {
+        respond(ctx, fingerprint, effect,
+                claim -> idempotency.executeOutside(claim.apiKeyId(), claim.key(), claim.fingerprint(), effect));
+    }
+
+    private StoredResponse seal(StoredResponse r, String context) {
+        Map<String, String> headers = new LinkedHashMap<>(r.headers());
+        headers.put(SEALED, box.keyId());
+        return new StoredResponse(r.status(), headers, box.seal(r.body(), context));
+    }
+
+    private StoredResponse open(StoredResponse r, String context) {
+        String keyId = r.headers().get(SEALED);
+        if (keyId == null) {
+            return r;
+        }
+        Map<String, String> headers = new LinkedHashMap<>(r.headers());
+        headers.remove(SEALED);
+        return new StoredResponse(r.status(), headers, box.open(r.body(), context, keyId));
     }
 
     /**

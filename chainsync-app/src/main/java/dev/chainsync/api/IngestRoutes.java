@@ -11,9 +11,11 @@ import java.util.Map;
 /** Ingest: its status, the dead letters, and replaying one. */
 final class IngestRoutes {
     private final Ingest ingest;
+    private final Idempotent idempotent;
 
-    IngestRoutes(Ingest ingest) {
+    IngestRoutes(Ingest ingest, Idempotent idempotent) {
         this.ingest = ingest;
+        this.idempotent = idempotent;
     }
 
     void register(Javalin javalin) {
@@ -41,15 +43,17 @@ final class IngestRoutes {
         ctx.json(ingest.deadLetter(id).orElseThrow(() -> ApiProblem.notFound("no dead letter " + id)));
     }
 
+    /** A replay writes to Redis, so its Idempotency-Key record is kept around it, not in one transaction with it. */
     private void replay(Context ctx) {
         long id = idParam(ctx);
-        switch (ingest.replay(id)) {
-            case NOT_FOUND -> throw ApiProblem.notFound("no dead letter " + id);
-            case ALREADY_REPLAYED -> throw ApiProblem.conflict("dead letter " + id + " was already replayed");
-            case NOT_RUNNING -> throw ApiProblem.conflict(
-                    "ingest is not running in this instance (set REDIS_URL or serve --ingest); nothing to replay into");
-            case REPLAYED -> ctx.status(202).json(ingest.deadLetter(id).orElseThrow());
-        }
+        idempotent.respondOutside(ctx, Idempotent.fingerprint(ctx, HttpApi.API_JSON.createObjectNode()), () ->
+                switch (ingest.replay(id)) {
+                    case NOT_FOUND -> throw ApiProblem.notFound("no dead letter " + id);
+                    case ALREADY_REPLAYED -> throw ApiProblem.conflict("dead letter " + id + " was already replayed");
+                    case NOT_RUNNING -> throw ApiProblem.conflict("ingest is not running in this instance (set "
+                            + "REDIS_URL or serve --ingest); nothing to replay into");
+                    case REPLAYED -> Idempotent.json(202, ingest.deadLetter(id).orElseThrow(), null);
+                });
     }
 
     /** The {@code ingest} entry of {@code /health}'s components. */

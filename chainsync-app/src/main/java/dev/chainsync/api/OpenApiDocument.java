@@ -58,7 +58,8 @@ public final class OpenApiDocument {
 
     /**
      * Every {@code /v1} operation needs an API key and is rate-limited, so each gets the 401, 403 and
-     * 429 answers here rather than in every path; open routes ({@code /health}, ...) opt out.
+     * 429 answers here rather than in every path, and every POST the Idempotency-Key parameter; open
+     * routes ({@code /health}, ...) opt out.
      */
     private static void secureV1(ObjectNode doc) {
         for (Iterator<Map.Entry<String, JsonNode>> paths = doc.path("paths").fields(); paths.hasNext(); ) {
@@ -79,7 +80,29 @@ public final class OpenApiDocument {
                         responses.putObject(r[0]).put("$ref", "#/components/responses/" + r[1]);
                     }
                 }
+                if (op.getKey().equals("post")) {
+                    acceptIdempotencyKey(operation, responses);
+                }
             }
+        }
+    }
+
+    /** Every POST takes an Idempotency-Key, with its 409 (in flight) and 422 (reused) answers. */
+    private static void acceptIdempotencyKey(ObjectNode operation, ObjectNode responses) {
+        String ref = "#/components/parameters/IdempotencyKey";
+        com.fasterxml.jackson.databind.node.ArrayNode params = operation.withArray("/parameters");
+        boolean present = false;
+        for (JsonNode p : params) {
+            present |= ref.equals(p.path("$ref").asText());
+        }
+        if (!present) {
+            params.addObject().put("$ref", ref);
+        }
+        if (!responses.has("409")) {
+            responses.putObject("409").put("$ref", "#/components/responses/IdempotencyInProgress");
+        }
+        if (!responses.has("422")) {
+            responses.putObject("422").put("$ref", "#/components/responses/Unprocessable");
         }
     }
 

@@ -16,9 +16,11 @@ import java.util.Map;
 /** The chain outbox, reconciliation runs and the devnet's fault switches. */
 final class OperationRoutes {
     private final Application app;
+    private final Idempotent idempotent;
 
-    OperationRoutes(Application app) {
+    OperationRoutes(Application app, Idempotent idempotent) {
         this.app = app;
+        this.idempotent = idempotent;
     }
 
     void register(Javalin javalin) {
@@ -55,13 +57,13 @@ final class OperationRoutes {
 
     private void retry(Context ctx) {
         long id = idParam(ctx);
-        Outbox.RetryOutcome outcome = app.outbox().retry(id);
-        switch (outcome) {
-            case NOT_FOUND -> throw ApiProblem.notFound("no operation " + id);
-            case NOT_DEAD_LETTERED -> throw ApiProblem.conflict("operation " + id
-                    + " is not dead-lettered; only dead-lettered operations can be retried");
-            case RETRIED -> ctx.status(202).json(view(app.outbox().find(id).orElseThrow(), null));
-        }
+        idempotent.respond(ctx, Idempotent.fingerprint(ctx, HttpApi.API_JSON.createObjectNode()), tx ->
+                switch (app.outbox().retry(tx, id)) {
+                    case NOT_FOUND -> throw ApiProblem.notFound("no operation " + id);
+                    case NOT_DEAD_LETTERED -> throw ApiProblem.conflict("operation " + id
+                            + " is not dead-lettered; only dead-lettered operations can be retried");
+                    case RETRIED -> Idempotent.json(202, view(app.outbox().find(tx, id).orElseThrow(), null), null);
+                });
     }
 
     private static long idParam(Context ctx) {
@@ -112,9 +114,12 @@ final class OperationRoutes {
         ctx.json(body);
     }
 
+    /** A run talks to the chain, so its Idempotency-Key record is kept around it, not in one transaction with it. */
     private void runNow(Context ctx) {
-        CredentialReconciler.Run run = app.reconciler().runOnce();
-        ctx.status(201).json(run);
+        idempotent.respondOutside(ctx, Idempotent.fingerprint(ctx, HttpApi.API_JSON.createObjectNode()), () -> {
+            CredentialReconciler.Run run = app.reconciler().runOnce();
+            return Idempotent.json(201, run, "/v1/reconciliations/" + run.id());
+        });
     }
 
     /** The fault switches as JSON; rates are fractions in [0, 1]; {@code outage_seconds} starts an outage now. */

@@ -47,17 +47,17 @@ final class WebhookRoutes {
         javalin.get(BASE + "/{id}/attempts", this::attempts);
     }
 
-    /**
-     * Not run through Idempotency-Key: the response carries the secret, which must never be stored
-     * in clear. A retried creation makes a second endpoint; the first one can be deleted.
-     */
+    /** The response carries the secret, so its Idempotency-Key copy is stored encrypted. */
     private void create(Context ctx) {
         JsonNode body = Bodies.json(ctx);
-        WebhookEndpoints.Created created = checked(() -> endpoints.create(Bodies.text(body, "url", true),
+        WebhookEndpoints.Valid valid = checked(() -> endpoints.validate(Bodies.text(body, "url", true),
                 eventTypes(body, true), Bodies.text(body, "description", false)));
-        Map<String, Object> v = view(created.endpoint());
-        v.put("secret", created.secret());
-        ctx.status(201).header("Location", BASE + "/" + created.endpoint().id()).json(v);
+        idempotent.respondSealed(ctx, Idempotent.fingerprint(ctx, body), tx -> {
+            WebhookEndpoints.Created created = endpoints.create(tx, valid);
+            Map<String, Object> v = view(created.endpoint());
+            v.put("secret", created.secret());
+            return Idempotent.json(201, v, BASE + "/" + created.endpoint().id());
+        });
     }
 
     private void list(Context ctx) {
@@ -99,14 +99,16 @@ final class WebhookRoutes {
                 Idempotent.json(200, view(endpoints.disable(tx, id).orElseThrow(() -> notFound(id))), null));
     }
 
-    /** Not run through Idempotency-Key either: the new secret is in the response. */
+    /** The new secret is in the response, so its Idempotency-Key copy is stored encrypted. */
     private void rotate(Context ctx) {
         long id = id(ctx);
-        WebhookEndpoints.Rotated r = endpoints.rotateSecret(id).orElseThrow(() -> notFound(id));
-        Map<String, Object> v = view(r.endpoint());
-        v.put("secret", r.secret());
-        v.put("previous_secret_expires_at", r.previousSecretExpiresAt());
-        ctx.json(v);
+        idempotent.respondSealed(ctx, Idempotent.fingerprint(ctx, HttpApi.API_JSON.createObjectNode()), tx -> {
+            WebhookEndpoints.Rotated r = endpoints.rotateSecret(tx, id).orElseThrow(() -> notFound(id));
+            Map<String, Object> v = view(r.endpoint());
+            v.put("secret", r.secret());
+            v.put("previous_secret_expires_at", r.previousSecretExpiresAt());
+            return Idempotent.json(200, v, null);
+        });
     }
 
     private void messages(Context ctx) {

@@ -54,6 +54,7 @@ public final class Application implements AutoCloseable {
     private final CredentialService credentials;
     private final Outbox outbox;
     private final Relay relay;
+    private final SecretBox secretBox;
     private final WebhookEndpoints webhookEndpoints;
     private final WebhookDispatcher webhookDispatcher;
     private final CredentialReconciler reconciler;
@@ -101,6 +102,7 @@ public final class Application implements AutoCloseable {
             this.relay = new Relay(db.jdbc(), chain, issuer, credentials.handlers(), config.relay(), clock, random,
                     registry);
             SecretBox webhookSecrets = SecretBox.load(config.webhooks());
+            this.secretBox = webhookSecrets;
             this.webhookEndpoints = new WebhookEndpoints(db.jdbc(), config.webhooks(), webhookSecrets, clock,
                     new SecureRandom());
             this.webhookDispatcher = new WebhookDispatcher(db.jdbc(), config.webhooks(), webhookSecrets, clock, random,
@@ -230,6 +232,11 @@ public final class Application implements AutoCloseable {
 
     public Relay relay() {
         return relay;
+    }
+
+    /** Encrypts secrets at rest: webhook signing secrets and stored responses that carry a secret. */
+    public SecretBox secretBox() {
+        return secretBox;
     }
 
     public WebhookEndpoints webhookEndpoints() {

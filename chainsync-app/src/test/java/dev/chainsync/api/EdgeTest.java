@@ -7,6 +7,7 @@ import dev.chainsync.apikey.Scope;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -177,6 +178,65 @@ class EdgeTest {
         assertThat(postJson("/v1/transfers", otherCaller, body, "t-1").headers().firstValue("Idempotent-Replayed"))
                 .isEmpty();
         assertThat(h.app.ledger().account(a).orElseThrow().balances().get("USD")).isEqualByComparingTo("5.00");
+    }
+
+    @Test
+    void postsThatReturnASecretReplayItWithoutStoringItInClear() {
+        String keyBody = "{\"name\":\"ci\",\"scopes\":[\"read\"]}";
+        HttpResponse<String> k1 = postJson("/v1/api-keys", null, keyBody, "key-1");
+        HttpResponse<String> k2 = postJson("/v1/api-keys", null, keyBody, "key-1");
+        assertThat(k1.statusCode()).isEqualTo(201);
+        assertThat(k2.statusCode()).isEqualTo(201);
+        assertThat(k2.body()).isEqualTo(k1.body());
+        assertThat(k2.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+        assertThat(k2.headers().firstValue("Location")).isEqualTo(k1.headers().firstValue("Location"));
+        assertThat(k2.headers().map()).doesNotContainKey("chainsync-sealed-key");
+        String secret = ApiHarness.json(k1).get("key").asText();
+        assertThat(h.app.database().jdbc().queryOne("SELECT count(*) FROM api_keys WHERE name = 'ci'",
+                r -> r.getLong(1)).orElseThrow()).isEqualTo(1);
+
+        String hookBody = "{\"url\":\"https://93.184.215.14/h\",\"event_types\":[\"*\"]}";
+        HttpResponse<String> e1 = postJson("/v1/webhook-endpoints", null, hookBody, "hook-1");
+        HttpResponse<String> e2 = postJson("/v1/webhook-endpoints", null, hookBody, "hook-1");
+        assertThat(e1.statusCode()).isEqualTo(201);
+        assertThat(e2.body()).isEqualTo(e1.body());
+        assertThat(count("webhook_endpoints")).isEqualTo(1);
+        long endpoint = ApiHarness.json(e1).get("id").asLong();
+        HttpResponse<String> r1 = postJson("/v1/webhook-endpoints/" + endpoint + "/secret/rotate", null, "", "rot-1");
+        HttpResponse<String> r2 = postJson("/v1/webhook-endpoints/" + endpoint + "/secret/rotate", null, "", "rot-1");
+        assertThat(r1.statusCode()).isEqualTo(200);
+        assertThat(r2.body()).isEqualTo(r1.body());
+        assertThat(r2.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+        assertThat(count("webhook_endpoint_secrets")).as("one rotation: old and new").isEqualTo(2);
+
+        String hookSecret = ApiHarness.json(e1).get("secret").asText();
+        String rotated = ApiHarness.json(r1).get("secret").asText();
+        List<byte[]> stored = h.app.database().jdbc().query("SELECT response_body FROM idempotency_keys",
+                r -> r.getBytes(1));
+        assertThat(stored).hasSize(3).allSatisfy(body -> assertThat(new String(body, StandardCharsets.ISO_8859_1))
+                .doesNotContain(secret, hookSecret, rotated, "secret", "\"key\""));
+        // A refused request (unknown endpoint) stores nothing.
+        assertThat(postJson("/v1/webhook-endpoints/999999/secret/rotate", null, "", "rot-2").statusCode())
+                .isEqualTo(404);
+        assertThat(count("idempotency_keys")).isEqualTo(3);
+    }
+
+    @Test
+    void operationRetriesAndReconciliationRunsHonourIdempotencyKeys() {
+        HttpResponse<String> run1 = postJson("/v1/reconciliations", null, "", "rec-1");
+        HttpResponse<String> run2 = postJson("/v1/reconciliations", null, "", "rec-1");
+        assertThat(run1.statusCode()).isEqualTo(201);
+        assertThat(run2.body()).isEqualTo(run1.body());
+        assertThat(run2.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+        assertThat(count("reconciliation_runs")).as("one run for one key").isEqualTo(1);
+        assertThat(postJson("/v1/reconciliations", null, "", "rec-2").headers().firstValue("Idempotent-Replayed"))
+                .isEmpty();
+        assertThat(count("reconciliation_runs")).isEqualTo(2);
+
+        // Retrying an operation that does not exist is refused and leaves the key free.
+        assertThat(postJson("/v1/operations/424242/retry", null, "", "op-1").statusCode()).isEqualTo(404);
+        assertThat(h.app.database().jdbc().queryOne("SELECT count(*) FROM idempotency_keys WHERE idempotency_key = 'op-1'",
+                r -> r.getLong(1)).orElseThrow()).isZero();
     }
 
     @Test

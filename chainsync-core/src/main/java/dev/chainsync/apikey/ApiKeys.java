@@ -4,6 +4,7 @@ import dev.chainsync.db.Jdbc;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -62,6 +63,12 @@ public final class ApiKeys {
             EnumSet.of(Scope.ADMIN), null, Instant.EPOCH, null, null);
 
     public Created create(String name, Set<Scope> scopes, Integer rateLimitPerMinute) {
+        return jdbc.withConnection(c -> create(c, name, scopes, rateLimitPerMinute));
+    }
+
+    /** Creates a key inside {@code tx} (an Idempotency-Key request's transaction); the secret is only in the result. */
+    public Created create(Connection tx, String name, Set<Scope> scopes, Integer rateLimitPerMinute)
+            throws SQLException {
         if (name == null || name.isBlank() || name.length() > 200) {
             throw new IllegalArgumentException("name is required (at most 200 characters)");
         }
@@ -75,10 +82,10 @@ public final class ApiKeys {
         String secret = KEY_PREFIX + prefix + "_" + randomBase62(SECRET_BYTES + 11);
         Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
         String[] scopeNames = scopes.stream().map(Scope::wireName).sorted().toArray(String[]::new);
-        long id = jdbc.withConnection(c -> Jdbc.query(c, """
+        long id = Jdbc.query(tx, """
                 INSERT INTO api_keys (name, prefix, key_hash, scopes, rate_limit_per_minute, created_at)
                 VALUES (?, ?, ?, ?, ?, ?) RETURNING id""", r -> r.getLong(1), name.trim(), KEY_PREFIX + prefix,
-                sha256(secret), c.createArrayOf("text", scopeNames), rateLimitPerMinute, now).getFirst());
+                sha256(secret), tx.createArrayOf("text", scopeNames), rateLimitPerMinute, now).getFirst();
         return new Created(new ApiKey(id, name.trim(), KEY_PREFIX + prefix, EnumSet.copyOf(scopes), rateLimitPerMinute,
                 now, null, null), secret);
     }

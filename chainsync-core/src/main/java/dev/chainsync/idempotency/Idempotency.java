@@ -83,6 +83,44 @@ public final class Idempotency {
         }
     }
 
+    /**
+     * For requests whose effect is not a database transaction (a chain or Redis call, a long job):
+     * claims the key in a transaction of its own, runs {@code effect} with no transaction open,
+     * then stores its response. A failed effect releases the key. If the process dies while the
+     * effect runs, the key answers 409 until it expires: whether the effect happened is unknown.
+     */
+    public Outcome executeOutside(long apiKeyId, String key, String fingerprint,
+            java.util.function.Supplier<StoredResponse> effect) {
+        Claim claim = new Claim(apiKeyId, key, fingerprint);
+        Outcome seen;
+        try {
+            seen = jdbc.inTransaction(c -> claimAll(c, List.of(claim))[0] ? null : existing(c, apiKeyId, key, fingerprint));
+        } catch (DataAccessException e) {
+            if (LOCK_NOT_AVAILABLE.equals(e.sqlState())) {
+                return new Outcome.InProgress();
+            }
+            throw e;
+        }
+        if (seen != null) {
+            return seen;
+        }
+        StoredResponse response;
+        try {
+            response = effect.get();
+        } catch (RuntimeException e) {
+            jdbc.inTransaction(c -> {
+                completeAll(c, List.of(claim), java.util.Collections.singletonList(null));
+                return null;
+            });
+            throw e;
+        }
+        jdbc.inTransaction(c -> {
+            completeAll(c, List.of(claim), List.of(response));
+            return null;
+        });
+        return new Outcome.Executed(response);
+    }
+
     /** An Idempotency-Key as a request presents it. */
     public record Claim(long apiKeyId, String key, String fingerprint) {}
 
@@ -166,6 +204,9 @@ public final class Idempotency {
                   FROM idempotency_keys WHERE api_key_id = ? AND idempotency_key = ?""", r -> {
                     if (!r.getString("fingerprint").equals(fingerprint)) {
                         return new Outcome.Mismatch();
+                    }
+                    if (r.getInt("response_status") == 0) {
+                        return new Outcome.InProgress(); // claimed by executeOutside, effect still running
                     }
                     return new Outcome.Replayed(new StoredResponse(r.getInt("response_status"),
                             readHeaders(r.getString("headers")), r.getBytes("response_body")));

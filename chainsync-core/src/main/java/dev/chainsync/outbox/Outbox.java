@@ -82,28 +82,38 @@ public final class Outbox {
      * its aggregate's history in the same transaction.
      */
     public RetryOutcome retry(long id) {
+        return store.jdbc().inTransaction(c -> retry(c, id));
+    }
+
+    /** {@link #retry(long)} inside {@code tx} (an Idempotency-Key request's transaction). */
+    public RetryOutcome retry(Connection c, long id) throws SQLException {
         Instant now = clock.instant();
-        return store.jdbc().inTransaction(c -> {
-            List<Operation> rows = Jdbc.query(c, "SELECT " + OutboxStore.COLUMNS
-                    + " FROM chain_operations WHERE id = ? FOR UPDATE", OutboxStore::map, id);
-            if (rows.isEmpty()) {
-                return RetryOutcome.NOT_FOUND;
-            }
-            Operation op = rows.getFirst();
-            if (op.status() != OperationStatus.DEAD_LETTERED) {
-                return RetryOutcome.NOT_DEAD_LETTERED;
-            }
-            Jdbc.update(c, """
-                    UPDATE chain_operations
-                       SET status = 'pending', attempt_count = 0, next_attempt_at = ?, lease_owner = NULL,
-                           lease_until = NULL, version = version + 1, updated_at = ?
-                     WHERE id = ?""", now, now, id);
-            OperationHandler h = handlers.get(op.kind());
-            if (h != null) {
-                h.onRetried(c, op, now);
-            }
-            return RetryOutcome.RETRIED;
-        });
+        List<Operation> rows = Jdbc.query(c, "SELECT " + OutboxStore.COLUMNS
+                + " FROM chain_operations WHERE id = ? FOR UPDATE", OutboxStore::map, id);
+        if (rows.isEmpty()) {
+            return RetryOutcome.NOT_FOUND;
+        }
+        Operation op = rows.getFirst();
+        if (op.status() != OperationStatus.DEAD_LETTERED) {
+            return RetryOutcome.NOT_DEAD_LETTERED;
+        }
+        Jdbc.update(c, """
+                UPDATE chain_operations
+                   SET status = 'pending', attempt_count = 0, next_attempt_at = ?, lease_owner = NULL,
+                       lease_until = NULL, version = version + 1, updated_at = ?
+                 WHERE id = ?""", now, now, id);
+        OperationHandler h = handlers.get(op.kind());
+        if (h != null) {
+            h.onRetried(c, op, now);
+        }
+        return RetryOutcome.RETRIED;
+    }
+
+    /** The operation as {@code tx} sees it. */
+    public Optional<Operation> find(Connection tx, long id) throws SQLException {
+        List<Operation> rows = Jdbc.query(tx, "SELECT " + OutboxStore.COLUMNS + " FROM chain_operations WHERE id = ?",
+                OutboxStore::map, id);
+        return rows.isEmpty() ? Optional.empty() : Optional.of(rows.getFirst());
     }
 
     /** Counts of unfinished and dead-lettered operations (confirmed ones are counted by metrics) and the oldest unfinished age. */

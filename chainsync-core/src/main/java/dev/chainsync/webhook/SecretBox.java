@@ -110,8 +110,11 @@ public final class SecretBox {
         return keyId;
     }
 
-    /** Encrypts {@code plaintext}; {@code context} (the endpoint id) must be given again to decrypt. */
-    byte[] seal(byte[] plaintext, String context) {
+    /**
+     * Encrypts {@code plaintext}; {@code context} (what the ciphertext belongs to, e.g. the endpoint)
+     * must be given again to decrypt, so a ciphertext moved elsewhere does not open.
+     */
+    public byte[] seal(byte[] plaintext, String context) {
         byte[] nonce = new byte[NONCE_BYTES];
         random.nextBytes(nonce);
         try {
@@ -126,7 +129,7 @@ public final class SecretBox {
     }
 
     /** Decrypts what {@link #seal} produced for the same {@code context}. */
-    byte[] open(byte[] sealed, String context, String storedKeyId) {
+    public byte[] open(byte[] sealed, String context, String storedKeyId) {
         if (!keyId.equals(storedKeyId)) {
             throw new IllegalStateException("a webhook secret was encrypted with key " + storedKeyId
                     + " but the configured key is " + keyId + "; set CHAINSYNC_WEBHOOK_ENCRYPTION_KEY to the original key");

@@ -68,20 +68,31 @@ public final class WebhookEndpoints {
     public enum RetryOutcome { NOT_FOUND, IN_FLIGHT, ENDPOINT_DISABLED, RETRIED }
 
     public Created create(String url, List<String> eventTypes, String description) {
-        String checkedUrl = checkUrl(url);
-        String[] types = checkEventTypes(eventTypes);
-        String desc = checkDescription(description);
+        Valid v = validate(url, eventTypes, description);
+        return store.jdbc().inTransaction(c -> create(c, v));
+    }
+
+    /** A new endpoint's fields, checked (the URL against the SSRF rules, which may look up DNS). */
+    public record Valid(String url, String[] eventTypes, String description) {}
+
+    /** Checks a new endpoint's fields before any transaction opens; throws {@link WebhookRequestException}. */
+    public Valid validate(String url, List<String> eventTypes, String description) {
+        return new Valid(checkUrl(url), checkEventTypes(eventTypes), checkDescription(description));
+    }
+
+    /** Creates a validated endpoint inside {@code tx} (an Idempotency-Key request's transaction). */
+    public Created create(Connection tx, Valid v) throws SQLException {
+        String checkedUrl = v.url();
+        String[] types = v.eventTypes();
+        String desc = v.description();
         String secret = newSecret();
         Instant now = now();
-        WebhookEndpoint ep = store.jdbc().inTransaction(c -> {
-            WebhookEndpoint created = Jdbc.query(c, """
-                    INSERT INTO webhook_endpoints (url, description, event_types, created_at, updated_at)
-                    VALUES (?, ?, ?, ?, ?) RETURNING\s""" + WebhookStore.ENDPOINT_COLUMNS,
-                    WebhookStore::mapEndpoint, checkedUrl, desc, c.createArrayOf("text", types), now, now).getFirst();
-            insertSecret(c, created.id(), secret, now);
-            return created;
-        });
-        return new Created(ep, secret);
+        WebhookEndpoint created = Jdbc.query(tx, """
+                INSERT INTO webhook_endpoints (url, description, event_types, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?) RETURNING\s""" + WebhookStore.ENDPOINT_COLUMNS,
+                WebhookStore::mapEndpoint, checkedUrl, desc, tx.createArrayOf("text", types), now, now).getFirst();
+        insertSecret(tx, created.id(), secret, now);
+        return new Created(created, secret);
     }
 
     /** Newest first, {@code limit} of them with ids below {@code beforeId} (null for the first page). */
@@ -140,23 +151,26 @@ public final class WebhookEndpoints {
      * receivers can switch without dropping a delivery. Secrets already past their overlap are purged.
      */
     public Optional<Rotated> rotateSecret(long id) {
+        return store.jdbc().inTransaction(c -> rotateSecret(c, id));
+    }
+
+    /** {@link #rotateSecret(long)} inside {@code tx}. */
+    public Optional<Rotated> rotateSecret(Connection c, long id) throws SQLException {
         String secret = newSecret();
         Instant now = now();
         Instant until = now.plus(config.secretOverlap());
-        return store.jdbc().inTransaction(c -> {
-            List<Long> locked = Jdbc.query(c, "SELECT id FROM webhook_endpoints WHERE id = ? FOR UPDATE",
-                    r -> r.getLong(1), id);
-            if (locked.isEmpty()) {
-                return Optional.<Rotated>empty();
-            }
-            Jdbc.update(c, "DELETE FROM webhook_endpoint_secrets WHERE endpoint_id = ? AND expires_at <= ?", id, now);
-            Jdbc.update(c, "UPDATE webhook_endpoint_secrets SET expires_at = ? WHERE endpoint_id = ? AND expires_at IS NULL",
-                    until, id);
-            insertSecret(c, id, secret, now);
-            WebhookEndpoint ep = Jdbc.query(c, "UPDATE webhook_endpoints SET updated_at = ? WHERE id = ? RETURNING "
-                    + WebhookStore.ENDPOINT_COLUMNS, WebhookStore::mapEndpoint, now, id).getFirst();
-            return Optional.of(new Rotated(ep, secret, until));
-        });
+        List<Long> locked = Jdbc.query(c, "SELECT id FROM webhook_endpoints WHERE id = ? FOR UPDATE",
+                r -> r.getLong(1), id);
+        if (locked.isEmpty()) {
+            return Optional.<Rotated>empty();
+        }
+        Jdbc.update(c, "DELETE FROM webhook_endpoint_secrets WHERE endpoint_id = ? AND expires_at <= ?", id, now);
+        Jdbc.update(c, "UPDATE webhook_endpoint_secrets SET expires_at = ? WHERE endpoint_id = ? AND expires_at IS NULL",
+                until, id);
+        insertSecret(c, id, secret, now);
+        WebhookEndpoint ep = Jdbc.query(c, "UPDATE webhook_endpoints SET updated_at = ? WHERE id = ? RETURNING "
+                + WebhookStore.ENDPOINT_COLUMNS, WebhookStore::mapEndpoint, now, id).getFirst();
+        return Optional.of(new Rotated(ep, secret, until));
     }
 
     /** Deletes the endpoint with its secrets, messages and attempts; events stay. */
