@@ -41,6 +41,8 @@ public final class OpenApiDocument {
 
     private static void merge(ObjectNode doc, JsonNode fragment, String name) {
         mergeObject(doc.withObject("/paths"), fragment.path("paths"), name + ": path");
+        // OpenAPI 3.1 webhooks: the requests chainsync sends to its clients' endpoints.
+        mergeObject(doc.withObject("/webhooks"), fragment.path("webhooks"), name + ": webhook");
         JsonNode components = fragment.path("components");
         for (Iterator<Map.Entry<String, JsonNode>> it = components.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> section = it.next();

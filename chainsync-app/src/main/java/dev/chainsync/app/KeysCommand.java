@@ -5,6 +5,7 @@ import dev.chainsync.apikey.ApiKeys;
 import dev.chainsync.apikey.Scope;
 import dev.chainsync.config.ChainsyncConfig;
 import dev.chainsync.db.Database;
+import java.io.PrintWriter;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.EnumSet;
@@ -28,7 +29,7 @@ final class KeysCommand implements Runnable {
 
     @Override
     public void run() {
-        spec.commandLine().usage(System.out);
+        spec.commandLine().usage(spec.commandLine().getOut());
     }
 
     <T> T withKeys(java.util.function.Function<ApiKeys, T> work) {
@@ -44,6 +45,9 @@ final class KeysCommand implements Runnable {
     static final class Create implements Callable<Integer> {
         @CommandLine.ParentCommand
         KeysCommand keys;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
 
         @Option(names = "--name", required = true, description = "A name to recognise the key by.")
         String name;
@@ -61,17 +65,18 @@ final class KeysCommand implements Runnable {
             for (String s : scopes) {
                 Scope scope = Scope.parse(s).orElse(null);
                 if (scope == null) {
-                    System.err.println("chainsync: unknown scope '" + s + "'");
+                    spec.commandLine().getErr().println("chainsync: unknown scope '" + s + "'");
                     return Main.EXIT_CONFIG;
                 }
                 parsed.add(scope);
             }
             ApiKeys.Created created = keys.withKeys(k -> k.create(name, parsed, rateLimit));
-            System.out.println("id:     " + created.key().id());
-            System.out.println("name:   " + created.key().name());
-            System.out.println("scopes: " + created.key().scopes().stream().map(Scope::wireName).sorted().toList());
-            System.out.println("key:    " + created.secret());
-            System.out.println("Store the key now: it is not shown again (only its hash is kept).");
+            PrintWriter out = spec.commandLine().getOut();
+            out.println("id:     " + created.key().id());
+            out.println("name:   " + created.key().name());
+            out.println("scopes: " + created.key().scopes().stream().map(Scope::wireName).sorted().toList());
+            out.println("key:    " + created.secret());
+            out.println("Store the key now: it is not shown again (only its hash is kept).");
             return 0;
         }
     }
@@ -82,12 +87,16 @@ final class KeysCommand implements Runnable {
         @CommandLine.ParentCommand
         KeysCommand keys;
 
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
         @Override
         public Integer call() {
             List<ApiKey> all = keys.withKeys(ApiKeys::list);
-            System.out.printf("%-6s %-24s %-14s %-10s %s%n", "ID", "NAME", "PREFIX", "STATE", "SCOPES");
+            PrintWriter out = spec.commandLine().getOut();
+            out.printf("%-6s %-24s %-14s %-10s %s%n", "ID", "NAME", "PREFIX", "STATE", "SCOPES");
             for (ApiKey k : all) {
-                System.out.printf("%-6d %-24s %-14s %-10s %s%n", k.id(), k.name(), k.prefix(),
+                out.printf("%-6d %-24s %-14s %-10s %s%n", k.id(), k.name(), k.prefix(),
                         k.revoked() ? "revoked" : "active", k.scopes().stream().map(Scope::wireName).sorted().toList());
             }
             return 0;
@@ -100,13 +109,16 @@ final class KeysCommand implements Runnable {
         @CommandLine.ParentCommand
         KeysCommand keys;
 
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
         @Parameters(index = "0", description = "The key's id.")
         long id;
 
         @Override
         public Integer call() {
             boolean revoked = keys.withKeys(k -> k.revoke(id));
-            System.out.println(revoked ? "revoked key " + id : "no active key " + id);
+            spec.commandLine().getOut().println(revoked ? "revoked key " + id : "no active key " + id);
             return revoked ? 0 : 1;
         }
     }

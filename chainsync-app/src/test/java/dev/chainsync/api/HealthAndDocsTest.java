@@ -219,6 +219,45 @@ class HealthAndDocsTest {
     }
 
     @Test
+    void everyPostTakesAnIdempotencyKeyAndEveryEventIsDocumentedAsAWebhook() {
+        JsonNode doc = servedDocument();
+        OpenApiContract contract = new OpenApiContract(doc);
+        List<String> posts = new ArrayList<>();
+        doc.path("paths").fields().forEachRemaining(path -> {
+            JsonNode post = path.getValue().path("post");
+            if (!post.isMissingNode()) {
+                posts.add(path.getKey());
+                List<String> names = new ArrayList<>();
+                post.path("parameters").forEach(p -> names.add(contract.resolve(p).path("name").asText()));
+                assertThat(names).as("POST " + path.getKey()).contains("Idempotency-Key");
+                assertThat(post.path("responses").has("409") && post.path("responses").has("422"))
+                        .as("POST " + path.getKey() + " answers 409 and 422").isTrue();
+            }
+        });
+        assertThat(posts).as("sanity: the POST routes were found").hasSizeGreaterThanOrEqualTo(13);
+
+        List<String> events = List.of("credential.confirmed", "credential.failed", "operation.dead_lettered",
+                "transfer.completed", "reconciliation.discrepancy", "ingest.dead_lettered", "webhook_endpoint.disabled");
+        assertThat(fieldNames(doc.path("webhooks"))).containsExactlyInAnyOrderElementsOf(events);
+        for (String event : events) {
+            JsonNode post = doc.path("webhooks").path(event).path("post");
+            List<String> headers = new ArrayList<>();
+            post.path("parameters").forEach(p -> headers.add(contract.resolve(p).path("name").asText()));
+            assertThat(headers).containsExactly("webhook-id", "webhook-timestamp", "webhook-signature");
+            JsonNode schema = contract.resolve(post.path("requestBody").path("content").path("application/json")
+                    .path("schema"));
+            assertThat(schema.path("properties").path("type").path("const").asText()).isEqualTo(event);
+            assertThat(schema.path("required").toString()).contains("type", "timestamp", "data");
+        }
+    }
+
+    private static List<String> fieldNames(JsonNode node) {
+        List<String> names = new ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    @Test
     void openApiOperationsAreComplete() {
         JsonNode doc = servedDocument();
         OpenApiContract contract = new OpenApiContract(doc);

@@ -1,0 +1,91 @@
+package dev.chainsync.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.chainsync.apikey.ApiKey;
+import dev.chainsync.apikey.ApiKeys;
+import dev.chainsync.apikey.Scope;
+import dev.chainsync.testing.TestDatabases;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code chainsync keys create|list|revoke} in-process through {@link Main}, against a scratch database. */
+class KeysCommandTest {
+    @TempDir
+    Path dir;
+
+    private TestDatabases.Scratch db;
+
+    private record Run(int exitCode, String out, String err) {}
+
+    @BeforeEach
+    void database() {
+        db = TestDatabases.create("keys_cli");
+    }
+
+    @AfterEach
+    void drop() {
+        db.close();
+    }
+
+    private Run chainsync(String... args) {
+        String url = db.jdbcUrl();
+        Map<String, String> env = Map.of("DATABASE_URL", url + (url.contains("?") ? "&" : "?") + "user=postgres",
+                "CHAINSYNC_DATA_DIR", dir.toString());
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.execute(env, new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    private ApiKeys keys() {
+        return new ApiKeys(db.database().jdbc(), Clock.systemUTC(), new SecureRandom(), null);
+    }
+
+    @Test
+    void createPrintsAWorkingKeyOnceListShowsOnlyItsPrefixRevokeEndsIt() {
+        Run created = chainsync("keys", "create", "--name", "deploy-bot", "--scopes", "read,ledger:write",
+                "--rate-limit", "120");
+        assertThat(created.exitCode()).as(created.err()).isZero();
+        Matcher m = Pattern.compile("(?m)^id:\\s+(\\d+)$[\\s\\S]*^key:\\s+(\\S+)$").matcher(created.out());
+        assertThat(m.find()).as(created.out()).isTrue();
+        long id = Long.parseLong(m.group(1));
+        String secret = m.group(2);
+
+        ApiKey key = keys().authenticate(secret).orElseThrow();
+        assertThat(key.id()).isEqualTo(id);
+        assertThat(key.name()).isEqualTo("deploy-bot");
+        assertThat(key.scopes()).containsExactlyInAnyOrder(Scope.READ, Scope.LEDGER_WRITE);
+        assertThat(key.rateLimitPerMinute()).isEqualTo(120);
+
+        Run list = chainsync("keys", "list");
+        assertThat(list.exitCode()).isZero();
+        assertThat(list.out()).contains("deploy-bot", key.prefix(), "active").doesNotContain(secret);
+
+        assertThat(chainsync("keys", "revoke", Long.toString(id)).out()).contains("revoked key " + id);
+        assertThat(keys().authenticate(secret)).isEmpty();
+        assertThat(chainsync("keys", "list").out()).contains("revoked");
+        Run again = chainsync("keys", "revoke", Long.toString(id));
+        assertThat(again.exitCode()).isEqualTo(1);
+        assertThat(again.out()).contains("no active key " + id);
+    }
+
+    @Test
+    void anUnknownScopeIsAConfigurationErrorAndCreatesNothing() {
+        Run r = chainsync("keys", "create", "--name", "x", "--scopes", "read,root");
+        assertThat(r.exitCode()).isEqualTo(Main.EXIT_CONFIG);
+        assertThat(r.err()).contains("unknown scope 'root'");
+        assertThat(r.out()).doesNotContain("key:");
+        assertThat(keys().list()).isEmpty();
+    }
+}
