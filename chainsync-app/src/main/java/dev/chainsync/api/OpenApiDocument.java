@@ -85,6 +85,17 @@ public final class OpenApiDocument {
                 if (op.getKey().equals("post")) {
                     acceptIdempotencyKey(operation, responses);
                 }
+                // The limiter runs before every /v1 handler, so every answer carries the limit headers.
+                for (Iterator<Map.Entry<String, JsonNode>> rs = responses.fields(); rs.hasNext(); ) {
+                    Map.Entry<String, JsonNode> r = rs.next();
+                    if (r.getKey().startsWith("2") && r.getValue() instanceof ObjectNode ok && !ok.has("$ref")) {
+                        ObjectNode headers = ok.withObject("/headers");
+                        headers.putIfAbsent("RateLimit", Json.MAPPER.createObjectNode()
+                                .put("$ref", "#/components/headers/RateLimit"));
+                        headers.putIfAbsent("RateLimit-Policy", Json.MAPPER.createObjectNode()
+                                .put("$ref", "#/components/headers/RateLimitPolicy"));
+                    }
+                }
             }
         }
     }
