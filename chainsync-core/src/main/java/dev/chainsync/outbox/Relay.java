@@ -52,6 +52,11 @@ import org.slf4j.LoggerFactory;
  * blockhash is valid. Only once every earlier attempt is provably dead (its blockhash expired and
  * the chain holds neither its signature nor the memo) is a new transaction built. So a memo never
  * lands twice, whatever crashes happen in between.
+ *
+ * <p>A transaction carries the memos of as many operations as fit the chain's size limit, one memo
+ * instruction each. Its attempts are recorded together or not at all, so the operations recorded
+ * with a signature are exactly those in it and any relay can rebuild its bytes; all of them share
+ * its fate, and none is packed with a different set while the transaction could still land.
  */
 public final class Relay implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Relay.class);
