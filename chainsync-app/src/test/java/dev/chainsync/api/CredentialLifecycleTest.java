@@ -118,7 +118,7 @@ class CredentialLifecycleTest {
         // The chain holds exactly one successful transaction with the memo, at the recorded slot.
         assertThat(h.app.devnet().countMemo(CredentialHash.memo(hash))).isEqualTo(1);
         ChainRecord onChain = h.app.devnet().transaction(chainSignature).orElseThrow();
-        assertThat(onChain.memo()).isEqualTo(CredentialHash.memo(hash));
+        assertThat(onChain.memos()).containsExactly(CredentialHash.memo(hash));
         assertThat(onChain.slot()).isEqualTo(confirmed.path("chain_slot").asLong());
 
         JsonNode verdict = ApiHarness.json(h.get("/v1/verify/" + hash));

@@ -1,6 +1,7 @@
 package dev.chainsync.chain;
 
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -24,15 +25,47 @@ public interface ChainClient extends AutoCloseable {
         return 150;
     }
 
+    /**
+     * How long a transaction typically takes from submission to {@code commitment}. The
+     * confirmation tracker does not ask about a transaction sooner: every earlier look is a wasted
+     * claim and row write per operation. Zero when unknown.
+     */
+    default java.time.Duration expectedTimeTo(Commitment commitment) {
+        return java.time.Duration.ZERO;
+    }
+
     /** A recent blockhash and the last block height at which a transaction using it can land. */
     RecentBlockhash latestBlockhash();
 
+    /** Solana's limit on a serialized transaction (the IPv6 MTU minus headers). */
+    int SOLANA_MAX_TRANSACTION_BYTES = 1232;
+
+    /** The largest transaction, in wire bytes, this chain accepts. */
+    default int maxTransactionBytes() {
+        return SOLANA_MAX_TRANSACTION_BYTES;
+    }
+
     /**
-     * Builds and signs a memo-style transaction. Pure: no network, and the same inputs give the
-     * same signature (Ed25519 is deterministic), which lets the relay record the signature before
-     * it submits and re-send identical bytes after a crash.
+     * The wire size of a transaction carrying {@code memos}, one memo instruction each. Pure; lets
+     * a caller pack as many memos as fit {@link #maxTransactionBytes()} before signing anything.
      */
-    SignedTransaction buildMemoTransaction(Signer signer, String memo, RecentBlockhash blockhash);
+    int memoTransactionBytes(List<String> memos);
+
+    /**
+     * Builds and signs a transaction with one memo instruction per element of {@code memos}, in
+     * order, under one signature. Pure: no network, and the same inputs give the same signature
+     * (Ed25519 is deterministic), which lets the relay record the signature before it submits and
+     * re-send identical bytes after a crash.
+     *
+     * @throws IllegalArgumentException if {@code memos} is empty, a memo cannot be encoded, or the
+     *     transaction would exceed {@link #maxTransactionBytes()}
+     */
+    SignedTransaction buildMemoTransaction(Signer signer, List<String> memos, RecentBlockhash blockhash);
+
+    /** A transaction carrying the single memo {@code memo}. */
+    default SignedTransaction buildMemoTransaction(Signer signer, String memo, RecentBlockhash blockhash) {
+        return buildMemoTransaction(signer, List.of(memo), blockhash);
+    }
 
     /**
      * Sends a signed transaction. Returns its signature once the node accepted it (which does not
@@ -47,12 +80,13 @@ public interface ChainClient extends AutoCloseable {
     Map<String, SignatureStatus> signatureStatuses(Collection<String> signatures);
 
     /**
-     * Records written by {@code address}, newest first, optionally only those older than
-     * {@code beforeSignature}, at most {@code limit}. Like Solana's getSignaturesForAddress with memos.
+     * Transactions written by {@code address}, newest first, optionally only those older than
+     * {@code beforeSignature}, at most {@code limit}, each with all its memos. Like Solana's
+     * getSignaturesForAddress (whose memo field joins every memo of the transaction).
      */
     java.util.List<ChainRecord> recordsByAddress(String address, String beforeSignature, int limit);
 
-    /** One transaction by signature, if it landed (like Solana's getTransaction, reduced to the memo). */
+    /** One transaction by signature, if it landed (like Solana's getTransaction, reduced to its memos). */
     java.util.Optional<ChainRecord> transaction(String signature);
 
     /** A cheap liveness probe; never throws. */

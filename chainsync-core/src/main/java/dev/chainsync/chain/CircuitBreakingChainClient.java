@@ -70,8 +70,23 @@ public final class CircuitBreakingChainClient implements ChainClient {
     }
 
     @Override
-    public SignedTransaction buildMemoTransaction(Signer signer, String memo, RecentBlockhash blockhash) {
-        return delegate.buildMemoTransaction(signer, memo, blockhash);
+    public Duration expectedTimeTo(Commitment commitment) {
+        return delegate.expectedTimeTo(commitment);
+    }
+
+    @Override
+    public int maxTransactionBytes() {
+        return delegate.maxTransactionBytes();
+    }
+
+    @Override
+    public int memoTransactionBytes(List<String> memos) {
+        return delegate.memoTransactionBytes(memos);
+    }
+
+    @Override
+    public SignedTransaction buildMemoTransaction(Signer signer, List<String> memos, RecentBlockhash blockhash) {
+        return delegate.buildMemoTransaction(signer, memos, blockhash);
     }
 
     @Override

@@ -37,14 +37,19 @@ import java.util.random.RandomGenerator;
  *
  * <p>Wire format of a memo transaction ({@link #buildMemoTransaction}), integers big-endian:
  * <pre>
- *   wire    = signature[64] || message
- *   message = version[1] = 0x01
+ *   wire    = signature[64] || message            (at most 1232 bytes in all, Solana's limit)
+ *   message = version[1] = 0x02
  *          || signer public key[32]
  *          || blockhash[32]              (the base58 blockhash, decoded)
  *          || lastValidBlockHeight[8]    (signed 64-bit)
- *          || memo length[2]             (unsigned 16-bit, at most 566)
- *          || memo[length]               (UTF-8)
+ *          || memo program id[32]        (MemoSq4gqABAXKb96qnH8TysNcWxMyWCqXgDLGmfcHr, decoded)
+ *          || memo count[1]              (1 to 255)
+ *          || count * (memo length[2]    (unsigned 16-bit, at most 566)
+ *                      || memo[length])  (UTF-8)
  * </pre>
+ * Several memos under one signature mirror a Solana transaction with several Memo-program
+ * instructions; the fixed part is sized like Solana's so that as many 88-byte credential memos fit
+ * (11). Larger transactions are refused with {@code INVALID_TRANSACTION}.
  * The signature is Ed25519 over {@code message} by the signer's key; its base58 form is the
  * transaction's id. Ed25519 being deterministic, the same inputs give the same bytes and id.
  *
@@ -61,6 +66,8 @@ public final class Devnet implements ChainClient {
     public static final long FINALIZATION_DEPTH = 31;
     /** Largest memo in UTF-8 bytes (Solana's memo program limit). */
     public static final int MAX_MEMO_BYTES = DevnetWire.MAX_MEMO_BYTES;
+    /** Largest transaction in wire bytes (Solana's limit). */
+    public static final int MAX_TRANSACTION_BYTES = DevnetWire.MAX_TRANSACTION_BYTES;
     /** Most records one {@link #recordsByAddress} call returns; larger limits are capped (Solana: 1000). */
     public static final int MAX_RECORDS_LIMIT = 1000;
     /** The error of a transaction that landed but failed (failRate). */
@@ -231,21 +238,42 @@ public final class Devnet implements ChainClient {
         return new RecentBlockhash(Base58.encode(blockhash(height)), height + BLOCKHASH_VALIDITY_BLOCKS);
     }
 
+    /** A transaction lands at the next slot and is confirmed one slot later, finalized 31 slots after landing. */
+    @Override
+    public Duration expectedTimeTo(Commitment commitment) {
+        return switch (commitment) {
+            case PROCESSED -> slotTime;
+            case CONFIRMED -> slotTime.multipliedBy(2);
+            case FINALIZED -> slotTime.multipliedBy(1 + FINALIZATION_DEPTH);
+        };
+    }
+
+    @Override
+    public int maxTransactionBytes() {
+        return MAX_TRANSACTION_BYTES;
+    }
+
+    /** @throws IllegalArgumentException if a memo exceeds {@link #MAX_MEMO_BYTES} or is not valid Unicode */
+    @Override
+    public int memoTransactionBytes(List<String> memos) {
+        return DevnetWire.size(memos);
+    }
+
     /**
      * Builds and signs a memo transaction in the wire format described on {@link Devnet}.
      *
-     * @throws IllegalArgumentException if the memo exceeds {@link #MAX_MEMO_BYTES} UTF-8 bytes or is not
-     *     valid Unicode, the blockhash is not a base58 32-byte hash, or the signer's address is not a
-     *     base58 32-byte key
+     * @throws IllegalArgumentException if there are no memos, a memo exceeds {@link #MAX_MEMO_BYTES}
+     *     UTF-8 bytes or is not valid Unicode, the transaction would exceed {@link #MAX_TRANSACTION_BYTES},
+     *     the blockhash is not a base58 32-byte hash, or the signer's address is not a base58 32-byte key
      */
     @Override
-    public SignedTransaction buildMemoTransaction(Signer signer, String memo, RecentBlockhash blockhash) {
+    public SignedTransaction buildMemoTransaction(Signer signer, List<String> memos, RecentBlockhash blockhash) {
         Objects.requireNonNull(signer, "signer");
-        Objects.requireNonNull(memo, "memo");
+        Objects.requireNonNull(memos, "memos");
         Objects.requireNonNull(blockhash, "blockhash");
-        byte[] wire = DevnetWire.build(signer, memo, blockhash);
+        byte[] wire = DevnetWire.build(signer, memos, blockhash);
         String signature = Base58.encode(signatureOf(wire));
-        return new SignedTransaction(signature, wire, signer.address(), memo, blockhash);
+        return new SignedTransaction(signature, wire, signer.address(), memos, blockhash);
     }
 
     @Override
@@ -269,7 +297,7 @@ public final class Devnet implements ChainClient {
         }
         String error = draw(faults.failRate()) ? FAILED_TX_ERROR : null;
         String signer = Base58.encode(tx.publicKey());
-        var entry = new DevnetLedger.Entry(signature, signer, height + 1, arrivals.getAndIncrement(), tx.memo(), error);
+        var entry = new DevnetLedger.Entry(signature, signer, height + 1, arrivals.getAndIncrement(), tx.memos(), error);
         if (bySignature.putIfAbsent(signature, entry) != null) {
             return signature;
         }
@@ -363,7 +391,7 @@ public final class Devnet implements ChainClient {
     }
 
     /**
-     * Transactions that landed or land at the next slot, failed ones included. Counted from the
+     * Transactions (not memos) that landed or land at the next slot, failed ones included. Counted from the
      * ledger, so it ignores faults and includes what the RPC does not show yet.
      */
     public long landedCount() {
@@ -381,7 +409,7 @@ public final class Devnet implements ChainClient {
         return records;
     }
 
-    /** How many successful landed (or next-slot) transactions carry exactly {@code memo}. */
+    /** How many times {@code memo} was written by successful landed (or next-slot) transactions. */
     public int countMemo(String memo) {
         AtomicInteger count = successfulMemos.get(memo);
         return count == null ? 0 : count.get();
@@ -479,13 +507,15 @@ public final class Devnet implements ChainClient {
     private void index(DevnetLedger.Entry entry) {
         byAddress.computeIfAbsent(entry.signer(), k -> new AddressLog()).add(entry);
         if (entry.error() == null) {
-            successfulMemos.computeIfAbsent(entry.memo(), k -> new AtomicInteger()).incrementAndGet();
+            for (String memo : entry.memos()) {
+                successfulMemos.computeIfAbsent(memo, k -> new AtomicInteger()).incrementAndGet();
+            }
         }
     }
 
     private ChainRecord toRecord(DevnetLedger.Entry entry) {
         return new ChainRecord(entry.signature(), entry.slot(), genesis.plus(slotTime.multipliedBy(entry.slot())),
-                entry.memo(), entry.error());
+                entry.memos(), entry.error());
     }
 
     private static byte[] signatureOf(byte[] wire) {

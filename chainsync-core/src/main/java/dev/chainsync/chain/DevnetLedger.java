@@ -1,5 +1,7 @@
 package dev.chainsync.chain;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
@@ -32,7 +34,24 @@ final class DevnetLedger implements AutoCloseable {
     record Header(int version, String genesis, String seed, long slotTimeNanos) {}
 
     /** One landed transaction; {@code seq} is its arrival order, {@code error} null on success. */
-    record Entry(String signature, String signer, long slot, long seq, String memo, String error) {}
+    record Entry(String signature, String signer, long slot, long seq, List<String> memos, String error) {
+        Entry {
+            memos = List.copyOf(memos);
+        }
+
+        /** Reads lines written before transactions carried several memos ({@code "memo"}) as well as current ones. */
+        @JsonCreator
+        static Entry read(@JsonProperty("signature") String signature, @JsonProperty("signer") String signer,
+                @JsonProperty("slot") long slot, @JsonProperty("seq") long seq,
+                @JsonProperty("memos") List<String> memos, @JsonProperty("memo") String memo,
+                @JsonProperty("error") String error) {
+            List<String> all = memos != null ? memos : memo != null ? List.of(memo) : null;
+            if (signature == null || signer == null || all == null) {
+                throw new IllegalArgumentException("ledger entry lacks signature, signer or memos");
+            }
+            return new Entry(signature, signer, slot, seq, all, error);
+        }
+    }
 
     private final Path file;
     private final RandomAccessFile raf;

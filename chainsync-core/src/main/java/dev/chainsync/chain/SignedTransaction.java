@@ -1,8 +1,15 @@
 package dev.chainsync.chain;
 
+import java.util.List;
+
 /**
  * A signed memo transaction ready to send. {@code signature} is its id on chain (base58 for
- * Solana-like chains); {@code wire} is the exact bytes to submit.
+ * Solana-like chains); {@code wire} is the exact bytes to submit; {@code memos} are its memo
+ * instructions in order, all under the one signature.
  */
 public record SignedTransaction(
-        String signature, byte[] wire, String signer, String memo, RecentBlockhash blockhash) {}
+        String signature, byte[] wire, String signer, List<String> memos, RecentBlockhash blockhash) {
+    public SignedTransaction {
+        memos = List.copyOf(memos);
+    }
+}

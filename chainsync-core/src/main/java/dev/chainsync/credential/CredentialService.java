@@ -169,7 +169,7 @@ public final class CredentialService {
             ChainRecord onChain = null;
             try {
                 onChain = chain.recordsByAddress(issuer.address(), null, VERIFY_CHAIN_SCAN).stream()
-                        .filter(r -> expectedMemo.equals(r.memo()) && r.error() == null).findFirst().orElse(null);
+                        .filter(r -> r.carries(expectedMemo) && r.error() == null).findFirst().orElse(null);
             } catch (ChainException e) {
                 problems.add("chain: could not be checked: " + e.getMessage());
             }
@@ -213,9 +213,10 @@ public final class CredentialService {
                     cr.chainSignature(), cr.chainSlot(), null, null, problems);
         }
         ChainRecord r = record.get();
-        boolean memoMatches = expectedMemo.equals(r.memo());
+        // A packed transaction carries other credentials' memos too; this one's must be among them.
+        boolean memoMatches = r.carries(expectedMemo);
         if (!memoMatches) {
-            problems.add("chain: memo differs: expected '" + expectedMemo + "', found '" + r.memo() + "'");
+            problems.add("chain: memo differs: expected '" + expectedMemo + "', found " + r.memos());
         }
         if (r.error() != null) {
             problems.add("chain: transaction failed: " + r.error());
@@ -235,7 +236,7 @@ public final class CredentialService {
     public boolean recoverFromChain(ChainRecord record, String hash, long reconciliationRunId) {
         Instant now = clock.instant();
         Credential cr = new Credential(0, hash, null, null, null, null, null, null, issuer.address(), null,
-                record.memo(), CredentialStatus.RECOVERED_FROM_CHAIN, record.signature(), record.slot(),
+                CredentialHash.memo(hash), CredentialStatus.RECOVERED_FROM_CHAIN, record.signature(), record.slot(),
                 record.blockTime(), now, now);
         return store.jdbc().inTransaction(c -> {
             if (CredentialStore.insert(c, cr) == null) {

@@ -25,16 +25,18 @@ final class OutboxStore {
             + "submitted_at, confirmed_slot, confirmed_at, last_error, created_at, updated_at";
 
     // One short statement claims a batch: rows locked by another relay are skipped, not waited on,
-    // and the lease makes a crashed relay's rows claimable again once it runs out.
-    private static final String CLAIM = """
+    // and the lease makes a crashed relay's rows claimable again once it runs out. "= ANY (ARRAY(...))"
+    // rather than "IN (SELECT ...)": PostgreSQL plans the IN form as a hash semi-join that scans the
+    // whole table, confirmed history included, on every claim.
+    static final String CLAIM = """
             UPDATE chain_operations o
                SET lease_owner = ?, lease_until = ?, version = o.version + 1, updated_at = ?
-             WHERE o.id IN (SELECT id FROM chain_operations
-                             WHERE status = ? AND next_attempt_at <= ?
-                               AND (lease_until IS NULL OR lease_until < ?)
-                             ORDER BY next_attempt_at
-                             LIMIT ?
-                             FOR UPDATE SKIP LOCKED)
+             WHERE o.id = ANY (ARRAY(SELECT id FROM chain_operations
+                                      WHERE status = ? AND next_attempt_at <= ?
+                                        AND (lease_until IS NULL OR lease_until < ?)
+                                      ORDER BY next_attempt_at
+                                      LIMIT ?
+                                      FOR UPDATE SKIP LOCKED))
             RETURNING o.""" + COLUMNS.replace(", ", ", o.");
 
     private final Jdbc jdbc;
@@ -114,64 +116,90 @@ final class OutboxStore {
     }
 
     /**
-     * Records each new attempt and makes it the operation's current transaction, where this relay
-     * still holds the claim. Returns the ids that were recorded; the others lost their claim.
+     * Records the attempts of packed transactions (one attempt row per operation, each with its
+     * transaction's signature) and makes each the operation's current transaction, where this relay
+     * still holds the claim. A transaction is recorded whole or not at all: if the relay lost the
+     * claim on any of its operations, none of its attempts are written and it must not be sent,
+     * because an operation without the attempt row could be given another transaction and land
+     * twice. Returns the signatures of the transactions recorded.
      */
-    static Set<Long> recordAttempts(Connection c, List<Attempt> attempts, Map<Long, Operation> ops, Instant now)
-            throws SQLException {
-        if (attempts.isEmpty()) {
+    static Set<String> recordAttempts(Connection c, List<List<Attempt>> transactions, Map<Long, Operation> ops,
+            Instant now) throws SQLException {
+        if (transactions.isEmpty()) {
             return Set.of();
         }
-        int n = attempts.size();
-        Long[] ids = new Long[n];
-        Long[] versions = new Long[n];
-        String[] sigs = new String[n];
-        String[] hashes = new String[n];
-        Long[] lvhs = new Long[n];
-        for (int i = 0; i < n; i++) {
-            Attempt a = attempts.get(i);
+        List<Attempt> all = transactions.stream().flatMap(List::stream).toList();
+        // Lock the rows still at the claimed version first, so nothing moves between this check and the writes.
+        Set<Long> held = new java.util.HashSet<>(Jdbc.query(c, """
+                SELECT o.id FROM chain_operations o
+                  JOIN unnest(?::bigint[], ?::bigint[]) AS u(id, version) ON o.id = u.id AND o.version = u.version
+                   FOR UPDATE OF o""", r -> r.getLong(1),
+                Jdbc.array(c, "bigint", all.stream().map(Attempt::operationId).toArray(Long[]::new)),
+                Jdbc.array(c, "bigint", all.stream().map(a -> ops.get(a.operationId()).version()).toArray(Long[]::new))));
+        List<Attempt> kept = new ArrayList<>();
+        Set<String> recorded = new java.util.HashSet<>();
+        for (List<Attempt> tx : transactions) {
+            if (tx.stream().allMatch(a -> held.contains(a.operationId()))) {
+                kept.addAll(tx);
+                recorded.add(tx.getFirst().signature());
+            }
+        }
+        if (kept.isEmpty()) {
+            return Set.of();
+        }
+        int k = kept.size();
+        Long[] ids = new Long[k];
+        Integer[] numbers = new Integer[k];
+        String[] sigs = new String[k];
+        String[] hashes = new String[k];
+        Long[] lvhs = new Long[k];
+        for (int i = 0; i < k; i++) {
+            Attempt a = kept.get(i);
             ids[i] = a.operationId();
-            versions[i] = ops.get(a.operationId()).version();
+            numbers[i] = a.attempt();
             sigs[i] = a.signature();
             hashes[i] = a.blockhash();
             lvhs[i] = a.lastValidHeight();
         }
-        Set<Long> updated = Jdbc.updatedIds(c, """
+        Jdbc.update(c, """
                 UPDATE chain_operations o
                    SET signature = u.signature, blockhash = u.blockhash, last_valid_height = u.lvh,
                        version = o.version + 1, updated_at = ?
-                  FROM unnest(?::bigint[], ?::bigint[], ?::text[], ?::text[], ?::bigint[])
-                       AS u(id, version, signature, blockhash, lvh)
-                 WHERE o.id = u.id AND o.version = u.version
-                RETURNING o.id""",
-                now, Jdbc.array(c, "bigint", ids), Jdbc.array(c, "bigint", versions), Jdbc.array(c, "text", sigs),
-                Jdbc.array(c, "text", hashes), Jdbc.array(c, "bigint", lvhs));
-        List<Attempt> kept = attempts.stream().filter(a -> updated.contains(a.operationId())).toList();
-        if (!kept.isEmpty()) {
-            int k = kept.size();
-            Long[] opIds = new Long[k];
-            Integer[] numbers = new Integer[k];
-            String[] ksigs = new String[k];
-            String[] khashes = new String[k];
-            Long[] klvhs = new Long[k];
-            for (int i = 0; i < k; i++) {
-                Attempt a = kept.get(i);
-                opIds[i] = a.operationId();
-                numbers[i] = a.attempt();
-                ksigs[i] = a.signature();
-                khashes[i] = a.blockhash();
-                klvhs[i] = a.lastValidHeight();
-            }
-            Jdbc.update(c, """
-                    INSERT INTO chain_operation_attempts
-                        (operation_id, attempt, signature, blockhash, last_valid_height, relay, created_at)
-                    SELECT u.id, u.attempt, u.signature, u.blockhash, u.lvh, ?, ?
-                      FROM unnest(?::bigint[], ?::int[], ?::text[], ?::text[], ?::bigint[])
-                           AS u(id, attempt, signature, blockhash, lvh)""",
-                    kept.getFirst().relay(), now, Jdbc.array(c, "bigint", opIds), Jdbc.array(c, "int", numbers),
-                    Jdbc.array(c, "text", ksigs), Jdbc.array(c, "text", khashes), Jdbc.array(c, "bigint", klvhs));
+                  FROM unnest(?::bigint[], ?::text[], ?::text[], ?::bigint[]) AS u(id, signature, blockhash, lvh)
+                 WHERE o.id = u.id""",
+                now, Jdbc.array(c, "bigint", ids), Jdbc.array(c, "text", sigs), Jdbc.array(c, "text", hashes),
+                Jdbc.array(c, "bigint", lvhs));
+        Jdbc.update(c, """
+                INSERT INTO chain_operation_attempts
+                    (operation_id, attempt, signature, blockhash, last_valid_height, relay, created_at)
+                SELECT u.id, u.attempt, u.signature, u.blockhash, u.lvh, ?, ?
+                  FROM unnest(?::bigint[], ?::int[], ?::text[], ?::text[], ?::bigint[])
+                       AS u(id, attempt, signature, blockhash, lvh)""",
+                kept.getFirst().relay(), now, Jdbc.array(c, "bigint", ids), Jdbc.array(c, "int", numbers),
+                Jdbc.array(c, "text", sigs), Jdbc.array(c, "text", hashes), Jdbc.array(c, "bigint", lvhs));
+        return recorded;
+    }
+
+    /**
+     * The memos of each recorded transaction, in the order the relay packs them (by operation id),
+     * so that a transaction can be rebuilt byte for byte from the database alone.
+     */
+    Map<String, List<String>> transactionMemos(Collection<String> signatures) {
+        Map<String, List<String>> out = new HashMap<>();
+        if (signatures.isEmpty()) {
+            return out;
         }
-        return updated;
+        jdbc.withConnection(c -> {
+            Jdbc.query(c, """
+                    SELECT a.signature, o.memo FROM chain_operation_attempts a
+                      JOIN chain_operations o ON o.id = a.operation_id
+                     WHERE a.signature = ANY (?) ORDER BY a.signature, a.operation_id""", r -> {
+                out.computeIfAbsent(r.getString(1), k -> new ArrayList<>()).add(r.getString(2));
+                return null;
+            }, Jdbc.array(c, "text", signatures.toArray()));
+            return null;
+        });
+        return out;
     }
 
     /** Marks operations sent with their signature; the tracker looks at them from {@code checkAt}. */

@@ -26,6 +26,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,6 +52,11 @@ import org.slf4j.LoggerFactory;
  * blockhash is valid. Only once every earlier attempt is provably dead (its blockhash expired and
  * the chain holds neither its signature nor the memo) is a new transaction built. So a memo never
  * lands twice, whatever crashes happen in between.
+ *
+ * <p>A transaction carries the memos of as many operations as fit the chain's size limit, one memo
+ * instruction each. Its attempts are recorded together or not at all, so the operations recorded
+ * with a signature are exactly those in it and any relay can rebuild its bytes; all of them share
+ * its fate, and none is packed with a different set while the transaction could still land.
  */
 public final class Relay implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Relay.class);
@@ -160,19 +166,24 @@ public final class Relay implements AutoCloseable {
         return claimed.size();
     }
 
-    private record Send(Operation op, SignedTransaction tx, boolean resubmission) {}
+    /** One transaction to send and the claimed operations whose memos it carries. */
+    private record Send(List<Operation> ops, SignedTransaction tx, boolean resubmission) {}
 
     private void submitClaimed(List<Operation> claimed, long height, Instant now) {
         Map<Long, List<Attempt>> history = store.attempts(
                 claimed.stream().filter(op -> op.signature() != null).map(Operation::id).toList());
         Map<String, SignatureStatus> statuses = history.isEmpty() ? Map.of()
-                : chain.signatureStatuses(history.values().stream().flatMap(List::stream).map(Attempt::signature).toList());
+                : chain.signatureStatuses(history.values().stream().flatMap(List::stream).map(Attempt::signature)
+                        .distinct().toList());
 
         List<Transition> adopted = new ArrayList<>();
-        List<Send> sends = new ArrayList<>();
-        List<Attempt> newAttempts = new ArrayList<>();
+        Map<String, List<Operation>> stillLive = new LinkedHashMap<>();
+        Map<String, Attempt> liveAttempt = new HashMap<>();
+        List<Operation> toSearch = new ArrayList<>();
+        List<Operation> toPack = new ArrayList<>();
+        Set<Long> again = new HashSet<>();
         Map<Long, Operation> byId = new HashMap<>();
-        RecentBlockhash fresh = null;
+        long oldestLastValid = Long.MAX_VALUE;
         for (Operation op : claimed) {
             byId.put(op.id(), op);
             List<Attempt> attempts = history.getOrDefault(op.id(), List.of());
@@ -187,74 +198,133 @@ public final class Relay implements AutoCloseable {
             Attempt latest = attempts.isEmpty() ? null : attempts.getLast();
             if (latest != null && !statuses.containsKey(latest.signature())
                     && height <= latest.lastValidHeight()) {
-                // Still able to land: re-send the identical transaction; the chain deduplicates it.
-                sends.add(new Send(op, chain.buildMemoTransaction(signer, op.memo(),
-                        new RecentBlockhash(latest.blockhash(), latest.lastValidHeight())), true));
+                // Still able to land: re-send the identical transaction (every memo it was packed with);
+                // the chain deduplicates it.
+                stillLive.computeIfAbsent(latest.signature(), k -> new ArrayList<>()).add(op);
+                liveAttempt.put(latest.signature(), latest);
                 continue;
             }
             if (latest != null) {
-                String found = findMemoOnChain(op.memo(), attempts.getFirst().lastValidHeight());
-                if (found != null) {
-                    adopted.add(Transition.signed(op, found));
-                    continue;
+                again.add(op.id());
+                toSearch.add(op);
+                oldestLastValid = Math.min(oldestLastValid, attempts.getFirst().lastValidHeight());
+                continue;
+            }
+            toPack.add(op);
+        }
+        if (!toSearch.isEmpty()) {
+            // Every earlier transaction of these is dead; the memo itself is the last thing to rule out.
+            Map<String, String> found = findMemosOnChain(
+                    toSearch.stream().map(Operation::memo).collect(Collectors.toSet()), oldestLastValid);
+            for (Operation op : toSearch) {
+                String signature = found.get(op.memo());
+                if (signature != null) {
+                    adopted.add(Transition.signed(op, signature));
+                } else {
+                    toPack.add(op);
                 }
             }
-            if (fresh == null) {
-                fresh = chain.latestBlockhash();
-            }
-            SignedTransaction tx = chain.buildMemoTransaction(signer, op.memo(), fresh);
-            newAttempts.add(new Attempt(op.id(), attempts.size() + 1, tx.signature(), fresh.blockhash(),
-                    fresh.lastValidBlockHeight(), config.instanceId(), now));
-            sends.add(new Send(op, tx, latest != null));
         }
 
-        // Record intent before acting: the attempt is durable before its bytes leave this process.
-        Set<Long> recorded = newAttempts.isEmpty() ? Set.of()
+        List<Send> sends = new ArrayList<>();
+        List<Transition> giveBack = new ArrayList<>();
+        if (!stillLive.isEmpty()) {
+            Map<String, List<String>> memos = store.transactionMemos(stillLive.keySet());
+            for (Map.Entry<String, List<Operation>> e : stillLive.entrySet()) {
+                Attempt a = liveAttempt.get(e.getKey());
+                List<String> packed = memos.getOrDefault(e.getKey(), List.of());
+                SignedTransaction tx = packed.isEmpty() ? null : chain.buildMemoTransaction(signer, packed,
+                        new RecentBlockhash(a.blockhash(), a.lastValidHeight()));
+                if (tx == null || !tx.signature().equals(e.getKey())) {
+                    // Cannot happen while attempts are recorded whole per transaction; if it does, wait for
+                    // the blockhash to expire rather than risk a second transaction for these memos.
+                    log.error("transaction {} cannot be rebuilt from its recorded operations {}; waiting for it to expire",
+                            e.getKey(), e.getValue().stream().map(Operation::id).toList());
+                    for (Operation op : e.getValue()) {
+                        giveBack.add(Transition.retry(op, now.plus(config.retryCap()), null, false));
+                    }
+                    continue;
+                }
+                sends.add(new Send(e.getValue(), tx, true));
+            }
+        }
+
+        // New transactions: as many memos each as fit the chain's transaction size, ordered by
+        // operation id so that the recorded attempts alone determine every transaction's bytes.
+        List<Send> fresh = new ArrayList<>();
+        if (!toPack.isEmpty()) {
+            toPack.sort(java.util.Comparator.comparingLong(Operation::id));
+            RecentBlockhash blockhash = chain.latestBlockhash();
+            for (List<Operation> pack : pack(toPack)) {
+                SignedTransaction tx = chain.buildMemoTransaction(signer, pack.stream().map(Operation::memo).toList(),
+                        blockhash);
+                fresh.add(new Send(pack, tx, false));
+            }
+        }
+        List<List<Attempt>> newAttempts = new ArrayList<>();
+        for (Send s : fresh) {
+            newAttempts.add(s.ops().stream().map(op -> new Attempt(op.id(),
+                    history.getOrDefault(op.id(), List.of()).size() + 1, s.tx().signature(),
+                    s.tx().blockhash().blockhash(), s.tx().blockhash().lastValidBlockHeight(), config.instanceId(), now))
+                    .toList());
+        }
+
+        // Record intent before acting: every attempt of a transaction is durable before its bytes leave this process.
+        Set<String> recorded = newAttempts.isEmpty() ? Set.of()
                 : store.jdbc().inTransaction(c -> OutboxStore.recordAttempts(c, newAttempts, byId, now));
-        Set<Long> withNewAttempt = newAttempts.stream().map(Attempt::operationId).collect(Collectors.toSet());
-        List<Send> toSend = new ArrayList<>();
-        for (Send s : sends) {
-            if (!withNewAttempt.contains(s.op().id())) {
-                toSend.add(s);
-            } else if (recorded.contains(s.op().id())) {
-                toSend.add(new Send(s.op().withVersion(s.op().version() + 1), s.tx(), s.resubmission()));
+        for (Send s : fresh) {
+            if (recorded.contains(s.tx().signature())) {
+                sends.add(new Send(s.ops().stream().map(op -> op.withVersion(op.version() + 1)).toList(), s.tx(),
+                        false));
             } else {
-                log.info("operation {}: claim lost before submit; another relay has it", s.op().id());
+                log.info("operations {}: a claim in the pack was lost before submit; none of them is sent",
+                        s.ops().stream().map(Operation::id).toList());
+                for (Operation op : s.ops()) {
+                    // Those still held go back at once, to be packed afresh (they have no new attempt).
+                    giveBack.add(Transition.retry(op, now, null, false));
+                }
             }
         }
 
-        Map<Send, ChainException> errors = sendAll(toSend);
+        Map<Send, ChainException> errors = sendAll(sends);
         Instant done = clock.instant();
         List<Transition> ok = new ArrayList<>(adopted);
         List<Submitted> okEvents = new ArrayList<>();
-        List<Transition> retry = new ArrayList<>();
+        List<Transition> retry = new ArrayList<>(giveBack);
         List<Failed> retryEvents = new ArrayList<>();
         List<Transition> dead = new ArrayList<>();
         List<Failed> deadEvents = new ArrayList<>();
         for (Transition t : adopted) {
             okEvents.add(new Submitted(t.op(), t.signature(), false));
         }
-        for (Send s : toSend) {
+        for (Send s : sends) {
             ChainException e = errors.get(s);
-            if (e == null) {
-                ok.add(Transition.signed(s.op(), s.tx().signature()));
-                okEvents.add(new Submitted(s.op(), s.tx().signature(), s.resubmission()));
-            } else {
+            for (Operation op : s.ops()) {
+                boolean resubmission = s.resubmission() || again.contains(op.id());
+                if (e == null) {
+                    ok.add(Transition.signed(op, s.tx().signature()));
+                    okEvents.add(new Submitted(op, s.tx().signature(), resubmission));
+                    continue;
+                }
+                // Every operation of a transaction shares its fate, each with its own backoff.
                 String error = "submit failed (" + e.kind() + "): " + e.getMessage();
                 boolean breakerRejected = e.getMessage() != null && e.getMessage().startsWith("circuit breaker open");
                 if (breakerRejected) {
-                    retry.add(Transition.retry(s.op(), done.plus(config.pollInterval()), error, false));
-                } else if (s.op().attemptCount() + 1 >= s.op().maxAttempts()) {
-                    dead.add(Transition.failed(s.op(), error));
-                    deadEvents.add(new Failed(s.op(), error));
+                    retry.add(Transition.retry(op, done.plus(config.pollInterval()), error, false));
+                } else if (op.attemptCount() + 1 >= op.maxAttempts()) {
+                    dead.add(Transition.failed(op, error));
+                    deadEvents.add(new Failed(op, error));
                 } else {
-                    retry.add(Transition.retry(s.op(), done.plus(backoff.delay(s.op().attemptCount() + 1)), error, true));
-                    retryEvents.add(new Failed(s.op(), error));
+                    retry.add(Transition.retry(op, done.plus(backoff.delay(op.attemptCount() + 1)), error, true));
+                    retryEvents.add(new Failed(op, error));
                 }
             }
         }
+        if (ok.isEmpty() && retry.isEmpty() && dead.isEmpty()) {
+            return;
+        }
         store.jdbc().inTransaction(c -> {
-            Set<Long> moved = OutboxStore.markSubmitted(c, ok, done, done.plus(config.confirmPollInterval()));
+            Set<Long> moved = OutboxStore.markSubmitted(c, ok, done, done.plus(firstConfirmCheck()));
             notify(c, keep(okEvents, moved, Submitted::op), (h, b) -> h.onSubmitted(c, b, done));
             Set<Long> retried = OutboxStore.reschedule(c, retry, done);
             notify(c, keep(retryEvents, retried, Failed::op), (h, b) -> h.onFailed(c, b, done));
@@ -264,6 +334,34 @@ public final class Relay implements AutoCloseable {
                     keep(deadEvents, buried, Failed::op));
             return null;
         });
+    }
+
+    /** The tracker's first look at a sent transaction: not before the chain can have reached the target commitment. */
+    private Duration firstConfirmCheck() {
+        Duration expected = chain.expectedTimeTo(config.commitment());
+        return expected.compareTo(config.confirmPollInterval()) > 0 ? expected : config.confirmPollInterval();
+    }
+
+    /** Splits operations (in order) into runs whose memos fit one transaction of this chain. */
+    private List<List<Operation>> pack(List<Operation> ops) {
+        int limit = chain.maxTransactionBytes();
+        List<List<Operation>> packs = new ArrayList<>();
+        List<Operation> current = new ArrayList<>();
+        List<String> memos = new ArrayList<>();
+        for (Operation op : ops) {
+            memos.add(op.memo());
+            if (!current.isEmpty() && chain.memoTransactionBytes(memos) > limit) {
+                packs.add(current);
+                current = new ArrayList<>();
+                memos = new ArrayList<>(List.of(op.memo()));
+            }
+            // A memo too large even alone is left to buildMemoTransaction to refuse.
+            current.add(op);
+        }
+        if (!current.isEmpty()) {
+            packs.add(current);
+        }
+        return packs;
     }
 
     private void count(List<Submitted> ok, List<Failed> retried, List<Failed> buried) {
@@ -324,29 +422,37 @@ public final class Relay implements AutoCloseable {
     }
 
     /**
-     * Pages back through the signer's history looking for {@code memo}, down to the earliest slot
-     * any recorded attempt could have landed in. Returns the signature of a successful landing.
+     * Pages back once through the signer's history looking for every memo in {@code memos}, down to
+     * the earliest slot any recorded attempt could have landed in. Returns, per memo found, the
+     * signature of a successful transaction carrying it.
      */
-    private String findMemoOnChain(String memo, long firstLastValidHeight) {
+    private Map<String, String> findMemosOnChain(Set<String> memos, long firstLastValidHeight) {
         long oldestPossibleSlot = firstLastValidHeight - chain.blockhashValidityBlocks() - 1;
+        Map<String, String> found = new HashMap<>();
         String before = null;
         int seen = 0;
         while (seen < MEMO_SEARCH_MAX_RECORDS) {
             List<ChainRecord> page = chain.recordsByAddress(signer.address(), before, MEMO_SEARCH_PAGE);
             for (ChainRecord r : page) {
-                if (memo.equals(r.memo()) && r.error() == null) {
-                    return r.signature();
+                if (r.error() != null) {
+                    continue;
+                }
+                for (String memo : r.memos()) {
+                    if (memos.contains(memo)) {
+                        found.putIfAbsent(memo, r.signature());
+                    }
                 }
             }
             seen += page.size();
-            if (page.size() < MEMO_SEARCH_PAGE || page.getLast().slot() < oldestPossibleSlot) {
-                return null;
+            if (found.size() == memos.size() || page.size() < MEMO_SEARCH_PAGE
+                    || page.getLast().slot() < oldestPossibleSlot) {
+                return found;
             }
             before = page.getLast().signature();
         }
         log.warn("memo search stopped after {} records; relying on the signature statuses of recorded attempts",
                 MEMO_SEARCH_MAX_RECORDS);
-        return null;
+        return found;
     }
 
     // ---------------------------------------------------------------- confirm
@@ -378,8 +484,9 @@ public final class Relay implements AutoCloseable {
     private void confirmClaimed(List<Operation> claimed, long heightBeforeStatuses) {
         // The height is read before the statuses: if it is already past an attempt's last valid
         // height and the chain still does not know the signature, that transaction can never land.
+        // One lookup per transaction, however many packed operations share its signature.
         Map<String, SignatureStatus> statuses = chain.signatureStatuses(
-                claimed.stream().map(Operation::signature).toList());
+                claimed.stream().map(Operation::signature).distinct().toList());
         Instant now = clock.instant();
         Commitment target = config.commitment();
         List<Transition> done = new ArrayList<>();

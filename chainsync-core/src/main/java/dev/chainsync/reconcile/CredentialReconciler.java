@@ -20,8 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -133,7 +131,6 @@ public final class CredentialReconciler implements AutoCloseable {
     private Counts reconcile(long runId, Instant from, Instant to) {
         Counts counts = new Counts();
         Map<String, ChainRecord> onChain = chainMemos(from, counts);
-        Set<String> chainSignatures = onChain.values().stream().map(ChainRecord::signature).collect(Collectors.toSet());
         Map<String, CredentialStatus> known = credentials.statusesOf(onChain.keySet());
         for (Map.Entry<String, ChainRecord> e : onChain.entrySet()) {
             String hash = e.getKey();
@@ -162,12 +159,14 @@ public final class CredentialReconciler implements AutoCloseable {
         List<Credential> confirmed = credentials.confirmedBetween(from, to.minus(SETTLE_GRACE));
         counts.db = confirmed.size();
         for (Credential cr : confirmed) {
-            if (chainSignatures.contains(cr.chainSignature())) {
+            // Keyed by hash, not by signature alone: a packed transaction's signature is shared by its credentials.
+            ChainRecord listed = onChain.get(cr.hash());
+            if (listed != null && listed.signature().equals(cr.chainSignature())) {
                 continue;
             }
             // Outside the listed page range or genuinely missing: ask for the transaction itself before flagging.
             Optional<ChainRecord> tx = chain.transaction(cr.chainSignature());
-            if (tx.isPresent() && tx.get().error() == null && CredentialHash.memo(cr.hash()).equals(tx.get().memo())) {
+            if (tx.isPresent() && tx.get().error() == null && tx.get().carries(CredentialHash.memo(cr.hash()))) {
                 continue;
             }
             String reason = tx.isEmpty() ? "transaction " + cr.chainSignature() + " not found on chain"
@@ -193,11 +192,14 @@ public final class CredentialReconciler implements AutoCloseable {
                 if (r.blockTime() != null && r.blockTime().isBefore(from)) {
                     return out;
                 }
-                counts.chain++;
-                String hash = CredentialHash.hashFromMemo(r.memo());
-                if (hash != null && r.error() == null) {
-                    // Newest first: keep the earliest landing if a memo ever appeared twice.
-                    out.put(hash, r);
+                // A packed transaction anchors several credentials: each memo is one chain record here.
+                for (String memo : r.memos()) {
+                    counts.chain++;
+                    String hash = CredentialHash.hashFromMemo(memo);
+                    if (hash != null && r.error() == null) {
+                        // Newest first: keep the earliest landing if a memo ever appeared twice.
+                        out.put(hash, r);
+                    }
                 }
             }
             if (page.size() < PAGE) {

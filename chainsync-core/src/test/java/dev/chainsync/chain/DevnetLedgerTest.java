@@ -46,6 +46,25 @@ class DevnetLedgerTest {
     }
 
     @Test
+    void packedTransactionsPersistWithEveryMemoAndSingleMemoLinesOfTheEarlierFormatStillReplay() throws IOException {
+        Path ledger = dir.resolve("packed.jsonl");
+        Devnet first = open(ledger);
+        var packed = first.buildMemoTransaction(ISSUER, List.of("p1", "p2", "p3"), first.latestBlockhash());
+        first.submit(packed);
+        first.close();
+        // A line as written before transactions carried several memos: a single "memo" field.
+        Files.writeString(ledger, "{\"signature\":\"legacySig\",\"signer\":\"" + ISSUER.address()
+                + "\",\"slot\":1,\"seq\":1,\"memo\":\"legacy\",\"error\":null}\n", StandardOpenOption.APPEND);
+
+        Devnet second = open(ledger);
+        advanceBlocks(2);
+        assertThat(second.transaction(packed.signature()).orElseThrow().memos()).containsExactly("p1", "p2", "p3");
+        assertThat(second.transaction("legacySig").orElseThrow().memos()).containsExactly("legacy");
+        assertThat(List.of("p1", "p2", "p3", "legacy")).allSatisfy(m -> assertThat(second.countMemo(m)).isEqualTo(1));
+        assertThat(second.landedCount()).isEqualTo(2);
+    }
+
+    @Test
     void restartReplaysGenesisAndLandedTransactions() throws IOException {
         Path ledger = dir.resolve("data/devnet-ledger.jsonl");
         Devnet first = open(ledger);
@@ -115,7 +134,7 @@ class DevnetLedgerTest {
         }
         Devnet third = open(ledger);
         advanceBlocks(1);
-        assertThat(third.allRecords()).extracting(ChainRecord::memo).containsExactly("a", "b", "c");
+        assertThat(third.allRecords()).flatExtracting(ChainRecord::memos).containsExactly("a", "b", "c");
         assertThat(third.countMemo("b")).isEqualTo(1);
     }
 

@@ -130,25 +130,104 @@ class DevnetTest {
         assertThat(a.signature()).isEqualTo(b.signature());
         assertThat(a.wire()).isEqualTo(b.wire());
         assertThat(a.signer()).isEqualTo(ISSUER.address());
-        assertThat(a.memo()).isEqualTo("memo ✓");
+        assertThat(a.memos()).containsExactly("memo ✓");
         assertThat(a.blockhash()).isEqualTo(blockhash);
 
         byte[] memo = "memo ✓".getBytes(StandardCharsets.UTF_8);
         ByteBuffer wire = ByteBuffer.wrap(a.wire());
-        assertThat(a.wire()).hasSize(64 + 1 + 32 + 32 + 8 + 2 + memo.length);
+        assertThat(a.wire()).hasSize(64 + 1 + 32 + 32 + 8 + 32 + 1 + 2 + memo.length);
         byte[] signature = Arrays.copyOfRange(a.wire(), 0, 64);
         byte[] message = Arrays.copyOfRange(a.wire(), 64, a.wire().length);
         assertThat(Base58.encode(signature)).isEqualTo(a.signature());
         assertThat(Ed25519Keypair.verify(ISSUER.publicKey(), message, signature)).isTrue();
-        assertThat(a.wire()[64]).isEqualTo((byte) 1);
+        assertThat(a.wire()[64]).isEqualTo((byte) 2);
         assertThat(Arrays.copyOfRange(a.wire(), 65, 97)).isEqualTo(ISSUER.publicKey());
         assertThat(Arrays.copyOfRange(a.wire(), 97, 129)).isEqualTo(Base58.decode(blockhash.blockhash()));
         assertThat(wire.getLong(129)).isEqualTo(blockhash.lastValidBlockHeight());
-        assertThat(wire.getShort(137)).isEqualTo((short) memo.length);
-        assertThat(Arrays.copyOfRange(a.wire(), 139, a.wire().length)).isEqualTo(memo);
+        assertThat(Arrays.copyOfRange(a.wire(), 137, 169))
+                .isEqualTo(Base58.decode("MemoSq4gqABAXKb96qnH8TysNcWxMyWCqXgDLGmfcHr"));
+        assertThat(a.wire()[169]).isEqualTo((byte) 1);
+        assertThat(wire.getShort(170)).isEqualTo((short) memo.length);
+        assertThat(Arrays.copyOfRange(a.wire(), 172, a.wire().length)).isEqualTo(memo);
 
         assertThat(devnet.buildMemoTransaction(ISSUER, "memo 2", blockhash).signature()).isNotEqualTo(a.signature());
         assertThat(devnet.buildMemoTransaction(OTHER, "memo ✓", blockhash).signature()).isNotEqualTo(a.signature());
+    }
+
+    @Test
+    void oneTransactionCarriesSeveralMemosUnderOneSignature() {
+        Devnet devnet = devnet();
+        var blockhash = devnet.latestBlockhash();
+        List<String> memos = List.of("first", "second ✓", "third");
+        var tx = devnet.buildMemoTransaction(ISSUER, memos, blockhash);
+        assertThat(tx.memos()).isEqualTo(memos);
+        assertThat(tx.wire()).hasSize(devnet.memoTransactionBytes(memos))
+                .hasSize(64 + 1 + 32 + 32 + 8 + 32 + 1 + memos.stream()
+                        .mapToInt(m -> 2 + m.getBytes(StandardCharsets.UTF_8).length).sum());
+        assertThat(tx.wire()[169]).isEqualTo((byte) 3);
+        assertThat(devnet.buildMemoTransaction(ISSUER, memos, blockhash).signature()).isEqualTo(tx.signature());
+        assertThat(devnet.buildMemoTransaction(ISSUER, List.of("second ✓", "first", "third"), blockhash).signature())
+                .as("order is part of the transaction").isNotEqualTo(tx.signature());
+
+        devnet.submit(tx);
+        advanceBlocks(1);
+        ChainRecord record = devnet.transaction(tx.signature()).orElseThrow();
+        assertThat(record.memos()).isEqualTo(memos);
+        assertThat(record.carries("second ✓")).isTrue();
+        assertThat(record.carries("fourth")).isFalse();
+        assertThat(devnet.recordsByAddress(ISSUER.address(), null, 10)).containsExactly(record);
+        assertThat(devnet.landedCount()).isEqualTo(1);
+        memos.forEach(m -> assertThat(devnet.countMemo(m)).isEqualTo(1));
+        assertThatThrownBy(() -> devnet.buildMemoTransaction(ISSUER, List.of(), blockhash))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void elevenCredentialMemosFitSolanasTransactionSizeAndTwelveDoNot() {
+        Devnet devnet = devnet();
+        var blockhash = devnet.latestBlockhash();
+        assertThat(devnet.maxTransactionBytes()).isEqualTo(1232);
+        List<String> memos = IntStream.range(0, 12)
+                .mapToObj(i -> "chainsync:credential:v1:" + String.format("%064x", i)).toList();
+        assertThat(memos.getFirst().getBytes(StandardCharsets.UTF_8)).hasSize(88);
+        assertThat(devnet.memoTransactionBytes(memos.subList(0, 11))).isLessThanOrEqualTo(1232);
+        assertThat(devnet.memoTransactionBytes(memos)).isGreaterThan(1232);
+
+        var eleven = devnet.buildMemoTransaction(ISSUER, memos.subList(0, 11), blockhash);
+        assertThat(eleven.wire().length).isLessThanOrEqualTo(1232);
+        devnet.submit(eleven);
+        assertThatThrownBy(() -> devnet.buildMemoTransaction(ISSUER, memos, blockhash))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1232");
+
+        // Hand-built and correctly signed, yet over the limit: the devnet refuses it as Solana would.
+        byte[] oversize = signedWire(ISSUER, blockhash, memos);
+        assertThat(oversize.length).isGreaterThan(1232);
+        var forged = new SignedTransaction(Base58.encode(Arrays.copyOf(oversize, 64)), oversize, ISSUER.address(),
+                memos, blockhash);
+        var error = chainError(() -> devnet.submit(forged));
+        assertThat(error.kind()).isEqualTo(Kind.INVALID_TRANSACTION);
+        assertThat(error).hasMessageContaining("too large");
+        assertThat(devnet.countMemo(memos.get(11))).isZero();
+        assertThat(devnet.landedCount()).isEqualTo(1);
+        // The same encoder within the limit is accepted, so the refusal above is about size alone.
+        byte[] fits = signedWire(ISSUER, blockhash, memos.subList(1, 12));
+        assertThat(devnet.submit(new SignedTransaction(Base58.encode(Arrays.copyOf(fits, 64)), fits,
+                ISSUER.address(), memos.subList(1, 12), blockhash))).isNotNull();
+        assertThat(devnet.countMemo(memos.get(11))).isEqualTo(1);
+    }
+
+    /** Encodes the documented wire layout by hand, with no size check, and signs it. */
+    static byte[] signedWire(Ed25519Keypair signer, RecentBlockhash blockhash, List<String> memos) {
+        List<byte[]> encoded = memos.stream().map(m -> m.getBytes(StandardCharsets.UTF_8)).toList();
+        int size = 64 + 1 + 32 + 32 + 8 + 32 + 1 + encoded.stream().mapToInt(m -> 2 + m.length).sum();
+        ByteBuffer wire = ByteBuffer.allocate(size);
+        wire.position(64).put((byte) 2).put(signer.publicKey()).put(Base58.decode(blockhash.blockhash()))
+                .putLong(blockhash.lastValidBlockHeight())
+                .put(Base58.decode("MemoSq4gqABAXKb96qnH8TysNcWxMyWCqXgDLGmfcHr")).put((byte) memos.size());
+        encoded.forEach(m -> wire.putShort((short) m.length).put(m));
+        byte[] bytes = wire.array();
+        System.arraycopy(signer.sign(Arrays.copyOfRange(bytes, 64, size)), 0, bytes, 0, 64);
+        return bytes;
     }
 
     @Test
@@ -239,8 +318,11 @@ class DevnetTest {
             assertThat(chainError(() -> devnet.submit(copy(tx, wire))).kind()).isEqualTo(Kind.INVALID_TRANSACTION);
         }
         byte[] badVersion = tx.wire().clone();
-        badVersion[64] = 2;
+        badVersion[64] = 1;
         assertThat(chainError(() -> devnet.submit(copy(tx, badVersion))).kind()).isEqualTo(Kind.INVALID_TRANSACTION);
+        byte[] notMemoProgram = tx.wire().clone();
+        notMemoProgram[140] ^= 1;
+        assertThat(chainError(() -> devnet.submit(copy(tx, notMemoProgram)))).hasMessageContaining("memo program");
         assertThat(devnet.landedCount()).isZero();
 
         // A signer that does not hold the key it claims.
@@ -276,7 +358,7 @@ class DevnetTest {
     }
 
     static SignedTransaction copy(SignedTransaction tx, byte[] wire) {
-        return new SignedTransaction(tx.signature(), wire, tx.signer(), tx.memo(), tx.blockhash());
+        return new SignedTransaction(tx.signature(), wire, tx.signer(), tx.memos(), tx.blockhash());
     }
 
     @Test
@@ -453,7 +535,7 @@ class DevnetTest {
         assertThat(devnet.blockHeight()).isEqualTo(4);
 
         var all = devnet.recordsByAddress(ISSUER.address(), null, 100);
-        assertThat(all).extracting(ChainRecord::memo).containsExactly("m5", "m4", "m3", "m2", "m1");
+        assertThat(all).flatExtracting(ChainRecord::memos).containsExactly("m5", "m4", "m3", "m2", "m1");
         assertThat(all).extracting(ChainRecord::slot).containsExactly(4L, 4L, 3L, 1L, 1L);
         assertThat(all.get(0)).isEqualTo(new ChainRecord(m5, 4, START.plus(SLOT.multipliedBy(4)), "m5", null));
 
@@ -465,7 +547,7 @@ class DevnetTest {
         assertThat(page3).extracting(ChainRecord::signature).containsExactly(m1);
         assertThat(devnet.recordsByAddress(ISSUER.address(), m1, 2)).isEmpty();
 
-        assertThat(devnet.recordsByAddress(OTHER.address(), null, 10)).extracting(ChainRecord::memo)
+        assertThat(devnet.recordsByAddress(OTHER.address(), null, 10)).flatExtracting(ChainRecord::memos)
                 .containsExactly("other");
         assertThat(devnet.recordsByAddress(keypair(3).address(), null, 10)).isEmpty();
         assertThat(devnet.recordsByAddress(ISSUER.address(), "unknownSignature", 10)).isEmpty();
@@ -476,7 +558,7 @@ class DevnetTest {
         advanceBlocks(1);
         assertThat(devnet.recordsByAddress(ISSUER.address(), null, 1)).extracting(ChainRecord::signature)
                 .containsExactly(pending);
-        assertThat(devnet.allRecords()).extracting(ChainRecord::memo)
+        assertThat(devnet.allRecords()).flatExtracting(ChainRecord::memos)
                 .containsExactly("m1", "m2", "other", "m3", "m4", "m5", "pending");
         assertThat(Set.of(m1, m2, m3, m4, m5, pending)).hasSize(6);
     }

@@ -331,14 +331,233 @@ class RelayTest {
         assertThat(w.count("SELECT count(*) FROM chain_operations WHERE status = 'confirmed'")).isEqualTo(n);
         assertThat(w.count("SELECT count(*) FROM credentials WHERE status = 'confirmed'")).isEqualTo(n);
         assertThat(w.count("SELECT count(*) FROM chain_operation_attempts")).isEqualTo(n);
-        assertThat(counting.submitsBySignature).hasSize(n);
+        // Packed: far fewer transactions than operations, each sent once, every memo on chain exactly once.
         assertThat(counting.submitsBySignature.values()).allMatch(count -> count.get() == 1);
-        assertThat(w.devnet.landedCount()).isEqualTo(n);
-        assertThat(w.devnet.allRecords().stream().map(ChainRecord::memo).distinct().count()).isEqualTo(n);
+        assertThat(w.devnet.landedCount()).isEqualTo(counting.submitsBySignature.size()).isLessThanOrEqualTo(n / 4);
+        List<String> memos = w.devnet.allRecords().stream().flatMap(r -> r.memos().stream()).toList();
+        assertThat(memos).hasSize(n).doesNotHaveDuplicates();
+        assertThat(w.count("SELECT count(DISTINCT signature) FROM chain_operation_attempts"))
+                .isEqualTo(w.devnet.landedCount());
         long byA = w.count("SELECT count(*) FROM chain_operation_attempts WHERE relay = 'relay-a'");
         long byB = w.count("SELECT count(*) FROM chain_operation_attempts WHERE relay = 'relay-b'");
         assertThat(byA + byB).isEqualTo(n);
         System.out.printf("two relays split the work %d / %d%n", byA, byB);
+    }
+
+    @Test
+    void oneTransactionCarriesAsManyMemosAsFitAndIsLookedUpOnce() {
+        w = new WritePath("packing");
+        CountingChain counting = new CountingChain(w.chain);
+        Relay relay = w.relay("relay-a", counting);
+        List<Credential> issued = new java.util.ArrayList<>();
+        for (int i = 0; i < 25; i++) {
+            issued.add(w.issue("student-" + i));
+        }
+        assertThat(relay.submitPass()).isEqualTo(25);
+        // 88-byte credential memos: 11 fit Solana's 1232 bytes, so 25 operations take 11 + 11 + 3.
+        assertThat(counting.submitsBySignature).hasSize(3);
+        assertThat(counting.sent).allSatisfy(tx -> assertThat(tx.wire().length).isLessThanOrEqualTo(1232));
+        assertThat(counting.sent).extracting(tx -> tx.memos().size()).containsExactlyInAnyOrder(11, 11, 3);
+        List<Operation> ops = issued.stream().map(c -> w.operationOf(c.hash())).toList();
+        assertThat(ops).allMatch(op -> op.status() == OperationStatus.SUBMITTED);
+        assertThat(ops.stream().map(Operation::signature).distinct()).hasSize(3);
+        for (Operation op : ops) {
+            assertThat(w.outbox.attempts(op.id())).extracting(Attempt::signature).containsExactly(op.signature());
+        }
+
+        w.advanceSlots(2);
+        counting.statusLookups.clear();
+        relay.confirmPass();
+        assertThat(counting.statusLookups).as("one status per transaction, not per operation").hasSize(3)
+                .doesNotHaveDuplicates();
+        for (Credential c : issued) {
+            Credential done = w.credentials.find(c.hash()).orElseThrow();
+            assertThat(done.status()).isEqualTo(CredentialStatus.CONFIRMED);
+            assertThat(done.chainSignature()).isEqualTo(w.operationOf(c.hash()).signature());
+            assertThat(w.devnet.countMemo(c.memo())).isEqualTo(1);
+            assertThat(w.historyTypes(c.hash())).containsExactly("created", "submitted", "confirmed");
+            var verdict = w.credentials.verify(c.hash());
+            assertThat(verdict.valid()).as(verdict.problems().toString()).isTrue();
+            assertThat(w.devnet.transaction(done.chainSignature()).orElseThrow().memos()).contains(c.memo());
+        }
+        assertThat(w.devnet.landedCount()).isEqualTo(3);
+    }
+
+    @Test
+    void packedTransactionWhoseBlockhashExpiredIsRepackedOnceItIsProvablyDeadAndEachMemoLandsOnce() {
+        w = new WritePath("packed-expired");
+        Relay relay = w.relay("relay-a");
+        List<Credential> issued = new java.util.ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            issued.add(w.issue("student-" + i));
+        }
+        w.faults.dropRate(1.0);
+        relay.submitPass();
+        w.faults.dropRate(0.0);
+        List<String> firstSignatures = issued.stream().map(c -> w.operationOf(c.hash()).signature()).distinct().toList();
+        assertThat(firstSignatures).hasSize(2);
+
+        w.advanceSlots(5);
+        relay.confirmPass();
+        assertThat(issued).allMatch(c -> w.operationOf(c.hash()).status() == OperationStatus.SUBMITTED);
+        w.advanceSlots(150);
+        relay.confirmPass();
+        assertThat(issued).allMatch(c -> w.operationOf(c.hash()).status() == OperationStatus.PENDING);
+        // Nothing may be re-sent while an earlier transaction could still land.
+        assertThat(w.devnet.landedCount()).isZero();
+
+        w.advance(w.relayConfig.retryCap());
+        relay.submitPass();
+        w.advanceSlots(2);
+        relay.confirmPass();
+        for (Credential c : issued) {
+            Operation op = w.operationOf(c.hash());
+            assertThat(op.status()).isEqualTo(OperationStatus.CONFIRMED);
+            List<Attempt> attempts = w.outbox.attempts(op.id());
+            assertThat(attempts).hasSize(2);
+            assertThat(firstSignatures).contains(attempts.get(0).signature()).doesNotContain(attempts.get(1).signature());
+            assertThat(op.signature()).isEqualTo(attempts.get(1).signature());
+            assertThat(w.devnet.countMemo(c.memo())).isEqualTo(1);
+            assertThat(w.historyTypes(c.hash())).containsExactly("created", "submitted", "failed", "resubmitted",
+                    "confirmed");
+        }
+        assertThat(w.devnet.landedCount()).isEqualTo(2);
+        // Re-sending a dead transaction's bytes is refused by the chain, so nothing can land twice later.
+        w.settle(relay, 3);
+        issued.forEach(c -> assertThat(w.devnet.countMemo(c.memo())).isEqualTo(1));
+    }
+
+    @Test
+    void packedTransactionThatLandedAfterTheTrackerGaveUpIsAdoptedForEveryOperationNotRepacked() {
+        w = new WritePath("packed-late");
+        Relay relay = w.relay("relay-a");
+        List<Credential> packed = List.of(w.issue("a"), w.issue("b"), w.issue("c"));
+        relay.submitPass();
+        String signature = w.operationOf(packed.getFirst().hash()).signature();
+        // Two of the three were wrongly given up on; the third is still being tracked.
+        for (Credential c : packed.subList(0, 2)) {
+            w.jdbc.update("UPDATE chain_operations SET status = 'pending', next_attempt_at = ? WHERE id = ?",
+                    w.clock.instant(), w.operationOf(c.hash()).id());
+        }
+        Credential later = w.issue("d");
+        w.advanceSlots(200);
+        relay.submitPass();
+        w.advanceSlots(2);
+        relay.confirmPass();
+        for (Credential c : packed) {
+            Operation op = w.operationOf(c.hash());
+            assertThat(op.status()).isEqualTo(OperationStatus.CONFIRMED);
+            assertThat(op.signature()).isEqualTo(signature);
+            assertThat(w.outbox.attempts(op.id())).hasSize(1);
+            assertThat(w.devnet.countMemo(c.memo())).isEqualTo(1);
+        }
+        // The newcomer travelled alone: it was not packed with operations whose transaction had landed.
+        Operation d = w.operationOf(later.hash());
+        assertThat(d.status()).isEqualTo(OperationStatus.CONFIRMED);
+        assertThat(w.devnet.transaction(d.signature()).orElseThrow().memos()).containsExactly(later.memo());
+        assertThat(w.devnet.landedCount()).isEqualTo(2);
+    }
+
+    @Test
+    void relayThatDiesMidPackIsReplacedAndEveryMemoLandsOnce() throws Exception {
+        w = new WritePath("crash-mid-pack");
+        List<Credential> issued = new java.util.ArrayList<>();
+        for (int i = 0; i < 15; i++) {
+            issued.add(w.issue("student-" + i));
+        }
+        // The first transaction reaches the chain, then the process dies before sending the second.
+        CountDownLatch oneSent = new CountDownLatch(1);
+        CountDownLatch never = new CountDownLatch(1);
+        AtomicInteger sends = new AtomicInteger();
+        Relay doomed = w.relay("relay-doomed", new Delegating(w.chain) {
+            @Override
+            public String submit(SignedTransaction tx) {
+                if (sends.getAndIncrement() == 0) {
+                    delegate.submit(tx);
+                    oneSent.countDown();
+                }
+                try {
+                    never.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                throw new dev.chainsync.chain.ChainException(dev.chainsync.chain.ChainException.Kind.UNAVAILABLE,
+                        "process died");
+            }
+        });
+        Thread dying = Thread.ofPlatform().start(doomed::submitPass);
+        assertThat(oneSent.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        await().atMost(Duration.ofSeconds(10)).until(() -> sends.get() == 2);
+        Map<String, Long> recorded = new java.util.HashMap<>();
+        for (Credential c : issued) {
+            recorded.merge(w.outbox.attempts(w.operationOf(c.hash()).id()).getFirst().signature(), 1L, Long::sum);
+        }
+        assertThat(recorded.values()).containsExactlyInAnyOrder(11L, 4L);
+        assertThat(w.devnet.landedCount()).isEqualTo(1);
+
+        CountingChain counting = new CountingChain(w.chain);
+        Relay survivor = w.relay("relay-b", counting);
+        w.advance(w.relayConfig.lease().plusSeconds(1));
+        assertThat(survivor.submitPass()).isEqualTo(15);
+        // The landed pack is adopted; the unsent one, still valid, is re-sent byte for byte, not repacked.
+        assertThat(counting.sent).singleElement().satisfies(tx -> {
+            assertThat(recorded).containsKey(tx.signature());
+            assertThat(tx.memos()).hasSize(4);
+        });
+        w.advanceSlots(2);
+        survivor.confirmPass();
+        for (Credential c : issued) {
+            Operation op = w.operationOf(c.hash());
+            assertThat(op.status()).isEqualTo(OperationStatus.CONFIRMED);
+            assertThat(w.outbox.attempts(op.id())).hasSize(1);
+            assertThat(w.devnet.countMemo(c.memo())).isEqualTo(1);
+        }
+        assertThat(w.devnet.landedCount()).isEqualTo(2);
+
+        never.countDown();
+        dying.join(10_000);
+        assertThat(dying.isAlive()).isFalse();
+        assertThat(issued).allMatch(c -> w.operationOf(c.hash()).status() == OperationStatus.CONFIRMED);
+    }
+
+    @Test
+    void aPackWithOneLostClaimIsNotSentAtAllAndItsOtherOperationsArePackedAgain() {
+        w = new WritePath("pack-lost-claim");
+        List<Credential> issued = List.of(w.issue("a"), w.issue("b"), w.issue("c"));
+        long stolen = w.operationOf(issued.get(1).hash()).id();
+        java.util.concurrent.atomic.AtomicBoolean steal = new java.util.concurrent.atomic.AtomicBoolean(true);
+        CountingChain counting = new CountingChain(new Delegating(w.chain) {
+            @Override
+            public RecentBlockhash latestBlockhash() {
+                // Between claim and record, another relay takes over one operation of the pack.
+                if (steal.getAndSet(false)) {
+                    w.jdbc.update("UPDATE chain_operations SET version = version + 1, lease_owner = 'relay-other' "
+                            + "WHERE id = ?", stolen);
+                }
+                return delegate.latestBlockhash();
+            }
+        });
+        Relay relay = w.relay("relay-a", counting);
+        relay.submitPass();
+        assertThat(counting.sent).as("a transaction is sent only once every memo in it is recorded").isEmpty();
+        assertThat(w.count("SELECT count(*) FROM chain_operation_attempts")).isZero();
+        for (Credential c : List.of(issued.get(0), issued.get(2))) {
+            Operation op = w.operationOf(c.hash());
+            assertThat(op.status()).isEqualTo(OperationStatus.PENDING);
+            assertThat(op.leaseOwner()).isNull();
+            assertThat(op.attemptCount()).isZero();
+        }
+        assertThat(w.operationOf(issued.get(1).hash()).leaseOwner()).isEqualTo("relay-other");
+
+        relay.submitPass();
+        assertThat(counting.sent).singleElement().satisfies(tx ->
+                assertThat(tx.memos()).containsExactly(issued.get(0).memo(), issued.get(2).memo()));
+        w.jdbc.update("UPDATE chain_operations SET lease_owner = NULL, lease_until = NULL WHERE id = ?", stolen);
+        w.settle(relay, 3);
+        for (Credential c : issued) {
+            assertThat(w.status(c.hash())).isEqualTo(CredentialStatus.CONFIRMED);
+            assertThat(w.devnet.countMemo(c.memo())).isEqualTo(1);
+        }
     }
 
     /** Passes calls through; its submit sends, then blocks as if the process had died right after. */
@@ -366,7 +585,15 @@ class RelayTest {
     /** Counts submits per signature and can fail the next few with UNAVAILABLE. */
     static final class CountingChain extends Delegating {
         final Map<String, AtomicInteger> submitsBySignature = new ConcurrentHashMap<>();
+        final List<SignedTransaction> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final List<String> statusLookups = new java.util.concurrent.CopyOnWriteArrayList<>();
         final AtomicInteger failSubmits = new AtomicInteger();
+
+        @Override
+        public Map<String, SignatureStatus> signatureStatuses(Collection<String> signatures) {
+            statusLookups.addAll(signatures);
+            return delegate.signatureStatuses(signatures);
+        }
 
         CountingChain(ChainClient delegate) {
             super(delegate);
@@ -379,6 +606,7 @@ class RelayTest {
                         "injected RPC error");
             }
             submitsBySignature.computeIfAbsent(tx.signature(), k -> new AtomicInteger()).incrementAndGet();
+            sent.add(tx);
             return delegate.submit(tx);
         }
     }
@@ -407,8 +635,23 @@ class RelayTest {
         }
 
         @Override
-        public SignedTransaction buildMemoTransaction(Signer signer, String memo, RecentBlockhash blockhash) {
-            return delegate.buildMemoTransaction(signer, memo, blockhash);
+        public Duration expectedTimeTo(dev.chainsync.chain.Commitment commitment) {
+            return delegate.expectedTimeTo(commitment);
+        }
+
+        @Override
+        public int maxTransactionBytes() {
+            return delegate.maxTransactionBytes();
+        }
+
+        @Override
+        public int memoTransactionBytes(List<String> memos) {
+            return delegate.memoTransactionBytes(memos);
+        }
+
+        @Override
+        public SignedTransaction buildMemoTransaction(Signer signer, List<String> memos, RecentBlockhash blockhash) {
+            return delegate.buildMemoTransaction(signer, memos, blockhash);
         }
 
         @Override

@@ -139,6 +139,76 @@ class CredentialReconcilerTest {
     }
 
     @Test
+    void packedCredentialsReconcileOneByOneAndASharedSignatureWithoutTheMemoIsFlagged() {
+        w = new WritePath("rec-packed");
+        Relay relay = w.relay("relay-a");
+        List<Credential> issued = new java.util.ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            issued.add(w.issue("s" + i));
+        }
+        w.settle(relay, 3);
+        List<String> signatures = issued.stream().map(c -> w.credentials.find(c.hash()).orElseThrow().chainSignature())
+                .distinct().toList();
+        assertThat(signatures).as("11 memos in one transaction, 1 in another").hasSize(2);
+        w.advance(Duration.ofSeconds(10));
+        CredentialReconciler r = reconciler();
+        CredentialReconciler.Run clean = r.runOnce();
+        assertThat(clean.chainRecords()).isEqualTo(12);
+        assertThat(clean.dbRecords()).isEqualTo(12);
+        assertThat(clean.matched()).isEqualTo(12);
+        assertThat(clean.flagged()).isZero();
+
+        // The database now names the other packed transaction: on chain, but without this credential's memo.
+        Credential moved = issued.stream()
+                .filter(c -> w.credentials.find(c.hash()).orElseThrow().chainSignature().equals(signatures.get(0)))
+                .findFirst().orElseThrow();
+        w.jdbc.update("UPDATE credentials SET chain_signature = ? WHERE hash = ?", signatures.get(1), moved.hash());
+        CredentialReconciler.Run run = r.runOnce();
+        assertThat(run.flagged()).isEqualTo(1);
+        assertThat(r.findings(run.id())).singleElement().satisfies(f -> {
+            assertThat(f.finding()).isEqualTo("missing_on_chain");
+            assertThat(f.credentialHash()).isEqualTo(moved.hash());
+            assertThat(f.detail()).contains("does not carry");
+        });
+        var verdict = w.credentials.verify(moved.hash());
+        assertThat(verdict.valid()).isFalse();
+        assertThat(verdict.problems()).anyMatch(p -> p.contains("memo differs"));
+        assertThat(issued.stream().filter(c -> !c.hash().equals(moved.hash()))
+                .allMatch(c -> w.credentials.verify(c.hash()).valid())).isTrue();
+    }
+
+    @Test
+    void memosOfAPackedTransactionMissingFromTheDatabaseAreEachRecovered() {
+        w = new WritePath("rec-packed-missing");
+        List<String> hashes = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            byte[] h = new byte[32];
+            w.random.nextBytes(h);
+            hashes.add(HexFormat.of().formatHex(h));
+        }
+        SignedTransaction tx = w.devnet.buildMemoTransaction(w.issuer,
+                hashes.stream().map(CredentialHash::memo).toList(), w.devnet.latestBlockhash());
+        w.devnet.submit(tx);
+        w.advanceSlots(3);
+        for (String hash : hashes) {
+            var before = w.credentials.verify(hash);
+            assertThat(before.valid()).isFalse();
+            assertThat(before.problems()).anyMatch(p -> p.contains("memo found in transaction " + tx.signature()));
+        }
+        CredentialReconciler.Run run = reconciler().runOnce();
+        assertThat(run.chainRecords()).isEqualTo(3);
+        assertThat(run.recovered()).isEqualTo(3);
+        for (String hash : hashes) {
+            Credential recovered = w.credentials.find(hash).orElseThrow();
+            assertThat(recovered.status()).isEqualTo(CredentialStatus.RECOVERED_FROM_CHAIN);
+            assertThat(recovered.chainSignature()).isEqualTo(tx.signature());
+            assertThat(recovered.memo()).isEqualTo(CredentialHash.memo(hash));
+            assertThat(w.credentials.verify(hash).memoMatches()).isTrue();
+        }
+        assertThat(reconciler().runOnce().recovered()).isZero();
+    }
+
+    @Test
     void runFailsCleanlyWhenTheChainIsDown() {
         w = new WritePath("rec-down");
         w.faults.outage(w.clock.instant(), w.clock.instant().plusSeconds(60));
