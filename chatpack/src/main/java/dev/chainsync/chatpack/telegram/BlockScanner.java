@@ -1,6 +1,7 @@
 package dev.chainsync.chatpack.telegram;
 
 import dev.chainsync.chatpack.Message;
+import dev.chainsync.chatpack.output.CsvRows;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -84,7 +85,18 @@ final class BlockScanner {
     private static final long BACKSLASHES = 0x5C5C5C5C5C5C5C5CL;
     private static final long SPACES = 0x2020202020202020L;
 
+    /**
+     * Stands for the text in {@link MessageParser#text} while encoding rows: compared by identity, it marks a
+     * plain string whose bytes are still at {@link #rawStart}.
+     */
+    static final String RAW_TEXT = new String("<raw text>");
+
     private final MessageParser m;
+    /** Where messages go: a row batch when encoding CSV on the worker, else null (the list). */
+    private CsvRows rows;
+    private int rawStart;
+    private int rawEnd;
+    private int rawFlags;
     private final NameCache names = new NameCache();
     private final StringBuilder scratch = new StringBuilder(256);
 
@@ -110,6 +122,20 @@ final class BlockScanner {
      *                          then hold some of its messages already
      */
     void scan(byte[] bytes, int from, int to, List<Message> out) {
+        rows = null;
+        scan(bytes, from, to, out, null);
+    }
+
+    /**
+     * The same into CSV rows: a message whose content is its plain (unescaped) text goes in as the text's bytes,
+     * the rest as {@link CsvRows#add(Message)}; either way the bytes {@link CsvRows} would write for the message.
+     */
+    void scan(byte[] bytes, int from, int to, CsvRows out) {
+        rows = out;
+        scan(bytes, from, to, null, out);
+    }
+
+    private void scan(byte[] bytes, int from, int to, List<Message> list, CsvRows out) {
         b = bytes;
         pos = from;
         end = to;
@@ -123,7 +149,14 @@ final class BlockScanner {
         do {
             expect('{');
             Message msg = message();
-            if (msg != null) {
+            if (msg == null) {
+                continue;
+            }
+            if (out == null) {
+                list.add(msg);
+            } else if (msg.content() == RAW_TEXT) {
+                out.addUtf8(msg, b, rawStart, rawEnd - rawStart);
+            } else {
                 out.add(msg);
             }
         } while (another(']'));
@@ -141,6 +174,10 @@ final class BlockScanner {
                 fieldName();
                 field();
             } while (another('}'));
+        }
+        if (m.text == RAW_TEXT && !m.contentIsText()) {
+            m.text = new String(b, rawStart, rawEnd - rawStart,
+                    rawFlags == 0 ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
         }
         return m.build(null, null);
     }
@@ -496,6 +533,12 @@ final class BlockScanner {
         int k = kind();
         if (k == STRING) {
             scanString();
+            if (rows != null && (strFlags & ESCAPED) == 0) {
+                rawStart = strStart;
+                rawEnd = strEnd;
+                rawFlags = strFlags;
+                return strEnd > strStart ? RAW_TEXT : "";
+            }
             return decoded();
         }
         if (k != CONTAINER || b[pos] != '[') {

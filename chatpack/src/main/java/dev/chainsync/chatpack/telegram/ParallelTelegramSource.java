@@ -7,9 +7,11 @@ import dev.chainsync.chatpack.ChatInput;
 import dev.chainsync.chatpack.ChatpackException;
 import dev.chainsync.chatpack.Message;
 import dev.chainsync.chatpack.MessageSource;
+import dev.chainsync.chatpack.OutputOptions;
 import dev.chainsync.chatpack.ReadOptions;
 import dev.chainsync.chatpack.io.Json;
 import dev.chainsync.chatpack.io.Progress;
+import dev.chainsync.chatpack.output.CsvRows;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -66,7 +68,11 @@ final class ParallelTelegramSource implements MessageSource {
     private FileChannel channel;
     private long fileSize;
     private ExecutorService pool;
-    private final ArrayDeque<Future<List<Message>>> inFlight = new ArrayDeque<>();
+    /** Each block's messages: a {@code List<Message>}, or {@link CsvRows} once {@link #rowsFor} is set. */
+    private final ArrayDeque<Future<Object>> inFlight = new ArrayDeque<>();
+    /** Set by the first {@link #nextCsvRows} before any {@link #next()}: the workers encode CSV rows. */
+    private volatile OutputOptions rowsFor;
+    private boolean messagesStarted;
     private long nextStart = -1;
     private boolean planned;
     private List<Message> current = List.of();
@@ -87,12 +93,11 @@ final class ParallelTelegramSource implements MessageSource {
 
     @Override
     public Message next() throws IOException {
-        if (!started) {
-            started = true;
-            if (!setUp()) {
-                sequential = new TelegramSource(input, options, selection, progress);
-            }
+        if (rowsFor != null) {
+            throw new IllegalStateException("this source hands over CSV rows");
         }
+        messagesStarted = true;
+        start();
         if (sequential != null) {
             return sequential.next();
         }
@@ -101,12 +106,49 @@ final class ParallelTelegramSource implements MessageSource {
                 return current.get(index++);
             }
             fill();
-            Future<List<Message>> next = inFlight.poll();
+            Future<Object> next = inFlight.poll();
             if (next == null) {
                 return null;
             }
-            current = await(next);
+            @SuppressWarnings("unchecked")
+            List<Message> messages = (List<Message>) await(next);
+            current = messages;
             index = 0;
+        }
+    }
+
+    /** Rows encoded by the workers, when the file is read in blocks; null when it is read sequentially. */
+    @Override
+    public CsvRows nextCsvRows(OutputOptions output) throws IOException {
+        if (messagesStarted) {
+            return null;
+        }
+        start();
+        if (sequential != null) {
+            return null;
+        }
+        if (rowsFor == null) {
+            rowsFor = output;
+        }
+        while (true) {
+            fill();
+            Future<Object> next = inFlight.poll();
+            if (next == null) {
+                return new CsvRows(rowsFor, 0);
+            }
+            CsvRows rows = (CsvRows) await(next);
+            if (!rows.isEmpty()) {
+                return rows;
+            }
+        }
+    }
+
+    private void start() throws IOException {
+        if (!started) {
+            started = true;
+            if (!setUp()) {
+                sequential = new TelegramSource(input, options, selection, progress);
+            }
         }
     }
 
@@ -237,7 +279,7 @@ final class ParallelTelegramSource implements MessageSource {
      * Runs on a worker: one block wrapped in brackets, parsed to messages by the {@link BlockScanner}, or by
      * Jackson when the scanner gives the block up.
      */
-    private List<Message> parse(Block block) throws IOException {
+    private Object parse(Block block) throws IOException {
         int len = (int) (block.end() - block.start());
         byte[] buf = buffers.get();
         if (buf == null || buf.length < len + 2) {
@@ -250,15 +292,26 @@ final class ParallelTelegramSource implements MessageSource {
         }
         buf[len + 1] = ']';
         progress.add(len);
-        List<Message> out = new ArrayList<>(len / 256 + 16);
+        OutputOptions encode = rowsFor;
+        CsvRows rows = encode == null ? null : new CsvRows(encode, len / 256 + 16);
+        List<Message> out = encode == null ? new ArrayList<>(len / 256 + 16) : null;
         try {
-            new BlockScanner(new MessageParser(input.name(), options)).scan(buf, 0, len + 2, out);
+            BlockScanner scanner = new BlockScanner(new MessageParser(input.name(), options));
+            if (rows != null) {
+                scanner.scan(buf, 0, len + 2, rows);
+                return rows;
+            }
+            scanner.scan(buf, 0, len + 2, out);
             return out;
         } catch (RuntimeException abandoned) {
             if (abandoned != BlockScanner.ABANDON) {
                 throw abandoned;
             }
-            out.clear();
+            if (rows != null) {
+                rows.clear();
+            } else {
+                out.clear();
+            }
         }
         // Something the byte scanner does not take: Jackson reads the block, with a parser in a fresh state.
         MessageParser parser = new MessageParser(input.name(), options);
@@ -267,7 +320,12 @@ final class ParallelTelegramSource implements MessageSource {
             JsonToken t;
             while ((t = p.nextToken()) == JsonToken.START_OBJECT) {
                 Message m = parser.read(p, null);
-                if (m != null) {
+                if (m == null) {
+                    continue;
+                }
+                if (rows != null) {
+                    rows.add(m);
+                } else {
                     out.add(m);
                 }
             }
@@ -275,7 +333,7 @@ final class ParallelTelegramSource implements MessageSource {
                 throw new ChatpackException(input.name(), "byte " + block.start(), "unexpected layout");
             }
         }
-        return out;
+        return rows != null ? rows : out;
     }
 
     private int read(long position, byte[] into, int offset, int length) throws IOException {
@@ -291,7 +349,7 @@ final class ParallelTelegramSource implements MessageSource {
         return bb.position() - offset;
     }
 
-    private List<Message> await(Future<List<Message>> f) throws IOException {
+    private Object await(Future<Object> f) throws IOException {
         try {
             return f.get();
         } catch (InterruptedException e) {
