@@ -3,6 +3,9 @@ package dev.chainsync.chatpack.output;
 import dev.chainsync.chatpack.Message;
 import dev.chainsync.chatpack.OutputOptions;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -20,6 +23,12 @@ import java.util.Arrays;
 public final class CsvRows {
 
     private static final int SENDER_CACHE = 8;
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class,
+            ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
+    private static final long QUOTES = 0x2222222222222222L;
+    private static final long SPACES = 0x2020202020202020L;
 
     private final char d;
     private final Columns columns;
@@ -44,6 +53,11 @@ public final class CsvRows {
         this.marks = new int[rows * 3];
         this.quoted = new boolean[rows];
         this.senders = new String[rows];
+    }
+
+    /** Whether the rows have an ID column: without one, a reader need not decode message ids. */
+    public boolean hasIds() {
+        return columns.id();
     }
 
     /** Rows in this batch. */
@@ -86,15 +100,7 @@ public final class CsvRows {
             return;
         }
         head(meta);
-        byte delimiter = (byte) d;
-        boolean quote = false;
-        for (int i = off, end = off + len; i < end; i++) {
-            byte c = utf8[i];
-            if (c == delimiter || c == '"' || c == '\n' || c == '\r') {
-                quote = true;
-                break;
-            }
-        }
+        boolean quote = needsQuotes(utf8, off, off + len);
         int bodyStart = size;
         if (quote) {
             doubled(utf8, off, len);
@@ -188,6 +194,30 @@ public final class CsvRows {
             System.arraycopy(b, 0, bytes, size, b.length);
             size += b.length;
         }
+    }
+
+    /** The same test on UTF-8 bytes, for an ASCII delimiter: eight bytes at a time up to a candidate. */
+    private boolean needsQuotes(byte[] b, int from, int to) {
+        long delimiters = ONES * d;
+        int i = from;
+        while (i <= to - Long.BYTES) {
+            long v = (long) LONGS.get(b, i);
+            long x = v ^ delimiters;
+            long q = v ^ QUOTES;
+            // A delimiter or quote byte (zero after the xor), or a byte below 0x20 (a control, maybe CR or LF).
+            if (((((x - ONES) & ~x) | ((q - ONES) & ~q) | ((v - SPACES) & ~v)) & HIGHS) != 0) {
+                break;
+            }
+            i += Long.BYTES;
+        }
+        byte delimiter = (byte) d;
+        for (; i < to; i++) {
+            byte c = b[i];
+            if (c == delimiter || c == '"' || c == '\n' || c == '\r') {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The test {@link Utf8Sink#csvField} makes, on the characters. */

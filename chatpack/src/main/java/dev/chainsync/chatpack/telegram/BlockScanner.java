@@ -97,6 +97,11 @@ final class BlockScanner {
     private int rawStart;
     private int rawEnd;
     private int rawFlags;
+    /** The message's text string, b[textStart, textEnd), when it was a string; textStart is -1 otherwise. */
+    private int textStart = -1;
+    private int textEnd;
+    /** Whether message ids are read; CSV rows without the ID column do not need them. */
+    private boolean ids = true;
     private final NameCache names = new NameCache();
     private final StringBuilder scratch = new StringBuilder(256);
 
@@ -123,6 +128,7 @@ final class BlockScanner {
      */
     void scan(byte[] bytes, int from, int to, List<Message> out) {
         rows = null;
+        ids = true;
         scan(bytes, from, to, out, null);
     }
 
@@ -132,6 +138,7 @@ final class BlockScanner {
      */
     void scan(byte[] bytes, int from, int to, CsvRows out) {
         rows = out;
+        ids = out.hasIds();
         scan(bytes, from, to, null, out);
     }
 
@@ -166,6 +173,7 @@ final class BlockScanner {
     private Message message() {
         MessageParser m = this.m;
         m.reset();
+        textStart = -1;
         skipWs();
         if (peek() == '}') {
             pos++;
@@ -281,6 +289,10 @@ final class BlockScanner {
         MessageParser m = this.m;
         int code = fieldCode();
         if (code >= 0 && code <= LAST_TEXT_FIELD) {
+            if (code == F_ID && !ids) {
+                skipValue();
+                return;
+            }
             String value = textOrNull();
             switch (code) {
                 case F_ID -> m.id = value;
@@ -379,8 +391,45 @@ final class BlockScanner {
             if (peek() != '{') {
                 throw ABANDON;
             }
-            skipValue();
+            skipEntity();
         } while (another(']'));
+    }
+
+    /**
+     * Skips one entity object, checking it as {@link #skipValue} does. Its {@code text} is usually a byte-for-byte
+     * copy of the message's plain text, checked already: then one (vectorised) comparison replaces the check.
+     */
+    private void skipEntity() {
+        pos++;
+        skipWs();
+        if (peek() == '}') {
+            pos++;
+            return;
+        }
+        do {
+            fieldName();
+            if (!(nameIs(TEXT) && skipCopyOfText())) {
+                skipValue();
+            }
+        } while (another('}'));
+    }
+
+    /**
+     * If the string at {@link #pos} has exactly the bytes of this message's text string, moves past it and
+     * returns true. Identical bytes are equally well-formed, and the quote after them is a closing quote: the
+     * text's own closing quote was preceded by the same bytes, so by the same run of backslashes.
+     */
+    private boolean skipCopyOfText() {
+        int len = textEnd - textStart;
+        int from = pos + 1;
+        if (textStart < 0 || b[pos] != '"' || from + len >= end || b[from + len] != '"') {
+            return false;
+        }
+        if (java.util.Arrays.mismatch(b, from, from + len, b, textStart, textEnd) >= 0) {
+            return false;
+        }
+        pos = from + len + 1;
+        return true;
     }
 
     /** {@code date}, kept as characters in case {@code date_unixtime} is missing (MessageParser.copyDate). */
@@ -533,6 +582,8 @@ final class BlockScanner {
         int k = kind();
         if (k == STRING) {
             scanString();
+            textStart = strStart;
+            textEnd = strEnd;
             if (rows != null && (strFlags & ESCAPED) == 0) {
                 rawStart = strStart;
                 rawEnd = strEnd;
