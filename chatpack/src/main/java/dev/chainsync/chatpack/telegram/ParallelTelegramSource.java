@@ -51,6 +51,8 @@ final class ParallelTelegramSource implements MessageSource {
     /** A seam must appear within this span; otherwise the layout is not Telegram's. */
     static final int MAX_BLOCK_BYTES = 64 << 20;
     private static final int SCAN_WINDOW = 1 << 12;
+    /** The byte scanner looks for the messages array within this many bytes; Jackson reads longer headers. */
+    static final int HEADER_BYTES = 1 << 16;
     private static final byte[] SEAM = "},\n  {\n".getBytes(StandardCharsets.US_ASCII);
     /** Bytes from the seam's start to the next message's opening brace. */
     private static final int SEAM_TO_NEXT = 5;
@@ -153,44 +155,23 @@ final class ParallelTelegramSource implements MessageSource {
     }
 
     /**
-     * Reads the root object up to the messages array with a throwaway parser and checks the layout.
-     * Returns false when blocks cannot be cut safely.
+     * Reads the root object up to the messages array (with the byte scanner, or Jackson when it gives up) and
+     * checks the layout. Returns false when blocks cannot be cut safely.
      */
     private boolean setUp() throws IOException {
-        String name = null;
-        String type = null;
-        String id = null;
-        long arrayStart = -1;
-        try (InputStream in = input.open(); JsonParser p = Json.parser(in)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                return false;
+        BlockScanner.Header header = scanHeader();
+        if (header == null) {
+            try (InputStream in = input.open()) {
+                header = jacksonHeader(in);
             }
-            while (arrayStart < 0 && p.nextToken() == JsonToken.FIELD_NAME) {
-                String field = p.currentName();
-                JsonToken v = p.nextToken();
-                switch (field) {
-                    case "name" -> name = Json.textOrNull(p);
-                    case "type" -> type = Json.textOrNull(p);
-                    case "id" -> id = Json.textOrNull(p);
-                    case "messages" -> {
-                        if (v != JsonToken.START_ARRAY) {
-                            return false;
-                        }
-                        arrayStart = p.currentTokenLocation().getByteOffset();
-                    }
-                    // A full-account export: the sequential walker handles its nesting.
-                    case "chats", "left_chats" -> {
-                        return false;
-                    }
-                    default -> p.skipChildren();
-                }
-            }
-        } catch (StreamReadException e) {
+        }
+        if (header == null) {
             return false;
         }
-        if (arrayStart < 0) {
-            return false;
-        }
+        String name = header.name();
+        String type = header.type();
+        String id = header.id();
+        long arrayStart = header.arrayStart();
         // Positional reads, not a memory mapping: mapped pages would count towards the process's RSS.
         channel = FileChannel.open(input.path(), StandardOpenOption.READ);
         fileSize = channel.size();
@@ -213,6 +194,58 @@ final class ParallelTelegramSource implements MessageSource {
             return t;
         });
         return true;
+    }
+
+    /** The header as the byte scanner reads it from the file's first bytes, or null when it gives up. */
+    private BlockScanner.Header scanHeader() throws IOException {
+        byte[] head;
+        try (InputStream in = input.open()) {
+            head = in.readNBytes(HEADER_BYTES);
+        }
+        try {
+            return new BlockScanner(new MessageParser(input.name(), options)).header(head, head.length);
+        } catch (RuntimeException e) {
+            if (e != BlockScanner.ABANDON) {
+                throw e;
+            }
+            return null;
+        }
+    }
+
+    /** The header as Jackson reads it; null for anything but a single chat's root object with a messages array. */
+    static BlockScanner.Header jacksonHeader(InputStream in) throws IOException {
+        String name = null;
+        String type = null;
+        String id = null;
+        long arrayStart = -1;
+        try (JsonParser p = Json.parser(in)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            while (arrayStart < 0 && p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken v = p.nextToken();
+                switch (field) {
+                    case "name" -> name = Json.textOrNull(p);
+                    case "type" -> type = Json.textOrNull(p);
+                    case "id" -> id = Json.textOrNull(p);
+                    case "messages" -> {
+                        if (v != JsonToken.START_ARRAY) {
+                            return null;
+                        }
+                        arrayStart = p.currentTokenLocation().getByteOffset();
+                    }
+                    // A full-account export: the sequential walker handles its nesting.
+                    case "chats", "left_chats" -> {
+                        return null;
+                    }
+                    default -> p.skipChildren();
+                }
+            }
+        } catch (StreamReadException e) {
+            return null;
+        }
+        return arrayStart < 0 ? null : new BlockScanner.Header(name, type, id, arrayStart);
     }
 
     /** Keeps a worker-count-plus-two blocks queued: workers never idle while this thread writes. */

@@ -14,6 +14,7 @@ import dev.chainsync.chatpack.output.CsvRows;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -26,6 +27,7 @@ import java.util.Random;
 
 import static dev.chainsync.chatpack.Fixtures.resource;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The byte scanner must give exactly the messages Jackson's path gives, and must give up on every block
@@ -250,6 +252,41 @@ class BlockScannerTest {
             }
         }
         assertThat(accepted).isGreaterThan(100);
+    }
+
+    @Test
+    void headerReadsAsJacksonReadsIt() throws IOException {
+        String[] roots = {
+            Files.readString(resource("telegram/single_chat.json")),
+            "{\"name\": \"Caf\u00e9 \\\"Q\\\" \\u00e9\", \"type\": \"personal_chat\", \"id\": 42, \"messages\": [\n  {\n}]}",
+            " { \"id\" : \"x\" , \"extra\": {\"a\": [1, 2, {\"b\": null}]}, \"name\": null, \"messages\" : [] }",
+            "{\"name\": 5, \"type\": true, \"id\": -1.5e3, \"messages\": []}",
+            "{\"name\": \"A\", \"name\": \"B\", \"type\": [\"x\"], \"messages\": [",
+        };
+        for (String root : roots) {
+            byte[] bytes = root.getBytes(StandardCharsets.UTF_8);
+            BlockScanner.Header expected = ParallelTelegramSource.jacksonHeader(new ByteArrayInputStream(bytes));
+            assertThat(expected).as("Jackson reads %s", root).isNotNull();
+            assertThat(new BlockScanner(new MessageParser("test", ReadOptions.DEFAULTS)).header(bytes, bytes.length))
+                    .isEqualTo(expected);
+        }
+        String[] givenUp = {
+            Files.readString(resource("telegram/full_account.json")),
+            "[]",
+            "{\"messages\": {}}",
+            "{\"name\": \"a\"}",
+            "{\"chats\": {\"list\": []}, \"messages\": []}",
+            "{\"n\\u0061me\": \"x\", \"messages\": []}",
+            "{\"name\": \"a\",, \"messages\": []}",
+            "{\"name\": \"a\" \"messages\": []}",
+            "\uFEFF{\"messages\": []}",
+            "{\"name\": \"unterminated",
+        };
+        for (String root : givenUp) {
+            byte[] bytes = root.getBytes(StandardCharsets.UTF_8);
+            assertThatThrownBy(() -> new BlockScanner(new MessageParser("test", ReadOptions.DEFAULTS))
+                    .header(bytes, bytes.length)).as(root).isSameAs(BlockScanner.ABANDON);
+        }
     }
 
     private static int indexOf(byte[] hay, byte[] needle) {
