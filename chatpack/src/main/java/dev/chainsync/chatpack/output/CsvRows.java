@@ -22,7 +22,7 @@ import java.util.Arrays;
  */
 public final class CsvRows {
 
-    private static final int SENDER_CACHE = 8;
+    private static final int SENDER_CACHE = 64;
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class,
             ByteOrder.LITTLE_ENDIAN);
     private static final long ONES = 0x0101010101010101L;
@@ -39,10 +39,9 @@ public final class CsvRows {
     private int[] marks;
     private boolean[] quoted;
     private String[] senders;
-    // Encoded Sender cells of recent senders, by identity: readers hand out one String per name.
+    // Encoded Sender cells of recent senders.
     private final String[] cachedSenders = new String[SENDER_CACHE];
     private final byte[][] cachedCells = new byte[SENDER_CACHE][];
-    private int nextCacheSlot;
 
     /** An empty batch for {@code options}' CSV columns, sized for about {@code expectedRows} rows. */
     public CsvRows(OutputOptions options, int expectedRows) {
@@ -164,19 +163,23 @@ public final class CsvRows {
     }
 
     private void senderCell(String sender) {
-        for (int i = 0; i < SENDER_CACHE; i++) {
-            if (cachedSenders[i] == sender) {
-                byte[] cell = cachedCells[i];
+        // Two-way by hash code (cached in the String): a chat's few senders all stay in the cache.
+        int slot = sender.hashCode() & (SENDER_CACHE - 1);
+        for (int way = 0; way < 2; way++) {
+            String cached = cachedSenders[slot ^ way];
+            if (cached == sender || sender.equals(cached)) {
+                byte[] cell = cachedCells[slot ^ way];
                 ensure(cell.length);
                 System.arraycopy(cell, 0, bytes, size, cell.length);
                 size += cell.length;
                 return;
             }
         }
+        if (cachedSenders[slot] != null && cachedSenders[slot ^ 1] == null) {
+            slot ^= 1;
+        }
         int start = size;
         cell(sender);
-        int slot = nextCacheSlot;
-        nextCacheSlot = (slot + 1) % SENDER_CACHE;
         cachedSenders[slot] = sender;
         cachedCells[slot] = Arrays.copyOfRange(bytes, start, size);
     }

@@ -1145,10 +1145,16 @@ final class BlockScanner {
             for (int i = 0; i < len; i++) {
                 h = 31 * h + b[off + i];
             }
+            // Two-way: two names that share a slot would otherwise evict each other on every alternation.
             int slot = (h ^ (h >>> 16)) & (SLOTS - 1);
-            byte[] key = keys[slot];
-            if (key != null && java.util.Arrays.equals(key, 0, key.length, b, off, off + len)) {
-                return values[slot];
+            for (int way = 0; way < 2; way++) {
+                byte[] key = keys[slot ^ way];
+                if (key != null && java.util.Arrays.equals(key, 0, key.length, b, off, off + len)) {
+                    return values[slot ^ way];
+                }
+            }
+            if (keys[slot] != null && keys[slot ^ 1] == null) {
+                slot ^= 1;
             }
             String fresh = decode(b, off, len, nonAscii);
             keys[slot] = java.util.Arrays.copyOfRange(b, off, off + len);

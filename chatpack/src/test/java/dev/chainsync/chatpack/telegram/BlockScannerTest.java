@@ -255,6 +255,22 @@ class BlockScannerTest {
     }
 
     @Test
+    void nameCacheKeepsTwoNamesThatShareASlot() {
+        // These two hash to the same slot of the 256; alternating senders must not evict each other.
+        byte[] a = "Dmitry Ivanov".getBytes(StandardCharsets.UTF_8);
+        byte[] b = "Karim Haddad".getBytes(StandardCharsets.UTF_8);
+        BlockScanner.NameCache cache = new BlockScanner.NameCache();
+        String first = cache.get(a, 0, a.length, false);
+        String second = cache.get(b, 0, b.length, false);
+        assertThat(first).isEqualTo("Dmitry Ivanov");
+        assertThat(second).isEqualTo("Karim Haddad");
+        for (int i = 0; i < 3; i++) {
+            assertThat(cache.get(a, 0, a.length, false)).isSameAs(first);
+            assertThat(cache.get(b, 0, b.length, false)).isSameAs(second);
+        }
+    }
+
+    @Test
     void headerReadsAsJacksonReadsIt() throws IOException {
         String[] roots = {
             Files.readString(resource("telegram/single_chat.json")),
