@@ -1,6 +1,8 @@
 package dev.chainsync.chatpack;
 
 import dev.chainsync.chatpack.output.AtomicOutput;
+import dev.chainsync.chatpack.output.CsvRowWriter;
+import dev.chainsync.chatpack.output.CsvRows;
 import dev.chainsync.chatpack.output.Writers;
 
 import java.io.IOException;
@@ -46,13 +48,27 @@ public final class Conversion {
     /** Writes to {@code out}, which stays open (flushed). */
     public ConversionResult writeTo(OutputStream out) throws IOException {
         Predicate<Message> filter = options.filter().isActive() ? new MessageFilter(options.filter()) : null;
-        Merger merger = options.merge() ? new Merger() : null;
-        MessageWriter writer = Writers.open(options.output(), out);
         long read = 0;
-        long kept = 0;
-        long written = 0;
         try (MessageSource src = ChatPack.open(platform, inputs, options.read())) {
             source = src;
+            // Unfiltered CSV is the common case, and the one a reader can encode on its worker threads.
+            CsvRows rows = filter == null && options.output().format() == OutputFormat.CSV
+                    ? src.nextCsvRows(options.output()) : null;
+            if (rows != null) {
+                CsvRowWriter writer = new CsvRowWriter(options.output(), out, options.merge());
+                while (!rows.isEmpty()) {
+                    writer.write(rows);
+                    read += rows.size();
+                    liveRead = read;
+                    rows = src.nextCsvRows(options.output());
+                }
+                writer.finish();
+                return new ConversionResult(read, read, writer.rowsWritten(), writer.bytesWritten());
+            }
+            Merger merger = options.merge() ? new Merger() : null;
+            MessageWriter writer = Writers.open(options.output(), out);
+            long kept = 0;
+            long written = 0;
             Message m;
             while ((m = src.next()) != null) {
                 if ((++read & (PUBLISH_EVERY - 1)) == 0) {
@@ -76,10 +92,10 @@ public final class Conversion {
                 written++;
             }
             writer.finish();
+            return new ConversionResult(read, kept, written, writer.bytesWritten());
         } finally {
             liveRead = read;
         }
-        return new ConversionResult(read, kept, written, writer.bytesWritten());
     }
 
     /** Fraction of the input read, 0 to 1, or NaN when unknown (stdin) or not started. */

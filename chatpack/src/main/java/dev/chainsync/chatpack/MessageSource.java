@@ -1,5 +1,7 @@
 package dev.chainsync.chatpack;
 
+import dev.chainsync.chatpack.output.CsvRows;
+
 import java.io.IOException;
 
 /**
@@ -15,6 +17,19 @@ public interface MessageSource extends AutoCloseable {
      * @throws IOException       when reading fails
      */
     Message next() throws IOException;
+
+    /**
+     * Optionally hands over the next messages already encoded as CSV rows for {@code options}, encoded on the
+     * source's own threads. A source that does not (the default) returns null, and so does one asked after
+     * {@link #next()} has been called; a source that does returns only batches from then on (never null), empty
+     * when the input is exhausted, and must not be read with {@link #next()} any more.
+     *
+     * @throws ChatpackException when the input is not a valid export of the platform
+     * @throws IOException       when reading fails
+     */
+    default CsvRows nextCsvRows(OutputOptions options) throws IOException {
+        return null;
+    }
 
     /**
      * Fraction of the input consumed so far, from 0 to 1, or NaN when the size is unknown. Safe to call from

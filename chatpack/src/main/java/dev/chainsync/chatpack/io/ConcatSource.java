@@ -3,6 +3,8 @@ package dev.chainsync.chatpack.io;
 import dev.chainsync.chatpack.ChatInput;
 import dev.chainsync.chatpack.Message;
 import dev.chainsync.chatpack.MessageSource;
+import dev.chainsync.chatpack.OutputOptions;
+import dev.chainsync.chatpack.output.CsvRows;
 
 import java.io.IOException;
 import java.util.List;
@@ -47,6 +49,24 @@ public final class ConcatSource implements MessageSource {
             current.close();
             current = null;
         }
+    }
+
+    /**
+     * Rows from the only input's source, if it gives them; with several inputs, null (messages), because a
+     * later input's source could not promise rows too.
+     */
+    @Override
+    public CsvRows nextCsvRows(OutputOptions options) throws IOException {
+        if (inputs.size() != 1) {
+            return null;
+        }
+        if (current == null) {
+            if (nextInput > 0) {
+                return null;
+            }
+            current = opener.open(inputs.get(nextInput++));
+        }
+        return current.nextCsvRows(options);
     }
 
     @Override

@@ -65,6 +65,11 @@ final class CsvWriter implements MessageWriter {
 
     private void header(Message first) throws IOException {
         columns = Columns.of(options, first);
+        sink.text(header(columns, d));
+    }
+
+    /** The header line, newline included. */
+    static String header(Columns columns, char d) {
         StringBuilder h = new StringBuilder(64);
         if (columns.chat()) {
             h.append("Chat").append(d);
@@ -82,7 +87,7 @@ final class CsvWriter implements MessageWriter {
         if (columns.edited()) {
             h.append(d).append("Edited");
         }
-        sink.text(h.append('\n').toString());
+        return h.append('\n').toString();
     }
 
     @Override

@@ -79,7 +79,8 @@ final class Utf8Sink {
         ascii('"');
     }
 
-    private void bytes(byte[] b, int off, int len) throws IOException {
+    /** Writes bytes as they are. */
+    void bytes(byte[] b, int off, int len) throws IOException {
         if (len > buf.length - pos) {
             drain();
             if (len > buf.length) {
@@ -94,39 +95,55 @@ final class Utf8Sink {
 
     /** {@code 2024-01-15 10:30:00} (CSV) or {@code 2024-01-15T10:30:00Z} (JSON), UTC. */
     void timestamp(long epochSecond, boolean iso) throws IOException {
+        if (buf.length - pos < MAX_TIMESTAMP_BYTES) {
+            drain();
+        }
+        int end = timestamp(buf, pos, epochSecond, iso);
+        if (end < 0) {
+            ascii(java.time.Instant.ofEpochSecond(epochSecond).toString());
+            return;
+        }
+        pos = end;
+    }
+
+    /** Room {@link #timestamp(byte[], int, long, boolean)} needs. */
+    static final int MAX_TIMESTAMP_BYTES = 24;
+
+    /**
+     * Formats a timestamp into {@code b} at {@code p} and returns the index after it, or -1 (nothing written) for
+     * a year outside 0 to 9999, which the caller writes as {@link java.time.Instant#toString()} does.
+     */
+    static int timestamp(byte[] b, int p, long epochSecond, boolean iso) {
         long days = Math.floorDiv(epochSecond, 86_400L);
         int secs = (int) Math.floorMod(epochSecond, 86_400L);
         long date = Times.civilFromDays(days);
         long year = Math.floorDiv(date, 10_000L);
         if (year < 0 || year > 9999) {
-            ascii(java.time.Instant.ofEpochSecond(epochSecond).toString());
-            return;
+            return -1;
         }
-        if (buf.length - pos < 24) {
-            drain();
-        }
-        digits((int) year, 4);
-        buf[pos++] = '-';
-        digits((int) (date / 100 % 100), 2);
-        buf[pos++] = '-';
-        digits((int) (date % 100), 2);
-        buf[pos++] = (byte) (iso ? 'T' : ' ');
-        digits(secs / 3600, 2);
-        buf[pos++] = ':';
-        digits(secs / 60 % 60, 2);
-        buf[pos++] = ':';
-        digits(secs % 60, 2);
+        p = digits(b, p, (int) year, 4);
+        b[p++] = '-';
+        p = digits(b, p, (int) (date / 100 % 100), 2);
+        b[p++] = '-';
+        p = digits(b, p, (int) (date % 100), 2);
+        b[p++] = (byte) (iso ? 'T' : ' ');
+        p = digits(b, p, secs / 3600, 2);
+        b[p++] = ':';
+        p = digits(b, p, secs / 60 % 60, 2);
+        b[p++] = ':';
+        p = digits(b, p, secs % 60, 2);
         if (iso) {
-            buf[pos++] = 'Z';
+            b[p++] = 'Z';
         }
+        return p;
     }
 
-    private void digits(int value, int width) {
+    private static int digits(byte[] b, int p, int value, int width) {
         for (int i = width - 1; i >= 0; i--) {
-            buf[pos + i] = (byte) ('0' + value % 10);
+            b[p + i] = (byte) ('0' + value % 10);
             value /= 10;
         }
-        pos += width;
+        return p + width;
     }
 
     private void encode(String s, boolean json) throws IOException {

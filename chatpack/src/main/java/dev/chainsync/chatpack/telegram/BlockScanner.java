@@ -1,6 +1,7 @@
 package dev.chainsync.chatpack.telegram;
 
 import dev.chainsync.chatpack.Message;
+import dev.chainsync.chatpack.output.CsvRows;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -65,6 +66,10 @@ final class BlockScanner {
     private static final byte[] HREF = ascii("href");
     private static final byte[] QUESTION = ascii("question");
     private static final byte[] SERVICE = ascii("service");
+    private static final byte[] NAME = ascii("name");
+    private static final byte[] MESSAGES = ascii("messages");
+    private static final byte[] CHATS = ascii("chats");
+    private static final byte[] LEFT_CHATS = ascii("left_chats");
 
     /** Kinds of the value at {@link #pos}. */
     private static final int STRING = 0;
@@ -84,7 +89,23 @@ final class BlockScanner {
     private static final long BACKSLASHES = 0x5C5C5C5C5C5C5C5CL;
     private static final long SPACES = 0x2020202020202020L;
 
+    /**
+     * Stands for the text in {@link MessageParser#text} while encoding rows: compared by identity, it marks a
+     * plain string whose bytes are still at {@link #rawStart}.
+     */
+    static final String RAW_TEXT = new String("<raw text>");
+
     private final MessageParser m;
+    /** Where messages go: a row batch when encoding CSV on the worker, else null (the list). */
+    private CsvRows rows;
+    private int rawStart;
+    private int rawEnd;
+    private int rawFlags;
+    /** The message's text string, b[textStart, textEnd), when it was a string; textStart is -1 otherwise. */
+    private int textStart = -1;
+    private int textEnd;
+    /** Whether message ids are read; CSV rows without the ID column do not need them. */
+    private boolean ids = true;
     private final NameCache names = new NameCache();
     private final StringBuilder scratch = new StringBuilder(256);
 
@@ -110,6 +131,22 @@ final class BlockScanner {
      *                          then hold some of its messages already
      */
     void scan(byte[] bytes, int from, int to, List<Message> out) {
+        rows = null;
+        ids = true;
+        scan(bytes, from, to, out, null);
+    }
+
+    /**
+     * The same into CSV rows: a message whose content is its plain (unescaped) text goes in as the text's bytes,
+     * the rest as {@link CsvRows#add(Message)}; either way the bytes {@link CsvRows} would write for the message.
+     */
+    void scan(byte[] bytes, int from, int to, CsvRows out) {
+        rows = out;
+        ids = out.hasIds();
+        scan(bytes, from, to, null, out);
+    }
+
+    private void scan(byte[] bytes, int from, int to, List<Message> list, CsvRows out) {
         b = bytes;
         pos = from;
         end = to;
@@ -123,16 +160,70 @@ final class BlockScanner {
         do {
             expect('{');
             Message msg = message();
-            if (msg != null) {
+            if (msg == null) {
+                continue;
+            }
+            if (out == null) {
+                list.add(msg);
+            } else if (msg.content() == RAW_TEXT) {
+                out.addUtf8(msg, b, rawStart, rawEnd - rawStart);
+            } else {
                 out.add(msg);
             }
         } while (another(']'));
+    }
+
+    /** The root object's fields before its messages array, and where that array opens. */
+    record Header(String name, String type, String id, long arrayStart) {
+    }
+
+    /**
+     * Reads an export's root object from {@code bytes[0, to)} up to the opening bracket of its {@code messages}
+     * array, taking {@code name}, {@code type} and {@code id} as Json.textOrNull does and checking everything
+     * else it passes. Spares a cold start Jackson's class loading and initialisation for a few hundred bytes.
+     *
+     * @throws RuntimeException {@link #ABANDON} for anything unusual (a full-account export, no messages array,
+     *                          more than {@code to} bytes before it): the caller then reads the header with Jackson
+     */
+    Header header(byte[] bytes, int to) {
+        b = bytes;
+        pos = 0;
+        end = to;
+        rows = null;
+        skipWs();
+        expect('{');
+        skipWs();
+        String name = null;
+        String type = null;
+        String id = null;
+        do {
+            fieldName();
+            if (nameIs(MESSAGES)) {
+                if (peek() != '[') {
+                    throw ABANDON;
+                }
+                return new Header(name, type, id, pos);
+            }
+            if (nameIs(NAME)) {
+                name = textOrNull();
+            } else if (nameIs(TYPE)) {
+                type = textOrNull();
+            } else if (nameIs(ID)) {
+                id = textOrNull();
+            } else if (nameIs(CHATS) || nameIs(LEFT_CHATS)) {
+                throw ABANDON;
+            } else {
+                skipValue();
+            }
+        } while (another('}'));
+        throw ABANDON;
     }
 
     /** One message object, after its opening brace. */
     private Message message() {
         MessageParser m = this.m;
         m.reset();
+        textStart = -1;
         skipWs();
         if (peek() == '}') {
             pos++;
@@ -141,6 +232,10 @@ final class BlockScanner {
                 fieldName();
                 field();
             } while (another('}'));
+        }
+        if (m.text == RAW_TEXT && !m.contentIsText()) {
+            m.text = new String(b, rawStart, rawEnd - rawStart,
+                    rawFlags == 0 ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
         }
         return m.build(null, null);
     }
@@ -244,6 +339,10 @@ final class BlockScanner {
         MessageParser m = this.m;
         int code = fieldCode();
         if (code >= 0 && code <= LAST_TEXT_FIELD) {
+            if (code == F_ID && !ids) {
+                skipValue();
+                return;
+            }
             String value = textOrNull();
             switch (code) {
                 case F_ID -> m.id = value;
@@ -342,8 +441,45 @@ final class BlockScanner {
             if (peek() != '{') {
                 throw ABANDON;
             }
-            skipValue();
+            skipEntity();
         } while (another(']'));
+    }
+
+    /**
+     * Skips one entity object, checking it as {@link #skipValue} does. Its {@code text} is usually a byte-for-byte
+     * copy of the message's plain text, checked already: then one (vectorised) comparison replaces the check.
+     */
+    private void skipEntity() {
+        pos++;
+        skipWs();
+        if (peek() == '}') {
+            pos++;
+            return;
+        }
+        do {
+            fieldName();
+            if (!(nameIs(TEXT) && skipCopyOfText())) {
+                skipValue();
+            }
+        } while (another('}'));
+    }
+
+    /**
+     * If the string at {@link #pos} has exactly the bytes of this message's text string, moves past it and
+     * returns true. Identical bytes are equally well-formed, and the quote after them is a closing quote: the
+     * text's own closing quote was preceded by the same bytes, so by the same run of backslashes.
+     */
+    private boolean skipCopyOfText() {
+        int len = textEnd - textStart;
+        int from = pos + 1;
+        if (textStart < 0 || b[pos] != '"' || from + len >= end || b[from + len] != '"') {
+            return false;
+        }
+        if (java.util.Arrays.mismatch(b, from, from + len, b, textStart, textEnd) >= 0) {
+            return false;
+        }
+        pos = from + len + 1;
+        return true;
     }
 
     /** {@code date}, kept as characters in case {@code date_unixtime} is missing (MessageParser.copyDate). */
@@ -496,6 +632,14 @@ final class BlockScanner {
         int k = kind();
         if (k == STRING) {
             scanString();
+            textStart = strStart;
+            textEnd = strEnd;
+            if (rows != null && (strFlags & ESCAPED) == 0) {
+                rawStart = strStart;
+                rawEnd = strEnd;
+                rawFlags = strFlags;
+                return strEnd > strStart ? RAW_TEXT : "";
+            }
             return decoded();
         }
         if (k != CONTAINER || b[pos] != '[') {
@@ -779,6 +923,10 @@ final class BlockScanner {
             } else if (c < 0) {
                 flags |= NON_ASCII;
                 i = utf8(i, c);
+                // Non-ASCII text comes in runs (a word in Cyrillic): stay byte by byte while it lasts.
+                while (i < limit && (c = b[i]) < 0) {
+                    i = utf8(i, c);
+                }
             } else {
                 throw ABANDON;
             }
@@ -997,10 +1145,16 @@ final class BlockScanner {
             for (int i = 0; i < len; i++) {
                 h = 31 * h + b[off + i];
             }
+            // Two-way: two names that share a slot would otherwise evict each other on every alternation.
             int slot = (h ^ (h >>> 16)) & (SLOTS - 1);
-            byte[] key = keys[slot];
-            if (key != null && java.util.Arrays.equals(key, 0, key.length, b, off, off + len)) {
-                return values[slot];
+            for (int way = 0; way < 2; way++) {
+                byte[] key = keys[slot ^ way];
+                if (key != null && java.util.Arrays.equals(key, 0, key.length, b, off, off + len)) {
+                    return values[slot ^ way];
+                }
+            }
+            if (keys[slot] != null && keys[slot ^ 1] == null) {
+                slot ^= 1;
             }
             String fresh = decode(b, off, len, nonAscii);
             keys[slot] = java.util.Arrays.copyOfRange(b, off, off + len);

@@ -305,6 +305,20 @@ final class MessageParser {
         return new Message(chat, sender, content, timestamp, id, replyTo, editedAt);
     }
 
+    /**
+     * Whether {@link #build} would make the content exactly the text (no service line, forward mark or media
+     * placeholder), so a worker may copy the text's bytes instead of decoding them.
+     */
+    boolean contentIsText() {
+        return !isService && !forwarded && !(options.media() && hasPlaceholder());
+    }
+
+    /** Whether {@link #placeholder()} gives something: the same conditions, without building the text. */
+    private boolean hasPlaceholder() {
+        return pollQuestion != null || mediaType != null || photo || file || contact || location
+                || gameTitle != null || invoice;
+    }
+
     private RuntimeException error(JsonParser p, String problem) {
         return p == null ? BlockScanner.ABANDON : Json.error(input, p, problem);
     }

@@ -7,9 +7,11 @@ import dev.chainsync.chatpack.ChatInput;
 import dev.chainsync.chatpack.ChatpackException;
 import dev.chainsync.chatpack.Message;
 import dev.chainsync.chatpack.MessageSource;
+import dev.chainsync.chatpack.OutputOptions;
 import dev.chainsync.chatpack.ReadOptions;
 import dev.chainsync.chatpack.io.Json;
 import dev.chainsync.chatpack.io.Progress;
+import dev.chainsync.chatpack.output.CsvRows;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -49,6 +51,8 @@ final class ParallelTelegramSource implements MessageSource {
     /** A seam must appear within this span; otherwise the layout is not Telegram's. */
     static final int MAX_BLOCK_BYTES = 64 << 20;
     private static final int SCAN_WINDOW = 1 << 12;
+    /** The byte scanner looks for the messages array within this many bytes; Jackson reads longer headers. */
+    static final int HEADER_BYTES = 1 << 16;
     private static final byte[] SEAM = "},\n  {\n".getBytes(StandardCharsets.US_ASCII);
     /** Bytes from the seam's start to the next message's opening brace. */
     private static final int SEAM_TO_NEXT = 5;
@@ -66,7 +70,11 @@ final class ParallelTelegramSource implements MessageSource {
     private FileChannel channel;
     private long fileSize;
     private ExecutorService pool;
-    private final ArrayDeque<Future<List<Message>>> inFlight = new ArrayDeque<>();
+    /** Each block's messages: a {@code List<Message>}, or {@link CsvRows} once {@link #rowsFor} is set. */
+    private final ArrayDeque<Future<Object>> inFlight = new ArrayDeque<>();
+    /** Set by the first {@link #nextCsvRows} before any {@link #next()}: the workers encode CSV rows. */
+    private volatile OutputOptions rowsFor;
+    private boolean messagesStarted;
     private long nextStart = -1;
     private boolean planned;
     private List<Message> current = List.of();
@@ -87,12 +95,11 @@ final class ParallelTelegramSource implements MessageSource {
 
     @Override
     public Message next() throws IOException {
-        if (!started) {
-            started = true;
-            if (!setUp()) {
-                sequential = new TelegramSource(input, options, selection, progress);
-            }
+        if (rowsFor != null) {
+            throw new IllegalStateException("this source hands over CSV rows");
         }
+        messagesStarted = true;
+        start();
         if (sequential != null) {
             return sequential.next();
         }
@@ -101,54 +108,70 @@ final class ParallelTelegramSource implements MessageSource {
                 return current.get(index++);
             }
             fill();
-            Future<List<Message>> next = inFlight.poll();
+            Future<Object> next = inFlight.poll();
             if (next == null) {
                 return null;
             }
-            current = await(next);
+            @SuppressWarnings("unchecked")
+            List<Message> messages = (List<Message>) await(next);
+            current = messages;
             index = 0;
         }
     }
 
+    /** Rows encoded by the workers, when the file is read in blocks; null when it is read sequentially. */
+    @Override
+    public CsvRows nextCsvRows(OutputOptions output) throws IOException {
+        if (messagesStarted) {
+            return null;
+        }
+        start();
+        if (sequential != null) {
+            return null;
+        }
+        if (rowsFor == null) {
+            rowsFor = output;
+        }
+        while (true) {
+            fill();
+            Future<Object> next = inFlight.poll();
+            if (next == null) {
+                return new CsvRows(rowsFor, 0);
+            }
+            CsvRows rows = (CsvRows) await(next);
+            if (!rows.isEmpty()) {
+                return rows;
+            }
+        }
+    }
+
+    private void start() throws IOException {
+        if (!started) {
+            started = true;
+            if (!setUp()) {
+                sequential = new TelegramSource(input, options, selection, progress);
+            }
+        }
+    }
+
     /**
-     * Reads the root object up to the messages array with a throwaway parser and checks the layout.
-     * Returns false when blocks cannot be cut safely.
+     * Reads the root object up to the messages array (with the byte scanner, or Jackson when it gives up) and
+     * checks the layout. Returns false when blocks cannot be cut safely.
      */
     private boolean setUp() throws IOException {
-        String name = null;
-        String type = null;
-        String id = null;
-        long arrayStart = -1;
-        try (InputStream in = input.open(); JsonParser p = Json.parser(in)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                return false;
+        BlockScanner.Header header = scanHeader();
+        if (header == null) {
+            try (InputStream in = input.open()) {
+                header = jacksonHeader(in);
             }
-            while (arrayStart < 0 && p.nextToken() == JsonToken.FIELD_NAME) {
-                String field = p.currentName();
-                JsonToken v = p.nextToken();
-                switch (field) {
-                    case "name" -> name = Json.textOrNull(p);
-                    case "type" -> type = Json.textOrNull(p);
-                    case "id" -> id = Json.textOrNull(p);
-                    case "messages" -> {
-                        if (v != JsonToken.START_ARRAY) {
-                            return false;
-                        }
-                        arrayStart = p.currentTokenLocation().getByteOffset();
-                    }
-                    // A full-account export: the sequential walker handles its nesting.
-                    case "chats", "left_chats" -> {
-                        return false;
-                    }
-                    default -> p.skipChildren();
-                }
-            }
-        } catch (StreamReadException e) {
+        }
+        if (header == null) {
             return false;
         }
-        if (arrayStart < 0) {
-            return false;
-        }
+        String name = header.name();
+        String type = header.type();
+        String id = header.id();
+        long arrayStart = header.arrayStart();
         // Positional reads, not a memory mapping: mapped pages would count towards the process's RSS.
         channel = FileChannel.open(input.path(), StandardOpenOption.READ);
         fileSize = channel.size();
@@ -171,6 +194,58 @@ final class ParallelTelegramSource implements MessageSource {
             return t;
         });
         return true;
+    }
+
+    /** The header as the byte scanner reads it from the file's first bytes, or null when it gives up. */
+    private BlockScanner.Header scanHeader() throws IOException {
+        byte[] head;
+        try (InputStream in = input.open()) {
+            head = in.readNBytes(HEADER_BYTES);
+        }
+        try {
+            return new BlockScanner(new MessageParser(input.name(), options)).header(head, head.length);
+        } catch (RuntimeException e) {
+            if (e != BlockScanner.ABANDON) {
+                throw e;
+            }
+            return null;
+        }
+    }
+
+    /** The header as Jackson reads it; null for anything but a single chat's root object with a messages array. */
+    static BlockScanner.Header jacksonHeader(InputStream in) throws IOException {
+        String name = null;
+        String type = null;
+        String id = null;
+        long arrayStart = -1;
+        try (JsonParser p = Json.parser(in)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            while (arrayStart < 0 && p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken v = p.nextToken();
+                switch (field) {
+                    case "name" -> name = Json.textOrNull(p);
+                    case "type" -> type = Json.textOrNull(p);
+                    case "id" -> id = Json.textOrNull(p);
+                    case "messages" -> {
+                        if (v != JsonToken.START_ARRAY) {
+                            return null;
+                        }
+                        arrayStart = p.currentTokenLocation().getByteOffset();
+                    }
+                    // A full-account export: the sequential walker handles its nesting.
+                    case "chats", "left_chats" -> {
+                        return null;
+                    }
+                    default -> p.skipChildren();
+                }
+            }
+        } catch (StreamReadException e) {
+            return null;
+        }
+        return arrayStart < 0 ? null : new BlockScanner.Header(name, type, id, arrayStart);
     }
 
     /** Keeps a worker-count-plus-two blocks queued: workers never idle while this thread writes. */
@@ -237,7 +312,7 @@ final class ParallelTelegramSource implements MessageSource {
      * Runs on a worker: one block wrapped in brackets, parsed to messages by the {@link BlockScanner}, or by
      * Jackson when the scanner gives the block up.
      */
-    private List<Message> parse(Block block) throws IOException {
+    private Object parse(Block block) throws IOException {
         int len = (int) (block.end() - block.start());
         byte[] buf = buffers.get();
         if (buf == null || buf.length < len + 2) {
@@ -250,15 +325,26 @@ final class ParallelTelegramSource implements MessageSource {
         }
         buf[len + 1] = ']';
         progress.add(len);
-        List<Message> out = new ArrayList<>(len / 256 + 16);
+        OutputOptions encode = rowsFor;
+        CsvRows rows = encode == null ? null : new CsvRows(encode, len / 256 + 16);
+        List<Message> out = encode == null ? new ArrayList<>(len / 256 + 16) : null;
         try {
-            new BlockScanner(new MessageParser(input.name(), options)).scan(buf, 0, len + 2, out);
+            BlockScanner scanner = new BlockScanner(new MessageParser(input.name(), options));
+            if (rows != null) {
+                scanner.scan(buf, 0, len + 2, rows);
+                return rows;
+            }
+            scanner.scan(buf, 0, len + 2, out);
             return out;
         } catch (RuntimeException abandoned) {
             if (abandoned != BlockScanner.ABANDON) {
                 throw abandoned;
             }
-            out.clear();
+            if (rows != null) {
+                rows.clear();
+            } else {
+                out.clear();
+            }
         }
         // Something the byte scanner does not take: Jackson reads the block, with a parser in a fresh state.
         MessageParser parser = new MessageParser(input.name(), options);
@@ -267,7 +353,12 @@ final class ParallelTelegramSource implements MessageSource {
             JsonToken t;
             while ((t = p.nextToken()) == JsonToken.START_OBJECT) {
                 Message m = parser.read(p, null);
-                if (m != null) {
+                if (m == null) {
+                    continue;
+                }
+                if (rows != null) {
+                    rows.add(m);
+                } else {
                     out.add(m);
                 }
             }
@@ -275,7 +366,7 @@ final class ParallelTelegramSource implements MessageSource {
                 throw new ChatpackException(input.name(), "byte " + block.start(), "unexpected layout");
             }
         }
-        return out;
+        return rows != null ? rows : out;
     }
 
     private int read(long position, byte[] into, int offset, int length) throws IOException {
@@ -291,7 +382,7 @@ final class ParallelTelegramSource implements MessageSource {
         return bb.position() - offset;
     }
 
-    private List<Message> await(Future<List<Message>> f) throws IOException {
+    private Object await(Future<Object> f) throws IOException {
         try {
             return f.get();
         } catch (InterruptedException e) {

@@ -1,5 +1,7 @@
 package dev.chainsync.chatpack.cli;
 
+import dev.chainsync.chatpack.Platform;
+import dev.chainsync.chatpack.bench.SyntheticExports;
 import dev.chainsync.chatpack.tokens.TokenCounter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -14,6 +16,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -215,6 +218,31 @@ class MainTest {
         assertThat(r.err().lines()).hasSize(1);
         assertThat(Files.readString(dir.resolve("optimized_chat.csv"))).isEqualTo("old result\n");
         assertThat(filesInDir()).containsExactly("cut.json", "optimized_chat.csv");
+    }
+
+    @Test
+    void badBytesInALargeTelegramExportFailWithOneLineAndNoOutput() throws IOException {
+        // Large enough to be read in blocks by worker threads that encode the CSV rows themselves.
+        Path export = new SyntheticExports(3).generate(Platform.TELEGRAM, dir.resolve("gen"), 20L << 20)
+                .files().getFirst();
+        byte[] bytes = Files.readAllBytes(export);
+        byte[] needle = "\"text\": \"".getBytes(StandardCharsets.US_ASCII);
+        int at = bytes.length * 3 / 4;
+        while (!Arrays.equals(bytes, at, at + needle.length, needle, 0, needle.length)) {
+            at++;
+        }
+        bytes[at + needle.length] = (byte) 0xFF;
+        Files.write(dir.resolve("broken.json"), bytes);
+        Files.delete(export);
+        Files.delete(export.getParent());
+        Files.writeString(dir.resolve("optimized_chat.csv"), "old result\n");
+
+        Run r = run("tg", "broken.json");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).matches("chatpack: error: broken\\.json: line \\d+, column \\d+: .*\\n");
+        assertThat(r.err().lines()).hasSize(1);
+        assertThat(Files.readString(dir.resolve("optimized_chat.csv"))).isEqualTo("old result\n");
+        assertThat(filesInDir()).containsExactly("broken.json", "optimized_chat.csv");
     }
 
     @Test

@@ -3,13 +3,19 @@ package dev.chainsync.chatpack.telegram;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.chainsync.chatpack.Message;
+import dev.chainsync.chatpack.OutputFormat;
+import dev.chainsync.chatpack.OutputOptions;
 import dev.chainsync.chatpack.Platform;
 import dev.chainsync.chatpack.ReadOptions;
 import dev.chainsync.chatpack.bench.SyntheticExports;
 import dev.chainsync.chatpack.io.Json;
+import dev.chainsync.chatpack.output.CsvRowWriter;
+import dev.chainsync.chatpack.output.CsvRows;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,6 +27,7 @@ import java.util.Random;
 
 import static dev.chainsync.chatpack.Fixtures.resource;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The byte scanner must give exactly the messages Jackson's path gives, and must give up on every block
@@ -67,11 +74,44 @@ class BlockScannerTest {
         }
     }
 
-    private static void assertSame(byte[] block) {
+    private static final List<OutputOptions> OUTPUTS = List.of(OutputOptions.DEFAULTS,
+            new OutputOptions(OutputFormat.CSV, ' ', true, true, true, true));
+
+    /** The scanner's reading as CSV rows (texts copied as bytes), written unmerged; null when it gives up. */
+    private static String scannerRows(byte[] block, ReadOptions options, OutputOptions output) throws IOException {
+        CsvRows rows = new CsvRows(output, 1);
+        try {
+            new BlockScanner(new MessageParser("test", options)).scan(block, 0, block.length, rows);
+        } catch (RuntimeException e) {
+            assertThat(e).isSameAs(BlockScanner.ABANDON);
+            return null;
+        }
+        return csv(rows, output);
+    }
+
+    /** Messages as CSV rows encoded from their Strings, written unmerged. */
+    private static String messageRows(List<Message> messages, OutputOptions output) throws IOException {
+        CsvRows rows = new CsvRows(output, 1);
+        messages.forEach(rows::add);
+        return csv(rows, output);
+    }
+
+    private static String csv(CsvRows rows, OutputOptions output) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        CsvRowWriter w = new CsvRowWriter(output, out, false);
+        w.write(rows);
+        w.finish();
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private static void assertSame(byte[] block) throws IOException {
         for (ReadOptions options : OPTIONS) {
             List<Message> expected = jackson(block, options);
             assertThat(expected).as("Jackson reads the block").isNotNull();
             assertThat(scanner(block, options)).isEqualTo(expected);
+            for (OutputOptions output : OUTPUTS) {
+                assertThat(scannerRows(block, options, output)).isEqualTo(messageRows(expected, output));
+            }
         }
     }
 
@@ -112,7 +152,7 @@ class BlockScannerTest {
     }
 
     @Test
-    void unusualButValidMessagesReadTheSame() {
+    void unusualButValidMessagesReadTheSame() throws IOException {
         String[] messages = {
             "{\"id\":1,\"type\":\"message\",\"date_unixtime\":\"1700000000\",\"from\":\"A\",\"text\":\"minified {with} [braces] \\\"quoted\\\"\"}",
             "{\"id\": -2, \"type\": \"message\", \"date\": \"2024-01-15T10:30:00\", \"from\": \"B\\u00e9\", \"text\": \"esc \\n \\t \\/ \\\\ \\b \\f \\r \\u00e9 \\ud83d\\ude00 lone \\ud800 end\"}",
@@ -167,6 +207,10 @@ class BlockScannerTest {
             "[{}]",
             "[" + ok.replace("\"from\": \"A\", ", "\"text_entities\": [\"plain\"], ") + "]",
             "[" + ok.replace("\"1700000000\"", "12345678901234567890123") + "]",
+            // An entity text that starts as a copy of the text but is not one is still checked.
+            "[" + ok.replace("\"hi\"", "\"hi\", \"text_entities\": [{\"type\": \"plain\", \"text\": \"hi\tx\"}]") + "]",
+            "[" + ok.replace("\"hi\"", "\"hi\", \"text_entities\": [{\"type\": \"plain\", \"text\": \"hi") + "]",
+            "[" + ok.replace("\"hi\"", "\"hi\", \"text_entities\": [{\"type\": \"plain\", \"text\": \"hi\"\"}]") + "]",
         };
         for (String text : broken) {
             byte[] block = text.getBytes(StandardCharsets.UTF_8);
@@ -198,12 +242,67 @@ class BlockScannerTest {
                 block[at] = random.nextInt(4) == 0 ? (byte) random.nextInt(256) : alphabet[random.nextInt(alphabet.length)];
             }
             List<Message> scanned = scanner(block, ReadOptions.DEFAULTS);
+            String rows = scannerRows(block, ReadOptions.DEFAULTS, OutputOptions.DEFAULTS);
+            assertThat(rows == null).as("round %d: rows and messages accept alike", round).isEqualTo(scanned == null);
             if (scanned != null) {
                 accepted++;
-                assertThat(jackson(block, ReadOptions.DEFAULTS)).as("round %d", round).isEqualTo(scanned);
+                List<Message> expected = jackson(block, ReadOptions.DEFAULTS);
+                assertThat(expected).as("round %d", round).isEqualTo(scanned);
+                assertThat(rows).as("round %d", round).isEqualTo(messageRows(expected, OutputOptions.DEFAULTS));
             }
         }
         assertThat(accepted).isGreaterThan(100);
+    }
+
+    @Test
+    void nameCacheKeepsTwoNamesThatShareASlot() {
+        // These two hash to the same slot of the 256; alternating senders must not evict each other.
+        byte[] a = "Dmitry Ivanov".getBytes(StandardCharsets.UTF_8);
+        byte[] b = "Karim Haddad".getBytes(StandardCharsets.UTF_8);
+        BlockScanner.NameCache cache = new BlockScanner.NameCache();
+        String first = cache.get(a, 0, a.length, false);
+        String second = cache.get(b, 0, b.length, false);
+        assertThat(first).isEqualTo("Dmitry Ivanov");
+        assertThat(second).isEqualTo("Karim Haddad");
+        for (int i = 0; i < 3; i++) {
+            assertThat(cache.get(a, 0, a.length, false)).isSameAs(first);
+            assertThat(cache.get(b, 0, b.length, false)).isSameAs(second);
+        }
+    }
+
+    @Test
+    void headerReadsAsJacksonReadsIt() throws IOException {
+        String[] roots = {
+            Files.readString(resource("telegram/single_chat.json")),
+            "{\"name\": \"Caf\u00e9 \\\"Q\\\" \\u00e9\", \"type\": \"personal_chat\", \"id\": 42, \"messages\": [\n  {\n}]}",
+            " { \"id\" : \"x\" , \"extra\": {\"a\": [1, 2, {\"b\": null}]}, \"name\": null, \"messages\" : [] }",
+            "{\"name\": 5, \"type\": true, \"id\": -1.5e3, \"messages\": []}",
+            "{\"name\": \"A\", \"name\": \"B\", \"type\": [\"x\"], \"messages\": [",
+        };
+        for (String root : roots) {
+            byte[] bytes = root.getBytes(StandardCharsets.UTF_8);
+            BlockScanner.Header expected = ParallelTelegramSource.jacksonHeader(new ByteArrayInputStream(bytes));
+            assertThat(expected).as("Jackson reads %s", root).isNotNull();
+            assertThat(new BlockScanner(new MessageParser("test", ReadOptions.DEFAULTS)).header(bytes, bytes.length))
+                    .isEqualTo(expected);
+        }
+        String[] givenUp = {
+            Files.readString(resource("telegram/full_account.json")),
+            "[]",
+            "{\"messages\": {}}",
+            "{\"name\": \"a\"}",
+            "{\"chats\": {\"list\": []}, \"messages\": []}",
+            "{\"n\\u0061me\": \"x\", \"messages\": []}",
+            "{\"name\": \"a\",, \"messages\": []}",
+            "{\"name\": \"a\" \"messages\": []}",
+            "\uFEFF{\"messages\": []}",
+            "{\"name\": \"unterminated",
+        };
+        for (String root : givenUp) {
+            byte[] bytes = root.getBytes(StandardCharsets.UTF_8);
+            assertThatThrownBy(() -> new BlockScanner(new MessageParser("test", ReadOptions.DEFAULTS))
+                    .header(bytes, bytes.length)).as(root).isSameAs(BlockScanner.ABANDON);
+        }
     }
 
     private static int indexOf(byte[] hay, byte[] needle) {

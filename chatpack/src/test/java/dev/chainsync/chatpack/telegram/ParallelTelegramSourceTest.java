@@ -1,6 +1,13 @@
 package dev.chainsync.chatpack.telegram;
 
 import dev.chainsync.chatpack.ChatInput;
+import dev.chainsync.chatpack.ChatPack;
+import dev.chainsync.chatpack.MessageWriter;
+import dev.chainsync.chatpack.OutputFormat;
+import dev.chainsync.chatpack.OutputOptions;
+import dev.chainsync.chatpack.output.CsvRowWriter;
+import dev.chainsync.chatpack.output.CsvRows;
+import dev.chainsync.chatpack.output.Writers;
 import dev.chainsync.chatpack.ChatpackException;
 import dev.chainsync.chatpack.Message;
 import dev.chainsync.chatpack.MessageSource;
@@ -12,6 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -112,6 +120,114 @@ class ParallelTelegramSourceTest {
     void wrongChatYieldsNothing() throws IOException {
         ReadOptions other = new ReadOptions(true, false, "Somebody else");
         assertThat(drain(parallel(export, other))).isEmpty();
+    }
+
+    /** The Message path's CSV: every message, merged as Conversion merges, through the CSV writer. */
+    private static String csvFromMessages(MessageSource source, OutputOptions output) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        MessageWriter w = Writers.open(output, out);
+        for (Message m : drain(source).stream().gather(ChatPack.mergeConsecutive()).toList()) {
+            w.write(m);
+        }
+        w.finish();
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    /** The row path: the workers encode CSV rows, this thread merges and copies them. */
+    private static String csvFromRows(MessageSource source, OutputOptions output) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        CsvRowWriter w = new CsvRowWriter(output, out, true);
+        try (source) {
+            CsvRows rows = source.nextCsvRows(output);
+            assertThat(rows).as("rows from a block-parsed file").isNotNull();
+            while (!rows.isEmpty()) {
+                w.write(rows);
+                rows = source.nextCsvRows(output);
+            }
+        }
+        w.finish();
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private static final List<OutputOptions> OUTPUTS = List.of(OutputOptions.DEFAULTS,
+            new OutputOptions(OutputFormat.CSV, ' ', true, true, true, true),
+            new OutputOptions(OutputFormat.CSV, '§', false, true, false, false));
+    private static final List<ReadOptions> READS = List.of(ReadOptions.DEFAULTS, new ReadOptions(false, true, null));
+
+    @Test
+    void rowsEncodedByTheWorkersEqualTheMessagePathsCsv() throws IOException {
+        // The synthetic export for volume; the fixture for escapes, quotes, entity arrays, media, service lines.
+        for (Path file : List.of(export, resource("telegram/single_chat.json"))) {
+            for (ReadOptions read : READS) {
+                for (OutputOptions output : OUTPUTS) {
+                    String expected = csvFromMessages(sequential(file, read), output);
+                    assertThat(expected.lines().count()).isGreaterThan(5);
+                    assertThat(csvFromRows(parallel(file, read), output))
+                            .as("%s %s %s", file.getFileName(), read, output).isEqualTo(expected);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aBlockTheScannerGivesUpIsEncodedFromJacksonsMessages() throws IOException {
+        // An escaped field name is valid JSON the byte scanner leaves to Jackson.
+        String text = Files.readString(resource("telegram/single_chat.json"))
+                .replace("\"from_id\"", "\"from\\u005fid\"");
+        Path escaped = dir.resolve("escaped-name.json");
+        Files.writeString(escaped, text);
+        byte[] block = ("[" + text.substring(text.indexOf("  {"), text.lastIndexOf("]")) + "]")
+                .getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> new BlockScanner(new MessageParser("x", ReadOptions.DEFAULTS))
+                .scan(block, 0, block.length, new CsvRows(OutputOptions.DEFAULTS, 1)))
+                .isSameAs(BlockScanner.ABANDON);
+
+        for (OutputOptions output : OUTPUTS) {
+            assertThat(csvFromRows(parallel(escaped, ReadOptions.DEFAULTS), output))
+                    .isEqualTo(csvFromMessages(sequential(escaped, ReadOptions.DEFAULTS), output));
+        }
+    }
+
+    @Test
+    void corruptionIsReportedAtTheSequentialPositionWhenEncodingRowsToo() throws IOException {
+        byte[] bytes = Files.readAllBytes(export);
+        int at = indexOf(bytes, "\"text\": \"".getBytes(StandardCharsets.US_ASCII), bytes.length / 2);
+        bytes[at + 9] = 0x01;
+        Path broken = dir.resolve("broken-text.json");
+        Files.write(broken, bytes);
+        ChatpackException sequentialError = null;
+        try {
+            drain(sequential(broken, ReadOptions.DEFAULTS));
+        } catch (ChatpackException e) {
+            sequentialError = e;
+        }
+        assertThat(sequentialError).isNotNull();
+        assertThatThrownBy(() -> csvFromRows(parallel(broken, ReadOptions.DEFAULTS), OutputOptions.DEFAULTS))
+                .isInstanceOf(ChatpackException.class)
+                .hasMessage(sequentialError.getMessage());
+    }
+
+    @Test
+    void aSourceReadAsMessagesDoesNotSwitchToRows() throws IOException {
+        try (MessageSource source = parallel(export, ReadOptions.DEFAULTS)) {
+            assertThat(source.next()).isNotNull();
+            assertThat(source.nextCsvRows(OutputOptions.DEFAULTS)).isNull();
+            assertThat(source.next()).isNotNull();
+        }
+        try (MessageSource source = parallel(export, ReadOptions.DEFAULTS)) {
+            assertThat(source.nextCsvRows(OutputOptions.DEFAULTS).isEmpty()).isFalse();
+            assertThatThrownBy(source::next).isInstanceOf(IllegalStateException.class);
+        }
+    }
+
+    @Test
+    void aSequentiallyReadFileGivesNoRows() throws IOException {
+        Path minified = dir.resolve("min2.json");
+        Files.writeString(minified, Files.readString(resource("telegram/single_chat.json")).replaceAll("\\n\\s*", ""));
+        try (MessageSource source = parallel(minified, ReadOptions.DEFAULTS)) {
+            assertThat(source.nextCsvRows(OutputOptions.DEFAULTS)).isNull();
+            assertThat(source.next()).isNotNull();
+        }
     }
 
     private static int indexOf(byte[] hay, byte[] needle, int from) {
