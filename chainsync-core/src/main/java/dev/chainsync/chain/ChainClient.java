@@ -40,6 +40,11 @@ public interface ChainClient extends AutoCloseable {
     /** Solana's limit on a serialized transaction (the IPv6 MTU minus headers). */
     int SOLANA_MAX_TRANSACTION_BYTES = 1232;
 
+    /** Most memo instructions one transaction may carry, whatever their size. */
+    default int maxMemosPerTransaction() {
+        return 255;
+    }
+
     /** The largest transaction, in wire bytes, this chain accepts. */
     default int maxTransactionBytes() {
         return SOLANA_MAX_TRANSACTION_BYTES;

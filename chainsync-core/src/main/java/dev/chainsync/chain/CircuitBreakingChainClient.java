@@ -80,6 +80,11 @@ public final class CircuitBreakingChainClient implements ChainClient {
     }
 
     @Override
+    public int maxMemosPerTransaction() {
+        return delegate.maxMemosPerTransaction();
+    }
+
+    @Override
     public int memoTransactionBytes(List<String> memos) {
         return delegate.memoTransactionBytes(memos);
     }

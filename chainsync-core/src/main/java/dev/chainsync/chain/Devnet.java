@@ -249,6 +249,11 @@ public final class Devnet implements ChainClient {
     }
 
     @Override
+    public int maxMemosPerTransaction() {
+        return DevnetWire.MAX_MEMOS;
+    }
+
+    @Override
     public int maxTransactionBytes() {
         return MAX_TRANSACTION_BYTES;
     }

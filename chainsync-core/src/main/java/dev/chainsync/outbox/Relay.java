@@ -62,6 +62,8 @@ public final class Relay implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Relay.class);
     /** A transaction built at height h may land one block after its last valid height in the devnet's model. */
     static final long LANDING_MARGIN_BLOCKS = 1;
+    /** A send interrupted by shutdown: it may have reached the chain, so it counts as no failure. */
+    private static final String OUTCOME_UNKNOWN = "interrupted while sending; outcome unknown";
     /** How far back the memo search before a resubmission pages through the signer's history. */
     static final int MEMO_SEARCH_PAGE = 1000;
     static final int MEMO_SEARCH_MAX_RECORDS = 50_000;
@@ -177,6 +179,9 @@ public final class Relay implements AutoCloseable {
                         .distinct().toList());
 
         List<Transition> adopted = new ArrayList<>();
+        List<Transition> giveBack = new ArrayList<>();
+        List<Transition> dead = new ArrayList<>();
+        List<Failed> deadEvents = new ArrayList<>();
         Map<String, List<Operation>> stillLive = new LinkedHashMap<>();
         Map<String, Attempt> liveAttempt = new HashMap<>();
         List<Operation> toSearch = new ArrayList<>();
@@ -197,11 +202,18 @@ public final class Relay implements AutoCloseable {
             }
             Attempt latest = attempts.isEmpty() ? null : attempts.getLast();
             if (latest != null && !statuses.containsKey(latest.signature())
-                    && height <= latest.lastValidHeight()) {
+                    && height + LANDING_MARGIN_BLOCKS <= latest.lastValidHeight()) {
                 // Still able to land: re-send the identical transaction (every memo it was packed with);
                 // the chain deduplicates it.
                 stillLive.computeIfAbsent(latest.signature(), k -> new ArrayList<>()).add(op);
                 liveAttempt.put(latest.signature(), latest);
+                continue;
+            }
+            if (latest != null && !statuses.containsKey(latest.signature())
+                    && height <= latest.lastValidHeight() + LANDING_MARGIN_BLOCKS) {
+                // Too near its expiry to re-send (another relay could already be calling it dead) and too
+                // early to call it dead ourselves (a re-send by a sibling's relay may still land): look again.
+                giveBack.add(Transition.retry(op, now.plus(config.pollInterval()), null, false));
                 continue;
             }
             if (latest != null) {
@@ -220,6 +232,11 @@ public final class Relay implements AutoCloseable {
                 String signature = found.get(op.memo());
                 if (signature != null) {
                     adopted.add(Transition.signed(op, signature));
+                } else if (op.attemptCount() >= op.maxAttempts()) {
+                    // Out of attempts, and now proven absent: nothing it was ever sent in can land any more.
+                    String error = "no attempt landed after " + op.attemptCount() + " failures; last: " + op.lastError();
+                    dead.add(Transition.failed(op, error));
+                    deadEvents.add(new Failed(op, error));
                 } else {
                     toPack.add(op);
                 }
@@ -227,7 +244,6 @@ public final class Relay implements AutoCloseable {
         }
 
         List<Send> sends = new ArrayList<>();
-        List<Transition> giveBack = new ArrayList<>();
         if (!stillLive.isEmpty()) {
             Map<String, List<String>> memos = store.transactionMemos(stillLive.keySet());
             for (Map.Entry<String, List<Operation>> e : stillLive.entrySet()) {
@@ -292,8 +308,6 @@ public final class Relay implements AutoCloseable {
         List<Submitted> okEvents = new ArrayList<>();
         List<Transition> retry = new ArrayList<>(giveBack);
         List<Failed> retryEvents = new ArrayList<>();
-        List<Transition> dead = new ArrayList<>();
-        List<Failed> deadEvents = new ArrayList<>();
         for (Transition t : adopted) {
             okEvents.add(new Submitted(t.op(), t.signature(), false));
         }
@@ -309,11 +323,17 @@ public final class Relay implements AutoCloseable {
                 // Every operation of a transaction shares its fate, each with its own backoff.
                 String error = "submit failed (" + e.kind() + "): " + e.getMessage();
                 boolean breakerRejected = e.getMessage() != null && e.getMessage().startsWith("circuit breaker open");
-                if (breakerRejected) {
+                if (breakerRejected || OUTCOME_UNKNOWN.equals(e.getMessage())) {
                     retry.add(Transition.retry(op, done.plus(config.pollInterval()), error, false));
                 } else if (op.attemptCount() + 1 >= op.maxAttempts()) {
-                    dead.add(Transition.failed(op, error));
-                    deadEvents.add(new Failed(op, error));
+                    // Out of attempts, but this transaction may still land (a send that timed out, or a
+                    // sibling operation's relay re-sending it): bury it only once a later pass has seen the
+                    // transaction expire and the memo absent from the chain.
+                    boolean counts = op.attemptCount() < op.maxAttempts();
+                    retry.add(Transition.retry(op, done.plus(backoff.delay(op.attemptCount() + 1)), error, counts));
+                    if (counts) {
+                        retryEvents.add(new Failed(op, error));
+                    }
                 } else {
                     retry.add(Transition.retry(op, done.plus(backoff.delay(op.attemptCount() + 1)), error, true));
                     retryEvents.add(new Failed(op, error));
@@ -350,7 +370,8 @@ public final class Relay implements AutoCloseable {
         List<String> memos = new ArrayList<>();
         for (Operation op : ops) {
             memos.add(op.memo());
-            if (!current.isEmpty() && chain.memoTransactionBytes(memos) > limit) {
+            if (!current.isEmpty() && (current.size() >= chain.maxMemosPerTransaction()
+                    || chain.memoTransactionBytes(memos) > limit)) {
                 packs.add(current);
                 current = new ArrayList<>();
                 memos = new ArrayList<>(List.of(op.memo()));
@@ -396,19 +417,31 @@ public final class Relay implements AutoCloseable {
                 }
             }));
         }
+        boolean interrupted = false;
         for (int i = 0; i < sends.size(); i++) {
+            Future<ChainException> f = futures.get(i);
+            if (interrupted && !f.isDone()) {
+                // Stopping: a send still under way may or may not land, so it is not counted as a failure.
+                f.cancel(true);
+                errors.put(sends.get(i), new ChainException(ChainException.Kind.UNAVAILABLE, OUTCOME_UNKNOWN));
+                continue;
+            }
             try {
-                ChainException e = futures.get(i).get();
+                ChainException e = interrupted ? f.resultNow() : f.get();
                 if (e != null) {
                     errors.put(sends.get(i), e);
                 }
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                errors.put(sends.get(i), new ChainException(ChainException.Kind.UNAVAILABLE, "interrupted", e));
-            } catch (ExecutionException e) {
+                interrupted = true;
+                i--; // look at this send again, without waiting
+            } catch (ExecutionException | IllegalStateException e) {
+                Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
                 errors.put(sends.get(i), new ChainException(ChainException.Kind.UNAVAILABLE,
-                        "submit crashed: " + e.getCause(), e.getCause()));
+                        "submit crashed: " + cause, cause));
             }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
         return errors;
     }

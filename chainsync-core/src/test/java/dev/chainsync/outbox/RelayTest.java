@@ -271,6 +271,78 @@ class RelayTest {
         assertThat(w.devnet.countMemo(c.memo())).isEqualTo(1);
     }
 
+    /** Two credentials in one pack, the first already one failure short of its limit. */
+    private List<Credential> packWithOneOnItsLastAttempt(CountingChain flaky, Relay relay) {
+        Credential last = w.issue("last");
+        Credential sibling = w.issue("sibling");
+        w.jdbc.update("UPDATE chain_operations SET attempt_count = max_attempts - 1 WHERE aggregate_id = ?", last.hash());
+        flaky.failSubmits.set(1);
+        relay.submitPass();
+        assertThat(w.outbox.attempts(w.operationOf(last.hash()).id()).getFirst().signature())
+                .as("both in one transaction")
+                .isEqualTo(w.outbox.attempts(w.operationOf(sibling.hash()).id()).getFirst().signature());
+        return List.of(last, sibling);
+    }
+
+    private long webhookEvents(String type) {
+        return w.count("SELECT count(*) FROM webhook_events WHERE type = ?", type);
+    }
+
+    @Test
+    void anOperationOutOfAttemptsIsNotBuriedWhileItsPackCanStillLand() {
+        w = new WritePath("pack-last-lands");
+        CountingChain flaky = new CountingChain(w.chain);
+        Relay relay = w.relay("relay-a", flaky);
+        List<Credential> pack = packWithOneOnItsLastAttempt(flaky, relay);
+        Credential last = pack.getFirst();
+
+        // The failed send may still be re-sent (by this relay for the sibling, or another): no verdict yet.
+        Operation op = w.operationOf(last.hash());
+        assertThat(op.status()).isEqualTo(OperationStatus.PENDING);
+        assertThat(op.attemptCount()).isEqualTo(op.maxAttempts());
+        assertThat(w.status(last.hash())).isEqualTo(CredentialStatus.PENDING);
+        assertThat(webhookEvents("credential.failed")).isZero();
+
+        w.settle(relay, 10);
+
+        for (Credential c : pack) {
+            assertThat(w.status(c.hash())).isEqualTo(CredentialStatus.CONFIRMED);
+            assertThat(w.devnet.countMemo(c.memo())).isEqualTo(1);
+        }
+        assertThat(flaky.submitsBySignature).as("the one recorded transaction, re-sent").hasSize(1);
+        assertThat(webhookEvents("credential.failed")).isZero();
+    }
+
+    @Test
+    void anOperationOutOfAttemptsIsBuriedOnlyOnceItsPackHasExpiredUnseen() {
+        w = new WritePath("pack-last-dies");
+        CountingChain flaky = new CountingChain(w.chain);
+        Relay relay = w.relay("relay-a", flaky);
+        List<Credential> pack = packWithOneOnItsLastAttempt(flaky, relay);
+        Credential last = pack.getFirst();
+        long lastValid = w.outbox.attempts(w.operationOf(last.hash()).id()).getFirst().lastValidHeight();
+        flaky.failSubmits.set(Integer.MAX_VALUE); // the chain refuses every send from now on
+
+        long buriedAt = -1;
+        for (int pass = 0; pass < 200 && buriedAt < 0; pass++) {
+            w.advance(Duration.ofSeconds(5));
+            long height = w.devnet.blockHeight();
+            relay.submitPass();
+            if (w.operationOf(last.hash()).status() == OperationStatus.DEAD_LETTERED) {
+                buriedAt = height;
+            }
+        }
+
+        assertThat(buriedAt).as("buried, but only after its transaction could no longer land")
+                .isGreaterThan(lastValid + Relay.LANDING_MARGIN_BLOCKS);
+        assertThat(w.status(last.hash())).isEqualTo(CredentialStatus.DEAD_LETTERED);
+        assertThat(w.operationOf(last.hash()).lastError()).startsWith("no attempt landed after");
+        assertThat(w.devnet.countMemo(last.memo())).isZero();
+        assertThat(w.count("SELECT count(*) FROM webhook_events WHERE type = 'credential.failed' AND payload->>'hash' = ?",
+                last.hash())).isEqualTo(1);
+        assertThat(w.outbox.attempts(w.operationOf(last.hash()).id())).as("never given a second transaction").hasSize(1);
+    }
+
     @Test
     void aPassThatBreaksAfterRecordingItsAttemptGivesTheClaimBackAtOnce() {
         w = new WritePath("give-back");
