@@ -243,7 +243,9 @@ final class StreamWorker {
             triage(e, good, buried);
         }
         try {
-            commit(good, buried, mayGrow ? batch : null);
+            // Only a short batch (a trickle) grows under the lock; a full one (a backlog) inserts
+            // its events before taking the lock.
+            commit(good, buried, mayGrow && batch.size() < shared.config().batchSize() ? batch : null);
             settle(batch, buried);
             return batch.size();
         } catch (DataAccessException e) {
@@ -355,15 +357,30 @@ final class StreamWorker {
     private void commit(List<ParsedEntry> good, List<DeadLetters.Burial> buried, List<StreamEntry> growInto) {
         Instant now = clock.instant();
         long t0 = System.nanoTime();
-        BatchWriter.Outcome o = shared.jdbc().inTransaction(c -> {
-            if (growInto != null) {
-                BatchWriter.lockWriter(c);
-                grow(growInto, good, buried);
-            }
-            BatchWriter.Outcome out = BatchWriter.write(c, good, shared.config().consumerGroup(), now);
-            DeadLetters.insert(c, buried, shared.config().consumerGroup(), now);
-            return out;
-        });
+        InFlight.Claim claim = shared.inFlight().claim(good);
+        BatchWriter.Outcome o;
+        try {
+            o = shared.jdbc().inTransaction(c -> {
+                String group = shared.config().consumerGroup();
+                BatchWriter.Outcome out;
+                if (growInto != null) {
+                    // A trickle: wait for the lock first and take in what arrived meanwhile, then
+                    // insert under the lock (see BatchWriter.insertEvents for the usual order).
+                    claim.awaitEarlier();
+                    BatchWriter.lockWriter(c);
+                    int before = good.size();
+                    grow(growInto, good, buried);
+                    shared.inFlight().extend(claim, good.subList(before, good.size()));
+                    out = BatchWriter.write(c, good, group, now);
+                } else {
+                    out = BatchWriter.finish(c, good, BatchWriter.insertEvents(c, good, now, claim), group, now);
+                }
+                DeadLetters.insert(c, buried, group, now);
+                return out;
+            });
+        } finally {
+            shared.inFlight().release(claim);
+        }
         shared.committed(o, buried, System.nanoTime() - t0);
     }
 
