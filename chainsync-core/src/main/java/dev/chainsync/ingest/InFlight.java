@@ -46,11 +46,18 @@ final class InFlight {
                     f.get();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted while waiting for an earlier batch", e);
+                    throw new Interrupted(e);
                 } catch (ExecutionException e) {
                     throw new IllegalStateException(e.getCause());
                 }
             }
+        }
+    }
+
+    /** The worker was interrupted (forced shutdown) while waiting: the batch was not committed, through no fault of its own. */
+    static final class Interrupted extends RuntimeException {
+        Interrupted(InterruptedException cause) {
+            super("interrupted while waiting for an earlier batch", cause);
         }
     }
 

@@ -256,6 +256,10 @@ final class StreamWorker {
             }
             log.warn("{}: batch of {} entries failed on its data ({}); committing entries one by one", consumer,
                     batch.size(), e.getMessage());
+        } catch (InFlight.Interrupted e) {
+            // Shutting down: keep the batch as it is, like after a database failure; it is not the entries' fault.
+            inHand = batch;
+            return 0;
         } catch (RuntimeException e) {
             log.warn("{}: batch of {} entries failed ({}); committing entries one by one", consumer, batch.size(),
                     e.toString(), e);
@@ -300,10 +304,19 @@ final class StreamWorker {
                         throw e;
                     }
                     leftPending |= poison(p.entry(), e, cfg, done, doneBurials);
+                } catch (InFlight.Interrupted e) {
+                    throw e;
                 } catch (RuntimeException e) {
                     leftPending |= poison(p.entry(), e, cfg, done, doneBurials);
                 }
             }
+        } catch (InFlight.Interrupted e) {
+            // Shutting down: acknowledge what committed, hold the rest without blaming it.
+            settle(done, doneBurials);
+            List<StreamEntry> rest = new ArrayList<>(batch);
+            rest.removeAll(done);
+            inHand = rest;
+            return done.size();
         } catch (DataAccessException e) {
             // The database went away half-way: acknowledge what committed, hold the rest.
             settle(done, doneBurials);

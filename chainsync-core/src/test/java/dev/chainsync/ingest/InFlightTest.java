@@ -67,4 +67,23 @@ class InFlightTest {
         InFlight.Claim b = f.claim(List.of(entry("2-0", event("0x3", 0))));
         assertThat(b.deferred(event("0x3", 0))).isTrue();
     }
+
+    @Test
+    void anInterruptedWaitSaysSoAndKeepsTheInterrupt() throws Exception {
+        InFlight f = new InFlight();
+        f.claim(List.of(entry("1-0", event("0x1", 0))));
+        InFlight.Claim b = f.claim(List.of(entry("2-0", event("0x1", 0))));
+        CompletableFuture<Boolean> stillInterrupted = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            Thread.currentThread().interrupt();
+            try {
+                b.awaitEarlier();
+                stillInterrupted.completeExceptionally(new AssertionError("did not throw"));
+            } catch (InFlight.Interrupted e) {
+                stillInterrupted.complete(Thread.currentThread().isInterrupted());
+            }
+        });
+        t.start();
+        assertThat(stillInterrupted.get(5, TimeUnit.SECONDS)).isTrue();
+    }
 }
