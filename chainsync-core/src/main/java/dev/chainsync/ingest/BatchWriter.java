@@ -29,8 +29,51 @@ final class BatchWriter {
     }
 
     static Outcome write(Connection c, List<ParsedEntry> entries, String group, Instant now) throws SQLException {
+        return finish(c, entries, insertEvents(c, entries, now), group, now);
+    }
+
+    /**
+     * Phase one: the event rows, before the writer lock, so one worker's inserts overlap with
+     * another's projections (the database side then uses two backends). Concurrent inserters
+     * cannot double-count: the primary key makes the second wait for the first to commit, and
+     * only the one whose insert reported the row feeds it to the projections. Within one process
+     * they do not even wait on each other ({@link InFlight}); across instances every batch
+     * inserts table by table in a fixed order and within a table in key order, so two of them
+     * cannot wait on each other in a cycle. A worker that already holds the writer lock (group
+     * commit) inserts under it instead.
+     */
+    static NewEvents insertEvents(Connection c, List<ParsedEntry> entries, Instant now) throws SQLException {
+        return insertEvents(c, entries, now, null);
+    }
+
+    /**
+     * With a claim (see {@link InFlight}), the events an earlier batch of this process has not
+     * committed yet go in last, once that batch is over, instead of blocking all the rest.
+     */
+    static NewEvents insertEvents(Connection c, List<ParsedEntry> entries, Instant now, InFlight.Claim claim)
+            throws SQLException {
+        try (var s = c.createStatement()) {
+            s.execute(BATCH_SETTINGS);
+        }
+        var kept = Reorgs.dropRolledBack(c, entries);
+        if (claim == null || !claim.anyDeferred()) {
+            return EventStore.insert(c, kept, now);
+        }
+        List<List<ParsedEntry>> parts = InFlight.split(kept, claim);
+        NewEvents first = EventStore.insert(c, parts.get(0), now);
+        claim.awaitEarlier();
+        return first.plus(EventStore.insert(c, parts.get(1), now));
+    }
+
+    /**
+     * Phase two, under the writer lock: projections, rollbacks, progress. A notification applied
+     * while this batch's rows were not yet committed could not delete them (they were invisible
+     * to it), so the events it rolls back are removed here, before anything is derived from them.
+     */
+    static Outcome finish(Connection c, List<ParsedEntry> entries, NewEvents inserted, String group, Instant now)
+            throws SQLException {
         lockWriter(c);
-        NewEvents fresh = EventStore.insert(c, Reorgs.dropRolledBack(c, entries), now);
+        NewEvents fresh = Reorgs.removeLateRollbacks(c, inserted);
         Projections.apply(c, fresh);
         // Rollbacks run after the batch's own events are in, so a notification removes exactly the
         // events published before it, whichever order they were read in.
@@ -47,10 +90,22 @@ final class BatchWriter {
         return new Outcome(entries.size(), events, fresh, deleted, reorgs);
     }
 
-    /** Serialises writers of the derived tables (see V12__ingest_consumer.sql). */
+    /**
+     * Serialises writers of the derived tables (see V12__ingest_consumer.sql). Also sets the
+     * batch transaction's planner settings (same round trip): without them, a batch of tens of
+     * thousands of rows spills its sorts to disk (the server's work_mem is 4 MB), and the
+     * projections' cost estimates, far off while the tables grow faster than autovacuum
+     * analyses them, trigger JIT compilation that cost 300-400 ms a statement for a few
+     * thousand rows (measured with auto_explain; see docs/benchmarks-ingest.md).
+     */
     static void lockWriter(Connection c) throws SQLException {
-        Jdbc.query(c, "SELECT id FROM ingest_writer WHERE id = 1 FOR UPDATE", r -> r.getInt(1));
+        try (var s = c.createStatement()) {
+            s.execute(BATCH_SETTINGS + "; SELECT id FROM ingest_writer WHERE id = 1 FOR UPDATE");
+        }
     }
+
+    /** Transaction-local: they end with the batch and never leak into the pooled connection. */
+    static final String BATCH_SETTINGS = "SET LOCAL jit = off; SET LOCAL work_mem = '64MB'";
 
     private record StreamProgress(StreamEntry last, long entries, long events, long fresh, Long lastBlock) {}
 

@@ -45,6 +45,21 @@ final class EventStore {
             return atoms.size() + triples.size() + deposits.size() + redeems.size() + prices.size() + generics.size();
         }
 
+        NewEvents plus(NewEvents o) {
+            return new NewEvents(concat(atoms, o.atoms), concat(triples, o.triples), concat(deposits, o.deposits),
+                    concat(redeems, o.redeems), concat(prices, o.prices), concat(generics, o.generics));
+        }
+
+        private static <T> List<T> concat(List<T> a, List<T> b) {
+            if (b.isEmpty()) {
+                return a;
+            }
+            List<T> out = new ArrayList<>(a.size() + b.size());
+            out.addAll(a);
+            out.addAll(b);
+            return out;
+        }
+
         List<Sourced<? extends ChainEvent>> all() {
             List<Sourced<? extends ChainEvent>> out = new ArrayList<>(size());
             out.addAll(atoms);
@@ -60,6 +75,10 @@ final class EventStore {
     private record Col<E extends ChainEvent>(String name, String type, Function<Sourced<E>, Object> value) {}
 
     private record Key(String tx, long log) {}
+
+    private static final java.util.Comparator<Sourced<?>> KEY_ORDER = java.util.Comparator
+            .comparing((Sourced<?> s) -> s.event().meta().transactionHash())
+            .thenComparingLong(s -> s.event().meta().logIndex());
 
     static NewEvents insert(Connection c, List<ParsedEntry> entries, Instant now) throws SQLException {
         Map<Class<?>, List<Sourced<? extends ChainEvent>>> byType = new LinkedHashMap<>();
@@ -114,9 +133,14 @@ final class EventStore {
             names.append(col.name()).append(", ");
             arrays.append(arrays.isEmpty() ? "" : ", ").append("?::").append(col.type()).append("[]");
         }
-        // Sorted by key so concurrent batches meet the primary key index in the same order.
+        // In key order (sorted here, where it is cheaper than in the database; unnest keeps the
+        // order): batches insert without the writer lock (BatchWriter.insertEvents), and a fixed
+        // order, table by table and key by key, keeps two of them that share duplicates (in
+        // different instances; see InFlight) from waiting on each other in a cycle.
+        rows = new ArrayList<>(rows);
+        rows.sort(KEY_ORDER);
         String sql = "INSERT INTO " + table + " (" + names + "created_at) SELECT u.*, ? FROM unnest(" + arrays
-                + ") AS u ORDER BY 1, 2 ON CONFLICT (transaction_hash, log_index) DO NOTHING"
+                + ") AS u ON CONFLICT (transaction_hash, log_index) DO NOTHING"
                 + " RETURNING transaction_hash, log_index";
         Set<Key> inserted = new HashSet<>();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
@@ -148,6 +172,45 @@ final class EventStore {
         }
         checkSameBlock(c, table, skipped);
         return fresh;
+    }
+
+    /**
+     * Deletes the stored rows of the events that match (inserted by this transaction) and
+     * returns the rest.
+     */
+    static NewEvents remove(Connection c, NewEvents events, java.util.function.Predicate<Sourced<?>> doomed)
+            throws SQLException {
+        return new NewEvents(remove(c, "atom_created_events", events.atoms(), doomed),
+                remove(c, "triple_created_events", events.triples(), doomed),
+                remove(c, "deposited_events", events.deposits(), doomed),
+                remove(c, "redeemed_events", events.redeems(), doomed),
+                remove(c, "share_price_changed_events", events.prices(), doomed),
+                remove(c, "generic_events", events.generics(), doomed));
+    }
+
+    private static <E extends ChainEvent> List<Sourced<E>> remove(Connection c, String table, List<Sourced<E>> rows,
+            java.util.function.Predicate<Sourced<?>> doomed) throws SQLException {
+        List<Sourced<E>> kept = new ArrayList<>(rows.size());
+        List<String> txs = new ArrayList<>();
+        List<String> logs = new ArrayList<>();
+        for (Sourced<E> s : rows) {
+            if (doomed.test(s)) {
+                txs.add(s.event().meta().transactionHash());
+                logs.add(String.valueOf(s.event().meta().logIndex()));
+            } else {
+                kept.add(s);
+            }
+        }
+        if (!txs.isEmpty()) {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table
+                    + " e USING unnest(?::text[], ?::bigint[]) AS u(t, l) WHERE e.transaction_hash = u.t"
+                    + " AND e.log_index = u.l")) {
+                ps.setArray(1, c.createArrayOf("text", txs.toArray(String[]::new)));
+                ps.setArray(2, c.createArrayOf("text", logs.toArray(String[]::new)));
+                ps.executeUpdate();
+            }
+        }
+        return kept;
     }
 
     /**

@@ -13,6 +13,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -134,34 +135,35 @@ final class Projections {
         if (prices.isEmpty()) {
             return Set.of();
         }
-        Arrays a = new Arrays(prices.size());
-        Set<String> terms = new LinkedHashSet<>();
+        // Latest event and first block time per vault, reduced here rather than by the database:
+        // the batch's one database backend is the scarcer resource.
+        Map<VaultKey, SharePriceChanged> latest = new HashMap<>();
+        Map<VaultKey, Instant> first = new HashMap<>();
         for (Sourced<SharePriceChanged> s : prices) {
             SharePriceChanged e = s.event();
-            a.add(e.termId(), e.curveId(), e.meta().blockNumber(), e.meta().logIndex(), e.sharePrice(),
-                    e.totalAssets(), e.totalShares(), e.vaultType(), e.meta().blockTimestamp());
-            terms.add(e.termId());
+            VaultKey k = new VaultKey(e.termId(), e.curveId());
+            latest.merge(k, e, (x, y) -> newer(y.meta(), x.meta()) ? y : x);
+            first.merge(k, e.meta().blockTimestamp(), Projections::earlier);
         }
+        Arrays a = new Arrays(latest.size());
+        Set<String> terms = new LinkedHashSet<>();
+        latest.entrySet().stream().sorted(Map.Entry.comparingByKey(VAULT_ORDER)).forEach(en -> {
+            SharePriceChanged e = en.getValue();
+            a.add(e.termId(), e.curveId(), e.meta().blockNumber(), e.meta().logIndex(), e.sharePrice(),
+                    e.totalAssets(), e.totalShares(), e.vaultType(), first.get(en.getKey()), e.meta().blockTimestamp());
+            terms.add(e.termId());
+        });
         a.execute(c, """
-                WITH e AS (
-                    SELECT * FROM unnest(?::text[], ?::numeric[], ?::bigint[], ?::bigint[], ?::numeric[], ?::numeric[],
-                                         ?::numeric[], ?::smallint[], ?::timestamptz[])
-                           AS e(term_id, curve_id, block_number, log_index, share_price, total_assets, total_shares,
-                                vault_type, ts)
-                ), latest AS (
-                    SELECT DISTINCT ON (term_id, curve_id) * FROM e
-                     ORDER BY term_id, curve_id, block_number DESC, log_index DESC
-                ), first AS (
-                    SELECT term_id, curve_id, min(ts) AS first_ts FROM e GROUP BY term_id, curve_id
-                )
                 INSERT INTO vault AS v (term_id, curve_id, total_shares, current_share_price, total_assets, market_cap,
                                         position_count, vault_type, last_price_event_block,
                                         last_price_event_log_index, created_at, updated_at)
                 SELECT l.term_id, l.curve_id, l.total_shares, l.share_price, l.total_assets,
                        """ + MARKET_CAP.formatted("l.total_shares", "l.share_price") + """
-                       , 0, l.vault_type, l.block_number, l.log_index, f.first_ts, l.ts
-                  FROM latest l JOIN first f USING (term_id, curve_id)
-                 ORDER BY l.term_id, l.curve_id
+                       , 0, l.vault_type, l.block_number, l.log_index, l.first_ts, l.ts
+                  FROM unnest(?::text[], ?::numeric[], ?::bigint[], ?::bigint[], ?::numeric[], ?::numeric[],
+                              ?::numeric[], ?::smallint[], ?::timestamptz[], ?::timestamptz[])
+                       AS l(term_id, curve_id, block_number, log_index, share_price, total_assets, total_shares,
+                            vault_type, first_ts, ts)
                 ON CONFLICT (term_id, curve_id) DO UPDATE SET
                     created_at = LEAST(v.created_at, excluded.created_at),
                     total_shares = CASE WHEN %1$s THEN excluded.total_shares ELSE v.total_shares END,
@@ -181,6 +183,43 @@ final class Projections {
 
     private record VaultKey(String termId, BigInteger curveId) {}
 
+    private static final java.util.Comparator<VaultKey> VAULT_ORDER =
+            java.util.Comparator.comparing(VaultKey::termId).thenComparing(VaultKey::curveId);
+
+    private record PositionKey(String accountId, String termId, BigInteger curveId) {}
+
+    private static final java.util.Comparator<PositionKey> POSITION_ORDER = java.util.Comparator
+            .comparing(PositionKey::accountId).thenComparing(PositionKey::termId).thenComparing(PositionKey::curveId);
+
+    /** A batch's events of one position: the latest by (block, log index), the sums, the first block time. */
+    private static final class PositionDelta {
+        ChainEvent.Meta latest;
+        BigInteger shares;
+        BigInteger deposit = BigInteger.ZERO;
+        BigInteger redeem = BigInteger.ZERO;
+        Instant firstTs;
+
+        void add(ChainEvent.Meta m, BigInteger totalShares, BigInteger deposited, BigInteger redeemed) {
+            if (latest == null || newer(m, latest)) {
+                latest = m;
+                shares = totalShares;
+            }
+            deposit = deposit.add(deposited);
+            redeem = redeem.add(redeemed);
+            firstTs = earlier(firstTs, m.blockTimestamp());
+        }
+    }
+
+    /** Is {@code a} later on chain than {@code b}: larger (block_number, log_index)? */
+    static boolean newer(ChainEvent.Meta a, ChainEvent.Meta b) {
+        return a.blockNumber() != b.blockNumber() ? a.blockNumber() > b.blockNumber() : a.logIndex() > b.logIndex();
+    }
+
+    /** The earlier of two block times; NULL-ignoring like SQL's min() and LEAST(). */
+    static Instant earlier(Instant a, Instant b) {
+        return a == null ? b : b == null ? a : a.isBefore(b) ? a : b;
+    }
+
     /**
      * Positions from deposits and redemptions (latest balance, running sums), then each touched
      * vault's position_count by how many of its positions crossed zero. Returns the touched terms.
@@ -190,22 +229,29 @@ final class Projections {
         if (deposits.isEmpty() && redeems.isEmpty()) {
             return Set.of();
         }
-        Arrays a = new Arrays(deposits.size() + redeems.size());
+        // Per position: the latest event, the sums and the first block time, reduced here (see vaultPrices).
+        Map<PositionKey, PositionDelta> byPosition = new HashMap<>();
         Map<VaultKey, Integer> vaultTypes = new HashMap<>();
         for (Sourced<Deposited> s : deposits) {
             Deposited e = s.event();
-            a.add(e.receiver(), e.termId(), e.curveId(), e.meta().blockNumber(), e.meta().logIndex(),
-                    e.meta().transactionHash(), e.meta().transactionIndex(), e.totalShares(), e.assetsAfterFees(),
-                    BigInteger.ZERO, e.meta().blockTimestamp());
+            byPosition.computeIfAbsent(new PositionKey(e.receiver(), e.termId(), e.curveId()), k -> new PositionDelta())
+                    .add(e.meta(), e.totalShares(), e.assetsAfterFees(), BigInteger.ZERO);
             vaultTypes.putIfAbsent(new VaultKey(e.termId(), e.curveId()), e.vaultType());
         }
         for (Sourced<Redeemed> s : redeems) {
             Redeemed e = s.event();
-            a.add(e.receiver(), e.termId(), e.curveId(), e.meta().blockNumber(), e.meta().logIndex(),
-                    e.meta().transactionHash(), e.meta().transactionIndex(), e.totalShares(), BigInteger.ZERO,
-                    e.assets(), e.meta().blockTimestamp());
+            byPosition.computeIfAbsent(new PositionKey(e.receiver(), e.termId(), e.curveId()), k -> new PositionDelta())
+                    .add(e.meta(), e.totalShares(), BigInteger.ZERO, e.assets());
             vaultTypes.putIfAbsent(new VaultKey(e.termId(), e.curveId()), e.vaultType());
         }
+        Arrays a = new Arrays(byPosition.size());
+        byPosition.entrySet().stream().sorted(Map.Entry.comparingByKey(POSITION_ORDER)).forEach(en -> {
+            PositionKey k = en.getKey();
+            PositionDelta d = en.getValue();
+            a.add(k.accountId(), k.termId(), k.curveId(), d.latest.blockNumber(), d.latest.logIndex(),
+                    d.latest.transactionHash(), d.latest.transactionIndex(), d.shares, d.deposit, d.redeem, d.firstTs,
+                    d.latest.blockTimestamp());
+        });
         String newer = "(excluded.block_number, excluded.log_index) > (p.block_number, p.log_index)";
         // "old" reads the positions as they were before the upsert (one snapshot for the whole
         // statement). Old and new rows come back separately and Java pairs them: a join of the
@@ -213,30 +259,23 @@ final class Projections {
         Map<String, Boolean> before = new HashMap<>();
         List<Object[]> after = new ArrayList<>();
         a.query(c, """
-                WITH e AS (
+                WITH u AS (
                     SELECT * FROM unnest(?::text[], ?::text[], ?::numeric[], ?::bigint[], ?::bigint[], ?::text[],
-                                         ?::bigint[], ?::numeric[], ?::numeric[], ?::numeric[], ?::timestamptz[])
-                           AS e(account_id, term_id, curve_id, block_number, log_index, transaction_hash,
-                                transaction_index, total_shares, deposit, redeem, ts)
-                ), latest AS (
-                    SELECT DISTINCT ON (account_id, term_id, curve_id) * FROM e
-                     ORDER BY account_id, term_id, curve_id, block_number DESC, log_index DESC
-                ), sums AS MATERIALIZED (
-                    SELECT account_id, term_id, curve_id, sum(deposit) AS deposit, sum(redeem) AS redeem,
-                           min(ts) AS first_ts
-                      FROM e GROUP BY account_id, term_id, curve_id
+                                         ?::bigint[], ?::numeric[], ?::numeric[], ?::numeric[], ?::timestamptz[],
+                                         ?::timestamptz[])
+                           AS u(account_id, term_id, curve_id, block_number, log_index, transaction_hash,
+                                transaction_index, total_shares, deposit, redeem, first_ts, ts)
                 ), old AS MATERIALIZED (
                     SELECT p.account_id, p.term_id, p.curve_id, p.shares
-                      FROM sums JOIN position p USING (account_id, term_id, curve_id)
+                      FROM u JOIN position p USING (account_id, term_id, curve_id)
                 ), up AS (
                     INSERT INTO position AS p (account_id, term_id, curve_id, shares,
                                                total_deposit_assets_after_total_fees, total_redeem_assets_for_receiver,
                                                block_number, log_index, transaction_hash, transaction_index,
                                                created_at, updated_at)
-                    SELECT l.account_id, l.term_id, l.curve_id, l.total_shares, s.deposit, s.redeem, l.block_number,
-                           l.log_index, l.transaction_hash, l.transaction_index, s.first_ts, l.ts
-                      FROM latest l JOIN sums s USING (account_id, term_id, curve_id)
-                     ORDER BY l.account_id, l.term_id, l.curve_id
+                    SELECT account_id, term_id, curve_id, total_shares, deposit, redeem, block_number, log_index,
+                           transaction_hash, transaction_index, first_ts, ts
+                      FROM u
                     ON CONFLICT (account_id, term_id, curve_id) DO UPDATE SET
                         total_deposit_assets_after_total_fees = p.total_deposit_assets_after_total_fees
                                                                 + excluded.total_deposit_assets_after_total_fees,

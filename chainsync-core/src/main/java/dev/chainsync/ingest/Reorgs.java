@@ -1,6 +1,8 @@
 package dev.chainsync.ingest;
 
 import dev.chainsync.db.Jdbc;
+import dev.chainsync.ingest.EventStore.NewEvents;
+import dev.chainsync.ingest.EventStore.Sourced;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -101,8 +103,8 @@ final class Reorgs {
     /**
      * Removes from a batch the events an already applied notification rolled back: published
      * before it, at or above its fork block, but read only now (a slower worker had them).
-     * Runs under the writer lock, so a notification is either applied before (and filters here)
-     * or after (and deletes them).
+     * Notifications applied after this check, while the batch's rows are not yet committed, are
+     * caught by {@link #removeLateRollbacks} under the writer lock.
      */
     static List<ParsedEntry> dropRolledBack(Connection c, List<ParsedEntry> entries) throws SQLException {
         java.util.Set<String> networks = new java.util.HashSet<>();
@@ -113,8 +115,43 @@ final class Reorgs {
                 p.events().forEach(e -> networks.add(e.meta().network()));
             }
         }
-        if (networks.isEmpty()) {
+        List<Applied> applied = applied(c, networks, minMs);
+        if (applied.isEmpty()) {
             return entries;
+        }
+        List<ParsedEntry> out = new ArrayList<>(entries.size());
+        for (ParsedEntry p : entries) {
+            List<ChainEvent> kept = p.events().stream()
+                    .filter(e -> applied.stream().noneMatch(a -> a.rolledBack(e, p.entry()))).toList();
+            out.add(kept.size() == p.events().size() ? p : new ParsedEntry(p.entry(), kept, p.reorg()));
+        }
+        return out;
+    }
+
+    /**
+     * Under the writer lock, after the batch inserted its events without it: a notification
+     * applied in between deleted only the committed events, not this batch's, so the ones it
+     * rolls back are deleted here and left out of the projections. The same rule as
+     * {@link #dropRolledBack}: the result is as if the batch had been read after the notification.
+     */
+    static NewEvents removeLateRollbacks(Connection c, NewEvents inserted) throws SQLException {
+        java.util.Set<String> networks = new java.util.HashSet<>();
+        long minMs = Long.MAX_VALUE;
+        for (Sourced<? extends ChainEvent> s : inserted.all()) {
+            minMs = Math.min(minMs, s.entry().millis());
+            networks.add(s.event().meta().network());
+        }
+        List<Applied> applied = applied(c, networks, minMs);
+        if (applied.isEmpty()) {
+            return inserted;
+        }
+        return EventStore.remove(c, inserted, s -> applied.stream().anyMatch(a -> a.rolledBack(s.event(), s.entry())));
+    }
+
+    /** Notifications applied for these networks that could concern entries published from {@code minMs} on. */
+    private static List<Applied> applied(Connection c, java.util.Set<String> networks, long minMs) throws SQLException {
+        if (networks.isEmpty()) {
+            return List.of();
         }
         List<Applied> applied = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("""
@@ -129,15 +166,6 @@ final class Reorgs {
                 }
             }
         }
-        if (applied.isEmpty()) {
-            return entries;
-        }
-        List<ParsedEntry> out = new ArrayList<>(entries.size());
-        for (ParsedEntry p : entries) {
-            List<ChainEvent> kept = p.events().stream()
-                    .filter(e -> applied.stream().noneMatch(a -> a.rolledBack(e, p.entry()))).toList();
-            out.add(kept.size() == p.events().size() ? p : new ParsedEntry(p.entry(), kept, p.reorg()));
-        }
-        return out;
+        return applied;
     }
 }

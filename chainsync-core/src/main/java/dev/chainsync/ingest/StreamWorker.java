@@ -243,7 +243,9 @@ final class StreamWorker {
             triage(e, good, buried);
         }
         try {
-            commit(good, buried, mayGrow ? batch : null);
+            // Only a short batch (a trickle) grows under the lock; a full one (a backlog) inserts
+            // its events before taking the lock.
+            commit(good, buried, mayGrow && batch.size() < shared.config().batchSize() ? batch : null);
             settle(batch, buried);
             return batch.size();
         } catch (DataAccessException e) {
@@ -254,6 +256,10 @@ final class StreamWorker {
             }
             log.warn("{}: batch of {} entries failed on its data ({}); committing entries one by one", consumer,
                     batch.size(), e.getMessage());
+        } catch (InFlight.Interrupted e) {
+            // Shutting down: keep the batch as it is, like after a database failure; it is not the entries' fault.
+            inHand = batch;
+            return 0;
         } catch (RuntimeException e) {
             log.warn("{}: batch of {} entries failed ({}); committing entries one by one", consumer, batch.size(),
                     e.toString(), e);
@@ -298,10 +304,19 @@ final class StreamWorker {
                         throw e;
                     }
                     leftPending |= poison(p.entry(), e, cfg, done, doneBurials);
+                } catch (InFlight.Interrupted e) {
+                    throw e;
                 } catch (RuntimeException e) {
                     leftPending |= poison(p.entry(), e, cfg, done, doneBurials);
                 }
             }
+        } catch (InFlight.Interrupted e) {
+            // Shutting down: acknowledge what committed, hold the rest without blaming it.
+            settle(done, doneBurials);
+            List<StreamEntry> rest = new ArrayList<>(batch);
+            rest.removeAll(done);
+            inHand = rest;
+            return done.size();
         } catch (DataAccessException e) {
             // The database went away half-way: acknowledge what committed, hold the rest.
             settle(done, doneBurials);
@@ -355,15 +370,30 @@ final class StreamWorker {
     private void commit(List<ParsedEntry> good, List<DeadLetters.Burial> buried, List<StreamEntry> growInto) {
         Instant now = clock.instant();
         long t0 = System.nanoTime();
-        BatchWriter.Outcome o = shared.jdbc().inTransaction(c -> {
-            if (growInto != null) {
-                BatchWriter.lockWriter(c);
-                grow(growInto, good, buried);
-            }
-            BatchWriter.Outcome out = BatchWriter.write(c, good, shared.config().consumerGroup(), now);
-            DeadLetters.insert(c, buried, shared.config().consumerGroup(), now);
-            return out;
-        });
+        InFlight.Claim claim = shared.inFlight().claim(good);
+        BatchWriter.Outcome o;
+        try {
+            o = shared.jdbc().inTransaction(c -> {
+                String group = shared.config().consumerGroup();
+                BatchWriter.Outcome out;
+                if (growInto != null) {
+                    // A trickle: wait for the lock first and take in what arrived meanwhile, then
+                    // insert under the lock (see BatchWriter.insertEvents for the usual order).
+                    claim.awaitEarlier();
+                    BatchWriter.lockWriter(c);
+                    int before = good.size();
+                    grow(growInto, good, buried);
+                    shared.inFlight().extend(claim, good.subList(before, good.size()));
+                    out = BatchWriter.write(c, good, group, now);
+                } else {
+                    out = BatchWriter.finish(c, good, BatchWriter.insertEvents(c, good, now, claim), group, now);
+                }
+                DeadLetters.insert(c, buried, group, now);
+                return out;
+            });
+        } finally {
+            shared.inFlight().release(claim);
+        }
         shared.committed(o, buried, System.nanoTime() - t0);
     }
 

@@ -248,4 +248,83 @@ class ProjectionsTest {
                     .isEqualTo(String.valueOf(IngestTesting.eventCount(oldBranch.subList(0, half))));
         }
     }
+
+    private static List<ParsedEntry> parsed(List<IntuitionWorkload.Entry> entries, long firstMillis) {
+        List<ParsedEntry> out = new ArrayList<>();
+        long ms = firstMillis;
+        for (IntuitionWorkload.Entry e : entries) {
+            out.add(EntryParser.parse(new StreamEntry(e.stream(), (ms++) + "-0",
+                    Map.of(StreamEntry.PAYLOAD_FIELD, e.payload()), 1)));
+        }
+        return out;
+    }
+
+    private static final Instant NOW = Instant.parse("2026-11-22T00:00:00Z");
+
+    @Test
+    void aRollbackAppliedWhileABatchInsertsWithoutTheLockStillRemovesThatBatchsOldBranchEvents() throws Exception {
+        IntuitionWorkload w = IntuitionWorkload.create(NET, "late", 20, false, 23);
+        List<IntuitionWorkload.Entry> before = w.blocks(20, 6);
+        long fork = w.nextBlock();
+        List<IntuitionWorkload.Entry> oldBranch = w.fork(100).blocks(10, 6);
+        List<IntuitionWorkload.Entry> newBranch = w.fork(200).blocks(10, 6);
+        IntuitionWorkload.Entry notice = new IntuitionWorkload.Entry(w.stream("deposited"),
+                IntuitionWorkload.reorgPayload(NET, fork, 10), 0, 0);
+        try (TestDatabases.Scratch a = IngestTesting.database("proj_late_a");
+                TestDatabases.Scratch b = IngestTesting.database("proj_late_b")) {
+            Jdbc jdbc = a.database().jdbc();
+            commit(jdbc, before, 10, 1);
+            List<ParsedEntry> slow = parsed(oldBranch, 1_000);
+            try (java.sql.Connection c = jdbc.dataSource().getConnection()) {
+                c.setAutoCommit(false);
+                // Published before the notification; inserted, not yet committed, when it is applied.
+                EventStore.NewEvents inserted = BatchWriter.insertEvents(c, slow, NOW);
+                assertThat(inserted.size()).isEqualTo(IngestTesting.eventCount(oldBranch));
+                commit(jdbc, List.of(notice), 1, 1_000_000);
+                BatchWriter.Outcome o = BatchWriter.finish(c, slow, inserted, "g", NOW);
+                c.commit();
+                assertThat(o.fresh().size()).isZero();
+            }
+            commit(jdbc, newBranch, 10, 2_000_000);
+
+            List<IntuitionWorkload.Entry> survivors = new ArrayList<>(before);
+            survivors.addAll(newBranch);
+            commit(b.database().jdbc(), survivors, 10, 1);
+            IngestTesting.assertSameDerived(jdbc, b.database().jdbc());
+            assertThat(IngestTesting.events(jdbc)).isEqualTo(IngestTesting.eventCount(survivors));
+        }
+    }
+
+    @Test
+    void twoBatchesInsertingTheSameEventsWithoutTheLockCountThemOnce() throws Exception {
+        IntuitionWorkload w = IntuitionWorkload.create(NET, "par", 20, false, 29);
+        List<IntuitionWorkload.Entry> chain = w.blocks(30, 6);
+        List<IntuitionWorkload.Entry> first = new ArrayList<>(chain.subList(0, 20));
+        List<IntuitionWorkload.Entry> second = new ArrayList<>(chain.subList(10, chain.size()));
+        Collections.shuffle(second, new Random(3));
+        try (TestDatabases.Scratch a = IngestTesting.database("proj_par_a");
+                TestDatabases.Scratch b = IngestTesting.database("proj_par_b");
+                var pool = java.util.concurrent.Executors.newSingleThreadExecutor()) {
+            Jdbc jdbc = a.database().jdbc();
+            List<ParsedEntry> one = parsed(first, 1);
+            try (java.sql.Connection c = jdbc.dataSource().getConnection()) {
+                c.setAutoCommit(false);
+                EventStore.NewEvents mine = BatchWriter.insertEvents(c, one, NOW);
+                assertThat(mine.size()).isEqualTo(IngestTesting.eventCount(first));
+                // The other batch shares ten entries with this uncommitted one: it must wait for it.
+                var other = pool.submit(() -> new BatchWriter(jdbc).write(parsed(second, 100), "g", NOW));
+                org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> jdbc.queryOne(
+                        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                                + " AND wait_event_type = 'Lock'", r -> r.getLong(1)).orElse(0L) > 0);
+                assertThat(other.isDone()).isFalse();
+                BatchWriter.finish(c, one, mine, "g", NOW);
+                c.commit();
+                BatchWriter.Outcome o = other.get(30, java.util.concurrent.TimeUnit.SECONDS);
+                assertThat(o.fresh().size()).isEqualTo(IngestTesting.eventCount(chain.subList(20, chain.size())));
+            }
+            commit(b.database().jdbc(), chain, 10, 1);
+            IngestTesting.assertSameDerived(jdbc, b.database().jdbc());
+            assertThat(IngestTesting.events(jdbc)).isEqualTo(IngestTesting.eventCount(chain));
+        }
+    }
 }
