@@ -48,7 +48,10 @@ final class BatchWriter {
 
     /**
      * With a claim (see {@link InFlight}), the events an earlier batch of this process has not
-     * committed yet go in last, once that batch is over, instead of blocking all the rest.
+     * committed yet go in last, instead of blocking all the rest. The wait for that batch happens
+     * inside PostgreSQL, on its rows, never in Java while this transaction holds rows of its own:
+     * PostgreSQL sees every edge of a wait cycle between batches and breaks it (one batch is
+     * retried); a Java wait would be an edge it cannot see, and a cycle through it would hang.
      */
     static NewEvents insertEvents(Connection c, List<ParsedEntry> entries, Instant now, InFlight.Claim claim)
             throws SQLException {
@@ -61,7 +64,6 @@ final class BatchWriter {
         }
         List<List<ParsedEntry>> parts = InFlight.split(kept, claim);
         NewEvents first = EventStore.insert(c, parts.get(0), now);
-        claim.awaitEarlier();
         return first.plus(EventStore.insert(c, parts.get(1), now));
     }
 

@@ -15,8 +15,9 @@ import java.util.concurrent.ExecutionException;
  * events before it takes the writer lock (see {@link BatchWriter#insertEvents}); one that
  * shares an event with an earlier, uncommitted batch would wait inside PostgreSQL on that
  * batch's row until it commits, with all of its other inserts still to do. Instead it inserts
- * everything else first and the shared events only once the earlier batch is over (committed
- * or rolled back). Only for speed: PostgreSQL's primary keys still decide which batch counts an
+ * everything else first and the shared events last (where PostgreSQL may still make it wait for
+ * the earlier batch). A batch that has written nothing yet may also wait here, in Java, for the
+ * earlier batches ({@link Claim#awaitEarlier}); one holding rows must not. Only for speed: PostgreSQL's primary keys still decide which batch counts an
  * event, including against other instances.
  */
 final class InFlight {

@@ -143,7 +143,8 @@ final class Projections {
             SharePriceChanged e = s.event();
             VaultKey k = new VaultKey(e.termId(), e.curveId());
             latest.merge(k, e, (x, y) -> newer(y.meta(), x.meta()) ? y : x);
-            first.merge(k, e.meta().blockTimestamp(), Projections::earlier);
+            // Not merge(): rindexer may leave block_timestamp null, and merge() refuses null values.
+            first.put(k, earlier(first.get(k), e.meta().blockTimestamp()));
         }
         Arrays a = new Arrays(latest.size());
         Set<String> terms = new LinkedHashSet<>();

@@ -145,6 +145,38 @@ class ProjectionsTest {
         }
     }
 
+    /** The same entry as rindexer sends it when it has no block time: {@code block_timestamp} null. */
+    static IntuitionWorkload.Entry withoutBlockTime(IntuitionWorkload.Entry e) {
+        String payload = e.payload().replaceAll("\"block_timestamp\":\"0x[0-9a-f]+\"", "\"block_timestamp\":null");
+        assertThat(payload).isNotEqualTo(e.payload());
+        return new IntuitionWorkload.Entry(e.stream(), payload, e.events(), e.block());
+    }
+
+    @Test
+    void eventsWithoutABlockTimeAreIngestedInOneBatch() {
+        try (TestDatabases.Scratch db = IngestTesting.database("proj_no_time")) {
+            Jdbc jdbc = db.database().jdbc();
+            List<IntuitionWorkload.Entry> entries = List.of(atom(1000, 1, A1),
+                    withoutBlockTime(deposit(1001, 1, ALICE, A1, 1, "5000", "5000")),
+                    withoutBlockTime(price(1001, 2, A1, 1, "2" + E18.substring(1), "5000", "5000", 0)),
+                    withoutBlockTime(price(1002, 1, A1, 1, "3" + E18.substring(1), "6000", "5000", 0)),
+                    price(1003, 1, A1, 1, "4" + E18.substring(1), "7000", "5000", 0),
+                    withoutBlockTime(redeem(1004, 1, ALICE, A1, 1, "100", "4999")));
+
+            commit(jdbc, entries, entries.size(), 1);
+
+            String vault = "FROM vault WHERE term_id = '" + A1 + "' AND curve_id = 1";
+            assertThat(one(jdbc, "SELECT current_share_price " + vault)).isEqualTo("4" + E18.substring(1));
+            assertThat(one(jdbc, "SELECT extract(epoch FROM created_at)::bigint " + vault))
+                    .as("the only block time there was").isEqualTo("1700001003");
+            assertThat(one(jdbc, "SELECT shares FROM position WHERE account_id = '" + ALICE + "'")).isEqualTo("4999");
+            assertThat(IngestTesting.count(jdbc, "share_price_changed_events")).isEqualTo(3);
+            Map<String, List<String>> live = derived(jdbc);
+            Ingest.rebuild(jdbc, (i, n, name) -> {});
+            assertThat(derived(jdbc)).isEqualTo(live);
+        }
+    }
+
     @Test
     void shuffledDuplicatedIngestionEqualsInOrderIngestionAndRebuild() {
         IntuitionWorkload w = IntuitionWorkload.create(NET, "p", 40, true, 11);
