@@ -328,6 +328,39 @@ class ProjectionsTest {
     }
 
     @Test
+    void whenTheFirstOfTwoOverlappingBatchesRollsBackTheSecondCountsTheSharedEventsOnce() throws Exception {
+        IntuitionWorkload w = IntuitionWorkload.create(NET, "rb", 20, false, 31);
+        List<IntuitionWorkload.Entry> chain = w.blocks(30, 6);
+        List<IntuitionWorkload.Entry> first = new ArrayList<>(chain.subList(0, 20));
+        List<IntuitionWorkload.Entry> second = new ArrayList<>(chain.subList(10, chain.size()));
+        Collections.shuffle(second, new Random(5));
+        try (TestDatabases.Scratch a = IngestTesting.database("proj_rb_a");
+                TestDatabases.Scratch b = IngestTesting.database("proj_rb_b");
+                var pool = java.util.concurrent.Executors.newSingleThreadExecutor()) {
+            Jdbc jdbc = a.database().jdbc();
+            try (java.sql.Connection c = jdbc.dataSource().getConnection()) {
+                c.setAutoCommit(false);
+                BatchWriter.insertEvents(c, parsed(first, 1), NOW);
+                // The other batch shares ten entries with this uncommitted one and waits on their rows.
+                var other = pool.submit(() -> new BatchWriter(jdbc).write(parsed(second, 100), "g", NOW));
+                org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> jdbc.queryOne(
+                        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                                + " AND wait_event_type = 'Lock'", r -> r.getLong(1)).orElse(0L) > 0);
+                // The first batch fails (a crash, a lost connection): its rows vanish.
+                c.rollback();
+                BatchWriter.Outcome o = other.get(30, java.util.concurrent.TimeUnit.SECONDS);
+                assertThat(o.fresh().size()).as("the shared events now count for the batch that committed")
+                        .isEqualTo(IngestTesting.eventCount(second));
+            }
+            // Redelivered, the first batch's entries apply once more without counting anything twice.
+            new BatchWriter(jdbc).write(parsed(first, 200), "g", NOW);
+            commit(b.database().jdbc(), chain, 10, 1);
+            IngestTesting.assertSameDerived(jdbc, b.database().jdbc());
+            assertThat(IngestTesting.events(jdbc)).isEqualTo(IngestTesting.eventCount(chain));
+        }
+    }
+
+    @Test
     void twoBatchesInsertingTheSameEventsWithoutTheLockCountThemOnce() throws Exception {
         IntuitionWorkload w = IntuitionWorkload.create(NET, "par", 20, false, 29);
         List<IntuitionWorkload.Entry> chain = w.blocks(30, 6);
