@@ -1,11 +1,14 @@
 package dev.chainsync.chatpack.output;
 
+import static dev.chainsync.chatpack.io.Swar.HIGHS;
+import static dev.chainsync.chatpack.io.Swar.LONGS;
+import static dev.chainsync.chatpack.io.Swar.ONES;
+import static dev.chainsync.chatpack.io.Swar.QUOTES;
+import static dev.chainsync.chatpack.io.Swar.SPACES;
+
 import dev.chainsync.chatpack.Message;
 import dev.chainsync.chatpack.OutputOptions;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -23,12 +26,6 @@ import java.util.Arrays;
 public final class CsvRows {
 
     private static final int SENDER_CACHE = 64;
-    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class,
-            ByteOrder.LITTLE_ENDIAN);
-    private static final long ONES = 0x0101010101010101L;
-    private static final long HIGHS = 0x8080808080808080L;
-    private static final long QUOTES = 0x2222222222222222L;
-    private static final long SPACES = 0x2020202020202020L;
 
     private final char d;
     private final Columns columns;

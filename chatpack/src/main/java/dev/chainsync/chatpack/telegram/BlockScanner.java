@@ -1,11 +1,14 @@
 package dev.chainsync.chatpack.telegram;
 
+import static dev.chainsync.chatpack.io.Swar.HIGHS;
+import static dev.chainsync.chatpack.io.Swar.LONGS;
+import static dev.chainsync.chatpack.io.Swar.ONES;
+import static dev.chainsync.chatpack.io.Swar.QUOTES;
+import static dev.chainsync.chatpack.io.Swar.SPACES;
+
 import dev.chainsync.chatpack.Message;
 import dev.chainsync.chatpack.output.CsvRows;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -81,13 +84,7 @@ final class BlockScanner {
     private static final int ESCAPED = 1;
     private static final int NON_ASCII = 2;
 
-    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class,
-            ByteOrder.LITTLE_ENDIAN);
-    private static final long ONES = 0x0101010101010101L;
-    private static final long HIGHS = 0x8080808080808080L;
-    private static final long QUOTES = 0x2222222222222222L;
     private static final long BACKSLASHES = 0x5C5C5C5C5C5C5C5CL;
-    private static final long SPACES = 0x2020202020202020L;
 
     /**
      * Stands for the text in {@link MessageParser#text} while encoding rows: compared by identity, it marks a
