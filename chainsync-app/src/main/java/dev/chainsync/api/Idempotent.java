@@ -56,9 +56,13 @@ final class Idempotent {
     void respondSealed(Context ctx, String fingerprint, Idempotency.Work work) {
         respond(ctx, fingerprint, () -> jdbc.inTransaction(work::run), claim -> {
             String context = "idempotency:" + claim.apiKeyId() + ":" + claim.key();
-            return switch (idempotency.execute(claim.apiKeyId(), claim.key(), claim.fingerprint(),
-                    tx -> seal(work.run(tx), context))) {
-                case Outcome.Executed e -> new Outcome.Executed(open(e.response(), context));
+            StoredResponse[] clear = new StoredResponse[1];
+            return switch (idempotency.execute(claim.apiKeyId(), claim.key(), claim.fingerprint(), tx -> {
+                clear[0] = work.run(tx);
+                return seal(clear[0], context);
+            })) {
+                // The first time, answer with the response as built; only a replay needs decrypting.
+                case Outcome.Executed e -> new Outcome.Executed(clear[0]);
                 case Outcome.Replayed r -> new Outcome.Replayed(open(r.response(), context));
                 case Outcome other -> other;
             };
@@ -136,6 +140,11 @@ final class Idempotent {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialise response", e);
         }
+    }
+
+    /** Fingerprint of a request without a body (the path names everything it does). */
+    static String fingerprint(Context ctx) {
+        return fingerprint(ctx, HttpApi.API_JSON.createObjectNode());
     }
 
     /** Fingerprint of a JSON request: method, path and the body with its keys sorted. */

@@ -46,7 +46,7 @@ final class IngestRoutes {
     /** A replay writes to Redis, so its Idempotency-Key record is kept around it, not in one transaction with it. */
     private void replay(Context ctx) {
         long id = idParam(ctx);
-        idempotent.respondOutside(ctx, Idempotent.fingerprint(ctx, HttpApi.API_JSON.createObjectNode()), () ->
+        idempotent.respondOutside(ctx, Idempotent.fingerprint(ctx), () ->
                 switch (ingest.replay(id)) {
                     case NOT_FOUND -> throw ApiProblem.notFound("no dead letter " + id);
                     case ALREADY_REPLAYED -> throw ApiProblem.conflict("dead letter " + id + " was already replayed");

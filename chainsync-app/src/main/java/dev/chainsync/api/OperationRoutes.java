@@ -57,7 +57,7 @@ final class OperationRoutes {
 
     private void retry(Context ctx) {
         long id = idParam(ctx);
-        idempotent.respond(ctx, Idempotent.fingerprint(ctx, HttpApi.API_JSON.createObjectNode()), tx ->
+        idempotent.respond(ctx, Idempotent.fingerprint(ctx), tx ->
                 switch (app.outbox().retry(tx, id)) {
                     case NOT_FOUND -> throw ApiProblem.notFound("no operation " + id);
                     case NOT_DEAD_LETTERED -> throw ApiProblem.conflict("operation " + id
@@ -116,7 +116,7 @@ final class OperationRoutes {
 
     /** A run talks to the chain, so its Idempotency-Key record is kept around it, not in one transaction with it. */
     private void runNow(Context ctx) {
-        idempotent.respondOutside(ctx, Idempotent.fingerprint(ctx, HttpApi.API_JSON.createObjectNode()), () -> {
+        idempotent.respondOutside(ctx, Idempotent.fingerprint(ctx), () -> {
             CredentialReconciler.Run run = app.reconciler().runOnce();
             return Idempotent.json(201, run, "/v1/reconciliations/" + run.id());
         });

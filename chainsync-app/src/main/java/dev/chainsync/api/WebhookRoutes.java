@@ -95,14 +95,14 @@ final class WebhookRoutes {
 
     private void disable(Context ctx) {
         long id = id(ctx);
-        idempotent.respond(ctx, Idempotent.fingerprint(ctx, HttpApi.API_JSON.createObjectNode()), tx ->
+        idempotent.respond(ctx, Idempotent.fingerprint(ctx), tx ->
                 Idempotent.json(200, view(endpoints.disable(tx, id).orElseThrow(() -> notFound(id))), null));
     }
 
     /** The new secret is in the response, so its Idempotency-Key copy is stored encrypted. */
     private void rotate(Context ctx) {
         long id = id(ctx);
-        idempotent.respondSealed(ctx, Idempotent.fingerprint(ctx, HttpApi.API_JSON.createObjectNode()), tx -> {
+        idempotent.respondSealed(ctx, Idempotent.fingerprint(ctx), tx -> {
             WebhookEndpoints.Rotated r = endpoints.rotateSecret(tx, id).orElseThrow(() -> notFound(id));
             Map<String, Object> v = view(r.endpoint());
             v.put("secret", r.secret());
@@ -147,7 +147,7 @@ final class WebhookRoutes {
     private void retry(Context ctx) {
         long id = id(ctx);
         String msgId = ctx.pathParam("msg_id");
-        idempotent.respond(ctx, Idempotent.fingerprint(ctx, HttpApi.API_JSON.createObjectNode()), tx -> {
+        idempotent.respond(ctx, Idempotent.fingerprint(ctx), tx -> {
             switch (endpoints.retry(tx, id, msgId)) {
                 case NOT_FOUND -> throw messageNotFound(id, msgId);
                 case ENDPOINT_DISABLED -> throw ApiProblem.conflict("endpoint " + id
