@@ -201,20 +201,20 @@ public final class Relay implements AutoCloseable {
                 continue;
             }
             Attempt latest = attempts.isEmpty() ? null : attempts.getLast();
-            if (latest != null && !statuses.containsKey(latest.signature())
-                    && height + LANDING_MARGIN_BLOCKS <= latest.lastValidHeight()) {
-                // Still able to land: re-send the identical transaction (every memo it was packed with);
-                // the chain deduplicates it.
-                stillLive.computeIfAbsent(latest.signature(), k -> new ArrayList<>()).add(op);
-                liveAttempt.put(latest.signature(), latest);
-                continue;
-            }
-            if (latest != null && !statuses.containsKey(latest.signature())
-                    && height <= latest.lastValidHeight() + LANDING_MARGIN_BLOCKS) {
-                // Too near its expiry to re-send (another relay could already be calling it dead) and too
-                // early to call it dead ourselves (a re-send by a sibling's relay may still land): look again.
-                giveBack.add(Transition.retry(op, now.plus(config.pollInterval()), null, false));
-                continue;
+            if (latest != null && !statuses.containsKey(latest.signature())) {
+                if (height + LANDING_MARGIN_BLOCKS <= latest.lastValidHeight()) {
+                    // Still able to land: re-send the identical transaction (every memo it was packed with);
+                    // the chain deduplicates it.
+                    stillLive.computeIfAbsent(latest.signature(), k -> new ArrayList<>()).add(op);
+                    liveAttempt.put(latest.signature(), latest);
+                    continue;
+                }
+                if (height <= latest.lastValidHeight() + LANDING_MARGIN_BLOCKS) {
+                    // Too near its expiry to re-send (another relay could already be calling it dead) and too
+                    // early to call it dead ourselves (a sibling's relay may still re-send it): look again.
+                    giveBack.add(Transition.retry(op, now.plus(config.pollInterval()), null, false));
+                    continue;
+                }
             }
             if (latest != null) {
                 again.add(op.id());
