@@ -327,13 +327,30 @@ class ProjectionsTest {
         }
     }
 
+    /** Thirty blocks as two batches sharing ten entries: the first twenty in order, the last twenty shuffled. */
+    private record Overlap(List<IntuitionWorkload.Entry> chain, List<IntuitionWorkload.Entry> first,
+            List<IntuitionWorkload.Entry> second) {
+        static Overlap of(String prefix, long workloadSeed, long shuffleSeed) {
+            List<IntuitionWorkload.Entry> chain = IntuitionWorkload.create(NET, prefix, 20, false, workloadSeed)
+                    .blocks(30, 6);
+            List<IntuitionWorkload.Entry> second = new ArrayList<>(chain.subList(10, chain.size()));
+            Collections.shuffle(second, new Random(shuffleSeed));
+            return new Overlap(chain, new ArrayList<>(chain.subList(0, 20)), second);
+        }
+    }
+
+    private static void awaitABackendWaitingOnALock(Jdbc jdbc) {
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> jdbc.queryOne(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
+                r -> r.getLong(1)).orElse(0L) > 0);
+    }
+
     @Test
     void whenTheFirstOfTwoOverlappingBatchesRollsBackTheSecondCountsTheSharedEventsOnce() throws Exception {
-        IntuitionWorkload w = IntuitionWorkload.create(NET, "rb", 20, false, 31);
-        List<IntuitionWorkload.Entry> chain = w.blocks(30, 6);
-        List<IntuitionWorkload.Entry> first = new ArrayList<>(chain.subList(0, 20));
-        List<IntuitionWorkload.Entry> second = new ArrayList<>(chain.subList(10, chain.size()));
-        Collections.shuffle(second, new Random(5));
+        Overlap overlap = Overlap.of("rb", 31, 5);
+        List<IntuitionWorkload.Entry> chain = overlap.chain();
+        List<IntuitionWorkload.Entry> first = overlap.first();
+        List<IntuitionWorkload.Entry> second = overlap.second();
         try (TestDatabases.Scratch a = IngestTesting.database("proj_rb_a");
                 TestDatabases.Scratch b = IngestTesting.database("proj_rb_b");
                 var pool = java.util.concurrent.Executors.newSingleThreadExecutor()) {
@@ -343,9 +360,7 @@ class ProjectionsTest {
                 BatchWriter.insertEvents(c, parsed(first, 1), NOW);
                 // The other batch shares ten entries with this uncommitted one and waits on their rows.
                 var other = pool.submit(() -> new BatchWriter(jdbc).write(parsed(second, 100), "g", NOW));
-                org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> jdbc.queryOne(
-                        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
-                                + " AND wait_event_type = 'Lock'", r -> r.getLong(1)).orElse(0L) > 0);
+                awaitABackendWaitingOnALock(jdbc);
                 // The first batch fails (a crash, a lost connection): its rows vanish.
                 c.rollback();
                 BatchWriter.Outcome o = other.get(30, java.util.concurrent.TimeUnit.SECONDS);
@@ -362,11 +377,10 @@ class ProjectionsTest {
 
     @Test
     void twoBatchesInsertingTheSameEventsWithoutTheLockCountThemOnce() throws Exception {
-        IntuitionWorkload w = IntuitionWorkload.create(NET, "par", 20, false, 29);
-        List<IntuitionWorkload.Entry> chain = w.blocks(30, 6);
-        List<IntuitionWorkload.Entry> first = new ArrayList<>(chain.subList(0, 20));
-        List<IntuitionWorkload.Entry> second = new ArrayList<>(chain.subList(10, chain.size()));
-        Collections.shuffle(second, new Random(3));
+        Overlap overlap = Overlap.of("par", 29, 3);
+        List<IntuitionWorkload.Entry> chain = overlap.chain();
+        List<IntuitionWorkload.Entry> first = overlap.first();
+        List<IntuitionWorkload.Entry> second = overlap.second();
         try (TestDatabases.Scratch a = IngestTesting.database("proj_par_a");
                 TestDatabases.Scratch b = IngestTesting.database("proj_par_b");
                 var pool = java.util.concurrent.Executors.newSingleThreadExecutor()) {
@@ -378,9 +392,7 @@ class ProjectionsTest {
                 assertThat(mine.size()).isEqualTo(IngestTesting.eventCount(first));
                 // The other batch shares ten entries with this uncommitted one: it must wait for it.
                 var other = pool.submit(() -> new BatchWriter(jdbc).write(parsed(second, 100), "g", NOW));
-                org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> jdbc.queryOne(
-                        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
-                                + " AND wait_event_type = 'Lock'", r -> r.getLong(1)).orElse(0L) > 0);
+                awaitABackendWaitingOnALock(jdbc);
                 assertThat(other.isDone()).isFalse();
                 BatchWriter.finish(c, one, mine, "g", NOW);
                 c.commit();
