@@ -13,7 +13,7 @@ import java.util.function.Supplier;
 
 /**
  * Puts a circuit breaker in front of a chain: after too many {@link ChainException.Kind#UNAVAILABLE}
- * failures every call fails fast (as UNAVAILABLE, with a message saying the breaker is open) until
+ * failures every call fails fast (UNAVAILABLE, {@link ChainException.Reach#NOT_SENT}) until
  * the open period on the injected clock has passed. Rejections by the chain itself (expired
  * blockhash, invalid transaction) do not count: the node answered.
  */
@@ -132,7 +132,8 @@ public final class CircuitBreakingChainClient implements ChainClient {
         try {
             return breaker.executeSupplier(call);
         } catch (CallNotPermittedException e) {
-            throw new ChainException(ChainException.Kind.UNAVAILABLE, "circuit breaker open: chain calls paused", e);
+            throw new ChainException(ChainException.Kind.UNAVAILABLE, ChainException.Reach.NOT_SENT,
+                    "circuit breaker open: chain calls paused", e);
         }
     }
 }

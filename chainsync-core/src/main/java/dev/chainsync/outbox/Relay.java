@@ -62,8 +62,6 @@ public final class Relay implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Relay.class);
     /** A transaction built at height h may land one block after its last valid height in the devnet's model. */
     static final long LANDING_MARGIN_BLOCKS = 1;
-    /** A send interrupted by shutdown: it may have reached the chain, so it counts as no failure. */
-    private static final String OUTCOME_UNKNOWN = "interrupted while sending; outcome unknown";
     /** How far back the memo search before a resubmission pages through the signer's history. */
     static final int MEMO_SEARCH_PAGE = 1000;
     static final int MEMO_SEARCH_MAX_RECORDS = 50_000;
@@ -322,8 +320,8 @@ public final class Relay implements AutoCloseable {
                 }
                 // Every operation of a transaction shares its fate, each with its own backoff.
                 String error = "submit failed (" + e.kind() + "): " + e.getMessage();
-                boolean breakerRejected = e.getMessage() != null && e.getMessage().startsWith("circuit breaker open");
-                if (breakerRejected || OUTCOME_UNKNOWN.equals(e.getMessage())) {
+                if (e.reach() != ChainException.Reach.ANSWERED) {
+                    // Never sent (breaker open) or cut off by shutdown: no verdict on the operation.
                     retry.add(Transition.retry(op, done.plus(config.pollInterval()), error, false));
                 } else if (op.attemptCount() + 1 >= op.maxAttempts()) {
                     // Out of attempts, but this transaction may still land (a send that timed out, or a
@@ -423,7 +421,8 @@ public final class Relay implements AutoCloseable {
             if (interrupted && !f.isDone()) {
                 // Stopping: a send still under way may or may not land, so it is not counted as a failure.
                 f.cancel(true);
-                errors.put(sends.get(i), new ChainException(ChainException.Kind.UNAVAILABLE, OUTCOME_UNKNOWN));
+                errors.put(sends.get(i), new ChainException(ChainException.Kind.UNAVAILABLE,
+                        ChainException.Reach.UNKNOWN, "interrupted while sending; outcome unknown", null));
                 continue;
             }
             try {

@@ -272,6 +272,34 @@ class RelayTest {
         assertThat(w.devnet.countMemo(c.memo())).isEqualTo(1);
     }
 
+    @Test
+    void aSendRefusedBeforeItLeftCostsNoAttemptAndGoesOutLater() {
+        w = new WritePath("refused");
+        CountingChain guarded = new CountingChain(w.chain);
+        Relay relay = w.relay("relay-a", guarded);
+        Credential c = w.issue("student-1");
+        w.jdbc.update("UPDATE chain_operations SET attempt_count = max_attempts - 1 WHERE aggregate_id = ?", c.hash());
+        guarded.refuseSubmits.set(3);
+
+        for (int i = 0; i < 3; i++) {
+            relay.submitPass();
+            w.advance(w.relayConfig.pollInterval());
+        }
+
+        Operation op = w.operationOf(c.hash());
+        assertThat(op.status()).as("on its last attempt, yet not buried").isEqualTo(OperationStatus.PENDING);
+        assertThat(op.attemptCount()).isEqualTo(op.maxAttempts() - 1);
+        assertThat(w.count("SELECT count(*) FROM credential_events WHERE credential_hash = ? AND event_type = 'failed'",
+                c.hash())).isZero();
+        assertThat(guarded.sent).isEmpty();
+        relay.submitPass();
+        w.advanceSlots(2);
+        relay.confirmPass();
+        assertThat(w.operationOf(c.hash()).status()).isEqualTo(OperationStatus.CONFIRMED);
+        assertThat(w.outbox.attempts(op.id())).as("the recorded transaction, sent once it could be").hasSize(1);
+        assertThat(w.devnet.countMemo(c.memo())).isEqualTo(1);
+    }
+
     /** Two credentials in one pack, the first already one failure short of its limit. */
     private List<Credential> packWithOneOnItsLastAttempt(CountingChain flaky, Relay relay) {
         Credential last = w.issue("last");
@@ -671,6 +699,7 @@ class RelayTest {
         final List<SignedTransaction> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
         final List<String> statusLookups = new java.util.concurrent.CopyOnWriteArrayList<>();
         final AtomicInteger failSubmits = new AtomicInteger();
+        final AtomicInteger refuseSubmits = new AtomicInteger();
 
         @Override
         public Map<String, SignatureStatus> signatureStatuses(Collection<String> signatures) {
@@ -684,6 +713,11 @@ class RelayTest {
 
         @Override
         public String submit(SignedTransaction tx) {
+            if (refuseSubmits.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                // What CircuitBreakingChainClient throws when the breaker opened after the blockhash was fetched.
+                throw new dev.chainsync.chain.ChainException(dev.chainsync.chain.ChainException.Kind.UNAVAILABLE,
+                        dev.chainsync.chain.ChainException.Reach.NOT_SENT, "refused before sending", null);
+            }
             if (failSubmits.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                 throw new dev.chainsync.chain.ChainException(dev.chainsync.chain.ChainException.Kind.UNAVAILABLE,
                         "injected RPC error");
