@@ -43,6 +43,11 @@ final class Breaker {
         trialRunning = false;
     }
 
+    /** The trial batch ended without a verdict (an unexpected error): let another one run. */
+    synchronized void abandonTrial() {
+        trialRunning = false;
+    }
+
     /** Records a database failure; returns true when this one opened the breaker. */
     synchronized boolean failure() {
         consecutiveFailures++;

@@ -28,7 +28,8 @@ final class DeadLetters {
      * is. Each new dead letter also emits {@code ingest.dead_lettered} in the same transaction.
      */
     static void insert(Connection c, List<Burial> burials, String group, Instant now) throws SQLException {
-        for (Burial b : burials) {
+        for (Burial raw : burials) {
+            Burial b = storable(raw);
             List<Long> ids = Jdbc.query(c, """
                     INSERT INTO ingest_dead_letters (stream, consumer_group, entry_id, payload, fields, reason,
                                                      delivery_count, created_at)
@@ -43,6 +44,27 @@ final class DeadLetters {
                         b.entry().deliveries()), now);
             }
         }
+    }
+
+    /** Stands in for NUL, which PostgreSQL text and jsonb cannot hold (U+2400 SYMBOL FOR NULL). */
+    static final char NUL_STAND_IN = '\u2400';
+
+    /**
+     * The burial as PostgreSQL can store it: each NUL replaced by {@link #NUL_STAND_IN}, else the
+     * insert would fail and the poison entry would block its stream. The dead-letter stream in
+     * Redis keeps the entry byte for byte.
+     */
+    static Burial storable(Burial b) {
+        StreamEntry e = b.entry();
+        boolean clean = b.reason().indexOf('\0') < 0 && e.fields().entrySet().stream()
+                .allMatch(f -> f.getKey().indexOf('\0') < 0 && f.getValue().indexOf('\0') < 0);
+        if (clean) {
+            return b;
+        }
+        Map<String, String> fields = new java.util.LinkedHashMap<>();
+        e.fields().forEach((k, v) -> fields.put(k.replace('\0', NUL_STAND_IN), v.replace('\0', NUL_STAND_IN)));
+        return new Burial(new StreamEntry(e.stream(), e.id(), fields, e.deliveries()),
+                b.reason().replace('\0', NUL_STAND_IN) + " [NUL characters stored as U+2400]");
     }
 
     static List<DeadLetter> list(Jdbc jdbc, String stream, Long beforeId, int limit) {

@@ -14,6 +14,13 @@ import java.util.Locale;
  */
 final class Decode {
     static final BigInteger UINT256_MAX = BigInteger.ONE.shiftLeft(256).subtract(BigInteger.ONE);
+    /** Decimal digits of UINT256_MAX: a JSON number with more integer digits is out of range before it is expanded. */
+    static final int UINT256_DIGITS = 78;
+    /**
+     * Latest block time accepted, 9999-12-31T23:59:59Z: beyond it an Instant still works but
+     * PostgreSQL's timestamptz and ISO-8601 renderings do not, so the entry could never commit.
+     */
+    static final long MAX_TIMESTAMP_SECONDS = 253_402_300_799L;
     private static final HexFormat HEX = HexFormat.of();
 
     private Decode() {}
@@ -43,9 +50,18 @@ final class Decode {
         if (n.isIntegralNumber()) {
             v = n.bigIntegerValue();
         } else if (n.isNumber()) {
-            BigDecimal d = n.decimalValue().stripTrailingZeros();
+            BigDecimal d;
+            try {
+                d = n.decimalValue().stripTrailingZeros();
+            } catch (NumberFormatException | ArithmeticException e) {
+                throw new BadField("'" + name + "' is not a finite number: " + n);
+            }
             if (d.scale() > 0) {
                 throw new BadField("'" + name + "' is not an integer: " + n);
+            }
+            // 1e999999999 is an integer too; expanding it would take minutes and gigabytes.
+            if (d.signum() != 0 && d.precision() - d.scale() > UINT256_DIGITS) {
+                throw new BadField("'" + name + "' is outside uint256: " + n);
             }
             v = d.toBigIntegerExact();
         } else if (n.isTextual()) {
@@ -106,6 +122,9 @@ final class Decode {
             return null;
         }
         long seconds = uint64(object, name);
+        if (seconds > MAX_TIMESTAMP_SECONDS) {
+            throw new BadField("'" + name + "' is after the year 9999: " + seconds + " s");
+        }
         return Instant.ofEpochSecond(seconds);
     }
 
@@ -148,12 +167,34 @@ final class Decode {
         if (!n.isTextual() || n.asText().isBlank()) {
             throw new BadField("'" + name + "' is not a non-empty string: " + n);
         }
-        return n.asText();
+        return storable(n.asText(), name);
     }
 
     static String optionalText(JsonNode object, String name) {
         JsonNode n = object.get(name);
-        return n == null || !n.isTextual() || n.asText().isBlank() ? null : n.asText();
+        return n == null || !n.isTextual() || n.asText().isBlank() ? null : storable(n.asText(), name);
+    }
+
+    /** PostgreSQL's text and jsonb cannot hold NUL; an entry carrying one could never commit. */
+    private static String storable(String s, String name) {
+        if (s.indexOf('\0') >= 0) {
+            throw new BadField("'" + name + "' contains a NUL character");
+        }
+        return s;
+    }
+
+    /** Every field name and string value of {@code n}, at any depth, is free of NUL (see storable). */
+    static void requireStorable(JsonNode n, String name) {
+        if (n.isTextual()) {
+            storable(n.asText(), name);
+        } else if (n.isArray()) {
+            n.forEach(child -> requireStorable(child, name));
+        } else if (n.isObject()) {
+            n.properties().forEach(e -> {
+                storable(e.getKey(), name);
+                requireStorable(e.getValue(), name + "." + e.getKey());
+            });
+        }
     }
 
     /** A 0x-prefixed lower-case hex string of any even length (transaction and block hashes). */

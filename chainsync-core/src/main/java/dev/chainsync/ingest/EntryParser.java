@@ -142,6 +142,7 @@ final class EntryParser {
         }
         Meta meta = meta(tx, envelopeNetwork);
         if (kind == null) {
+            Decode.requireStorable(e, "event_data");
             return new Generic(meta, name, topic0 == null ? null : topic0.toLowerCase(java.util.Locale.ROOT),
                     e.toString());
         }

@@ -18,6 +18,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -82,12 +83,21 @@ final class EventStore {
 
     static NewEvents insert(Connection c, List<ParsedEntry> entries, Instant now) throws SQLException {
         Map<Class<?>, List<Sourced<? extends ChainEvent>>> byType = new LinkedHashMap<>();
-        Map<Class<?>, Set<Key>> seen = new LinkedHashMap<>();
+        Map<Class<?>, Map<Key, String>> seen = new LinkedHashMap<>();
         for (ParsedEntry p : entries) {
             for (ChainEvent e : p.events()) {
                 Key k = new Key(e.meta().transactionHash(), e.meta().logIndex());
-                if (seen.computeIfAbsent(e.getClass(), x -> new HashSet<>()).add(k)) {
+                String firstBlock = seen.computeIfAbsent(e.getClass(), x -> new HashMap<>())
+                        .putIfAbsent(k, e.meta().blockHash());
+                if (firstBlock == null) {
                     byType.computeIfAbsent(e.getClass(), x -> new ArrayList<>()).add(new Sourced<>(e, p.entry()));
+                } else if (!firstBlock.equals(e.meta().blockHash())) {
+                    // Both copies in one batch, one from each side of a reorg: keeping the first
+                    // would lose the event when the notification (in this batch or a later one)
+                    // removes it. Failing the batch commits its entries one by one instead, in order,
+                    // where the stored-copy check below applies.
+                    throw new OtherBlock("event " + k.tx() + "/" + k.log() + " arrived from blocks " + firstBlock
+                            + " and " + e.meta().blockHash() + " in one batch (a reorg between them?)");
                 }
             }
         }
@@ -124,8 +134,8 @@ final class EventStore {
         cols.add(new Col<>("transaction_index", "bigint", s -> s.event().meta().transactionIndex()));
         cols.add(new Col<>("block_timestamp", "timestamptz", s -> s.event().meta().blockTimestamp()));
         cols.add(new Col<>("source_stream", "text", s -> s.entry().stream()));
-        cols.add(new Col<>("source_entry_ms", "bigint", s -> s.entry().millis()));
-        cols.add(new Col<>("source_entry_seq", "bigint", s -> s.entry().sequence()));
+        cols.add(new Col<>("source_entry_ms", "bigint", s -> s.entry().publishedMillis()));
+        cols.add(new Col<>("source_entry_seq", "bigint", s -> s.entry().publishedSequence()));
 
         StringBuilder names = new StringBuilder();
         StringBuilder arrays = new StringBuilder();

@@ -296,7 +296,10 @@ public final class Ingest implements AutoCloseable {
         if (!running()) {
             return ReplayOutcome.NOT_RUNNING;
         }
-        String newId = admin().add(d.stream(), d.fields());
+        Map<String, String> fields = new java.util.LinkedHashMap<>(d.fields());
+        // A dead letter of a replay already names the first publication.
+        fields.putIfAbsent(StreamEntry.ORIGINAL_ID_FIELD, d.entryId());
+        String newId = admin().add(d.stream(), fields);
         DeadLetters.markReplayed(shared.jdbc(), id, newId, clock.instant());
         log.info("dead letter {} ({} {}) replayed as {}", id, d.stream(), d.entryId(), newId);
         return ReplayOutcome.REPLAYED;

@@ -110,20 +110,35 @@ final class RedisStreams implements AutoCloseable {
         }
     }
 
-    /** How many times the group delivered each of {@code ids} (all in one stream). */
-    Map<String, Long> deliveries(String stream, String group, List<String> ids) {
+    /**
+     * How many times the group delivered each of {@code ids} (all in one stream, just delivered
+     * to {@code consumer}). Only that consumer's pending entries are listed, page by page, so other
+     * consumers' entries between the ids can never push one of them off the page (it would then
+     * count as a first delivery, and a poison entry would never reach MAX_RETRIES).
+     */
+    Map<String, Long> deliveries(String stream, String group, String consumer, List<String> ids) {
         Map<String, Long> out = new HashMap<>();
         if (ids.isEmpty()) {
             return out;
         }
+        java.util.Set<String> wanted = new java.util.HashSet<>(ids);
         String min = ids.stream().min(RedisStreams::compareIds).orElseThrow();
         String max = ids.stream().max(RedisStreams::compareIds).orElseThrow();
-        List<PendingMessage> pending = redis.xpending(stream, group, Range.create(min, max),
-                Limit.from(Math.max(ids.size(), 1) * 4L));
-        for (PendingMessage p : pending) {
-            out.put(p.getId(), p.getRedeliveryCount());
+        Range.Boundary<String> from = Range.Boundary.including(min);
+        long page = Math.max(ids.size(), 16);
+        while (true) {
+            List<PendingMessage> pending = redis.xpending(stream, Consumer.from(group, consumer),
+                    Range.from(from, Range.Boundary.including(max)), Limit.from(page));
+            for (PendingMessage p : pending) {
+                if (wanted.contains(p.getId())) {
+                    out.put(p.getId(), p.getRedeliveryCount());
+                }
+            }
+            if (pending.size() < page || out.size() == wanted.size()) {
+                return out;
+            }
+            from = Range.Boundary.excluding(pending.getLast().getId());
         }
-        return out;
     }
 
     long ack(String stream, String group, List<String> ids) {

@@ -40,8 +40,8 @@ final class Reorgs {
                 network = ? AND block_number >= ?
                 AND ((source_stream = ? AND (source_entry_ms, source_entry_seq) < (?, ?))
                      OR (source_stream <> ? AND source_entry_ms < ?))""";
-        Object[] p = {reorg.network(), reorg.forkBlock(), entry.stream(), entry.millis(), entry.sequence(),
-                entry.stream(), entry.millis()};
+        Object[] p = {reorg.network(), reorg.forkBlock(), entry.stream(), entry.publishedMillis(),
+                entry.publishedSequence(), entry.stream(), entry.publishedMillis()};
         long deleted = 0;
         deleted += Jdbc.update(c, "WITH d AS (DELETE FROM atom_created_events WHERE " + published
                 + " RETURNING term_id) INSERT INTO rk_atom SELECT DISTINCT term_id FROM d", p);
@@ -83,7 +83,7 @@ final class Reorgs {
                 INSERT INTO ingest_reorgs (network, fork_block, depth, stream, entry_id, entry_ms, entry_seq,
                                            events_deleted, applied_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""", reorg.network(), reorg.forkBlock(), reorg.depth(), entry.stream(),
-                entry.id(), entry.millis(), entry.sequence(), deleted, now);
+                entry.id(), entry.publishedMillis(), entry.publishedSequence(), deleted, now);
         return deleted;
     }
 
@@ -94,9 +94,10 @@ final class Reorgs {
                 return false;
             }
             if (source.stream().equals(stream)) {
-                return source.millis() < ms || (source.millis() == ms && source.sequence() < seq);
+                return source.publishedMillis() < ms
+                        || (source.publishedMillis() == ms && source.publishedSequence() < seq);
             }
-            return source.millis() < ms;
+            return source.publishedMillis() < ms;
         }
     }
 
@@ -111,7 +112,7 @@ final class Reorgs {
         long minMs = Long.MAX_VALUE;
         for (ParsedEntry p : entries) {
             if (!p.events().isEmpty()) {
-                minMs = Math.min(minMs, p.entry().millis());
+                minMs = Math.min(minMs, p.entry().publishedMillis());
                 p.events().forEach(e -> networks.add(e.meta().network()));
             }
         }
@@ -138,7 +139,7 @@ final class Reorgs {
         java.util.Set<String> networks = new java.util.HashSet<>();
         long minMs = Long.MAX_VALUE;
         for (Sourced<? extends ChainEvent> s : inserted.all()) {
-            minMs = Math.min(minMs, s.entry().millis());
+            minMs = Math.min(minMs, s.entry().publishedMillis());
             networks.add(s.event().meta().network());
         }
         List<Applied> applied = applied(c, networks, minMs);

@@ -92,7 +92,14 @@ final class StreamWorker {
         }
         // A batch read in this pass may grow once the writer lock is held (see commit); a batch
         // held after a failure is retried exactly as it was.
-        return process(inHand, inHandIsFresh());
+        try {
+            return process(inHand, inHandIsFresh());
+        } catch (RuntimeException e) {
+            // Neither a success nor a database failure: if this pass was the half-open trial, a
+            // later pass must be able to run another, or every worker would wait for it forever.
+            shared.breaker().abandonTrial();
+            throw e;
+        }
     }
 
     // ------------------------------------------------------------------ reading
@@ -204,7 +211,7 @@ final class StreamWorker {
         Map<String, List<String>> idsByStream = new LinkedHashMap<>();
         entries.forEach(e -> idsByStream.computeIfAbsent(e.stream(), k -> new ArrayList<>()).add(e.id()));
         Map<String, Map<String, Long>> counts = new HashMap<>();
-        idsByStream.forEach((s, ids) -> counts.put(s, redis.deliveries(s, cfg.consumerGroup(), ids)));
+        idsByStream.forEach((s, ids) -> counts.put(s, redis.deliveries(s, cfg.consumerGroup(), consumer, ids)));
         return entries.stream()
                 .map(e -> e.withDeliveries(counts.get(e.stream()).getOrDefault(e.id(), 1L)))
                 .toList();
@@ -280,6 +287,11 @@ final class StreamWorker {
             good.add(EntryParser.parse(e));
         } catch (EntryParser.Unparseable ex) {
             buried.add(new DeadLetters.Burial(e, "unparseable: " + ex.getMessage()));
+        } catch (RuntimeException ex) {
+            // A decoding path the parser did not foresee: parsing the same bytes again fails the
+            // same way, so the entry is buried like any other it cannot read, never retried forever.
+            log.warn("{}: entry {} {} broke the parser", consumer, e.stream(), e.id(), ex);
+            buried.add(new DeadLetters.Burial(e, "unparseable: " + ex));
         }
     }
 

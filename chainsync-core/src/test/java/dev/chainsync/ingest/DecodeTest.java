@@ -80,4 +80,39 @@ class DecodeTest {
         assertThat(Keccak.counterTermId(id)).startsWith("0x").hasSize(66).isEqualTo(Keccak.counterTermId(id))
                 .isNotEqualTo(id);
     }
+
+    @Test
+    void numbersTooLargeToExpandAreRejectedWithoutExpandingThem() throws Exception {
+        JsonNode n = json("""
+                {"exp": 1e999999999, "justOver": 1.2e78, "zeroExp": 0e999999999, "fits": 1e77}""");
+        assertThatThrownBy(() -> Decode.uint(n, "exp")).isInstanceOf(Decode.BadField.class)
+                .hasMessageContaining("outside uint256");
+        assertThatThrownBy(() -> Decode.uint(n, "justOver")).isInstanceOf(Decode.BadField.class);
+        assertThat(Decode.uint(n, "zeroExp")).isZero();
+        assertThat(Decode.uint(n, "fits")).isEqualTo(BigInteger.TEN.pow(77));
+    }
+
+    @Test
+    void blockTimesPastTheYear9999AreRejected() throws Exception {
+        JsonNode n = json("""
+                {"last": %d, "next": %d, "huge": "0x7fffffffffffffff"}"""
+                .formatted(Decode.MAX_TIMESTAMP_SECONDS, Decode.MAX_TIMESTAMP_SECONDS + 1));
+        assertThat(Decode.optionalTimestamp(n, "last")).isEqualTo(Instant.parse("9999-12-31T23:59:59Z"));
+        assertThatThrownBy(() -> Decode.optionalTimestamp(n, "next")).isInstanceOf(Decode.BadField.class);
+        assertThatThrownBy(() -> Decode.optionalTimestamp(n, "huge")).isInstanceOf(Decode.BadField.class)
+                .hasMessageContaining("9999");
+    }
+
+    @Test
+    void textThatPostgreSqlCannotStoreIsRejected() throws Exception {
+        JsonNode n = json("""
+                {"network": "ba\\u0000se", "fine": "base", "nested": {"a": ["x", {"b\\u0000": 1}]}}""");
+        assertThatThrownBy(() -> Decode.text(n, "network")).isInstanceOf(Decode.BadField.class)
+                .hasMessageContaining("NUL");
+        assertThatThrownBy(() -> Decode.optionalText(n, "network")).isInstanceOf(Decode.BadField.class);
+        assertThat(Decode.optionalText(n, "fine")).isEqualTo("base");
+        assertThatThrownBy(() -> Decode.requireStorable(n.get("nested"), "nested"))
+                .isInstanceOf(Decode.BadField.class);
+        Decode.requireStorable(json("{\"a\": [\"x\", {\"b\": \"\\\\u0000\"}]}"), "escaped backslash is fine");
+    }
 }

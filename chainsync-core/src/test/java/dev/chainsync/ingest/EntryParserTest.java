@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.chainsync.ingest.ChainEvent.Deposited;
 import dev.chainsync.ingest.ChainEvent.Generic;
 import java.math.BigInteger;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -85,5 +86,25 @@ class EntryParserTest {
         ParsedEntry p = EntryParser.parse(entry(IntuitionWorkload.reorgPayload("base", 1234, 3)));
         assertThat(p.reorg()).isEqualTo(new ParsedEntry.Reorg("base", 1234, 3L));
         assertThat(p.events()).isEmpty();
+    }
+
+    @Test
+    void valuesTheDatabaseCouldNeverStoreMakeTheEntryUnparseable() {
+        String hugeTime = deposit(TERM, "1", "").replace("\"0x6553f100\"", "\"0x7fffffffffffffff\"");
+        String hugeExponent = deposit(TERM, "1", "").replace("\"assetsAfterFees\":990", "\"assetsAfterFees\":1e999999999");
+        String nulNetwork = deposit(TERM, "1", "").replace("\"network\":\"base\"", "\"network\":\"ba\\u0000se\"");
+        String nulGeneric = """
+                {"k\\u0000":"v","transaction_information":{"network":"base","address":"0x6E35cF7A1C7c6A3BD0b9c1B5e5C0f8F0bD3a61F2",
+                  "block_hash":"0x%s","block_number":12,"transaction_hash":"%s","log_index":1,"transaction_index":3}}"""
+                .formatted("cc".repeat(32), TX);
+        for (String event : List.of(hugeTime, hugeExponent, nulNetwork)) {
+            String payload = "{\"event_name\":\"Deposited\",\"network\":\"base\",\"event_data\":[" + event + "]}";
+            assertThatThrownBy(() -> EntryParser.parse(entry(payload))).as(event)
+                    .isInstanceOf(EntryParser.Unparseable.class);
+        }
+        String generic = "{\"event_name\":\"SomethingElse\",\"event_data\":[" + nulGeneric + "]}";
+        assertThatThrownBy(() -> EntryParser.parse(entry(generic))).isInstanceOf(EntryParser.Unparseable.class)
+                .hasMessageContaining("NUL");
+        assertThat(EntryParser.parse(entry(generic.replace("\\u0000", "")))).isNotNull();
     }
 }
