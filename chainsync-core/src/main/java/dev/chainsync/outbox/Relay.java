@@ -263,6 +263,26 @@ public final class Relay implements AutoCloseable {
             }
         }
 
+        // An operation no transaction can carry, or of a kind this relay cannot report on, must not
+        // hold back those packed with it: building or reporting on a pack fails for all its members.
+        toPack.removeIf(op -> {
+            if (!handlers.containsKey(op.kind())) {
+                // Perhaps a newer instance knows the kind (a rolling upgrade): leave it to one.
+                log.warn("operation {} is of kind {}, which this relay has no handler for; left pending", op.id(),
+                        op.kind());
+                giveBack.add(Transition.retry(op, now.plus(config.retryCap()),
+                        "no handler for operation kind " + op.kind() + " in relay " + config.instanceId(), false));
+                return true;
+            }
+            String error = unsendable(op.memo());
+            if (error != null) {
+                dead.add(Transition.failed(op, error));
+                deadEvents.add(new Failed(op, error));
+                return true;
+            }
+            return false;
+        });
+
         // New transactions: as many memos each as fit the chain's transaction size, ordered by
         // operation id so that the recorded attempts alone determine every transaction's bytes.
         List<Send> fresh = new ArrayList<>();
@@ -361,6 +381,18 @@ public final class Relay implements AutoCloseable {
     }
 
     /** Splits operations (in order) into runs whose memos fit one transaction of this chain. */
+    /** Why no transaction of this chain can carry {@code memo}, or null when one can. */
+    private String unsendable(String memo) {
+        int alone;
+        try {
+            alone = chain.memoTransactionBytes(List.of(memo));
+        } catch (IllegalArgumentException e) {
+            return "memo cannot be sent: " + e.getMessage();
+        }
+        return alone <= chain.maxTransactionBytes() ? null
+                : "memo needs a " + alone + "-byte transaction; the chain takes at most " + chain.maxTransactionBytes();
+    }
+
     private List<List<Operation>> pack(List<Operation> ops) {
         int limit = chain.maxTransactionBytes();
         List<List<Operation>> packs = new ArrayList<>();
@@ -374,7 +406,6 @@ public final class Relay implements AutoCloseable {
                 current = new ArrayList<>();
                 memos = new ArrayList<>(List.of(op.memo()));
             }
-            // A memo too large even alone is left to buildMemoTransaction to refuse.
             current.add(op);
         }
         if (!current.isEmpty()) {

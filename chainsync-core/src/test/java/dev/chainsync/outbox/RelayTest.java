@@ -12,6 +12,9 @@ import dev.chainsync.chain.SignedTransaction;
 import dev.chainsync.chain.Signer;
 import dev.chainsync.credential.Credential;
 import dev.chainsync.credential.CredentialStatus;
+import dev.chainsync.outbox.OperationHandler.Confirmed;
+import dev.chainsync.outbox.OperationHandler.Failed;
+import dev.chainsync.outbox.OperationHandler.Submitted;
 import dev.chainsync.testing.WritePath;
 import java.time.Duration;
 import java.util.Collection;
@@ -298,6 +301,60 @@ class RelayTest {
         assertThat(w.operationOf(c.hash()).status()).isEqualTo(OperationStatus.CONFIRMED);
         assertThat(w.outbox.attempts(op.id())).as("the recorded transaction, sent once it could be").hasSize(1);
         assertThat(w.devnet.countMemo(c.memo())).isEqualTo(1);
+    }
+
+    /** Records the dead letters of a kind other than credentials; nothing else happens to its aggregates. */
+    static final class BuriedKind implements OperationHandler {
+        final List<Failed> buried = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Override
+        public void onSubmitted(java.sql.Connection tx, List<Submitted> batch, java.time.Instant now) {}
+
+        @Override
+        public void onConfirmed(java.sql.Connection tx, List<Confirmed> batch, java.time.Instant now) {}
+
+        @Override
+        public void onFailed(java.sql.Connection tx, List<Failed> batch, java.time.Instant now) {}
+
+        @Override
+        public void onDeadLettered(java.sql.Connection tx, List<Failed> batch, java.time.Instant now) {
+            buried.addAll(batch);
+        }
+
+        @Override
+        public void onRetried(java.sql.Connection tx, Operation op, java.time.Instant now) {}
+    }
+
+    @Test
+    void anOperationNoTransactionCanCarryOrNoHandlerKnowsDoesNotHoldBackItsBatch() {
+        w = new WritePath("unsendable");
+        BuriedKind big = new BuriedKind();
+        Map<String, OperationHandler> handlers = new java.util.HashMap<>(w.credentials.handlers());
+        handlers.put("test.big", big);
+        Credential c = w.issue("student-1");
+        long tooBig = w.jdbc.inTransaction(tx -> Outbox.enqueue(tx,
+                new NewOperation("test.big", "big-1", "x".repeat(2000), "test.big:1"), 3, w.clock.instant()));
+        long unknown = w.jdbc.inTransaction(tx -> Outbox.enqueue(tx,
+                new NewOperation("test.unknown", "u-1", "hello", "test.unknown:1"), 3, w.clock.instant()));
+        try (Relay relay = new Relay(w.jdbc, w.chain, w.issuer, handlers, w.relayConfig, w.clock, new java.util.Random(1),
+                w.registry)) {
+            assertThat(relay.submitPass()).isEqualTo(3);
+            w.advanceSlots(2);
+            relay.confirmPass();
+
+            assertThat(w.status(c.hash())).isEqualTo(CredentialStatus.CONFIRMED);
+            assertThat(w.devnet.countMemo(c.memo())).isEqualTo(1);
+            Operation buried = w.outbox.find(tooBig).orElseThrow();
+            assertThat(buried.status()).isEqualTo(OperationStatus.DEAD_LETTERED);
+            assertThat(buried.lastError()).startsWith("memo cannot be sent").contains("2000");
+            assertThat(big.buried).singleElement().satisfies(f -> assertThat(f.op().id()).isEqualTo(tooBig));
+            Operation waiting = w.outbox.find(unknown).orElseThrow();
+            assertThat(waiting.status()).as("left for a relay that knows its kind").isEqualTo(OperationStatus.PENDING);
+            assertThat(waiting.attemptCount()).isZero();
+            assertThat(waiting.nextAttemptAt()).isAfterOrEqualTo(w.clock.instant().plus(w.relayConfig.retryCap())
+                    .minus(Duration.ofSeconds(1)));
+            assertThat(w.devnet.landedCount()).as("only the credential's transaction").isEqualTo(1);
+        }
     }
 
     /** Two credentials in one pack, the first already one failure short of its limit. */
