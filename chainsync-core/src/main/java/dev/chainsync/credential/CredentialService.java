@@ -231,32 +231,33 @@ public final class CredentialService {
 
     /**
      * Records a credential found on chain but missing from the database, with status
-     * {@code recovered_from_chain} and a history entry. Returns false when it already existed.
+     * {@code recovered_from_chain} and a history entry, in the caller's transaction {@code tx} (the
+     * reconciler records its finding with the recovery or not at all). Returns false when it
+     * already existed.
      */
-    public boolean recoverFromChain(ChainRecord record, String hash, long reconciliationRunId) {
+    public boolean recoverFromChain(java.sql.Connection tx, ChainRecord record, String hash, long reconciliationRunId)
+            throws java.sql.SQLException {
         Instant now = clock.instant();
         Credential cr = new Credential(0, hash, null, null, null, null, null, null, issuer.address(), null,
                 CredentialHash.memo(hash), CredentialStatus.RECOVERED_FROM_CHAIN, record.signature(), record.slot(),
                 record.blockTime(), now, now);
-        return store.jdbc().inTransaction(c -> {
-            if (CredentialStore.insert(c, cr) == null) {
-                return false;
-            }
-            CredentialStore.event(c, hash, "recovered", Json.object("signature", record.signature(), "slot",
-                    record.slot(), "block_time", record.blockTime() == null ? null : record.blockTime().toString(),
-                    "reconciliation_run", reconciliationRunId), now);
-            return true;
-        });
+        if (CredentialStore.insert(tx, cr) == null) {
+            return false;
+        }
+        CredentialStore.event(tx, hash, "recovered", Json.object("signature", record.signature(), "slot",
+                record.slot(), "block_time", record.blockTime() == null ? null : record.blockTime().toString(),
+                "reconciliation_run", reconciliationRunId), clock.instant());
+        return true;
     }
 
-    /** Adds a {@code flagged} history entry: reconciliation found a disagreement it will not repair itself. */
-    public void flag(String hash, String reason, long reconciliationRunId) {
-        Instant now = clock.instant();
-        store.jdbc().inTransaction(c -> {
-            CredentialStore.event(c, hash, "flagged", Json.object("reason", reason, "reconciliation_run",
-                    reconciliationRunId), now);
-            return null;
-        });
+    /**
+     * Adds a {@code flagged} history entry in {@code tx}: reconciliation found a disagreement it will
+     * not repair itself.
+     */
+    public void flag(java.sql.Connection tx, String hash, String reason, long reconciliationRunId)
+            throws java.sql.SQLException {
+        CredentialStore.event(tx, hash, "flagged", Json.object("reason", reason, "reconciliation_run",
+                reconciliationRunId), clock.instant());
     }
 
     /** Credentials the database says are on chain, confirmed inside {@code [from, to)}. */

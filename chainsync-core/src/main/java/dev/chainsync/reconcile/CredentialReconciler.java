@@ -12,6 +12,7 @@ import dev.chainsync.webhook.WebhookOutbox;
 import dev.chainsync.worker.PollingWorker;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -95,6 +96,15 @@ public final class CredentialReconciler implements AutoCloseable {
     public Run runOnce() {
         Instant now = clock.instant();
         Instant from = now.minus(window);
+        // Windows join up whatever the interval, the run time or a downtime: a run reaches back at
+        // least to where the last successful one stopped checking (its end less the settle grace).
+        Optional<Instant> covered = jdbc.queryOne("""
+                SELECT window_end FROM reconciliation_runs WHERE kind = ? AND status = 'succeeded'
+                 ORDER BY id DESC LIMIT 1""", r -> Jdbc.instant(r, "window_end"), KIND)
+                .map(end -> end.minus(SETTLE_GRACE));
+        if (covered.isPresent() && covered.get().isBefore(from)) {
+            from = covered.get();
+        }
         long runId = jdbc.queryOne("""
                 INSERT INTO reconciliation_runs (kind, started_at, window_start, window_end, status)
                 VALUES (?, ?, ?, ?, 'running') RETURNING id""", r -> r.getLong(1), KIND, now, from, now).orElseThrow();
@@ -137,21 +147,24 @@ public final class CredentialReconciler implements AutoCloseable {
             ChainRecord record = e.getValue();
             CredentialStatus status = known.get(hash);
             if (status == null) {
-                if (credentials.recoverFromChain(record, hash, runId)) {
-                    finding(runId, "missing_in_db", "recovered", hash, record.signature(),
-                            Json.object("slot", record.slot()));
+                // The recovery, its finding and its event commit together: a crash between them would
+                // leave a recovered credential that later runs count as matched, never reported.
+                boolean done = jdbc.inTransaction(c -> credentials.recoverFromChain(c, record, hash, runId)
+                        && finding(c, runId, "missing_in_db", "recovered", hash, record.signature(),
+                                Json.object("slot", record.slot())));
+                if (done) {
                     counts.recovered++;
                     recovered.increment();
                 }
-            } else if (status == CredentialStatus.DEAD_LETTERED && alreadyFlagged(hash, record.signature())) {
-                counts.matched++;
             } else if (status == CredentialStatus.DEAD_LETTERED) {
                 // The relay gave up, yet the memo is on chain: a person should retry it (the retry adopts the landed transaction).
-                credentials.flag(hash, "dead-lettered in the database but on chain in " + record.signature(), runId);
-                finding(runId, "status_behind_chain", "flagged", hash, record.signature(),
-                        Json.object("db_status", status.dbName()));
-                counts.flagged++;
-                flagged.increment();
+                if (flag(runId, "status_behind_chain", hash, record.signature(),
+                        "dead-lettered in the database but on chain in " + record.signature(),
+                        Json.object("db_status", status.dbName()))) {
+                    counts.flagged++;
+                } else {
+                    counts.matched++;
+                }
             } else {
                 counts.matched++;
             }
@@ -171,13 +184,9 @@ public final class CredentialReconciler implements AutoCloseable {
             }
             String reason = tx.isEmpty() ? "transaction " + cr.chainSignature() + " not found on chain"
                     : "transaction " + cr.chainSignature() + " does not carry this credential's memo";
-            if (alreadyFlagged(cr.hash(), cr.chainSignature())) {
-                continue;
+            if (flag(runId, "missing_on_chain", cr.hash(), cr.chainSignature(), reason, Json.object("reason", reason))) {
+                counts.flagged++;
             }
-            credentials.flag(cr.hash(), reason, runId);
-            finding(runId, "missing_on_chain", "flagged", cr.hash(), cr.chainSignature(), Json.object("reason", reason));
-            counts.flagged++;
-            flagged.increment();
         }
         return counts;
     }
@@ -194,9 +203,9 @@ public final class CredentialReconciler implements AutoCloseable {
                 }
                 // A packed transaction anchors several credentials: each memo is one chain record here.
                 for (String memo : r.memos()) {
-                    counts.chain++;
                     String hash = CredentialHash.hashFromMemo(memo);
                     if (hash != null && r.error() == null) {
+                        counts.chain++;
                         // Newest first: keep the earliest landing if a memo ever appeared twice.
                         out.put(hash, r);
                     }
@@ -209,29 +218,42 @@ public final class CredentialReconciler implements AutoCloseable {
         }
     }
 
-    /** A disagreement an earlier run already flagged is not flagged (nor alerted) again. */
-    private boolean alreadyFlagged(String hash, String signature) {
-        return jdbc.queryOne("""
-                SELECT 1 FROM reconciliation_findings
-                 WHERE action = 'flagged' AND credential_hash = ? AND signature IS NOT DISTINCT FROM ?
-                 LIMIT 1""", r -> 1, hash, signature).isPresent();
+    /**
+     * Flags a disagreement once: its history entry, finding and event in one transaction, unless a
+     * run (this instance's or another's, at the same moment) already flagged it. The advisory lock
+     * on the credential makes the check and the insert one step across instances; it is held only
+     * for this short transaction, never across a chain call.
+     */
+    private boolean flag(long runId, String finding, String hash, String signature, String reason, String detail) {
+        boolean done = jdbc.inTransaction(c -> {
+            Jdbc.query(c, "SELECT pg_advisory_xact_lock(hashtextextended(?, 0))", r -> 1, "reconcile:" + hash);
+            boolean already = Jdbc.query(c, """
+                    SELECT 1 FROM reconciliation_findings
+                     WHERE action = 'flagged' AND credential_hash = ? AND signature IS NOT DISTINCT FROM ?
+                     LIMIT 1""", r -> 1, hash, signature).size() > 0;
+            if (already) {
+                return false;
+            }
+            credentials.flag(c, hash, reason, runId);
+            return finding(c, runId, finding, "flagged", hash, signature, detail);
+        });
+        if (done) {
+            flagged.increment();
+        }
+        return done;
     }
 
-    /**
-     * Records a finding and, in the same transaction, the {@code reconciliation.discrepancy} webhook
-     * event that tells subscribers about it (recovered or flagged).
-     */
-    private void finding(long runId, String finding, String action, String hash, String signature, String detail) {
+    /** Records a finding and the {@code reconciliation.discrepancy} event that tells subscribers about it. */
+    private boolean finding(Connection c, long runId, String finding, String action, String hash, String signature,
+            String detail) throws SQLException {
         Instant now = clock.instant();
         String event = Json.object("run_id", runId, "finding", finding, "action", action, "credential_hash", hash,
                 "signature", signature, "detail", Json.read(detail));
-        jdbc.inTransaction(c -> {
-            Jdbc.update(c, """
-                    INSERT INTO reconciliation_findings (run_id, finding, action, credential_hash, signature, detail, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?::jsonb, ?)""", runId, finding, action, hash, signature, detail, now);
-            WebhookOutbox.emit(c, EVENT_DISCREPANCY, event, now);
-            return null;
-        });
+        Jdbc.update(c, """
+                INSERT INTO reconciliation_findings (run_id, finding, action, credential_hash, signature, detail, created_at)
+                VALUES (?, ?, ?, ?, ?, ?::jsonb, ?)""", runId, finding, action, hash, signature, detail, now);
+        WebhookOutbox.emit(c, EVENT_DISCREPANCY, event, now);
+        return true;
     }
 
     public Optional<Run> find(long id) {

@@ -1,0 +1,170 @@
+package dev.chainsync.reconcile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.chainsync.chain.ChainClient;
+import dev.chainsync.chain.ChainHealth;
+import dev.chainsync.chain.ChainRecord;
+import dev.chainsync.chain.RecentBlockhash;
+import dev.chainsync.chain.SignatureStatus;
+import dev.chainsync.chain.SignedTransaction;
+import dev.chainsync.chain.Signer;
+import dev.chainsync.credential.Credential;
+import dev.chainsync.credential.CredentialHash;
+import dev.chainsync.outbox.Relay;
+import dev.chainsync.testing.WritePath;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class ReconcilerEdgesTest {
+    private WritePath w;
+
+    @AfterEach
+    void tearDown() {
+        if (w != null) {
+            w.close();
+        }
+    }
+
+    private CredentialReconciler reconciler(ChainClient chain, Duration interval, Duration window) {
+        return new CredentialReconciler(w.jdbc, chain, w.credentials, interval, window, w.clock, w.registry);
+    }
+
+    private long events(String hash) {
+        return w.count("SELECT count(*) FROM webhook_events WHERE type = ? AND payload->>'credential_hash' = ?",
+                CredentialReconciler.EVENT_DISCREPANCY, hash);
+    }
+
+    /** A recovery, its finding and its event commit together. */
+    @Test
+    void aCrashBeforeTheFindingIsRecordedUndoesTheRecoverySoALaterRunReportsIt() {
+        w = new WritePath("rec-edges-crash");
+        byte[] h = new byte[32];
+        w.random.nextBytes(h);
+        String hash = HexFormat.of().formatHex(h);
+        w.devnet.submit(w.devnet.buildMemoTransaction(w.issuer, CredentialHash.memo(hash), w.devnet.latestBlockhash()));
+        w.advanceSlots(3);
+        // The finding cannot be written (standing in for a crash between the recovery and its finding).
+        w.jdbc.update("""
+                CREATE FUNCTION audit_crash() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN RAISE EXCEPTION 'simulated crash'; END $$""");
+        w.jdbc.update("CREATE TRIGGER audit_crash BEFORE INSERT ON reconciliation_findings "
+                + "FOR EACH ROW EXECUTE FUNCTION audit_crash()");
+        CredentialReconciler r = reconciler(w.chain, Duration.ofMinutes(5), Duration.ofHours(1));
+        CredentialReconciler.Run crashed = r.runOnce();
+        assertThat(crashed.status()).isEqualTo("failed");
+        assertThat(w.credentials.find(hash)).as("the recovery went with the failed finding").isEmpty();
+        w.jdbc.update("DROP TRIGGER audit_crash ON reconciliation_findings");
+        // Restarted: later runs.
+        assertThat(r.runOnce().recovered()).isEqualTo(1);
+        assertThat(r.runOnce().recovered()).isZero();
+        assertThat(w.credentials.find(hash)).isPresent();
+        assertThat(w.count("SELECT count(*) FROM reconciliation_findings WHERE credential_hash = ?", hash))
+                .as("the finding, recorded by the run that recovered it").isEqualTo(1);
+        assertThat(events(hash)).as("reconciliation.discrepancy for the recovery").isEqualTo(1);
+    }
+
+    /** Two instances reconciling at the same moment flag (and alert) a disagreement once. */
+    @Test
+    void twoConcurrentRunsFlagTheSameCredentialOnce() throws Exception {
+        w = new WritePath("rec-edges-race");
+        Relay relay = w.relay("relay-a");
+        Credential c = w.issue("a");
+        w.settle(relay, 3);
+        w.jdbc.update("UPDATE credentials SET chain_signature = ? WHERE hash = ?",
+                "1111111111111111111111111111111111111111111111111111111111111111", c.hash());
+        w.advance(Duration.ofSeconds(10));
+        CyclicBarrier bothAsking = new CyclicBarrier(2);
+        ChainClient slowRpc = new Delegating(w.chain) {
+            @Override
+            public Optional<ChainRecord> transaction(String signature) {
+                try {
+                    bothAsking.await(5, TimeUnit.SECONDS); // both instances are inside the RPC call
+                } catch (Exception e) {
+                    // one run alone: carry on
+                }
+                return super.transaction(signature);
+            }
+        };
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(2); // instance A and instance B
+        var a = pool.submit(() -> reconciler(slowRpc, Duration.ofMinutes(5), Duration.ofHours(1)).runOnce());
+        var b = pool.submit(() -> reconciler(slowRpc, Duration.ofMinutes(5), Duration.ofHours(1)).runOnce());
+        int flagged = a.get(30, TimeUnit.SECONDS).flagged() + b.get(30, TimeUnit.SECONDS).flagged();
+        pool.shutdown();
+        assertThat(w.historyTypes(c.hash()).stream().filter("flagged"::equals).count()).as("flagged history entries")
+                .isEqualTo(1);
+        assertThat(events(c.hash())).as("discrepancy alerts").isEqualTo(1);
+        assertThat(flagged).isEqualTo(1);
+    }
+
+    /** With the window no longer than the interval, the grace slice is still checked by the next run. */
+    @Test
+    void windowsJoinUpSoAConfirmationInsideTheSettleGraceIsCheckedByTheNextRun() {
+        w = new WritePath("rec-edges-edge");
+        Relay relay = w.relay("relay-a");
+        Credential c = w.issue("a");
+        w.settle(relay, 3);
+        // The relay confirmed it 2 s before the scheduled run (inside SETTLE_GRACE).
+        w.jdbc.update("UPDATE credentials SET chain_signature = ?, confirmed_at = ? WHERE hash = ?",
+                "1111111111111111111111111111111111111111111111111111111111111111",
+                java.sql.Timestamp.from(w.clock.instant().minusSeconds(2)), c.hash());
+        Duration every = Duration.ofMinutes(5);
+        CredentialReconciler r = reconciler(w.chain, every, every);
+        int flagged = 0;
+        for (int i = 0; i < 4; i++) { // the scheduled runs: every 5 minutes
+            flagged += r.runOnce().flagged();
+            w.advance(every);
+        }
+        assertThat(flagged).as("the credential whose transaction is not on chain is flagged").isEqualTo(1);
+    }
+
+    /** chain_records counts credential memos of transactions that landed without error. */
+    @Test
+    void chainRecordsCountsOnlyCredentialMemosThatLanded() {
+        w = new WritePath("rec-edges-count");
+        Relay relay = w.relay("relay-a");
+        w.faults.failRate(1.0);
+        w.issue("a");
+        relay.submitPass();
+        w.advanceSlots(2);
+        relay.confirmPass();
+        w.faults.failRate(0.0);
+        w.advance(Duration.ofMinutes(1));
+        w.settle(relay, 5);
+        assertThat(w.unfinished()).isZero();
+        w.advance(Duration.ofSeconds(10));
+        CredentialReconciler.Run run = reconciler(w.chain, Duration.ofMinutes(5), Duration.ofHours(1)).runOnce();
+        assertThat(run.matched()).isEqualTo(1);
+        assertThat(run.dbRecords()).isEqualTo(1);
+        assertThat(run.chainRecords()).as("one credential memo on chain").isEqualTo(1);
+    }
+
+    private static class Delegating implements ChainClient {
+        private final ChainClient d;
+
+        Delegating(ChainClient d) {
+            this.d = d;
+        }
+
+        @Override public String name() { return d.name(); }
+        @Override public long blockHeight() { return d.blockHeight(); }
+        @Override public RecentBlockhash latestBlockhash() { return d.latestBlockhash(); }
+        @Override public int memoTransactionBytes(List<String> memos) { return d.memoTransactionBytes(memos); }
+        @Override public SignedTransaction buildMemoTransaction(Signer s, List<String> m, RecentBlockhash b) {
+            return d.buildMemoTransaction(s, m, b);
+        }
+        @Override public String submit(SignedTransaction t) { return d.submit(t); }
+        @Override public Map<String, SignatureStatus> signatureStatuses(Collection<String> s) { return d.signatureStatuses(s); }
+        @Override public List<ChainRecord> recordsByAddress(String a, String b, int l) { return d.recordsByAddress(a, b, l); }
+        @Override public Optional<ChainRecord> transaction(String s) { return d.transaction(s); }
+        @Override public ChainHealth health() { return d.health(); }
+    }
+}
