@@ -245,71 +245,67 @@ final class Projections {
                     .add(e.meta(), e.totalShares(), BigInteger.ZERO, e.assets());
             vaultTypes.putIfAbsent(new VaultKey(e.termId(), e.curveId()), e.vaultType());
         }
-        Arrays a = new Arrays(byPosition.size());
-        byPosition.entrySet().stream().sorted(Map.Entry.comparingByKey(POSITION_ORDER)).forEach(en -> {
+        List<Map.Entry<PositionKey, PositionDelta>> sorted = new ArrayList<>(byPosition.entrySet());
+        sorted.sort(Map.Entry.comparingByKey(POSITION_ORDER));
+
+        // Only the writer lock's holder writes positions, so what is read here stays current until
+        // this transaction ends: a new position is a plain INSERT and a known one a plain UPDATE
+        // (no speculative insertion, no row lock record besides the update), and both sides of
+        // every zero crossing are known in Java without reading anything back.
+        Map<PositionKey, StoredPosition> stored = storedPositions(c, sorted);
+        Arrays inserts = new Arrays(sorted.size() - stored.size());
+        Arrays updates = new Arrays(stored.size());
+        Map<VaultKey, Long> deltas = new LinkedHashMap<>();
+        for (Map.Entry<PositionKey, PositionDelta> en : sorted) {
             PositionKey k = en.getKey();
             PositionDelta d = en.getValue();
-            a.add(k.accountId(), k.termId(), k.curveId(), d.latest.blockNumber(), d.latest.logIndex(),
+            StoredPosition old = stored.get(k);
+            Object[] row = {k.accountId(), k.termId(), k.curveId(), d.latest.blockNumber(), d.latest.logIndex(),
                     d.latest.transactionHash(), d.latest.transactionIndex(), d.shares, d.deposit, d.redeem, d.firstTs,
-                    d.latest.blockTimestamp());
-        });
-        String newer = "(excluded.block_number, excluded.log_index) > (p.block_number, p.log_index)";
-        // "old" reads the positions as they were before the upsert (one snapshot for the whole
-        // statement). Old and new rows come back separately and Java pairs them: a join of the
-        // two CTEs is where the planner, blind to their sizes, would pick a quadratic plan.
-        Map<String, Boolean> before = new HashMap<>();
-        List<Object[]> after = new ArrayList<>();
-        a.query(c, """
-                WITH u AS (
-                    SELECT * FROM unnest(?::text[], ?::text[], ?::numeric[], ?::bigint[], ?::bigint[], ?::text[],
-                                         ?::bigint[], ?::numeric[], ?::numeric[], ?::numeric[], ?::timestamptz[],
-                                         ?::timestamptz[])
-                           AS u(account_id, term_id, curve_id, block_number, log_index, transaction_hash,
-                                transaction_index, total_shares, deposit, redeem, first_ts, ts)
-                ), old AS MATERIALIZED (
-                    SELECT p.account_id, p.term_id, p.curve_id, p.shares
-                      FROM u JOIN position p USING (account_id, term_id, curve_id)
-                ), up AS (
-                    INSERT INTO position AS p (account_id, term_id, curve_id, shares,
-                                               total_deposit_assets_after_total_fees, total_redeem_assets_for_receiver,
-                                               block_number, log_index, transaction_hash, transaction_index,
-                                               created_at, updated_at)
-                    SELECT account_id, term_id, curve_id, total_shares, deposit, redeem, block_number, log_index,
-                           transaction_hash, transaction_index, first_ts, ts
-                      FROM u
-                    ON CONFLICT (account_id, term_id, curve_id) DO UPDATE SET
-                        total_deposit_assets_after_total_fees = p.total_deposit_assets_after_total_fees
-                                                                + excluded.total_deposit_assets_after_total_fees,
-                        total_redeem_assets_for_receiver = p.total_redeem_assets_for_receiver
-                                                           + excluded.total_redeem_assets_for_receiver,
-                        created_at = LEAST(p.created_at, excluded.created_at),
-                        shares = CASE WHEN %1$s THEN excluded.shares ELSE p.shares END,
-                        transaction_hash = CASE WHEN %1$s THEN excluded.transaction_hash ELSE p.transaction_hash END,
-                        transaction_index = CASE WHEN %1$s THEN excluded.transaction_index ELSE p.transaction_index END,
-                        updated_at = CASE WHEN %1$s THEN excluded.updated_at ELSE p.updated_at END,
-                        log_index = CASE WHEN %1$s THEN excluded.log_index ELSE p.log_index END,
-                        block_number = CASE WHEN %1$s THEN excluded.block_number ELSE p.block_number END
-                    RETURNING p.account_id, p.term_id, p.curve_id, p.shares
-                )
-                SELECT false, account_id, term_id, curve_id::text, shares > 0 FROM old
-                UNION ALL
-                SELECT true, account_id, term_id, curve_id::text, shares > 0 FROM up""".formatted(newer),
-                rs -> {
-                    String key = rs.getString(2) + "|" + rs.getString(3) + "|" + rs.getString(4);
-                    if (rs.getBoolean(1)) {
-                        after.add(new Object[] {key, rs.getString(3), rs.getString(4), rs.getBoolean(5)});
-                    } else {
-                        before.put(key, rs.getBoolean(5));
-                    }
-                });
-        // Each vault's position_count moves by how many of its positions crossed zero.
-        Map<VaultKey, Long> deltas = new LinkedHashMap<>();
-        for (Object[] row : after) {
-            boolean was = before.getOrDefault((String) row[0], false);
-            boolean is = (Boolean) row[3];
-            deltas.merge(new VaultKey((String) row[1], new BigInteger((String) row[2])), (is ? 1L : 0L) - (was ? 1L : 0L),
-                    Long::sum);
+                    d.latest.blockTimestamp()};
+            boolean was = old != null && old.shares().signum() > 0;
+            boolean is;
+            if (old == null) {
+                inserts.add(row);
+                is = d.shares.signum() > 0;
+            } else {
+                updates.add(row);
+                is = (newer(d.latest, old.block(), old.log()) ? d.shares : old.shares()).signum() > 0;
+            }
+            if (was != is) {
+                deltas.merge(new VaultKey(k.termId(), k.curveId()), is ? 1L : -1L, Long::sum);
+            }
         }
+        String u = """
+                unnest(?::text[], ?::text[], ?::numeric[], ?::bigint[], ?::bigint[], ?::text[], ?::bigint[], ?::numeric[],
+                       ?::numeric[], ?::numeric[], ?::timestamptz[], ?::timestamptz[])
+                    AS u(account_id, term_id, curve_id, block_number, log_index, transaction_hash, transaction_index,
+                         total_shares, deposit, redeem, first_ts, ts)""";
+        inserts.execute(c, """
+                INSERT INTO position (account_id, term_id, curve_id, shares, total_deposit_assets_after_total_fees,
+                                      total_redeem_assets_for_receiver, block_number, log_index, transaction_hash,
+                                      transaction_index, created_at, updated_at)
+                SELECT account_id, term_id, curve_id, total_shares, deposit, redeem, block_number, log_index,
+                       transaction_hash, transaction_index, first_ts, ts
+                  FROM %s""".formatted(u));
+        String newer = "(u.block_number, u.log_index) > (p.block_number, p.log_index)";
+        updates.execute(c, """
+                UPDATE position AS p SET
+                    total_deposit_assets_after_total_fees = p.total_deposit_assets_after_total_fees + u.deposit,
+                    total_redeem_assets_for_receiver = p.total_redeem_assets_for_receiver + u.redeem,
+                    created_at = LEAST(p.created_at, u.first_ts),
+                    shares = CASE WHEN %1$s THEN u.total_shares ELSE p.shares END,
+                    transaction_hash = CASE WHEN %1$s THEN u.transaction_hash ELSE p.transaction_hash END,
+                    transaction_index = CASE WHEN %1$s THEN u.transaction_index ELSE p.transaction_index END,
+                    updated_at = CASE WHEN %1$s THEN u.ts ELSE p.updated_at END,
+                    log_index = CASE WHEN %1$s THEN u.log_index ELSE p.log_index END,
+                    block_number = CASE WHEN %1$s THEN u.block_number ELSE p.block_number END
+                  FROM %2$s
+                 WHERE p.account_id = u.account_id AND p.term_id = u.term_id AND p.curve_id = u.curve_id"""
+                .formatted(newer, u));
+        // Each touched vault's position_count moves by how many of its positions crossed zero; a
+        // vault with none still needs its row (a position without a price event yet).
+        vaultTypes.keySet().forEach(k -> deltas.putIfAbsent(k, 0L));
 
         Arrays v = new Arrays(deltas.size());
         Set<String> terms = new LinkedHashSet<>();
@@ -320,7 +316,6 @@ final class Projections {
                     v.add(d.getKey().termId(), d.getKey().curveId(), d.getValue(), vaultTypes.get(d.getKey()));
                     terms.add(d.getKey().termId());
                 });
-        // A position without a price event yet still needs its vault row (and count).
         v.execute(c, """
                 INSERT INTO vault AS v (term_id, curve_id, total_shares, current_share_price, total_assets, market_cap,
                                         position_count, vault_type)
@@ -331,6 +326,28 @@ final class Projections {
                     vault_type = COALESCE(v.vault_type, excluded.vault_type)
                  WHERE excluded.position_count <> 0 OR v.vault_type IS NULL""");
         return terms;
+    }
+
+    /** What positions() needs of a stored position: its shares and the coordinates of its latest event. */
+    private record StoredPosition(BigInteger shares, long block, long log) {}
+
+    private static Map<PositionKey, StoredPosition> storedPositions(Connection c,
+            List<Map.Entry<PositionKey, PositionDelta>> keys) throws SQLException {
+        Arrays a = new Arrays(keys.size());
+        keys.forEach(en -> a.add(en.getKey().accountId(), en.getKey().termId(), en.getKey().curveId()));
+        Map<PositionKey, StoredPosition> stored = new HashMap<>();
+        a.query(c, """
+                SELECT p.account_id, p.term_id, p.curve_id::text, p.shares::text, p.block_number, p.log_index
+                  FROM unnest(?::text[], ?::text[], ?::numeric[]) AS u(account_id, term_id, curve_id)
+                  JOIN position p ON p.account_id = u.account_id AND p.term_id = u.term_id AND p.curve_id = u.curve_id""",
+                rs -> stored.put(new PositionKey(rs.getString(1), rs.getString(2), new BigInteger(rs.getString(3))),
+                        new StoredPosition(new BigInteger(rs.getString(4)), rs.getLong(5), rs.getLong(6))));
+        return stored;
+    }
+
+    /** Is {@code a} later on chain than the event at ({@code block}, {@code log})? */
+    private static boolean newer(ChainEvent.Meta a, long block, long log) {
+        return a.blockNumber() != block ? a.blockNumber() > block : a.logIndex() > log;
     }
 
     // ------------------------------------------------------------------ terms
