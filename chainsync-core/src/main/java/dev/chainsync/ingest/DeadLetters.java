@@ -2,6 +2,7 @@ package dev.chainsync.ingest;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.chainsync.db.Jdbc;
+import dev.chainsync.db.PgText;
 import dev.chainsync.webhook.WebhookOutbox;
 import dev.chainsync.json.Json;
 import java.sql.Connection;
@@ -46,25 +47,22 @@ final class DeadLetters {
         }
     }
 
-    /** Stands in for NUL, which PostgreSQL text and jsonb cannot hold (U+2400 SYMBOL FOR NULL). */
-    static final char NUL_STAND_IN = '\u2400';
-
     /**
-     * The burial as PostgreSQL can store it: each NUL replaced by {@link #NUL_STAND_IN}, else the
-     * insert would fail and the poison entry would block its stream. The dead-letter stream in
-     * Redis keeps the entry byte for byte.
+     * The burial as PostgreSQL can store it (see {@link PgText}), else the insert would fail and the
+     * poison entry would block its stream. The dead-letter stream in Redis keeps the entry byte for
+     * byte.
      */
     static Burial storable(Burial b) {
         StreamEntry e = b.entry();
-        boolean clean = b.reason().indexOf('\0') < 0 && e.fields().entrySet().stream()
-                .allMatch(f -> f.getKey().indexOf('\0') < 0 && f.getValue().indexOf('\0') < 0);
+        boolean clean = PgText.isStorable(b.reason()) && e.fields().entrySet().stream()
+                .allMatch(f -> PgText.isStorable(f.getKey()) && PgText.isStorable(f.getValue()));
         if (clean) {
             return b;
         }
         Map<String, String> fields = new java.util.LinkedHashMap<>();
-        e.fields().forEach((k, v) -> fields.put(k.replace('\0', NUL_STAND_IN), v.replace('\0', NUL_STAND_IN)));
+        e.fields().forEach((k, v) -> fields.put(PgText.storable(k), PgText.storable(v)));
         return new Burial(new StreamEntry(e.stream(), e.id(), fields, e.deliveries()),
-                b.reason().replace('\0', NUL_STAND_IN) + " [NUL characters stored as U+2400]");
+                PgText.storable(b.reason()) + " [NUL characters stored as U+2400]");
     }
 
     static List<DeadLetter> list(Jdbc jdbc, String stream, Long beforeId, int limit) {

@@ -74,7 +74,8 @@ final class RetryPolicy {
             try {
                 return Duration.ofSeconds(Long.parseLong(v));
             } catch (NumberFormatException e) {
-                return null; // absurdly long; the cap would apply anyway
+                // More seconds than a long holds: a wish for "as late as you allow", which next() caps.
+                return Duration.ofSeconds(Long.MAX_VALUE);
             }
         }
         try {

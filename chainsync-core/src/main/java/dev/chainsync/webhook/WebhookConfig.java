@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
  * @param encryptionKey base64 AES-256 key for endpoint secrets, or null to use {@code encryptionKeyFile}
  * @param encryptionKeyFile where the generated key lives when {@code encryptionKey} is not set
  * @param timeout an attempt succeeds only with a 2xx response, body included, within this
- * @param retrySchedule the delay before each attempt; its size is the number of attempts
+ * @param retrySchedule the delay before each attempt, the first 0 (sent as soon as the event commits); its
+ *     size is the number of attempts
  * @param retryJitter each delay is spread uniformly over +/- this fraction
  * @param maxRetryAfter the longest {@code Retry-After} a receiver can ask for
  * @param disableAfter an endpoint failing without a single success for this long is disabled
@@ -73,6 +74,10 @@ public record WebhookConfig(
         retrySchedule = List.copyOf(retrySchedule);
         if (retrySchedule.isEmpty() || retrySchedule.stream().anyMatch(Duration::isNegative)) {
             throw new IllegalArgumentException("retry schedule needs at least one non-negative delay");
+        }
+        if (!retrySchedule.getFirst().isZero()) {
+            // A message is due the moment its event commits; a first delay would be silently ignored.
+            throw new IllegalArgumentException("retry schedule must start with 0 (the first attempt is immediate)");
         }
         if (!(retryJitter >= 0 && retryJitter <= 1)) {
             throw new IllegalArgumentException("retry jitter must be between 0 and 1");
@@ -150,6 +155,9 @@ public record WebhookConfig(
                 case "h" -> Duration.ofHours(n);
                 default -> Duration.ofDays(n);
             });
+        }
+        if (!out.getFirst().isZero()) {
+            throw new IllegalArgumentException("must start with 0: the first attempt is immediate");
         }
         if (out.size() > 100) {
             throw new IllegalArgumentException("has more than 100 attempts");

@@ -367,8 +367,17 @@ public final class WebhookDispatcher implements AutoCloseable {
         }
         for (WebhookStore.SealedSecret s : store.activeSecrets(endpointIds, now)) {
             // Secret rows never change, so a decrypted one can be kept by its id.
-            byte[] raw = secretCache.computeIfAbsent(s.id(), id -> box.open(s.ciphertext(),
-                    WebhookEndpoints.secretContext(s.endpointId()), s.keyId()));
+            byte[] raw;
+            try {
+                raw = secretCache.computeIfAbsent(s.id(), id -> box.open(s.ciphertext(),
+                        WebhookEndpoints.secretContext(s.endpointId()), s.keyId()));
+            } catch (RuntimeException e) {
+                // Sealed under another key (or damaged): that endpoint signs with its other secrets, or
+                // its messages fail with backoff; no other endpoint's deliveries wait for it.
+                log.error("webhook endpoint {}: secret {} (key {}) cannot be decrypted: {}", s.endpointId(), s.id(),
+                        s.keyId(), e.toString());
+                continue;
+            }
             out.computeIfAbsent(s.endpointId(), k -> new ArrayList<>()).add(raw);
         }
         return out;
@@ -409,7 +418,8 @@ public final class WebhookDispatcher implements AutoCloseable {
         Instant started = clock.instant();
         long t0 = System.nanoTime();
         if (secrets.isEmpty()) {
-            return failure(m, started, 0, null, null, "endpoint has no active signing secret", null);
+            return failure(m, started, 0, null, null,
+                    "endpoint has no active signing secret this instance can decrypt", null);
         }
         String body = body(m);
         long timestamp = started.getEpochSecond();

@@ -3,6 +3,7 @@ package dev.chainsync.webhook;
 import static dev.chainsync.db.Jdbc.instant;
 
 import dev.chainsync.db.Jdbc;
+import dev.chainsync.db.PgText;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -94,7 +95,13 @@ final class WebhookStore {
 
     /** One finished attempt, ready to be written. */
     record Finished(Claimed message, Instant startedAt, boolean succeeded, Integer statusCode, int latencyMs,
-            String excerpt, String error) {}
+            String excerpt, String error) {
+        Finished {
+            // A receiver's answer is arbitrary bytes; one NUL in it must not undo its batch's outcomes.
+            excerpt = PgText.storable(excerpt);
+            error = PgText.storable(error);
+        }
+    }
 
     /** Logs attempts of messages that still exist (an endpoint may have been deleted meanwhile). */
     static void insertAttempts(Connection c, List<Finished> fs, String dispatcher) throws SQLException {

@@ -94,7 +94,7 @@ class PoisonEntriesTest {
         pushPoisonThenGoodAndExpectOneDeadLetter(poison);
         // PostgreSQL text cannot hold NUL: the table shows a stand-in, the dead-letter stream the original.
         assertThat(jdbc.queryOne("SELECT payload FROM ingest_dead_letters", r -> r.getString(1)).orElseThrow())
-                .isEqualTo(poison.replace('\0', DeadLetters.NUL_STAND_IN));
+                .isEqualTo(poison.replace('\0', dev.chainsync.db.PgText.NUL_STAND_IN));
         Map<String, String> dead = redis.cmd.xrange(prefix + "_dead", io.lettuce.core.Range.create("-", "+"))
                 .getFirst().getBody();
         assertThat(dead).containsEntry("payload", poison);
@@ -105,7 +105,7 @@ class PoisonEntriesTest {
         // Valid JSON: the term id is the escape \u0000, which the rejection reason quotes decoded.
         pushPoisonThenGoodAndExpectOneDeadLetter(entry(EntryParserTest.deposit("\\u0000", "1", "")));
         assertThat(jdbc.queryOne("SELECT reason FROM ingest_dead_letters", r -> r.getString(1)).orElseThrow())
-                .contains("termId").contains(String.valueOf(DeadLetters.NUL_STAND_IN));
+                .contains("termId").contains(String.valueOf(dev.chainsync.db.PgText.NUL_STAND_IN));
     }
 
     @Test

@@ -78,6 +78,13 @@ class WebhookConfigTest {
     }
 
     @Test
+    void aScheduleThatDoesNotStartAtZeroIsRefusedNotSilentlyShortened() {
+        assertThatThrownBy(() -> ChainsyncConfig.fromEnvironment(Map.of("CHAINSYNC_WEBHOOK_RETRY_SCHEDULE", "1m,5m")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("CHAINSYNC_WEBHOOK_RETRY_SCHEDULE").hasMessageContaining("must start with 0");
+    }
+
+    @Test
     void theKeyFileIsGeneratedOwnerOnlyOnFirstStartAndReusedAfter() throws Exception {
         Path file = dir.resolve("sub/webhook-encryption.key");
         SecretBox first = SecretBox.loadOrGenerate(file);
