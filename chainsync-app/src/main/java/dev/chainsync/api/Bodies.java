@@ -47,7 +47,8 @@ final class Bodies {
             throw ApiProblem.badRequest(field + " is required", field);
         }
         if (v.isNumber()) {
-            return v.decimalValue().toPlainString();
+            // toString, not toPlainString: 1e1000000 stays ten characters instead of a million digits.
+            return v.decimalValue().toString();
         }
         if (v.isTextual()) {
             return v.asText();

@@ -157,9 +157,23 @@ final class Idempotent {
         }
     }
 
-    /** Fingerprint of a form request: method, path, the fields sorted by name, and extra parts (a file digest). */
+    /**
+     * Fingerprint of a form request: method, path, and the fields present (a file digest among them)
+     * as a JSON object sorted by name. Absent fields are left out, so no value can pass for absence
+     * (Map.toString() printed an absent serial exactly like the serial "null").
+     */
     static String fingerprint(Context ctx, Map<String, String> fields) {
-        return digest(ctx.method() + " " + path(ctx) + "\n" + new TreeMap<>(fields));
+        Map<String, String> present = new TreeMap<>();
+        fields.forEach((name, value) -> {
+            if (value != null) {
+                present.put(name, value);
+            }
+        });
+        try {
+            return digest(ctx.method() + " " + path(ctx) + "\n" + CANONICAL.writeValueAsString(present));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The request path as routing sees it: Javalin ignores a trailing slash, so must the fingerprint. */

@@ -42,6 +42,8 @@ public final class ApiKeys {
     private final SecureRandom random;
     private final byte[] adminKeyHash;
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+    /** Bumped by every revoke(), so a lookup that raced one does not put the revoked key back in the cache. */
+    private final java.util.concurrent.atomic.AtomicLong revocations = new java.util.concurrent.atomic.AtomicLong();
 
     private record Cached(Optional<ApiKey> key, Instant until) {}
 
@@ -105,6 +107,9 @@ public final class ApiKeys {
         if (cached != null && now.isBefore(cached.until())) {
             return cached.key();
         }
+        // A revoke() that overlaps this read must win. revoke() counts before it clears the cache, so
+        // either it clears after this write, or the count changed and this write is taken back.
+        long revocationsBefore = revocations.get();
         Optional<ApiKey> key = jdbc.queryOne("SELECT * FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL",
                 ApiKeys::map, (Object) hash);
         if (key.isPresent()) {
@@ -112,6 +117,9 @@ public final class ApiKeys {
                 cache.clear();
             }
             cache.put(cacheKey, new Cached(key, now.plus(CACHE_TTL)));
+            if (revocations.get() != revocationsBefore) {
+                cache.remove(cacheKey);
+            }
         }
         key.ifPresent(k -> touch(k, now));
         return key;
@@ -135,6 +143,7 @@ public final class ApiKeys {
     public boolean revoke(long id) {
         int n = jdbc.update("UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", clock.instant(), id);
         if (n > 0) {
+            revocations.incrementAndGet();
             cache.clear();
         }
         return n > 0;

@@ -28,6 +28,8 @@ public final class Ledger {
     static final String BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
     /** Decimal places NUMERIC(38, 18) can hold before the point. */
     static final int MAX_INTEGER_DIGITS = 20;
+    /** Longest amount text accepted: 20 integer digits, a point, 18 decimals and then some for notation. */
+    static final int MAX_AMOUNT_CHARS = 64;
 
     private final Jdbc jdbc;
     private final Clock clock;
@@ -65,9 +67,15 @@ public final class Ledger {
             throw new LedgerException(LedgerException.Reason.UNKNOWN_CURRENCY, "currency",
                     "unknown currency '" + currency + "'; known: " + currencies().keySet().stream().sorted().toList());
         }
+        String text = raw == null ? "" : raw.trim();
+        if (text.length() > MAX_AMOUNT_CHARS) {
+            // Parsing and scaling cost grows faster than the length: refuse before doing either.
+            throw new LedgerException(LedgerException.Reason.INVALID_AMOUNT, "amount",
+                    "amount has more than " + MAX_AMOUNT_CHARS + " characters");
+        }
         BigDecimal v;
         try {
-            v = new BigDecimal(raw == null ? "" : raw.trim());
+            v = new BigDecimal(text);
         } catch (NumberFormatException e) {
             throw new LedgerException(LedgerException.Reason.INVALID_AMOUNT, "amount",
                     "amount must be a decimal number such as \"12.50\"");
@@ -75,12 +83,13 @@ public final class Ledger {
         if (v.signum() <= 0) {
             throw new LedgerException(LedgerException.Reason.INVALID_AMOUNT, "amount", "amount must be positive");
         }
+        // Before anything expands it: 1E+1000000 is short text for a million digits.
+        if (v.precision() - v.scale() > MAX_INTEGER_DIGITS) {
+            throw new LedgerException(LedgerException.Reason.INVALID_AMOUNT, "amount", "amount is too large");
+        }
         if (v.stripTrailingZeros().scale() > scale) {
             throw new LedgerException(LedgerException.Reason.INVALID_AMOUNT, "amount",
                     currency + " has " + scale + " decimal places; " + raw + " has more");
-        }
-        if (v.precision() - v.scale() > MAX_INTEGER_DIGITS) {
-            throw new LedgerException(LedgerException.Reason.INVALID_AMOUNT, "amount", "amount is too large");
         }
         return v.setScale(scale);
     }
