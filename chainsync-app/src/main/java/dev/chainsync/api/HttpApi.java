@@ -67,6 +67,7 @@ public final class HttpApi implements AutoCloseable {
                 server.insertHandler(new StatisticsHandler());
                 server.setStopTimeout(config.http().shutdownGrace().toMillis());
                 server.setStopAtShutdown(false);
+                server.setErrorHandler(new ProblemErrorHandler());
             });
         });
         Auth auth = new Auth(app.apiKeys(), app.rateLimiter());

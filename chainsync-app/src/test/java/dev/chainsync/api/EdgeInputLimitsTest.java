@@ -87,4 +87,25 @@ class EdgeInputLimitsTest {
                 .isEmpty();
         assertThat(second.statusCode()).as(second.body()).isEqualTo(422);
     }
+
+    /** What Jetty refuses before routing (an undecodable URI, a malformed request line) is problem+json too. */
+    @Test
+    void requestsRefusedBeforeRoutingAreAnsweredAsProblems() throws Exception {
+        for (String requestLine : new String[] {"GET /v1/accounts/%zz HTTP/1.1", "GET /v1/accounts/%E0%A4%A HTTP/1.1",
+                "GET /health HTTP/1.1\r\nBad Header Without Colon"}) {
+            try (java.net.Socket socket = new java.net.Socket(h.base.getHost(), h.base.getPort())) {
+                socket.setSoTimeout(10_000);
+                socket.getOutputStream().write((requestLine + "\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                String head = answer.substring(0, answer.indexOf("\r\n\r\n")).toLowerCase(java.util.Locale.ROOT);
+                assertThat(head).as(requestLine).startsWith("http/1.1 400")
+                        .contains("content-type: application/problem+json");
+                JsonNode problem = new com.fasterxml.jackson.databind.ObjectMapper()
+                        .readTree(answer.substring(answer.indexOf("\r\n\r\n") + 4));
+                assertThat(problem.path("status").asInt()).isEqualTo(400);
+                assertThat(problem.path("title").asText()).isEqualTo("Invalid request");
+            }
+        }
+    }
 }
