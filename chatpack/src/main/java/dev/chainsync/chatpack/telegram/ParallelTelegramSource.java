@@ -53,6 +53,8 @@ final class ParallelTelegramSource implements MessageSource {
     private static final int SCAN_WINDOW = 1 << 12;
     /** The byte scanner looks for the messages array within this many bytes; Jackson reads longer headers. */
     static final int HEADER_BYTES = 1 << 16;
+    /** How much of the file's end {@link #endsLikeAnExport} looks at. */
+    private static final int TAIL_BYTES = 4096;
     private static final byte[] SEAM = "},\n  {\n".getBytes(StandardCharsets.US_ASCII);
     /** Bytes from the seam's start to the next message's opening brace. */
     private static final int SEAM_TO_NEXT = 5;
@@ -176,7 +178,8 @@ final class ParallelTelegramSource implements MessageSource {
         channel = FileChannel.open(input.path(), StandardOpenOption.READ);
         fileSize = channel.size();
         byte[] head = new byte[ARRAY_START.length];
-        if (read(arrayStart, head, 0, head.length) != head.length || !Arrays.equals(head, ARRAY_START)) {
+        if (read(arrayStart, head, 0, head.length) != head.length || !Arrays.equals(head, ARRAY_START)
+                || !endsLikeAnExport()) {
             channel.close();
             channel = null;
             return false;
@@ -194,6 +197,38 @@ final class ParallelTelegramSource implements MessageSource {
             return t;
         });
         return true;
+    }
+
+    /**
+     * Whether the file ends as Telegram Desktop ends one: the messages array's {@code ]} alone on its line
+     * at the root's indent, then the root object's {@code }}, then only whitespace. Blocks are cut at message seams, so a file cut short right
+     * after a message would otherwise read as a complete, shorter chat; the sequential reader, which
+     * sees the whole structure, then reports it (or reads a valid file of another layout).
+     */
+    private boolean endsLikeAnExport() throws IOException {
+        int n = (int) Math.min(TAIL_BYTES, fileSize);
+        byte[] tail = new byte[n];
+        if (read(fileSize - n, tail, 0, n) != n) {
+            return false;
+        }
+        int i = n - 1;
+        while (i >= 0 && isJsonSpace(tail[i])) {
+            i--;
+        }
+        if (i < 0 || tail[i] != '}') {
+            return false;
+        }
+        i--;
+        while (i >= 0 && isJsonSpace(tail[i])) {
+            i--;
+        }
+        // The array's own bracket, on a line of its own at the root's indent: a message's last field can
+        // end in "]" too (its text_entities), but never at this indent.
+        return i >= 2 && tail[i] == ']' && tail[i - 1] == ' ' && tail[i - 2] == '\n';
+    }
+
+    private static boolean isJsonSpace(byte b) {
+        return b == ' ' || b == '\n' || b == '\r' || b == '\t';
     }
 
     /** The header as the byte scanner reads it from the file's first bytes, or null when it gives up. */
