@@ -38,6 +38,10 @@ import java.util.List;
 final class DiscordTextSource implements MessageSource {
 
     private static final String RULE = "==========";
+    private static final java.util.regex.Pattern FOOTER_COUNT =
+            java.util.regex.Pattern.compile("Exported [0-9][0-9,. \\u00A0\\u202F]* message\\(s\\)");
+    /** Enough for the two footer lines and then some; see footerFollows. */
+    private static final int FOOTER_LOOKAHEAD_CHARS = 1 << 20;
     private static final String PINNED = " (pinned)";
     private static final java.util.Set<String> SECTIONS =
             java.util.Set.of("{Attachments}", "{Embed}", "{Stickers}", "{Reactions}");
@@ -76,8 +80,7 @@ final class DiscordTextSource implements MessageSource {
                 break;
             }
             lineNo++;
-            if (line.startsWith(RULE)) {
-                // The footer: a rule, the message count, a rule.
+            if (line.startsWith(RULE) && footerFollows()) {
                 done = true;
                 break;
             }
@@ -99,6 +102,28 @@ final class DiscordTextSource implements MessageSource {
         Message m = finish();
         pendingSender = null;
         return m;
+    }
+
+    /**
+     * After a rule line: is this the footer (a rule, {@code Exported N message(s)}, a rule)? A message
+     * can hold a line of equals signs too, so the next two lines decide; they are read again as they
+     * were if it is not.
+     */
+    private boolean footerFollows() throws IOException {
+        reader.mark(FOOTER_LOOKAHEAD_CHARS);
+        String count = reader.readLine();
+        String rule = count == null ? null : reader.readLine();
+        boolean footer = count != null && FOOTER_COUNT.matcher(count).matches() && rule != null && rule.startsWith(RULE);
+        if (footer) {
+            lineNo += 2;
+            return true;
+        }
+        try {
+            reader.reset();
+        } catch (IOException e) {
+            throw new ChatpackException(input, "line " + (lineNo + 1), "a line of over 1 MB right after a rule line");
+        }
+        return false;
     }
 
     private void skipPreamble() throws IOException {

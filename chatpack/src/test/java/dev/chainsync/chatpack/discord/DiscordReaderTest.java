@@ -165,4 +165,31 @@ class DiscordReaderTest {
                 .hasMessageStartingWith("d.json: line 1, column ")
                 .hasMessageContaining("truncated JSON");
     }
+
+    @Test
+    void aLineOfEqualsSignsInsideAMessageIsContentNotTheFooter() {
+        String txt = """
+                ==============================================================
+                Guild: Test
+                Channel: general
+                ==============================================================
+
+                [1/15/2024 10:30 AM] alice
+                Results:
+                ====================
+                all green
+
+                [1/15/2024 10:31 AM] bob
+                great
+                ==========
+
+                ==============================================================
+                Exported 1,002 message(s)
+                ==============================================================
+                """;
+        List<Message> all = readAll(Platform.DISCORD, text("export.txt", txt));
+        assertThat(senders(all)).containsExactly("alice", "bob");
+        assertThat(all.getFirst().content()).isEqualTo("Results:\n====================\nall green");
+        assertThat(all.getLast().content()).isEqualTo("great\n==========");
+    }
 }
