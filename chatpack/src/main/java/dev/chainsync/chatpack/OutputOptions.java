@@ -29,4 +29,12 @@ public record OutputOptions(OutputFormat format, char delimiter, boolean ids, bo
             throw new IllegalArgumentException("the delimiter cannot be a quote or a line break");
         }
     }
+
+    /** Every character a timestamp cell can hold ("2024-01-15 10:30:00", or ISO-8601 outside years 0-9999). */
+    private static final String TIMESTAMP_CHARS = "0123456789-:+. TZ";
+
+    /** Whether timestamp cells must be quoted because the delimiter can occur in them (a space, say). */
+    public boolean quotesTimestamps() {
+        return TIMESTAMP_CHARS.indexOf(delimiter) >= 0;
+    }
 }

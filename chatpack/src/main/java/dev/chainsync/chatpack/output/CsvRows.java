@@ -28,6 +28,7 @@ public final class CsvRows {
     private static final int SENDER_CACHE = 64;
 
     private final char d;
+    private final boolean quoteTimestamps;
     private final Columns columns;
     private byte[] bytes;
     private int size;
@@ -43,6 +44,7 @@ public final class CsvRows {
     /** An empty batch for {@code options}' CSV columns, sized for about {@code expectedRows} rows. */
     public CsvRows(OutputOptions options, int expectedRows) {
         this.d = options.delimiter();
+        this.quoteTimestamps = options.quotesTimestamps();
         this.columns = Columns.of(options, null);
         int rows = Math.max(expectedRows, 4);
         this.bytes = new byte[rows * 64];
@@ -241,6 +243,16 @@ public final class CsvRows {
     }
 
     private void timestamp(long epochSecond) {
+        if (quoteTimestamps) {
+            ascii('"');
+            plainTimestamp(epochSecond);
+            ascii('"');
+        } else {
+            plainTimestamp(epochSecond);
+        }
+    }
+
+    private void plainTimestamp(long epochSecond) {
         ensure(Utf8Sink.MAX_TIMESTAMP_BYTES);
         int end = Utf8Sink.timestamp(bytes, size, epochSecond, false);
         if (end >= 0) {

@@ -15,12 +15,14 @@ final class CsvWriter implements MessageWriter {
     private final OutputOptions options;
     private final Utf8Sink sink;
     private final char d;
+    private final boolean quoteTimestamps;
     private Columns columns;
 
     CsvWriter(OutputOptions options, Utf8Sink sink) {
         this.options = options;
         this.sink = sink;
         this.d = options.delimiter();
+        this.quoteTimestamps = options.quotesTimestamps();
     }
 
     @Override
@@ -41,7 +43,7 @@ final class CsvWriter implements MessageWriter {
         }
         if (c.timestamp()) {
             if (m.timestamp() != null) {
-                sink.timestamp(m.timestamp().getEpochSecond(), false);
+                timestampCell(m.timestamp().getEpochSecond());
             }
             sink.ascii(d);
         }
@@ -57,10 +59,20 @@ final class CsvWriter implements MessageWriter {
         if (c.edited()) {
             sink.ascii(d);
             if (m.edited() != null) {
-                sink.timestamp(m.edited().getEpochSecond(), false);
+                timestampCell(m.edited().getEpochSecond());
             }
         }
         sink.ascii('\n');
+    }
+
+    private void timestampCell(long epochSecond) throws IOException {
+        if (quoteTimestamps) {
+            sink.ascii('"');
+            sink.timestamp(epochSecond, false);
+            sink.ascii('"');
+        } else {
+            sink.timestamp(epochSecond, false);
+        }
     }
 
     private void header(Message first) throws IOException {
