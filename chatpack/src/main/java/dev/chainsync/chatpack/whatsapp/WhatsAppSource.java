@@ -46,6 +46,8 @@ final class WhatsAppSource implements MessageSource {
 
     // The message being assembled: its header line has been read, continuation lines may follow.
     private boolean pending;
+    /** The layout of this export's headers (iOS when true), fixed by the first one. */
+    private Boolean layoutIos;
     private boolean pendingSystem;
     private String pendingSender;
     private long pendingTime;
@@ -84,9 +86,11 @@ final class WhatsAppSource implements MessageSource {
         try (BufferedReader r = new BufferedReader(new InputStreamReader(Files.newInputStream(spool.path()),
                 StandardCharsets.UTF_8), READ_BUFFER_CHARS)) {
             String line;
+            Boolean ios = null;
             while ((line = r.readLine()) != null) {
                 n++;
-                if (header.parse(line)) {
+                if (header.parse(line) && (ios == null || header.ios == ios)) {
+                    ios = header.ios;
                     evidence.add(header, n);
                     any = true;
                     if (evidence.settled()) {
@@ -125,7 +129,7 @@ final class WhatsAppSource implements MessageSource {
                 continue;
             }
             lineNo++;
-            if (header.parse(line)) {
+            if (isHeader(line)) {
                 Message done = pending ? finish() : null;
                 start(line);
                 if (done != null) {
@@ -135,6 +139,21 @@ final class WhatsAppSource implements MessageSource {
                 pendingText.append('\n').append(line);
             }
         }
+    }
+
+    /**
+     * A message header in this export's layout. An export is written by one app, so once the first header
+     * has said iOS ({@code [date, time] ...}) or Android ({@code date, time - ...}), a line in the other
+     * layout is a line of the message's text (a pasted timestamp, say), not a new message.
+     */
+    private boolean isHeader(String line) {
+        if (!header.parse(line)) {
+            return false;
+        }
+        if (layoutIos == null) {
+            layoutIos = header.ios;
+        }
+        return header.ios == layoutIos;
     }
 
     /** Begins a message from a header line. */

@@ -164,4 +164,26 @@ class WhatsAppReaderTest {
                 .hasMessageStartingWith("chat.txt: line 2: unknown date format: '30/02/2024, 10:00 - Ann: b' is not "
                         + "a valid day-first date");
     }
+
+    @Test
+    void aLineInTheAndroidLayoutInsideAnIosExportIsMessageText() {
+        List<Message> all = readAll(Platform.WHATSAPP, text("chat.txt", """
+                [15/01/2024, 10:30:45] Alice: Schedule for tomorrow:
+                16/01/2024, 09:00 - standup
+                see you
+                [15/01/2024, 10:31:02] Bob: ok
+                """));
+        assertThat(contents(all)).containsExactly("Schedule for tomorrow:\n16/01/2024, 09:00 - standup\nsee you", "ok");
+    }
+
+    @Test
+    void aLineInTheIosLayoutInsideAnAndroidExportIsMessageText() {
+        List<Message> all = readAll(Platform.WHATSAPP, text("chat.txt", """
+                15/01/2024, 10:30 - Alice: Plan:
+                [16/01/2024, 09:00] standup
+                ok
+                15/01/2024, 10:31 - Bob: fine
+                """));
+        assertThat(contents(all)).containsExactly("Plan:\n[16/01/2024, 09:00] standup\nok", "fine");
+    }
 }
