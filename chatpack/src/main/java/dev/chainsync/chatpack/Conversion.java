@@ -65,10 +65,14 @@ public final class Conversion {
                 writer.finish();
                 return new ConversionResult(read, read, writer.rowsWritten(), writer.bytesWritten());
             }
-            Merger merger = options.merge() ? new Merger() : null;
             MessageWriter writer = Writers.open(options.output(), out);
+            boolean merge = options.merge();
             long kept = 0;
             long written = 0;
+            // Merging streams: a message waits only until the next one says whether a run begins, and a
+            // run's texts go to the writer as they come (see MessageWriter.beginRun).
+            Message waiting = null;
+            boolean inRun = false;
             Message m;
             while ((m = src.next()) != null) {
                 if ((++read & (PUBLISH_EVERY - 1)) == 0) {
@@ -78,23 +82,46 @@ public final class Conversion {
                     continue;
                 }
                 kept++;
-                if (merger != null) {
-                    m = merger.offer(m);
-                    if (m == null) {
-                        continue;
+                if (!merge) {
+                    writer.write(m);
+                    written++;
+                } else if (waiting != null && sameRun(waiting, m)) {
+                    if (inRun) {
+                        writer.appendRun(m.content());
+                    } else {
+                        writer.beginRun(waiting, m.content());
+                        inRun = true;
                     }
+                } else {
+                    if (waiting != null) {
+                        end(writer, waiting, inRun);
+                        written++;
+                    }
+                    waiting = m;
+                    inRun = false;
                 }
-                writer.write(m);
-                written++;
             }
-            if (merger != null && (m = merger.flush()) != null) {
-                writer.write(m);
+            if (waiting != null) {
+                end(writer, waiting, inRun);
                 written++;
             }
             writer.finish();
             return new ConversionResult(read, kept, written, writer.bytesWritten());
         } finally {
             liveRead = read;
+        }
+    }
+
+    /** Consecutive messages of one sender in one chat: what {@link Merger} joins. */
+    private static boolean sameRun(Message a, Message b) {
+        return a.sender().equals(b.sender()) && java.util.Objects.equals(a.chat(), b.chat());
+    }
+
+    private static void end(MessageWriter writer, Message first, boolean inRun) throws IOException {
+        if (inRun) {
+            writer.endRun();
+        } else {
+            writer.write(first);
         }
     }
 

@@ -60,9 +60,13 @@ class StreamingMemoryTest {
     }
 
     private static String convertInChild(Path input, Path output) throws IOException, InterruptedException {
+        return runInChild("tg", input.toString(), "-o", output.toString(), "-t", "--ids");
+    }
+
+    private static String runInChild(String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                HEAP, "-cp", System.getProperty("java.class.path"), "dev.chainsync.chatpack.cli.Main",
-                "tg", input.toString(), "-o", output.toString(), "-t", "--ids"));
+                HEAP, "-cp", System.getProperty("java.class.path"), "dev.chainsync.chatpack.cli.Main"));
+        cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
@@ -90,5 +94,34 @@ class StreamingMemoryTest {
         assertThat(counts(logB)).isEqualTo(counts(logA));
         assertThat(Files.mismatch(a, b)).isEqualTo(-1);
         assertThat(Files.size(a)).isGreaterThan(SIZE / 10);
+    }
+
+    /**
+     * A channel's export has one sender, so merging makes the whole chat one run: its texts must stream into
+     * the row or object, not gather in memory first (JSONL, and CSV behind a filter, take the message path).
+     */
+    @Test
+    void aOneSenderChatFourTimesTheHeapMergesIntoOneRowWithoutHoldingIt() throws Exception {
+        Path chat = dir.resolve("channel.txt");
+        String text = "news item " + "x".repeat(100);
+        long lines = 0;
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(chat), 1 << 16)) {
+            while (lines * 140 < SIZE) {
+                out.write(("[15/01/2024, 10:30:45] Channel: " + text + " " + lines + "\n")
+                        .getBytes(StandardCharsets.UTF_8));
+                lines++;
+            }
+        }
+        assertThat(Files.size(chat)).isGreaterThanOrEqualTo(SIZE);
+        Path jsonl = dir.resolve("channel.jsonl");
+        String log = runInChild("wa", chat.toString(), "-o", jsonl.toString(), "-f", "jsonl");
+        assertThat(counts(log)).endsWith(" 1 written");
+        try (var reader = Files.newBufferedReader(jsonl)) {
+            assertThat(reader.readLine()).startsWith("{\"sender\":\"Channel\",\"content\":\"" + text + " 0\\n");
+            assertThat(reader.readLine()).as("one object").isNull();
+        }
+        Path csv = dir.resolve("channel.csv");
+        runInChild("wa", chat.toString(), "-o", csv.toString(), "--from", "Channel");
+        assertThat(Files.size(csv)).isGreaterThan(SIZE / 2);
     }
 }

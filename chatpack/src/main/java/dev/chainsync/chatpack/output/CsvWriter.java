@@ -17,6 +17,8 @@ final class CsvWriter implements MessageWriter {
     private final char d;
     private final boolean quoteTimestamps;
     private Columns columns;
+    /** The first message of the run being written, whose metadata the run's row carries. */
+    private Message run;
 
     CsvWriter(OutputOptions options, Utf8Sink sink) {
         this.options = options;
@@ -27,6 +29,37 @@ final class CsvWriter implements MessageWriter {
 
     @Override
     public void write(Message m) throws IOException {
+        head(m);
+        sink.csvField(m.content(), d);
+        tail(m);
+    }
+
+    @Override
+    public void beginRun(Message first, String secondContent) throws IOException {
+        head(first);
+        // Joined by a newline, a run's cell always needs quotes.
+        sink.ascii('"');
+        sink.csvQuotedBody(first.content());
+        sink.ascii('\n');
+        sink.csvQuotedBody(secondContent);
+        run = first;
+    }
+
+    @Override
+    public void appendRun(String content) throws IOException {
+        sink.ascii('\n');
+        sink.csvQuotedBody(content);
+    }
+
+    @Override
+    public void endRun() throws IOException {
+        sink.ascii('"');
+        tail(run);
+        run = null;
+    }
+
+    /** The cells before Content. */
+    private void head(Message m) throws IOException {
         if (columns == null) {
             header(m);
         }
@@ -49,7 +82,11 @@ final class CsvWriter implements MessageWriter {
         }
         sink.csvField(m.sender(), d);
         sink.ascii(d);
-        sink.csvField(m.content(), d);
+    }
+
+    /** The cells after Content, and the line end. */
+    private void tail(Message m) throws IOException {
+        Columns c = columns;
         if (c.replyTo()) {
             sink.ascii(d);
             if (m.replyTo() != null) {

@@ -19,6 +19,8 @@ final class JsonWriter implements MessageWriter {
     private final Utf8Sink sink;
     private final boolean pretty;
     private Columns columns;
+    /** The first message of the run being written, whose metadata the run's object carries. */
+    private Message run;
     private long count;
 
     JsonWriter(OutputOptions options, Utf8Sink sink, boolean pretty) {
@@ -29,6 +31,34 @@ final class JsonWriter implements MessageWriter {
 
     @Override
     public void write(Message m) throws IOException {
+        head(m);
+        sink.jsonText(m.content());
+        tail(m);
+    }
+
+    @Override
+    public void beginRun(Message first, String secondContent) throws IOException {
+        head(first);
+        sink.jsonText(first.content());
+        sink.jsonText("\n");
+        sink.jsonText(secondContent);
+        run = first;
+    }
+
+    @Override
+    public void appendRun(String content) throws IOException {
+        sink.jsonText("\n");
+        sink.jsonText(content);
+    }
+
+    @Override
+    public void endRun() throws IOException {
+        tail(run);
+        run = null;
+    }
+
+    /** The object up to the inside of the content string. */
+    private void head(Message m) throws IOException {
         if (columns == null) {
             columns = Columns.of(options, m);
             if (pretty) {
@@ -44,8 +74,14 @@ final class JsonWriter implements MessageWriter {
         if (columns.chat() && m.chat() != null) {
             first = field("chat", m.chat(), first);
         }
-        first = field("sender", m.sender(), first);
-        field("content", m.content(), first);
+        field("sender", m.sender(), first);
+        key("content", false);
+        sink.ascii('"');
+    }
+
+    /** From the end of the content string to the end of the object. */
+    private void tail(Message m) throws IOException {
+        sink.ascii('"');
         if (columns.timestamp() && m.timestamp() != null) {
             time("timestamp", m.timestamp());
         }

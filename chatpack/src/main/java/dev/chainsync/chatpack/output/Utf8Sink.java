@@ -79,6 +79,20 @@ final class Utf8Sink {
         ascii('"');
     }
 
+    /** Writes text as the inside of a quoted CSV field (quotes doubled), for a cell written in pieces. */
+    void csvQuotedBody(String s) throws IOException {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        int start = 0;
+        for (int i = 0; i < b.length; i++) {
+            if (b[i] == '"') {
+                bytes(b, start, i + 1 - start);
+                ascii('"');
+                start = i + 1;
+            }
+        }
+        bytes(b, start, b.length - start);
+    }
+
     /** Writes bytes as they are. */
     void bytes(byte[] b, int off, int len) throws IOException {
         if (len > buf.length - pos) {
