@@ -367,6 +367,7 @@ final class BlockScanner {
             case F_TYPE -> type();
             case F_DATE -> {
                 if (m.unixTimes) {
+                    m.dateSkipped = true;
                     skipValue();
                 } else {
                     date();

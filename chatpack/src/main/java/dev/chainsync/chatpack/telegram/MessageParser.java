@@ -31,6 +31,8 @@ final class MessageParser {
     private final NameCache names = new NameCache();
     /** Set once a message carried date_unixtime: from then on {@code date} need not be decoded. */
     boolean unixTimes;
+    /** The BlockScanner skipped this message's "date", relying on a date_unixtime that may not come. */
+    boolean dateSkipped;
 
     String id;
     boolean isService;
@@ -97,11 +99,8 @@ final class MessageParser {
                     typeSeen = true;
                     isService = v == JsonToken.VALUE_STRING && textIs(p, "service");
                 }
-                case "date" -> {
-                    if (!unixTimes) {
-                        copyDate(p, v);
-                    }
-                }
+                // Copied even when earlier messages had date_unixtime: a message without it still has a time.
+                case "date" -> copyDate(p, v);
                 case "date_unixtime" -> unixTime = Json.longValue(p, NO_TIME);
                 case "edited_unixtime" -> editedUnix = Json.longValue(p, NO_TIME);
                 case "from" -> {
@@ -213,6 +212,7 @@ final class MessageParser {
     }
 
     void reset() {
+        dateSkipped = false;
         id = null;
         isService = false;
         typeSeen = false;
@@ -282,12 +282,16 @@ final class MessageParser {
         }
         if (unixTime != NO_TIME) {
             unixTimes = true;
+        } else if (dateSkipped) {
+            // Only the scanner skips: this abandons its block, and Jackson's pass reads the date.
+            throw error(p, "a message without date_unixtime after messages with one");
         }
         Instant timestamp = timestamp(p);
         if (isService && !options.serviceMessages()) {
             return null;
         }
-        Instant editedAt = editedUnix != NO_TIME ? Instant.ofEpochSecond(editedUnix) : parseLocal(p, editedText);
+        Instant editedAt = editedUnix != NO_TIME ? epochSecond(p, editedUnix, "edited_unixtime")
+                : parseLocal(p, editedText);
         String body = text == null ? "" : text;
         String sender;
         String content;
@@ -402,9 +406,17 @@ final class MessageParser {
         return path.substring(slash + 1);
     }
 
+    /** {@code seconds} as an instant, or an error naming the field and position when no instant is that far out. */
+    private Instant epochSecond(JsonParser p, long seconds, String field) {
+        if (seconds < Instant.MIN.getEpochSecond() || seconds > Instant.MAX.getEpochSecond()) {
+            throw error(p, "\"" + field + "\" is out of range: " + seconds);
+        }
+        return Instant.ofEpochSecond(seconds);
+    }
+
     private Instant timestamp(JsonParser p) {
         if (unixTime != NO_TIME) {
-            return Instant.ofEpochSecond(unixTime);
+            return epochSecond(p, unixTime, "date_unixtime");
         }
         if (dateLen == 0) {
             return null;

@@ -105,10 +105,22 @@ class BlockScannerTest {
     }
 
     private static void assertSame(byte[] block) throws IOException {
+        assertSame(block, false);
+    }
+
+    /**
+     * The scanner reads the block as Jackson does; with {@code mayAbandon} it may instead give the block up
+     * (its caller then uses Jackson's reading), but never read it differently.
+     */
+    private static void assertSame(byte[] block, boolean mayAbandon) throws IOException {
         for (ReadOptions options : OPTIONS) {
             List<Message> expected = jackson(block, options);
             assertThat(expected).as("Jackson reads the block").isNotNull();
-            assertThat(scanner(block, options)).isEqualTo(expected);
+            List<Message> scanned = scanner(block, options);
+            if (mayAbandon && scanned == null) {
+                continue;
+            }
+            assertThat(scanned).isEqualTo(expected);
             for (OutputOptions output : OUTPUTS) {
                 assertThat(scannerRows(block, options, output)).isEqualTo(messageRows(expected, output));
             }
@@ -170,7 +182,10 @@ class BlockScannerTest {
             "{\"id\": true, \"type\": \"message\", \"date_unixtime\": \"1700000009\", \"from\": 42, \"text\": \"\\u0022\\u005c\"}",
             " \t\r\n{ \"id\" : 14 , \"type\" : \"message\" , \"date_unixtime\" : \"1700000010\" , \"from\" : \"L\" , \"text\" : \"spaced\" } \n",
         };
-        assertSame(block(messages));
+        // Message 2 has only "date" after message 1's date_unixtime: the scanner, which skips "date" once
+        // unix times appear, gives such a block to Jackson rather than lose the time.
+        assertSame(block(messages), true);
+        assertThat(scanner(block(messages), ReadOptions.DEFAULTS)).isNull();
         for (String m : messages) {
             assertSame(block(m));
         }

@@ -200,4 +200,44 @@ class TelegramReaderTest {
         Files.writeString(b, "{\"messages\":[{\"id\":2,\"type\":\"message\",\"date_unixtime\":\"20\",\"from\":\"B\",\"text\":\"two\"}]}");
         assertThat(contents(readAll(Platform.TELEGRAM, ChatInput.of(a), ChatInput.of(b)))).containsExactly("one", "two");
     }
+
+    private static final String MIXED_TIMES = """
+            {
+             "name": "Mixed",
+             "type": "personal_chat",
+             "id": 1,
+             "messages": [
+              {
+               "id": 1,
+               "type": "message",
+               "date": "2024-01-15T10:30:00",
+               "date_unixtime": "1705314600",
+               "from": "Alice",
+               "text": "with both"
+              },
+              {
+               "id": 2,
+               "type": "message",
+               "date": "2024-01-15T10:31:00",
+               "from": "Bob",
+               "text": "date only"
+              }
+             ]
+            }
+            """;
+
+    @Test
+    void aMessageWithOnlyADateKeepsItsTimeAfterMessagesWithUnixTimes() {
+        List<Message> all = readAll(Platform.TELEGRAM, text("result.json", MIXED_TIMES));
+        assertThat(all).extracting(Message::timestamp).doesNotContainNull();
+        assertThat(all.getLast().timestamp()).isAfter(all.getFirst().timestamp());
+    }
+
+    @Test
+    void aUnixTimeNoInstantCanHoldIsAnErrorWithItsPosition() {
+        String bad = MIXED_TIMES.replace("\"1705314600\"", "\"999999999999999999\"");
+        assertThatThrownBy(() -> readAll(Platform.TELEGRAM, text("result.json", bad)))
+                .isInstanceOf(ChatpackException.class).hasMessageContaining("result.json")
+                .hasMessageContaining("date_unixtime").hasMessageContaining("out of range");
+    }
 }
