@@ -64,7 +64,11 @@ public final class HttpApi implements AutoCloseable {
             cfg.jetty.multipartConfig.maxInMemoryFileSize(256 * 1024, SizeUnit.BYTES);
             cfg.jetty.modifyServer(server -> {
                 // Jetty only drains in-flight requests on stop when a StatisticsHandler counts them.
-                server.insertHandler(new StatisticsHandler());
+                StatisticsHandler requests = new StatisticsHandler();
+                server.insertHandler(requests);
+                io.micrometer.core.instrument.Gauge.builder("chainsync_http_requests_active", requests,
+                        StatisticsHandler::getRequestsActive)
+                        .description("HTTP requests being handled now, this scrape included").register(registry);
                 server.setStopTimeout(config.http().shutdownGrace().toMillis());
                 server.setStopAtShutdown(false);
                 server.setErrorHandler(new ProblemErrorHandler());
@@ -100,6 +104,24 @@ public final class HttpApi implements AutoCloseable {
                 problem(ctx, ApiProblem.notFound("no route for " + ctx.method() + " " + ctx.path()));
             }
         });
+    }
+
+    /**
+     * Fails with a message naming the port when another process listens on it, before anything else of
+     * the service starts: Javalin's own failure report loses the reason, and exits the process.
+     */
+    public void ensurePortFree() {
+        int port = config.http().port();
+        if (port == 0) {
+            return;
+        }
+        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new java.net.InetSocketAddress(port));
+        } catch (java.io.IOException bind) {
+            throw new java.io.UncheckedIOException("cannot listen on HTTP port " + port + ": " + bind.getMessage(),
+                    bind instanceof java.net.BindException b ? b : new java.net.BindException(bind.getMessage()));
+        }
     }
 
     public HttpApi start() {

@@ -131,6 +131,7 @@ public final class Application implements AutoCloseable {
 
     /** Starts the workers, then the HTTP server. */
     public synchronized Application start() {
+        http.ensurePortFree();
         if (config.relay().enabled()) {
             relay.start();
         }

@@ -93,7 +93,8 @@ final class DemoCommand implements Callable<Integer> {
         }
         System.out.println("\nServing until Ctrl-C.");
         ingestDemo.closeAfter(app);
-        ServeCommand.runUntilSignal(app);
+        ServeCommand.stopOnSignal(app).await();
+        app.close();
         return 0;
     }
 

@@ -75,6 +75,9 @@ public final class Main implements Runnable {
      */
     static String operationalFailure(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.io.UncheckedIOException u && u.getCause() instanceof java.net.BindException) {
+                return u.getMessage();
+            }
             if (t instanceof DataAccessException || t instanceof SQLException || t instanceof RedisException) {
                 String message = t.getMessage() == null ? t.toString() : t.getMessage().strip();
                 int newline = message.indexOf('\n');

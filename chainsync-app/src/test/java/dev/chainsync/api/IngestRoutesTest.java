@@ -145,8 +145,12 @@ class IngestRoutesTest {
                 "redis_postgres_sync_events_per_second", "redis_postgres_sync_peak_events_per_second",
                 "redis_postgres_sync_redis_healthy", "redis_postgres_sync_postgres_healthy",
                 "redis_postgres_sync_uptime_seconds", "chainsync_ingest_stream_lag", "chainsync_ingest_pending",
-                "chainsync_ingest_dead_letters", "chainsync_ingest_end_to_end_latency_seconds")) {
+                "chainsync_ingest_dead_letters_total", "chainsync_ingest_end_to_end_latency_seconds")) {
             assertThat(metrics).as(name).contains(name);
         }
+        // The gauge of dead letters not yet replayed, a name of its own (it once clashed with the counter
+        // and was never registered).
+        // Two dead letters, the first replayed: one left to look at.
+        assertThat(metrics).containsPattern("(?m)^chainsync_ingest_dead_letters_unreplayed 1\\.0$");
     }
 }

@@ -88,6 +88,89 @@ class ServeShutdownTest {
         }
     }
 
+    private Process serve(Path log, java.util.Map<String, String> env, String... args) throws java.io.IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "-Dlogback.configurationFile=logback-test.xml",
+                Main.class.getName(), "serve"));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().remove("DATABASE_URL");
+        pb.environment().remove("REDIS_URL");
+        pb.environment().put("CHAINSYNC_DATA_DIR", dir.resolve("data").toString());
+        pb.environment().put("CHAINSYNC_ADMIN_API_KEY", ADMIN);
+        pb.environment().putAll(env);
+        return pb.start();
+    }
+
+    /**
+     * On the embedded database, SIGTERM while an upload is still arriving: the request completes and
+     * commits before the database stops (the embedded server's own JVM hook used to stop it at once).
+     */
+    @Test
+    void sigtermOnTheEmbeddedDatabaseLetsAnUploadInFlightCommit() throws Exception {
+        Path log = dir.resolve("embedded.log");
+        Process p = serve(log, java.util.Map.of(), "--port", "0");
+        try {
+            Pattern listening = Pattern.compile("listening on http://localhost:(\\d+)");
+            await().atMost(Duration.ofSeconds(90)).until(() -> listening.matcher(read(log)).find());
+            Matcher m = listening.matcher(read(log));
+            assertThat(m.find()).isTrue();
+            int port = Integer.parseInt(m.group(1));
+            String boundary = "b0undary";
+            byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"issuer_id\"\r\n\r\nuni\r\n"
+                    + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"recipient_id\"\r\n\r\nslow\r\n"
+                    + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"d.bin\"\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII);
+            byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII);
+            int fileBytes = 64_000;
+            try (java.net.Socket socket = new java.net.Socket("localhost", port)) {
+                socket.setSoTimeout(60_000);
+                var out = socket.getOutputStream();
+                out.write(("POST /v1/credentials HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + ADMIN
+                        + "\r\nContent-Type: multipart/form-data; boundary=" + boundary + "\r\nContent-Length: "
+                        + (head.length + fileBytes + tail.length) + "\r\nConnection: close\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                out.write(head);
+                out.write(new byte[fileBytes / 2]);
+                out.flush();
+                // The upload is being handled (half its body sent) when the service is asked to stop: the
+                // scrape that shows it counts itself too.
+                HttpClient http = HttpClient.newHttpClient();
+                await().atMost(Duration.ofSeconds(10)).until(() -> http.send(HttpRequest.newBuilder(
+                        URI.create("http://localhost:" + port + "/metrics")).header("Authorization", "Bearer " + ADMIN)
+                        .build(), HttpResponse.BodyHandlers.ofString()).body()
+                        .contains("chainsync_http_requests_active 2.0"));
+                p.destroy(); // SIGTERM
+                await().atMost(Duration.ofSeconds(10)).until(() -> read(log).contains("shutting down"));
+                out.write(new byte[fileBytes / 2]);
+                out.write(tail);
+                out.flush();
+                String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertThat(answer).as(read(log)).startsWith("HTTP/1.1 202");
+            }
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("stops within a minute").isTrue();
+            assertThat(p.exitValue()).as(read(log)).isZero();
+        } finally {
+            p.destroyForcibly();
+        }
+        String out = read(log);
+        assertThat(out).contains("shutdown complete").doesNotContain("administrator command")
+                .doesNotContain("could not release");
+    }
+
+    @Test
+    void aPortInUseIsNamedAndNothingIsLeftRunning() throws Exception {
+        try (TestDatabases.Scratch db = TestDatabases.create("serve_port");
+                java.net.ServerSocket taken = new java.net.ServerSocket(0)) {
+            Path log = dir.resolve("port.log");
+            Process p = serve(log, java.util.Map.of("DATABASE_URL", db.jdbcUrl()), "--port",
+                    String.valueOf(taken.getLocalPort()));
+            assertThat(p.waitFor(90, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).isEqualTo(1);
+            assertThat(read(log)).contains("cannot listen on HTTP port " + taken.getLocalPort());
+        }
+    }
+
     private static String read(Path p) throws java.io.IOException {
         return Files.exists(p) ? Files.readString(p, StandardCharsets.UTF_8) : "";
     }

@@ -23,7 +23,11 @@ public final class Redact {
         String out = url.replaceAll("(?i)(password=)[^&]*", "$1***");
         int scheme = out.indexOf("://");
         if (scheme < 0) {
-            return out;
+            // Not URL-shaped (a mistyped scheme, say): whatever lies between the first ':' and the last '@'
+            // may be a password.
+            int colon = out.indexOf(':');
+            int at = out.lastIndexOf('@');
+            return colon >= 0 && at > colon ? out.substring(0, colon + 1) + "***" + out.substring(at) : out;
         }
         int start = scheme + 3;
         int at = out.lastIndexOf('@');

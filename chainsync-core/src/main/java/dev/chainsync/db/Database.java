@@ -79,13 +79,69 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /** Longest wait for a server left behind by a killed process to shut down. */
+    static final Duration ORPHAN_STOP_TIMEOUT = Duration.ofSeconds(60);
+    /** The embedded server library's lock file in the data directory, held while its process lives. */
+    static final String EMBEDDED_LOCK_FILE = "epg-lock";
+
+    /**
+     * A process killed without running its shutdown (kill -9, a crash) leaves its embedded PostgreSQL
+     * running on the data directory, and a new server cannot start there. Nobody then holds the library's
+     * lock: that server is stopped (a normal shutdown, so it writes a checkpoint). A held lock means a live
+     * chainsync uses the directory, and this one refuses to start with that message.
+     */
+    private static void takeOverFromOrphan(Path dir) throws IOException {
+        Path pidFile = dir.resolve("postmaster.pid");
+        if (!Files.exists(pidFile)) {
+            return;
+        }
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(dir.resolve(EMBEDDED_LOCK_FILE),
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+                java.nio.channels.FileLock lock = ch.tryLock()) {
+            if (lock == null) {
+                throw new DataAccessException("the embedded database in " + dir
+                        + " is in use by another chainsync process; stop it or set CHAINSYNC_DATA_DIR", null);
+            }
+            long pid;
+            try {
+                pid = Long.parseLong(Files.readAllLines(pidFile).getFirst().strip());
+            } catch (RuntimeException e) {
+                return; // unreadable: PostgreSQL itself will judge the file
+            }
+            java.util.Optional<ProcessHandle> orphan = ProcessHandle.of(pid)
+                    .filter(h -> h.info().command().map(c -> c.contains("postgres")).orElse(false));
+            if (orphan.isEmpty()) {
+                return; // a stale file: PostgreSQL removes it itself
+            }
+            log.warn("the embedded PostgreSQL of a process that did not shut down (pid {}) still runs on {}; stopping it",
+                    pid, dir);
+            orphan.get().destroy();
+            try {
+                orphan.get().onExit().get(ORPHAN_STOP_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+                throw new DataAccessException("the embedded PostgreSQL left running on " + dir + " (pid " + pid
+                        + ") did not stop within " + ORPHAN_STOP_TIMEOUT.toSeconds() + " s", null);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new DataAccessException("interrupted while stopping the embedded PostgreSQL left on " + dir,
+                        null);
+            }
+        }
+    }
+
     private static EmbeddedPostgres startEmbedded(Path dir) {
         try {
             Files.createDirectories(dir);
+            takeOverFromOrphan(dir);
             log.info("starting embedded PostgreSQL in {}", dir.toAbsolutePath());
+            // The library's defaults suit throwaway test servers (fsync and synchronous commit off); this
+            // server holds the user's data, and a commit it acknowledged must survive a crash.
             return EmbeddedPostgres.builder()
                     .setDataDirectory(dir)
                     .setCleanDataDirectory(false)
+                    .setServerConfig("fsync", "on")
+                    .setServerConfig("synchronous_commit", "on")
+                    .setServerConfig("full_page_writes", "on")
                     .start();
         } catch (IOException e) {
             throw new UncheckedIOException("could not start embedded PostgreSQL in " + dir, e);

@@ -56,7 +56,7 @@ public final class Ingest implements AutoCloseable {
             Gauge.builder("chainsync_ingest_pending", () -> streamGauge(stream, 1)).tag("stream", stream)
                     .description("Entries delivered to the group and not yet acknowledged").register(registry);
         }
-        Gauge.builder("chainsync_ingest_dead_letters", () -> safeDeadLetters())
+        Gauge.builder("chainsync_ingest_dead_letters_unreplayed", () -> safeDeadLetters())
                 .description("Dead letters not replayed").register(registry);
     }
 

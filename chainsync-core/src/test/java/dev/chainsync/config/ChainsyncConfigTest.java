@@ -81,5 +81,10 @@ class ChainsyncConfigTest {
     void redactsPasswordsInUrls() {
         assertThat(Redact.url("jdbc:postgresql://h/db?user=a&password=xyz")).doesNotContain("xyz");
         assertThat(Redact.url("postgres://a:xyz@h/db")).doesNotContain("xyz").contains("a:***@h");
+        // A mistyped scheme is no reason to print the password.
+        assertThat(Redact.url("postgres:/app:S3cretPW@db.example.com:5432/app")).doesNotContain("S3cretPW")
+                .endsWith("@db.example.com:5432/app");
+        assertThat(Redact.url(":S3cretPW@127.0.0.1:6379")).doesNotContain("S3cretPW");
+        assertThat(Redact.url("redis:127.0.0.1:6379")).isEqualTo("redis:127.0.0.1:6379");
     }
 }
