@@ -233,6 +233,10 @@ public record ChainsyncConfig(
         }
     }
 
+    /** A host name (letters, digits, '.', '-', '_') and an optional port. */
+    private static final java.util.regex.Pattern HOST_PORT =
+            java.util.regex.Pattern.compile("([A-Za-z0-9._-]+)(?::([0-9]{1,5}))?");
+
     /**
      * Accepts {@code postgres://user:pass@host:port/db?params} (the seeds' form) and
      * {@code jdbc:postgresql://...}.
@@ -250,13 +254,30 @@ public record ChainsyncConfig(
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("is not a valid URL");
         }
-        if (uri.getHost() == null) {
+        String host = uri.getHost();
+        int port = uri.getPort();
+        String userInfo = uri.getRawUserInfo();
+        if (host == null && uri.getRawAuthority() != null) {
+            // java.net.URI refuses host names with '_' (docker compose service names have them) and then
+            // leaves the authority unparsed: split it here, as PostgreSQL's own libpq would accept it.
+            String authority = uri.getRawAuthority();
+            int at = authority.lastIndexOf('@');
+            userInfo = at < 0 ? null : authority.substring(0, at);
+            String hostPort = authority.substring(at + 1);
+            java.util.regex.Matcher m = HOST_PORT.matcher(hostPort);
+            if (!m.matches()) {
+                throw new IllegalArgumentException("has no valid host");
+            }
+            host = m.group(1);
+            port = m.group(2) == null ? -1 : Integer.parseInt(m.group(2));
+        }
+        if (host == null) {
             throw new IllegalArgumentException("has no host");
         }
         String db = uri.getPath() == null || uri.getPath().length() <= 1 ? "postgres" : uri.getPath().substring(1);
-        StringBuilder jdbc = new StringBuilder("jdbc:postgresql://").append(uri.getHost());
-        if (uri.getPort() > 0) {
-            jdbc.append(':').append(uri.getPort());
+        StringBuilder jdbc = new StringBuilder("jdbc:postgresql://").append(host);
+        if (port > 0) {
+            jdbc.append(':').append(port);
         }
         jdbc.append('/').append(db);
         if (uri.getRawQuery() != null) {
@@ -264,8 +285,8 @@ public record ChainsyncConfig(
         }
         String user = null;
         String password = null;
-        if (uri.getRawUserInfo() != null) {
-            String[] parts = uri.getRawUserInfo().split(":", 2);
+        if (userInfo != null) {
+            String[] parts = userInfo.split(":", 2);
             user = URLDecoder.decode(parts[0], StandardCharsets.UTF_8);
             password = parts.length > 1 ? URLDecoder.decode(parts[1], StandardCharsets.UTF_8) : null;
         }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.chainsync.chain.Commitment;
+import dev.chainsync.config.ChainsyncConfig.DatabaseConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -75,6 +76,16 @@ class ChainsyncConfigTest {
             }
             assertThat(shown).as(url).contains("alice").doesNotContain("s3cr3t", "pa ss", "pa#ss", "pa%ss", "p@ss");
         }
+    }
+
+    @Test
+    void aHostNameWithAnUnderscoreIsAccepted() {
+        DatabaseConfig c = ChainsyncConfig.parseDatabaseUrl("postgres://app:p%40ss@db_host:5433/app?sslmode=disable", 4);
+        assertThat(c.jdbcUrl()).isEqualTo("jdbc:postgresql://db_host:5433/app?sslmode=disable");
+        assertThat(c.user()).isEqualTo("app");
+        assertThat(c.password()).isEqualTo("p@ss");
+        assertThat(ChainsyncConfig.parseDatabaseUrl("postgres://db_host/app", 4).jdbcUrl())
+                .isEqualTo("jdbc:postgresql://db_host/app");
     }
 
     @Test
