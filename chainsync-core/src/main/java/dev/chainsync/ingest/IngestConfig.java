@@ -54,12 +54,29 @@ public record IngestConfig(
      * Reads the ingest variables into {@code env}, which collects problems for the caller to
      * report together with everyone else's.
      */
+    /** A host name or address, or a bracketed IPv6 address, and an optional port. */
+    private static final java.util.regex.Pattern REDIS_HOST_PORT =
+            java.util.regex.Pattern.compile("([A-Za-z0-9._-]+|\\[[0-9A-Fa-f:.]+\\])(:[0-9]{1,5})?");
+
     public static IngestConfig load(Env env) {
         String url = env.raw("REDIS_URL");
         boolean enabled = env.bool("CHAINSYNC_INGEST_ENABLED", url != null);
         String redisUrl = url == null ? DEFAULT_REDIS_URL : url;
         if (!(redisUrl.startsWith("redis://") || redisUrl.startsWith("rediss://"))) {
             env.problem("REDIS_URL=" + Redact.url(redisUrl) + " must start with redis:// or rediss://");
+        } else {
+            // What Lettuce would find out only at the first connection (it takes "host:notaport" as a host).
+            String rest = redisUrl.substring(redisUrl.indexOf("://") + 3);
+            int end = rest.length();
+            for (char c : new char[] {'/', '?', '#'}) {
+                int i = rest.indexOf(c, rest.lastIndexOf('@') + 1);
+                end = i >= 0 ? Math.min(end, i) : end;
+            }
+            String hostPort = rest.substring(rest.lastIndexOf('@', end) + 1, end);
+            if (!REDIS_HOST_PORT.matcher(hostPort).matches()) {
+                env.problem("REDIS_URL=" + Redact.url(redisUrl) + " is not a valid Redis URL (host[:port] expected,"
+                        + " got '" + hostPort + "')");
+            }
         }
         List<String> streams = Arrays.stream(env.string("REDIS_STREAMS", DEFAULT_STREAMS).split(","))
                 .map(String::trim).filter(s -> !s.isEmpty()).distinct().toList();

@@ -58,4 +58,13 @@ class IngestConfigTest {
         assertThat(ChainsyncConfig.fromEnvironment(Map.of("REDIS_URL", "redis://r:6379")).ingest().streams())
                 .isEqualTo(List.of("rindexer_producer"));
     }
+
+    @Test
+    void aRedisUrlLettuceCannotUseIsRefusedAtStartWithoutItsPassword() {
+        assertThatThrownBy(() -> ChainsyncConfig.fromEnvironment(Map.of("REDIS_URL", "redis://:pw-secret@127.0.0.1:notaport")))
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).problems()).singleElement()
+                        .satisfies(p -> assertThat(p).startsWith("REDIS_URL").contains("not a valid Redis URL")
+                                .doesNotContain("pw-secret")));
+    }
 }
