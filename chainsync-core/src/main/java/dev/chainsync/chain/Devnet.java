@@ -519,8 +519,8 @@ public final class Devnet implements ChainClient {
     }
 
     private ChainRecord toRecord(DevnetLedger.Entry entry) {
-        return new ChainRecord(entry.signature(), entry.slot(), genesis.plus(slotTime.multipliedBy(entry.slot())),
-                entry.memos(), entry.error());
+        return new ChainRecord(entry.signature(), entry.signer(), entry.slot(),
+                genesis.plus(slotTime.multipliedBy(entry.slot())), entry.memos(), entry.error());
     }
 
     private static byte[] signatureOf(byte[] wire) {

@@ -213,6 +213,16 @@ public final class CredentialService {
                     cr.chainSignature(), cr.chainSlot(), null, null, problems);
         }
         ChainRecord r = record.get();
+        // Anyone can write any memo: the transaction must be signed by this service's issuer, the
+        // address the stored record names too.
+        if (!r.signer().equals(issuer.address())) {
+            problems.add("chain: transaction " + r.signature() + " was signed by " + r.signer() + ", not the issuer "
+                    + issuer.address());
+        }
+        if (!cr.issuerAddress().equals(issuer.address())) {
+            problems.add("database: issuer address " + cr.issuerAddress() + " is not this service's issuer "
+                    + issuer.address());
+        }
         // A packed transaction carries other credentials' memos too; this one's must be among them.
         boolean memoMatches = r.carries(expectedMemo);
         if (!memoMatches) {
@@ -225,7 +235,9 @@ public final class CredentialService {
             problems.add("database: status is " + cr.status().dbName() + " although the memo is on chain");
         }
         boolean valid = problems.isEmpty();
-        return new Verification(hash, valid, true, cr.status().dbName(), signatureValid, r.error() == null,
+        // on_chain means what the API document says: a successful transaction of the issuer carries this memo.
+        boolean onChain = r.error() == null && memoMatches && r.signer().equals(issuer.address());
+        return new Verification(hash, valid, true, cr.status().dbName(), signatureValid, onChain,
                 r.signature(), r.slot(), status == null ? null : status.commitment().wireName(), memoMatches, problems);
     }
 

@@ -108,10 +108,12 @@ public final class Database implements AutoCloseable {
             } catch (RuntimeException e) {
                 return; // unreadable: PostgreSQL itself will judge the file
             }
-            java.util.Optional<ProcessHandle> orphan = ProcessHandle.of(pid)
-                    .filter(h -> h.info().command().map(c -> c.contains("postgres")).orElse(false));
+            // Only this directory's own server: after a reboot the pid may belong to anything, another
+            // PostgreSQL included, and that must never be signalled.
+            String dataDir = dir.toAbsolutePath().normalize().toString();
+            java.util.Optional<ProcessHandle> orphan = ProcessHandle.of(pid).filter(h -> isServerOf(h, dataDir));
             if (orphan.isEmpty()) {
-                return; // a stale file: PostgreSQL removes it itself
+                return; // a stale file: PostgreSQL checks it itself
             }
             log.warn("the embedded PostgreSQL of a process that did not shut down (pid {}) still runs on {}; stopping it",
                     pid, dir);
@@ -127,6 +129,21 @@ public final class Database implements AutoCloseable {
                         null);
             }
         }
+    }
+
+    /** Whether {@code h} is a postgres server started on {@code dataDir} ({@code postgres -D dataDir ...}). */
+    private static boolean isServerOf(ProcessHandle h, String dataDir) {
+        ProcessHandle.Info info = h.info();
+        if (!info.command().map(c -> c.endsWith("/postgres")).orElse(false)) {
+            return false;
+        }
+        String[] args = info.arguments().orElse(new String[0]);
+        for (int i = 0; i + 1 < args.length; i++) {
+            if (args[i].equals("-D") && Path.of(args[i + 1]).toAbsolutePath().normalize().toString().equals(dataDir)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static EmbeddedPostgres startEmbedded(Path dir) {

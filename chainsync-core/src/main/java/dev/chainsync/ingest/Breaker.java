@@ -25,16 +25,24 @@ final class Breaker {
         this.clock = clock;
     }
 
-    /** May a batch go to the database now? In half-open state only one caller gets a yes. */
-    synchronized boolean allow() {
+    /** What {@link #permit()} granted. */
+    enum Permit { DENIED, GRANTED, TRIAL }
+
+    /** May a batch go to the database now? In half-open state only one caller gets the {@code TRIAL}. */
+    synchronized Permit permit() {
         if (openUntil == null) {
-            return true;
+            return Permit.GRANTED;
         }
         if (clock.instant().isBefore(openUntil) || trialRunning) {
-            return false;
+            return Permit.DENIED;
         }
         trialRunning = true;
-        return true;
+        return Permit.TRIAL;
+    }
+
+    /** {@link #permit()} as a yes or no. */
+    synchronized boolean allow() {
+        return permit() != Permit.DENIED;
     }
 
     synchronized void success() {
@@ -43,7 +51,10 @@ final class Breaker {
         trialRunning = false;
     }
 
-    /** The trial batch ended without a verdict (an unexpected error): let another one run. */
+    /**
+     * The trial batch ended without a verdict (an unexpected error): let another one run. Only the
+     * holder of the {@code TRIAL} permit calls this.
+     */
     synchronized void abandonTrial() {
         trialRunning = false;
     }

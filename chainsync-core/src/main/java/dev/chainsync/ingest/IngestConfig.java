@@ -50,14 +50,14 @@ public record IngestConfig(
         streams = List.copyOf(streams);
     }
 
-    /**
-     * Reads the ingest variables into {@code env}, which collects problems for the caller to
-     * report together with everyone else's.
-     */
     /** A host name or address, or a bracketed IPv6 address, and an optional port. */
     private static final java.util.regex.Pattern REDIS_HOST_PORT =
             java.util.regex.Pattern.compile("([A-Za-z0-9._-]+|\\[[0-9A-Fa-f:.]+\\])(:[0-9]{1,5})?");
 
+    /**
+     * Reads the ingest variables into {@code env}, which collects problems for the caller to
+     * report together with everyone else's.
+     */
     public static IngestConfig load(Env env) {
         String url = env.raw("REDIS_URL");
         boolean enabled = env.bool("CHAINSYNC_INGEST_ENABLED", url != null);

@@ -43,8 +43,14 @@ record StreamEntry(String stream, String id, Map<String, String> fields, long de
         if (original == null || !ID.matcher(original).matches()) {
             return id;
         }
-        long ms = millis(original);
-        long seq = sequence(original);
+        long ms;
+        long seq;
+        try {
+            ms = millis(original);
+            seq = sequence(original);
+        } catch (NumberFormatException e) {
+            return id; // 19 digits can still overflow a long
+        }
         return ms < millis() || (ms == millis() && seq < sequence()) ? original : id;
     }
 

@@ -86,7 +86,8 @@ final class StreamWorker {
             fresh = true;
             nextTouch = clock.instant().plus(cfg.processingTimeout().dividedBy(3));
         }
-        if (!shared.breaker().allow()) {
+        Breaker.Permit permit = shared.breaker().permit();
+        if (permit == Breaker.Permit.DENIED) {
             touchHeld(cfg);
             return 0;
         }
@@ -97,7 +98,9 @@ final class StreamWorker {
         } catch (RuntimeException e) {
             // Neither a success nor a database failure: if this pass was the half-open trial, a
             // later pass must be able to run another, or every worker would wait for it forever.
-            shared.breaker().abandonTrial();
+            if (permit == Breaker.Permit.TRIAL) {
+                shared.breaker().abandonTrial();
+            }
             throw e;
         }
     }

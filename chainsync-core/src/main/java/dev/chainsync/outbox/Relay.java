@@ -380,7 +380,6 @@ public final class Relay implements AutoCloseable {
         return expected.compareTo(config.confirmPollInterval()) > 0 ? expected : config.confirmPollInterval();
     }
 
-    /** Splits operations (in order) into runs whose memos fit one transaction of this chain. */
     /** Why no transaction of this chain can carry {@code memo}, or null when one can. */
     private String unsendable(String memo) {
         int alone;
@@ -393,6 +392,7 @@ public final class Relay implements AutoCloseable {
                 : "memo needs a " + alone + "-byte transaction; the chain takes at most " + chain.maxTransactionBytes();
     }
 
+    /** Splits operations (in order) into runs whose memos fit one transaction of this chain. */
     private List<List<Operation>> pack(List<Operation> ops) {
         int limit = chain.maxTransactionBytes();
         List<List<Operation>> packs = new ArrayList<>();

@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.HashSet;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -49,6 +50,8 @@ import org.slf4j.LoggerFactory;
  * {@code webhook_endpoint.disabled} event, all in one transaction.
  */
 public final class WebhookDispatcher implements AutoCloseable {
+    /** How long messages of an endpoint whose secrets cannot be decrypted wait before they are looked at again. */
+    static final Duration UNREADABLE_SECRET_DELAY = Duration.ofMinutes(1);
     private static final Logger log = LoggerFactory.getLogger(WebhookDispatcher.class);
     static final int EXCERPT_BYTES = 1024;
     static final Duration MAX_CONNECT_TIMEOUT = Duration.ofSeconds(10);
@@ -337,11 +340,20 @@ public final class WebhookDispatcher implements AutoCloseable {
             return List.of();
         }
         Map<Long, List<byte[]>> secrets;
+        Set<Long> unreadable = new HashSet<>();
         try {
-            secrets = secretsFor(claimed, now);
+            secrets = secretsFor(claimed, now, unreadable);
         } catch (RuntimeException e) {
             giveBack(claimed, e);
             throw e;
+        }
+        // An endpoint none of whose secrets this instance can decrypt (a lost or mismatched key) waits
+        // for the operator without spending its attempts; the other endpoints go on.
+        List<Claimed> waiting = claimed.stream()
+                .filter(m -> unreadable.contains(m.endpointId()) && !secrets.containsKey(m.endpointId())).toList();
+        if (!waiting.isEmpty()) {
+            store.jdbc().inTransaction(c -> WebhookStore.postpone(c, waiting, now.plus(UNREADABLE_SECRET_DELAY)));
+            claimed = claimed.stream().filter(m -> !waiting.contains(m)).toList();
         }
         List<Future<?>> futures = new ArrayList<>(claimed.size());
         for (Claimed m : claimed) {
@@ -358,7 +370,8 @@ public final class WebhookDispatcher implements AutoCloseable {
         return futures;
     }
 
-    private Map<Long, List<byte[]>> secretsFor(List<Claimed> claimed, Instant now) {
+    /** The decrypted active secrets of the claimed messages' endpoints; {@code unreadable} gets those that failed. */
+    private Map<Long, List<byte[]>> secretsFor(List<Claimed> claimed, Instant now, Set<Long> unreadable) {
         Set<Long> endpointIds = new TreeSet<>();
         claimed.forEach(m -> endpointIds.add(m.endpointId()));
         Map<Long, List<byte[]>> out = new HashMap<>();
@@ -372,10 +385,11 @@ public final class WebhookDispatcher implements AutoCloseable {
                 raw = secretCache.computeIfAbsent(s.id(), id -> box.open(s.ciphertext(),
                         WebhookEndpoints.secretContext(s.endpointId()), s.keyId()));
             } catch (RuntimeException e) {
-                // Sealed under another key (or damaged): that endpoint signs with its other secrets, or
-                // its messages fail with backoff; no other endpoint's deliveries wait for it.
+                // Sealed under another key (or damaged): that endpoint signs with its other secrets, or its
+                // messages wait (see launch); no other endpoint's deliveries wait for it.
                 log.error("webhook endpoint {}: secret {} (key {}) cannot be decrypted: {}", s.endpointId(), s.id(),
                         s.keyId(), e.toString());
+                unreadable.add(s.endpointId());
                 continue;
             }
             out.computeIfAbsent(s.endpointId(), k -> new ArrayList<>()).add(raw);

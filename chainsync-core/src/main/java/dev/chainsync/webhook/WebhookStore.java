@@ -196,6 +196,21 @@ final class WebhookStore {
                 Jdbc.array(c, "bigint", ms.stream().map(Claimed::version).toArray(Long[]::new)));
     }
 
+    /** Gives claims back due again at {@code until}, with no attempt recorded or counted. */
+    static int postpone(Connection c, List<Claimed> ms, Instant until) throws SQLException {
+        if (ms.isEmpty()) {
+            return 0;
+        }
+        return Jdbc.update(c, """
+                UPDATE webhook_messages m SET lease_owner = NULL, lease_until = NULL, next_attempt_at = ?,
+                       version = m.version + 1
+                  FROM unnest(?::bigint[], ?::bigint[]) AS u(id, version)
+                 WHERE m.id = u.id AND m.version = u.version""",
+                until,
+                Jdbc.array(c, "bigint", ms.stream().map(Claimed::id).toArray(Long[]::new)),
+                Jdbc.array(c, "bigint", ms.stream().map(Claimed::version).toArray(Long[]::new)));
+    }
+
     int releaseAll(String owner) {
         return jdbc.update("""
                 UPDATE webhook_messages SET lease_owner = NULL, lease_until = NULL, version = version + 1

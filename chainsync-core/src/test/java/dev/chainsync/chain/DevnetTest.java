@@ -113,7 +113,7 @@ class DevnetTest {
         assertThat(status(devnet, tx).commitment()).isEqualTo(Commitment.FINALIZED);
         assertThat(status(devnet, tx).slot()).isEqualTo(landing);
         assertThat(devnet.transaction(tx.signature())).contains(
-                new ChainRecord(tx.signature(), landing, START.plus(SLOT.multipliedBy(landing)), "hello", null));
+                new ChainRecord(tx.signature(), ISSUER.address(), landing, START.plus(SLOT.multipliedBy(landing)), "hello", null));
     }
 
     static SignatureStatus status(Devnet devnet, SignedTransaction tx) {
@@ -537,7 +537,7 @@ class DevnetTest {
         var all = devnet.recordsByAddress(ISSUER.address(), null, 100);
         assertThat(all).flatExtracting(ChainRecord::memos).containsExactly("m5", "m4", "m3", "m2", "m1");
         assertThat(all).extracting(ChainRecord::slot).containsExactly(4L, 4L, 3L, 1L, 1L);
-        assertThat(all.get(0)).isEqualTo(new ChainRecord(m5, 4, START.plus(SLOT.multipliedBy(4)), "m5", null));
+        assertThat(all.get(0)).isEqualTo(new ChainRecord(m5, ISSUER.address(), 4, START.plus(SLOT.multipliedBy(4)), "m5", null));
 
         var page1 = devnet.recordsByAddress(ISSUER.address(), null, 2);
         var page2 = devnet.recordsByAddress(ISSUER.address(), page1.get(1).signature(), 2);

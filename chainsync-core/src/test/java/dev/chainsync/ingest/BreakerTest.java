@@ -37,9 +37,12 @@ class BreakerTest {
 
     @Test
     void aTrialThatEndsWithoutAVerdictLetsTheNextOneRun() {
+        assertThat(breaker.permit()).as("closed: an ordinary permit, which abandons no trial")
+                .isEqualTo(Breaker.Permit.GRANTED);
         open();
         clock.advance(Duration.ofSeconds(10));
-        assertThat(breaker.allow()).isTrue();
+        assertThat(breaker.permit()).isEqualTo(Breaker.Permit.TRIAL);
+        assertThat(breaker.permit()).isEqualTo(Breaker.Permit.DENIED);
 
         breaker.abandonTrial();
 
