@@ -76,6 +76,7 @@ public final class HttpApi implements AutoCloseable {
         });
         Auth auth = new Auth(app.apiKeys(), app.rateLimiter());
         javalin.before("/v1/*", auth::check);
+        javalin.before("/v1/*", HttpApi::checkQueryEncoding);
         if (config.edge().metricsRequireKey()) {
             javalin.before("/metrics", auth::checkRead);
         }
@@ -121,6 +122,25 @@ public final class HttpApi implements AutoCloseable {
         } catch (java.io.IOException bind) {
             throw new java.io.UncheckedIOException("cannot listen on HTTP port " + port + ": " + bind.getMessage(),
                     bind instanceof java.net.BindException b ? b : new java.net.BindException(bind.getMessage()));
+        }
+    }
+
+    /**
+     * A query parameter that is not valid percent-encoding is a 400: Javalin reads it as absent, so
+     * {@code ?issuer_id=%zz} would otherwise list every issuer's credentials.
+     */
+    static void checkQueryEncoding(io.javalin.http.Context ctx) {
+        String query = ctx.queryString();
+        if (query == null) {
+            return;
+        }
+        for (String pair : query.split("&")) {
+            try {
+                java.net.URLDecoder.decode(pair, java.nio.charset.StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                throw ApiProblem.badRequest("query parameter '" + pair.split("=", 2)[0]
+                        + "' is not valid percent-encoding", null);
+            }
         }
     }
 

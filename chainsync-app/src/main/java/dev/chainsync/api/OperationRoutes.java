@@ -15,6 +15,10 @@ import java.util.Map;
 
 /** The chain outbox, reconciliation runs and the devnet's fault switches. */
 final class OperationRoutes {
+    /** Longest outage the devnet fault endpoint injects: a day. */
+    static final long MAX_OUTAGE_SECONDS = 86_400;
+    /** Longest latency it adds to every chain call: a minute. */
+    static final long MAX_LATENCY_MS = 60_000;
     private final Application app;
     private final Idempotent idempotent;
 
@@ -137,6 +141,13 @@ final class OperationRoutes {
         } catch (Exception e) {
             throw ApiProblem.badRequest("body must be JSON like {\"rpc_error_rate\":0.1,\"drop_rate\":0,"
                     + "\"fail_rate\":0,\"latency_ms\":0,\"outage_seconds\":30}", null);
+        }
+        // Bounded, so no body can overflow an instant or park every chain call for ever.
+        if (v.outageSeconds() != null && (v.outageSeconds() < 0 || v.outageSeconds() > MAX_OUTAGE_SECONDS)) {
+            throw ApiProblem.badRequest("outage_seconds must be between 0 and " + MAX_OUTAGE_SECONDS, "outage_seconds");
+        }
+        if (v.latencyMs() < 0 || v.latencyMs() > MAX_LATENCY_MS) {
+            throw ApiProblem.badRequest("latency_ms must be between 0 and " + MAX_LATENCY_MS, "latency_ms");
         }
         DevnetFaults f = app.devnet().faults();
         try {

@@ -200,9 +200,22 @@ final class DevnetLedger implements AutoCloseable {
             if (closed) {
                 throw new IOException("devnet ledger " + file + " is closed");
             }
-            raf.write(bytes);
-            if (sync) {
-                raf.getFD().sync();
+            long end = raf.getFilePointer();
+            try {
+                raf.write(bytes);
+                if (sync) {
+                    raf.getFD().sync();
+                }
+            } catch (IOException e) {
+                // A partial line (the disk filled up, say) would be glued to the next one into a corrupt
+                // line the next start refuses: take it back, so the file ends where it did.
+                try {
+                    raf.setLength(end);
+                    raf.seek(end);
+                } catch (IOException undo) {
+                    e.addSuppressed(undo);
+                }
+                throw e;
             }
         }
     }
