@@ -45,6 +45,52 @@ final class IngestTesting {
         return "cs_test_" + name + "_" + UUID.randomUUID().toString().substring(0, 8);
     }
 
+    /**
+     * One stream of a scratch database and Redis for a test, with the dead-letter stream beside it;
+     * closes what it started (ingest instances, Redis keys, the database).
+     */
+    static final class OneStream implements AutoCloseable {
+        final TestDatabases.Scratch db;
+        final Jdbc jdbc;
+        final Redis redis = new Redis();
+        final String prefix;
+        final String stream;
+        private final List<Ingest> started = new ArrayList<>();
+
+        OneStream(String name) {
+            db = database(name);
+            jdbc = db.database().jdbc();
+            prefix = unique(name);
+            stream = prefix + "_deposited";
+            redis.forget(stream);
+            redis.forget(prefix + "_dead");
+        }
+
+        /** One worker, batches of 40, MAX_RETRIES 3, on this stream and its group. */
+        IngestConfig config(java.time.Duration processingTimeout) {
+            return new IngestConfig(true, redisUrl(), List.of(stream), prefix + "_group", "c1", 40,
+                    java.time.Duration.ofMillis(100), 1, processingTimeout, 3, 2, java.time.Duration.ofMillis(500),
+                    prefix + "_dead");
+        }
+
+        Ingest start(IngestConfig cfg) {
+            Ingest ingest = new Ingest(jdbc, cfg, Clock.systemUTC(), new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+            started.add(ingest);
+            return ingest.start();
+        }
+
+        long pending() {
+            return redis.pending(stream, prefix + "_group");
+        }
+
+        @Override
+        public void close() {
+            started.forEach(Ingest::close);
+            redis.close();
+            db.close();
+        }
+    }
+
     /** Plain Redis access for a test: push entries, inspect the group. */
     static final class Redis implements AutoCloseable {
         final RedisClient client = RedisClient.create(redisUrl());

@@ -61,21 +61,13 @@ final class Utf8Sink {
     void csvField(String s, char delimiter) throws IOException {
         boolean quote = s.indexOf(delimiter) >= 0 || s.indexOf('"') >= 0 || s.indexOf('\n') >= 0
                 || s.indexOf('\r') >= 0;
-        byte[] b = s.getBytes(StandardCharsets.UTF_8);
         if (!quote) {
+            byte[] b = s.getBytes(StandardCharsets.UTF_8);
             bytes(b, 0, b.length);
             return;
         }
         ascii('"');
-        int start = 0;
-        for (int i = 0; i < b.length; i++) {
-            if (b[i] == '"') {
-                bytes(b, start, i + 1 - start);
-                ascii('"');
-                start = i + 1;
-            }
-        }
-        bytes(b, start, b.length - start);
+        csvQuotedBody(s);
         ascii('"');
     }
 
