@@ -136,7 +136,7 @@ final class Derivation {
                     ), triples AS (
                         SELECT term_id AS id, term_id AS triple_id FROM triple WHERE %1$s
                         UNION ALL
-                        SELECT counter_term_id, term_id FROM triple WHERE %2$s
+                        SELECT counter_term_id, counter_term_id FROM triple WHERE %2$s
                     )
                     INSERT INTO term (id, type, atom_id, triple_id, total_assets, total_market_cap)
                     SELECT i.id,

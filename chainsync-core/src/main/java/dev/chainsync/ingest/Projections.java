@@ -94,7 +94,8 @@ final class Projections {
                         e.meta().transactionHash(), e.meta().blockNumber(), e.meta().logIndex(),
                         e.meta().blockTimestamp());
                 termRows.put(e.termId(), new String[] {e.termId(), "Triple", null, e.termId()});
-                termRows.put(e.counterTermId(), new String[] {e.counterTermId(), "Triple", null, e.termId()});
+                // Seed 003: triple_id is the term's own id for every 'Triple' term, counter terms included.
+                termRows.put(e.counterTermId(), new String[] {e.counterTermId(), "Triple", null, e.counterTermId()});
                 newTriples.add(e.termId());
             }
             // subject/predicate/object of a triple never change (its id is their hash), so a later
@@ -362,7 +363,7 @@ final class Projections {
                 SELECT v.term_id,
                        CASE WHEN a.term_id IS NOT NULL THEN 'Atom' WHEN tr.term_id IS NOT NULL THEN 'Triple'
                             ELSE 'Unknown' END,
-                       a.term_id, tr.term_id, v.total_assets, v.market_cap
+                       a.term_id, CASE WHEN tr.term_id IS NOT NULL THEN v.term_id END, v.total_assets, v.market_cap
                   FROM (SELECT term_id, sum(total_assets) AS total_assets, sum(market_cap) AS market_cap
                           FROM vault WHERE term_id = ANY (?::text[]) GROUP BY term_id) v
                   LEFT JOIN atom a ON a.term_id = v.term_id

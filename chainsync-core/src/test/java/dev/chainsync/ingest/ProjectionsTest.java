@@ -125,7 +125,10 @@ class ProjectionsTest {
             assertThat(one(jdbc, "SELECT total_assets FROM term WHERE id = '" + A1 + "'")).isEqualTo("5010");
             assertThat(one(jdbc, "SELECT total_market_cap FROM term WHERE id = '" + A1 + "'")).isEqualTo("18.5");
             assertThat(one(jdbc, "SELECT type FROM term WHERE id = '" + A1 + "'")).isEqualTo("Atom");
+            // Seed 003: triple_id is the term's own id for a 'Triple' term, a counter term included.
             assertThat(one(jdbc, "SELECT type || '/' || triple_id FROM term WHERE id = '" + counter + "'"))
+                    .isEqualTo("Triple/" + counter);
+            assertThat(one(jdbc, "SELECT type || '/' || triple_id FROM term WHERE id = '" + T1 + "'"))
                     .isEqualTo("Triple/" + T1);
 
             assertThat(one(jdbc, "SELECT total_assets || '/' || position_count || '/' || market_cap "
