@@ -60,8 +60,9 @@ public final class OpenApiDocument {
 
     /**
      * Every {@code /v1} operation needs an API key and is rate-limited, so each gets the 401, 403 and
-     * 429 answers here rather than in every path, and every POST the Idempotency-Key parameter; open
-     * routes ({@code /health}, ...) opt out.
+     * 429 answers here rather than in every path, the 400 for a malformed query, the 413 for a JSON
+     * body over the limit, and every POST the Idempotency-Key parameter and the Idempotent-Replayed
+     * header; open routes ({@code /health}, ...) opt out, and {@code /metrics} takes a key optionally.
      */
     private static void secureV1(ObjectNode doc) {
         for (Iterator<Map.Entry<String, JsonNode>> paths = doc.path("paths").fields(); paths.hasNext(); ) {
@@ -72,17 +73,31 @@ public final class OpenApiDocument {
                 if (op.getKey().equals("parameters") || !(op.getValue() instanceof ObjectNode operation)) {
                     continue;
                 }
+                ObjectNode responses = operation.withObject("/responses");
+                if (path.getKey().equals("/metrics")) {
+                    // Open unless CHAINSYNC_METRICS_REQUIRE_KEY: the key is optional in the document.
+                    ArrayNode security = operation.putArray("security");
+                    security.addObject();
+                    security.addObject().putArray("bearer");
+                    requireKeyAnswers(responses);
+                    continue;
+                }
                 if (!v1) {
                     operation.putArray("security");
                     continue;
                 }
-                ObjectNode responses = operation.withObject("/responses");
-                for (String[] r : new String[][] {{"401", "Unauthorized"}, {"403", "Forbidden"}, {"429", "TooManyRequests"}}) {
-                    if (!responses.has(r[0])) {
-                        responses.putObject(r[0]).put("$ref", "#/components/responses/" + r[1]);
-                    }
+                requireKeyAnswers(responses);
+                // A query string that is not valid percent-encoding is refused on every /v1 route.
+                if (!responses.has("400")) {
+                    responses.putObject("400").put("$ref", "#/components/responses/BadRequest");
                 }
-                if (op.getKey().equals("post")) {
+                if (operation.has("requestBody") && !responses.has("413")
+                        && operation.path("requestBody").path("content").has("application/json")) {
+                    // HTTP_MAX_REQUEST_SIZE: 1 MB for every JSON body.
+                    responses.putObject("413").put("$ref", "#/components/responses/PayloadTooLarge");
+                }
+                boolean post = op.getKey().equals("post");
+                if (post) {
                     acceptIdempotencyKey(operation, responses);
                 }
                 // The limiter runs before every /v1 handler, so every answer carries the limit headers.
@@ -94,8 +109,20 @@ public final class OpenApiDocument {
                                 .put("$ref", "#/components/headers/RateLimit"));
                         headers.putIfAbsent("RateLimit-Policy", Json.MAPPER.createObjectNode()
                                 .put("$ref", "#/components/headers/RateLimitPolicy"));
+                        if (post) {
+                            headers.putIfAbsent("Idempotent-Replayed", Json.MAPPER.createObjectNode()
+                                    .put("$ref", "#/components/headers/IdempotentReplayed"));
+                        }
                     }
                 }
+            }
+        }
+    }
+
+    private static void requireKeyAnswers(ObjectNode responses) {
+        for (String[] r : new String[][] {{"401", "Unauthorized"}, {"403", "Forbidden"}, {"429", "TooManyRequests"}}) {
+            if (!responses.has(r[0])) {
+                responses.putObject(r[0]).put("$ref", "#/components/responses/" + r[1]);
             }
         }
     }

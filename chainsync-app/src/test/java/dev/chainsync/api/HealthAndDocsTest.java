@@ -204,6 +204,42 @@ class HealthAndDocsTest {
     }
 
     @Test
+    void openApiDocumentsTheAnswersEveryRouteCanGive() {
+        JsonNode doc = servedDocument();
+        Iterator<Map.Entry<String, JsonNode>> paths = doc.path("paths").fields();
+        while (paths.hasNext()) {
+            Map.Entry<String, JsonNode> path = paths.next();
+            if (!path.getKey().startsWith("/v1/")) {
+                continue;
+            }
+            path.getValue().fields().forEachRemaining(op -> {
+                if (!HTTP_METHODS.contains(op.getKey())) {
+                    return;
+                }
+                String route = op.getKey() + " " + path.getKey();
+                JsonNode responses = op.getValue().path("responses");
+                assertThat(responses.has("400")).as(route + ": a malformed query is a 400").isTrue();
+                if (op.getKey().equals("post")) {
+                    responses.fields().forEachRemaining(r -> {
+                        if (r.getKey().startsWith("2") && !r.getValue().has("$ref")) {
+                            assertThat(r.getValue().path("headers").has("Idempotent-Replayed"))
+                                    .as(route + " " + r.getKey()).isTrue();
+                        }
+                    });
+                }
+                if (op.getValue().path("requestBody").path("content").has("application/json")) {
+                    assertThat(responses.has("413")).as(route + ": a body over the limit").isTrue();
+                }
+            });
+        }
+        // /metrics takes a key when CHAINSYNC_METRICS_REQUIRE_KEY is set: optional in the document.
+        JsonNode metrics = doc.path("paths").path("/metrics").path("get");
+        assertThat(metrics.path("security")).hasSize(2);
+        assertThat(metrics.path("responses").has("401")).isTrue();
+        assertThat(doc.toString()).doesNotContain("Not replayed through Idempotency-Key");
+    }
+
+    @Test
     void openApiDocumentsExactlyTheRegisteredRoutes() throws ReflectiveOperationException {
         JsonNode doc = servedDocument();
 
