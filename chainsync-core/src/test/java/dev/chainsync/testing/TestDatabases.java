@@ -62,9 +62,23 @@ public final class TestDatabases {
         String name = ("cs_" + prefix + "_" + UUID.randomUUID().toString().substring(0, 8)).toLowerCase(Locale.ROOT)
                 .replaceAll("[^a-z0-9_]", "_");
         admin("CREATE DATABASE " + name);
-        Database db = Database.open(new DatabaseConfig(urlFor(name), "postgres", null, poolSize), Path.of("."), name);
-        db.migrate();
-        return new Scratch(name, db);
+        Database db = null;
+        try {
+            db = Database.open(new DatabaseConfig(urlFor(name), "postgres", null, poolSize), Path.of("."), name);
+            db.migrate();
+            return new Scratch(name, db);
+        } catch (RuntimeException e) {
+            // A test that cannot start (a broken migration, say) must not leave its database behind.
+            if (db != null) {
+                db.close();
+            }
+            try {
+                admin("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+            } catch (RuntimeException dropping) {
+                e.addSuppressed(dropping);
+            }
+            throw e;
+        }
     }
 
     /** The JDBC URL of database {@code name} on the test server. */
