@@ -4,23 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.chainsync.chain.ChainClient;
-import dev.chainsync.chain.ChainHealth;
-import dev.chainsync.chain.ChainRecord;
 import dev.chainsync.chain.RecentBlockhash;
 import dev.chainsync.chain.SignatureStatus;
 import dev.chainsync.chain.SignedTransaction;
-import dev.chainsync.chain.Signer;
 import dev.chainsync.credential.Credential;
 import dev.chainsync.credential.CredentialStatus;
 import dev.chainsync.outbox.OperationHandler.Confirmed;
 import dev.chainsync.outbox.OperationHandler.Failed;
 import dev.chainsync.outbox.OperationHandler.Submitted;
+import dev.chainsync.testing.ForwardingChainClient;
 import dev.chainsync.testing.WritePath;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -433,7 +430,7 @@ class RelayTest {
     void aPassThatBreaksAfterRecordingItsAttemptGivesTheClaimBackAtOnce() {
         w = new WritePath("give-back");
         java.util.concurrent.atomic.AtomicBoolean explode = new java.util.concurrent.atomic.AtomicBoolean(true);
-        Relay relay = w.relay("relay-a", new Delegating(w.chain) {
+        Relay relay = w.relay("relay-a", new ForwardingChainClient(w.chain) {
             @Override
             public String submit(SignedTransaction tx) {
                 if (explode.getAndSet(false)) {
@@ -627,7 +624,7 @@ class RelayTest {
         CountDownLatch oneSent = new CountDownLatch(1);
         CountDownLatch never = new CountDownLatch(1);
         AtomicInteger sends = new AtomicInteger();
-        Relay doomed = w.relay("relay-doomed", new Delegating(w.chain) {
+        Relay doomed = w.relay("relay-doomed", new ForwardingChainClient(w.chain) {
             @Override
             public String submit(SignedTransaction tx) {
                 if (sends.getAndIncrement() == 0) {
@@ -694,7 +691,7 @@ class RelayTest {
         List<Credential> issued = List.of(w.issue("a"), w.issue("b"), w.issue("c"));
         long stolen = w.operationOf(issued.get(1).hash()).id();
         java.util.concurrent.atomic.AtomicBoolean steal = new java.util.concurrent.atomic.AtomicBoolean(true);
-        CountingChain counting = new CountingChain(new Delegating(w.chain) {
+        CountingChain counting = new CountingChain(new ForwardingChainClient(w.chain) {
             @Override
             public RecentBlockhash latestBlockhash() {
                 // Between claim and record, another relay takes over one operation of the pack.
@@ -729,7 +726,7 @@ class RelayTest {
     }
 
     /** Passes calls through; its submit sends, then blocks as if the process had died right after. */
-    static final class FreezingChain extends Delegating {
+    static final class FreezingChain extends ForwardingChainClient {
         final CountDownLatch submitted = new CountDownLatch(1);
         final CountDownLatch release = new CountDownLatch(1);
 
@@ -751,7 +748,7 @@ class RelayTest {
     }
 
     /** Counts submits per signature and can fail the next few with UNAVAILABLE. */
-    static final class CountingChain extends Delegating {
+    static final class CountingChain extends ForwardingChainClient {
         final Map<String, AtomicInteger> submitsBySignature = new ConcurrentHashMap<>();
         final List<SignedTransaction> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
         final List<String> statusLookups = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -782,75 +779,6 @@ class RelayTest {
             submitsBySignature.computeIfAbsent(tx.signature(), k -> new AtomicInteger()).incrementAndGet();
             sent.add(tx);
             return delegate.submit(tx);
-        }
-    }
-
-    /** A chain client that forwards everything; tests override what they intercept. */
-    abstract static class Delegating implements ChainClient {
-        final ChainClient delegate;
-
-        Delegating(ChainClient delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public String name() {
-            return delegate.name();
-        }
-
-        @Override
-        public long blockHeight() {
-            return delegate.blockHeight();
-        }
-
-        @Override
-        public RecentBlockhash latestBlockhash() {
-            return delegate.latestBlockhash();
-        }
-
-        @Override
-        public Duration expectedTimeTo(dev.chainsync.chain.Commitment commitment) {
-            return delegate.expectedTimeTo(commitment);
-        }
-
-        @Override
-        public int maxTransactionBytes() {
-            return delegate.maxTransactionBytes();
-        }
-
-        @Override
-        public int memoTransactionBytes(List<String> memos) {
-            return delegate.memoTransactionBytes(memos);
-        }
-
-        @Override
-        public SignedTransaction buildMemoTransaction(Signer signer, List<String> memos, RecentBlockhash blockhash) {
-            return delegate.buildMemoTransaction(signer, memos, blockhash);
-        }
-
-        @Override
-        public String submit(SignedTransaction transaction) {
-            return delegate.submit(transaction);
-        }
-
-        @Override
-        public Map<String, SignatureStatus> signatureStatuses(Collection<String> signatures) {
-            return delegate.signatureStatuses(signatures);
-        }
-
-        @Override
-        public List<ChainRecord> recordsByAddress(String address, String beforeSignature, int limit) {
-            return delegate.recordsByAddress(address, beforeSignature, limit);
-        }
-
-        @Override
-        public Optional<ChainRecord> transaction(String signature) {
-            return delegate.transaction(signature);
-        }
-
-        @Override
-        public ChainHealth health() {
-            return delegate.health();
         }
     }
 }

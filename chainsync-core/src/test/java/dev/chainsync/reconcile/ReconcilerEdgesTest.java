@@ -3,21 +3,14 @@ package dev.chainsync.reconcile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.chainsync.chain.ChainClient;
-import dev.chainsync.chain.ChainHealth;
 import dev.chainsync.chain.ChainRecord;
-import dev.chainsync.chain.RecentBlockhash;
-import dev.chainsync.chain.SignatureStatus;
-import dev.chainsync.chain.SignedTransaction;
-import dev.chainsync.chain.Signer;
 import dev.chainsync.credential.Credential;
 import dev.chainsync.credential.CredentialHash;
 import dev.chainsync.outbox.Relay;
+import dev.chainsync.testing.ForwardingChainClient;
 import dev.chainsync.testing.WritePath;
 import java.time.Duration;
-import java.util.Collection;
 import java.util.HexFormat;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
@@ -83,7 +76,7 @@ class ReconcilerEdgesTest {
                 "1111111111111111111111111111111111111111111111111111111111111111", c.hash());
         w.advance(Duration.ofSeconds(10));
         CyclicBarrier bothAsking = new CyclicBarrier(2);
-        ChainClient slowRpc = new Delegating(w.chain) {
+        ChainClient slowRpc = new ForwardingChainClient(w.chain) {
             @Override
             public Optional<ChainRecord> transaction(String signature) {
                 try {
@@ -145,26 +138,5 @@ class ReconcilerEdgesTest {
         assertThat(run.matched()).isEqualTo(1);
         assertThat(run.dbRecords()).isEqualTo(1);
         assertThat(run.chainRecords()).as("one credential memo on chain").isEqualTo(1);
-    }
-
-    private static class Delegating implements ChainClient {
-        private final ChainClient d;
-
-        Delegating(ChainClient d) {
-            this.d = d;
-        }
-
-        @Override public String name() { return d.name(); }
-        @Override public long blockHeight() { return d.blockHeight(); }
-        @Override public RecentBlockhash latestBlockhash() { return d.latestBlockhash(); }
-        @Override public int memoTransactionBytes(List<String> memos) { return d.memoTransactionBytes(memos); }
-        @Override public SignedTransaction buildMemoTransaction(Signer s, List<String> m, RecentBlockhash b) {
-            return d.buildMemoTransaction(s, m, b);
-        }
-        @Override public String submit(SignedTransaction t) { return d.submit(t); }
-        @Override public Map<String, SignatureStatus> signatureStatuses(Collection<String> s) { return d.signatureStatuses(s); }
-        @Override public List<ChainRecord> recordsByAddress(String a, String b, int l) { return d.recordsByAddress(a, b, l); }
-        @Override public Optional<ChainRecord> transaction(String s) { return d.transaction(s); }
-        @Override public ChainHealth health() { return d.health(); }
     }
 }

@@ -74,6 +74,28 @@ class ParallelTelegramSourceTest {
         assertThat(actual).isEqualTo(expected);
     }
 
+    /** A large export cut short is reported as truncated by the block reader too, never read as a shorter chat. */
+    @Test
+    void aFileCutAfterAMessageIsTruncatedForTheBlockReaderToo() throws IOException {
+        byte[] bytes = Files.readAllBytes(export);
+        // Cut the download just after a message's closing brace, in the middle of the file.
+        byte[] seam = "},\n  {\n".getBytes(StandardCharsets.US_ASCII);
+        int at = bytes.length / 2;
+        while (!java.util.Arrays.equals(bytes, at, at + seam.length, seam, 0, seam.length)) {
+            at++;
+        }
+        Path cut = dir.resolve("cut.json");
+        Files.write(cut, java.util.Arrays.copyOf(bytes, at + 1));
+
+        // The sequential reader says so ...
+        assertThatThrownBy(() -> drain(sequential(cut, ReadOptions.DEFAULTS)))
+                .isInstanceOf(ChatpackException.class).hasMessageContaining("truncated");
+        // ... and so does the block reader (used for every file of 16 MB or more). The whole file still
+        // reads in blocks: parallelBlocksYieldExactlyTheSequentialMessages.
+        assertThatThrownBy(() -> drain(parallel(cut, ReadOptions.DEFAULTS)))
+                .isInstanceOf(ChatpackException.class).hasMessageContaining("truncated");
+    }
+
     @Test
     void optionsApplyInsideBlocksToo() throws IOException {
         ReadOptions options = new ReadOptions(false, true, null);
