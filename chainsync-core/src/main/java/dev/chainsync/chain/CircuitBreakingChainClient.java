@@ -75,6 +75,11 @@ public final class CircuitBreakingChainClient implements ChainClient {
     }
 
     @Override
+    public long blockhashValidityBlocks() {
+        return delegate.blockhashValidityBlocks();
+    }
+
+    @Override
     public int maxTransactionBytes() {
         return delegate.maxTransactionBytes();
     }

@@ -55,4 +55,26 @@ class CircuitBreakingChainClientTest {
         }
         assertThat(chain.isOpen()).isFalse();
     }
+
+    @Test
+    void whatTheChainSaysOfItselfPassesThroughTheBreaker() {
+        ChainClient longerLived = new dev.chainsync.testing.ForwardingChainClient(devnet) {
+            @Override
+            public long blockhashValidityBlocks() {
+                return 300;
+            }
+
+            @Override
+            public int maxMemosPerTransaction() {
+                return 7;
+            }
+        };
+        try (CircuitBreakingChainClient wrapped = new CircuitBreakingChainClient(longerLived, 50, Duration.ofSeconds(30),
+                clock)) {
+            assertThat(wrapped.blockhashValidityBlocks()).isEqualTo(300);
+            assertThat(wrapped.maxMemosPerTransaction()).isEqualTo(7);
+            assertThat(wrapped.maxTransactionBytes()).isEqualTo(devnet.maxTransactionBytes());
+            assertThat(wrapped.expectedTimeTo(Commitment.FINALIZED)).isEqualTo(devnet.expectedTimeTo(Commitment.FINALIZED));
+        }
+    }
 }
