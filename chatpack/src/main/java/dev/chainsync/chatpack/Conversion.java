@@ -85,7 +85,7 @@ public final class Conversion {
                 if (!merge) {
                     writer.write(m);
                     written++;
-                } else if (waiting != null && sameRun(waiting, m)) {
+                } else if (waiting != null && Merger.sameRun(waiting, m)) {
                     if (inRun) {
                         writer.appendRun(m.content());
                     } else {
@@ -110,11 +110,6 @@ public final class Conversion {
         } finally {
             liveRead = read;
         }
-    }
-
-    /** Consecutive messages of one sender in one chat: what {@link Merger} joins. */
-    private static boolean sameRun(Message a, Message b) {
-        return a.sender().equals(b.sender()) && java.util.Objects.equals(a.chat(), b.chat());
     }
 
     private static void end(MessageWriter writer, Message first, boolean inRun) throws IOException {

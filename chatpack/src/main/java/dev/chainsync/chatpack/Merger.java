@@ -17,7 +17,7 @@ final class Merger {
             pending = m;
             return null;
         }
-        if (pending.sender().equals(m.sender()) && Objects.equals(pending.chat(), m.chat())) {
+        if (sameRun(pending, m)) {
             if (content == null) {
                 content = new StringBuilder(pending.content().length() + m.content().length() + 16)
                         .append(pending.content());
@@ -28,6 +28,11 @@ final class Merger {
         Message done = flush();
         pending = m;
         return done;
+    }
+
+    /** Consecutive messages that belong to one run: the same sender in the same chat. */
+    static boolean sameRun(Message a, Message b) {
+        return a.sender().equals(b.sender()) && Objects.equals(a.chat(), b.chat());
     }
 
     /** Returns the run still pending, or null, and resets. */
