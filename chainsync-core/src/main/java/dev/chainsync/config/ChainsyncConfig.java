@@ -233,10 +233,6 @@ public record ChainsyncConfig(
         }
     }
 
-    /** A host name (letters, digits, '.', '-', '_') and an optional port. */
-    private static final java.util.regex.Pattern HOST_PORT =
-            java.util.regex.Pattern.compile("([A-Za-z0-9._-]+)(?::([0-9]{1,5}))?");
-
     /**
      * Accepts {@code postgres://user:pass@host:port/db?params} (the seeds' form) and
      * {@code jdbc:postgresql://...}.
@@ -264,7 +260,7 @@ public record ChainsyncConfig(
             int at = authority.lastIndexOf('@');
             userInfo = at < 0 ? null : authority.substring(0, at);
             String hostPort = authority.substring(at + 1);
-            java.util.regex.Matcher m = HOST_PORT.matcher(hostPort);
+            java.util.regex.Matcher m = HostPort.PATTERN.matcher(hostPort);
             if (!m.matches()) {
                 throw new IllegalArgumentException("has no valid host");
             }

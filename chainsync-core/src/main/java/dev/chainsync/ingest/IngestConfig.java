@@ -50,10 +50,6 @@ public record IngestConfig(
         streams = List.copyOf(streams);
     }
 
-    /** A host name or address, or a bracketed IPv6 address, and an optional port. */
-    private static final java.util.regex.Pattern REDIS_HOST_PORT =
-            java.util.regex.Pattern.compile("([A-Za-z0-9._-]+|\\[[0-9A-Fa-f:.]+\\])(:[0-9]{1,5})?");
-
     /**
      * Reads the ingest variables into {@code env}, which collects problems for the caller to
      * report together with everyone else's.
@@ -73,7 +69,7 @@ public record IngestConfig(
                 end = i >= 0 ? Math.min(end, i) : end;
             }
             String hostPort = rest.substring(rest.lastIndexOf('@', end) + 1, end);
-            if (!REDIS_HOST_PORT.matcher(hostPort).matches()) {
+            if (!dev.chainsync.config.HostPort.PATTERN.matcher(hostPort).matches()) {
                 env.problem("REDIS_URL=" + Redact.url(redisUrl) + " is not a valid Redis URL (host[:port] expected,"
                         + " got '" + hostPort + "')");
             }
