@@ -76,6 +76,7 @@ final class IngestBenchmark {
     }
 
     record Result(int distinctEvents, int deliveredEvents, int entries, double loadSeconds, double ingestSeconds,
+            String ingestCpu,
             double copyEventsPerSecond, double latencyOfferedPerSecond, double p50Ms, double p99Ms, double rebuildSeconds,
             boolean rebuildEqualsLive, Map<String, Long> rows, String database, String redis) {
         double eventsPerSecond() {
@@ -89,6 +90,7 @@ final class IngestBenchmark {
                       database: %s; redis: %s; %d workers, batch %d entries
                       loaded into Redis in %.1f s
                       live ingest (all projections, one transaction per batch) : %,.0f events/s (%,.0f delivered/s), %.1f s
+                        CPU during live ingest: %s
                       ceiling (same event rows COPYed into bare tables)        : %,.0f events/s
                       ratio live / ceiling                                      : %.2f
                       entry append -> commit at %,.0f events/s offered          : p50 %.0f ms, p99 %.0f ms
@@ -97,7 +99,7 @@ final class IngestBenchmark {
                     distinctEvents, deliveredEvents, entries, Runtime.getRuntime().availableProcessors(),
                     System.getProperty("os.name") + " " + System.getProperty("os.arch") + ", Java " + Runtime.version(),
                     LocalDate.now(), database, redis, workers, batch, loadSeconds, eventsPerSecond(),
-                    deliveredEvents / ingestSeconds, ingestSeconds, copyEventsPerSecond,
+                    deliveredEvents / ingestSeconds, ingestSeconds, ingestCpu, copyEventsPerSecond,
                     eventsPerSecond() / copyEventsPerSecond, latencyOfferedPerSecond, p50Ms, p99Ms, rebuildSeconds,
                     rebuildEqualsLive ? "yes" : "NO", rows));
             return sb.toString();
@@ -162,10 +164,12 @@ final class IngestBenchmark {
                     Duration.ofMillis(100), workers, Duration.ofSeconds(60), 3, 5, Duration.ofSeconds(5),
                     prefix + "_dead");
             long t1 = System.nanoTime();
+            CpuUse cpu1 = CpuUse.now();
             try (Ingest ingest = new Ingest(jdbc, cfg, Clock.systemUTC(), new SimpleMeterRegistry()).start()) {
                 awaitCommitted(jdbc, redis, streams, cfg.consumerGroup(), distinct);
             }
             double ingestSeconds = (System.nanoTime() - t1) / 1e9;
+            String ingestCpu = cpu1.describeUntil(CpuUse.now(), ingestSeconds);
 
             double copyRate = copyCeiling(db);
 
@@ -192,7 +196,7 @@ final class IngestBenchmark {
             }
             redis.sync().del(streams.toArray(String[]::new));
             redis.sync().del(cfg.deadLetterStream());
-            return new Result(distinct, deliveredEvents, delivered.size(), loadSeconds, ingestSeconds, copyRate,
+            return new Result(distinct, deliveredEvents, delivered.size(), loadSeconds, ingestSeconds, ingestCpu, copyRate,
                     offered, latency[0], latency[1], rebuildSeconds, equal, rebuilt.rows(),
                     db.describe().replaceAll("\\(data in .*\\)", "(embedded)"),
                     embeddedRedis ? "embedded " + redisUrl : redisUrl);
