@@ -143,9 +143,14 @@ final class BenchCommand implements Runnable {
         @Option(names = "--slot-ms", defaultValue = "20", description = "Devnet slot time in ms (default ${DEFAULT-VALUE}).")
         int slotMs;
 
+        @Option(names = "--warmup", defaultValue = "10000",
+                description = "Credentials issued and drained first, reported apart, so the measured drain runs compiled"
+                        + " code (default ${DEFAULT-VALUE}; 0 measures a cold JVM).")
+        int warmup;
+
         @Override
         public Integer call() throws Exception {
-            OutboxBenchmark.Result r = new OutboxBenchmark(count, relays, producers, batch, slotMs).run();
+            OutboxBenchmark.Result r = new OutboxBenchmark(count, relays, producers, batch, slotMs, warmup).run();
             System.out.println(r.report());
             return r.allConfirmedOnce() ? 0 : 1;
         }

@@ -76,7 +76,7 @@ final class IngestBenchmark {
     }
 
     record Result(int distinctEvents, int deliveredEvents, int entries, double loadSeconds, double ingestSeconds,
-            String ingestCpu,
+            String ingestCpu, double[] byQuarter,
             double copyEventsPerSecond, double latencyOfferedPerSecond, double p50Ms, double p99Ms, double rebuildSeconds,
             boolean rebuildEqualsLive, Map<String, Long> rows, String database, String redis) {
         double eventsPerSecond() {
@@ -91,6 +91,7 @@ final class IngestBenchmark {
                       loaded into Redis in %.1f s
                       live ingest (all projections, one transaction per batch) : %,.0f events/s (%,.0f delivered/s), %.1f s
                         CPU during live ingest: %s
+                        by quarter of the events: %s events/s
                       ceiling (same event rows COPYed into bare tables)        : %,.0f events/s
                       ratio live / ceiling                                      : %.2f
                       entry append -> commit at %,.0f events/s offered          : p50 %.0f ms, p99 %.0f ms
@@ -99,7 +100,10 @@ final class IngestBenchmark {
                     distinctEvents, deliveredEvents, entries, Runtime.getRuntime().availableProcessors(),
                     System.getProperty("os.name") + " " + System.getProperty("os.arch") + ", Java " + Runtime.version(),
                     LocalDate.now(), database, redis, workers, batch, loadSeconds, eventsPerSecond(),
-                    deliveredEvents / ingestSeconds, ingestSeconds, ingestCpu, copyEventsPerSecond,
+                    deliveredEvents / ingestSeconds, ingestSeconds, ingestCpu,
+                    java.util.Arrays.stream(byQuarter).mapToObj(q -> String.format("%,.0f", q))
+                            .collect(java.util.stream.Collectors.joining(" / ")),
+                    copyEventsPerSecond,
                     eventsPerSecond() / copyEventsPerSecond, latencyOfferedPerSecond, p50Ms, p99Ms, rebuildSeconds,
                     rebuildEqualsLive ? "yes" : "NO", rows));
             return sb.toString();
@@ -165,10 +169,18 @@ final class IngestBenchmark {
                     prefix + "_dead");
             long t1 = System.nanoTime();
             CpuUse cpu1 = CpuUse.now();
+            long[] quarters = new long[4];
             try (Ingest ingest = new Ingest(jdbc, cfg, Clock.systemUTC(), new SimpleMeterRegistry()).start()) {
-                awaitCommitted(jdbc, redis, streams, cfg.consumerGroup(), distinct);
+                awaitCommitted(jdbc, redis, streams, cfg.consumerGroup(), distinct, quarters);
             }
             double ingestSeconds = (System.nanoTime() - t1) / 1e9;
+            // Events per second within each quarter of the run: the first pays for JIT compilation,
+            // later ones show whether the rate holds as the tables grow.
+            double[] byQuarter = new double[quarters.length];
+            for (int k = 0; k < quarters.length; k++) {
+                long from = k == 0 ? t1 : quarters[k - 1];
+                byQuarter[k] = distinct / (double) quarters.length / ((quarters[k] - from) / 1e9);
+            }
             String ingestCpu = cpu1.describeUntil(CpuUse.now(), ingestSeconds);
 
             double copyRate = copyCeiling(db);
@@ -196,7 +208,7 @@ final class IngestBenchmark {
             }
             redis.sync().del(streams.toArray(String[]::new));
             redis.sync().del(cfg.deadLetterStream());
-            return new Result(distinct, deliveredEvents, delivered.size(), loadSeconds, ingestSeconds, ingestCpu, copyRate,
+            return new Result(distinct, deliveredEvents, delivered.size(), loadSeconds, ingestSeconds, ingestCpu, byQuarter, copyRate,
                     offered, latency[0], latency[1], rebuildSeconds, equal, rebuilt.rows(),
                     db.describe().replaceAll("\\(data in .*\\)", "(embedded)"),
                     embeddedRedis ? "embedded " + redisUrl : redisUrl);
@@ -242,10 +254,25 @@ final class IngestBenchmark {
 
     private static void awaitCommitted(Jdbc jdbc, StatefulRedisConnection<String, String> redis, List<String> streams,
             String group, long expected) throws InterruptedException {
+        awaitCommitted(jdbc, redis, streams, group, expected, new long[0]);
+    }
+
+    /**
+     * Waits until {@code expected} new events are committed and nothing is pending; {@code marks[k]}
+     * receives the time (nanoTime) at which the count first reached (k + 1) / marks.length of it.
+     */
+    private static void awaitCommitted(Jdbc jdbc, StatefulRedisConnection<String, String> redis, List<String> streams,
+            String group, long expected, long[] marks) throws InterruptedException {
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             long fresh = jdbc.queryOne("SELECT coalesce(sum(new_events), 0) FROM ingest_progress WHERE consumer_group = ?",
                     r -> r.getLong(1), group).orElse(0L);
+            long seen = System.nanoTime();
+            for (int k = 0; k < marks.length; k++) {
+                if (marks[k] == 0 && fresh * marks.length >= expected * (k + 1)) {
+                    marks[k] = seen;
+                }
+            }
             if (fresh >= expected) {
                 long pending = 0;
                 for (String s : streams) {
