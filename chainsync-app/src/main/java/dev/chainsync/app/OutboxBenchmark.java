@@ -55,7 +55,7 @@ final class OutboxBenchmark {
     }
 
     record Result(int count, int relays, int slotMs, int warmup, double coldDrainPerSecond, double issuePerSecond,
-            double drainPerSecond, String drainCpu, double steadyPerSecond, double p50Ms, double p99Ms, long landed,
+            double drainPerSecond, String drainCpu, double floorMicros, double steadyPerSecond, double p50Ms, double p99Ms, long landed,
             long distinctMemos, boolean allConfirmedOnce, String database) {
         String report() {
             String cold = warmup == 0 ? "  (no warm-up drain: the drain below includes the JIT compiling the relay)\n"
@@ -68,12 +68,16 @@ final class OutboxBenchmark {
                     %s  issue (API path, producers)                    : %.0f credentials/s
                       relay drain (outbox -> confirmed, %d queued)   : %.0f operations/s
                         CPU during the drain: %s
+                      database floor (the relay's statements run inside PostgreSQL, one backend): %.0f µs per operation
+                        -> at most %.0f operations/s on %d cores with nothing else running
                       steady state (issuing while relaying)           : %.0f operations/s
                       commit -> confirmed (steady state)              : p50 %.0f ms, p99 %.0f ms
                       landed on chain: %d transactions carrying %d distinct memos -> %s""",
                     count, relays, slotMs, Runtime.getRuntime().availableProcessors(),
                     System.getProperty("os.name") + " " + System.getProperty("os.arch") + ", Java " + Runtime.version(),
-                    LocalDate.now(), database, cold, issuePerSecond, count, drainPerSecond, drainCpu, steadyPerSecond,
+                    LocalDate.now(), database, cold, issuePerSecond, count, drainPerSecond, drainCpu, floorMicros,
+                    Runtime.getRuntime().availableProcessors() * 1e6 / floorMicros, Runtime.getRuntime().availableProcessors(),
+                    steadyPerSecond,
                     p50Ms, p99Ms, landed, distinctMemos, allConfirmedOnce ? "each memo exactly once" : "MISMATCH");
         }
     }
@@ -136,8 +140,11 @@ final class OutboxBenchmark {
             List<String> memos = devnet.allRecords().stream().flatMap(r -> r.memos().stream()).toList();
             long distinct = memos.stream().distinct().count();
             long expectedMemos = warmup + 2L * count;
+            started.forEach(Relay::close);
+            started.clear();
+            double floorMicros = OutboxFloor.microsPerOperation(jdbc, count, batch);
             return new Result(count, relays, slotMs, warmup, coldDrainPerSecond, count / issueSeconds,
-                    count / drainSeconds, drainCpu, count / steadySeconds, latency.get(0), latency.get(1), landed,
+                    count / drainSeconds, drainCpu, floorMicros, count / steadySeconds, latency.get(0), latency.get(1), landed,
                     distinct, memos.size() == expectedMemos && distinct == expectedMemos,
                     db.describe().replaceAll("\\(data in .*\\)", "(embedded)"));
         } finally {
