@@ -119,6 +119,28 @@ public final class Outbox {
     /** Counts of unfinished and dead-lettered operations (confirmed ones are counted by metrics) and the oldest unfinished age. */
     public record Stats(Map<OperationStatus, Long> counts, Duration oldestUnfinishedAge) {}
 
+    /**
+     * The unfinished and dead-lettered operations, counted from chain_operations_open_idx. Listed
+     * rather than written as "status <> 'confirmed'": without statistics the planner takes that to
+     * match 99.5% of the table and scans all of it, confirmed history included, on every /health
+     * and every metrics scrape (0.15 s and 44,000 buffers at 400,000 operations); three equalities
+     * it takes to be rare. The CHECK on status allows no other value.
+     */
+    static final String STATUS_COUNTS = """
+            SELECT status, count(*) FROM chain_operations
+             WHERE status IN ('pending', 'submitted', 'dead_lettered') GROUP BY status""";
+
+    /**
+     * When the first-made unfinished operation was created: the lowest id of each unfinished status,
+     * one probe of chain_operations_open_idx each, so /health costs the same with a backlog of a
+     * million operations (a chain outage) as with none. Ids follow creation order.
+     */
+    static final String OLDEST_UNFINISHED = """
+            SELECT min(created_at) AS oldest FROM (
+                (SELECT created_at FROM chain_operations WHERE status = 'pending' ORDER BY id LIMIT 1)
+                UNION ALL
+                (SELECT created_at FROM chain_operations WHERE status = 'submitted' ORDER BY id LIMIT 1)) first""";
+
     public Stats stats() {
         Instant now = clock.instant();
         return store.jdbc().withConnection(c -> {
@@ -126,14 +148,11 @@ public final class Outbox {
             for (OperationStatus s : OperationStatus.values()) {
                 counts.put(s, 0L);
             }
-            Jdbc.query(c, """
-                    SELECT status, count(*) FROM chain_operations WHERE status <> 'confirmed' GROUP BY status""", r -> {
+            Jdbc.query(c, STATUS_COUNTS, r -> {
                 counts.put(OperationStatus.fromDb(r.getString(1)), r.getLong(2));
                 return null;
             });
-            List<Instant> oldest = Jdbc.query(c, """
-                    SELECT min(created_at) FROM chain_operations WHERE status IN ('pending', 'submitted')""",
-                    r -> Jdbc.instant(r, "min"));
+            List<Instant> oldest = Jdbc.query(c, OLDEST_UNFINISHED, r -> Jdbc.instant(r, "oldest"));
             Instant o = oldest.isEmpty() ? null : oldest.getFirst();
             return new Stats(counts, o == null ? Duration.ZERO : Duration.between(o, now));
         });

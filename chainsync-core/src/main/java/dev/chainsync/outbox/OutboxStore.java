@@ -88,7 +88,10 @@ final class OutboxStore {
         if (operationIds.isEmpty()) {
             return out;
         }
-        jdbc.withConnection(c -> {
+        jdbc.inTransaction(c -> {
+            try (var s = c.createStatement()) {
+                s.execute(PROBES_PLAN);
+            }
             try (PreparedStatement ps = c.prepareStatement("""
                     SELECT operation_id, attempt, signature, blockhash, last_valid_height, relay, created_at
                       FROM chain_operation_attempts WHERE operation_id = ANY (?) ORDER BY operation_id, attempt""")) {
@@ -194,6 +197,23 @@ final class OutboxStore {
         return recorded;
     }
 
+    static final String TRANSACTION_MEMOS = """
+            SELECT a.signature, o.memo FROM chain_operation_attempts a
+              JOIN chain_operations o ON o.id = a.operation_id
+             WHERE a.signature = ANY (?) ORDER BY a.signature, a.operation_id""";
+
+    /**
+     * Transaction-local planner settings for the relay's lookups by key ({@link #TRANSACTION_MEMOS},
+     * {@link #attempts}): a few index probes per key, whatever the size of the history. A signature
+     * is not unique (V40), so without statistics the planner takes each one to match 0.5% of all
+     * attempts: for a hundred signatures it expected half the table, and hash-joined a sequential
+     * scan of every operation ever made (parallel and JIT-compiled: about 0.4 s per call at 400,000
+     * operations, and 50 ms even for ten). The attempts of twenty operations started parallel workers
+     * for the same reason and waited 80 ms for them.
+     */
+    static final String PROBES_PLAN = "SET LOCAL enable_seqscan = off; SET LOCAL enable_hashjoin = off; "
+            + "SET LOCAL enable_mergejoin = off; SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL jit = off";
+
     /**
      * The memos of each recorded transaction, in the order the relay packs them (by operation id),
      * so that a transaction can be rebuilt byte for byte from the database alone.
@@ -203,11 +223,11 @@ final class OutboxStore {
         if (signatures.isEmpty()) {
             return out;
         }
-        jdbc.withConnection(c -> {
-            Jdbc.query(c, """
-                    SELECT a.signature, o.memo FROM chain_operation_attempts a
-                      JOIN chain_operations o ON o.id = a.operation_id
-                     WHERE a.signature = ANY (?) ORDER BY a.signature, a.operation_id""", r -> {
+        jdbc.inTransaction(c -> {
+            try (var s = c.createStatement()) {
+                s.execute(PROBES_PLAN);
+            }
+            Jdbc.query(c, TRANSACTION_MEMOS, r -> {
                 out.computeIfAbsent(r.getString(1), k -> new ArrayList<>()).add(r.getString(2));
                 return null;
             }, Jdbc.array(c, "text", signatures.toArray()));

@@ -92,15 +92,22 @@ public final class CredentialReconciler implements AutoCloseable {
     public record Finding(long id, long runId, String finding, String action, String credentialHash, String signature,
             String detail, Instant createdAt) {}
 
+    /**
+     * The newest successful run of a kind, one probe of reconciliation_runs_succeeded_idx (V44).
+     * Without it, a planner without statistics expected almost no run to match and read every run
+     * ever recorded, then sorted them.
+     */
+    static final String LAST_SUCCESS = """
+            SELECT window_end FROM reconciliation_runs WHERE kind = ? AND status = 'succeeded'
+             ORDER BY id DESC LIMIT 1""";
+
     /** Runs one reconciliation over the window ending now and returns the stored run. */
     public Run runOnce() {
         Instant now = clock.instant();
         Instant from = now.minus(window);
         // Windows join up whatever the interval, the run time or a downtime: a run reaches back at
         // least to where the last successful one stopped checking (its end less the settle grace).
-        Optional<Instant> covered = jdbc.queryOne("""
-                SELECT window_end FROM reconciliation_runs WHERE kind = ? AND status = 'succeeded'
-                 ORDER BY id DESC LIMIT 1""", r -> Jdbc.instant(r, "window_end"), KIND)
+        Optional<Instant> covered = jdbc.queryOne(LAST_SUCCESS, r -> Jdbc.instant(r, "window_end"), KIND)
                 .map(end -> end.minus(SETTLE_GRACE));
         if (covered.isPresent() && covered.get().isBefore(from)) {
             from = covered.get();
