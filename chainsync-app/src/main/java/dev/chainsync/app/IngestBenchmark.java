@@ -103,7 +103,7 @@ final class IngestBenchmark {
                     System.getProperty("os.name") + " " + System.getProperty("os.arch") + ", Java " + Runtime.version(),
                     LocalDate.now(), database, redis, workers, batch, loadSeconds, eventsPerSecond(),
                     deliveredEvents / ingestSeconds, ingestSeconds, ingestCpu,
-                    java.util.Arrays.stream(byQuarter).mapToObj(q -> String.format("%,.0f", q))
+                    java.util.Arrays.stream(byQuarter).mapToObj(q -> Double.isNaN(q) ? "-" : String.format("%,.0f", q))
                             .collect(java.util.stream.Collectors.joining(" / ")),
                     copyEventsPerSecond, eventsPerSecond() / copyEventsPerSecond, floorMicrosPerEvent,
                     cores * 1e6 / floorMicrosPerEvent, cores, latencyOfferedPerSecond, p50Ms, p99Ms, rebuildSeconds,
@@ -180,7 +180,9 @@ final class IngestBenchmark {
             double[] byQuarter = new double[quarters.length];
             for (int k = 0; k < quarters.length; k++) {
                 long from = k == 0 ? t1 : quarters[k - 1];
-                byQuarter[k] = distinct / (double) quarters.length / ((quarters[k] - from) / 1e9);
+                // One commit can cross two marks between polls: such a quarter has no rate of its own.
+                byQuarter[k] = quarters[k] > from ? distinct / (double) quarters.length / ((quarters[k] - from) / 1e9)
+                        : Double.NaN;
             }
             String ingestCpu = cpu1.describeUntil(CpuUse.now(), ingestSeconds);
 

@@ -38,6 +38,8 @@ final class OutboxBenchmark {
     private final int batch;
     private final int slotMs;
     private final int warmup;
+    /** How long a phase may take before the benchmark gives up instead of waiting forever on stuck relays. */
+    private static final Duration WAIT_LIMIT = Duration.ofMinutes(15);
 
     OutboxBenchmark(int count, int relays, int producers, int batch, int slotMs, int warmup) {
         if (count < 1 || relays < 1 || producers < 1 || batch < 1 || slotMs < 1) {
@@ -199,7 +201,12 @@ final class OutboxBenchmark {
             throws InterruptedException {
         Counter confirmedByRelays = registry.counter("chainsync_outbox_confirmed_total");
         long lastDatabaseLook = System.nanoTime();
+        long giveUp = System.nanoTime() + WAIT_LIMIT.toNanos();
         while (confirmedByRelays.count() < expected) {
+            if (System.nanoTime() > giveUp) {
+                throw new IllegalStateException("the relays confirmed " + (long) confirmedByRelays.count() + " of "
+                        + expected + " operations within " + WAIT_LIMIT);
+            }
             Thread.sleep(5);
             // A confirmation the counter did not see (none is expected) still ends the wait, a second later.
             if (System.nanoTime() - lastDatabaseLook > 1_000_000_000L) {

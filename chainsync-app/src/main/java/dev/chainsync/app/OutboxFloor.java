@@ -29,22 +29,28 @@ final class OutboxFloor {
                                'chainsync:v1:' || encode(sha256(('floor' || g)::bytea), 'hex'), 'pending', now(), now()
                           FROM generate_series(1, %d) AS g""".formatted(operations));
                 s.execute("""
-                        INSERT INTO credential_events (credential_hash, event_type, detail, occurred_at)
-                        SELECT hash, 'created', '{}', now() FROM credentials ORDER BY id""");
-                s.execute("""
                         INSERT INTO chain_operations (kind, aggregate_id, memo, idempotency_key, status, max_attempts,
                                                       next_attempt_at, created_at, updated_at)
                         SELECT 'credential.anchor', hash, memo, 'credential.anchor:' || hash, 'pending', 8,
                                now() - interval '1 hour', now(), now()
                           FROM credentials ORDER BY id""");
+                s.execute("""
+                        INSERT INTO credential_events (credential_hash, event_type, detail, occurred_at)
+                        SELECT c.hash, 'created', jsonb_build_object('issuer_id', c.issuer_id, 'recipient_id',
+                                   c.recipient_id, 'file_sha256', c.file_sha256, 'operation_id', o.id), now()
+                          FROM credentials c JOIN chain_operations o ON o.aggregate_id = c.hash ORDER BY c.id""");
                 s.execute(procedure());
                 // Waiting for the WAL flush of each step's commit is not work: leaving it out keeps the
                 // floor a floor (the relay's commits do wait for it).
                 s.execute("SET synchronous_commit = off");
-                long t0 = System.nanoTime();
-                s.execute("CALL pg_temp.outbox_floor(" + batch + ")");
-                double seconds = (System.nanoTime() - t0) / 1e9;
-                s.execute("RESET synchronous_commit");
+                double seconds;
+                try {
+                    long t0 = System.nanoTime();
+                    s.execute("CALL pg_temp.outbox_floor(" + batch + ")");
+                    seconds = (System.nanoTime() - t0) / 1e9;
+                } finally {
+                    s.execute("RESET synchronous_commit");
+                }
                 long confirmed = Jdbc.query(c, "SELECT count(*) FROM chain_operations WHERE status = 'confirmed'",
                         r -> r.getLong(1)).getFirst();
                 if (confirmed != operations) {

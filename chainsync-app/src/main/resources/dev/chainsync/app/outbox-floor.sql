@@ -3,7 +3,7 @@
 -- this file), one batch at a time and one transaction per step as the relay commits them, but with
 -- no client, no network, no chain and no parsing of parameters sent as text. Its time is what the
 -- database alone needs per operation: a floor under the relay's drain rate on one machine.
-CREATE PROCEDURE pg_temp.outbox_floor(batch int) LANGUAGE plpgsql AS $$
+CREATE OR REPLACE PROCEDURE pg_temp.outbox_floor(batch int) LANGUAGE plpgsql AS $$
 DECLARE
     ids bigint[];
     vers bigint[];

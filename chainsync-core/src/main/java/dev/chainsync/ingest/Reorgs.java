@@ -6,11 +6,14 @@ import dev.chainsync.ingest.EventStore.Sourced;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.util.ArrayList;
-import java.util.List;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Statement;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Rolls a network back to a fork block: deletes the events at or above it that were published
@@ -20,20 +23,26 @@ import java.time.Instant;
 final class Reorgs {
     private Reorgs() {}
 
+    private static final Logger log = LoggerFactory.getLogger(Reorgs.class);
+
     /**
-     * Before a rollback's deletes: the block-range (BRIN) indexes of the event tables summarize the
-     * ranges added since they last were (VACUUM does it, but only where autovacuum runs and has got
-     * there), and the deletes may not fall back to reading the whole table. An unsummarized range
-     * matches every query, and without statistics the planner prefers a sequential scan anyway, so
-     * a rollback near the chain's tip read every event ever stored (about 20 ms per 70,000 rows,
-     * minutes at a hundred million) while it held the writer lock. Summarizing reads only the pages
-     * added since the previous time; the delete then reads the ranges at or above the fork.
+     * The event tables' block-range (BRIN) indexes, which a rollback reads. VACUUM summarizes their
+     * ranges, but only where autovacuum runs and has got there; an unsummarized range matches every
+     * query, so until then a rollback near the chain's tip read every event ever stored, while it
+     * held the writer lock (about 20 ms per 70,000 rows, minutes at a hundred million). Summarizing
+     * the ranges added since the last time reads only those pages.
      */
-    static final String ROLLBACK_PLAN = """
-            SELECT brin_summarize_new_values(i) FROM unnest(ARRAY['atom_created_events_block',
-                'triple_created_events_block', 'deposited_events_block', 'redeemed_events_block',
-                'share_price_changed_events_block', 'generic_events_block']::regclass[]) AS i;
-            SET LOCAL enable_seqscan = off""";
+    static final List<String> BLOCK_INDEXES = List.of("atom_created_events_block", "triple_created_events_block",
+            "deposited_events_block", "redeemed_events_block", "share_price_changed_events_block",
+            "generic_events_block");
+
+    /**
+     * How long a rollback waits to summarize: the summary takes a lock that VACUUM, ANALYZE and
+     * CREATE INDEX CONCURRENTLY also take (an anti-wraparound vacuum of a large event table can hold
+     * it for hours), and every ingest worker waits on the writer lock meanwhile. Without the summary
+     * the rollback is as correct, it only reads more.
+     */
+    static final String SUMMARIZE_LOCK_TIMEOUT = "50ms";
 
     /** Applies one notification; returns how many events it deleted. */
     static long apply(Connection c, ParsedEntry.Reorg reorg, StreamEntry entry, Instant now) throws SQLException {
@@ -57,9 +66,11 @@ final class Reorgs {
                      OR (source_stream <> ? AND source_entry_ms < ?))""";
         Object[] p = {reorg.network(), reorg.forkBlock(), entry.stream(), entry.publishedMillis(),
                 entry.publishedSequence(), entry.stream(), entry.publishedMillis()};
-        try (Statement s = c.createStatement()) {
-            s.execute(ROLLBACK_PLAN);
-        }
+        summarizeNewRanges(c);
+        // From the deletes to the end of the keyed re-derivation: the fork's block ranges and the
+        // affected keys are read through indexes, never by scanning a whole event or derived table,
+        // which is what a planner without statistics chooses. The batch's own value comes back after.
+        String seqscan = setLocal(c, "enable_seqscan", "off");
         long deleted = 0;
         deleted += Jdbc.update(c, "WITH d AS (DELETE FROM atom_created_events WHERE " + published
                 + " RETURNING term_id) INSERT INTO rk_atom SELECT DISTINCT term_id FROM d", p);
@@ -73,10 +84,6 @@ final class Reorgs {
         deleted += Jdbc.update(c, "WITH d AS (DELETE FROM share_price_changed_events WHERE " + published
                 + " RETURNING term_id, curve_id) INSERT INTO rk_vault SELECT * FROM d", p);
         deleted += Jdbc.update(c, "DELETE FROM generic_events WHERE " + published, p);
-        try (Statement s = c.createStatement()) {
-            // The rest of the batch's transaction plans as usual.
-            s.execute("SET LOCAL enable_seqscan TO DEFAULT");
-        }
 
         if (deleted > 0) {
             try (Statement s = c.createStatement()) {
@@ -98,6 +105,7 @@ final class Reorgs {
             }
             Derivation.derive(c, Derivation.Scope.KEYED, step -> {});
         }
+        setLocal(c, "enable_seqscan", seqscan);
         try (Statement s = c.createStatement()) {
             s.execute("DROP TABLE rk_atom, rk_triple, rk_position, rk_vault, rk_term, rk_tv, rk_po, rk_sp");
         }
@@ -107,6 +115,38 @@ final class Reorgs {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""", reorg.network(), reorg.forkBlock(), reorg.depth(), entry.stream(),
                 entry.id(), entry.publishedMillis(), entry.publishedSequence(), deleted, now);
         return deleted;
+    }
+
+    /**
+     * Summarizes the block ranges added to the event tables since the last time, if it can do so at
+     * once: a lock held elsewhere, or a role that does not own the indexes, leaves the rollback to
+     * read the unsummarized ranges too.
+     */
+    private static void summarizeNewRanges(Connection c) throws SQLException {
+        Savepoint before = c.setSavepoint();
+        try {
+            String lockTimeout = setLocal(c, "lock_timeout", SUMMARIZE_LOCK_TIMEOUT);
+            Jdbc.query(c, "SELECT brin_summarize_new_values(i::regclass) FROM unnest(?::text[]) AS i",
+                    r -> r.getLong(1), (Object) c.createArrayOf("text", BLOCK_INDEXES.toArray()));
+            setLocal(c, "lock_timeout", lockTimeout);
+            c.releaseSavepoint(before);
+        } catch (SQLException e) {
+            if (!LOCK_NOT_AVAILABLE.equals(e.getSQLState()) && !INSUFFICIENT_PRIVILEGE.equals(e.getSQLState())) {
+                throw e;
+            }
+            c.rollback(before);
+            log.info("reorg rollback reads unsummarized block ranges too: {}", e.getMessage());
+        }
+    }
+
+    private static final String LOCK_NOT_AVAILABLE = "55P03";
+    private static final String INSUFFICIENT_PRIVILEGE = "42501";
+
+    /** Sets {@code name} for the rest of the transaction; returns the value it had. */
+    private static String setLocal(Connection c, String name, String value) throws SQLException {
+        String previous = Jdbc.query(c, "SELECT current_setting(?)", r -> r.getString(1), name).getFirst();
+        Jdbc.query(c, "SELECT set_config(?, ?, true)", r -> r.getString(1), name, value);
+        return previous;
     }
 
     private record Applied(String network, long forkBlock, String stream, long ms, long seq) {

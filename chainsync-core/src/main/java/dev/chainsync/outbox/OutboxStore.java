@@ -4,6 +4,7 @@ import static dev.chainsync.db.Jdbc.instant;
 import static dev.chainsync.db.Jdbc.nullableLong;
 
 import dev.chainsync.db.Jdbc;
+import dev.chainsync.db.Planned;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -28,7 +29,13 @@ final class OutboxStore {
     // and the lease makes a crashed relay's rows claimable again once it runs out. "= ANY (ARRAY(...))"
     // rather than "IN (SELECT ...)": PostgreSQL plans the IN form as a hash semi-join that scans the
     // whole table, confirmed history included, on every claim.
-    static final String CLAIM = """
+    //
+    // The settings: the claim must walk the due index in order and stop after its limit. The
+    // planner's row estimate for "due" comes from statistics that lag behind a burst of new
+    // operations (and never catch up where autovacuum is off); with a low estimate it read every due
+    // row into a bitmap and sorted them instead, on every claim, so the claim's cost grew with the
+    // backlog (about 10 ms per claim at 10,000 pending rows).
+    static final Planned CLAIM = new Planned("SET LOCAL enable_bitmapscan = off; SET LOCAL enable_seqscan = off", """
             UPDATE chain_operations o
                SET lease_owner = ?, lease_until = ?, version = o.version + 1, updated_at = ?
              WHERE o.id = ANY (ARRAY(SELECT id FROM chain_operations
@@ -37,16 +44,27 @@ final class OutboxStore {
                                       ORDER BY next_attempt_at
                                       LIMIT ?
                                       FOR UPDATE SKIP LOCKED))
-            RETURNING o.""" + COLUMNS.replace(", ", ", o.");
+            RETURNING o.""" + COLUMNS.replace(", ", ", o."));
 
     /**
-     * Transaction-local planner settings for {@link #CLAIM}: it must walk the due index in order and
-     * stop after its limit. The planner's row estimate for "due" comes from statistics that lag
-     * behind a burst of new operations (and never catch up where autovacuum is off); with a low
-     * estimate it reads every due row into a bitmap and sorts them instead, on every claim, so the
-     * claim's cost grew with the backlog (about 10 ms per claim at 10,000 pending rows).
+     * Settings for the relay's lookups by key: a few index probes per key, whatever the size of the
+     * history. A signature is not unique (V40), so without statistics the planner takes each one to
+     * match 0.5% of all attempts: for a hundred signatures it expected half the table, and
+     * hash-joined a sequential scan of every operation ever made (parallel and JIT-compiled: about
+     * 0.4 s per call at 400,000 operations, and 50 ms even for ten). The attempts of twenty
+     * operations started parallel workers for the same reason and waited 80 ms for them.
      */
-    static final String CLAIM_PLAN = "SET LOCAL enable_bitmapscan = off; SET LOCAL enable_seqscan = off";
+    private static final String PROBES = "SET LOCAL enable_seqscan = off; SET LOCAL enable_hashjoin = off; "
+            + "SET LOCAL enable_mergejoin = off; SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL jit = off";
+
+    static final Planned ATTEMPTS = new Planned(PROBES, """
+            SELECT operation_id, attempt, signature, blockhash, last_valid_height, relay, created_at
+              FROM chain_operation_attempts WHERE operation_id = ANY (?) ORDER BY operation_id, attempt""");
+
+    static final Planned TRANSACTION_MEMOS = new Planned(PROBES, """
+            SELECT a.signature, o.memo FROM chain_operation_attempts a
+              JOIN chain_operations o ON o.id = a.operation_id
+             WHERE a.signature = ANY (?) ORDER BY a.signature, a.operation_id""");
 
     private final Jdbc jdbc;
 
@@ -74,12 +92,8 @@ final class OutboxStore {
     }
 
     List<Operation> claim(OperationStatus status, String owner, Instant now, Duration lease, int limit) {
-        return jdbc.inTransaction(c -> {
-            try (var s = c.createStatement()) {
-                s.execute(CLAIM_PLAN);
-            }
-            return Jdbc.query(c, CLAIM, OutboxStore::map, owner, now.plus(lease), now, status.dbName(), now, now, limit);
-        });
+        return jdbc.inTransaction(c -> CLAIM.query(c, OutboxStore::map, owner, now.plus(lease), now, status.dbName(),
+                now, now, limit));
     }
 
     /** Every attempt of the given operations, oldest first per operation. */
@@ -89,20 +103,10 @@ final class OutboxStore {
             return out;
         }
         jdbc.inTransaction(c -> {
-            try (var s = c.createStatement()) {
-                s.execute(PROBES_PLAN);
-            }
-            try (PreparedStatement ps = c.prepareStatement("""
-                    SELECT operation_id, attempt, signature, blockhash, last_valid_height, relay, created_at
-                      FROM chain_operation_attempts WHERE operation_id = ANY (?) ORDER BY operation_id, attempt""")) {
-                ps.setArray(1, c.createArrayOf("bigint", operationIds.toArray()));
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        Attempt a = new Attempt(rs.getLong(1), rs.getInt(2), rs.getString(3), rs.getString(4),
-                                rs.getLong(5), rs.getString(6), instant(rs, "created_at"));
-                        out.computeIfAbsent(a.operationId(), k -> new ArrayList<>()).add(a);
-                    }
-                }
+            for (Attempt a : ATTEMPTS.query(c, r -> new Attempt(r.getLong(1), r.getInt(2), r.getString(3),
+                    r.getString(4), r.getLong(5), r.getString(6), instant(r, "created_at")),
+                    Jdbc.array(c, "bigint", operationIds.toArray()))) {
+                out.computeIfAbsent(a.operationId(), k -> new ArrayList<>()).add(a);
             }
             return null;
         });
@@ -197,23 +201,6 @@ final class OutboxStore {
         return recorded;
     }
 
-    static final String TRANSACTION_MEMOS = """
-            SELECT a.signature, o.memo FROM chain_operation_attempts a
-              JOIN chain_operations o ON o.id = a.operation_id
-             WHERE a.signature = ANY (?) ORDER BY a.signature, a.operation_id""";
-
-    /**
-     * Transaction-local planner settings for the relay's lookups by key ({@link #TRANSACTION_MEMOS},
-     * {@link #attempts}): a few index probes per key, whatever the size of the history. A signature
-     * is not unique (V40), so without statistics the planner takes each one to match 0.5% of all
-     * attempts: for a hundred signatures it expected half the table, and hash-joined a sequential
-     * scan of every operation ever made (parallel and JIT-compiled: about 0.4 s per call at 400,000
-     * operations, and 50 ms even for ten). The attempts of twenty operations started parallel workers
-     * for the same reason and waited 80 ms for them.
-     */
-    static final String PROBES_PLAN = "SET LOCAL enable_seqscan = off; SET LOCAL enable_hashjoin = off; "
-            + "SET LOCAL enable_mergejoin = off; SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL jit = off";
-
     /**
      * The memos of each recorded transaction, in the order the relay packs them (by operation id),
      * so that a transaction can be rebuilt byte for byte from the database alone.
@@ -224,10 +211,7 @@ final class OutboxStore {
             return out;
         }
         jdbc.inTransaction(c -> {
-            try (var s = c.createStatement()) {
-                s.execute(PROBES_PLAN);
-            }
-            Jdbc.query(c, TRANSACTION_MEMOS, r -> {
+            TRANSACTION_MEMOS.query(c, r -> {
                 out.computeIfAbsent(r.getString(1), k -> new ArrayList<>()).add(r.getString(2));
                 return null;
             }, Jdbc.array(c, "text", signatures.toArray()));

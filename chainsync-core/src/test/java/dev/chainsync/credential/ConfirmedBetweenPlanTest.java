@@ -2,6 +2,7 @@ package dev.chainsync.credential;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.chainsync.testing.TestDatabases;
 import dev.chainsync.testing.WritePath;
 import java.sql.Timestamp;
 import java.time.Duration;
@@ -24,6 +25,7 @@ class ConfirmedBetweenPlanTest {
     @Test
     void theWindowIsReadFromItsOwnIndexEvenWithoutStatistics() {
         w = new WritePath("confirmed-plan");
+        TestDatabases.withoutStatistics(w.jdbc, "credentials");
         Instant start = w.clock.instant();
         // A long anchored history, one credential confirmed per second, never analyzed.
         w.jdbc.update("""

@@ -2,6 +2,7 @@ package dev.chainsync.outbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.chainsync.testing.TestDatabases;
 import dev.chainsync.testing.WritePath;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -21,6 +22,7 @@ class OperationListPlanTest {
     @Test
     void deadLettersAreListedFromTheOpenIndexEvenWithoutStatistics() {
         w = new WritePath("list-plan");
+        TestDatabases.withoutStatistics(w.jdbc, "chain_operations");
         // A long confirmed history with three dead letters in it, never analyzed.
         w.jdbc.update("""
                 INSERT INTO chain_operations (kind, aggregate_id, memo, idempotency_key, status, max_attempts,
@@ -44,6 +46,7 @@ class OperationListPlanTest {
     @Test
     void unfinishedOperationsAreListedFromTheOpenIndexEvenWithoutStatistics() {
         w = new WritePath("list-plan-open");
+        TestDatabases.withoutStatistics(w.jdbc, "chain_operations");
         // A long confirmed history with a few pending and submitted operations spread through it, never
         // analyzed: fewer of each than a page holds, so a walk of the primary key reads all of it. Rows as
         // wide as real ones (hashes, memo, signature, blockhash): the planner, which knows the table's size

@@ -2,9 +2,8 @@ package dev.chainsync.outbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.chainsync.testing.TestDatabases;
 import dev.chainsync.testing.WritePath;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -49,6 +48,7 @@ class OutboxClaimPlanTest {
     @Test
     void claimWalksTheDueIndexInOrderEvenWhenStatisticsLagBehindABacklog() {
         w = new WritePath("claim-plan-stale");
+        TestDatabases.withoutStatistics(w.jdbc, "chain_operations");
         // A burst of operations the statistics have never seen (no ANALYZE; autovacuum lags or is off).
         w.jdbc.update("""
                 INSERT INTO chain_operations (kind, aggregate_id, memo, idempotency_key, status, max_attempts,
@@ -76,23 +76,7 @@ class OutboxClaimPlanTest {
 
     /** The claim's plan, under the settings the claim itself runs with. */
     private List<String> claimPlan(Instant now) {
-        return w.jdbc.inTransaction(c -> {
-            try (var s = c.createStatement()) {
-                s.execute(OutboxStore.CLAIM_PLAN);
-            }
-            List<String> lines = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("EXPLAIN " + OutboxStore.CLAIM)) {
-                Object[] params = {"relay-a", now.plus(Duration.ofSeconds(30)), now, "pending", now, now, 500};
-                for (int i = 0; i < params.length; i++) {
-                    ps.setObject(i + 1, params[i] instanceof Instant t ? java.sql.Timestamp.from(t) : params[i]);
-                }
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        lines.add(rs.getString(1));
-                    }
-                }
-            }
-            return lines;
-        });
+        return w.jdbc.inTransaction(c -> OutboxStore.CLAIM.explain(c, null, "relay-a", now.plus(Duration.ofSeconds(30)),
+                now, "pending", now, now, 500));
     }
 }

@@ -2,6 +2,7 @@ package dev.chainsync.outbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.chainsync.testing.TestDatabases;
 import dev.chainsync.testing.WritePath;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,7 @@ class OutboxStatsPlanTest {
     @Test
     void healthCountsReadOnlyTheUnfinishedOperationsEvenWithoutStatistics() {
         w = new WritePath("stats-plan");
+        TestDatabases.withoutStatistics(w.jdbc, "chain_operations");
         // A long confirmed history and a few unfinished operations, never analyzed.
         // created_at follows the id, one second apart, so the oldest unfinished one (id 1) is 59,999 s old.
         w.jdbc.update("""

@@ -2,13 +2,14 @@ package dev.chainsync.outbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.chainsync.db.Jdbc;
+import dev.chainsync.testing.TestDatabases;
 import dev.chainsync.testing.WritePath;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -26,6 +27,7 @@ class TransactionMemosPlanTest {
     @Test
     void memosAreFetchedByIndexEvenWithoutStatistics() {
         w = new WritePath("memos-plan");
+        TestDatabases.withoutStatistics(w.jdbc, "chain_operations", "chain_operation_attempts");
         // A long history, ten operations packed per transaction, never analyzed.
         w.jdbc.update("""
                 INSERT INTO chain_operations (kind, aggregate_id, memo, idempotency_key, status, max_attempts,
@@ -55,22 +57,37 @@ class TransactionMemosPlanTest {
         assertThat(memos.get("sig5999")).hasSize(10);
     }
 
+    /** A guard: the audit saw this read start parallel workers once; this history does not reproduce it. */
+    @Test
+    void earlierAttemptsAreFetchedByIndexWithoutParallelWorkersEvenWithoutStatistics() {
+        w = new WritePath("attempts-plan");
+        TestDatabases.withoutStatistics(w.jdbc, "chain_operations", "chain_operation_attempts");
+        w.jdbc.update("""
+                INSERT INTO chain_operations (kind, aggregate_id, memo, idempotency_key, status, max_attempts,
+                                              next_attempt_at, created_at, updated_at)
+                SELECT 'credential.anchor', 'a' || g, 'm' || g, 'k' || g, 'confirmed', 5, ?, ?, ?
+                  FROM generate_series(1, 60000) g""", w.clock.instant(), w.clock.instant(), w.clock.instant());
+        w.jdbc.update("""
+                INSERT INTO chain_operation_attempts (operation_id, attempt, signature, blockhash, last_valid_height,
+                                                      relay, created_at)
+                SELECT id, a, 'sig' || id || '-' || a, 'bh', 100, 'relay-a', ?
+                  FROM chain_operations, generate_series(1, 3) a""", w.clock.instant());
+
+        List<String> plan = w.jdbc.inTransaction(c -> OutboxStore.ATTEMPTS.explain(c, null,
+                Jdbc.array(c, "bigint", LongStream.rangeClosed(30_001, 30_020).boxed().toArray())));
+
+        assertThat(plan).as(String.join("\n", plan))
+                .anyMatch(line -> line.contains("chain_operation_attempts_pkey"))
+                .noneMatch(line -> line.contains("Seq Scan"))
+                .noneMatch(line -> line.contains("Gather"));
+        Map<Long, List<Attempt>> attempts = new OutboxStore(w.jdbc).attempts(List.of(7L, 59_999L));
+        assertThat(attempts).containsOnlyKeys(7L, 59_999L);
+        assertThat(attempts.get(7L)).extracting(Attempt::signature).containsExactly("sig7-1", "sig7-2", "sig7-3");
+    }
+
     /** The lookup's plan, under the settings it runs with. */
     private List<String> memosPlan(List<String> signatures) {
-        return w.jdbc.inTransaction(c -> {
-            try (var s = c.createStatement()) {
-                s.execute(OutboxStore.PROBES_PLAN);
-            }
-            List<String> lines = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("EXPLAIN " + OutboxStore.TRANSACTION_MEMOS)) {
-                ps.setArray(1, c.createArrayOf("text", signatures.toArray()));
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        lines.add(rs.getString(1));
-                    }
-                }
-            }
-            return lines;
-        });
+        return w.jdbc.inTransaction(c -> OutboxStore.TRANSACTION_MEMOS.explain(c, null,
+                Jdbc.array(c, "text", signatures.toArray())));
     }
 }

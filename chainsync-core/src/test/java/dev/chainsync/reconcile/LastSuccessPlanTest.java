@@ -2,6 +2,7 @@ package dev.chainsync.reconcile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.chainsync.testing.TestDatabases;
 import dev.chainsync.testing.WritePath;
 import java.time.Instant;
 import java.util.List;
@@ -22,6 +23,7 @@ class LastSuccessPlanTest {
     @Test
     void theLastSuccessfulRunIsFoundByIndexEvenWithoutStatistics() {
         w = new WritePath("last-success-plan");
+        TestDatabases.withoutStatistics(w.jdbc, "reconciliation_runs");
         Instant start = w.clock.instant();
         // Months of runs every five minutes, one in fifty failed, never analyzed.
         w.jdbc.update("""

@@ -81,6 +81,16 @@ public final class TestDatabases {
         }
     }
 
+    /**
+     * Keeps autovacuum (and so autoanalyze) away from {@code tables}, so a test about plans
+     * without statistics stays one on a server where autovacuum runs.
+     */
+    public static void withoutStatistics(dev.chainsync.db.Jdbc jdbc, String... tables) {
+        for (String t : tables) {
+            jdbc.update("ALTER TABLE " + t + " SET (autovacuum_enabled = false)");
+        }
+    }
+
     /** The JDBC URL of database {@code name} on the test server. */
     public static synchronized String urlFor(String name) {
         // The embedded server's URL carries "?user=postgres" after the database name.

@@ -1,0 +1,45 @@
+package dev.chainsync.db;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+/**
+ * A statement together with the transaction-local planner settings it must run under (decision 26):
+ * the plan a statement gets must not depend on statistics that lag behind its table. Running and
+ * explaining go through this one value, so a plan test sees exactly what production runs.
+ *
+ * @param settings {@code SET LOCAL ...} statements, separated by semicolons
+ * @param sql the statement itself
+ */
+public record Planned(String settings, String sql) {
+    public Planned {
+        if (!settings.strip().toUpperCase(java.util.Locale.ROOT).startsWith("SET LOCAL")) {
+            // A session-level SET would outlive the transaction on a pooled connection.
+            throw new IllegalArgumentException("planner settings must be SET LOCAL: " + settings);
+        }
+    }
+
+    /** Runs the query on {@code tx}, which must be in a transaction: the settings end with it. */
+    public <T> List<T> query(Connection tx, Jdbc.RowMapper<T> mapper, Object... params) throws SQLException {
+        apply(tx);
+        return Jdbc.query(tx, sql, mapper, params);
+    }
+
+    /** The plan, one line per row, under the settings ({@code EXPLAIN} options such as {@code ANALYZE, BUFFERS} may be given). */
+    public List<String> explain(Connection tx, String options, Object... params) throws SQLException {
+        apply(tx);
+        String explain = options == null || options.isBlank() ? "EXPLAIN " : "EXPLAIN (" + options + ") ";
+        return Jdbc.query(tx, explain + sql, r -> r.getString(1), params);
+    }
+
+    private void apply(Connection tx) throws SQLException {
+        if (tx.getAutoCommit()) {
+            throw new IllegalStateException("planner settings need a transaction; this connection is in auto-commit");
+        }
+        try (Statement s = tx.createStatement()) {
+            s.execute(settings);
+        }
+    }
+}
