@@ -40,6 +40,8 @@ final class OutboxBenchmark {
     private final int warmup;
     /** How long a phase may take before the benchmark gives up instead of waiting forever on stuck relays. */
     private static final Duration WAIT_LIMIT = Duration.ofMinutes(15);
+    /** How long after the relays' counter the database may take to show their last commits. */
+    private static final Duration COMMIT_GRACE = Duration.ofSeconds(60);
 
     OutboxBenchmark(int count, int relays, int producers, int batch, int slotMs, int warmup) {
         if (count < 1 || relays < 1 || producers < 1 || batch < 1 || slotMs < 1) {
@@ -60,6 +62,7 @@ final class OutboxBenchmark {
             double drainPerSecond, String drainCpu, double floorMicros, double steadyPerSecond, double p50Ms, double p99Ms, long landed,
             long distinctMemos, boolean allConfirmedOnce, String database) {
         String report() {
+            int cores = Runtime.getRuntime().availableProcessors();
             String cold = warmup == 0 ? "  (no warm-up drain: the drain below includes the JIT compiling the relay)\n"
                     : String.format("  warm-up drain (%d queued, first in this JVM)   : %.0f operations/s, not counted below%n",
                             warmup, coldDrainPerSecond);
@@ -75,10 +78,10 @@ final class OutboxBenchmark {
                       steady state (issuing while relaying)           : %.0f operations/s
                       commit -> confirmed (steady state)              : p50 %.0f ms, p99 %.0f ms
                       landed on chain: %d transactions carrying %d distinct memos -> %s""",
-                    count, relays, slotMs, Runtime.getRuntime().availableProcessors(),
+                    count, relays, slotMs, cores,
                     System.getProperty("os.name") + " " + System.getProperty("os.arch") + ", Java " + Runtime.version(),
                     LocalDate.now(), database, cold, issuePerSecond, count, drainPerSecond, drainCpu, floorMicros,
-                    Runtime.getRuntime().availableProcessors() * 1e6 / floorMicros, Runtime.getRuntime().availableProcessors(),
+                    cores * 1e6 / floorMicros, cores,
                     steadyPerSecond,
                     p50Ms, p99Ms, landed, distinctMemos, allConfirmedOnce ? "each memo exactly once" : "MISMATCH");
         }
@@ -106,9 +109,7 @@ final class OutboxBenchmark {
             if (warmup > 0) {
                 issue(credentials, 0, warmup);
                 long w0 = System.nanoTime();
-                for (int i = 0; i < relays; i++) {
-                    started.add(relay(db, chain, issuer, credentials, clock, random, registry, i).start());
-                }
+                startRelays(started, db, chain, issuer, credentials, clock, random, registry);
                 awaitConfirmed(jdbc, registry, warmup);
                 coldDrainPerSecond = warmup / ((System.nanoTime() - w0) / 1e9);
                 started.forEach(Relay::close);
@@ -119,9 +120,7 @@ final class OutboxBenchmark {
             double issueSeconds = issue(credentials, warmup, count);
             long t0 = System.nanoTime();
             CpuUse cpu0 = CpuUse.now();
-            for (int i = 0; i < relays; i++) {
-                started.add(relay(db, chain, issuer, credentials, clock, random, registry, i).start());
-            }
+            startRelays(started, db, chain, issuer, credentials, clock, random, registry);
             awaitConfirmed(jdbc, registry, warmup + count);
             double drainSeconds = (System.nanoTime() - t0) / 1e9;
             String drainCpu = cpu0.describeUntil(CpuUse.now(), drainSeconds);
@@ -152,6 +151,13 @@ final class OutboxBenchmark {
         } finally {
             started.forEach(Relay::close);
             chain.close();
+        }
+    }
+
+    private void startRelays(List<Relay> started, Database db, CircuitBreakingChainClient chain, Ed25519Keypair issuer,
+            CredentialService credentials, Clock clock, RandomGenerator random, SimpleMeterRegistry registry) {
+        for (int i = 0; i < relays; i++) {
+            started.add(relay(db, chain, issuer, credentials, clock, random, registry, i).start());
         }
     }
 
@@ -217,7 +223,7 @@ final class OutboxBenchmark {
             }
         }
         // The counter moves inside the confirming transaction, a moment before its commit.
-        long deadline = System.nanoTime() + 60_000_000_000L;
+        long deadline = System.nanoTime() + COMMIT_GRACE.toNanos();
         long unfinished;
         while ((unfinished = unfinished(jdbc)) > 0 && System.nanoTime() < deadline) {
             Thread.sleep(5);

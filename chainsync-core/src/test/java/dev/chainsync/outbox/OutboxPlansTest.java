@@ -83,7 +83,7 @@ class OutboxPlansTest {
 
     /** The claim's plan, under the settings the claim itself runs with. */
     private List<String> claimPlan(Instant now) {
-        return w.jdbc.inTransaction(c -> OutboxStore.CLAIM.explain(c, null, "relay-a", now.plus(Duration.ofSeconds(30)),
+        return w.jdbc.inTransaction(c -> OutboxStore.CLAIM.explain(c, "relay-a", now.plus(Duration.ofSeconds(30)),
                 now, "pending", now, now, 500));
     }
 
@@ -221,7 +221,7 @@ class OutboxPlansTest {
                 SELECT id, a, 'sig' || id || '-' || a, 'bh', 100, 'relay-a', ?
                   FROM chain_operations, generate_series(1, 3) a""", w.clock.instant());
 
-        List<String> plan = w.jdbc.inTransaction(c -> OutboxStore.ATTEMPTS.explain(c, null,
+        List<String> plan = w.jdbc.inTransaction(c -> OutboxStore.ATTEMPTS.explain(c,
                 Jdbc.array(c, "bigint", LongStream.rangeClosed(30_001, 30_020).boxed().toArray())));
 
         assertThat(plan).as(String.join("\n", plan))
@@ -244,7 +244,7 @@ class OutboxPlansTest {
 
     /** The lookup's plan, under the settings it runs with. */
     private List<String> memosPlan(List<String> signatures) {
-        return w.jdbc.inTransaction(c -> OutboxStore.TRANSACTION_MEMOS.explain(c, null,
+        return w.jdbc.inTransaction(c -> OutboxStore.TRANSACTION_MEMOS.explain(c,
                 Jdbc.array(c, "text", signatures.toArray())));
     }
 }
