@@ -26,9 +26,15 @@ final class ApiKeyRoutes {
 
     void register(Javalin javalin) {
         javalin.post("/v1/api-keys", this::create);
-        javalin.get("/v1/api-keys", ctx -> ctx.json(Map.of("data", keys.list().stream().map(k -> view(k, limiter)).toList())));
-        javalin.get("/v1/api-keys/{id}", ctx -> ctx.json(view(keys.find(id(ctx))
-                .orElseThrow(() -> ApiProblem.notFound("no API key " + ctx.pathParam("id"))), limiter)));
+        javalin.get(
+                "/v1/api-keys",
+                ctx -> ctx.json(Map.of(
+                        "data", keys.list().stream().map(k -> view(k, limiter)).toList())));
+        javalin.get(
+                "/v1/api-keys/{id}",
+                ctx -> ctx.json(view(
+                        keys.find(id(ctx)).orElseThrow(() -> ApiProblem.notFound("no API key " + ctx.pathParam("id"))),
+                        limiter)));
         javalin.delete("/v1/api-keys/{id}", this::revoke);
     }
 
@@ -38,13 +44,17 @@ final class ApiKeyRoutes {
         String name = Bodies.text(body, "name", true);
         JsonNode scopesNode = body.get("scopes");
         if (scopesNode == null || !scopesNode.isArray() || scopesNode.isEmpty()) {
-            throw ApiProblem.badRequest("scopes must be a non-empty array of "
-                    + java.util.Arrays.stream(Scope.values()).map(Scope::wireName).toList(), "scopes");
+            throw ApiProblem.badRequest(
+                    "scopes must be a non-empty array of "
+                            + java.util.Arrays.stream(Scope.values())
+                                    .map(Scope::wireName)
+                                    .toList(),
+                    "scopes");
         }
         Set<Scope> scopes = EnumSet.noneOf(Scope.class);
         for (JsonNode s : scopesNode) {
-            scopes.add(Scope.parse(s.asText()).orElseThrow(() -> ApiProblem.badRequest("unknown scope '" + s.asText()
-                    + "'", "scopes")));
+            scopes.add(Scope.parse(s.asText())
+                    .orElseThrow(() -> ApiProblem.badRequest("unknown scope '" + s.asText() + "'", "scopes")));
         }
         JsonNode limitNode = body.get("rate_limit_per_minute");
         Integer limit = null;

@@ -23,8 +23,8 @@ public class ApiProblem extends RuntimeException {
     }
 
     public static ApiProblem badRequest(String detail, String field) {
-        return new ApiProblem(400, "invalid-request", "Invalid request", detail,
-                field == null ? Map.of() : Map.of("field", field));
+        return new ApiProblem(
+                400, "invalid-request", "Invalid request", detail, field == null ? Map.of() : Map.of("field", field));
     }
 
     public static ApiProblem notFound(String detail) {

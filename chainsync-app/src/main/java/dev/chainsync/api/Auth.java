@@ -70,8 +70,8 @@ final class Auth {
         String header = ctx.header("Authorization");
         if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() <= 7) {
             ctx.header("WWW-Authenticate", "Bearer");
-            throw new ApiProblem(401, "unauthorized", "Unauthorized",
-                    "send an API key as 'Authorization: Bearer <key>'", null);
+            throw new ApiProblem(
+                    401, "unauthorized", "Unauthorized", "send an API key as 'Authorization: Bearer <key>'", null);
         }
         ApiKey key = keys.authenticate(header.substring(7).trim()).orElseThrow(() -> {
             ctx.header("WWW-Authenticate", "Bearer error=\"invalid_token\"");
@@ -79,8 +79,12 @@ final class Auth {
         });
         limit(ctx, key);
         if (!key.allows(needed)) {
-            throw new ApiProblem(403, "forbidden", "Forbidden", "this API key lacks the '" + needed.wireName()
-                    + "' scope", Map.of("required_scope", needed.wireName()));
+            throw new ApiProblem(
+                    403,
+                    "forbidden",
+                    "Forbidden",
+                    "this API key lacks the '" + needed.wireName() + "' scope",
+                    Map.of("required_scope", needed.wireName()));
         }
         ctx.attribute(PRINCIPAL, key);
     }
@@ -92,8 +96,12 @@ final class Auth {
         ctx.header("RateLimit", "\"default\";r=" + d.remaining() + ";t=" + d.resetSeconds());
         if (!d.allowed()) {
             ctx.header("Retry-After", String.valueOf(d.retryAfterSeconds()));
-            throw new ApiProblem(429, "rate-limited", "Too many requests", "this API key's limit of " + d.limit()
-                    + " requests per minute is used up; retry after " + d.retryAfterSeconds() + " s",
+            throw new ApiProblem(
+                    429,
+                    "rate-limited",
+                    "Too many requests",
+                    "this API key's limit of " + d.limit() + " requests per minute is used up; retry after "
+                            + d.retryAfterSeconds() + " s",
                     Map.of("retry_after_seconds", d.retryAfterSeconds()));
         }
     }

@@ -46,10 +46,12 @@ final class CredentialRoutes {
     private void issue(Context ctx) {
         long declared = ctx.req().getContentLengthLong();
         if (declared > maxUploadBytes + HttpApi.MULTIPART_OVERHEAD_BYTES) {
-            throw ApiProblem.tooLarge("request body of " + declared + " bytes exceeds the upload limit", maxUploadBytes);
+            throw ApiProblem.tooLarge(
+                    "request body of " + declared + " bytes exceeds the upload limit", maxUploadBytes);
         }
         String contentType = ctx.contentType();
-        if (contentType == null || !contentType.toLowerCase(java.util.Locale.ROOT).startsWith("multipart/form-data")) {
+        if (contentType == null
+                || !contentType.toLowerCase(java.util.Locale.ROOT).startsWith("multipart/form-data")) {
             throw ApiProblem.badRequest("expected multipart/form-data with fields file, issuer_id, recipient_id", null);
         }
         UploadedFile file;
@@ -64,8 +66,8 @@ final class CredentialRoutes {
         } catch (IllegalStateException e) {
             // Jetty reports a part or request over the multipart limits this way.
             if (String.valueOf(e.getMessage()).contains("exceeds")) {
-                throw ApiProblem.tooLarge("the uploaded file exceeds the limit of " + maxUploadBytes + " bytes",
-                        maxUploadBytes);
+                throw ApiProblem.tooLarge(
+                        "the uploaded file exceeds the limit of " + maxUploadBytes + " bytes", maxUploadBytes);
             }
             throw ApiProblem.badRequest("malformed multipart body: " + e.getMessage(), null);
         } catch (IllegalArgumentException e) {
@@ -74,7 +76,8 @@ final class CredentialRoutes {
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {
-            // Jetty reports an unparseable body (e.g. a missing boundary) as an IOException, thrown unchecked by Javalin.
+            // Jetty reports an unparseable body (e.g. a missing boundary) as an IOException, thrown unchecked by
+            // Javalin.
             throw ApiProblem.badRequest("malformed multipart body: " + e.getMessage(), null);
         }
         if (file == null) {
@@ -86,7 +89,8 @@ final class CredentialRoutes {
             throw ApiProblem.badRequest(e.getMessage(), e.field());
         }
         if (file.size() > maxUploadBytes) {
-            throw ApiProblem.tooLarge("the uploaded file exceeds the limit of " + maxUploadBytes + " bytes", maxUploadBytes);
+            throw ApiProblem.tooLarge(
+                    "the uploaded file exceeds the limit of " + maxUploadBytes + " bytes", maxUploadBytes);
         }
         if (file.size() == 0) {
             throw ApiProblem.badRequest("file is empty", "file");
@@ -145,8 +149,8 @@ final class CredentialRoutes {
             }
         }
         int limit = Paging.limit(ctx);
-        List<Credential> page = credentials.list(blankToNull(issuer), blankToNull(recipient), status,
-                Paging.cursor(ctx), limit + 1);
+        List<Credential> page =
+                credentials.list(blankToNull(issuer), blankToNull(recipient), status, Paging.cursor(ctx), limit + 1);
         ctx.json(Paging.page(page, limit, Credential::id, c -> view(c, null, null)));
     }
 
@@ -193,13 +197,17 @@ final class CredentialRoutes {
             m.put("operation", o);
         }
         if (history != null) {
-            m.put("history", history.stream().map(e -> {
-                Map<String, Object> h = new LinkedHashMap<>();
-                h.put("type", e.type());
-                h.put("at", e.occurredAt());
-                h.put("detail", readTree(e.detail()));
-                return h;
-            }).toList());
+            m.put(
+                    "history",
+                    history.stream()
+                            .map(e -> {
+                                Map<String, Object> h = new LinkedHashMap<>();
+                                h.put("type", e.type());
+                                h.put("at", e.occurredAt());
+                                h.put("detail", readTree(e.detail()));
+                                return h;
+                            })
+                            .toList());
         }
         Map<String, Object> links = new LinkedHashMap<>();
         links.put("self", "/v1/credentials/" + c.hash());

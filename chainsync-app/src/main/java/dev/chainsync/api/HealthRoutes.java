@@ -25,20 +25,32 @@ final class HealthRoutes {
     HealthRoutes(Application app, PrometheusMeterRegistry registry) {
         this.app = app;
         this.registry = registry;
-        Gauge.builder("chainsync_outbox_oldest_unfinished_age_seconds", () -> safeStats().oldestUnfinishedAge().toMillis() / 1000.0)
-                .description("Age of the oldest pending or submitted chain operation").register(registry);
-        for (OperationStatus s : new OperationStatus[] {OperationStatus.PENDING, OperationStatus.SUBMITTED,
-                OperationStatus.DEAD_LETTERED}) {
-            Gauge.builder("chainsync_outbox_operations", () -> safeStats().counts().getOrDefault(s, 0L))
-                    .tag("status", s.dbName()).description("Chain operations by status").register(registry);
+        Gauge.builder(
+                        "chainsync_outbox_oldest_unfinished_age_seconds",
+                        () -> safeStats().oldestUnfinishedAge().toMillis() / 1000.0)
+                .description("Age of the oldest pending or submitted chain operation")
+                .register(registry);
+        for (OperationStatus s :
+                new OperationStatus[] {OperationStatus.PENDING, OperationStatus.SUBMITTED, OperationStatus.DEAD_LETTERED
+                }) {
+            Gauge.builder(
+                            "chainsync_outbox_operations",
+                            () -> safeStats().counts().getOrDefault(s, 0L))
+                    .tag("status", s.dbName())
+                    .description("Chain operations by status")
+                    .register(registry);
         }
         Gauge.builder("chainsync_chain_breaker_open", () -> app.guardedChain().isOpen() ? 1 : 0)
-                .description("1 while the chain circuit breaker refuses calls").register(registry);
+                .description("1 while the chain circuit breaker refuses calls")
+                .register(registry);
     }
 
     void register(Javalin javalin) {
         javalin.get("/health", this::health);
-        javalin.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape()));
+        javalin.get(
+                "/metrics",
+                ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                        .result(registry.scrape()));
     }
 
     private Outbox.Stats safeStats() {
@@ -64,8 +76,8 @@ final class HealthRoutes {
         long t0 = System.nanoTime();
         boolean dbUp = app.database().ping();
         healthy &= dbUp;
-        components.put("database", Map.of("status", dbUp ? "up" : "down",
-                "latency_ms", (System.nanoTime() - t0) / 1_000_000));
+        components.put(
+                "database", Map.of("status", dbUp ? "up" : "down", "latency_ms", (System.nanoTime() - t0) / 1_000_000));
 
         ChainHealth chain = app.chain().health();
         healthy &= chain.up();

@@ -32,7 +32,8 @@ public final class HttpApi implements AutoCloseable {
     static final long MULTIPART_OVERHEAD_BYTES = 64 * 1024;
 
     /** JSON as the API speaks it: snake_case fields, ISO-8601 instants, no nulls. */
-    public static final ObjectMapper API_JSON = Json.MAPPER.copy()
+    public static final ObjectMapper API_JSON = Json.MAPPER
+            .copy()
             .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .setDefaultPropertyInclusion(com.fasterxml.jackson.annotation.JsonInclude.Value.construct(
@@ -58,7 +59,8 @@ public final class HttpApi implements AutoCloseable {
             cfg.startupWatcherEnabled = false;
             cfg.jsonMapper(new JavalinJackson(API_JSON, true));
             cfg.http.maxRequestSize = 1024 * 1024;
-            cfg.jetty.multipartConfig.cacheDirectory(uploadCache.toAbsolutePath().toString());
+            cfg.jetty.multipartConfig.cacheDirectory(
+                    uploadCache.toAbsolutePath().toString());
             cfg.jetty.multipartConfig.maxFileSize(maxUpload, SizeUnit.BYTES);
             cfg.jetty.multipartConfig.maxTotalRequestSize(maxUpload + MULTIPART_OVERHEAD_BYTES, SizeUnit.BYTES);
             cfg.jetty.multipartConfig.maxInMemoryFileSize(256 * 1024, SizeUnit.BYTES);
@@ -66,9 +68,10 @@ public final class HttpApi implements AutoCloseable {
                 // Jetty only drains in-flight requests on stop when a StatisticsHandler counts them.
                 StatisticsHandler requests = new StatisticsHandler();
                 server.insertHandler(requests);
-                io.micrometer.core.instrument.Gauge.builder("chainsync_http_requests_active", requests,
-                        StatisticsHandler::getRequestsActive)
-                        .description("HTTP requests being handled now, this scrape included").register(registry);
+                io.micrometer.core.instrument.Gauge.builder(
+                                "chainsync_http_requests_active", requests, StatisticsHandler::getRequestsActive)
+                        .description("HTTP requests being handled now, this scrape included")
+                        .register(registry);
                 server.setStopTimeout(config.http().shutdownGrace().toMillis());
                 server.setStopAtShutdown(false);
                 server.setErrorHandler(new ProblemErrorHandler());
@@ -91,14 +94,29 @@ public final class HttpApi implements AutoCloseable {
         javalin.get("/openapi.json", ctx -> ctx.contentType("application/json").result(OpenApiDocument.json()));
         javalin.exception(ApiProblem.class, (e, ctx) -> problem(ctx, e));
         // Javalin answers an unmatched route with a NotFoundResponse; RFC 9457 wants a stable title per type.
-        javalin.exception(HttpResponseException.class, (e, ctx) -> problem(ctx, e.getStatus() == 404
-                ? ApiProblem.notFound(e.getMessage())
-                : new ApiProblem(e.getStatus(), "http-" + e.getStatus(),
-                        io.javalin.http.HttpStatus.forStatus(e.getStatus()).getMessage(), e.getMessage(), null)));
+        javalin.exception(
+                HttpResponseException.class,
+                (e, ctx) -> problem(
+                        ctx,
+                        e.getStatus() == 404
+                                ? ApiProblem.notFound(e.getMessage())
+                                : new ApiProblem(
+                                        e.getStatus(),
+                                        "http-" + e.getStatus(),
+                                        io.javalin.http.HttpStatus.forStatus(e.getStatus())
+                                                .getMessage(),
+                                        e.getMessage(),
+                                        null)));
         javalin.exception(Exception.class, (e, ctx) -> {
             log.error("unhandled error on {} {}", ctx.method(), ctx.path(), e);
-            problem(ctx, new ApiProblem(500, "internal", "Internal error",
-                    "the request failed on the server; it has been logged", null));
+            problem(
+                    ctx,
+                    new ApiProblem(
+                            500,
+                            "internal",
+                            "Internal error",
+                            "the request failed on the server; it has been logged",
+                            null));
         });
         javalin.error(404, ctx -> {
             if (!PROBLEM_JSON.equals(ctx.res().getContentType())) {
@@ -120,7 +138,8 @@ public final class HttpApi implements AutoCloseable {
             probe.setReuseAddress(true);
             probe.bind(new java.net.InetSocketAddress(port));
         } catch (java.io.IOException bind) {
-            throw new java.io.UncheckedIOException("cannot listen on HTTP port " + port + ": " + bind.getMessage(),
+            throw new java.io.UncheckedIOException(
+                    "cannot listen on HTTP port " + port + ": " + bind.getMessage(),
                     bind instanceof java.net.BindException b ? b : new java.net.BindException(bind.getMessage()));
         }
     }
@@ -138,8 +157,8 @@ public final class HttpApi implements AutoCloseable {
             try {
                 java.net.URLDecoder.decode(pair, java.nio.charset.StandardCharsets.UTF_8);
             } catch (IllegalArgumentException e) {
-                throw ApiProblem.badRequest("query parameter '" + pair.split("=", 2)[0]
-                        + "' is not valid percent-encoding", null);
+                throw ApiProblem.badRequest(
+                        "query parameter '" + pair.split("=", 2)[0] + "' is not valid percent-encoding", null);
             }
         }
     }

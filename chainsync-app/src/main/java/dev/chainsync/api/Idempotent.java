@@ -26,8 +26,8 @@ import java.util.function.Supplier;
 final class Idempotent {
     static final String HEADER = "Idempotency-Key";
     static final String REPLAYED = "Idempotent-Replayed";
-    private static final com.fasterxml.jackson.databind.ObjectMapper CANONICAL = HttpApi.API_JSON.copy()
-            .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+    private static final com.fasterxml.jackson.databind.ObjectMapper CANONICAL =
+            HttpApi.API_JSON.copy().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
 
     /** Marks a stored response whose body is encrypted; its value is the key's id. Never sent. */
     private static final String SEALED = "Chainsync-Sealed-Key";
@@ -44,7 +44,10 @@ final class Idempotent {
 
     /** Performs {@code work} once per Idempotency-Key (or once, without the header) and writes the response. */
     void respond(Context ctx, String fingerprint, Idempotency.Work work) {
-        respond(ctx, fingerprint, () -> jdbc.inTransaction(work::run),
+        respond(
+                ctx,
+                fingerprint,
+                () -> jdbc.inTransaction(work::run),
                 claim -> idempotency.execute(claim.apiKeyId(), claim.key(), claim.fingerprint(), work));
     }
 
@@ -74,7 +77,10 @@ final class Idempotent {
      * transaction (a reconciliation run, a replay into Redis): see {@link Idempotency#executeOutside}.
      */
     void respondOutside(Context ctx, String fingerprint, Supplier<StoredResponse> effect) {
-        respond(ctx, fingerprint, effect,
+        respond(
+                ctx,
+                fingerprint,
+                effect,
                 claim -> idempotency.executeOutside(claim.apiKeyId(), claim.key(), claim.fingerprint(), effect));
     }
 
@@ -112,11 +118,20 @@ final class Idempotent {
         switch (outcome) {
             case Outcome.Executed e -> write(ctx, e.response(), false);
             case Outcome.Replayed r -> write(ctx, r.response(), true);
-            case Outcome.Mismatch m -> throw new ApiProblem(422, "idempotency-key-reused", "Idempotency-Key reused",
-                    "this Idempotency-Key was used with a different request", Map.of("idempotency_key", key));
-            case Outcome.InProgress p -> throw new ApiProblem(409, "idempotency-key-in-progress",
-                    "Request in progress", "a request with this Idempotency-Key is still being processed; retry later",
-                    Map.of("idempotency_key", key));
+            case Outcome.Mismatch m ->
+                throw new ApiProblem(
+                        422,
+                        "idempotency-key-reused",
+                        "Idempotency-Key reused",
+                        "this Idempotency-Key was used with a different request",
+                        Map.of("idempotency_key", key));
+            case Outcome.InProgress p ->
+                throw new ApiProblem(
+                        409,
+                        "idempotency-key-in-progress",
+                        "Request in progress",
+                        "a request with this Idempotency-Key is still being processed; retry later",
+                        Map.of("idempotency_key", key));
         }
     }
 

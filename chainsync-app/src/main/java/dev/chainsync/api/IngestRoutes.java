@@ -28,8 +28,8 @@ final class IngestRoutes {
     private void list(Context ctx) {
         String stream = ctx.queryParam("stream");
         int limit = Paging.limit(ctx);
-        List<DeadLetter> page = ingest.deadLetters(stream == null || stream.isBlank() ? null : stream,
-                Paging.cursor(ctx), limit + 1);
+        List<DeadLetter> page =
+                ingest.deadLetters(stream == null || stream.isBlank() ? null : stream, Paging.cursor(ctx), limit + 1);
         boolean more = page.size() > limit;
         List<DeadLetter> shown = more ? page.subList(0, limit) : page;
         Map<String, Object> body = new LinkedHashMap<>();
@@ -46,14 +46,14 @@ final class IngestRoutes {
     /** A replay writes to Redis, so its Idempotency-Key record is kept around it, not in one transaction with it. */
     private void replay(Context ctx) {
         long id = idParam(ctx);
-        idempotent.respondOutside(ctx, Idempotent.fingerprint(ctx), () ->
-                switch (ingest.replay(id)) {
-                    case NOT_FOUND -> throw ApiProblem.notFound("no dead letter " + id);
-                    case ALREADY_REPLAYED -> throw ApiProblem.conflict("dead letter " + id + " was already replayed");
-                    case NOT_RUNNING -> throw ApiProblem.conflict("ingest is not running in this instance (set "
-                            + "REDIS_URL or serve --ingest); nothing to replay into");
-                    case REPLAYED -> Idempotent.json(202, ingest.deadLetter(id).orElseThrow(), null);
-                });
+        idempotent.respondOutside(ctx, Idempotent.fingerprint(ctx), () -> switch (ingest.replay(id)) {
+            case NOT_FOUND -> throw ApiProblem.notFound("no dead letter " + id);
+            case ALREADY_REPLAYED -> throw ApiProblem.conflict("dead letter " + id + " was already replayed");
+            case NOT_RUNNING ->
+                throw ApiProblem.conflict("ingest is not running in this instance (set "
+                        + "REDIS_URL or serve --ingest); nothing to replay into");
+            case REPLAYED -> Idempotent.json(202, ingest.deadLetter(id).orElseThrow(), null);
+        });
     }
 
     /** The {@code ingest} entry of {@code /health}'s components. */

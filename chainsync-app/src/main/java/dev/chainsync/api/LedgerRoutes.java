@@ -39,8 +39,8 @@ final class LedgerRoutes {
         String name = Bodies.text(body, "name", true);
         validate(() -> {
             if (name.isBlank() || name.length() > 200) {
-                throw new LedgerException(LedgerException.Reason.INVALID_REQUEST, "name",
-                        "name is required (at most 200 characters)");
+                throw new LedgerException(
+                        LedgerException.Reason.INVALID_REQUEST, "name", "name is required (at most 200 characters)");
             }
         });
         idempotent.respond(ctx, Idempotent.fingerprint(ctx, body), tx -> {
@@ -86,7 +86,9 @@ final class LedgerRoutes {
         } catch (LedgerException e) {
             throw problem(e);
         }
-        idempotent.respond(ctx, Idempotent.fingerprint(ctx, body),
+        idempotent.respond(
+                ctx,
+                Idempotent.fingerprint(ctx, body),
                 () -> created(refusals(() -> transfers.transfer(order))),
                 claim -> refusals(() -> transfers.transfer(order, claim, LedgerRoutes::created)));
     }
@@ -102,8 +104,8 @@ final class LedgerRoutes {
         String currency = Bodies.text(body, "currency", true);
         validate(() -> ledger.amount(amount, currency));
         idempotent.respond(ctx, Idempotent.fingerprint(ctx, body), tx -> {
-            Ledger.Transfer t = guard(() -> mint ? ledger.mint(tx, account, amount, currency)
-                    : ledger.burn(tx, account, amount, currency));
+            Ledger.Transfer t = guard(() ->
+                    mint ? ledger.mint(tx, account, amount, currency) : ledger.burn(tx, account, amount, currency));
             return Idempotent.json(201, transferView(t), "/v1/transfers/" + t.id());
         });
     }
@@ -174,8 +176,12 @@ final class LedgerRoutes {
         } catch (LedgerException e) {
             throw problem(e);
         } catch (TransferBatcher.OutcomeUnknown e) {
-            throw new ApiProblem(500, "outcome-unknown", "Transfer outcome unknown", e.getMessage()
-                    + "; send it again with the same Idempotency-Key, which is safe either way", null);
+            throw new ApiProblem(
+                    500,
+                    "outcome-unknown",
+                    "Transfer outcome unknown",
+                    e.getMessage() + "; send it again with the same Idempotency-Key, which is safe either way",
+                    null);
         } catch (DataAccessException e) {
             if (NUMERIC_OVERFLOW.equals(e.sqlState())) {
                 throw amountOutOfRange();
@@ -185,8 +191,12 @@ final class LedgerRoutes {
     }
 
     private static ApiProblem amountOutOfRange() {
-        return new ApiProblem(422, "amount-out-of-range", "Amount out of range",
-                "the resulting balance would exceed what the ledger can hold", Map.of("field", "amount"));
+        return new ApiProblem(
+                422,
+                "amount-out-of-range",
+                "Amount out of range",
+                "the resulting balance would exceed what the ledger can hold",
+                Map.of("field", "amount"));
     }
 
     /** SQLSTATE of a NUMERIC(38, 18) overflow. */
@@ -195,10 +205,10 @@ final class LedgerRoutes {
     static ApiProblem problem(LedgerException e) {
         return switch (e.reason()) {
             case NOT_FOUND -> ApiProblem.notFound(e.getMessage());
-            case INSUFFICIENT_FUNDS -> new ApiProblem(422, "insufficient-funds", "Insufficient funds", e.getMessage(),
-                    Map.of("field", e.field()));
+            case INSUFFICIENT_FUNDS ->
+                new ApiProblem(
+                        422, "insufficient-funds", "Insufficient funds", e.getMessage(), Map.of("field", e.field()));
             default -> ApiProblem.badRequest(e.getMessage(), e.field());
         };
     }
-
 }

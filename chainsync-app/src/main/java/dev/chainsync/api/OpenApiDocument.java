@@ -46,7 +46,9 @@ public final class OpenApiDocument {
         JsonNode components = fragment.path("components");
         for (Iterator<Map.Entry<String, JsonNode>> it = components.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> section = it.next();
-            mergeObject(doc.withObject("/components").withObject("/" + section.getKey()), section.getValue(),
+            mergeObject(
+                    doc.withObject("/components").withObject("/" + section.getKey()),
+                    section.getValue(),
                     name + ": components." + section.getKey());
         }
         if (fragment.has("tags")) {
@@ -91,7 +93,8 @@ public final class OpenApiDocument {
                 if (!responses.has("400")) {
                     responses.putObject("400").put("$ref", "#/components/responses/BadRequest");
                 }
-                if (operation.has("requestBody") && !responses.has("413")
+                if (operation.has("requestBody")
+                        && !responses.has("413")
                         && operation.path("requestBody").path("content").has("application/json")) {
                     // HTTP_MAX_REQUEST_SIZE: 1 MB for every JSON body.
                     responses.putObject("413").put("$ref", "#/components/responses/PayloadTooLarge");
@@ -105,13 +108,18 @@ public final class OpenApiDocument {
                     Map.Entry<String, JsonNode> r = rs.next();
                     if (r.getKey().startsWith("2") && r.getValue() instanceof ObjectNode ok && !ok.has("$ref")) {
                         ObjectNode headers = ok.withObject("/headers");
-                        headers.putIfAbsent("RateLimit", Json.MAPPER.createObjectNode()
-                                .put("$ref", "#/components/headers/RateLimit"));
-                        headers.putIfAbsent("RateLimit-Policy", Json.MAPPER.createObjectNode()
-                                .put("$ref", "#/components/headers/RateLimitPolicy"));
+                        headers.putIfAbsent(
+                                "RateLimit",
+                                Json.MAPPER.createObjectNode().put("$ref", "#/components/headers/RateLimit"));
+                        headers.putIfAbsent(
+                                "RateLimit-Policy",
+                                Json.MAPPER.createObjectNode().put("$ref", "#/components/headers/RateLimitPolicy"));
                         if (post) {
-                            headers.putIfAbsent("Idempotent-Replayed", Json.MAPPER.createObjectNode()
-                                    .put("$ref", "#/components/headers/IdempotentReplayed"));
+                            headers.putIfAbsent(
+                                    "Idempotent-Replayed",
+                                    Json.MAPPER
+                                            .createObjectNode()
+                                            .put("$ref", "#/components/headers/IdempotentReplayed"));
                         }
                     }
                 }

@@ -5,7 +5,6 @@ import dev.chainsync.chain.DevnetFaults;
 import dev.chainsync.outbox.Attempt;
 import dev.chainsync.outbox.Operation;
 import dev.chainsync.outbox.OperationStatus;
-import dev.chainsync.outbox.Outbox;
 import dev.chainsync.reconcile.CredentialReconciler;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -19,6 +18,7 @@ final class OperationRoutes {
     static final long MAX_OUTAGE_SECONDS = 86_400;
     /** Longest latency it adds to every chain call: a minute. */
     static final long MAX_LATENCY_MS = 60_000;
+
     private final Application app;
     private final Idempotent idempotent;
 
@@ -61,13 +61,14 @@ final class OperationRoutes {
 
     private void retry(Context ctx) {
         long id = idParam(ctx);
-        idempotent.respond(ctx, Idempotent.fingerprint(ctx), tx ->
-                switch (app.outbox().retry(tx, id)) {
-                    case NOT_FOUND -> throw ApiProblem.notFound("no operation " + id);
-                    case NOT_DEAD_LETTERED -> throw ApiProblem.conflict("operation " + id
-                            + " is not dead-lettered; only dead-lettered operations can be retried");
-                    case RETRIED -> Idempotent.json(202, view(app.outbox().find(tx, id).orElseThrow(), null), null);
-                });
+        idempotent.respond(ctx, Idempotent.fingerprint(ctx), tx -> switch (app.outbox()
+                .retry(tx, id)) {
+            case NOT_FOUND -> throw ApiProblem.notFound("no operation " + id);
+            case NOT_DEAD_LETTERED ->
+                throw ApiProblem.conflict(
+                        "operation " + id + " is not dead-lettered; only dead-lettered operations can be retried");
+            case RETRIED -> Idempotent.json(202, view(app.outbox().find(tx, id).orElseThrow(), null), null);
+        });
     }
 
     private static long idParam(Context ctx) {
@@ -110,8 +111,8 @@ final class OperationRoutes {
 
     private void run(Context ctx) {
         long id = idParam(ctx);
-        CredentialReconciler.Run run = app.reconciler().find(id)
-                .orElseThrow(() -> ApiProblem.notFound("no reconciliation run " + id));
+        CredentialReconciler.Run run =
+                app.reconciler().find(id).orElseThrow(() -> ApiProblem.notFound("no reconciliation run " + id));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("run", run);
         body.put("findings", app.reconciler().findings(id));
@@ -127,11 +128,17 @@ final class OperationRoutes {
     }
 
     /** The fault switches as JSON; rates are fractions in [0, 1]; {@code outage_seconds} starts an outage now. */
-    record FaultsView(double rpcErrorRate, double dropRate, double failRate, long latencyMs, Long outageSeconds,
+    record FaultsView(
+            double rpcErrorRate,
+            double dropRate,
+            double failRate,
+            long latencyMs,
+            Long outageSeconds,
             List<DevnetFaults.Outage> outages) {}
 
     private static FaultsView faults(DevnetFaults f) {
-        return new FaultsView(f.rpcErrorRate(), f.dropRate(), f.failRate(), f.latency().toMillis(), null, f.outages());
+        return new FaultsView(
+                f.rpcErrorRate(), f.dropRate(), f.failRate(), f.latency().toMillis(), null, f.outages());
     }
 
     private void setFaults(Context ctx) {
@@ -139,8 +146,10 @@ final class OperationRoutes {
         try {
             v = HttpApi.API_JSON.readValue(ctx.body(), FaultsView.class);
         } catch (Exception e) {
-            throw ApiProblem.badRequest("body must be JSON like {\"rpc_error_rate\":0.1,\"drop_rate\":0,"
-                    + "\"fail_rate\":0,\"latency_ms\":0,\"outage_seconds\":30}", null);
+            throw ApiProblem.badRequest(
+                    "body must be JSON like {\"rpc_error_rate\":0.1,\"drop_rate\":0,"
+                            + "\"fail_rate\":0,\"latency_ms\":0,\"outage_seconds\":30}",
+                    null);
         }
         // Bounded, so no body can overflow an instant or park every chain call for ever.
         if (v.outageSeconds() != null && (v.outageSeconds() < 0 || v.outageSeconds() > MAX_OUTAGE_SECONDS)) {
@@ -152,7 +161,10 @@ final class OperationRoutes {
         DevnetFaults f = app.devnet().faults();
         try {
             // Validate every switch on a scratch copy first, so a rejected body changes nothing.
-            new DevnetFaults().rpcErrorRate(v.rpcErrorRate()).dropRate(v.dropRate()).failRate(v.failRate())
+            new DevnetFaults()
+                    .rpcErrorRate(v.rpcErrorRate())
+                    .dropRate(v.dropRate())
+                    .failRate(v.failRate())
                     .latency(java.time.Duration.ofMillis(v.latencyMs()));
             f.rpcErrorRate(v.rpcErrorRate());
             f.dropRate(v.dropRate());

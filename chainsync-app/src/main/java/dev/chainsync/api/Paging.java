@@ -49,8 +49,11 @@ final class Paging {
      * The page body for rows fetched with {@code limit + 1}: the first {@code limit} as {@code data},
      * and a {@code next_cursor} when the extra row shows there is more.
      */
-    static <T> java.util.Map<String, Object> page(java.util.List<T> fetched, int limit,
-            java.util.function.ToLongFunction<T> id, java.util.function.Function<T, ?> view) {
+    static <T> java.util.Map<String, Object> page(
+            java.util.List<T> fetched,
+            int limit,
+            java.util.function.ToLongFunction<T> id,
+            java.util.function.Function<T, ?> view) {
         boolean more = fetched.size() > limit;
         java.util.List<T> shown = more ? fetched.subList(0, limit) : fetched;
         java.util.Map<String, Object> body = new java.util.LinkedHashMap<>();

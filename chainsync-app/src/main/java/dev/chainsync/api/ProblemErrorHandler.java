@@ -32,8 +32,9 @@ final class ProblemErrorHandler extends ErrorHandler {
 
     /** Errors Jetty sends for a parsed request (a bad URI, say), whatever the client accepts. */
     @Override
-    protected void generateAcceptableResponse(Request baseRequest, HttpServletRequest request,
-            HttpServletResponse response, int code, String message) throws IOException {
+    protected void generateAcceptableResponse(
+            Request baseRequest, HttpServletRequest request, HttpServletResponse response, int code, String message)
+            throws IOException {
         baseRequest.setHandled(true);
         response.setContentType(CONTENT_TYPE);
         response.setCharacterEncoding("UTF-8");

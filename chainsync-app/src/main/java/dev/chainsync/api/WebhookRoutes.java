@@ -50,8 +50,8 @@ final class WebhookRoutes {
     /** The response carries the secret, so its Idempotency-Key copy is stored encrypted. */
     private void create(Context ctx) {
         JsonNode body = Bodies.json(ctx);
-        WebhookEndpoints.Valid valid = checked(() -> endpoints.validate(Bodies.text(body, "url", true),
-                eventTypes(body, true), Bodies.text(body, "description", false)));
+        WebhookEndpoints.Valid valid = checked(() -> endpoints.validate(
+                Bodies.text(body, "url", true), eventTypes(body, true), Bodies.text(body, "description", false)));
         idempotent.respondSealed(ctx, Idempotent.fingerprint(ctx, body), tx -> {
             WebhookEndpoints.Created created = endpoints.create(tx, valid);
             Map<String, Object> v = view(created.endpoint());
@@ -65,7 +65,8 @@ final class WebhookRoutes {
         List<WebhookEndpoint> page = endpoints.list(Paging.cursor(ctx), limit + 1);
         boolean more = page.size() > limit;
         List<WebhookEndpoint> shown = more ? page.subList(0, limit) : page;
-        ctx.json(page(shown.stream().map(WebhookRoutes::view).toList(),
+        ctx.json(page(
+                shown.stream().map(WebhookRoutes::view).toList(),
                 more ? Paging.encode(shown.getLast().id()) : null));
     }
 
@@ -80,8 +81,11 @@ final class WebhookRoutes {
             }
             enabled = e.booleanValue();
         }
-        WebhookEndpoints.Update u = new WebhookEndpoints.Update(Bodies.text(body, "url", false),
-                eventTypes(body, false), Bodies.text(body, "description", false), enabled);
+        WebhookEndpoints.Update u = new WebhookEndpoints.Update(
+                Bodies.text(body, "url", false),
+                eventTypes(body, false),
+                Bodies.text(body, "description", false),
+                enabled);
         ctx.json(view(checked(() -> endpoints.update(id, u)).orElseThrow(() -> notFound(id))));
     }
 
@@ -95,8 +99,10 @@ final class WebhookRoutes {
 
     private void disable(Context ctx) {
         long id = id(ctx);
-        idempotent.respond(ctx, Idempotent.fingerprint(ctx), tx ->
-                Idempotent.json(200, view(endpoints.disable(tx, id).orElseThrow(() -> notFound(id))), null));
+        idempotent.respond(
+                ctx,
+                Idempotent.fingerprint(ctx),
+                tx -> Idempotent.json(200, view(endpoints.disable(tx, id).orElseThrow(() -> notFound(id))), null));
     }
 
     /** The new secret is in the response, so its Idempotency-Key copy is stored encrypted. */
@@ -127,7 +133,8 @@ final class WebhookRoutes {
         List<WebhookMessage> page = endpoints.messages(id, status, Paging.cursor(ctx), limit + 1);
         boolean more = page.size() > limit;
         List<WebhookMessage> shown = more ? page.subList(0, limit) : page;
-        ctx.json(page(shown.stream().map(WebhookRoutes::view).toList(),
+        ctx.json(page(
+                shown.stream().map(WebhookRoutes::view).toList(),
                 more ? Paging.encode(shown.getLast().seq()) : null));
     }
 
@@ -141,7 +148,9 @@ final class WebhookRoutes {
         long id = id(ctx);
         String msgId = ctx.pathParam("msg_id");
         endpoints.message(id, msgId).orElseThrow(() -> messageNotFound(id, msgId));
-        ctx.json(Map.of("data", endpoints.attempts(id, msgId).stream().map(WebhookRoutes::view).toList()));
+        ctx.json(Map.of(
+                "data",
+                endpoints.attempts(id, msgId).stream().map(WebhookRoutes::view).toList()));
     }
 
     private void retry(Context ctx) {
@@ -150,8 +159,9 @@ final class WebhookRoutes {
         idempotent.respond(ctx, Idempotent.fingerprint(ctx), tx -> {
             switch (endpoints.retry(tx, id, msgId)) {
                 case NOT_FOUND -> throw messageNotFound(id, msgId);
-                case ENDPOINT_DISABLED -> throw ApiProblem.conflict("endpoint " + id
-                        + " is disabled; enable it (PATCH enabled=true) before re-sending");
+                case ENDPOINT_DISABLED ->
+                    throw ApiProblem.conflict(
+                            "endpoint " + id + " is disabled; enable it (PATCH enabled=true) before re-sending");
                 case IN_FLIGHT -> throw ApiProblem.conflict("message " + msgId + " is being delivered right now");
                 case RETRIED -> {
                     // fall through to the answer below
@@ -168,7 +178,8 @@ final class WebhookRoutes {
         List<WebhookAttempt> page = endpoints.endpointAttempts(id, Paging.cursor(ctx), limit + 1);
         boolean more = page.size() > limit;
         List<WebhookAttempt> shown = more ? page.subList(0, limit) : page;
-        ctx.json(page(shown.stream().map(WebhookRoutes::view).toList(),
+        ctx.json(page(
+                shown.stream().map(WebhookRoutes::view).toList(),
                 more ? Paging.encode(shown.getLast().id()) : null));
     }
 
@@ -263,8 +274,10 @@ final class WebhookRoutes {
         JsonNode n = body.get("event_types");
         if (n == null || n.isNull()) {
             if (required) {
-                throw ApiProblem.badRequest("event_types is required: a list such as [\"credential.confirmed\"], "
-                        + "[\"credential.*\"] or [\"*\"]", "event_types");
+                throw ApiProblem.badRequest(
+                        "event_types is required: a list such as [\"credential.confirmed\"], "
+                                + "[\"credential.*\"] or [\"*\"]",
+                        "event_types");
             }
             return null;
         }

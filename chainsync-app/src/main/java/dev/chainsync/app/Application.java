@@ -2,11 +2,6 @@ package dev.chainsync.app;
 
 import dev.chainsync.api.HttpApi;
 import dev.chainsync.apikey.ApiKeys;
-import dev.chainsync.idempotency.Idempotency;
-import dev.chainsync.ledger.Ledger;
-import dev.chainsync.ledger.TransferBatcher;
-import dev.chainsync.ratelimit.RateLimiter;
-import dev.chainsync.worker.PollingWorker;
 import dev.chainsync.chain.ChainClient;
 import dev.chainsync.chain.CircuitBreakingChainClient;
 import dev.chainsync.chain.Devnet;
@@ -15,13 +10,18 @@ import dev.chainsync.chain.Ed25519Keypair;
 import dev.chainsync.config.ChainsyncConfig;
 import dev.chainsync.credential.CredentialService;
 import dev.chainsync.db.Database;
+import dev.chainsync.idempotency.Idempotency;
 import dev.chainsync.ingest.Ingest;
+import dev.chainsync.ledger.Ledger;
+import dev.chainsync.ledger.TransferBatcher;
 import dev.chainsync.outbox.Outbox;
 import dev.chainsync.outbox.Relay;
+import dev.chainsync.ratelimit.RateLimiter;
 import dev.chainsync.reconcile.CredentialReconciler;
 import dev.chainsync.webhook.SecretBox;
 import dev.chainsync.webhook.WebhookDispatcher;
 import dev.chainsync.webhook.WebhookEndpoints;
+import dev.chainsync.worker.PollingWorker;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -85,38 +85,58 @@ public final class Application implements AutoCloseable {
             db.migrate();
             this.database = db;
             this.issuer = Ed25519Keypair.loadOrGenerate(config.chain().issuerKeypair());
-            log.info("issuer address {} (keypair {})", issuer.address(), config.chain().issuerKeypair());
+            log.info(
+                    "issuer address {} (keypair {})",
+                    issuer.address(),
+                    config.chain().issuerKeypair());
             this.devnet = Devnet.builder()
                     .clock(clock)
                     .slotTime(config.chain().devnetSlotTime())
                     .random(random)
-                    .ledgerFile(config.chain().devnetPersistent()
-                            ? config.dataDir().resolve(DEVNET_LEDGER_FILE) : null)
+                    .ledgerFile(
+                            config.chain().devnetPersistent() ? config.dataDir().resolve(DEVNET_LEDGER_FILE) : null)
                     .faults(new DevnetFaults())
                     .build();
-            this.chain = new CircuitBreakingChainClient(devnet, config.chain().breakerFailureRatePercent(),
-                    config.chain().breakerOpenDuration(), clock);
-            this.credentials = new CredentialService(db.jdbc(), issuer, chain, config.relay().commitment(),
-                    config.relay().maxAttempts(), clock);
-            this.outbox = new Outbox(db.jdbc(), credentials.handlers(), config.relay().maxAttempts(), clock);
-            this.relay = new Relay(db.jdbc(), chain, issuer, credentials.handlers(), config.relay(), clock, random,
-                    registry);
+            this.chain = new CircuitBreakingChainClient(
+                    devnet,
+                    config.chain().breakerFailureRatePercent(),
+                    config.chain().breakerOpenDuration(),
+                    clock);
+            this.credentials = new CredentialService(
+                    db.jdbc(),
+                    issuer,
+                    chain,
+                    config.relay().commitment(),
+                    config.relay().maxAttempts(),
+                    clock);
+            this.outbox =
+                    new Outbox(db.jdbc(), credentials.handlers(), config.relay().maxAttempts(), clock);
+            this.relay = new Relay(
+                    db.jdbc(), chain, issuer, credentials.handlers(), config.relay(), clock, random, registry);
             SecretBox webhookSecrets = SecretBox.load(config.webhooks());
             this.secretBox = webhookSecrets;
-            this.webhookEndpoints = new WebhookEndpoints(db.jdbc(), config.webhooks(), webhookSecrets, clock,
-                    new SecureRandom());
-            this.webhookDispatcher = new WebhookDispatcher(db.jdbc(), config.webhooks(), webhookSecrets, clock, random,
+            this.webhookEndpoints =
+                    new WebhookEndpoints(db.jdbc(), config.webhooks(), webhookSecrets, clock, new SecureRandom());
+            this.webhookDispatcher =
+                    new WebhookDispatcher(db.jdbc(), config.webhooks(), webhookSecrets, clock, random, registry);
+            this.reconciler = new CredentialReconciler(
+                    db.jdbc(),
+                    chain,
+                    credentials,
+                    config.reconcile().interval(),
+                    config.reconcile().window(),
+                    clock,
                     registry);
-            this.reconciler = new CredentialReconciler(db.jdbc(), chain, credentials, config.reconcile().interval(),
-                    config.reconcile().window(), clock, registry);
             this.ingest = new Ingest(db.jdbc(), config.ingest(), clock, registry);
-            this.apiKeys = new ApiKeys(db.jdbc(), clock, new SecureRandom(), config.edge().adminApiKey());
-            this.rateLimiter = new RateLimiter(db.dataSource(), clock, config.edge().defaultRateLimitPerMinute());
+            this.apiKeys = new ApiKeys(
+                    db.jdbc(), clock, new SecureRandom(), config.edge().adminApiKey());
+            this.rateLimiter =
+                    new RateLimiter(db.dataSource(), clock, config.edge().defaultRateLimitPerMinute());
             this.idempotency = new Idempotency(db.jdbc(), clock, config.edge().idempotencyTtl());
             this.retentionPurge = new PollingWorker("retention-purge", PURGE_INTERVAL, this::purgeExpired);
             this.ledger = new Ledger(db.jdbc(), clock);
-            this.transfers = new TransferBatcher(db.jdbc(), ledger, idempotency, TransferBatcher.DEFAULT_MAX_BATCH,
-                    registry);
+            this.transfers =
+                    new TransferBatcher(db.jdbc(), ledger, idempotency, TransferBatcher.DEFAULT_MAX_BATCH, registry);
             this.http = new HttpApi(config, this, registry);
         } catch (RuntimeException e) {
             db.close();
@@ -146,7 +166,10 @@ public final class Application implements AutoCloseable {
         // Ingest (no-op without REDIS_URL): fails the start when Redis is configured but unreachable.
         ingest.start();
         http.start();
-        log.info("chainsync listening on http://localhost:{} (database {}, chain {})", http.port(), database.describe(),
+        log.info(
+                "chainsync listening on http://localhost:{} (database {}, chain {})",
+                http.port(),
+                database.describe(),
                 chain.name());
         return this;
     }

@@ -6,9 +6,16 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** Benchmarks; each prints its figures with the machine and date so they can go into docs/benchmarks.md. */
-@Command(name = "bench", mixinStandardHelpOptions = true, description = "Run a benchmark.",
-        subcommands = {BenchCommand.Outbox.class, BenchCommand.Transfers.class, BenchCommand.Webhooks.class,
-                BenchCommand.IngestBench.class})
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
+        description = "Run a benchmark.",
+        subcommands = {
+            BenchCommand.Outbox.class,
+            BenchCommand.Transfers.class,
+            BenchCommand.Webhooks.class,
+            BenchCommand.IngestBench.class
+        })
 final class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -19,14 +26,21 @@ final class BenchCommand implements Runnable {
     }
 
     /** rindexer entries in Redis -> ingest -> fully updated Intuition tables. */
-    @Command(name = "ingest", mixinStandardHelpOptions = true,
-            description = {"Generate an Intuition workload in rindexer's format (with duplicates and out-of-order",
-                    "delivery), load it into Redis (REDIS_URL, else 127.0.0.1:6379, else an embedded Redis), consume it",
-                    "into fully updated tables and print events/s, the COPY ceiling, their ratio, append-to-commit",
-                    "latency at a steady load, and whether a rebuild reproduces the live tables. Scratch database as",
-                    "for `bench outbox`."})
+    @Command(
+            name = "ingest",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Generate an Intuition workload in rindexer's format (with duplicates and out-of-order",
+                "delivery), load it into Redis (REDIS_URL, else 127.0.0.1:6379, else an embedded Redis), consume it",
+                "into fully updated tables and print events/s, the COPY ceiling, their ratio, append-to-commit",
+                "latency at a steady load, and whether a rebuild reproduces the live tables. Scratch database as",
+                "for `bench outbox`."
+            })
     static final class IngestBench implements Callable<Integer> {
-        @Option(names = "--events", defaultValue = "200000", description = "Distinct events (default ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--events",
+                defaultValue = "200000",
+                description = "Distinct events (default ${DEFAULT-VALUE}).")
         int events;
 
         @Option(names = "--workers", defaultValue = "2", description = "Consumer workers (default ${DEFAULT-VALUE}).")
@@ -35,38 +49,56 @@ final class BenchCommand implements Runnable {
         @Option(names = "--batch", defaultValue = "500", description = "Entries per batch (default ${DEFAULT-VALUE}).")
         int batch;
 
-        @Option(names = "--duplicates", defaultValue = "0.05",
+        @Option(
+                names = "--duplicates",
+                defaultValue = "0.05",
                 description = "Fraction of entries delivered twice (default ${DEFAULT-VALUE}).")
         double duplicates;
 
-        @Option(names = "--window", defaultValue = "200",
+        @Option(
+                names = "--window",
+                defaultValue = "200",
                 description = "Entries shuffled together, for out-of-order delivery (default ${DEFAULT-VALUE}).")
         int window;
 
-        @Option(names = "--tx-per-block", defaultValue = "40", description = "Transactions per block (default ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--tx-per-block",
+                defaultValue = "40",
+                description = "Transactions per block (default ${DEFAULT-VALUE}).")
         int txPerBlock;
 
-        @Option(names = "--latency-events", defaultValue = "30000",
-                description = "Events pushed at a steady rate for the latency figure; 0 skips it (default ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--latency-events",
+                defaultValue = "30000",
+                description =
+                        "Events pushed at a steady rate for the latency figure; 0 skips it (default ${DEFAULT-VALUE}).")
         int latencyEvents;
 
-        @Option(names = "--latency-rate", defaultValue = "0",
-                description = "Events/s offered in the latency phase; 0 = half the measured rate (default ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--latency-rate",
+                defaultValue = "0",
+                description =
+                        "Events/s offered in the latency phase; 0 = half the measured rate (default ${DEFAULT-VALUE}).")
         double latencyRate;
 
         @Override
         public Integer call() throws Exception {
-            IngestBenchmark.Result r = new IngestBenchmark(events, workers, batch, duplicates, window, txPerBlock,
-                    latencyEvents, latencyRate).run();
+            IngestBenchmark.Result r = new IngestBenchmark(
+                            events, workers, batch, duplicates, window, txPerBlock, latencyEvents, latencyRate)
+                    .run();
             System.out.println(r.report(workers, batch));
             return r.rebuildEqualsLive() ? 0 : 1;
         }
     }
 
     /** Contended ledger transfers. */
-    @Command(name = "transfers", mixinStandardHelpOptions = true,
-            description = {"Random transfers among a few accounts on many threads (contended row locks); prints",
-                    "transfers/s and latency, and checks the total is conserved. Scratch database as for `bench outbox`."})
+    @Command(
+            name = "transfers",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Random transfers among a few accounts on many threads (contended row locks); prints",
+                "transfers/s and latency, and checks the total is conserved. Scratch database as for `bench outbox`."
+            })
     static final class Transfers implements Callable<Integer> {
         @Option(names = "--count", defaultValue = "20000", description = "Transfers (default ${DEFAULT-VALUE}).")
         int count;
@@ -74,7 +106,10 @@ final class BenchCommand implements Runnable {
         @Option(names = "--accounts", defaultValue = "20", description = "Accounts (default ${DEFAULT-VALUE}).")
         int accounts;
 
-        @Option(names = "--threads", defaultValue = "32", description = "Concurrent clients (default ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--threads",
+                defaultValue = "32",
+                description = "Concurrent clients (default ${DEFAULT-VALUE}).")
         int threads;
 
         @Override
@@ -86,66 +121,110 @@ final class BenchCommand implements Runnable {
     }
 
     /** Signed webhook deliveries to a local receiver. */
-    @Command(name = "webhooks", mixinStandardHelpOptions = true,
-            description = {"Emit N events (in transactions, fanned out per endpoint) and deliver them to an in-process",
-                    "HTTP receiver: deliveries/s draining a backlog, then deliveries/s and event -> delivered p50/p99",
-                    "while emitting at --rate. Scratch database as for `bench outbox`."})
+    @Command(
+            name = "webhooks",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Emit N events (in transactions, fanned out per endpoint) and deliver them to an in-process",
+                "HTTP receiver: deliveries/s draining a backlog, then deliveries/s and event -> delivered p50/p99",
+                "while emitting at --rate. Scratch database as for `bench outbox`."
+            })
     static final class Webhooks implements Callable<Integer> {
         @Option(names = "--count", defaultValue = "20000", description = "Events per phase (default ${DEFAULT-VALUE}).")
         int count;
 
-        @Option(names = "--rate", defaultValue = "5000", description = "Events/s emitted in the steady phase (default ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--rate",
+                defaultValue = "5000",
+                description = "Events/s emitted in the steady phase (default ${DEFAULT-VALUE}).")
         int rate;
 
-        @Option(names = "--endpoints", defaultValue = "1", description = "Endpoints subscribed to every event (default ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--endpoints",
+                defaultValue = "1",
+                description = "Endpoints subscribed to every event (default ${DEFAULT-VALUE}).")
         int endpoints;
 
-        @Option(names = "--concurrency", defaultValue = "32", description = "Deliveries in flight per endpoint (default ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--concurrency",
+                defaultValue = "32",
+                description = "Deliveries in flight per endpoint (default ${DEFAULT-VALUE}).")
         int concurrency;
 
-        @Option(names = "--producers", defaultValue = "4", description = "Threads emitting events (default ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--producers",
+                defaultValue = "4",
+                description = "Threads emitting events (default ${DEFAULT-VALUE}).")
         int producers;
 
-        @Option(names = "--events-per-tx", defaultValue = "10", description = "Events emitted per transaction (default ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--events-per-tx",
+                defaultValue = "10",
+                description = "Events emitted per transaction (default ${DEFAULT-VALUE}).")
         int eventsPerTx;
 
-        @Option(names = "--receiver", defaultValue = "socket",
-                description = "Receiver: socket (a minimal HTTP/1.1 server) or jdk (the JDK's HttpServer) (default ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--receiver",
+                defaultValue = "socket",
+                description =
+                        "Receiver: socket (a minimal HTTP/1.1 server) or jdk (the JDK's HttpServer) (default ${DEFAULT-VALUE}).")
         String receiver;
 
         @Override
         public Integer call() throws Exception {
-            WebhookBenchmark.Result r = new WebhookBenchmark(count, rate, endpoints, concurrency, producers, eventsPerTx,
-                    receiver).run();
+            WebhookBenchmark.Result r =
+                    new WebhookBenchmark(count, rate, endpoints, concurrency, producers, eventsPerTx, receiver).run();
             System.out.println(r.report());
             return r.allDeliveredOnce() ? 0 : 1;
         }
     }
 
     /** Credentials through outbox -> relays -> devnet -> confirmed. */
-    @Command(name = "outbox", mixinStandardHelpOptions = true,
-            description = {"Drive N credentials through outbox -> relay -> devnet (zero latency) -> confirmed and",
-                    "print operations/s and commit-to-confirmed latency. Uses a scratch database on DATABASE_URL's",
-                    "server (created and dropped), or a throwaway embedded PostgreSQL."})
+    @Command(
+            name = "outbox",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Drive N credentials through outbox -> relay -> devnet (zero latency) -> confirmed and",
+                "print operations/s and commit-to-confirmed latency. Uses a scratch database on DATABASE_URL's",
+                "server (created and dropped), or a throwaway embedded PostgreSQL."
+            })
     static final class Outbox implements Callable<Integer> {
-        @Option(names = "--count", defaultValue = "20000", description = "Credentials to issue (default ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--count",
+                defaultValue = "20000",
+                description = "Credentials to issue (default ${DEFAULT-VALUE}).")
         int count;
 
-        @Option(names = "--relays", defaultValue = "2", description = "Relay instances on the one database (default ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--relays",
+                defaultValue = "2",
+                description = "Relay instances on the one database (default ${DEFAULT-VALUE}).")
         int relays;
 
-        @Option(names = "--producers", defaultValue = "4", description = "Threads issuing credentials (default ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--producers",
+                defaultValue = "4",
+                description = "Threads issuing credentials (default ${DEFAULT-VALUE}).")
         int producers;
 
-        @Option(names = "--batch", defaultValue = "500", description = "Relay claim batch size (default ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--batch",
+                defaultValue = "500",
+                description = "Relay claim batch size (default ${DEFAULT-VALUE}).")
         int batch;
 
-        @Option(names = "--slot-ms", defaultValue = "20", description = "Devnet slot time in ms (default ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--slot-ms",
+                defaultValue = "20",
+                description = "Devnet slot time in ms (default ${DEFAULT-VALUE}).")
         int slotMs;
 
-        @Option(names = "--warmup", defaultValue = "10000",
-                description = "Credentials issued and drained first, reported apart, so the measured drain runs compiled"
-                        + " code (default ${DEFAULT-VALUE}; 0 measures a cold JVM).")
+        @Option(
+                names = "--warmup",
+                defaultValue = "10000",
+                description =
+                        "Credentials issued and drained first, reported apart, so the measured drain runs compiled"
+                                + " code (default ${DEFAULT-VALUE}; 0 measures a cold JVM).")
         int warmup;
 
         @Override

@@ -15,8 +15,10 @@ record CpuUse(long processNanos, long machineBusyTicks, long machineTicks) {
     private static final Path PROC_STAT = Path.of("/proc/stat");
 
     static CpuUse now() {
-        long process = ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
-                ? os.getProcessCpuTime() : -1;
+        long process =
+                ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                        ? os.getProcessCpuTime()
+                        : -1;
         long busy = -1;
         long total = -1;
         try {
@@ -42,13 +44,15 @@ record CpuUse(long processNanos, long machineBusyTicks, long machineTicks) {
             s.append(String.format("this JVM %.1f CPU-s", (later.processNanos - processNanos) / 1e9));
         }
         if (machineTicks >= 0 && later.machineTicks >= 0 && later.machineTicks > machineTicks) {
-            double busyShare = (double) (later.machineBusyTicks - machineBusyTicks) / (later.machineTicks - machineTicks);
+            double busyShare =
+                    (double) (later.machineBusyTicks - machineBusyTicks) / (later.machineTicks - machineTicks);
             int cores = Runtime.getRuntime().availableProcessors();
             if (!s.isEmpty()) {
                 s.append(", ");
             }
-            s.append(String.format("machine %.1f of %.1f core-s busy (%.0f%%)", busyShare * cores * wallSeconds,
-                    cores * wallSeconds, busyShare * 100));
+            s.append(String.format(
+                    "machine %.1f of %.1f core-s busy (%.0f%%)",
+                    busyShare * cores * wallSeconds, cores * wallSeconds, busyShare * 100));
         }
         return s.toString();
     }

@@ -28,10 +28,14 @@ import picocli.CommandLine.Option;
  * Starts the service on embedded defaults, drives a small workload through its own HTTP API
  * (including dropped transactions the relay must recover from), and prints where to look.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Start the service on embedded defaults (embedded PostgreSQL, in-process devnet),",
-                "issue a few credentials through the HTTP API while the devnet drops some transactions,",
-                "wait until every one is confirmed, run a reconciliation, and print the URLs to look at."})
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Start the service on embedded defaults (embedded PostgreSQL, in-process devnet),",
+            "issue a few credentials through the HTTP API while the devnet drops some transactions,",
+            "wait until every one is confirmed, run a reconciliation, and print the URLs to look at."
+        })
 final class DemoCommand implements Callable<Integer> {
     static final Duration DEMO_SLOT_TIME = Duration.ofMillis(50);
     static final String DEMO_DATA_DIR = ".chainsync/demo";
@@ -43,11 +47,17 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--port", description = "HTTP port (overrides HTTP_PORT; default 8080).")
     Integer port;
 
-    @Option(names = "--credentials", defaultValue = "12", description = "How many credentials to issue (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--credentials",
+            defaultValue = "12",
+            description = "How many credentials to issue (default ${DEFAULT-VALUE}).")
     int count;
 
-    @Option(names = "--drop-rate", defaultValue = "0.25",
-            description = "Fraction of transactions the devnet accepts but never lands during the workload (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--drop-rate",
+            defaultValue = "0.25",
+            description =
+                    "Fraction of transactions the devnet accepts but never lands during the workload (default ${DEFAULT-VALUE}).")
     double dropRate;
 
     @Option(names = "--exit", description = "Stop after the workload instead of serving until Ctrl-C.")
@@ -74,7 +84,9 @@ final class DemoCommand implements Callable<Integer> {
         Application app = Application.create(config).start();
         try {
             String base = "http://localhost:" + app.httpPort();
-            apiKey = app.apiKeys().create("demo", EnumSet.of(Scope.CREDENTIALS_WRITE, Scope.READ), null).secret();
+            apiKey = app.apiKeys()
+                    .create("demo", EnumSet.of(Scope.CREDENTIALS_WRITE, Scope.READ), null)
+                    .secret();
             List<String> hashes = runWorkload(app, base);
             printSummary(base, hashes);
             ingestDemo.run(app, base);
@@ -99,36 +111,51 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private List<String> runWorkload(Application app, String base) throws IOException, InterruptedException {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         app.devnet().faults().dropRate(dropRate);
-        System.out.printf("Issuing %d credentials through POST %s/v1/credentials (devnet drop rate %.0f%%)%n",
+        System.out.printf(
+                "Issuing %d credentials through POST %s/v1/credentials (devnet drop rate %.0f%%)%n",
                 count, base, dropRate * 100);
         List<String> hashes = new ArrayList<>();
         for (int i = 1; i <= count; i++) {
             byte[] file = ("Diploma #" + i + "\nawarded to student-" + i + "\n" + UUID.randomUUID())
                     .getBytes(StandardCharsets.UTF_8);
-            HttpResponse<String> r = http.send(multipart(base + "/v1/credentials", file, "university-1",
-                    "student-" + i, apiKey), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = http.send(
+                    multipart(base + "/v1/credentials", file, "university-1", "student-" + i, apiKey),
+                    HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != 202) {
                 throw new IllegalStateException("issue failed: " + r.statusCode() + " " + r.body());
             }
             hashes.add(Json.MAPPER.readTree(r.body()).get("hash").asText());
         }
         // One bad upload, to show the error shape.
-        HttpResponse<String> bad = http.send(multipart(base + "/v1/credentials", "x".getBytes(StandardCharsets.UTF_8),
-                "bad issuer!", "student-0", apiKey), HttpResponse.BodyHandlers.ofString());
-        System.out.println("A malformed request answers " + bad.statusCode() + " " + bad.headers()
-                .firstValue("content-type").orElse("") + ": " + bad.body());
+        HttpResponse<String> bad = http.send(
+                multipart(
+                        base + "/v1/credentials",
+                        "x".getBytes(StandardCharsets.UTF_8),
+                        "bad issuer!",
+                        "student-0",
+                        apiKey),
+                HttpResponse.BodyHandlers.ofString());
+        System.out.println("A malformed request answers " + bad.statusCode() + " "
+                + bad.headers().firstValue("content-type").orElse("") + ": " + bad.body());
 
         Instant deadline = Instant.now().plus(WORKLOAD_TIMEOUT);
         Map<String, String> status = new HashMap<>();
         while (Instant.now().isBefore(deadline)) {
             for (String h : hashes) {
-                JsonNode n = Json.MAPPER.readTree(http.send(HttpRequest.newBuilder(URI.create(base + "/v1/credentials/" + h))
-                        .header("Authorization", "Bearer " + apiKey).build(), HttpResponse.BodyHandlers.ofString()).body());
+                JsonNode n = Json.MAPPER.readTree(http.send(
+                                HttpRequest.newBuilder(URI.create(base + "/v1/credentials/" + h))
+                                        .header("Authorization", "Bearer " + apiKey)
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .body());
                 status.put(h, n.get("status").asText());
             }
-            long done = status.values().stream().filter(s -> s.equals("confirmed") || s.equals("finalized")).count();
+            long done = status.values().stream()
+                    .filter(s -> s.equals("confirmed") || s.equals("finalized"))
+                    .count();
             System.out.printf("  %d/%d confirmed%n", done, hashes.size());
             if (done == hashes.size()) {
                 break;
@@ -140,7 +167,8 @@ final class DemoCommand implements Callable<Integer> {
         }
         app.devnet().faults().dropRate(0);
         System.out.println("Reconciliation run: "
-                + dev.chainsync.api.HttpApi.API_JSON.writeValueAsString(app.reconciler().runOnce()));
+                + dev.chainsync.api.HttpApi.API_JSON.writeValueAsString(
+                        app.reconciler().runOnce()));
         return hashes;
     }
 
@@ -166,8 +194,10 @@ final class DemoCommand implements Callable<Integer> {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         field(body, boundary, "issuer_id", issuer);
         field(body, boundary, "recipient_id", recipient);
-        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"diploma.txt\"\r\n"
-                + "Content-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        body.writeBytes(
+                ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"diploma.txt\"\r\n"
+                                + "Content-Type: application/octet-stream\r\n\r\n")
+                        .getBytes(StandardCharsets.UTF_8));
         body.writeBytes(file);
         body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
         return HttpRequest.newBuilder(URI.create(url))
@@ -178,7 +208,8 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private static void field(ByteArrayOutputStream body, String boundary, String name, String value) {
-        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" + value
-                + "\r\n").getBytes(StandardCharsets.UTF_8));
+        body.writeBytes(
+                ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" + value + "\r\n")
+                        .getBytes(StandardCharsets.UTF_8));
     }
 }

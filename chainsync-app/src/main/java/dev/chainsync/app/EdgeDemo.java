@@ -56,8 +56,11 @@ final class EdgeDemo implements AutoCloseable {
             try (ex) {
                 String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
                 String id = ex.getRequestHeaders().getFirst("webhook-id");
-                boolean valid = demo.verify(id, ex.getRequestHeaders().getFirst("webhook-timestamp"),
-                        ex.getRequestHeaders().getFirst("webhook-signature"), body);
+                boolean valid = demo.verify(
+                        id,
+                        ex.getRequestHeaders().getFirst("webhook-timestamp"),
+                        ex.getRequestHeaders().getFirst("webhook-signature"),
+                        body);
                 if (valid) {
                     demo.received.add(id);
                 } else {
@@ -72,28 +75,53 @@ final class EdgeDemo implements AutoCloseable {
     }
 
     void run(Application app, String base) throws Exception {
-        String key = app.apiKeys().create("demo-edge",
-                EnumSet.of(Scope.LEDGER_WRITE, Scope.WEBHOOKS_MANAGE, Scope.READ, Scope.ADMIN), null).secret();
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        String key = app.apiKeys()
+                .create(
+                        "demo-edge",
+                        EnumSet.of(Scope.LEDGER_WRITE, Scope.WEBHOOKS_MANAGE, Scope.READ, Scope.ADMIN),
+                        null)
+                .secret();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         System.out.println();
         System.out.println("Edge: webhooks, accounts and transfers through the API (a key with ledger:write, "
                 + "webhooks:manage, read, admin)");
         String hookUrl = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hooks";
-        JsonNode endpoint = post(http, base + "/v1/webhook-endpoints", key, null,
-                Map.of("url", hookUrl, "event_types", List.of("transfer.*"), "description", "demo receiver")).body;
+        JsonNode endpoint = post(
+                        http,
+                        base + "/v1/webhook-endpoints",
+                        key,
+                        null,
+                        Map.of("url", hookUrl, "event_types", List.of("transfer.*"), "description", "demo receiver"))
+                .body;
         String endpointId = endpoint.get("id").asText();
         secret = Base64.getDecoder().decode(endpoint.get("secret").asText().substring("whsec_".length()));
         System.out.println("  webhook endpoint " + endpointId + " -> " + hookUrl + " (transfer.*), secret shown once");
 
-        String alice = post(http, base + "/v1/accounts", key, null, Map.of("name", "alice")).body.get("id").asText();
-        String bob = post(http, base + "/v1/accounts", key, null, Map.of("name", "bob")).body.get("id").asText();
-        post(http, base + "/v1/admin/mints", key, null, Map.of("account", alice, "amount", "100.00", "currency", "USD"));
+        String alice = post(http, base + "/v1/accounts", key, null, Map.of("name", "alice"))
+                .body
+                .get("id")
+                .asText();
+        String bob = post(http, base + "/v1/accounts", key, null, Map.of("name", "bob"))
+                .body
+                .get("id")
+                .asText();
+        post(
+                http,
+                base + "/v1/admin/mints",
+                key,
+                null,
+                Map.of("account", alice, "amount", "100.00", "currency", "USD"));
         System.out.println("  accounts " + alice + " (alice) and " + bob + " (bob); minted 100.00 USD to alice");
 
         List<Future<Reply>> sent = new ArrayList<>();
         try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int i = 0; i < TRANSFERS; i++) {
-                sent.add(pool.submit(() -> post(http, base + "/v1/transfers", key, null,
+                sent.add(pool.submit(() -> post(
+                        http,
+                        base + "/v1/transfers",
+                        key,
+                        null,
                         Map.of("from", alice, "to", bob, "amount", "1.25", "currency", "USD"))));
             }
         }
@@ -107,9 +135,14 @@ final class EdgeDemo implements AutoCloseable {
         Reply first = post(http, base + "/v1/transfers", key, "demo-pay-bob-5", once);
         Reply again = post(http, base + "/v1/transfers", key, "demo-pay-bob-5", once);
         System.out.println("  the same Idempotency-Key twice: " + first.status + ", then " + again.status
-                + " with Idempotent-Replayed: " + again.replayed + " (same transfer " + again.body.get("id").asText()
+                + " with Idempotent-Replayed: " + again.replayed + " (same transfer "
+                + again.body.get("id").asText()
                 + ")");
-        Reply overdraw = post(http, base + "/v1/transfers", key, null,
+        Reply overdraw = post(
+                http,
+                base + "/v1/transfers",
+                key,
+                null,
                 Map.of("from", alice, "to", bob, "amount", "1000.00", "currency", "USD"));
         System.out.println("  an overdraft answers " + overdraw.status + " " + overdraw.contentType + ": "
                 + overdraw.body.get("detail").asText());
@@ -143,7 +176,8 @@ final class EdgeDemo implements AutoCloseable {
             mac.init(new SecretKeySpec(key, "HmacSHA256"));
             byte[] expected = mac.doFinal((id + "." + timestamp + "." + body).getBytes(StandardCharsets.UTF_8));
             for (String s : signatures.split(" ")) {
-                if (s.startsWith("v1,") && MessageDigest.isEqual(expected, Base64.getDecoder().decode(s.substring(3)))) {
+                if (s.startsWith("v1,")
+                        && MessageDigest.isEqual(expected, Base64.getDecoder().decode(s.substring(3)))) {
                     return true;
                 }
             }
@@ -166,16 +200,26 @@ final class EdgeDemo implements AutoCloseable {
         }
         HttpResponse<String> response = http.send(r.build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() >= 500) {
-            throw new IllegalStateException("POST " + url + " failed: " + response.statusCode() + " " + response.body());
+            throw new IllegalStateException(
+                    "POST " + url + " failed: " + response.statusCode() + " " + response.body());
         }
-        return new Reply(response.statusCode(), Json.MAPPER.readTree(response.body()),
-                "true".equals(response.headers().firstValue("Idempotent-Replayed").orElse(null)),
+        return new Reply(
+                response.statusCode(),
+                Json.MAPPER.readTree(response.body()),
+                "true"
+                        .equals(response.headers()
+                                .firstValue("Idempotent-Replayed")
+                                .orElse(null)),
                 response.headers().firstValue("Content-Type").orElse(""));
     }
 
     private static JsonNode get(HttpClient http, String url, String key) throws IOException, InterruptedException {
-        return Json.MAPPER.readTree(http.send(HttpRequest.newBuilder(URI.create(url))
-                .header("Authorization", "Bearer " + key).build(), HttpResponse.BodyHandlers.ofString()).body());
+        return Json.MAPPER.readTree(http.send(
+                        HttpRequest.newBuilder(URI.create(url))
+                                .header("Authorization", "Bearer " + key)
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body());
     }
 
     @Override

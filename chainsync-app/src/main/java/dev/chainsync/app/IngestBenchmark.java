@@ -46,8 +46,13 @@ import org.postgresql.copy.CopyManager;
  */
 final class IngestBenchmark {
     static final String NETWORK = "intuition";
-    static final List<String> EVENT_TABLES = List.of("atom_created_events", "triple_created_events", "deposited_events",
-            "redeemed_events", "share_price_changed_events", "generic_events");
+    static final List<String> EVENT_TABLES = List.of(
+            "atom_created_events",
+            "triple_created_events",
+            "deposited_events",
+            "redeemed_events",
+            "share_price_changed_events",
+            "generic_events");
     static final Duration TIMEOUT = Duration.ofMinutes(20);
 
     private final int events;
@@ -59,11 +64,24 @@ final class IngestBenchmark {
     private final int latencyEvents;
     private final double latencyRate;
 
-    IngestBenchmark(int events, int workers, int batch, double duplicates, int window, int txPerBlock, int latencyEvents,
+    IngestBenchmark(
+            int events,
+            int workers,
+            int batch,
+            double duplicates,
+            int window,
+            int txPerBlock,
+            int latencyEvents,
             double latencyRate) {
-        if (events < 1 || workers < 1 || batch < 1 || window < 1 || txPerBlock < 1 || duplicates < 0 || duplicates > 1) {
-            throw new IllegalArgumentException("events, workers, batch, window and tx-per-block must be positive; "
-                    + "duplicates in [0, 1]");
+        if (events < 1
+                || workers < 1
+                || batch < 1
+                || window < 1
+                || txPerBlock < 1
+                || duplicates < 0
+                || duplicates > 1) {
+            throw new IllegalArgumentException(
+                    "events, workers, batch, window and tx-per-block must be positive; " + "duplicates in [0, 1]");
         }
         this.events = events;
         this.workers = workers;
@@ -75,17 +93,32 @@ final class IngestBenchmark {
         this.latencyRate = latencyRate;
     }
 
-    record Result(int distinctEvents, int deliveredEvents, int entries, double loadSeconds, double ingestSeconds,
-            String ingestCpu, double[] byQuarter, double copyEventsPerSecond, double floorMicrosPerEvent,
-            double latencyOfferedPerSecond, double p50Ms, double p99Ms, double rebuildSeconds, boolean rebuildEqualsLive,
-            Map<String, Long> rows, String database, String redis) {
+    record Result(
+            int distinctEvents,
+            int deliveredEvents,
+            int entries,
+            double loadSeconds,
+            double ingestSeconds,
+            String ingestCpu,
+            double[] byQuarter,
+            double copyEventsPerSecond,
+            double floorMicrosPerEvent,
+            double latencyOfferedPerSecond,
+            double p50Ms,
+            double p99Ms,
+            double rebuildSeconds,
+            boolean rebuildEqualsLive,
+            Map<String, Long> rows,
+            String database,
+            String redis) {
         double eventsPerSecond() {
             return distinctEvents / ingestSeconds;
         }
 
         String report(int workers, int batch) {
             int cores = Runtime.getRuntime().availableProcessors();
-            return String.format("""
+            return String.format(
+                    """
                     bench ingest: %,d distinct events (%,d delivered with duplicates) in %,d rindexer entries
                       machine: %d cores, %s; date %s
                       database: %s; redis: %s; %d workers, batch %d entries
@@ -99,15 +132,35 @@ final class IngestBenchmark {
                       entry append -> commit at %,.0f events/s offered          : p50 %.0f ms, p99 %.0f ms
                       rebuild of all derived tables                             : %.1f s, equals live: %s
                       derived rows: %s""",
-                    distinctEvents, deliveredEvents, entries, cores,
+                    distinctEvents,
+                    deliveredEvents,
+                    entries,
+                    cores,
                     System.getProperty("os.name") + " " + System.getProperty("os.arch") + ", Java " + Runtime.version(),
-                    LocalDate.now(), database, redis, workers, batch, loadSeconds, eventsPerSecond(),
-                    deliveredEvents / ingestSeconds, ingestSeconds, ingestCpu,
-                    java.util.Arrays.stream(byQuarter).mapToObj(q -> Double.isNaN(q) ? "-" : String.format("%,.0f", q))
+                    LocalDate.now(),
+                    database,
+                    redis,
+                    workers,
+                    batch,
+                    loadSeconds,
+                    eventsPerSecond(),
+                    deliveredEvents / ingestSeconds,
+                    ingestSeconds,
+                    ingestCpu,
+                    java.util.Arrays.stream(byQuarter)
+                            .mapToObj(q -> Double.isNaN(q) ? "-" : String.format("%,.0f", q))
                             .collect(java.util.stream.Collectors.joining(" / ")),
-                    copyEventsPerSecond, eventsPerSecond() / copyEventsPerSecond, floorMicrosPerEvent,
-                    cores * 1e6 / floorMicrosPerEvent, cores, latencyOfferedPerSecond, p50Ms, p99Ms, rebuildSeconds,
-                    rebuildEqualsLive ? "yes" : "NO", rows);
+                    copyEventsPerSecond,
+                    eventsPerSecond() / copyEventsPerSecond,
+                    floorMicrosPerEvent,
+                    cores * 1e6 / floorMicrosPerEvent,
+                    cores,
+                    latencyOfferedPerSecond,
+                    p50Ms,
+                    p99Ms,
+                    rebuildSeconds,
+                    rebuildEqualsLive ? "yes" : "NO",
+                    rows);
         }
     }
 
@@ -118,10 +171,14 @@ final class IngestBenchmark {
         DatabaseConfig dbConfig;
         DatabaseConfig base = null;
         if (externalUrl != null && !externalUrl.isBlank()) {
-            base = ChainsyncConfig.fromEnvironment(Map.of("DATABASE_URL", externalUrl)).database();
+            base = ChainsyncConfig.fromEnvironment(Map.of("DATABASE_URL", externalUrl))
+                    .database();
             admin(base, "CREATE DATABASE " + scratch);
-            dbConfig = new DatabaseConfig(base.jdbcUrl().replaceFirst("/[^/?]+(\\?|$)", "/" + scratch + "$1"),
-                    base.user(), base.password(), workers + 4);
+            dbConfig = new DatabaseConfig(
+                    base.jdbcUrl().replaceFirst("/[^/?]+(\\?|$)", "/" + scratch + "$1"),
+                    base.user(),
+                    base.password(),
+                    workers + 4);
         } else {
             dbConfig = new DatabaseConfig(null, "postgres", null, workers + 4);
         }
@@ -157,7 +214,8 @@ final class IngestBenchmark {
         List<IntuitionWorkload.Entry> chain = workload.events(events, txPerBlock);
         List<IntuitionWorkload.Entry> delivered = deliveryOrder(chain);
         int distinct = chain.stream().mapToInt(IntuitionWorkload.Entry::events).sum();
-        int deliveredEvents = delivered.stream().mapToInt(IntuitionWorkload.Entry::events).sum();
+        int deliveredEvents =
+                delivered.stream().mapToInt(IntuitionWorkload.Entry::events).sum();
         List<String> streams = workload.streams();
         RedisClient client = RedisClient.create(redisUrl);
         try (StatefulRedisConnection<String, String> redis = client.connect()) {
@@ -165,8 +223,19 @@ final class IngestBenchmark {
             push(redis, delivered);
             double loadSeconds = (System.nanoTime() - t0) / 1e9;
 
-            IngestConfig cfg = new IngestConfig(true, redisUrl, streams, prefix + "_group", "bench", batch,
-                    Duration.ofMillis(100), workers, Duration.ofSeconds(60), 3, 5, Duration.ofSeconds(5),
+            IngestConfig cfg = new IngestConfig(
+                    true,
+                    redisUrl,
+                    streams,
+                    prefix + "_group",
+                    "bench",
+                    batch,
+                    Duration.ofMillis(100),
+                    workers,
+                    Duration.ofSeconds(60),
+                    3,
+                    5,
+                    Duration.ofSeconds(5),
                     prefix + "_dead");
             long t1 = System.nanoTime();
             CpuUse cpu1 = CpuUse.now();
@@ -181,7 +250,8 @@ final class IngestBenchmark {
             for (int k = 0; k < quarters.length; k++) {
                 long from = k == 0 ? t1 : quarters[k - 1];
                 // One commit can cross two marks between polls: such a quarter has no rate of its own.
-                byQuarter[k] = quarters[k] > from ? distinct / (double) quarters.length / ((quarters[k] - from) / 1e9)
+                byQuarter[k] = quarters[k] > from
+                        ? distinct / (double) quarters.length / ((quarters[k] - from) / 1e9)
                         : Double.NaN;
             }
             String ingestCpu = cpu1.describeUntil(CpuUse.now(), ingestSeconds);
@@ -200,28 +270,46 @@ final class IngestBenchmark {
             }
             long eventsStored = 0;
             for (String t : EVENT_TABLES) {
-                eventsStored += jdbc.queryOne("SELECT count(*) FROM " + t, r -> r.getLong(1)).orElse(0L);
+                eventsStored += jdbc.queryOne("SELECT count(*) FROM " + t, r -> r.getLong(1))
+                        .orElse(0L);
             }
             long t2 = System.nanoTime();
             Ingest.RebuildResult rebuilt = Ingest.rebuild(jdbc, (i, n, name) -> {});
             double rebuildSeconds = (System.nanoTime() - t2) / 1e9;
             // The floor: one backend's time per event for the event rows (server-side) plus the derived
             // tables computed set-based from scratch, which is cheaper than keeping them up to date.
-            double floorMicros = (rowBounds.keyedInsertSeconds() / rowBounds.rows()
-                    + rebuildSeconds / eventsStored) * 1e6;
+            double floorMicros =
+                    (rowBounds.keyedInsertSeconds() / rowBounds.rows() + rebuildSeconds / eventsStored) * 1e6;
             boolean equal = true;
             for (String t : Ingest.derivedTables()) {
-                long diff = jdbc.queryOne("SELECT (SELECT count(*) FROM (SELECT * FROM bench_live_" + t + " EXCEPT ALL "
-                        + "SELECT * FROM " + t + ") a) + (SELECT count(*) FROM (SELECT * FROM " + t + " EXCEPT ALL "
-                        + "SELECT * FROM bench_live_" + t + ") b)", r -> r.getLong(1)).orElseThrow();
+                long diff = jdbc.queryOne(
+                                "SELECT (SELECT count(*) FROM (SELECT * FROM bench_live_" + t + " EXCEPT ALL "
+                                        + "SELECT * FROM " + t + ") a) + (SELECT count(*) FROM (SELECT * FROM " + t
+                                        + " EXCEPT ALL "
+                                        + "SELECT * FROM bench_live_" + t + ") b)",
+                                r -> r.getLong(1))
+                        .orElseThrow();
                 equal &= diff == 0;
                 jdbc.update("DROP TABLE bench_live_" + t);
             }
             redis.sync().del(streams.toArray(String[]::new));
             redis.sync().del(cfg.deadLetterStream());
-            return new Result(distinct, deliveredEvents, delivered.size(), loadSeconds, ingestSeconds, ingestCpu, byQuarter,
-                    rowBounds.copyEventsPerSecond(), floorMicros,
-                    offered, latency[0], latency[1], rebuildSeconds, equal, rebuilt.rows(),
+            return new Result(
+                    distinct,
+                    deliveredEvents,
+                    delivered.size(),
+                    loadSeconds,
+                    ingestSeconds,
+                    ingestCpu,
+                    byQuarter,
+                    rowBounds.copyEventsPerSecond(),
+                    floorMicros,
+                    offered,
+                    latency[0],
+                    latency[1],
+                    rebuildSeconds,
+                    equal,
+                    rebuilt.rows(),
                     db.describe().replaceAll("\\(data in .*\\)", "(embedded)"),
                     embeddedRedis ? "embedded " + redisUrl : redisUrl);
         } finally {
@@ -264,8 +352,9 @@ final class IngestBenchmark {
         }
     }
 
-    private static void awaitCommitted(Jdbc jdbc, StatefulRedisConnection<String, String> redis, List<String> streams,
-            String group, long expected) throws InterruptedException {
+    private static void awaitCommitted(
+            Jdbc jdbc, StatefulRedisConnection<String, String> redis, List<String> streams, String group, long expected)
+            throws InterruptedException {
         awaitCommitted(jdbc, redis, streams, group, expected, new long[0]);
     }
 
@@ -273,12 +362,21 @@ final class IngestBenchmark {
      * Waits until {@code expected} new events are committed and nothing is pending; {@code marks[k]}
      * receives the time (nanoTime) at which the count first reached (k + 1) / marks.length of it.
      */
-    private static void awaitCommitted(Jdbc jdbc, StatefulRedisConnection<String, String> redis, List<String> streams,
-            String group, long expected, long[] marks) throws InterruptedException {
+    private static void awaitCommitted(
+            Jdbc jdbc,
+            StatefulRedisConnection<String, String> redis,
+            List<String> streams,
+            String group,
+            long expected,
+            long[] marks)
+            throws InterruptedException {
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
-            long fresh = jdbc.queryOne("SELECT coalesce(sum(new_events), 0) FROM ingest_progress WHERE consumer_group = ?",
-                    r -> r.getLong(1), group).orElse(0L);
+            long fresh = jdbc.queryOne(
+                            "SELECT coalesce(sum(new_events), 0) FROM ingest_progress WHERE consumer_group = ?",
+                            r -> r.getLong(1),
+                            group)
+                    .orElse(0L);
             long seen = System.nanoTime();
             for (int k = 0; k < marks.length; k++) {
                 if (marks[k] == 0 && fresh * marks.length >= expected * (k + 1)) {
@@ -320,15 +418,18 @@ final class IngestBenchmark {
             }
             long t0 = System.nanoTime();
             for (int i = 0; i < EVENT_TABLES.size(); i++) {
-                rows += copy.copyIn("COPY bare_" + EVENT_TABLES.get(i) + " FROM STDIN (FORMAT binary)",
+                rows += copy.copyIn(
+                        "COPY bare_" + EVENT_TABLES.get(i) + " FROM STDIN (FORMAT binary)",
                         new ByteArrayInputStream(data.get(i)));
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
             // Server-side, no client encoding or network: what a batch's event inserts cost at the least.
             long t1 = System.nanoTime();
             for (String t : EVENT_TABLES) {
-                c.createStatement().execute("INSERT INTO keyed_" + t + " SELECT * FROM bare_" + t
-                        + " ORDER BY transaction_hash, log_index ON CONFLICT (transaction_hash, log_index) DO NOTHING");
+                c.createStatement()
+                        .execute(
+                                "INSERT INTO keyed_" + t + " SELECT * FROM bare_" + t
+                                        + " ORDER BY transaction_hash, log_index ON CONFLICT (transaction_hash, log_index) DO NOTHING");
             }
             double keyedSeconds = (System.nanoTime() - t1) / 1e9;
             for (String t : EVENT_TABLES) {
@@ -340,8 +441,14 @@ final class IngestBenchmark {
     }
 
     /** Pushes fresh blocks at {@code perSecond} while consuming; percentiles of entry append -> commit. */
-    private double[] latency(Jdbc jdbc, StatefulRedisConnection<String, String> redis, IntuitionWorkload workload,
-            IngestConfig cfg, long committedBefore, double perSecond) throws InterruptedException {
+    private double[] latency(
+            Jdbc jdbc,
+            StatefulRedisConnection<String, String> redis,
+            IntuitionWorkload workload,
+            IngestConfig cfg,
+            long committedBefore,
+            double perSecond)
+            throws InterruptedException {
         List<IntuitionWorkload.Entry> more = workload.events(latencyEvents, txPerBlock);
         int moreEvents = more.stream().mapToInt(IntuitionWorkload.Entry::events).sum();
         SimpleMeterRegistry registry = new SimpleMeterRegistry();

@@ -13,7 +13,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code chainsync ingest rebuild} and {@code chainsync ingest status}. */
-@Command(name = "ingest", mixinStandardHelpOptions = true,
+@Command(
+        name = "ingest",
+        mixinStandardHelpOptions = true,
         description = "Ingest tools: rebuild the derived tables from the event tables, show the streams' status.",
         subcommands = {IngestCommand.Rebuild.class, IngestCommand.Status.class})
 final class IngestCommand implements Runnable {
@@ -31,10 +33,14 @@ final class IngestCommand implements Runnable {
     }
 
     /** Recomputes every derived table from the event tables. */
-    @Command(name = "rebuild", mixinStandardHelpOptions = true,
-            description = {"Recompute atom, triple, position, vault, term, triple_vault, triple_term, predicate_object",
-                    "and subject_predicate from the event tables, in one transaction (readers see the old rows until",
-                    "it commits; running consumers wait). The result equals what live ingestion produced."})
+    @Command(
+            name = "rebuild",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Recompute atom, triple, position, vault, term, triple_vault, triple_term, predicate_object",
+                "and subject_predicate from the event tables, in one transaction (readers see the old rows until",
+                "it commits; running consumers wait). The result equals what live ingestion produced."
+            })
     static final class Rebuild implements Callable<Integer> {
         @CommandLine.ParentCommand
         IngestCommand ingest;
@@ -53,8 +59,9 @@ final class IngestCommand implements Runnable {
                 try {
                     r = Ingest.rebuild(db.jdbc(), (i, n, name) -> {
                         int filled = (i + 1) * BAR_WIDTH / n;
-                        out.printf("\r[%s%s] %d/%d %-18s", "#".repeat(filled), ".".repeat(BAR_WIDTH - filled), i + 1,
-                                n, name);
+                        out.printf(
+                                "\r[%s%s] %d/%d %-18s",
+                                "#".repeat(filled), ".".repeat(BAR_WIDTH - filled), i + 1, n, name);
                         out.flush();
                         barShown[0] = true;
                     });
@@ -75,10 +82,14 @@ final class IngestCommand implements Runnable {
     }
 
     /** Streams, lag, pending, dead letters. */
-    @Command(name = "status", mixinStandardHelpOptions = true,
-            description = {"Show each stream's length, the consumer group's lag and pending entries, what has been",
-                    "committed from it, dead letters, unknown events and reorgs (REDIS_URL, REDIS_STREAMS, CONSUMER_GROUP).",
-                    "Exits with 1 when Redis does not answer, after printing what the database knows."})
+    @Command(
+            name = "status",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Show each stream's length, the consumer group's lag and pending entries, what has been",
+                "committed from it, dead letters, unknown events and reorgs (REDIS_URL, REDIS_STREAMS, CONSUMER_GROUP).",
+                "Exits with 1 when Redis does not answer, after printing what the database knows."
+            })
     static final class Status implements Callable<Integer> {
         @CommandLine.ParentCommand
         IngestCommand ingestCommand;
@@ -91,28 +102,40 @@ final class IngestCommand implements Runnable {
             ChainsyncConfig config = Main.loadConfig(ingestCommand.main.env());
             PrintWriter out = spec.commandLine().getOut();
             try (Database db = Database.open(config.database(), config.dataDir(), "chainsync-status");
-                    Ingest ingest = new Ingest(db.jdbc(), config.ingest(), Clock.systemUTC(), new SimpleMeterRegistry())) {
+                    Ingest ingest =
+                            new Ingest(db.jdbc(), config.ingest(), Clock.systemUTC(), new SimpleMeterRegistry())) {
                 db.migrate();
                 Ingest.Status s = ingest.status();
                 out.printf("consumer group %s, database %s%n", s.consumerGroup(), db.describe());
-                out.printf("%-40s %10s %8s %8s %12s %12s %10s  %s%n", "stream", "length", "lag", "pending", "entries",
-                        "new events", "block", "last committed entry");
+                out.printf(
+                        "%-40s %10s %8s %8s %12s %12s %10s  %s%n",
+                        "stream", "length", "lag", "pending", "entries", "new events", "block", "last committed entry");
                 for (Ingest.StreamStatus st : s.streams()) {
-                    out.printf("%-40s %10s %8s %8s %12d %12d %10s  %s%n", st.stream(), text(st.length()), text(st.lag()),
-                            text(st.pending()), st.committedEntries(), st.newEvents(), text(st.lastBlockNumber()),
+                    out.printf(
+                            "%-40s %10s %8s %8s %12d %12d %10s  %s%n",
+                            st.stream(),
+                            text(st.length()),
+                            text(st.lag()),
+                            text(st.pending()),
+                            st.committedEntries(),
+                            st.newEvents(),
+                            text(st.lastBlockNumber()),
                             st.lastCommittedEntryId() == null ? "-" : st.lastCommittedEntryId());
                 }
-                out.printf("dead letters: %d (%d not replayed)   reorgs applied: %d%n", s.deadLetters(),
-                        s.deadLettersNotReplayed(), s.reorgs());
+                out.printf(
+                        "dead letters: %d (%d not replayed)   reorgs applied: %d%n",
+                        s.deadLetters(), s.deadLettersNotReplayed(), s.reorgs());
                 if (!s.unknownEvents().isEmpty()) {
                     out.println("unknown events kept in generic_events: " + s.unknownEvents());
                 }
                 out.flush();
                 if (s.redisError() != null) {
                     // A monitoring script must not read a table of dashes as "nothing waiting".
-                    spec.commandLine().getErr().println(spec.qualifiedName() + ": Redis at "
-                            + Redact.url(config.ingest().redisUrl()) + " not reachable (" + s.redisError()
-                            + "): stream length, lag and pending unknown");
+                    spec.commandLine()
+                            .getErr()
+                            .println(spec.qualifiedName() + ": Redis at "
+                                    + Redact.url(config.ingest().redisUrl()) + " not reachable (" + s.redisError()
+                                    + "): stream length, lag and pending unknown");
                     return Main.EXIT_FAILURE;
                 }
             }

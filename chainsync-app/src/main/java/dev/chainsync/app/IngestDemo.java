@@ -60,8 +60,9 @@ final class IngestDemo implements AutoCloseable {
         }
         Collections.shuffle(delivered, random);
         int events = chain.stream().mapToInt(IntuitionWorkload.Entry::events).sum();
-        System.out.printf("%nIngest: pushing %,d Intuition events in %,d rindexer entries (10%% duplicated, shuffled across"
-                + " %d streams) into the embedded Redis at %s, plus one truncated entry and one unknown event%n",
+        System.out.printf(
+                "%nIngest: pushing %,d Intuition events in %,d rindexer entries (10%% duplicated, shuffled across"
+                        + " %d streams) into the embedded Redis at %s, plus one truncated entry and one unknown event%n",
                 events, delivered.size(), workload.streams().size(), redis.url());
         RedisClient client = RedisClient.create(redis.url());
         Instant start = Instant.now();
@@ -70,10 +71,24 @@ final class IngestDemo implements AutoCloseable {
                 c.sync().xadd(e.stream(), Map.of("payload", e.payload()));
             }
             String deposited = workload.stream("deposited");
-            c.sync().xadd(deposited, Map.of("payload", delivered.getFirst().payload().substring(0, 60)));
-            c.sync().xadd(deposited, Map.of("payload", delivered.getFirst().payload()
-                    .replaceFirst("\"event_name\":\"[A-Za-z]+\"", "\"event_name\":\"ProtocolFeeAccrued\"")
-                    .replaceFirst("\"event_signature_hash\":\"0x[0-9a-f]+\"", "\"event_signature_hash\":\"0x00\"")));
+            c.sync()
+                    .xadd(
+                            deposited,
+                            Map.of("payload", delivered.getFirst().payload().substring(0, 60)));
+            c.sync()
+                    .xadd(
+                            deposited,
+                            Map.of(
+                                    "payload",
+                                    delivered
+                                            .getFirst()
+                                            .payload()
+                                            .replaceFirst(
+                                                    "\"event_name\":\"[A-Za-z]+\"",
+                                                    "\"event_name\":\"ProtocolFeeAccrued\"")
+                                            .replaceFirst(
+                                                    "\"event_signature_hash\":\"0x[0-9a-f]+\"",
+                                                    "\"event_signature_hash\":\"0x00\"")));
         } finally {
             client.shutdown();
         }
@@ -82,18 +97,35 @@ final class IngestDemo implements AutoCloseable {
         Ingest.Status s = app.ingest().status();
         while (Instant.now().isBefore(deadline)) {
             s = app.ingest().status();
-            long pending = s.streams().stream().mapToLong(st -> st.pending() == null ? 0 : st.pending()).sum();
-            long fresh = s.streams().stream().mapToLong(Ingest.StreamStatus::newEvents).sum();
+            long pending = s.streams().stream()
+                    .mapToLong(st -> st.pending() == null ? 0 : st.pending())
+                    .sum();
+            long fresh = s.streams().stream()
+                    .mapToLong(Ingest.StreamStatus::newEvents)
+                    .sum();
             if (pending == 0 && fresh >= events && s.deadLetters() >= 1) {
                 break;
             }
             Thread.sleep(200);
         }
-        System.out.printf("Ingest: committed in %.1f s; %d dead letter(s), unknown events kept: %s%n",
+        System.out.printf(
+                "Ingest: committed in %.1f s; %d dead letter(s), unknown events kept: %s%n",
                 Duration.between(start, Instant.now()).toMillis() / 1000.0, s.deadLetters(), s.unknownEvents());
-        for (String t : List.of("deposited_events", "redeemed_events", "share_price_changed_events", "atom", "triple",
-                "position", "vault", "term", "triple_vault", "triple_term", "predicate_object", "subject_predicate")) {
-            long n = jdbc.queryOne("SELECT count(*) FROM " + t, r -> r.getLong(1)).orElse(0L);
+        for (String t : List.of(
+                "deposited_events",
+                "redeemed_events",
+                "share_price_changed_events",
+                "atom",
+                "triple",
+                "position",
+                "vault",
+                "term",
+                "triple_vault",
+                "triple_term",
+                "predicate_object",
+                "subject_predicate")) {
+            long n = jdbc.queryOne("SELECT count(*) FROM " + t, r -> r.getLong(1))
+                    .orElse(0L);
             System.out.printf("  %-28s %,8d rows%n", t, n);
         }
         System.out.println("  " + base + "/v1/ingest/status        streams, lag, pending, dead letters");
@@ -102,10 +134,13 @@ final class IngestDemo implements AutoCloseable {
 
     /** After the application: stops the embedded Redis, if this demo started one. */
     void closeAfter(Application app) {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            app.close();
-            close();
-        }, "demo-redis-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            app.close();
+                            close();
+                        },
+                        "demo-redis-shutdown"));
     }
 
     @Override

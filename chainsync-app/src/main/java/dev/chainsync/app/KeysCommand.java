@@ -18,7 +18,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** API key administration straight against the database (for bootstrapping and scripts). */
-@Command(name = "keys", mixinStandardHelpOptions = true, description = "Create, list and revoke API keys.",
+@Command(
+        name = "keys",
+        mixinStandardHelpOptions = true,
+        description = "Create, list and revoke API keys.",
         subcommands = {KeysCommand.Create.class, KeysCommand.ListKeys.class, KeysCommand.Revoke.class})
 final class KeysCommand implements Runnable {
     @CommandLine.ParentCommand
@@ -41,7 +44,10 @@ final class KeysCommand implements Runnable {
     }
 
     /** Creates a key and prints its secret once. */
-    @Command(name = "create", mixinStandardHelpOptions = true, description = "Create an API key; the secret is printed once.")
+    @Command(
+            name = "create",
+            mixinStandardHelpOptions = true,
+            description = "Create an API key; the secret is printed once.")
     static final class Create implements Callable<Integer> {
         @CommandLine.ParentCommand
         KeysCommand keys;
@@ -52,7 +58,10 @@ final class KeysCommand implements Runnable {
         @Option(names = "--name", required = true, description = "A name to recognise the key by.")
         String name;
 
-        @Option(names = "--scopes", required = true, split = ",",
+        @Option(
+                names = "--scopes",
+                required = true,
+                split = ",",
                 description = "Comma-separated: credentials:write, ledger:write, webhooks:manage, read, admin.")
         List<String> scopes;
 
@@ -74,7 +83,11 @@ final class KeysCommand implements Runnable {
             PrintWriter out = spec.commandLine().getOut();
             out.println("id:     " + created.key().id());
             out.println("name:   " + created.key().name());
-            out.println("scopes: " + created.key().scopes().stream().map(Scope::wireName).sorted().toList());
+            out.println("scopes: "
+                    + created.key().scopes().stream()
+                            .map(Scope::wireName)
+                            .sorted()
+                            .toList());
             out.println("key:    " + created.secret());
             out.println("Store the key now: it is not shown again (only its hash is kept).");
             return 0;
@@ -96,8 +109,13 @@ final class KeysCommand implements Runnable {
             PrintWriter out = spec.commandLine().getOut();
             out.printf("%-6s %-24s %-14s %-10s %s%n", "ID", "NAME", "PREFIX", "STATE", "SCOPES");
             for (ApiKey k : all) {
-                out.printf("%-6d %-24s %-14s %-10s %s%n", k.id(), k.name(), k.prefix(),
-                        k.revoked() ? "revoked" : "active", k.scopes().stream().map(Scope::wireName).sorted().toList());
+                out.printf(
+                        "%-6d %-24s %-14s %-10s %s%n",
+                        k.id(),
+                        k.name(),
+                        k.prefix(),
+                        k.revoked() ? "revoked" : "active",
+                        k.scopes().stream().map(Scope::wireName).sorted().toList());
             }
             return 0;
         }

@@ -11,10 +11,20 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code chainsync} command line. */
-@Command(name = "chainsync", mixinStandardHelpOptions = true, version = "chainsync 0.1.0",
+@Command(
+        name = "chainsync",
+        mixinStandardHelpOptions = true,
+        version = "chainsync 0.1.0",
         description = "Keeps PostgreSQL consistent with a blockchain.",
-        subcommands = {ServeCommand.class, DemoCommand.class, MigrateCommand.class, BenchCommand.class, IngestCommand.class, KeysCommand.class,
-                CommandLine.HelpCommand.class})
+        subcommands = {
+            ServeCommand.class,
+            DemoCommand.class,
+            MigrateCommand.class,
+            BenchCommand.class,
+            IngestCommand.class,
+            KeysCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class Main implements Runnable {
     /** Exit code for a configuration or usage error. */
     static final int EXIT_CONFIG = 2;
@@ -79,7 +89,8 @@ public final class Main implements Runnable {
                 return u.getMessage();
             }
             if (t instanceof DataAccessException || t instanceof SQLException || t instanceof RedisException) {
-                String message = t.getMessage() == null ? t.toString() : t.getMessage().strip();
+                String message =
+                        t.getMessage() == null ? t.toString() : t.getMessage().strip();
                 int newline = message.indexOf('\n');
                 return newline < 0 ? message : message.substring(0, newline).strip();
             }

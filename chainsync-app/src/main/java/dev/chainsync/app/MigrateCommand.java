@@ -7,7 +7,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** Applies the database migrations and exits. */
-@Command(name = "migrate", mixinStandardHelpOptions = true,
+@Command(
+        name = "migrate",
+        mixinStandardHelpOptions = true,
         description = "Apply pending database migrations (DATABASE_URL, or the embedded PostgreSQL) and exit.")
 final class MigrateCommand implements Callable<Integer> {
     @CommandLine.ParentCommand

@@ -17,7 +17,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
-
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -58,15 +57,32 @@ final class OutboxBenchmark {
         this.slotMs = slotMs;
     }
 
-    record Result(int count, int relays, int slotMs, int warmup, double coldDrainPerSecond, double issuePerSecond,
-            double drainPerSecond, String drainCpu, double floorMicros, double steadyPerSecond, double p50Ms, double p99Ms, long landed,
-            long distinctMemos, boolean allConfirmedOnce, String database) {
+    record Result(
+            int count,
+            int relays,
+            int slotMs,
+            int warmup,
+            double coldDrainPerSecond,
+            double issuePerSecond,
+            double drainPerSecond,
+            String drainCpu,
+            double floorMicros,
+            double steadyPerSecond,
+            double p50Ms,
+            double p99Ms,
+            long landed,
+            long distinctMemos,
+            boolean allConfirmedOnce,
+            String database) {
         String report() {
             int cores = Runtime.getRuntime().availableProcessors();
-            String cold = warmup == 0 ? "  (no warm-up drain: the drain below includes the JIT compiling the relay)\n"
-                    : String.format("  warm-up drain (%d queued, first in this JVM)   : %.0f operations/s, not counted below%n",
+            String cold = warmup == 0
+                    ? "  (no warm-up drain: the drain below includes the JIT compiling the relay)\n"
+                    : String.format(
+                            "  warm-up drain (%d queued, first in this JVM)   : %.0f operations/s, not counted below%n",
                             warmup, coldDrainPerSecond);
-            return String.format("""
+            return String.format(
+                    """
                     bench outbox: %d credentials per phase, %d relays, devnet zero latency (slot %d ms)
                       machine: %d cores, %s; date %s
                       database: %s
@@ -78,12 +94,27 @@ final class OutboxBenchmark {
                       steady state (issuing while relaying)           : %.0f operations/s
                       commit -> confirmed (steady state)              : p50 %.0f ms, p99 %.0f ms
                       landed on chain: %d transactions carrying %d distinct memos -> %s""",
-                    count, relays, slotMs, cores,
+                    count,
+                    relays,
+                    slotMs,
+                    cores,
                     System.getProperty("os.name") + " " + System.getProperty("os.arch") + ", Java " + Runtime.version(),
-                    LocalDate.now(), database, cold, issuePerSecond, count, drainPerSecond, drainCpu, floorMicros,
-                    cores * 1e6 / floorMicros, cores,
+                    LocalDate.now(),
+                    database,
+                    cold,
+                    issuePerSecond,
+                    count,
+                    drainPerSecond,
+                    drainCpu,
+                    floorMicros,
+                    cores * 1e6 / floorMicros,
+                    cores,
                     steadyPerSecond,
-                    p50Ms, p99Ms, landed, distinctMemos, allConfirmedOnce ? "each memo exactly once" : "MISMATCH");
+                    p50Ms,
+                    p99Ms,
+                    landed,
+                    distinctMemos,
+                    allConfirmedOnce ? "each memo exactly once" : "MISMATCH");
         }
     }
 
@@ -95,8 +126,12 @@ final class OutboxBenchmark {
         Clock clock = Clock.systemUTC();
         RandomGenerator random = new SecureRandom();
         Ed25519Keypair issuer = Ed25519Keypair.generate(new SecureRandom());
-        Devnet devnet = Devnet.builder().clock(clock).slotTime(Duration.ofMillis(slotMs)).random(random)
-                .faults(new DevnetFaults()).build();
+        Devnet devnet = Devnet.builder()
+                .clock(clock)
+                .slotTime(Duration.ofMillis(slotMs))
+                .random(random)
+                .faults(new DevnetFaults())
+                .build();
         CircuitBreakingChainClient chain = new CircuitBreakingChainClient(devnet, 50, Duration.ofSeconds(5), clock);
         CredentialService credentials = new CredentialService(db.jdbc(), issuer, chain, Commitment.CONFIRMED, 8, clock);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -132,21 +167,37 @@ final class OutboxBenchmark {
             issue(credentials, warmup + count, count);
             awaitConfirmed(jdbc, registry, warmup + 2L * count);
             double steadySeconds = (System.nanoTime() - t1) / 1e9;
-            List<Double> latency = jdbc.query("""
+            List<Double> latency = jdbc.query(
+                            """
                     SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM confirmed_at - created_at)),
                            percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM confirmed_at - created_at))
-                      FROM chain_operations WHERE status = 'confirmed' AND id > ?""",
-                    r -> List.of(r.getDouble(1) * 1000, r.getDouble(2) * 1000), firstSteadyId).getFirst();
+                      FROM chain_operations WHERE status = 'confirmed' AND id > ?""", r -> List.of(r.getDouble(1) * 1000, r.getDouble(2) * 1000), firstSteadyId)
+                    .getFirst();
             long landed = devnet.landedCount();
-            List<String> memos = devnet.allRecords().stream().flatMap(r -> r.memos().stream()).toList();
+            List<String> memos = devnet.allRecords().stream()
+                    .flatMap(r -> r.memos().stream())
+                    .toList();
             long distinct = memos.stream().distinct().count();
             long expectedMemos = warmup + 2L * count;
             started.forEach(Relay::close);
             started.clear();
             double floorMicros = OutboxFloor.microsPerOperation(jdbc, count, batch);
-            return new Result(count, relays, slotMs, warmup, coldDrainPerSecond, count / issueSeconds,
-                    count / drainSeconds, drainCpu, floorMicros, count / steadySeconds, latency.get(0), latency.get(1), landed,
-                    distinct, memos.size() == expectedMemos && distinct == expectedMemos,
+            return new Result(
+                    count,
+                    relays,
+                    slotMs,
+                    warmup,
+                    coldDrainPerSecond,
+                    count / issueSeconds,
+                    count / drainSeconds,
+                    drainCpu,
+                    floorMicros,
+                    count / steadySeconds,
+                    latency.get(0),
+                    latency.get(1),
+                    landed,
+                    distinct,
+                    memos.size() == expectedMemos && distinct == expectedMemos,
                     db.describe().replaceAll("\\(data in .*\\)", "(embedded)"));
         } finally {
             started.forEach(Relay::close);
@@ -154,18 +205,42 @@ final class OutboxBenchmark {
         }
     }
 
-    private void startRelays(List<Relay> started, Database db, CircuitBreakingChainClient chain, Ed25519Keypair issuer,
-            CredentialService credentials, Clock clock, RandomGenerator random, SimpleMeterRegistry registry) {
+    private void startRelays(
+            List<Relay> started,
+            Database db,
+            CircuitBreakingChainClient chain,
+            Ed25519Keypair issuer,
+            CredentialService credentials,
+            Clock clock,
+            RandomGenerator random,
+            SimpleMeterRegistry registry) {
         for (int i = 0; i < relays; i++) {
-            started.add(relay(db, chain, issuer, credentials, clock, random, registry, i).start());
+            started.add(relay(db, chain, issuer, credentials, clock, random, registry, i)
+                    .start());
         }
     }
 
-    private Relay relay(Database db, CircuitBreakingChainClient chain, Ed25519Keypair issuer,
-            CredentialService credentials, Clock clock, RandomGenerator random, SimpleMeterRegistry registry, int i) {
-        RelayConfig rc = new RelayConfig(true, "bench-relay-" + i, batch, Duration.ofMillis(5),
-                Duration.ofMillis(Math.max(1, slotMs / 2)), Duration.ofSeconds(30), 8, Duration.ofMillis(100),
-                Duration.ofSeconds(5), Commitment.CONFIRMED, Duration.ofMinutes(10));
+    private Relay relay(
+            Database db,
+            CircuitBreakingChainClient chain,
+            Ed25519Keypair issuer,
+            CredentialService credentials,
+            Clock clock,
+            RandomGenerator random,
+            SimpleMeterRegistry registry,
+            int i) {
+        RelayConfig rc = new RelayConfig(
+                true,
+                "bench-relay-" + i,
+                batch,
+                Duration.ofMillis(5),
+                Duration.ofMillis(Math.max(1, slotMs / 2)),
+                Duration.ofSeconds(30),
+                8,
+                Duration.ofMillis(100),
+                Duration.ofSeconds(5),
+                Commitment.CONFIRMED,
+                Duration.ofMinutes(10));
         return new Relay(db.jdbc(), chain, issuer, credentials.handlers(), rc, clock, random, registry);
     }
 
@@ -184,8 +259,8 @@ final class OutboxBenchmark {
                     int i;
                     while ((i = next.getAndIncrement()) < count) {
                         java.util.concurrent.ThreadLocalRandom.current().nextBytes(digest);
-                        credentials.issue(new CredentialService.IssueRequest(hex.formatHex(digest), 1024,
-                                "bench-issuer", "student-" + (offset + i), null));
+                        credentials.issue(new CredentialService.IssueRequest(
+                                hex.formatHex(digest), 1024, "bench-issuer", "student-" + (offset + i), null));
                     }
                     return null;
                 }));
@@ -228,8 +303,9 @@ final class OutboxBenchmark {
         while ((unfinished = unfinished(jdbc)) > 0 && System.nanoTime() < deadline) {
             Thread.sleep(5);
         }
-        long confirmed = jdbc.queryOne("SELECT count(*) FROM chain_operations WHERE status = 'confirmed'",
-                r -> r.getLong(1)).orElse(0L);
+        long confirmed = jdbc.queryOne(
+                        "SELECT count(*) FROM chain_operations WHERE status = 'confirmed'", r -> r.getLong(1))
+                .orElse(0L);
         if (confirmed != expected || unfinished != 0) {
             throw new IllegalStateException("expected " + expected + " confirmed operations and none unfinished, found "
                     + confirmed + " confirmed and " + unfinished + " unfinished");
@@ -237,7 +313,9 @@ final class OutboxBenchmark {
     }
 
     private static long unfinished(Jdbc jdbc) {
-        return jdbc.queryOne("SELECT count(*) FROM chain_operations WHERE status IN ('pending', 'submitted')",
-                r -> r.getLong(1)).orElse(0L);
+        return jdbc.queryOne(
+                        "SELECT count(*) FROM chain_operations WHERE status IN ('pending', 'submitted')",
+                        r -> r.getLong(1))
+                .orElse(0L);
     }
 }

@@ -51,8 +51,11 @@ final class OutboxFloor {
                 } finally {
                     s.execute("RESET synchronous_commit");
                 }
-                long confirmed = Jdbc.query(c, "SELECT count(*) FROM chain_operations WHERE status = 'confirmed'",
-                        r -> r.getLong(1)).getFirst();
+                long confirmed = Jdbc.query(
+                                c,
+                                "SELECT count(*) FROM chain_operations WHERE status = 'confirmed'",
+                                r -> r.getLong(1))
+                        .getFirst();
                 if (confirmed != operations) {
                     throw new IllegalStateException("floor run confirmed " + confirmed + " of " + operations);
                 }

@@ -33,10 +33,14 @@ final class ScratchDatabase {
         DatabaseConfig base = null;
         DatabaseConfig config;
         if (externalUrl != null && !externalUrl.isBlank()) {
-            base = ChainsyncConfig.fromEnvironment(Map.of("DATABASE_URL", externalUrl)).database();
+            base = ChainsyncConfig.fromEnvironment(Map.of("DATABASE_URL", externalUrl))
+                    .database();
             admin(base, "CREATE DATABASE " + scratch);
-            config = new DatabaseConfig(base.jdbcUrl().replaceFirst("/[^/?]+(\\?|$)", "/" + scratch + "$1"), base.user(),
-                    base.password(), poolSize);
+            config = new DatabaseConfig(
+                    base.jdbcUrl().replaceFirst("/[^/?]+(\\?|$)", "/" + scratch + "$1"),
+                    base.user(),
+                    base.password(),
+                    poolSize);
         } else {
             config = new DatabaseConfig(null, "postgres", null, poolSize);
         }

@@ -11,10 +11,14 @@ import picocli.CommandLine.Option;
 import sun.misc.Signal;
 
 /** Runs the service until SIGTERM or Ctrl-C. */
-@Command(name = "serve", mixinStandardHelpOptions = true,
-        description = {"Run the service: HTTP API, outbox relay, confirmation tracker, reconciliation.",
-                "Configured by environment variables (see README); with no DATABASE_URL an embedded",
-                "PostgreSQL keeps its data under CHAINSYNC_DATA_DIR (default ./.chainsync)."})
+@Command(
+        name = "serve",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Run the service: HTTP API, outbox relay, confirmation tracker, reconciliation.",
+            "Configured by environment variables (see README); with no DATABASE_URL an embedded",
+            "PostgreSQL keeps its data under CHAINSYNC_DATA_DIR (default ./.chainsync)."
+        })
 final class ServeCommand implements Callable<Integer> {
     @CommandLine.ParentCommand
     Main main;
@@ -22,8 +26,12 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--port", description = "HTTP port (overrides HTTP_PORT).")
     Integer port;
 
-    @Option(names = "--ingest", description = {"Consume rindexer's Redis Streams even without REDIS_URL",
-            "(then on redis://127.0.0.1:6379); with REDIS_URL set ingest runs anyway."})
+    @Option(
+            names = "--ingest",
+            description = {
+                "Consume rindexer's Redis Streams even without REDIS_URL",
+                "(then on redis://127.0.0.1:6379); with REDIS_URL set ingest runs anyway."
+            })
     boolean ingest;
 
     @Override

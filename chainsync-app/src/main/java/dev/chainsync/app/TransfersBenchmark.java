@@ -47,7 +47,8 @@ final class TransfersBenchmark {
         Ledger ledger = new Ledger(jdbc, Clock.systemUTC());
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < accounts; i++) {
-            String id = jdbc.inTransaction(c -> ledger.createAccount(c, "bench")).id();
+            String id =
+                    jdbc.inTransaction(c -> ledger.createAccount(c, "bench")).id();
             jdbc.inTransaction(c -> ledger.mint(c, id, "1000000.00", "USD"));
             ids.add(id);
         }
@@ -55,9 +56,13 @@ final class TransfersBenchmark {
         AtomicInteger next = new AtomicInteger();
         AtomicInteger refused = new AtomicInteger();
         long[] latencies = new long[count];
-        TransferBatcher batcher = new TransferBatcher(jdbc, ledger,
-                new Idempotency(jdbc, Clock.systemUTC(), Duration.ofHours(24)), TransferBatcher.DEFAULT_MAX_BATCH,
-                new io.micrometer.core.instrument.simple.SimpleMeterRegistry()).start();
+        TransferBatcher batcher = new TransferBatcher(
+                        jdbc,
+                        ledger,
+                        new Idempotency(jdbc, Clock.systemUTC(), Duration.ofHours(24)),
+                        TransferBatcher.DEFAULT_MAX_BATCH,
+                        new io.micrometer.core.instrument.simple.SimpleMeterRegistry())
+                .start();
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         long t0 = System.nanoTime();
         List<Future<?>> futures = new ArrayList<>();
@@ -93,20 +98,33 @@ final class TransfersBenchmark {
         batcher.close();
         Arrays.sort(latencies);
         BigDecimal after = ledger.total("USD");
-        long negative = jdbc.queryOne("SELECT count(*) FROM balances WHERE amount < 0", r -> r.getLong(1)).orElseThrow();
-        return String.format("""
+        long negative = jdbc.queryOne("SELECT count(*) FROM balances WHERE amount < 0", r -> r.getLong(1))
+                .orElseThrow();
+        return String.format(
+                """
                 bench transfers: %d transfers among %d accounts on %d threads (the service path: batched, each transfer all or nothing)
                   machine: %d cores, %s %s, Java %s; date %s
                   database: %s
                   throughput : %.0f transfers/s (%.2f s), %d refused for funds
                   latency    : p50 %.1f ms, p99 %.1f ms
                   invariants : total before %s, after %s -> %s; negative balances: %d""",
-                count, accounts, threads, Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"),
-                System.getProperty("os.arch"), Runtime.version(), LocalDate.now(), db.describe(), count / seconds,
-                seconds, refused.get(), latencies[count / 2] / 1e6, latencies[(int) (count * 0.99)] / 1e6,
-                before.toPlainString(), after.toPlainString(), before.compareTo(after) == 0 ? "conserved" : "BROKEN",
+                count,
+                accounts,
+                threads,
+                Runtime.getRuntime().availableProcessors(),
+                System.getProperty("os.name"),
+                System.getProperty("os.arch"),
+                Runtime.version(),
+                LocalDate.now(),
+                db.describe(),
+                count / seconds,
+                seconds,
+                refused.get(),
+                latencies[count / 2] / 1e6,
+                latencies[(int) (count * 0.99)] / 1e6,
+                before.toPlainString(),
+                after.toPlainString(),
+                before.compareTo(after) == 0 ? "conserved" : "BROKEN",
                 negative);
     }
-
-
 }

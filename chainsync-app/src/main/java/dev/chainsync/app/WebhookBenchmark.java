@@ -37,8 +37,8 @@ final class WebhookBenchmark {
     private final int eventsPerTx;
     private final String receiverKind;
 
-    WebhookBenchmark(int count, int rate, int endpoints, int concurrency, int producers, int eventsPerTx,
-            String receiverKind) {
+    WebhookBenchmark(
+            int count, int rate, int endpoints, int concurrency, int producers, int eventsPerTx, String receiverKind) {
         if (count < 1 || rate < 1 || endpoints < 1 || concurrency < 1 || producers < 1 || eventsPerTx < 1) {
             throw new IllegalArgumentException("every option must be positive");
         }
@@ -52,15 +52,29 @@ final class WebhookBenchmark {
     }
 
     /** What one run measured. */
-    record Result(int events, int endpoints, int concurrency, double drainPerSecond, double steadyPerSecond, double targetPerSecond,
-            double emittedPerSecond, double p50Ms, double p99Ms, double maxMs, long received, long distinctIds,
-            long expected, String database, String receiver) {
+    record Result(
+            int events,
+            int endpoints,
+            int concurrency,
+            double drainPerSecond,
+            double steadyPerSecond,
+            double targetPerSecond,
+            double emittedPerSecond,
+            double p50Ms,
+            double p99Ms,
+            double maxMs,
+            long received,
+            long distinctIds,
+            long expected,
+            String database,
+            String receiver) {
         boolean allDeliveredOnce() {
             return distinctIds == expected && received == expected;
         }
 
         String report() {
-            return String.format("""
+            return String.format(
+                    """
                     bench webhooks: %d events per phase, fanned out to %d endpoint(s) on one local receiver
                       (per-endpoint concurrency %d, HTTP/1.1; receiver: %s, answering 204 at once)
                       machine: %d cores, %s; date %s
@@ -69,10 +83,25 @@ final class WebhookBenchmark {
                       steady state (events target %.0f/s, emitted %.0f/s): %.0f deliveries/s
                       event -> delivered (steady state)              : p50 %.1f ms, p99 %.1f ms, max %.1f ms
                       receiver: %d requests, %d distinct webhook-ids for %d messages -> %s""",
-                    events, endpoints, concurrency, receiver, Runtime.getRuntime().availableProcessors(),
+                    events,
+                    endpoints,
+                    concurrency,
+                    receiver,
+                    Runtime.getRuntime().availableProcessors(),
                     System.getProperty("os.name") + " " + System.getProperty("os.arch") + ", Java " + Runtime.version(),
-                    LocalDate.now(), database, expected / 2, drainPerSecond, targetPerSecond, emittedPerSecond, steadyPerSecond, p50Ms,
-                    p99Ms, maxMs, received, distinctIds, expected,
+                    LocalDate.now(),
+                    database,
+                    expected / 2,
+                    drainPerSecond,
+                    targetPerSecond,
+                    emittedPerSecond,
+                    steadyPerSecond,
+                    p50Ms,
+                    p99Ms,
+                    maxMs,
+                    received,
+                    distinctIds,
+                    expected,
                     allDeliveredOnce() ? "each delivered exactly once" : "MISMATCH (duplicates or losses)");
         }
     }
@@ -95,8 +124,8 @@ final class WebhookBenchmark {
             eps.create("http://127.0.0.1:" + receiver.port() + "/hook/" + i, List.of("*"), "bench");
         }
         long perPhase = (long) count * endpoints;
-        WebhookDispatcher dispatcher = new WebhookDispatcher(jdbc, config, box, clock, new SecureRandom(),
-                new SimpleMeterRegistry());
+        WebhookDispatcher dispatcher =
+                new WebhookDispatcher(jdbc, config, box, clock, new SecureRandom(), new SimpleMeterRegistry());
         try {
             // Phase 1: a backlog, then the dispatcher drains it.
             emit(jdbc, clock, 0);
@@ -106,24 +135,39 @@ final class WebhookBenchmark {
             double drainSeconds = (System.nanoTime() - t0) / 1e9;
 
             // Phase 2: a steady stream at the target rate while the dispatcher runs.
-            long firstSteadyEvent = jdbc.queryOne("SELECT coalesce(max(id), 0) FROM webhook_events",
-                    r -> r.getLong(1)).orElse(0L);
+            long firstSteadyEvent = jdbc.queryOne("SELECT coalesce(max(id), 0) FROM webhook_events", r -> r.getLong(1))
+                    .orElse(0L);
             long t1 = System.nanoTime();
             double emitSeconds = emit(jdbc, clock, rate);
             awaitDelivered(jdbc, ids, 2 * perPhase);
             double steadySeconds = (System.nanoTime() - t1) / 1e9;
-            List<Double> latency = jdbc.query("""
+            List<Double> latency = jdbc.query(
+                            """
                     SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM m.delivered_at - e.created_at)),
                            percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM m.delivered_at - e.created_at)),
                            max(extract(epoch FROM m.delivered_at - e.created_at))
                       FROM webhook_messages m JOIN webhook_events e ON e.id = m.event_pk
                      WHERE m.status = 'delivered' AND e.id > ?""",
-                    r -> List.of(r.getDouble(1) * 1000, r.getDouble(2) * 1000, r.getDouble(3) * 1000),
-                    firstSteadyEvent).getFirst();
+                            r -> List.of(r.getDouble(1) * 1000, r.getDouble(2) * 1000, r.getDouble(3) * 1000),
+                            firstSteadyEvent)
+                    .getFirst();
             dispatcher.close();
-            return new Result(count, endpoints, concurrency, perPhase / drainSeconds, perPhase / steadySeconds,
-                    rate, count / emitSeconds, latency.get(0), latency.get(1), latency.get(2), receiver.received.get(),
-                    ids.size(), 2 * perPhase, db.describe().replaceAll("\\(data in .*\\)", "(embedded)"), receiver.describe());
+            return new Result(
+                    count,
+                    endpoints,
+                    concurrency,
+                    perPhase / drainSeconds,
+                    perPhase / steadySeconds,
+                    rate,
+                    count / emitSeconds,
+                    latency.get(0),
+                    latency.get(1),
+                    latency.get(2),
+                    receiver.received.get(),
+                    ids.size(),
+                    2 * perPhase,
+                    db.describe().replaceAll("\\(data in .*\\)", "(embedded)"),
+                    receiver.describe());
         } finally {
             dispatcher.close();
             receiver.close();

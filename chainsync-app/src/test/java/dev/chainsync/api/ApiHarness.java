@@ -52,7 +52,8 @@ final class ApiHarness implements AutoCloseable {
         this.clock = clock;
         this.app = app;
         this.base = URI.create("http://localhost:" + app.httpPort());
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        this.http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     }
 
     /** The configuration every harness starts from; {@code extra} entries override. */
@@ -122,12 +123,16 @@ final class ApiHarness implements AutoCloseable {
     }
 
     HttpResponse<String> postEmpty(String path) {
-        return send(HttpRequest.newBuilder(base.resolve(path)).POST(BodyPublishers.noBody()).build());
+        return send(HttpRequest.newBuilder(base.resolve(path))
+                .POST(BodyPublishers.noBody())
+                .build());
     }
 
     HttpResponse<String> putJson(String path, String json) {
-        return send(HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/json")
-                .PUT(BodyPublishers.ofString(json)).build());
+        return send(HttpRequest.newBuilder(base.resolve(path))
+                .header("Content-Type", "application/json")
+                .PUT(BodyPublishers.ofString(json))
+                .build());
     }
 
     HttpResponse<String> upload(Multipart form) {
@@ -152,12 +157,15 @@ final class ApiHarness implements AutoCloseable {
      * (status, media type and body schema), so each test also checks the contract.
      */
     HttpResponse<String> send(HttpRequest request) {
-        if (request.headers().firstValue("Authorization").isEmpty() && request.uri().getPath().startsWith("/v1")) {
+        if (request.headers().firstValue("Authorization").isEmpty()
+                && request.uri().getPath().startsWith("/v1")) {
             request = HttpRequest.newBuilder(request, (name, value) -> true)
-                    .header("Authorization", "Bearer " + ADMIN_KEY).build();
+                    .header("Authorization", "Bearer " + ADMIN_KEY)
+                    .build();
         }
         HttpResponse<String> response = sendUnchecked(request);
-        List<String> violations = CONTRACT.violations(request.method(), request.uri().getPath(), response);
+        List<String> violations =
+                CONTRACT.violations(request.method(), request.uri().getPath(), response);
         if (!violations.isEmpty()) {
             throw new AssertionError("response does not match openapi.json:\n  " + String.join("\n  ", violations));
         }
@@ -194,7 +202,8 @@ final class ApiHarness implements AutoCloseable {
     }
 
     long queryLong(String sql) {
-        try (Connection c = db.database().dataSource().getConnection(); Statement s = c.createStatement();
+        try (Connection c = db.database().dataSource().getConnection();
+                Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
@@ -204,7 +213,8 @@ final class ApiHarness implements AutoCloseable {
     }
 
     int update(String sql) {
-        try (Connection c = db.database().dataSource().getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = db.database().dataSource().getConnection();
+                Statement s = c.createStatement()) {
             return s.executeUpdate(sql);
         } catch (SQLException e) {
             throw new IllegalStateException(sql, e);
@@ -227,14 +237,16 @@ final class ApiHarness implements AutoCloseable {
 
         Multipart field(String name, String value) {
             parts.add(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" + value
-                    + "\r\n").getBytes(StandardCharsets.UTF_8));
+                            + "\r\n")
+                    .getBytes(StandardCharsets.UTF_8));
             return this;
         }
 
         Multipart file(String name, String filename, byte[] content) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             out.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"; filename=\""
-                    + filename + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+                            + filename + "\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+                    .getBytes(StandardCharsets.UTF_8));
             out.writeBytes(content);
             out.writeBytes("\r\n".getBytes(StandardCharsets.UTF_8));
             parts.add(out.toByteArray());

@@ -59,8 +59,11 @@ class CredentialLifecycleTest {
         byte[] file = newFile();
         Instant issuedAround = h.clock.instant();
 
-        HttpResponse<String> r = h.upload(new Multipart().field("issuer_id", "uni-sci").field("recipient_id", "alice")
-                .field("serial", "BSC-2026-0042").file("file", "diploma.pdf", file));
+        HttpResponse<String> r = h.upload(new Multipart()
+                .field("issuer_id", "uni-sci")
+                .field("recipient_id", "alice")
+                .field("serial", "BSC-2026-0042")
+                .file("file", "diploma.pdf", file));
 
         assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
         JsonNode issued = ApiHarness.json(r);
@@ -76,13 +79,21 @@ class CredentialLifecycleTest {
         assertThat(issued.path("file_size").asLong()).isEqualTo(file.length);
         Instant issuedAt = Instant.parse(issued.path("issued_at").asText());
         assertThat(issuedAt).isEqualTo(issuedAround);
-        assertThat(hash).isEqualTo(CredentialHash.compute(fileSha, issued.path("issuer_id").asText(),
-                issued.path("recipient_id").asText(), issuedAt, issued.path("serial").asText()));
+        assertThat(hash)
+                .isEqualTo(CredentialHash.compute(
+                        fileSha,
+                        issued.path("issuer_id").asText(),
+                        issued.path("recipient_id").asText(),
+                        issuedAt,
+                        issued.path("serial").asText()));
         assertThat(hash).isNotEqualTo(CredentialHash.compute(fileSha, "uni-sci", "alice", issuedAt, "BSC-2026-0043"));
         assertThat(issued.path("memo").asText()).isEqualTo("chainsync:credential:v1:" + hash);
         // The issuer signature is over the hash's 32 bytes, by the issuer address's key.
-        assertThat(Ed25519Keypair.verify(Base58.decode(issued.path("issuer_address").asText()),
-                HexFormat.of().parseHex(hash), Base58.decode(issued.path("issuer_signature").asText()))).isTrue();
+        assertThat(Ed25519Keypair.verify(
+                        Base58.decode(issued.path("issuer_address").asText()),
+                        HexFormat.of().parseHex(hash),
+                        Base58.decode(issued.path("issuer_signature").asText())))
+                .isTrue();
 
         JsonNode pending = ApiHarness.json(h.get("/v1/credentials/" + hash));
         assertThat(pending.path("status").asText()).isEqualTo("pending");
@@ -108,7 +119,8 @@ class CredentialLifecycleTest {
         String chainSignature = confirmed.path("chain_signature").asText();
         assertThat(chainSignature).isNotBlank();
         assertThat(confirmed.path("chain_slot").isIntegralNumber()).isTrue();
-        assertThat(confirmed.path("confirmed_at").asText()).isEqualTo(h.clock.instant().toString());
+        assertThat(confirmed.path("confirmed_at").asText())
+                .isEqualTo(h.clock.instant().toString());
         assertThat(confirmed.path("operation").path("status").asText()).isEqualTo("confirmed");
         long operationId = confirmed.path("operation").path("id").asLong();
         assertThat(confirmed.path("links").path("operation").asText()).isEqualTo("/v1/operations/" + operationId);
@@ -133,8 +145,12 @@ class CredentialLifecycleTest {
 
         // Hashes are hex: upper case finds the same credential.
         String upper = hash.toUpperCase(Locale.ROOT);
-        assertThat(ApiHarness.json(h.get("/v1/verify/" + upper)).path("valid").asBoolean()).isTrue();
-        assertThat(ApiHarness.json(h.get("/v1/credentials/" + upper)).path("hash").asText()).isEqualTo(hash);
+        assertThat(ApiHarness.json(h.get("/v1/verify/" + upper)).path("valid").asBoolean())
+                .isTrue();
+        assertThat(ApiHarness.json(h.get("/v1/credentials/" + upper))
+                        .path("hash")
+                        .asText())
+                .isEqualTo(hash);
     }
 
     @Test
@@ -164,9 +180,13 @@ class CredentialLifecycleTest {
     private JsonNode confirmedCredential() {
         JsonNode issued = h.issue("uni-sci", "bob", null, newFile());
         h.submitAndConfirm();
-        JsonNode c = ApiHarness.json(h.get("/v1/credentials/" + issued.path("hash").asText()));
+        JsonNode c =
+                ApiHarness.json(h.get("/v1/credentials/" + issued.path("hash").asText()));
         assertThat(c.path("status").asText()).isEqualTo("confirmed");
-        assertThat(ApiHarness.json(h.get("/v1/verify/" + c.path("hash").asText())).path("valid").asBoolean()).isTrue();
+        assertThat(ApiHarness.json(h.get("/v1/verify/" + c.path("hash").asText()))
+                        .path("valid")
+                        .asBoolean())
+                .isTrue();
         return c;
     }
 
@@ -183,13 +203,17 @@ class CredentialLifecycleTest {
         JsonNode other = confirmedCredential();
         String hash = victim.path("hash").asText();
 
-        JsonNode verdict = verifyAfter(hash, "UPDATE credentials SET issuer_signature = '"
-                + other.path("issuer_signature").asText() + "' WHERE hash = '" + hash + "'");
+        JsonNode verdict = verifyAfter(
+                hash,
+                "UPDATE credentials SET issuer_signature = '"
+                        + other.path("issuer_signature").asText() + "' WHERE hash = '" + hash + "'");
 
         assertThat(verdict.path("issuer_signature_valid").asBoolean()).isFalse();
         assertThat(verdict.path("on_chain").asBoolean()).isTrue();
         assertThat(verdict.path("problems")).hasSize(1);
-        assertThat(verdict.path("problems").get(0).asText()).startsWith("database:").contains("issuer signature");
+        assertThat(verdict.path("problems").get(0).asText())
+                .startsWith("database:")
+                .contains("issuer signature");
     }
 
     @Test
@@ -198,11 +222,14 @@ class CredentialLifecycleTest {
         String hash = victim.path("hash").asText();
         String bogus = Base58.encode(new byte[64]);
 
-        JsonNode verdict = verifyAfter(hash, "UPDATE credentials SET chain_signature = '" + bogus
-                + "' WHERE hash = '" + hash + "'");
+        JsonNode verdict = verifyAfter(
+                hash, "UPDATE credentials SET chain_signature = '" + bogus + "' WHERE hash = '" + hash + "'");
 
         assertThat(verdict.path("on_chain").asBoolean()).isFalse();
-        assertThat(verdict.path("problems").get(0).asText()).startsWith("chain:").contains(bogus).contains("not on chain");
+        assertThat(verdict.path("problems").get(0).asText())
+                .startsWith("chain:")
+                .contains(bogus)
+                .contains("not on chain");
     }
 
     @Test
@@ -211,11 +238,14 @@ class CredentialLifecycleTest {
         JsonNode other = confirmedCredential();
         String hash = victim.path("hash").asText();
 
-        JsonNode verdict = verifyAfter(hash, "UPDATE credentials SET chain_signature = '"
-                + other.path("chain_signature").asText() + "' WHERE hash = '" + hash + "'");
+        JsonNode verdict = verifyAfter(
+                hash,
+                "UPDATE credentials SET chain_signature = '"
+                        + other.path("chain_signature").asText() + "' WHERE hash = '" + hash + "'");
 
         assertThat(verdict.path("memo_matches").asBoolean()).isFalse();
-        assertThat(verdict.path("problems").get(0).asText()).startsWith("chain: memo differs")
+        assertThat(verdict.path("problems").get(0).asText())
+                .startsWith("chain: memo differs")
                 .contains(other.path("hash").asText());
     }
 
@@ -228,7 +258,9 @@ class CredentialLifecycleTest {
 
         assertThat(verdict.path("on_chain").asBoolean()).isTrue();
         assertThat(verdict.path("database_status").asText()).isEqualTo("failed");
-        assertThat(verdict.path("problems").get(0).asText()).startsWith("database:").contains("failed");
+        assertThat(verdict.path("problems").get(0).asText())
+                .startsWith("database:")
+                .contains("failed");
     }
 
     @Test
@@ -237,8 +269,9 @@ class CredentialLifecycleTest {
         String hash = c.path("hash").asText();
 
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> h.update(
-                "UPDATE credential_events SET event_type = 'failed' WHERE credential_hash = '" + hash + "'"))
-                .rootCause().hasMessageContaining("credential_events is append-only");
+                        "UPDATE credential_events SET event_type = 'failed' WHERE credential_hash = '" + hash + "'"))
+                .rootCause()
+                .hasMessageContaining("credential_events is append-only");
         assertThat(historyTypes(ApiHarness.json(h.get("/v1/credentials/" + hash))))
                 .containsExactly("created", "submitted", "confirmed");
     }

@@ -37,7 +37,10 @@ class CredentialListingTest {
             if (i == 4) {
                 h.submitAndConfirm();
             }
-            issued.add(h.issue(i < 4 ? "uni-a" : "uni-b", i % 2 == 0 ? "alice" : "bob", "S-" + i,
+            issued.add(h.issue(
+                    i < 4 ? "uni-a" : "uni-b",
+                    i % 2 == 0 ? "alice" : "bob",
+                    "S-" + i,
                     ("credential file " + i).getBytes(StandardCharsets.UTF_8)));
             h.clock.advance(Duration.ofMillis(1));
         }
@@ -70,7 +73,9 @@ class CredentialListingTest {
             List<String> page = new ArrayList<>();
             body.path("data").forEach(c -> page.add(c.path("hash").asText()));
             pages.add(page);
-            cursor = body.has("next_cursor") ? URLEncoder.encode(body.path("next_cursor").asText(), StandardCharsets.UTF_8) : null;
+            cursor = body.has("next_cursor")
+                    ? URLEncoder.encode(body.path("next_cursor").asText(), StandardCharsets.UTF_8)
+                    : null;
             assertThat(pages).as("runaway pagination").hasSizeLessThan(20);
         } while (cursor != null);
         return pages;
@@ -107,7 +112,8 @@ class CredentialListingTest {
         assertThat(flat(allPages("recipient_id=alice"))).containsExactlyElementsOf(hashes(6, 4, 2, 0));
         assertThat(flat(allPages("status=confirmed&limit=1"))).containsExactlyElementsOf(hashes(3, 2, 1, 0));
         assertThat(flat(allPages("status=pending"))).containsExactlyElementsOf(hashes(6, 5, 4));
-        assertThat(flat(allPages("issuer_id=uni-a&recipient_id=bob&status=confirmed"))).containsExactlyElementsOf(hashes(3, 1));
+        assertThat(flat(allPages("issuer_id=uni-a&recipient_id=bob&status=confirmed")))
+                .containsExactlyElementsOf(hashes(3, 1));
         assertThat(flat(allPages("issuer_id=uni-b&status=confirmed"))).isEmpty();
         assertThat(flat(allPages("status=dead_lettered"))).isEmpty();
         assertThat(flat(allPages("issuer_id=nobody"))).isEmpty();
@@ -132,16 +138,19 @@ class CredentialListingTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-            "limit=0 | limit",
-            "limit=501 | limit",
-            "limit=-3 | limit",
-            "limit=abc | limit",
-            "limit=2.5 | limit",
-            "cursor=%21%21%21 | cursor",
-            "cursor=aWQ6YWJj | cursor", // id:abc
-            "cursor=eDo1 | cursor", // x:5
-            "status=archived | status"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "limit=0 | limit",
+                "limit=501 | limit",
+                "limit=-3 | limit",
+                "limit=abc | limit",
+                "limit=2.5 | limit",
+                "cursor=%21%21%21 | cursor",
+                "cursor=aWQ6YWJj | cursor", // id:abc
+                "cursor=eDo1 | cursor", // x:5
+                "status=archived | status"
+            })
     void badQueryParametersAreProblems(String query, String field) {
         long before = h.count("credentials");
 
@@ -159,8 +168,13 @@ class CredentialListingTest {
 
     @Test
     void cursorsAreUrlSafeAndStable() {
-        String cursor = ApiHarness.json(h.get("/v1/credentials?limit=1")).path("next_cursor").asText();
+        String cursor = ApiHarness.json(h.get("/v1/credentials?limit=1"))
+                .path("next_cursor")
+                .asText();
         assertThat(cursor).matches("[A-Za-z0-9_-]+");
-        assertThat(ApiHarness.json(h.get("/v1/credentials?limit=1")).path("next_cursor").asText()).isEqualTo(cursor);
+        assertThat(ApiHarness.json(h.get("/v1/credentials?limit=1"))
+                        .path("next_cursor")
+                        .asText())
+                .isEqualTo(cursor);
     }
 }

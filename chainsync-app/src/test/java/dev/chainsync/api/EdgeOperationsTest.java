@@ -42,7 +42,9 @@ class EdgeOperationsTest {
     }
 
     private String key(Integer rateLimit, Scope... scopes) {
-        return h.app.apiKeys().create("test", EnumSet.copyOf(List.of(scopes)), rateLimit).secret();
+        return h.app.apiKeys()
+                .create("test", EnumSet.copyOf(List.of(scopes)), rateLimit)
+                .secret();
     }
 
     private HttpResponse<String> get(URI base, String path, String key) {
@@ -56,8 +58,11 @@ class EdgeOperationsTest {
     @Test
     void aKeysRateLimitIsSharedByEveryInstanceOnTheDatabase() {
         h = ApiHarness.start("edge_ops_rl", dataDir);
-        second = new Application(ChainsyncConfig.fromEnvironment(ApiHarness.env(h.db, otherDataDir, Map.of())),
-                h.clock, new SplittableRandom(9)).start();
+        second = new Application(
+                        ChainsyncConfig.fromEnvironment(ApiHarness.env(h.db, otherDataDir, Map.of())),
+                        h.clock,
+                        new SplittableRandom(9))
+                .start();
         URI otherBase = URI.create("http://localhost:" + second.httpPort());
         String limited = key(5, Scope.READ);
 
@@ -67,28 +72,37 @@ class EdgeOperationsTest {
 
         for (URI base : List.of(h.base, otherBase)) {
             HttpResponse<String> refused = get(base, "/v1/credentials", limited);
-            assertThat(refused.statusCode()).as("the five tokens were spent across both instances").isEqualTo(429);
+            assertThat(refused.statusCode())
+                    .as("the five tokens were spent across both instances")
+                    .isEqualTo(429);
             assertThat(refused.headers().firstValue("Retry-After")).isPresent();
-            assertThat(refused.headers().firstValue("RateLimit")).hasValueSatisfying(v -> assertThat(v).contains("r=0"));
+            assertThat(refused.headers().firstValue("RateLimit"))
+                    .hasValueSatisfying(v -> assertThat(v).contains("r=0"));
         }
     }
 
     @Test
     void lastUsedAtIsRecordedAndAMissingScopeIsAProblem() {
         h = ApiHarness.start("edge_ops_used", dataDir);
-        JsonNode created = ApiHarness.json(h.post("/v1/api-keys", "application/json",
+        JsonNode created = ApiHarness.json(h.post(
+                "/v1/api-keys",
+                "application/json",
                 BodyPublishers.ofString("{\"name\":\"reader\",\"scopes\":[\"read\"]}")));
         String reader = created.get("key").asText();
         String path = "/v1/api-keys/" + created.get("id").asLong();
         JsonNode before = ApiHarness.json(h.get(path)).path("last_used_at");
-        assertThat(before.isMissingNode() || before.isNull()).as("never used yet").isTrue();
+        assertThat(before.isMissingNode() || before.isNull())
+                .as("never used yet")
+                .isTrue();
 
         assertThat(get(h.base, "/v1/credentials", reader).statusCode()).isEqualTo(200);
 
         assertThat(ApiHarness.json(h.get(path)).get("last_used_at").asText()).isEqualTo(ApiHarness.START.toString());
         HttpResponse<String> forbidden = h.sendUnchecked(HttpRequest.newBuilder(h.base.resolve("/v1/accounts"))
-                .header("Authorization", "Bearer " + reader).header("Content-Type", "application/json")
-                .POST(BodyPublishers.ofString("{\"name\":\"x\"}")).build());
+                .header("Authorization", "Bearer " + reader)
+                .header("Content-Type", "application/json")
+                .POST(BodyPublishers.ofString("{\"name\":\"x\"}"))
+                .build());
         assertThat(forbidden.statusCode()).isEqualTo(403);
         assertThat(ApiHarness.contentType(forbidden)).startsWith(HttpApi.PROBLEM_JSON);
         assertThat(ApiHarness.json(forbidden).get("status").asInt()).isEqualTo(403);
@@ -98,13 +112,18 @@ class EdgeOperationsTest {
     void idempotencyRecordsExpireAfterTheirTtlAndArePurged() {
         h = ApiHarness.start("edge_ops_ttl", dataDir, Map.of("CHAINSYNC_IDEMPOTENCY_TTL_MS", "3600000"));
         HttpRequest.Builder first = HttpRequest.newBuilder(h.base.resolve("/v1/accounts"))
-                .header("Content-Type", "application/json").header("Idempotency-Key", "acct-1")
+                .header("Content-Type", "application/json")
+                .header("Idempotency-Key", "acct-1")
                 .POST(BodyPublishers.ofString("{\"name\":\"first\"}"));
         assertThat(h.send(first.build()).statusCode()).isEqualTo(201);
         HttpRequest other = HttpRequest.newBuilder(h.base.resolve("/v1/accounts"))
-                .header("Content-Type", "application/json").header("Idempotency-Key", "acct-1")
-                .POST(BodyPublishers.ofString("{\"name\":\"second\"}")).build();
-        assertThat(h.send(other).statusCode()).as("within the TTL the key is taken").isEqualTo(422);
+                .header("Content-Type", "application/json")
+                .header("Idempotency-Key", "acct-1")
+                .POST(BodyPublishers.ofString("{\"name\":\"second\"}"))
+                .build();
+        assertThat(h.send(other).statusCode())
+                .as("within the TTL the key is taken")
+                .isEqualTo(422);
 
         h.clock.advance(Duration.ofMinutes(59));
         assertThat(h.app.idempotency().purgeExpired()).isZero();
@@ -126,6 +145,8 @@ class EdgeOperationsTest {
         HttpResponse<String> withKey = get(h.base, "/metrics", key(null, Scope.READ));
         assertThat(withKey.statusCode()).isEqualTo(200);
         assertThat(withKey.body()).contains("jvm_memory_used_bytes");
-        assertThat(get(h.base, "/health", null).statusCode()).as("health stays open").isEqualTo(200);
+        assertThat(get(h.base, "/health", null).statusCode())
+                .as("health stays open")
+                .isEqualTo(200);
     }
 }

@@ -46,8 +46,8 @@ class EdgeTest {
     }
 
     private HttpResponse<String> postJson(String path, String key, String json, String idempotencyKey) {
-        HttpRequest.Builder b = req(path, key).header("Content-Type", "application/json")
-                .POST(BodyPublishers.ofString(json));
+        HttpRequest.Builder b =
+                req(path, key).header("Content-Type", "application/json").POST(BodyPublishers.ofString(json));
         if (idempotencyKey != null) {
             b.header("Idempotency-Key", idempotencyKey);
         }
@@ -55,7 +55,9 @@ class EdgeTest {
     }
 
     private String key(Integer rateLimit, Scope... scopes) {
-        return h.app.apiKeys().create("test", EnumSet.copyOf(List.of(scopes)), rateLimit).secret();
+        return h.app.apiKeys()
+                .create("test", EnumSet.copyOf(List.of(scopes)), rateLimit)
+                .secret();
     }
 
     private String account(String name) {
@@ -65,42 +67,58 @@ class EdgeTest {
     }
 
     private void mint(String account, String amount) {
-        HttpResponse<String> r = postJson("/v1/admin/mints", null,
-                "{\"account\":\"" + account + "\",\"amount\":\"" + amount + "\",\"currency\":\"USD\"}", null);
+        HttpResponse<String> r = postJson(
+                "/v1/admin/mints",
+                null,
+                "{\"account\":\"" + account + "\",\"amount\":\"" + amount + "\",\"currency\":\"USD\"}",
+                null);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
     }
 
     private long count(String table) {
-        return h.app.database().jdbc().queryOne("SELECT count(*) FROM " + table, r -> r.getLong(1)).orElseThrow();
+        return h.app.database()
+                .jdbc()
+                .queryOne("SELECT count(*) FROM " + table, r -> r.getLong(1))
+                .orElseThrow();
     }
 
     @Test
     void v1NeedsAKeyWithTheRightScopeWhileHealthStaysOpen() {
-        HttpResponse<String> none = h.sendUnchecked(req("/v1/credentials", null).GET().build());
+        HttpResponse<String> none =
+                h.sendUnchecked(req("/v1/credentials", null).GET().build());
         assertThat(none.statusCode()).isEqualTo(401);
         assertThat(ApiHarness.contentType(none)).startsWith(HttpApi.PROBLEM_JSON);
         assertThat(none.headers().firstValue("WWW-Authenticate")).hasValue("Bearer");
 
-        HttpResponse<String> unknown = h.sendUnchecked(req("/v1/credentials", "csk_nope_nope").GET().build());
+        HttpResponse<String> unknown =
+                h.sendUnchecked(req("/v1/credentials", "csk_nope_nope").GET().build());
         assertThat(unknown.statusCode()).isEqualTo(401);
 
         String reader = key(null, Scope.READ);
-        assertThat(h.send(req("/v1/credentials", reader).GET().build()).statusCode()).isEqualTo(200);
+        assertThat(h.send(req("/v1/credentials", reader).GET().build()).statusCode())
+                .isEqualTo(200);
         HttpResponse<String> forbidden = postJson("/v1/accounts", reader, "{\"name\":\"x\"}", null);
         assertThat(forbidden.statusCode()).isEqualTo(403);
         assertThat(ApiHarness.json(forbidden).get("required_scope").asText()).isEqualTo("ledger:write");
-        assertThat(h.send(req("/v1/api-keys", reader).GET().build()).statusCode()).isEqualTo(403);
+        assertThat(h.send(req("/v1/api-keys", reader).GET().build()).statusCode())
+                .isEqualTo(403);
 
         String writer = key(null, Scope.LEDGER_WRITE);
-        assertThat(postJson("/v1/accounts", writer, "{\"name\":\"x\"}", null).statusCode()).isEqualTo(201);
-        assertThat(h.sendUnchecked(req("/health", null).GET().build()).statusCode()).isEqualTo(200);
-        assertThat(h.sendUnchecked(req("/openapi.json", null).GET().build()).statusCode()).isEqualTo(200);
+        assertThat(postJson("/v1/accounts", writer, "{\"name\":\"x\"}", null).statusCode())
+                .isEqualTo(201);
+        assertThat(h.sendUnchecked(req("/health", null).GET().build()).statusCode())
+                .isEqualTo(200);
+        assertThat(h.sendUnchecked(req("/openapi.json", null).GET().build()).statusCode())
+                .isEqualTo(200);
     }
 
     @Test
     void keysAreShownOnceStoredHashedListedByPrefixAndRevocable() {
-        HttpResponse<String> created = postJson("/v1/api-keys", null,
-                "{\"name\":\"billing\",\"scopes\":[\"read\",\"ledger:write\"],\"rate_limit_per_minute\":50}", null);
+        HttpResponse<String> created = postJson(
+                "/v1/api-keys",
+                null,
+                "{\"name\":\"billing\",\"scopes\":[\"read\",\"ledger:write\"],\"rate_limit_per_minute\":50}",
+                null);
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         JsonNode k = ApiHarness.json(created);
         String secret = k.get("key").asText();
@@ -109,18 +127,37 @@ class EdgeTest {
 
         HttpResponse<String> list = h.get("/v1/api-keys");
         assertThat(list.body()).contains(k.get("prefix").asText()).doesNotContain(secret);
-        String stored = h.app.database().jdbc().queryOne("SELECT row_to_json(k)::text FROM api_keys k WHERE id = ?",
-                r -> r.getString(1), k.get("id").asLong()).orElseThrow();
+        String stored = h.app.database()
+                .jdbc()
+                .queryOne(
+                        "SELECT row_to_json(k)::text FROM api_keys k WHERE id = ?",
+                        r -> r.getString(1),
+                        k.get("id").asLong())
+                .orElseThrow();
         assertThat(stored).doesNotContain(secret.substring(13));
 
-        assertThat(h.send(req("/v1/credentials", secret).GET().build()).statusCode()).isEqualTo(200);
-        assertThat(h.send(req("/v1/api-keys/" + k.get("id").asLong(), null).DELETE().build()).statusCode()).isEqualTo(200);
+        assertThat(h.send(req("/v1/credentials", secret).GET().build()).statusCode())
+                .isEqualTo(200);
+        assertThat(h.send(req("/v1/api-keys/" + k.get("id").asLong(), null)
+                                .DELETE()
+                                .build())
+                        .statusCode())
+                .isEqualTo(200);
         // Revoked mid-flight: the very next request with it fails.
-        assertThat(h.sendUnchecked(req("/v1/credentials", secret).GET().build()).statusCode()).isEqualTo(401);
-        assertThat(h.send(req("/v1/api-keys/" + k.get("id").asLong(), null).DELETE().build()).statusCode()).isEqualTo(404);
+        assertThat(h.sendUnchecked(req("/v1/credentials", secret).GET().build()).statusCode())
+                .isEqualTo(401);
+        assertThat(h.send(req("/v1/api-keys/" + k.get("id").asLong(), null)
+                                .DELETE()
+                                .build())
+                        .statusCode())
+                .isEqualTo(404);
 
-        assertThat(postJson("/v1/api-keys", null, "{\"name\":\"x\",\"scopes\":[\"root\"]}", null).statusCode()).isEqualTo(400);
-        assertThat(postJson("/v1/api-keys", null, "{\"name\":\"x\",\"scopes\":[]}", null).statusCode()).isEqualTo(400);
+        assertThat(postJson("/v1/api-keys", null, "{\"name\":\"x\",\"scopes\":[\"root\"]}", null)
+                        .statusCode())
+                .isEqualTo(400);
+        assertThat(postJson("/v1/api-keys", null, "{\"name\":\"x\",\"scopes\":[]}", null)
+                        .statusCode())
+                .isEqualTo(400);
     }
 
     @Test
@@ -128,23 +165,29 @@ class EdgeTest {
         String limited = key(5, Scope.READ);
         List<Integer> remaining = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            HttpResponse<String> r = h.send(req("/v1/credentials", limited).GET().build());
+            HttpResponse<String> r =
+                    h.send(req("/v1/credentials", limited).GET().build());
             assertThat(r.statusCode()).isEqualTo(200);
             assertThat(r.headers().firstValue("RateLimit-Policy")).hasValue("\"default\";q=5;w=60");
             String header = r.headers().firstValue("RateLimit").orElseThrow();
             remaining.add(Integer.parseInt(header.replaceAll(".*;r=(\\d+);.*", "$1")));
         }
         assertThat(remaining).containsExactly(4, 3, 2, 1, 0);
-        HttpResponse<String> refused = h.send(req("/v1/credentials", limited).GET().build());
+        HttpResponse<String> refused =
+                h.send(req("/v1/credentials", limited).GET().build());
         assertThat(refused.statusCode()).isEqualTo(429);
         assertThat(ApiHarness.contentType(refused)).startsWith(HttpApi.PROBLEM_JSON);
-        long retryAfter = Long.parseLong(refused.headers().firstValue("Retry-After").orElseThrow());
+        long retryAfter =
+                Long.parseLong(refused.headers().firstValue("Retry-After").orElseThrow());
         assertThat(retryAfter).isBetween(1L, 60L);
         // Other keys have their own buckets.
-        assertThat(h.send(req("/v1/credentials", key(5, Scope.READ)).GET().build()).statusCode()).isEqualTo(200);
+        assertThat(h.send(req("/v1/credentials", key(5, Scope.READ)).GET().build())
+                        .statusCode())
+                .isEqualTo(200);
 
         h.clock.advance(Duration.ofSeconds(retryAfter));
-        assertThat(h.send(req("/v1/credentials", limited).GET().build()).statusCode()).isEqualTo(200);
+        assertThat(h.send(req("/v1/credentials", limited).GET().build()).statusCode())
+                .isEqualTo(200);
     }
 
     @Test
@@ -161,7 +204,8 @@ class EdgeTest {
         HttpResponse<String> again = postJson("/v1/transfers", null, body, "t-1");
         assertThat(again.statusCode()).isEqualTo(201);
         assertThat(again.body()).isEqualTo(first.body());
-        assertThat(again.headers().firstValue("Location")).isEqualTo(first.headers().firstValue("Location"));
+        assertThat(again.headers().firstValue("Location"))
+                .isEqualTo(first.headers().firstValue("Location"));
         assertThat(again.headers().firstValue("Idempotent-Replayed")).hasValue("true");
         assertThat(count("transfers")).isEqualTo(transfers);
         // The same route with a trailing slash is the same request.
@@ -177,7 +221,8 @@ class EdgeTest {
         String otherCaller = key(null, Scope.LEDGER_WRITE);
         assertThat(postJson("/v1/transfers", otherCaller, body, "t-1").headers().firstValue("Idempotent-Replayed"))
                 .isEmpty();
-        assertThat(h.app.ledger().account(a).orElseThrow().balances().get("USD")).isEqualByComparingTo("5.00");
+        assertThat(h.app.ledger().account(a).orElseThrow().balances().get("USD"))
+                .isEqualByComparingTo("5.00");
     }
 
     @Test
@@ -192,8 +237,11 @@ class EdgeTest {
         assertThat(k2.headers().firstValue("Location")).isEqualTo(k1.headers().firstValue("Location"));
         assertThat(k2.headers().map()).doesNotContainKey("chainsync-sealed-key");
         String secret = ApiHarness.json(k1).get("key").asText();
-        assertThat(h.app.database().jdbc().queryOne("SELECT count(*) FROM api_keys WHERE name = 'ci'",
-                r -> r.getLong(1)).orElseThrow()).isEqualTo(1);
+        assertThat(h.app.database()
+                        .jdbc()
+                        .queryOne("SELECT count(*) FROM api_keys WHERE name = 'ci'", r -> r.getLong(1))
+                        .orElseThrow())
+                .isEqualTo(1);
 
         String hookBody = "{\"url\":\"https://93.184.215.14/h\",\"event_types\":[\"*\"]}";
         HttpResponse<String> e1 = postJson("/v1/webhook-endpoints", null, hookBody, "hook-1");
@@ -207,16 +255,21 @@ class EdgeTest {
         assertThat(r1.statusCode()).isEqualTo(200);
         assertThat(r2.body()).isEqualTo(r1.body());
         assertThat(r2.headers().firstValue("Idempotent-Replayed")).hasValue("true");
-        assertThat(count("webhook_endpoint_secrets")).as("one rotation: old and new").isEqualTo(2);
+        assertThat(count("webhook_endpoint_secrets"))
+                .as("one rotation: old and new")
+                .isEqualTo(2);
 
         String hookSecret = ApiHarness.json(e1).get("secret").asText();
         String rotated = ApiHarness.json(r1).get("secret").asText();
-        List<byte[]> stored = h.app.database().jdbc().query("SELECT response_body FROM idempotency_keys",
-                r -> r.getBytes(1));
-        assertThat(stored).hasSize(3).allSatisfy(body -> assertThat(new String(body, StandardCharsets.ISO_8859_1))
-                .doesNotContain(secret, hookSecret, rotated, "secret", "\"key\""));
+        List<byte[]> stored =
+                h.app.database().jdbc().query("SELECT response_body FROM idempotency_keys", r -> r.getBytes(1));
+        assertThat(stored)
+                .hasSize(3)
+                .allSatisfy(body -> assertThat(new String(body, StandardCharsets.ISO_8859_1))
+                        .doesNotContain(secret, hookSecret, rotated, "secret", "\"key\""));
         // A refused request (unknown endpoint) stores nothing.
-        assertThat(postJson("/v1/webhook-endpoints/999999/secret/rotate", null, "", "rot-2").statusCode())
+        assertThat(postJson("/v1/webhook-endpoints/999999/secret/rotate", null, "", "rot-2")
+                        .statusCode())
                 .isEqualTo(404);
         assertThat(count("idempotency_keys")).isEqualTo(3);
     }
@@ -234,9 +287,15 @@ class EdgeTest {
         assertThat(count("reconciliation_runs")).isEqualTo(2);
 
         // Retrying an operation that does not exist is refused and leaves the key free.
-        assertThat(postJson("/v1/operations/424242/retry", null, "", "op-1").statusCode()).isEqualTo(404);
-        assertThat(h.app.database().jdbc().queryOne("SELECT count(*) FROM idempotency_keys WHERE idempotency_key = 'op-1'",
-                r -> r.getLong(1)).orElseThrow()).isZero();
+        assertThat(postJson("/v1/operations/424242/retry", null, "", "op-1").statusCode())
+                .isEqualTo(404);
+        assertThat(h.app.database()
+                        .jdbc()
+                        .queryOne(
+                                "SELECT count(*) FROM idempotency_keys WHERE idempotency_key = 'op-1'",
+                                r -> r.getLong(1))
+                        .orElseThrow())
+                .isZero();
     }
 
     @Test
@@ -247,20 +306,27 @@ class EdgeTest {
         assertThat(r1.statusCode()).isEqualTo(202);
         // Time passes: a second execution would give another issued-at and so another hash.
         h.clock.advance(Duration.ofSeconds(5));
-        HttpResponse<String> r2 = h.send(upload(file, "student-1").header("Idempotency-Key", "cred-1").build());
+        HttpResponse<String> r2 = h.send(
+                upload(file, "student-1").header("Idempotency-Key", "cred-1").build());
         assertThat(r2.statusCode()).isEqualTo(202);
         assertThat(r2.body()).isEqualTo(r1.body());
         assertThat(r2.headers().firstValue("Idempotent-Replayed")).hasValue("true");
         assertThat(count("credentials")).isEqualTo(1);
         assertThat(count("chain_operations")).isEqualTo(1);
-        assertThat(h.send(upload(file, "student-2").header("Idempotency-Key", "cred-1").build()).statusCode())
+        assertThat(h.send(upload(file, "student-2")
+                                .header("Idempotency-Key", "cred-1")
+                                .build())
+                        .statusCode())
                 .isEqualTo(422);
     }
 
     private HttpRequest.Builder upload(byte[] file, String recipient) {
-        ApiHarness.Multipart form = new ApiHarness.Multipart().field("recipient_id", recipient)
-                .field("issuer_id", "uni").file("file", "d.pdf", file);
-        return HttpRequest.newBuilder(h.base.resolve("/v1/credentials")).header("Content-Type", form.contentType())
+        ApiHarness.Multipart form = new ApiHarness.Multipart()
+                .field("recipient_id", recipient)
+                .field("issuer_id", "uni")
+                .file("file", "d.pdf", file);
+        return HttpRequest.newBuilder(h.base.resolve("/v1/credentials"))
+                .header("Content-Type", form.contentType())
                 .POST(BodyPublishers.ofByteArray(form.bytes()));
     }
 
@@ -273,7 +339,9 @@ class EdgeTest {
         HttpResponse<String> refused = postJson("/v1/transfers", null, tooMuch, "k");
         assertThat(refused.statusCode()).isEqualTo(422);
         assertThat(ApiHarness.json(refused).get("type").asText()).endsWith("insufficient-funds");
-        assertThat(postJson("/v1/transfers", null, tooMuch.replace("5.00", "5.001"), "k").statusCode()).isEqualTo(400);
+        assertThat(postJson("/v1/transfers", null, tooMuch.replace("5.00", "5.001"), "k")
+                        .statusCode())
+                .isEqualTo(400);
         assertThat(count("idempotency_keys")).isZero();
         assertThat(count("transfers")).isEqualTo(1);
 
@@ -334,11 +402,20 @@ class EdgeTest {
         pool.shutdown();
         assertThat(statuses).allMatch(s -> s == 201 || s == 409).contains(201);
         // Exactly one answer is the original; every other 201 replays it byte for byte and says so.
-        assertThat(created.stream().filter(r -> r.headers().firstValue("Idempotent-Replayed").isEmpty())).hasSize(1);
-        assertThat(created).allSatisfy(r -> assertThat(r.body()).isEqualTo(created.getFirst().body()));
-        assertThat(created.stream().filter(r -> r.headers().firstValue("Idempotent-Replayed").isPresent()))
-                .allSatisfy(r -> assertThat(r.headers().firstValue("Idempotent-Replayed")).contains("true"));
-        assertThat(h.app.ledger().account(b).orElseThrow().balances().get("USD")).isEqualByComparingTo("1.00");
+        assertThat(created.stream()
+                        .filter(r ->
+                                r.headers().firstValue("Idempotent-Replayed").isEmpty()))
+                .hasSize(1);
+        assertThat(created)
+                .allSatisfy(
+                        r -> assertThat(r.body()).isEqualTo(created.getFirst().body()));
+        assertThat(created.stream()
+                        .filter(r ->
+                                r.headers().firstValue("Idempotent-Replayed").isPresent()))
+                .allSatisfy(r -> assertThat(r.headers().firstValue("Idempotent-Replayed"))
+                        .contains("true"));
+        assertThat(h.app.ledger().account(b).orElseThrow().balances().get("USD"))
+                .isEqualByComparingTo("1.00");
         assertThat(count("transfers")).isEqualTo(2);
     }
 
@@ -347,12 +424,16 @@ class EdgeTest {
         String a = account("alice");
         String b = account("bob");
         mint(a, "7.5");
-        HttpResponse<String> t = postJson("/v1/transfers", null,
-                "{\"from\":\"" + a + "\",\"to\":\"" + b + "\",\"amount\":0.1,\"currency\":\"USD\"}", null);
+        HttpResponse<String> t = postJson(
+                "/v1/transfers",
+                null,
+                "{\"from\":\"" + a + "\",\"to\":\"" + b + "\",\"amount\":0.1,\"currency\":\"USD\"}",
+                null);
         assertThat(t.statusCode()).isEqualTo(201);
         JsonNode transfer = ApiHarness.json(t);
         assertThat(transfer.get("amount").asText()).isEqualTo("0.10");
-        assertThat(h.get("/v1/transfers/" + transfer.get("id").asText()).statusCode()).isEqualTo(200);
+        assertThat(h.get("/v1/transfers/" + transfer.get("id").asText()).statusCode())
+                .isEqualTo(200);
         JsonNode alice = ApiHarness.json(h.get("/v1/accounts/" + a));
         assertThat(alice.get("balances").get("USD").asText()).isEqualTo("7.40");
 
@@ -368,18 +449,40 @@ class EdgeTest {
         // Balances that would overflow NUMERIC(38, 18) are refused, not a 500.
         String big = "99999999999999999999";
         String whale = account("whale");
-        assertThat(postJson("/v1/admin/mints", null, "{\"account\":\"" + whale + "\",\"amount\":\"" + big
-                + "\",\"currency\":\"USD\"}", null).statusCode()).isEqualTo(201);
-        HttpResponse<String> overflow = postJson("/v1/admin/mints", null, "{\"account\":\"" + whale + "\",\"amount\":\""
-                + big + "\",\"currency\":\"USD\"}", null);
+        assertThat(postJson(
+                                "/v1/admin/mints",
+                                null,
+                                "{\"account\":\"" + whale + "\",\"amount\":\"" + big + "\",\"currency\":\"USD\"}",
+                                null)
+                        .statusCode())
+                .isEqualTo(201);
+        HttpResponse<String> overflow = postJson(
+                "/v1/admin/mints",
+                null,
+                "{\"account\":\"" + whale + "\",\"amount\":\"" + big + "\",\"currency\":\"USD\"}",
+                null);
         assertThat(overflow.statusCode()).isEqualTo(422);
         assertThat(ApiHarness.json(overflow).get("type").asText()).endsWith("amount-out-of-range");
         assertThat(h.get("/v1/transfers/tr_nope").statusCode()).isEqualTo(404);
-        assertThat(postJson("/v1/transfers", null, "{\"from\":\"" + a + "\"}", null).statusCode()).isEqualTo(400);
-        assertThat(postJson("/v1/transfers", null, "not json", null).statusCode()).isEqualTo(400);
-        assertThat(postJson("/v1/admin/burns", null, "{\"account\":\"" + b + "\",\"amount\":\"1\",\"currency\":\"USD\"}",
-                null).statusCode()).isEqualTo(422);
-        assertThat(postJson("/v1/transfers", null, "{\"from\":\"" + a + "\",\"to\":\"acc_00000000000000000000\","
-                + "\"amount\":\"1\",\"currency\":\"USD\"}", null).statusCode()).isEqualTo(404);
+        assertThat(postJson("/v1/transfers", null, "{\"from\":\"" + a + "\"}", null)
+                        .statusCode())
+                .isEqualTo(400);
+        assertThat(postJson("/v1/transfers", null, "not json", null).statusCode())
+                .isEqualTo(400);
+        assertThat(postJson(
+                                "/v1/admin/burns",
+                                null,
+                                "{\"account\":\"" + b + "\",\"amount\":\"1\",\"currency\":\"USD\"}",
+                                null)
+                        .statusCode())
+                .isEqualTo(422);
+        assertThat(postJson(
+                                "/v1/transfers",
+                                null,
+                                "{\"from\":\"" + a + "\",\"to\":\"acc_00000000000000000000\","
+                                        + "\"amount\":\"1\",\"currency\":\"USD\"}",
+                                null)
+                        .statusCode())
+                .isEqualTo(404);
     }
 }

@@ -67,7 +67,8 @@ class HealthAndDocsTest {
         assertThat(components.path("database").path("status").asText()).isEqualTo("up");
         assertThat(components.path("chain").path("status").asText()).isEqualTo("up");
         assertThat(components.path("chain").path("name").asText()).isEqualTo("devnet");
-        assertThat(components.path("chain").path("block_height").asLong()).isEqualTo(h.app.devnet().blockHeight());
+        assertThat(components.path("chain").path("block_height").asLong())
+                .isEqualTo(h.app.devnet().blockHeight());
         assertThat(components.path("chain").path("circuit_breaker").asText()).isEqualTo("closed");
         JsonNode relay = components.path("relay");
         assertThat(relay.path("status").asText()).isEqualTo("up");
@@ -87,8 +88,10 @@ class HealthAndDocsTest {
         h.clock.advance(Duration.ofMinutes(9)); // 10 min 30 s > 10 min
         JsonNode lagging = health(503);
         assertThat(lagging.path("status").asText()).isEqualTo("unhealthy");
-        assertThat(lagging.path("components").path("relay").path("status").asText()).isEqualTo("lagging");
-        assertThat(lagging.path("components").path("chain").path("status").asText()).isEqualTo("up");
+        assertThat(lagging.path("components").path("relay").path("status").asText())
+                .isEqualTo("lagging");
+        assertThat(lagging.path("components").path("chain").path("status").asText())
+                .isEqualTo("up");
 
         h.submitAndConfirm();
         JsonNode recovered = health(200).path("components").path("relay");
@@ -110,10 +113,16 @@ class HealthAndDocsTest {
             assertThat(chain.path("status").asText()).isEqualTo("down");
             assertThat(chain.path("block_height").asLong()).isEqualTo(-1);
             assertThat(chain.path("detail").asText()).contains("outage");
-            assertThat(down.path("components").path("database").path("status").asText()).isEqualTo("up");
+            assertThat(down.path("components").path("database").path("status").asText())
+                    .isEqualTo("up");
 
             h.clock.advance(Duration.ofSeconds(60));
-            assertThat(health(200).path("components").path("chain").path("status").asText()).isEqualTo("up");
+            assertThat(health(200)
+                            .path("components")
+                            .path("chain")
+                            .path("status")
+                            .asText())
+                    .isEqualTo("up");
         } finally {
             h.app.devnet().faults().clearOutages();
         }
@@ -134,7 +143,10 @@ class HealthAndDocsTest {
         assertThat(text).contains("# TYPE chainsync_outbox_submitted_total counter");
         assertThat(text).contains("chainsync_outbox_operations{status=\"pending\"}");
         assertThat(text).contains("chainsync_chain_breaker_open 0.0");
-        assertThat(text).contains("jvm_memory_used_bytes{").contains("jvm_threads_live_threads").contains("process_uptime_seconds");
+        assertThat(text)
+                .contains("jvm_memory_used_bytes{")
+                .contains("jvm_threads_live_threads")
+                .contains("process_uptime_seconds");
     }
 
     private static double metric(String text, String name) {
@@ -183,7 +195,8 @@ class HealthAndDocsTest {
         Set<String> routes = new TreeSet<>();
         for (ParsedEndpoint e : javalin.unsafeConfig().pvt.internalRouter.allHttpHandlers()) {
             if (e.getEndpoint().getMethod().isHttpMethod() && e.getEndpoint().getMethod() != HandlerType.HEAD) {
-                routes.add(e.getEndpoint().getMethod().name() + " " + e.getEndpoint().getPath());
+                routes.add(e.getEndpoint().getMethod().name() + " "
+                        + e.getEndpoint().getPath());
             }
         }
         return routes;
@@ -218,17 +231,22 @@ class HealthAndDocsTest {
                 }
                 String route = op.getKey() + " " + path.getKey();
                 JsonNode responses = op.getValue().path("responses");
-                assertThat(responses.has("400")).as(route + ": a malformed query is a 400").isTrue();
+                assertThat(responses.has("400"))
+                        .as(route + ": a malformed query is a 400")
+                        .isTrue();
                 if (op.getKey().equals("post")) {
                     responses.fields().forEachRemaining(r -> {
                         if (r.getKey().startsWith("2") && !r.getValue().has("$ref")) {
                             assertThat(r.getValue().path("headers").has("Idempotent-Replayed"))
-                                    .as(route + " " + r.getKey()).isTrue();
+                                    .as(route + " " + r.getKey())
+                                    .isTrue();
                         }
                     });
                 }
                 if (op.getValue().path("requestBody").path("content").has("application/json")) {
-                    assertThat(responses.has("413")).as(route + ": a body over the limit").isTrue();
+                    assertThat(responses.has("413"))
+                            .as(route + ": a body over the limit")
+                            .isTrue();
                 }
             });
         }
@@ -247,7 +265,9 @@ class HealthAndDocsTest {
         assertThat(doc.path("info").path("title").asText()).isNotBlank();
         assertThat(doc.path("info").path("version").asText()).isNotBlank();
         Set<String> registered = registeredRoutes();
-        assertThat(registered).as("sanity: the server's routes were found").hasSizeGreaterThanOrEqualTo(15)
+        assertThat(registered)
+                .as("sanity: the server's routes were found")
+                .hasSizeGreaterThanOrEqualTo(15)
                 .contains("POST /v1/credentials", "PUT /v1/devnet/faults");
         assertThat(documentedRoutes(doc)).containsExactlyElementsOf(registered);
         // What the server serves is what the tests check responses against.
@@ -264,25 +284,38 @@ class HealthAndDocsTest {
             if (!post.isMissingNode()) {
                 posts.add(path.getKey());
                 List<String> names = new ArrayList<>();
-                post.path("parameters").forEach(p -> names.add(contract.resolve(p).path("name").asText()));
+                post.path("parameters")
+                        .forEach(p -> names.add(contract.resolve(p).path("name").asText()));
                 assertThat(names).as("POST " + path.getKey()).contains("Idempotency-Key");
-                assertThat(post.path("responses").has("409") && post.path("responses").has("422"))
-                        .as("POST " + path.getKey() + " answers 409 and 422").isTrue();
+                assertThat(post.path("responses").has("409")
+                                && post.path("responses").has("422"))
+                        .as("POST " + path.getKey() + " answers 409 and 422")
+                        .isTrue();
             }
         });
         assertThat(posts).as("sanity: the POST routes were found").hasSizeGreaterThanOrEqualTo(13);
 
-        List<String> events = List.of("credential.confirmed", "credential.failed", "operation.dead_lettered",
-                "transfer.completed", "reconciliation.discrepancy", "ingest.dead_lettered", "webhook_endpoint.disabled");
+        List<String> events = List.of(
+                "credential.confirmed",
+                "credential.failed",
+                "operation.dead_lettered",
+                "transfer.completed",
+                "reconciliation.discrepancy",
+                "ingest.dead_lettered",
+                "webhook_endpoint.disabled");
         assertThat(fieldNames(doc.path("webhooks"))).containsExactlyInAnyOrderElementsOf(events);
         for (String event : events) {
             JsonNode post = doc.path("webhooks").path(event).path("post");
             List<String> headers = new ArrayList<>();
-            post.path("parameters").forEach(p -> headers.add(contract.resolve(p).path("name").asText()));
+            post.path("parameters")
+                    .forEach(p -> headers.add(contract.resolve(p).path("name").asText()));
             assertThat(headers).containsExactly("webhook-id", "webhook-timestamp", "webhook-signature");
-            JsonNode schema = contract.resolve(post.path("requestBody").path("content").path("application/json")
+            JsonNode schema = contract.resolve(post.path("requestBody")
+                    .path("content")
+                    .path("application/json")
                     .path("schema"));
-            assertThat(schema.path("properties").path("type").path("const").asText()).isEqualTo(event);
+            assertThat(schema.path("properties").path("type").path("const").asText())
+                    .isEqualTo(event);
             assertThat(schema.path("required").toString()).contains("type", "timestamp", "data");
         }
     }
@@ -329,7 +362,8 @@ class HealthAndDocsTest {
                     problems.add(where + ": path parameters " + declared + " but template has " + pathParams);
                 }
                 boolean success = false;
-                Iterator<Map.Entry<String, JsonNode>> responses = operation.path("responses").fields();
+                Iterator<Map.Entry<String, JsonNode>> responses =
+                        operation.path("responses").fields();
                 while (responses.hasNext()) {
                     Map.Entry<String, JsonNode> resp = responses.next();
                     int status = Integer.parseInt(resp.getKey());
@@ -341,9 +375,13 @@ class HealthAndDocsTest {
                     boolean healthReport = "/health".equals(path.getKey()) && status == 503;
                     if (status >= 400 && !healthReport) {
                         JsonNode content = response.path("content");
-                        if (content.size() != 1 || !content.has(HttpApi.PROBLEM_JSON)
-                                || !"#/components/schemas/Problem".equals(
-                                        content.path(HttpApi.PROBLEM_JSON).path("schema").path("$ref").asText())) {
+                        if (content.size() != 1
+                                || !content.has(HttpApi.PROBLEM_JSON)
+                                || !"#/components/schemas/Problem"
+                                        .equals(content.path(HttpApi.PROBLEM_JSON)
+                                                .path("schema")
+                                                .path("$ref")
+                                                .asText())) {
                             problems.add(where + " " + status + ": not a Problem in " + HttpApi.PROBLEM_JSON);
                         }
                     }
@@ -359,7 +397,8 @@ class HealthAndDocsTest {
         collectRefs(doc, contract, problems);
         assertThat(problems).isEmpty();
         JsonNode problem = doc.at("/components/schemas/Problem");
-        assertThat(problem.path("required")).extracting(JsonNode::asText)
+        assertThat(problem.path("required"))
+                .extracting(JsonNode::asText)
                 .containsExactlyInAnyOrder("type", "title", "status", "detail");
     }
 

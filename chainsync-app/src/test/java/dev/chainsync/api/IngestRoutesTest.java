@@ -52,14 +52,24 @@ class IngestRoutesTest {
         redis = client.connect();
         prefix = "cs_api_" + UUID.randomUUID().toString().substring(0, 8);
         workload = IntuitionWorkload.create("intuition", prefix, 10, true, 1);
-        h = ApiHarness.start("ingest_api", dataDir, Map.of(
-                "REDIS_URL", url,
-                "REDIS_STREAMS", String.join(",", workload.streams()),
-                "CONSUMER_GROUP", prefix + "_group",
-                "CONSUMER_NAME", "api-test",
-                "WORKERS", "1",
-                "BATCH_TIMEOUT_MS", "100",
-                "CHAINSYNC_INGEST_DEAD_LETTER_STREAM", prefix + "_dead"));
+        h = ApiHarness.start(
+                "ingest_api",
+                dataDir,
+                Map.of(
+                        "REDIS_URL",
+                        url,
+                        "REDIS_STREAMS",
+                        String.join(",", workload.streams()),
+                        "CONSUMER_GROUP",
+                        prefix + "_group",
+                        "CONSUMER_NAME",
+                        "api-test",
+                        "WORKERS",
+                        "1",
+                        "BATCH_TIMEOUT_MS",
+                        "100",
+                        "CHAINSYNC_INGEST_DEAD_LETTER_STREAM",
+                        prefix + "_dead"));
     }
 
     @AfterAll
@@ -96,8 +106,10 @@ class IngestRoutesTest {
         assertThat(body.path("last_check").asText()).isNotBlank();
         assertThat(body.path("metrics").path("circuit_breaker_state").asText()).isEqualTo("closed");
         assertThat(body.path("metrics").has("total_events_processed")).isTrue();
-        assertThat(body.path("components").path("ingest").path("status").asText()).isEqualTo("up");
-        assertThat(body.path("components").path("database").path("status").asText()).isEqualTo("up");
+        assertThat(body.path("components").path("ingest").path("status").asText())
+                .isEqualTo("up");
+        assertThat(body.path("components").path("database").path("status").asText())
+                .isEqualTo("up");
     }
 
     @Test
@@ -128,24 +140,36 @@ class IngestRoutesTest {
         assertThat(dead.path("entry_id").asText()).isEqualTo(badId);
         assertThat(dead.path("reason").asText()).contains("unparseable");
         long id = dead.path("id").asLong();
-        assertThat(get("/v1/ingest/dead-letters/" + id).path("payload").asText()).startsWith("{\"event_name\"");
+        assertThat(get("/v1/ingest/dead-letters/" + id).path("payload").asText())
+                .startsWith("{\"event_name\"");
 
         HttpResponse<String> replayed = h.postEmpty("/v1/ingest/dead-letters/" + id + "/replay");
         assertThat(replayed.statusCode()).as(replayed.body()).isEqualTo(202);
         assertThat(ApiHarness.json(replayed).path("replayed_entry_id").asText()).matches("\\d+-\\d+");
-        assertThat(h.postEmpty("/v1/ingest/dead-letters/" + id + "/replay").statusCode()).isEqualTo(409);
-        assertThat(h.postEmpty("/v1/ingest/dead-letters/987654/replay").statusCode()).isEqualTo(404);
+        assertThat(h.postEmpty("/v1/ingest/dead-letters/" + id + "/replay").statusCode())
+                .isEqualTo(409);
+        assertThat(h.postEmpty("/v1/ingest/dead-letters/987654/replay").statusCode())
+                .isEqualTo(404);
         assertThat(h.get("/v1/ingest/dead-letters/x").statusCode()).isEqualTo(400);
         // Still unparseable: it comes back as a new dead letter.
-        await().atMost(WAIT).until(() -> get("/v1/ingest/dead-letters").path("data").size() == 2);
+        await().atMost(WAIT)
+                .until(() -> get("/v1/ingest/dead-letters").path("data").size() == 2);
 
         String metrics = h.get("/metrics").body();
-        for (String name : List.of("redis_postgres_sync_events_processed_total", "redis_postgres_sync_events_failed_total",
-                "redis_postgres_sync_batches_processed_total", "redis_postgres_sync_processing_duration_seconds",
-                "redis_postgres_sync_events_per_second", "redis_postgres_sync_peak_events_per_second",
-                "redis_postgres_sync_redis_healthy", "redis_postgres_sync_postgres_healthy",
-                "redis_postgres_sync_uptime_seconds", "chainsync_ingest_stream_lag", "chainsync_ingest_pending",
-                "chainsync_ingest_dead_letters_total", "chainsync_ingest_end_to_end_latency_seconds")) {
+        for (String name : List.of(
+                "redis_postgres_sync_events_processed_total",
+                "redis_postgres_sync_events_failed_total",
+                "redis_postgres_sync_batches_processed_total",
+                "redis_postgres_sync_processing_duration_seconds",
+                "redis_postgres_sync_events_per_second",
+                "redis_postgres_sync_peak_events_per_second",
+                "redis_postgres_sync_redis_healthy",
+                "redis_postgres_sync_postgres_healthy",
+                "redis_postgres_sync_uptime_seconds",
+                "chainsync_ingest_stream_lag",
+                "chainsync_ingest_pending",
+                "chainsync_ingest_dead_letters_total",
+                "chainsync_ingest_end_to_end_latency_seconds")) {
             assertThat(metrics).as(name).contains(name);
         }
         // The gauge of dead letters not yet replayed, a name of its own (it once clashed with the counter

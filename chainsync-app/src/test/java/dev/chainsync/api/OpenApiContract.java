@@ -84,7 +84,8 @@ final class OpenApiContract {
         }
         JsonNode media = content.path(mediaType);
         if (media.isMissingNode()) {
-            out.add(where + ": media type " + mediaType + " not documented (" + content.fieldNames().next() + ")");
+            out.add(where + ": media type " + mediaType + " not documented ("
+                    + content.fieldNames().next() + ")");
             return out;
         }
         JsonNode schema = media.path("schema");
@@ -140,8 +141,12 @@ final class OpenApiContract {
             }
         }
         if (value.isTextual()) {
-            if (schema.has("pattern") && !Pattern.compile(schema.get("pattern").asText()).matcher(value.asText()).find()) {
-                out.add(at + ": '" + value.asText() + "' does not match " + schema.get("pattern").asText());
+            if (schema.has("pattern")
+                    && !Pattern.compile(schema.get("pattern").asText())
+                            .matcher(value.asText())
+                            .find()) {
+                out.add(at + ": '" + value.asText() + "' does not match "
+                        + schema.get("pattern").asText());
             }
             if ("date-time".equals(schema.path("format").asText())) {
                 try {
@@ -152,10 +157,12 @@ final class OpenApiContract {
             }
         }
         if (value.isNumber()) {
-            if (schema.has("minimum") && value.asDouble() < schema.get("minimum").asDouble()) {
+            if (schema.has("minimum")
+                    && value.asDouble() < schema.get("minimum").asDouble()) {
                 out.add(at + ": " + value + " below minimum " + schema.get("minimum"));
             }
-            if (schema.has("maximum") && value.asDouble() > schema.get("maximum").asDouble()) {
+            if (schema.has("maximum")
+                    && value.asDouble() > schema.get("maximum").asDouble()) {
                 out.add(at + ": " + value + " above maximum " + schema.get("maximum"));
             }
         }

@@ -35,34 +35,56 @@ class OpenApiContractTest {
     private static String validCredential(String extra) {
         return "{\"hash\":\"" + HASH + "\",\"status\":\"pending\",\"issuer_address\":\"8Auy\",\"memo\":\"m\","
                 + "\"created_at\":\"2026-03-01T09:00:00Z\",\"updated_at\":\"2026-03-01T09:00:00Z\","
-                + "\"links\":{\"self\":\"/v1/credentials/" + HASH + "\",\"verify\":\"/v1/verify/" + HASH + "\"}" + extra + "}";
+                + "\"links\":{\"self\":\"/v1/credentials/" + HASH + "\",\"verify\":\"/v1/verify/" + HASH + "\"}" + extra
+                + "}";
     }
 
     @Test
     void aConformingCredentialPasses() {
         assertThat(CONTRACT.violations("Credential", json(validCredential("")))).isEmpty();
-        assertThat(CONTRACT.violations("Credential", json(validCredential(",\"chain_slot\":5,\"history\":[]")))).isEmpty();
+        assertThat(CONTRACT.violations("Credential", json(validCredential(",\"chain_slot\":5,\"history\":[]"))))
+                .isEmpty();
     }
 
     @Test
     void mismatchesAreReported() {
         assertThat(CONTRACT.violations("Credential", json(validCredential(",\"surprise\":1"))))
-                .singleElement().asString().contains("undocumented property 'surprise'");
+                .singleElement()
+                .asString()
+                .contains("undocumented property 'surprise'");
         assertThat(CONTRACT.violations("Credential", json(validCredential(",\"chain_slot\":\"5\""))))
-                .singleElement().asString().contains("chain_slot");
+                .singleElement()
+                .asString()
+                .contains("chain_slot");
         assertThat(CONTRACT.violations("Credential", json(validCredential("").replace("\"pending\"", "\"lost\""))))
-                .singleElement().asString().contains("not in");
-        assertThat(CONTRACT.violations("Credential", json(validCredential("").replace(HASH + "\",\"status", "XYZ\",\"status"))))
-                .singleElement().asString().contains("does not match");
+                .singleElement()
+                .asString()
+                .contains("not in");
+        assertThat(CONTRACT.violations(
+                        "Credential", json(validCredential("").replace(HASH + "\",\"status", "XYZ\",\"status"))))
+                .singleElement()
+                .asString()
+                .contains("does not match");
         assertThat(CONTRACT.violations("Credential", json(validCredential("").replace("\"memo\":\"m\",", ""))))
-                .singleElement().asString().contains("required property 'memo'");
+                .singleElement()
+                .asString()
+                .contains("required property 'memo'");
         assertThat(CONTRACT.violations("Credential", json(validCredential(",\"history\":[{\"type\":\"created\"}]"))))
                 .anySatisfy(v -> assertThat(v).contains("history[0]").contains("'at'"));
-        assertThat(CONTRACT.violations("Credential", json(validCredential("").replace("2026-03-01T09:00:00Z\",\"updated",
-                "yesterday\",\"updated")))).singleElement().asString().contains("date-time");
-        assertThat(CONTRACT.violations("DevnetFaults", json(
-                "{\"rpc_error_rate\":1.5,\"drop_rate\":0,\"fail_rate\":0,\"latency_ms\":0,\"outages\":[]}")))
-                .singleElement().asString().contains("above maximum");
+        assertThat(CONTRACT.violations(
+                        "Credential",
+                        json(validCredential("").replace("2026-03-01T09:00:00Z\",\"updated", "yesterday\",\"updated"))))
+                .singleElement()
+                .asString()
+                .contains("date-time");
+        assertThat(
+                        CONTRACT.violations(
+                                "DevnetFaults",
+                                json(
+                                        "{\"rpc_error_rate\":1.5,\"drop_rate\":0,\"fail_rate\":0,\"latency_ms\":0,\"outages\":[]}")))
+                .singleElement()
+                .asString()
+                .contains("above maximum");
     }
 
     @Test
@@ -73,16 +95,23 @@ class OpenApiContractTest {
         assertThat(CONTRACT.templateFor("/openapiXjson")).isNull();
         assertThat(CONTRACT.templateFor("/v1/nothing")).isNull();
 
-        String problem = "{\"type\":\"https://chainsync.dev/problems/not-found\",\"title\":\"Not found\",\"status\":404,"
-                + "\"detail\":\"no operation 9\"}";
+        String problem =
+                "{\"type\":\"https://chainsync.dev/problems/not-found\",\"title\":\"Not found\",\"status\":404,"
+                        + "\"detail\":\"no operation 9\"}";
         assertThat(CONTRACT.violations("GET", "/v1/operations/9", response(404, "application/problem+json", problem)))
                 .isEmpty();
         assertThat(CONTRACT.violations("GET", "/v1/operations/9", response(404, "application/json", problem)))
-                .singleElement().asString().contains("media type application/json not documented");
+                .singleElement()
+                .asString()
+                .contains("media type application/json not documented");
         assertThat(CONTRACT.violations("GET", "/v1/verify/" + HASH, response(404, "application/problem+json", problem)))
-                .singleElement().asString().contains("status not documented");
+                .singleElement()
+                .asString()
+                .contains("status not documented");
         assertThat(CONTRACT.violations("PATCH", "/v1/devnet/faults", response(200, "application/json", "{}")))
-                .singleElement().asString().contains("method not documented");
+                .singleElement()
+                .asString()
+                .contains("method not documented");
         assertThat(CONTRACT.violations("GET", "/v1/operations", response(200, "application/json", "{\"data\":[{}]}")))
                 .anySatisfy(v -> assertThat(v).contains("required property 'id'"));
     }

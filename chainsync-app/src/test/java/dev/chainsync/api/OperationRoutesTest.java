@@ -30,8 +30,16 @@ class OperationRoutesTest {
     @BeforeEach
     void start() {
         // Two attempts, short backoff: a failing operation is dead-lettered within a few passes.
-        h = ApiHarness.start("ops", dataDir, Map.of("CHAINSYNC_RELAY_MAX_ATTEMPTS", "2",
-                "CHAINSYNC_RETRY_BASE_MS", "10", "CHAINSYNC_RETRY_MAX_MS", "100"));
+        h = ApiHarness.start(
+                "ops",
+                dataDir,
+                Map.of(
+                        "CHAINSYNC_RELAY_MAX_ATTEMPTS",
+                        "2",
+                        "CHAINSYNC_RETRY_BASE_MS",
+                        "10",
+                        "CHAINSYNC_RETRY_MAX_MS",
+                        "100"));
     }
 
     @AfterEach
@@ -93,17 +101,23 @@ class OperationRoutesTest {
 
         assertThat(ids(ApiHarness.json(h.get("/v1/operations")))).containsExactly(opC, opB, opA);
         assertThat(ids(ApiHarness.json(h.get("/v1/operations?status=pending")))).containsExactly(opC, opB);
-        assertThat(ids(ApiHarness.json(h.get("/v1/operations?status=confirmed")))).containsExactly(opA);
-        assertThat(ids(ApiHarness.json(h.get("/v1/operations?status=dead_lettered")))).isEmpty();
+        assertThat(ids(ApiHarness.json(h.get("/v1/operations?status=confirmed"))))
+                .containsExactly(opA);
+        assertThat(ids(ApiHarness.json(h.get("/v1/operations?status=dead_lettered"))))
+                .isEmpty();
 
         JsonNode first = ApiHarness.json(h.get("/v1/operations?limit=2"));
         assertThat(ids(first)).containsExactly(opC, opB);
-        JsonNode second = ApiHarness.json(h.get("/v1/operations?limit=2&cursor=" + first.path("next_cursor").asText()));
+        JsonNode second = ApiHarness.json(h.get(
+                "/v1/operations?limit=2&cursor=" + first.path("next_cursor").asText()));
         assertThat(ids(second)).containsExactly(opA);
         assertThat(second.has("next_cursor")).isFalse();
 
-        JsonNode listed = ApiHarness.json(h.get("/v1/operations?status=confirmed")).path("data").get(0);
-        assertThat(listed.path("aggregate_id").asText()).isEqualTo(a.path("hash").asText());
+        JsonNode listed = ApiHarness.json(h.get("/v1/operations?status=confirmed"))
+                .path("data")
+                .get(0);
+        assertThat(listed.path("aggregate_id").asText())
+                .isEqualTo(a.path("hash").asText());
         assertThat(listed.path("kind").asText()).isEqualTo("credential.anchor");
         assertThat(listed.has("attempts")).as("lists carry no attempts").isFalse();
 
@@ -122,13 +136,16 @@ class OperationRoutesTest {
 
         JsonNode op = operation(id);
         assertThat(op.path("status").asText()).isEqualTo("submitted");
-        assertThat(op.path("memo").asText()).isEqualTo(CredentialHash.memo(a.path("hash").asText()));
+        assertThat(op.path("memo").asText())
+                .isEqualTo(CredentialHash.memo(a.path("hash").asText()));
         assertThat(op.path("attempts")).hasSize(1);
         JsonNode attempt = op.path("attempts").get(0);
         assertThat(attempt.path("attempt").asInt()).isEqualTo(1);
-        assertThat(attempt.path("signature").asText()).isEqualTo(op.path("signature").asText());
+        assertThat(attempt.path("signature").asText())
+                .isEqualTo(op.path("signature").asText());
         assertThat(attempt.path("relay").asText()).isEqualTo(h.app.relay().instanceId());
-        assertThat(attempt.path("last_valid_height").asLong()).isEqualTo(op.path("last_valid_block_height").asLong());
+        assertThat(attempt.path("last_valid_height").asLong())
+                .isEqualTo(op.path("last_valid_block_height").asLong());
 
         assertProblem(h.get("/v1/operations/987654"), 404, "not-found");
         assertProblem(h.get("/v1/operations/abc"), 400, "invalid-request");
@@ -167,7 +184,8 @@ class OperationRoutesTest {
         JsonNode afterFirst = operation(id);
         assertThat(afterFirst.path("status").asText()).isEqualTo("pending");
         assertThat(afterFirst.path("failures").asInt()).isEqualTo(1);
-        assertThat(Instant.parse(afterFirst.path("next_attempt_at").asText())).isAfter(h.clock.instant().minusMillis(1));
+        assertThat(Instant.parse(afterFirst.path("next_attempt_at").asText()))
+                .isAfter(h.clock.instant().minusMillis(1));
 
         h.clock.advance(Duration.ofSeconds(1)); // past the backoff (capped at 100 ms)
         h.submitAndConfirm(); // attempt 2 lands failed: out of attempts
@@ -177,9 +195,11 @@ class OperationRoutesTest {
         assertThat(dead.path("failures").asInt()).isEqualTo(2);
         assertThat(dead.path("last_error").asText()).contains("failed on chain");
         assertThat(dead.path("attempts")).hasSize(2);
-        assertThat(ids(ApiHarness.json(h.get("/v1/operations?status=dead_lettered")))).containsExactly(id);
+        assertThat(ids(ApiHarness.json(h.get("/v1/operations?status=dead_lettered"))))
+                .containsExactly(id);
         assertThat(credential(issued).path("status").asText()).isEqualTo("dead_lettered");
-        JsonNode relayHealth = ApiHarness.json(h.get("/health")).path("components").path("relay");
+        JsonNode relayHealth =
+                ApiHarness.json(h.get("/health")).path("components").path("relay");
         assertThat(relayHealth.path("dead_lettered").asLong()).isEqualTo(1);
         // Further passes leave a dead-lettered operation alone.
         h.clock.advance(Duration.ofMinutes(1));
@@ -201,13 +221,22 @@ class OperationRoutesTest {
         JsonNode done = credential(issued);
         assertThat(done.path("status").asText()).isEqualTo("confirmed");
         assertThat(operation(id).path("status").asText()).isEqualTo("confirmed");
-        assertThat(historyTypes(done)).containsExactly("created", "submitted", "failed", "resubmitted",
-                "dead_lettered", "retried", "resubmitted", "confirmed");
+        assertThat(historyTypes(done))
+                .containsExactly(
+                        "created",
+                        "submitted",
+                        "failed",
+                        "resubmitted",
+                        "dead_lettered",
+                        "retried",
+                        "resubmitted",
+                        "confirmed");
         JsonNode retriedEvent = done.path("history").get(5).path("detail");
         assertThat(retriedEvent.path("previous_error").asText()).contains("failed on chain");
         // Failed landings do not count: exactly one successful memo on chain.
         assertThat(h.app.devnet().countMemo(CredentialHash.memo(hash))).isEqualTo(1);
-        assertThat(ApiHarness.json(h.get("/v1/verify/" + hash)).path("valid").asBoolean()).isTrue();
+        assertThat(ApiHarness.json(h.get("/v1/verify/" + hash)).path("valid").asBoolean())
+                .isTrue();
     }
 
     @Test
@@ -248,8 +277,8 @@ class OperationRoutesTest {
         // A credential memo on chain that the database never recorded (e.g. written by a lost instance).
         String lostHash = CredentialHash.sha256Hex("lost credential".getBytes(StandardCharsets.UTF_8));
         ChainClient chain = h.app.chain();
-        SignedTransaction tx = chain.buildMemoTransaction(h.app.issuer(), CredentialHash.memo(lostHash),
-                chain.latestBlockhash());
+        SignedTransaction tx =
+                chain.buildMemoTransaction(h.app.issuer(), CredentialHash.memo(lostHash), chain.latestBlockhash());
         chain.submit(tx);
         h.clock.advance(Duration.ofSeconds(10));
 
@@ -285,12 +314,18 @@ class OperationRoutesTest {
         assertThat(again.path("matched").asInt()).isEqualTo(2);
 
         JsonNode list = ApiHarness.json(h.get("/v1/reconciliations"));
-        assertThat(list.path("data")).extracting(r -> r.path("id").asLong())
+        assertThat(list.path("data"))
+                .extracting(r -> r.path("id").asLong())
                 .containsExactly(again.path("id").asLong(), runId);
         JsonNode paged = ApiHarness.json(h.get("/v1/reconciliations?limit=1"));
         assertThat(paged.path("data")).hasSize(1);
-        assertThat(ApiHarness.json(h.get("/v1/reconciliations?limit=1&cursor=" + paged.path("next_cursor").asText()))
-                .path("data").get(0).path("id").asLong()).isEqualTo(runId);
+        assertThat(ApiHarness.json(h.get("/v1/reconciliations?limit=1&cursor="
+                                + paged.path("next_cursor").asText()))
+                        .path("data")
+                        .get(0)
+                        .path("id")
+                        .asLong())
+                .isEqualTo(runId);
 
         assertProblem(h.get("/v1/reconciliations/987654"), 404, "not-found");
         assertProblem(h.get("/v1/reconciliations/first"), 400, "invalid-request");
@@ -303,14 +338,16 @@ class OperationRoutesTest {
         assertThat(initial.path("rpc_error_rate").asDouble()).isZero();
         assertThat(initial.path("outages")).isEmpty();
 
-        JsonNode set = ApiHarness.json(h.putJson("/v1/devnet/faults",
+        JsonNode set = ApiHarness.json(h.putJson(
+                "/v1/devnet/faults",
                 "{\"rpc_error_rate\":0.25,\"drop_rate\":0.5,\"fail_rate\":0.125,\"latency_ms\":0}"));
         assertThat(set.path("rpc_error_rate").asDouble()).isEqualTo(0.25);
         assertThat(set.path("drop_rate").asDouble()).isEqualTo(0.5);
         assertThat(set.path("fail_rate").asDouble()).isEqualTo(0.125);
         assertThat(h.app.devnet().faults().dropRate()).isEqualTo(0.5);
 
-        assertProblem(h.putJson("/v1/devnet/faults", "{\"rpc_error_rate\":0.9,\"drop_rate\":2}"), 400, "invalid-request");
+        assertProblem(
+                h.putJson("/v1/devnet/faults", "{\"rpc_error_rate\":0.9,\"drop_rate\":2}"), 400, "invalid-request");
         assertProblem(h.putJson("/v1/devnet/faults", "{\"fail_rate\":0.9,\"latency_ms\":-5}"), 400, "invalid-request");
         assertProblem(h.putJson("/v1/devnet/faults", "not json"), 400, "invalid-request");
         JsonNode unchanged = ApiHarness.json(h.get("/v1/devnet/faults"));
@@ -318,10 +355,14 @@ class OperationRoutesTest {
 
         Instant now = h.clock.instant();
         JsonNode outage = ApiHarness.json(h.putJson("/v1/devnet/faults", "{\"outage_seconds\":30}"));
-        assertThat(outage.path("rpc_error_rate").asDouble()).as("omitted switches are reset").isZero();
+        assertThat(outage.path("rpc_error_rate").asDouble())
+                .as("omitted switches are reset")
+                .isZero();
         assertThat(outage.path("outages")).hasSize(1);
-        assertThat(Instant.parse(outage.path("outages").get(0).path("from").asText())).isEqualTo(now);
-        assertThat(Instant.parse(outage.path("outages").get(0).path("to").asText())).isEqualTo(now.plusSeconds(30));
+        assertThat(Instant.parse(outage.path("outages").get(0).path("from").asText()))
+                .isEqualTo(now);
+        assertThat(Instant.parse(outage.path("outages").get(0).path("to").asText()))
+                .isEqualTo(now.plusSeconds(30));
         assertThat(h.get("/health").statusCode()).isEqualTo(503);
 
         JsonNode cleared = ApiHarness.json(h.putJson("/v1/devnet/faults", "{}"));

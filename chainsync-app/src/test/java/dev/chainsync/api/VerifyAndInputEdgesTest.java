@@ -3,19 +3,13 @@ package dev.chainsync.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.chainsync.api.ApiHarness.Multipart;
 import dev.chainsync.chain.Base58;
 import dev.chainsync.chain.Ed25519Keypair;
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.time.Instant;
 import java.util.HexFormat;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,16 +22,23 @@ import org.junit.jupiter.api.io.TempDir;
 class VerifyAndInputEdgesTest {
     @TempDir
     static Path dataDir;
+
     ApiHarness h;
     int files;
 
     @BeforeAll
-    void start() { h = ApiHarness.start("verifyedges", dataDir); }
+    void start() {
+        h = ApiHarness.start("verifyedges", dataDir);
+    }
 
     @AfterAll
-    void stop() { if (h != null) h.close(); }
+    void stop() {
+        if (h != null) h.close();
+    }
 
-    private byte[] newFile() { return ("audit file " + (++files)).getBytes(StandardCharsets.UTF_8); }
+    private byte[] newFile() {
+        return ("audit file " + (++files)).getBytes(StandardCharsets.UTF_8);
+    }
 
     private JsonNode confirmed() {
         JsonNode issued = h.issue("uni-sci", "bob", null, newFile());
@@ -48,8 +49,9 @@ class VerifyAndInputEdgesTest {
     /** A query parameter that is not valid percent-encoding is refused, not read as absent (which dropped the filter). */
     @Test
     void badPercentEncodingInAQueryIsA400NotAnUnfilteredList() {
-        for (String q : List.of("/v1/credentials?issuer_id=%zz", "/v1/credentials?cursor=%zz",
-                "/v1/operations?status=%zz", "/v1/operations?limit=%")) {
+        for (String q : List.of(
+                "/v1/credentials?issuer_id=%zz",
+                "/v1/credentials?cursor=%zz", "/v1/operations?status=%zz", "/v1/operations?limit=%")) {
             String answer = rawGet(q);
             assertThat(answer).as(q).startsWith("HTTP/1.1 400 ").contains("percent-encoding");
         }
@@ -58,8 +60,10 @@ class VerifyAndInputEdgesTest {
 
     private String rawGet(String pathAndQuery) {
         try (java.net.Socket s = new java.net.Socket("localhost", h.base.getPort())) {
-            s.getOutputStream().write(("GET " + pathAndQuery + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
-                    + ApiHarness.ADMIN_KEY + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream()
+                    .write(("GET " + pathAndQuery + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
+                                    + ApiHarness.ADMIN_KEY + "\r\nConnection: close\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
             String resp = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             return resp.lines().findFirst().orElse("") + " | " + resp.substring(resp.indexOf("\r\n\r\n") + 4);
         } catch (java.io.IOException e) {
@@ -70,7 +74,9 @@ class VerifyAndInputEdgesTest {
     /** Fault values that would overflow an instant or stall every chain call for ever are 400s. */
     @Test
     void outOfRangeDevnetFaultsAreRefusedAndChangeNothing() {
-        for (String body : List.of("{\"outage_seconds\":9223372036854775807}", "{\"latency_ms\":9000000000000000000}",
+        for (String body : List.of(
+                "{\"outage_seconds\":9223372036854775807}",
+                "{\"latency_ms\":9000000000000000000}",
                 "{\"outage_seconds\":-1}")) {
             HttpResponse<String> r = h.putJson("/v1/devnet/faults", body);
             assertThat(r.statusCode()).as(body + " -> " + r.body()).isEqualTo(400);
@@ -85,8 +91,8 @@ class VerifyAndInputEdgesTest {
         JsonNode victim = confirmed();
         JsonNode other = confirmed();
         String hash = victim.path("hash").asText();
-        h.update("UPDATE credentials SET chain_signature = '" + other.path("chain_signature").asText()
-                + "' WHERE hash = '" + hash + "'");
+        h.update("UPDATE credentials SET chain_signature = '"
+                + other.path("chain_signature").asText() + "' WHERE hash = '" + hash + "'");
         JsonNode v = ApiHarness.json(h.get("/v1/verify/" + hash));
         assertThat(v.path("valid").asBoolean()).isFalse();
         assertThat(v.path("memo_matches").asBoolean()).isFalse();

@@ -40,13 +40,23 @@ class WebhookRoutesTest {
 
     @BeforeAll
     void start() throws IOException {
-        h = ApiHarness.start("webhook_routes", dataDir, Map.of("CHAINSYNC_WEBHOOK_DISPATCHER_ENABLED", "false",
-                "CHAINSYNC_WEBHOOK_ALLOW_PRIVATE_TARGETS", "true", "CHAINSYNC_RATE_LIMIT_PER_MINUTE", "100000"));
+        h = ApiHarness.start(
+                "webhook_routes",
+                dataDir,
+                Map.of(
+                        "CHAINSYNC_WEBHOOK_DISPATCHER_ENABLED",
+                        "false",
+                        "CHAINSYNC_WEBHOOK_ALLOW_PRIVATE_TARGETS",
+                        "true",
+                        "CHAINSYNC_RATE_LIMIT_PER_MINUTE",
+                        "100000"));
         receiver = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
         receiver.createContext("/", ex -> {
             try (ex) {
-                received.add(new String[] {ex.getRequestHeaders().getFirst("webhook-id"),
-                        new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)});
+                received.add(new String[] {
+                    ex.getRequestHeaders().getFirst("webhook-id"),
+                    new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)
+                });
                 ex.sendResponseHeaders(200, -1);
             }
         });
@@ -82,8 +92,11 @@ class WebhookRoutesTest {
     }
 
     private JsonNode create(String types) {
-        HttpResponse<String> r = send("POST", "/v1/webhook-endpoints", "{\"url\":\"" + receiverUrl()
-                + "\",\"event_types\":" + types + ",\"description\":\"orders\"}", null);
+        HttpResponse<String> r = send(
+                "POST",
+                "/v1/webhook-endpoints",
+                "{\"url\":\"" + receiverUrl() + "\",\"event_types\":" + types + ",\"description\":\"orders\"}",
+                null);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
         return ApiHarness.json(r);
     }
@@ -98,8 +111,12 @@ class WebhookRoutesTest {
 
     @Test
     void creationReturnsTheSecretOnceWhichIsStoredOnlyEncrypted() {
-        HttpResponse<String> r = send("POST", "/v1/webhook-endpoints", "{\"url\":\"" + receiverUrl()
-                + "\",\"event_types\":[\"credential.*\",\"transfer.completed\"],\"description\":\"orders\"}", null);
+        HttpResponse<String> r = send(
+                "POST",
+                "/v1/webhook-endpoints",
+                "{\"url\":\"" + receiverUrl()
+                        + "\",\"event_types\":[\"credential.*\",\"transfer.completed\"],\"description\":\"orders\"}",
+                null);
 
         assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
         JsonNode created = ApiHarness.json(r);
@@ -108,20 +125,31 @@ class WebhookRoutesTest {
         assertThat(Base64.getDecoder().decode(secret.substring(6))).hasSize(32);
         long id = created.path("id").asLong();
         assertThat(r.headers().firstValue("Location")).contains("/v1/webhook-endpoints/" + id);
-        assertThat(created.path("event_types")).extracting(JsonNode::asText)
+        assertThat(created.path("event_types"))
+                .extracting(JsonNode::asText)
                 .containsExactly("credential.*", "transfer.completed");
         assertThat(created.path("enabled").asBoolean()).isTrue();
 
         String list = h.get("/v1/webhook-endpoints").body();
         String one = h.get("/v1/webhook-endpoints/" + id).body();
-        assertThat(list).contains(receiverUrl()).doesNotContain(secret.substring(6)).doesNotContain("secret");
-        assertThat(one).contains("\"description\":\"orders\"").doesNotContain(secret.substring(6))
+        assertThat(list)
+                .contains(receiverUrl())
+                .doesNotContain(secret.substring(6))
+                .doesNotContain("secret");
+        assertThat(one)
+                .contains("\"description\":\"orders\"")
+                .doesNotContain(secret.substring(6))
                 .doesNotContain("secret");
         // At rest: ciphertext only, neither the secret's text nor its bytes.
-        String stored = h.app.database().jdbc().queryOne(
-                "SELECT encode(ciphertext, 'hex') FROM webhook_endpoint_secrets WHERE endpoint_id = ?",
-                row -> row.getString(1), id).orElseThrow();
-        assertThat(stored).doesNotContain(HexFormat.of().formatHex(Base64.getDecoder().decode(secret.substring(6))))
+        String stored = h.app.database()
+                .jdbc()
+                .queryOne(
+                        "SELECT encode(ciphertext, 'hex') FROM webhook_endpoint_secrets WHERE endpoint_id = ?",
+                        row -> row.getString(1),
+                        id)
+                .orElseThrow();
+        assertThat(stored)
+                .doesNotContain(HexFormat.of().formatHex(Base64.getDecoder().decode(secret.substring(6))))
                 .doesNotContain(HexFormat.of().formatHex(secret.getBytes(StandardCharsets.US_ASCII)));
         assertThat(h.queryLong("SELECT count(*) FROM webhook_endpoint_secrets")).isEqualTo(1);
     }
@@ -134,12 +162,16 @@ class WebhookRoutesTest {
         JsonNode page = ApiHarness.json(h.get("/v1/webhook-endpoints?limit=1"));
         assertThat(page.path("data")).hasSize(1);
         assertThat(page.path("data").get(0).path("id").asLong()).isEqualTo(id);
-        JsonNode next = ApiHarness.json(h.get("/v1/webhook-endpoints?limit=1&cursor=" + page.path("next_cursor").asText()));
+        JsonNode next = ApiHarness.json(h.get("/v1/webhook-endpoints?limit=1&cursor="
+                + page.path("next_cursor").asText()));
         assertThat(next.path("data").get(0).path("id").asLong()).isEqualTo(first);
         assertThat(next.has("next_cursor")).isFalse();
 
-        JsonNode updated = ApiHarness.json(send("PATCH", "/v1/webhook-endpoints/" + id,
-                "{\"description\":\"renamed\",\"event_types\":[\"transfer.*\"]}", null));
+        JsonNode updated = ApiHarness.json(send(
+                "PATCH",
+                "/v1/webhook-endpoints/" + id,
+                "{\"description\":\"renamed\",\"event_types\":[\"transfer.*\"]}",
+                null));
         assertThat(updated.path("description").asText()).isEqualTo("renamed");
         assertThat(updated.path("event_types")).extracting(JsonNode::asText).containsExactly("transfer.*");
         assertThat(updated.path("url").asText()).isEqualTo(receiverUrl());
@@ -149,7 +181,8 @@ class WebhookRoutesTest {
         assertThat(rotated.path("secret").asText()).startsWith("whsec_");
         assertThat(Instant.parse(rotated.path("previous_secret_expires_at").asText()))
                 .isEqualTo(now.plus(Duration.ofHours(24)));
-        assertThat(h.queryLong("SELECT count(*) FROM webhook_endpoint_secrets WHERE endpoint_id = " + id)).isEqualTo(2);
+        assertThat(h.queryLong("SELECT count(*) FROM webhook_endpoint_secrets WHERE endpoint_id = " + id))
+                .isEqualTo(2);
 
         JsonNode disabled = ApiHarness.json(send("POST", "/v1/webhook-endpoints/" + id + "/disable", null, null));
         assertThat(disabled.path("enabled").asBoolean()).isFalse();
@@ -158,10 +191,12 @@ class WebhookRoutesTest {
         assertThat(enabled.path("enabled").asBoolean()).isTrue();
         assertThat(enabled.has("disabled_reason")).isFalse();
 
-        assertThat(send("DELETE", "/v1/webhook-endpoints/" + id, null, null).statusCode()).isEqualTo(204);
+        assertThat(send("DELETE", "/v1/webhook-endpoints/" + id, null, null).statusCode())
+                .isEqualTo(204);
         problem(h.get("/v1/webhook-endpoints/" + id), 404, "not-found");
         problem(send("DELETE", "/v1/webhook-endpoints/" + id, null, null), 404, "not-found");
-        assertThat(h.queryLong("SELECT count(*) FROM webhook_endpoint_secrets WHERE endpoint_id = " + id)).isZero();
+        assertThat(h.queryLong("SELECT count(*) FROM webhook_endpoint_secrets WHERE endpoint_id = " + id))
+                .isZero();
     }
 
     @Test
@@ -169,18 +204,43 @@ class WebhookRoutesTest {
         long id = create("[\"*\"]").path("id").asLong();
         String base = "/v1/webhook-endpoints";
         assertThat(problem(send("POST", base, "{\"event_types\":[\"*\"]}", null), 400, "invalid-request")
-                .path("field").asText()).isEqualTo("url");
-        assertThat(problem(send("POST", base, "{\"url\":\"ftp://example.com/x\",\"event_types\":[\"*\"]}", null), 400,
-                "invalid-request").path("field").asText()).isEqualTo("url");
+                        .path("field")
+                        .asText())
+                .isEqualTo("url");
+        assertThat(problem(
+                                send("POST", base, "{\"url\":\"ftp://example.com/x\",\"event_types\":[\"*\"]}", null),
+                                400,
+                                "invalid-request")
+                        .path("field")
+                        .asText())
+                .isEqualTo("url");
         assertThat(problem(send("POST", base, "{\"url\":\"" + receiverUrl() + "\"}", null), 400, "invalid-request")
-                .path("field").asText()).isEqualTo("event_types");
-        assertThat(problem(send("POST", base, "{\"url\":\"" + receiverUrl() + "\",\"event_types\":[\"Bad Type\"]}",
-                null), 400, "invalid-request").path("field").asText()).isEqualTo("event_types");
-        assertThat(problem(send("POST", base, "{\"url\":\"" + receiverUrl() + "\",\"event_types\":\"*\"}", null), 400,
-                "invalid-request").path("field").asText()).isEqualTo("event_types");
+                        .path("field")
+                        .asText())
+                .isEqualTo("event_types");
+        assertThat(problem(
+                                send(
+                                        "POST",
+                                        base,
+                                        "{\"url\":\"" + receiverUrl() + "\",\"event_types\":[\"Bad Type\"]}",
+                                        null),
+                                400,
+                                "invalid-request")
+                        .path("field")
+                        .asText())
+                .isEqualTo("event_types");
+        assertThat(problem(
+                                send("POST", base, "{\"url\":\"" + receiverUrl() + "\",\"event_types\":\"*\"}", null),
+                                400,
+                                "invalid-request")
+                        .path("field")
+                        .asText())
+                .isEqualTo("event_types");
         problem(send("POST", base, "not json", null), 400, "invalid-request");
         assertThat(problem(send("PATCH", base + "/" + id, "{\"enabled\":\"yes\"}", null), 400, "invalid-request")
-                .path("field").asText()).isEqualTo("enabled");
+                        .path("field")
+                        .asText())
+                .isEqualTo("enabled");
         problem(h.get(base + "/abc"), 400, "invalid-request");
         problem(h.get(base + "/987654"), 404, "not-found");
         problem(send("PATCH", base + "/987654", "{\"description\":\"x\"}", null), 404, "not-found");
@@ -196,8 +256,12 @@ class WebhookRoutesTest {
 
     @Test
     void managingWebhooksNeedsTheWebhooksManageScope() {
-        String reader = h.app.apiKeys().create("reader", EnumSet.of(Scope.READ, Scope.CREDENTIALS_WRITE), null).secret();
-        String manager = h.app.apiKeys().create("hooks", EnumSet.of(Scope.WEBHOOKS_MANAGE), null).secret();
+        String reader = h.app.apiKeys()
+                .create("reader", EnumSet.of(Scope.READ, Scope.CREDENTIALS_WRITE), null)
+                .secret();
+        String manager = h.app.apiKeys()
+                .create("hooks", EnumSet.of(Scope.WEBHOOKS_MANAGE), null)
+                .secret();
         String body = "{\"url\":\"" + receiverUrl() + "\",\"event_types\":[\"*\"]}";
 
         JsonNode denied = problem(send("POST", "/v1/webhook-endpoints", body, reader), 403, "forbidden");
@@ -205,8 +269,10 @@ class WebhookRoutesTest {
         problem(send("GET", "/v1/webhook-endpoints", null, reader), 403, "forbidden");
         assertThat(h.queryLong("SELECT count(*) FROM webhook_endpoints")).isZero();
 
-        assertThat(send("POST", "/v1/webhook-endpoints", body, manager).statusCode()).isEqualTo(201);
-        assertThat(send("GET", "/v1/webhook-endpoints", null, manager).statusCode()).isEqualTo(200);
+        assertThat(send("POST", "/v1/webhook-endpoints", body, manager).statusCode())
+                .isEqualTo(201);
+        assertThat(send("GET", "/v1/webhook-endpoints", null, manager).statusCode())
+                .isEqualTo(200);
     }
 
     @Test
@@ -228,14 +294,17 @@ class WebhookRoutesTest {
         assertThat(m.path("attempts").asInt()).isEqualTo(1);
         assertThat(m.has("payload")).isFalse();
         JsonNode one = ApiHarness.json(h.get("/v1/webhook-endpoints/" + id + "/messages/" + msgId));
-        assertThat(one.path("payload").path("hash").asText()).isEqualTo(issued.path("hash").asText());
-        assertThat(received.peek()[1]).contains("\"type\":\"credential.confirmed\"")
+        assertThat(one.path("payload").path("hash").asText())
+                .isEqualTo(issued.path("hash").asText());
+        assertThat(received.peek()[1])
+                .contains("\"type\":\"credential.confirmed\"")
                 .contains(issued.path("hash").asText());
 
-        HttpResponse<String> retry = send("POST", "/v1/webhook-endpoints/" + id + "/messages/" + msgId + "/retry",
-                null, null);
+        HttpResponse<String> retry =
+                send("POST", "/v1/webhook-endpoints/" + id + "/messages/" + msgId + "/retry", null, null);
         assertThat(retry.statusCode()).as(retry.body()).isEqualTo(202);
-        assertThat(ApiHarness.json(h.get("/v1/webhook-endpoints/" + id + "/messages?status=pending")).path("data"))
+        assertThat(ApiHarness.json(h.get("/v1/webhook-endpoints/" + id + "/messages?status=pending"))
+                        .path("data"))
                 .hasSize(1);
         h.app.webhookDispatcher().deliverDue();
         assertThat(received).hasSize(2).allSatisfy(hit -> assertThat(hit[0]).isEqualTo(msgId));
@@ -247,18 +316,25 @@ class WebhookRoutesTest {
         assertThat(attempts.path("data").get(1).path("status_code").asInt()).isEqualTo(200);
         JsonNode all = ApiHarness.json(h.get("/v1/webhook-endpoints/" + id + "/attempts?limit=1"));
         assertThat(all.path("data")).hasSize(1);
-        assertThat(all.path("data").get(0).path("attempt").asInt()).as("newest first").isEqualTo(2);
+        assertThat(all.path("data").get(0).path("attempt").asInt())
+                .as("newest first")
+                .isEqualTo(2);
         assertThat(all.path("next_cursor").asText()).isNotBlank();
 
         send("POST", "/v1/webhook-endpoints/" + id + "/disable", null, null);
-        problem(send("POST", "/v1/webhook-endpoints/" + id + "/messages/" + msgId + "/retry", null, null), 409,
+        problem(
+                send("POST", "/v1/webhook-endpoints/" + id + "/messages/" + msgId + "/retry", null, null),
+                409,
                 "conflict");
 
         JsonNode health = ApiHarness.json(h.get("/health"));
-        assertThat(health.path("components").path("webhooks").path("status").asText()).isEqualTo("disabled");
+        assertThat(health.path("components").path("webhooks").path("status").asText())
+                .isEqualTo("disabled");
         assertThat(health.path("status").asText()).isEqualTo("healthy");
-        assertThat(h.get("/metrics").body()).contains("chainsync_webhook_deliveries_total{outcome=\"delivered\"} 2.0")
-                .contains("chainsync_webhook_messages_pending").contains("chainsync_webhook_event_to_delivered_seconds");
+        assertThat(h.get("/metrics").body())
+                .contains("chainsync_webhook_deliveries_total{outcome=\"delivered\"} 2.0")
+                .contains("chainsync_webhook_messages_pending")
+                .contains("chainsync_webhook_event_to_delivered_seconds");
         assertThat(List.of(msgId)).allSatisfy(x -> assertThat(x).startsWith("msg_"));
     }
 }

@@ -28,11 +28,15 @@ class ConfigValidationTest {
                 "DATABASE_URL", "mysql://x"));
 
         assertThat(e.problems()).hasSize(3);
-        assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("HTTP_PORT='abc'").contains("integer"));
-        assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("CHAINSYNC_RELAY_BATCH_SIZE='0'")
-                .contains("between 1 and"));
-        assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("DATABASE_URL=mysql://x")
-                .contains("postgres://"));
+        assertThat(e.problems())
+                .anySatisfy(p -> assertThat(p).startsWith("HTTP_PORT='abc'").contains("integer"));
+        assertThat(e.problems())
+                .anySatisfy(p -> assertThat(p)
+                        .startsWith("CHAINSYNC_RELAY_BATCH_SIZE='0'")
+                        .contains("between 1 and"));
+        assertThat(e.problems())
+                .anySatisfy(
+                        p -> assertThat(p).startsWith("DATABASE_URL=mysql://x").contains("postgres://"));
         assertThat(e.getMessage()).contains("HTTP_PORT", "CHAINSYNC_RELAY_BATCH_SIZE", "DATABASE_URL");
     }
 
@@ -48,9 +52,14 @@ class ConfigValidationTest {
                 "CHAINSYNC_MAX_UPLOAD_BYTES", "0"));
 
         assertThat(e.problems()).hasSize(6);
-        assertThat(String.join("\n", e.problems())).contains("HTTP_PORT='70000'", "CHAINSYNC_RELAY_ENABLED='maybe'",
-                "CHAINSYNC_CONFIRMATION_COMMITMENT='processed'", "CHAINSYNC_RETRY_MAX_MS must not be smaller",
-                "CHAINSYNC_CHAIN=solana is not available", "CHAINSYNC_MAX_UPLOAD_BYTES='0'");
+        assertThat(String.join("\n", e.problems()))
+                .contains(
+                        "HTTP_PORT='70000'",
+                        "CHAINSYNC_RELAY_ENABLED='maybe'",
+                        "CHAINSYNC_CONFIRMATION_COMMITMENT='processed'",
+                        "CHAINSYNC_RETRY_MAX_MS must not be smaller",
+                        "CHAINSYNC_CHAIN=solana is not available",
+                        "CHAINSYNC_MAX_UPLOAD_BYTES='0'");
     }
 
     @Test
@@ -59,8 +68,15 @@ class ConfigValidationTest {
         assertThat(defaults.database().embedded()).isTrue();
         assertThat(defaults.http().port()).isEqualTo(8080);
 
-        ChainsyncConfig c = ChainsyncConfig.fromEnvironment(Map.of("HTTP_PORT", " 9090 ", "CHAINSYNC_RELAY_BATCH_SIZE",
-                "10000", "CHAINSYNC_RELAY_ENABLED", "off", "CHAINSYNC_CONFIRMATION_COMMITMENT", "FINALIZED"));
+        ChainsyncConfig c = ChainsyncConfig.fromEnvironment(Map.of(
+                "HTTP_PORT",
+                " 9090 ",
+                "CHAINSYNC_RELAY_BATCH_SIZE",
+                "10000",
+                "CHAINSYNC_RELAY_ENABLED",
+                "off",
+                "CHAINSYNC_CONFIRMATION_COMMITMENT",
+                "FINALIZED"));
         assertThat(c.http().port()).isEqualTo(9090);
         assertThat(c.relay().batchSize()).isEqualTo(10_000);
         assertThat(c.relay().enabled()).isFalse();
@@ -69,8 +85,8 @@ class ConfigValidationTest {
 
     @Test
     void postgresUrlIsParsedAndItsPasswordNeverDescribed() {
-        ChainsyncConfig c = ChainsyncConfig.fromEnvironment(Map.of(
-                "DATABASE_URL", "postgres://alice:" + SECRET + "@db.example:6543/chainsync?sslmode=require"));
+        ChainsyncConfig c = ChainsyncConfig.fromEnvironment(
+                Map.of("DATABASE_URL", "postgres://alice:" + SECRET + "@db.example:6543/chainsync?sslmode=require"));
 
         assertThat(c.database().jdbcUrl()).isEqualTo("jdbc:postgresql://db.example:6543/chainsync?sslmode=require");
         assertThat(c.database().user()).isEqualTo("alice");
@@ -82,8 +98,8 @@ class ConfigValidationTest {
 
     @Test
     void percentEncodedPasswordIsDecodedAndNeverDescribedInEitherForm() {
-        ChainsyncConfig c = ChainsyncConfig.fromEnvironment(Map.of(
-                "DATABASE_URL", "postgresql://alice:p%40ss%3Aw0rd@db.example/app"));
+        ChainsyncConfig c = ChainsyncConfig.fromEnvironment(
+                Map.of("DATABASE_URL", "postgresql://alice:p%40ss%3Aw0rd@db.example/app"));
 
         assertThat(c.database().password()).isEqualTo("p@ss:w0rd");
         assertThat(c.describe()).doesNotContain("p@ss:w0rd").doesNotContain("p%40ss%3Aw0rd");
@@ -91,18 +107,20 @@ class ConfigValidationTest {
 
     @Test
     void jdbcUrlWithPasswordParameterIsRedacted() {
-        ChainsyncConfig c = ChainsyncConfig.fromEnvironment(Map.of(
-                "DATABASE_URL", "jdbc:postgresql://db.example/app?user=alice&password=" + SECRET + "&ssl=true"));
+        ChainsyncConfig c = ChainsyncConfig.fromEnvironment(
+                Map.of("DATABASE_URL", "jdbc:postgresql://db.example/app?user=alice&password=" + SECRET + "&ssl=true"));
 
         assertThat(c.database().jdbcUrl()).contains(SECRET); // the driver needs it
         assertThat(c.describe()).doesNotContain(SECRET).contains("ssl=true");
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-            "mysql://alice:" + SECRET + "@db.example/app",
-            "redis://:" + SECRET + "@db.example:6379",
-            "jdbc:mysql://db.example/app?user=alice&password=" + SECRET})
+    @ValueSource(
+            strings = {
+                "mysql://alice:" + SECRET + "@db.example/app",
+                "redis://:" + SECRET + "@db.example:6379",
+                "jdbc:mysql://db.example/app?user=alice&password=" + SECRET
+            })
     void rejectedUrlNeverShowsItsPassword(String url) {
         ConfigException e = invalid(Map.of("DATABASE_URL", url, "HTTP_PORT", "-1"));
 

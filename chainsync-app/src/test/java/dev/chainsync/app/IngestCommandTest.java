@@ -45,8 +45,13 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class IngestCommandTest {
     static final Duration WAIT = Duration.ofSeconds(60);
-    static final List<String> EVENT_TABLES = List.of("atom_created_events", "triple_created_events",
-            "deposited_events", "redeemed_events", "share_price_changed_events", "generic_events");
+    static final List<String> EVENT_TABLES = List.of(
+            "atom_created_events",
+            "triple_created_events",
+            "deposited_events",
+            "redeemed_events",
+            "share_price_changed_events",
+            "generic_events");
     /** A Deposited entry cut short: unparseable, so it is dead-lettered. */
     static final String TRUNCATED = "{\"event_name\":\"Deposited\",\"event_data\":";
 
@@ -149,13 +154,20 @@ class IngestCommandTest {
             Run r = chainsync(env(url), "ingest", "rebuild");
 
             assertThat(r.exitCode()).isEqualTo(Main.EXIT_FAILURE);
-            assertThat(r.err().lines().toList()).singleElement().asString()
-                    .startsWith("chainsync ingest rebuild: ").contains("lock timeout");
-            assertThat(r.out()).contains((steps.size() - 1) + "/" + steps.size() + " " + steps.get(steps.size() - 2))
-                    .doesNotContain(steps.size() + "/" + steps.size()).doesNotContain("rebuilt in");
+            assertThat(r.err().lines().toList())
+                    .singleElement()
+                    .asString()
+                    .startsWith("chainsync ingest rebuild: ")
+                    .contains("lock timeout");
+            assertThat(r.out())
+                    .contains((steps.size() - 1) + "/" + steps.size() + " " + steps.get(steps.size() - 2))
+                    .doesNotContain(steps.size() + "/" + steps.size())
+                    .doesNotContain("rebuilt in");
             holder.rollback();
         }
-        assertThat(derived()).as("the first eight steps were rolled back with the ninth").isEqualTo(corrupted);
+        assertThat(derived())
+                .as("the first eight steps were rolled back with the ninth")
+                .isEqualTo(corrupted);
     }
 
     // ------------------------------------------------------------------ status
@@ -168,13 +180,17 @@ class IngestCommandTest {
         entries.forEach(e -> lastBlock.merge(e.stream(), e.block(), Math::max));
         Map<String, String> lastGoodId = ingestLive(entries, 1);
         String pendingStream = workload.stream("deposited");
-        String laggingStream = workload.streams().stream().filter(s -> !s.equals(pendingStream)).findFirst()
+        String laggingStream = workload.streams().stream()
+                .filter(s -> !s.equals(pendingStream))
+                .findFirst()
                 .orElseThrow();
         // A consumer that read seven entries and died before acknowledging them; four more never read.
         for (int i = 0; i < 7; i++) {
             redis.xadd(pendingStream, Map.of("payload", "{\"held\":" + i + "}"));
         }
-        redis.xreadgroup(Consumer.from(group(), "crashed"), XReadArgs.Builder.count(100),
+        redis.xreadgroup(
+                Consumer.from(group(), "crashed"),
+                XReadArgs.Builder.count(100),
                 XReadArgs.StreamOffset.lastConsumed(pendingStream));
         for (int i = 0; i < 4; i++) {
             redis.xadd(laggingStream, Map.of("payload", "{\"unread\":" + i + "}"));
@@ -199,8 +215,13 @@ class IngestCommandTest {
             assertThat(row.get(5)).as(stream + " last block").isEqualTo(String.valueOf(lastBlock.get(stream)));
             assertThat(row.get(6)).as(stream + " last committed entry").isEqualTo(lastGoodId.get(stream));
         }
-        long newEvents = rows.values().stream().mapToLong(row -> Long.parseLong(row.get(4))).sum();
-        assertThat(newEvents).isEqualTo(entries.stream().mapToInt(IntuitionWorkload.Entry::events).sum());
+        long newEvents = rows.values().stream()
+                .mapToLong(row -> Long.parseLong(row.get(4)))
+                .sum();
+        assertThat(newEvents)
+                .isEqualTo(entries.stream()
+                        .mapToInt(IntuitionWorkload.Entry::events)
+                        .sum());
         assertThat(r.out()).contains("dead letters: 1 (1 not replayed)").contains("reorgs applied: 0");
         assertThat(redis.xlen(deadLetterStream())).isEqualTo(1);
 
@@ -211,7 +232,9 @@ class IngestCommandTest {
         Run blind = chainsync(down, "ingest", "status");
 
         assertThat(blind.exitCode()).isEqualTo(Main.EXIT_FAILURE);
-        assertThat(blind.err().lines().toList()).singleElement().asString()
+        assertThat(blind.err().lines().toList())
+                .singleElement()
+                .asString()
                 .startsWith("chainsync ingest status: Redis at " + nowhere + " not reachable");
         Map<String, List<String>> blindRows = statusRows(blind.out());
         assertThat(blindRows.keySet()).containsExactlyInAnyOrderElementsOf(workload.streams());
@@ -233,7 +256,9 @@ class IngestCommandTest {
         Run r = chainsync(env(url), "ingest", command);
 
         assertThat(r.exitCode()).isEqualTo(Main.EXIT_FAILURE);
-        assertThat(r.err().lines().toList()).singleElement().asString()
+        assertThat(r.err().lines().toList())
+                .singleElement()
+                .asString()
                 .startsWith("chainsync ingest " + command + ": cannot connect to the database at " + url)
                 .contains("refused");
         assertThat(r.out()).isEmpty();
@@ -248,7 +273,9 @@ class IngestCommandTest {
         Run r = chainsync(bad, "ingest", "status");
 
         assertThat(r.exitCode()).isEqualTo(Main.EXIT_CONFIG);
-        assertThat(r.err()).startsWith("chainsync: invalid configuration").contains("REDIS_URL=http://127.0.0.1:6379")
+        assertThat(r.err())
+                .startsWith("chainsync: invalid configuration")
+                .contains("REDIS_URL=http://127.0.0.1:6379")
                 .contains("WORKERS='0'");
         assertThat(r.out()).isEmpty();
     }
@@ -300,9 +327,12 @@ class IngestCommandTest {
         long events = entries.stream().mapToInt(IntuitionWorkload.Entry::events).sum();
         IngestConfig config = ChainsyncConfig.fromEnvironment(env(db.jdbcUrl())).ingest();
         try (Ingest ingest = new Ingest(jdbc, config, Clock.systemUTC(), new SimpleMeterRegistry()).start()) {
-            await().atMost(WAIT).ignoreExceptions().until(() -> events() == events
-                    && count("SELECT count(*) FROM ingest_dead_letters") == bad
-                    && workload.streams().stream().allMatch(s -> redis.xpending(s, group()).getCount() == 0));
+            await().atMost(WAIT)
+                    .ignoreExceptions()
+                    .until(() -> events() == events
+                            && count("SELECT count(*) FROM ingest_dead_letters") == bad
+                            && workload.streams().stream()
+                                    .allMatch(s -> redis.xpending(s, group()).getCount() == 0));
         }
         return lastId;
     }
@@ -350,7 +380,8 @@ class IngestCommandTest {
     /** The "  table   1,234 rows" lines of a rebuild's summary. */
     private static Map<String, Long> printedRowCounts(String out) {
         Map<String, Long> counts = new LinkedHashMap<>();
-        Matcher m = Pattern.compile("(?m)^  (\\S+)\\s+([\\d,.\\u00a0\\u202f ]+) rows$").matcher(out);
+        Matcher m = Pattern.compile("(?m)^  (\\S+)\\s+([\\d,.\\u00a0\\u202f ]+) rows$")
+                .matcher(out);
         while (m.find()) {
             counts.put(m.group(1), Long.parseLong(m.group(2).replaceAll("\\D", "")));
         }

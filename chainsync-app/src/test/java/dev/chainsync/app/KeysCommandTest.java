@@ -40,8 +40,11 @@ class KeysCommandTest {
 
     private Run chainsync(String... args) {
         String url = db.jdbcUrl();
-        Map<String, String> env = Map.of("DATABASE_URL", url + (url.contains("?") ? "&" : "?") + "user=postgres",
-                "CHAINSYNC_DATA_DIR", dir.toString());
+        Map<String, String> env = Map.of(
+                "DATABASE_URL",
+                url + (url.contains("?") ? "&" : "?") + "user=postgres",
+                "CHAINSYNC_DATA_DIR",
+                dir.toString());
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int code = Main.execute(env, new PrintWriter(out, true), new PrintWriter(err, true), args);
@@ -54,10 +57,11 @@ class KeysCommandTest {
 
     @Test
     void createPrintsAWorkingKeyOnceListShowsOnlyItsPrefixRevokeEndsIt() {
-        Run created = chainsync("keys", "create", "--name", "deploy-bot", "--scopes", "read,ledger:write",
-                "--rate-limit", "120");
+        Run created = chainsync(
+                "keys", "create", "--name", "deploy-bot", "--scopes", "read,ledger:write", "--rate-limit", "120");
         assertThat(created.exitCode()).as(created.err()).isZero();
-        Matcher m = Pattern.compile("(?m)^id:\\s+(\\d+)$[\\s\\S]*^key:\\s+(\\S+)$").matcher(created.out());
+        Matcher m =
+                Pattern.compile("(?m)^id:\\s+(\\d+)$[\\s\\S]*^key:\\s+(\\S+)$").matcher(created.out());
         assertThat(m.find()).as(created.out()).isTrue();
         long id = Long.parseLong(m.group(1));
         String secret = m.group(2);

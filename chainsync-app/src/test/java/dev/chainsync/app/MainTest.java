@@ -38,8 +38,11 @@ class MainTest {
 
         assertThat(r.exitCode()).isZero();
         assertThat(r.out()).startsWith("Usage: chainsync").contains("Keeps PostgreSQL consistent with a blockchain.");
-        assertThat(r.out()).containsPattern("(?m)^\\s+serve\\s").containsPattern("(?m)^\\s+demo\\s")
-                .containsPattern("(?m)^\\s+migrate\\s").containsPattern("(?m)^\\s+bench\\s");
+        assertThat(r.out())
+                .containsPattern("(?m)^\\s+serve\\s")
+                .containsPattern("(?m)^\\s+demo\\s")
+                .containsPattern("(?m)^\\s+migrate\\s")
+                .containsPattern("(?m)^\\s+bench\\s");
         assertThat(r.err()).isEmpty();
     }
 
@@ -60,19 +63,22 @@ class MainTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-            "serve --help | Usage: chainsync serve | --port",
-            "demo --help | Usage: chainsync demo | --drop-rate",
-            "migrate --help | Usage: chainsync migrate | DATABASE_URL",
-            "bench --help | Usage: chainsync bench | outbox",
-            "bench outbox --help | Usage: chainsync bench outbox | --count",
-            "bench | Usage: chainsync bench | outbox",
-            "ingest --help | Usage: chainsync ingest | rebuild",
-            "ingest | Usage: chainsync ingest | status",
-            "ingest rebuild --help | Usage: chainsync ingest rebuild | one transaction",
-            "ingest status --help | Usage: chainsync ingest status | Exits with 1 when Redis does not answer",
-            "help serve | Usage: chainsync serve | --port",
-            "help bench | Usage: chainsync bench | outbox"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "serve --help | Usage: chainsync serve | --port",
+                "demo --help | Usage: chainsync demo | --drop-rate",
+                "migrate --help | Usage: chainsync migrate | DATABASE_URL",
+                "bench --help | Usage: chainsync bench | outbox",
+                "bench outbox --help | Usage: chainsync bench outbox | --count",
+                "bench | Usage: chainsync bench | outbox",
+                "ingest --help | Usage: chainsync ingest | rebuild",
+                "ingest | Usage: chainsync ingest | status",
+                "ingest rebuild --help | Usage: chainsync ingest rebuild | one transaction",
+                "ingest status --help | Usage: chainsync ingest status | Exits with 1 when Redis does not answer",
+                "help serve | Usage: chainsync serve | --port",
+                "help bench | Usage: chainsync bench | outbox"
+            })
     void everyCommandHasHelp(String args, String usage, String mentions) {
         Run r = run(args.split(" "));
 
@@ -82,11 +88,14 @@ class MainTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-            "frobnicate | Unmatched argument",
-            "serve --port abc | Invalid value",
-            "bench outbox --count many | Invalid value",
-            "migrate --force | Unknown option"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "frobnicate | Unmatched argument",
+                "serve --port abc | Invalid value",
+                "bench outbox --count many | Invalid value",
+                "migrate --force | Unknown option"
+            })
     void usageErrorsExitWithTwoAndExplain(String args, String message) {
         Run r = run(args.split(" "));
 

@@ -35,11 +35,15 @@ class MigrateCommandTest {
 
     private Result runMain(Map<String, String> env, String... args) throws IOException, InterruptedException {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        List<String> command = new java.util.ArrayList<>(List.of(java.toString(), "-cp",
-                System.getProperty("java.class.path"), "-Dlogback.configurationFile=logback-test.xml",
+        List<String> command = new java.util.ArrayList<>(List.of(
+                java.toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "-Dlogback.configurationFile=logback-test.xml",
                 Main.class.getName()));
         command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+        ProcessBuilder pb = new ProcessBuilder(command)
+                .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("out-" + UUID.randomUUID() + ".txt").toFile());
         pb.environment().remove("DATABASE_URL");
         pb.environment().putAll(env);
@@ -61,9 +65,10 @@ class MigrateCommandTest {
     }
 
     private static long tableCount(String url, String table) throws SQLException {
-        try (Connection c = DriverManager.getConnection(url, "postgres", null); Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT count(*) FROM information_schema.tables WHERE table_name = '"
-                        + table + "'")) {
+        try (Connection c = DriverManager.getConnection(url, "postgres", null);
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(
+                        "SELECT count(*) FROM information_schema.tables WHERE table_name = '" + table + "'")) {
             rs.next();
             return rs.getLong(1);
         }
@@ -81,8 +86,11 @@ class MigrateCommandTest {
         admin("CREATE DATABASE " + name);
         try {
             String url = TestDatabases.urlFor(name);
-            Map<String, String> env = Map.of("DATABASE_URL", url + (url.contains("?") ? "&" : "?") + "user=postgres",
-                    "CHAINSYNC_DATA_DIR", dir.toString());
+            Map<String, String> env = Map.of(
+                    "DATABASE_URL",
+                    url + (url.contains("?") ? "&" : "?") + "user=postgres",
+                    "CHAINSYNC_DATA_DIR",
+                    dir.toString());
             assertThat(tableCount(url, "credentials")).isZero();
 
             Result first = runMain(env, "migrate");
@@ -103,12 +111,22 @@ class MigrateCommandTest {
 
     @Test
     void migrateWithInvalidConfigurationExitsWithTwoAndNamesEveryProblem() throws Exception {
-        Result r = runMain(Map.of("DATABASE_URL", "mysql://root:hunter2@x/db", "HTTP_PORT", "abc",
-                "CHAINSYNC_DATA_DIR", dir.toString()), "migrate");
+        Result r = runMain(
+                Map.of(
+                        "DATABASE_URL",
+                        "mysql://root:hunter2@x/db",
+                        "HTTP_PORT",
+                        "abc",
+                        "CHAINSYNC_DATA_DIR",
+                        dir.toString()),
+                "migrate");
 
         assertThat(r.exitCode()).as(r.output()).isEqualTo(Main.EXIT_CONFIG);
-        assertThat(r.output()).contains("chainsync: invalid configuration").contains("DATABASE_URL")
-                .contains("HTTP_PORT='abc'").doesNotContain("hunter2");
+        assertThat(r.output())
+                .contains("chainsync: invalid configuration")
+                .contains("DATABASE_URL")
+                .contains("HTTP_PORT='abc'")
+                .doesNotContain("hunter2");
         assertThat(r.output()).doesNotContain("Exception");
     }
 }

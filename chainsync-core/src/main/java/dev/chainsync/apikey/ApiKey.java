@@ -4,8 +4,15 @@ import java.time.Instant;
 import java.util.Set;
 
 /** A stored API key (never its secret): who it is, what it may do, and its own rate limit if any. */
-public record ApiKey(long id, String name, String prefix, Set<Scope> scopes, Integer rateLimitPerMinute,
-        Instant createdAt, Instant revokedAt, Instant lastUsedAt) {
+public record ApiKey(
+        long id,
+        String name,
+        String prefix,
+        Set<Scope> scopes,
+        Integer rateLimitPerMinute,
+        Instant createdAt,
+        Instant revokedAt,
+        Instant lastUsedAt) {
 
     /** True when the key holds {@code scope} directly or through {@link Scope#ADMIN}. */
     public boolean allows(Scope scope) {

@@ -33,6 +33,7 @@ public final class ApiKeys {
     public static final Duration LAST_USED_GRANULARITY = Duration.ofMinutes(1);
     /** Verified keys cached at most; unknown tokens are never cached, so random bearer tokens cannot grow it. */
     static final int CACHE_MAX_ENTRIES = 10_000;
+
     static final String KEY_PREFIX = "csk_";
     static final int SECRET_BYTES = 32;
     private static final String BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
@@ -61,8 +62,8 @@ public final class ApiKeys {
     }
 
     /** The principal the configured admin key stands for. */
-    public static final ApiKey BOOTSTRAP_ADMIN = new ApiKey(0, "CHAINSYNC_ADMIN_API_KEY", "(env)",
-            EnumSet.of(Scope.ADMIN), null, Instant.EPOCH, null, null);
+    public static final ApiKey BOOTSTRAP_ADMIN =
+            new ApiKey(0, "CHAINSYNC_ADMIN_API_KEY", "(env)", EnumSet.of(Scope.ADMIN), null, Instant.EPOCH, null, null);
 
     public Created create(String name, Set<Scope> scopes, Integer rateLimitPerMinute) {
         return jdbc.withConnection(c -> create(c, name, scopes, rateLimitPerMinute));
@@ -84,12 +85,30 @@ public final class ApiKeys {
         String secret = KEY_PREFIX + prefix + "_" + randomBase62(SECRET_BYTES + 11);
         Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
         String[] scopeNames = scopes.stream().map(Scope::wireName).sorted().toArray(String[]::new);
-        long id = Jdbc.query(tx, """
+        long id = Jdbc.query(
+                        tx,
+                        """
                 INSERT INTO api_keys (name, prefix, key_hash, scopes, rate_limit_per_minute, created_at)
-                VALUES (?, ?, ?, ?, ?, ?) RETURNING id""", r -> r.getLong(1), name.trim(), KEY_PREFIX + prefix,
-                sha256(secret), tx.createArrayOf("text", scopeNames), rateLimitPerMinute, now).getFirst();
-        return new Created(new ApiKey(id, name.trim(), KEY_PREFIX + prefix, EnumSet.copyOf(scopes), rateLimitPerMinute,
-                now, null, null), secret);
+                VALUES (?, ?, ?, ?, ?, ?) RETURNING id""",
+                        r -> r.getLong(1),
+                        name.trim(),
+                        KEY_PREFIX + prefix,
+                        sha256(secret),
+                        tx.createArrayOf("text", scopeNames),
+                        rateLimitPerMinute,
+                        now)
+                .getFirst();
+        return new Created(
+                new ApiKey(
+                        id,
+                        name.trim(),
+                        KEY_PREFIX + prefix,
+                        EnumSet.copyOf(scopes),
+                        rateLimitPerMinute,
+                        now,
+                        null,
+                        null),
+                secret);
     }
 
     /** The active key matching {@code presented}, if any. */
@@ -110,8 +129,8 @@ public final class ApiKeys {
         // A revoke() that overlaps this read must win. revoke() counts before it clears the cache, so
         // either it clears after this write, or the count changed and this write is taken back.
         long revocationsBefore = revocations.get();
-        Optional<ApiKey> key = jdbc.queryOne("SELECT * FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL",
-                ApiKeys::map, (Object) hash);
+        Optional<ApiKey> key = jdbc.queryOne(
+                "SELECT * FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL", ApiKeys::map, (Object) hash);
         if (key.isPresent()) {
             if (cache.size() >= CACHE_MAX_ENTRIES) {
                 cache.clear();
@@ -126,7 +145,8 @@ public final class ApiKeys {
     }
 
     private void touch(ApiKey key, Instant now) {
-        if (key.lastUsedAt() == null || key.lastUsedAt().plus(LAST_USED_GRANULARITY).isBefore(now)) {
+        if (key.lastUsedAt() == null
+                || key.lastUsedAt().plus(LAST_USED_GRANULARITY).isBefore(now)) {
             jdbc.update("UPDATE api_keys SET last_used_at = ? WHERE id = ?", now, key.id());
         }
     }
@@ -141,7 +161,8 @@ public final class ApiKeys {
 
     /** Revokes a key; returns false when there is no such active key. Takes effect on this instance at once. */
     public boolean revoke(long id) {
-        int n = jdbc.update("UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", clock.instant(), id);
+        int n = jdbc.update(
+                "UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", clock.instant(), id);
         if (n > 0) {
             revocations.incrementAndGet();
             cache.clear();
@@ -151,12 +172,20 @@ public final class ApiKeys {
 
     static ApiKey map(ResultSet r) throws SQLException {
         String[] names = (String[]) r.getArray("scopes").getArray();
-        Set<Scope> scopes = Arrays.stream(names).map(n -> Scope.parse(n).orElseThrow())
+        Set<Scope> scopes = Arrays.stream(names)
+                .map(n -> Scope.parse(n).orElseThrow())
                 .collect(Collectors.toCollection(() -> EnumSet.noneOf(Scope.class)));
         int limit = r.getInt("rate_limit_per_minute");
         Integer rateLimit = r.wasNull() ? null : limit;
-        return new ApiKey(r.getLong("id"), r.getString("name"), r.getString("prefix"), scopes, rateLimit,
-                Jdbc.instant(r, "created_at"), Jdbc.instant(r, "revoked_at"), Jdbc.instant(r, "last_used_at"));
+        return new ApiKey(
+                r.getLong("id"),
+                r.getString("name"),
+                r.getString("prefix"),
+                scopes,
+                rateLimit,
+                Jdbc.instant(r, "created_at"),
+                Jdbc.instant(r, "revoked_at"),
+                Jdbc.instant(r, "last_used_at"));
     }
 
     static byte[] sha256(String s) {

@@ -22,6 +22,8 @@ public enum Scope {
     }
 
     public static Optional<Scope> parse(String value) {
-        return Arrays.stream(values()).filter(s -> s.wireName.equals(value == null ? null : value.trim())).findFirst();
+        return Arrays.stream(values())
+                .filter(s -> s.wireName.equals(value == null ? null : value.trim()))
+                .findFirst();
     }
 }

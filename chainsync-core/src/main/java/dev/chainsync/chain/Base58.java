@@ -4,8 +4,7 @@ import java.util.Arrays;
 
 /** Base58 with the Bitcoin/Solana alphabet; each leading zero byte maps to a leading '1'. */
 public final class Base58 {
-    private static final char[] ALPHABET =
-            "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz".toCharArray();
+    private static final char[] ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz".toCharArray();
     private static final char ZERO_DIGIT = ALPHABET[0];
     private static final int[] INDEXES = new int[128];
     private static final int CHUNK_DIGITS = 5;
@@ -69,8 +68,7 @@ public final class Base58 {
             char c = input.charAt(i);
             int digit = c < 128 ? INDEXES[c] : -1;
             if (digit < 0) {
-                throw new IllegalArgumentException(
-                        "invalid Base58 character '" + c + "' at position " + i);
+                throw new IllegalArgumentException("invalid Base58 character '" + c + "' at position " + i);
             }
             digits[i] = (byte) digit;
         }

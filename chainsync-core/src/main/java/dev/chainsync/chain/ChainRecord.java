@@ -8,8 +8,8 @@ import java.util.List;
  * in instruction order (a transaction may pack several memo instructions under one signature), and
  * its signer (the fee payer, first account key): who wrote it, which a memo alone cannot prove.
  */
-public record ChainRecord(String signature, String signer, long slot, Instant blockTime, List<String> memos,
-        String error) {
+public record ChainRecord(
+        String signature, String signer, long slot, Instant blockTime, List<String> memos, String error) {
     public ChainRecord {
         java.util.Objects.requireNonNull(signer, "signer");
         memos = List.copyOf(memos);

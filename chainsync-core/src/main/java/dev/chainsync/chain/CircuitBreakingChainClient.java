@@ -25,7 +25,8 @@ public final class CircuitBreakingChainClient implements ChainClient {
     private final ChainClient delegate;
     private final CircuitBreaker breaker;
 
-    public CircuitBreakingChainClient(ChainClient delegate, int failureRatePercent, Duration openDuration, Clock clock) {
+    public CircuitBreakingChainClient(
+            ChainClient delegate, int failureRatePercent, Duration openDuration, Clock clock) {
         this.delegate = delegate;
         CircuitBreakerConfig config = CircuitBreakerConfig.custom()
                 .failureRateThreshold(failureRatePercent)
@@ -46,7 +47,8 @@ public final class CircuitBreakingChainClient implements ChainClient {
 
     /** True while calls are refused without reaching the chain. */
     public boolean isOpen() {
-        return breaker.getState() == CircuitBreaker.State.OPEN || breaker.getState() == CircuitBreaker.State.FORCED_OPEN;
+        return breaker.getState() == CircuitBreaker.State.OPEN
+                || breaker.getState() == CircuitBreaker.State.FORCED_OPEN;
     }
 
     /** The underlying client. */
@@ -137,8 +139,11 @@ public final class CircuitBreakingChainClient implements ChainClient {
         try {
             return breaker.executeSupplier(call);
         } catch (CallNotPermittedException e) {
-            throw new ChainException(ChainException.Kind.UNAVAILABLE, ChainException.Reach.NOT_SENT,
-                    "circuit breaker open: chain calls paused", e);
+            throw new ChainException(
+                    ChainException.Kind.UNAVAILABLE,
+                    ChainException.Reach.NOT_SENT,
+                    "circuit breaker open: chain calls paused",
+                    e);
         }
     }
 }

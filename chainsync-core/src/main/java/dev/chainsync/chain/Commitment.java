@@ -2,7 +2,9 @@ package dev.chainsync.chain;
 
 /** How settled a landed transaction is, weakest first. */
 public enum Commitment {
-    PROCESSED, CONFIRMED, FINALIZED;
+    PROCESSED,
+    CONFIRMED,
+    FINALIZED;
 
     /** True when this level is at least as strong as {@code other}. */
     public boolean atLeast(Commitment other) {

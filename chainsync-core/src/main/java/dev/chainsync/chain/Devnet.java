@@ -72,6 +72,7 @@ public final class Devnet implements ChainClient {
     public static final int MAX_RECORDS_LIMIT = 1000;
     /** The error of a transaction that landed but failed (failRate). */
     public static final String FAILED_TX_ERROR = "InstructionError: custom program error";
+
     public static final boolean DEFAULT_SYNC_LEDGER = false;
 
     private static final Clock DEFAULT_CLOCK = Clock.systemUTC();
@@ -117,8 +118,9 @@ public final class Devnet implements ChainClient {
             try {
                 var header = ledger.header();
                 if (header.slotTimeNanos() != slotNanos) {
-                    throw new IllegalStateException("devnet ledger " + builder.ledgerFile + " was created with slot time "
-                            + Duration.ofNanos(header.slotTimeNanos()) + ", configured " + slotTime);
+                    throw new IllegalStateException(
+                            "devnet ledger " + builder.ledgerFile + " was created with slot time "
+                                    + Duration.ofNanos(header.slotTimeNanos()) + ", configured " + slotTime);
                 }
                 this.genesis = Instant.parse(header.genesis());
                 this.seed = Base58.decode(header.seed());
@@ -302,7 +304,8 @@ public final class Devnet implements ChainClient {
         }
         String error = draw(faults.failRate()) ? FAILED_TX_ERROR : null;
         String signer = Base58.encode(tx.publicKey());
-        var entry = new DevnetLedger.Entry(signature, signer, height + 1, arrivals.getAndIncrement(), tx.memos(), error);
+        var entry =
+                new DevnetLedger.Entry(signature, signer, height + 1, arrivals.getAndIncrement(), tx.memos(), error);
         if (bySignature.putIfAbsent(signature, entry) != null) {
             return signature;
         }
@@ -326,8 +329,9 @@ public final class Devnet implements ChainClient {
         for (String signature : signatures) {
             var entry = signature == null ? null : bySignature.get(signature);
             if (entry != null && entry.slot() <= height) {
-                statuses.put(signature, new SignatureStatus(
-                        signature, entry.slot(), commitment(entry.slot(), height), entry.error()));
+                statuses.put(
+                        signature,
+                        new SignatureStatus(signature, entry.slot(), commitment(entry.slot(), height), entry.error()));
             }
         }
         return statuses;
@@ -467,19 +471,19 @@ public final class Devnet implements ChainClient {
         return value < rate;
     }
 
-
     private void checkBlockhash(DevnetWire.Parsed tx, long height) {
         long lastValid = tx.lastValidBlockHeight();
         long issuedAt = lastValid - BLOCKHASH_VALIDITY_BLOCKS;
         // Recomputing the hash from the claimed height proves the devnet issued it without storing every
         // blockhash; a forged lastValidBlockHeight changes issuedAt and so the expected hash.
-        if (lastValid < BLOCKHASH_VALIDITY_BLOCKS || issuedAt > height
+        if (lastValid < BLOCKHASH_VALIDITY_BLOCKS
+                || issuedAt > height
                 || !MessageDigest.isEqual(blockhash(issuedAt), tx.blockhash())) {
             throw new ChainException(Kind.BLOCKHASH_EXPIRED, "blockhash not found");
         }
         if (height > lastValid) {
-            throw new ChainException(Kind.BLOCKHASH_EXPIRED,
-                    "blockhash expired: block height " + height + " > last valid " + lastValid);
+            throw new ChainException(
+                    Kind.BLOCKHASH_EXPIRED, "blockhash expired: block height " + height + " > last valid " + lastValid);
         }
     }
 
@@ -519,8 +523,13 @@ public final class Devnet implements ChainClient {
     }
 
     private ChainRecord toRecord(DevnetLedger.Entry entry) {
-        return new ChainRecord(entry.signature(), entry.signer(), entry.slot(),
-                genesis.plus(slotTime.multipliedBy(entry.slot())), entry.memos(), entry.error());
+        return new ChainRecord(
+                entry.signature(),
+                entry.signer(),
+                entry.slot(),
+                genesis.plus(slotTime.multipliedBy(entry.slot())),
+                entry.memos(),
+                entry.error());
     }
 
     private static byte[] signatureOf(byte[] wire) {

@@ -41,9 +41,13 @@ final class DevnetLedger implements AutoCloseable {
 
         /** Reads lines written before transactions carried several memos ({@code "memo"}) as well as current ones. */
         @JsonCreator
-        static Entry read(@JsonProperty("signature") String signature, @JsonProperty("signer") String signer,
-                @JsonProperty("slot") long slot, @JsonProperty("seq") long seq,
-                @JsonProperty("memos") List<String> memos, @JsonProperty("memo") String memo,
+        static Entry read(
+                @JsonProperty("signature") String signature,
+                @JsonProperty("signer") String signer,
+                @JsonProperty("slot") long slot,
+                @JsonProperty("seq") long seq,
+                @JsonProperty("memos") List<String> memos,
+                @JsonProperty("memo") String memo,
                 @JsonProperty("error") String error) {
             List<String> all = memos != null ? memos : memo != null ? List.of(memo) : null;
             if (signature == null || signer == null || all == null) {
@@ -61,8 +65,8 @@ final class DevnetLedger implements AutoCloseable {
     private final List<Entry> entries;
     private boolean closed;
 
-    private DevnetLedger(Path file, RandomAccessFile raf, FileLock lock, boolean sync, Header header,
-            List<Entry> entries) {
+    private DevnetLedger(
+            Path file, RandomAccessFile raf, FileLock lock, boolean sync, Header header, List<Entry> entries) {
         this.file = file;
         this.raf = raf;
         this.lock = lock;
@@ -97,7 +101,8 @@ final class DevnetLedger implements AutoCloseable {
             if (header == null) {
                 // No complete header line: a new file, or a crash while creating it.
                 if (replay.tailBytes > 0) {
-                    LOG.warn("devnet ledger {}: no complete header (crash while creating it), starting a new chain",
+                    LOG.warn(
+                            "devnet ledger {}: no complete header (crash while creating it), starting a new chain",
                             file);
                 }
                 raf.setLength(0);
@@ -106,17 +111,22 @@ final class DevnetLedger implements AutoCloseable {
                 header = fresh;
             } else {
                 if (replay.tailBytes > 0) {
-                    LOG.warn("devnet ledger {}: discarding an unterminated last line of {} bytes (crash mid-write)",
-                            file, replay.tailBytes);
+                    LOG.warn(
+                            "devnet ledger {}: discarding an unterminated last line of {} bytes (crash mid-write)",
+                            file,
+                            replay.tailBytes);
                     raf.setLength(replay.validLength);
                 }
                 raf.seek(replay.validLength);
             }
             if (header.version() != FORMAT_VERSION) {
-                throw new IllegalStateException("devnet ledger " + file + " has format version "
-                        + header.version() + ", expected " + FORMAT_VERSION);
+                throw new IllegalStateException("devnet ledger " + file + " has format version " + header.version()
+                        + ", expected " + FORMAT_VERSION);
             }
-            LOG.info("devnet ledger {}: genesis {}, {} transactions replayed", file, header.genesis(),
+            LOG.info(
+                    "devnet ledger {}: genesis {}, {} transactions replayed",
+                    file,
+                    header.genesis(),
                     replay.entries.size());
             return new DevnetLedger(file, raf, lock, sync, header, replay.entries);
         } catch (IOException e) {

@@ -42,8 +42,13 @@ final class DevnetWire {
     private DevnetWire() {}
 
     /** A decoded transaction; {@code message} is the signed part of the wire. */
-    record Parsed(byte[] signature, byte[] message, byte[] publicKey, byte[] blockhash,
-            long lastValidBlockHeight, List<String> memos) {}
+    record Parsed(
+            byte[] signature,
+            byte[] message,
+            byte[] publicKey,
+            byte[] blockhash,
+            long lastValidBlockHeight,
+            List<String> memos) {}
 
     /** Wire size of a transaction carrying {@code memos}; throws IllegalArgumentException on an unencodable memo. */
     static int size(List<String> memos) {
@@ -57,7 +62,8 @@ final class DevnetWire {
     /** Encodes and signs; throws IllegalArgumentException on inputs that cannot be encoded. */
     static byte[] build(Signer signer, List<String> memos, RecentBlockhash blockhash) {
         if (memos.isEmpty() || memos.size() > MAX_MEMOS) {
-            throw new IllegalArgumentException("a transaction carries 1 to " + MAX_MEMOS + " memos, got " + memos.size());
+            throw new IllegalArgumentException(
+                    "a transaction carries 1 to " + MAX_MEMOS + " memos, got " + memos.size());
         }
         List<byte[]> encoded = new ArrayList<>(memos.size());
         int size = MEMOS;
@@ -128,7 +134,8 @@ final class DevnetWire {
                 throw invalid("transaction ends inside memo " + i + " of " + count);
             }
             try {
-                memos.add(StandardCharsets.UTF_8.newDecoder()
+                memos.add(StandardCharsets.UTF_8
+                        .newDecoder()
                         .onMalformedInput(CodingErrorAction.REPORT)
                         .onUnmappableCharacter(CodingErrorAction.REPORT)
                         .decode(ByteBuffer.wrap(wire, at, memoLength))
@@ -154,7 +161,8 @@ final class DevnetWire {
         ByteBuffer encoded;
         try {
             // Strict: String.getBytes would turn a lone surrogate into '?', silently changing the memo.
-            encoded = StandardCharsets.UTF_8.newEncoder()
+            encoded = StandardCharsets.UTF_8
+                    .newEncoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .encode(CharBuffer.wrap(memo));

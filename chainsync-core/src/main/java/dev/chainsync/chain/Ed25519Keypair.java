@@ -8,8 +8,8 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
 import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -216,7 +216,10 @@ public final class Ed25519Keypair implements Signer {
 
     /** True when {@code signature} is a valid Ed25519 signature of {@code message}; false on any bad input. */
     public static boolean verify(byte[] publicKey, byte[] message, byte[] signature) {
-        if (publicKey == null || publicKey.length != KEY_LENGTH || message == null || signature == null
+        if (publicKey == null
+                || publicKey.length != KEY_LENGTH
+                || message == null
+                || signature == null
                 || signature.length != SIGNATURE_LENGTH) {
             return false;
         }

@@ -59,8 +59,13 @@ public record ChainsyncConfig(
     }
 
     /** Which chain to write to, and the devnet's knobs when it is the devnet. */
-    public record ChainConfig(String kind, Duration devnetSlotTime, boolean devnetPersistent, Path issuerKeypair,
-            int breakerFailureRatePercent, Duration breakerOpenDuration) {
+    public record ChainConfig(
+            String kind,
+            Duration devnetSlotTime,
+            boolean devnetPersistent,
+            Path issuerKeypair,
+            int breakerFailureRatePercent,
+            Duration breakerOpenDuration) {
         public static final String DEVNET = "devnet";
         public static final Duration DEFAULT_DEVNET_SLOT_TIME = Duration.ofMillis(400);
         public static final int DEFAULT_BREAKER_FAILURE_RATE = 50;
@@ -102,8 +107,8 @@ public record ChainsyncConfig(
     }
 
     /** The HTTP edge's access control: API keys, rate limits, idempotency. */
-    public record EdgeConfig(String adminApiKey, int defaultRateLimitPerMinute, boolean metricsRequireKey,
-            Duration idempotencyTtl) {
+    public record EdgeConfig(
+            String adminApiKey, int defaultRateLimitPerMinute, boolean metricsRequireKey, Duration idempotencyTtl) {
         public static final int DEFAULT_RATE_LIMIT_PER_MINUTE = 600;
         public static final Duration DEFAULT_IDEMPOTENCY_TTL = Duration.ofHours(24);
 
@@ -125,56 +130,100 @@ public record ChainsyncConfig(
         HttpConfig http = new HttpConfig(
                 env.integer("HTTP_PORT", HttpConfig.DEFAULT_PORT, 0, 65535),
                 env.longValue("CHAINSYNC_MAX_UPLOAD_BYTES", HttpConfig.DEFAULT_MAX_UPLOAD_BYTES, 1, 1L << 31),
-                env.millis("CHAINSYNC_SHUTDOWN_GRACE_MS", HttpConfig.DEFAULT_SHUTDOWN_GRACE,
-                        Duration.ZERO, Duration.ofMinutes(10)));
+                env.millis(
+                        "CHAINSYNC_SHUTDOWN_GRACE_MS",
+                        HttpConfig.DEFAULT_SHUTDOWN_GRACE,
+                        Duration.ZERO,
+                        Duration.ofMinutes(10)));
 
-        String chainKind = env.oneOf("CHAINSYNC_CHAIN", ChainConfig.DEVNET, List.of(ChainConfig.DEVNET, "solana", "evm"));
+        String chainKind =
+                env.oneOf("CHAINSYNC_CHAIN", ChainConfig.DEVNET, List.of(ChainConfig.DEVNET, "solana", "evm"));
         if (!chainKind.equals(ChainConfig.DEVNET)) {
             env.problem("CHAINSYNC_CHAIN=" + chainKind + " is not available yet: only 'devnet' is implemented");
         }
         ChainConfig chain = new ChainConfig(
                 chainKind,
-                env.millis("CHAINSYNC_DEVNET_SLOT_MS", ChainConfig.DEFAULT_DEVNET_SLOT_TIME,
-                        Duration.ofMillis(1), Duration.ofMinutes(1)),
+                env.millis(
+                        "CHAINSYNC_DEVNET_SLOT_MS",
+                        ChainConfig.DEFAULT_DEVNET_SLOT_TIME,
+                        Duration.ofMillis(1),
+                        Duration.ofMinutes(1)),
                 env.bool("CHAINSYNC_DEVNET_PERSISTENT", true),
                 env.path("CHAINSYNC_ISSUER_KEYPAIR", dataDir.resolve("issuer-keypair.json")),
                 env.integer("CHAINSYNC_CHAIN_BREAKER_FAILURE_RATE", ChainConfig.DEFAULT_BREAKER_FAILURE_RATE, 1, 100),
-                env.millis("CHAINSYNC_CHAIN_BREAKER_OPEN_MS", ChainConfig.DEFAULT_BREAKER_OPEN,
-                        Duration.ofMillis(10), Duration.ofHours(1)));
+                env.millis(
+                        "CHAINSYNC_CHAIN_BREAKER_OPEN_MS",
+                        ChainConfig.DEFAULT_BREAKER_OPEN,
+                        Duration.ofMillis(10),
+                        Duration.ofHours(1)));
 
-        String commitment = env.oneOf("CHAINSYNC_CONFIRMATION_COMMITMENT", "confirmed", List.of("confirmed", "finalized"));
+        String commitment =
+                env.oneOf("CHAINSYNC_CONFIRMATION_COMMITMENT", "confirmed", List.of("confirmed", "finalized"));
         RelayConfig relay = new RelayConfig(
                 env.bool("CHAINSYNC_RELAY_ENABLED", true),
                 env.string("CHAINSYNC_RELAY_INSTANCE_ID", defaultInstanceId()),
                 env.integer("CHAINSYNC_RELAY_BATCH_SIZE", RelayConfig.DEFAULT_BATCH_SIZE, 1, 10_000),
-                env.millis("CHAINSYNC_RELAY_POLL_MS", RelayConfig.DEFAULT_POLL, Duration.ofMillis(1), Duration.ofMinutes(1)),
-                env.millis("CHAINSYNC_CONFIRM_POLL_MS", RelayConfig.DEFAULT_CONFIRM_POLL, Duration.ofMillis(1), Duration.ofMinutes(1)),
-                env.millis("CHAINSYNC_RELAY_LEASE_MS", RelayConfig.DEFAULT_LEASE, Duration.ofSeconds(1), Duration.ofHours(1)),
+                env.millis(
+                        "CHAINSYNC_RELAY_POLL_MS",
+                        RelayConfig.DEFAULT_POLL,
+                        Duration.ofMillis(1),
+                        Duration.ofMinutes(1)),
+                env.millis(
+                        "CHAINSYNC_CONFIRM_POLL_MS",
+                        RelayConfig.DEFAULT_CONFIRM_POLL,
+                        Duration.ofMillis(1),
+                        Duration.ofMinutes(1)),
+                env.millis(
+                        "CHAINSYNC_RELAY_LEASE_MS",
+                        RelayConfig.DEFAULT_LEASE,
+                        Duration.ofSeconds(1),
+                        Duration.ofHours(1)),
                 env.integer("CHAINSYNC_RELAY_MAX_ATTEMPTS", RelayConfig.DEFAULT_MAX_ATTEMPTS, 1, 1000),
-                env.millis("CHAINSYNC_RETRY_BASE_MS", RelayConfig.DEFAULT_RETRY_BASE, Duration.ofMillis(1), Duration.ofHours(1)),
-                env.millis("CHAINSYNC_RETRY_MAX_MS", RelayConfig.DEFAULT_RETRY_CAP, Duration.ofMillis(1), Duration.ofDays(1)),
+                env.millis(
+                        "CHAINSYNC_RETRY_BASE_MS",
+                        RelayConfig.DEFAULT_RETRY_BASE,
+                        Duration.ofMillis(1),
+                        Duration.ofHours(1)),
+                env.millis(
+                        "CHAINSYNC_RETRY_MAX_MS",
+                        RelayConfig.DEFAULT_RETRY_CAP,
+                        Duration.ofMillis(1),
+                        Duration.ofDays(1)),
                 Commitment.parse(commitment),
-                env.millis("CHAINSYNC_HEALTH_MAX_PENDING_AGE_MS", RelayConfig.DEFAULT_UNHEALTHY_PENDING_AGE,
-                        Duration.ofSeconds(1), Duration.ofDays(30)));
+                env.millis(
+                        "CHAINSYNC_HEALTH_MAX_PENDING_AGE_MS",
+                        RelayConfig.DEFAULT_UNHEALTHY_PENDING_AGE,
+                        Duration.ofSeconds(1),
+                        Duration.ofDays(30)));
         if (relay.retryCap().compareTo(relay.retryBase()) < 0) {
             env.problem("CHAINSYNC_RETRY_MAX_MS must not be smaller than CHAINSYNC_RETRY_BASE_MS");
         }
 
         ReconcileConfig reconcile = new ReconcileConfig(
                 env.bool("CHAINSYNC_RECONCILE_ENABLED", true),
-                env.millis("CHAINSYNC_RECONCILE_INTERVAL_MS", ReconcileConfig.DEFAULT_INTERVAL,
-                        Duration.ofSeconds(1), Duration.ofDays(1)),
-                env.millis("CHAINSYNC_RECONCILE_WINDOW_MS", ReconcileConfig.DEFAULT_WINDOW,
-                        Duration.ofSeconds(1), Duration.ofDays(365)));
+                env.millis(
+                        "CHAINSYNC_RECONCILE_INTERVAL_MS",
+                        ReconcileConfig.DEFAULT_INTERVAL,
+                        Duration.ofSeconds(1),
+                        Duration.ofDays(1)),
+                env.millis(
+                        "CHAINSYNC_RECONCILE_WINDOW_MS",
+                        ReconcileConfig.DEFAULT_WINDOW,
+                        Duration.ofSeconds(1),
+                        Duration.ofDays(365)));
 
         String adminKey = env.raw("CHAINSYNC_ADMIN_API_KEY");
         if (adminKey != null && adminKey.length() < 16) {
             env.problem("CHAINSYNC_ADMIN_API_KEY must be at least 16 characters");
         }
-        EdgeConfig edge = new EdgeConfig(adminKey,
+        EdgeConfig edge = new EdgeConfig(
+                adminKey,
                 env.integer("CHAINSYNC_RATE_LIMIT_PER_MINUTE", EdgeConfig.DEFAULT_RATE_LIMIT_PER_MINUTE, 1, 10_000_000),
                 env.bool("CHAINSYNC_METRICS_REQUIRE_KEY", false),
-                env.millis("CHAINSYNC_IDEMPOTENCY_TTL_MS", EdgeConfig.DEFAULT_IDEMPOTENCY_TTL, Duration.ofMinutes(1),
+                env.millis(
+                        "CHAINSYNC_IDEMPOTENCY_TTL_MS",
+                        EdgeConfig.DEFAULT_IDEMPOTENCY_TTL,
+                        Duration.ofMinutes(1),
                         Duration.ofDays(30)));
 
         IngestConfig ingest = IngestConfig.load(env);
@@ -182,24 +231,35 @@ public record ChainsyncConfig(
         WebhookConfig webhooks = WebhookConfig.load(env, dataDir);
 
         env.throwIfInvalid();
-        return new ChainsyncConfig(dataDir, database, http, chain,
-                new CredentialConfig(CredentialConfig.MEMO_VERSION), relay, reconcile, edge, ingest, webhooks);
+        return new ChainsyncConfig(
+                dataDir,
+                database,
+                http,
+                chain,
+                new CredentialConfig(CredentialConfig.MEMO_VERSION),
+                relay,
+                reconcile,
+                edge,
+                ingest,
+                webhooks);
     }
 
     /** The same configuration with another HTTP port (the {@code --port} flag). */
     public ChainsyncConfig withHttpPort(int port) {
-        return new ChainsyncConfig(dataDir, database, http.withPort(port), chain, credentials, relay, reconcile, edge, ingest,
-                webhooks);
+        return new ChainsyncConfig(
+                dataDir, database, http.withPort(port), chain, credentials, relay, reconcile, edge, ingest, webhooks);
     }
 
     /** The same configuration with the relay switched on or off. */
     public ChainsyncConfig withRelay(RelayConfig newRelay) {
-        return new ChainsyncConfig(dataDir, database, http, chain, credentials, newRelay, reconcile, edge, ingest, webhooks);
+        return new ChainsyncConfig(
+                dataDir, database, http, chain, credentials, newRelay, reconcile, edge, ingest, webhooks);
     }
 
     /** The same configuration with other ingest settings (the {@code --ingest} flag, the demo's embedded Redis). */
     public ChainsyncConfig withIngest(IngestConfig newIngest) {
-        return new ChainsyncConfig(dataDir, database, http, chain, credentials, relay, reconcile, edge, newIngest, webhooks);
+        return new ChainsyncConfig(
+                dataDir, database, http, chain, credentials, relay, reconcile, edge, newIngest, webhooks);
     }
 
     /** A one-line-per-section description with no secrets, for the start-up log. */
@@ -270,7 +330,9 @@ public record ChainsyncConfig(
         if (host == null) {
             throw new IllegalArgumentException("has no host");
         }
-        String db = uri.getPath() == null || uri.getPath().length() <= 1 ? "postgres" : uri.getPath().substring(1);
+        String db = uri.getPath() == null || uri.getPath().length() <= 1
+                ? "postgres"
+                : uri.getPath().substring(1);
         StringBuilder jdbc = new StringBuilder("jdbc:postgresql://").append(host);
         if (port > 0) {
             jdbc.append(':').append(port);

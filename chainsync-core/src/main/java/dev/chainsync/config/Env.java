@@ -38,13 +38,17 @@ public final class Env {
     }
 
     public long longValue(String name, long defaultValue, long min, long max) {
-        return parse(name, defaultValue, s -> {
-            long v = Long.parseLong(s);
-            if (v < min || v > max) {
-                throw new IllegalArgumentException("must be between " + min + " and " + max);
-            }
-            return v;
-        }, "an integer");
+        return parse(
+                name,
+                defaultValue,
+                s -> {
+                    long v = Long.parseLong(s);
+                    if (v < min || v > max) {
+                        throw new IllegalArgumentException("must be between " + min + " and " + max);
+                    }
+                    return v;
+                },
+                "an integer");
     }
 
     /** A duration given in milliseconds. */
@@ -54,21 +58,29 @@ public final class Env {
     }
 
     public double fraction(String name, double defaultValue) {
-        return parse(name, defaultValue, s -> {
-            double v = Double.parseDouble(s);
-            if (!(v >= 0.0 && v <= 1.0)) {
-                throw new IllegalArgumentException("must be between 0 and 1");
-            }
-            return v;
-        }, "a number");
+        return parse(
+                name,
+                defaultValue,
+                s -> {
+                    double v = Double.parseDouble(s);
+                    if (!(v >= 0.0 && v <= 1.0)) {
+                        throw new IllegalArgumentException("must be between 0 and 1");
+                    }
+                    return v;
+                },
+                "a number");
     }
 
     public boolean bool(String name, boolean defaultValue) {
-        return parse(name, defaultValue, s -> switch (s.toLowerCase(Locale.ROOT)) {
-            case "true", "1", "yes", "on" -> true;
-            case "false", "0", "no", "off" -> false;
-            default -> throw new IllegalArgumentException("must be true or false");
-        }, "a boolean");
+        return parse(
+                name,
+                defaultValue,
+                s -> switch (s.toLowerCase(Locale.ROOT)) {
+                    case "true", "1", "yes", "on" -> true;
+                    case "false", "0", "no", "off" -> false;
+                    default -> throw new IllegalArgumentException("must be true or false");
+                },
+                "a boolean");
     }
 
     public Path path(String name, Path defaultValue) {
@@ -77,13 +89,17 @@ public final class Env {
 
     /** One of {@code allowed}, compared case-insensitively and returned lower-case. */
     public String oneOf(String name, String defaultValue, List<String> allowed) {
-        return parse(name, defaultValue, s -> {
-            String v = s.toLowerCase(Locale.ROOT);
-            if (!allowed.contains(v)) {
-                throw new IllegalArgumentException("must be one of " + allowed);
-            }
-            return v;
-        }, "a choice");
+        return parse(
+                name,
+                defaultValue,
+                s -> {
+                    String v = s.toLowerCase(Locale.ROOT);
+                    if (!allowed.contains(v)) {
+                        throw new IllegalArgumentException("must be one of " + allowed);
+                    }
+                    return v;
+                },
+                "a choice");
     }
 
     /** Records a problem found by a cross-field check. */

@@ -24,27 +24,81 @@ final class CredentialAnchorHandler implements OperationHandler {
     public void onSubmitted(Connection tx, List<Submitted> batch, Instant now) throws SQLException {
         List<Submitted> first = batch.stream().filter(s -> !s.resubmission()).toList();
         List<Submitted> again = batch.stream().filter(Submitted::resubmission).toList();
-        CredentialStore.setStatus(tx, hashes(batch.stream().map(Submitted::op).toList()), CredentialStatus.SUBMITTED,
-                NOT_YET_ON_CHAIN, now);
-        CredentialStore.events(tx, hashes(first.stream().map(Submitted::op).toList()), "submitted",
-                first.stream().map(s -> Json.object("operation_id", s.op().id(), "signature", s.signature())).toList(), now);
-        CredentialStore.events(tx, hashes(again.stream().map(Submitted::op).toList()), "resubmitted",
-                again.stream().map(s -> Json.object("operation_id", s.op().id(), "signature", s.signature(),
-                        "after_failures", s.op().attemptCount())).toList(), now);
+        CredentialStore.setStatus(
+                tx,
+                hashes(batch.stream().map(Submitted::op).toList()),
+                CredentialStatus.SUBMITTED,
+                NOT_YET_ON_CHAIN,
+                now);
+        CredentialStore.events(
+                tx,
+                hashes(first.stream().map(Submitted::op).toList()),
+                "submitted",
+                first.stream()
+                        .map(s -> Json.object("operation_id", s.op().id(), "signature", s.signature()))
+                        .toList(),
+                now);
+        CredentialStore.events(
+                tx,
+                hashes(again.stream().map(Submitted::op).toList()),
+                "resubmitted",
+                again.stream()
+                        .map(s -> Json.object(
+                                "operation_id",
+                                s.op().id(),
+                                "signature",
+                                s.signature(),
+                                "after_failures",
+                                s.op().attemptCount()))
+                        .toList(),
+                now);
     }
 
     @Override
     public void onConfirmed(Connection tx, List<Confirmed> batch, Instant now) throws SQLException {
-        CredentialStatus status = commitment == Commitment.FINALIZED ? CredentialStatus.FINALIZED : CredentialStatus.CONFIRMED;
+        CredentialStatus status =
+                commitment == Commitment.FINALIZED ? CredentialStatus.FINALIZED : CredentialStatus.CONFIRMED;
         List<String> hashes = hashes(batch.stream().map(Confirmed::op).toList());
-        CredentialStore.markOnChain(tx, hashes, batch.stream().map(b -> b.status().signature()).toList(),
-                batch.stream().map(b -> b.status().slot()).toList(), status, now);
-        CredentialStore.events(tx, hashes, status.dbName(),
-                batch.stream().map(b -> Json.object("operation_id", b.op().id(), "signature", b.status().signature(),
-                        "slot", b.status().slot(), "commitment", b.status().commitment().wireName())).toList(), now);
-        WebhookOutbox.emitAll(tx, "credential.confirmed", batch.stream().map(b -> Json.object(
-                "hash", b.op().aggregateId(), "status", status.dbName(), "signature", b.status().signature(),
-                "slot", b.status().slot(), "commitment", b.status().commitment().wireName())).toList(), now);
+        CredentialStore.markOnChain(
+                tx,
+                hashes,
+                batch.stream().map(b -> b.status().signature()).toList(),
+                batch.stream().map(b -> b.status().slot()).toList(),
+                status,
+                now);
+        CredentialStore.events(
+                tx,
+                hashes,
+                status.dbName(),
+                batch.stream()
+                        .map(b -> Json.object(
+                                "operation_id",
+                                b.op().id(),
+                                "signature",
+                                b.status().signature(),
+                                "slot",
+                                b.status().slot(),
+                                "commitment",
+                                b.status().commitment().wireName()))
+                        .toList(),
+                now);
+        WebhookOutbox.emitAll(
+                tx,
+                "credential.confirmed",
+                batch.stream()
+                        .map(b -> Json.object(
+                                "hash",
+                                b.op().aggregateId(),
+                                "status",
+                                status.dbName(),
+                                "signature",
+                                b.status().signature(),
+                                "slot",
+                                b.status().slot(),
+                                "commitment",
+                                b.status().commitment().wireName()))
+                        .toList(),
+                now);
     }
 
     @Override
@@ -52,29 +106,71 @@ final class CredentialAnchorHandler implements OperationHandler {
         // The credential stays pending: the failure is recorded and the relay will try again.
         List<String> hashes = hashes(batch.stream().map(Failed::op).toList());
         CredentialStore.setStatus(tx, hashes, CredentialStatus.PENDING, NOT_YET_ON_CHAIN, now);
-        CredentialStore.events(tx, hashes, "failed", batch.stream().map(f -> Json.object("operation_id", f.op().id(),
-                "error", f.error(), "failures", f.op().attemptCount() + 1)).toList(), now);
+        CredentialStore.events(
+                tx,
+                hashes,
+                "failed",
+                batch.stream()
+                        .map(f -> Json.object(
+                                "operation_id", f.op().id(), "error", f.error(), "failures", f.op().attemptCount() + 1))
+                        .toList(),
+                now);
     }
 
     @Override
     public void onDeadLettered(Connection tx, List<Failed> batch, Instant now) throws SQLException {
         List<String> hashes = hashes(batch.stream().map(Failed::op).toList());
         CredentialStore.setStatus(tx, hashes, CredentialStatus.DEAD_LETTERED, NOT_YET_ON_CHAIN, now);
-        CredentialStore.events(tx, hashes, "dead_lettered", batch.stream().map(f -> Json.object(
-                "operation_id", f.op().id(), "error", f.error(), "failures", f.op().attemptCount() + 1)).toList(), now);
-        WebhookOutbox.emitAll(tx, "credential.failed", batch.stream().map(f -> Json.object(
-                "hash", f.op().aggregateId(), "status", CredentialStatus.DEAD_LETTERED.dbName(), "error", f.error()))
-                .toList(), now);
-        WebhookOutbox.emitAll(tx, "operation.dead_lettered", batch.stream().map(f -> Json.object(
-                "operation_id", f.op().id(), "kind", f.op().kind(), "aggregate_id", f.op().aggregateId(),
-                "error", f.error(), "failures", f.op().attemptCount() + 1)).toList(), now);
+        CredentialStore.events(
+                tx,
+                hashes,
+                "dead_lettered",
+                batch.stream()
+                        .map(f -> Json.object(
+                                "operation_id", f.op().id(), "error", f.error(), "failures", f.op().attemptCount() + 1))
+                        .toList(),
+                now);
+        WebhookOutbox.emitAll(
+                tx,
+                "credential.failed",
+                batch.stream()
+                        .map(f -> Json.object(
+                                "hash",
+                                f.op().aggregateId(),
+                                "status",
+                                CredentialStatus.DEAD_LETTERED.dbName(),
+                                "error",
+                                f.error()))
+                        .toList(),
+                now);
+        WebhookOutbox.emitAll(
+                tx,
+                "operation.dead_lettered",
+                batch.stream()
+                        .map(f -> Json.object(
+                                "operation_id",
+                                f.op().id(),
+                                "kind",
+                                f.op().kind(),
+                                "aggregate_id",
+                                f.op().aggregateId(),
+                                "error",
+                                f.error(),
+                                "failures",
+                                f.op().attemptCount() + 1))
+                        .toList(),
+                now);
     }
 
     @Override
     public void onRetried(Connection tx, Operation op, Instant now) throws SQLException {
         CredentialStore.setStatus(tx, List.of(op.aggregateId()), CredentialStatus.PENDING, NOT_YET_ON_CHAIN, now);
-        CredentialStore.event(tx, op.aggregateId(), "retried", Json.object("operation_id", op.id(),
-                "previous_error", op.lastError()), now);
+        CredentialStore.event(
+                tx,
+                op.aggregateId(),
+                "retried",
+                Json.object("operation_id", op.id(), "previous_error", op.lastError()),
+                now);
     }
 
     private static List<String> hashes(List<Operation> ops) {

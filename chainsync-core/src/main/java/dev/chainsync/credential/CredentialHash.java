@@ -29,15 +29,16 @@ public final class CredentialHash {
     public static final String LAYOUT_VERSION = "chainsync-credential-v1";
     /** Allowed characters of issuer, recipient and serial: printable, no spaces, no separators. */
     public static final Pattern ID_PATTERN = Pattern.compile("[A-Za-z0-9._:@-]{1,128}");
+
     public static final Pattern HASH_PATTERN = Pattern.compile("[0-9a-f]{64}");
-    private static final DateTimeFormatter ISSUED_AT = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
-            .withZone(java.time.ZoneOffset.UTC);
+    private static final DateTimeFormatter ISSUED_AT =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(java.time.ZoneOffset.UTC);
 
     private CredentialHash() {}
 
     /** The canonical text that is hashed. */
-    public static String canonical(String fileSha256, String issuerId, String recipientId, Instant issuedAt,
-            String serial) {
+    public static String canonical(
+            String fileSha256, String issuerId, String recipientId, Instant issuedAt, String serial) {
         return LAYOUT_VERSION + "\n"
                 + "file-sha256:" + fileSha256 + "\n"
                 + "issuer:" + issuerId + "\n"
@@ -47,10 +48,10 @@ public final class CredentialHash {
     }
 
     /** Lower-case hex SHA-256 of the canonical text. */
-    public static String compute(String fileSha256, String issuerId, String recipientId, Instant issuedAt,
-            String serial) {
-        return sha256Hex(canonical(fileSha256, issuerId, recipientId, issuedAt, serial)
-                .getBytes(StandardCharsets.UTF_8));
+    public static String compute(
+            String fileSha256, String issuerId, String recipientId, Instant issuedAt, String serial) {
+        return sha256Hex(
+                canonical(fileSha256, issuerId, recipientId, issuedAt, serial).getBytes(StandardCharsets.UTF_8));
     }
 
     /** Issued-at truncated to the millisecond the layout keeps. */

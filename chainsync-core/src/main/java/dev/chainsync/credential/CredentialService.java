@@ -39,8 +39,8 @@ public final class CredentialService {
     private final int maxAttempts;
     private final Clock clock;
 
-    public CredentialService(Jdbc jdbc, Signer issuer, ChainClient chain, Commitment commitment, int maxAttempts,
-            Clock clock) {
+    public CredentialService(
+            Jdbc jdbc, Signer issuer, ChainClient chain, Commitment commitment, int maxAttempts, Clock clock) {
         this.store = new CredentialStore(jdbc);
         this.issuer = issuer;
         this.chain = chain;
@@ -92,30 +92,73 @@ public final class CredentialService {
      */
     public Credential issue(java.sql.Connection tx, IssueRequest request) throws java.sql.SQLException {
         validate(request.issuerId(), request.recipientId(), request.serial());
-        if (request.fileSha256() == null || !CredentialHash.HASH_PATTERN.matcher(request.fileSha256()).matches()) {
+        if (request.fileSha256() == null
+                || !CredentialHash.HASH_PATTERN.matcher(request.fileSha256()).matches()) {
             throw new InvalidRequestException("file", "file digest must be 64 lower-case hex characters");
         }
         String serial = request.serial() == null || request.serial().isEmpty() ? null : request.serial();
         // PostgreSQL keeps microseconds: the returned record must equal what a later read gives.
         Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
         Instant issuedAt = CredentialHash.truncate(now);
-        String hash = CredentialHash.compute(request.fileSha256(), request.issuerId(), request.recipientId(), issuedAt,
-                serial);
+        String hash = CredentialHash.compute(
+                request.fileSha256(), request.issuerId(), request.recipientId(), issuedAt, serial);
         String signature = Base58.encode(issuer.sign(HexFormat.of().parseHex(hash)));
-        Credential credential = new Credential(0, hash, request.issuerId(), request.recipientId(), serial,
-                request.fileSha256(), request.fileSize(), issuedAt, issuer.address(), signature,
-                CredentialHash.memo(hash), CredentialStatus.PENDING, null, null, null, now, now);
+        Credential credential = new Credential(
+                0,
+                hash,
+                request.issuerId(),
+                request.recipientId(),
+                serial,
+                request.fileSha256(),
+                request.fileSize(),
+                issuedAt,
+                issuer.address(),
+                signature,
+                CredentialHash.memo(hash),
+                CredentialStatus.PENDING,
+                null,
+                null,
+                null,
+                now,
+                now);
         Long id = CredentialStore.insert(tx, credential);
         if (id == null) {
             throw new DuplicateCredentialException(hash);
         }
-        long opId = Outbox.enqueue(tx, new NewOperation(ANCHOR_KIND, hash, credential.memo(), ANCHOR_KIND + ":" + hash),
-                maxAttempts, now);
-        CredentialStore.event(tx, hash, "created", Json.object("operation_id", opId, "issuer_id",
-                request.issuerId(), "recipient_id", request.recipientId(), "file_sha256", request.fileSha256()), now);
-        return new Credential(id, hash, credential.issuerId(), credential.recipientId(), serial, credential.fileSha256(),
-                credential.fileSize(), issuedAt, credential.issuerAddress(), signature, credential.memo(),
-                CredentialStatus.PENDING, null, null, null, now, now);
+        long opId = Outbox.enqueue(
+                tx, new NewOperation(ANCHOR_KIND, hash, credential.memo(), ANCHOR_KIND + ":" + hash), maxAttempts, now);
+        CredentialStore.event(
+                tx,
+                hash,
+                "created",
+                Json.object(
+                        "operation_id",
+                        opId,
+                        "issuer_id",
+                        request.issuerId(),
+                        "recipient_id",
+                        request.recipientId(),
+                        "file_sha256",
+                        request.fileSha256()),
+                now);
+        return new Credential(
+                id,
+                hash,
+                credential.issuerId(),
+                credential.recipientId(),
+                serial,
+                credential.fileSha256(),
+                credential.fileSize(),
+                issuedAt,
+                credential.issuerAddress(),
+                signature,
+                credential.memo(),
+                CredentialStatus.PENDING,
+                null,
+                null,
+                null,
+                now,
+                now);
     }
 
     /** Thrown when a credential with the same hash already exists. */
@@ -134,7 +177,8 @@ public final class CredentialService {
     }
 
     /** A page of credentials, newest first, filtered; {@code beforeId} is the keyset cursor. */
-    public List<Credential> list(String issuerId, String recipientId, CredentialStatus status, Long beforeId, int limit) {
+    public List<Credential> list(
+            String issuerId, String recipientId, CredentialStatus status, Long beforeId, int limit) {
         return store.list(issuerId, recipientId, status, beforeId, limit);
     }
 
@@ -158,7 +202,17 @@ public final class CredentialService {
      */
     public Verification verify(String hash) {
         if (hash == null || !CredentialHash.HASH_PATTERN.matcher(hash).matches()) {
-            return new Verification(hash, false, false, null, null, false, null, null, null, null,
+            return new Verification(
+                    hash,
+                    false,
+                    false,
+                    null,
+                    null,
+                    false,
+                    null,
+                    null,
+                    null,
+                    null,
                     List.of("not a credential hash: expected 64 lower-case hex characters"));
         }
         List<String> problems = new ArrayList<>();
@@ -169,14 +223,26 @@ public final class CredentialService {
             ChainRecord onChain = null;
             try {
                 onChain = chain.recordsByAddress(issuer.address(), null, VERIFY_CHAIN_SCAN).stream()
-                        .filter(r -> r.carries(expectedMemo) && r.error() == null).findFirst().orElse(null);
+                        .filter(r -> r.carries(expectedMemo) && r.error() == null)
+                        .findFirst()
+                        .orElse(null);
             } catch (ChainException e) {
                 problems.add("chain: could not be checked: " + e.getMessage());
             }
             if (onChain != null) {
                 problems.add("chain: memo found in transaction " + onChain.signature() + " but the database lacks it");
-                return new Verification(hash, false, false, null, null, true, onChain.signature(), onChain.slot(),
-                        null, true, problems);
+                return new Verification(
+                        hash,
+                        false,
+                        false,
+                        null,
+                        null,
+                        true,
+                        onChain.signature(),
+                        onChain.slot(),
+                        null,
+                        true,
+                        problems);
             }
             return new Verification(hash, false, false, null, null, false, null, null, null, null, problems);
         }
@@ -186,7 +252,9 @@ public final class CredentialService {
         }
         Boolean signatureValid = null;
         if (cr.issuerSignature() != null) {
-            signatureValid = Ed25519Keypair.verify(Base58.decode(cr.issuerAddress()), HexFormat.of().parseHex(hash),
+            signatureValid = Ed25519Keypair.verify(
+                    Base58.decode(cr.issuerAddress()),
+                    HexFormat.of().parseHex(hash),
                     Base58.decode(cr.issuerSignature()));
             if (!signatureValid) {
                 problems.add("database: issuer signature does not verify against " + cr.issuerAddress());
@@ -194,8 +262,8 @@ public final class CredentialService {
         }
         if (cr.chainSignature() == null) {
             problems.add("chain: not written yet (status " + cr.status().dbName() + ")");
-            return new Verification(hash, false, true, cr.status().dbName(), signatureValid, false, null, null, null,
-                    null, problems);
+            return new Verification(
+                    hash, false, true, cr.status().dbName(), signatureValid, false, null, null, null, null, problems);
         }
         Optional<ChainRecord> record;
         SignatureStatus status;
@@ -204,13 +272,33 @@ public final class CredentialService {
             status = chain.signatureStatuses(List.of(cr.chainSignature())).get(cr.chainSignature());
         } catch (ChainException e) {
             problems.add("chain: could not be checked: " + e.getMessage());
-            return new Verification(hash, false, true, cr.status().dbName(), signatureValid, false,
-                    cr.chainSignature(), cr.chainSlot(), null, null, problems);
+            return new Verification(
+                    hash,
+                    false,
+                    true,
+                    cr.status().dbName(),
+                    signatureValid,
+                    false,
+                    cr.chainSignature(),
+                    cr.chainSlot(),
+                    null,
+                    null,
+                    problems);
         }
         if (record.isEmpty()) {
             problems.add("chain: transaction " + cr.chainSignature() + " recorded in the database is not on chain");
-            return new Verification(hash, false, true, cr.status().dbName(), signatureValid, false,
-                    cr.chainSignature(), cr.chainSlot(), null, null, problems);
+            return new Verification(
+                    hash,
+                    false,
+                    true,
+                    cr.status().dbName(),
+                    signatureValid,
+                    false,
+                    cr.chainSignature(),
+                    cr.chainSlot(),
+                    null,
+                    null,
+                    problems);
         }
         ChainRecord r = record.get();
         // Anyone can write any memo: the transaction must be signed by this service's issuer, the
@@ -237,8 +325,18 @@ public final class CredentialService {
         boolean valid = problems.isEmpty();
         // on_chain means what the API document says: a successful transaction of the issuer carries this memo.
         boolean onChain = r.error() == null && memoMatches && r.signer().equals(issuer.address());
-        return new Verification(hash, valid, true, cr.status().dbName(), signatureValid, onChain,
-                r.signature(), r.slot(), status == null ? null : status.commitment().wireName(), memoMatches, problems);
+        return new Verification(
+                hash,
+                valid,
+                true,
+                cr.status().dbName(),
+                signatureValid,
+                onChain,
+                r.signature(),
+                r.slot(),
+                status == null ? null : status.commitment().wireName(),
+                memoMatches,
+                problems);
     }
 
     /**
@@ -250,15 +348,41 @@ public final class CredentialService {
     public boolean recoverFromChain(java.sql.Connection tx, ChainRecord record, String hash, long reconciliationRunId)
             throws java.sql.SQLException {
         Instant now = clock.instant();
-        Credential cr = new Credential(0, hash, null, null, null, null, null, null, issuer.address(), null,
-                CredentialHash.memo(hash), CredentialStatus.RECOVERED_FROM_CHAIN, record.signature(), record.slot(),
-                record.blockTime(), now, now);
+        Credential cr = new Credential(
+                0,
+                hash,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                issuer.address(),
+                null,
+                CredentialHash.memo(hash),
+                CredentialStatus.RECOVERED_FROM_CHAIN,
+                record.signature(),
+                record.slot(),
+                record.blockTime(),
+                now,
+                now);
         if (CredentialStore.insert(tx, cr) == null) {
             return false;
         }
-        CredentialStore.event(tx, hash, "recovered", Json.object("signature", record.signature(), "slot",
-                record.slot(), "block_time", record.blockTime() == null ? null : record.blockTime().toString(),
-                "reconciliation_run", reconciliationRunId), clock.instant());
+        CredentialStore.event(
+                tx,
+                hash,
+                "recovered",
+                Json.object(
+                        "signature",
+                        record.signature(),
+                        "slot",
+                        record.slot(),
+                        "block_time",
+                        record.blockTime() == null ? null : record.blockTime().toString(),
+                        "reconciliation_run",
+                        reconciliationRunId),
+                clock.instant());
         return true;
     }
 
@@ -268,8 +392,12 @@ public final class CredentialService {
      */
     public void flag(java.sql.Connection tx, String hash, String reason, long reconciliationRunId)
             throws java.sql.SQLException {
-        CredentialStore.event(tx, hash, "flagged", Json.object("reason", reason, "reconciliation_run",
-                reconciliationRunId), clock.instant());
+        CredentialStore.event(
+                tx,
+                hash,
+                "flagged",
+                Json.object("reason", reason, "reconciliation_run", reconciliationRunId),
+                clock.instant());
     }
 
     /** Credentials the database says are on chain, confirmed inside {@code [from, to)}. */
@@ -283,9 +411,12 @@ public final class CredentialService {
         if (hashes.isEmpty()) {
             return out;
         }
-        store.jdbc().withConnection(c -> Jdbc.query(c, "SELECT hash, status FROM credentials WHERE hash = ANY (?)",
-                r -> out.put(r.getString(1), CredentialStatus.fromDb(r.getString(2))),
-                c.createArrayOf("text", hashes.toArray())));
+        store.jdbc()
+                .withConnection(c -> Jdbc.query(
+                        c,
+                        "SELECT hash, status FROM credentials WHERE hash = ANY (?)",
+                        r -> out.put(r.getString(1), CredentialStatus.fromDb(r.getString(2))),
+                        c.createArrayOf("text", hashes.toArray())));
         return out;
     }
 

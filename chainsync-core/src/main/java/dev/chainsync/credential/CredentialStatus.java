@@ -4,7 +4,13 @@ import java.util.Locale;
 
 /** A credential's state as seen from the database. */
 public enum CredentialStatus {
-    PENDING, SUBMITTED, CONFIRMED, FINALIZED, FAILED, DEAD_LETTERED, RECOVERED_FROM_CHAIN;
+    PENDING,
+    SUBMITTED,
+    CONFIRMED,
+    FINALIZED,
+    FAILED,
+    DEAD_LETTERED,
+    RECOVERED_FROM_CHAIN;
 
     public String dbName() {
         return name().toLowerCase(Locale.ROOT);

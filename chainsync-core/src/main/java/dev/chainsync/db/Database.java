@@ -44,7 +44,8 @@ public final class Database implements AutoCloseable {
     /** Connects to the configured server, or starts the embedded one under {@code dataDir}. */
     public static Database open(DatabaseConfig config, Path dataDir, String poolName) {
         if (!config.embedded()) {
-            HikariDataSource pool = pool(config.jdbcUrl(), config.user(), config.password(), config.poolSize(), poolName);
+            HikariDataSource pool =
+                    pool(config.jdbcUrl(), config.user(), config.password(), config.poolSize(), poolName);
             checkReachable(pool, Redact.url(config.jdbcUrl()));
             return new Database(null, pool, Redact.url(config.jdbcUrl()));
         }
@@ -95,12 +96,16 @@ public final class Database implements AutoCloseable {
         if (!Files.exists(pidFile)) {
             return;
         }
-        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(dir.resolve(EMBEDDED_LOCK_FILE),
-                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(
+                        dir.resolve(EMBEDDED_LOCK_FILE),
+                        java.nio.file.StandardOpenOption.CREATE,
+                        java.nio.file.StandardOpenOption.WRITE);
                 java.nio.channels.FileLock lock = ch.tryLock()) {
             if (lock == null) {
-                throw new DataAccessException("the embedded database in " + dir
-                        + " is in use by another chainsync process; stop it or set CHAINSYNC_DATA_DIR", null);
+                throw new DataAccessException(
+                        "the embedded database in " + dir
+                                + " is in use by another chainsync process; stop it or set CHAINSYNC_DATA_DIR",
+                        null);
             }
             long pid;
             try {
@@ -115,18 +120,22 @@ public final class Database implements AutoCloseable {
             if (orphan.isEmpty()) {
                 return; // a stale file: PostgreSQL checks it itself
             }
-            log.warn("the embedded PostgreSQL of a process that did not shut down (pid {}) still runs on {}; stopping it",
-                    pid, dir);
+            log.warn(
+                    "the embedded PostgreSQL of a process that did not shut down (pid {}) still runs on {}; stopping it",
+                    pid,
+                    dir);
             orphan.get().destroy();
             try {
                 orphan.get().onExit().get(ORPHAN_STOP_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
             } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
-                throw new DataAccessException("the embedded PostgreSQL left running on " + dir + " (pid " + pid
-                        + ") did not stop within " + ORPHAN_STOP_TIMEOUT.toSeconds() + " s", null);
+                throw new DataAccessException(
+                        "the embedded PostgreSQL left running on " + dir + " (pid " + pid + ") did not stop within "
+                                + ORPHAN_STOP_TIMEOUT.toSeconds() + " s",
+                        null);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new DataAccessException("interrupted while stopping the embedded PostgreSQL left on " + dir,
-                        null);
+                throw new DataAccessException(
+                        "interrupted while stopping the embedded PostgreSQL left on " + dir, null);
             }
         }
     }
@@ -139,7 +148,12 @@ public final class Database implements AutoCloseable {
         }
         String[] args = info.arguments().orElse(new String[0]);
         for (int i = 0; i + 1 < args.length; i++) {
-            if (args[i].equals("-D") && Path.of(args[i + 1]).toAbsolutePath().normalize().toString().equals(dataDir)) {
+            if (args[i].equals("-D")
+                    && Path.of(args[i + 1])
+                            .toAbsolutePath()
+                            .normalize()
+                            .toString()
+                            .equals(dataDir)) {
                 return true;
             }
         }
@@ -190,7 +204,9 @@ public final class Database implements AutoCloseable {
                 .locations("classpath:db/migration")
                 .load()
                 .migrate();
-        log.info("database migrations: {} applied, schema at version {}", result.migrationsExecuted,
+        log.info(
+                "database migrations: {} applied, schema at version {}",
+                result.migrationsExecuted,
                 result.targetSchemaVersion == null ? "unchanged" : result.targetSchemaVersion);
         return result.migrationsExecuted;
     }

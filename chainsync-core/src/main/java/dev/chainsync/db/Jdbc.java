@@ -134,7 +134,9 @@ public final class Jdbc {
      * saving change makes ambiguous; an instant with its {@code Z} is not.
      */
     public static java.sql.Array instants(Connection c, java.util.List<Instant> values) throws SQLException {
-        return c.createArrayOf("text", values.stream().map(i -> i == null ? null : i.toString()).toArray());
+        return c.createArrayOf(
+                "text",
+                values.stream().map(i -> i == null ? null : i.toString()).toArray());
     }
 
     /** A nullable {@link Instant} as a {@link Timestamp}. */

@@ -27,6 +27,7 @@ public final class Idempotency {
     static final Duration IN_FLIGHT_WAIT = Duration.ofMillis(200);
     /** Keys longer than this are rejected (the IETF draft and Stripe allow 255). */
     public static final int MAX_KEY_LENGTH = 255;
+
     private static final String LOCK_NOT_AVAILABLE = "55P03";
 
     private final Jdbc jdbc;
@@ -89,12 +90,13 @@ public final class Idempotency {
      * then stores its response. A failed effect releases the key. If the process dies while the
      * effect runs, the key answers 409 until it expires: whether the effect happened is unknown.
      */
-    public Outcome executeOutside(long apiKeyId, String key, String fingerprint,
-            java.util.function.Supplier<StoredResponse> effect) {
+    public Outcome executeOutside(
+            long apiKeyId, String key, String fingerprint, java.util.function.Supplier<StoredResponse> effect) {
         Claim claim = new Claim(apiKeyId, key, fingerprint);
         Outcome seen;
         try {
-            seen = jdbc.inTransaction(c -> claimAll(c, List.of(claim))[0] ? null : existing(c, apiKeyId, key, fingerprint));
+            seen = jdbc.inTransaction(
+                    c -> claimAll(c, List.of(claim))[0] ? null : existing(c, apiKeyId, key, fingerprint));
         } catch (DataAccessException e) {
             if (LOCK_NOT_AVAILABLE.equals(e.sqlState())) {
                 return new Outcome.InProgress();
@@ -140,23 +142,29 @@ public final class Idempotency {
         // Expired rows count as absent; removing one here lets its key be used afresh.
         Jdbc.update(tx, """
                 DELETE FROM idempotency_keys k USING unnest(?::bigint[], ?::text[]) AS u(api_key_id, idempotency_key)
-                 WHERE k.api_key_id = u.api_key_id AND k.idempotency_key = u.idempotency_key AND k.expires_at <= ?""",
-                tx.createArrayOf("bigint", apiKeys), tx.createArrayOf("text", keys), now);
-        java.util.Set<String> claimed = new java.util.HashSet<>(Jdbc.query(tx, """
+                 WHERE k.api_key_id = u.api_key_id AND k.idempotency_key = u.idempotency_key AND k.expires_at <= ?""", tx.createArrayOf("bigint", apiKeys), tx.createArrayOf("text", keys), now);
+        java.util.Set<String> claimed = new java.util.HashSet<>(Jdbc.query(
+                tx,
+                """
                 INSERT INTO idempotency_keys (api_key_id, idempotency_key, fingerprint, response_status,
                                               response_body, created_at, expires_at)
                 SELECT u.api_key_id, u.idempotency_key, u.fingerprint, 0, ''::bytea, ?, ?
                   FROM unnest(?::bigint[], ?::text[], ?::text[]) WITH ORDINALITY AS u(api_key_id, idempotency_key, fingerprint, n)
                  ORDER BY u.n
                 ON CONFLICT (api_key_id, idempotency_key) DO NOTHING
-                RETURNING api_key_id || ':' || idempotency_key""", r -> r.getString(1), now, now.plus(ttl),
-                tx.createArrayOf("bigint", apiKeys), tx.createArrayOf("text", keys),
+                RETURNING api_key_id || ':' || idempotency_key""",
+                r -> r.getString(1),
+                now,
+                now.plus(ttl),
+                tx.createArrayOf("bigint", apiKeys),
+                tx.createArrayOf("text", keys),
                 tx.createArrayOf("text", fingerprints)));
         Jdbc.update(tx, "SET LOCAL lock_timeout = 0");
         boolean[] owned = new boolean[claims.size()];
         for (int i = 0; i < owned.length; i++) {
             // Only the first of two identical keys in one batch owns it; the second will replay.
-            owned[i] = claimed.remove(claims.get(i).apiKeyId() + ":" + claims.get(i).key());
+            owned[i] = claimed.remove(
+                    claims.get(i).apiKeyId() + ":" + claims.get(i).key());
         }
         return owned;
     }
@@ -190,7 +198,9 @@ public final class Idempotency {
             }
         }
         if (!released.isEmpty()) {
-            Jdbc.update(tx, """
+            Jdbc.update(
+                    tx,
+                    """
                     DELETE FROM idempotency_keys k USING unnest(?::bigint[], ?::text[]) AS u(api_key_id, idempotency_key)
                      WHERE k.api_key_id = u.api_key_id AND k.idempotency_key = u.idempotency_key""",
                     tx.createArrayOf("bigint", released.stream().map(r -> r[0]).toArray()),
@@ -199,18 +209,25 @@ public final class Idempotency {
     }
 
     private static Outcome existing(Connection c, long apiKeyId, String key, String fingerprint) throws SQLException {
-        List<Outcome> found = Jdbc.query(c, """
+        List<Outcome> found = Jdbc.query(
+                c,
+                """
                 SELECT fingerprint, response_status, response_headers::text AS headers, response_body
-                  FROM idempotency_keys WHERE api_key_id = ? AND idempotency_key = ?""", r -> {
+                  FROM idempotency_keys WHERE api_key_id = ? AND idempotency_key = ?""",
+                r -> {
                     if (!r.getString("fingerprint").equals(fingerprint)) {
                         return new Outcome.Mismatch();
                     }
                     if (r.getInt("response_status") == 0) {
                         return new Outcome.InProgress(); // claimed by executeOutside, effect still running
                     }
-                    return new Outcome.Replayed(new StoredResponse(r.getInt("response_status"),
-                            readHeaders(r.getString("headers")), r.getBytes("response_body")));
-                }, apiKeyId, key);
+                    return new Outcome.Replayed(new StoredResponse(
+                            r.getInt("response_status"),
+                            readHeaders(r.getString("headers")),
+                            r.getBytes("response_body")));
+                },
+                apiKeyId,
+                key);
         // The row was there a moment ago; if a purge removed it in between, the client may simply retry.
         return found.isEmpty() ? new Outcome.InProgress() : found.getFirst();
     }

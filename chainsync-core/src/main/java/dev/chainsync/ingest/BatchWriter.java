@@ -111,8 +111,8 @@ final class BatchWriter {
 
     private record StreamProgress(StreamEntry last, long entries, long events, long fresh, Long lastBlock) {}
 
-    private static void recordProgress(Connection c, List<ParsedEntry> entries, NewEvents fresh, String group,
-            Instant now) throws SQLException {
+    private static void recordProgress(
+            Connection c, List<ParsedEntry> entries, NewEvents fresh, String group, Instant now) throws SQLException {
         Map<String, Long> freshByStream = new LinkedHashMap<>();
         for (var s : fresh.all()) {
             freshByStream.merge(s.entry().stream(), 1L, Long::sum);
@@ -120,16 +120,35 @@ final class BatchWriter {
         Map<String, StreamProgress> byStream = new LinkedHashMap<>();
         for (ParsedEntry p : entries) {
             StreamEntry e = p.entry();
-            Long block = p.events().stream().mapToLong(ev -> ev.meta().blockNumber()).boxed().max(Long::compare)
+            Long block = p.events().stream()
+                    .mapToLong(ev -> ev.meta().blockNumber())
+                    .boxed()
+                    .max(Long::compare)
                     .orElse(null);
-            byStream.merge(e.stream(), new StreamProgress(e, 1, p.events().size(), 0, block), (a, b) ->
-                    new StreamProgress(newer(a.last(), b.last()), a.entries() + b.entries(), a.events() + b.events(), 0,
-                            a.lastBlock() == null ? b.lastBlock()
+            byStream.merge(
+                    e.stream(),
+                    new StreamProgress(e, 1, p.events().size(), 0, block),
+                    (a, b) -> new StreamProgress(
+                            newer(a.last(), b.last()),
+                            a.entries() + b.entries(),
+                            a.events() + b.events(),
+                            0,
+                            a.lastBlock() == null
+                                    ? b.lastBlock()
                                     : b.lastBlock() == null ? a.lastBlock() : Math.max(a.lastBlock(), b.lastBlock())));
         }
         Projections.Arrays a = new Projections.Arrays(byStream.size());
-        byStream.forEach((stream, sp) -> a.add(stream, sp.last().id(), sp.last().millis(), sp.last().sequence(),
-                sp.entries(), sp.events(), freshByStream.getOrDefault(stream, 0L), sp.lastBlock(), group, now));
+        byStream.forEach((stream, sp) -> a.add(
+                stream,
+                sp.last().id(),
+                sp.last().millis(),
+                sp.last().sequence(),
+                sp.entries(),
+                sp.events(),
+                freshByStream.getOrDefault(stream, 0L),
+                sp.lastBlock(),
+                group,
+                now));
         a.execute(c, """
                 INSERT INTO ingest_progress AS g (stream, consumer_group, last_entry_id, last_entry_ms, last_entry_seq,
                                                   entries, events, new_events, last_block_number, updated_at)
@@ -153,7 +172,9 @@ final class BatchWriter {
     }
 
     private static StreamEntry newer(StreamEntry a, StreamEntry b) {
-        int cmp = a.millis() != b.millis() ? Long.compare(a.millis(), b.millis()) : Long.compare(a.sequence(), b.sequence());
+        int cmp = a.millis() != b.millis()
+                ? Long.compare(a.millis(), b.millis())
+                : Long.compare(a.sequence(), b.sequence());
         return cmp >= 0 ? a : b;
     }
 }

@@ -10,7 +10,11 @@ import java.time.Instant;
  * its outcome closes or re-opens it. While it is not closed, consumers read nothing new.
  */
 final class Breaker {
-    enum State { CLOSED, OPEN, HALF_OPEN }
+    enum State {
+        CLOSED,
+        OPEN,
+        HALF_OPEN
+    }
 
     private final int threshold;
     private final Duration openFor;
@@ -26,7 +30,11 @@ final class Breaker {
     }
 
     /** What {@link #permit()} granted. */
-    enum Permit { DENIED, GRANTED, TRIAL }
+    enum Permit {
+        DENIED,
+        GRANTED,
+        TRIAL
+    }
 
     /** May a batch go to the database now? In half-open state only one caller gets the {@code TRIAL}. */
     synchronized Permit permit() {

@@ -3,8 +3,8 @@ package dev.chainsync.ingest;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.chainsync.db.Jdbc;
 import dev.chainsync.db.PgText;
-import dev.chainsync.webhook.WebhookOutbox;
 import dev.chainsync.json.Json;
+import dev.chainsync.webhook.WebhookOutbox;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -31,18 +31,39 @@ final class DeadLetters {
     static void insert(Connection c, List<Burial> burials, String group, Instant now) throws SQLException {
         for (Burial raw : burials) {
             Burial b = storable(raw);
-            List<Long> ids = Jdbc.query(c, """
+            List<Long> ids = Jdbc.query(
+                    c,
+                    """
                     INSERT INTO ingest_dead_letters (stream, consumer_group, entry_id, payload, fields, reason,
                                                      delivery_count, created_at)
                     VALUES (?, ?, ?, ?, ?::jsonb, ?, ?, ?)
                     ON CONFLICT (stream, consumer_group, entry_id) DO NOTHING
-                    RETURNING id""", r -> r.getLong(1),
-                    b.entry().stream(), group, b.entry().id(), b.entry().payload(), Json.write(b.entry().fields()),
-                    b.reason(), b.entry().deliveries(), now);
+                    RETURNING id""",
+                    r -> r.getLong(1),
+                    b.entry().stream(),
+                    group,
+                    b.entry().id(),
+                    b.entry().payload(),
+                    Json.write(b.entry().fields()),
+                    b.reason(),
+                    b.entry().deliveries(),
+                    now);
             if (!ids.isEmpty()) {
-                WebhookOutbox.emit(c, "ingest.dead_lettered", Json.object("id", ids.getFirst(), "stream",
-                        b.entry().stream(), "entry_id", b.entry().id(), "reason", b.reason(), "delivery_count",
-                        b.entry().deliveries()), now);
+                WebhookOutbox.emit(
+                        c,
+                        "ingest.dead_lettered",
+                        Json.object(
+                                "id",
+                                ids.getFirst(),
+                                "stream",
+                                b.entry().stream(),
+                                "entry_id",
+                                b.entry().id(),
+                                "reason",
+                                b.reason(),
+                                "delivery_count",
+                                b.entry().deliveries()),
+                        now);
             }
         }
     }
@@ -54,14 +75,16 @@ final class DeadLetters {
      */
     static Burial storable(Burial b) {
         StreamEntry e = b.entry();
-        boolean clean = PgText.isStorable(b.reason()) && e.fields().entrySet().stream()
-                .allMatch(f -> PgText.isStorable(f.getKey()) && PgText.isStorable(f.getValue()));
+        boolean clean = PgText.isStorable(b.reason())
+                && e.fields().entrySet().stream()
+                        .allMatch(f -> PgText.isStorable(f.getKey()) && PgText.isStorable(f.getValue()));
         if (clean) {
             return b;
         }
         Map<String, String> fields = new java.util.LinkedHashMap<>();
         e.fields().forEach((k, v) -> fields.put(PgText.storable(k), PgText.storable(v)));
-        return new Burial(new StreamEntry(e.stream(), e.id(), fields, e.deliveries()),
+        return new Burial(
+                new StreamEntry(e.stream(), e.id(), fields, e.deliveries()),
                 PgText.storable(b.reason()) + " [NUL characters stored as U+2400]");
     }
 
@@ -93,8 +116,11 @@ final class DeadLetters {
     }
 
     static long count(Jdbc jdbc, boolean unreplayedOnly) {
-        return jdbc.queryOne("SELECT count(*) FROM ingest_dead_letters"
-                + (unreplayedOnly ? " WHERE replayed_at IS NULL" : ""), r -> r.getLong(1)).orElse(0L);
+        return jdbc.queryOne(
+                        "SELECT count(*) FROM ingest_dead_letters"
+                                + (unreplayedOnly ? " WHERE replayed_at IS NULL" : ""),
+                        r -> r.getLong(1))
+                .orElse(0L);
     }
 
     private static DeadLetter map(ResultSet r) throws SQLException {
@@ -104,9 +130,17 @@ final class DeadLetters {
         } catch (java.io.IOException e) {
             fields = Map.of();
         }
-        return new DeadLetter(r.getLong("id"), r.getString("stream"), r.getString("consumer_group"),
-                r.getString("entry_id"), r.getString("payload"), fields, r.getString("reason"),
-                r.getLong("delivery_count"), Jdbc.instant(r, "created_at"), Jdbc.instant(r, "replayed_at"),
+        return new DeadLetter(
+                r.getLong("id"),
+                r.getString("stream"),
+                r.getString("consumer_group"),
+                r.getString("entry_id"),
+                r.getString("payload"),
+                fields,
+                r.getString("reason"),
+                r.getLong("delivery_count"),
+                Jdbc.instant(r, "created_at"),
+                Jdbc.instant(r, "replayed_at"),
                 r.getString("replayed_entry_id"));
     }
 }

@@ -21,6 +21,7 @@ final class Decode {
      * PostgreSQL's timestamptz and ISO-8601 renderings do not, so the entry could never commit.
      */
     static final long MAX_TIMESTAMP_SECONDS = 253_402_300_799L;
+
     private static final HexFormat HEX = HexFormat.of();
 
     private Decode() {}

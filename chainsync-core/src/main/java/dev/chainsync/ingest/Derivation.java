@@ -13,8 +13,16 @@ import java.util.function.IntConsumer;
  */
 final class Derivation {
     /** The steps in dependency order; each replaces one table's rows in scope. */
-    static final List<String> STEPS = List.of("atom", "triple", "position", "vault", "term", "triple_vault",
-            "triple_term", "predicate_object", "subject_predicate");
+    static final List<String> STEPS = List.of(
+            "atom",
+            "triple",
+            "position",
+            "vault",
+            "term",
+            "triple_vault",
+            "triple_term",
+            "predicate_object",
+            "subject_predicate");
 
     /** Which keys to recompute. */
     enum Scope {
@@ -119,8 +127,7 @@ final class Derivation {
                       FROM keys k
                       LEFT JOIN latest l USING (term_id, curve_id)
                       LEFT JOIN first f USING (term_id, curve_id)
-                      LEFT JOIN counts n USING (term_id, curve_id)"""
-                    .formatted(pF, Projections.MARKET_CAP.formatted("l.total_shares", "l.share_price")));
+                      LEFT JOIN counts n USING (term_id, curve_id)""".formatted(pF, Projections.MARKET_CAP.formatted("l.total_shares", "l.share_price")));
             progress.accept(3);
 
             s.executeUpdate("DELETE FROM term WHERE " + termF.formatted("id"));
@@ -146,8 +153,7 @@ final class Derivation {
                       FROM ids i
                       LEFT JOIN atom a ON a.term_id = i.id
                       LEFT JOIN triples tr ON tr.id = i.id
-                      LEFT JOIN sums v ON v.term_id = i.id""".formatted(termF.formatted("term_id"),
-                    termF.formatted("counter_term_id")));
+                      LEFT JOIN sums v ON v.term_id = i.id""".formatted(termF.formatted("term_id"), termF.formatted("counter_term_id")));
             progress.accept(4);
 
             String tF = tvF.formatted("t.term_id");

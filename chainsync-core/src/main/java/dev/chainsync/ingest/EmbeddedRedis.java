@@ -30,8 +30,12 @@ public final class EmbeddedRedis implements AutoCloseable {
     /** On a given loopback port (tests that stop and restart Redis under a running consumer). */
     public static EmbeddedRedis start(int port) {
         try {
-            RedisServer server = RedisServer.newRedisServer().port(port).bind("127.0.0.1")
-                    .setting("save \"\"").setting("appendonly no").build();
+            RedisServer server = RedisServer.newRedisServer()
+                    .port(port)
+                    .bind("127.0.0.1")
+                    .setting("save \"\"")
+                    .setting("appendonly no")
+                    .build();
             server.start();
             log.info("embedded Redis listening on 127.0.0.1:{}", port);
             return new EmbeddedRedis(server, port);

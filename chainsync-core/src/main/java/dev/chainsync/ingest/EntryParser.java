@@ -66,7 +66,8 @@ final class EntryParser {
     }
 
     // Exact integers: a uint256 sent as a bare JSON number must not pass through a double.
-    private static final ObjectReader READER = Json.MAPPER.reader()
+    private static final ObjectReader READER = Json.MAPPER
+            .reader()
             .with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .with(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS);
 
@@ -75,7 +76,8 @@ final class EntryParser {
     static ParsedEntry parse(StreamEntry entry) {
         String payload = entry.payload();
         if (payload == null) {
-            throw new Unparseable("no 'payload' field (fields: " + entry.fields().keySet() + ")");
+            throw new Unparseable(
+                    "no 'payload' field (fields: " + entry.fields().keySet() + ")");
         }
         JsonNode root;
         try {
@@ -116,7 +118,9 @@ final class EntryParser {
             if (network == null) {
                 throw new Unparseable("reorg notification without network");
             }
-            return new ParsedEntry(entry, List.of(),
+            return new ParsedEntry(
+                    entry,
+                    List.of(),
                     new ParsedEntry.Reorg(network, Decode.uint64(r, "fork_block"), Decode.optionalUint64(r, "depth")));
         }
         Kind kind = Kind.of(topic0, name);
@@ -143,28 +147,61 @@ final class EntryParser {
         Meta meta = meta(tx, envelopeNetwork);
         if (kind == null) {
             Decode.requireStorable(e, "event_data");
-            return new Generic(meta, name, topic0 == null ? null : topic0.toLowerCase(java.util.Locale.ROOT),
-                    e.toString());
+            return new Generic(
+                    meta, name, topic0 == null ? null : topic0.toLowerCase(java.util.Locale.ROOT), e.toString());
         }
         return switch (kind) {
-            case ATOM_CREATED -> new AtomCreated(meta, Decode.address(e, "creator"), Decode.bytes32(e, "termId"),
-                    Decode.bytes(e, "atomData"), Decode.address(e, "atomWallet"));
+            case ATOM_CREATED ->
+                new AtomCreated(
+                        meta,
+                        Decode.address(e, "creator"),
+                        Decode.bytes32(e, "termId"),
+                        Decode.bytes(e, "atomData"),
+                        Decode.address(e, "atomWallet"));
             case TRIPLE_CREATED -> {
                 String termId = Decode.bytes32(e, "termId");
-                yield new TripleCreated(meta, Decode.address(e, "creator"), termId, Decode.bytes32(e, "subjectId"),
-                        Decode.bytes32(e, "predicateId"), Decode.bytes32(e, "objectId"), Keccak.counterTermId(termId));
+                yield new TripleCreated(
+                        meta,
+                        Decode.address(e, "creator"),
+                        termId,
+                        Decode.bytes32(e, "subjectId"),
+                        Decode.bytes32(e, "predicateId"),
+                        Decode.bytes32(e, "objectId"),
+                        Keccak.counterTermId(termId));
             }
-            case DEPOSITED -> new Deposited(meta, Decode.address(e, "sender"), Decode.address(e, "receiver"),
-                    Decode.bytes32(e, "termId"), Decode.uint(e, "curveId"), Decode.uint(e, "assets"),
-                    Decode.uint(e, "assetsAfterFees"), Decode.uint(e, "shares"), Decode.uint(e, "totalShares"),
-                    Decode.uint8(e, "vaultType"));
-            case REDEEMED -> new Redeemed(meta, Decode.address(e, "sender"), Decode.address(e, "receiver"),
-                    Decode.bytes32(e, "termId"), Decode.uint(e, "curveId"), Decode.uint(e, "shares"),
-                    Decode.uint(e, "totalShares"), Decode.uint(e, "assets"), Decode.uint(e, "fees"),
-                    Decode.uint8(e, "vaultType"));
-            case SHARE_PRICE_CHANGED -> new SharePriceChanged(meta, Decode.bytes32(e, "termId"),
-                    Decode.uint(e, "curveId"), Decode.uint(e, "sharePrice"), Decode.uint(e, "totalAssets"),
-                    Decode.uint(e, "totalShares"), Decode.uint8(e, "vaultType"));
+            case DEPOSITED ->
+                new Deposited(
+                        meta,
+                        Decode.address(e, "sender"),
+                        Decode.address(e, "receiver"),
+                        Decode.bytes32(e, "termId"),
+                        Decode.uint(e, "curveId"),
+                        Decode.uint(e, "assets"),
+                        Decode.uint(e, "assetsAfterFees"),
+                        Decode.uint(e, "shares"),
+                        Decode.uint(e, "totalShares"),
+                        Decode.uint8(e, "vaultType"));
+            case REDEEMED ->
+                new Redeemed(
+                        meta,
+                        Decode.address(e, "sender"),
+                        Decode.address(e, "receiver"),
+                        Decode.bytes32(e, "termId"),
+                        Decode.uint(e, "curveId"),
+                        Decode.uint(e, "shares"),
+                        Decode.uint(e, "totalShares"),
+                        Decode.uint(e, "assets"),
+                        Decode.uint(e, "fees"),
+                        Decode.uint8(e, "vaultType"));
+            case SHARE_PRICE_CHANGED ->
+                new SharePriceChanged(
+                        meta,
+                        Decode.bytes32(e, "termId"),
+                        Decode.uint(e, "curveId"),
+                        Decode.uint(e, "sharePrice"),
+                        Decode.uint(e, "totalAssets"),
+                        Decode.uint(e, "totalShares"),
+                        Decode.uint8(e, "vaultType"));
         };
     }
 
@@ -176,9 +213,15 @@ final class EntryParser {
         if (network == null) {
             throw new Decode.BadField("no network in transaction_information or the envelope");
         }
-        return new Meta(network, Decode.optionalUint64(tx, "chain_id"), Decode.address(tx, "address"),
-                Decode.hash(tx, "block_hash"), Decode.uint64(tx, "block_number"),
-                Decode.optionalTimestamp(tx, "block_timestamp"), Decode.hash(tx, "transaction_hash"),
-                Decode.uint64(tx, "log_index"), Decode.uint64(tx, "transaction_index"));
+        return new Meta(
+                network,
+                Decode.optionalUint64(tx, "chain_id"),
+                Decode.address(tx, "address"),
+                Decode.hash(tx, "block_hash"),
+                Decode.uint64(tx, "block_number"),
+                Decode.optionalTimestamp(tx, "block_timestamp"),
+                Decode.hash(tx, "transaction_hash"),
+                Decode.uint64(tx, "log_index"),
+                Decode.uint64(tx, "transaction_index"));
     }
 }

@@ -39,16 +39,25 @@ final class EventStore {
     record Sourced<E extends ChainEvent>(E event, StreamEntry entry) {}
 
     /** The events of a batch that were not stored before, by type. */
-    record NewEvents(List<Sourced<AtomCreated>> atoms, List<Sourced<TripleCreated>> triples,
-            List<Sourced<Deposited>> deposits, List<Sourced<Redeemed>> redeems,
-            List<Sourced<SharePriceChanged>> prices, List<Sourced<Generic>> generics) {
+    record NewEvents(
+            List<Sourced<AtomCreated>> atoms,
+            List<Sourced<TripleCreated>> triples,
+            List<Sourced<Deposited>> deposits,
+            List<Sourced<Redeemed>> redeems,
+            List<Sourced<SharePriceChanged>> prices,
+            List<Sourced<Generic>> generics) {
         int size() {
             return atoms.size() + triples.size() + deposits.size() + redeems.size() + prices.size() + generics.size();
         }
 
         NewEvents plus(NewEvents o) {
-            return new NewEvents(concat(atoms, o.atoms), concat(triples, o.triples), concat(deposits, o.deposits),
-                    concat(redeems, o.redeems), concat(prices, o.prices), concat(generics, o.generics));
+            return new NewEvents(
+                    concat(atoms, o.atoms),
+                    concat(triples, o.triples),
+                    concat(deposits, o.deposits),
+                    concat(redeems, o.redeems),
+                    concat(prices, o.prices),
+                    concat(generics, o.generics));
         }
 
         private static <T> List<T> concat(List<T> a, List<T> b) {
@@ -77,8 +86,8 @@ final class EventStore {
 
     private record Key(String tx, long log) {}
 
-    private static final java.util.Comparator<Sourced<?>> KEY_ORDER = java.util.Comparator
-            .comparing((Sourced<?> s) -> s.event().meta().transactionHash())
+    private static final java.util.Comparator<Sourced<?>> KEY_ORDER = java.util.Comparator.comparing(
+                    (Sourced<?> s) -> s.event().meta().transactionHash())
             .thenComparingLong(s -> s.event().meta().logIndex());
 
     static NewEvents insert(Connection c, List<ParsedEntry> entries, Instant now) throws SQLException {
@@ -111,14 +120,14 @@ final class EventStore {
     }
 
     @SuppressWarnings("unchecked")
-    private static <E extends ChainEvent> List<Sourced<E>> typed(Map<Class<?>, List<Sourced<? extends ChainEvent>>> m,
-            Class<E> type) {
+    private static <E extends ChainEvent> List<Sourced<E>> typed(
+            Map<Class<?>, List<Sourced<? extends ChainEvent>>> m, Class<E> type) {
         List<Sourced<? extends ChainEvent>> l = m.getOrDefault(type, List.of());
         return (List<Sourced<E>>) (List<?>) l;
     }
 
-    private static <E extends ChainEvent> List<Sourced<E>> insert(Connection c, String table, List<Sourced<E>> rows,
-            List<Col<E>> specific, Instant now) throws SQLException {
+    private static <E extends ChainEvent> List<Sourced<E>> insert(
+            Connection c, String table, List<Sourced<E>> rows, List<Col<E>> specific, Instant now) throws SQLException {
         if (rows.isEmpty()) {
             return List.of();
         }
@@ -132,7 +141,8 @@ final class EventStore {
         cols.add(new Col<>("network", "text", s -> s.event().meta().network()));
         cols.add(new Col<>("chain_id", "bigint", s -> s.event().meta().chainId()));
         cols.add(new Col<>("transaction_index", "bigint", s -> s.event().meta().transactionIndex()));
-        cols.add(new Col<>("block_timestamp", "timestamptz", s -> s.event().meta().blockTimestamp()));
+        cols.add(new Col<>(
+                "block_timestamp", "timestamptz", s -> s.event().meta().blockTimestamp()));
         cols.add(new Col<>("source_stream", "text", s -> s.entry().stream()));
         cols.add(new Col<>("source_entry_ms", "bigint", s -> s.entry().publishedMillis()));
         cols.add(new Col<>("source_entry_seq", "bigint", s -> s.entry().publishedSequence()));
@@ -141,7 +151,10 @@ final class EventStore {
         StringBuilder arrays = new StringBuilder();
         for (Col<E> col : cols) {
             names.append(col.name()).append(", ");
-            arrays.append(arrays.isEmpty() ? "" : ", ").append("?::").append(col.type()).append("[]");
+            arrays.append(arrays.isEmpty() ? "" : ", ")
+                    .append("?::")
+                    .append(col.type())
+                    .append("[]");
         }
         // In key order (sorted here, where it is cheaper than in the database; unnest keeps the
         // order): batches insert without the writer lock (BatchWriter.insertEvents), and a fixed
@@ -190,7 +203,8 @@ final class EventStore {
      */
     static NewEvents remove(Connection c, NewEvents events, java.util.function.Predicate<Sourced<?>> doomed)
             throws SQLException {
-        return new NewEvents(remove(c, "atom_created_events", events.atoms(), doomed),
+        return new NewEvents(
+                remove(c, "atom_created_events", events.atoms(), doomed),
                 remove(c, "triple_created_events", events.triples(), doomed),
                 remove(c, "deposited_events", events.deposits(), doomed),
                 remove(c, "redeemed_events", events.redeems(), doomed),
@@ -198,8 +212,9 @@ final class EventStore {
                 remove(c, "generic_events", events.generics(), doomed));
     }
 
-    private static <E extends ChainEvent> List<Sourced<E>> remove(Connection c, String table, List<Sourced<E>> rows,
-            java.util.function.Predicate<Sourced<?>> doomed) throws SQLException {
+    private static <E extends ChainEvent> List<Sourced<E>> remove(
+            Connection c, String table, List<Sourced<E>> rows, java.util.function.Predicate<Sourced<?>> doomed)
+            throws SQLException {
         List<Sourced<E>> kept = new ArrayList<>(rows.size());
         List<String> txs = new ArrayList<>();
         List<String> logs = new ArrayList<>();
@@ -269,8 +284,12 @@ final class EventStore {
     /** atomData as text when it is valid UTF-8 (almost always: a URI or JSON), else NULL. */
     static String utf8OrNull(byte[] data) {
         try {
-            String s = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(data)).toString();
+            String s = StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(data))
+                    .toString();
             // PostgreSQL text cannot hold NUL.
             return s.indexOf('\0') >= 0 ? null : s;
         } catch (CharacterCodingException e) {

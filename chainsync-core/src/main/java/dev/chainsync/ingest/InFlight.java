@@ -33,7 +33,8 @@ final class InFlight {
         private final CompletableFuture<Void> over = new CompletableFuture<>();
 
         boolean deferred(ChainEvent e) {
-            return deferred.contains(new Key(e.meta().transactionHash(), e.meta().logIndex()));
+            return deferred.contains(
+                    new Key(e.meta().transactionHash(), e.meta().logIndex()));
         }
 
         boolean anyDeferred() {

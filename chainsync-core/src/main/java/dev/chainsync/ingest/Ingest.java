@@ -13,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,13 +50,18 @@ public final class Ingest implements AutoCloseable {
         this.clock = clock;
         this.shared = new Shared(jdbc, config, clock, registry);
         for (String stream : config.streams()) {
-            Gauge.builder("chainsync_ingest_stream_lag", () -> streamGauge(stream, 0)).tag("stream", stream)
-                    .description("Entries of the stream not yet delivered to the consumer group").register(registry);
-            Gauge.builder("chainsync_ingest_pending", () -> streamGauge(stream, 1)).tag("stream", stream)
-                    .description("Entries delivered to the group and not yet acknowledged").register(registry);
+            Gauge.builder("chainsync_ingest_stream_lag", () -> streamGauge(stream, 0))
+                    .tag("stream", stream)
+                    .description("Entries of the stream not yet delivered to the consumer group")
+                    .register(registry);
+            Gauge.builder("chainsync_ingest_pending", () -> streamGauge(stream, 1))
+                    .tag("stream", stream)
+                    .description("Entries delivered to the group and not yet acknowledged")
+                    .register(registry);
         }
         Gauge.builder("chainsync_ingest_dead_letters_unreplayed", () -> safeDeadLetters())
-                .description("Dead letters not replayed").register(registry);
+                .description("Dead letters not replayed")
+                .register(registry);
     }
 
     public IngestConfig config() {
@@ -77,13 +81,18 @@ public final class Ingest implements AutoCloseable {
         // Workers connect (and create the group) themselves and reconnect after failures, so a
         // Redis that is down now makes ingest unhealthy, not the whole service fail to start.
         for (int i = 0; i < config.workers(); i++) {
-            StreamWorker w = new StreamWorker(shared, config.consumerName(i),
-                    () -> new RedisStreams(config.redisUrl()), clock);
+            StreamWorker w =
+                    new StreamWorker(shared, config.consumerName(i), () -> new RedisStreams(config.redisUrl()), clock);
             workers.add(w);
             threads.add(new PollingWorker("ingest-" + w.consumer(), IDLE_DELAY, w::pass).start());
         }
-        log.info("ingest consuming {} as {} x{} in group {} (batch {}, processing timeout {} ms)", config.streams(),
-                config.consumerName(), config.workers(), config.consumerGroup(), config.batchSize(),
+        log.info(
+                "ingest consuming {} as {} x{} in group {} (batch {}, processing timeout {} ms)",
+                config.streams(),
+                config.consumerName(),
+                config.workers(),
+                config.consumerGroup(),
+                config.batchSize(),
                 config.processingTimeout().toMillis());
         return this;
     }
@@ -119,8 +128,14 @@ public final class Ingest implements AutoCloseable {
     // ------------------------------------------------------------------ health and status
 
     /** What {@code /health} reports, in the replaced service's terms. */
-    public record Health(boolean enabled, boolean redisConsumerHealthy, boolean postgresSyncHealthy,
-            String circuitBreakerState, Instant lastCheck, long totalEventsProcessed, long totalEventsFailed,
+    public record Health(
+            boolean enabled,
+            boolean redisConsumerHealthy,
+            boolean postgresSyncHealthy,
+            String circuitBreakerState,
+            Instant lastCheck,
+            long totalEventsProcessed,
+            long totalEventsFailed,
             String lastError) {
         public boolean circuitBreakerClosed() {
             return "closed".equals(circuitBreakerState);
@@ -132,20 +147,41 @@ public final class Ingest implements AutoCloseable {
     }
 
     public Health health() {
-        return new Health(config.enabled() && running(), shared.redisHealthy, shared.postgresHealthy(),
-                shared.breaker().state().name().toLowerCase(java.util.Locale.ROOT), clock.instant(),
-                (long) shared.metrics().eventsProcessed.count(), (long) shared.metrics().eventsFailed.count(),
+        return new Health(
+                config.enabled() && running(),
+                shared.redisHealthy,
+                shared.postgresHealthy(),
+                shared.breaker().state().name().toLowerCase(java.util.Locale.ROOT),
+                clock.instant(),
+                (long) shared.metrics().eventsProcessed.count(),
+                (long) shared.metrics().eventsFailed.count(),
                 shared.lastError);
     }
 
     /** One stream as the group sees it, with what has been committed from it. */
-    public record StreamStatus(String stream, Long length, Long lag, Long pending, String lastDeliveredId,
-            String lastCommittedEntryId, long committedEntries, long committedEvents, long newEvents,
-            Long lastBlockNumber, Instant lastCommitAt) {}
+    public record StreamStatus(
+            String stream,
+            Long length,
+            Long lag,
+            Long pending,
+            String lastDeliveredId,
+            String lastCommittedEntryId,
+            long committedEntries,
+            long committedEvents,
+            long newEvents,
+            Long lastBlockNumber,
+            Instant lastCommitAt) {}
 
     /** Streams, lag, pending, dead letters, unknown events and reorgs. */
-    public record Status(boolean running, String consumerGroup, String breakerState, List<StreamStatus> streams,
-            long deadLetters, long deadLettersNotReplayed, Map<String, Long> unknownEvents, long reorgs,
+    public record Status(
+            boolean running,
+            String consumerGroup,
+            String breakerState,
+            List<StreamStatus> streams,
+            long deadLetters,
+            long deadLettersNotReplayed,
+            Map<String, Long> unknownEvents,
+            long reorgs,
             String redisError) {}
 
     /** Reads the progress table, and the streams themselves when Redis answers. */
@@ -153,17 +189,29 @@ public final class Ingest implements AutoCloseable {
         Jdbc jdbc = shared.jdbc();
         record Progress(String lastId, long entries, long events, long fresh, Long block, Instant at) {}
         Map<String, Progress> progress = new LinkedHashMap<>();
-        jdbc.query("""
+        jdbc.query(
+                """
                 SELECT stream, last_entry_id, entries, events, new_events, last_block_number, updated_at
-                  FROM ingest_progress WHERE consumer_group = ?""", r -> {
-            progress.put(r.getString(1), new Progress(r.getString(2), r.getLong(3), r.getLong(4), r.getLong(5),
-                    Jdbc.nullableLong(r, "last_block_number"), Jdbc.instant(r, "updated_at")));
-            return null;
-        }, config.consumerGroup());
+                  FROM ingest_progress WHERE consumer_group = ?""",
+                r -> {
+                    progress.put(
+                            r.getString(1),
+                            new Progress(
+                                    r.getString(2),
+                                    r.getLong(3),
+                                    r.getLong(4),
+                                    r.getLong(5),
+                                    Jdbc.nullableLong(r, "last_block_number"),
+                                    Jdbc.instant(r, "updated_at")));
+                    return null;
+                },
+                config.consumerGroup());
         Map<String, Long> unknown = new LinkedHashMap<>();
-        jdbc.query("SELECT event_name, count(*) FROM generic_events GROUP BY event_name ORDER BY event_name",
+        jdbc.query(
+                "SELECT event_name, count(*) FROM generic_events GROUP BY event_name ORDER BY event_name",
                 r -> unknown.put(r.getString(1), r.getLong(2)));
-        long reorgs = jdbc.queryOne("SELECT count(*) FROM ingest_reorgs", r -> r.getLong(1)).orElse(0L);
+        long reorgs = jdbc.queryOne("SELECT count(*) FROM ingest_reorgs", r -> r.getLong(1))
+                .orElse(0L);
 
         String redisError = null;
         List<StreamStatus> streams = new ArrayList<>();
@@ -181,7 +229,8 @@ public final class Ingest implements AutoCloseable {
                     if (group != null) {
                         pending = asLong(group.get("pending"));
                         lag = asLong(group.get("lag"));
-                        lastDelivered = group.get("last-delivered-id") == null ? null
+                        lastDelivered = group.get("last-delivered-id") == null
+                                ? null
                                 : group.get("last-delivered-id").toString();
                     }
                 } catch (RuntimeException e) {
@@ -189,13 +238,29 @@ public final class Ingest implements AutoCloseable {
                 }
             }
             Progress p = progress.get(stream);
-            streams.add(new StreamStatus(stream, length, lag, pending, lastDelivered, p == null ? null : p.lastId(),
-                    p == null ? 0 : p.entries(), p == null ? 0 : p.events(), p == null ? 0 : p.fresh(),
-                    p == null ? null : p.block(), p == null ? null : p.at()));
+            streams.add(new StreamStatus(
+                    stream,
+                    length,
+                    lag,
+                    pending,
+                    lastDelivered,
+                    p == null ? null : p.lastId(),
+                    p == null ? 0 : p.entries(),
+                    p == null ? 0 : p.events(),
+                    p == null ? 0 : p.fresh(),
+                    p == null ? null : p.block(),
+                    p == null ? null : p.at()));
         }
-        return new Status(running(), config.consumerGroup(), shared.breaker().state().name().toLowerCase(
-                java.util.Locale.ROOT), streams, DeadLetters.count(jdbc, false), DeadLetters.count(jdbc, true),
-                unknown, reorgs, redisError);
+        return new Status(
+                running(),
+                config.consumerGroup(),
+                shared.breaker().state().name().toLowerCase(java.util.Locale.ROOT),
+                streams,
+                DeadLetters.count(jdbc, false),
+                DeadLetters.count(jdbc, true),
+                unknown,
+                reorgs,
+                redisError);
     }
 
     private Map<String, Object> groupInfo(String stream) {
@@ -277,7 +342,12 @@ public final class Ingest implements AutoCloseable {
     }
 
     /** What a replay request came to. */
-    public enum ReplayOutcome { REPLAYED, NOT_FOUND, ALREADY_REPLAYED, NOT_RUNNING }
+    public enum ReplayOutcome {
+        REPLAYED,
+        NOT_FOUND,
+        ALREADY_REPLAYED,
+        NOT_RUNNING
+    }
 
     /**
      * Appends the dead letter's fields, unchanged, to its original stream as a new entry, so it
@@ -333,7 +403,10 @@ public final class Ingest implements AutoCloseable {
             Derivation.derive(c, Derivation.Scope.ALL, step);
             Map<String, Long> counts = new LinkedHashMap<>();
             for (String t : Derivation.STEPS) {
-                counts.put(t, Jdbc.query(c, "SELECT count(*) FROM " + t, r -> r.getLong(1)).getFirst());
+                counts.put(
+                        t,
+                        Jdbc.query(c, "SELECT count(*) FROM " + t, r -> r.getLong(1))
+                                .getFirst());
             }
             return counts;
         });
@@ -359,7 +432,11 @@ public final class Ingest implements AutoCloseable {
             this.config = config;
             this.clock = clock;
             this.breaker = new Breaker(config.breakerThreshold(), config.breakerTimeout(), clock);
-            this.metrics = new IngestMetrics(registry, clock, () -> redisHealthy, this::postgresHealthy,
+            this.metrics = new IngestMetrics(
+                    registry,
+                    clock,
+                    () -> redisHealthy,
+                    this::postgresHealthy,
                     () -> breaker.state() != Breaker.State.CLOSED);
         }
 
@@ -418,7 +495,8 @@ public final class Ingest implements AutoCloseable {
             if (!buried.isEmpty()) {
                 metrics.deadLettered.increment(buried.size());
                 metrics.eventsFailed.increment(buried.size());
-                buried.forEach(b -> log.warn("dead-lettered {} {}: {}", b.entry().stream(), b.entry().id(), b.reason()));
+                buried.forEach(b -> log.warn(
+                        "dead-lettered {} {}: {}", b.entry().stream(), b.entry().id(), b.reason()));
             }
             if (o.reorgs() > 0) {
                 metrics.reorgs.increment(o.reorgs());

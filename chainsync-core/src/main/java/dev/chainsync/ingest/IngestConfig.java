@@ -74,8 +74,12 @@ public record IngestConfig(
                         + " got '" + hostPort + "')");
             }
         }
-        List<String> streams = Arrays.stream(env.string("REDIS_STREAMS", DEFAULT_STREAMS).split(","))
-                .map(String::trim).filter(s -> !s.isEmpty()).distinct().toList();
+        List<String> streams = Arrays.stream(
+                        env.string("REDIS_STREAMS", DEFAULT_STREAMS).split(","))
+                .map(String::trim)
+                .filter(s -> !s.isEmpty())
+                .distinct()
+                .toList();
         if (streams.isEmpty()) {
             env.problem("REDIS_STREAMS must name at least one stream");
         }
@@ -97,10 +101,18 @@ public record IngestConfig(
                 env.integer("BATCH_SIZE", DEFAULT_BATCH_SIZE, 1, 100_000),
                 env.millis("BATCH_TIMEOUT_MS", DEFAULT_BATCH_TIMEOUT, Duration.ofMillis(1), Duration.ofMinutes(10)),
                 env.integer("WORKERS", DEFAULT_WORKERS, 1, 64),
-                env.millis("PROCESSING_TIMEOUT_MS", DEFAULT_PROCESSING_TIMEOUT, Duration.ofMillis(100), Duration.ofDays(1)),
+                env.millis(
+                        "PROCESSING_TIMEOUT_MS",
+                        DEFAULT_PROCESSING_TIMEOUT,
+                        Duration.ofMillis(100),
+                        Duration.ofDays(1)),
                 env.integer("MAX_RETRIES", DEFAULT_MAX_RETRIES, 0, 1000),
                 env.integer("CIRCUIT_BREAKER_THRESHOLD", DEFAULT_BREAKER_THRESHOLD, 1, 10_000),
-                env.millis("CIRCUIT_BREAKER_TIMEOUT_MS", DEFAULT_BREAKER_TIMEOUT, Duration.ofMillis(10), Duration.ofHours(1)),
+                env.millis(
+                        "CIRCUIT_BREAKER_TIMEOUT_MS",
+                        DEFAULT_BREAKER_TIMEOUT,
+                        Duration.ofMillis(10),
+                        Duration.ofHours(1)),
                 deadLetters);
     }
 
@@ -134,13 +146,37 @@ public record IngestConfig(
     }
 
     public IngestConfig withEnabled(boolean on) {
-        return new IngestConfig(on, redisUrl, streams, consumerGroup, consumerName, batchSize, batchTimeout, workers,
-                processingTimeout, maxRetries, breakerThreshold, breakerTimeout, deadLetterStream);
+        return new IngestConfig(
+                on,
+                redisUrl,
+                streams,
+                consumerGroup,
+                consumerName,
+                batchSize,
+                batchTimeout,
+                workers,
+                processingTimeout,
+                maxRetries,
+                breakerThreshold,
+                breakerTimeout,
+                deadLetterStream);
     }
 
     public IngestConfig withRedis(String url, List<String> newStreams) {
-        return new IngestConfig(enabled, url, newStreams, consumerGroup, consumerName, batchSize, batchTimeout, workers,
-                processingTimeout, maxRetries, breakerThreshold, breakerTimeout, deadLetterStream);
+        return new IngestConfig(
+                enabled,
+                url,
+                newStreams,
+                consumerGroup,
+                consumerName,
+                batchSize,
+                batchTimeout,
+                workers,
+                processingTimeout,
+                maxRetries,
+                breakerThreshold,
+                breakerTimeout,
+                deadLetterStream);
     }
 
     @Override

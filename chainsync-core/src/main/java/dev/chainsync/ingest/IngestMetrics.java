@@ -34,8 +34,12 @@ final class IngestMetrics {
     private final long[] bucketSecond = new long[RATE_WINDOW_SECONDS];
     private final AtomicLong peakRate = new AtomicLong();
 
-    IngestMetrics(MeterRegistry registry, Clock clock, java.util.function.BooleanSupplier redisHealthy,
-            java.util.function.BooleanSupplier postgresHealthy, java.util.function.BooleanSupplier breakerOpen) {
+    IngestMetrics(
+            MeterRegistry registry,
+            Clock clock,
+            java.util.function.BooleanSupplier redisHealthy,
+            java.util.function.BooleanSupplier postgresHealthy,
+            java.util.function.BooleanSupplier breakerOpen) {
         this.registry = registry;
         this.clock = clock;
         this.startedAt = clock.instant();
@@ -43,43 +47,63 @@ final class IngestMetrics {
                 .description("Events committed (duplicates included), from entries acknowledged after the commit")
                 .register(registry);
         this.eventsFailed = Counter.builder("redis_postgres_sync_events_failed_total")
-                .description("Events in entries that failed a batch or were dead-lettered").register(registry);
+                .description("Events in entries that failed a batch or were dead-lettered")
+                .register(registry);
         this.batchesProcessed = Counter.builder("redis_postgres_sync_batches_processed_total")
-                .description("Batches committed").register(registry);
+                .description("Batches committed")
+                .register(registry);
         this.processing = Timer.builder("redis_postgres_sync_processing_duration_seconds")
-                .description("Time to commit one batch").publishPercentileHistogram().register(registry);
+                .description("Time to commit one batch")
+                .publishPercentileHistogram()
+                .register(registry);
         Gauge.builder("redis_postgres_sync_events_per_second", this::rate)
-                .description("Events committed per second over the last " + RATE_WINDOW_SECONDS + " s").register(registry);
+                .description("Events committed per second over the last " + RATE_WINDOW_SECONDS + " s")
+                .register(registry);
         Gauge.builder("redis_postgres_sync_peak_events_per_second", () -> peakRate.get())
-                .description("Highest events_per_second seen").register(registry);
+                .description("Highest events_per_second seen")
+                .register(registry);
         Gauge.builder("redis_postgres_sync_redis_healthy", () -> redisHealthy.getAsBoolean() ? 1 : 0)
-                .description("1 while the last Redis command succeeded").register(registry);
+                .description("1 while the last Redis command succeeded")
+                .register(registry);
         Gauge.builder("redis_postgres_sync_postgres_healthy", () -> postgresHealthy.getAsBoolean() ? 1 : 0)
-                .description("1 while the last batch committed and the breaker is closed").register(registry);
-        Gauge.builder("redis_postgres_sync_uptime_seconds",
+                .description("1 while the last batch committed and the breaker is closed")
+                .register(registry);
+        Gauge.builder(
+                        "redis_postgres_sync_uptime_seconds",
                         () -> Duration.between(startedAt, clock.instant()).toMillis() / 1000.0)
-                .description("Seconds since ingest was built").register(registry);
+                .description("Seconds since ingest was built")
+                .register(registry);
         Gauge.builder("chainsync_ingest_circuit_breaker_open", () -> breakerOpen.getAsBoolean() ? 1 : 0)
-                .description("1 while the PostgreSQL circuit breaker holds consumption").register(registry);
+                .description("1 while the PostgreSQL circuit breaker holds consumption")
+                .register(registry);
         this.newEvents = Counter.builder("chainsync_ingest_new_events_total")
-                .description("Events that were not stored yet (duplicates excluded)").register(registry);
+                .description("Events that were not stored yet (duplicates excluded)")
+                .register(registry);
         this.deadLettered = Counter.builder("chainsync_ingest_dead_letters_total")
-                .description("Entries moved to the dead letters").register(registry);
-        this.reorgs = Counter.builder("chainsync_ingest_reorgs_total").description("Reorg notifications applied")
+                .description("Entries moved to the dead letters")
+                .register(registry);
+        this.reorgs = Counter.builder("chainsync_ingest_reorgs_total")
+                .description("Reorg notifications applied")
                 .register(registry);
         this.claimed = Counter.builder("chainsync_ingest_claimed_entries_total")
-                .description("Entries taken over from idle consumers with XAUTOCLAIM").register(registry);
+                .description("Entries taken over from idle consumers with XAUTOCLAIM")
+                .register(registry);
         this.endToEnd = Timer.builder("chainsync_ingest_end_to_end_latency_seconds")
-                .description("From an event's block time to its commit").publishPercentiles(0.5, 0.99)
+                .description("From an event's block time to its commit")
+                .publishPercentiles(0.5, 0.99)
                 .register(registry);
         this.entryToCommit = Timer.builder("chainsync_ingest_entry_to_commit_seconds")
-                .description("From the entry's append to Redis (its id) to the commit").publishPercentiles(0.5, 0.99)
+                .description("From the entry's append to Redis (its id) to the commit")
+                .publishPercentiles(0.5, 0.99)
                 .register(registry);
     }
 
     void unknownEvent(String eventName, long n) {
-        Counter.builder("chainsync_ingest_unknown_events_total").tag("event_name", eventName)
-                .description("Events without a handler, stored in generic_events").register(registry).increment(n);
+        Counter.builder("chainsync_ingest_unknown_events_total")
+                .tag("event_name", eventName)
+                .description("Events without a handler, stored in generic_events")
+                .register(registry)
+                .increment(n);
     }
 
     synchronized void committed(long events) {

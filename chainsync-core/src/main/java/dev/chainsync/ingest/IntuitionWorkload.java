@@ -29,6 +29,7 @@ public final class IntuitionWorkload {
 
     /** Events of one type per entry at most (rindexer chunks by size, about 75 KB). */
     public static final int CHUNK = 50;
+
     public static final long ONE = 1_000_000_000_000_000_000L;
     private static final BigInteger E18 = BigInteger.valueOf(ONE);
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
@@ -45,14 +46,14 @@ public final class IntuitionWorkload {
     private long block;
     private long txCounter;
     private final List<String> atoms;
-    private final List<String[]> triples;       // {id, counterId}
-    private final Map<String, BigInteger[]> vaults;     // key term|curve -> {totalShares, totalAssets}
-    private final Map<String, BigInteger> positions;    // key account|term|curve -> shares
-    private final Map<String, List<String>> holders;    // vault key -> accounts with shares
+    private final List<String[]> triples; // {id, counterId}
+    private final Map<String, BigInteger[]> vaults; // key term|curve -> {totalShares, totalAssets}
+    private final Map<String, BigInteger> positions; // key account|term|curve -> shares
+    private final Map<String, List<String>> holders; // vault key -> accounts with shares
     private final Map<String, Integer> types = new HashMap<>();
 
-    private IntuitionWorkload(String network, String streamPrefix, int accounts, boolean mixedEncodings, long seed,
-            long startBlock) {
+    private IntuitionWorkload(
+            String network, String streamPrefix, int accounts, boolean mixedEncodings, long seed, long startBlock) {
         this.network = network;
         this.streamPrefix = streamPrefix;
         this.accounts = accounts;
@@ -71,14 +72,18 @@ public final class IntuitionWorkload {
      * {@code mixedEncodings} every numeric field is sent, at random, as a number, a decimal
      * string or 0x hex, and addresses in mixed case, as different rindexer versions do.
      */
-    public static IntuitionWorkload create(String network, String streamPrefix, int accounts, boolean mixedEncodings,
-            long seed) {
+    public static IntuitionWorkload create(
+            String network, String streamPrefix, int accounts, boolean mixedEncodings, long seed) {
         return new IntuitionWorkload(network, streamPrefix, accounts, mixedEncodings, seed, 1);
     }
 
     /** The streams this workload writes to, one per event type. */
     public List<String> streams() {
-        return List.of(stream("atom_created"), stream("triple_created"), stream("deposited"), stream("redeemed"),
+        return List.of(
+                stream("atom_created"),
+                stream("triple_created"),
+                stream("deposited"),
+                stream("redeemed"),
                 stream("share_price_changed"));
     }
 
@@ -156,8 +161,14 @@ public final class IntuitionWorkload {
         return out;
     }
 
-    private void createAtom(Map<String, List<ObjectNode>> out, long number, String blockHash, long time, String tx,
-            long txIndex, int[] log) {
+    private void createAtom(
+            Map<String, List<ObjectNode>> out,
+            long number,
+            String blockHash,
+            long time,
+            String tx,
+            long txIndex,
+            int[] log) {
         String creator = account();
         String termId = hex32();
         ObjectNode e = JSON.objectNode();
@@ -171,8 +182,14 @@ public final class IntuitionWorkload {
         deposit(out, number, blockHash, time, tx, txIndex, log, termId, BigInteger.ONE, creator);
     }
 
-    private void createTriple(Map<String, List<ObjectNode>> out, long number, String blockHash, long time, String tx,
-            long txIndex, int[] log) {
+    private void createTriple(
+            Map<String, List<ObjectNode>> out,
+            long number,
+            String blockHash,
+            long time,
+            String tx,
+            long txIndex,
+            int[] log) {
         String creator = account();
         String termId = hex32();
         ObjectNode e = JSON.objectNode();
@@ -190,8 +207,17 @@ public final class IntuitionWorkload {
         deposit(out, number, blockHash, time, tx, txIndex, log, termId, BigInteger.ONE, creator);
     }
 
-    private void deposit(Map<String, List<ObjectNode>> out, long number, String blockHash, long time, String tx,
-            long txIndex, int[] log, String termId, BigInteger curve, String receiver) {
+    private void deposit(
+            Map<String, List<ObjectNode>> out,
+            long number,
+            String blockHash,
+            long time,
+            String tx,
+            long txIndex,
+            int[] log,
+            String termId,
+            BigInteger curve,
+            String receiver) {
         String vk = termId + "|" + curve;
         BigInteger[] v = vaults.computeIfAbsent(vk, k -> new BigInteger[] {BigInteger.ZERO, BigInteger.ZERO});
         BigInteger assets = BigInteger.valueOf(1 + random.nextLong(50_000)).multiply(BigInteger.TEN.pow(13));
@@ -221,8 +247,14 @@ public final class IntuitionWorkload {
         priceChanged(out, number, blockHash, time, tx, txIndex, log, termId, curve, v);
     }
 
-    private void redeem(Map<String, List<ObjectNode>> out, long number, String blockHash, long time, String tx,
-            long txIndex, int[] log) {
+    private void redeem(
+            Map<String, List<ObjectNode>> out,
+            long number,
+            String blockHash,
+            long time,
+            String tx,
+            long txIndex,
+            int[] log) {
         List<String> keys = new ArrayList<>(holders.keySet());
         if (keys.isEmpty()) {
             return;
@@ -239,8 +271,10 @@ public final class IntuitionWorkload {
         String pk = receiver + "|" + vk;
         BigInteger had = positions.get(pk);
         // Redeem everything a third of the time, so positions cross zero and position_count moves.
-        BigInteger shares = random.nextInt(3) == 0 ? had
-                : had.multiply(BigInteger.valueOf(1 + random.nextInt(90))).divide(BigInteger.valueOf(100))
+        BigInteger shares = random.nextInt(3) == 0
+                ? had
+                : had.multiply(BigInteger.valueOf(1 + random.nextInt(90)))
+                        .divide(BigInteger.valueOf(100))
                         .max(BigInteger.ONE);
         BigInteger gross = shares.multiply(price(v, curve)).divide(E18).min(v[1]);
         BigInteger fees = gross.divide(BigInteger.valueOf(100));
@@ -265,8 +299,17 @@ public final class IntuitionWorkload {
         priceChanged(out, number, blockHash, time, tx, txIndex, log, termId, curve, v);
     }
 
-    private void priceChanged(Map<String, List<ObjectNode>> out, long number, String blockHash, long time, String tx,
-            long txIndex, int[] log, String termId, BigInteger curve, BigInteger[] v) {
+    private void priceChanged(
+            Map<String, List<ObjectNode>> out,
+            long number,
+            String blockHash,
+            long time,
+            String tx,
+            long txIndex,
+            int[] log,
+            String termId,
+            BigInteger curve,
+            BigInteger[] v) {
         ObjectNode e = JSON.objectNode();
         e.put("termId", termId);
         uint(e, "curveId", curve);
@@ -307,8 +350,16 @@ public final class IntuitionWorkload {
         return String.format("%040x", n * 0x9e3779b97f4a7c15L & Long.MAX_VALUE).substring(0, 40);
     }
 
-    private void add(Map<String, List<ObjectNode>> out, String event, ObjectNode e, long number, String blockHash,
-            long time, String tx, long txIndex, int[] log) {
+    private void add(
+            Map<String, List<ObjectNode>> out,
+            String event,
+            ObjectNode e,
+            long number,
+            String blockHash,
+            long time,
+            String tx,
+            long txIndex,
+            int[] log) {
         ObjectNode info = JSON.objectNode();
         info.put("chain_id", CHAIN_ID);
         info.put("network", network);
@@ -367,8 +418,9 @@ public final class IntuitionWorkload {
 
     private String hex32() {
         txCounter++;
-        return "0x" + String.format("%016x%016x%016x%016x", random.nextLong(), random.nextLong(), txCounter,
-                random.nextLong());
+        return "0x"
+                + String.format(
+                        "%016x%016x%016x%016x", random.nextLong(), random.nextLong(), txCounter, random.nextLong());
     }
 
     private String hex20() {

@@ -58,16 +58,27 @@ final class Projections {
 
     // ------------------------------------------------------------------ atoms and triples
 
-    private static void creations(Connection c, List<Sourced<AtomCreated>> atoms, List<Sourced<TripleCreated>> triples,
-            Set<String> newTriples) throws SQLException {
+    private static void creations(
+            Connection c,
+            List<Sourced<AtomCreated>> atoms,
+            List<Sourced<TripleCreated>> triples,
+            Set<String> newTriples)
+            throws SQLException {
         Map<String, String[]> termRows = new LinkedHashMap<>();
         if (!atoms.isEmpty()) {
             Arrays a = new Arrays(atoms.size());
             for (Sourced<AtomCreated> s : atoms) {
                 AtomCreated e = s.event();
-                a.add(e.termId(), e.creator(), e.atomWallet(), EventStore.utf8OrNull(e.atomData()),
-                        "\\x" + java.util.HexFormat.of().formatHex(e.atomData()), e.meta().transactionHash(),
-                        e.meta().blockNumber(), e.meta().logIndex(), e.meta().blockTimestamp());
+                a.add(
+                        e.termId(),
+                        e.creator(),
+                        e.atomWallet(),
+                        EventStore.utf8OrNull(e.atomData()),
+                        "\\x" + java.util.HexFormat.of().formatHex(e.atomData()),
+                        e.meta().transactionHash(),
+                        e.meta().blockNumber(),
+                        e.meta().logIndex(),
+                        e.meta().blockTimestamp());
                 termRows.put(e.termId(), new String[] {e.termId(), "Atom", e.termId(), null});
             }
             a.execute(c, """
@@ -90,8 +101,16 @@ final class Projections {
             Arrays a = new Arrays(triples.size());
             for (Sourced<TripleCreated> s : triples) {
                 TripleCreated e = s.event();
-                a.add(e.termId(), e.counterTermId(), e.creator(), e.subjectId(), e.predicateId(), e.objectId(),
-                        e.meta().transactionHash(), e.meta().blockNumber(), e.meta().logIndex(),
+                a.add(
+                        e.termId(),
+                        e.counterTermId(),
+                        e.creator(),
+                        e.subjectId(),
+                        e.predicateId(),
+                        e.objectId(),
+                        e.meta().transactionHash(),
+                        e.meta().blockNumber(),
+                        e.meta().logIndex(),
                         e.meta().blockTimestamp());
                 termRows.put(e.termId(), new String[] {e.termId(), "Triple", null, e.termId()});
                 // Seed 003: triple_id is the term's own id for every 'Triple' term, counter terms included.
@@ -151,16 +170,28 @@ final class Projections {
         Set<String> terms = new LinkedHashSet<>();
         latest.entrySet().stream().sorted(Map.Entry.comparingByKey(VAULT_ORDER)).forEach(en -> {
             SharePriceChanged e = en.getValue();
-            a.add(e.termId(), e.curveId(), e.meta().blockNumber(), e.meta().logIndex(), e.sharePrice(),
-                    e.totalAssets(), e.totalShares(), e.vaultType(), first.get(en.getKey()), e.meta().blockTimestamp());
+            a.add(
+                    e.termId(),
+                    e.curveId(),
+                    e.meta().blockNumber(),
+                    e.meta().logIndex(),
+                    e.sharePrice(),
+                    e.totalAssets(),
+                    e.totalShares(),
+                    e.vaultType(),
+                    first.get(en.getKey()),
+                    e.meta().blockTimestamp());
             terms.add(e.termId());
         });
-        a.execute(c, """
+        a.execute(
+                c,
+                """
                 INSERT INTO vault AS v (term_id, curve_id, total_shares, current_share_price, total_assets, market_cap,
                                         position_count, vault_type, last_price_event_block,
                                         last_price_event_log_index, created_at, updated_at)
                 SELECT l.term_id, l.curve_id, l.total_shares, l.share_price, l.total_assets,
-                       """ + MARKET_CAP.formatted("l.total_shares", "l.share_price") + """
+                       """ + MARKET_CAP.formatted("l.total_shares", "l.share_price")
+                        + """
                        , 0, l.vault_type, l.block_number, l.log_index, l.first_ts, l.ts
                   FROM unnest(?::text[], ?::numeric[], ?::bigint[], ?::bigint[], ?::numeric[], ?::numeric[],
                               ?::numeric[], ?::smallint[], ?::timestamptz[], ?::timestamptz[])
@@ -177,9 +208,9 @@ final class Projections {
                     last_price_event_log_index = CASE WHEN %1$s THEN excluded.last_price_event_log_index
                                                       ELSE v.last_price_event_log_index END,
                     last_price_event_block = CASE WHEN %1$s THEN excluded.last_price_event_block
-                                                  ELSE v.last_price_event_block END"""
-                .formatted("(v.last_price_event_block IS NULL OR (excluded.last_price_event_block, "
-                        + "excluded.last_price_event_log_index) > (v.last_price_event_block, v.last_price_event_log_index))"));
+                                                  ELSE v.last_price_event_block END""".formatted(
+                                        "(v.last_price_event_block IS NULL OR (excluded.last_price_event_block, "
+                                                + "excluded.last_price_event_log_index) > (v.last_price_event_block, v.last_price_event_log_index))"));
         return terms;
     }
 
@@ -190,8 +221,10 @@ final class Projections {
 
     private record PositionKey(String accountId, String termId, BigInteger curveId) {}
 
-    private static final java.util.Comparator<PositionKey> POSITION_ORDER = java.util.Comparator
-            .comparing(PositionKey::accountId).thenComparing(PositionKey::termId).thenComparing(PositionKey::curveId);
+    private static final java.util.Comparator<PositionKey> POSITION_ORDER = java.util.Comparator.comparing(
+                    PositionKey::accountId)
+            .thenComparing(PositionKey::termId)
+            .thenComparing(PositionKey::curveId);
 
     /** A batch's events of one position: the latest by (block, log index), the sums, the first block time. */
     private static final class PositionDelta {
@@ -226,8 +259,8 @@ final class Projections {
      * Positions from deposits and redemptions (latest balance, running sums), then each touched
      * vault's position_count by how many of its positions crossed zero. Returns the touched terms.
      */
-    private static Set<String> positions(Connection c, List<Sourced<Deposited>> deposits, List<Sourced<Redeemed>> redeems)
-            throws SQLException {
+    private static Set<String> positions(
+            Connection c, List<Sourced<Deposited>> deposits, List<Sourced<Redeemed>> redeems) throws SQLException {
         if (deposits.isEmpty() && redeems.isEmpty()) {
             return Set.of();
         }
@@ -236,13 +269,15 @@ final class Projections {
         Map<VaultKey, Integer> vaultTypes = new HashMap<>();
         for (Sourced<Deposited> s : deposits) {
             Deposited e = s.event();
-            byPosition.computeIfAbsent(new PositionKey(e.receiver(), e.termId(), e.curveId()), k -> new PositionDelta())
+            byPosition
+                    .computeIfAbsent(new PositionKey(e.receiver(), e.termId(), e.curveId()), k -> new PositionDelta())
                     .add(e.meta(), e.totalShares(), e.assetsAfterFees(), BigInteger.ZERO);
             vaultTypes.putIfAbsent(new VaultKey(e.termId(), e.curveId()), e.vaultType());
         }
         for (Sourced<Redeemed> s : redeems) {
             Redeemed e = s.event();
-            byPosition.computeIfAbsent(new PositionKey(e.receiver(), e.termId(), e.curveId()), k -> new PositionDelta())
+            byPosition
+                    .computeIfAbsent(new PositionKey(e.receiver(), e.termId(), e.curveId()), k -> new PositionDelta())
                     .add(e.meta(), e.totalShares(), BigInteger.ZERO, e.assets());
             vaultTypes.putIfAbsent(new VaultKey(e.termId(), e.curveId()), e.vaultType());
         }
@@ -261,9 +296,20 @@ final class Projections {
             PositionKey k = en.getKey();
             PositionDelta d = en.getValue();
             StoredPosition old = stored.get(k);
-            Object[] row = {k.accountId(), k.termId(), k.curveId(), d.latest.blockNumber(), d.latest.logIndex(),
-                    d.latest.transactionHash(), d.latest.transactionIndex(), d.shares, d.deposit, d.redeem, d.firstTs,
-                    d.latest.blockTimestamp()};
+            Object[] row = {
+                k.accountId(),
+                k.termId(),
+                k.curveId(),
+                d.latest.blockNumber(),
+                d.latest.logIndex(),
+                d.latest.transactionHash(),
+                d.latest.transactionIndex(),
+                d.shares,
+                d.deposit,
+                d.redeem,
+                d.firstTs,
+                d.latest.blockTimestamp()
+            };
             boolean was = old != null && old.shares().signum() > 0;
             boolean is;
             if (old == null) {
@@ -302,8 +348,7 @@ final class Projections {
                     log_index = CASE WHEN %1$s THEN u.log_index ELSE p.log_index END,
                     block_number = CASE WHEN %1$s THEN u.block_number ELSE p.block_number END
                   FROM %2$s
-                 WHERE p.account_id = u.account_id AND p.term_id = u.term_id AND p.curve_id = u.curve_id"""
-                .formatted(newer, u));
+                 WHERE p.account_id = u.account_id AND p.term_id = u.term_id AND p.curve_id = u.curve_id""".formatted(newer, u));
         // Each touched vault's position_count moves by how many of its positions crossed zero; a
         // vault with none still needs its row (a position without a price event yet).
         vaultTypes.keySet().forEach(k -> deltas.putIfAbsent(k, 0L));
@@ -311,8 +356,8 @@ final class Projections {
         Arrays v = new Arrays(deltas.size());
         Set<String> terms = new LinkedHashSet<>();
         deltas.entrySet().stream()
-                .sorted(Map.Entry.comparingByKey(java.util.Comparator.comparing(VaultKey::termId)
-                        .thenComparing(VaultKey::curveId)))
+                .sorted(Map.Entry.comparingByKey(
+                        java.util.Comparator.comparing(VaultKey::termId).thenComparing(VaultKey::curveId)))
                 .forEach(d -> {
                     v.add(d.getKey().termId(), d.getKey().curveId(), d.getValue(), vaultTypes.get(d.getKey()));
                     terms.add(d.getKey().termId());
@@ -332,16 +377,20 @@ final class Projections {
     /** What positions() needs of a stored position: its shares and the coordinates of its latest event. */
     private record StoredPosition(BigInteger shares, long block, long log) {}
 
-    private static Map<PositionKey, StoredPosition> storedPositions(Connection c,
-            List<Map.Entry<PositionKey, PositionDelta>> keys) throws SQLException {
+    private static Map<PositionKey, StoredPosition> storedPositions(
+            Connection c, List<Map.Entry<PositionKey, PositionDelta>> keys) throws SQLException {
         Arrays a = new Arrays(keys.size());
-        keys.forEach(en -> a.add(en.getKey().accountId(), en.getKey().termId(), en.getKey().curveId()));
+        keys.forEach(en ->
+                a.add(en.getKey().accountId(), en.getKey().termId(), en.getKey().curveId()));
         Map<PositionKey, StoredPosition> stored = new HashMap<>();
-        a.query(c, """
+        a.query(
+                c,
+                """
                 SELECT p.account_id, p.term_id, p.curve_id::text, p.shares::text, p.block_number, p.log_index
                   FROM unnest(?::text[], ?::text[], ?::numeric[]) AS u(account_id, term_id, curve_id)
                   JOIN position p ON p.account_id = u.account_id AND p.term_id = u.term_id AND p.curve_id = u.curve_id""",
-                rs -> stored.put(new PositionKey(rs.getString(1), rs.getString(2), new BigInteger(rs.getString(3))),
+                rs -> stored.put(
+                        new PositionKey(rs.getString(1), rs.getString(2), new BigInteger(rs.getString(3))),
                         new StoredPosition(new BigInteger(rs.getString(4)), rs.getLong(5), rs.getLong(6))));
         return stored;
     }
@@ -451,8 +500,14 @@ final class Projections {
             ps.setArray(2, terms);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    Object[] row = {rs.getString(2), rs.getBigDecimal(3), rs.getLong(4), rs.getString(5),
-                            rs.getString(6), rs.getString(7)};
+                    Object[] row = {
+                        rs.getString(2),
+                        rs.getBigDecimal(3),
+                        rs.getLong(4),
+                        rs.getString(5),
+                        rs.getString(6),
+                        rs.getString(7)
+                    };
                     if (rs.getBoolean(1)) {
                         newRows.add(row);
                     } else {
@@ -470,15 +525,19 @@ final class Projections {
         Map<List<String>, Delta> sp = new LinkedHashMap<>();
         for (Object[] n : newRows) {
             Object[] o = oldRows.get((String) n[0]);
-            Delta d = new Delta(o == null ? 1 : 0, (Long) n[2] - (o == null ? 0 : (Long) o[2]),
-                    ((java.math.BigDecimal) n[1]).subtract(o == null ? java.math.BigDecimal.ZERO : (java.math.BigDecimal) o[1]));
+            Delta d = new Delta(
+                    o == null ? 1 : 0,
+                    (Long) n[2] - (o == null ? 0 : (Long) o[2]),
+                    ((java.math.BigDecimal) n[1])
+                            .subtract(o == null ? java.math.BigDecimal.ZERO : (java.math.BigDecimal) o[1]));
             if (d.triples() == 0 && d.positions() == 0 && d.marketCap().signum() == 0) {
                 continue;
             }
             po.merge(List.of((String) n[4], (String) n[5]), d, Delta::plus);
             sp.merge(List.of((String) n[3], (String) n[4]), d, Delta::plus);
         }
-        for (var target : List.of(Map.entry("predicate_object AS x (predicate_id, object_id", po),
+        for (var target : List.of(
+                Map.entry("predicate_object AS x (predicate_id, object_id", po),
                 Map.entry("subject_predicate AS x (subject_id, predicate_id", sp))) {
             if (target.getValue().isEmpty()) {
                 continue;
@@ -487,8 +546,12 @@ final class Projections {
             target.getValue().entrySet().stream()
                     .sorted(Map.Entry.comparingByKey(java.util.Comparator.comparing((List<String> k) -> k.get(0))
                             .thenComparing(k -> k.get(1))))
-                    .forEach(e -> a.add(e.getKey().get(0), e.getKey().get(1), e.getValue().triples(),
-                            e.getValue().positions(), e.getValue().marketCap().toPlainString()));
+                    .forEach(e -> a.add(
+                            e.getKey().get(0),
+                            e.getKey().get(1),
+                            e.getValue().triples(),
+                            e.getValue().positions(),
+                            e.getValue().marketCap().toPlainString()));
             String table = target.getKey().substring(0, target.getKey().indexOf(' '));
             a.execute(c, """
                     INSERT INTO %1$s, triple_count, total_position_count, total_market_cap)
@@ -496,8 +559,7 @@ final class Projections {
                     ON CONFLICT ON CONSTRAINT %2$s_pkey DO UPDATE SET
                         triple_count = x.triple_count + excluded.triple_count,
                         total_position_count = x.total_position_count + excluded.total_position_count,
-                        total_market_cap = x.total_market_cap + excluded.total_market_cap""".formatted(target.getKey(),
-                    table));
+                        total_market_cap = x.total_market_cap + excluded.total_market_cap""".formatted(target.getKey(), table));
         }
     }
 

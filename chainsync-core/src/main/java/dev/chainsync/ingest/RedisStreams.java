@@ -77,16 +77,15 @@ final class RedisStreams implements AutoCloseable {
     }
 
     @SuppressWarnings("unchecked")
-    private List<StreamEntry> read(List<String> streams, String group, String consumer, int count, Duration block,
-            String from) {
-        XReadArgs.StreamOffset<String>[] offsets = streams.stream()
-                .map(s -> XReadArgs.StreamOffset.from(s, from)).toArray(XReadArgs.StreamOffset[]::new);
+    private List<StreamEntry> read(
+            List<String> streams, String group, String consumer, int count, Duration block, String from) {
+        XReadArgs.StreamOffset<String>[] offsets =
+                streams.stream().map(s -> XReadArgs.StreamOffset.from(s, from)).toArray(XReadArgs.StreamOffset[]::new);
         XReadArgs args = XReadArgs.Builder.count(count);
         if (block != null) {
             args.block(block);
         }
-        List<StreamMessage<String, String>> messages =
-                redis.xreadgroup(Consumer.from(group, consumer), args, offsets);
+        List<StreamMessage<String, String>> messages = redis.xreadgroup(Consumer.from(group, consumer), args, offsets);
         return toEntries(messages);
     }
 
@@ -97,15 +96,23 @@ final class RedisStreams implements AutoCloseable {
     record Claimed(List<StreamEntry> entries, String cursor) {}
 
     Claimed autoclaim(String stream, String group, String consumer, Duration minIdle, String cursor, int count) {
-        ClaimedMessages<String, String> claimed = redis.xautoclaim(stream, new XAutoClaimArgs<String>()
-                .consumer(Consumer.from(group, consumer)).minIdleTime(minIdle).startId(cursor).count(count));
+        ClaimedMessages<String, String> claimed = redis.xautoclaim(
+                stream,
+                new XAutoClaimArgs<String>()
+                        .consumer(Consumer.from(group, consumer))
+                        .minIdleTime(minIdle)
+                        .startId(cursor)
+                        .count(count));
         return new Claimed(toEntries(claimed.getMessages()), claimed.getId());
     }
 
     /** Resets the idle time of entries this consumer holds without counting a delivery (XCLAIM JUSTID). */
     void touch(String stream, String group, String consumer, List<String> ids) {
         if (!ids.isEmpty()) {
-            redis.xclaim(stream, Consumer.from(group, consumer), XClaimArgs.Builder.justid().minIdleTime(0),
+            redis.xclaim(
+                    stream,
+                    Consumer.from(group, consumer),
+                    XClaimArgs.Builder.justid().minIdleTime(0),
                     ids.toArray(String[]::new));
         }
     }
@@ -127,8 +134,11 @@ final class RedisStreams implements AutoCloseable {
         Range.Boundary<String> from = Range.Boundary.including(min);
         long page = Math.max(ids.size(), 16);
         while (true) {
-            List<PendingMessage> pending = redis.xpending(stream, Consumer.from(group, consumer),
-                    Range.from(from, Range.Boundary.including(max)), Limit.from(page));
+            List<PendingMessage> pending = redis.xpending(
+                    stream,
+                    Consumer.from(group, consumer),
+                    Range.from(from, Range.Boundary.including(max)),
+                    Limit.from(page));
             for (PendingMessage p : pending) {
                 if (wanted.contains(p.getId())) {
                     out.put(p.getId(), p.getRedeliveryCount());
@@ -159,7 +169,8 @@ final class RedisStreams implements AutoCloseable {
         if (am != bm) {
             return Long.compare(am, bm);
         }
-        return Long.compare(Long.parseLong(a.substring(a.indexOf('-') + 1)), Long.parseLong(b.substring(b.indexOf('-') + 1)));
+        return Long.compare(
+                Long.parseLong(a.substring(a.indexOf('-') + 1)), Long.parseLong(b.substring(b.indexOf('-') + 1)));
     }
 
     private static List<StreamEntry> toEntries(List<StreamMessage<String, String>> messages) {

@@ -32,8 +32,12 @@ final class Reorgs {
      * held the writer lock (about 20 ms per 70,000 rows, minutes at a hundred million). Summarizing
      * the ranges added since the last time reads only those pages.
      */
-    static final List<String> BLOCK_INDEXES = List.of("atom_created_events_block", "triple_created_events_block",
-            "deposited_events_block", "redeemed_events_block", "share_price_changed_events_block",
+    static final List<String> BLOCK_INDEXES = List.of(
+            "atom_created_events_block",
+            "triple_created_events_block",
+            "deposited_events_block",
+            "redeemed_events_block",
+            "share_price_changed_events_block",
             "generic_events_block");
 
     /**
@@ -64,25 +68,47 @@ final class Reorgs {
                 network = ? AND block_number >= ?
                 AND ((source_stream = ? AND (source_entry_ms, source_entry_seq) < (?, ?))
                      OR (source_stream <> ? AND source_entry_ms < ?))""";
-        Object[] p = {reorg.network(), reorg.forkBlock(), entry.stream(), entry.publishedMillis(),
-                entry.publishedSequence(), entry.stream(), entry.publishedMillis()};
+        Object[] p = {
+            reorg.network(),
+            reorg.forkBlock(),
+            entry.stream(),
+            entry.publishedMillis(),
+            entry.publishedSequence(),
+            entry.stream(),
+            entry.publishedMillis()
+        };
         summarizeNewRanges(c);
         // From the deletes to the end of the keyed re-derivation: the fork's block ranges and the
         // affected keys are read through indexes, never by scanning a whole event or derived table,
         // which is what a planner without statistics chooses. The batch's own value comes back after.
         String seqscan = setLocal(c, "enable_seqscan", "off");
         long deleted = 0;
-        deleted += Jdbc.update(c, "WITH d AS (DELETE FROM atom_created_events WHERE " + published
-                + " RETURNING term_id) INSERT INTO rk_atom SELECT DISTINCT term_id FROM d", p);
-        deleted += Jdbc.update(c, "WITH d AS (DELETE FROM triple_created_events WHERE " + published
-                + " RETURNING term_id, counter_term_id, subject_id, predicate_id, object_id)"
-                + " INSERT INTO rk_triple SELECT DISTINCT * FROM d", p);
-        deleted += Jdbc.update(c, "WITH d AS (DELETE FROM deposited_events WHERE " + published
-                + " RETURNING receiver, term_id, curve_id) INSERT INTO rk_position SELECT * FROM d", p);
-        deleted += Jdbc.update(c, "WITH d AS (DELETE FROM redeemed_events WHERE " + published
-                + " RETURNING receiver, term_id, curve_id) INSERT INTO rk_position SELECT * FROM d", p);
-        deleted += Jdbc.update(c, "WITH d AS (DELETE FROM share_price_changed_events WHERE " + published
-                + " RETURNING term_id, curve_id) INSERT INTO rk_vault SELECT * FROM d", p);
+        deleted += Jdbc.update(
+                c,
+                "WITH d AS (DELETE FROM atom_created_events WHERE " + published
+                        + " RETURNING term_id) INSERT INTO rk_atom SELECT DISTINCT term_id FROM d",
+                p);
+        deleted += Jdbc.update(
+                c,
+                "WITH d AS (DELETE FROM triple_created_events WHERE " + published
+                        + " RETURNING term_id, counter_term_id, subject_id, predicate_id, object_id)"
+                        + " INSERT INTO rk_triple SELECT DISTINCT * FROM d",
+                p);
+        deleted += Jdbc.update(
+                c,
+                "WITH d AS (DELETE FROM deposited_events WHERE " + published
+                        + " RETURNING receiver, term_id, curve_id) INSERT INTO rk_position SELECT * FROM d",
+                p);
+        deleted += Jdbc.update(
+                c,
+                "WITH d AS (DELETE FROM redeemed_events WHERE " + published
+                        + " RETURNING receiver, term_id, curve_id) INSERT INTO rk_position SELECT * FROM d",
+                p);
+        deleted += Jdbc.update(
+                c,
+                "WITH d AS (DELETE FROM share_price_changed_events WHERE " + published
+                        + " RETURNING term_id, curve_id) INSERT INTO rk_vault SELECT * FROM d",
+                p);
         deleted += Jdbc.update(c, "DELETE FROM generic_events WHERE " + published, p);
 
         if (deleted > 0) {
@@ -109,11 +135,21 @@ final class Reorgs {
         try (Statement s = c.createStatement()) {
             s.execute("DROP TABLE rk_atom, rk_triple, rk_position, rk_vault, rk_term, rk_tv, rk_po, rk_sp");
         }
-        Jdbc.update(c, """
+        Jdbc.update(
+                c,
+                """
                 INSERT INTO ingest_reorgs (network, fork_block, depth, stream, entry_id, entry_ms, entry_seq,
                                            events_deleted, applied_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""", reorg.network(), reorg.forkBlock(), reorg.depth(), entry.stream(),
-                entry.id(), entry.publishedMillis(), entry.publishedSequence(), deleted, now);
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                reorg.network(),
+                reorg.forkBlock(),
+                reorg.depth(),
+                entry.stream(),
+                entry.id(),
+                entry.publishedMillis(),
+                entry.publishedSequence(),
+                deleted,
+                now);
         return deleted;
     }
 
@@ -126,8 +162,11 @@ final class Reorgs {
         Savepoint before = c.setSavepoint();
         try {
             String lockTimeout = setLocal(c, "lock_timeout", SUMMARIZE_LOCK_TIMEOUT);
-            Jdbc.query(c, "SELECT brin_summarize_new_values(i::regclass) FROM unnest(?::text[]) AS i",
-                    r -> r.getLong(1), (Object) c.createArrayOf("text", BLOCK_INDEXES.toArray()));
+            Jdbc.query(
+                    c,
+                    "SELECT brin_summarize_new_values(i::regclass) FROM unnest(?::text[]) AS i",
+                    r -> r.getLong(1),
+                    (Object) c.createArrayOf("text", BLOCK_INDEXES.toArray()));
             setLocal(c, "lock_timeout", lockTimeout);
             c.releaseSavepoint(before);
         } catch (SQLException e) {
@@ -144,7 +183,8 @@ final class Reorgs {
 
     /** Sets {@code name} for the rest of the transaction; returns the value it had. */
     private static String setLocal(Connection c, String name, String value) throws SQLException {
-        String previous = Jdbc.query(c, "SELECT current_setting(?)", r -> r.getString(1), name).getFirst();
+        String previous = Jdbc.query(c, "SELECT current_setting(?)", r -> r.getString(1), name)
+                .getFirst();
         Jdbc.query(c, "SELECT set_config(?, ?, true)", r -> r.getString(1), name, value);
         return previous;
     }
@@ -185,7 +225,8 @@ final class Reorgs {
         List<ParsedEntry> out = new ArrayList<>(entries.size());
         for (ParsedEntry p : entries) {
             List<ChainEvent> kept = p.events().stream()
-                    .filter(e -> applied.stream().noneMatch(a -> a.rolledBack(e, p.entry()))).toList();
+                    .filter(e -> applied.stream().noneMatch(a -> a.rolledBack(e, p.entry())))
+                    .toList();
             out.add(kept.size() == p.events().size() ? p : new ParsedEntry(p.entry(), kept, p.reorg()));
         }
         return out;
@@ -224,8 +265,8 @@ final class Reorgs {
             ps.setLong(2, minMs);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    applied.add(new Applied(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getLong(4),
-                            rs.getLong(5)));
+                    applied.add(
+                            new Applied(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getLong(4), rs.getLong(5)));
                 }
             }
         }

@@ -15,6 +15,7 @@ record StreamEntry(String stream, String id, Map<String, String> fields, long de
      * branch that arrived while it lay in the dead letters).
      */
     static final String ORIGINAL_ID_FIELD = "chainsync_original_id";
+
     private static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile("\\d{1,19}-\\d{1,19}");
 
     StreamEntry {

@@ -49,7 +49,8 @@ final class StreamWorker {
     private boolean fresh;
     private Instant nextTouch;
 
-    StreamWorker(Ingest.Shared shared, String consumer, java.util.function.Supplier<RedisStreams> connect, Clock clock) {
+    StreamWorker(
+            Ingest.Shared shared, String consumer, java.util.function.Supplier<RedisStreams> connect, Clock clock) {
         this.shared = shared;
         this.consumer = consumer;
         this.connect = connect;
@@ -164,7 +165,10 @@ final class StreamWorker {
             List<StreamEntry> claimed = claim(cfg);
             if (!claimed.isEmpty()) {
                 shared.metrics().claimed.increment(claimed.size());
-                log.info("{}: took over {} entries idle for more than {} ms", consumer, claimed.size(),
+                log.info(
+                        "{}: took over {} entries idle for more than {} ms",
+                        consumer,
+                        claimed.size(),
                         cfg.processingTimeout().toMillis());
                 return withDeliveries(claimed, cfg);
             }
@@ -177,7 +181,11 @@ final class StreamWorker {
         }
         // A trickle: linger briefly so the batch grows. Each batch costs a fixed handful of
         // statements, so one-entry batches would cap throughput below a steady producer's rate.
-        List<StreamEntry> more = redis.next(cfg.streams(), cfg.consumerGroup(), consumer, cfg.batchSize() - got.size(),
+        List<StreamEntry> more = redis.next(
+                cfg.streams(),
+                cfg.consumerGroup(),
+                consumer,
+                cfg.batchSize() - got.size(),
                 Ingest.LINGER.compareTo(block) < 0 ? Ingest.LINGER : block);
         if (more.isEmpty()) {
             return got;
@@ -197,8 +205,13 @@ final class StreamWorker {
         for (String stream : cfg.streams()) {
             String cursor = cursors.getOrDefault(stream, "0-0");
             do {
-                RedisStreams.Claimed c = redis.autoclaim(stream, cfg.consumerGroup(), consumer, cfg.processingTimeout(),
-                        cursor, cfg.batchSize() - out.size());
+                RedisStreams.Claimed c = redis.autoclaim(
+                        stream,
+                        cfg.consumerGroup(),
+                        consumer,
+                        cfg.processingTimeout(),
+                        cursor,
+                        cfg.batchSize() - out.size());
                 out.addAll(c.entries());
                 cursor = c.cursor();
             } while (!"0-0".equals(cursor) && out.size() < cfg.batchSize());
@@ -212,7 +225,8 @@ final class StreamWorker {
 
     private List<StreamEntry> withDeliveries(List<StreamEntry> entries, IngestConfig cfg) {
         Map<String, List<String>> idsByStream = new LinkedHashMap<>();
-        entries.forEach(e -> idsByStream.computeIfAbsent(e.stream(), k -> new ArrayList<>()).add(e.id()));
+        entries.forEach(e ->
+                idsByStream.computeIfAbsent(e.stream(), k -> new ArrayList<>()).add(e.id()));
         Map<String, Map<String, Long>> counts = new HashMap<>();
         idsByStream.forEach((s, ids) -> counts.put(s, redis.deliveries(s, cfg.consumerGroup(), consumer, ids)));
         return entries.stream()
@@ -264,15 +278,22 @@ final class StreamWorker {
                 databaseFailed(e, batch.size());
                 return 0;
             }
-            log.warn("{}: batch of {} entries failed on its data ({}); committing entries one by one", consumer,
-                    batch.size(), e.getMessage());
+            log.warn(
+                    "{}: batch of {} entries failed on its data ({}); committing entries one by one",
+                    consumer,
+                    batch.size(),
+                    e.getMessage());
         } catch (InFlight.Interrupted e) {
             // Shutting down: keep the batch as it is, like after a database failure; it is not the entries' fault.
             inHand = batch;
             return 0;
         } catch (RuntimeException e) {
-            log.warn("{}: batch of {} entries failed ({}); committing entries one by one", consumer, batch.size(),
-                    e.toString(), e);
+            log.warn(
+                    "{}: batch of {} entries failed ({}); committing entries one by one",
+                    consumer,
+                    batch.size(),
+                    e.toString(),
+                    e);
         }
         return isolate(batch, good, buried);
     }
@@ -282,8 +303,10 @@ final class StreamWorker {
         IngestConfig cfg = shared.config();
         if (e.deliveries() > cfg.maxRetries() + 1L) {
             String last = lastErrors.get(key(e));
-            buried.add(new DeadLetters.Burial(e, "delivered " + e.deliveries() + " times without being acknowledged"
-                    + " (MAX_RETRIES=" + cfg.maxRetries() + ")" + (last == null ? "" : "; last error: " + last)));
+            buried.add(new DeadLetters.Burial(
+                    e,
+                    "delivered " + e.deliveries() + " times without being acknowledged" + " (MAX_RETRIES="
+                            + cfg.maxRetries() + ")" + (last == null ? "" : "; last error: " + last)));
             return;
         }
         try {
@@ -351,12 +374,16 @@ final class StreamWorker {
     }
 
     /** An entry failed alone: dead-letter it once its deliveries are used up, else leave it pending. */
-    private boolean poison(StreamEntry e, RuntimeException error, IngestConfig cfg, List<StreamEntry> done,
+    private boolean poison(
+            StreamEntry e,
+            RuntimeException error,
+            IngestConfig cfg,
+            List<StreamEntry> done,
             List<DeadLetters.Burial> doneBurials) {
         String reason = error.getMessage() == null ? error.toString() : error.getMessage();
         if (e.deliveries() > cfg.maxRetries()) {
-            DeadLetters.Burial b = new DeadLetters.Burial(e, "failed " + e.deliveries() + " deliveries (MAX_RETRIES="
-                    + cfg.maxRetries() + "): " + reason);
+            DeadLetters.Burial b = new DeadLetters.Burial(
+                    e, "failed " + e.deliveries() + " deliveries (MAX_RETRIES=" + cfg.maxRetries() + "): " + reason);
             commit(List.of(), List.of(b));
             done.add(e);
             doneBurials.add(b);
@@ -366,8 +393,14 @@ final class StreamWorker {
         if (lastErrors.size() < MAX_REMEMBERED_ERRORS) {
             lastErrors.put(key(e), reason);
         }
-        log.warn("{}: entry {} {} failed (delivery {} of {}), left pending: {}", consumer, e.stream(), e.id(),
-                e.deliveries(), cfg.maxRetries() + 1, reason);
+        log.warn(
+                "{}: entry {} {} failed (delivery {} of {}), left pending: {}",
+                consumer,
+                e.stream(),
+                e.id(),
+                e.deliveries(),
+                cfg.maxRetries() + 1,
+                reason);
         shared.metrics().eventsFailed.increment();
         return true;
     }
@@ -458,8 +491,11 @@ final class StreamWorker {
         shared.postgresFailed(e);
         shared.metrics().eventsFailed.increment(entries);
         if (opened) {
-            log.error("{}: PostgreSQL failing ({}); circuit breaker open, consumption paused for {} ms", consumer,
-                    e.getMessage(), shared.config().breakerTimeout().toMillis());
+            log.error(
+                    "{}: PostgreSQL failing ({}); circuit breaker open, consumption paused for {} ms",
+                    consumer,
+                    e.getMessage(),
+                    shared.config().breakerTimeout().toMillis());
         } else {
             log.warn("{}: batch not committed, kept for retry: {}", consumer, e.getMessage());
         }
@@ -477,12 +513,12 @@ final class StreamWorker {
 
     private static Map<String, List<String>> byStream(List<StreamEntry> entries) {
         Map<String, List<String>> out = new LinkedHashMap<>();
-        entries.forEach(e -> out.computeIfAbsent(e.stream(), k -> new ArrayList<>()).add(e.id()));
+        entries.forEach(
+                e -> out.computeIfAbsent(e.stream(), k -> new ArrayList<>()).add(e.id()));
         return out;
     }
 
     private static String key(StreamEntry e) {
         return e.stream() + "/" + e.id();
     }
-
 }

@@ -21,7 +21,8 @@ public final class Json {
         try {
             return MAPPER.writeValueAsString(value);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("cannot serialise " + value.getClass().getSimpleName(), e);
+            throw new IllegalArgumentException(
+                    "cannot serialise " + value.getClass().getSimpleName(), e);
         }
     }
 

@@ -43,11 +43,17 @@ public final class Ledger {
 
     public record Account(String id, String name, Map<String, BigDecimal> balances, Instant createdAt) {}
 
-    public record Transfer(String id, String kind, String from, String to, BigDecimal amount, String currency,
-            Instant createdAt) {}
+    public record Transfer(
+            String id, String kind, String from, String to, BigDecimal amount, String currency, Instant createdAt) {}
 
-    public record Entry(long id, String transferId, String accountId, String currency, BigDecimal amount,
-            BigDecimal balanceAfter, Instant createdAt) {}
+    public record Entry(
+            long id,
+            String transferId,
+            String accountId,
+            String currency,
+            BigDecimal amount,
+            BigDecimal balanceAfter,
+            Instant createdAt) {}
 
     /** Currency code to its number of decimal places. */
     public Map<String, Integer> currencies() {
@@ -64,20 +70,27 @@ public final class Ledger {
     public BigDecimal amount(String raw, String currency) {
         Integer scale = currencies().get(currency);
         if (scale == null) {
-            throw new LedgerException(LedgerException.Reason.UNKNOWN_CURRENCY, "currency",
-                    "unknown currency '" + currency + "'; known: " + currencies().keySet().stream().sorted().toList());
+            throw new LedgerException(
+                    LedgerException.Reason.UNKNOWN_CURRENCY,
+                    "currency",
+                    "unknown currency '" + currency + "'; known: "
+                            + currencies().keySet().stream().sorted().toList());
         }
         String text = raw == null ? "" : raw.trim();
         if (text.length() > MAX_AMOUNT_CHARS) {
             // Parsing and scaling cost grows faster than the length: refuse before doing either.
-            throw new LedgerException(LedgerException.Reason.INVALID_AMOUNT, "amount",
+            throw new LedgerException(
+                    LedgerException.Reason.INVALID_AMOUNT,
+                    "amount",
                     "amount has more than " + MAX_AMOUNT_CHARS + " characters");
         }
         BigDecimal v;
         try {
             v = new BigDecimal(text);
         } catch (NumberFormatException e) {
-            throw new LedgerException(LedgerException.Reason.INVALID_AMOUNT, "amount",
+            throw new LedgerException(
+                    LedgerException.Reason.INVALID_AMOUNT,
+                    "amount",
                     "amount must be a decimal number such as \"12.50\"");
         }
         if (v.signum() <= 0) {
@@ -88,7 +101,9 @@ public final class Ledger {
             throw new LedgerException(LedgerException.Reason.INVALID_AMOUNT, "amount", "amount is too large");
         }
         if (v.stripTrailingZeros().scale() > scale) {
-            throw new LedgerException(LedgerException.Reason.INVALID_AMOUNT, "amount",
+            throw new LedgerException(
+                    LedgerException.Reason.INVALID_AMOUNT,
+                    "amount",
                     currency + " has " + scale + " decimal places; " + raw + " has more");
         }
         return v.setScale(scale);
@@ -96,8 +111,8 @@ public final class Ledger {
 
     public Account createAccount(Connection tx, String name) throws SQLException {
         if (name == null || name.isBlank() || name.length() > 200) {
-            throw new LedgerException(LedgerException.Reason.INVALID_REQUEST, "name",
-                    "name is required (at most 200 characters)");
+            throw new LedgerException(
+                    LedgerException.Reason.INVALID_REQUEST, "name", "name is required (at most 200 characters)");
         }
         Instant now = now();
         String id = "acc_" + randomBase62(20);
@@ -107,14 +122,22 @@ public final class Ledger {
 
     public Optional<Account> account(String id) {
         return jdbc.withConnection(c -> {
-            List<Account> found = Jdbc.query(c, "SELECT id, name, created_at FROM accounts WHERE id = ?",
-                    r -> new Account(r.getString(1), r.getString(2), Map.of(), Jdbc.instant(r, "created_at")), id);
+            List<Account> found = Jdbc.query(
+                    c,
+                    "SELECT id, name, created_at FROM accounts WHERE id = ?",
+                    r -> new Account(r.getString(1), r.getString(2), Map.of(), Jdbc.instant(r, "created_at")),
+                    id);
             if (found.isEmpty()) {
                 return Optional.<Account>empty();
             }
             Map<String, BigDecimal> balances = new java.util.TreeMap<>();
-            Jdbc.query(c, "SELECT currency, amount FROM balances WHERE account_id = ?", r -> balances.put(r.getString(1),
-                    r.getBigDecimal(2).setScale(currencies().get(r.getString(1)))), id);
+            Jdbc.query(
+                    c,
+                    "SELECT currency, amount FROM balances WHERE account_id = ?",
+                    r -> balances.put(
+                            r.getString(1),
+                            r.getBigDecimal(2).setScale(currencies().get(r.getString(1)))),
+                    id);
             Account a = found.getFirst();
             return Optional.of(new Account(a.id(), a.name(), balances, a.createdAt()));
         });
@@ -138,8 +161,8 @@ public final class Ledger {
     public TransferOrder order(String from, String to, String rawAmount, String currency) {
         BigDecimal amount = amount(rawAmount, currency);
         if (from == null || to == null) {
-            throw new LedgerException(LedgerException.Reason.INVALID_REQUEST, from == null ? "from" : "to",
-                    "from and to are required");
+            throw new LedgerException(
+                    LedgerException.Reason.INVALID_REQUEST, from == null ? "from" : "to", "from and to are required");
         }
         if (from.equals(to)) {
             throw new LedgerException(LedgerException.Reason.SAME_ACCOUNT, "to", "from and to must differ");
@@ -196,25 +219,43 @@ public final class Ledger {
         }
         TransferResult[] results = new TransferResult[size];
         List<String> events = new ArrayList<>(size);
-        Jdbc.query(tx, "SELECT n, outcome, missing_account, from_balance FROM ledger_transfers(?, ?, ?, ?, ?, ?, ?::text) ORDER BY n", r -> {
-            int i = r.getInt(1) - 1;
-            TransferOrder o = orders.get(i);
-            switch (r.getString(2)) {
-                case "ok" -> {
-                    Transfer t = new Transfer(ids[i], "transfer", o.from(), o.to(), o.amount(), o.currency(), now);
-                    events.add(view(t));
-                    results[i] = new TransferResult(t, null);
-                }
-                case "missing" -> results[i] = new TransferResult(null, new LedgerException(
-                        LedgerException.Reason.NOT_FOUND, null, "no account " + r.getString(3)));
-                case "insufficient" -> results[i] = new TransferResult(null, new LedgerException(
-                        LedgerException.Reason.INSUFFICIENT_FUNDS, "amount", "insufficient funds: " + o.from()
-                        + " holds " + r.getBigDecimal(4).setScale(o.amount().scale()) + " " + o.currency()));
-                default -> throw new IllegalStateException("unexpected transfer outcome " + r.getString(2));
-            }
-            return null;
-        }, tx.createArrayOf("text", ids), tx.createArrayOf("text", from), tx.createArrayOf("text", to),
-                tx.createArrayOf("numeric", amounts), tx.createArrayOf("text", currencies), now,
+        Jdbc.query(
+                tx,
+                "SELECT n, outcome, missing_account, from_balance FROM ledger_transfers(?, ?, ?, ?, ?, ?, ?::text) ORDER BY n",
+                r -> {
+                    int i = r.getInt(1) - 1;
+                    TransferOrder o = orders.get(i);
+                    switch (r.getString(2)) {
+                        case "ok" -> {
+                            Transfer t =
+                                    new Transfer(ids[i], "transfer", o.from(), o.to(), o.amount(), o.currency(), now);
+                            events.add(view(t));
+                            results[i] = new TransferResult(t, null);
+                        }
+                        case "missing" ->
+                            results[i] = new TransferResult(
+                                    null,
+                                    new LedgerException(
+                                            LedgerException.Reason.NOT_FOUND, null, "no account " + r.getString(3)));
+                        case "insufficient" ->
+                            results[i] = new TransferResult(
+                                    null,
+                                    new LedgerException(
+                                            LedgerException.Reason.INSUFFICIENT_FUNDS,
+                                            "amount",
+                                            "insufficient funds: " + o.from() + " holds "
+                                                    + r.getBigDecimal(4)
+                                                            .setScale(o.amount().scale()) + " " + o.currency()));
+                        default -> throw new IllegalStateException("unexpected transfer outcome " + r.getString(2));
+                    }
+                    return null;
+                },
+                tx.createArrayOf("text", ids),
+                tx.createArrayOf("text", from),
+                tx.createArrayOf("text", to),
+                tx.createArrayOf("numeric", amounts),
+                tx.createArrayOf("text", currencies),
+                now,
                 lockTimeout == null ? null : lockTimeout.toMillis() + "ms");
         for (TransferResult result : results) {
             if (result == null) {
@@ -234,7 +275,8 @@ public final class Ledger {
                 INSERT INTO balances (account_id, currency, amount, updated_at) VALUES (?, ?, ?, ?)
                 ON CONFLICT (account_id, currency) DO UPDATE SET amount = balances.amount + EXCLUDED.amount,
                                                                  updated_at = EXCLUDED.updated_at
-                RETURNING amount""", r -> r.getBigDecimal(1), account, currency, amount, now).getFirst();
+                RETURNING amount""", r -> r.getBigDecimal(1), account, currency, amount, now)
+                .getFirst();
         Transfer t = new Transfer("tr_" + randomBase62(20), "mint", null, account, amount, currency, now);
         record(tx, t, List.<Object[]>of(new Object[] {account, amount, after}));
         return t;
@@ -247,10 +289,11 @@ public final class Ledger {
         Instant now = now();
         List<BigDecimal> after = Jdbc.query(tx, """
                 UPDATE balances SET amount = amount - ?, updated_at = ?
-                 WHERE account_id = ? AND currency = ? AND amount >= ? RETURNING amount""",
-                r -> r.getBigDecimal(1), amount, now, account, currency, amount);
+                 WHERE account_id = ? AND currency = ? AND amount >= ? RETURNING amount""", r -> r.getBigDecimal(1), amount, now, account, currency, amount);
         if (after.isEmpty()) {
-            throw new LedgerException(LedgerException.Reason.INSUFFICIENT_FUNDS, "amount",
+            throw new LedgerException(
+                    LedgerException.Reason.INSUFFICIENT_FUNDS,
+                    "amount",
                     "insufficient funds: cannot burn " + amount + " " + currency + " from " + account);
         }
         Transfer t = new Transfer("tr_" + randomBase62(20), "burn", account, null, amount, currency, now);
@@ -259,27 +302,44 @@ public final class Ledger {
     }
 
     public Optional<Transfer> findTransfer(String id) {
-        return jdbc.queryOne("SELECT * FROM transfers WHERE id = ?", r -> new Transfer(r.getString("id"),
-                r.getString("kind"), r.getString("from_account"), r.getString("to_account"),
-                r.getBigDecimal("amount").setScale(currencies().get(r.getString("currency"))), r.getString("currency"),
-                Jdbc.instant(r, "created_at")), id);
+        return jdbc.queryOne(
+                "SELECT * FROM transfers WHERE id = ?",
+                r -> new Transfer(
+                        r.getString("id"),
+                        r.getString("kind"),
+                        r.getString("from_account"),
+                        r.getString("to_account"),
+                        r.getBigDecimal("amount").setScale(currencies().get(r.getString("currency"))),
+                        r.getString("currency"),
+                        Jdbc.instant(r, "created_at")),
+                id);
     }
 
     /** A page of an account's journal, newest first, with ids below {@code beforeId}. */
     public List<Entry> entries(String accountId, Long beforeId, int limit) {
-        return jdbc.query("""
+        return jdbc.query(
+                """
                 SELECT * FROM ledger_entries WHERE account_id = ? AND id < ? ORDER BY id DESC LIMIT ?""",
-                r -> new Entry(r.getLong("id"), r.getString("transfer_id"), r.getString("account_id"),
-                        r.getString("currency"), r.getBigDecimal("amount").setScale(currencies().get(r.getString("currency"))),
+                r -> new Entry(
+                        r.getLong("id"),
+                        r.getString("transfer_id"),
+                        r.getString("account_id"),
+                        r.getString("currency"),
+                        r.getBigDecimal("amount").setScale(currencies().get(r.getString("currency"))),
                         r.getBigDecimal("balance_after").setScale(currencies().get(r.getString("currency"))),
                         Jdbc.instant(r, "created_at")),
-                accountId, beforeId == null ? Long.MAX_VALUE : beforeId, limit);
+                accountId,
+                beforeId == null ? Long.MAX_VALUE : beforeId,
+                limit);
     }
 
     /** The sum of all balances of a currency. */
     public BigDecimal total(String currency) {
-        return jdbc.queryOne("SELECT coalesce(sum(amount), 0) FROM balances WHERE currency = ?",
-                r -> r.getBigDecimal(1), currency).orElseThrow();
+        return jdbc.queryOne(
+                        "SELECT coalesce(sum(amount), 0) FROM balances WHERE currency = ?",
+                        r -> r.getBigDecimal(1),
+                        currency)
+                .orElseThrow();
     }
 
     /**
@@ -290,7 +350,9 @@ public final class Ledger {
         String[] accounts = legs.stream().map(l -> (String) l[0]).toArray(String[]::new);
         BigDecimal[] amounts = legs.stream().map(l -> (BigDecimal) l[1]).toArray(BigDecimal[]::new);
         BigDecimal[] after = legs.stream().map(l -> (BigDecimal) l[2]).toArray(BigDecimal[]::new);
-        Jdbc.update(tx, """
+        Jdbc.update(
+                tx,
+                """
                 WITH transfer AS (
                     INSERT INTO transfers (id, kind, from_account, to_account, amount, currency, created_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id)
@@ -298,8 +360,17 @@ public final class Ledger {
                 SELECT (SELECT id FROM transfer), u.account, ?, u.amount, u.after, ?
                   FROM unnest(?::text[], ?::numeric[], ?::numeric[]) WITH ORDINALITY AS u(account, amount, after, n)
                  ORDER BY u.n""",
-                t.id(), t.kind(), t.from(), t.to(), t.amount(), t.currency(), t.createdAt(),
-                t.currency(), t.createdAt(), tx.createArrayOf("text", accounts), tx.createArrayOf("numeric", amounts),
+                t.id(),
+                t.kind(),
+                t.from(),
+                t.to(),
+                t.amount(),
+                t.currency(),
+                t.createdAt(),
+                t.currency(),
+                t.createdAt(),
+                tx.createArrayOf("text", accounts),
+                tx.createArrayOf("numeric", amounts),
                 tx.createArrayOf("numeric", after));
         WebhookOutbox.emit(tx, "transfer.completed", view(t), t.createdAt());
     }
@@ -310,8 +381,8 @@ public final class Ledger {
                 throw new LedgerException(LedgerException.Reason.NOT_FOUND, null, "no account " + id);
             }
         }
-        List<String> found = Jdbc.query(tx, "SELECT id FROM accounts WHERE id = ANY (?)", r -> r.getString(1),
-                tx.createArrayOf("text", ids));
+        List<String> found = Jdbc.query(
+                tx, "SELECT id FROM accounts WHERE id = ANY (?)", r -> r.getString(1), tx.createArrayOf("text", ids));
         for (String id : ids) {
             if (!found.contains(id)) {
                 throw new LedgerException(LedgerException.Reason.NOT_FOUND, null, "no account " + id);
@@ -321,8 +392,21 @@ public final class Ledger {
 
     /** The JSON payload of a transfer event; amounts as strings, never floating point. */
     public static String view(Transfer t) {
-        return Json.object("id", t.id(), "kind", t.kind(), "from", t.from(), "to", t.to(),
-                "amount", t.amount().toPlainString(), "currency", t.currency(), "created_at", t.createdAt().toString());
+        return Json.object(
+                "id",
+                t.id(),
+                "kind",
+                t.kind(),
+                "from",
+                t.from(),
+                "to",
+                t.to(),
+                "amount",
+                t.amount().toPlainString(),
+                "currency",
+                t.currency(),
+                "created_at",
+                t.createdAt().toString());
     }
 
     private Instant now() {

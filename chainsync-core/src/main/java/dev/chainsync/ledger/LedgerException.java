@@ -4,7 +4,14 @@ package dev.chainsync.ledger;
 public class LedgerException extends RuntimeException {
 
     /** Why. */
-    public enum Reason { NOT_FOUND, INSUFFICIENT_FUNDS, INVALID_AMOUNT, UNKNOWN_CURRENCY, SAME_ACCOUNT, INVALID_REQUEST }
+    public enum Reason {
+        NOT_FOUND,
+        INSUFFICIENT_FUNDS,
+        INVALID_AMOUNT,
+        UNKNOWN_CURRENCY,
+        SAME_ACCOUNT,
+        INVALID_REQUEST
+    }
 
     private final Reason reason;
     private final String field;

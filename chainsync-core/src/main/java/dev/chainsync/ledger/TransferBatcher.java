@@ -46,6 +46,7 @@ public final class TransferBatcher implements AutoCloseable {
     public static final int DEFAULT_MAX_BATCH = 256;
     /** How long a batch waits for a balance row before it fails and its requests go one by one. */
     static final Duration BATCH_LOCK_TIMEOUT = Duration.ofSeconds(2);
+
     private static final String LOCK_NOT_AVAILABLE = "55P03";
     private static final long POLL_MS = 50;
     private static final Object ON_YOUR_OWN = new Object();
@@ -71,7 +72,8 @@ public final class TransferBatcher implements AutoCloseable {
         this.maxBatch = maxBatch;
         this.batchSize = DistributionSummary.builder("chainsync_ledger_transfer_batch_size")
                 .description("Transfers applied per batch (one transaction and one commit each)")
-                .publishPercentiles(0.5, 0.99).register(registry);
+                .publishPercentiles(0.5, 0.99)
+                .register(registry);
         this.batchesFailed = Counter.builder("chainsync_ledger_transfer_batches_failed_total")
                 .description("Batches that failed as a whole and were applied one request at a time")
                 .register(registry);
@@ -118,12 +120,12 @@ public final class TransferBatcher implements AutoCloseable {
      * it in the same transaction. A key seen before replays, mismatches or is in progress exactly
      * as {@link Idempotency#execute} answers; a refused transfer throws and stores nothing.
      */
-    public Idempotency.Outcome transfer(Ledger.TransferOrder order, Claim claim,
-            Function<Ledger.Transfer, StoredResponse> render) {
+    public Idempotency.Outcome transfer(
+            Ledger.TransferOrder order, Claim claim, Function<Ledger.Transfer, StoredResponse> render) {
         Object outcome = await(new Request(order, claim, render));
         if (outcome == ON_YOUR_OWN) {
-            return idempotency.execute(claim.apiKeyId(), claim.key(), claim.fingerprint(),
-                    tx -> render.apply(ledger.transfer(tx, order)));
+            return idempotency.execute(
+                    claim.apiKeyId(), claim.key(), claim.fingerprint(), tx -> render.apply(ledger.transfer(tx, order)));
         }
         return new Idempotency.Outcome.Executed((StoredResponse) outcome);
     }
@@ -210,7 +212,8 @@ public final class TransferBatcher implements AutoCloseable {
             }
         }
         if (!keyed.isEmpty()) {
-            boolean[] owned = claim(tx, keyed.stream().map(i -> batch.get(i).claim).toList());
+            boolean[] owned =
+                    claim(tx, keyed.stream().map(i -> batch.get(i).claim).toList());
             for (int k = 0; k < owned.length; k++) {
                 if (!owned[k]) {
                     // Seen before or in flight: its caller gets the replay, 422 or 409 on its own.
@@ -230,8 +233,8 @@ public final class TransferBatcher implements AutoCloseable {
         }
         // A row held elsewhere for long (another instance's stuck batch, an operator's session) fails
         // this batch instead of stalling every transfer of the instance behind it.
-        List<Ledger.TransferResult> results = ledger.transferAll(tx,
-                applied.stream().map(i -> batch.get(i).order).toList(), BATCH_LOCK_TIMEOUT);
+        List<Ledger.TransferResult> results = ledger.transferAll(
+                tx, applied.stream().map(i -> batch.get(i).order).toList(), BATCH_LOCK_TIMEOUT);
         List<Claim> claims = new ArrayList<>();
         List<StoredResponse> responses = new ArrayList<>();
         for (int a = 0; a < applied.size(); a++) {
@@ -286,10 +289,16 @@ public final class TransferBatcher implements AutoCloseable {
             return;
         }
         try {
-            long landed = jdbc.withConnection(c -> Jdbc.query(c, "SELECT count(*) FROM transfers WHERE id = ANY (?)",
-                    r -> r.getLong(1), c.createArrayOf("text", applied.transferIds().toArray())).getFirst());
+            long landed = jdbc.withConnection(c -> Jdbc.query(
+                            c,
+                            "SELECT count(*) FROM transfers WHERE id = ANY (?)",
+                            r -> r.getLong(1),
+                            c.createArrayOf("text", applied.transferIds().toArray()))
+                    .getFirst());
             if (landed == applied.transferIds().size()) {
-                log.warn("a batch of {} transfers committed although its commit reported {}", batch.size(),
+                log.warn(
+                        "a batch of {} transfers committed although its commit reported {}",
+                        batch.size(),
                         failure.toString());
                 complete(batch, applied.outcomes());
                 return;
@@ -311,8 +320,10 @@ public final class TransferBatcher implements AutoCloseable {
     }
 
     private void handBack(List<Request> batch, Throwable failure) {
-        log.warn("a batch of {} transfers failed as a whole ({}); its requests are applied one by one",
-                batch.size(), failure.toString());
+        log.warn(
+                "a batch of {} transfers failed as a whole ({}); its requests are applied one by one",
+                batch.size(),
+                failure.toString());
         batchesFailed.increment();
         batch.forEach(r -> r.done.complete(ON_YOUR_OWN));
     }

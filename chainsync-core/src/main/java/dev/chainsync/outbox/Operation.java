@@ -28,8 +28,27 @@ public record Operation(
 
     /** The same operation as seen after this relay bumped its version. */
     Operation withVersion(long newVersion) {
-        return new Operation(id, kind, aggregateId, memo, idempotencyKey, status, attemptCount, maxAttempts,
-                nextAttemptAt, leaseOwner, leaseUntil, newVersion, signature, blockhash, lastValidHeight,
-                submittedAt, confirmedSlot, confirmedAt, lastError, createdAt, updatedAt);
+        return new Operation(
+                id,
+                kind,
+                aggregateId,
+                memo,
+                idempotencyKey,
+                status,
+                attemptCount,
+                maxAttempts,
+                nextAttemptAt,
+                leaseOwner,
+                leaseUntil,
+                newVersion,
+                signature,
+                blockhash,
+                lastValidHeight,
+                submittedAt,
+                confirmedSlot,
+                confirmedAt,
+                lastError,
+                createdAt,
+                updatedAt);
     }
 }

@@ -41,15 +41,20 @@ public final class Outbox {
     }
 
     public Optional<Operation> find(long id) {
-        return store.jdbc().queryOne("SELECT " + OutboxStore.COLUMNS + " FROM chain_operations WHERE id = ?",
-                OutboxStore::map, id);
+        return store.jdbc()
+                .queryOne(
+                        "SELECT " + OutboxStore.COLUMNS + " FROM chain_operations WHERE id = ?", OutboxStore::map, id);
     }
 
     /** The operations of one aggregate, oldest first. */
     public List<Operation> forAggregate(String kind, String aggregateId) {
-        return store.jdbc().query("SELECT " + OutboxStore.COLUMNS
-                + " FROM chain_operations WHERE kind = ? AND aggregate_id = ? ORDER BY id", OutboxStore::map,
-                kind, aggregateId);
+        return store.jdbc()
+                .query(
+                        "SELECT " + OutboxStore.COLUMNS
+                                + " FROM chain_operations WHERE kind = ? AND aggregate_id = ? ORDER BY id",
+                        OutboxStore::map,
+                        kind,
+                        aggregateId);
     }
 
     /** Every attempt recorded for an operation, oldest first. */
@@ -75,7 +80,11 @@ public final class Outbox {
     }
 
     /** Result of a manual retry. */
-    public enum RetryOutcome { RETRIED, NOT_FOUND, NOT_DEAD_LETTERED }
+    public enum RetryOutcome {
+        RETRIED,
+        NOT_FOUND,
+        NOT_DEAD_LETTERED
+    }
 
     /**
      * Moves a dead-lettered operation back to pending with a fresh set of attempts, recorded in
@@ -88,8 +97,11 @@ public final class Outbox {
     /** {@link #retry(long)} inside {@code tx} (an Idempotency-Key request's transaction). */
     public RetryOutcome retry(Connection c, long id) throws SQLException {
         Instant now = clock.instant();
-        List<Operation> rows = Jdbc.query(c, "SELECT " + OutboxStore.COLUMNS
-                + " FROM chain_operations WHERE id = ? FOR UPDATE", OutboxStore::map, id);
+        List<Operation> rows = Jdbc.query(
+                c,
+                "SELECT " + OutboxStore.COLUMNS + " FROM chain_operations WHERE id = ? FOR UPDATE",
+                OutboxStore::map,
+                id);
         if (rows.isEmpty()) {
             return RetryOutcome.NOT_FOUND;
         }
@@ -111,8 +123,8 @@ public final class Outbox {
 
     /** The operation as {@code tx} sees it. */
     public Optional<Operation> find(Connection tx, long id) throws SQLException {
-        List<Operation> rows = Jdbc.query(tx, "SELECT " + OutboxStore.COLUMNS + " FROM chain_operations WHERE id = ?",
-                OutboxStore::map, id);
+        List<Operation> rows = Jdbc.query(
+                tx, "SELECT " + OutboxStore.COLUMNS + " FROM chain_operations WHERE id = ?", OutboxStore::map, id);
         return rows.isEmpty() ? Optional.empty() : Optional.of(rows.getFirst());
     }
 

@@ -6,10 +6,8 @@ import static dev.chainsync.db.Jdbc.nullableLong;
 import dev.chainsync.db.Jdbc;
 import dev.chainsync.db.Planned;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -35,7 +33,8 @@ final class OutboxStore {
     // operations (and never catch up where autovacuum is off); with a low estimate it read every due
     // row into a bitmap and sorted them instead, on every claim, so the claim's cost grew with the
     // backlog (about 10 ms per claim at 10,000 pending rows).
-    static final Planned CLAIM = new Planned("SET LOCAL enable_bitmapscan = off; SET LOCAL enable_seqscan = off", """
+    static final Planned CLAIM = new Planned(
+            "SET LOCAL enable_bitmapscan = off; SET LOCAL enable_seqscan = off", """
             UPDATE chain_operations o
                SET lease_owner = ?, lease_until = ?, version = o.version + 1, updated_at = ?
              WHERE o.id = ANY (ARRAY(SELECT id FROM chain_operations
@@ -77,23 +76,37 @@ final class OutboxStore {
     }
 
     static long insert(Connection c, NewOperation op, int maxAttempts, Instant now) throws SQLException {
-        List<Long> ids = Jdbc.query(c, """
+        List<Long> ids = Jdbc.query(
+                c,
+                """
                 INSERT INTO chain_operations (kind, aggregate_id, memo, idempotency_key, status, max_attempts,
                                               next_attempt_at, created_at, updated_at)
                 VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?)
                 ON CONFLICT (idempotency_key) DO NOTHING
-                RETURNING id""", r -> r.getLong(1),
-                op.kind(), op.aggregateId(), op.memo(), op.idempotencyKey(), maxAttempts, now, now, now);
+                RETURNING id""",
+                r -> r.getLong(1),
+                op.kind(),
+                op.aggregateId(),
+                op.memo(),
+                op.idempotencyKey(),
+                maxAttempts,
+                now,
+                now,
+                now);
         if (!ids.isEmpty()) {
             return ids.getFirst();
         }
-        return Jdbc.query(c, "SELECT id FROM chain_operations WHERE idempotency_key = ?", r -> r.getLong(1),
-                op.idempotencyKey()).getFirst();
+        return Jdbc.query(
+                        c,
+                        "SELECT id FROM chain_operations WHERE idempotency_key = ?",
+                        r -> r.getLong(1),
+                        op.idempotencyKey())
+                .getFirst();
     }
 
     List<Operation> claim(OperationStatus status, String owner, Instant now, Duration lease, int limit) {
-        return jdbc.inTransaction(c -> CLAIM.query(c, OutboxStore::map, owner, now.plus(lease), now, status.dbName(),
-                now, now, limit));
+        return jdbc.inTransaction(
+                c -> CLAIM.query(c, OutboxStore::map, owner, now.plus(lease), now, status.dbName(), now, now, limit));
     }
 
     /** Every attempt of the given operations, oldest first per operation. */
@@ -103,8 +116,16 @@ final class OutboxStore {
             return out;
         }
         jdbc.inTransaction(c -> {
-            for (Attempt a : ATTEMPTS.query(c, r -> new Attempt(r.getLong(1), r.getInt(2), r.getString(3),
-                    r.getString(4), r.getLong(5), r.getString(6), instant(r, "created_at")),
+            for (Attempt a : ATTEMPTS.query(
+                    c,
+                    r -> new Attempt(
+                            r.getLong(1),
+                            r.getInt(2),
+                            r.getString(3),
+                            r.getString(4),
+                            r.getLong(5),
+                            r.getString(6),
+                            instant(r, "created_at")),
                     Jdbc.array(c, "bigint", operationIds.toArray()))) {
                 out.computeIfAbsent(a.operationId(), k -> new ArrayList<>()).add(a);
             }
@@ -144,19 +165,27 @@ final class OutboxStore {
      * because an operation without the attempt row could be given another transaction and land
      * twice. Returns the signatures of the transactions recorded.
      */
-    static Set<String> recordAttempts(Connection c, List<List<Attempt>> transactions, Map<Long, Operation> ops,
-            Instant now) throws SQLException {
+    static Set<String> recordAttempts(
+            Connection c, List<List<Attempt>> transactions, Map<Long, Operation> ops, Instant now) throws SQLException {
         if (transactions.isEmpty()) {
             return Set.of();
         }
         List<Attempt> all = transactions.stream().flatMap(List::stream).toList();
         // Lock the rows still at the claimed version first, so nothing moves between this check and the writes.
-        Set<Long> held = new java.util.HashSet<>(Jdbc.query(c, """
+        Set<Long> held = new java.util.HashSet<>(Jdbc.query(
+                c,
+                """
                 SELECT o.id FROM chain_operations o
                   JOIN unnest(?::bigint[], ?::bigint[]) AS u(id, version) ON o.id = u.id AND o.version = u.version
-                   FOR UPDATE OF o""", r -> r.getLong(1),
+                   FOR UPDATE OF o""",
+                r -> r.getLong(1),
                 Jdbc.array(c, "bigint", all.stream().map(Attempt::operationId).toArray(Long[]::new)),
-                Jdbc.array(c, "bigint", all.stream().map(a -> ops.get(a.operationId()).version()).toArray(Long[]::new))));
+                Jdbc.array(
+                        c,
+                        "bigint",
+                        all.stream()
+                                .map(a -> ops.get(a.operationId()).version())
+                                .toArray(Long[]::new))));
         List<Attempt> kept = new ArrayList<>();
         Set<String> recorded = new java.util.HashSet<>();
         for (List<Attempt> tx : transactions) {
@@ -182,22 +211,34 @@ final class OutboxStore {
             hashes[i] = a.blockhash();
             lvhs[i] = a.lastValidHeight();
         }
-        Jdbc.update(c, """
+        Jdbc.update(
+                c,
+                """
                 UPDATE chain_operations o
                    SET signature = u.signature, blockhash = u.blockhash, last_valid_height = u.lvh,
                        version = o.version + 1, updated_at = ?
                   FROM unnest(?::bigint[], ?::text[], ?::text[], ?::bigint[]) AS u(id, signature, blockhash, lvh)
                  WHERE o.id = u.id""",
-                now, Jdbc.array(c, "bigint", ids), Jdbc.array(c, "text", sigs), Jdbc.array(c, "text", hashes),
+                now,
+                Jdbc.array(c, "bigint", ids),
+                Jdbc.array(c, "text", sigs),
+                Jdbc.array(c, "text", hashes),
                 Jdbc.array(c, "bigint", lvhs));
-        Jdbc.update(c, """
+        Jdbc.update(
+                c,
+                """
                 INSERT INTO chain_operation_attempts
                     (operation_id, attempt, signature, blockhash, last_valid_height, relay, created_at)
                 SELECT u.id, u.attempt, u.signature, u.blockhash, u.lvh, ?, ?
                   FROM unnest(?::bigint[], ?::int[], ?::text[], ?::text[], ?::bigint[])
                        AS u(id, attempt, signature, blockhash, lvh)""",
-                kept.getFirst().relay(), now, Jdbc.array(c, "bigint", ids), Jdbc.array(c, "int", numbers),
-                Jdbc.array(c, "text", sigs), Jdbc.array(c, "text", hashes), Jdbc.array(c, "bigint", lvhs));
+                kept.getFirst().relay(),
+                now,
+                Jdbc.array(c, "bigint", ids),
+                Jdbc.array(c, "int", numbers),
+                Jdbc.array(c, "text", sigs),
+                Jdbc.array(c, "text", hashes),
+                Jdbc.array(c, "bigint", lvhs));
         return recorded;
     }
 
@@ -211,10 +252,14 @@ final class OutboxStore {
             return out;
         }
         jdbc.inTransaction(c -> {
-            TRANSACTION_MEMOS.query(c, r -> {
-                out.computeIfAbsent(r.getString(1), k -> new ArrayList<>()).add(r.getString(2));
-                return null;
-            }, Jdbc.array(c, "text", signatures.toArray()));
+            TRANSACTION_MEMOS.query(
+                    c,
+                    r -> {
+                        out.computeIfAbsent(r.getString(1), k -> new ArrayList<>())
+                                .add(r.getString(2));
+                        return null;
+                    },
+                    Jdbc.array(c, "text", signatures.toArray()));
             return null;
         });
         return out;
@@ -226,7 +271,9 @@ final class OutboxStore {
         if (ts.isEmpty()) {
             return Set.of();
         }
-        return Jdbc.updatedIds(c, """
+        return Jdbc.updatedIds(
+                c,
+                """
                 UPDATE chain_operations o
                    SET status = 'submitted', signature = u.signature, submitted_at = COALESCE(o.submitted_at, ?),
                        next_attempt_at = ?, lease_owner = NULL, lease_until = NULL, last_error = NULL,
@@ -234,7 +281,11 @@ final class OutboxStore {
                   FROM unnest(?::bigint[], ?::bigint[], ?::text[]) AS u(id, version, signature)
                  WHERE o.id = u.id AND o.version = u.version
                 RETURNING o.id""",
-                now, checkAt, now, Jdbc.array(c, "bigint", ids(ts)), Jdbc.array(c, "bigint", versions(ts)),
+                now,
+                checkAt,
+                now,
+                Jdbc.array(c, "bigint", ids(ts)),
+                Jdbc.array(c, "bigint", versions(ts)),
                 Jdbc.array(c, "text", ts.stream().map(Transition::signature).toArray(String[]::new)));
     }
 
@@ -242,7 +293,9 @@ final class OutboxStore {
         if (ts.isEmpty()) {
             return Set.of();
         }
-        return Jdbc.updatedIds(c, """
+        return Jdbc.updatedIds(
+                c,
+                """
                 UPDATE chain_operations o
                    SET status = 'confirmed', signature = u.signature, confirmed_slot = u.slot, confirmed_at = ?,
                        lease_owner = NULL, lease_until = NULL, last_error = NULL, version = o.version + 1,
@@ -250,7 +303,10 @@ final class OutboxStore {
                   FROM unnest(?::bigint[], ?::bigint[], ?::text[], ?::bigint[]) AS u(id, version, signature, slot)
                  WHERE o.id = u.id AND o.version = u.version
                 RETURNING o.id""",
-                now, now, Jdbc.array(c, "bigint", ids(ts)), Jdbc.array(c, "bigint", versions(ts)),
+                now,
+                now,
+                Jdbc.array(c, "bigint", ids(ts)),
+                Jdbc.array(c, "bigint", versions(ts)),
                 Jdbc.array(c, "text", ts.stream().map(Transition::signature).toArray(String[]::new)),
                 Jdbc.array(c, "bigint", ts.stream().map(Transition::slot).toArray(Long[]::new)));
     }
@@ -260,7 +316,9 @@ final class OutboxStore {
         if (ts.isEmpty()) {
             return Set.of();
         }
-        return Jdbc.updatedIds(c, """
+        return Jdbc.updatedIds(
+                c,
+                """
                 UPDATE chain_operations o
                    SET status = 'pending', next_attempt_at = u.retry_at, attempt_count = o.attempt_count + u.inc,
                        last_error = COALESCE(u.error, o.last_error), lease_owner = NULL, lease_until = NULL,
@@ -269,40 +327,48 @@ final class OutboxStore {
                        AS u(id, version, retry_at, error, inc)
                  WHERE o.id = u.id AND o.version = u.version
                 RETURNING o.id""",
-                now, Jdbc.array(c, "bigint", ids(ts)), Jdbc.array(c, "bigint", versions(ts)),
+                now,
+                Jdbc.array(c, "bigint", ids(ts)),
+                Jdbc.array(c, "bigint", versions(ts)),
                 Jdbc.instants(c, ts.stream().map(Transition::at).toList()),
                 Jdbc.array(c, "text", ts.stream().map(Transition::error).toArray(String[]::new)),
-                Jdbc.array(c, "int", ts.stream().map(t -> t.countsAsFailure() ? 1 : 0).toArray(Integer[]::new)));
+                Jdbc.array(
+                        c,
+                        "int",
+                        ts.stream().map(t -> t.countsAsFailure() ? 1 : 0).toArray(Integer[]::new)));
     }
 
     /** The tracker looks again at {@code checkAt}; nothing else changes. */
-    static Set<Long> recheckLater(Connection c, List<Transition> ts, Instant checkAt, Instant now)
-            throws SQLException {
+    static Set<Long> recheckLater(Connection c, List<Transition> ts, Instant checkAt, Instant now) throws SQLException {
         if (ts.isEmpty()) {
             return Set.of();
         }
-        return Jdbc.updatedIds(c, """
+        return Jdbc.updatedIds(
+                c, """
                 UPDATE chain_operations o
                    SET next_attempt_at = ?, lease_owner = NULL, lease_until = NULL, version = o.version + 1,
                        updated_at = ?
                   FROM unnest(?::bigint[], ?::bigint[]) AS u(id, version)
                  WHERE o.id = u.id AND o.version = u.version
-                RETURNING o.id""",
-                checkAt, now, Jdbc.array(c, "bigint", ids(ts)), Jdbc.array(c, "bigint", versions(ts)));
+                RETURNING o.id""", checkAt, now, Jdbc.array(c, "bigint", ids(ts)), Jdbc.array(c, "bigint", versions(ts)));
     }
 
     static Set<Long> deadLetter(Connection c, List<Transition> ts, Instant now) throws SQLException {
         if (ts.isEmpty()) {
             return Set.of();
         }
-        return Jdbc.updatedIds(c, """
+        return Jdbc.updatedIds(
+                c,
+                """
                 UPDATE chain_operations o
                    SET status = 'dead_lettered', attempt_count = o.attempt_count + 1, last_error = u.error,
                        lease_owner = NULL, lease_until = NULL, version = o.version + 1, updated_at = ?
                   FROM unnest(?::bigint[], ?::bigint[], ?::text[]) AS u(id, version, error)
                  WHERE o.id = u.id AND o.version = u.version
                 RETURNING o.id""",
-                now, Jdbc.array(c, "bigint", ids(ts)), Jdbc.array(c, "bigint", versions(ts)),
+                now,
+                Jdbc.array(c, "bigint", ids(ts)),
+                Jdbc.array(c, "bigint", versions(ts)),
                 Jdbc.array(c, "text", ts.stream().map(Transition::error).toArray(String[]::new)));
     }
 
@@ -314,20 +380,18 @@ final class OutboxStore {
         return ts.stream().map(t -> t.op().version()).toArray(Long[]::new);
     }
 
-
-
     /**
      * Gives back the claims {@code owner} still holds on {@code ids}, due again at {@code checkAt}.
      * Keyed on the owner, not the version: after a pass failed half-way this relay no longer knows
      * which versions its own updates left, but only it can hold its lease.
      */
     int releaseClaims(String owner, List<Long> ids, Instant checkAt, Instant now) {
-        return jdbc.withConnection(c -> Jdbc.update(c, """
+        return jdbc.withConnection(
+                c -> Jdbc.update(c, """
                 UPDATE chain_operations
                    SET lease_owner = NULL, lease_until = NULL, next_attempt_at = ?, version = version + 1,
                        updated_at = ?
-                 WHERE id = ANY (?) AND lease_owner = ? AND status IN ('pending', 'submitted')""",
-                checkAt, now, Jdbc.array(c, "bigint", ids.toArray()), owner));
+                 WHERE id = ANY (?) AND lease_owner = ? AND status IN ('pending', 'submitted')""", checkAt, now, Jdbc.array(c, "bigint", ids.toArray()), owner));
     }
 
     /** Gives back every claim {@code owner} still holds, for a clean shutdown. */
@@ -340,13 +404,26 @@ final class OutboxStore {
 
     static Operation map(ResultSet r) throws SQLException {
         return new Operation(
-                r.getLong("id"), r.getString("kind"), r.getString("aggregate_id"), r.getString("memo"),
-                r.getString("idempotency_key"), OperationStatus.fromDb(r.getString("status")),
-                r.getInt("attempt_count"), r.getInt("max_attempts"), instant(r, "next_attempt_at"),
-                r.getString("lease_owner"), instant(r, "lease_until"), r.getLong("version"),
-                r.getString("signature"), r.getString("blockhash"), nullableLong(r, "last_valid_height"),
-                instant(r, "submitted_at"), nullableLong(r, "confirmed_slot"), instant(r, "confirmed_at"),
-                r.getString("last_error"), instant(r, "created_at"), instant(r, "updated_at"));
+                r.getLong("id"),
+                r.getString("kind"),
+                r.getString("aggregate_id"),
+                r.getString("memo"),
+                r.getString("idempotency_key"),
+                OperationStatus.fromDb(r.getString("status")),
+                r.getInt("attempt_count"),
+                r.getInt("max_attempts"),
+                instant(r, "next_attempt_at"),
+                r.getString("lease_owner"),
+                instant(r, "lease_until"),
+                r.getLong("version"),
+                r.getString("signature"),
+                r.getString("blockhash"),
+                nullableLong(r, "last_valid_height"),
+                instant(r, "submitted_at"),
+                nullableLong(r, "confirmed_slot"),
+                instant(r, "confirmed_at"),
+                r.getString("last_error"),
+                instant(r, "created_at"),
+                instant(r, "updated_at"));
     }
-
 }

@@ -64,6 +64,7 @@ public final class Relay implements AutoCloseable {
     static final long LANDING_MARGIN_BLOCKS = 1;
     /** How far back the memo search before a resubmission pages through the signer's history. */
     static final int MEMO_SEARCH_PAGE = 1000;
+
     static final int MEMO_SEARCH_MAX_RECORDS = 50_000;
     /** Submissions in flight at once per relay; chain latency, not CPU, bounds a real node. */
     static final int MAX_PARALLEL_SUBMITS = 64;
@@ -85,8 +86,15 @@ public final class Relay implements AutoCloseable {
     private final List<PollingWorker> workers = new ArrayList<>();
     private boolean closed;
 
-    public Relay(Jdbc jdbc, ChainClient chain, Signer signer, Map<String, OperationHandler> handlers,
-            RelayConfig config, Clock clock, RandomGenerator random, MeterRegistry registry) {
+    public Relay(
+            Jdbc jdbc,
+            ChainClient chain,
+            Signer signer,
+            Map<String, OperationHandler> handlers,
+            RelayConfig config,
+            Clock clock,
+            RandomGenerator random,
+            MeterRegistry registry) {
         this.store = new OutboxStore(jdbc);
         this.chain = chain;
         this.signer = signer;
@@ -116,9 +124,15 @@ public final class Relay implements AutoCloseable {
         if (!workers.isEmpty()) {
             throw new IllegalStateException("relay already started");
         }
-        workers.add(new PollingWorker("relay-submit-" + config.instanceId(), config.pollInterval(), this::submitPass).start());
-        workers.add(new PollingWorker("relay-confirm-" + config.instanceId(), config.confirmPollInterval(), this::confirmPass).start());
-        log.info("relay {} started (batch {}, commitment {})", config.instanceId(), config.batchSize(),
+        workers.add(new PollingWorker("relay-submit-" + config.instanceId(), config.pollInterval(), this::submitPass)
+                .start());
+        workers.add(new PollingWorker(
+                        "relay-confirm-" + config.instanceId(), config.confirmPollInterval(), this::confirmPass)
+                .start());
+        log.info(
+                "relay {} started (batch {}, commitment {})",
+                config.instanceId(),
+                config.batchSize(),
                 config.commitment().wireName());
         return this;
     }
@@ -152,8 +166,8 @@ public final class Relay implements AutoCloseable {
             return 0;
         }
         Instant now = clock.instant();
-        List<Operation> claimed = store.claim(OperationStatus.PENDING, config.instanceId(), now, config.lease(),
-                config.batchSize());
+        List<Operation> claimed =
+                store.claim(OperationStatus.PENDING, config.instanceId(), now, config.lease(), config.batchSize());
         if (claimed.isEmpty()) {
             return 0;
         }
@@ -170,11 +184,17 @@ public final class Relay implements AutoCloseable {
     private record Send(List<Operation> ops, SignedTransaction tx, boolean resubmission) {}
 
     private void submitClaimed(List<Operation> claimed, long height, Instant now) {
-        Map<Long, List<Attempt>> history = store.attempts(
-                claimed.stream().filter(op -> op.signature() != null).map(Operation::id).toList());
-        Map<String, SignatureStatus> statuses = history.isEmpty() ? Map.of()
-                : chain.signatureStatuses(history.values().stream().flatMap(List::stream).map(Attempt::signature)
-                        .distinct().toList());
+        Map<Long, List<Attempt>> history = store.attempts(claimed.stream()
+                .filter(op -> op.signature() != null)
+                .map(Operation::id)
+                .toList());
+        Map<String, SignatureStatus> statuses = history.isEmpty()
+                ? Map.of()
+                : chain.signatureStatuses(history.values().stream()
+                        .flatMap(List::stream)
+                        .map(Attempt::signature)
+                        .distinct()
+                        .toList());
 
         List<Transition> adopted = new ArrayList<>();
         List<Transition> giveBack = new ArrayList<>();
@@ -191,8 +211,10 @@ public final class Relay implements AutoCloseable {
             byId.put(op.id(), op);
             List<Attempt> attempts = history.getOrDefault(op.id(), List.of());
             Attempt landed = attempts.stream()
-                    .filter(a -> statuses.containsKey(a.signature()) && !statuses.get(a.signature()).failed())
-                    .findFirst().orElse(null);
+                    .filter(a -> statuses.containsKey(a.signature())
+                            && !statuses.get(a.signature()).failed())
+                    .findFirst()
+                    .orElse(null);
             if (landed != null) {
                 // An earlier attempt made it after all (a crash hid the outcome): track it, send nothing.
                 adopted.add(Transition.signed(op, landed.signature()));
@@ -203,7 +225,9 @@ public final class Relay implements AutoCloseable {
                 if (height + LANDING_MARGIN_BLOCKS <= latest.lastValidHeight()) {
                     // Still able to land: re-send the identical transaction (every memo it was packed with);
                     // the chain deduplicates it.
-                    stillLive.computeIfAbsent(latest.signature(), k -> new ArrayList<>()).add(op);
+                    stillLive
+                            .computeIfAbsent(latest.signature(), k -> new ArrayList<>())
+                            .add(op);
                     liveAttempt.put(latest.signature(), latest);
                     continue;
                 }
@@ -232,7 +256,8 @@ public final class Relay implements AutoCloseable {
                     adopted.add(Transition.signed(op, signature));
                 } else if (op.attemptCount() >= op.maxAttempts()) {
                     // Out of attempts, and now proven absent: nothing it was ever sent in can land any more.
-                    String error = "no attempt landed after " + op.attemptCount() + " failures; last: " + op.lastError();
+                    String error =
+                            "no attempt landed after " + op.attemptCount() + " failures; last: " + op.lastError();
                     dead.add(Transition.failed(op, error));
                     deadEvents.add(new Failed(op, error));
                 } else {
@@ -247,13 +272,17 @@ public final class Relay implements AutoCloseable {
             for (Map.Entry<String, List<Operation>> e : stillLive.entrySet()) {
                 Attempt a = liveAttempt.get(e.getKey());
                 List<String> packed = memos.getOrDefault(e.getKey(), List.of());
-                SignedTransaction tx = packed.isEmpty() ? null : chain.buildMemoTransaction(signer, packed,
-                        new RecentBlockhash(a.blockhash(), a.lastValidHeight()));
+                SignedTransaction tx = packed.isEmpty()
+                        ? null
+                        : chain.buildMemoTransaction(
+                                signer, packed, new RecentBlockhash(a.blockhash(), a.lastValidHeight()));
                 if (tx == null || !tx.signature().equals(e.getKey())) {
                     // Cannot happen while attempts are recorded whole per transaction; if it does, wait for
                     // the blockhash to expire rather than risk a second transaction for these memos.
-                    log.error("transaction {} cannot be rebuilt from its recorded operations {}; waiting for it to expire",
-                            e.getKey(), e.getValue().stream().map(Operation::id).toList());
+                    log.error(
+                            "transaction {} cannot be rebuilt from its recorded operations {}; waiting for it to expire",
+                            e.getKey(),
+                            e.getValue().stream().map(Operation::id).toList());
                     for (Operation op : e.getValue()) {
                         giveBack.add(Transition.retry(op, now.plus(config.retryCap()), null, false));
                     }
@@ -268,10 +297,15 @@ public final class Relay implements AutoCloseable {
         toPack.removeIf(op -> {
             if (!handlers.containsKey(op.kind())) {
                 // Perhaps a newer instance knows the kind (a rolling upgrade): leave it to one.
-                log.warn("operation {} is of kind {}, which this relay has no handler for; left pending", op.id(),
+                log.warn(
+                        "operation {} is of kind {}, which this relay has no handler for; left pending",
+                        op.id(),
                         op.kind());
-                giveBack.add(Transition.retry(op, now.plus(config.retryCap()),
-                        "no handler for operation kind " + op.kind() + " in relay " + config.instanceId(), false));
+                giveBack.add(Transition.retry(
+                        op,
+                        now.plus(config.retryCap()),
+                        "no handler for operation kind " + op.kind() + " in relay " + config.instanceId(),
+                        false));
                 return true;
             }
             String error = unsendable(op.memo());
@@ -290,28 +324,40 @@ public final class Relay implements AutoCloseable {
             toPack.sort(java.util.Comparator.comparingLong(Operation::id));
             RecentBlockhash blockhash = chain.latestBlockhash();
             for (List<Operation> pack : pack(toPack)) {
-                SignedTransaction tx = chain.buildMemoTransaction(signer, pack.stream().map(Operation::memo).toList(),
-                        blockhash);
+                SignedTransaction tx = chain.buildMemoTransaction(
+                        signer, pack.stream().map(Operation::memo).toList(), blockhash);
                 fresh.add(new Send(pack, tx, false));
             }
         }
         List<List<Attempt>> newAttempts = new ArrayList<>();
         for (Send s : fresh) {
-            newAttempts.add(s.ops().stream().map(op -> new Attempt(op.id(),
-                    history.getOrDefault(op.id(), List.of()).size() + 1, s.tx().signature(),
-                    s.tx().blockhash().blockhash(), s.tx().blockhash().lastValidBlockHeight(), config.instanceId(), now))
+            newAttempts.add(s.ops().stream()
+                    .map(op -> new Attempt(
+                            op.id(),
+                            history.getOrDefault(op.id(), List.of()).size() + 1,
+                            s.tx().signature(),
+                            s.tx().blockhash().blockhash(),
+                            s.tx().blockhash().lastValidBlockHeight(),
+                            config.instanceId(),
+                            now))
                     .toList());
         }
 
         // Record intent before acting: every attempt of a transaction is durable before its bytes leave this process.
-        Set<String> recorded = newAttempts.isEmpty() ? Set.of()
+        Set<String> recorded = newAttempts.isEmpty()
+                ? Set.of()
                 : store.jdbc().inTransaction(c -> OutboxStore.recordAttempts(c, newAttempts, byId, now));
         for (Send s : fresh) {
             if (recorded.contains(s.tx().signature())) {
-                sends.add(new Send(s.ops().stream().map(op -> op.withVersion(op.version() + 1)).toList(), s.tx(),
+                sends.add(new Send(
+                        s.ops().stream()
+                                .map(op -> op.withVersion(op.version() + 1))
+                                .toList(),
+                        s.tx(),
                         false));
             } else {
-                log.info("operations {}: a claim in the pack was lost before submit; none of them is sent",
+                log.info(
+                        "operations {}: a claim in the pack was lost before submit; none of them is sent",
                         s.ops().stream().map(Operation::id).toList());
                 for (Operation op : s.ops()) {
                     // Those still held go back at once, to be packed afresh (they have no new attempt).
@@ -368,7 +414,9 @@ public final class Relay implements AutoCloseable {
             notify(c, keep(retryEvents, retried, Failed::op), (h, b) -> h.onFailed(c, b, done));
             Set<Long> buried = OutboxStore.deadLetter(c, dead, done);
             notify(c, keep(deadEvents, buried, Failed::op), (h, b) -> h.onDeadLettered(c, b, done));
-            count(keep(okEvents, moved, Submitted::op), keep(retryEvents, retried, Failed::op),
+            count(
+                    keep(okEvents, moved, Submitted::op),
+                    keep(retryEvents, retried, Failed::op),
                     keep(deadEvents, buried, Failed::op));
             return null;
         });
@@ -388,7 +436,8 @@ public final class Relay implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             return "memo cannot be sent: " + e.getMessage();
         }
-        return alone <= chain.maxTransactionBytes() ? null
+        return alone <= chain.maxTransactionBytes()
+                ? null
                 : "memo needs a " + alone + "-byte transaction; the chain takes at most " + chain.maxTransactionBytes();
     }
 
@@ -400,8 +449,9 @@ public final class Relay implements AutoCloseable {
         List<String> memos = new ArrayList<>();
         for (Operation op : ops) {
             memos.add(op.memo());
-            if (!current.isEmpty() && (current.size() >= chain.maxMemosPerTransaction()
-                    || chain.memoTransactionBytes(memos) > limit)) {
+            if (!current.isEmpty()
+                    && (current.size() >= chain.maxMemosPerTransaction()
+                            || chain.memoTransactionBytes(memos) > limit)) {
                 packs.add(current);
                 current = new ArrayList<>();
                 memos = new ArrayList<>(List.of(op.memo()));
@@ -420,8 +470,8 @@ public final class Relay implements AutoCloseable {
         }
         failed.increment(retried.size() + buried.size());
         deadLettered.increment(buried.size());
-        buried.forEach(f -> log.warn("operation {} ({} {}) dead-lettered: {}", f.op().id(), f.op().kind(),
-                f.op().aggregateId(), f.error()));
+        buried.forEach(f -> log.warn(
+                "operation {} ({} {}) dead-lettered: {}", f.op().id(), f.op().kind(), f.op().aggregateId(), f.error()));
     }
 
     private Map<Send, ChainException> sendAll(List<Send> sends) {
@@ -452,8 +502,13 @@ public final class Relay implements AutoCloseable {
             if (interrupted && !f.isDone()) {
                 // Stopping: a send still under way may or may not land, so it is not counted as a failure.
                 f.cancel(true);
-                errors.put(sends.get(i), new ChainException(ChainException.Kind.UNAVAILABLE,
-                        ChainException.Reach.UNKNOWN, "interrupted while sending; outcome unknown", null));
+                errors.put(
+                        sends.get(i),
+                        new ChainException(
+                                ChainException.Kind.UNAVAILABLE,
+                                ChainException.Reach.UNKNOWN,
+                                "interrupted while sending; outcome unknown",
+                                null));
                 continue;
             }
             try {
@@ -466,8 +521,9 @@ public final class Relay implements AutoCloseable {
                 i--; // look at this send again, without waiting
             } catch (ExecutionException | IllegalStateException e) {
                 Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-                errors.put(sends.get(i), new ChainException(ChainException.Kind.UNAVAILABLE,
-                        "submit crashed: " + cause, cause));
+                errors.put(
+                        sends.get(i),
+                        new ChainException(ChainException.Kind.UNAVAILABLE, "submit crashed: " + cause, cause));
             }
         }
         if (interrupted) {
@@ -507,13 +563,15 @@ public final class Relay implements AutoCloseable {
                 }
             }
             seen += page.size();
-            if (found.size() == memos.size() || page.size() < MEMO_SEARCH_PAGE
+            if (found.size() == memos.size()
+                    || page.size() < MEMO_SEARCH_PAGE
                     || page.getLast().slot() < oldestPossibleSlot) {
                 return found;
             }
             before = page.getLast().signature();
         }
-        log.warn("memo search stopped after {} records; relying on the signature statuses of recorded attempts",
+        log.warn(
+                "memo search stopped after {} records; relying on the signature statuses of recorded attempts",
                 MEMO_SEARCH_MAX_RECORDS);
         return found;
     }
@@ -530,8 +588,8 @@ public final class Relay implements AutoCloseable {
             return 0;
         }
         Instant now = clock.instant();
-        List<Operation> claimed = store.claim(OperationStatus.SUBMITTED, config.instanceId(), now, config.lease(),
-                config.batchSize());
+        List<Operation> claimed =
+                store.claim(OperationStatus.SUBMITTED, config.instanceId(), now, config.lease(), config.batchSize());
         if (claimed.isEmpty()) {
             return 0;
         }
@@ -567,10 +625,11 @@ public final class Relay implements AutoCloseable {
             } else if (s != null && s.commitment().atLeast(target)) {
                 done.add(Transition.landed(op, op.signature(), s.slot()));
                 doneEvents.add(new Confirmed(op, s));
-            } else if (s == null && op.lastValidHeight() != null
+            } else if (s == null
+                    && op.lastValidHeight() != null
                     && heightBeforeStatuses > op.lastValidHeight() + LANDING_MARGIN_BLOCKS) {
-                error = "transaction " + op.signature() + " expired: blockhash valid to height "
-                        + op.lastValidHeight() + ", chain at " + heightBeforeStatuses + ", not landed";
+                error = "transaction " + op.signature() + " expired: blockhash valid to height " + op.lastValidHeight()
+                        + ", chain at " + heightBeforeStatuses + ", not landed";
             } else {
                 later.add(Transition.unchanged(op));
             }
@@ -610,8 +669,11 @@ public final class Relay implements AutoCloseable {
     /** After a pass failed half-way, gives its claims back so they are picked up soon, not after the lease. */
     private void giveBack(List<Operation> claimed, Instant now, RuntimeException cause) {
         try {
-            store.releaseClaims(config.instanceId(), claimed.stream().map(Operation::id).toList(),
-                    now.plus(config.pollInterval()), now);
+            store.releaseClaims(
+                    config.instanceId(),
+                    claimed.stream().map(Operation::id).toList(),
+                    now.plus(config.pollInterval()),
+                    now);
         } catch (RuntimeException e) {
             cause.addSuppressed(e);
         }

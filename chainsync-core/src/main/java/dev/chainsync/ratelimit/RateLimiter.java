@@ -31,6 +31,7 @@ public final class RateLimiter {
      * start time makes the newest deployment's limits win, lowering them as well as raising them.
      */
     private final long configVersion;
+
     private final Map<Long, Limited> local = new ConcurrentHashMap<>();
     /** Keys known to be out of tokens, with when the bucket said one comes back. */
     private final Map<Long, Long> emptyUntilNanos = new ConcurrentHashMap<>();
@@ -65,18 +66,26 @@ public final class RateLimiter {
         if (emptyUntil != null) {
             if (now < emptyUntil) {
                 long wait = ceilSeconds(emptyUntil - now);
-                return new Decision(false, perMinute, 0, Math.max(wait, ceilSeconds(WINDOW.toNanos())), Math.max(1, wait));
+                return new Decision(
+                        false, perMinute, 0, Math.max(wait, ceilSeconds(WINDOW.toNanos())), Math.max(1, wait));
             }
             emptyUntilNanos.remove(keyId, emptyUntil);
         }
-        Limited l = local.compute(keyId, (id, existing) ->
-                existing != null && existing.perMinute() == perMinute ? existing : new Limited(perMinute, bucket(id, perMinute)));
+        Limited l = local.compute(
+                keyId,
+                (id, existing) -> existing != null && existing.perMinute() == perMinute
+                        ? existing
+                        : new Limited(perMinute, bucket(id, perMinute)));
         ConsumptionProbe probe = l.bucket().tryConsumeAndReturnRemaining(1);
         long reset = ceilSeconds(probe.getNanosToWaitForReset());
         if (!probe.isConsumed()) {
             emptyUntilNanos.put(keyId, now + probe.getNanosToWaitForRefill());
         }
-        return new Decision(probe.isConsumed(), perMinute, probe.getRemainingTokens(), reset,
+        return new Decision(
+                probe.isConsumed(),
+                perMinute,
+                probe.getRemainingTokens(),
+                reset,
                 probe.isConsumed() ? 0 : Math.max(1, ceilSeconds(probe.getNanosToWaitForRefill())));
     }
 
@@ -92,8 +101,8 @@ public final class RateLimiter {
                 .build();
         return buckets.builder()
                 .withOptimization(Optimizations.batching())
-                .withImplicitConfigurationReplacement(configVersion,
-                        io.github.bucket4j.TokensInheritanceStrategy.PROPORTIONALLY)
+                .withImplicitConfigurationReplacement(
+                        configVersion, io.github.bucket4j.TokensInheritanceStrategy.PROPORTIONALLY)
                 .build(keyId, () -> config);
     }
 
@@ -118,5 +127,4 @@ public final class RateLimiter {
             return true;
         }
     }
-
 }

@@ -51,8 +51,14 @@ public final class CredentialReconciler implements AutoCloseable {
     private PollingWorker worker;
     private boolean closed;
 
-    public CredentialReconciler(Jdbc jdbc, ChainClient chain, CredentialService credentials, Duration interval,
-            Duration window, Clock clock, MeterRegistry registry) {
+    public CredentialReconciler(
+            Jdbc jdbc,
+            ChainClient chain,
+            CredentialService credentials,
+            Duration interval,
+            Duration window,
+            Clock clock,
+            MeterRegistry registry) {
         this.jdbc = jdbc;
         this.chain = chain;
         this.credentials = credentials;
@@ -66,9 +72,10 @@ public final class CredentialReconciler implements AutoCloseable {
 
     public synchronized CredentialReconciler start() {
         worker = new PollingWorker("reconcile-credentials", interval, () -> {
-            runOnce();
-            return 0;
-        }).start();
+                    runOnce();
+                    return 0;
+                })
+                .start();
         return this;
     }
 
@@ -84,13 +91,31 @@ public final class CredentialReconciler implements AutoCloseable {
     }
 
     /** A stored run. */
-    public record Run(long id, String kind, Instant startedAt, Instant finishedAt, Instant windowStart,
-            Instant windowEnd, String status, int chainRecords, int dbRecords, int matched, int recovered,
-            int flagged, String error) {}
+    public record Run(
+            long id,
+            String kind,
+            Instant startedAt,
+            Instant finishedAt,
+            Instant windowStart,
+            Instant windowEnd,
+            String status,
+            int chainRecords,
+            int dbRecords,
+            int matched,
+            int recovered,
+            int flagged,
+            String error) {}
 
     /** A stored finding of a run. */
-    public record Finding(long id, long runId, String finding, String action, String credentialHash, String signature,
-            String detail, Instant createdAt) {}
+    public record Finding(
+            long id,
+            long runId,
+            String finding,
+            String action,
+            String credentialHash,
+            String signature,
+            String detail,
+            Instant createdAt) {}
 
     /**
      * The newest successful run of a kind, one probe of reconciliation_runs_succeeded_idx (V44).
@@ -117,22 +142,40 @@ public final class CredentialReconciler implements AutoCloseable {
                 VALUES (?, ?, ?, ?, 'running') RETURNING id""", r -> r.getLong(1), KIND, now, from, now).orElseThrow();
         try {
             Counts counts = reconcile(runId, from, now);
-            jdbc.update("""
+            jdbc.update(
+                    """
                     UPDATE reconciliation_runs SET status = 'succeeded', finished_at = ?, chain_records = ?,
                            db_records = ?, matched = ?, recovered = ?, flagged = ? WHERE id = ?""",
-                    clock.instant(), counts.chain, counts.db, counts.matched, counts.recovered, counts.flagged, runId);
+                    clock.instant(),
+                    counts.chain,
+                    counts.db,
+                    counts.matched,
+                    counts.recovered,
+                    counts.flagged,
+                    runId);
             if (counts.recovered + counts.flagged > 0) {
-                log.warn("reconciliation {}: {} recovered from chain, {} flagged (chain {}, db {})", runId,
-                        counts.recovered, counts.flagged, counts.chain, counts.db);
+                log.warn(
+                        "reconciliation {}: {} recovered from chain, {} flagged (chain {}, db {})",
+                        runId,
+                        counts.recovered,
+                        counts.flagged,
+                        counts.chain,
+                        counts.db);
             } else {
-                log.info("reconciliation {}: chain and database agree ({} chain records, {} db records)", runId,
-                        counts.chain, counts.db);
+                log.info(
+                        "reconciliation {}: chain and database agree ({} chain records, {} db records)",
+                        runId,
+                        counts.chain,
+                        counts.db);
             }
         } catch (RuntimeException e) {
             failedRuns.increment();
             log.warn("reconciliation {} failed: {}", runId, e.toString());
-            jdbc.update("UPDATE reconciliation_runs SET status = 'failed', finished_at = ?, error = ? WHERE id = ?",
-                    clock.instant(), String.valueOf(e.getMessage()), runId);
+            jdbc.update(
+                    "UPDATE reconciliation_runs SET status = 'failed', finished_at = ?, error = ? WHERE id = ?",
+                    clock.instant(),
+                    String.valueOf(e.getMessage()),
+                    runId);
         }
         return find(runId).orElseThrow();
     }
@@ -157,15 +200,26 @@ public final class CredentialReconciler implements AutoCloseable {
                 // The recovery, its finding and its event commit together: a crash between them would
                 // leave a recovered credential that later runs count as matched, never reported.
                 boolean done = jdbc.inTransaction(c -> credentials.recoverFromChain(c, record, hash, runId)
-                        && finding(c, runId, "missing_in_db", "recovered", hash, record.signature(),
+                        && finding(
+                                c,
+                                runId,
+                                "missing_in_db",
+                                "recovered",
+                                hash,
+                                record.signature(),
                                 Json.object("slot", record.slot())));
                 if (done) {
                     counts.recovered++;
                     recovered.increment();
                 }
             } else if (status == CredentialStatus.DEAD_LETTERED) {
-                // The relay gave up, yet the memo is on chain: a person should retry it (the retry adopts the landed transaction).
-                if (flag(runId, "status_behind_chain", hash, record.signature(),
+                // The relay gave up, yet the memo is on chain: a person should retry it (the retry adopts the landed
+                // transaction).
+                if (flag(
+                        runId,
+                        "status_behind_chain",
+                        hash,
+                        record.signature(),
                         "dead-lettered in the database but on chain in " + record.signature(),
                         Json.object("db_status", status.dbName()))) {
                     counts.flagged++;
@@ -189,9 +243,11 @@ public final class CredentialReconciler implements AutoCloseable {
             if (tx.isPresent() && tx.get().error() == null && tx.get().carries(CredentialHash.memo(cr.hash()))) {
                 continue;
             }
-            String reason = tx.isEmpty() ? "transaction " + cr.chainSignature() + " not found on chain"
+            String reason = tx.isEmpty()
+                    ? "transaction " + cr.chainSignature() + " not found on chain"
                     : "transaction " + cr.chainSignature() + " does not carry this credential's memo";
-            if (flag(runId, "missing_on_chain", cr.hash(), cr.chainSignature(), reason, Json.object("reason", reason))) {
+            if (flag(
+                    runId, "missing_on_chain", cr.hash(), cr.chainSignature(), reason, Json.object("reason", reason))) {
                 counts.flagged++;
             }
         }
@@ -251,11 +307,23 @@ public final class CredentialReconciler implements AutoCloseable {
     }
 
     /** Records a finding and the {@code reconciliation.discrepancy} event that tells subscribers about it. */
-    private boolean finding(Connection c, long runId, String finding, String action, String hash, String signature,
-            String detail) throws SQLException {
+    private boolean finding(
+            Connection c, long runId, String finding, String action, String hash, String signature, String detail)
+            throws SQLException {
         Instant now = clock.instant();
-        String event = Json.object("run_id", runId, "finding", finding, "action", action, "credential_hash", hash,
-                "signature", signature, "detail", Json.read(detail));
+        String event = Json.object(
+                "run_id",
+                runId,
+                "finding",
+                finding,
+                "action",
+                action,
+                "credential_hash",
+                hash,
+                "signature",
+                signature,
+                "detail",
+                Json.read(detail));
         Jdbc.update(c, """
                 INSERT INTO reconciliation_findings (run_id, finding, action, credential_hash, signature, detail, created_at)
                 VALUES (?, ?, ?, ?, ?, ?::jsonb, ?)""", runId, finding, action, hash, signature, detail, now);
@@ -270,24 +338,48 @@ public final class CredentialReconciler implements AutoCloseable {
     /** Newest runs first. */
     public List<Run> runs(Long beforeId, int limit) {
         return beforeId == null
-                ? jdbc.query("SELECT * FROM reconciliation_runs ORDER BY id DESC LIMIT ?", CredentialReconciler::mapRun, limit)
-                : jdbc.query("SELECT * FROM reconciliation_runs WHERE id < ? ORDER BY id DESC LIMIT ?",
-                        CredentialReconciler::mapRun, beforeId, limit);
+                ? jdbc.query(
+                        "SELECT * FROM reconciliation_runs ORDER BY id DESC LIMIT ?",
+                        CredentialReconciler::mapRun,
+                        limit)
+                : jdbc.query(
+                        "SELECT * FROM reconciliation_runs WHERE id < ? ORDER BY id DESC LIMIT ?",
+                        CredentialReconciler::mapRun,
+                        beforeId,
+                        limit);
     }
 
     public List<Finding> findings(long runId) {
-        return jdbc.query("""
+        return jdbc.query(
+                """
                 SELECT id, run_id, finding, action, credential_hash, signature, detail::text AS detail, created_at
                   FROM reconciliation_findings WHERE run_id = ? ORDER BY id""",
-                r -> new Finding(r.getLong("id"), r.getLong("run_id"), r.getString("finding"), r.getString("action"),
-                        r.getString("credential_hash"), r.getString("signature"), r.getString("detail"),
-                        Jdbc.instant(r, "created_at")), runId);
+                r -> new Finding(
+                        r.getLong("id"),
+                        r.getLong("run_id"),
+                        r.getString("finding"),
+                        r.getString("action"),
+                        r.getString("credential_hash"),
+                        r.getString("signature"),
+                        r.getString("detail"),
+                        Jdbc.instant(r, "created_at")),
+                runId);
     }
 
     private static Run mapRun(java.sql.ResultSet r) throws SQLException {
-        return new Run(r.getLong("id"), r.getString("kind"), Jdbc.instant(r, "started_at"),
-                Jdbc.instant(r, "finished_at"), Jdbc.instant(r, "window_start"), Jdbc.instant(r, "window_end"),
-                r.getString("status"), r.getInt("chain_records"), r.getInt("db_records"), r.getInt("matched"),
-                r.getInt("recovered"), r.getInt("flagged"), r.getString("error"));
+        return new Run(
+                r.getLong("id"),
+                r.getString("kind"),
+                Jdbc.instant(r, "started_at"),
+                Jdbc.instant(r, "finished_at"),
+                Jdbc.instant(r, "window_start"),
+                Jdbc.instant(r, "window_end"),
+                r.getString("status"),
+                r.getInt("chain_records"),
+                r.getInt("db_records"),
+                r.getInt("matched"),
+                r.getInt("recovered"),
+                r.getInt("flagged"),
+                r.getString("error"));
     }
 }

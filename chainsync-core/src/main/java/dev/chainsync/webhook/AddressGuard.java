@@ -6,8 +6,8 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
-import java.util.Locale;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The SSRF guard for webhook URLs: only http and https, and no target that resolves to a private,
@@ -139,8 +139,9 @@ final class AddressGuard {
         if (b0 == 0x20 && b1 == 0x02) {
             return forbiddenV4(b, 2); // 6to4 embeds an IPv4 address
         }
-        if (b0 == 0x20 && b1 == 0x01 && ((b[2] & 0xff) == 0x00 && (b[3] & 0xff) == 0x00
-                || (b[2] & 0xff) == 0x0d && (b[3] & 0xff) == 0xb8)) {
+        if (b0 == 0x20
+                && b1 == 0x01
+                && ((b[2] & 0xff) == 0x00 && (b[3] & 0xff) == 0x00 || (b[2] & 0xff) == 0x0d && (b[3] & 0xff) == 0xb8)) {
             return true; // Teredo (2001::/32) hides an IPv4 address; 2001:db8::/32 is documentation
         }
         if (b0 == 0x01 && b1 == 0x00 && allZero(b, 2, 8)) {

@@ -79,7 +79,8 @@ final class RetryPolicy {
             }
         }
         try {
-            Instant at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+            Instant at =
+                    ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
             return at.isAfter(now) ? Duration.between(now, at) : Duration.ZERO;
         } catch (DateTimeParseException e) {
             return null;

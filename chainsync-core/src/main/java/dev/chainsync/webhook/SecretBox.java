@@ -79,16 +79,20 @@ public final class SecretBox {
                     : new FileAttribute<?>[0];
             try {
                 // CREATE_NEW: of two instances starting at once on one data directory, one key wins.
-                Files.write(Files.createFile(target, attrs),
+                Files.write(
+                        Files.createFile(target, attrs),
                         (Base64.getEncoder().encodeToString(fresh) + "\n").getBytes(StandardCharsets.US_ASCII),
-                        StandardOpenOption.WRITE, StandardOpenOption.SYNC);
+                        StandardOpenOption.WRITE,
+                        StandardOpenOption.SYNC);
             } catch (FileAlreadyExistsException e) {
                 return read(file);
             }
             SecretBox box = new SecretBox(fresh);
-            log.info("generated the webhook secret encryption key {} in {}; back it up, or set "
-                    + "CHAINSYNC_WEBHOOK_ENCRYPTION_KEY (required when several instances share the database)",
-                    box.keyId, target);
+            log.info(
+                    "generated the webhook secret encryption key {} in {}; back it up, or set "
+                            + "CHAINSYNC_WEBHOOK_ENCRYPTION_KEY (required when several instances share the database)",
+                    box.keyId,
+                    target);
             return box;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read or create the webhook encryption key file " + file, e);
@@ -100,8 +104,8 @@ public final class SecretBox {
         try {
             return new SecretBox(Base64.getDecoder().decode(text));
         } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("the webhook encryption key file " + file
-                    + " does not hold 32 bytes in base64", e);
+            throw new IllegalStateException(
+                    "the webhook encryption key file " + file + " does not hold 32 bytes in base64", e);
         }
     }
 
@@ -122,7 +126,11 @@ public final class SecretBox {
             c.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
             c.updateAAD(context.getBytes(StandardCharsets.UTF_8));
             byte[] ct = c.doFinal(plaintext);
-            return ByteBuffer.allocate(1 + NONCE_BYTES + ct.length).put(FORMAT_VERSION).put(nonce).put(ct).array();
+            return ByteBuffer.allocate(1 + NONCE_BYTES + ct.length)
+                    .put(FORMAT_VERSION)
+                    .put(nonce)
+                    .put(ct)
+                    .array();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM encryption failed", e);
         }
@@ -131,8 +139,9 @@ public final class SecretBox {
     /** Decrypts what {@link #seal} produced for the same {@code context}. */
     public byte[] open(byte[] sealed, String context, String storedKeyId) {
         if (!keyId.equals(storedKeyId)) {
-            throw new IllegalStateException("a webhook secret was encrypted with key " + storedKeyId
-                    + " but the configured key is " + keyId + "; set CHAINSYNC_WEBHOOK_ENCRYPTION_KEY to the original key");
+            throw new IllegalStateException(
+                    "a webhook secret was encrypted with key " + storedKeyId + " but the configured key is " + keyId
+                            + "; set CHAINSYNC_WEBHOOK_ENCRYPTION_KEY to the original key");
         }
         if (sealed.length < 1 + NONCE_BYTES + TAG_BITS / 8 || sealed[0] != FORMAT_VERSION) {
             throw new IllegalStateException("unknown webhook secret format");
@@ -143,7 +152,8 @@ public final class SecretBox {
             c.updateAAD(context.getBytes(StandardCharsets.UTF_8));
             return c.doFinal(sealed, 1 + NONCE_BYTES, sealed.length - 1 - NONCE_BYTES);
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("a webhook secret failed authentication: tampered, or moved between endpoints", e);
+            throw new IllegalStateException(
+                    "a webhook secret failed authentication: tampered, or moved between endpoints", e);
         }
     }
 

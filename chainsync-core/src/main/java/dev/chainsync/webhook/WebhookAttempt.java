@@ -7,5 +7,13 @@ import java.time.Instant;
  *
  * @param responseExcerpt at most the first 1 KB of the response body
  */
-public record WebhookAttempt(long id, String msgId, int attempt, Instant startedAt, boolean succeeded,
-        Integer statusCode, int latencyMs, String responseExcerpt, String error) {}
+public record WebhookAttempt(
+        long id,
+        String msgId,
+        int attempt,
+        Instant startedAt,
+        boolean succeeded,
+        Integer statusCode,
+        int latencyMs,
+        String responseExcerpt,
+        String error) {}

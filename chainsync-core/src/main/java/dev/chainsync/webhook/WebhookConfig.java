@@ -48,9 +48,16 @@ public record WebhookConfig(
     public static final String KEY_FILE_NAME = "webhook-encryption.key";
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(15);
     /** Svix's schedule: immediately, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h. */
-    public static final List<Duration> DEFAULT_RETRY_SCHEDULE = List.of(Duration.ZERO, Duration.ofSeconds(5),
-            Duration.ofMinutes(5), Duration.ofMinutes(30), Duration.ofHours(2), Duration.ofHours(5),
-            Duration.ofHours(10), Duration.ofHours(10));
+    public static final List<Duration> DEFAULT_RETRY_SCHEDULE = List.of(
+            Duration.ZERO,
+            Duration.ofSeconds(5),
+            Duration.ofMinutes(5),
+            Duration.ofMinutes(30),
+            Duration.ofHours(2),
+            Duration.ofHours(5),
+            Duration.ofHours(10),
+            Duration.ofHours(10));
+
     public static final double DEFAULT_RETRY_JITTER = 0.2;
     public static final Duration DEFAULT_MAX_RETRY_AFTER = Duration.ofHours(24);
     public static final Duration DEFAULT_DISABLE_AFTER = Duration.ofDays(5);
@@ -64,6 +71,7 @@ public record WebhookConfig(
      * there by mistake would otherwise purge every delivered message at the next pass.
      */
     public static final Duration MIN_DELIVERED_RETENTION = Duration.ofHours(1);
+
     public static final Duration MAX_DELIVERED_RETENTION = Duration.ofDays(3650);
     /** Beyond the two timeouts a claimed message may wait and run, margin for the finishing write. */
     static final Duration LEASE_MARGIN = Duration.ofSeconds(30);
@@ -92,9 +100,20 @@ public record WebhookConfig(
 
     /** Defaults everywhere, the key file in {@code dataDir}. */
     public static WebhookConfig defaults(Path dataDir) {
-        return new WebhookConfig(true, false, null, dataDir.resolve(KEY_FILE_NAME), DEFAULT_TIMEOUT,
-                DEFAULT_RETRY_SCHEDULE, DEFAULT_RETRY_JITTER, DEFAULT_MAX_RETRY_AFTER, DEFAULT_DISABLE_AFTER,
-                DEFAULT_SECRET_OVERLAP, DEFAULT_ENDPOINT_CONCURRENCY, DEFAULT_BATCH_SIZE, DEFAULT_POLL,
+        return new WebhookConfig(
+                true,
+                false,
+                null,
+                dataDir.resolve(KEY_FILE_NAME),
+                DEFAULT_TIMEOUT,
+                DEFAULT_RETRY_SCHEDULE,
+                DEFAULT_RETRY_JITTER,
+                DEFAULT_MAX_RETRY_AFTER,
+                DEFAULT_DISABLE_AFTER,
+                DEFAULT_SECRET_OVERLAP,
+                DEFAULT_ENDPOINT_CONCURRENCY,
+                DEFAULT_BATCH_SIZE,
+                DEFAULT_POLL,
                 DEFAULT_DELIVERED_RETENTION);
     }
 
@@ -119,19 +138,32 @@ public record WebhookConfig(
                 env.bool("CHAINSYNC_WEBHOOK_ALLOW_PRIVATE_TARGETS", false),
                 key,
                 env.path("CHAINSYNC_WEBHOOK_ENCRYPTION_KEY_FILE", dataDir.resolve(KEY_FILE_NAME)),
-                env.millis("CHAINSYNC_WEBHOOK_TIMEOUT_MS", DEFAULT_TIMEOUT, Duration.ofMillis(100), Duration.ofMinutes(5)),
+                env.millis(
+                        "CHAINSYNC_WEBHOOK_TIMEOUT_MS", DEFAULT_TIMEOUT, Duration.ofMillis(100), Duration.ofMinutes(5)),
                 schedule,
                 env.fraction("CHAINSYNC_WEBHOOK_RETRY_JITTER", DEFAULT_RETRY_JITTER),
-                env.millis("CHAINSYNC_WEBHOOK_MAX_RETRY_AFTER_MS", DEFAULT_MAX_RETRY_AFTER, Duration.ZERO,
+                env.millis(
+                        "CHAINSYNC_WEBHOOK_MAX_RETRY_AFTER_MS",
+                        DEFAULT_MAX_RETRY_AFTER,
+                        Duration.ZERO,
                         Duration.ofDays(7)),
-                env.millis("CHAINSYNC_WEBHOOK_DISABLE_AFTER_MS", DEFAULT_DISABLE_AFTER, Duration.ofMinutes(1),
+                env.millis(
+                        "CHAINSYNC_WEBHOOK_DISABLE_AFTER_MS",
+                        DEFAULT_DISABLE_AFTER,
+                        Duration.ofMinutes(1),
                         Duration.ofDays(365)),
-                env.millis("CHAINSYNC_WEBHOOK_SECRET_OVERLAP_MS", DEFAULT_SECRET_OVERLAP, Duration.ZERO,
+                env.millis(
+                        "CHAINSYNC_WEBHOOK_SECRET_OVERLAP_MS",
+                        DEFAULT_SECRET_OVERLAP,
+                        Duration.ZERO,
                         Duration.ofDays(30)),
                 env.integer("CHAINSYNC_WEBHOOK_ENDPOINT_CONCURRENCY", DEFAULT_ENDPOINT_CONCURRENCY, 1, 1000),
                 env.integer("CHAINSYNC_WEBHOOK_BATCH_SIZE", DEFAULT_BATCH_SIZE, 1, 10_000),
                 env.millis("CHAINSYNC_WEBHOOK_POLL_MS", DEFAULT_POLL, Duration.ofMillis(1), Duration.ofMinutes(1)),
-                env.millis("CHAINSYNC_WEBHOOK_RETENTION_MS", DEFAULT_DELIVERED_RETENTION, MIN_DELIVERED_RETENTION,
+                env.millis(
+                        "CHAINSYNC_WEBHOOK_RETENTION_MS",
+                        DEFAULT_DELIVERED_RETENTION,
+                        MIN_DELIVERED_RETENTION,
                         MAX_DELIVERED_RETENTION));
     }
 
@@ -148,13 +180,14 @@ public record WebhookConfig(
             }
             long n = Long.parseLong(m.group(1));
             String unit = m.group(2) == null ? "s" : m.group(2);
-            out.add(switch (unit) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                default -> Duration.ofDays(n);
-            });
+            out.add(
+                    switch (unit) {
+                        case "ms" -> Duration.ofMillis(n);
+                        case "s" -> Duration.ofSeconds(n);
+                        case "m" -> Duration.ofMinutes(n);
+                        case "h" -> Duration.ofHours(n);
+                        default -> Duration.ofDays(n);
+                    });
         }
         if (!out.getFirst().isZero()) {
             throw new IllegalArgumentException("must start with 0: the first attempt is immediate");
@@ -184,45 +217,129 @@ public record WebhookConfig(
     }
 
     public WebhookConfig withDispatcherEnabled(boolean enabled) {
-        return new WebhookConfig(enabled, allowPrivateTargets, encryptionKey, encryptionKeyFile, timeout, retrySchedule,
-                retryJitter, maxRetryAfter, disableAfter, secretOverlap, endpointConcurrency, batchSize, pollInterval,
+        return new WebhookConfig(
+                enabled,
+                allowPrivateTargets,
+                encryptionKey,
+                encryptionKeyFile,
+                timeout,
+                retrySchedule,
+                retryJitter,
+                maxRetryAfter,
+                disableAfter,
+                secretOverlap,
+                endpointConcurrency,
+                batchSize,
+                pollInterval,
                 deliveredRetention);
     }
 
     public WebhookConfig withAllowPrivateTargets(boolean allow) {
-        return new WebhookConfig(dispatcherEnabled, allow, encryptionKey, encryptionKeyFile, timeout, retrySchedule,
-                retryJitter, maxRetryAfter, disableAfter, secretOverlap, endpointConcurrency, batchSize, pollInterval,
+        return new WebhookConfig(
+                dispatcherEnabled,
+                allow,
+                encryptionKey,
+                encryptionKeyFile,
+                timeout,
+                retrySchedule,
+                retryJitter,
+                maxRetryAfter,
+                disableAfter,
+                secretOverlap,
+                endpointConcurrency,
+                batchSize,
+                pollInterval,
                 deliveredRetention);
     }
 
     public WebhookConfig withTimeout(Duration newTimeout) {
-        return new WebhookConfig(dispatcherEnabled, allowPrivateTargets, encryptionKey, encryptionKeyFile, newTimeout,
-                retrySchedule, retryJitter, maxRetryAfter, disableAfter, secretOverlap, endpointConcurrency, batchSize,
-                pollInterval, deliveredRetention);
+        return new WebhookConfig(
+                dispatcherEnabled,
+                allowPrivateTargets,
+                encryptionKey,
+                encryptionKeyFile,
+                newTimeout,
+                retrySchedule,
+                retryJitter,
+                maxRetryAfter,
+                disableAfter,
+                secretOverlap,
+                endpointConcurrency,
+                batchSize,
+                pollInterval,
+                deliveredRetention);
     }
 
     public WebhookConfig withRetrySchedule(List<Duration> schedule, double jitter) {
-        return new WebhookConfig(dispatcherEnabled, allowPrivateTargets, encryptionKey, encryptionKeyFile, timeout,
-                schedule, jitter, maxRetryAfter, disableAfter, secretOverlap, endpointConcurrency, batchSize,
-                pollInterval, deliveredRetention);
+        return new WebhookConfig(
+                dispatcherEnabled,
+                allowPrivateTargets,
+                encryptionKey,
+                encryptionKeyFile,
+                timeout,
+                schedule,
+                jitter,
+                maxRetryAfter,
+                disableAfter,
+                secretOverlap,
+                endpointConcurrency,
+                batchSize,
+                pollInterval,
+                deliveredRetention);
     }
 
     public WebhookConfig withEndpointConcurrency(int concurrency) {
-        return new WebhookConfig(dispatcherEnabled, allowPrivateTargets, encryptionKey, encryptionKeyFile, timeout,
-                retrySchedule, retryJitter, maxRetryAfter, disableAfter, secretOverlap, concurrency, batchSize,
-                pollInterval, deliveredRetention);
+        return new WebhookConfig(
+                dispatcherEnabled,
+                allowPrivateTargets,
+                encryptionKey,
+                encryptionKeyFile,
+                timeout,
+                retrySchedule,
+                retryJitter,
+                maxRetryAfter,
+                disableAfter,
+                secretOverlap,
+                concurrency,
+                batchSize,
+                pollInterval,
+                deliveredRetention);
     }
 
     public WebhookConfig withDeliveredRetention(Duration retention) {
-        return new WebhookConfig(dispatcherEnabled, allowPrivateTargets, encryptionKey, encryptionKeyFile, timeout,
-                retrySchedule, retryJitter, maxRetryAfter, disableAfter, secretOverlap, endpointConcurrency, batchSize,
-                pollInterval, retention);
+        return new WebhookConfig(
+                dispatcherEnabled,
+                allowPrivateTargets,
+                encryptionKey,
+                encryptionKeyFile,
+                timeout,
+                retrySchedule,
+                retryJitter,
+                maxRetryAfter,
+                disableAfter,
+                secretOverlap,
+                endpointConcurrency,
+                batchSize,
+                pollInterval,
+                retention);
     }
 
     public WebhookConfig withPollInterval(Duration poll) {
-        return new WebhookConfig(dispatcherEnabled, allowPrivateTargets, encryptionKey, encryptionKeyFile, timeout,
-                retrySchedule, retryJitter, maxRetryAfter, disableAfter, secretOverlap, endpointConcurrency, batchSize,
-                poll, deliveredRetention);
+        return new WebhookConfig(
+                dispatcherEnabled,
+                allowPrivateTargets,
+                encryptionKey,
+                encryptionKeyFile,
+                timeout,
+                retrySchedule,
+                retryJitter,
+                maxRetryAfter,
+                disableAfter,
+                secretOverlap,
+                endpointConcurrency,
+                batchSize,
+                poll,
+                deliveredRetention);
     }
 
     @Override

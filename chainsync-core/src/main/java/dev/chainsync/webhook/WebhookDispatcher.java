@@ -16,10 +16,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.HashSet;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -52,6 +52,7 @@ import org.slf4j.LoggerFactory;
 public final class WebhookDispatcher implements AutoCloseable {
     /** How long messages of an endpoint whose secrets cannot be decrypted wait before they are looked at again. */
     static final Duration UNREADABLE_SECRET_DELAY = Duration.ofMinutes(1);
+
     private static final Logger log = LoggerFactory.getLogger(WebhookDispatcher.class);
     static final int EXCERPT_BYTES = 1024;
     static final Duration MAX_CONNECT_TIMEOUT = Duration.ofSeconds(10);
@@ -62,6 +63,7 @@ public final class WebhookDispatcher implements AutoCloseable {
     static final Duration BROKEN_AFTER = Duration.ofSeconds(60);
     /** How long close() lets deliveries in flight finish before interrupting them. */
     static final Duration CLOSE_GRACE = Duration.ofSeconds(5);
+
     static final long STATS_TTL_NANOS = 1_000_000_000L;
     private static final int FINISH_RETRIES = 20;
     private static final int SECRET_CACHE_MAX = 10_000;
@@ -116,39 +118,65 @@ public final class WebhookDispatcher implements AutoCloseable {
     /** The dispatcher's own state: broken means its loops died or every pass has failed for a while. */
     public record Health(boolean enabled, boolean running, boolean broken, int inFlight, String lastError) {}
 
-    public WebhookDispatcher(Jdbc jdbc, WebhookConfig config, SecretBox box, Clock clock, RandomGenerator random,
+    public WebhookDispatcher(
+            Jdbc jdbc,
+            WebhookConfig config,
+            SecretBox box,
+            Clock clock,
+            RandomGenerator random,
             MeterRegistry registry) {
         this.store = new WebhookStore(jdbc);
         this.config = config;
         this.box = box;
         this.clock = clock;
-        this.retryPolicy = new RetryPolicy(config.retrySchedule(), config.retryJitter(), config.maxRetryAfter(), random);
-        this.owner = "webhooks-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
-        this.deliveries = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("webhook-delivery-", 0).factory());
+        this.retryPolicy =
+                new RetryPolicy(config.retrySchedule(), config.retryJitter(), config.maxRetryAfter(), random);
+        this.owner = "webhooks-" + ProcessHandle.current().pid() + "-"
+                + UUID.randomUUID().toString().substring(0, 8);
+        this.deliveries = Executors.newThreadPerTaskExecutor(
+                Thread.ofVirtual().name("webhook-delivery-", 0).factory());
         // Redirects are never followed (one could point inside the network) and no proxy is used
         // (it would resolve the host itself, past the SSRF check): WebhookHttp does neither.
-        this.http = new WebhookHttp(config.timeout().compareTo(MAX_CONNECT_TIMEOUT) < 0 ? config.timeout()
-                : MAX_CONNECT_TIMEOUT, config.allowPrivateTargets(), EXCERPT_BYTES,
-                Math.max(WebhookHttp.DEFAULT_MAX_IDLE_PER_ORIGIN, config.endpointConcurrency()), WebhookHttp.defaultTls());
-        this.delivered = Counter.builder("chainsync_webhook_deliveries_total").tag("outcome", "delivered")
-                .description("Webhook delivery attempts by outcome").register(registry);
-        this.failed = Counter.builder("chainsync_webhook_deliveries_total").tag("outcome", "failed")
-                .description("Webhook delivery attempts by outcome").register(registry);
-        this.deadLettered = Counter.builder("chainsync_webhook_deliveries_total").tag("outcome", "dead_lettered")
-                .description("Webhook delivery attempts by outcome").register(registry);
+        this.http = new WebhookHttp(
+                config.timeout().compareTo(MAX_CONNECT_TIMEOUT) < 0 ? config.timeout() : MAX_CONNECT_TIMEOUT,
+                config.allowPrivateTargets(),
+                EXCERPT_BYTES,
+                Math.max(WebhookHttp.DEFAULT_MAX_IDLE_PER_ORIGIN, config.endpointConcurrency()),
+                WebhookHttp.defaultTls());
+        this.delivered = Counter.builder("chainsync_webhook_deliveries_total")
+                .tag("outcome", "delivered")
+                .description("Webhook delivery attempts by outcome")
+                .register(registry);
+        this.failed = Counter.builder("chainsync_webhook_deliveries_total")
+                .tag("outcome", "failed")
+                .description("Webhook delivery attempts by outcome")
+                .register(registry);
+        this.deadLettered = Counter.builder("chainsync_webhook_deliveries_total")
+                .tag("outcome", "dead_lettered")
+                .description("Webhook delivery attempts by outcome")
+                .register(registry);
         this.endpointsDisabled = Counter.builder("chainsync_webhook_endpoints_disabled_total")
-                .description("Endpoints disabled by the dispatcher (410 Gone or failing too long)").register(registry);
+                .description("Endpoints disabled by the dispatcher (410 Gone or failing too long)")
+                .register(registry);
         this.eventToDelivered = Timer.builder("chainsync_webhook_event_to_delivered_seconds")
                 .description("From the event's commit to a 2xx answer from the endpoint")
-                .publishPercentiles(0.5, 0.99).register(registry);
+                .publishPercentiles(0.5, 0.99)
+                .register(registry);
         this.attemptLatency = Timer.builder("chainsync_webhook_attempt_seconds")
-                .description("Duration of one delivery attempt").publishPercentiles(0.5, 0.99).register(registry);
+                .description("Duration of one delivery attempt")
+                .publishPercentiles(0.5, 0.99)
+                .register(registry);
         Gauge.builder("chainsync_webhook_messages_pending", () -> safeBacklog().pending())
-                .description("Webhook messages waiting for a (next) attempt").register(registry);
-        Gauge.builder("chainsync_webhook_messages_dead_lettered", () -> safeBacklog().deadLettered())
-                .description("Webhook messages that used up every attempt").register(registry);
+                .description("Webhook messages waiting for a (next) attempt")
+                .register(registry);
+        Gauge.builder(
+                        "chainsync_webhook_messages_dead_lettered",
+                        () -> safeBacklog().deadLettered())
+                .description("Webhook messages that used up every attempt")
+                .register(registry);
         Gauge.builder("chainsync_webhook_in_flight", this::inFlight)
-                .description("Claimed webhook messages not finished yet").register(registry);
+                .description("Claimed webhook messages not finished yet")
+                .register(registry);
     }
 
     /** Starts the dispatch and finishing loops on threads this dispatcher owns. */
@@ -161,8 +189,12 @@ public final class WebhookDispatcher implements AutoCloseable {
         }
         finishThread = Thread.ofPlatform().name("webhook-finish").start(this::finishLoop);
         dispatchThread = Thread.ofPlatform().name("webhook-dispatch").start(this::dispatchLoop);
-        log.info("webhook dispatcher {} started (per-endpoint concurrency {}, timeout {}, {} attempts)", owner,
-                config.endpointConcurrency(), config.timeout(), config.maxAttempts());
+        log.info(
+                "webhook dispatcher {} started (per-endpoint concurrency {}, timeout {}, {} attempts)",
+                owner,
+                config.endpointConcurrency(),
+                config.timeout(),
+                config.maxAttempts());
         return this;
     }
 
@@ -202,8 +234,10 @@ public final class WebhookDispatcher implements AutoCloseable {
             int released = store.releaseAll(owner);
             log.info("webhook dispatcher {} stopped; released {} claims", owner, released);
         } catch (RuntimeException e) {
-            log.warn("webhook dispatcher {} could not record its last outcomes; the claims expire with their lease",
-                    owner, e);
+            log.warn(
+                    "webhook dispatcher {} could not record its last outcomes; the claims expire with their lease",
+                    owner,
+                    e);
         }
         http.close();
     }
@@ -237,8 +271,11 @@ public final class WebhookDispatcher implements AutoCloseable {
             } catch (RuntimeException e) {
                 lastPassFailedNanos = System.nanoTime();
                 lastError = e.toString();
-                log.warn("webhook dispatch pass failed, will retry after {} ms: {}", config.pollInterval().toMillis(),
-                        e.toString(), e);
+                log.warn(
+                        "webhook dispatch pass failed, will retry after {} ms: {}",
+                        config.pollInterval().toMillis(),
+                        e.toString(),
+                        e);
             }
             if (!full) {
                 try {
@@ -279,8 +316,12 @@ public final class WebhookDispatcher implements AutoCloseable {
             } catch (RuntimeException e) {
                 lastError = e.toString();
                 if (++tries >= FINISH_RETRIES) {
-                    log.error("dropping {} webhook outcomes after {} failed writes; their claims expire and the "
-                            + "messages are sent again with the same webhook-id", pending.size(), tries, e);
+                    log.error(
+                            "dropping {} webhook outcomes after {} failed writes; their claims expire and the "
+                                    + "messages are sent again with the same webhook-id",
+                            pending.size(),
+                            tries,
+                            e);
                     pending = null;
                 } else {
                     log.warn("writing webhook outcomes failed (try {}), retrying: {}", tries, e.toString());
@@ -334,8 +375,14 @@ public final class WebhookDispatcher implements AutoCloseable {
                 busyRoom.add(o > concurrency ? 0 : laneSize - o);
             }
         });
-        List<Claimed> claimed = store.claim(owner, now, config.lease(), config.batchSize(), laneSize,
-                busyIds.toArray(Long[]::new), busyRoom.toArray(Integer[]::new));
+        List<Claimed> claimed = store.claim(
+                owner,
+                now,
+                config.lease(),
+                config.batchSize(),
+                laneSize,
+                busyIds.toArray(Long[]::new),
+                busyRoom.toArray(Integer[]::new));
         if (claimed.isEmpty()) {
             return List.of();
         }
@@ -350,7 +397,8 @@ public final class WebhookDispatcher implements AutoCloseable {
         // An endpoint none of whose secrets this instance can decrypt (a lost or mismatched key) waits
         // for the operator without spending its attempts; the other endpoints go on.
         List<Claimed> waiting = claimed.stream()
-                .filter(m -> unreadable.contains(m.endpointId()) && !secrets.containsKey(m.endpointId())).toList();
+                .filter(m -> unreadable.contains(m.endpointId()) && !secrets.containsKey(m.endpointId()))
+                .toList();
         if (!waiting.isEmpty()) {
             store.jdbc().inTransaction(c -> WebhookStore.postpone(c, waiting, now.plus(UNREADABLE_SECRET_DELAY)));
             claimed = claimed.stream().filter(m -> !waiting.contains(m)).toList();
@@ -382,13 +430,18 @@ public final class WebhookDispatcher implements AutoCloseable {
             // Secret rows never change, so a decrypted one can be kept by its id.
             byte[] raw;
             try {
-                raw = secretCache.computeIfAbsent(s.id(), id -> box.open(s.ciphertext(),
-                        WebhookEndpoints.secretContext(s.endpointId()), s.keyId()));
+                raw = secretCache.computeIfAbsent(
+                        s.id(),
+                        id -> box.open(s.ciphertext(), WebhookEndpoints.secretContext(s.endpointId()), s.keyId()));
             } catch (RuntimeException e) {
                 // Sealed under another key (or damaged): that endpoint signs with its other secrets, or its
                 // messages wait (see launch); no other endpoint's deliveries wait for it.
-                log.error("webhook endpoint {}: secret {} (key {}) cannot be decrypted: {}", s.endpointId(), s.id(),
-                        s.keyId(), e.toString());
+                log.error(
+                        "webhook endpoint {}: secret {} (key {}) cannot be decrypted: {}",
+                        s.endpointId(),
+                        s.id(),
+                        s.keyId(),
+                        e.toString());
                 unreadable.add(s.endpointId());
                 continue;
             }
@@ -432,26 +485,33 @@ public final class WebhookDispatcher implements AutoCloseable {
         Instant started = clock.instant();
         long t0 = System.nanoTime();
         if (secrets.isEmpty()) {
-            return failure(m, started, 0, null, null,
-                    "endpoint has no active signing secret this instance can decrypt", null);
+            return failure(
+                    m, started, 0, null, null, "endpoint has no active signing secret this instance can decrypt", null);
         }
         String body = body(m);
         long timestamp = started.getEpochSecond();
         try {
-            WebhookHttp.Response response = http.post(URI.create(m.url()), List.of(
-                    "Content-Type", "application/json",
-                    "User-Agent", "chainsync-webhooks/1",
-                    "webhook-id", m.msgId(),
-                    "webhook-timestamp", Long.toString(timestamp),
-                    "webhook-signature", WebhookSignature.header(secrets, m.msgId(), timestamp, body)),
-                    body.getBytes(StandardCharsets.UTF_8), config.timeout());
+            WebhookHttp.Response response = http.post(
+                    URI.create(m.url()),
+                    List.of(
+                            "Content-Type", "application/json",
+                            "User-Agent", "chainsync-webhooks/1",
+                            "webhook-id", m.msgId(),
+                            "webhook-timestamp", Long.toString(timestamp),
+                            "webhook-signature", WebhookSignature.header(secrets, m.msgId(), timestamp, body)),
+                    body.getBytes(StandardCharsets.UTF_8),
+                    config.timeout());
             int latency = millisSince(t0);
             Instant done = clock.instant();
             int status = response.status();
             if (status >= 200 && status < 300) {
                 attemptLatency.record(Duration.ofMillis(latency));
-                return new Result(m, new Finished(m, started, true, status, latency, response.excerpt(), null), done,
-                        null, false);
+                return new Result(
+                        m,
+                        new Finished(m, started, true, status, latency, response.excerpt(), null),
+                        done,
+                        null,
+                        false);
             }
             Duration retryAfter = RetryPolicy.parseRetryAfter(response.retryAfter(), done);
             String error = status == 410 ? "HTTP 410 Gone: the endpoint is disabled" : "HTTP " + status;
@@ -463,16 +523,29 @@ public final class WebhookDispatcher implements AutoCloseable {
         }
     }
 
-    private Result failure(Claimed m, Instant started, int latency, Integer status, String excerpt, String error,
+    private Result failure(
+            Claimed m,
+            Instant started,
+            int latency,
+            Integer status,
+            String excerpt,
+            String error,
             Duration retryAfter) {
         return failure(m, started, latency, status, excerpt, error, retryAfter, false);
     }
 
-    private Result failure(Claimed m, Instant started, int latency, Integer status, String excerpt, String error,
-            Duration retryAfter, boolean gone) {
+    private Result failure(
+            Claimed m,
+            Instant started,
+            int latency,
+            Integer status,
+            String excerpt,
+            String error,
+            Duration retryAfter,
+            boolean gone) {
         attemptLatency.record(Duration.ofMillis(latency));
-        return new Result(m, new Finished(m, started, false, status, latency, excerpt, error), clock.instant(),
-                retryAfter, gone);
+        return new Result(
+                m, new Finished(m, started, false, status, latency, excerpt, error), clock.instant(), retryAfter, gone);
     }
 
     private static int millisSince(long t0) {
@@ -540,10 +613,16 @@ public final class WebhookDispatcher implements AutoCloseable {
                 retryAt.add(next);
             }
         }
-        Long[] succeededEndpoints = lastOutcome.entrySet().stream().filter(Map.Entry::getValue).map(Map.Entry::getKey)
-                .sorted().toArray(Long[]::new);
-        Long[] failedEndpoints = lastOutcome.entrySet().stream().filter(e -> !e.getValue()).map(Map.Entry::getKey)
-                .sorted().toArray(Long[]::new);
+        Long[] succeededEndpoints = lastOutcome.entrySet().stream()
+                .filter(Map.Entry::getValue)
+                .map(Map.Entry::getKey)
+                .sorted()
+                .toArray(Long[]::new);
+        Long[] failedEndpoints = lastOutcome.entrySet().stream()
+                .filter(e -> !e.getValue())
+                .map(Map.Entry::getKey)
+                .sorted()
+                .toArray(Long[]::new);
         record Counts(Set<Long> delivered, int retried, int buried, int disabled) {}
         Counts counts = store.jdbc().inTransaction(c -> {
             WebhookStore.insertAttempts(c, attempts, owner);
@@ -553,14 +632,30 @@ public final class WebhookDispatcher implements AutoCloseable {
             WebhookStore.release(c, notAttempted);
             WebhookStore.endpointsSucceeded(c, succeededEndpoints);
             WebhookStore.endpointsFailed(c, failedEndpoints, now);
-            List<WebhookStore.Disabled> disabled = new ArrayList<>(WebhookStore.disable(c, gone.toArray(Long[]::new),
-                    null, "the endpoint answered 410 Gone", now));
-            disabled.addAll(WebhookStore.disable(c, failedEndpoints, now.minus(config.disableAfter()),
-                    "failing without a success for longer than " + config.disableAfter(), now));
+            List<WebhookStore.Disabled> disabled = new ArrayList<>(
+                    WebhookStore.disable(c, gone.toArray(Long[]::new), null, "the endpoint answered 410 Gone", now));
+            disabled.addAll(WebhookStore.disable(
+                    c,
+                    failedEndpoints,
+                    now.minus(config.disableAfter()),
+                    "failing without a success for longer than " + config.disableAfter(),
+                    now));
             for (WebhookStore.Disabled d : disabled) {
-                WebhookOutbox.emit(c, EVENT_ENDPOINT_DISABLED, Json.object("endpoint_id", d.id(), "url", d.url(),
-                        "reason", d.reason(), "failing_since", d.failingSince() == null ? null
-                                : d.failingSince().toString()), now);
+                WebhookOutbox.emit(
+                        c,
+                        EVENT_ENDPOINT_DISABLED,
+                        Json.object(
+                                "endpoint_id",
+                                d.id(),
+                                "url",
+                                d.url(),
+                                "reason",
+                                d.reason(),
+                                "failing_since",
+                                d.failingSince() == null
+                                        ? null
+                                        : d.failingSince().toString()),
+                        now);
                 log.warn("webhook endpoint {} disabled: {}", d.id(), d.reason());
             }
             return new Counts(deliveredIds, retried, buried, disabled.size());
@@ -596,8 +691,12 @@ public final class WebhookDispatcher implements AutoCloseable {
         }
         Instant now = clock.instant();
         WebhookStore.Stats s = store.stats(now);
-        b = new Backlog(s.pending(), s.deadLettered(),
-                s.oldestDue() == null || s.oldestDue().isAfter(now) ? Duration.ZERO : Duration.between(s.oldestDue(), now));
+        b = new Backlog(
+                s.pending(),
+                s.deadLettered(),
+                s.oldestDue() == null || s.oldestDue().isAfter(now)
+                        ? Duration.ZERO
+                        : Duration.between(s.oldestDue(), now));
         cachedBacklog = b;
         cachedBacklogAt = t;
         return b;
@@ -620,7 +719,8 @@ public final class WebhookDispatcher implements AutoCloseable {
         }
         boolean running = started && !isClosed && dispatchThread.isAlive() && finishThread.isAlive();
         long now = System.nanoTime();
-        boolean failing = lastPassFailedNanos != 0 && lastPassFailedNanos - lastPassOkNanos > 0
+        boolean failing = lastPassFailedNanos != 0
+                && lastPassFailedNanos - lastPassOkNanos > 0
                 && now - lastPassOkNanos > BROKEN_AFTER.toNanos();
         boolean broken = started && !isClosed && (!running || failing);
         return new Health(config.dispatcherEnabled(), running, broken, inFlight(), broken ? lastError : null);

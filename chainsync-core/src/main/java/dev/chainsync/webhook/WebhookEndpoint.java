@@ -9,8 +9,17 @@ import java.util.List;
  * @param eventTypes exact types, {@code prefix.*} or {@code *}
  * @param failingSince start of the current unbroken run of failed attempts, or null
  */
-public record WebhookEndpoint(long id, String url, String description, List<String> eventTypes, boolean enabled,
-        String disabledReason, Instant disabledAt, Instant failingSince, Instant createdAt, Instant updatedAt) {
+public record WebhookEndpoint(
+        long id,
+        String url,
+        String description,
+        List<String> eventTypes,
+        boolean enabled,
+        String disabledReason,
+        Instant disabledAt,
+        Instant failingSince,
+        Instant createdAt,
+        Instant updatedAt) {
     public WebhookEndpoint {
         eventTypes = List.copyOf(eventTypes);
     }

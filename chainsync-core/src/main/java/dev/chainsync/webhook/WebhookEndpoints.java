@@ -24,9 +24,11 @@ public final class WebhookEndpoints {
     static final String SECRET_PREFIX = "whsec_";
     /** Standard Webhooks allows 24 to 64 bytes; 32 matches the HMAC-SHA256 block of security. */
     static final int SECRET_BYTES = 32;
+
     static final int MAX_EVENT_TYPES = 50;
     static final int MAX_DESCRIPTION = 500;
-    private static final Pattern EVENT_TYPE = Pattern.compile("\\*|[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*|[a-z][a-z0-9_]*\\.\\*");
+    private static final Pattern EVENT_TYPE =
+            Pattern.compile("\\*|[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*|[a-z][a-z0-9_]*\\.\\*");
 
     static final int PURGE_BATCH = 10_000;
 
@@ -65,7 +67,12 @@ public final class WebhookEndpoints {
     public record Update(String url, List<String> eventTypes, String description, Boolean enabled) {}
 
     /** What a manual re-send found. */
-    public enum RetryOutcome { NOT_FOUND, IN_FLIGHT, ENDPOINT_DISABLED, RETRIED }
+    public enum RetryOutcome {
+        NOT_FOUND,
+        IN_FLIGHT,
+        ENDPOINT_DISABLED,
+        RETRIED
+    }
 
     public Created create(String url, List<String> eventTypes, String description) {
         Valid v = validate(url, eventTypes, description);
@@ -87,24 +94,40 @@ public final class WebhookEndpoints {
         String desc = v.description();
         String secret = newSecret();
         Instant now = now();
-        WebhookEndpoint created = Jdbc.query(tx, """
+        WebhookEndpoint created = Jdbc.query(
+                        tx,
+                        """
                 INSERT INTO webhook_endpoints (url, description, event_types, created_at, updated_at)
                 VALUES (?, ?, ?, ?, ?) RETURNING\s""" + WebhookStore.ENDPOINT_COLUMNS,
-                WebhookStore::mapEndpoint, checkedUrl, desc, tx.createArrayOf("text", types), now, now).getFirst();
+                        WebhookStore::mapEndpoint,
+                        checkedUrl,
+                        desc,
+                        tx.createArrayOf("text", types),
+                        now,
+                        now)
+                .getFirst();
         insertSecret(tx, created.id(), secret, now);
         return new Created(created, secret);
     }
 
     /** Newest first, {@code limit} of them with ids below {@code beforeId} (null for the first page). */
     public List<WebhookEndpoint> list(Long beforeId, int limit) {
-        return store.jdbc().query("SELECT " + WebhookStore.ENDPOINT_COLUMNS + " FROM webhook_endpoints"
-                + " WHERE (?::bigint IS NULL OR id < ?::bigint) ORDER BY id DESC LIMIT ?",
-                WebhookStore::mapEndpoint, beforeId, beforeId, limit);
+        return store.jdbc()
+                .query(
+                        "SELECT " + WebhookStore.ENDPOINT_COLUMNS + " FROM webhook_endpoints"
+                                + " WHERE (?::bigint IS NULL OR id < ?::bigint) ORDER BY id DESC LIMIT ?",
+                        WebhookStore::mapEndpoint,
+                        beforeId,
+                        beforeId,
+                        limit);
     }
 
     public Optional<WebhookEndpoint> find(long id) {
-        return store.jdbc().queryOne("SELECT " + WebhookStore.ENDPOINT_COLUMNS + " FROM webhook_endpoints WHERE id = ?",
-                WebhookStore::mapEndpoint, id);
+        return store.jdbc()
+                .queryOne(
+                        "SELECT " + WebhookStore.ENDPOINT_COLUMNS + " FROM webhook_endpoints WHERE id = ?",
+                        WebhookStore::mapEndpoint,
+                        id);
     }
 
     /** Applies the non-null fields; enabling clears the disabled reason and the failure run. */
@@ -115,10 +138,12 @@ public final class WebhookEndpoints {
         return store.jdbc().inTransaction(c -> update(c, id, url, types, desc, u.enabled()));
     }
 
-    private Optional<WebhookEndpoint> update(Connection c, long id, String url, String[] types, String desc,
-            Boolean enabled) throws SQLException {
+    private Optional<WebhookEndpoint> update(
+            Connection c, long id, String url, String[] types, String desc, Boolean enabled) throws SQLException {
         Instant now = now();
-        return Jdbc.query(c, """
+        return Jdbc.query(
+                        c,
+                        """
                 UPDATE webhook_endpoints
                    SET url = COALESCE(?::text, url), event_types = COALESCE(?::text[], event_types),
                        description = COALESCE(?::text, description),
@@ -130,11 +155,23 @@ public final class WebhookEndpoints {
                        failing_since = CASE WHEN ?::boolean AND NOT enabled THEN NULL ELSE failing_since END,
                        updated_at = ?
                  WHERE id = ?
-                RETURNING\s""" + WebhookStore.ENDPOINT_COLUMNS, WebhookStore::mapEndpoint,
-                url, types == null ? null : c.createArrayOf("text", types), desc, enabled,
-                enabled, enabled, "disabled through the API",
-                enabled, enabled, now,
-                enabled, now, id).stream().findFirst();
+                RETURNING\s""" + WebhookStore.ENDPOINT_COLUMNS,
+                        WebhookStore::mapEndpoint,
+                        url,
+                        types == null ? null : c.createArrayOf("text", types),
+                        desc,
+                        enabled,
+                        enabled,
+                        enabled,
+                        "disabled through the API",
+                        enabled,
+                        enabled,
+                        now,
+                        enabled,
+                        now,
+                        id)
+                .stream()
+                .findFirst();
     }
 
     public Optional<WebhookEndpoint> disable(long id) {
@@ -159,17 +196,26 @@ public final class WebhookEndpoints {
         String secret = newSecret();
         Instant now = now();
         Instant until = now.plus(config.secretOverlap());
-        List<Long> locked = Jdbc.query(c, "SELECT id FROM webhook_endpoints WHERE id = ? FOR UPDATE",
-                r -> r.getLong(1), id);
+        List<Long> locked =
+                Jdbc.query(c, "SELECT id FROM webhook_endpoints WHERE id = ? FOR UPDATE", r -> r.getLong(1), id);
         if (locked.isEmpty()) {
             return Optional.<Rotated>empty();
         }
         Jdbc.update(c, "DELETE FROM webhook_endpoint_secrets WHERE endpoint_id = ? AND expires_at <= ?", id, now);
-        Jdbc.update(c, "UPDATE webhook_endpoint_secrets SET expires_at = ? WHERE endpoint_id = ? AND expires_at IS NULL",
-                until, id);
+        Jdbc.update(
+                c,
+                "UPDATE webhook_endpoint_secrets SET expires_at = ? WHERE endpoint_id = ? AND expires_at IS NULL",
+                until,
+                id);
         insertSecret(c, id, secret, now);
-        WebhookEndpoint ep = Jdbc.query(c, "UPDATE webhook_endpoints SET updated_at = ? WHERE id = ? RETURNING "
-                + WebhookStore.ENDPOINT_COLUMNS, WebhookStore::mapEndpoint, now, id).getFirst();
+        WebhookEndpoint ep = Jdbc.query(
+                        c,
+                        "UPDATE webhook_endpoints SET updated_at = ? WHERE id = ? RETURNING "
+                                + WebhookStore.ENDPOINT_COLUMNS,
+                        WebhookStore::mapEndpoint,
+                        now,
+                        id)
+                .getFirst();
         return Optional.of(new Rotated(ep, secret, until));
     }
 
@@ -186,21 +232,33 @@ public final class WebhookEndpoints {
 
     /** An endpoint's messages, newest first, optionally only those in {@code status}. */
     public List<WebhookMessage> messages(long endpointId, WebhookMessage.Status status, Long beforeSeq, int limit) {
-        return store.jdbc().query("SELECT " + WebhookStore.MESSAGE_COLUMNS + """
+        return store.jdbc()
+                .query(
+                        "SELECT " + WebhookStore.MESSAGE_COLUMNS + """
                  FROM webhook_messages m JOIN webhook_events e ON e.id = m.event_pk
                 WHERE m.endpoint_id = ? AND (?::text IS NULL OR m.status = ?::text)
                   AND (?::bigint IS NULL OR m.id < ?::bigint)
-                ORDER BY m.id DESC LIMIT ?""", r -> WebhookStore.mapMessage(r, false), endpointId,
-                status == null ? null : status.dbName(), status == null ? null : status.dbName(), beforeSeq, beforeSeq,
-                limit);
+                ORDER BY m.id DESC LIMIT ?""",
+                        r -> WebhookStore.mapMessage(r, false),
+                        endpointId,
+                        status == null ? null : status.dbName(),
+                        status == null ? null : status.dbName(),
+                        beforeSeq,
+                        beforeSeq,
+                        limit);
     }
 
     /** One message with its payload. */
     public Optional<WebhookMessage> message(long endpointId, String msgId) {
-        return store.jdbc().queryOne("SELECT " + WebhookStore.MESSAGE_COLUMNS + """
+        return store.jdbc()
+                .queryOne(
+                        "SELECT " + WebhookStore.MESSAGE_COLUMNS + """
                 , e.payload::text AS payload
                  FROM webhook_messages m JOIN webhook_events e ON e.id = m.event_pk
-                WHERE m.endpoint_id = ? AND m.msg_id = ?""", r -> WebhookStore.mapMessage(r, true), endpointId, msgId);
+                WHERE m.endpoint_id = ? AND m.msg_id = ?""",
+                        r -> WebhookStore.mapMessage(r, true),
+                        endpointId,
+                        msgId);
     }
 
     /** Every attempt of one message, oldest first. */
@@ -229,11 +287,15 @@ public final class WebhookEndpoints {
     /** {@link #retry(long, String)} in the caller's transaction. */
     public RetryOutcome retry(Connection tx, long endpointId, String msgId) throws SQLException {
         Instant now = now();
-        List<Object[]> rows = Jdbc.query(tx, """
+        List<Object[]> rows = Jdbc.query(
+                tx,
+                """
                 SELECT m.id, ep.enabled, m.lease_until FROM webhook_messages m
                   JOIN webhook_endpoints ep ON ep.id = m.endpoint_id
                  WHERE m.endpoint_id = ? AND m.msg_id = ? FOR UPDATE OF m""",
-                r -> new Object[] {r.getLong(1), r.getBoolean(2), Jdbc.instant(r, "lease_until")}, endpointId, msgId);
+                r -> new Object[] {r.getLong(1), r.getBoolean(2), Jdbc.instant(r, "lease_until")},
+                endpointId,
+                msgId);
         if (rows.isEmpty()) {
             return RetryOutcome.NOT_FOUND;
         }
@@ -269,7 +331,8 @@ public final class WebhookEndpoints {
 
     private static String[] checkEventTypes(List<String> eventTypes) {
         if (eventTypes == null || eventTypes.isEmpty()) {
-            throw new WebhookRequestException("event_types",
+            throw new WebhookRequestException(
+                    "event_types",
                     "event_types needs at least one type, such as \"credential.confirmed\", \"credential.*\" or \"*\"");
         }
         if (eventTypes.size() > MAX_EVENT_TYPES) {
@@ -278,8 +341,10 @@ public final class WebhookEndpoints {
         Set<String> out = new LinkedHashSet<>();
         for (String t : eventTypes) {
             if (t == null || t.length() > 100 || !EVENT_TYPE.matcher(t).matches()) {
-                throw new WebhookRequestException("event_types", "'" + t + "' is not an event type: use lower-case "
-                        + "dotted names like credential.confirmed, a prefix like credential.*, or *");
+                throw new WebhookRequestException(
+                        "event_types",
+                        "'" + t + "' is not an event type: use lower-case "
+                                + "dotted names like credential.confirmed, a prefix like credential.*, or *");
             }
             out.add(t);
         }
@@ -289,8 +354,8 @@ public final class WebhookEndpoints {
     private static String checkDescription(String description) {
         String d = description == null ? "" : description.strip();
         if (d.length() > MAX_DESCRIPTION) {
-            throw new WebhookRequestException("description", "description is longer than " + MAX_DESCRIPTION
-                    + " characters");
+            throw new WebhookRequestException(
+                    "description", "description is longer than " + MAX_DESCRIPTION + " characters");
         }
         return d;
     }
@@ -335,7 +400,9 @@ public final class WebhookEndpoints {
                              LIMIT ?)
                         RETURNING id""", r -> r.getLong(1), cutoff, PURGE_BATCH);
                 if (!ids.isEmpty()) {
-                    Jdbc.update(c, "DELETE FROM webhook_attempts WHERE message_id = ANY (?)",
+                    Jdbc.update(
+                            c,
+                            "DELETE FROM webhook_attempts WHERE message_id = ANY (?)",
                             Jdbc.array(c, "bigint", ids.toArray()));
                 }
                 return ids.size();

@@ -64,6 +64,7 @@ final class WebhookHttp implements AutoCloseable {
      * otherwise block the write forever once the socket buffers are full. Smaller ones fit in them.
      */
     static final int WATCHED_WRITE_BYTES = 16 * 1024;
+
     static final int DEFAULT_MAX_IDLE_PER_ORIGIN = 64;
 
     /** The answer: status, the raw {@code Retry-After} value if any, the first {@code excerptBytes} of the body. */
@@ -89,13 +90,22 @@ final class WebhookHttp implements AutoCloseable {
             Thread.ofPlatform().daemon().name("webhook-write-watchdog").factory());
     private volatile boolean closed;
 
-    WebhookHttp(Duration connectTimeout, boolean allowPrivateTargets, int excerptBytes, int maxIdlePerOrigin,
+    WebhookHttp(
+            Duration connectTimeout,
+            boolean allowPrivateTargets,
+            int excerptBytes,
+            int maxIdlePerOrigin,
             SSLContext tls) {
         this(connectTimeout, allowPrivateTargets, excerptBytes, maxIdlePerOrigin, tls, IDLE_TIMEOUT);
     }
 
-    WebhookHttp(Duration connectTimeout, boolean allowPrivateTargets, int excerptBytes, int maxIdlePerOrigin,
-            SSLContext tls, Duration idleTimeout) {
+    WebhookHttp(
+            Duration connectTimeout,
+            boolean allowPrivateTargets,
+            int excerptBytes,
+            int maxIdlePerOrigin,
+            SSLContext tls,
+            Duration idleTimeout) {
         this.connectTimeout = connectTimeout;
         this.allowPrivateTargets = allowPrivateTargets;
         this.excerptBytes = excerptBytes;
@@ -189,8 +199,8 @@ final class WebhookHttp implements AutoCloseable {
             c.out.flush();
             return;
         }
-        ScheduledFuture<?> alarm = watchdog.schedule(c::close, Math.max(1, remainingMillis(deadline)),
-                TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> alarm =
+                watchdog.schedule(c::close, Math.max(1, remainingMillis(deadline)), TimeUnit.MILLISECONDS);
         try {
             c.out.write(request);
             c.out.flush();
@@ -468,7 +478,11 @@ final class WebhookHttp implements AutoCloseable {
             path = path + "?" + uri.getRawQuery();
         }
         StringBuilder head = new StringBuilder(256 + 64 * headers.size() / 2);
-        head.append("POST ").append(path).append(" HTTP/1.1\r\nHost: ").append(uri.getRawAuthority()).append("\r\n");
+        head.append("POST ")
+                .append(path)
+                .append(" HTTP/1.1\r\nHost: ")
+                .append(uri.getRawAuthority())
+                .append("\r\n");
         for (int i = 0; i + 1 < headers.size(); i += 2) {
             String name = headers.get(i);
             String value = headers.get(i + 1);
@@ -527,8 +541,8 @@ final class WebhookHttp implements AutoCloseable {
                             throw new IOException("invalid Content-Length");
                         }
                     }
-                    case "transfer-encoding" -> transferCoding = transferCoding == null ? value
-                            : transferCoding + "," + value;
+                    case "transfer-encoding" ->
+                        transferCoding = transferCoding == null ? value : transferCoding + "," + value;
                     case "connection" -> {
                         String v = value.toLowerCase(Locale.ROOT);
                         if (v.contains("close")) {
@@ -538,7 +552,7 @@ final class WebhookHttp implements AutoCloseable {
                         }
                     }
                     case "retry-after" -> retryAfter = value;
-                    default -> { }
+                    default -> {}
                 }
             }
             if (status >= 100 && status < 200) {

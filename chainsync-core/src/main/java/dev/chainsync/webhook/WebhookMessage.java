@@ -10,13 +10,27 @@ import java.util.Locale;
  * @param msgId the {@code webhook-id} header, identical on every attempt
  * @param payload the event's data as JSON text; null in listings
  */
-public record WebhookMessage(long seq, String msgId, long endpointId, String eventId, String eventType, Status status,
-        int attempts, Instant nextAttemptAt, Integer lastStatusCode, String lastError, Instant deliveredAt,
-        Instant createdAt, Instant updatedAt, String payload) {
+public record WebhookMessage(
+        long seq,
+        String msgId,
+        long endpointId,
+        String eventId,
+        String eventType,
+        Status status,
+        int attempts,
+        Instant nextAttemptAt,
+        Integer lastStatusCode,
+        String lastError,
+        Instant deliveredAt,
+        Instant createdAt,
+        Instant updatedAt,
+        String payload) {
 
     /** Where a message is in its life. */
     public enum Status {
-        PENDING, DELIVERED, DEAD_LETTERED;
+        PENDING,
+        DELIVERED,
+        DEAD_LETTERED;
 
         public String dbName() {
             return name().toLowerCase(Locale.ROOT);

@@ -55,15 +55,24 @@ public final class WebhookOutbox {
         for (int i = 0; i < ids.length; i++) {
             ids[i] = newEventId();
         }
-        Jdbc.update(tx, EMIT_ALL, type, now, tx.createArrayOf("text", ids),
+        Jdbc.update(
+                tx,
+                EMIT_ALL,
+                type,
+                now,
+                tx.createArrayOf("text", ids),
                 tx.createArrayOf("text", payloadsJson.toArray()));
     }
 
     /** A fresh event id. */
     public static String newEventId() {
         UUID random = UUID.randomUUID();
-        return "evt_" + String.format("%012x%04x%016x", System.currentTimeMillis() & 0xffff_ffff_ffffL,
-                random.getMostSignificantBits() & 0xffff, random.getLeastSignificantBits());
+        return "evt_"
+                + String.format(
+                        "%012x%04x%016x",
+                        System.currentTimeMillis() & 0xffff_ffff_ffffL,
+                        random.getMostSignificantBits() & 0xffff,
+                        random.getLeastSignificantBits());
     }
 
     /**

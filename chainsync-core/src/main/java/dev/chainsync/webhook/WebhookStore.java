@@ -7,7 +7,6 @@ import dev.chainsync.db.PgText;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -62,20 +61,47 @@ final class WebhookStore {
     // ---------------------------------------------------------------- dispatcher
 
     /** A claimed message with what its delivery needs. */
-    record Claimed(long id, String msgId, long endpointId, int attemptCount, long version, String eventType,
-            String payload, Instant eventAt, String url, boolean endpointFailing) {}
+    record Claimed(
+            long id,
+            String msgId,
+            long endpointId,
+            int attemptCount,
+            long version,
+            String eventType,
+            String payload,
+            Instant eventAt,
+            String url,
+            boolean endpointFailing) {}
 
-    List<Claimed> claim(String owner, Instant now, Duration lease, int limit, int defaultRoom, Long[] busyIds,
-            Integer[] busyRoom) {
+    List<Claimed> claim(
+            String owner, Instant now, Duration lease, int limit, int defaultRoom, Long[] busyIds, Integer[] busyRoom) {
         return jdbc.inTransaction(c -> {
             // A claim lost in a crash only means the message is claimed again later (deliveries are
             // at least once anyway), so this commit need not wait for the WAL flush.
             Jdbc.update(c, "SET LOCAL synchronous_commit = off");
-            return Jdbc.query(c, CLAIM, r -> new Claimed(r.getLong(1), r.getString(2),
-                    r.getLong(3), r.getInt(4), r.getLong(5), r.getString(6), r.getString(7), instant(r, "created_at"),
-                    r.getString(9), r.getBoolean(10)),
-                    owner, now.plus(lease), defaultRoom, Jdbc.array(c, "bigint", busyIds), Jdbc.array(c, "int", busyRoom),
-                    defaultRoom, now, now, limit);
+            return Jdbc.query(
+                    c,
+                    CLAIM,
+                    r -> new Claimed(
+                            r.getLong(1),
+                            r.getString(2),
+                            r.getLong(3),
+                            r.getInt(4),
+                            r.getLong(5),
+                            r.getString(6),
+                            r.getString(7),
+                            instant(r, "created_at"),
+                            r.getString(9),
+                            r.getBoolean(10)),
+                    owner,
+                    now.plus(lease),
+                    defaultRoom,
+                    Jdbc.array(c, "bigint", busyIds),
+                    Jdbc.array(c, "int", busyRoom),
+                    defaultRoom,
+                    now,
+                    now,
+                    limit);
         });
     }
 
@@ -84,18 +110,27 @@ final class WebhookStore {
 
     /** The secrets that sign at {@code now} for each endpoint, newest first. */
     List<SealedSecret> activeSecrets(Set<Long> endpointIds, Instant now) {
-        return jdbc.withConnection(c -> Jdbc.query(c, """
+        return jdbc.withConnection(c -> Jdbc.query(
+                c,
+                """
                 SELECT id, endpoint_id, key_id, ciphertext, created_at FROM webhook_endpoint_secrets
                  WHERE endpoint_id = ANY (?) AND (expires_at IS NULL OR expires_at > ?)
                  ORDER BY endpoint_id, id DESC""",
-                r -> new SealedSecret(r.getLong(1), r.getLong(2), r.getString(3), r.getBytes(4),
-                        instant(r, "created_at")),
-                Jdbc.array(c, "bigint", endpointIds.toArray(Long[]::new)), now));
+                r -> new SealedSecret(
+                        r.getLong(1), r.getLong(2), r.getString(3), r.getBytes(4), instant(r, "created_at")),
+                Jdbc.array(c, "bigint", endpointIds.toArray(Long[]::new)),
+                now));
     }
 
     /** One finished attempt, ready to be written. */
-    record Finished(Claimed message, Instant startedAt, boolean succeeded, Integer statusCode, int latencyMs,
-            String excerpt, String error) {
+    record Finished(
+            Claimed message,
+            Instant startedAt,
+            boolean succeeded,
+            Integer statusCode,
+            int latencyMs,
+            String excerpt,
+            String error) {
         Finished {
             // A receiver's answer is arbitrary bytes; one NUL in it must not undo its batch's outcomes.
             excerpt = PgText.storable(excerpt);
@@ -108,7 +143,9 @@ final class WebhookStore {
         if (fs.isEmpty()) {
             return;
         }
-        Jdbc.update(c, """
+        Jdbc.update(
+                c,
+                """
                 INSERT INTO webhook_attempts (message_id, endpoint_id, attempt, started_at, succeeded, status_code,
                                               latency_ms, response_excerpt, error, dispatcher)
                 SELECT u.id, m.endpoint_id, u.attempt, u.started_at, u.ok, u.status, u.latency, u.excerpt, u.error, ?
@@ -118,7 +155,10 @@ final class WebhookStore {
                  ORDER BY u.id""",
                 dispatcher,
                 Jdbc.array(c, "bigint", fs.stream().map(f -> f.message().id()).toArray(Long[]::new)),
-                Jdbc.array(c, "int", fs.stream().map(f -> f.message().attemptCount() + 1).toArray(Integer[]::new)),
+                Jdbc.array(
+                        c,
+                        "int",
+                        fs.stream().map(f -> f.message().attemptCount() + 1).toArray(Integer[]::new)),
                 Jdbc.instants(c, fs.stream().map(Finished::startedAt).toList()),
                 Jdbc.array(c, "boolean", fs.stream().map(Finished::succeeded).toArray(Boolean[]::new)),
                 Jdbc.array(c, "int", fs.stream().map(Finished::statusCode).toArray(Integer[]::new)),
@@ -132,7 +172,9 @@ final class WebhookStore {
         if (fs.isEmpty()) {
             return Set.of();
         }
-        return Jdbc.updatedIds(c, """
+        return Jdbc.updatedIds(
+                c,
+                """
                 UPDATE webhook_messages m
                    SET status = 'delivered', delivered_at = u.at, attempt_count = m.attempt_count + 1,
                        last_status_code = u.status, last_error = NULL, lease_owner = NULL, lease_until = NULL,
@@ -140,7 +182,9 @@ final class WebhookStore {
                   FROM unnest(?::bigint[], ?::bigint[], ?::timestamptz[], ?::int[]) AS u(id, version, at, status)
                  WHERE m.id = u.id AND m.version = u.version
                 RETURNING m.id""",
-                now, Jdbc.array(c, "bigint", ids(fs)), Jdbc.array(c, "bigint", versions(fs)),
+                now,
+                Jdbc.array(c, "bigint", ids(fs)),
+                Jdbc.array(c, "bigint", versions(fs)),
                 Jdbc.instants(c, at),
                 Jdbc.array(c, "int", fs.stream().map(Finished::statusCode).toArray(Integer[]::new)));
     }
@@ -151,7 +195,9 @@ final class WebhookStore {
         if (fs.isEmpty()) {
             return Set.of();
         }
-        return Jdbc.updatedIds(c, """
+        return Jdbc.updatedIds(
+                c,
+                """
                 UPDATE webhook_messages m
                    SET next_attempt_at = u.retry_at, attempt_count = m.attempt_count + 1, last_status_code = u.status,
                        last_error = u.error, lease_owner = NULL, lease_until = NULL, version = m.version + 1,
@@ -160,7 +206,9 @@ final class WebhookStore {
                        AS u(id, version, retry_at, status, error)
                  WHERE m.id = u.id AND m.version = u.version
                 RETURNING m.id""",
-                now, Jdbc.array(c, "bigint", ids(fs)), Jdbc.array(c, "bigint", versions(fs)),
+                now,
+                Jdbc.array(c, "bigint", ids(fs)),
+                Jdbc.array(c, "bigint", versions(fs)),
                 Jdbc.instants(c, retryAt),
                 Jdbc.array(c, "int", fs.stream().map(Finished::statusCode).toArray(Integer[]::new)),
                 Jdbc.array(c, "text", fs.stream().map(Finished::error).toArray(String[]::new)));
@@ -170,7 +218,9 @@ final class WebhookStore {
         if (fs.isEmpty()) {
             return Set.of();
         }
-        return Jdbc.updatedIds(c, """
+        return Jdbc.updatedIds(
+                c,
+                """
                 UPDATE webhook_messages m
                    SET status = 'dead_lettered', attempt_count = m.attempt_count + 1, last_status_code = u.status,
                        last_error = u.error, lease_owner = NULL, lease_until = NULL, version = m.version + 1,
@@ -178,7 +228,9 @@ final class WebhookStore {
                   FROM unnest(?::bigint[], ?::bigint[], ?::int[], ?::text[]) AS u(id, version, status, error)
                  WHERE m.id = u.id AND m.version = u.version
                 RETURNING m.id""",
-                now, Jdbc.array(c, "bigint", ids(fs)), Jdbc.array(c, "bigint", versions(fs)),
+                now,
+                Jdbc.array(c, "bigint", ids(fs)),
+                Jdbc.array(c, "bigint", versions(fs)),
                 Jdbc.array(c, "int", fs.stream().map(Finished::statusCode).toArray(Integer[]::new)),
                 Jdbc.array(c, "text", fs.stream().map(Finished::error).toArray(String[]::new)));
     }
@@ -188,7 +240,9 @@ final class WebhookStore {
         if (ms.isEmpty()) {
             return 0;
         }
-        return Jdbc.update(c, """
+        return Jdbc.update(
+                c,
+                """
                 UPDATE webhook_messages m SET lease_owner = NULL, lease_until = NULL, version = m.version + 1
                   FROM unnest(?::bigint[], ?::bigint[]) AS u(id, version)
                  WHERE m.id = u.id AND m.version = u.version""",
@@ -201,7 +255,9 @@ final class WebhookStore {
         if (ms.isEmpty()) {
             return 0;
         }
-        return Jdbc.update(c, """
+        return Jdbc.update(
+                c,
+                """
                 UPDATE webhook_messages m SET lease_owner = NULL, lease_until = NULL, next_attempt_at = ?,
                        version = m.version + 1
                   FROM unnest(?::bigint[], ?::bigint[]) AS u(id, version)
@@ -220,7 +276,9 @@ final class WebhookStore {
     /** A success ends an endpoint's run of failures. */
     static void endpointsSucceeded(Connection c, Long[] endpointIds) throws SQLException {
         if (endpointIds.length > 0) {
-            Jdbc.update(c, "UPDATE webhook_endpoints SET failing_since = NULL WHERE id = ANY (?) AND failing_since IS NOT NULL",
+            Jdbc.update(
+                    c,
+                    "UPDATE webhook_endpoints SET failing_since = NULL WHERE id = ANY (?) AND failing_since IS NOT NULL",
                     Jdbc.array(c, "bigint", endpointIds));
         }
     }
@@ -228,8 +286,11 @@ final class WebhookStore {
     /** Starts a run of failures where none is running. */
     static void endpointsFailed(Connection c, Long[] endpointIds, Instant at) throws SQLException {
         if (endpointIds.length > 0) {
-            Jdbc.update(c, "UPDATE webhook_endpoints SET failing_since = ? WHERE id = ANY (?) AND failing_since IS NULL",
-                    at, Jdbc.array(c, "bigint", endpointIds));
+            Jdbc.update(
+                    c,
+                    "UPDATE webhook_endpoints SET failing_since = ? WHERE id = ANY (?) AND failing_since IS NULL",
+                    at,
+                    Jdbc.array(c, "bigint", endpointIds));
         }
     }
 
@@ -245,13 +306,20 @@ final class WebhookStore {
         if (endpointIds.length == 0) {
             return List.of();
         }
-        return Jdbc.query(c, """
+        return Jdbc.query(
+                c,
+                """
                 UPDATE webhook_endpoints
                    SET enabled = FALSE, disabled_reason = ?, disabled_at = ?, updated_at = ?
                  WHERE id = ANY (?) AND enabled AND (?::timestamptz IS NULL OR failing_since <= ?::timestamptz)
                 RETURNING id, url, failing_since""",
                 r -> new Disabled(r.getLong(1), r.getString(2), reason, instant(r, "failing_since")),
-                reason, now, now, Jdbc.array(c, "bigint", endpointIds), failingBefore, failingBefore);
+                reason,
+                now,
+                now,
+                Jdbc.array(c, "bigint", endpointIds),
+                failingBefore,
+                failingBefore);
     }
 
     /** Message counts and the age of the oldest due message, for health and the pending gauge. */
@@ -263,39 +331,64 @@ final class WebhookStore {
                        (SELECT count(*) FROM webhook_messages WHERE status = 'dead_lettered'),
                        (SELECT min(m.next_attempt_at) FROM webhook_messages m
                           JOIN webhook_endpoints ep ON ep.id = m.endpoint_id AND ep.enabled
-                         WHERE m.status = 'pending' AND m.next_attempt_at <= ?) AS oldest""",
-                r -> new Stats(r.getLong(1), r.getLong(2), instant(r, "oldest")), now).orElseThrow();
+                         WHERE m.status = 'pending' AND m.next_attempt_at <= ?) AS oldest""", r -> new Stats(r.getLong(1), r.getLong(2), instant(r, "oldest")), now)
+                .orElseThrow();
     }
 
     // ---------------------------------------------------------------- endpoints
 
     static WebhookEndpoint mapEndpoint(ResultSet r) throws SQLException {
-        return new WebhookEndpoint(r.getLong("id"), r.getString("url"), r.getString("description"),
-                Arrays.asList((String[]) r.getArray("event_types").getArray()), r.getBoolean("enabled"),
-                r.getString("disabled_reason"), instant(r, "disabled_at"), instant(r, "failing_since"),
-                instant(r, "created_at"), instant(r, "updated_at"));
+        return new WebhookEndpoint(
+                r.getLong("id"),
+                r.getString("url"),
+                r.getString("description"),
+                Arrays.asList((String[]) r.getArray("event_types").getArray()),
+                r.getBoolean("enabled"),
+                r.getString("disabled_reason"),
+                instant(r, "disabled_at"),
+                instant(r, "failing_since"),
+                instant(r, "created_at"),
+                instant(r, "updated_at"));
     }
 
-    static final String MESSAGE_COLUMNS = "m.id, m.msg_id, m.endpoint_id, e.event_id, e.type, m.status, m.attempt_count, "
-            + "m.next_attempt_at, m.last_status_code, m.last_error, m.delivered_at, m.created_at, m.updated_at";
+    static final String MESSAGE_COLUMNS =
+            "m.id, m.msg_id, m.endpoint_id, e.event_id, e.type, m.status, m.attempt_count, "
+                    + "m.next_attempt_at, m.last_status_code, m.last_error, m.delivered_at, m.created_at, m.updated_at";
 
     static WebhookMessage mapMessage(ResultSet r, boolean withPayload) throws SQLException {
         int status = r.getInt("last_status_code");
         Integer lastStatus = r.wasNull() ? null : status;
         WebhookMessage.Status s = WebhookMessage.Status.fromDb(r.getString("status"));
-        return new WebhookMessage(r.getLong("id"), r.getString("msg_id"), r.getLong("endpoint_id"),
-                r.getString("event_id"), r.getString("type"), s, r.getInt("attempt_count"),
-                s == WebhookMessage.Status.PENDING ? instant(r, "next_attempt_at") : null, lastStatus,
-                r.getString("last_error"), instant(r, "delivered_at"), instant(r, "created_at"),
-                instant(r, "updated_at"), withPayload ? r.getString("payload") : null);
+        return new WebhookMessage(
+                r.getLong("id"),
+                r.getString("msg_id"),
+                r.getLong("endpoint_id"),
+                r.getString("event_id"),
+                r.getString("type"),
+                s,
+                r.getInt("attempt_count"),
+                s == WebhookMessage.Status.PENDING ? instant(r, "next_attempt_at") : null,
+                lastStatus,
+                r.getString("last_error"),
+                instant(r, "delivered_at"),
+                instant(r, "created_at"),
+                instant(r, "updated_at"),
+                withPayload ? r.getString("payload") : null);
     }
 
     static WebhookAttempt mapAttempt(ResultSet r) throws SQLException {
         int status = r.getInt("status_code");
         Integer code = r.wasNull() ? null : status;
-        return new WebhookAttempt(r.getLong("id"), r.getString("msg_id"), r.getInt("attempt"),
-                instant(r, "started_at"), r.getBoolean("succeeded"), code, r.getInt("latency_ms"),
-                r.getString("response_excerpt"), r.getString("error"));
+        return new WebhookAttempt(
+                r.getLong("id"),
+                r.getString("msg_id"),
+                r.getInt("attempt"),
+                instant(r, "started_at"),
+                r.getBoolean("succeeded"),
+                code,
+                r.getInt("latency_ms"),
+                r.getString("response_excerpt"),
+                r.getString("error"));
     }
 
     // ---------------------------------------------------------------- helpers
@@ -307,7 +400,4 @@ final class WebhookStore {
     private static Long[] versions(List<Finished> fs) {
         return fs.stream().map(f -> f.message().version()).toArray(Long[]::new);
     }
-
-
-
 }

@@ -26,15 +26,15 @@ class ApiKeysRevocationRaceTest {
             CountDownLatch revoked = new CountDownLatch(1);
             ThreadLocal<Boolean> stall = ThreadLocal.withInitial(() -> false);
             // The in-flight lookup has read its row; it is held between the read and its cache write.
-            DataSource stalling = (DataSource) Proxy.newProxyInstance(getClass().getClassLoader(),
-                    new Class<?>[] {DataSource.class}, (p, m, a) -> {
+            DataSource stalling = (DataSource) Proxy.newProxyInstance(
+                    getClass().getClassLoader(), new Class<?>[] {DataSource.class}, (p, m, a) -> {
                         Object r = m.invoke(real, a);
                         if (!m.getName().equals("getConnection") || !stall.get()) {
                             return r;
                         }
                         Connection c = (Connection) r;
-                        return Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Connection.class},
-                                (p2, m2, a2) -> {
+                        return Proxy.newProxyInstance(
+                                getClass().getClassLoader(), new Class<?>[] {Connection.class}, (p2, m2, a2) -> {
                                     if (m2.getName().equals("close")) {
                                         stall.set(false);
                                         readDone.countDown();
@@ -55,7 +55,9 @@ class ApiKeysRevocationRaceTest {
             revoked.countDown();
             assertThat(inFlight.get(10, TimeUnit.SECONDS)).isPresent(); // began before the revocation: fine
 
-            assertThat(keys.authenticate(created.secret())).as("accepted after revoke() returned").isEmpty();
+            assertThat(keys.authenticate(created.secret()))
+                    .as("accepted after revoke() returned")
+                    .isEmpty();
         }
     }
 }

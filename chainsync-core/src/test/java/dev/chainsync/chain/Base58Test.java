@@ -6,30 +6,32 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 class Base58Test {
 
     /** Bitcoin Core's base58_encode_decode.json vectors plus Solana ids. */
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-        "''|''",
-        "61|2g",
-        "626262|a3gV",
-        "636363|aPEr",
-        "73696d706c792061206c6f6e6720737472696e67|2cFupjhnEsSn59qHXstmK2ffpLv2",
-        "00eb15231dfceb60925886b67d065299925915aeb172c06647|1NS17iag9jJgTHD1VXjvLCEnZuQ3rJDE9L",
-        "516b6fcd0f|ABnLTmg",
-        "bf4f89001e670274dd|3SEo3LWLoPntC",
-        "572e4794|3EFU7m",
-        "ecac89cad93923c02321|EJDM8drfXA6uyA",
-        "10c8511e|Rt5zm",
-        "00000000000000000000|1111111111",
-        "0000000000000000000000000000000000000000000000000000000000000000|11111111111111111111111111111111",
-        "06ddf6e1d765a193d9cbe146ceeb79ac1cb485ed5f5b37913a8cf5857eff00a9|TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "''|''",
+                "61|2g",
+                "626262|a3gV",
+                "636363|aPEr",
+                "73696d706c792061206c6f6e6720737472696e67|2cFupjhnEsSn59qHXstmK2ffpLv2",
+                "00eb15231dfceb60925886b67d065299925915aeb172c06647|1NS17iag9jJgTHD1VXjvLCEnZuQ3rJDE9L",
+                "516b6fcd0f|ABnLTmg",
+                "bf4f89001e670274dd|3SEo3LWLoPntC",
+                "572e4794|3EFU7m",
+                "ecac89cad93923c02321|EJDM8drfXA6uyA",
+                "10c8511e|Rt5zm",
+                "00000000000000000000|1111111111",
+                "0000000000000000000000000000000000000000000000000000000000000000|11111111111111111111111111111111",
+                "06ddf6e1d765a193d9cbe146ceeb79ac1cb485ed5f5b37913a8cf5857eff00a9|TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA",
+            })
     void knownVectors(String hex, String base58) {
         byte[] bytes = HexFormat.of().parseHex(hex);
         assertThat(Base58.encode(bytes)).isEqualTo(base58);
@@ -38,7 +40,8 @@ class Base58Test {
 
     @Test
     void text() {
-        assertThat(Base58.encode("Hello World!".getBytes(StandardCharsets.US_ASCII))).isEqualTo("2NEpo7TZRRrLZSi2U");
+        assertThat(Base58.encode("Hello World!".getBytes(StandardCharsets.US_ASCII)))
+                .isEqualTo("2NEpo7TZRRrLZSi2U");
     }
 
     @Test
@@ -52,7 +55,9 @@ class Base58Test {
                 bytes[z] = 0;
             }
             String encoded = Base58.encode(bytes);
-            assertThat(Base58.decode(encoded)).as("round trip of %s", HexFormat.of().formatHex(bytes)).isEqualTo(bytes);
+            assertThat(Base58.decode(encoded))
+                    .as("round trip of %s", HexFormat.of().formatHex(bytes))
+                    .isEqualTo(bytes);
             int leadingZeros = 0;
             while (leadingZeros < bytes.length && bytes[leadingZeros] == 0) {
                 leadingZeros++;
@@ -72,7 +77,6 @@ class Base58Test {
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("invalid Base58 character");
         }
-        assertThatThrownBy(() -> Base58.decode("2gl"))
-                .hasMessage("invalid Base58 character 'l' at position 2");
+        assertThatThrownBy(() -> Base58.decode("2gl")).hasMessage("invalid Base58 character 'l' at position 2");
     }
 }

@@ -35,7 +35,9 @@ class CircuitBreakingChainClientTest {
 
         assertThat(refused.kind()).isEqualTo(Kind.UNAVAILABLE);
         assertThat(refused.reach()).isEqualTo(Reach.NOT_SENT);
-        assertThat(devnet.landedCount()).as("the transaction never reached the chain").isZero();
+        assertThat(devnet.landedCount())
+                .as("the transaction never reached the chain")
+                .isZero();
 
         // Once the open period has passed, calls go through again.
         clock.advance(Duration.ofSeconds(31));
@@ -69,12 +71,13 @@ class CircuitBreakingChainClientTest {
                 return 7;
             }
         };
-        try (CircuitBreakingChainClient wrapped = new CircuitBreakingChainClient(longerLived, 50, Duration.ofSeconds(30),
-                clock)) {
+        try (CircuitBreakingChainClient wrapped =
+                new CircuitBreakingChainClient(longerLived, 50, Duration.ofSeconds(30), clock)) {
             assertThat(wrapped.blockhashValidityBlocks()).isEqualTo(300);
             assertThat(wrapped.maxMemosPerTransaction()).isEqualTo(7);
             assertThat(wrapped.maxTransactionBytes()).isEqualTo(devnet.maxTransactionBytes());
-            assertThat(wrapped.expectedTimeTo(Commitment.FINALIZED)).isEqualTo(devnet.expectedTimeTo(Commitment.FINALIZED));
+            assertThat(wrapped.expectedTimeTo(Commitment.FINALIZED))
+                    .isEqualTo(devnet.expectedTimeTo(Commitment.FINALIZED));
         }
     }
 }

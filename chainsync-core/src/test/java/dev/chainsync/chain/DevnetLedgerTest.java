@@ -36,7 +36,8 @@ class DevnetLedgerTest {
     }
 
     Devnet open(Path ledger) {
-        Devnet devnet = Devnet.builder().clock(clock).faults(faults).ledgerFile(ledger).build();
+        Devnet devnet =
+                Devnet.builder().clock(clock).faults(faults).ledgerFile(ledger).build();
         opened.add(devnet);
         return devnet;
     }
@@ -53,14 +54,18 @@ class DevnetLedgerTest {
         first.submit(packed);
         first.close();
         // A line as written before transactions carried several memos: a single "memo" field.
-        Files.writeString(ledger, "{\"signature\":\"legacySig\",\"signer\":\"" + ISSUER.address()
-                + "\",\"slot\":1,\"seq\":1,\"memo\":\"legacy\",\"error\":null}\n", StandardOpenOption.APPEND);
+        Files.writeString(
+                ledger,
+                "{\"signature\":\"legacySig\",\"signer\":\"" + ISSUER.address()
+                        + "\",\"slot\":1,\"seq\":1,\"memo\":\"legacy\",\"error\":null}\n",
+                StandardOpenOption.APPEND);
 
         Devnet second = open(ledger);
         advanceBlocks(2);
         assertThat(second.transaction(packed.signature()).orElseThrow().memos()).containsExactly("p1", "p2", "p3");
         assertThat(second.transaction("legacySig").orElseThrow().memos()).containsExactly("legacy");
-        assertThat(List.of("p1", "p2", "p3", "legacy")).allSatisfy(m -> assertThat(second.countMemo(m)).isEqualTo(1));
+        assertThat(List.of("p1", "p2", "p3", "legacy"))
+                .allSatisfy(m -> assertThat(second.countMemo(m)).isEqualTo(1));
         assertThat(second.landedCount()).isEqualTo(2);
     }
 
@@ -92,13 +97,16 @@ class DevnetLedgerTest {
         assertThat(second.genesis()).isEqualTo(START);
         assertThat(second.latestBlockhash()).as("same seed, same blockhashes").isEqualTo(blockhashBefore);
         assertThat(second.allRecords()).isEqualTo(recordsBefore).hasSize(2);
-        assertThat(second.signatureStatuses(List.of(ok.signature(), failed.signature()))).isEqualTo(statusesBefore);
+        assertThat(second.signatureStatuses(List.of(ok.signature(), failed.signature())))
+                .isEqualTo(statusesBefore);
         assertThat(second.countMemo("persisted\nwith newline \"quotes\"")).isEqualTo(1);
         assertThat(second.countMemo("failed")).isZero();
         assertThat(second.countMemo("dropped")).isZero();
 
         assertThat(second.submit(ok)).isEqualTo(ok.signature());
-        assertThat(second.landedCount()).as("re-sent after restart: no second effect").isEqualTo(2);
+        assertThat(second.landedCount())
+                .as("re-sent after restart: no second effect")
+                .isEqualTo(2);
         assertThat(second.submit(unsent)).isEqualTo(unsent.signature());
         assertThat(second.landedCount()).isEqualTo(3);
         assertThat(Files.readAllLines(ledger)).hasSize(4);
@@ -121,7 +129,8 @@ class DevnetLedgerTest {
         Devnet second = open(ledger);
         advanceBlocks(1);
         assertThat(second.allRecords()).extracting(ChainRecord::signature).containsExactly(a.signature());
-        assertThat(second.signatureStatuses(List.of(a.signature(), b.signature()))).containsOnlyKeys(a.signature());
+        assertThat(second.signatureStatuses(List.of(a.signature(), b.signature())))
+                .containsOnlyKeys(a.signature());
         // b was never acknowledged as durable, so sending it again lands it exactly once.
         second.submit(b);
         var c = DevnetTest.memo(second, ISSUER, "c");
@@ -178,10 +187,16 @@ class DevnetLedgerTest {
         Path ledger = dir.resolve("ledger.jsonl");
         open(ledger).close();
 
-        assertThatThrownBy(() -> Devnet.builder().clock(clock).slotTime(Duration.ofMillis(500)).ledgerFile(ledger).build())
+        assertThatThrownBy(() -> Devnet.builder()
+                        .clock(clock)
+                        .slotTime(Duration.ofMillis(500))
+                        .ledgerFile(ledger)
+                        .build())
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("slot time");
-        assertThat(open(ledger).genesis()).as("the failed open released the file").isEqualTo(START);
+        assertThat(open(ledger).genesis())
+                .as("the failed open released the file")
+                .isEqualTo(START);
     }
 
     @Test

@@ -97,13 +97,15 @@ class DevnetTest {
 
         assertThat(devnet.submit(tx)).isEqualTo(tx.signature());
         long landing = 6;
-        assertThat(devnet.signatureStatuses(List.of(tx.signature()))).as("not landed at H=5").isEmpty();
+        assertThat(devnet.signatureStatuses(List.of(tx.signature())))
+                .as("not landed at H=5")
+                .isEmpty();
         assertThat(devnet.transaction(tx.signature())).isEmpty();
 
         advanceBlocks(1);
         assertThat(devnet.signatureStatuses(List.of(tx.signature())))
-                .containsExactly(java.util.Map.entry(tx.signature(),
-                        new SignatureStatus(tx.signature(), landing, Commitment.PROCESSED, null)));
+                .containsExactly(java.util.Map.entry(
+                        tx.signature(), new SignatureStatus(tx.signature(), landing, Commitment.PROCESSED, null)));
         advanceBlocks(1);
         assertThat(status(devnet, tx).commitment()).isEqualTo(Commitment.CONFIRMED);
         advanceBlocks(Devnet.FINALIZATION_DEPTH - 2);
@@ -112,8 +114,14 @@ class DevnetTest {
         advanceBlocks(1);
         assertThat(status(devnet, tx).commitment()).isEqualTo(Commitment.FINALIZED);
         assertThat(status(devnet, tx).slot()).isEqualTo(landing);
-        assertThat(devnet.transaction(tx.signature())).contains(
-                new ChainRecord(tx.signature(), ISSUER.address(), landing, START.plus(SLOT.multipliedBy(landing)), "hello", null));
+        assertThat(devnet.transaction(tx.signature()))
+                .contains(new ChainRecord(
+                        tx.signature(),
+                        ISSUER.address(),
+                        landing,
+                        START.plus(SLOT.multipliedBy(landing)),
+                        "hello",
+                        null));
     }
 
     static SignatureStatus status(Devnet devnet, SignedTransaction tx) {
@@ -139,7 +147,8 @@ class DevnetTest {
         byte[] signature = Arrays.copyOfRange(a.wire(), 0, 64);
         byte[] message = Arrays.copyOfRange(a.wire(), 64, a.wire().length);
         assertThat(Base58.encode(signature)).isEqualTo(a.signature());
-        assertThat(Ed25519Keypair.verify(ISSUER.publicKey(), message, signature)).isTrue();
+        assertThat(Ed25519Keypair.verify(ISSUER.publicKey(), message, signature))
+                .isTrue();
         assertThat(a.wire()[64]).isEqualTo((byte) 2);
         assertThat(Arrays.copyOfRange(a.wire(), 65, 97)).isEqualTo(ISSUER.publicKey());
         assertThat(Arrays.copyOfRange(a.wire(), 97, 129)).isEqualTo(Base58.decode(blockhash.blockhash()));
@@ -150,8 +159,10 @@ class DevnetTest {
         assertThat(wire.getShort(170)).isEqualTo((short) memo.length);
         assertThat(Arrays.copyOfRange(a.wire(), 172, a.wire().length)).isEqualTo(memo);
 
-        assertThat(devnet.buildMemoTransaction(ISSUER, "memo 2", blockhash).signature()).isNotEqualTo(a.signature());
-        assertThat(devnet.buildMemoTransaction(OTHER, "memo ✓", blockhash).signature()).isNotEqualTo(a.signature());
+        assertThat(devnet.buildMemoTransaction(ISSUER, "memo 2", blockhash).signature())
+                .isNotEqualTo(a.signature());
+        assertThat(devnet.buildMemoTransaction(OTHER, "memo ✓", blockhash).signature())
+                .isNotEqualTo(a.signature());
     }
 
     @Test
@@ -161,13 +172,25 @@ class DevnetTest {
         List<String> memos = List.of("first", "second ✓", "third");
         var tx = devnet.buildMemoTransaction(ISSUER, memos, blockhash);
         assertThat(tx.memos()).isEqualTo(memos);
-        assertThat(tx.wire()).hasSize(devnet.memoTransactionBytes(memos))
-                .hasSize(64 + 1 + 32 + 32 + 8 + 32 + 1 + memos.stream()
-                        .mapToInt(m -> 2 + m.getBytes(StandardCharsets.UTF_8).length).sum());
+        assertThat(tx.wire())
+                .hasSize(devnet.memoTransactionBytes(memos))
+                .hasSize(64
+                        + 1
+                        + 32
+                        + 32
+                        + 8
+                        + 32
+                        + 1
+                        + memos.stream()
+                                .mapToInt(m -> 2 + m.getBytes(StandardCharsets.UTF_8).length)
+                                .sum());
         assertThat(tx.wire()[169]).isEqualTo((byte) 3);
-        assertThat(devnet.buildMemoTransaction(ISSUER, memos, blockhash).signature()).isEqualTo(tx.signature());
-        assertThat(devnet.buildMemoTransaction(ISSUER, List.of("second ✓", "first", "third"), blockhash).signature())
-                .as("order is part of the transaction").isNotEqualTo(tx.signature());
+        assertThat(devnet.buildMemoTransaction(ISSUER, memos, blockhash).signature())
+                .isEqualTo(tx.signature());
+        assertThat(devnet.buildMemoTransaction(ISSUER, List.of("second ✓", "first", "third"), blockhash)
+                        .signature())
+                .as("order is part of the transaction")
+                .isNotEqualTo(tx.signature());
 
         devnet.submit(tx);
         advanceBlocks(1);
@@ -188,7 +211,8 @@ class DevnetTest {
         var blockhash = devnet.latestBlockhash();
         assertThat(devnet.maxTransactionBytes()).isEqualTo(1232);
         List<String> memos = IntStream.range(0, 12)
-                .mapToObj(i -> "chainsync:credential:v1:" + String.format("%064x", i)).toList();
+                .mapToObj(i -> "chainsync:credential:v1:" + String.format("%064x", i))
+                .toList();
         assertThat(memos.getFirst().getBytes(StandardCharsets.UTF_8)).hasSize(88);
         assertThat(devnet.memoTransactionBytes(memos.subList(0, 11))).isLessThanOrEqualTo(1232);
         assertThat(devnet.memoTransactionBytes(memos)).isGreaterThan(1232);
@@ -197,13 +221,14 @@ class DevnetTest {
         assertThat(eleven.wire().length).isLessThanOrEqualTo(1232);
         devnet.submit(eleven);
         assertThatThrownBy(() -> devnet.buildMemoTransaction(ISSUER, memos, blockhash))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1232");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("1232");
 
         // Hand-built and correctly signed, yet over the limit: the devnet refuses it as Solana would.
         byte[] oversize = signedWire(ISSUER, blockhash, memos);
         assertThat(oversize.length).isGreaterThan(1232);
-        var forged = new SignedTransaction(Base58.encode(Arrays.copyOf(oversize, 64)), oversize, ISSUER.address(),
-                memos, blockhash);
+        var forged = new SignedTransaction(
+                Base58.encode(Arrays.copyOf(oversize, 64)), oversize, ISSUER.address(), memos, blockhash);
         var error = chainError(() -> devnet.submit(forged));
         assertThat(error.kind()).isEqualTo(Kind.INVALID_TRANSACTION);
         assertThat(error).hasMessageContaining("too large");
@@ -211,19 +236,36 @@ class DevnetTest {
         assertThat(devnet.landedCount()).isEqualTo(1);
         // The same encoder within the limit is accepted, so the refusal above is about size alone.
         byte[] fits = signedWire(ISSUER, blockhash, memos.subList(1, 12));
-        assertThat(devnet.submit(new SignedTransaction(Base58.encode(Arrays.copyOf(fits, 64)), fits,
-                ISSUER.address(), memos.subList(1, 12), blockhash))).isNotNull();
+        assertThat(devnet.submit(new SignedTransaction(
+                        Base58.encode(Arrays.copyOf(fits, 64)),
+                        fits,
+                        ISSUER.address(),
+                        memos.subList(1, 12),
+                        blockhash)))
+                .isNotNull();
         assertThat(devnet.countMemo(memos.get(11))).isEqualTo(1);
     }
 
     /** Encodes the documented wire layout by hand, with no size check, and signs it. */
     static byte[] signedWire(Ed25519Keypair signer, RecentBlockhash blockhash, List<String> memos) {
-        List<byte[]> encoded = memos.stream().map(m -> m.getBytes(StandardCharsets.UTF_8)).toList();
-        int size = 64 + 1 + 32 + 32 + 8 + 32 + 1 + encoded.stream().mapToInt(m -> 2 + m.length).sum();
+        List<byte[]> encoded =
+                memos.stream().map(m -> m.getBytes(StandardCharsets.UTF_8)).toList();
+        int size = 64
+                + 1
+                + 32
+                + 32
+                + 8
+                + 32
+                + 1
+                + encoded.stream().mapToInt(m -> 2 + m.length).sum();
         ByteBuffer wire = ByteBuffer.allocate(size);
-        wire.position(64).put((byte) 2).put(signer.publicKey()).put(Base58.decode(blockhash.blockhash()))
+        wire.position(64)
+                .put((byte) 2)
+                .put(signer.publicKey())
+                .put(Base58.decode(blockhash.blockhash()))
                 .putLong(blockhash.lastValidBlockHeight())
-                .put(Base58.decode("MemoSq4gqABAXKb96qnH8TysNcWxMyWCqXgDLGmfcHr")).put((byte) memos.size());
+                .put(Base58.decode("MemoSq4gqABAXKb96qnH8TysNcWxMyWCqXgDLGmfcHr"))
+                .put((byte) memos.size());
         encoded.forEach(m -> wire.putShort((short) m.length).put(m));
         byte[] bytes = wire.array();
         System.arraycopy(signer.sign(Arrays.copyOfRange(bytes, 64, size)), 0, bytes, 0, 64);
@@ -282,9 +324,11 @@ class DevnetTest {
         var real = devnet.latestBlockhash();
 
         var foreign = devnet.buildMemoTransaction(ISSUER, "m", stranger.latestBlockhash());
-        var forgedHeight = devnet.buildMemoTransaction(ISSUER, "m",
-                new RecentBlockhash(real.blockhash(), real.lastValidBlockHeight() + 10));
-        var future = devnet.buildMemoTransaction(ISSUER, "m",
+        var forgedHeight = devnet.buildMemoTransaction(
+                ISSUER, "m", new RecentBlockhash(real.blockhash(), real.lastValidBlockHeight() + 10));
+        var future = devnet.buildMemoTransaction(
+                ISSUER,
+                "m",
                 new RecentBlockhash(Base58.encode(devnet.blockhash(5)), 5 + Devnet.BLOCKHASH_VALIDITY_BLOCKS));
 
         for (var tx : List.of(foreign, forgedHeight, future)) {
@@ -292,7 +336,8 @@ class DevnetTest {
             assertThat(error.kind()).isEqualTo(Kind.BLOCKHASH_EXPIRED);
             assertThat(error).hasMessageContaining("not found");
         }
-        assertThat(devnet.submit(devnet.buildMemoTransaction(ISSUER, "m", real))).isNotNull();
+        assertThat(devnet.submit(devnet.buildMemoTransaction(ISSUER, "m", real)))
+                .isNotNull();
         assertThat(devnet.landedCount()).isEqualTo(1);
     }
 
@@ -313,8 +358,11 @@ class DevnetTest {
             assertThat(error.kind()).isEqualTo(Kind.INVALID_TRANSACTION);
             assertThat(error).hasMessageContaining("signature verification failed");
         }
-        for (byte[] wire : List.of(Arrays.copyOf(tx.wire(), 100), Arrays.copyOf(tx.wire(), tx.wire().length - 1),
-                Arrays.copyOf(tx.wire(), tx.wire().length + 1), new byte[0])) {
+        for (byte[] wire : List.of(
+                Arrays.copyOf(tx.wire(), 100),
+                Arrays.copyOf(tx.wire(), tx.wire().length - 1),
+                Arrays.copyOf(tx.wire(), tx.wire().length + 1),
+                new byte[0])) {
             assertThat(chainError(() -> devnet.submit(copy(tx, wire))).kind()).isEqualTo(Kind.INVALID_TRANSACTION);
         }
         byte[] badVersion = tx.wire().clone();
@@ -437,9 +485,12 @@ class DevnetTest {
         assertThat(status.error()).isEqualTo(Devnet.FAILED_TX_ERROR).contains("InstructionError");
         assertThat(status.commitment()).isEqualTo(Commitment.PROCESSED);
         assertThat(devnet.recordsByAddress(ISSUER.address(), null, 1))
-                .extracting(ChainRecord::error).containsExactly(Devnet.FAILED_TX_ERROR);
+                .extracting(ChainRecord::error)
+                .containsExactly(Devnet.FAILED_TX_ERROR);
         assertThat(devnet.landedCount()).isEqualTo(1);
-        assertThat(devnet.countMemo("fails")).as("a failed memo did not take effect").isZero();
+        assertThat(devnet.countMemo("fails"))
+                .as("a failed memo did not take effect")
+                .isZero();
         // Landed, even though failed: the same bytes do not get a second chance.
         faults.failRate(0.0);
         devnet.submit(tx);
@@ -476,7 +527,9 @@ class DevnetTest {
         clock.set(START.plusSeconds(20));
         assertThat(devnet.health().up()).isTrue();
         assertThat(devnet.health().blockHeight()).isEqualTo(50);
-        assertThat(devnet.countMemo("during outage")).as("submit during the outage had no effect").isZero();
+        assertThat(devnet.countMemo("during outage"))
+                .as("submit during the outage had no effect")
+                .isZero();
         assertThat(devnet.submit(tx)).isEqualTo(tx.signature());
         assertThat(devnet.countMemo("during outage")).isEqualTo(1);
 
@@ -504,7 +557,11 @@ class DevnetTest {
 
     List<Boolean> rpcErrorPattern(long seed, double rate) {
         DevnetFaults ownFaults = new DevnetFaults().rpcErrorRate(rate);
-        Devnet devnet = track(Devnet.builder().clock(clock).faults(ownFaults).random(new SplittableRandom(seed)).build());
+        Devnet devnet = track(Devnet.builder()
+                .clock(clock)
+                .faults(ownFaults)
+                .random(new SplittableRandom(seed))
+                .build());
         List<Boolean> pattern = new ArrayList<>();
         for (int i = 0; i < 1000; i++) {
             try {
@@ -537,7 +594,8 @@ class DevnetTest {
         var all = devnet.recordsByAddress(ISSUER.address(), null, 100);
         assertThat(all).flatExtracting(ChainRecord::memos).containsExactly("m5", "m4", "m3", "m2", "m1");
         assertThat(all).extracting(ChainRecord::slot).containsExactly(4L, 4L, 3L, 1L, 1L);
-        assertThat(all.get(0)).isEqualTo(new ChainRecord(m5, ISSUER.address(), 4, START.plus(SLOT.multipliedBy(4)), "m5", null));
+        assertThat(all.get(0))
+                .isEqualTo(new ChainRecord(m5, ISSUER.address(), 4, START.plus(SLOT.multipliedBy(4)), "m5", null));
 
         var page1 = devnet.recordsByAddress(ISSUER.address(), null, 2);
         var page2 = devnet.recordsByAddress(ISSUER.address(), page1.get(1).signature(), 2);
@@ -547,18 +605,24 @@ class DevnetTest {
         assertThat(page3).extracting(ChainRecord::signature).containsExactly(m1);
         assertThat(devnet.recordsByAddress(ISSUER.address(), m1, 2)).isEmpty();
 
-        assertThat(devnet.recordsByAddress(OTHER.address(), null, 10)).flatExtracting(ChainRecord::memos)
+        assertThat(devnet.recordsByAddress(OTHER.address(), null, 10))
+                .flatExtracting(ChainRecord::memos)
                 .containsExactly("other");
         assertThat(devnet.recordsByAddress(keypair(3).address(), null, 10)).isEmpty();
-        assertThat(devnet.recordsByAddress(ISSUER.address(), "unknownSignature", 10)).isEmpty();
-        assertThat(devnet.recordsByAddress(ISSUER.address(), pending, 10)).as("cursor not landed yet").isEmpty();
+        assertThat(devnet.recordsByAddress(ISSUER.address(), "unknownSignature", 10))
+                .isEmpty();
+        assertThat(devnet.recordsByAddress(ISSUER.address(), pending, 10))
+                .as("cursor not landed yet")
+                .isEmpty();
         assertThatThrownBy(() -> devnet.recordsByAddress(ISSUER.address(), null, 0))
                 .isInstanceOf(IllegalArgumentException.class);
 
         advanceBlocks(1);
-        assertThat(devnet.recordsByAddress(ISSUER.address(), null, 1)).extracting(ChainRecord::signature)
+        assertThat(devnet.recordsByAddress(ISSUER.address(), null, 1))
+                .extracting(ChainRecord::signature)
                 .containsExactly(pending);
-        assertThat(devnet.allRecords()).flatExtracting(ChainRecord::memos)
+        assertThat(devnet.allRecords())
+                .flatExtracting(ChainRecord::memos)
                 .containsExactly("m1", "m2", "other", "m3", "m4", "m5", "pending");
         assertThat(Set.of(m1, m2, m3, m4, m5, pending)).hasSize(6);
     }
@@ -637,7 +701,11 @@ class DevnetTest {
         assertThat(f.rpcErrorRate()).isZero();
         assertThat(f.outages()).isEmpty();
 
-        f.rpcErrorRate(0.5).dropRate(0.25).failRate(1).latency(Duration.ofMillis(5)).outage(START, START.plusSeconds(1));
+        f.rpcErrorRate(0.5)
+                .dropRate(0.25)
+                .failRate(1)
+                .latency(Duration.ofMillis(5))
+                .outage(START, START.plusSeconds(1));
         assertThat(f.dropRate()).isEqualTo(0.25);
         assertThat(f.outages()).containsExactly(new DevnetFaults.Outage(START, START.plusSeconds(1)));
         f.reset();

@@ -29,31 +29,36 @@ class Ed25519KeypairTest {
     /** RFC 8032 section 7.1, TEST 1. */
     @Test
     void rfc8032Test1() {
-        var keypair = Ed25519Keypair.fromSeed(HEX.parseHex(
-                "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60"));
+        var keypair = Ed25519Keypair.fromSeed(
+                HEX.parseHex("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60"));
         byte[] expectedPublic = HEX.parseHex("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a");
-        byte[] expectedSignature = HEX.parseHex("e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b");
+        byte[] expectedSignature = HEX.parseHex(
+                "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b");
 
         assertThat(keypair.publicKey()).isEqualTo(expectedPublic);
         assertThat(keypair.address()).isEqualTo(Base58.encode(expectedPublic));
         assertThat(keypair.sign(new byte[0])).isEqualTo(expectedSignature);
-        assertThat(Ed25519Keypair.verify(expectedPublic, new byte[0], expectedSignature)).isTrue();
-        assertThat(Ed25519Keypair.verify(expectedPublic, new byte[] {0}, expectedSignature)).isFalse();
+        assertThat(Ed25519Keypair.verify(expectedPublic, new byte[0], expectedSignature))
+                .isTrue();
+        assertThat(Ed25519Keypair.verify(expectedPublic, new byte[] {0}, expectedSignature))
+                .isFalse();
     }
 
     /** RFC 8032 TEST SHA(abc): its public key has the x-odd bit set, exercising the point encoding. */
     @Test
     void rfc8032ShaAbcWithOddX() throws Exception {
-        var keypair = Ed25519Keypair.fromSeed(HEX.parseHex(
-                "833fe62409237b9d62ec77587520911e9a759cec1d19755b7da901b96dca3d42"));
+        var keypair = Ed25519Keypair.fromSeed(
+                HEX.parseHex("833fe62409237b9d62ec77587520911e9a759cec1d19755b7da901b96dca3d42"));
         byte[] expectedPublic = HEX.parseHex("ec172b93ad5e563bf4932c70e1245034c35467ef2efd4d64ebf819683467e2bf");
         byte[] message = MessageDigest.getInstance("SHA-512").digest("abc".getBytes(StandardCharsets.US_ASCII));
-        byte[] expectedSignature = HEX.parseHex("dc2a4459e7369633a52b1bf277839a00201009a3efbf3ecb69bea2186c26b58909351fc9ac90b3ecfdfbc7c66431e0303dca179c138ac17ad9bef1177331a704");
+        byte[] expectedSignature = HEX.parseHex(
+                "dc2a4459e7369633a52b1bf277839a00201009a3efbf3ecb69bea2186c26b58909351fc9ac90b3ecfdfbc7c66431e0303dca179c138ac17ad9bef1177331a704");
 
         assertThat(expectedPublic[31] & 0x80).isNotZero();
         assertThat(keypair.publicKey()).isEqualTo(expectedPublic);
         assertThat(keypair.sign(message)).isEqualTo(expectedSignature);
-        assertThat(Ed25519Keypair.verify(expectedPublic, message, expectedSignature)).isTrue();
+        assertThat(Ed25519Keypair.verify(expectedPublic, message, expectedSignature))
+                .isTrue();
     }
 
     @Test
@@ -71,7 +76,8 @@ class Ed25519KeypairTest {
             assertThat(Ed25519Keypair.verify(raw, message, signer.sign())).isTrue();
 
             Ed25519Keypair ours = Ed25519Keypair.generate(new SecureRandom());
-            byte[] spki = HexFormat.of().parseHex("302a300506032b6570032100" + HexFormat.of().formatHex(ours.publicKey()));
+            byte[] spki = HexFormat.of()
+                    .parseHex("302a300506032b6570032100" + HexFormat.of().formatHex(ours.publicKey()));
             var jdkPublic = java.security.KeyFactory.getInstance("Ed25519")
                     .generatePublic(new java.security.spec.X509EncodedKeySpec(spki));
             Signature verifier = Signature.getInstance("Ed25519");
@@ -93,7 +99,8 @@ class Ed25519KeypairTest {
         assertThat(Ed25519Keypair.verify(publicKey, null, signature)).isFalse();
         assertThat(Ed25519Keypair.verify(publicKey, message, null)).isFalse();
         assertThat(Ed25519Keypair.verify(new byte[31], message, signature)).isFalse();
-        assertThat(Ed25519Keypair.verify(publicKey, message, Arrays.copyOf(signature, 63))).isFalse();
+        assertThat(Ed25519Keypair.verify(publicKey, message, Arrays.copyOf(signature, 63)))
+                .isFalse();
         byte[] allOnes = new byte[32];
         Arrays.fill(allOnes, (byte) 0xFF);
         assertThat(Ed25519Keypair.verify(allOnes, message, signature)).isFalse();
@@ -116,7 +123,9 @@ class Ed25519KeypairTest {
         assertThat(loaded.sign(new byte[] {42})).isEqualTo(keypair.sign(new byte[] {42}));
         String json = Files.readString(file);
         assertThat(json).startsWith("[").endsWith("]");
-        int[] values = Arrays.stream(json.substring(1, json.length() - 1).split(",")).mapToInt(Integer::parseInt).toArray();
+        int[] values = Arrays.stream(json.substring(1, json.length() - 1).split(","))
+                .mapToInt(Integer::parseInt)
+                .toArray();
         assertThat(values).hasSize(64);
         assertThat(Arrays.stream(values).allMatch(v -> v >= 0 && v <= 255)).isTrue();
         byte[] publicHalf = new byte[32];
@@ -125,7 +134,8 @@ class Ed25519KeypairTest {
         }
         assertThat(publicHalf).isEqualTo(keypair.publicKey());
         if (Files.getFileStore(file).supportsFileAttributeView("posix")) {
-            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                    .isEqualTo("rw-------");
         }
         try (var siblings = Files.list(file.getParent())) {
             assertThat(siblings).as("no temp file left behind").containsExactly(file);
@@ -189,8 +199,10 @@ class Ed25519KeypairTest {
     @Test
     void rejectsOutOfRangeValuesAndNonJsonWithoutQuotingTheFile() throws IOException {
         Path file = dir.resolve("bad.json");
-        Files.writeString(file, "[" + IntStream.range(0, 64).mapToObj(i -> i == 5 ? "256" : "1")
-                .collect(Collectors.joining(",")) + "]");
+        Files.writeString(
+                file,
+                "[" + IntStream.range(0, 64).mapToObj(i -> i == 5 ? "256" : "1").collect(Collectors.joining(","))
+                        + "]");
         assertThatThrownBy(() -> Ed25519Keypair.load(file))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("outside 0..255 at index 5");
@@ -224,7 +236,8 @@ class Ed25519KeypairTest {
     }
 
     private static String ints(byte[] bytes) {
-        return IntStream.range(0, bytes.length).mapToObj(i -> Integer.toString(bytes[i] & 0xFF))
+        return IntStream.range(0, bytes.length)
+                .mapToObj(i -> Integer.toString(bytes[i] & 0xFF))
                 .collect(Collectors.joining(","));
     }
 }

@@ -41,36 +41,50 @@ class ChainsyncConfigTest {
     @Test
     void everyBadValueIsReportedAtOnceWithoutLeakingSecrets() {
         assertThatThrownBy(() -> ChainsyncConfig.fromEnvironment(Map.of(
-                "HTTP_PORT", "eighty",
-                "CHAINSYNC_RELAY_BATCH_SIZE", "0",
-                "CHAINSYNC_RELAY_ENABLED", "maybe",
-                "CHAINSYNC_CHAIN", "bitcoin",
-                "DATABASE_URL", "mysql://root:hunter2@x/db")))
+                        "HTTP_PORT", "eighty",
+                        "CHAINSYNC_RELAY_BATCH_SIZE", "0",
+                        "CHAINSYNC_RELAY_ENABLED", "maybe",
+                        "CHAINSYNC_CHAIN", "bitcoin",
+                        "DATABASE_URL", "mysql://root:hunter2@x/db")))
                 .isInstanceOf(ConfigException.class)
                 .satisfies(e -> {
                     ConfigException ce = (ConfigException) e;
                     assertThat(ce.problems()).hasSize(5);
-                    assertThat(ce.getMessage()).contains("HTTP_PORT", "CHAINSYNC_RELAY_BATCH_SIZE",
-                            "CHAINSYNC_RELAY_ENABLED", "CHAINSYNC_CHAIN", "DATABASE_URL").doesNotContain("hunter2");
+                    assertThat(ce.getMessage())
+                            .contains(
+                                    "HTTP_PORT",
+                                    "CHAINSYNC_RELAY_BATCH_SIZE",
+                                    "CHAINSYNC_RELAY_ENABLED",
+                                    "CHAINSYNC_CHAIN",
+                                    "DATABASE_URL")
+                            .doesNotContain("hunter2");
                 });
     }
 
     @Test
     void crossFieldChecks() {
-        assertThatThrownBy(() -> ChainsyncConfig.fromEnvironment(Map.of(
-                "CHAINSYNC_RETRY_BASE_MS", "5000", "CHAINSYNC_RETRY_MAX_MS", "1000")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("CHAINSYNC_RETRY_MAX_MS");
+        assertThatThrownBy(() -> ChainsyncConfig.fromEnvironment(
+                        Map.of("CHAINSYNC_RETRY_BASE_MS", "5000", "CHAINSYNC_RETRY_MAX_MS", "1000")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("CHAINSYNC_RETRY_MAX_MS");
         assertThatThrownBy(() -> ChainsyncConfig.fromEnvironment(Map.of("CHAINSYNC_CHAIN", "solana")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("not available yet");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("not available yet");
     }
 
     @Test
     void malformedUrlsNeverLeakTheirPassword() {
-        for (String url : new String[] {"postgres://alice:s3cr3t@/db", "postgres://alice:pa ss@h/db",
-                "postgres://alice:pa#ss@h/db", "postgres://alice:pa%ss@h/db", "postgres://alice:p@ss/w@h/db"}) {
+        for (String url : new String[] {
+            "postgres://alice:s3cr3t@/db",
+            "postgres://alice:pa ss@h/db",
+            "postgres://alice:pa#ss@h/db",
+            "postgres://alice:pa%ss@h/db",
+            "postgres://alice:p@ss/w@h/db"
+        }) {
             String shown;
             try {
-                shown = ChainsyncConfig.fromEnvironment(Map.of("DATABASE_URL", url)).describe();
+                shown = ChainsyncConfig.fromEnvironment(Map.of("DATABASE_URL", url))
+                        .describe();
             } catch (ConfigException e) {
                 shown = e.getMessage();
             }
@@ -80,7 +94,8 @@ class ChainsyncConfigTest {
 
     @Test
     void aHostNameWithAnUnderscoreIsAccepted() {
-        DatabaseConfig c = ChainsyncConfig.parseDatabaseUrl("postgres://app:p%40ss@db_host:5433/app?sslmode=disable", 4);
+        DatabaseConfig c =
+                ChainsyncConfig.parseDatabaseUrl("postgres://app:p%40ss@db_host:5433/app?sslmode=disable", 4);
         assertThat(c.jdbcUrl()).isEqualTo("jdbc:postgresql://db_host:5433/app?sslmode=disable");
         assertThat(c.user()).isEqualTo("app");
         assertThat(c.password()).isEqualTo("p@ss");
@@ -93,7 +108,8 @@ class ChainsyncConfigTest {
         assertThat(Redact.url("jdbc:postgresql://h/db?user=a&password=xyz")).doesNotContain("xyz");
         assertThat(Redact.url("postgres://a:xyz@h/db")).doesNotContain("xyz").contains("a:***@h");
         // A mistyped scheme is no reason to print the password.
-        assertThat(Redact.url("postgres:/app:S3cretPW@db.example.com:5432/app")).doesNotContain("S3cretPW")
+        assertThat(Redact.url("postgres:/app:S3cretPW@db.example.com:5432/app"))
+                .doesNotContain("S3cretPW")
                 .endsWith("@db.example.com:5432/app");
         assertThat(Redact.url(":S3cretPW@127.0.0.1:6379")).doesNotContain("S3cretPW");
         assertThat(Redact.url("redis:127.0.0.1:6379")).isEqualTo("redis:127.0.0.1:6379");

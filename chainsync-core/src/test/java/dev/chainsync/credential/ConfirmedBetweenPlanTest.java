@@ -29,10 +29,14 @@ class ConfirmedBetweenPlanTest {
             Instant from = start.plus(Duration.ofSeconds(50_000));
             Instant to = from.plus(Duration.ofMinutes(10));
 
-            List<String> plan = w.jdbc.query("EXPLAIN " + CredentialStore.CONFIRMED_BETWEEN, r -> r.getString(1),
-                    Timestamp.from(from), Timestamp.from(to));
+            List<String> plan = w.jdbc.query(
+                    "EXPLAIN " + CredentialStore.CONFIRMED_BETWEEN,
+                    r -> r.getString(1),
+                    Timestamp.from(from),
+                    Timestamp.from(to));
 
-            assertThat(plan).as(String.join("\n", plan))
+            assertThat(plan)
+                    .as(String.join("\n", plan))
                     .anyMatch(line -> line.contains("credentials_on_chain_idx"))
                     .noneMatch(line -> line.contains("credentials_status_idx"))
                     .noneMatch(line -> line.contains("BitmapAnd"))

@@ -27,9 +27,11 @@ class CredentialServiceTest {
         Credential c = w.issue("student-7");
         String canonical = "chainsync-credential-v1\nfile-sha256:" + c.fileSha256() + "\nissuer:university-1\n"
                 + "recipient:student-7\nissued-at:" + CredentialHash.formatIssuedAt(c.issuedAt()) + "\nserial:\n";
-        assertThat(c.hash()).isEqualTo(CredentialHash.sha256Hex(canonical.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        assertThat(dev.chainsync.chain.Ed25519Keypair.verify(w.issuer.publicKey(), HexFormat.of().parseHex(c.hash()),
-                Base58.decode(c.issuerSignature()))).isTrue();
+        assertThat(c.hash())
+                .isEqualTo(CredentialHash.sha256Hex(canonical.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertThat(dev.chainsync.chain.Ed25519Keypair.verify(
+                        w.issuer.publicKey(), HexFormat.of().parseHex(c.hash()), Base58.decode(c.issuerSignature())))
+                .isTrue();
         assertThat(c.memo()).isEqualTo("chainsync:credential:v1:" + c.hash());
         assertThat(CredentialHash.hashFromMemo(c.memo())).isEqualTo(c.hash());
         assertThat(CredentialHash.hashFromMemo("chainsync:credential:v1:xyz")).isNull();
@@ -38,11 +40,14 @@ class CredentialServiceTest {
     @Test
     void credentialAndOutboxRowCommitTogetherOrNotAtAll() {
         w = new WritePath("cred-atomic");
-        assertThatThrownBy(() -> w.credentials.issue(new CredentialService.IssueRequest("ab".repeat(32), 1,
-                "uni 1", "student", null))).isInstanceOf(InvalidRequestException.class)
-                .satisfies(e -> assertThat(((InvalidRequestException) e).field()).isEqualTo("issuer_id"));
-        assertThatThrownBy(() -> w.credentials.issue(new CredentialService.IssueRequest("not-hex", 1,
-                "uni", "student", null))).isInstanceOf(InvalidRequestException.class);
+        assertThatThrownBy(() -> w.credentials.issue(
+                        new CredentialService.IssueRequest("ab".repeat(32), 1, "uni 1", "student", null)))
+                .isInstanceOf(InvalidRequestException.class)
+                .satisfies(
+                        e -> assertThat(((InvalidRequestException) e).field()).isEqualTo("issuer_id"));
+        assertThatThrownBy(() ->
+                        w.credentials.issue(new CredentialService.IssueRequest("not-hex", 1, "uni", "student", null)))
+                .isInstanceOf(InvalidRequestException.class);
         assertThat(w.count("SELECT count(*) FROM credentials")).isZero();
         assertThat(w.count("SELECT count(*) FROM chain_operations")).isZero();
 

@@ -29,9 +29,14 @@ class EmbeddedDatabaseTest {
 
     @Test
     void aCommitSurvivesACrashAndTheNextStartTakesOverTheServerLeftRunning() throws Exception {
-        Process child = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), EmbeddedDatabaseTest.class.getName(),
-                dataDir.toString())).redirectErrorStream(true).start();
+        Process child = new ProcessBuilder(List.of(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        EmbeddedDatabaseTest.class.getName(),
+                        dataDir.toString()))
+                .redirectErrorStream(true)
+                .start();
         String log = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(child.waitFor(120, TimeUnit.SECONDS)).isTrue();
         assertThat(log).as(log).contains("committed");
@@ -39,9 +44,11 @@ class EmbeddedDatabaseTest {
 
         // The crashed process's PostgreSQL still runs on the directory; this start must not be refused.
         try (Database db = Database.open(EMBEDDED, dataDir, "after-crash")) {
-            assertThat(db.jdbc().queryOne("SELECT count(*) FROM survivors", r -> r.getLong(1))).contains(1L);
+            assertThat(db.jdbc().queryOne("SELECT count(*) FROM survivors", r -> r.getLong(1)))
+                    .contains(1L);
             assertThat(db.jdbc().queryOne("SHOW fsync", r -> r.getString(1))).contains("on");
-            assertThat(db.jdbc().queryOne("SHOW synchronous_commit", r -> r.getString(1))).contains("on");
+            assertThat(db.jdbc().queryOne("SHOW synchronous_commit", r -> r.getString(1)))
+                    .contains("on");
         }
     }
 }

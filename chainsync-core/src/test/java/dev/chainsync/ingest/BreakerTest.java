@@ -37,7 +37,8 @@ class BreakerTest {
 
     @Test
     void aTrialThatEndsWithoutAVerdictLetsTheNextOneRun() {
-        assertThat(breaker.permit()).as("closed: an ordinary permit, which abandons no trial")
+        assertThat(breaker.permit())
+                .as("closed: an ordinary permit, which abandons no trial")
                 .isEqualTo(Breaker.Permit.GRANTED);
         open();
         clock.advance(Duration.ofSeconds(10));
@@ -46,7 +47,9 @@ class BreakerTest {
 
         breaker.abandonTrial();
 
-        assertThat(breaker.allow()).as("otherwise every worker would wait for the lost trial forever").isTrue();
+        assertThat(breaker.allow())
+                .as("otherwise every worker would wait for the lost trial forever")
+                .isTrue();
         assertThat(breaker.state()).isEqualTo(Breaker.State.HALF_OPEN);
     }
 }

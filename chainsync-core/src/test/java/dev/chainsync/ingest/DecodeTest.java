@@ -3,8 +3,8 @@ package dev.chainsync.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.chainsync.json.Json;
 import java.math.BigInteger;
 import java.time.Instant;
@@ -12,13 +12,17 @@ import org.junit.jupiter.api.Test;
 
 class DecodeTest {
     private static JsonNode json(String s) throws Exception {
-        return Json.MAPPER.reader().with(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
-                .with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).readTree(s);
+        return Json.MAPPER
+                .reader()
+                .with(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
+                .with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                .readTree(s);
     }
 
     @Test
     void everyNumericFieldAcceptsANumberADecimalStringOrHex() throws Exception {
-        BigInteger big = new BigInteger("115792089237316195423570985008687907853269984665640564039457584007913129639935");
+        BigInteger big =
+                new BigInteger("115792089237316195423570985008687907853269984665640564039457584007913129639935");
         JsonNode n = json("""
                 {"a": 42, "b": "42", "c": "0x2a", "d": "0X2A", "e": 1.0e3,
                  "max": "%s", "maxHex": "0x%s", "bare": %s}""".formatted(big, big.toString(16), big));
@@ -36,8 +40,7 @@ class DecodeTest {
     @Test
     void malformedOrOutOfRangeNumbersAreRejected() throws Exception {
         JsonNode n = json("""
-                {"neg": -1, "frac": 1.5, "text": "12a", "hex": "0x", "big": "0x1%s", "obj": {}, "empty": ""}"""
-                .formatted("0".repeat(64)));
+                {"neg": -1, "frac": 1.5, "text": "12a", "hex": "0x", "big": "0x1%s", "obj": {}, "empty": ""}""".formatted("0".repeat(64)));
         for (String f : new String[] {"neg", "frac", "text", "hex", "big", "obj", "empty", "missing"}) {
             assertThatThrownBy(() -> Decode.uint(n, f)).as(f).isInstanceOf(Decode.BadField.class);
         }
@@ -77,7 +80,10 @@ class DecodeTest {
         assertThat(EntryParser.Kind.SHARE_PRICE_CHANGED.topic0)
                 .isEqualTo("0xcc9bc63a4b047be4850fcbada8d7ed7aa097ed4f6c3b55bebc7e108ea1d2f824");
         String id = "0x" + "11".repeat(32);
-        assertThat(Keccak.counterTermId(id)).startsWith("0x").hasSize(66).isEqualTo(Keccak.counterTermId(id))
+        assertThat(Keccak.counterTermId(id))
+                .startsWith("0x")
+                .hasSize(66)
+                .isEqualTo(Keccak.counterTermId(id))
                 .isNotEqualTo(id);
     }
 
@@ -85,7 +91,8 @@ class DecodeTest {
     void numbersTooLargeToExpandAreRejectedWithoutExpandingThem() throws Exception {
         JsonNode n = json("""
                 {"exp": 1e999999999, "justOver": 1.2e78, "zeroExp": 0e999999999, "fits": 1e77}""");
-        assertThatThrownBy(() -> Decode.uint(n, "exp")).isInstanceOf(Decode.BadField.class)
+        assertThatThrownBy(() -> Decode.uint(n, "exp"))
+                .isInstanceOf(Decode.BadField.class)
                 .hasMessageContaining("outside uint256");
         assertThatThrownBy(() -> Decode.uint(n, "justOver")).isInstanceOf(Decode.BadField.class);
         assertThat(Decode.uint(n, "zeroExp")).isZero();
@@ -95,11 +102,11 @@ class DecodeTest {
     @Test
     void blockTimesPastTheYear9999AreRejected() throws Exception {
         JsonNode n = json("""
-                {"last": %d, "next": %d, "huge": "0x7fffffffffffffff"}"""
-                .formatted(Decode.MAX_TIMESTAMP_SECONDS, Decode.MAX_TIMESTAMP_SECONDS + 1));
+                {"last": %d, "next": %d, "huge": "0x7fffffffffffffff"}""".formatted(Decode.MAX_TIMESTAMP_SECONDS, Decode.MAX_TIMESTAMP_SECONDS + 1));
         assertThat(Decode.optionalTimestamp(n, "last")).isEqualTo(Instant.parse("9999-12-31T23:59:59Z"));
         assertThatThrownBy(() -> Decode.optionalTimestamp(n, "next")).isInstanceOf(Decode.BadField.class);
-        assertThatThrownBy(() -> Decode.optionalTimestamp(n, "huge")).isInstanceOf(Decode.BadField.class)
+        assertThatThrownBy(() -> Decode.optionalTimestamp(n, "huge"))
+                .isInstanceOf(Decode.BadField.class)
                 .hasMessageContaining("9999");
     }
 
@@ -107,7 +114,8 @@ class DecodeTest {
     void textThatPostgreSqlCannotStoreIsRejected() throws Exception {
         JsonNode n = json("""
                 {"network": "ba\\u0000se", "fine": "base", "nested": {"a": ["x", {"b\\u0000": 1}]}}""");
-        assertThatThrownBy(() -> Decode.text(n, "network")).isInstanceOf(Decode.BadField.class)
+        assertThatThrownBy(() -> Decode.text(n, "network"))
+                .isInstanceOf(Decode.BadField.class)
                 .hasMessageContaining("NUL");
         assertThatThrownBy(() -> Decode.optionalText(n, "network")).isInstanceOf(Decode.BadField.class);
         assertThat(Decode.optionalText(n, "fine")).isEqualTo("base");

@@ -32,8 +32,7 @@ class EntryParserTest {
     void anEntryCarriesEveryEventOfItsArray() {
         ParsedEntry p = EntryParser.parse(entry("""
                 {"event_name":"Deposited","event_signature_hash":"0xf717428d3271f4ca44ee92a96ecda708463de1c200f30db4e295def5e8db6b4a",
-                 "network":"base","block_number":12,"message_id":"m","event_data":[%s,%s]}"""
-                .formatted(deposit(TERM, "0x1", ""), deposit(TERM, "2", ""))));
+                 "network":"base","block_number":12,"message_id":"m","event_data":[%s,%s]}""".formatted(deposit(TERM, "0x1", ""), deposit(TERM, "2", ""))));
         assertThat(p.reorg()).isNull();
         assertThat(p.events()).hasSize(2).allSatisfy(e -> assertThat(e).isInstanceOf(Deposited.class));
         Deposited d = (Deposited) p.events().getFirst();
@@ -53,8 +52,7 @@ class EntryParserTest {
         assertThat(aliased.events().getFirst()).isInstanceOf(Deposited.class);
 
         ParsedEntry unknown = EntryParser.parse(entry("""
-                {"event_name":"Transfer","event_signature_hash":"0xddf2","network":"base","event_data":[%s]}"""
-                .formatted(deposit(TERM, "1", ",\"value\":\"5\""))));
+                {"event_name":"Transfer","event_signature_hash":"0xddf2","network":"base","event_data":[%s]}""".formatted(deposit(TERM, "1", ",\"value\":\"5\""))));
         Generic g = (Generic) unknown.events().getFirst();
         assertThat(g.eventName()).isEqualTo("Transfer");
         assertThat(g.json()).contains("\"value\":\"5\"");
@@ -63,22 +61,30 @@ class EntryParserTest {
     @Test
     void oneBadEventMakesTheWholeEntryUnparseable() {
         String payload = """
-                {"event_name":"Deposited","network":"base","event_data":[%s,%s]}"""
-                .formatted(deposit(TERM, "1", ""), deposit("0x1234", "2", ""));
-        assertThatThrownBy(() -> EntryParser.parse(entry(payload))).isInstanceOf(EntryParser.Unparseable.class)
-                .hasMessageContaining("event_data[1]").hasMessageContaining("termId");
+                {"event_name":"Deposited","network":"base","event_data":[%s,%s]}""".formatted(deposit(TERM, "1", ""), deposit("0x1234", "2", ""));
+        assertThatThrownBy(() -> EntryParser.parse(entry(payload)))
+                .isInstanceOf(EntryParser.Unparseable.class)
+                .hasMessageContaining("event_data[1]")
+                .hasMessageContaining("termId");
     }
 
     @Test
     void truncatedAndMalformedPayloadsAreUnparseable() {
         String good = """
                 {"event_name":"Deposited","network":"base","event_data":[%s]}""".formatted(deposit(TERM, "1", ""));
-        for (String bad : new String[] {good.substring(0, good.length() / 2), "[]", "42", "{\"event_name\":\"Deposited\"}",
-                "{\"event_name\":\"Deposited\",\"event_data\":[1]}", "{\"event_data\":[]}"}) {
+        for (String bad : new String[] {
+            good.substring(0, good.length() / 2),
+            "[]",
+            "42",
+            "{\"event_name\":\"Deposited\"}",
+            "{\"event_name\":\"Deposited\",\"event_data\":[1]}",
+            "{\"event_data\":[]}"
+        }) {
             assertThatThrownBy(() -> EntryParser.parse(entry(bad))).as(bad).isInstanceOf(EntryParser.Unparseable.class);
         }
         assertThatThrownBy(() -> EntryParser.parse(new StreamEntry("s", "1-0", Map.of("data", good), 1)))
-                .isInstanceOf(EntryParser.Unparseable.class).hasMessageContaining("payload");
+                .isInstanceOf(EntryParser.Unparseable.class)
+                .hasMessageContaining("payload");
     }
 
     @Test
@@ -91,19 +97,21 @@ class EntryParserTest {
     @Test
     void valuesTheDatabaseCouldNeverStoreMakeTheEntryUnparseable() {
         String hugeTime = deposit(TERM, "1", "").replace("\"0x6553f100\"", "\"0x7fffffffffffffff\"");
-        String hugeExponent = deposit(TERM, "1", "").replace("\"assetsAfterFees\":990", "\"assetsAfterFees\":1e999999999");
+        String hugeExponent =
+                deposit(TERM, "1", "").replace("\"assetsAfterFees\":990", "\"assetsAfterFees\":1e999999999");
         String nulNetwork = deposit(TERM, "1", "").replace("\"network\":\"base\"", "\"network\":\"ba\\u0000se\"");
         String nulGeneric = """
                 {"k\\u0000":"v","transaction_information":{"network":"base","address":"0x6E35cF7A1C7c6A3BD0b9c1B5e5C0f8F0bD3a61F2",
-                  "block_hash":"0x%s","block_number":12,"transaction_hash":"%s","log_index":1,"transaction_index":3}}"""
-                .formatted("cc".repeat(32), TX);
+                  "block_hash":"0x%s","block_number":12,"transaction_hash":"%s","log_index":1,"transaction_index":3}}""".formatted("cc".repeat(32), TX);
         for (String event : List.of(hugeTime, hugeExponent, nulNetwork)) {
             String payload = "{\"event_name\":\"Deposited\",\"network\":\"base\",\"event_data\":[" + event + "]}";
-            assertThatThrownBy(() -> EntryParser.parse(entry(payload))).as(event)
+            assertThatThrownBy(() -> EntryParser.parse(entry(payload)))
+                    .as(event)
                     .isInstanceOf(EntryParser.Unparseable.class);
         }
         String generic = "{\"event_name\":\"SomethingElse\",\"event_data\":[" + nulGeneric + "]}";
-        assertThatThrownBy(() -> EntryParser.parse(entry(generic))).isInstanceOf(EntryParser.Unparseable.class)
+        assertThatThrownBy(() -> EntryParser.parse(entry(generic)))
+                .isInstanceOf(EntryParser.Unparseable.class)
                 .hasMessageContaining("NUL");
         assertThat(EntryParser.parse(entry(generic.replace("\\u0000", "")))).isNotNull();
     }

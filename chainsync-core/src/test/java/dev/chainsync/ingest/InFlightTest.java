@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 /** Which events a batch defers to an earlier uncommitted batch of the same process, and until when. */
 class InFlightTest {
     private static ChainEvent event(String tx, long log) {
-        return new ChainEvent.Generic(new ChainEvent.Meta("n", 1L, "0xaa", "0xbb", 10, Instant.EPOCH, tx, log, 0), "X",
-                null, "{}");
+        return new ChainEvent.Generic(
+                new ChainEvent.Meta("n", 1L, "0xaa", "0xbb", 10, Instant.EPOCH, tx, log, 0), "X", null, "{}");
     }
 
     private static ParsedEntry entry(String id, ChainEvent... events) {
@@ -36,7 +36,9 @@ class InFlightTest {
         assertThat(b.deferred(event("0x1", 0))).isFalse();
 
         List<List<ParsedEntry>> parts = InFlight.split(List.of(entry("2-0", event("0x1", 1), event("0x2", 0))), b);
-        assertThat(parts.get(0)).singleElement().satisfies(p -> assertThat(p.events()).containsExactly(event("0x2", 0)));
+        assertThat(parts.get(0))
+                .singleElement()
+                .satisfies(p -> assertThat(p.events()).containsExactly(event("0x2", 0)));
         assertThat(parts.get(1)).singleElement().satisfies(p -> {
             assertThat(p.entry().id()).isEqualTo("2-0");
             assertThat(p.events()).containsExactly(event("0x1", 1));
@@ -44,7 +46,8 @@ class InFlightTest {
 
         f.release(a);
         f.release(b);
-        assertThat(f.claim(List.of(entry("3-0", event("0x1", 1)))).anyDeferred()).isFalse();
+        assertThat(f.claim(List.of(entry("3-0", event("0x1", 1)))).anyDeferred())
+                .isFalse();
     }
 
     @Test

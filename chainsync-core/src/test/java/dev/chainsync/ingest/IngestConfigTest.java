@@ -28,9 +28,21 @@ class IngestConfigTest {
         assertThat(d.breakerThreshold()).isEqualTo(5);
         assertThat(d.breakerTimeout()).isEqualTo(Duration.ofMillis(60000));
 
-        IngestConfig c = IngestConfig.load(new Env(Map.of("REDIS_URL", "redis://:secret@cache:6380",
-                "REDIS_STREAMS", " a_deposited, a_redeemed ,a_deposited", "CONSUMER_GROUP", "g", "CONSUMER_NAME", "n1",
-                "BATCH_SIZE", "500", "WORKERS", "2", "MAX_RETRIES", "5")));
+        IngestConfig c = IngestConfig.load(new Env(Map.of(
+                "REDIS_URL",
+                "redis://:secret@cache:6380",
+                "REDIS_STREAMS",
+                " a_deposited, a_redeemed ,a_deposited",
+                "CONSUMER_GROUP",
+                "g",
+                "CONSUMER_NAME",
+                "n1",
+                "BATCH_SIZE",
+                "500",
+                "WORKERS",
+                "2",
+                "MAX_RETRIES",
+                "5")));
         assertThat(c.enabled()).isTrue();
         assertThat(c.streams()).containsExactly("a_deposited", "a_redeemed");
         assertThat(c.consumerName(0)).isEqualTo("n1-0");
@@ -45,26 +57,44 @@ class IngestConfigTest {
 
     @Test
     void everyBadValueIsReportedAtOnceWithTheRestOfTheConfiguration() {
-        assertThatThrownBy(() -> ChainsyncConfig.fromEnvironment(Map.of("REDIS_URL", "http://x", "REDIS_STREAMS", " , ",
-                "BATCH_SIZE", "0", "WORKERS", "lots", "CIRCUIT_BREAKER_TIMEOUT_MS", "-1", "HTTP_PORT", "99999")))
+        assertThatThrownBy(() -> ChainsyncConfig.fromEnvironment(Map.of(
+                        "REDIS_URL",
+                        "http://x",
+                        "REDIS_STREAMS",
+                        " , ",
+                        "BATCH_SIZE",
+                        "0",
+                        "WORKERS",
+                        "lots",
+                        "CIRCUIT_BREAKER_TIMEOUT_MS",
+                        "-1",
+                        "HTTP_PORT",
+                        "99999")))
                 .isInstanceOf(ConfigException.class)
-                .satisfies(e -> assertThat(((ConfigException) e).problems()).hasSize(6)
+                .satisfies(e -> assertThat(((ConfigException) e).problems())
+                        .hasSize(6)
                         .anySatisfy(p -> assertThat(p).startsWith("REDIS_URL"))
                         .anySatisfy(p -> assertThat(p).startsWith("REDIS_STREAMS"))
                         .anySatisfy(p -> assertThat(p).startsWith("BATCH_SIZE"))
                         .anySatisfy(p -> assertThat(p).startsWith("WORKERS"))
                         .anySatisfy(p -> assertThat(p).startsWith("CIRCUIT_BREAKER_TIMEOUT_MS"))
                         .anySatisfy(p -> assertThat(p).startsWith("HTTP_PORT")));
-        assertThat(ChainsyncConfig.fromEnvironment(Map.of("REDIS_URL", "redis://r:6379")).ingest().streams())
+        assertThat(ChainsyncConfig.fromEnvironment(Map.of("REDIS_URL", "redis://r:6379"))
+                        .ingest()
+                        .streams())
                 .isEqualTo(List.of("rindexer_producer"));
     }
 
     @Test
     void aRedisUrlLettuceCannotUseIsRefusedAtStartWithoutItsPassword() {
-        assertThatThrownBy(() -> ChainsyncConfig.fromEnvironment(Map.of("REDIS_URL", "redis://:pw-secret@127.0.0.1:notaport")))
+        assertThatThrownBy(() ->
+                        ChainsyncConfig.fromEnvironment(Map.of("REDIS_URL", "redis://:pw-secret@127.0.0.1:notaport")))
                 .isInstanceOf(ConfigException.class)
-                .satisfies(e -> assertThat(((ConfigException) e).problems()).singleElement()
-                        .satisfies(p -> assertThat(p).startsWith("REDIS_URL").contains("not a valid Redis URL")
+                .satisfies(e -> assertThat(((ConfigException) e).problems())
+                        .singleElement()
+                        .satisfies(p -> assertThat(p)
+                                .startsWith("REDIS_URL")
+                                .contains("not a valid Redis URL")
                                 .doesNotContain("pw-secret")));
     }
 }

@@ -59,8 +59,20 @@ class IngestPipelineTest {
     }
 
     IngestConfig config(String consumer, int workers, Duration processingTimeout) {
-        return new IngestConfig(true, IngestTesting.redisUrl(), workload.streams(), prefix + "_group", consumer, 40,
-                Duration.ofMillis(100), workers, processingTimeout, 3, 2, Duration.ofMillis(500), prefix + "_dead");
+        return new IngestConfig(
+                true,
+                IngestTesting.redisUrl(),
+                workload.streams(),
+                prefix + "_group",
+                consumer,
+                40,
+                Duration.ofMillis(100),
+                workers,
+                processingTimeout,
+                3,
+                2,
+                Duration.ofMillis(500),
+                prefix + "_dead");
     }
 
     Ingest start(IngestConfig config, Jdbc on) {
@@ -70,11 +82,15 @@ class IngestPipelineTest {
     }
 
     long pendingAll(String group) {
-        return workload.streams().stream().mapToLong(s -> Math.max(0, redis.pending(s, group))).sum();
+        return workload.streams().stream()
+                .mapToLong(s -> Math.max(0, redis.pending(s, group)))
+                .sum();
     }
 
     void awaitSettled(Jdbc on, int events, String group) {
-        await().atMost(WAIT).ignoreExceptions().until(() -> IngestTesting.events(on) >= events && pendingAll(group) == 0);
+        await().atMost(WAIT)
+                .ignoreExceptions()
+                .until(() -> IngestTesting.events(on) >= events && pendingAll(group) == 0);
     }
 
     @Test
@@ -90,8 +106,11 @@ class IngestPipelineTest {
 
         // The producer restarts and republishes everything (at-least-once): new entry ids, same events.
         redis.pushAll(entries);
-        await().atMost(WAIT).until(() -> jdbc.queryOne("SELECT sum(entries) FROM ingest_progress", r -> r.getLong(1))
-                .orElse(0L) == 2L * entries.size() && pendingAll(cfg.consumerGroup()) == 0);
+        await().atMost(WAIT)
+                .until(() -> jdbc.queryOne("SELECT sum(entries) FROM ingest_progress", r -> r.getLong(1))
+                                        .orElse(0L)
+                                == 2L * entries.size()
+                        && pendingAll(cfg.consumerGroup()) == 0);
         assertThat(IngestTesting.events(jdbc)).isEqualTo(events);
         assertThat(derived(jdbc)).isEqualTo(first);
         Ingest.rebuild(jdbc, (i, n, name) -> {});
@@ -102,7 +121,10 @@ class IngestPipelineTest {
             assertThat(s.pending()).isZero();
             assertThat(s.lastCommittedEntryId()).isNotNull();
         });
-        assertThat(status.streams().stream().mapToLong(Ingest.StreamStatus::newEvents).sum()).isEqualTo(events);
+        assertThat(status.streams().stream()
+                        .mapToLong(Ingest.StreamStatus::newEvents)
+                        .sum())
+                .isEqualTo(events);
         assertThat(ingest.health().healthy()).isTrue();
     }
 
@@ -116,30 +138,44 @@ class IngestPipelineTest {
         String good = "{\"event_name\":\"Deposited\",\"network\":\"base\",\"event_data\":["
                 + goodEvent.replace("\"log_index\":\"1\"", "\"log_index\":\"7\"") + "]}";
         redis.push(stream, twoEvents);
-        redis.push(stream, good.substring(0, 40));                    // truncated
-        redis.pushFields(stream, Map.of("data", good));               // no payload field
+        redis.push(stream, good.substring(0, 40)); // truncated
+        redis.pushFields(stream, Map.of("data", good)); // no payload field
         redis.push(stream, "not json at all");
         String goodId = redis.push(stream, good);
         IngestConfig cfg = config("c1", 1, Duration.ofSeconds(30));
         Ingest ingest = start(cfg, jdbc);
 
-        await().atMost(WAIT).until(() -> count(jdbc, "ingest_dead_letters") == 4 && pendingAll(cfg.consumerGroup()) == 0
-                && count(jdbc, "deposited_events") == 1);
+        await().atMost(WAIT)
+                .until(() -> count(jdbc, "ingest_dead_letters") == 4
+                        && pendingAll(cfg.consumerGroup()) == 0
+                        && count(jdbc, "deposited_events") == 1);
         // Not one event of the entry whose second event is bad was kept.
-        assertThat(jdbc.query("SELECT log_index FROM deposited_events", r -> r.getLong(1))).containsExactly(7L);
+        assertThat(jdbc.query("SELECT log_index FROM deposited_events", r -> r.getLong(1)))
+                .containsExactly(7L);
         List<DeadLetter> dead = ingest.deadLetters(null, null, 10);
         assertThat(dead).hasSize(4).allSatisfy(d -> assertThat(d.stream()).isEqualTo(stream));
         DeadLetter whole = dead.getLast();
         assertThat(whole.payload()).isEqualTo(twoEvents);
-        assertThat(whole.reason()).contains("unparseable").contains("event_data[1]").contains("termId");
+        assertThat(whole.reason())
+                .contains("unparseable")
+                .contains("event_data[1]")
+                .contains("termId");
         assertThat(dead.get(1).fields()).containsEntry("data", good).doesNotContainKey("payload");
         assertThat(redis.cmd.xlen(cfg.deadLetterStream())).isEqualTo(4);
         // Each dead letter is announced to webhook subscribers, in the transaction that buried it.
-        assertThat(jdbc.query("SELECT payload->>'id' FROM webhook_events WHERE type = 'ingest.dead_lettered' ORDER BY id",
-                r -> Long.parseLong(r.getString(1)))).containsExactlyInAnyOrderElementsOf(dead.stream().map(DeadLetter::id).toList());
-        assertThat(redis.cmd.xrange(cfg.deadLetterStream(), io.lettuce.core.Range.create("-", "+")).getFirst().getBody())
-                .containsEntry("payload", twoEvents).containsKey("dead_letter_reason");
-        assertThat(ingest.status().streams()).anySatisfy(s -> assertThat(s.lastCommittedEntryId()).isEqualTo(goodId));
+        assertThat(jdbc.query(
+                        "SELECT payload->>'id' FROM webhook_events WHERE type = 'ingest.dead_lettered' ORDER BY id",
+                        r -> Long.parseLong(r.getString(1))))
+                .containsExactlyInAnyOrderElementsOf(
+                        dead.stream().map(DeadLetter::id).toList());
+        assertThat(redis.cmd
+                        .xrange(cfg.deadLetterStream(), io.lettuce.core.Range.create("-", "+"))
+                        .getFirst()
+                        .getBody())
+                .containsEntry("payload", twoEvents)
+                .containsKey("dead_letter_reason");
+        assertThat(ingest.status().streams())
+                .anySatisfy(s -> assertThat(s.lastCommittedEntryId()).isEqualTo(goodId));
 
         // A replay sends the raw fields through again: still bad, so dead-lettered again as a new entry.
         assertThat(ingest.replay(whole.id())).isEqualTo(Ingest.ReplayOutcome.REPLAYED);
@@ -155,8 +191,10 @@ class IngestPipelineTest {
     void unknownEventsLandInGenericEventsAndAreCounted() {
         String stream = workload.stream("deposited");
         String event = EntryParserTest.deposit(EntryParserTest.TERM, "3", ",\"value\":\"12\"");
-        redis.push(stream, "{\"event_name\":\"Transfer\",\"event_signature_hash\":\"0xddf252ad\",\"network\":\"base\","
-                + "\"event_data\":[" + event + "]}");
+        redis.push(
+                stream,
+                "{\"event_name\":\"Transfer\",\"event_signature_hash\":\"0xddf252ad\",\"network\":\"base\","
+                        + "\"event_data\":[" + event + "]}");
         IngestConfig cfg = config("c1", 1, Duration.ofSeconds(30));
         Ingest ingest = start(cfg, jdbc);
         await().atMost(WAIT).until(() -> count(jdbc, "generic_events") == 1);
@@ -177,8 +215,10 @@ class IngestPipelineTest {
         // The doomed consumer reads everything, commits half, and dies before XACK.
         @SuppressWarnings("unchecked")
         List<io.lettuce.core.StreamMessage<String, String>> taken = redis.cmd.xreadgroup(
-                Consumer.from(cfg.consumerGroup(), "doomed"), XReadArgs.Builder.count(10_000),
-                workload.streams().stream().map(s -> XReadArgs.StreamOffset.lastConsumed(s))
+                Consumer.from(cfg.consumerGroup(), "doomed"),
+                XReadArgs.Builder.count(10_000),
+                workload.streams().stream()
+                        .map(s -> XReadArgs.StreamOffset.lastConsumed(s))
                         .toArray(XReadArgs.StreamOffset[]::new));
         assertThat(taken).hasSize(entries.size());
         List<ParsedEntry> half = new ArrayList<>();
@@ -204,18 +244,23 @@ class IngestPipelineTest {
         String stream = workload.stream("deposited");
         IngestConfig cfg = config("c1", 1, Duration.ofMillis(200));
         new RedisStreams(IngestTesting.redisUrl()).ensureGroup(stream, cfg.consumerGroup());
-        String id = redis.push(stream, "{\"event_name\":\"Deposited\",\"network\":\"base\",\"event_data\":["
-                + EntryParserTest.deposit(EntryParserTest.TERM, "1", "") + "]}");
+        String id = redis.push(
+                stream,
+                "{\"event_name\":\"Deposited\",\"network\":\"base\",\"event_data\":["
+                        + EntryParserTest.deposit(EntryParserTest.TERM, "1", "") + "]}");
         // Consumers that crash on this entry, one after another: each claim counts a delivery.
-        redis.cmd.xreadgroup(Consumer.from(cfg.consumerGroup(), "crash-0"), XReadArgs.StreamOffset.lastConsumed(stream));
+        redis.cmd.xreadgroup(
+                Consumer.from(cfg.consumerGroup(), "crash-0"), XReadArgs.StreamOffset.lastConsumed(stream));
         for (int i = 1; i <= 4; i++) {
-            redis.cmd.xclaim(stream, Consumer.from(cfg.consumerGroup(), "crash-" + i), XClaimArgs.Builder.minIdleTime(0),
-                    id);
+            redis.cmd.xclaim(
+                    stream, Consumer.from(cfg.consumerGroup(), "crash-" + i), XClaimArgs.Builder.minIdleTime(0), id);
         }
         start(cfg, jdbc);
-        await().atMost(WAIT).until(() -> count(jdbc, "ingest_dead_letters") == 1 && redis.pending(stream,
-                cfg.consumerGroup()) == 0);
-        assertThat(jdbc.queryOne("SELECT reason FROM ingest_dead_letters", r -> r.getString(1)).orElseThrow())
+        await().atMost(WAIT)
+                .until(() ->
+                        count(jdbc, "ingest_dead_letters") == 1 && redis.pending(stream, cfg.consumerGroup()) == 0);
+        assertThat(jdbc.queryOne("SELECT reason FROM ingest_dead_letters", r -> r.getString(1))
+                        .orElseThrow())
                 .contains("delivered 6 times");
         assertThat(count(jdbc, "deposited_events")).isZero();
     }
@@ -240,7 +285,8 @@ class IngestPipelineTest {
         try (TestDatabases.Scratch ordered = IngestTesting.database("pipe_ordered")) {
             IngestTesting.commit(ordered.database().jdbc(), entries, 50, 1);
             IngestTesting.assertSameDerived(jdbc, ordered.database().jdbc());
-            assertThat(IngestTesting.events(jdbc)).isEqualTo(IngestTesting.events(ordered.database().jdbc()));
+            assertThat(IngestTesting.events(jdbc))
+                    .isEqualTo(IngestTesting.events(ordered.database().jdbc()));
         }
     }
 
@@ -318,8 +364,19 @@ class IngestPipelineTest {
     @Test
     void aRedisThatIsDownAtStartOrRestartsEmptyIsPickedUpWithoutARestart() {
         int port = EmbeddedRedis.freePort();
-        IngestConfig cfg = new IngestConfig(true, "redis://127.0.0.1:" + port, workload.streams(), prefix + "_group",
-                "c1", 40, Duration.ofMillis(100), 1, Duration.ofSeconds(30), 3, 2, Duration.ofMillis(500),
+        IngestConfig cfg = new IngestConfig(
+                true,
+                "redis://127.0.0.1:" + port,
+                workload.streams(),
+                prefix + "_group",
+                "c1",
+                40,
+                Duration.ofMillis(100),
+                1,
+                Duration.ofSeconds(30),
+                3,
+                2,
+                Duration.ofMillis(500),
                 prefix + "_dead");
         Ingest ingest = start(cfg, jdbc);
         await().atMost(WAIT).until(() -> !ingest.health().redisConsumerHealthy());
@@ -331,8 +388,9 @@ class IngestPipelineTest {
                 producer.add(e.stream(), Map.of("payload", e.payload()));
             }
             producer.close();
-            await().atMost(WAIT).until(() -> IngestTesting.events(jdbc) == IngestTesting.eventCount(entries)
-                    && ingest.health().healthy());
+            await().atMost(WAIT)
+                    .until(() -> IngestTesting.events(jdbc) == IngestTesting.eventCount(entries)
+                            && ingest.health().healthy());
         }
     }
 
@@ -358,7 +416,8 @@ class IngestPipelineTest {
             closer.join(WAIT.toMillis());
             assertThat(closed).isTrue();
         }
-        long read = jdbc.queryOne("SELECT coalesce(sum(entries), 0) FROM ingest_progress", r -> r.getLong(1)).orElse(0L);
+        long read = jdbc.queryOne("SELECT coalesce(sum(entries), 0) FROM ingest_progress", r -> r.getLong(1))
+                .orElse(0L);
         assertThat(read).isPositive();
         // Everything committed was acknowledged; what was never read is still waiting for the group.
         assertThat(pendingAll(cfg.consumerGroup())).isZero();

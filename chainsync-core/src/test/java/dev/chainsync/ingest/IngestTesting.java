@@ -68,13 +68,25 @@ final class IngestTesting {
 
         /** One worker, batches of 40, MAX_RETRIES 3, on this stream and its group. */
         IngestConfig config(java.time.Duration processingTimeout) {
-            return new IngestConfig(true, redisUrl(), List.of(stream), prefix + "_group", "c1", 40,
-                    java.time.Duration.ofMillis(100), 1, processingTimeout, 3, 2, java.time.Duration.ofMillis(500),
+            return new IngestConfig(
+                    true,
+                    redisUrl(),
+                    List.of(stream),
+                    prefix + "_group",
+                    "c1",
+                    40,
+                    java.time.Duration.ofMillis(100),
+                    1,
+                    processingTimeout,
+                    3,
+                    2,
+                    java.time.Duration.ofMillis(500),
                     prefix + "_dead");
         }
 
         Ingest start(IngestConfig cfg) {
-            Ingest ingest = new Ingest(jdbc, cfg, Clock.systemUTC(), new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+            Ingest ingest = new Ingest(
+                    jdbc, cfg, Clock.systemUTC(), new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
             started.add(ingest);
             return ingest.start();
         }
@@ -141,8 +153,20 @@ final class IngestTesting {
 
     /** The configuration a test ingest runs with: fast timeouts, small batches. */
     static IngestConfig config(List<String> streams, String group, String consumer) {
-        return new IngestConfig(true, redisUrl(), streams, group, consumer, 50, java.time.Duration.ofMillis(100), 1,
-                java.time.Duration.ofSeconds(30), 3, 3, java.time.Duration.ofMillis(500), group + "_dead");
+        return new IngestConfig(
+                true,
+                redisUrl(),
+                streams,
+                group,
+                consumer,
+                50,
+                java.time.Duration.ofMillis(100),
+                1,
+                java.time.Duration.ofSeconds(30),
+                3,
+                3,
+                java.time.Duration.ofMillis(500),
+                group + "_dead");
     }
 
     /** Commits entries through the batch writer, as a consumer would, in batches of {@code batch}. */
@@ -150,7 +174,8 @@ final class IngestTesting {
         List<ParsedEntry> parsed = new ArrayList<>();
         long ms = firstMillis;
         for (IntuitionWorkload.Entry e : entries) {
-            StreamEntry se = new StreamEntry(e.stream(), (ms++) + "-0", Map.of(StreamEntry.PAYLOAD_FIELD, e.payload()), 1);
+            StreamEntry se =
+                    new StreamEntry(e.stream(), (ms++) + "-0", Map.of(StreamEntry.PAYLOAD_FIELD, e.payload()), 1);
             parsed.add(EntryParser.parse(se));
             if (parsed.size() == batch) {
                 new BatchWriter(jdbc).write(parsed, "g", Instant.parse("2026-11-22T00:00:00Z"));
@@ -180,9 +205,12 @@ final class IngestTesting {
             missing.removeAll(a.get(t));
             List<String> extra = new ArrayList<>(a.get(t));
             extra.removeAll(e.get(t));
-            org.assertj.core.api.Assertions.assertThat(extra).as(t + ": rows not expected (missing: " + missing + ")")
+            org.assertj.core.api.Assertions.assertThat(extra)
+                    .as(t + ": rows not expected (missing: " + missing + ")")
                     .isEmpty();
-            org.assertj.core.api.Assertions.assertThat(missing).as(t + ": rows missing").isEmpty();
+            org.assertj.core.api.Assertions.assertThat(missing)
+                    .as(t + ": rows missing")
+                    .isEmpty();
         }
     }
 
@@ -197,8 +225,13 @@ final class IngestTesting {
     /** Events in all typed event tables. */
     static long events(Jdbc jdbc) {
         long n = 0;
-        for (String t : List.of("atom_created_events", "triple_created_events", "deposited_events", "redeemed_events",
-                "share_price_changed_events", "generic_events")) {
+        for (String t : List.of(
+                "atom_created_events",
+                "triple_created_events",
+                "deposited_events",
+                "redeemed_events",
+                "share_price_changed_events",
+                "generic_events")) {
             n += count(jdbc, t);
         }
         return n;

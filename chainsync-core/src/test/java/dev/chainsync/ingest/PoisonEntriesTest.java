@@ -41,24 +41,32 @@ class PoisonEntriesTest {
         t.redis.push(t.stream, poison);
         t.redis.push(t.stream, entry(EntryParserTest.deposit(EntryParserTest.TERM, "7", "")));
         Ingest ingest = t.start(t.config(Duration.ofSeconds(30)));
-        await().atMost(WAIT).until(() -> count(t.jdbc, "ingest_dead_letters") == 1
-                && count(t.jdbc, "deposited_events") == 1 && t.pending() == 0);
-        assertThat(ingest.health().circuitBreakerClosed()).as("bad data is not a database outage").isTrue();
+        await().atMost(WAIT)
+                .until(() -> count(t.jdbc, "ingest_dead_letters") == 1
+                        && count(t.jdbc, "deposited_events") == 1
+                        && t.pending() == 0);
+        assertThat(ingest.health().circuitBreakerClosed())
+                .as("bad data is not a database outage")
+                .isTrue();
     }
 
     @Test
     void aBlockTimeBeyondTheYear9999IsDeadLettered() {
         pushPoisonThenGoodAndExpectOneDeadLetter(entry(deposit().replace("\"0x6553f100\"", "\"0x7fffffffffffffff\"")));
-        assertThat(t.jdbc.queryOne("SELECT reason FROM ingest_dead_letters", r -> r.getString(1)).orElseThrow())
-                .contains("block_timestamp").contains("9999");
+        assertThat(t.jdbc.queryOne("SELECT reason FROM ingest_dead_letters", r -> r.getString(1))
+                        .orElseThrow())
+                .contains("block_timestamp")
+                .contains("9999");
     }
 
     @Test
     void aNumberWithAHugeExponentIsDeadLettered() {
         pushPoisonThenGoodAndExpectOneDeadLetter(
                 entry(deposit().replace("\"assetsAfterFees\":990", "\"assetsAfterFees\":1e999999999")));
-        assertThat(t.jdbc.queryOne("SELECT reason FROM ingest_dead_letters", r -> r.getString(1)).orElseThrow())
-                .contains("assetsAfterFees").contains("outside uint256");
+        assertThat(t.jdbc.queryOne("SELECT reason FROM ingest_dead_letters", r -> r.getString(1))
+                        .orElseThrow())
+                .contains("assetsAfterFees")
+                .contains("outside uint256");
     }
 
     @Test
@@ -66,10 +74,14 @@ class PoisonEntriesTest {
         String poison = "{\"event_name\":\u0000}";
         pushPoisonThenGoodAndExpectOneDeadLetter(poison);
         // PostgreSQL text cannot hold NUL: the table shows a stand-in, the dead-letter stream the original.
-        assertThat(t.jdbc.queryOne("SELECT payload FROM ingest_dead_letters", r -> r.getString(1)).orElseThrow())
+        assertThat(t.jdbc.queryOne("SELECT payload FROM ingest_dead_letters", r -> r.getString(1))
+                        .orElseThrow())
                 .isEqualTo(poison.replace('\0', dev.chainsync.db.PgText.NUL_STAND_IN));
-        Map<String, String> dead = t.redis.cmd.xrange(t.prefix + "_dead", io.lettuce.core.Range.create("-", "+"))
-                .getFirst().getBody();
+        Map<String, String> dead = t.redis
+                .cmd
+                .xrange(t.prefix + "_dead", io.lettuce.core.Range.create("-", "+"))
+                .getFirst()
+                .getBody();
         assertThat(dead).containsEntry("payload", poison);
     }
 
@@ -77,8 +89,10 @@ class PoisonEntriesTest {
     void anEscapedNulInAFieldIsDeadLetteredThoughTheReasonQuotesIt() {
         // Valid JSON: the term id is the escape \u0000, which the rejection reason quotes decoded.
         pushPoisonThenGoodAndExpectOneDeadLetter(entry(EntryParserTest.deposit("\\u0000", "1", "")));
-        assertThat(t.jdbc.queryOne("SELECT reason FROM ingest_dead_letters", r -> r.getString(1)).orElseThrow())
-                .contains("termId").contains(String.valueOf(dev.chainsync.db.PgText.NUL_STAND_IN));
+        assertThat(t.jdbc.queryOne("SELECT reason FROM ingest_dead_letters", r -> r.getString(1))
+                        .orElseThrow())
+                .contains("termId")
+                .contains(String.valueOf(dev.chainsync.db.PgText.NUL_STAND_IN));
     }
 
     @Test

@@ -34,8 +34,8 @@ class ProjectionsTest {
     static String info(long block, long log) {
         return """
                 "transaction_information":{"network":"%s","address":"0x%s","block_hash":"0x%s","block_number":%d,
-                 "block_timestamp":"0x%x","transaction_hash":"0x%064x","log_index":"0x%x","transaction_index":0}"""
-                .formatted(NET, "cc".repeat(20), "bb".repeat(32), block, 1_700_000_000L + block, block * 1000 + log, log);
+                 "block_timestamp":"0x%x","transaction_hash":"0x%064x","log_index":"0x%x","transaction_index":0}""".formatted(
+                        NET, "cc".repeat(20), "bb".repeat(32), block, 1_700_000_000L + block, block * 1000 + log, log);
     }
 
     static IntuitionWorkload.Entry entry(String event, String body) {
@@ -45,45 +45,43 @@ class ProjectionsTest {
 
     static IntuitionWorkload.Entry atom(long block, long log, String term) {
         return entry("AtomCreated", """
-                {"creator":"%s","termId":"%s","atomData":"%s","atomWallet":"0x%s",%s}"""
-                .formatted(ALICE, term, java.util.HexFormat.of().formatHex("atom".getBytes()), "ee".repeat(20),
-                        info(block, log)));
+                {"creator":"%s","termId":"%s","atomData":"%s","atomWallet":"0x%s",%s}""".formatted(
+                ALICE, term, java.util.HexFormat.of().formatHex("atom".getBytes()), "ee".repeat(20), info(block, log)));
     }
 
     static IntuitionWorkload.Entry triple(long block, long log, String term, String s, String p, String o) {
         return entry("TripleCreated", """
-                {"creator":"%s","termId":"%s","subjectId":"%s","predicateId":"%s","objectId":"%s",%s}"""
-                .formatted(ALICE, term, s, p, o, info(block, log)));
+                {"creator":"%s","termId":"%s","subjectId":"%s","predicateId":"%s","objectId":"%s",%s}""".formatted(ALICE, term, s, p, o, info(block, log)));
     }
 
-    static IntuitionWorkload.Entry deposit(long block, long log, String who, String term, int curve, String afterFees,
-            String totalShares) {
+    static IntuitionWorkload.Entry deposit(
+            long block, long log, String who, String term, int curve, String afterFees, String totalShares) {
         return entry("Deposited", """
                 {"sender":"%1$s","receiver":"%1$s","termId":"%2$s","curveId":%3$d,"assets":"%4$s","assetsAfterFees":"%4$s",
-                 "shares":"1","totalShares":"%5$s","vaultType":0,%6$s}"""
-                .formatted(who.toUpperCase().replace("0X", "0x"), term, curve, afterFees, totalShares, info(block, log)));
+                 "shares":"1","totalShares":"%5$s","vaultType":0,%6$s}""".formatted(
+                        who.toUpperCase().replace("0X", "0x"), term, curve, afterFees, totalShares, info(block, log)));
     }
 
-    static IntuitionWorkload.Entry redeem(long block, long log, String who, String term, int curve, String assets,
-            String totalShares) {
+    static IntuitionWorkload.Entry redeem(
+            long block, long log, String who, String term, int curve, String assets, String totalShares) {
         return entry("Redeemed", """
                 {"sender":"%1$s","receiver":"%1$s","termId":"%2$s","curveId":"%3$d","shares":"1","totalShares":"%5$s",
-                 "assets":"%4$s","fees":"0","vaultType":0,%6$s}""".formatted(who, term, curve, assets, totalShares,
-                info(block, log)));
+                 "assets":"%4$s","fees":"0","vaultType":0,%6$s}""".formatted(who, term, curve, assets, totalShares, info(block, log)));
     }
 
-    static IntuitionWorkload.Entry price(long block, long log, String term, int curve, String price, String assets,
-            String shares, int vaultType) {
-        return entry("SharePriceChanged", """
-                {"termId":"%s","curveId":"0x%x","sharePrice":"%s","totalAssets":"%s","totalShares":"%s","vaultType":%d,%s}"""
-                .formatted(term, curve, price, assets, shares, vaultType, info(block, log)));
+    static IntuitionWorkload.Entry price(
+            long block, long log, String term, int curve, String price, String assets, String shares, int vaultType) {
+        return entry(
+                "SharePriceChanged", """
+                {"termId":"%s","curveId":"0x%x","sharePrice":"%s","totalAssets":"%s","totalShares":"%s","vaultType":%d,%s}""".formatted(term, curve, price, assets, shares, vaultType, info(block, log)));
     }
 
     static String one(Jdbc jdbc, String sql) {
         return jdbc.queryOne(sql, r -> {
-            Object v = r.getObject(1);
-            return v instanceof BigDecimal d ? d.stripTrailingZeros().toPlainString() : String.valueOf(v);
-        }).orElse(null);
+                    Object v = r.getObject(1);
+                    return v instanceof BigDecimal d ? d.stripTrailingZeros().toPlainString() : String.valueOf(v);
+                })
+                .orElse(null);
     }
 
     @Test
@@ -96,13 +94,15 @@ class ProjectionsTest {
                     redeem(1005, 2, ALICE, A1, 1, "6000", "3000"),
                     deposit(1001, 1, ALICE, A1, 1, "5000", "5000"),
                     price(1001, 10, A1, 1, "1500000000000000000", "5000", "3", 0),
-                    price(1001, 9, A1, 1, "9" + E18, "1", "1", 0),          // log 9 < log 10 numerically
+                    price(1001, 9, A1, 1, "9" + E18, "1", "1", 0), // log 9 < log 10 numerically
                     deposit(1003, 1, ALICE, A1, 1, "4000", "4000"),
-                    deposit(1003, 1, ALICE, A1, 1, "4000", "4000"),         // duplicate
+                    deposit(1003, 1, ALICE, A1, 1, "4000", "4000"), // duplicate
                     deposit(1004, 1, BOB, A1, 1, "700", "700"),
-                    redeem(1006, 1, BOB, A1, 1, "700", "0"),                // Bob leaves: count drops
+                    redeem(1006, 1, BOB, A1, 1, "700", "0"), // Bob leaves: count drops
                     price(1002, 1, A1, 2, "2" + E18.substring(1), "10", "7", 0),
-                    atom(1000, 1, A1), atom(1000, 2, A2), atom(1000, 3, A3),
+                    atom(1000, 1, A1),
+                    atom(1000, 2, A2),
+                    atom(1000, 3, A3),
                     triple(1007, 1, T1, A1, A2, A3),
                     price(1008, 1, T1, 1, E18, "40", "40", 1),
                     price(1008, 2, counter, 1, E18, "2", "2", 2),
@@ -113,32 +113,47 @@ class ProjectionsTest {
 
             String pos = "FROM position WHERE account_id = '" + ALICE + "' AND term_id = '" + A1 + "' AND curve_id = 1";
             assertThat(one(jdbc, "SELECT shares " + pos)).isEqualTo("3000");
-            assertThat(one(jdbc, "SELECT total_deposit_assets_after_total_fees " + pos)).isEqualTo("9000");
-            assertThat(one(jdbc, "SELECT total_redeem_assets_for_receiver " + pos)).isEqualTo("6000");
+            assertThat(one(jdbc, "SELECT total_deposit_assets_after_total_fees " + pos))
+                    .isEqualTo("9000");
+            assertThat(one(jdbc, "SELECT total_redeem_assets_for_receiver " + pos))
+                    .isEqualTo("6000");
             assertThat(one(jdbc, "SELECT block_number " + pos)).isEqualTo("1005");
-            assertThat(one(jdbc, "SELECT extract(epoch FROM created_at)::bigint " + pos)).isEqualTo("1700001001");
+            assertThat(one(jdbc, "SELECT extract(epoch FROM created_at)::bigint " + pos))
+                    .isEqualTo("1700001001");
 
             String vault = "FROM vault WHERE term_id = '" + A1 + "' AND curve_id = 1";
             assertThat(one(jdbc, "SELECT current_share_price " + vault)).isEqualTo("1500000000000000000");
-            assertThat(one(jdbc, "SELECT market_cap " + vault)).isEqualTo("4.5");   // 3 * 1.5e18 / 1e18, exact
+            assertThat(one(jdbc, "SELECT market_cap " + vault)).isEqualTo("4.5"); // 3 * 1.5e18 / 1e18, exact
             assertThat(one(jdbc, "SELECT position_count " + vault)).isEqualTo("1");
-            assertThat(one(jdbc, "SELECT total_assets FROM term WHERE id = '" + A1 + "'")).isEqualTo("5010");
-            assertThat(one(jdbc, "SELECT total_market_cap FROM term WHERE id = '" + A1 + "'")).isEqualTo("18.5");
-            assertThat(one(jdbc, "SELECT type FROM term WHERE id = '" + A1 + "'")).isEqualTo("Atom");
+            assertThat(one(jdbc, "SELECT total_assets FROM term WHERE id = '" + A1 + "'"))
+                    .isEqualTo("5010");
+            assertThat(one(jdbc, "SELECT total_market_cap FROM term WHERE id = '" + A1 + "'"))
+                    .isEqualTo("18.5");
+            assertThat(one(jdbc, "SELECT type FROM term WHERE id = '" + A1 + "'"))
+                    .isEqualTo("Atom");
             // Seed 003: triple_id is the term's own id for a 'Triple' term, a counter term included.
             assertThat(one(jdbc, "SELECT type || '/' || triple_id FROM term WHERE id = '" + counter + "'"))
                     .isEqualTo("Triple/" + counter);
             assertThat(one(jdbc, "SELECT type || '/' || triple_id FROM term WHERE id = '" + T1 + "'"))
                     .isEqualTo("Triple/" + T1);
 
-            assertThat(one(jdbc, "SELECT total_assets || '/' || position_count || '/' || market_cap "
-                    + "FROM triple_vault WHERE term_id = '" + T1 + "'")).isEqualTo("42/1/42.000000000000000000");
+            assertThat(one(
+                            jdbc,
+                            "SELECT total_assets || '/' || position_count || '/' || market_cap "
+                                    + "FROM triple_vault WHERE term_id = '" + T1 + "'"))
+                    .isEqualTo("42/1/42.000000000000000000");
             assertThat(one(jdbc, "SELECT total_position_count FROM triple_term WHERE term_id = '" + T1 + "'"))
                     .isEqualTo("1");
-            assertThat(one(jdbc, "SELECT triple_count || '/' || total_position_count FROM predicate_object "
-                    + "WHERE predicate_id = '" + A2 + "' AND object_id = '" + A3 + "'")).isEqualTo("1/1");
-            assertThat(one(jdbc, "SELECT triple_count FROM subject_predicate WHERE subject_id = '" + A1
-                    + "' AND predicate_id = '" + A2 + "'")).isEqualTo("1");
+            assertThat(one(
+                            jdbc,
+                            "SELECT triple_count || '/' || total_position_count FROM predicate_object "
+                                    + "WHERE predicate_id = '" + A2 + "' AND object_id = '" + A3 + "'"))
+                    .isEqualTo("1/1");
+            assertThat(one(
+                            jdbc,
+                            "SELECT triple_count FROM subject_predicate WHERE subject_id = '" + A1
+                                    + "' AND predicate_id = '" + A2 + "'"))
+                    .isEqualTo("1");
             assertThat(IngestTesting.count(jdbc, "deposited_events")).isEqualTo(4);
 
             // The same events from scratch agree row for row.
@@ -159,7 +174,8 @@ class ProjectionsTest {
     void eventsWithoutABlockTimeAreIngestedInOneBatch() {
         try (TestDatabases.Scratch db = IngestTesting.database("proj_no_time")) {
             Jdbc jdbc = db.database().jdbc();
-            List<IntuitionWorkload.Entry> entries = List.of(atom(1000, 1, A1),
+            List<IntuitionWorkload.Entry> entries = List.of(
+                    atom(1000, 1, A1),
                     withoutBlockTime(deposit(1001, 1, ALICE, A1, 1, "5000", "5000")),
                     withoutBlockTime(price(1001, 2, A1, 1, "2" + E18.substring(1), "5000", "5000", 0)),
                     withoutBlockTime(price(1002, 1, A1, 1, "3" + E18.substring(1), "6000", "5000", 0)),
@@ -171,8 +187,10 @@ class ProjectionsTest {
             String vault = "FROM vault WHERE term_id = '" + A1 + "' AND curve_id = 1";
             assertThat(one(jdbc, "SELECT current_share_price " + vault)).isEqualTo("4" + E18.substring(1));
             assertThat(one(jdbc, "SELECT extract(epoch FROM created_at)::bigint " + vault))
-                    .as("the only block time there was").isEqualTo("1700001003");
-            assertThat(one(jdbc, "SELECT shares FROM position WHERE account_id = '" + ALICE + "'")).isEqualTo("4999");
+                    .as("the only block time there was")
+                    .isEqualTo("1700001003");
+            assertThat(one(jdbc, "SELECT shares FROM position WHERE account_id = '" + ALICE + "'"))
+                    .isEqualTo("4999");
             assertThat(IngestTesting.count(jdbc, "share_price_changed_events")).isEqualTo(3);
             Map<String, List<String>> live = derived(jdbc);
             Ingest.rebuild(jdbc, (i, n, name) -> {});
@@ -202,7 +220,8 @@ class ProjectionsTest {
             assertThat(IngestTesting.events(b.database().jdbc())).isEqualTo(IngestTesting.eventCount(inOrder));
 
             Ingest.RebuildResult rebuilt = Ingest.rebuild(a.database().jdbc(), (i, n, name) -> {});
-            assertThat(rebuilt.rows().get("position")).isEqualTo(ordered.get("position").size());
+            assertThat(rebuilt.rows().get("position"))
+                    .isEqualTo(ordered.get("position").size());
             assertThat(derived(a.database().jdbc())).isEqualTo(ordered);
         }
     }
@@ -230,17 +249,26 @@ class ProjectionsTest {
         try (TestDatabases.Scratch db = IngestTesting.database("proj_reincluded")) {
             Jdbc jdbc = db.database().jdbc();
             IntuitionWorkload.Entry old = deposit(2000, 1, ALICE, A1, 1, "100", "100");
-            IntuitionWorkload.Entry reincluded = new IntuitionWorkload.Entry(old.stream(),
-                    old.payload().replace("\"block_hash\":\"0x" + "bb".repeat(32), "\"block_hash\":\"0x" + "dd".repeat(32)),
-                    1, 0);
+            IntuitionWorkload.Entry reincluded = new IntuitionWorkload.Entry(
+                    old.stream(),
+                    old.payload()
+                            .replace("\"block_hash\":\"0x" + "bb".repeat(32), "\"block_hash\":\"0x" + "dd".repeat(32)),
+                    1,
+                    0);
             commit(jdbc, List.of(old), 1, 1);
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> commit(jdbc, List.of(reincluded), 1, 10))
-                    .isInstanceOf(EventStore.OtherBlock.class).hasMessageContaining("reorg");
-            commit(jdbc, List.of(new IntuitionWorkload.Entry("s_Deposited", IntuitionWorkload.reorgPayload(NET, 2000, 1),
-                    0, 0)), 1, 5);
+                    .isInstanceOf(EventStore.OtherBlock.class)
+                    .hasMessageContaining("reorg");
+            commit(
+                    jdbc,
+                    List.of(new IntuitionWorkload.Entry(
+                            "s_Deposited", IntuitionWorkload.reorgPayload(NET, 2000, 1), 0, 0)),
+                    1,
+                    5);
             commit(jdbc, List.of(reincluded), 1, 10);
             assertThat(one(jdbc, "SELECT block_hash FROM deposited_events")).isEqualTo("0x" + "dd".repeat(32));
-            assertThat(one(jdbc, "SELECT total_deposit_assets_after_total_fees FROM position")).isEqualTo("100");
+            assertThat(one(jdbc, "SELECT total_deposit_assets_after_total_fees FROM position"))
+                    .isEqualTo("100");
         }
     }
 
@@ -251,10 +279,10 @@ class ProjectionsTest {
         long fork = w.nextBlock();
         List<IntuitionWorkload.Entry> oldBranch = w.fork(100).blocks(15, 6);
         List<IntuitionWorkload.Entry> newBranch = w.fork(200).blocks(15, 6);
-        IntuitionWorkload.Entry notice = new IntuitionWorkload.Entry(w.stream("deposited"),
-                IntuitionWorkload.reorgPayload(NET, fork, 15), 0, 0);
-        IntuitionWorkload.Entry copy = new IntuitionWorkload.Entry(w.stream("share_price_changed"),
-                IntuitionWorkload.reorgPayload(NET, fork, 15), 0, 0);
+        IntuitionWorkload.Entry notice =
+                new IntuitionWorkload.Entry(w.stream("deposited"), IntuitionWorkload.reorgPayload(NET, fork, 15), 0, 0);
+        IntuitionWorkload.Entry copy = new IntuitionWorkload.Entry(
+                w.stream("share_price_changed"), IntuitionWorkload.reorgPayload(NET, fork, 15), 0, 0);
         try (TestDatabases.Scratch a = IngestTesting.database("proj_reorg_a");
                 TestDatabases.Scratch b = IngestTesting.database("proj_reorg_b")) {
             Jdbc jdbc = a.database().jdbc();
@@ -288,8 +316,8 @@ class ProjectionsTest {
         List<ParsedEntry> out = new ArrayList<>();
         long ms = firstMillis;
         for (IntuitionWorkload.Entry e : entries) {
-            out.add(EntryParser.parse(new StreamEntry(e.stream(), (ms++) + "-0",
-                    Map.of(StreamEntry.PAYLOAD_FIELD, e.payload()), 1)));
+            out.add(EntryParser.parse(
+                    new StreamEntry(e.stream(), (ms++) + "-0", Map.of(StreamEntry.PAYLOAD_FIELD, e.payload()), 1)));
         }
         return out;
     }
@@ -303,8 +331,8 @@ class ProjectionsTest {
         long fork = w.nextBlock();
         List<IntuitionWorkload.Entry> oldBranch = w.fork(100).blocks(10, 6);
         List<IntuitionWorkload.Entry> newBranch = w.fork(200).blocks(10, 6);
-        IntuitionWorkload.Entry notice = new IntuitionWorkload.Entry(w.stream("deposited"),
-                IntuitionWorkload.reorgPayload(NET, fork, 10), 0, 0);
+        IntuitionWorkload.Entry notice =
+                new IntuitionWorkload.Entry(w.stream("deposited"), IntuitionWorkload.reorgPayload(NET, fork, 10), 0, 0);
         try (TestDatabases.Scratch a = IngestTesting.database("proj_late_a");
                 TestDatabases.Scratch b = IngestTesting.database("proj_late_b")) {
             Jdbc jdbc = a.database().jdbc();
@@ -331,7 +359,9 @@ class ProjectionsTest {
     }
 
     /** Thirty blocks as two batches sharing ten entries: the first twenty in order, the last twenty shuffled. */
-    private record Overlap(List<IntuitionWorkload.Entry> chain, List<IntuitionWorkload.Entry> first,
+    private record Overlap(
+            List<IntuitionWorkload.Entry> chain,
+            List<IntuitionWorkload.Entry> first,
             List<IntuitionWorkload.Entry> second) {
         static Overlap of(String prefix, long workloadSeed, long shuffleSeed) {
             List<IntuitionWorkload.Entry> chain = IntuitionWorkload.create(NET, prefix, 20, false, workloadSeed)
@@ -343,9 +373,13 @@ class ProjectionsTest {
     }
 
     private static void awaitABackendWaitingOnALock(Jdbc jdbc) {
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> jdbc.queryOne(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
-                r -> r.getLong(1)).orElse(0L) > 0);
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> jdbc.queryOne(
+                                        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
+                                        r -> r.getLong(1))
+                                .orElse(0L)
+                        > 0);
     }
 
     @Test
@@ -367,7 +401,8 @@ class ProjectionsTest {
                 // The first batch fails (a crash, a lost connection): its rows vanish.
                 c.rollback();
                 BatchWriter.Outcome o = other.get(30, java.util.concurrent.TimeUnit.SECONDS);
-                assertThat(o.fresh().size()).as("the shared events now count for the batch that committed")
+                assertThat(o.fresh().size())
+                        .as("the shared events now count for the batch that committed")
                         .isEqualTo(IngestTesting.eventCount(second));
             }
             // Redelivered, the first batch's entries apply once more without counting anything twice.

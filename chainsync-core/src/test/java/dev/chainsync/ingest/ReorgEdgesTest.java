@@ -36,17 +36,24 @@ class ReorgEdgesTest {
     }
 
     /** A deposit at the fork block, and the same event (transaction, log index) re-included in another block. */
-    private static final IntuitionWorkload.Entry OLD = ProjectionsTest.deposit(FORK, 1, ProjectionsTest.ALICE,
-            ProjectionsTest.A1, 1, "100", "100");
-    private static final IntuitionWorkload.Entry REINCLUDED = new IntuitionWorkload.Entry(OLD.stream(),
-            OLD.payload().replace("\"block_hash\":\"0x" + "bb".repeat(32), "\"block_hash\":\"0x" + "dd".repeat(32)), 1, 0);
+    private static final IntuitionWorkload.Entry OLD =
+            ProjectionsTest.deposit(FORK, 1, ProjectionsTest.ALICE, ProjectionsTest.A1, 1, "100", "100");
+
+    private static final IntuitionWorkload.Entry REINCLUDED = new IntuitionWorkload.Entry(
+            OLD.stream(),
+            OLD.payload().replace("\"block_hash\":\"0x" + "bb".repeat(32), "\"block_hash\":\"0x" + "dd".repeat(32)),
+            1,
+            0);
 
     @Test
     void bothCopiesOfAnEventInOneBatchFailItSoTheRollbackCannotTakeTheSurvivor() {
         assertThat(REINCLUDED.payload()).isNotEqualTo(OLD.payload());
         assertThatThrownBy(() -> IngestTesting.commit(t.jdbc, List.of(OLD, REINCLUDED), 2, 1))
-                .isInstanceOf(EventStore.OtherBlock.class).hasMessageContaining("in one batch");
-        assertThat(count(t.jdbc, "deposited_events")).as("nothing of the batch committed").isZero();
+                .isInstanceOf(EventStore.OtherBlock.class)
+                .hasMessageContaining("in one batch");
+        assertThat(count(t.jdbc, "deposited_events"))
+                .as("nothing of the batch committed")
+                .isZero();
     }
 
     @Test
@@ -55,8 +62,10 @@ class ReorgEdgesTest {
         t.redis.push(t.stream, IntuitionWorkload.reorgPayload(ProjectionsTest.NET, FORK, 1));
         t.redis.push(t.stream, REINCLUDED.payload());
         t.start(t.config(Duration.ofSeconds(30)));
-        await().atMost(WAIT).until(() -> count(t.jdbc, "ingest_reorgs") == 1 && count(t.jdbc, "deposited_events") == 1
-                && t.pending() == 0);
+        await().atMost(WAIT)
+                .until(() -> count(t.jdbc, "ingest_reorgs") == 1
+                        && count(t.jdbc, "deposited_events") == 1
+                        && t.pending() == 0);
 
         assertThat(blockHashes()).containsExactly("0x" + "dd".repeat(32));
         assertThat(count(t.jdbc, "ingest_dead_letters")).isZero();
@@ -73,29 +82,40 @@ class ReorgEdgesTest {
         t.redis.push(t.stream, OLD.payload());
         String notice = t.redis.push(t.stream, IntuitionWorkload.reorgPayload(ProjectionsTest.NET, FORK, 1));
         // The notification was delivered to consumers that died, until it is dead-lettered.
-        t.redis.cmd.xreadgroup(Consumer.from(cfg.consumerGroup(), "crashed-0"), XReadArgs.StreamOffset.lastConsumed(t.stream));
+        t.redis.cmd.xreadgroup(
+                Consumer.from(cfg.consumerGroup(), "crashed-0"), XReadArgs.StreamOffset.lastConsumed(t.stream));
         for (int i = 1; i <= cfg.maxRetries() + 1; i++) {
-            t.redis.cmd.xclaim(t.stream, Consumer.from(cfg.consumerGroup(), "crashed-" + i), XClaimArgs.Builder.minIdleTime(0),
+            t.redis.cmd.xclaim(
+                    t.stream,
+                    Consumer.from(cfg.consumerGroup(), "crashed-" + i),
+                    XClaimArgs.Builder.minIdleTime(0),
                     notice);
         }
         Ingest ingest = t.start(cfg);
-        await().atMost(WAIT).until(() -> count(t.jdbc, "ingest_dead_letters") == 1 && count(t.jdbc, "deposited_events") == 1);
+        await().atMost(WAIT)
+                .until(() -> count(t.jdbc, "ingest_dead_letters") == 1 && count(t.jdbc, "deposited_events") == 1);
         // The re-indexed new branch (another transaction in the fork block) arrives while the
         // notification lies in the dead letters.
-        IntuitionWorkload.Entry newBranch = ProjectionsTest.deposit(FORK, 2, ProjectionsTest.ALICE, ProjectionsTest.A1, 1,
-                "70", "70");
-        t.redis.push(t.stream, newBranch.payload().replace("\"block_hash\":\"0x" + "bb".repeat(32),
-                "\"block_hash\":\"0x" + "dd".repeat(32)));
+        IntuitionWorkload.Entry newBranch =
+                ProjectionsTest.deposit(FORK, 2, ProjectionsTest.ALICE, ProjectionsTest.A1, 1, "70", "70");
+        t.redis.push(
+                t.stream,
+                newBranch
+                        .payload()
+                        .replace("\"block_hash\":\"0x" + "bb".repeat(32), "\"block_hash\":\"0x" + "dd".repeat(32)));
         await().atMost(WAIT).until(() -> count(t.jdbc, "deposited_events") == 2);
 
         long id = ingest.deadLetters(null, null, 1).getFirst().id();
         assertThat(ingest.replay(id)).isEqualTo(Ingest.ReplayOutcome.REPLAYED);
         await().atMost(WAIT).until(() -> count(t.jdbc, "ingest_reorgs") == 1);
 
-        assertThat(blockHashes()).as("the old branch is gone, the new one stays")
+        assertThat(blockHashes())
+                .as("the old branch is gone, the new one stays")
                 .containsExactly("0x" + "dd".repeat(32));
-        assertThat(t.jdbc.queryOne("SELECT shares::text FROM position", r -> r.getString(1)).orElseThrow())
-                .as("the position as the new branch alone makes it").isEqualTo("70");
+        assertThat(t.jdbc.queryOne("SELECT shares::text FROM position", r -> r.getString(1))
+                        .orElseThrow())
+                .as("the position as the new branch alone makes it")
+                .isEqualTo("70");
     }
 
     private List<String> blockHashes() {

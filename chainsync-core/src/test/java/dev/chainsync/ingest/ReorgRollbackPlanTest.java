@@ -18,12 +18,21 @@ import org.junit.jupiter.api.Test;
  * not wait on a lock VACUUM holds for a long time.
  */
 class ReorgRollbackPlanTest {
-    private static final List<String> EVENT_TABLES = List.of("atom_created_events", "triple_created_events",
-            "deposited_events", "redeemed_events", "share_price_changed_events", "generic_events");
+    private static final List<String> EVENT_TABLES = List.of(
+            "atom_created_events",
+            "triple_created_events",
+            "deposited_events",
+            "redeemed_events",
+            "share_price_changed_events",
+            "generic_events");
     private static final Instant NOW = Instant.parse("2026-12-06T00:00:00Z");
 
     /** A history of several block ranges per table, nothing vacuumed or analyzed, and a fork two blocks from its tip. */
-    private record History(long fork, ParsedEntry notice, long eventsAtFork, Map<String, Long> recentRows,
+    private record History(
+            long fork,
+            ParsedEntry notice,
+            long eventsAtFork,
+            Map<String, Long> recentRows,
             Map<String, Long> allRows) {}
 
     /**
@@ -48,15 +57,21 @@ class ReorgRollbackPlanTest {
             atFork += jdbc.queryOne("SELECT count(*) FROM " + t + " WHERE block_number >= ?", r -> r.getLong(1), fork)
                     .orElseThrow();
         }
-        ParsedEntry notice = EntryParser.parse(new StreamEntry(w.stream("deposited"), "10000000-0",
-                Map.of(StreamEntry.PAYLOAD_FIELD, IntuitionWorkload.reorgPayload(ProjectionsTest.NET, fork, 2)), 1));
+        ParsedEntry notice = EntryParser.parse(new StreamEntry(
+                w.stream("deposited"),
+                "10000000-0",
+                Map.of(StreamEntry.PAYLOAD_FIELD, IntuitionWorkload.reorgPayload(ProjectionsTest.NET, fork, 2)),
+                1));
         return new History(fork, notice, atFork, recent, all);
     }
 
     private static Map<String, Long> rows(Jdbc jdbc) {
         Map<String, Long> out = new java.util.TreeMap<>();
         for (String t : EVENT_TABLES) {
-            out.put(t, jdbc.queryOne("SELECT count(*) FROM " + t, r -> r.getLong(1)).orElseThrow());
+            out.put(
+                    t,
+                    jdbc.queryOne("SELECT count(*) FROM " + t, r -> r.getLong(1))
+                            .orElseThrow());
         }
         return out;
     }
@@ -67,7 +82,8 @@ class ReorgRollbackPlanTest {
             Jdbc jdbc = db.database().jdbc();
             History h = history(jdbc);
             assertThat(h.eventsAtFork()).isPositive();
-            assertThat(h.allRows().get("deposited_events")).isGreaterThan(6 * h.recentRows().get("deposited_events"));
+            assertThat(h.allRows().get("deposited_events"))
+                    .isGreaterThan(6 * h.recentRows().get("deposited_events"));
 
             // The rollback as the batch writer runs it, in a transaction whose own counters we can read.
             Map<String, Long> scanned = jdbc.inTransaction(c -> {
@@ -75,7 +91,8 @@ class ReorgRollbackPlanTest {
                 long deleted = Reorgs.apply(c, h.notice().reorg(), h.notice().entry(), NOW);
                 assertThat(deleted).isEqualTo(h.eventsAtFork());
                 assertThat(Jdbc.query(c, "SELECT current_setting('enable_seqscan')", r -> r.getString(1)))
-                        .as("the batch's planner setting is back").containsExactly("on");
+                        .as("the batch's planner setting is back")
+                        .containsExactly("on");
                 Map<String, Long> after = scanned(c);
                 Map<String, Long> delta = new java.util.TreeMap<>();
                 after.forEach((t, n) -> delta.put(t, n - before.get(t)));
@@ -83,13 +100,20 @@ class ReorgRollbackPlanTest {
             });
 
             // Sequential reads only where summarizing the recent, unsummarized ranges needs them.
-            assertThat(scanned).containsOnlyKeys(EVENT_TABLES).allSatisfy((table, rows) -> assertThat(rows)
-                    .as("%s: rows read sequentially (%,d recent of %,d stored)", table, h.recentRows().get(table),
-                            h.allRows().get(table))
-                    .isLessThanOrEqualTo(h.recentRows().get(table)));
+            assertThat(scanned)
+                    .containsOnlyKeys(EVENT_TABLES)
+                    .allSatisfy((table, rows) -> assertThat(rows)
+                            .as(
+                                    "%s: rows read sequentially (%,d recent of %,d stored)",
+                                    table,
+                                    h.recentRows().get(table),
+                                    h.allRows().get(table))
+                            .isLessThanOrEqualTo(h.recentRows().get(table)));
             for (String index : Reorgs.BLOCK_INDEXES) {
                 assertThat(jdbc.queryOne("SELECT brin_summarize_new_values(?::regclass)", r -> r.getLong(1), index)
-                        .orElseThrow()).as("%s: left unsummarized", index).isZero();
+                                .orElseThrow())
+                        .as("%s: left unsummarized", index)
+                        .isZero();
             }
         }
     }
@@ -105,14 +129,21 @@ class ReorgRollbackPlanTest {
                 try (var s = vacuum.createStatement()) {
                     s.execute("LOCK TABLE deposited_events IN SHARE UPDATE EXCLUSIVE MODE");
                 }
-                long deleted = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> jdbc.inTransaction(
-                        c -> Reorgs.apply(c, h.notice().reorg(), h.notice().entry(), NOW)));
+                long deleted = assertTimeoutPreemptively(
+                        Duration.ofSeconds(20),
+                        () -> jdbc.inTransaction(c ->
+                                Reorgs.apply(c, h.notice().reorg(), h.notice().entry(), NOW)));
                 assertThat(deleted).isEqualTo(h.eventsAtFork());
                 vacuum.rollback();
             }
             for (String t : EVENT_TABLES) {
-                assertThat(jdbc.queryOne("SELECT count(*) FROM " + t + " WHERE block_number >= ?", r -> r.getLong(1),
-                        h.fork()).orElseThrow()).as(t).isZero();
+                assertThat(jdbc.queryOne(
+                                        "SELECT count(*) FROM " + t + " WHERE block_number >= ?",
+                                        r -> r.getLong(1),
+                                        h.fork())
+                                .orElseThrow())
+                        .as(t)
+                        .isZero();
             }
         }
     }
@@ -124,8 +155,16 @@ class ReorgRollbackPlanTest {
     private static Map<String, Long> scanned(Connection c) throws java.sql.SQLException {
         Map<String, Long> out = new java.util.TreeMap<>();
         for (String t : EVENT_TABLES) {
-            out.put(t, Jdbc.query(c, "SELECT coalesce(seq_tup_read, 0) FROM pg_stat_xact_user_tables WHERE relname = ?",
-                    r -> r.getLong(1), t).stream().findFirst().orElse(0L));
+            out.put(
+                    t,
+                    Jdbc.query(
+                                    c,
+                                    "SELECT coalesce(seq_tup_read, 0) FROM pg_stat_xact_user_tables WHERE relname = ?",
+                                    r -> r.getLong(1),
+                                    t)
+                            .stream()
+                            .findFirst()
+                            .orElse(0L));
         }
         return out;
     }

@@ -7,8 +7,11 @@ import org.junit.jupiter.api.Test;
 
 class StreamEntryTest {
     private static StreamEntry replayed(String originalId) {
-        return new StreamEntry("s", "1700000000500-3", Map.of(StreamEntry.PAYLOAD_FIELD, "{}",
-                StreamEntry.ORIGINAL_ID_FIELD, originalId), 1);
+        return new StreamEntry(
+                "s",
+                "1700000000500-3",
+                Map.of(StreamEntry.PAYLOAD_FIELD, "{}", StreamEntry.ORIGINAL_ID_FIELD, originalId),
+                1);
     }
 
     @Test
@@ -22,8 +25,9 @@ class StreamEntryTest {
 
     @Test
     void anOriginalIdThatIsLaterMalformedOrTooLargeIsIgnored() {
-        for (String bad : new String[] {"1700000000900-0", "1700000000500-3", "x-1", "12", "9999999999999999999-0",
-                "1-9999999999999999999"}) {
+        for (String bad : new String[] {
+            "1700000000900-0", "1700000000500-3", "x-1", "12", "9999999999999999999-0", "1-9999999999999999999"
+        }) {
             assertThat(replayed(bad).publishedId()).as(bad).isEqualTo("1700000000500-3");
         }
         assertThat(new StreamEntry("s", "5-0", Map.of(), 1).publishedId()).isEqualTo("5-0");

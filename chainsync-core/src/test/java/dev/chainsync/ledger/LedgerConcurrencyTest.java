@@ -48,14 +48,19 @@ class LedgerConcurrencyTest {
         Ledger.Transfer t = jdbc.inTransaction(c -> ledger.transfer(c, a, b, "0.30", "USD"));
         assertThat(ledger.account(a).orElseThrow().balances()).containsEntry("USD", new BigDecimal("99.80"));
         assertThat(ledger.account(b).orElseThrow().balances()).containsEntry("USD", new BigDecimal("0.30"));
-        assertThat(ledger.entries(a, null, 10)).extracting(e -> e.amount().toPlainString()).containsExactly("-0.30", "100.10");
+        assertThat(ledger.entries(a, null, 10))
+                .extracting(e -> e.amount().toPlainString())
+                .containsExactly("-0.30", "100.10");
         assertThat(ledger.entries(b, null, 10)).singleElement().satisfies(e -> {
             assertThat(e.transferId()).isEqualTo(t.id());
             assertThat(e.balanceAfter()).isEqualByComparingTo("0.30");
         });
         assertThat(ledger.total("USD")).isEqualByComparingTo("100.10");
-        assertThat(jdbc.queryOne("SELECT count(*) FROM webhook_events WHERE type = 'transfer.completed'",
-                r -> r.getLong(1)).orElseThrow()).isEqualTo(2);
+        assertThat(jdbc.queryOne(
+                                "SELECT count(*) FROM webhook_events WHERE type = 'transfer.completed'",
+                                r -> r.getLong(1))
+                        .orElseThrow())
+                .isEqualTo(2);
     }
 
     @Test
@@ -65,17 +70,21 @@ class LedgerConcurrencyTest {
         jdbc.inTransaction(c -> ledger.mint(c, a, "5", "USD"));
         long transfersBefore = count("transfers");
         assertThatThrownBy(() -> jdbc.inTransaction(c -> ledger.transfer(c, a, b, "5.01", "USD")))
-                .isInstanceOf(LedgerException.class).hasMessageContaining("insufficient funds");
+                .isInstanceOf(LedgerException.class)
+                .hasMessageContaining("insufficient funds");
         assertThatThrownBy(() -> jdbc.inTransaction(c -> ledger.transfer(c, a, b, "0.001", "USD")))
-                .isInstanceOf(LedgerException.class).hasMessageContaining("decimal places");
+                .isInstanceOf(LedgerException.class)
+                .hasMessageContaining("decimal places");
         assertThatThrownBy(() -> jdbc.inTransaction(c -> ledger.transfer(c, a, b, "-1", "USD")))
                 .isInstanceOf(LedgerException.class);
         assertThatThrownBy(() -> jdbc.inTransaction(c -> ledger.transfer(c, a, b, "1", "XXX")))
-                .isInstanceOf(LedgerException.class).hasMessageContaining("unknown currency");
+                .isInstanceOf(LedgerException.class)
+                .hasMessageContaining("unknown currency");
         assertThatThrownBy(() -> jdbc.inTransaction(c -> ledger.transfer(c, a, a, "1", "USD")))
                 .isInstanceOf(LedgerException.class);
         assertThatThrownBy(() -> jdbc.inTransaction(c -> ledger.transfer(c, a, "acc_00000000000000000000", "1", "USD")))
-                .isInstanceOf(LedgerException.class).hasMessageContaining("no account");
+                .isInstanceOf(LedgerException.class)
+                .hasMessageContaining("no account");
         assertThatThrownBy(() -> jdbc.inTransaction(c -> ledger.burn(c, b, "1", "USD")))
                 .isInstanceOf(LedgerException.class);
         assertThat(count("transfers")).isEqualTo(transfersBefore);
@@ -89,8 +98,10 @@ class LedgerConcurrencyTest {
         String b = account("b");
         jdbc.inTransaction(c -> ledger.mint(c, a, "1.000000000000000001", "ETH"));
         jdbc.inTransaction(c -> ledger.transfer(c, a, b, "0.000000000000000001", "ETH"));
-        assertThat(ledger.account(a).orElseThrow().balances().get("ETH").toPlainString()).isEqualTo("1.000000000000000000");
-        assertThat(ledger.account(b).orElseThrow().balances().get("ETH").toPlainString()).isEqualTo("0.000000000000000001");
+        assertThat(ledger.account(a).orElseThrow().balances().get("ETH").toPlainString())
+                .isEqualTo("1.000000000000000000");
+        assertThat(ledger.account(b).orElseThrow().balances().get("ETH").toPlainString())
+                .isEqualTo("0.000000000000000001");
     }
 
     @Test
@@ -138,13 +149,19 @@ class LedgerConcurrencyTest {
         assertThat(unexpected).as("no deadlocks or other errors").isEmpty();
         assertThat(done.get()).isGreaterThan(100);
         assertThat(ledger.total("USD")).isEqualByComparingTo("500.00");
-        assertThat(jdbc.queryOne("SELECT count(*) FROM balances WHERE amount < 0", r -> r.getLong(1)).orElseThrow())
+        assertThat(jdbc.queryOne("SELECT count(*) FROM balances WHERE amount < 0", r -> r.getLong(1))
+                        .orElseThrow())
                 .isZero();
         // The journal agrees with the balances: each account's entries sum to its balance.
         for (String id : ids) {
-            BigDecimal journal = jdbc.queryOne("SELECT coalesce(sum(amount), 0) FROM ledger_entries WHERE account_id = ?",
-                    r -> r.getBigDecimal(1), id).orElseThrow();
-            assertThat(journal).isEqualByComparingTo(ledger.account(id).orElseThrow().balances().get("USD"));
+            BigDecimal journal = jdbc.queryOne(
+                            "SELECT coalesce(sum(amount), 0) FROM ledger_entries WHERE account_id = ?",
+                            r -> r.getBigDecimal(1),
+                            id)
+                    .orElseThrow();
+            assertThat(journal)
+                    .isEqualByComparingTo(
+                            ledger.account(id).orElseThrow().balances().get("USD"));
         }
         assertThat(count("transfers") - accounts).isEqualTo(done.get());
     }

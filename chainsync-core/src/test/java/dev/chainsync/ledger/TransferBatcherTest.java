@@ -31,8 +31,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class TransferBatcherTest {
-    private static final Function<Ledger.Transfer, StoredResponse> RENDER = t ->
-            new StoredResponse(201, Map.of("Location", "/v1/transfers/" + t.id()), t.id().getBytes(StandardCharsets.UTF_8));
+    private static final Function<Ledger.Transfer, StoredResponse> RENDER = t -> new StoredResponse(
+            201, Map.of("Location", "/v1/transfers/" + t.id()), t.id().getBytes(StandardCharsets.UTF_8));
 
     private TestDatabases.Scratch db;
     private Jdbc jdbc;
@@ -93,8 +93,8 @@ class TransferBatcherTest {
             holder.setAutoCommit(false);
             Jdbc.query(holder, "SELECT 1 FROM balances WHERE account_id = ? FOR UPDATE", r -> 1, lockedAccount);
             String sink = account(null);
-            Future<Ledger.Transfer> stalled = callers.submit(() ->
-                    batcher.transfer(ledger.order(lockedAccount, sink, "0.01", "USD")));
+            Future<Ledger.Transfer> stalled =
+                    callers.submit(() -> batcher.transfer(ledger.order(lockedAccount, sink, "0.01", "USD")));
             awaitSomeoneWaitingForALock();
             List<Future<T>> futures = new ArrayList<>();
             for (java.util.concurrent.Callable<T> call : together) {
@@ -118,18 +118,27 @@ class TransferBatcherTest {
         String bob = account(null);
         String carol = account("1.00");
         long eventsBefore = count("SELECT count(*) FROM webhook_events WHERE type = 'transfer.completed'");
-        List<Future<Object>> results = inOneBatch(blocker, List.of(
-                () -> batcher.transfer(ledger.order(alice, bob, "8.00", "USD")),
-                () -> refusalOf(() -> batcher.transfer(ledger.order(alice, bob, "5.00", "USD"))),
-                () -> batcher.transfer(ledger.order(carol, alice, "1.00", "USD")),
-                () -> refusalOf(() -> batcher.transfer(ledger.order(alice, "acc_00000000000000000000", "1.00", "USD")))));
+        List<Future<Object>> results = inOneBatch(
+                blocker,
+                List.of(
+                        () -> batcher.transfer(ledger.order(alice, bob, "8.00", "USD")),
+                        () -> refusalOf(() -> batcher.transfer(ledger.order(alice, bob, "5.00", "USD"))),
+                        () -> batcher.transfer(ledger.order(carol, alice, "1.00", "USD")),
+                        () -> refusalOf(() ->
+                                batcher.transfer(ledger.order(alice, "acc_00000000000000000000", "1.00", "USD")))));
         List<Object> outcomes = new ArrayList<>();
         for (Future<Object> f : results) {
             outcomes.add(f.get(10, TimeUnit.SECONDS));
         }
         // The stalled transfer went alone, then the four lined up behind it in one batch.
-        assertThat(registry.get("chainsync_ledger_transfer_batch_size").summary().max()).isEqualTo(4.0);
-        assertThat(registry.get("chainsync_ledger_transfer_batches_failed_total").counter().count()).isZero();
+        assertThat(registry.get("chainsync_ledger_transfer_batch_size")
+                        .summary()
+                        .max())
+                .isEqualTo(4.0);
+        assertThat(registry.get("chainsync_ledger_transfer_batches_failed_total")
+                        .counter()
+                        .count())
+                .isZero();
         // In queue order: 10 - 8 leaves 2, so 5 is refused; carol's 1.00 then brings alice to 3.
         assertThat(outcomes).hasSize(4);
         assertThat(outcomes.get(0)).isInstanceOf(Ledger.Transfer.class);
@@ -139,7 +148,8 @@ class TransferBatcherTest {
         assertThat(balance(alice)).isEqualByComparingTo("3.00");
         assertThat(balance(bob)).isEqualByComparingTo("8.00");
         assertThat(balance(carol)).isEqualByComparingTo("0");
-        assertThat(count("SELECT count(*) FROM transfers WHERE from_account IN (?, ?)", alice, carol)).isEqualTo(2);
+        assertThat(count("SELECT count(*) FROM transfers WHERE from_account IN (?, ?)", alice, carol))
+                .isEqualTo(2);
         assertThat(count("SELECT count(*) FROM ledger_entries WHERE account_id IN (?, ?, ?)", alice, bob, carol))
                 .isEqualTo(2 + 2 * 2); // the mints to alice and carol, then two legs per transfer made
         assertThat(count("SELECT count(*) FROM webhook_events WHERE type = 'transfer.completed'") - eventsBefore)
@@ -168,17 +178,19 @@ class TransferBatcherTest {
         String payer = account("5.00");
         String payee = account(null);
         String other = account("5.00");
-        List<Future<Object>> results = inOneBatch(blocker, List.of(
-                () -> batcher.transfer(ledger.order(payer, payee, "2.00", "USD")),
-                () -> {
-                    try {
-                        return batcher.transfer(ledger.order(payer, rich, "1.00", "USD"));
-                    } catch (DataAccessException e) {
-                        return e.sqlState();
-                    }
-                },
-                // Applied one by one the callers race, so no transfer here may depend on another's outcome.
-                () -> batcher.transfer(ledger.order(other, payee, "0.50", "USD"))));
+        List<Future<Object>> results = inOneBatch(
+                blocker,
+                List.of(
+                        () -> batcher.transfer(ledger.order(payer, payee, "2.00", "USD")),
+                        () -> {
+                            try {
+                                return batcher.transfer(ledger.order(payer, rich, "1.00", "USD"));
+                            } catch (DataAccessException e) {
+                                return e.sqlState();
+                            }
+                        },
+                        // Applied one by one the callers race, so no transfer here may depend on another's outcome.
+                        () -> batcher.transfer(ledger.order(other, payee, "0.50", "USD"))));
         assertThat(results.get(0).get(10, TimeUnit.SECONDS)).isInstanceOf(Ledger.Transfer.class);
         assertThat(results.get(1).get(10, TimeUnit.SECONDS)).isEqualTo("22003"); // numeric overflow
         assertThat(results.get(2).get(10, TimeUnit.SECONDS)).isInstanceOf(Ledger.Transfer.class);
@@ -186,7 +198,10 @@ class TransferBatcherTest {
         assertThat(balance(payee)).isEqualByComparingTo("2.50");
         assertThat(balance(other)).isEqualByComparingTo("4.50");
         assertThat(balance(rich)).isEqualByComparingTo("99999999999999999999");
-        assertThat(registry.get("chainsync_ledger_transfer_batches_failed_total").counter().count()).isEqualTo(1.0);
+        assertThat(registry.get("chainsync_ledger_transfer_batches_failed_total")
+                        .counter()
+                        .count())
+                .isEqualTo(1.0);
     }
 
     @Test
@@ -196,20 +211,28 @@ class TransferBatcherTest {
         String bob = account(null);
         Claim claim = new Claim(7, "pay-bob-once", "fp-1");
         Ledger.TransferOrder order = ledger.order(alice, bob, "4.00", "USD");
-        List<Future<Outcome>> results = inOneBatch(blocker, List.of(
-                () -> batcher.transfer(order, claim, RENDER),
-                () -> batcher.transfer(order, claim, RENDER),
-                () -> batcher.transfer(order, new Claim(7, "pay-bob-once", "another-request"), RENDER)));
+        List<Future<Outcome>> results = inOneBatch(
+                blocker,
+                List.of(
+                        () -> batcher.transfer(order, claim, RENDER),
+                        () -> batcher.transfer(order, claim, RENDER),
+                        () -> batcher.transfer(order, new Claim(7, "pay-bob-once", "another-request"), RENDER)));
         List<Outcome> outcomes = new ArrayList<>();
         for (Future<Outcome> f : results) {
             outcomes.add(f.get(10, TimeUnit.SECONDS));
         }
         assertThat(outcomes.get(0)).isInstanceOf(Outcome.Executed.class);
-        assertThat(outcomes.get(1)).isInstanceOfSatisfying(Outcome.Replayed.class, r ->
-                assertThat(r.response().body()).isEqualTo(((Outcome.Executed) outcomes.get(0)).response().body()));
+        assertThat(outcomes.get(1))
+                .isInstanceOfSatisfying(
+                        Outcome.Replayed.class,
+                        r -> assertThat(r.response().body())
+                                .isEqualTo(((Outcome.Executed) outcomes.get(0))
+                                        .response()
+                                        .body()));
         assertThat(outcomes.get(2)).isInstanceOf(Outcome.Mismatch.class);
         assertThat(balance(bob)).isEqualByComparingTo("4.00");
-        assertThat(count("SELECT count(*) FROM transfers WHERE to_account = ?", bob)).isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM transfers WHERE to_account = ?", bob))
+                .isEqualTo(1);
     }
 
     @Test
@@ -219,8 +242,10 @@ class TransferBatcherTest {
         Claim claim = new Claim(7, "pay-bob", "fp");
         Ledger.TransferOrder order = ledger.order(alice, bob, "4.00", "USD");
         assertThatThrownBy(() -> batcher.transfer(order, claim, RENDER))
-                .isInstanceOf(LedgerException.class).hasMessageContaining("insufficient funds");
-        assertThat(count("SELECT count(*) FROM idempotency_keys WHERE idempotency_key = 'pay-bob'")).isZero();
+                .isInstanceOf(LedgerException.class)
+                .hasMessageContaining("insufficient funds");
+        assertThat(count("SELECT count(*) FROM idempotency_keys WHERE idempotency_key = 'pay-bob'"))
+                .isZero();
         jdbc.inTransaction(c -> ledger.mint(c, alice, "3.00", "USD"));
         assertThat(batcher.transfer(order, claim, RENDER)).isInstanceOf(Outcome.Executed.class);
         assertThat(batcher.transfer(order, claim, RENDER)).isInstanceOf(Outcome.Replayed.class);
@@ -238,16 +263,23 @@ class TransferBatcherTest {
                     INSERT INTO idempotency_keys (api_key_id, idempotency_key, fingerprint, response_status, response_body,
                                                   created_at, expires_at)
                     VALUES (7, 'busy', 'fp', 0, ''::bytea, now(), now() + interval '1 day')""");
-            List<Future<Outcome>> results = inOneBatch(blocker, List.of(
-                    () -> batcher.transfer(ledger.order(alice, bob, "1.00", "USD"), new Claim(7, "busy", "fp"), RENDER),
-                    () -> batcher.transfer(ledger.order(alice, bob, "2.00", "USD"), new Claim(7, "free", "fp"), RENDER)));
+            List<Future<Outcome>> results = inOneBatch(
+                    blocker,
+                    List.of(
+                            () -> batcher.transfer(
+                                    ledger.order(alice, bob, "1.00", "USD"), new Claim(7, "busy", "fp"), RENDER),
+                            () -> batcher.transfer(
+                                    ledger.order(alice, bob, "2.00", "USD"), new Claim(7, "free", "fp"), RENDER)));
             assertThat(results.get(0).get(10, TimeUnit.SECONDS)).isInstanceOf(Outcome.InProgress.class);
             assertThat(results.get(1).get(10, TimeUnit.SECONDS)).isInstanceOf(Outcome.Executed.class);
             elsewhere.rollback();
         }
         assertThat(balance(bob)).isEqualByComparingTo("2.00");
         // Only the busy key left the batch: the free one was applied with it, not one by one.
-        assertThat(registry.get("chainsync_ledger_transfer_batches_failed_total").counter().count()).isZero();
+        assertThat(registry.get("chainsync_ledger_transfer_batches_failed_total")
+                        .counter()
+                        .count())
+                .isZero();
     }
 
     @Test
@@ -288,15 +320,26 @@ class TransferBatcherTest {
         assertThat(refused).isPositive();
         assertThat(ledger.total("USD")).isEqualByComparingTo("500.00");
         assertThat(count("SELECT count(*) FROM balances WHERE amount < 0")).isZero();
-        assertThat(count("SELECT count(*) FROM transfers WHERE kind = 'transfer'")).isEqualTo(made);
-        assertThat(count("SELECT count(*) FROM ledger_entries l JOIN transfers t ON t.id = l.transfer_id WHERE t.kind = 'transfer'"))
+        assertThat(count("SELECT count(*) FROM transfers WHERE kind = 'transfer'"))
+                .isEqualTo(made);
+        assertThat(
+                        count(
+                                "SELECT count(*) FROM ledger_entries l JOIN transfers t ON t.id = l.transfer_id WHERE t.kind = 'transfer'"))
                 .isEqualTo(2L * made);
         // Every account's journal replays to its balance.
         for (String a : accounts) {
-            assertThat(jdbc.queryOne("SELECT balance_after FROM ledger_entries WHERE account_id = ? ORDER BY id DESC LIMIT 1",
-                    r -> r.getBigDecimal(1), a).orElseThrow()).isEqualByComparingTo(balance(a));
-            assertThat(jdbc.queryOne("SELECT sum(amount) FROM ledger_entries WHERE account_id = ?",
-                    r -> r.getBigDecimal(1), a).orElseThrow()).isEqualByComparingTo(balance(a));
+            assertThat(jdbc.queryOne(
+                                    "SELECT balance_after FROM ledger_entries WHERE account_id = ? ORDER BY id DESC LIMIT 1",
+                                    r -> r.getBigDecimal(1),
+                                    a)
+                            .orElseThrow())
+                    .isEqualByComparingTo(balance(a));
+            assertThat(jdbc.queryOne(
+                                    "SELECT sum(amount) FROM ledger_entries WHERE account_id = ?",
+                                    r -> r.getBigDecimal(1),
+                                    a)
+                            .orElseThrow())
+                    .isEqualByComparingTo(balance(a));
         }
     }
 
@@ -308,26 +351,33 @@ class TransferBatcherTest {
         String bob = account(null);
         String dave = account(null);
         long eventsBefore = count("SELECT count(*) FROM webhook_events WHERE type = 'transfer.completed'");
-        List<Future<Object>> results = inOneBatch(blocker, List.of(
-                () -> refusalOf(() -> batcher.transfer(ledger.order(alice, bob, "5.00", "USD"))),
-                () -> refusalOf(() -> batcher.transfer(ledger.order(carol, bob, "1.00", "USD"))),
-                () -> batcher.transfer(ledger.order(alice, dave, "0.40", "USD"))));
-        assertThat((String) results.get(0).get(10, TimeUnit.SECONDS)).contains("insufficient funds: " + alice + " holds 1.00");
-        assertThat((String) results.get(1).get(10, TimeUnit.SECONDS)).contains("insufficient funds: " + carol + " holds 0.00");
+        List<Future<Object>> results = inOneBatch(
+                blocker,
+                List.of(
+                        () -> refusalOf(() -> batcher.transfer(ledger.order(alice, bob, "5.00", "USD"))),
+                        () -> refusalOf(() -> batcher.transfer(ledger.order(carol, bob, "1.00", "USD"))),
+                        () -> batcher.transfer(ledger.order(alice, dave, "0.40", "USD"))));
+        assertThat((String) results.get(0).get(10, TimeUnit.SECONDS))
+                .contains("insufficient funds: " + alice + " holds 1.00");
+        assertThat((String) results.get(1).get(10, TimeUnit.SECONDS))
+                .contains("insufficient funds: " + carol + " holds 0.00");
         assertThat(results.get(2).get(10, TimeUnit.SECONDS)).isInstanceOf(Ledger.Transfer.class);
-        assertThat(count("SELECT count(*) FROM balances WHERE account_id IN (?, ?)", bob, carol)).isZero();
+        assertThat(count("SELECT count(*) FROM balances WHERE account_id IN (?, ?)", bob, carol))
+                .isZero();
         assertThat(ledger.account(bob).orElseThrow().balances()).isEmpty();
         assertThat(balance(dave)).isEqualByComparingTo("0.40");
         assertThat(balance(alice)).isEqualByComparingTo("0.60");
-        assertThat(count("SELECT count(*) FROM transfers WHERE to_account = ? OR from_account = ?", bob, carol)).isZero();
+        assertThat(count("SELECT count(*) FROM transfers WHERE to_account = ? OR from_account = ?", bob, carol))
+                .isZero();
         assertThat(count("SELECT count(*) FROM webhook_events WHERE type = 'transfer.completed'") - eventsBefore)
                 .isEqualTo(2); // the stalled one and alice -> dave
     }
 
     @Test
     void twoInstancesMintsAndBurnsAtOnceNeverLoseAnUpdateAndEveryJournalReplays() throws Exception {
-        TransferBatcher other = new TransferBatcher(jdbc, ledger, idempotency, TransferBatcher.DEFAULT_MAX_BATCH,
-                new SimpleMeterRegistry()).start();
+        TransferBatcher other = new TransferBatcher(
+                        jdbc, ledger, idempotency, TransferBatcher.DEFAULT_MAX_BATCH, new SimpleMeterRegistry())
+                .start();
         try {
             List<String> accounts = new ArrayList<>();
             for (int i = 0; i < 6; i++) {
@@ -372,7 +422,8 @@ class TransferBatcherTest {
             for (String a : accounts) {
                 List<BigDecimal[]> journal = jdbc.query(
                         "SELECT amount, balance_after FROM ledger_entries WHERE account_id = ? ORDER BY id",
-                        r -> new BigDecimal[] {r.getBigDecimal(1), r.getBigDecimal(2)}, a);
+                        r -> new BigDecimal[] {r.getBigDecimal(1), r.getBigDecimal(2)},
+                        a);
                 BigDecimal running = BigDecimal.ZERO;
                 for (BigDecimal[] entry : journal) {
                     running = running.add(entry[0]);
@@ -406,15 +457,16 @@ class TransferBatcherTest {
             emptiesS.setAutoCommit(false);
             Jdbc.query(holdsW, "SELECT 1 FROM balances WHERE account_id = ? FOR UPDATE", row -> 1, w);
             ledger.transferAll(fundsS, List.of(ledger.order(q, s, "100.00", "USD")));
-            Future<List<Ledger.TransferResult>> batch = callers.submit(() -> jdbc.inTransaction(c ->
-                    ledger.transferAll(c, List.of(ledger.order(s, r, "50.00", "USD"), ledger.order(w, r, "1.00", "USD")))));
+            Future<List<Ledger.TransferResult>> batch = callers.submit(() -> jdbc.inTransaction(c -> ledger.transferAll(
+                    c, List.of(ledger.order(s, r, "50.00", "USD"), ledger.order(w, r, "1.00", "USD")))));
             awaitSomeoneWaitingForALock();
             fundsS.commit();
             ledger.transferAll(emptiesS, List.of(ledger.order(s, z, "100.00", "USD")));
             holdsW.commit();
             emptiesS.commit();
             List<Ledger.TransferResult> results = batch.get(10, TimeUnit.SECONDS);
-            assertThat(results.get(0).refusal()).isNotNull()
+            assertThat(results.get(0).refusal())
+                    .isNotNull()
                     .satisfies(e -> assertThat(e.getMessage()).contains("insufficient funds"));
             assertThat(results.get(1).transfer()).isNotNull();
         }
@@ -434,13 +486,18 @@ class TransferBatcherTest {
         try (Connection operator = jdbc.dataSource().getConnection()) {
             operator.setAutoCommit(false);
             Jdbc.query(operator, "SELECT 1 FROM balances WHERE account_id = ? FOR UPDATE", row -> 1, alice);
-            List<Future<Ledger.Transfer>> results = inOneBatch(blocker, List.of(
-                    () -> batcher.transfer(ledger.order(alice, bob, "1.00", "USD")),
-                    () -> batcher.transfer(ledger.order(carol, dave, "2.00", "USD"))));
+            List<Future<Ledger.Transfer>> results = inOneBatch(
+                    blocker,
+                    List.of(
+                            () -> batcher.transfer(ledger.order(alice, bob, "1.00", "USD")),
+                            () -> batcher.transfer(ledger.order(carol, dave, "2.00", "USD"))));
             // The batch gives up on alice's row after BATCH_LOCK_TIMEOUT; carol's transfer then goes alone.
             assertThat(results.get(1).get(10, TimeUnit.SECONDS).amount()).isEqualByComparingTo("2.00");
             assertThat(results.get(0)).isNotDone();
-            assertThat(registry.get("chainsync_ledger_transfer_batches_failed_total").counter().count()).isEqualTo(1.0);
+            assertThat(registry.get("chainsync_ledger_transfer_batches_failed_total")
+                            .counter()
+                            .count())
+                    .isEqualTo(1.0);
             operator.rollback();
             assertThat(results.get(0).get(10, TimeUnit.SECONDS).amount()).isEqualByComparingTo("1.00");
         }
@@ -453,12 +510,17 @@ class TransferBatcherTest {
         String alice = account("10.00");
         String bob = account(null);
         batcher.transfer(ledger.order(alice, bob, "1.00", "USD"));
-        for (String sql : List.of("DELETE FROM accounts WHERE id = '" + bob + "'", "TRUNCATE accounts CASCADE",
+        for (String sql : List.of(
+                "DELETE FROM accounts WHERE id = '" + bob + "'",
+                "TRUNCATE accounts CASCADE",
                 "DELETE FROM currencies WHERE code = 'USD'")) {
-            assertThatThrownBy(() -> jdbc.update(sql)).isInstanceOf(DataAccessException.class)
-                    .satisfies(e -> assertThat(((DataAccessException) e).sqlState()).isEqualTo("23001"));
+            assertThatThrownBy(() -> jdbc.update(sql))
+                    .isInstanceOf(DataAccessException.class)
+                    .satisfies(e ->
+                            assertThat(((DataAccessException) e).sqlState()).isEqualTo("23001"));
         }
-        assertThat(ledger.entries(bob, null, 10)).singleElement()
+        assertThat(ledger.entries(bob, null, 10))
+                .singleElement()
                 .satisfies(e -> assertThat(e.accountId()).isEqualTo(bob));
     }
 
@@ -468,7 +530,8 @@ class TransferBatcherTest {
         String bob = account(null);
         batcher.close();
         batcher.close();
-        assertThat(batcher.transfer(ledger.order(alice, bob, "1.00", "USD")).amount()).isEqualByComparingTo("1.00");
+        assertThat(batcher.transfer(ledger.order(alice, bob, "1.00", "USD")).amount())
+                .isEqualByComparingTo("1.00");
         assertThat(balance(bob)).isEqualByComparingTo("1.00");
     }
 }

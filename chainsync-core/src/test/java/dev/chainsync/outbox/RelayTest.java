@@ -74,7 +74,8 @@ class RelayTest {
         Relay doomed = w.relay("relay-doomed", frozen);
         Thread dying = Thread.ofPlatform().start(doomed::submitPass);
         // The transaction left the process, and then the process "died" before recording the outcome.
-        assertThat(frozen.submitted.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(frozen.submitted.await(10, java.util.concurrent.TimeUnit.SECONDS))
+                .isTrue();
         Operation stuck = w.operationOf(c.hash());
         assertThat(stuck.status()).isEqualTo(OperationStatus.PENDING);
         assertThat(stuck.leaseOwner()).isEqualTo("relay-doomed");
@@ -107,7 +108,8 @@ class RelayTest {
         w.faults.dropRate(1.0);
         FreezingChain frozen = new FreezingChain(w.chain);
         Thread dying = Thread.ofPlatform().start(w.relay("relay-doomed", frozen)::submitPass);
-        assertThat(frozen.submitted.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(frozen.submitted.await(10, java.util.concurrent.TimeUnit.SECONDS))
+                .isTrue();
         w.faults.dropRate(0.0);
 
         Relay survivor = w.relay("relay-b");
@@ -120,7 +122,8 @@ class RelayTest {
         assertThat(op.status()).isEqualTo(OperationStatus.CONFIRMED);
         // The blockhash was still valid, so the survivor re-sent the recorded transaction itself.
         assertThat(w.outbox.attempts(op.id())).hasSize(1);
-        assertThat(op.signature()).isEqualTo(w.outbox.attempts(op.id()).getFirst().signature());
+        assertThat(op.signature())
+                .isEqualTo(w.outbox.attempts(op.id()).getFirst().signature());
         assertThat(w.devnet.countMemo(c.memo())).isEqualTo(1);
         frozen.release.countDown();
         dying.join(10_000);
@@ -140,7 +143,9 @@ class RelayTest {
 
         w.advanceSlots(5);
         relay.confirmPass();
-        assertThat(w.operationOf(c.hash()).status()).as("not expired yet: keep waiting").isEqualTo(OperationStatus.SUBMITTED);
+        assertThat(w.operationOf(c.hash()).status())
+                .as("not expired yet: keep waiting")
+                .isEqualTo(OperationStatus.SUBMITTED);
 
         w.advanceSlots(150);
         relay.confirmPass();
@@ -161,7 +166,8 @@ class RelayTest {
         assertThat(attempts.get(0).blockhash()).isNotEqualTo(attempts.get(1).blockhash());
         assertThat(done.signature()).isEqualTo(attempts.get(1).signature());
         assertThat(w.devnet.countMemo(c.memo())).isEqualTo(1);
-        assertThat(w.historyTypes(c.hash())).containsExactly("created", "submitted", "failed", "resubmitted", "confirmed");
+        assertThat(w.historyTypes(c.hash()))
+                .containsExactly("created", "submitted", "failed", "resubmitted", "confirmed");
     }
 
     @Test
@@ -172,8 +178,10 @@ class RelayTest {
         relay.submitPass();
         Operation op = w.operationOf(c.hash());
         // Simulate the tracker having given up on an attempt the chain did in fact land.
-        w.jdbc.update("UPDATE chain_operations SET status = 'pending', next_attempt_at = ? WHERE id = ?",
-                w.clock.instant(), op.id());
+        w.jdbc.update(
+                "UPDATE chain_operations SET status = 'pending', next_attempt_at = ? WHERE id = ?",
+                w.clock.instant(),
+                op.id());
         w.advanceSlots(200);
         relay.submitPass();
         w.advanceSlots(2);
@@ -221,12 +229,16 @@ class RelayTest {
         assertThat(dead.attemptCount()).isEqualTo(w.relayConfig.maxAttempts());
         assertThat(dead.lastError()).contains("failed on chain");
         assertThat(w.status(c.hash())).isEqualTo(CredentialStatus.DEAD_LETTERED);
-        assertThat(w.devnet.countMemo(c.memo())).as("failed transactions carry no memo").isZero();
+        assertThat(w.devnet.countMemo(c.memo()))
+                .as("failed transactions carry no memo")
+                .isZero();
         // Subscribers hear of it from events written in the dead-lettering transaction.
-        assertThat(w.jdbc.query("SELECT type || ' ' || payload::text FROM webhook_events ORDER BY id", r -> r.getString(1)))
+        assertThat(w.jdbc.query(
+                        "SELECT type || ' ' || payload::text FROM webhook_events ORDER BY id", r -> r.getString(1)))
                 .satisfiesExactly(
                         e -> assertThat(e).startsWith("credential.failed ").contains(c.hash(), "\"dead_lettered\""),
-                        e -> assertThat(e).startsWith("operation.dead_lettered ")
+                        e -> assertThat(e)
+                                .startsWith("operation.dead_lettered ")
                                 .contains("\"operation_id\": " + dead.id(), "failed on chain"));
         assertThat(w.outbox.retry(w.operationOf(c.hash()).id() + 1000)).isEqualTo(Outbox.RetryOutcome.NOT_FOUND);
 
@@ -240,8 +252,9 @@ class RelayTest {
         assertThat(w.status(c.hash())).isEqualTo(CredentialStatus.CONFIRMED);
         assertThat(w.devnet.countMemo(c.memo())).isEqualTo(1);
         List<String> history = w.historyTypes(c.hash());
-        assertThat(history).startsWith("created", "submitted", "failed").endsWith("dead_lettered", "retried",
-                "resubmitted", "confirmed");
+        assertThat(history)
+                .startsWith("created", "submitted", "failed")
+                .endsWith("dead_lettered", "retried", "resubmitted", "confirmed");
         assertThat(history.stream().filter("failed"::equals).count()).isEqualTo(w.relayConfig.maxAttempts() - 1);
     }
 
@@ -256,7 +269,8 @@ class RelayTest {
         Operation op = w.operationOf(c.hash());
         assertThat(op.status()).isEqualTo(OperationStatus.PENDING);
         assertThat(op.attemptCount()).isEqualTo(1);
-        assertThat(op.nextAttemptAt()).isAfterOrEqualTo(w.clock.instant())
+        assertThat(op.nextAttemptAt())
+                .isAfterOrEqualTo(w.clock.instant())
                 .isBeforeOrEqualTo(w.clock.instant().plus(w.relayConfig.retryBase()));
         assertThat(relay.submitPass()).as("not due before its backoff").isLessThanOrEqualTo(1);
         w.advance(Duration.ofSeconds(2));
@@ -289,14 +303,18 @@ class RelayTest {
         Operation op = w.operationOf(c.hash());
         assertThat(op.status()).as("on its last attempt, yet not buried").isEqualTo(OperationStatus.PENDING);
         assertThat(op.attemptCount()).isEqualTo(op.maxAttempts() - 1);
-        assertThat(w.count("SELECT count(*) FROM credential_events WHERE credential_hash = ? AND event_type = 'failed'",
-                c.hash())).isZero();
+        assertThat(w.count(
+                        "SELECT count(*) FROM credential_events WHERE credential_hash = ? AND event_type = 'failed'",
+                        c.hash()))
+                .isZero();
         assertThat(guarded.sent).isEmpty();
         relay.submitPass();
         w.advanceSlots(2);
         relay.confirmPass();
         assertThat(w.operationOf(c.hash()).status()).isEqualTo(OperationStatus.CONFIRMED);
-        assertThat(w.outbox.attempts(op.id())).as("the recorded transaction, sent once it could be").hasSize(1);
+        assertThat(w.outbox.attempts(op.id()))
+                .as("the recorded transaction, sent once it could be")
+                .hasSize(1);
         assertThat(w.devnet.countMemo(c.memo())).isEqualTo(1);
     }
 
@@ -329,12 +347,12 @@ class RelayTest {
         Map<String, OperationHandler> handlers = new java.util.HashMap<>(w.credentials.handlers());
         handlers.put("test.big", big);
         Credential c = w.issue("student-1");
-        long tooBig = w.jdbc.inTransaction(tx -> Outbox.enqueue(tx,
-                new NewOperation("test.big", "big-1", "x".repeat(2000), "test.big:1"), 3, w.clock.instant()));
-        long unknown = w.jdbc.inTransaction(tx -> Outbox.enqueue(tx,
-                new NewOperation("test.unknown", "u-1", "hello", "test.unknown:1"), 3, w.clock.instant()));
-        try (Relay relay = new Relay(w.jdbc, w.chain, w.issuer, handlers, w.relayConfig, w.clock, new java.util.Random(1),
-                w.registry)) {
+        long tooBig = w.jdbc.inTransaction(tx -> Outbox.enqueue(
+                tx, new NewOperation("test.big", "big-1", "x".repeat(2000), "test.big:1"), 3, w.clock.instant()));
+        long unknown = w.jdbc.inTransaction(tx -> Outbox.enqueue(
+                tx, new NewOperation("test.unknown", "u-1", "hello", "test.unknown:1"), 3, w.clock.instant()));
+        try (Relay relay = new Relay(
+                w.jdbc, w.chain, w.issuer, handlers, w.relayConfig, w.clock, new java.util.Random(1), w.registry)) {
             assertThat(relay.submitPass()).isEqualTo(3);
             w.advanceSlots(2);
             relay.confirmPass();
@@ -344,13 +362,20 @@ class RelayTest {
             Operation buried = w.outbox.find(tooBig).orElseThrow();
             assertThat(buried.status()).isEqualTo(OperationStatus.DEAD_LETTERED);
             assertThat(buried.lastError()).startsWith("memo cannot be sent").contains("2000");
-            assertThat(big.buried).singleElement().satisfies(f -> assertThat(f.op().id()).isEqualTo(tooBig));
+            assertThat(big.buried)
+                    .singleElement()
+                    .satisfies(f -> assertThat(f.op().id()).isEqualTo(tooBig));
             Operation waiting = w.outbox.find(unknown).orElseThrow();
-            assertThat(waiting.status()).as("left for a relay that knows its kind").isEqualTo(OperationStatus.PENDING);
+            assertThat(waiting.status())
+                    .as("left for a relay that knows its kind")
+                    .isEqualTo(OperationStatus.PENDING);
             assertThat(waiting.attemptCount()).isZero();
-            assertThat(waiting.nextAttemptAt()).isAfterOrEqualTo(w.clock.instant().plus(w.relayConfig.retryCap())
-                    .minus(Duration.ofSeconds(1)));
-            assertThat(w.devnet.landedCount()).as("only the credential's transaction").isEqualTo(1);
+            assertThat(waiting.nextAttemptAt())
+                    .isAfterOrEqualTo(
+                            w.clock.instant().plus(w.relayConfig.retryCap()).minus(Duration.ofSeconds(1)));
+            assertThat(w.devnet.landedCount())
+                    .as("only the credential's transaction")
+                    .isEqualTo(1);
         }
     }
 
@@ -358,12 +383,16 @@ class RelayTest {
     private List<Credential> packWithOneOnItsLastAttempt(CountingChain flaky, Relay relay) {
         Credential last = w.issue("last");
         Credential sibling = w.issue("sibling");
-        w.jdbc.update("UPDATE chain_operations SET attempt_count = max_attempts - 1 WHERE aggregate_id = ?", last.hash());
+        w.jdbc.update(
+                "UPDATE chain_operations SET attempt_count = max_attempts - 1 WHERE aggregate_id = ?", last.hash());
         flaky.failSubmits.set(1);
         relay.submitPass();
         assertThat(w.outbox.attempts(w.operationOf(last.hash()).id()).getFirst().signature())
                 .as("both in one transaction")
-                .isEqualTo(w.outbox.attempts(w.operationOf(sibling.hash()).id()).getFirst().signature());
+                .isEqualTo(w.outbox
+                        .attempts(w.operationOf(sibling.hash()).id())
+                        .getFirst()
+                        .signature());
         return List.of(last, sibling);
     }
 
@@ -392,7 +421,9 @@ class RelayTest {
             assertThat(w.status(c.hash())).isEqualTo(CredentialStatus.CONFIRMED);
             assertThat(w.devnet.countMemo(c.memo())).isEqualTo(1);
         }
-        assertThat(flaky.submitsBySignature).as("the one recorded transaction, re-sent").hasSize(1);
+        assertThat(flaky.submitsBySignature)
+                .as("the one recorded transaction, re-sent")
+                .hasSize(1);
         assertThat(webhookEvents("credential.failed")).isZero();
     }
 
@@ -403,7 +434,8 @@ class RelayTest {
         Relay relay = w.relay("relay-a", flaky);
         List<Credential> pack = packWithOneOnItsLastAttempt(flaky, relay);
         Credential last = pack.getFirst();
-        long lastValid = w.outbox.attempts(w.operationOf(last.hash()).id()).getFirst().lastValidHeight();
+        long lastValid =
+                w.outbox.attempts(w.operationOf(last.hash()).id()).getFirst().lastValidHeight();
         flaky.failSubmits.set(Integer.MAX_VALUE); // the chain refuses every send from now on
 
         long buriedAt = -1;
@@ -416,14 +448,19 @@ class RelayTest {
             }
         }
 
-        assertThat(buriedAt).as("buried, but only after its transaction could no longer land")
+        assertThat(buriedAt)
+                .as("buried, but only after its transaction could no longer land")
                 .isGreaterThan(lastValid + Relay.LANDING_MARGIN_BLOCKS);
         assertThat(w.status(last.hash())).isEqualTo(CredentialStatus.DEAD_LETTERED);
         assertThat(w.operationOf(last.hash()).lastError()).startsWith("no attempt landed after");
         assertThat(w.devnet.countMemo(last.memo())).isZero();
-        assertThat(w.count("SELECT count(*) FROM webhook_events WHERE type = 'credential.failed' AND payload->>'hash' = ?",
-                last.hash())).isEqualTo(1);
-        assertThat(w.outbox.attempts(w.operationOf(last.hash()).id())).as("never given a second transaction").hasSize(1);
+        assertThat(w.count(
+                        "SELECT count(*) FROM webhook_events WHERE type = 'credential.failed' AND payload->>'hash' = ?",
+                        last.hash()))
+                .isEqualTo(1);
+        assertThat(w.outbox.attempts(w.operationOf(last.hash()).id()))
+                .as("never given a second transaction")
+                .hasSize(1);
     }
 
     @Test
@@ -442,7 +479,9 @@ class RelayTest {
         Credential c = w.issue("student-1");
         org.assertj.core.api.Assertions.assertThatThrownBy(relay::submitPass).isInstanceOf(IllegalStateException.class);
         Operation released = w.operationOf(c.hash());
-        assertThat(released.leaseOwner()).as("not stuck until the lease runs out").isNull();
+        assertThat(released.leaseOwner())
+                .as("not stuck until the lease runs out")
+                .isNull();
         assertThat(w.outbox.attempts(released.id())).hasSize(1);
 
         w.advance(w.relayConfig.pollInterval());
@@ -456,9 +495,20 @@ class RelayTest {
 
     @Test
     void twoRelaysOnOneDatabaseSubmitEachOfAThousandOperationsOnce() {
-        w = new WritePath("two-relays", rc -> new dev.chainsync.config.ChainsyncConfig.RelayConfig(true, "x", 50,
-                Duration.ofMillis(2), Duration.ofMillis(400), Duration.ofHours(1), 5, Duration.ofMillis(500),
-                Duration.ofSeconds(10), rc.commitment(), rc.unhealthyPendingAge()));
+        w = new WritePath(
+                "two-relays",
+                rc -> new dev.chainsync.config.ChainsyncConfig.RelayConfig(
+                        true,
+                        "x",
+                        50,
+                        Duration.ofMillis(2),
+                        Duration.ofMillis(400),
+                        Duration.ofHours(1),
+                        5,
+                        Duration.ofMillis(500),
+                        Duration.ofSeconds(10),
+                        rc.commitment(),
+                        rc.unhealthyPendingAge()));
         int n = 1000;
         CountingChain counting = new CountingChain(w.chain);
         Relay a = w.relay("relay-a", counting);
@@ -483,13 +533,18 @@ class RelayTest {
         } finally {
             ticker.interrupt();
         }
-        assertThat(w.count("SELECT count(*) FROM chain_operations WHERE status = 'confirmed'")).isEqualTo(n);
-        assertThat(w.count("SELECT count(*) FROM credentials WHERE status = 'confirmed'")).isEqualTo(n);
+        assertThat(w.count("SELECT count(*) FROM chain_operations WHERE status = 'confirmed'"))
+                .isEqualTo(n);
+        assertThat(w.count("SELECT count(*) FROM credentials WHERE status = 'confirmed'"))
+                .isEqualTo(n);
         assertThat(w.count("SELECT count(*) FROM chain_operation_attempts")).isEqualTo(n);
         // Packed: far fewer transactions than operations, each sent once, every memo on chain exactly once.
         assertThat(counting.submitsBySignature.values()).allMatch(count -> count.get() == 1);
-        assertThat(w.devnet.landedCount()).isEqualTo(counting.submitsBySignature.size()).isLessThanOrEqualTo(n / 4);
-        List<String> memos = w.devnet.allRecords().stream().flatMap(r -> r.memos().stream()).toList();
+        assertThat(w.devnet.landedCount())
+                .isEqualTo(counting.submitsBySignature.size())
+                .isLessThanOrEqualTo(n / 4);
+        List<String> memos =
+                w.devnet.allRecords().stream().flatMap(r -> r.memos().stream()).toList();
         assertThat(memos).hasSize(n).doesNotHaveDuplicates();
         assertThat(w.count("SELECT count(DISTINCT signature) FROM chain_operation_attempts"))
                 .isEqualTo(w.devnet.landedCount());
@@ -517,13 +572,17 @@ class RelayTest {
         assertThat(ops).allMatch(op -> op.status() == OperationStatus.SUBMITTED);
         assertThat(ops.stream().map(Operation::signature).distinct()).hasSize(3);
         for (Operation op : ops) {
-            assertThat(w.outbox.attempts(op.id())).extracting(Attempt::signature).containsExactly(op.signature());
+            assertThat(w.outbox.attempts(op.id()))
+                    .extracting(Attempt::signature)
+                    .containsExactly(op.signature());
         }
 
         w.advanceSlots(2);
         counting.statusLookups.clear();
         relay.confirmPass();
-        assertThat(counting.statusLookups).as("one status per transaction, not per operation").hasSize(3)
+        assertThat(counting.statusLookups)
+                .as("one status per transaction, not per operation")
+                .hasSize(3)
                 .doesNotHaveDuplicates();
         for (Credential c : issued) {
             Credential done = w.credentials.find(c.hash()).orElseThrow();
@@ -533,7 +592,8 @@ class RelayTest {
             assertThat(w.historyTypes(c.hash())).containsExactly("created", "submitted", "confirmed");
             var verdict = w.credentials.verify(c.hash());
             assertThat(verdict.valid()).as(verdict.problems().toString()).isTrue();
-            assertThat(w.devnet.transaction(done.chainSignature()).orElseThrow().memos()).contains(c.memo());
+            assertThat(w.devnet.transaction(done.chainSignature()).orElseThrow().memos())
+                    .contains(c.memo());
         }
         assertThat(w.devnet.landedCount()).isEqualTo(3);
     }
@@ -549,7 +609,10 @@ class RelayTest {
         w.faults.dropRate(1.0);
         relay.submitPass();
         w.faults.dropRate(0.0);
-        List<String> firstSignatures = issued.stream().map(c -> w.operationOf(c.hash()).signature()).distinct().toList();
+        List<String> firstSignatures = issued.stream()
+                .map(c -> w.operationOf(c.hash()).signature())
+                .distinct()
+                .toList();
         assertThat(firstSignatures).hasSize(2);
 
         w.advanceSlots(5);
@@ -570,11 +633,13 @@ class RelayTest {
             assertThat(op.status()).isEqualTo(OperationStatus.CONFIRMED);
             List<Attempt> attempts = w.outbox.attempts(op.id());
             assertThat(attempts).hasSize(2);
-            assertThat(firstSignatures).contains(attempts.get(0).signature()).doesNotContain(attempts.get(1).signature());
+            assertThat(firstSignatures)
+                    .contains(attempts.get(0).signature())
+                    .doesNotContain(attempts.get(1).signature());
             assertThat(op.signature()).isEqualTo(attempts.get(1).signature());
             assertThat(w.devnet.countMemo(c.memo())).isEqualTo(1);
-            assertThat(w.historyTypes(c.hash())).containsExactly("created", "submitted", "failed", "resubmitted",
-                    "confirmed");
+            assertThat(w.historyTypes(c.hash()))
+                    .containsExactly("created", "submitted", "failed", "resubmitted", "confirmed");
         }
         assertThat(w.devnet.landedCount()).isEqualTo(2);
         // Re-sending a dead transaction's bytes is refused by the chain, so nothing can land twice later.
@@ -591,8 +656,10 @@ class RelayTest {
         String signature = w.operationOf(packed.getFirst().hash()).signature();
         // Two of the three were wrongly given up on; the third is still being tracked.
         for (Credential c : packed.subList(0, 2)) {
-            w.jdbc.update("UPDATE chain_operations SET status = 'pending', next_attempt_at = ? WHERE id = ?",
-                    w.clock.instant(), w.operationOf(c.hash()).id());
+            w.jdbc.update(
+                    "UPDATE chain_operations SET status = 'pending', next_attempt_at = ? WHERE id = ?",
+                    w.clock.instant(),
+                    w.operationOf(c.hash()).id());
         }
         Credential later = w.issue("d");
         w.advanceSlots(200);
@@ -636,8 +703,8 @@ class RelayTest {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
-                throw new dev.chainsync.chain.ChainException(dev.chainsync.chain.ChainException.Kind.UNAVAILABLE,
-                        "process died");
+                throw new dev.chainsync.chain.ChainException(
+                        dev.chainsync.chain.ChainException.Kind.UNAVAILABLE, "process died");
             }
         });
         Thread dying = Thread.ofPlatform().start(doomed::submitPass);
@@ -648,7 +715,10 @@ class RelayTest {
             Map<String, Long> recorded = new java.util.HashMap<>();
             Set<String> unsent = new java.util.HashSet<>();
             for (Credential c : issued) {
-                String signature = w.outbox.attempts(w.operationOf(c.hash()).id()).getFirst().signature();
+                String signature = w.outbox
+                        .attempts(w.operationOf(c.hash()).id())
+                        .getFirst()
+                        .signature();
                 recorded.merge(signature, 1L, Long::sum);
                 if (w.devnet.countMemo(c.memo()) == 0) {
                     unsent.add(signature);
@@ -696,15 +766,19 @@ class RelayTest {
             public RecentBlockhash latestBlockhash() {
                 // Between claim and record, another relay takes over one operation of the pack.
                 if (steal.getAndSet(false)) {
-                    w.jdbc.update("UPDATE chain_operations SET version = version + 1, lease_owner = 'relay-other' "
-                            + "WHERE id = ?", stolen);
+                    w.jdbc.update(
+                            "UPDATE chain_operations SET version = version + 1, lease_owner = 'relay-other' "
+                                    + "WHERE id = ?",
+                            stolen);
                 }
                 return delegate.latestBlockhash();
             }
         });
         Relay relay = w.relay("relay-a", counting);
         relay.submitPass();
-        assertThat(counting.sent).as("a transaction is sent only once every memo in it is recorded").isEmpty();
+        assertThat(counting.sent)
+                .as("a transaction is sent only once every memo in it is recorded")
+                .isEmpty();
         assertThat(w.count("SELECT count(*) FROM chain_operation_attempts")).isZero();
         for (Credential c : List.of(issued.get(0), issued.get(2))) {
             Operation op = w.operationOf(c.hash());
@@ -715,8 +789,10 @@ class RelayTest {
         assertThat(w.operationOf(issued.get(1).hash()).leaseOwner()).isEqualTo("relay-other");
 
         relay.submitPass();
-        assertThat(counting.sent).singleElement().satisfies(tx ->
-                assertThat(tx.memos()).containsExactly(issued.get(0).memo(), issued.get(2).memo()));
+        assertThat(counting.sent)
+                .singleElement()
+                .satisfies(tx -> assertThat(tx.memos())
+                        .containsExactly(issued.get(0).memo(), issued.get(2).memo()));
         w.jdbc.update("UPDATE chain_operations SET lease_owner = NULL, lease_until = NULL WHERE id = ?", stolen);
         w.settle(relay, 3);
         for (Credential c : issued) {
@@ -769,14 +845,19 @@ class RelayTest {
         public String submit(SignedTransaction tx) {
             if (refuseSubmits.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                 // What CircuitBreakingChainClient throws when the breaker opened after the blockhash was fetched.
-                throw new dev.chainsync.chain.ChainException(dev.chainsync.chain.ChainException.Kind.UNAVAILABLE,
-                        dev.chainsync.chain.ChainException.Reach.NOT_SENT, "refused before sending", null);
+                throw new dev.chainsync.chain.ChainException(
+                        dev.chainsync.chain.ChainException.Kind.UNAVAILABLE,
+                        dev.chainsync.chain.ChainException.Reach.NOT_SENT,
+                        "refused before sending",
+                        null);
             }
             if (failSubmits.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-                throw new dev.chainsync.chain.ChainException(dev.chainsync.chain.ChainException.Kind.UNAVAILABLE,
-                        "injected RPC error");
+                throw new dev.chainsync.chain.ChainException(
+                        dev.chainsync.chain.ChainException.Kind.UNAVAILABLE, "injected RPC error");
             }
-            submitsBySignature.computeIfAbsent(tx.signature(), k -> new AtomicInteger()).incrementAndGet();
+            submitsBySignature
+                    .computeIfAbsent(tx.signature(), k -> new AtomicInteger())
+                    .incrementAndGet();
             sent.add(tx);
             return delegate.submit(tx);
         }

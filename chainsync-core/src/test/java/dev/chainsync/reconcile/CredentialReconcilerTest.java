@@ -26,14 +26,16 @@ class CredentialReconcilerTest {
     }
 
     private CredentialReconciler reconciler() {
-        return new CredentialReconciler(w.jdbc, w.chain, w.credentials, Duration.ofMinutes(5), Duration.ofHours(1),
-                w.clock, w.registry);
+        return new CredentialReconciler(
+                w.jdbc, w.chain, w.credentials, Duration.ofMinutes(5), Duration.ofHours(1), w.clock, w.registry);
     }
 
     /** Payloads of the reconciliation.discrepancy webhook events, oldest first. */
     private List<String> discrepancyEvents() {
-        return w.jdbc.query("SELECT payload::text FROM webhook_events WHERE type = ? ORDER BY id",
-                r -> r.getString(1), CredentialReconciler.EVENT_DISCREPANCY);
+        return w.jdbc.query(
+                "SELECT payload::text FROM webhook_events WHERE type = ? ORDER BY id",
+                r -> r.getString(1),
+                CredentialReconciler.EVENT_DISCREPANCY);
     }
 
     private String writeMemoBehindTheDatabasesBack() {
@@ -83,10 +85,16 @@ class CredentialReconcilerTest {
             assertThat(f.action()).isEqualTo("recovered");
             assertThat(f.credentialHash()).isEqualTo(hash);
         });
-        assertThat(w.registry.counter("chainsync_reconcile_recovered_total").count()).isEqualTo(1.0);
-        assertThat(discrepancyEvents()).singleElement().satisfies(e -> assertThat(e)
-                .contains("\"action\": \"recovered\"", "\"finding\": \"missing_in_db\"", hash,
-                        "\"run_id\": " + run.id()));
+        assertThat(w.registry.counter("chainsync_reconcile_recovered_total").count())
+                .isEqualTo(1.0);
+        assertThat(discrepancyEvents())
+                .singleElement()
+                .satisfies(e -> assertThat(e)
+                        .contains(
+                                "\"action\": \"recovered\"",
+                                "\"finding\": \"missing_in_db\"",
+                                hash,
+                                "\"run_id\": " + run.id()));
 
         CredentialReconciler.Run again = r.runOnce();
         assertThat(again.recovered()).isZero();
@@ -101,7 +109,10 @@ class CredentialReconcilerTest {
         Credential c = w.issue("a");
         w.settle(relay, 3);
         // Corrupt the database: it now claims a transaction the chain never saw.
-        w.jdbc.update("UPDATE credentials SET chain_signature = ? WHERE hash = ?", "1111111111111111111111111111111111111111111111111111111111111111", c.hash());
+        w.jdbc.update(
+                "UPDATE credentials SET chain_signature = ? WHERE hash = ?",
+                "1111111111111111111111111111111111111111111111111111111111111111",
+                c.hash());
         w.advance(Duration.ofSeconds(10));
         CredentialReconciler r = reconciler();
         CredentialReconciler.Run run = r.runOnce();
@@ -112,9 +123,15 @@ class CredentialReconcilerTest {
         });
         assertThat(w.historyTypes(c.hash())).last().isEqualTo("flagged");
         assertThat(r.runOnce().flagged()).as("flagged once, not on every run").isZero();
-        assertThat(discrepancyEvents()).as("alerted once").singleElement().satisfies(e -> assertThat(e)
-                .contains("\"action\": \"flagged\"", "\"finding\": \"missing_on_chain\"", c.hash(),
-                        "not found on chain"));
+        assertThat(discrepancyEvents())
+                .as("alerted once")
+                .singleElement()
+                .satisfies(e -> assertThat(e)
+                        .contains(
+                                "\"action\": \"flagged\"",
+                                "\"finding\": \"missing_on_chain\"",
+                                c.hash(),
+                                "not found on chain"));
     }
 
     @Test
@@ -128,14 +145,18 @@ class CredentialReconcilerTest {
         w.jdbc.update("UPDATE chain_operations SET status = 'dead_lettered'");
         CredentialReconciler.Run run = reconciler().runOnce();
         assertThat(run.flagged()).isEqualTo(1);
-        assertThat(reconciler().findings(run.id())).extracting(CredentialReconciler.Finding::finding)
+        assertThat(reconciler().findings(run.id()))
+                .extracting(CredentialReconciler.Finding::finding)
                 .containsExactly("status_behind_chain");
         // A known disagreement is not flagged (or alerted) again by the next run.
         CredentialReconciler.Run again = reconciler().runOnce();
         assertThat(again.flagged()).isZero();
-        assertThat(w.historyTypes(c.hash()).stream().filter("flagged"::equals).count()).isEqualTo(1);
-        assertThat(discrepancyEvents()).singleElement().satisfies(e -> assertThat(e)
-                .contains("\"finding\": \"status_behind_chain\"", "\"db_status\": \"dead_lettered\""));
+        assertThat(w.historyTypes(c.hash()).stream().filter("flagged"::equals).count())
+                .isEqualTo(1);
+        assertThat(discrepancyEvents())
+                .singleElement()
+                .satisfies(e -> assertThat(e)
+                        .contains("\"finding\": \"status_behind_chain\"", "\"db_status\": \"dead_lettered\""));
     }
 
     @Test
@@ -147,8 +168,10 @@ class CredentialReconcilerTest {
             issued.add(w.issue("s" + i));
         }
         w.settle(relay, 3);
-        List<String> signatures = issued.stream().map(c -> w.credentials.find(c.hash()).orElseThrow().chainSignature())
-                .distinct().toList();
+        List<String> signatures = issued.stream()
+                .map(c -> w.credentials.find(c.hash()).orElseThrow().chainSignature())
+                .distinct()
+                .toList();
         assertThat(signatures).as("11 memos in one transaction, 1 in another").hasSize(2);
         w.advance(Duration.ofSeconds(10));
         CredentialReconciler r = reconciler();
@@ -160,8 +183,13 @@ class CredentialReconcilerTest {
 
         // The database now names the other packed transaction: on chain, but without this credential's memo.
         Credential moved = issued.stream()
-                .filter(c -> w.credentials.find(c.hash()).orElseThrow().chainSignature().equals(signatures.get(0)))
-                .findFirst().orElseThrow();
+                .filter(c -> w.credentials
+                        .find(c.hash())
+                        .orElseThrow()
+                        .chainSignature()
+                        .equals(signatures.get(0)))
+                .findFirst()
+                .orElseThrow();
         w.jdbc.update("UPDATE credentials SET chain_signature = ? WHERE hash = ?", signatures.get(1), moved.hash());
         CredentialReconciler.Run run = r.runOnce();
         assertThat(run.flagged()).isEqualTo(1);
@@ -173,8 +201,10 @@ class CredentialReconcilerTest {
         var verdict = w.credentials.verify(moved.hash());
         assertThat(verdict.valid()).isFalse();
         assertThat(verdict.problems()).anyMatch(p -> p.contains("memo differs"));
-        assertThat(issued.stream().filter(c -> !c.hash().equals(moved.hash()))
-                .allMatch(c -> w.credentials.verify(c.hash()).valid())).isTrue();
+        assertThat(issued.stream()
+                        .filter(c -> !c.hash().equals(moved.hash()))
+                        .allMatch(c -> w.credentials.verify(c.hash()).valid()))
+                .isTrue();
     }
 
     @Test
@@ -186,8 +216,8 @@ class CredentialReconcilerTest {
             w.random.nextBytes(h);
             hashes.add(HexFormat.of().formatHex(h));
         }
-        SignedTransaction tx = w.devnet.buildMemoTransaction(w.issuer,
-                hashes.stream().map(CredentialHash::memo).toList(), w.devnet.latestBlockhash());
+        SignedTransaction tx = w.devnet.buildMemoTransaction(
+                w.issuer, hashes.stream().map(CredentialHash::memo).toList(), w.devnet.latestBlockhash());
         w.devnet.submit(tx);
         w.advanceSlots(3);
         for (String hash : hashes) {
@@ -216,7 +246,9 @@ class CredentialReconcilerTest {
         assertThat(run.status()).isEqualTo("failed");
         assertThat(run.error()).isNotBlank();
         assertThat(run.finishedAt()).isNotNull();
-        assertThat(reconciler().runs(null, 10)).extracting(CredentialReconciler.Run::id).containsExactly(run.id());
+        assertThat(reconciler().runs(null, 10))
+                .extracting(CredentialReconciler.Run::id)
+                .containsExactly(run.id());
         List<CredentialReconciler.Run> none = reconciler().runs(run.id(), 10);
         assertThat(none).isEmpty();
     }

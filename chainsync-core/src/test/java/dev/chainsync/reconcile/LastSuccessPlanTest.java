@@ -20,19 +20,22 @@ class LastSuccessPlanTest {
                     INSERT INTO reconciliation_runs (kind, started_at, finished_at, window_start, window_end, status)
                     SELECT ?, t, t, t - interval '1 hour', t, CASE WHEN g % 50 = 0 THEN 'failed' ELSE 'succeeded' END
                       FROM generate_series(1, 30000) g,
-                           LATERAL (SELECT ?::timestamptz + g * interval '5 minutes' AS t) x""",
-                    CredentialReconciler.KIND, start);
+                           LATERAL (SELECT ?::timestamptz + g * interval '5 minutes' AS t) x""", CredentialReconciler.KIND, start);
 
-            List<String> plan = w.jdbc.query("EXPLAIN " + CredentialReconciler.LAST_SUCCESS, r -> r.getString(1),
-                    CredentialReconciler.KIND);
+            List<String> plan = w.jdbc.query(
+                    "EXPLAIN " + CredentialReconciler.LAST_SUCCESS, r -> r.getString(1), CredentialReconciler.KIND);
 
-            assertThat(plan).as(String.join("\n", plan))
+            assertThat(plan)
+                    .as(String.join("\n", plan))
                     .anyMatch(line -> line.contains("reconciliation_runs_succeeded_idx"))
                     .noneMatch(line -> line.contains("Seq Scan"))
                     .noneMatch(line -> line.contains("Sort"));
             // Run 30000 failed: the last success is run 29999.
-            assertThat(w.jdbc.queryOne(CredentialReconciler.LAST_SUCCESS, r -> r.getTimestamp(1).toInstant(),
-                    CredentialReconciler.KIND)).contains(start.plusSeconds(29_999L * 300));
+            assertThat(w.jdbc.queryOne(
+                            CredentialReconciler.LAST_SUCCESS,
+                            r -> r.getTimestamp(1).toInstant(),
+                            CredentialReconciler.KIND))
+                    .contains(start.plusSeconds(29_999L * 300));
         }
     }
 }

@@ -32,8 +32,10 @@ class ReconcilerEdgesTest {
     }
 
     private long events(String hash) {
-        return w.count("SELECT count(*) FROM webhook_events WHERE type = ? AND payload->>'credential_hash' = ?",
-                CredentialReconciler.EVENT_DISCREPANCY, hash);
+        return w.count(
+                "SELECT count(*) FROM webhook_events WHERE type = ? AND payload->>'credential_hash' = ?",
+                CredentialReconciler.EVENT_DISCREPANCY,
+                hash);
     }
 
     /** A recovery, its finding and its event commit together. */
@@ -54,15 +56,20 @@ class ReconcilerEdgesTest {
         CredentialReconciler r = reconciler(w.chain, Duration.ofMinutes(5), Duration.ofHours(1));
         CredentialReconciler.Run crashed = r.runOnce();
         assertThat(crashed.status()).isEqualTo("failed");
-        assertThat(w.credentials.find(hash)).as("the recovery went with the failed finding").isEmpty();
+        assertThat(w.credentials.find(hash))
+                .as("the recovery went with the failed finding")
+                .isEmpty();
         w.jdbc.update("DROP TRIGGER audit_crash ON reconciliation_findings");
         // Restarted: later runs.
         assertThat(r.runOnce().recovered()).isEqualTo(1);
         assertThat(r.runOnce().recovered()).isZero();
         assertThat(w.credentials.find(hash)).isPresent();
         assertThat(w.count("SELECT count(*) FROM reconciliation_findings WHERE credential_hash = ?", hash))
-                .as("the finding, recorded by the run that recovered it").isEqualTo(1);
-        assertThat(events(hash)).as("reconciliation.discrepancy for the recovery").isEqualTo(1);
+                .as("the finding, recorded by the run that recovered it")
+                .isEqualTo(1);
+        assertThat(events(hash))
+                .as("reconciliation.discrepancy for the recovery")
+                .isEqualTo(1);
     }
 
     /** Two instances reconciling at the same moment flag (and alert) a disagreement once. */
@@ -72,8 +79,10 @@ class ReconcilerEdgesTest {
         Relay relay = w.relay("relay-a");
         Credential c = w.issue("a");
         w.settle(relay, 3);
-        w.jdbc.update("UPDATE credentials SET chain_signature = ? WHERE hash = ?",
-                "1111111111111111111111111111111111111111111111111111111111111111", c.hash());
+        w.jdbc.update(
+                "UPDATE credentials SET chain_signature = ? WHERE hash = ?",
+                "1111111111111111111111111111111111111111111111111111111111111111",
+                c.hash());
         w.advance(Duration.ofSeconds(10));
         CyclicBarrier bothAsking = new CyclicBarrier(2);
         ChainClient slowRpc = new ForwardingChainClient(w.chain) {
@@ -88,11 +97,15 @@ class ReconcilerEdgesTest {
             }
         };
         var pool = java.util.concurrent.Executors.newFixedThreadPool(2); // instance A and instance B
-        var a = pool.submit(() -> reconciler(slowRpc, Duration.ofMinutes(5), Duration.ofHours(1)).runOnce());
-        var b = pool.submit(() -> reconciler(slowRpc, Duration.ofMinutes(5), Duration.ofHours(1)).runOnce());
-        int flagged = a.get(30, TimeUnit.SECONDS).flagged() + b.get(30, TimeUnit.SECONDS).flagged();
+        var a = pool.submit(() ->
+                reconciler(slowRpc, Duration.ofMinutes(5), Duration.ofHours(1)).runOnce());
+        var b = pool.submit(() ->
+                reconciler(slowRpc, Duration.ofMinutes(5), Duration.ofHours(1)).runOnce());
+        int flagged = a.get(30, TimeUnit.SECONDS).flagged()
+                + b.get(30, TimeUnit.SECONDS).flagged();
         pool.shutdown();
-        assertThat(w.historyTypes(c.hash()).stream().filter("flagged"::equals).count()).as("flagged history entries")
+        assertThat(w.historyTypes(c.hash()).stream().filter("flagged"::equals).count())
+                .as("flagged history entries")
                 .isEqualTo(1);
         assertThat(events(c.hash())).as("discrepancy alerts").isEqualTo(1);
         assertThat(flagged).isEqualTo(1);
@@ -106,9 +119,11 @@ class ReconcilerEdgesTest {
         Credential c = w.issue("a");
         w.settle(relay, 3);
         // The relay confirmed it 2 s before the scheduled run (inside SETTLE_GRACE).
-        w.jdbc.update("UPDATE credentials SET chain_signature = ?, confirmed_at = ? WHERE hash = ?",
+        w.jdbc.update(
+                "UPDATE credentials SET chain_signature = ?, confirmed_at = ? WHERE hash = ?",
                 "1111111111111111111111111111111111111111111111111111111111111111",
-                java.sql.Timestamp.from(w.clock.instant().minusSeconds(2)), c.hash());
+                java.sql.Timestamp.from(w.clock.instant().minusSeconds(2)),
+                c.hash());
         Duration every = Duration.ofMinutes(5);
         CredentialReconciler r = reconciler(w.chain, every, every);
         int flagged = 0;
@@ -116,7 +131,9 @@ class ReconcilerEdgesTest {
             flagged += r.runOnce().flagged();
             w.advance(every);
         }
-        assertThat(flagged).as("the credential whose transaction is not on chain is flagged").isEqualTo(1);
+        assertThat(flagged)
+                .as("the credential whose transaction is not on chain is flagged")
+                .isEqualTo(1);
     }
 
     /** chain_records counts credential memos of transactions that landed without error. */
@@ -134,7 +151,8 @@ class ReconcilerEdgesTest {
         w.settle(relay, 5);
         assertThat(w.unfinished()).isZero();
         w.advance(Duration.ofSeconds(10));
-        CredentialReconciler.Run run = reconciler(w.chain, Duration.ofMinutes(5), Duration.ofHours(1)).runOnce();
+        CredentialReconciler.Run run =
+                reconciler(w.chain, Duration.ofMinutes(5), Duration.ofHours(1)).runOnce();
         assertThat(run.matched()).isEqualTo(1);
         assertThat(run.dbRecords()).isEqualTo(1);
         assertThat(run.chainRecords()).as("one credential memo on chain").isEqualTo(1);

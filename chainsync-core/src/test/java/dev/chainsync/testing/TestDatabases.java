@@ -59,7 +59,8 @@ public final class TestDatabases {
     }
 
     public static Scratch create(String prefix, int poolSize) {
-        String name = ("cs_" + prefix + "_" + UUID.randomUUID().toString().substring(0, 8)).toLowerCase(Locale.ROOT)
+        String name = ("cs_" + prefix + "_" + UUID.randomUUID().toString().substring(0, 8))
+                .toLowerCase(Locale.ROOT)
                 .replaceAll("[^a-z0-9_]", "_");
         admin("CREATE DATABASE " + name);
         Database db = null;
@@ -122,7 +123,10 @@ public final class TestDatabases {
         // No local server: fall back to real PostgreSQL binaries from Maven.
         try {
             Path dir = Files.createTempDirectory("chainsync-test-pg");
-            embedded = EmbeddedPostgres.builder().setDataDirectory(dir).setCleanDataDirectory(true).start();
+            embedded = EmbeddedPostgres.builder()
+                    .setDataDirectory(dir)
+                    .setCleanDataDirectory(true)
+                    .start();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 try {
                     embedded.close();

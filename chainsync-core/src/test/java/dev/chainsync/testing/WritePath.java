@@ -14,7 +14,6 @@ import dev.chainsync.db.Jdbc;
 import dev.chainsync.outbox.Operation;
 import dev.chainsync.outbox.Outbox;
 import dev.chainsync.outbox.Relay;
-import dev.chainsync.testing.TestDatabases;
 import dev.chainsync.time.ManualClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.security.SecureRandom;
@@ -55,13 +54,27 @@ public final class WritePath implements AutoCloseable {
     public WritePath(String name, UnaryOperator<RelayConfig> tweak) {
         scratch = TestDatabases.create(name);
         jdbc = scratch.database().jdbc();
-        devnet = Devnet.builder().clock(clock).slotTime(SLOT).random(random).faults(faults).build();
+        devnet = Devnet.builder()
+                .clock(clock)
+                .slotTime(SLOT)
+                .random(random)
+                .faults(faults)
+                .build();
         chain = new CircuitBreakingChainClient(devnet, 50, Duration.ofSeconds(30), clock);
-        relayConfig = tweak.apply(new RelayConfig(true, "relay-a", 100, Duration.ofMillis(50), Duration.ofMillis(400),
-                Duration.ofSeconds(30), 5, Duration.ofMillis(500), Duration.ofSeconds(10), Commitment.CONFIRMED,
+        relayConfig = tweak.apply(new RelayConfig(
+                true,
+                "relay-a",
+                100,
+                Duration.ofMillis(50),
+                Duration.ofMillis(400),
+                Duration.ofSeconds(30),
+                5,
+                Duration.ofMillis(500),
+                Duration.ofSeconds(10),
+                Commitment.CONFIRMED,
                 Duration.ofMinutes(10)));
-        credentials = new CredentialService(jdbc, issuer, chain, relayConfig.commitment(), relayConfig.maxAttempts(),
-                clock);
+        credentials =
+                new CredentialService(jdbc, issuer, chain, relayConfig.commitment(), relayConfig.maxAttempts(), clock);
         outbox = new Outbox(jdbc, credentials.handlers(), relayConfig.maxAttempts(), clock);
     }
 
@@ -71,9 +84,17 @@ public final class WritePath implements AutoCloseable {
 
     /** A relay talking to {@code through} (a test double wrapping the devnet, say). */
     public Relay relay(String instanceId, ChainClient through) {
-        RelayConfig rc = new RelayConfig(relayConfig.enabled(), instanceId, relayConfig.batchSize(),
-                relayConfig.pollInterval(), relayConfig.confirmPollInterval(), relayConfig.lease(),
-                relayConfig.maxAttempts(), relayConfig.retryBase(), relayConfig.retryCap(), relayConfig.commitment(),
+        RelayConfig rc = new RelayConfig(
+                relayConfig.enabled(),
+                instanceId,
+                relayConfig.batchSize(),
+                relayConfig.pollInterval(),
+                relayConfig.confirmPollInterval(),
+                relayConfig.lease(),
+                relayConfig.maxAttempts(),
+                relayConfig.retryBase(),
+                relayConfig.retryCap(),
+                relayConfig.commitment(),
                 relayConfig.unhealthyPendingAge());
         Relay r = new Relay(jdbc, through, issuer, credentials.handlers(), rc, clock, new Random(7), registry);
         relays.add(r);
@@ -83,8 +104,8 @@ public final class WritePath implements AutoCloseable {
     public Credential issue(String recipient) {
         byte[] digest = new byte[32];
         random.nextBytes(digest);
-        return credentials.issue(new CredentialService.IssueRequest(HexFormat.of().formatHex(digest), 100,
-                "university-1", recipient, null));
+        return credentials.issue(new CredentialService.IssueRequest(
+                HexFormat.of().formatHex(digest), 100, "university-1", recipient, null));
     }
 
     public void advance(Duration d) {

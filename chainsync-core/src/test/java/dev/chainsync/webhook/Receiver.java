@@ -20,7 +20,12 @@ import java.util.function.Function;
 /** A real local webhook receiver (the JDK's HTTP server on 127.0.0.1) whose answers a test programs. */
 final class Receiver implements AutoCloseable {
     /** One request as received; header names lower-cased. */
-    record Hit(String path, String id, String timestamp, String signature, String body,
+    record Hit(
+            String path,
+            String id,
+            String timestamp,
+            String signature,
+            String body,
             Map<String, List<String>> headers) {}
 
     /** What to answer: status, extra headers, body, and how long to stall first. */
@@ -92,9 +97,13 @@ final class Receiver implements AutoCloseable {
             byte[] body = ex.getRequestBody().readAllBytes();
             Map<String, List<String>> headers = new TreeMap<>();
             ex.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), List.copyOf(v)));
-            Hit hit = new Hit(ex.getRequestURI().getPath(), first(headers, "webhook-id"),
-                    first(headers, "webhook-timestamp"), first(headers, "webhook-signature"),
-                    new String(body, StandardCharsets.UTF_8), headers);
+            Hit hit = new Hit(
+                    ex.getRequestURI().getPath(),
+                    first(headers, "webhook-id"),
+                    first(headers, "webhook-timestamp"),
+                    first(headers, "webhook-signature"),
+                    new String(body, StandardCharsets.UTF_8),
+                    headers);
             hits.add(hit);
             Reply r = behaviour.apply(hit);
             if (!r.delay().isZero()) {

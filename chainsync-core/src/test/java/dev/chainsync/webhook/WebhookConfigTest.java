@@ -13,9 +13,9 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 
 class WebhookConfigTest {
     @TempDir
@@ -23,10 +23,18 @@ class WebhookConfigTest {
 
     @Test
     void defaultsFollowSvixAndStandardWebhooks() {
-        WebhookConfig c = ChainsyncConfig.fromEnvironment(Map.of("CHAINSYNC_DATA_DIR", dir.toString())).webhooks();
-        assertThat(c.retrySchedule()).containsExactly(Duration.ZERO, Duration.ofSeconds(5), Duration.ofMinutes(5),
-                Duration.ofMinutes(30), Duration.ofHours(2), Duration.ofHours(5), Duration.ofHours(10),
-                Duration.ofHours(10));
+        WebhookConfig c = ChainsyncConfig.fromEnvironment(Map.of("CHAINSYNC_DATA_DIR", dir.toString()))
+                .webhooks();
+        assertThat(c.retrySchedule())
+                .containsExactly(
+                        Duration.ZERO,
+                        Duration.ofSeconds(5),
+                        Duration.ofMinutes(5),
+                        Duration.ofMinutes(30),
+                        Duration.ofHours(2),
+                        Duration.ofHours(5),
+                        Duration.ofHours(10),
+                        Duration.ofHours(10));
         assertThat(c.timeout()).isEqualTo(Duration.ofSeconds(15));
         assertThat(c.disableAfter()).isEqualTo(Duration.ofDays(5));
         assertThat(c.secretOverlap()).isEqualTo(Duration.ofHours(24));
@@ -41,7 +49,9 @@ class WebhookConfigTest {
     void aRetentionThatIsNotAtLeastAnHourIsRejectedByName(String value) {
         assertThatThrownBy(() -> ChainsyncConfig.fromEnvironment(Map.of("CHAINSYNC_WEBHOOK_RETENTION_MS", value)))
                 .isInstanceOf(ConfigException.class)
-                .satisfies(e -> assertThat(((ConfigException) e).problems()).singleElement().asString()
+                .satisfies(e -> assertThat(((ConfigException) e).problems())
+                        .singleElement()
+                        .asString()
                         .startsWith("CHAINSYNC_WEBHOOK_RETENTION_MS='" + value + "' ")
                         .containsAnyOf("must be between 3600000 and 315360000000", "is not an integer"));
     }
@@ -52,24 +62,46 @@ class WebhookConfigTest {
         assertThat(c.webhooks().deliveredRetention()).isEqualTo(Duration.ofHours(1));
         assertThat(c.describe()).contains("deliveredRetention=PT1H");
         assertThatThrownBy(() -> WebhookConfig.defaults(dir).withDeliveredRetention(Duration.ZERO))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("retention must be positive");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("retention must be positive");
     }
 
     @Test
     void everySettingIsReadAndBadValuesAreReportedTogetherWithoutEchoingTheKey() {
         String key = Base64.getEncoder().encodeToString(new byte[32]);
-        WebhookConfig c = ChainsyncConfig.fromEnvironment(Map.of("CHAINSYNC_WEBHOOK_RETRY_SCHEDULE", "0, 1s,250ms,2m,1h,1d,3",
-                "CHAINSYNC_WEBHOOK_ALLOW_PRIVATE_TARGETS", "true", "CHAINSYNC_WEBHOOK_ENCRYPTION_KEY", key,
-                "CHAINSYNC_WEBHOOK_TIMEOUT_MS", "3000", "CHAINSYNC_WEBHOOK_ENDPOINT_CONCURRENCY", "7")).webhooks();
-        assertThat(c.retrySchedule()).containsExactly(Duration.ZERO, Duration.ofSeconds(1), Duration.ofMillis(250),
-                Duration.ofMinutes(2), Duration.ofHours(1), Duration.ofDays(1), Duration.ofSeconds(3));
+        WebhookConfig c = ChainsyncConfig.fromEnvironment(Map.of(
+                        "CHAINSYNC_WEBHOOK_RETRY_SCHEDULE",
+                        "0, 1s,250ms,2m,1h,1d,3",
+                        "CHAINSYNC_WEBHOOK_ALLOW_PRIVATE_TARGETS",
+                        "true",
+                        "CHAINSYNC_WEBHOOK_ENCRYPTION_KEY",
+                        key,
+                        "CHAINSYNC_WEBHOOK_TIMEOUT_MS",
+                        "3000",
+                        "CHAINSYNC_WEBHOOK_ENDPOINT_CONCURRENCY",
+                        "7"))
+                .webhooks();
+        assertThat(c.retrySchedule())
+                .containsExactly(
+                        Duration.ZERO,
+                        Duration.ofSeconds(1),
+                        Duration.ofMillis(250),
+                        Duration.ofMinutes(2),
+                        Duration.ofHours(1),
+                        Duration.ofDays(1),
+                        Duration.ofSeconds(3));
         assertThat(c.allowPrivateTargets()).isTrue();
         assertThat(c.timeout()).isEqualTo(Duration.ofSeconds(3));
         assertThat(c.endpointConcurrency()).isEqualTo(7);
         assertThat(c.toString()).doesNotContain(key);
 
-        assertThatThrownBy(() -> ChainsyncConfig.fromEnvironment(Map.of("CHAINSYNC_WEBHOOK_RETRY_SCHEDULE", "5s,soon",
-                "CHAINSYNC_WEBHOOK_ENCRYPTION_KEY", "c2hvcnQ=", "CHAINSYNC_WEBHOOK_TIMEOUT_MS", "5")))
+        assertThatThrownBy(() -> ChainsyncConfig.fromEnvironment(Map.of(
+                        "CHAINSYNC_WEBHOOK_RETRY_SCHEDULE",
+                        "5s,soon",
+                        "CHAINSYNC_WEBHOOK_ENCRYPTION_KEY",
+                        "c2hvcnQ=",
+                        "CHAINSYNC_WEBHOOK_TIMEOUT_MS",
+                        "5")))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("CHAINSYNC_WEBHOOK_RETRY_SCHEDULE")
                 .hasMessageContaining("CHAINSYNC_WEBHOOK_ENCRYPTION_KEY must be 32 bytes")
@@ -81,7 +113,8 @@ class WebhookConfigTest {
     void aScheduleThatDoesNotStartAtZeroIsRefusedNotSilentlyShortened() {
         assertThatThrownBy(() -> ChainsyncConfig.fromEnvironment(Map.of("CHAINSYNC_WEBHOOK_RETRY_SCHEDULE", "1m,5m")))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("CHAINSYNC_WEBHOOK_RETRY_SCHEDULE").hasMessageContaining("must start with 0");
+                .hasMessageContaining("CHAINSYNC_WEBHOOK_RETRY_SCHEDULE")
+                .hasMessageContaining("must start with 0");
     }
 
     @Test
@@ -92,7 +125,8 @@ class WebhookConfigTest {
         SecretBox again = SecretBox.loadOrGenerate(file);
         assertThat(again.keyId()).isEqualTo(first.keyId());
         byte[] sealed = first.seal("hello".getBytes(), "webhook-endpoint:1");
-        assertThat(new String(again.open(sealed, "webhook-endpoint:1", first.keyId()))).isEqualTo("hello");
+        assertThat(new String(again.open(sealed, "webhook-endpoint:1", first.keyId())))
+                .isEqualTo("hello");
         // Bound to its endpoint: the same ciphertext under another endpoint does not open.
         assertThatThrownBy(() -> again.open(sealed, "webhook-endpoint:2", first.keyId()))
                 .hasMessageContaining("failed authentication");

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.standardwebhooks.Webhook;
 import com.standardwebhooks.exceptions.WebhookVerificationException;
 import dev.chainsync.json.Json;
+import dev.chainsync.testing.TestDatabases;
 import dev.chainsync.webhook.Receiver.Hit;
 import dev.chainsync.webhook.Receiver.Reply;
 import java.time.Duration;
@@ -22,7 +23,6 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
-import dev.chainsync.testing.TestDatabases;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -81,7 +81,8 @@ class WebhookDeliveryTest {
         verify(ep.secret(), hit);
         String msgId = kit.msgIds(ep.endpoint().id()).getFirst();
         assertThat(hit.id()).isEqualTo(msgId).startsWith("msg_");
-        assertThat(Long.parseLong(hit.timestamp())).isEqualTo(kit.clock.instant().getEpochSecond());
+        assertThat(Long.parseLong(hit.timestamp()))
+                .isEqualTo(kit.clock.instant().getEpochSecond());
         assertThat(hit.signature()).matches("v1,[A-Za-z0-9+/=]+");
         assertThat(hit.headers().get("content-type")).containsExactly("application/json");
         JsonNode body = Json.MAPPER.readTree(hit.body());
@@ -90,37 +91,68 @@ class WebhookDeliveryTest {
         assertThat(body.path("data").path("hash").asText()).isEqualTo("abc");
         assertThat(body.path("data").path("slot").asInt()).isEqualTo(7);
         // A tampered body or another secret does not verify.
-        Hit tampered = new Hit(hit.path(), hit.id(), hit.timestamp(), hit.signature(), hit.body().replace("abc", "abd"),
+        Hit tampered = new Hit(
+                hit.path(),
+                hit.id(),
+                hit.timestamp(),
+                hit.signature(),
+                hit.body().replace("abc", "abd"),
                 hit.headers());
         assertThatThrownBy(() -> verify(ep.secret(), tampered)).isInstanceOf(WebhookVerificationException.class);
-        String other = kit.endpoints.create(receiver.url("/other"), List.of("x.y"), null).secret();
+        String other = kit.endpoints
+                .create(receiver.url("/other"), List.of("x.y"), null)
+                .secret();
         assertThatThrownBy(() -> verify(other, hit)).isInstanceOf(WebhookVerificationException.class);
 
         WebhookMessage m = message(ep.endpoint().id(), msgId);
         assertThat(m.status()).isEqualTo(WebhookMessage.Status.DELIVERED);
         assertThat(m.eventId()).isEqualTo(eventId);
         assertThat(m.deliveredAt()).isEqualTo(kit.clock.instant());
-        assertThat(kit.endpoints.attempts(ep.endpoint().id(), msgId)).singleElement().satisfies(a -> {
-            assertThat(a.succeeded()).isTrue();
-            assertThat(a.statusCode()).isEqualTo(204);
-            assertThat(a.attempt()).isEqualTo(1);
-        });
-        assertThat(kit.registry.get("chainsync_webhook_deliveries_total").tag("outcome", "delivered").counter()
-                .count()).isEqualTo(1);
-        assertThat(kit.registry.get("chainsync_webhook_event_to_delivered_seconds").timer().count()).isEqualTo(1);
+        assertThat(kit.endpoints.attempts(ep.endpoint().id(), msgId))
+                .singleElement()
+                .satisfies(a -> {
+                    assertThat(a.succeeded()).isTrue();
+                    assertThat(a.statusCode()).isEqualTo(204);
+                    assertThat(a.attempt()).isEqualTo(1);
+                });
+        assertThat(kit.registry
+                        .get("chainsync_webhook_deliveries_total")
+                        .tag("outcome", "delivered")
+                        .counter()
+                        .count())
+                .isEqualTo(1);
+        assertThat(kit.registry
+                        .get("chainsync_webhook_event_to_delivered_seconds")
+                        .timer()
+                        .count())
+                .isEqualTo(1);
     }
 
     @Test
     void afterRotationBothSecretsSignDuringTheOverlapThenOnlyTheNewOne() throws Exception {
         WebhookConfig c = WebhookKit.testConfig();
-        c = new WebhookConfig(c.dispatcherEnabled(), true, null, c.encryptionKeyFile(), c.timeout(), c.retrySchedule(),
-                c.retryJitter(), c.maxRetryAfter(), c.disableAfter(), Duration.ofMinutes(1), c.endpointConcurrency(),
-                c.batchSize(), c.pollInterval(), c.deliveredRetention());
+        c = new WebhookConfig(
+                c.dispatcherEnabled(),
+                true,
+                null,
+                c.encryptionKeyFile(),
+                c.timeout(),
+                c.retrySchedule(),
+                c.retryJitter(),
+                c.maxRetryAfter(),
+                c.disableAfter(),
+                Duration.ofMinutes(1),
+                c.endpointConcurrency(),
+                c.batchSize(),
+                c.pollInterval(),
+                c.deliveredRetention());
         start("wh_rotate", c);
         WebhookEndpoints.Created ep = kit.endpoints.create(receiver.url("/hook"), List.of("*"), null);
-        WebhookEndpoints.Rotated rotated = kit.endpoints.rotateSecret(ep.endpoint().id()).orElseThrow();
+        WebhookEndpoints.Rotated rotated =
+                kit.endpoints.rotateSecret(ep.endpoint().id()).orElseThrow();
         assertThat(rotated.secret()).startsWith("whsec_").isNotEqualTo(ep.secret());
-        assertThat(rotated.previousSecretExpiresAt()).isEqualTo(kit.clock.instant().plus(Duration.ofMinutes(1)));
+        assertThat(rotated.previousSecretExpiresAt())
+                .isEqualTo(kit.clock.instant().plus(Duration.ofMinutes(1)));
         WebhookDispatcher d = kit.dispatcher();
 
         kit.emit("a.b", "{}");
@@ -160,7 +192,10 @@ class WebhookDeliveryTest {
     void failuresFollowTheScheduleWithJitterThenDeadLetter() {
         start("wh_schedule", WebhookKit.testConfig());
         receiver.behaviour = h -> new Reply(500, Map.of(), "x".repeat(5000), Duration.ZERO);
-        long ep = kit.endpoints.create(receiver.url("/hook"), List.of("*"), null).endpoint().id();
+        long ep = kit.endpoints
+                .create(receiver.url("/hook"), List.of("*"), null)
+                .endpoint()
+                .id();
         kit.emit("a.b", "{}");
         String msgId = kit.msgIds(ep).getFirst();
         // Jitter factors 0.8, 1.0 and 1.2 (the uniform 0, 0.5 and 1) in turn.
@@ -178,8 +213,10 @@ class WebhookDeliveryTest {
                 break;
             }
             assertThat(m.status()).isEqualTo(WebhookMessage.Status.PENDING);
-            Duration expected = Duration.ofMillis(Math.round(schedule.get(attempt).toMillis() * factors[(attempt - 1) % 3]));
-            assertThat(Duration.between(kit.clock.instant(), m.nextAttemptAt())).as("delay after attempt " + attempt)
+            Duration expected =
+                    Duration.ofMillis(Math.round(schedule.get(attempt).toMillis() * factors[(attempt - 1) % 3]));
+            assertThat(Duration.between(kit.clock.instant(), m.nextAttemptAt()))
+                    .as("delay after attempt " + attempt)
                     .isEqualTo(expected);
             kit.clock.set(m.nextAttemptAt().minusMillis(1));
             assertThat(d.deliverDue()).as("not due yet").isZero();
@@ -197,16 +234,27 @@ class WebhookDeliveryTest {
         assertThat(receiver.hits).hasSize(8).extracting(Hit::id).containsOnly(msgId);
         kit.clock.advance(Duration.ofDays(2));
         assertThat(d.deliverDue()).as("dead letters are not retried").isZero();
-        assertThat(kit.registry.get("chainsync_webhook_deliveries_total").tag("outcome", "dead_lettered").counter()
-                .count()).isEqualTo(1);
-        assertThat(kit.registry.get("chainsync_webhook_deliveries_total").tag("outcome", "failed").counter()
-                .count()).isEqualTo(7);
+        assertThat(kit.registry
+                        .get("chainsync_webhook_deliveries_total")
+                        .tag("outcome", "dead_lettered")
+                        .counter()
+                        .count())
+                .isEqualTo(1);
+        assertThat(kit.registry
+                        .get("chainsync_webhook_deliveries_total")
+                        .tag("outcome", "failed")
+                        .counter()
+                        .count())
+                .isEqualTo(7);
     }
 
     @Test
     void retryAfterInSecondsOrAsAnHttpDateIsHonoured() {
         start("wh_retry_after", WebhookKit.testConfig());
-        long ep = kit.endpoints.create(receiver.url("/hook"), List.of("*"), null).endpoint().id();
+        long ep = kit.endpoints
+                .create(receiver.url("/hook"), List.of("*"), null)
+                .endpoint()
+                .id();
         kit.emit("a.b", "{}");
         String msgId = kit.msgIds(ep).getFirst();
         WebhookDispatcher d = kit.dispatcher(kit.config, uniforms(0.5));
@@ -214,19 +262,27 @@ class WebhookDeliveryTest {
         receiver.behaviour = h -> new Reply(503, Map.of("Retry-After", "120"), "", Duration.ZERO);
         d.deliverDue();
         Instant t1 = kit.clock.instant();
-        assertThat(message(ep, msgId).nextAttemptAt()).as("120 s asked, 5 s scheduled").isEqualTo(t1.plusSeconds(120));
+        assertThat(message(ep, msgId).nextAttemptAt())
+                .as("120 s asked, 5 s scheduled")
+                .isEqualTo(t1.plusSeconds(120));
 
         kit.clock.advance(Duration.ofSeconds(120));
         Instant date = kit.clock.instant().plus(Duration.ofMinutes(40));
-        receiver.behaviour = h -> new Reply(429, Map.of("Retry-After",
-                DateTimeFormatter.RFC_1123_DATE_TIME.format(date.atOffset(ZoneOffset.UTC))), "", Duration.ZERO);
+        receiver.behaviour = h -> new Reply(
+                429,
+                Map.of("Retry-After", DateTimeFormatter.RFC_1123_DATE_TIME.format(date.atOffset(ZoneOffset.UTC))),
+                "",
+                Duration.ZERO);
         d.deliverDue();
-        assertThat(message(ep, msgId).nextAttemptAt()).as("a date 40 min ahead beats the 5 min step").isEqualTo(date);
+        assertThat(message(ep, msgId).nextAttemptAt())
+                .as("a date 40 min ahead beats the 5 min step")
+                .isEqualTo(date);
 
         kit.clock.set(date);
         receiver.behaviour = h -> new Reply(503, Map.of("Retry-After", "1"), "", Duration.ZERO);
         d.deliverDue();
-        assertThat(message(ep, msgId).nextAttemptAt()).as("1 s asked, 30 min scheduled")
+        assertThat(message(ep, msgId).nextAttemptAt())
+                .as("1 s asked, 30 min scheduled")
                 .isEqualTo(date.plus(Duration.ofMinutes(30)));
     }
 
@@ -234,8 +290,14 @@ class WebhookDeliveryTest {
     void a410DisablesTheEndpointAndRecordsAnEventOthersCanSubscribeTo() throws Exception {
         start("wh_gone", WebhookKit.testConfig());
         receiver.behaviour = h -> h.path().equals("/gone") ? Reply.status(410) : Reply.ok();
-        long gone = kit.endpoints.create(receiver.url("/gone"), List.of("credential.confirmed"), null).endpoint().id();
-        long watcher = kit.endpoints.create(receiver.url("/watch"), List.of("webhook_endpoint.*"), null).endpoint().id();
+        long gone = kit.endpoints
+                .create(receiver.url("/gone"), List.of("credential.confirmed"), null)
+                .endpoint()
+                .id();
+        long watcher = kit.endpoints
+                .create(receiver.url("/watch"), List.of("webhook_endpoint.*"), null)
+                .endpoint()
+                .id();
         kit.emit("credential.confirmed", "{}");
         WebhookDispatcher d = kit.dispatcher();
 
@@ -244,8 +306,13 @@ class WebhookDeliveryTest {
         assertThat(ep.enabled()).isFalse();
         assertThat(ep.disabledReason()).contains("410");
         assertThat(ep.disabledAt()).isEqualTo(kit.clock.instant());
-        assertThat(kit.count("SELECT count(*) FROM webhook_events WHERE type = 'webhook_endpoint.disabled'")).isEqualTo(1);
-        assertThat(kit.registry.get("chainsync_webhook_endpoints_disabled_total").counter().count()).isEqualTo(1);
+        assertThat(kit.count("SELECT count(*) FROM webhook_events WHERE type = 'webhook_endpoint.disabled'"))
+                .isEqualTo(1);
+        assertThat(kit.registry
+                        .get("chainsync_webhook_endpoints_disabled_total")
+                        .counter()
+                        .count())
+                .isEqualTo(1);
 
         d.deliverDue();
         List<Hit> watched = receiver.hitsFor("/watch");
@@ -269,7 +336,10 @@ class WebhookDeliveryTest {
         start("wh_failing", WebhookKit.testConfig());
         boolean[] up = {false};
         receiver.behaviour = h -> up[0] ? Reply.ok() : Reply.status(500);
-        long ep = kit.endpoints.create(receiver.url("/hook"), List.of("*"), null).endpoint().id();
+        long ep = kit.endpoints
+                .create(receiver.url("/hook"), List.of("*"), null)
+                .endpoint()
+                .id();
         WebhookDispatcher d = kit.dispatcher();
         Instant t0 = kit.clock.instant();
 
@@ -302,11 +372,15 @@ class WebhookDeliveryTest {
         WebhookEndpoint disabled = kit.endpoints.find(ep).orElseThrow();
         assertThat(disabled.enabled()).isFalse();
         assertThat(disabled.disabledReason()).contains("failing");
-        assertThat(kit.count("SELECT count(*) FROM webhook_events WHERE type = 'webhook_endpoint.disabled'"
-                + " AND payload->>'endpoint_id' = ?", Long.toString(ep))).isEqualTo(1);
+        assertThat(kit.count(
+                        "SELECT count(*) FROM webhook_events WHERE type = 'webhook_endpoint.disabled'"
+                                + " AND payload->>'endpoint_id' = ?",
+                        Long.toString(ep)))
+                .isEqualTo(1);
 
         // Enabling it again starts afresh.
-        WebhookEndpoint enabled = kit.endpoints.update(ep, new WebhookEndpoints.Update(null, null, null, true))
+        WebhookEndpoint enabled = kit.endpoints
+                .update(ep, new WebhookEndpoints.Update(null, null, null, true))
                 .orElseThrow();
         assertThat(enabled.enabled()).isTrue();
         assertThat(enabled.failingSince()).isNull();
@@ -316,7 +390,10 @@ class WebhookDeliveryTest {
     @Test
     void receiverDownForAWhileThenBackGetsEveryMessageUnderItsOwnStableId() {
         start("wh_outage", WebhookKit.testConfig().withTimeout(Duration.ofMillis(500)));
-        long ep = kit.endpoints.create(receiver.url("/hook"), List.of("*"), null).endpoint().id();
+        long ep = kit.endpoints
+                .create(receiver.url("/hook"), List.of("*"), null)
+                .endpoint()
+                .id();
         WebhookDispatcher d = kit.dispatcher();
         receiver.stop();
         for (int i = 0; i < 25; i++) {
@@ -337,7 +414,8 @@ class WebhookDeliveryTest {
         Set<String> slowOnce = new HashSet<>(new ArrayList<>(expected).subList(0, 3));
         Set<String> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
         receiver.behaviour = h -> slowOnce.contains(h.id()) && seen.add(h.id())
-                ? new Reply(200, Map.of(), "", Duration.ofMillis(900)) : Reply.ok();
+                ? new Reply(200, Map.of(), "", Duration.ofMillis(900))
+                : Reply.ok();
         int rounds = 0;
         while (kit.count("SELECT count(*) FROM webhook_messages WHERE status = 'pending'") > 0) {
             advanceUntilAllDue();
@@ -345,16 +423,22 @@ class WebhookDeliveryTest {
             assertThat(++rounds).as("rounds").isLessThan(10);
         }
 
-        assertThat(kit.count("SELECT count(*) FROM webhook_messages WHERE status = 'delivered'")).isEqualTo(25);
+        assertThat(kit.count("SELECT count(*) FROM webhook_messages WHERE status = 'delivered'"))
+                .isEqualTo(25);
         Set<String> received = new HashSet<>();
         receiver.hits.forEach(h -> received.add(h.id()));
         assertThat(received).isEqualTo(expected);
         assertThat(receiver.distinctIds()).isEqualTo(25);
         assertThat(receiver.hits).hasSize(28);
-        assertThat(receiver.hits.stream().filter(h -> slowOnce.contains(h.id())).count()).isEqualTo(6);
+        assertThat(receiver.hits.stream().filter(h -> slowOnce.contains(h.id())).count())
+                .isEqualTo(6);
         // The duplicates are the same message: same id, same bytes.
         for (String id : slowOnce) {
-            assertThat(receiver.hits.stream().filter(h -> h.id().equals(id)).map(Hit::body).distinct()).hasSize(1);
+            assertThat(receiver.hits.stream()
+                            .filter(h -> h.id().equals(id))
+                            .map(Hit::body)
+                            .distinct())
+                    .hasSize(1);
         }
     }
 
@@ -368,8 +452,12 @@ class WebhookDeliveryTest {
 
     @Test
     void aSlowEndpointDoesNotDelayAHealthyOne() throws Exception {
-        start("wh_isolation", WebhookKit.testConfig().withTimeout(Duration.ofSeconds(10)).withEndpointConcurrency(4)
-                .withPollInterval(Duration.ofMillis(20)));
+        start(
+                "wh_isolation",
+                WebhookKit.testConfig()
+                        .withTimeout(Duration.ofSeconds(10))
+                        .withEndpointConcurrency(4)
+                        .withPollInterval(Duration.ofMillis(20)));
         CountDownLatch release = new CountDownLatch(1);
         receiver.behaviour = h -> {
             if (h.path().equals("/slow")) {
@@ -381,28 +469,47 @@ class WebhookDeliveryTest {
             }
             return Reply.ok();
         };
-        long slow = kit.endpoints.create(receiver.url("/slow"), List.of("*"), null).endpoint().id();
-        long healthy = kit.endpoints.create(receiver.url("/healthy"), List.of("*"), null).endpoint().id();
-        WebhookDispatcher d = kit.dispatcher(kit.config, new java.util.SplittableRandom(3)).start();
+        long slow = kit.endpoints
+                .create(receiver.url("/slow"), List.of("*"), null)
+                .endpoint()
+                .id();
+        long healthy = kit.endpoints
+                .create(receiver.url("/healthy"), List.of("*"), null)
+                .endpoint()
+                .id();
+        WebhookDispatcher d =
+                kit.dispatcher(kit.config, new java.util.SplittableRandom(3)).start();
         for (int i = 0; i < 40; i++) {
             kit.emit("a.b", "{}");
         }
 
         try {
             // 40 messages to the healthy endpoint while the slow one holds 4 requests open.
-            await().atMost(Duration.ofSeconds(3)).untilAsserted(() ->
-                    assertThat(receiver.hitsFor("/healthy").stream().map(Hit::id).distinct().count()).isEqualTo(40));
-            assertThat(receiver.hitsFor("/slow")).as("only the lane's concurrency is in flight").hasSize(4);
-            assertThat(kit.count("SELECT count(*) FROM webhook_messages WHERE endpoint_id = ? AND status = 'delivered'",
-                    slow)).isZero();
-            await().atMost(Duration.ofSeconds(3)).untilAsserted(() -> assertThat(kit.count(
-                    "SELECT count(*) FROM webhook_messages WHERE endpoint_id = ? AND status = 'delivered'", healthy))
-                    .isEqualTo(40));
+            await().atMost(Duration.ofSeconds(3))
+                    .untilAsserted(() -> assertThat(receiver.hitsFor("/healthy").stream()
+                                    .map(Hit::id)
+                                    .distinct()
+                                    .count())
+                            .isEqualTo(40));
+            assertThat(receiver.hitsFor("/slow"))
+                    .as("only the lane's concurrency is in flight")
+                    .hasSize(4);
+            assertThat(kit.count(
+                            "SELECT count(*) FROM webhook_messages WHERE endpoint_id = ? AND status = 'delivered'",
+                            slow))
+                    .isZero();
+            await().atMost(Duration.ofSeconds(3))
+                    .untilAsserted(() -> assertThat(kit.count(
+                                    "SELECT count(*) FROM webhook_messages WHERE endpoint_id = ? AND status = 'delivered'",
+                                    healthy))
+                            .isEqualTo(40));
         } finally {
             release.countDown();
         }
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(kit.count(
-                "SELECT count(*) FROM webhook_messages WHERE status = 'delivered'")).isEqualTo(80));
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(
+                        () -> assertThat(kit.count("SELECT count(*) FROM webhook_messages WHERE status = 'delivered'"))
+                                .isEqualTo(80));
         assertThat(receiver.distinctIds()).isEqualTo(80);
         assertThat(d.health().running()).isTrue();
         assertThat(d.health().broken()).isFalse();
@@ -413,7 +520,10 @@ class WebhookDeliveryTest {
     @Test
     void aManualRetryResendsWithTheSameWebhookId() {
         start("wh_manual", WebhookKit.testConfig());
-        long ep = kit.endpoints.create(receiver.url("/hook"), List.of("*"), null).endpoint().id();
+        long ep = kit.endpoints
+                .create(receiver.url("/hook"), List.of("*"), null)
+                .endpoint()
+                .id();
         kit.emit("a.b", "{}");
         String msgId = kit.msgIds(ep).getFirst();
         WebhookDispatcher d = kit.dispatcher();
@@ -434,17 +544,33 @@ class WebhookDeliveryTest {
     @Test
     void anEventFansOutInItsTransactionAndARollbackLeavesNothing() {
         start("wh_fanout", WebhookKit.testConfig());
-        long exact = kit.endpoints.create(receiver.url("/1"), List.of("credential.confirmed"), null).endpoint().id();
-        long prefix = kit.endpoints.create(receiver.url("/2"), List.of("credential.*"), null).endpoint().id();
-        long all = kit.endpoints.create(receiver.url("/3"), List.of("*"), null).endpoint().id();
-        long other = kit.endpoints.create(receiver.url("/4"), List.of("transfer.completed"), null).endpoint().id();
-        long off = kit.endpoints.create(receiver.url("/5"), List.of("*"), null).endpoint().id();
+        long exact = kit.endpoints
+                .create(receiver.url("/1"), List.of("credential.confirmed"), null)
+                .endpoint()
+                .id();
+        long prefix = kit.endpoints
+                .create(receiver.url("/2"), List.of("credential.*"), null)
+                .endpoint()
+                .id();
+        long all = kit.endpoints
+                .create(receiver.url("/3"), List.of("*"), null)
+                .endpoint()
+                .id();
+        long other = kit.endpoints
+                .create(receiver.url("/4"), List.of("transfer.completed"), null)
+                .endpoint()
+                .id();
+        long off = kit.endpoints
+                .create(receiver.url("/5"), List.of("*"), null)
+                .endpoint()
+                .id();
         kit.endpoints.disable(off);
 
         assertThatThrownBy(() -> kit.jdbc.inTransaction(c -> {
-            WebhookOutbox.emit(c, "credential.confirmed", "{}", kit.clock.instant());
-            throw new IllegalStateException("the state change failed");
-        })).isInstanceOf(IllegalStateException.class);
+                    WebhookOutbox.emit(c, "credential.confirmed", "{}", kit.clock.instant());
+                    throw new IllegalStateException("the state change failed");
+                }))
+                .isInstanceOf(IllegalStateException.class);
         assertThat(kit.count("SELECT count(*) FROM webhook_events")).isZero();
         assertThat(kit.count("SELECT count(*) FROM webhook_messages")).isZero();
 
@@ -455,19 +581,25 @@ class WebhookDeliveryTest {
         assertThat(kit.msgIds(all)).hasSize(1);
         assertThat(kit.msgIds(other)).isEmpty();
         assertThat(kit.msgIds(off)).isEmpty();
-        assertThat(kit.count("SELECT count(DISTINCT msg_id) FROM webhook_messages")).isEqualTo(3);
+        assertThat(kit.count("SELECT count(DISTINCT msg_id) FROM webhook_messages"))
+                .isEqualTo(3);
     }
 
     @Test
     void deliveriesToPrivateTargetsAreRefusedAfterResolutionWhenNotAllowed() {
         start("wh_ssrf", WebhookKit.testConfig());
         // Created while allowed (as if DNS changed after creation), delivered by a strict dispatcher.
-        long byName = kit.endpoints.create("http://localhost:" + receiver.port() + "/hook", List.of("*"), null)
-                .endpoint().id();
-        long byAddress = kit.endpoints.create(receiver.url("/hook"), List.of("*"), null).endpoint().id();
+        long byName = kit.endpoints
+                .create("http://localhost:" + receiver.port() + "/hook", List.of("*"), null)
+                .endpoint()
+                .id();
+        long byAddress = kit.endpoints
+                .create(receiver.url("/hook"), List.of("*"), null)
+                .endpoint()
+                .id();
         kit.emit("a.b", "{}");
-        WebhookDispatcher strict = kit.dispatcher(kit.config.withAllowPrivateTargets(false),
-                new java.util.SplittableRandom(1));
+        WebhookDispatcher strict =
+                kit.dispatcher(kit.config.withAllowPrivateTargets(false), new java.util.SplittableRandom(1));
 
         assertThat(strict.deliverDue()).isEqualTo(2);
 

@@ -103,7 +103,8 @@ class WebhookHttpTest {
                 String h = head.toString(StandardCharsets.ISO_8859_1);
                 if (h.endsWith("\r\n\r\n")) {
                     int at = h.toLowerCase().indexOf("content-length: ");
-                    int length = Integer.parseInt(h.substring(at + 16, h.indexOf("\r\n", at)).trim());
+                    int length = Integer.parseInt(
+                            h.substring(at + 16, h.indexOf("\r\n", at)).trim());
                     return h + new String(in.readNBytes(length), StandardCharsets.UTF_8);
                 }
             }
@@ -142,9 +143,11 @@ class WebhookHttpTest {
 
         assertThat(server.connections).hasValue(1);
         String first = server.requests.peek();
-        assertThat(first).startsWith("POST /hook?x=1 HTTP/1.1\r\n")
+        assertThat(first)
+                .startsWith("POST /hook?x=1 HTTP/1.1\r\n")
                 .contains("\r\nHost: 127.0.0.1:" + server.socket.getLocalPort() + "\r\n")
-                .contains("\r\nwebhook-id: msg_1\r\n").contains("\r\nContent-Length: 7\r\n")
+                .contains("\r\nwebhook-id: msg_1\r\n")
+                .contains("\r\nContent-Length: 7\r\n")
                 .endsWith("\r\n\r\n{\"a\":1}");
     }
 
@@ -153,8 +156,10 @@ class WebhookHttpTest {
         String big = "x".repeat(5000);
         server = new Scripted((n, req, out) -> {
             if (n == 0) {
-                write(out, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n7;ext=1\r\nHello, \r\n5\r\nworld\r\n0\r\n"
-                        + "Trailer: x\r\n\r\n");
+                write(
+                        out,
+                        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n7;ext=1\r\nHello, \r\n5\r\nworld\r\n0\r\n"
+                                + "Trailer: x\r\n\r\n");
             } else {
                 write(out, "HTTP/1.1 500 Oops\r\nContent-Length: " + big.length() + "\r\nRetry-After: 7\r\n\r\n" + big);
             }
@@ -204,8 +209,11 @@ class WebhookHttpTest {
             switch (request.getAndIncrement()) {
                 case 0 -> write(out, "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok");
                 // Both framings: chunked wins, and the connection is not trusted afterwards.
-                case 1 -> write(out, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n"
-                        + "2\r\nhi\r\n0\r\n\r\n");
+                case 1 ->
+                    write(
+                            out,
+                            "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n"
+                                    + "2\r\nhi\r\n0\r\n\r\n");
                 case 2 -> write(out, "HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 0\r\n\r\n");
                 // A 204 has no body; these two bytes must not be read as the next answer.
                 case 3 -> write(out, "HTTP/1.1 204 No Content\r\nContent-Length: 2\r\n\r\n{}");
@@ -232,23 +240,28 @@ class WebhookHttpTest {
             write(out, "HTTP/1.1 204 No Content\r\n\r\n");
             return true;
         });
-        try (WebhookHttp expiring = new WebhookHttp(Duration.ofSeconds(2), true, 1024, 8, WebhookHttp.defaultTls(),
-                Duration.ZERO)) {
+        try (WebhookHttp expiring =
+                new WebhookHttp(Duration.ofSeconds(2), true, 1024, 8, WebhookHttp.defaultTls(), Duration.ZERO)) {
             expiring.post(server.uri("/"), HEADERS, new byte[0], TIMEOUT);
             expiring.post(server.uri("/"), HEADERS, new byte[0], TIMEOUT);
-            assertThat(server.connections).as("an expired connection is not reused").hasValue(2);
+            assertThat(server.connections)
+                    .as("an expired connection is not reused")
+                    .hasValue(2);
 
             expiring.evictIdle();
 
-            Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(server.closed).hasValue(2));
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(5))
+                    .untilAsserted(() -> assertThat(server.closed).hasValue(2));
         }
     }
 
     @Test
     void headerValuesCannotSmuggleLines() {
-        assertThatThrownBy(() -> WebhookHttp.request(URI.create("http://example.com/"),
-                List.of("webhook-id", "msg_1\r\nX-Evil: 1"), new byte[0]))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("webhook-id");
+        assertThatThrownBy(() -> WebhookHttp.request(
+                        URI.create("http://example.com/"), List.of("webhook-id", "msg_1\r\nX-Evil: 1"), new byte[0]))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("webhook-id");
     }
 
     @Test
@@ -287,9 +300,13 @@ class WebhookHttpTest {
             });
             long t0 = System.nanoTime();
 
-            assertThatThrownBy(() -> http.post(URI.create("http://127.0.0.1:" + deaf.getLocalPort() + "/"), HEADERS,
-                    new byte[64 * 1024 * 1024], Duration.ofMillis(500)))
-                    .isInstanceOf(WebhookHttp.Failure.class).hasMessage("timed out after 500 ms");
+            assertThatThrownBy(() -> http.post(
+                            URI.create("http://127.0.0.1:" + deaf.getLocalPort() + "/"),
+                            HEADERS,
+                            new byte[64 * 1024 * 1024],
+                            Duration.ofMillis(500)))
+                    .isInstanceOf(WebhookHttp.Failure.class)
+                    .hasMessage("timed out after 500 ms");
             assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
         }
     }
@@ -321,7 +338,8 @@ class WebhookHttpTest {
         long t0 = System.nanoTime();
 
         assertThatThrownBy(() -> http.post(server.uri("/"), HEADERS, new byte[0], Duration.ofMillis(500)))
-                .isInstanceOf(WebhookHttp.Failure.class).hasMessage("timed out after 500 ms");
+                .isInstanceOf(WebhookHttp.Failure.class)
+                .hasMessage("timed out after 500 ms");
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(3));
     }
 
@@ -331,19 +349,22 @@ class WebhookHttpTest {
         int port = closed.getLocalPort();
         closed.close();
         assertThatThrownBy(() -> post(URI.create("http://127.0.0.1:" + port + "/")))
-                .isInstanceOf(WebhookHttp.Failure.class).hasMessage("connection refused or unreachable");
+                .isInstanceOf(WebhookHttp.Failure.class)
+                .hasMessage("connection refused or unreachable");
 
         server = new Scripted((n, req, out) -> {
             write(out, "SMTP ready\r\n\r\n");
             return false;
         });
         assertThatThrownBy(() -> post(server.uri("/")))
-                .isInstanceOf(WebhookHttp.Failure.class).hasMessage("I/O error: not an HTTP/1.x response");
+                .isInstanceOf(WebhookHttp.Failure.class)
+                .hasMessage("I/O error: not an HTTP/1.x response");
 
         try (WebhookHttp strict = new WebhookHttp(Duration.ofSeconds(2), false, 1024, 8, WebhookHttp.defaultTls())) {
             for (String url : List.of(server.uri("/").toString(), "http://localhost:" + server.socket.getLocalPort())) {
                 assertThatThrownBy(() -> strict.post(URI.create(url), HEADERS, new byte[0], TIMEOUT))
-                        .isInstanceOf(AddressGuard.Refused.class).hasMessageContaining("loopback");
+                        .isInstanceOf(AddressGuard.Refused.class)
+                        .hasMessageContaining("loopback");
             }
         }
         assertThat(server.requests).hasSize(1);
@@ -352,10 +373,32 @@ class WebhookHttpTest {
     @Test
     void httpsVerifiesTheCertificateAgainstTheUrlsHost(@TempDir Path dir) throws Exception {
         Path store = dir.resolve("server.p12");
-        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                "-genkeypair", "-alias", "server", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=localhost",
-                "-ext", "SAN=dns:localhost", "-validity", "2", "-storetype", "PKCS12", "-keystore", store.toString(),
-                "-storepass", "changeit", "-keypass", "changeit").redirectErrorStream(true).start();
+        Process keytool = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "keytool")
+                                .toString(),
+                        "-genkeypair",
+                        "-alias",
+                        "server",
+                        "-keyalg",
+                        "EC",
+                        "-groupname",
+                        "secp256r1",
+                        "-dname",
+                        "CN=localhost",
+                        "-ext",
+                        "SAN=dns:localhost",
+                        "-validity",
+                        "2",
+                        "-storetype",
+                        "PKCS12",
+                        "-keystore",
+                        store.toString(),
+                        "-storepass",
+                        "changeit",
+                        "-keypass",
+                        "changeit")
+                .redirectErrorStream(true)
+                .start();
         String output = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(keytool.waitFor()).as(output).isZero();
         KeyStore ks = KeyStore.getInstance("PKCS12");
@@ -386,15 +429,20 @@ class WebhookHttpTest {
         int port = https.getAddress().getPort();
         try (WebhookHttp client = new WebhookHttp(Duration.ofSeconds(2), true, 1024, 8, trusting)) {
             assertThat(client.post(URI.create("https://localhost:" + port + "/h"), HEADERS, new byte[1], TIMEOUT)
-                    .status()).isEqualTo(204);
+                            .status())
+                    .isEqualTo(204);
             assertThat(client.post(URI.create("https://localhost:" + port + "/h"), HEADERS, new byte[1], TIMEOUT)
-                    .status()).isEqualTo(204);
+                            .status())
+                    .isEqualTo(204);
             // The certificate names localhost, not the address.
-            assertThatThrownBy(() -> client.post(URI.create("https://127.0.0.1:" + port + "/h"), HEADERS, new byte[1],
-                    TIMEOUT)).isInstanceOf(WebhookHttp.Failure.class).hasMessageStartingWith("TLS error");
+            assertThatThrownBy(() ->
+                            client.post(URI.create("https://127.0.0.1:" + port + "/h"), HEADERS, new byte[1], TIMEOUT))
+                    .isInstanceOf(WebhookHttp.Failure.class)
+                    .hasMessageStartingWith("TLS error");
             // A certificate nobody trusts.
             assertThatThrownBy(() -> post(URI.create("https://localhost:" + port + "/h")))
-                    .isInstanceOf(WebhookHttp.Failure.class).hasMessageStartingWith("TLS error");
+                    .isInstanceOf(WebhookHttp.Failure.class)
+                    .hasMessageStartingWith("TLS error");
             assertThat(hits).hasValue(2);
         } finally {
             https.stop(0);

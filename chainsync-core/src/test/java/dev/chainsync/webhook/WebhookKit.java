@@ -50,7 +50,8 @@ final class WebhookKit implements AutoCloseable {
 
     /** Defaults, with private targets allowed (the receiver is on 127.0.0.1) and a short timeout. */
     static WebhookConfig testConfig() {
-        return WebhookConfig.defaults(Path.of("unused")).withAllowPrivateTargets(true)
+        return WebhookConfig.defaults(Path.of("unused"))
+                .withAllowPrivateTargets(true)
                 .withTimeout(java.time.Duration.ofSeconds(2));
     }
 
@@ -77,12 +78,15 @@ final class WebhookKit implements AutoCloseable {
     }
 
     Instant instant(String sql, Object... params) {
-        return jdbc.queryOne(sql, r -> Jdbc.instant(r, r.getMetaData().getColumnName(1)), params).orElse(null);
+        return jdbc.queryOne(sql, r -> Jdbc.instant(r, r.getMetaData().getColumnName(1)), params)
+                .orElse(null);
     }
 
     /** Every message id of an endpoint. */
     List<String> msgIds(long endpointId) {
-        return jdbc.query("SELECT msg_id FROM webhook_messages WHERE endpoint_id = ? ORDER BY id", r -> r.getString(1),
+        return jdbc.query(
+                "SELECT msg_id FROM webhook_messages WHERE endpoint_id = ? ORDER BY id",
+                r -> r.getString(1),
                 endpointId);
     }
 

@@ -17,11 +17,12 @@ class PollingWorkerTest {
     void aFailingPassIsLoggedAndTheWorkerCarriesOn() {
         AtomicInteger passes = new AtomicInteger();
         try (PollingWorker w = new PollingWorker("flaky", Duration.ofMillis(1), () -> {
-            if (passes.incrementAndGet() % 2 == 1) {
-                throw new IllegalStateException("boom");
-            }
-            return 0;
-        }).start()) {
+                    if (passes.incrementAndGet() % 2 == 1) {
+                        throw new IllegalStateException("boom");
+                    }
+                    return 0;
+                })
+                .start()) {
             await().atMost(Duration.ofSeconds(10)).until(() -> passes.get() >= 6);
             assertThat(w.isRunning()).isTrue();
         }
@@ -33,15 +34,16 @@ class PollingWorkerTest {
         CountDownLatch mayFinish = new CountDownLatch(1);
         AtomicBoolean finished = new AtomicBoolean();
         PollingWorker w = new PollingWorker("slow", Duration.ofHours(1), () -> {
-            inPass.countDown();
-            try {
-                mayFinish.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            finished.set(true);
-            return 0;
-        }).start();
+                    inPass.countDown();
+                    try {
+                        mayFinish.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    finished.set(true);
+                    return 0;
+                })
+                .start();
         assertThat(inPass.await(10, TimeUnit.SECONDS)).isTrue();
         Thread closer = Thread.ofPlatform().start(w::close);
         closer.join(200);
@@ -57,17 +59,20 @@ class PollingWorkerTest {
     @Test
     void busyPassesRunBackToBackAndIdleOnesWait() {
         AtomicInteger passes = new AtomicInteger();
-        try (PollingWorker w = new PollingWorker("busy", Duration.ofHours(1),
-                () -> passes.incrementAndGet() < 50 ? 1 : 0).start()) {
+        try (PollingWorker w =
+                new PollingWorker("busy", Duration.ofHours(1), () -> passes.incrementAndGet() < 50 ? 1 : 0).start()) {
             await().atMost(Duration.ofSeconds(10)).until(() -> passes.get() == 50);
             assertThat(w.isRunning()).isTrue();
         }
-        assertThat(passes.get()).as("idle after the last busy pass: no further pass within the hour").isEqualTo(50);
+        assertThat(passes.get())
+                .as("idle after the last busy pass: no further pass within the hour")
+                .isEqualTo(50);
     }
 
     @Test
     void rejectsBadSettingsAndDoubleStart() {
-        assertThatThrownBy(() -> new PollingWorker("x", Duration.ZERO, () -> 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new PollingWorker("x", Duration.ZERO, () -> 0))
+                .isInstanceOf(IllegalArgumentException.class);
         try (PollingWorker w = new PollingWorker("once", Duration.ofSeconds(1), () -> 0).start()) {
             assertThatThrownBy(w::start).isInstanceOf(IllegalStateException.class);
         }

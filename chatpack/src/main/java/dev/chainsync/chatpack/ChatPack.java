@@ -6,7 +6,6 @@ import dev.chainsync.chatpack.instagram.InstagramReader;
 import dev.chainsync.chatpack.output.Writers;
 import dev.chainsync.chatpack.telegram.TelegramReader;
 import dev.chainsync.chatpack.whatsapp.WhatsAppReader;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -31,8 +30,7 @@ import java.util.stream.StreamSupport;
  */
 public final class ChatPack {
 
-    private ChatPack() {
-    }
+    private ChatPack() {}
 
     /**
      * Opens a pull-based source over one conversation. Several inputs are read in the order given, except
@@ -57,23 +55,23 @@ public final class ChatPack {
      */
     public static Stream<Message> read(Platform platform, List<ChatInput> inputs, ReadOptions options) {
         MessageSource source = open(platform, inputs, options);
-        Spliterator<Message> split = new Spliterators.AbstractSpliterator<>(Long.MAX_VALUE,
-                Spliterator.ORDERED | Spliterator.NONNULL) {
-            @Override
-            public boolean tryAdvance(Consumer<? super Message> action) {
-                Message m;
-                try {
-                    m = source.next();
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-                if (m == null) {
-                    return false;
-                }
-                action.accept(m);
-                return true;
-            }
-        };
+        Spliterator<Message> split =
+                new Spliterators.AbstractSpliterator<>(Long.MAX_VALUE, Spliterator.ORDERED | Spliterator.NONNULL) {
+                    @Override
+                    public boolean tryAdvance(Consumer<? super Message> action) {
+                        Message m;
+                        try {
+                            m = source.next();
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                        if (m == null) {
+                            return false;
+                        }
+                        action.accept(m);
+                        return true;
+                    }
+                };
         return StreamSupport.stream(split, false).onClose(() -> {
             try {
                 source.close();
@@ -104,14 +102,14 @@ public final class ChatPack {
     }
 
     /** Reads, filters, merges and writes to {@code out} (left open). */
-    public static ConversionResult convert(Platform platform, List<ChatInput> inputs, ConvertOptions options,
-                                           OutputStream out) throws IOException {
+    public static ConversionResult convert(
+            Platform platform, List<ChatInput> inputs, ConvertOptions options, OutputStream out) throws IOException {
         return new Conversion(platform, inputs, options).writeTo(out);
     }
 
     /** Reads, filters, merges and writes to a file that appears only if the whole conversion succeeds. */
-    public static ConversionResult convert(Platform platform, List<ChatInput> inputs, ConvertOptions options,
-                                           Path output) throws IOException {
+    public static ConversionResult convert(
+            Platform platform, List<ChatInput> inputs, ConvertOptions options, Path output) throws IOException {
         return new Conversion(platform, inputs, options).writeTo(output);
     }
 }

@@ -4,7 +4,6 @@ import dev.chainsync.chatpack.output.AtomicOutput;
 import dev.chainsync.chatpack.output.CsvRowWriter;
 import dev.chainsync.chatpack.output.CsvRows;
 import dev.chainsync.chatpack.output.Writers;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Path;
@@ -53,7 +52,8 @@ public final class Conversion {
             source = src;
             // Unfiltered CSV is the common case, and the one a reader can encode on its worker threads.
             CsvRows rows = filter == null && options.output().format() == OutputFormat.CSV
-                    ? src.nextCsvRows(options.output()) : null;
+                    ? src.nextCsvRows(options.output())
+                    : null;
             if (rows != null) {
                 CsvRowWriter writer = new CsvRowWriter(options.output(), out, options.merge());
                 while (!rows.isEmpty()) {

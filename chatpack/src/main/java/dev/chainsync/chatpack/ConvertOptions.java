@@ -14,8 +14,8 @@ import java.util.Objects;
 public record ConvertOptions(ReadOptions read, FilterOptions filter, boolean merge, OutputOptions output) {
 
     /** The original's defaults: CSV, Sender and Content only, merge on, no filters, media placeholders on. */
-    public static final ConvertOptions DEFAULTS = new ConvertOptions(ReadOptions.DEFAULTS, FilterOptions.NONE,
-            true, OutputOptions.DEFAULTS);
+    public static final ConvertOptions DEFAULTS =
+            new ConvertOptions(ReadOptions.DEFAULTS, FilterOptions.NONE, true, OutputOptions.DEFAULTS);
 
     public ConvertOptions {
         Objects.requireNonNull(read, "read");
@@ -44,22 +44,72 @@ public record ConvertOptions(ReadOptions read, FilterOptions filter, boolean mer
         private boolean serviceMessages;
         private String chat;
 
-        private Builder() {
+        private Builder() {}
+
+        public Builder format(OutputFormat value) {
+            this.format = value;
+            return this;
         }
 
-        public Builder format(OutputFormat value) { this.format = value; return this; }
-        public Builder delimiter(char value) { this.delimiter = value; return this; }
-        public Builder ids(boolean value) { this.ids = value; return this; }
-        public Builder timestamps(boolean value) { this.timestamps = value; return this; }
-        public Builder replies(boolean value) { this.replies = value; return this; }
-        public Builder edited(boolean value) { this.edited = value; return this; }
-        public Builder merge(boolean value) { this.merge = value; return this; }
-        public Builder after(LocalDate value) { this.after = value; return this; }
-        public Builder before(LocalDate value) { this.before = value; return this; }
-        public Builder from(String value) { this.from = value; return this; }
-        public Builder media(boolean value) { this.media = value; return this; }
-        public Builder serviceMessages(boolean value) { this.serviceMessages = value; return this; }
-        public Builder chat(String value) { this.chat = value; return this; }
+        public Builder delimiter(char value) {
+            this.delimiter = value;
+            return this;
+        }
+
+        public Builder ids(boolean value) {
+            this.ids = value;
+            return this;
+        }
+
+        public Builder timestamps(boolean value) {
+            this.timestamps = value;
+            return this;
+        }
+
+        public Builder replies(boolean value) {
+            this.replies = value;
+            return this;
+        }
+
+        public Builder edited(boolean value) {
+            this.edited = value;
+            return this;
+        }
+
+        public Builder merge(boolean value) {
+            this.merge = value;
+            return this;
+        }
+
+        public Builder after(LocalDate value) {
+            this.after = value;
+            return this;
+        }
+
+        public Builder before(LocalDate value) {
+            this.before = value;
+            return this;
+        }
+
+        public Builder from(String value) {
+            this.from = value;
+            return this;
+        }
+
+        public Builder media(boolean value) {
+            this.media = value;
+            return this;
+        }
+
+        public Builder serviceMessages(boolean value) {
+            this.serviceMessages = value;
+            return this;
+        }
+
+        public Builder chat(String value) {
+            this.chat = value;
+            return this;
+        }
 
         /**
          * @throws IllegalArgumentException when settings contradict each other (e.g. --after later than --before)

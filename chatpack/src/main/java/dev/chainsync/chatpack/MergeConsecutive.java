@@ -7,8 +7,7 @@ final class MergeConsecutive implements Gatherer<Message, Merger, Message> {
 
     static final MergeConsecutive INSTANCE = new MergeConsecutive();
 
-    private MergeConsecutive() {
-    }
+    private MergeConsecutive() {}
 
     @Override
     public java.util.function.Supplier<Merger> initializer() {

@@ -19,7 +19,8 @@ final class Merger {
         }
         if (sameRun(pending, m)) {
             if (content == null) {
-                content = new StringBuilder(pending.content().length() + m.content().length() + 16)
+                content = new StringBuilder(
+                                pending.content().length() + m.content().length() + 16)
                         .append(pending.content());
             }
             content.append('\n').append(m.content());

@@ -14,8 +14,8 @@ import java.util.Objects;
  * @param replyTo   id of the message replied to, or null
  * @param edited    when it was last edited (UTC), or null
  */
-public record Message(String chat, String sender, String content, Instant timestamp, String id, String replyTo,
-                      Instant edited) {
+public record Message(
+        String chat, String sender, String content, Instant timestamp, String id, String replyTo, Instant edited) {
 
     public Message {
         Objects.requireNonNull(sender, "sender");

@@ -14,10 +14,12 @@ final class MessageFilter implements Predicate<Message> {
 
     MessageFilter(FilterOptions options) {
         this.dated = options.after() != null || options.before() != null;
-        this.notBefore = options.after() == null ? Long.MIN_VALUE
+        this.notBefore = options.after() == null
+                ? Long.MIN_VALUE
                 : options.after().atStartOfDay().toEpochSecond(ZoneOffset.UTC);
         // Inclusive: everything before the start of the following day.
-        this.notAfter = options.before() == null ? Long.MAX_VALUE
+        this.notAfter = options.before() == null
+                ? Long.MAX_VALUE
                 : options.before().plusDays(1).atStartOfDay().toEpochSecond(ZoneOffset.UTC) - 1;
         this.from = options.from();
     }

@@ -1,7 +1,6 @@
 package dev.chainsync.chatpack;
 
 import dev.chainsync.chatpack.output.CsvRows;
-
 import java.io.IOException;
 
 /**

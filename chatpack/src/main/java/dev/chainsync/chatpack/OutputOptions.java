@@ -13,15 +13,15 @@ import java.util.Objects;
  * @param replies    write the id of the message replied to
  * @param edited     write edit times
  */
-public record OutputOptions(OutputFormat format, char delimiter, boolean ids, boolean timestamps, boolean replies,
-                            boolean edited) {
+public record OutputOptions(
+        OutputFormat format, char delimiter, boolean ids, boolean timestamps, boolean replies, boolean edited) {
 
     /** The original's separator: one character, rarely inside chat text, one token. */
     public static final char DEFAULT_DELIMITER = ';';
 
     /** CSV with only Sender and Content. */
-    public static final OutputOptions DEFAULTS = new OutputOptions(OutputFormat.CSV, DEFAULT_DELIMITER,
-            false, false, false, false);
+    public static final OutputOptions DEFAULTS =
+            new OutputOptions(OutputFormat.CSV, DEFAULT_DELIMITER, false, false, false, false);
 
     public OutputOptions {
         Objects.requireNonNull(format, "format");

@@ -1,7 +1,9 @@
 package dev.chainsync.chatpack;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static dev.chainsync.chatpack.Fixtures.convert;
+import static dev.chainsync.chatpack.Fixtures.input;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -10,11 +12,8 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.stream.Stream;
-
-import static dev.chainsync.chatpack.Fixtures.convert;
-import static dev.chainsync.chatpack.Fixtures.input;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ChatPackTest {
 
@@ -28,15 +27,18 @@ class ChatPackTest {
         Message a2 = new Message(null, "Alice", "How are you?", Instant.parse("2024-01-01T10:01:00Z"), "2", "9", null);
         Message b = new Message(null, "Bob", "Fine", Instant.parse("2024-01-01T10:02:00Z"), "3", null, null);
         Message a3 = new Message(null, "Alice", "Good", Instant.parse("2024-01-01T10:03:00Z"), "4", null, null);
-        List<Message> merged = Stream.of(a1, a2, b, a3).gather(ChatPack.mergeConsecutive()).toList();
-        assertThat(merged).containsExactly(
-                new Message(null, "Alice", "Hey\nHow are you?", a1.timestamp(), "1", null, null), b, a3);
+        List<Message> merged =
+                Stream.of(a1, a2, b, a3).gather(ChatPack.mergeConsecutive()).toList();
+        assertThat(merged)
+                .containsExactly(
+                        new Message(null, "Alice", "Hey\nHow are you?", a1.timestamp(), "1", null, null), b, a3);
     }
 
     @Test
     void mergeIsExactOnSenderName() {
         List<Message> merged = Stream.of(Message.of("alice", "a"), Message.of("Alice", "b"))
-                .gather(ChatPack.mergeConsecutive()).toList();
+                .gather(ChatPack.mergeConsecutive())
+                .toList();
         assertThat(merged).hasSize(2);
     }
 
@@ -77,9 +79,12 @@ class ChatPackTest {
 
     @Test
     void invalidOptionsFailFast() {
-        assertThatThrownBy(() -> ConvertOptions.builder().after(LocalDate.parse("2024-02-01"))
-                .before(LocalDate.parse("2024-01-01")).build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("later than");
+        assertThatThrownBy(() -> ConvertOptions.builder()
+                        .after(LocalDate.parse("2024-02-01"))
+                        .before(LocalDate.parse("2024-01-01"))
+                        .build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("later than");
         assertThatThrownBy(() -> ConvertOptions.builder().delimiter('"').build())
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> ConvertOptions.builder().chat(" ").build())
@@ -88,11 +93,14 @@ class ChatPackTest {
 
     @Test
     void streamApiComposesReadFilterMergeWrite() {
-        try (Stream<Message> messages = ChatPack.read(Platform.TELEGRAM, List.of(input("telegram/single_chat.json")),
-                ReadOptions.DEFAULTS)) {
+        try (Stream<Message> messages =
+                ChatPack.read(Platform.TELEGRAM, List.of(input("telegram/single_chat.json")), ReadOptions.DEFAULTS)) {
             List<Message> out = messages.filter(ChatPack.filter(new FilterOptions(null, null, "Bob Stone")))
-                    .gather(ChatPack.mergeConsecutive()).toList();
-            assertThat(out).singleElement().extracting(Message::content)
+                    .gather(ChatPack.mergeConsecutive())
+                    .toList();
+            assertThat(out)
+                    .singleElement()
+                    .extracting(Message::content)
                     .isEqualTo("I'm in; \"Ridge loop\" again?\n[Photo]\n[Photo] View from the top");
         }
     }
@@ -101,15 +109,16 @@ class ChatPackTest {
     void convertToFileIsAtomicAndLeavesNothingOnFailure(@TempDir Path dir) throws IOException {
         Path out = dir.resolve("out.csv");
         Files.writeString(out, "previous content");
-        ChatInput broken = Fixtures.text("broken.json", "{\"messages\":[{\"id\":1,\"type\":\"message\",\"date_unixtime\":\"1\"");
+        ChatInput broken =
+                Fixtures.text("broken.json", "{\"messages\":[{\"id\":1,\"type\":\"message\",\"date_unixtime\":\"1\"");
         assertThatThrownBy(() -> ChatPack.convert(Platform.TELEGRAM, List.of(broken), ConvertOptions.DEFAULTS, out))
                 .isInstanceOf(ChatpackException.class);
         assertThat(Files.readString(out)).isEqualTo("previous content");
         try (Stream<Path> files = Files.list(dir)) {
             assertThat(files).containsExactly(out);
         }
-        ConversionResult r = ChatPack.convert(Platform.TELEGRAM, List.of(input("telegram/single_chat.json")),
-                ConvertOptions.DEFAULTS, out);
+        ConversionResult r = ChatPack.convert(
+                Platform.TELEGRAM, List.of(input("telegram/single_chat.json")), ConvertOptions.DEFAULTS, out);
         assertThat(Files.readString(out)).startsWith("Sender;Content\nAlice Martin;");
         assertThat(r.bytesWritten()).isEqualTo(Files.size(out));
         assertThat(r.messagesRead()).isEqualTo(11);

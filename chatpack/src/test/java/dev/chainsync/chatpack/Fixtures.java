@@ -14,8 +14,7 @@ import java.util.List;
 /** Test helpers: fixture paths, reading a whole source, converting to a string. */
 public final class Fixtures {
 
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     /** A file under src/test/resources. */
     public static Path resource(String name) {

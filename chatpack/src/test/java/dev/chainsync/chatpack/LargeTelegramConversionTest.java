@@ -1,18 +1,17 @@
 package dev.chainsync.chatpack;
 
-import dev.chainsync.chatpack.bench.SyntheticExports;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.chainsync.chatpack.bench.SyntheticExports;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A Telegram export large enough to be read in blocks on worker threads, converted to CSV the way the CLI does:
@@ -22,11 +21,15 @@ class LargeTelegramConversionTest {
 
     @TempDir
     static Path dir;
+
     static Path export;
 
     @BeforeAll
     static void generate() throws IOException {
-        export = new SyntheticExports(3).generate(Platform.TELEGRAM, dir.resolve("big"), 20L << 20).files().getFirst();
+        export = new SyntheticExports(3)
+                .generate(Platform.TELEGRAM, dir.resolve("big"), 20L << 20)
+                .files()
+                .getFirst();
     }
 
     /** The Message path by hand: read, merge, write; returns the bytes and counts the rows in {@code rows[0]}. */
@@ -45,18 +48,24 @@ class LargeTelegramConversionTest {
 
     @Test
     void conversionWritesTheMessagePathsBytesAndCounts() throws IOException {
-        for (ConvertOptions options : List.of(ConvertOptions.DEFAULTS, ConvertOptions.builder().delimiter(',')
-                .ids(true).timestamps(true).replies(true).edited(true).merge(false).build())) {
+        for (ConvertOptions options : List.of(
+                ConvertOptions.DEFAULTS,
+                ConvertOptions.builder()
+                        .delimiter(',')
+                        .ids(true)
+                        .timestamps(true)
+                        .replies(true)
+                        .edited(true)
+                        .merge(false)
+                        .build())) {
             long messages;
-            try (Stream<Message> s = ChatPack.read(Platform.TELEGRAM, List.of(ChatInput.of(export)),
-                    options.read())) {
+            try (Stream<Message> s = ChatPack.read(Platform.TELEGRAM, List.of(ChatInput.of(export)), options.read())) {
                 messages = s.count();
             }
             long[] rows = new long[1];
             byte[] expected = viaMessages(options, rows);
             Path out = dir.resolve("out.csv");
-            ConversionResult r = new Conversion(Platform.TELEGRAM, List.of(ChatInput.of(export)), options)
-                    .writeTo(out);
+            ConversionResult r = new Conversion(Platform.TELEGRAM, List.of(ChatInput.of(export)), options).writeTo(out);
             assertThat(Files.readAllBytes(out)).isEqualTo(expected);
             assertThat(r.messagesRead()).isEqualTo(messages).isGreaterThan(40_000);
             assertThat(r.messagesKept()).isEqualTo(messages);

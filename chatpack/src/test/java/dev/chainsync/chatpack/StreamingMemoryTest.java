@@ -1,10 +1,8 @@
 package dev.chainsync.chatpack;
 
-import dev.chainsync.chatpack.bench.SyntheticExports;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.chainsync.chatpack.bench.SyntheticExports;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,8 +13,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Converts exports four times larger than the heap in a child JVM. Code that loaded the export, or kept its
@@ -30,16 +29,20 @@ class StreamingMemoryTest {
 
     @TempDir
     static Path dir;
+
     static Path pretty;
     static Path minified;
 
     @BeforeAll
     static void generate() throws IOException {
-        pretty = new SyntheticExports(5).generate(Platform.TELEGRAM, dir.resolve("pretty"), SIZE).files().getFirst();
+        pretty = new SyntheticExports(5)
+                .generate(Platform.TELEGRAM, dir.resolve("pretty"), SIZE)
+                .files()
+                .getFirst();
         minified = dir.resolve("min.json");
         // Raw newlines occur only between tokens, so dropping them and the indentation after them is safe.
         try (InputStream in = Files.newInputStream(pretty);
-             OutputStream out = new BufferedOutputStream(Files.newOutputStream(minified), 1 << 16)) {
+                OutputStream out = new BufferedOutputStream(Files.newOutputStream(minified), 1 << 16)) {
             byte[] buf = new byte[1 << 16];
             boolean indent = false;
             int n;
@@ -64,8 +67,12 @@ class StreamingMemoryTest {
     }
 
     private static String runInChild(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                HEAP, "-cp", System.getProperty("java.class.path"), "dev.chainsync.chatpack.cli.Main"));
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                HEAP,
+                "-cp",
+                System.getProperty("java.class.path"),
+                "dev.chainsync.chatpack.cli.Main"));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -76,7 +83,8 @@ class StreamingMemoryTest {
 
     /** "N messages read, N kept, N written" from the summary line. */
     private static String counts(String log) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("[\\d,]+ messages read, [\\d,]+ kept, [\\d,]+ written")
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                        "[\\d,]+ messages read, [\\d,]+ kept, [\\d,]+ written")
                 .matcher(log);
         assertThat(m.find()).as(log).isTrue();
         return m.group();

@@ -3,15 +3,14 @@ package dev.chainsync.chatpack.bench;
 import dev.chainsync.chatpack.ChatInput;
 import dev.chainsync.chatpack.OutputFormat;
 import dev.chainsync.chatpack.Platform;
-
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -33,10 +32,10 @@ public final class Bench {
      * whose concurrent threads and barriers compete with the parser threads.
      */
     public static final List<String> LAUNCHER_JVM_OPTIONS = List.of("-XX:+UseSerialGC");
+
     private static final double MB = 1024.0 * 1024.0;
 
-    private Bench() {
-    }
+    private Bench() {}
 
     /**
      * @param platforms which exports to generate and convert
@@ -47,8 +46,14 @@ public final class Bench {
      * @param inProcess convert in this JVM instead of a fresh one (peak RSS is then the whole run's)
      * @param runs      conversions per export in the same JVM; the first is cold, the others warm
      */
-    public record Settings(List<Platform> platforms, long sizeBytes, Path parentDir, OutputFormat format,
-                           boolean keep, boolean inProcess, int runs) {
+    public record Settings(
+            List<Platform> platforms,
+            long sizeBytes,
+            Path parentDir,
+            OutputFormat format,
+            boolean keep,
+            boolean inProcess,
+            int runs) {
 
         public Settings {
             if (runs < 1) {
@@ -58,8 +63,16 @@ public final class Bench {
     }
 
     /** One platform's figures. */
-    public record Row(Platform platform, int run, long inputBytes, long messages, long written, double seconds,
-                      double cpuSeconds, long peakRss, long peakHeap) {
+    public record Row(
+            Platform platform,
+            int run,
+            long inputBytes,
+            long messages,
+            long written,
+            double seconds,
+            double cpuSeconds,
+            long peakRss,
+            long peakHeap) {
 
         public double messagesPerSecond() {
             return messages / seconds;
@@ -78,14 +91,31 @@ public final class Bench {
         }
         List<Row> rows = new ArrayList<>();
         try {
-            out.printf(Locale.ROOT, "chatpack bench: %s per export, %s output, %s, %d cores, max heap %s%n",
-                    human(settings.sizeBytes()), settings.format().name(),
-                    settings.inProcess() ? "in-process"
-                            : "fresh JVM per platform " + childJvmOptions(
-                                    ManagementFactory.getRuntimeMXBean().getInputArguments()),
-                    Runtime.getRuntime().availableProcessors(), human(Runtime.getRuntime().maxMemory()));
-            out.printf(Locale.ROOT, "%-12s %10s %12s %12s %9s %9s %12s %9s %10s %10s%n", "platform", "input",
-                    "messages", "rows out", "seconds", "cpu s", "msgs/s", "MB/s", "peak RSS", "peak heap");
+            out.printf(
+                    Locale.ROOT,
+                    "chatpack bench: %s per export, %s output, %s, %d cores, max heap %s%n",
+                    human(settings.sizeBytes()),
+                    settings.format().name(),
+                    settings.inProcess()
+                            ? "in-process"
+                            : "fresh JVM per platform "
+                                    + childJvmOptions(
+                                            ManagementFactory.getRuntimeMXBean().getInputArguments()),
+                    Runtime.getRuntime().availableProcessors(),
+                    human(Runtime.getRuntime().maxMemory()));
+            out.printf(
+                    Locale.ROOT,
+                    "%-12s %10s %12s %12s %9s %9s %12s %9s %10s %10s%n",
+                    "platform",
+                    "input",
+                    "messages",
+                    "rows out",
+                    "seconds",
+                    "cpu s",
+                    "msgs/s",
+                    "MB/s",
+                    "peak RSS",
+                    "peak heap");
             for (Platform p : settings.platforms()) {
                 Path pdir = dir.resolve(p.names().get(1));
                 SyntheticExports.Generated g = new SyntheticExports(SEED).generate(p, pdir, settings.sizeBytes());
@@ -100,7 +130,8 @@ public final class Bench {
                 Path output = pdir.resolve("out." + settings.format().extension());
                 List<BenchWorker.Measurement> measured = new ArrayList<>();
                 if (settings.inProcess()) {
-                    List<ChatInput> inputs = g.files().stream().map(ChatInput::of).toList();
+                    List<ChatInput> inputs =
+                            g.files().stream().map(ChatInput::of).toList();
                     for (int r = 0; r < settings.runs(); r++) {
                         measured.add(BenchWorker.run(p, settings.format(), output, inputs));
                     }
@@ -109,14 +140,31 @@ public final class Bench {
                 }
                 for (int r = 0; r < measured.size(); r++) {
                     BenchWorker.Measurement m = measured.get(r);
-                    Row row = new Row(p, r + 1, g.bytes(), m.messagesRead(), m.messagesWritten(), m.nanos() / 1e9,
-                            m.cpuNanos() / 1e9, m.peakRss(), m.peakHeap());
+                    Row row = new Row(
+                            p,
+                            r + 1,
+                            g.bytes(),
+                            m.messagesRead(),
+                            m.messagesWritten(),
+                            m.nanos() / 1e9,
+                            m.cpuNanos() / 1e9,
+                            m.peakRss(),
+                            m.peakHeap());
                     rows.add(row);
                     String label = settings.runs() == 1 ? p.displayName() : p.displayName() + " #" + (r + 1);
-                    out.printf(Locale.ROOT, "%-12s %10s %,12d %,12d %9.2f %9.2f %,12.0f %9.1f %10s %10s%n",
-                            label, human(row.inputBytes()), row.messages(), row.written(), row.seconds(),
-                            row.cpuSeconds(), row.messagesPerSecond(), row.megabytesPerSecond(),
-                            human(row.peakRss()), human(row.peakHeap()));
+                    out.printf(
+                            Locale.ROOT,
+                            "%-12s %10s %,12d %,12d %9.2f %9.2f %,12.0f %9.1f %10s %10s%n",
+                            label,
+                            human(row.inputBytes()),
+                            row.messages(),
+                            row.written(),
+                            row.seconds(),
+                            row.cpuSeconds(),
+                            row.messagesPerSecond(),
+                            row.megabytesPerSecond(),
+                            human(row.peakRss()),
+                            human(row.peakHeap()));
                 }
                 out.flush();
                 if (!settings.keep()) {
@@ -140,8 +188,9 @@ public final class Bench {
     }
 
     /** Runs {@link BenchWorker} in a fresh JVM with this JVM's heap settings and reads its result line. */
-    private static List<BenchWorker.Measurement> inChild(Platform p, OutputFormat format, int runs, Path output,
-                                                         List<Path> inputs) throws IOException, InterruptedException {
+    private static List<BenchWorker.Measurement> inChild(
+            Platform p, OutputFormat format, int runs, Path output, List<Path> inputs)
+            throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(childJvmOptions(ManagementFactory.getRuntimeMXBean().getInputArguments()));
@@ -156,10 +205,12 @@ public final class Bench {
         Process process = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String text = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         int exit = process.waitFor();
-        List<String> lines = text.lines().filter(l -> l.startsWith(BenchWorker.RESULT_PREFIX)).toList();
+        List<String> lines = text.lines()
+                .filter(l -> l.startsWith(BenchWorker.RESULT_PREFIX))
+                .toList();
         if (exit != 0 || lines.size() != runs) {
-            throw new IOException("benchmark worker for " + p.displayName() + " failed (exit " + exit + "): "
-                    + text.strip());
+            throw new IOException(
+                    "benchmark worker for " + p.displayName() + " failed (exit " + exit + "): " + text.strip());
         }
         return lines.stream().map(BenchWorker.Measurement::parse).toList();
     }
@@ -171,7 +222,8 @@ public final class Bench {
     static List<String> childJvmOptions(List<String> parentArguments) {
         List<String> options = new ArrayList<>();
         for (String arg : parentArguments) {
-            if ((arg.startsWith("-X") || arg.startsWith("-XX:")) && !arg.startsWith("-Xrunjdwp")
+            if ((arg.startsWith("-X") || arg.startsWith("-XX:"))
+                    && !arg.startsWith("-Xrunjdwp")
                     && !arg.startsWith("-Xdebug")) {
                 options.add(arg);
             }

@@ -6,7 +6,6 @@ import dev.chainsync.chatpack.ConversionResult;
 import dev.chainsync.chatpack.ConvertOptions;
 import dev.chainsync.chatpack.OutputFormat;
 import dev.chainsync.chatpack.Platform;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,8 +20,7 @@ public final class BenchWorker {
 
     static final String RESULT_PREFIX = "RESULT ";
 
-    private BenchWorker() {
-    }
+    private BenchWorker() {}
 
     /** Arguments: platform, format, runs, output file, input files... */
     public static void main(String[] args) throws Exception {
@@ -40,8 +38,14 @@ public final class BenchWorker {
     }
 
     /** One measured conversion. */
-    record Measurement(long messagesRead, long messagesWritten, long bytesOut, long nanos, long cpuNanos,
-                       long peakRss, long peakHeap) {
+    record Measurement(
+            long messagesRead,
+            long messagesWritten,
+            long bytesOut,
+            long nanos,
+            long cpuNanos,
+            long peakRss,
+            long peakHeap) {
 
         String line() {
             return RESULT_PREFIX + "read=" + messagesRead + " written=" + messagesWritten + " bytesOut=" + bytesOut
@@ -54,8 +58,14 @@ public final class BenchWorker {
                 int eq = kv.indexOf('=');
                 v.put(kv.substring(0, eq), Long.parseLong(kv.substring(eq + 1)));
             }
-            return new Measurement(v.get("read"), v.get("written"), v.get("bytesOut"), v.get("nanos"),
-                    v.get("cpuNanos"), v.get("peakRss"), v.get("peakHeap"));
+            return new Measurement(
+                    v.get("read"),
+                    v.get("written"),
+                    v.get("bytesOut"),
+                    v.get("nanos"),
+                    v.get("cpuNanos"),
+                    v.get("peakRss"),
+                    v.get("peakHeap"));
         }
     }
 
@@ -67,7 +77,13 @@ public final class BenchWorker {
         ConversionResult r = new Conversion(platform, inputs, options).writeTo(output);
         long nanos = System.nanoTime() - start;
         long cpu = Memory.processCpuNanos() - cpuStart;
-        return new Measurement(r.messagesRead(), r.messagesWritten(), r.bytesWritten(), nanos, cpu,
-                Memory.peakRssBytes(), Memory.peakHeapBytes());
+        return new Measurement(
+                r.messagesRead(),
+                r.messagesWritten(),
+                r.bytesWritten(),
+                nanos,
+                cpu,
+                Memory.peakRssBytes(),
+                Memory.peakHeapBytes());
     }
 }

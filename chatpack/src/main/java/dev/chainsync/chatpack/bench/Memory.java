@@ -12,15 +12,15 @@ final class Memory {
 
     private static final Path STATUS = Path.of("/proc/self/status");
 
-    private Memory() {
-    }
+    private Memory() {}
 
     /** Peak resident set size in bytes (Linux VmHWM), or -1 where /proc is not available. */
     static long peakRssBytes() {
         try {
             for (String line : Files.readAllLines(STATUS)) {
                 if (line.startsWith("VmHWM:")) {
-                    String kb = line.substring("VmHWM:".length()).replace("kB", "").strip();
+                    String kb =
+                            line.substring("VmHWM:".length()).replace("kB", "").strip();
                     return Long.parseLong(kb) * 1024;
                 }
             }

@@ -2,7 +2,6 @@ package dev.chainsync.chatpack.bench;
 
 import dev.chainsync.chatpack.Platform;
 import dev.chainsync.chatpack.io.Times;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -22,26 +21,39 @@ public final class SyntheticExports {
 
     /** Instagram splits a conversation into files of this many messages. */
     static final int INSTAGRAM_PART_MESSAGES = 10_000;
+
     private static final long START_EPOCH = 1_672_531_200L; // 2023-01-01T00:00:00Z
     private static final int BUFFER_BYTES = 1 << 16;
 
     private static final String[] NAMES = {
-        "Alice Johnson", "Bob", "Carol Smith", "Dmitry Ivanov", "Eve", "Frank Miller", "Grace Lee", "Hiro Tanaka",
-        "Ivan Petrov", "Julia", "Karim Haddad", "Lena Fischer"};
-    private static final String[] WORDS = (
-            "the a to and of in is it you that for on was with he as I be at by this had not are but from or have "
-            + "an they which one we all were there can your when use how said each she do their time if will way "
-            + "about many then them write would like so these her long make thing see him two has look more day "
-            + "could go come did number sound no most people my over know water than call first who may down side "
-            + "been now find any new work part take get place made live where after back little only round man "
-            + "year came show every good me give our under name very through just form sentence great think say "
-            + "help low line differ turn cause much mean before move right boy old too same tell does set three "
-            + "want air well also play small end put home read hand port large spell add even land here must big "
-            + "deploy build release merge branch review test bug fix docs meeting lunch tomorrow today tonight "
-            + "weekend project deadline client server database query cache latency ticket sprint standup ok "
-            + "thanks sure yes maybe exactly agreed lol haha nice cool great wow hmm okay "
-            + "привет спасибо да нет хорошо сегодня завтра встреча проект код ревью релиз "
-            + "😀 👍 🎉 🔥 ❤️ 🙏").split(" ");
+        "Alice Johnson",
+        "Bob",
+        "Carol Smith",
+        "Dmitry Ivanov",
+        "Eve",
+        "Frank Miller",
+        "Grace Lee",
+        "Hiro Tanaka",
+        "Ivan Petrov",
+        "Julia",
+        "Karim Haddad",
+        "Lena Fischer"
+    };
+    private static final String[] WORDS =
+            ("the a to and of in is it you that for on was with he as I be at by this had not are but from or have "
+                            + "an they which one we all were there can your when use how said each she do their time if will way "
+                            + "about many then them write would like so these her long make thing see him two has look more day "
+                            + "could go come did number sound no most people my over know water than call first who may down side "
+                            + "been now find any new work part take get place made live where after back little only round man "
+                            + "year came show every good me give our under name very through just form sentence great think say "
+                            + "help low line differ turn cause much mean before move right boy old too same tell does set three "
+                            + "want air well also play small end put home read hand port large spell add even land here must big "
+                            + "deploy build release merge branch review test bug fix docs meeting lunch tomorrow today tonight "
+                            + "weekend project deadline client server database query cache latency ticket sprint standup ok "
+                            + "thanks sure yes maybe exactly agreed lol haha nice cool great wow hmm okay "
+                            + "привет спасибо да нет хорошо сегодня завтра встреча проект код ревью релиз "
+                            + "😀 👍 🎉 🔥 ❤️ 🙏")
+                    .split(" ");
     private static final String[] STICKERS = {"😀", "👍", "🎉", "🔥", "😂"};
 
     private final SplittableRandom random;
@@ -55,8 +67,7 @@ public final class SyntheticExports {
     }
 
     /** What was written. */
-    public record Generated(List<Path> files, long messages, long bytes) {
-    }
+    public record Generated(List<Path> files, long messages, long bytes) {}
 
     /** Writes an export of at least {@code targetBytes} into {@code dir}. */
     public Generated generate(Platform platform, Path dir, long targetBytes) throws IOException {
@@ -88,9 +99,12 @@ public final class SyntheticExports {
                 if (kind < 10) {
                     s.ascii("   \"type\": \"service\",\n");
                     date(s, time);
-                    s.ascii("   \"actor\": \"").bytes(names[sender]).ascii("\",\n   \"actor_id\": \"user")
-                            .num(1_000_000 + sender).ascii("\",\n   \"action\": \"invite_members\",\n"
-                                    + "   \"members\": [\n    \"").bytes(names[(sender + 1) % names.length])
+                    s.ascii("   \"actor\": \"")
+                            .bytes(names[sender])
+                            .ascii("\",\n   \"actor_id\": \"user")
+                            .num(1_000_000 + sender)
+                            .ascii("\",\n   \"action\": \"invite_members\",\n" + "   \"members\": [\n    \"")
+                            .bytes(names[(sender + 1) % names.length])
                             .ascii("\"\n   ],\n   \"text\": \"\",\n   \"text_entities\": []\n  }");
                     continue;
                 }
@@ -99,11 +113,15 @@ public final class SyntheticExports {
                 if (kind < 15) {
                     s.ascii("   \"from\": null,\n   \"from_id\": \"user999\",\n");
                 } else {
-                    s.ascii("   \"from\": \"").bytes(names[sender]).ascii("\",\n   \"from_id\": \"user")
-                            .num(1_000_000 + sender).ascii("\",\n");
+                    s.ascii("   \"from\": \"")
+                            .bytes(names[sender])
+                            .ascii("\",\n   \"from_id\": \"user")
+                            .num(1_000_000 + sender)
+                            .ascii("\",\n");
                 }
                 if (kind < 80 && id > 1) {
-                    s.ascii("   \"reply_to_message_id\": ").num(id - 1 - random.nextInt((int) Math.min(id - 1, 50)))
+                    s.ascii("   \"reply_to_message_id\": ")
+                            .num(id - 1 - random.nextInt((int) Math.min(id - 1, 50)))
                             .ascii(",\n");
                 }
                 if (kind >= 80 && kind < 110) {
@@ -112,7 +130,9 @@ public final class SyntheticExports {
                     s.ascii("\",\n   \"edited_unixtime\": \"").num(time + 60).ascii("\",\n");
                 }
                 if (kind >= 110 && kind < 120) {
-                    s.ascii("   \"forwarded_from\": \"").bytes(names[random.nextInt(names.length)]).ascii("\",\n");
+                    s.ascii("   \"forwarded_from\": \"")
+                            .bytes(names[random.nextInt(names.length)])
+                            .ascii("\",\n");
                 }
                 if (kind >= 120 && kind < 160) {
                     s.ascii("   \"photo\": \"(File not included. Change data exporting settings to download.)\",\n"
@@ -126,9 +146,9 @@ public final class SyntheticExports {
                 }
                 if (kind >= 160 && kind < 180) {
                     s.ascii("   \"file\": \"(File not included. Change data exporting settings to download.)\",\n"
-                            + "   \"file_size\": 23456,\n   \"thumbnail\": \"(File not included. Change data "
-                            + "exporting settings to download.)\",\n   \"thumbnail_file_size\": 4567,\n"
-                            + "   \"media_type\": \"sticker\",\n   \"sticker_emoji\": \"")
+                                    + "   \"file_size\": 23456,\n   \"thumbnail\": \"(File not included. Change data "
+                                    + "exporting settings to download.)\",\n   \"thumbnail_file_size\": 4567,\n"
+                                    + "   \"media_type\": \"sticker\",\n   \"sticker_emoji\": \"")
                             .utf8(STICKERS[random.nextInt(STICKERS.length)])
                             .ascii("\",\n   \"width\": 512,\n   \"height\": 512,\n   \"text\": \"\",\n"
                                     + "   \"text_entities\": []\n  }");
@@ -136,8 +156,9 @@ public final class SyntheticExports {
                 }
                 if (kind >= 180 && kind < 190) {
                     s.ascii("   \"file\": \"(File not included. Change data exporting settings to download.)\",\n"
-                            + "   \"file_size\": 34567,\n   \"media_type\": \"voice_message\",\n"
-                            + "   \"mime_type\": \"audio/ogg\",\n   \"duration_seconds\": ").num(3 + random.nextInt(60))
+                                    + "   \"file_size\": 34567,\n   \"media_type\": \"voice_message\",\n"
+                                    + "   \"mime_type\": \"audio/ogg\",\n   \"duration_seconds\": ")
+                            .num(3 + random.nextInt(60))
                             .ascii(",\n   \"text\": \"\",\n   \"text_entities\": []\n  }");
                     continue;
                 }
@@ -163,7 +184,8 @@ public final class SyntheticExports {
         int textStart = s.mark();
         words(s, wordCount);
         byte[] text = s.copy(textStart);
-        s.ascii("\",\n   \"text_entities\": [\n    {\n     \"type\": \"plain\",\n     \"text\": \"").bytes(text)
+        s.ascii("\",\n   \"text_entities\": [\n    {\n     \"type\": \"plain\",\n     \"text\": \"")
+                .bytes(text)
                 .ascii("\"\n    }\n   ]\n  }");
     }
 
@@ -173,8 +195,11 @@ public final class SyntheticExports {
         words(s, 3 + random.nextInt(6));
         byte[] before = s.copy(start);
         s.ascii(" \",\n    {\n     \"type\": \"text_link\",\n     \"text\": \"the docs\",\n"
-                + "     \"href\": \"https://example.com/docs/").num(random.nextInt(1000)).ascii("\"\n    }\n   ],\n"
-                + "   \"text_entities\": [\n    {\n     \"type\": \"plain\",\n     \"text\": \"").bytes(before)
+                        + "     \"href\": \"https://example.com/docs/")
+                .num(random.nextInt(1000))
+                .ascii("\"\n    }\n   ],\n"
+                        + "   \"text_entities\": [\n    {\n     \"type\": \"plain\",\n     \"text\": \"")
+                .bytes(before)
                 .ascii(" \"\n    },\n    {\n     \"type\": \"text_link\",\n     \"text\": \"the docs\",\n"
                         + "     \"href\": \"https://example.com/docs/1\"\n    }\n   ]\n  }");
     }
@@ -197,8 +222,12 @@ public final class SyntheticExports {
                 }
                 waHeader(s, time);
                 if (kind < 5) {
-                    s.ascii("Team chat: ").utf8("\u200E").bytes(names[sender]).ascii(" added ")
-                            .bytes(names[(sender + 3) % names.length]).ascii("\n");
+                    s.ascii("Team chat: ")
+                            .utf8("\u200E")
+                            .bytes(names[sender])
+                            .ascii(" added ")
+                            .bytes(names[(sender + 3) % names.length])
+                            .ascii("\n");
                     continue;
                 }
                 count++;
@@ -222,8 +251,19 @@ public final class SyntheticExports {
         long days = Math.floorDiv(time, 86_400L);
         int secs = (int) Math.floorMod(time, 86_400L);
         int[] ymd = civil(days);
-        s.ascii("[").pad(ymd[2]).ascii("/").pad(ymd[1]).ascii("/").num(ymd[0]).ascii(", ")
-                .pad(secs / 3600).ascii(":").pad(secs / 60 % 60).ascii(":").pad(secs % 60).ascii("] ");
+        s.ascii("[")
+                .pad(ymd[2])
+                .ascii("/")
+                .pad(ymd[1])
+                .ascii("/")
+                .num(ymd[0])
+                .ascii(", ")
+                .pad(secs / 3600)
+                .ascii(":")
+                .pad(secs / 60 % 60)
+                .ascii(":")
+                .pad(secs % 60)
+                .ascii("] ");
     }
 
     // ---- Instagram message_N.json parts, newest first, text in Instagram's mojibake ----
@@ -259,12 +299,15 @@ public final class SyntheticExports {
                         s.ascii("      \"content\": \"Reacted \\u00e2\\u009d\\u00a4 to your message \",\n");
                     } else if (kind < 12) {
                         s.ascii("      \"photos\": [\n        {\n          \"uri\": \"your_instagram_activity/"
-                                + "messages/inbox/team_123/photos/").num(time).ascii(".jpg\",\n"
-                                + "          \"creation_timestamp\": ").num(time / 1000).ascii("\n        }\n"
-                                + "      ],\n");
+                                        + "messages/inbox/team_123/photos/")
+                                .num(time)
+                                .ascii(".jpg\",\n" + "          \"creation_timestamp\": ")
+                                .num(time / 1000)
+                                .ascii("\n        }\n" + "      ],\n");
                     } else if (kind < 15) {
                         s.ascii("      \"share\": {\n        \"link\": \"https://www.instagram.com/p/")
-                                .num(time % 100_000).ascii("/\"\n      },\n");
+                                .num(time % 100_000)
+                                .ascii("/\"\n      },\n");
                         s.ascii("      \"content\": \"");
                         mojibake(s, names[sender]);
                         s.ascii(" sent an attachment.\",\n");
@@ -324,7 +367,9 @@ public final class SyntheticExports {
                 count++;
                 int kind = random.nextInt(100);
                 s.ascii(count == 1 ? "\n    {\n" : ",\n    {\n");
-                s.ascii("      \"id\": \"").num(snowflake).ascii("\",\n      \"type\": \"")
+                s.ascii("      \"id\": \"")
+                        .num(snowflake)
+                        .ascii("\",\n      \"type\": \"")
                         .ascii(kind < 2 ? "GuildMemberJoin" : kind < 12 ? "Reply" : "Default")
                         .ascii("\",\n      \"timestamp\": \"");
                 isoMillis(s, time);
@@ -336,22 +381,28 @@ public final class SyntheticExports {
                         s.ascii(" {braces} in text");
                     }
                 }
-                s.ascii("\",\n      \"author\": {\n        \"id\": \"").num(100_000_000_000_000_000L + sender)
-                        .ascii("\",\n        \"name\": \"user").num(sender).ascii("\",\n        \"discriminator\": "
-                                + "\"0000\",\n        \"nickname\": \"").bytes(names[sender])
+                s.ascii("\",\n      \"author\": {\n        \"id\": \"")
+                        .num(100_000_000_000_000_000L + sender)
+                        .ascii("\",\n        \"name\": \"user")
+                        .num(sender)
+                        .ascii("\",\n        \"discriminator\": " + "\"0000\",\n        \"nickname\": \"")
+                        .bytes(names[sender])
                         .ascii("\",\n        \"color\": null,\n        \"isBot\": false,\n        \"roles\": [],\n"
                                 + "        \"avatarUrl\": \"https://cdn.discordapp.com/embed/avatars/0.png\"\n"
                                 + "      },\n      \"attachments\": [");
                 if (kind >= 95) {
-                    s.ascii("\n        {\n          \"id\": \"").num(snowflake + 1).ascii("\",\n          \"url\": "
-                            + "\"https://cdn.discordapp.com/attachments/1/2/screenshot.png\",\n"
-                            + "          \"fileName\": \"screenshot.png\",\n          \"fileSizeBytes\": 123456\n"
-                            + "        }\n      ");
+                    s.ascii("\n        {\n          \"id\": \"")
+                            .num(snowflake + 1)
+                            .ascii("\",\n          \"url\": "
+                                    + "\"https://cdn.discordapp.com/attachments/1/2/screenshot.png\",\n"
+                                    + "          \"fileName\": \"screenshot.png\",\n          \"fileSizeBytes\": 123456\n"
+                                    + "        }\n      ");
                 }
                 s.ascii("],\n      \"embeds\": [],\n      \"stickers\": [],\n      \"reactions\": [],\n"
                         + "      \"mentions\": [],\n");
                 if (kind >= 2 && kind < 12) {
-                    s.ascii("      \"reference\": {\n        \"messageId\": \"").num(snowflake - 5000)
+                    s.ascii("      \"reference\": {\n        \"messageId\": \"")
+                            .num(snowflake - 5000)
                             .ascii("\",\n        \"channelId\": \"876543210987654321\",\n        \"guildId\": "
                                     + "\"987654321098765432\"\n      },\n");
                 }
@@ -384,14 +435,26 @@ public final class SyntheticExports {
     private static void isoLocal(Sink s, long time) throws IOException {
         int[] ymd = civil(Math.floorDiv(time, 86_400L));
         int secs = (int) Math.floorMod(time, 86_400L);
-        s.num(ymd[0]).ascii("-").pad(ymd[1]).ascii("-").pad(ymd[2]).ascii("T").pad(secs / 3600).ascii(":")
-                .pad(secs / 60 % 60).ascii(":").pad(secs % 60);
+        s.num(ymd[0])
+                .ascii("-")
+                .pad(ymd[1])
+                .ascii("-")
+                .pad(ymd[2])
+                .ascii("T")
+                .pad(secs / 3600)
+                .ascii(":")
+                .pad(secs / 60 % 60)
+                .ascii(":")
+                .pad(secs % 60);
     }
 
     private static void isoMillis(Sink s, long millis) throws IOException {
         isoLocal(s, Math.floorDiv(millis, 1000L));
         int ms = (int) Math.floorMod(millis, 1000L);
-        s.ascii(".").raw((byte) ('0' + ms / 100)).raw((byte) ('0' + ms / 10 % 10)).raw((byte) ('0' + ms % 10))
+        s.ascii(".")
+                .raw((byte) ('0' + ms / 100))
+                .raw((byte) ('0' + ms / 10 % 10))
+                .raw((byte) ('0' + ms % 10))
                 .ascii("+00:00");
     }
 

@@ -11,13 +11,6 @@ import dev.chainsync.chatpack.Platform;
 import dev.chainsync.chatpack.detect.SourceDetector;
 import dev.chainsync.chatpack.output.AtomicOutput;
 import dev.chainsync.chatpack.tokens.TokenCounter;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
-
 import java.io.BufferedInputStream;
 import java.io.FilterInputStream;
 import java.io.FilterOutputStream;
@@ -33,9 +26,19 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code chatpack SOURCE INPUT... [options]}: the original's command line plus stdin/stdout, stats and more. */
-@Command(name = "chatpack", mixinStandardHelpOptions = true, versionProvider = Version.class, sortOptions = false,
+@Command(
+        name = "chatpack",
+        mixinStandardHelpOptions = true,
+        versionProvider = Version.class,
+        sortOptions = false,
         usageHelpAutoWidth = true,
         description = {
             "Compress a Telegram, WhatsApp, Instagram or Discord export into compact CSV, JSONL or JSON "
@@ -44,7 +47,8 @@ import java.util.concurrent.Callable;
             "SOURCE is telegram|tg, whatsapp|wa, instagram|ig, discord|dc, or auto (detect from content).",
             "INPUT is a file, or - for stdin. Several files form one conversation "
                     + "(Instagram: message_1.json message_2.json ...).",
-            ""},
+            ""
+        },
         footer = {
             "",
             "Examples:",
@@ -55,7 +59,8 @@ import java.util.concurrent.Callable;
             "  chatpack auto result.json --stats",
             "  chatpack bench --size 1g",
             "",
-            "Exit status: 0 success, 1 conversion error, 2 usage error."})
+            "Exit status: 0 success, 1 conversion error, 2 usage error."
+        })
 final class ConvertCommand implements Callable<Integer> {
 
     static final String DEFAULT_OUTPUT_BASE = "optimized_chat";
@@ -63,6 +68,7 @@ final class ConvertCommand implements Callable<Integer> {
     static final String AUTO = "auto";
     /** Inputs at least this large get a progress bar on a terminal even without -p. */
     static final long LARGE_INPUT_BYTES = 32L << 20;
+
     private static final int READ_CHUNK = 1 << 16;
 
     private final Io io;
@@ -73,25 +79,39 @@ final class ConvertCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "SOURCE INPUT", description = "Platform, then one or more inputs.")
     List<String> positionals = new ArrayList<>();
 
-    @Option(names = "--source", paramLabel = "SOURCE",
+    @Option(
+            names = "--source",
+            paramLabel = "SOURCE",
             description = "Platform as an option; then every positional argument is an input.")
     String sourceOption;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FILE",
+    @Option(
+            names = {"-o", "--output"},
+            paramLabel = "FILE",
             description = "Output file, - for stdout (default: " + DEFAULT_OUTPUT_BASE + ".<format>).")
     String output;
 
-    @Option(names = {"-f", "--format"}, paramLabel = "FORMAT", defaultValue = "csv",
-            converter = Converters.Format.class, description = "csv, jsonl or json (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = {"-f", "--format"},
+            paramLabel = "FORMAT",
+            defaultValue = "csv",
+            converter = Converters.Format.class,
+            description = "csv, jsonl or json (default: ${DEFAULT-VALUE}).")
     OutputFormat format;
 
-    @Option(names = {"-t", "--timestamps"}, description = "Add a Timestamp column (UTC).")
+    @Option(
+            names = {"-t", "--timestamps"},
+            description = "Add a Timestamp column (UTC).")
     boolean timestamps;
 
-    @Option(names = {"-r", "--replies"}, description = "Add a ReplyTo column (id of the message replied to).")
+    @Option(
+            names = {"-r", "--replies"},
+            description = "Add a ReplyTo column (id of the message replied to).")
     boolean replies;
 
-    @Option(names = {"-e", "--edited"}, description = "Add an Edited column (time of the last edit, UTC).")
+    @Option(
+            names = {"-e", "--edited"},
+            description = "Add an Edited column (time of the last edit, UTC).")
     boolean edited;
 
     @Option(names = "--ids", description = "Add an ID column.")
@@ -100,36 +120,53 @@ final class ConvertCommand implements Callable<Integer> {
     @Option(names = "--no-merge", description = "Keep consecutive messages of one sender apart.")
     boolean noMerge;
 
-    @Option(names = "--after", paramLabel = "DATE", converter = Converters.Day.class,
+    @Option(
+            names = "--after",
+            paramLabel = "DATE",
+            converter = Converters.Day.class,
             description = "Only messages on or after DATE (YYYY-MM-DD, UTC).")
     LocalDate after;
 
-    @Option(names = "--before", paramLabel = "DATE", converter = Converters.Day.class,
+    @Option(
+            names = "--before",
+            paramLabel = "DATE",
+            converter = Converters.Day.class,
             description = "Only messages on or before DATE (YYYY-MM-DD, UTC).")
     LocalDate before;
 
     @Option(names = "--from", paramLabel = "NAME", description = "Only messages from NAME (ASCII case-insensitive).")
     String from;
 
-    @Option(names = {"-p", "--progress"}, description = "Show a progress bar (on a terminal; automatic above 32 MB).")
+    @Option(
+            names = {"-p", "--progress"},
+            description = "Show a progress bar (on a terminal; automatic above 32 MB).")
     boolean progress;
 
-    @Option(names = {"-q", "--quiet"}, description = "Print nothing but errors (and --stats).")
+    @Option(
+            names = {"-q", "--quiet"},
+            description = "Print nothing but errors (and --stats).")
     boolean quiet;
 
-    @Option(names = "--delimiter", paramLabel = "CHAR", converter = Converters.Delimiter.class,
+    @Option(
+            names = "--delimiter",
+            paramLabel = "CHAR",
+            converter = Converters.Delimiter.class,
             description = "CSV delimiter (default: ;). 'tab' for a tab.")
     Character delimiter;
 
     @Option(names = "--stats", description = "Print message, byte and cl100k_base token counts of input and output.")
     boolean stats;
 
-    @Option(names = "--chat", paramLabel = "NAME",
+    @Option(
+            names = "--chat",
+            paramLabel = "NAME",
             description = "Telegram full-account export: convert only this chat (name or id). "
                     + "Without it, all chats, with a Chat column.")
     String chat;
 
-    @Option(names = "--no-media", description = "Drop media-only messages instead of writing [Photo]-style placeholders.")
+    @Option(
+            names = "--no-media",
+            description = "Drop media-only messages instead of writing [Photo]-style placeholders.")
     boolean noMedia;
 
     @Option(names = "--service", description = "Keep Telegram service messages (joins, pins, calls).")
@@ -140,8 +177,7 @@ final class ConvertCommand implements Callable<Integer> {
     }
 
     /** What to do, after the command line is validated. */
-    private record Plan(String source, List<String> inputs, ConvertOptions options, Path outputPath) {
-    }
+    private record Plan(String source, List<String> inputs, ConvertOptions options, Path outputPath) {}
 
     @Override
     public Integer call() {
@@ -183,10 +219,17 @@ final class ConvertCommand implements Callable<Integer> {
             options = ConvertOptions.builder()
                     .format(format)
                     .delimiter(delimiter == null ? OutputOptions.DEFAULT_DELIMITER : delimiter)
-                    .timestamps(timestamps).replies(replies).edited(edited).ids(ids)
+                    .timestamps(timestamps)
+                    .replies(replies)
+                    .edited(edited)
+                    .ids(ids)
                     .merge(!noMerge)
-                    .after(after).before(before).from(from)
-                    .media(!noMedia).serviceMessages(service).chat(chat)
+                    .after(after)
+                    .before(before)
+                    .from(from)
+                    .media(!noMedia)
+                    .serviceMessages(service)
+                    .chat(chat)
                     .build();
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
@@ -238,8 +281,13 @@ final class ConvertCommand implements Callable<Integer> {
             }
             double seconds = (System.nanoTime() - started) / 1e9;
             if (!quiet) {
-                io.err().println(Report.summary(platform, plan.outputPath(), plan.options().output().format(),
-                        result, seconds));
+                io.err()
+                        .println(Report.summary(
+                                platform,
+                                plan.outputPath(),
+                                plan.options().output().format(),
+                                result,
+                                seconds));
             }
             if (stats) {
                 if (inputCounter != null) {
@@ -280,7 +328,10 @@ final class ConvertCommand implements Callable<Integer> {
         }
 
         long fileBytes() {
-            return list.stream().filter(ChatInput::reopenable).mapToLong(ChatInput::size).sum();
+            return list.stream()
+                    .filter(ChatInput::reopenable)
+                    .mapToLong(ChatInput::size)
+                    .sum();
         }
 
         long totalSize() {
@@ -323,8 +374,8 @@ final class ConvertCommand implements Callable<Integer> {
         for (String name : names) {
             if (name.equals(STDIO)) {
                 // Buffered with room to peek at the head for --source auto.
-                BufferedInputStream in = new BufferedInputStream(inputs.meteredStdin(io.in()),
-                        SourceDetector.HEAD_BYTES + 1);
+                BufferedInputStream in =
+                        new BufferedInputStream(inputs.meteredStdin(io.in()), SourceDetector.HEAD_BYTES + 1);
                 inputs.list.add(ChatInput.of(ChatInput.STDIN_NAME, in));
                 continue;
             }
@@ -357,8 +408,11 @@ final class ConvertCommand implements Callable<Integer> {
                 p = SourceDetector.detect(in.name(), head);
             }
             if (found != null && p != found) {
-                throw new ChatpackException(in.name(), null, "looks like a " + p.displayName()
-                        + " export, but " + inputs.getFirst().name() + " looks like " + found.displayName());
+                throw new ChatpackException(
+                        in.name(),
+                        null,
+                        "looks like a " + p.displayName() + " export, but "
+                                + inputs.getFirst().name() + " looks like " + found.displayName());
             }
             found = p;
         }

@@ -1,22 +1,21 @@
 package dev.chainsync.chatpack.cli;
 
 import dev.chainsync.chatpack.OutputFormat;
-import picocli.CommandLine;
-
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
+import picocli.CommandLine;
 
 /** Option value parsers; a bad value is a usage error (exit 2) before any file is touched. */
 final class Converters {
 
-    private Converters() {
-    }
+    private Converters() {}
 
     static final class Format implements CommandLine.ITypeConverter<OutputFormat> {
         @Override
         public OutputFormat convert(String value) {
-            return OutputFormat.byName(value).orElseThrow(() -> new CommandLine.TypeConversionException(
-                    "'" + value + "' is not a format; use csv, jsonl or json"));
+            return OutputFormat.byName(value)
+                    .orElseThrow(() -> new CommandLine.TypeConversionException(
+                            "'" + value + "' is not a format; use csv, jsonl or json"));
         }
     }
 

@@ -1,9 +1,8 @@
 package dev.chainsync.chatpack.cli;
 
-import picocli.CommandLine;
-
 import java.io.PrintWriter;
 import java.util.Arrays;
+import picocli.CommandLine;
 
 /** The {@code chatpack} command: converts an export, or with {@code bench} measures throughput. */
 public final class Main {
@@ -13,8 +12,7 @@ public final class Main {
     /** Exit code for command-line mistakes, as the original. */
     static final int EXIT_USAGE = 2;
 
-    private Main() {
-    }
+    private Main() {}
 
     public static void main(String[] args) {
         int code = run(args, Io.system());

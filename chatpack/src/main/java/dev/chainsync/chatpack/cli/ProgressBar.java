@@ -1,7 +1,6 @@
 package dev.chainsync.chatpack.cli;
 
 import dev.chainsync.chatpack.Conversion;
-
 import java.io.PrintStream;
 import java.util.Locale;
 
@@ -57,8 +56,13 @@ final class ProgressBar {
             line = String.format(Locale.ROOT, "\r%c %s ", SPINNER[frame++ % SPINNER.length], rate);
         } else {
             int filled = (int) Math.round(fraction * WIDTH);
-            line = String.format(Locale.ROOT, "\r[%s%s] %3.0f%%  %s ", "#".repeat(filled),
-                    "-".repeat(WIDTH - filled), fraction * 100, rate);
+            line = String.format(
+                    Locale.ROOT,
+                    "\r[%s%s] %3.0f%%  %s ",
+                    "#".repeat(filled),
+                    "-".repeat(WIDTH - filled),
+                    fraction * 100,
+                    rate);
         }
         synchronized (err) {
             err.print(line);

@@ -4,33 +4,44 @@ import dev.chainsync.chatpack.ConversionResult;
 import dev.chainsync.chatpack.OutputFormat;
 import dev.chainsync.chatpack.Platform;
 import dev.chainsync.chatpack.tokens.TokenCounter;
-
 import java.nio.file.Path;
 import java.util.Locale;
 
 /** The lines printed after a conversion. */
 final class Report {
 
-    private Report() {
-    }
+    private Report() {}
 
     static String summary(Platform platform, Path output, OutputFormat format, ConversionResult r, double seconds) {
         String target = output == null ? "stdout" : output.getFileName().toString();
-        return String.format(Locale.ROOT, "chatpack: %s -> %s (%s): %,d messages read, %,d kept, %,d written%s, "
-                        + "%s in %.2f s",
-                platform.displayName(), target, format.name(), r.messagesRead(), r.messagesKept(),
+        return String.format(
+                Locale.ROOT,
+                "chatpack: %s -> %s (%s): %,d messages read, %,d kept, %,d written%s, " + "%s in %.2f s",
+                platform.displayName(),
+                target,
+                format.name(),
+                r.messagesRead(),
+                r.messagesKept(),
                 r.messagesWritten(),
                 r.messagesWritten() < r.messagesKept()
-                        ? String.format(Locale.ROOT, " (merge %.1f%% fewer)", 100 * (1 - r.mergeRatio())) : "",
-                bytes(r.bytesWritten()), seconds);
+                        ? String.format(Locale.ROOT, " (merge %.1f%% fewer)", 100 * (1 - r.mergeRatio()))
+                        : "",
+                bytes(r.bytesWritten()),
+                seconds);
     }
 
     static String stats(ConversionResult r, long bytesIn, long tokensIn, long tokensOut) {
         StringBuilder sb = new StringBuilder();
         line(sb, "messages in", r.messagesRead(), "");
         line(sb, "messages kept", r.messagesKept(), "after filters");
-        line(sb, "messages out", r.messagesWritten(),
-                String.format(Locale.ROOT, "merge ratio %.3f (%.1f%% fewer rows)", r.mergeRatio(),
+        line(
+                sb,
+                "messages out",
+                r.messagesWritten(),
+                String.format(
+                        Locale.ROOT,
+                        "merge ratio %.3f (%.1f%% fewer rows)",
+                        r.mergeRatio(),
                         100 * (1 - r.mergeRatio())));
         line(sb, "bytes in", bytesIn, "");
         line(sb, "bytes out", r.bytesWritten(), ratio(bytesIn, r.bytesWritten()) + " smaller");

@@ -1,10 +1,9 @@
 package dev.chainsync.chatpack.cli;
 
-import picocli.CommandLine;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
+import picocli.CommandLine;
 
 /** {@code -V}: the version Maven stamped into the jar. */
 final class Version implements CommandLine.IVersionProvider {

@@ -8,7 +8,6 @@ import dev.chainsync.chatpack.ChatpackException;
 import dev.chainsync.chatpack.Platform;
 import dev.chainsync.chatpack.io.Json;
 import dev.chainsync.chatpack.whatsapp.WhatsAppReader;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -23,10 +22,10 @@ public final class SourceDetector {
     public static final int HEAD_BYTES = 64 * 1024;
     /** Field names past which the head stops being worth scanning. */
     private static final int MAX_FIELDS = 2_000;
+
     private static final int MAX_TEXT_LINES = 50;
 
-    private SourceDetector() {
-    }
+    private SourceDetector() {}
 
     /** Reads the head of a file input and detects its platform. */
     public static Platform detect(ChatInput input) throws IOException {
@@ -67,8 +66,11 @@ public final class SourceDetector {
                 return Platform.WHATSAPP;
             }
         }
-        throw new ChatpackException(name, null, "cannot tell which platform this export comes from; "
-                + "name it instead of 'auto': telegram, whatsapp, instagram or discord");
+        throw new ChatpackException(
+                name,
+                null,
+                "cannot tell which platform this export comes from; "
+                        + "name it instead of 'auto': telegram, whatsapp, instagram or discord");
     }
 
     private static Platform fromJsonFields(byte[] head) {
@@ -87,8 +89,12 @@ public final class SourceDetector {
                     case "guild", "timestampEdited", "isPinned", "inlineEmojis" -> {
                         return Platform.DISCORD;
                     }
-                    case "date_unixtime", "from_id", "text_entities", "personal_information",
-                         "frequent_contacts", "left_chats" -> {
+                    case "date_unixtime",
+                            "from_id",
+                            "text_entities",
+                            "personal_information",
+                            "frequent_contacts",
+                            "left_chats" -> {
                         return Platform.TELEGRAM;
                     }
                     default -> {

@@ -3,8 +3,7 @@ package dev.chainsync.chatpack.discord;
 /** Placeholder text for Discord attachments and stickers, shared by the three formats. */
 final class Attachments {
 
-    private Attachments() {
-    }
+    private Attachments() {}
 
     /** {@code [Attachment: photo.png]} from a file name or a URL (query string and path dropped). */
     static String attachment(String nameOrUrl) {

@@ -4,7 +4,6 @@ import dev.chainsync.chatpack.ChatpackException;
 import dev.chainsync.chatpack.Message;
 import dev.chainsync.chatpack.MessageSource;
 import dev.chainsync.chatpack.ReadOptions;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -44,10 +43,16 @@ final class DiscordCsvSource implements MessageSource {
     public Message next() throws IOException {
         if (!headerRead) {
             headerRead = true;
-            if (!readRecord() || record.size() < 4 || !record.get(0).replace("\uFEFF", "").equals("AuthorID")
-                    || !record.get(DATE).equals("Date") || !record.get(CONTENT).equals("Content")) {
-                throw new ChatpackException(input, "line 1", "not a DiscordChatExporter CSV export "
-                        + "(expected the header AuthorID,Author,Date,Content,...)");
+            if (!readRecord()
+                    || record.size() < 4
+                    || !record.get(0).replace("\uFEFF", "").equals("AuthorID")
+                    || !record.get(DATE).equals("Date")
+                    || !record.get(CONTENT).equals("Content")) {
+                throw new ChatpackException(
+                        input,
+                        "line 1",
+                        "not a DiscordChatExporter CSV export "
+                                + "(expected the header AuthorID,Author,Date,Content,...)");
             }
         }
         while (readRecord()) {
@@ -55,18 +60,20 @@ final class DiscordCsvSource implements MessageSource {
                 continue;
             }
             if (record.size() <= CONTENT) {
-                throw new ChatpackException(input, "line " + recordLine, "expected at least 4 fields, found "
-                        + record.size());
+                throw new ChatpackException(
+                        input, "line " + recordLine, "expected at least 4 fields, found " + record.size());
             }
             java.time.Instant time;
             try {
                 time = DiscordDates.parse(record.get(DATE));
             } catch (DateTimeException e) {
-                throw new ChatpackException(input, "line " + recordLine, "unknown date format '"
-                        + record.get(DATE) + "'");
+                throw new ChatpackException(
+                        input, "line " + recordLine, "unknown date format '" + record.get(DATE) + "'");
             }
             StringBuilder content = new StringBuilder();
-            if (options.media() && record.size() > ATTACHMENTS && !record.get(ATTACHMENTS).isBlank()) {
+            if (options.media()
+                    && record.size() > ATTACHMENTS
+                    && !record.get(ATTACHMENTS).isBlank()) {
                 for (String url : record.get(ATTACHMENTS).split(",")) {
                     Attachments.append(content, Attachments.attachment(url));
                 }
@@ -94,8 +101,8 @@ final class DiscordCsvSource implements MessageSource {
         while (true) {
             if (c < 0) {
                 if (quoted) {
-                    throw new ChatpackException(input, "line " + recordLine, "truncated CSV: a quoted field "
-                            + "never ends");
+                    throw new ChatpackException(
+                            input, "line " + recordLine, "truncated CSV: a quoted field " + "never ends");
                 }
                 record.add(field.toString());
                 return true;

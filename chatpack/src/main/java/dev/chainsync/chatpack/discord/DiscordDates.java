@@ -1,7 +1,6 @@
 package dev.chainsync.chatpack.discord;
 
 import dev.chainsync.chatpack.io.Times;
-
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -28,11 +27,13 @@ final class DiscordDates {
             pattern("yyyy-MM-dd H:mm"), pattern("yyyy-MM-dd H:mm:ss"),
             pattern("d-MMM-yy h:mm a"), pattern("d-MMM-yyyy h:mm a"));
 
-    private DiscordDates() {
-    }
+    private DiscordDates() {}
 
     private static DateTimeFormatter pattern(String p) {
-        return new DateTimeFormatterBuilder().parseCaseInsensitive().appendPattern(p).toFormatter(Locale.US);
+        return new DateTimeFormatterBuilder()
+                .parseCaseInsensitive()
+                .appendPattern(p)
+                .toFormatter(Locale.US);
     }
 
     /** Parses one of the known shapes; throws {@link DateTimeException} for anything else. */

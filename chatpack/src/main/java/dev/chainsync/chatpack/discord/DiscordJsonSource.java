@@ -9,7 +9,6 @@ import dev.chainsync.chatpack.MessageSource;
 import dev.chainsync.chatpack.ReadOptions;
 import dev.chainsync.chatpack.io.Json;
 import dev.chainsync.chatpack.io.Times;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.DateTimeException;
@@ -27,12 +26,24 @@ final class DiscordJsonSource implements MessageSource {
      * it writes a known kind by name and an unknown one as its number.
      */
     private static final Set<String> SYSTEM_KINDS = Set.of(
-            "RecipientAdd", "RecipientRemove", "Call", "ChannelNameChange", "ChannelIconChange",
-            "ChannelPinnedMessage", "GuildMemberJoin", "UserPremiumGuildSubscription",
-            "UserPremiumGuildSubscriptionTier1", "UserPremiumGuildSubscriptionTier2",
-            "UserPremiumGuildSubscriptionTier3", "ChannelFollowAdd", "GuildDiscoveryDisqualified",
-            "GuildDiscoveryRequalified", "GuildDiscoveryGracePeriodInitialWarning",
-            "GuildDiscoveryGracePeriodFinalWarning", "ThreadCreated");
+            "RecipientAdd",
+            "RecipientRemove",
+            "Call",
+            "ChannelNameChange",
+            "ChannelIconChange",
+            "ChannelPinnedMessage",
+            "GuildMemberJoin",
+            "UserPremiumGuildSubscription",
+            "UserPremiumGuildSubscriptionTier1",
+            "UserPremiumGuildSubscriptionTier2",
+            "UserPremiumGuildSubscriptionTier3",
+            "ChannelFollowAdd",
+            "GuildDiscoveryDisqualified",
+            "GuildDiscoveryRequalified",
+            "GuildDiscoveryGracePeriodInitialWarning",
+            "GuildDiscoveryGracePeriodFinalWarning",
+            "ThreadCreated");
+
     private static final int LAST_SYSTEM_KIND = 18;
     private static final String UNKNOWN_SENDER = "Unknown";
 
@@ -82,13 +93,13 @@ final class DiscordJsonSource implements MessageSource {
             started = true;
             JsonToken first = p.nextToken();
             if (first != JsonToken.START_OBJECT) {
-                throw Json.error(input, p, "not a Discord export: expected a JSON object but found "
-                        + Json.describe(first));
+                throw Json.error(
+                        input, p, "not a Discord export: expected a JSON object but found " + Json.describe(first));
             }
             if (!seekMessages()) {
                 done = true;
-                throw new ChatpackException(input, null,
-                        "not a Discord export: no \"messages\" found (is this another platform's file?)");
+                throw new ChatpackException(
+                        input, null, "not a Discord export: no \"messages\" found (is this another platform's file?)");
             }
             inMessages = true;
         }
@@ -205,8 +216,10 @@ final class DiscordJsonSource implements MessageSource {
             throw Json.error(input, p, "malformed message object");
         }
         if (!authorSeen || timestamp == null) {
-            throw Json.error(input, p, "not a Discord message (no \"author\" or \"timestamp\"); "
-                    + "is this another platform's export?");
+            throw Json.error(
+                    input,
+                    p,
+                    "not a Discord message (no \"author\" or \"timestamp\"); " + "is this another platform's export?");
         }
         if (isSystem(type)) {
             return null;
@@ -215,7 +228,8 @@ final class DiscordJsonSource implements MessageSource {
         if (content == null) {
             return null;
         }
-        String sender = nickname != null && !nickname.isBlank() ? nickname
+        String sender = nickname != null && !nickname.isBlank()
+                ? nickname
                 : name != null && !name.isBlank() ? name : UNKNOWN_SENDER;
         return new Message(null, sender, content, parseTime(timestamp), id, replyTo, parseTime(edited));
     }

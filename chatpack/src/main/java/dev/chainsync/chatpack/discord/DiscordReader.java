@@ -6,7 +6,6 @@ import dev.chainsync.chatpack.MessageSource;
 import dev.chainsync.chatpack.ReadOptions;
 import dev.chainsync.chatpack.io.ConcatSource;
 import dev.chainsync.chatpack.io.Progress;
-
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,10 +17,10 @@ public final class DiscordReader {
 
     /** Enough of the start to tell the three formats apart. */
     private static final int SNIFF_BYTES = 256;
+
     private static final int BUFFER_BYTES = 1 << 16;
 
-    private DiscordReader() {
-    }
+    private DiscordReader() {}
 
     /** A source over the inputs in the order given; each input's format is recognised from its content. */
     public static MessageSource open(List<ChatInput> inputs, ReadOptions options) {
@@ -29,14 +28,15 @@ public final class DiscordReader {
         return new ConcatSource(inputs, progress, input -> openOne(input, options, progress));
     }
 
-    private static MessageSource openOne(ChatInput input, ReadOptions options, Progress progress)
-            throws IOException {
+    private static MessageSource openOne(ChatInput input, ReadOptions options, Progress progress) throws IOException {
         InputStream in = new BufferedInputStream(progress.meter(input.open()), BUFFER_BYTES);
         try {
             in.mark(SNIFF_BYTES);
             byte[] head = in.readNBytes(SNIFF_BYTES);
             in.reset();
-            String start = new String(head, StandardCharsets.UTF_8).replace("\uFEFF", "").stripLeading();
+            String start = new String(head, StandardCharsets.UTF_8)
+                    .replace("\uFEFF", "")
+                    .stripLeading();
             if (start.startsWith("{")) {
                 return new DiscordJsonSource(input.name(), in, options);
             }
@@ -46,8 +46,10 @@ public final class DiscordReader {
             if (start.startsWith("==========")) {
                 return new DiscordTextSource(input.name(), in, options);
             }
-            throw new ChatpackException(input.name(), "line 1", "not a DiscordChatExporter export "
-                    + "(expected JSON, or the TXT or CSV layout)");
+            throw new ChatpackException(
+                    input.name(),
+                    "line 1",
+                    "not a DiscordChatExporter export " + "(expected JSON, or the TXT or CSV layout)");
         } catch (IOException | RuntimeException e) {
             in.close();
             throw e;

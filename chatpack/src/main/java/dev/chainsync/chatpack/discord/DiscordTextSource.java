@@ -4,7 +4,6 @@ import dev.chainsync.chatpack.ChatpackException;
 import dev.chainsync.chatpack.Message;
 import dev.chainsync.chatpack.MessageSource;
 import dev.chainsync.chatpack.ReadOptions;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -42,6 +41,7 @@ final class DiscordTextSource implements MessageSource {
             java.util.regex.Pattern.compile("Exported [0-9][0-9,. \\u00A0\\u202F]* message\\(s\\)");
     /** Enough for the two footer lines and then some; see footerFollows. */
     private static final int FOOTER_LOOKAHEAD_CHARS = 1 << 20;
+
     private static final String PINNED = " (pinned)";
     private static final java.util.Set<String> SECTIONS =
             java.util.Set.of("{Attachments}", "{Embed}", "{Stickers}", "{Reactions}");
@@ -95,8 +95,8 @@ final class DiscordTextSource implements MessageSource {
             } else if (pendingSender != null) {
                 pendingLines.add(line);
             } else if (!line.isBlank()) {
-                throw new ChatpackException(input, "line " + lineNo, "expected a message header such as "
-                        + "'[1/15/2024 10:30 AM] alice'");
+                throw new ChatpackException(
+                        input, "line " + lineNo, "expected a message header such as " + "'[1/15/2024 10:30 AM] alice'");
             }
         }
         Message m = finish();
@@ -113,7 +113,8 @@ final class DiscordTextSource implements MessageSource {
         reader.mark(FOOTER_LOOKAHEAD_CHARS);
         String count = reader.readLine();
         String rule = count == null ? null : reader.readLine();
-        boolean footer = count != null && FOOTER_COUNT.matcher(count).matches() && rule != null && rule.startsWith(RULE);
+        boolean footer =
+                count != null && FOOTER_COUNT.matcher(count).matches() && rule != null && rule.startsWith(RULE);
         if (footer) {
             lineNo += 2;
             return true;
@@ -183,7 +184,8 @@ final class DiscordTextSource implements MessageSource {
         int contentEnd = pendingLines.size();
         for (int i = 0; i < pendingLines.size(); i++) {
             String l = pendingLines.get(i);
-            boolean sectionStart = SECTIONS.contains(l) && (i == 0 || pendingLines.get(i - 1).isBlank());
+            boolean sectionStart =
+                    SECTIONS.contains(l) && (i == 0 || pendingLines.get(i - 1).isBlank());
             if (sectionStart) {
                 if (section == null) {
                     contentEnd = i;

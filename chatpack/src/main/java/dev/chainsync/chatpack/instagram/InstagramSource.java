@@ -11,7 +11,6 @@ import dev.chainsync.chatpack.ReadOptions;
 import dev.chainsync.chatpack.io.Json;
 import dev.chainsync.chatpack.io.Progress;
 import dev.chainsync.chatpack.io.Spool;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -153,8 +152,8 @@ final class InstagramSource implements MessageSource {
             }
         }
         if (!sawMessages) {
-            throw new ChatpackException(name, null,
-                    "not an Instagram export: no \"messages\" found (is this another platform's file?)");
+            throw new ChatpackException(
+                    name, null, "not an Instagram export: no \"messages\" found (is this another platform's file?)");
         }
     }
 
@@ -175,8 +174,11 @@ final class InstagramSource implements MessageSource {
             throw Json.error(name, p, "malformed message object");
         }
         if (timestamp == Long.MIN_VALUE || !sender) {
-            throw Json.error(name, p, "not an Instagram message (no \"sender_name\" or \"timestamp_ms\"); "
-                    + "is this another platform's export?");
+            throw Json.error(
+                    name,
+                    p,
+                    "not an Instagram message (no \"sender_name\" or \"timestamp_ms\"); "
+                            + "is this another platform's export?");
         }
         times.add(timestamp);
         offsets.add(((long) file << OFFSET_BITS) | start);
@@ -221,8 +223,7 @@ final class InstagramSource implements MessageSource {
         }
         load(file, start, bound);
         String name = names.get(file);
-        try (JsonParser p = Json.FACTORY.createParser(window, (int) (start - windowStart),
-                (int) (bound - start))) {
+        try (JsonParser p = Json.FACTORY.createParser(window, (int) (start - windowStart), (int) (bound - start))) {
             p.nextToken();
             return parseMessage(name, p, times.get(k));
         } catch (StreamReadException e) {
@@ -329,7 +330,9 @@ final class InstagramSource implements MessageSource {
             }
         }
         String repairedShareText = Mojibake.repair(shareText);
-        if (repairedShareText != null && !repairedShareText.isBlank() && !repairedShareText.equals(text)
+        if (repairedShareText != null
+                && !repairedShareText.isBlank()
+                && !repairedShareText.equals(text)
                 && (options.media() || !text.isEmpty())) {
             placeholder(sb, true, repairedShareText);
         }
@@ -372,8 +375,7 @@ final class InstagramSource implements MessageSource {
      */
     static boolean isNotice(String text, String sender) {
         String t = text.strip();
-        if (t.endsWith(" to your message")
-                && (t.startsWith("Reacted ") || t.startsWith(sender + " reacted "))) {
+        if (t.endsWith(" to your message") && (t.startsWith("Reacted ") || t.startsWith(sender + " reacted "))) {
             return true;
         }
         return t.equals("Liked a message")

@@ -11,8 +11,7 @@ final class IntSort {
 
     private static final int INSERTION_THRESHOLD = 32;
 
-    private IntSort() {
-    }
+    private IntSort() {}
 
     static void sort(int[] a, IntComparator cmp) {
         int[] tmp = new int[a.length];

@@ -14,8 +14,7 @@ import java.nio.charset.StandardCharsets;
  */
 final class Mojibake {
 
-    private Mojibake() {
-    }
+    private Mojibake() {}
 
     static String repair(String s) {
         if (s == null) {
@@ -37,7 +36,8 @@ final class Mojibake {
         for (int i = 0; i < n; i++) {
             bytes[i] = (byte) s.charAt(i);
         }
-        CharsetDecoder strict = StandardCharsets.UTF_8.newDecoder()
+        CharsetDecoder strict = StandardCharsets.UTF_8
+                .newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
         try {

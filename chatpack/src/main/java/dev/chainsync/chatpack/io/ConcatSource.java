@@ -5,7 +5,6 @@ import dev.chainsync.chatpack.Message;
 import dev.chainsync.chatpack.MessageSource;
 import dev.chainsync.chatpack.OutputOptions;
 import dev.chainsync.chatpack.output.CsvRows;
-
 import java.io.IOException;
 import java.util.List;
 

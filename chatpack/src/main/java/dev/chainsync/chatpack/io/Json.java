@@ -7,7 +7,6 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.core.io.JsonEOFException;
 import dev.chainsync.chatpack.ChatpackException;
-
 import java.io.IOException;
 import java.io.InputStream;
 
@@ -20,8 +19,7 @@ public final class Json {
      */
     public static final JsonFactory FACTORY = JsonFactory.builder().build();
 
-    private Json() {
-    }
+    private Json() {}
 
     /** A streaming parser over the given bytes; closing it closes the stream. */
     public static JsonParser parser(InputStream in) throws IOException {

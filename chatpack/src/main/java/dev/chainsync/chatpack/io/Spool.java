@@ -1,7 +1,6 @@
 package dev.chainsync.chatpack.io;
 
 import dev.chainsync.chatpack.ChatInput;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

@@ -12,13 +12,12 @@ import java.nio.ByteOrder;
  */
 public final class Swar {
     /** Reads a little-endian {@code long} at any byte offset of a {@code byte[]}. */
-    public static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class,
-            ByteOrder.LITTLE_ENDIAN);
+    public static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
     public static final long ONES = 0x0101010101010101L;
     public static final long HIGHS = 0x8080808080808080L;
     public static final long QUOTES = 0x2222222222222222L;
     public static final long SPACES = 0x2020202020202020L;
 
-    private Swar() {
-    }
+    private Swar() {}
 }

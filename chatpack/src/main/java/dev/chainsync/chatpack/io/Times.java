@@ -15,8 +15,7 @@ public final class Times {
 
     private static final long SECONDS_PER_DAY = 86_400L;
 
-    private Times() {
-    }
+    private Times() {}
 
     /** Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil). */
     public static long daysFromCivil(int year, int month, int day) {
@@ -83,8 +82,12 @@ public final class Times {
 
     private static Instant parseIsoFast(String s) {
         int n = s.length();
-        if (n < 19 || s.charAt(4) != '-' || s.charAt(7) != '-' || (s.charAt(10) != 'T' && s.charAt(10) != ' ')
-                || s.charAt(13) != ':' || s.charAt(16) != ':') {
+        if (n < 19
+                || s.charAt(4) != '-'
+                || s.charAt(7) != '-'
+                || (s.charAt(10) != 'T' && s.charAt(10) != ' ')
+                || s.charAt(13) != ':'
+                || s.charAt(16) != ':') {
             return null;
         }
         int year = digits(s, 0, 4);
@@ -93,8 +96,16 @@ public final class Times {
         int hour = digits(s, 11, 2);
         int minute = digits(s, 14, 2);
         int second = digits(s, 17, 2);
-        if (year < 0 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0
-                || !isValidDate(year, month, day) || hour > 23 || minute > 59 || second > 59) {
+        if (year < 0
+                || month < 0
+                || day < 0
+                || hour < 0
+                || minute < 0
+                || second < 0
+                || !isValidDate(year, month, day)
+                || hour > 23
+                || minute > 59
+                || second > 59) {
             return null;
         }
         int i = 19;

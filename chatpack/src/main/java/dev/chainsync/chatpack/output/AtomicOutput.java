@@ -39,8 +39,8 @@ public final class AtomicOutput implements AutoCloseable {
             throw new java.nio.file.NoSuchFileException(dir.toString(), null, "output directory does not exist");
         }
         // createFile, not createTempFile: the result should get the usual umask permissions, not 0600.
-        Path temp = Files.createFile(dir.resolve("." + absolute.getFileName() + "." + RANDOM.nextLong(1L << 40)
-                + ".tmp"));
+        Path temp =
+                Files.createFile(dir.resolve("." + absolute.getFileName() + "." + RANDOM.nextLong(1L << 40) + ".tmp"));
         try {
             return new AtomicOutput(absolute, temp, new BufferedOutputStream(Files.newOutputStream(temp), 1 << 16));
         } catch (IOException | RuntimeException e) {

@@ -10,7 +10,11 @@ import dev.chainsync.chatpack.OutputOptions;
 record Columns(boolean chat, boolean id, boolean timestamp, boolean replyTo, boolean edited) {
 
     static Columns of(OutputOptions options, Message first) {
-        return new Columns(first != null && first.chat() != null, options.ids(), options.timestamps(),
-                options.replies(), options.edited());
+        return new Columns(
+                first != null && first.chat() != null,
+                options.ids(),
+                options.timestamps(),
+                options.replies(),
+                options.edited());
     }
 }

@@ -1,7 +1,6 @@
 package dev.chainsync.chatpack.output;
 
 import dev.chainsync.chatpack.OutputOptions;
-
 import java.io.IOException;
 import java.io.OutputStream;
 

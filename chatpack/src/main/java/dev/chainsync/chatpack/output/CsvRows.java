@@ -8,7 +8,6 @@ import static dev.chainsync.chatpack.io.Swar.SPACES;
 
 import dev.chainsync.chatpack.Message;
 import dev.chainsync.chatpack.OutputOptions;
-
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -35,6 +34,7 @@ public final class CsvRows {
     private int count;
     /** Per row: body start, tail start, row end (the head starts at the previous row's end). */
     private int[] marks;
+
     private boolean[] quoted;
     private String[] senders;
     // Encoded Sender cells of recent senders.

@@ -3,7 +3,6 @@ package dev.chainsync.chatpack.output;
 import dev.chainsync.chatpack.Message;
 import dev.chainsync.chatpack.MessageWriter;
 import dev.chainsync.chatpack.OutputOptions;
-
 import java.io.IOException;
 
 /**

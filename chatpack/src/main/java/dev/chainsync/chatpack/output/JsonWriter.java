@@ -3,7 +3,6 @@ package dev.chainsync.chatpack.output;
 import dev.chainsync.chatpack.Message;
 import dev.chainsync.chatpack.MessageWriter;
 import dev.chainsync.chatpack.OutputOptions;
-
 import java.io.IOException;
 import java.time.Instant;
 
@@ -21,6 +20,7 @@ final class JsonWriter implements MessageWriter {
     private Columns columns;
     /** The first message of the run being written, whose metadata the run's object carries. */
     private Message run;
+
     private long count;
 
     JsonWriter(OutputOptions options, Utf8Sink sink, boolean pretty) {

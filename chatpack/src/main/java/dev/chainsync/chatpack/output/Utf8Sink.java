@@ -15,6 +15,7 @@ final class Utf8Sink {
     private static final int BUFFER_BYTES = 1 << 16;
     /** Worst case bytes per UTF-16 char, plus room for JSON's six-byte escapes. */
     private static final int MAX_BYTES_PER_CHAR = 6;
+
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
     private final OutputStream out;
@@ -59,8 +60,8 @@ final class Utf8Sink {
      * ASCII text; a quote is one byte in UTF-8, so doubling can work on the encoded bytes.
      */
     void csvField(String s, char delimiter) throws IOException {
-        boolean quote = s.indexOf(delimiter) >= 0 || s.indexOf('"') >= 0 || s.indexOf('\n') >= 0
-                || s.indexOf('\r') >= 0;
+        boolean quote =
+                s.indexOf(delimiter) >= 0 || s.indexOf('"') >= 0 || s.indexOf('\n') >= 0 || s.indexOf('\r') >= 0;
         if (!quote) {
             byte[] b = s.getBytes(StandardCharsets.UTF_8);
             bytes(b, 0, b.length);

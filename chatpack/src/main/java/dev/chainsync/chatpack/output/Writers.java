@@ -2,14 +2,12 @@ package dev.chainsync.chatpack.output;
 
 import dev.chainsync.chatpack.MessageWriter;
 import dev.chainsync.chatpack.OutputOptions;
-
 import java.io.OutputStream;
 
 /** Creates the writer for an {@link OutputOptions#format()}. */
 public final class Writers {
 
-    private Writers() {
-    }
+    private Writers() {}
 
     /** A writer encoding UTF-8 onto {@code out}; the caller closes {@code out} after {@code finish()}. */
     public static MessageWriter open(OutputOptions options, OutputStream out) {

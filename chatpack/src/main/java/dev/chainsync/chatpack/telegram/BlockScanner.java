@@ -8,7 +8,6 @@ import static dev.chainsync.chatpack.io.Swar.SPACES;
 
 import dev.chainsync.chatpack.Message;
 import dev.chainsync.chatpack.output.CsvRows;
-
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -32,8 +31,7 @@ import java.util.List;
 final class BlockScanner {
 
     /** Thrown, without a stack trace, to hand the block to Jackson. */
-    static final RuntimeException ABANDON = new RuntimeException("block left to Jackson", null, false, false) {
-    };
+    static final RuntimeException ABANDON = new RuntimeException("block left to Jackson", null, false, false) {};
 
     private static final int MAX_DEPTH = 64;
     private static final int MAX_STRING_BYTES = 1 << 20;
@@ -76,12 +74,14 @@ final class BlockScanner {
 
     /** Kinds of the value at {@link #pos}. */
     private static final int STRING = 0;
+
     private static final int NUMBER = 1;
     private static final int LITERAL = 2;
     private static final int CONTAINER = 3;
 
     /** {@link #strFlags} bits. */
     private static final int ESCAPED = 1;
+
     private static final int NON_ASCII = 2;
 
     private static final long BACKSLASHES = 0x5C5C5C5C5C5C5C5CL;
@@ -95,14 +95,17 @@ final class BlockScanner {
     private final MessageParser m;
     /** Where messages go: a row batch when encoding CSV on the worker, else null (the list). */
     private CsvRows rows;
+
     private int rawStart;
     private int rawEnd;
     private int rawFlags;
     /** The message's text string, b[textStart, textEnd), when it was a string; textStart is -1 otherwise. */
     private int textStart = -1;
+
     private int textEnd;
     /** Whether message ids are read; CSV rows without the ID column do not need them. */
     private boolean ids = true;
+
     private final NameCache names = new NameCache();
     private final StringBuilder scratch = new StringBuilder(256);
 
@@ -171,8 +174,7 @@ final class BlockScanner {
     }
 
     /** The root object's fields before its messages array, and where that array opens. */
-    record Header(String name, String type, String id, long arrayStart) {
-    }
+    record Header(String name, String type, String id, long arrayStart) {}
 
     /**
      * Reads an export's root object from {@code bytes[0, to)} up to the opening bracket of its {@code messages}
@@ -231,7 +233,10 @@ final class BlockScanner {
             } while (another('}'));
         }
         if (m.text == RAW_TEXT && !m.contentIsText()) {
-            m.text = new String(b, rawStart, rawEnd - rawStart,
+            m.text = new String(
+                    b,
+                    rawStart,
+                    rawEnd - rawStart,
                     rawFlags == 0 ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
         }
         return m.build(null, null);
@@ -298,10 +303,11 @@ final class BlockScanner {
 
     /** Names by code; {@link #FIELD_SLOTS} finds a name's code from its length and end bytes. */
     private static final byte[][] FIELD_NAMES = {
-            ID, REPLY_TO, EDITED, ACTOR, ACTION, FORWARDED_FROM, FILE, FILE_NAME, MEDIA_TYPE, STICKER_EMOJI,
-            PLACE_NAME, GAME_TITLE, TYPE, DATE, DATE_UNIXTIME, EDITED_UNIXTIME, FROM, TEXT, TEXT_ENTITIES, POLL,
-            PHOTO, CONTACT, LOCATION, INVOICE,
+        ID, REPLY_TO, EDITED, ACTOR, ACTION, FORWARDED_FROM, FILE, FILE_NAME, MEDIA_TYPE, STICKER_EMOJI,
+        PLACE_NAME, GAME_TITLE, TYPE, DATE, DATE_UNIXTIME, EDITED_UNIXTIME, FROM, TEXT, TEXT_ENTITIES, POLL,
+        PHOTO, CONTACT, LOCATION, INVOICE,
     };
+
     private static final int SLOT_MASK = 63;
     private static final byte[] FIELD_SLOTS = new byte[SLOT_MASK + 1];
 
@@ -690,7 +696,10 @@ final class BlockScanner {
             sb.append(entityText);
         }
         if (href != null && !href.isEmpty() && !href.equals(entityText)) {
-            sb.append(entityText == null || entityText.isEmpty() ? "" : " ").append('(').append(href).append(')');
+            sb.append(entityText == null || entityText.isEmpty() ? "" : " ")
+                    .append('(')
+                    .append(href)
+                    .append(')');
         }
     }
 

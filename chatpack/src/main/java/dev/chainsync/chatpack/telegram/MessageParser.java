@@ -8,7 +8,6 @@ import dev.chainsync.chatpack.Message;
 import dev.chainsync.chatpack.ReadOptions;
 import dev.chainsync.chatpack.io.Json;
 import dev.chainsync.chatpack.io.Times;
-
 import java.io.IOException;
 import java.time.DateTimeException;
 import java.time.Instant;
@@ -277,8 +276,7 @@ final class MessageParser {
      */
     Message build(JsonParser p, String chat) {
         if (!typeSeen && dateLen == 0 && unixTime == NO_TIME) {
-            throw error(p, "not a Telegram message (no \"type\" or \"date\"); "
-                    + "is this another platform's export?");
+            throw error(p, "not a Telegram message (no \"type\" or \"date\"); " + "is this another platform's export?");
         }
         if (unixTime != NO_TIME) {
             unixTimes = true;
@@ -290,8 +288,8 @@ final class MessageParser {
         if (isService && !options.serviceMessages()) {
             return null;
         }
-        Instant editedAt = editedUnix != NO_TIME ? epochSecond(p, editedUnix, "edited_unixtime")
-                : parseLocal(p, editedText);
+        Instant editedAt =
+                editedUnix != NO_TIME ? epochSecond(p, editedUnix, "edited_unixtime") : parseLocal(p, editedText);
         String body = text == null ? "" : text;
         String sender;
         String content;
@@ -319,8 +317,14 @@ final class MessageParser {
 
     /** Whether {@link #placeholder()} gives something: the same conditions, without building the text. */
     private boolean hasPlaceholder() {
-        return pollQuestion != null || mediaType != null || photo || file || contact || location
-                || gameTitle != null || invoice;
+        return pollQuestion != null
+                || mediaType != null
+                || photo
+                || file
+                || contact
+                || location
+                || gameTitle != null
+                || invoice;
     }
 
     private RuntimeException error(JsonParser p, String problem) {
@@ -340,8 +344,10 @@ final class MessageParser {
         StringBuilder sb = scratch;
         sb.setLength(0);
         if (forwarded) {
-            sb.append(forwardedFrom == null || forwardedFrom.isEmpty() ? "[Forwarded]"
-                    : "[Forwarded from " + forwardedFrom + "]");
+            sb.append(
+                    forwardedFrom == null || forwardedFrom.isEmpty()
+                            ? "[Forwarded]"
+                            : "[Forwarded from " + forwardedFrom + "]");
         }
         if (placeholder != null) {
             if (!sb.isEmpty()) {
@@ -365,8 +371,8 @@ final class MessageParser {
         }
         if (mediaType != null) {
             return switch (mediaType) {
-                case "sticker" -> stickerEmoji == null || stickerEmoji.isBlank()
-                        ? "[Sticker]" : "[Sticker " + stickerEmoji + "]";
+                case "sticker" ->
+                    stickerEmoji == null || stickerEmoji.isBlank() ? "[Sticker]" : "[Sticker " + stickerEmoji + "]";
                 case "voice_message" -> "[Voice message]";
                 case "video_message" -> "[Video message]";
                 case "video_file" -> "[Video]";
@@ -460,7 +466,9 @@ final class MessageParser {
             } else if (t == JsonToken.START_OBJECT) {
                 appendEntity(p, sb);
             } else if (t == null) {
-                throw new ChatpackException(input, Json.position(p.currentLocation()),
+                throw new ChatpackException(
+                        input,
+                        Json.position(p.currentLocation()),
                         "truncated JSON: the input ends in the middle of a value");
             } else {
                 p.skipChildren();
@@ -489,7 +497,10 @@ final class MessageParser {
             sb.append(entityText);
         }
         if (href != null && !href.isEmpty() && !href.equals(entityText)) {
-            sb.append(entityText == null || entityText.isEmpty() ? "" : " ").append('(').append(href).append(')');
+            sb.append(entityText == null || entityText.isEmpty() ? "" : " ")
+                    .append('(')
+                    .append(href)
+                    .append(')');
         }
     }
 

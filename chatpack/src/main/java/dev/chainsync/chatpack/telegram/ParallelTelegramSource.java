@@ -12,7 +12,6 @@ import dev.chainsync.chatpack.ReadOptions;
 import dev.chainsync.chatpack.io.Json;
 import dev.chainsync.chatpack.io.Progress;
 import dev.chainsync.chatpack.output.CsvRows;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -50,14 +49,17 @@ final class ParallelTelegramSource implements MessageSource {
     static final int BLOCK_BYTES = 2 << 20;
     /** A seam must appear within this span; otherwise the layout is not Telegram's. */
     static final int MAX_BLOCK_BYTES = 64 << 20;
+
     private static final int SCAN_WINDOW = 1 << 12;
     /** The byte scanner looks for the messages array within this many bytes; Jackson reads longer headers. */
     static final int HEADER_BYTES = 1 << 16;
     /** How much of the file's end {@link #endsLikeAnExport} looks at. */
     private static final int TAIL_BYTES = 4096;
+
     private static final byte[] SEAM = "},\n  {\n".getBytes(StandardCharsets.US_ASCII);
     /** Bytes from the seam's start to the next message's opening brace. */
     private static final int SEAM_TO_NEXT = 5;
+
     private static final byte[] ARRAY_START = "[\n  {\n".getBytes(StandardCharsets.US_ASCII);
     private static final int ARRAY_START_TO_FIRST = 4;
 
@@ -76,6 +78,7 @@ final class ParallelTelegramSource implements MessageSource {
     private final ArrayDeque<Future<Object>> inFlight = new ArrayDeque<>();
     /** Set by the first {@link #nextCsvRows} before any {@link #next()}: the workers encode CSV rows. */
     private volatile OutputOptions rowsFor;
+
     private boolean messagesStarted;
     private long nextStart = -1;
     private boolean planned;
@@ -83,11 +86,10 @@ final class ParallelTelegramSource implements MessageSource {
     private int index;
     private final ThreadLocal<byte[]> buffers = new ThreadLocal<>();
 
-    private record Block(long start, long end) {
-    }
+    private record Block(long start, long end) {}
 
-    ParallelTelegramSource(ChatInput input, ReadOptions options, ChatSelection selection, Progress progress,
-                           int threads) {
+    ParallelTelegramSource(
+            ChatInput input, ReadOptions options, ChatSelection selection, Progress progress, int threads) {
         this.input = input;
         this.options = options;
         this.selection = selection;
@@ -178,7 +180,8 @@ final class ParallelTelegramSource implements MessageSource {
         channel = FileChannel.open(input.path(), StandardOpenOption.READ);
         fileSize = channel.size();
         byte[] head = new byte[ARRAY_START.length];
-        if (read(arrayStart, head, 0, head.length) != head.length || !Arrays.equals(head, ARRAY_START)
+        if (read(arrayStart, head, 0, head.length) != head.length
+                || !Arrays.equals(head, ARRAY_START)
                 || !endsLikeAnExport()) {
             channel.close();
             channel = null;
@@ -299,8 +302,8 @@ final class ParallelTelegramSource implements MessageSource {
             return new Block(start, fileSize);
         }
         if (seam + 1 - start > MAX_BLOCK_BYTES) {
-            throw new ChatpackException(input.name(), "byte " + start, "a message larger than "
-                    + (MAX_BLOCK_BYTES >> 20) + " MB");
+            throw new ChatpackException(
+                    input.name(), "byte " + start, "a message larger than " + (MAX_BLOCK_BYTES >> 20) + " MB");
         }
         nextStart = seam + SEAM_TO_NEXT;
         return new Block(start, seam + 1);
@@ -327,8 +330,8 @@ final class ParallelTelegramSource implements MessageSource {
             // Overlap windows so a seam across the edge is seen.
             pos += Math.max(1, n - SEAM.length + 1);
             if (pos - from > MAX_BLOCK_BYTES) {
-                throw new ChatpackException(input.name(), "byte " + from, "a message larger than "
-                        + (MAX_BLOCK_BYTES >> 20) + " MB");
+                throw new ChatpackException(
+                        input.name(), "byte " + from, "a message larger than " + (MAX_BLOCK_BYTES >> 20) + " MB");
             }
         }
         return -1;
@@ -434,8 +437,7 @@ final class ParallelTelegramSource implements MessageSource {
      */
     private RuntimeException locate(Throwable blockFailure) throws IOException {
         shutDown();
-        try (TelegramSource seq = new TelegramSource(input, options, new ChatSelection(null),
-                new Progress(-1, 1))) {
+        try (TelegramSource seq = new TelegramSource(input, options, new ChatSelection(null), new Progress(-1, 1))) {
             while (seq.next() != null) {
                 // Only the error matters.
             }

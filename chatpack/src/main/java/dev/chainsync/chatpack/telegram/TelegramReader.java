@@ -7,7 +7,6 @@ import dev.chainsync.chatpack.MessageSource;
 import dev.chainsync.chatpack.ReadOptions;
 import dev.chainsync.chatpack.io.ConcatSource;
 import dev.chainsync.chatpack.io.Progress;
-
 import java.io.IOException;
 import java.util.List;
 
@@ -17,15 +16,14 @@ public final class TelegramReader {
     /** Worker threads for large files: one per core, and more would only contend. */
     private static final int MAX_PARSER_THREADS = 4;
 
-    private TelegramReader() {
-    }
+    private TelegramReader() {}
 
-    private static MessageSource openOne(ChatInput input, ReadOptions options, ChatSelection selection,
-                                         Progress progress) throws java.io.IOException {
+    private static MessageSource openOne(
+            ChatInput input, ReadOptions options, ChatSelection selection, Progress progress)
+            throws java.io.IOException {
         int cores = Runtime.getRuntime().availableProcessors();
         if (cores > 1 && input.reopenable() && input.size() >= ParallelTelegramSource.MIN_PARALLEL_BYTES) {
-            return new ParallelTelegramSource(input, options, selection, progress,
-                    Math.min(cores, MAX_PARSER_THREADS));
+            return new ParallelTelegramSource(input, options, selection, progress, Math.min(cores, MAX_PARSER_THREADS));
         }
         return new TelegramSource(input, options, selection, progress);
     }

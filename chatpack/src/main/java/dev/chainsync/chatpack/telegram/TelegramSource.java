@@ -10,7 +10,6 @@ import dev.chainsync.chatpack.MessageSource;
 import dev.chainsync.chatpack.ReadOptions;
 import dev.chainsync.chatpack.io.Json;
 import dev.chainsync.chatpack.io.Progress;
-
 import java.io.IOException;
 
 /**
@@ -23,7 +22,13 @@ final class TelegramSource implements MessageSource {
     private static final String SAVED_MESSAGES = "Saved Messages";
 
     /** Where the walk is: what kind of container the parser is inside. */
-    private enum Frame { ROOT, CHATS_WRAPPER, CHAT_LIST, CHAT, MESSAGES }
+    private enum Frame {
+        ROOT,
+        CHATS_WRAPPER,
+        CHAT_LIST,
+        CHAT,
+        MESSAGES
+    }
 
     private static final int MAX_DEPTH = 8;
 
@@ -68,8 +73,8 @@ final class TelegramSource implements MessageSource {
             started = true;
             JsonToken first = p.nextToken();
             if (first != JsonToken.START_OBJECT) {
-                throw Json.error(input, p, "not a Telegram export: expected a JSON object but found "
-                        + Json.describe(first));
+                throw Json.error(
+                        input, p, "not a Telegram export: expected a JSON object but found " + Json.describe(first));
             }
             push(Frame.ROOT);
         }
@@ -77,7 +82,9 @@ final class TelegramSource implements MessageSource {
             Frame frame = stack[depth];
             JsonToken t = p.nextToken();
             if (t == null) {
-                throw new ChatpackException(input, Json.position(p.currentLocation()),
+                throw new ChatpackException(
+                        input,
+                        Json.position(p.currentLocation()),
                         "truncated JSON: the input ends in the middle of a value");
             }
             switch (frame) {
@@ -109,8 +116,11 @@ final class TelegramSource implements MessageSource {
                     if (t == JsonToken.END_OBJECT) {
                         depth--;
                         if (frame == Frame.ROOT && !sawMessages) {
-                            throw new ChatpackException(input, null, "not a Telegram export: no \"messages\" or "
-                                    + "\"chats\" found (is this another platform's file?)");
+                            throw new ChatpackException(
+                                    input,
+                                    null,
+                                    "not a Telegram export: no \"messages\" or "
+                                            + "\"chats\" found (is this another platform's file?)");
                         }
                     } else {
                         onField(frame, p.currentName());

@@ -3,7 +3,6 @@ package dev.chainsync.chatpack.tokens;
 import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingType;
-
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharsetDecoder;
@@ -28,6 +27,7 @@ public final class TokenCounter implements AutoCloseable {
     private static final int CHUNK_CHARS = 1 << 20;
     /** Beyond this, cut even without a clean boundary (text with no ASCII punctuation for megabytes). */
     private static final int HARD_LIMIT_CHARS = 8 << 20;
+
     private static final int QUEUED_CHUNKS = 2;
     private static final String END = new String(new char[0]);
     private static final long POLL_MILLIS = 100;
@@ -36,7 +36,8 @@ public final class TokenCounter implements AutoCloseable {
         static final Encoding CL100K = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.CL100K_BASE);
     }
 
-    private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+    private final CharsetDecoder decoder = StandardCharsets.UTF_8
+            .newDecoder()
             .onMalformedInput(CodingErrorAction.REPLACE)
             .onUnmappableCharacter(CodingErrorAction.REPLACE);
     private final CharBuffer decoded = CharBuffer.allocate(1 << 16);
@@ -91,7 +92,8 @@ public final class TokenCounter implements AutoCloseable {
                 break;
             }
         }
-        leftover = in.hasRemaining() ? ByteBuffer.allocate(in.remaining()).put(in).flip() : ByteBuffer.allocate(0);
+        leftover =
+                in.hasRemaining() ? ByteBuffer.allocate(in.remaining()).put(in).flip() : ByteBuffer.allocate(0);
         maybeSubmit();
     }
 

@@ -25,7 +25,6 @@ enum DateOrder {
         private long lastMonthFirst = Long.MIN_VALUE;
         private boolean twelveHourClock;
 
-
         void add(Header h, long lineNumber) {
             if (h.meridiem != Header.NO_MERIDIEM) {
                 twelveHourClock = true;

@@ -20,6 +20,7 @@ final class Header {
 
     /** The three date numbers as written, and how many digits the first and last had. */
     int first;
+
     int second;
     int third;
     int firstDigits;
@@ -226,7 +227,10 @@ final class Header {
     }
 
     static boolean isMark(char c) {
-        return c == '\u200E' || c == '\u200F' || c == '\uFEFF' || (c >= '\u202A' && c <= '\u202E')
+        return c == '\u200E'
+                || c == '\u200F'
+                || c == '\uFEFF'
+                || (c >= '\u202A' && c <= '\u202E')
                 || (c >= '\u2066' && c <= '\u2069');
     }
 }

@@ -22,8 +22,7 @@ final class Media {
     private static final String ATTACHED = "<attached: ";
     private static final String FILE_ATTACHED = " (file attached)";
 
-    private Media() {
-    }
+    private Media() {}
 
     /** Longest key in {@link #OMITTED}; anything longer cannot be one. */
     private static final int MAX_OMITTED = 20;
@@ -45,12 +44,15 @@ final class Media {
             // iOS with media: "<attached: 00000012-PHOTO-2024-01-15-10-31-02.jpg>", documents may have a
             // description before it ("report.pdf • 3 pages <attached: ...>").
             int at = line.lastIndexOf(ATTACHED);
-            return at < 0 ? null : classify(line.substring(at + ATTACHED.length(), n - 1).strip());
+            return at < 0
+                    ? null
+                    : classify(line.substring(at + ATTACHED.length(), n - 1).strip());
         }
         if (last == ')') {
             // Android with media: "IMG-20240115-WA0001.jpg (file attached)".
             return line.endsWith(FILE_ATTACHED)
-                    ? classify(line.substring(0, n - FILE_ATTACHED.length()).strip()) : null;
+                    ? classify(line.substring(0, n - FILE_ATTACHED.length()).strip())
+                    : null;
         }
         if ((last == 'd' || last == 'D') && n <= MAX_OMITTED) {
             return OMITTED.get(line.toLowerCase(Locale.ROOT));

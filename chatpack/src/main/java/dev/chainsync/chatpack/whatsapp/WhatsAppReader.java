@@ -5,7 +5,6 @@ import dev.chainsync.chatpack.MessageSource;
 import dev.chainsync.chatpack.ReadOptions;
 import dev.chainsync.chatpack.io.ConcatSource;
 import dev.chainsync.chatpack.io.Progress;
-
 import java.util.List;
 
 /** Opens WhatsApp {@code .txt} exports from iOS and Android. */
@@ -14,8 +13,7 @@ public final class WhatsAppReader {
     /** The date-order scan usually stops within the first lines, so progress counts the conversion pass only. */
     private static final int PASSES = 1;
 
-    private WhatsAppReader() {
-    }
+    private WhatsAppReader() {}
 
     /** A source over the inputs in the order given; each file's date order is inferred on its own. */
     public static MessageSource open(List<ChatInput> inputs, ReadOptions options) {

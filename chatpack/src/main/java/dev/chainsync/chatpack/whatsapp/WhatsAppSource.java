@@ -8,7 +8,6 @@ import dev.chainsync.chatpack.ReadOptions;
 import dev.chainsync.chatpack.io.Progress;
 import dev.chainsync.chatpack.io.Spool;
 import dev.chainsync.chatpack.io.Times;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -48,6 +47,7 @@ final class WhatsAppSource implements MessageSource {
     private boolean pending;
     /** The layout of this export's headers (iOS when true), fixed by the first one. */
     private Boolean layoutIos;
+
     private boolean pendingSystem;
     private String pendingSender;
     private long pendingTime;
@@ -83,8 +83,8 @@ final class WhatsAppSource implements MessageSource {
         DateOrder.Evidence evidence = new DateOrder.Evidence();
         boolean any = false;
         long n = 0;
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(Files.newInputStream(spool.path()),
-                StandardCharsets.UTF_8), READ_BUFFER_CHARS)) {
+        try (BufferedReader r = new BufferedReader(
+                new InputStreamReader(Files.newInputStream(spool.path()), StandardCharsets.UTF_8), READ_BUFFER_CHARS)) {
             String line;
             Boolean ios = null;
             while ((line = r.readLine()) != null) {
@@ -97,8 +97,11 @@ final class WhatsAppSource implements MessageSource {
                         break;
                     }
                 } else if (!any && !line.isBlank() && Header.skipMarks(line, 0) < line.length()) {
-                    throw new ChatpackException(input, "line " + n, "not a WhatsApp message line ("
-                            + "unknown date format, or not a WhatsApp export): '" + abbreviate(line) + "'");
+                    throw new ChatpackException(
+                            input,
+                            "line " + n,
+                            "not a WhatsApp message line (" + "unknown date format, or not a WhatsApp export): '"
+                                    + abbreviate(line) + "'");
                 }
             }
         }
@@ -205,9 +208,14 @@ final class WhatsAppSource implements MessageSource {
         }
         if (!Times.isValidDate(year, month, day)) {
             String orderName = order == DateOrder.DAY_FIRST ? "day-first" : "month-first";
-            throw new ChatpackException(input, "line " + lineNo, "unknown date format: '" + abbreviate(line)
-                    + "' is not a valid " + orderName + " date"
-                    + (decidingLine > 0 ? " (line " + decidingLine + " shows the file is " + orderName + ")" : ""));
+            throw new ChatpackException(
+                    input,
+                    "line " + lineNo,
+                    "unknown date format: '" + abbreviate(line)
+                            + "' is not a valid " + orderName + " date"
+                            + (decidingLine > 0
+                                    ? " (line " + decidingLine + " shows the file is " + orderName + ")"
+                                    : ""));
         }
         return Times.epochSecond(year, month, day, header.hour24(), header.minute, header.secondOfMinute);
     }
@@ -250,7 +258,9 @@ final class WhatsAppSource implements MessageSource {
         }
         char first = line.charAt(0);
         char last = line.charAt(line.length() - 1);
-        return Header.isMark(first) || Header.isMark(last) || Character.isWhitespace(first)
+        return Header.isMark(first)
+                || Header.isMark(last)
+                || Character.isWhitespace(first)
                 || Character.isWhitespace(last);
     }
 

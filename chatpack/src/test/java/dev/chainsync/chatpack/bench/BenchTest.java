@@ -1,10 +1,10 @@
 package dev.chainsync.chatpack.bench;
 
+import static dev.chainsync.chatpack.Fixtures.readAll;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.chainsync.chatpack.OutputFormat;
 import dev.chainsync.chatpack.Platform;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -13,9 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
-
-import static dev.chainsync.chatpack.Fixtures.readAll;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class BenchTest {
 
@@ -25,11 +24,20 @@ class BenchTest {
     @Test
     void runsEveryPlatformReportsFiguresAndCleansUp() throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        List<Bench.Row> rows = Bench.run(new Bench.Settings(List.of(Platform.values()), 1 << 20, dir,
-                OutputFormat.CSV, false, true, 2), new PrintStream(out, true, StandardCharsets.UTF_8));
-        assertThat(rows).extracting(Bench.Row::platform).containsExactly(Platform.TELEGRAM, Platform.TELEGRAM,
-                Platform.WHATSAPP, Platform.WHATSAPP, Platform.INSTAGRAM, Platform.INSTAGRAM, Platform.DISCORD,
-                Platform.DISCORD);
+        List<Bench.Row> rows = Bench.run(
+                new Bench.Settings(List.of(Platform.values()), 1 << 20, dir, OutputFormat.CSV, false, true, 2),
+                new PrintStream(out, true, StandardCharsets.UTF_8));
+        assertThat(rows)
+                .extracting(Bench.Row::platform)
+                .containsExactly(
+                        Platform.TELEGRAM,
+                        Platform.TELEGRAM,
+                        Platform.WHATSAPP,
+                        Platform.WHATSAPP,
+                        Platform.INSTAGRAM,
+                        Platform.INSTAGRAM,
+                        Platform.DISCORD,
+                        Platform.DISCORD);
         assertThat(rows).extracting(Bench.Row::run).containsExactly(1, 2, 1, 2, 1, 2, 1, 2);
         // The same export converted twice gives the same counts.
         assertThat(rows.get(0).messages()).isEqualTo(rows.get(1).messages());
@@ -50,8 +58,12 @@ class BenchTest {
         SyntheticExports gen = new SyntheticExports(11);
         for (Platform p : Platform.values()) {
             SyntheticExports.Generated g = gen.generate(p, dir.resolve(p.name()), 300_000);
-            long read = readAll(p, g.files().stream().map(dev.chainsync.chatpack.ChatInput::of)
-                    .toArray(dev.chainsync.chatpack.ChatInput[]::new)).size();
+            long read = readAll(
+                            p,
+                            g.files().stream()
+                                    .map(dev.chainsync.chatpack.ChatInput::of)
+                                    .toArray(dev.chainsync.chatpack.ChatInput[]::new))
+                    .size();
             // Every generated message is read back, except those the readers drop on purpose (system
             // notices, reactions, Discord joins): a few percent at most.
             assertThat(read).as(p.name()).isBetween(g.messages() * 85 / 100, g.messages());
@@ -61,13 +73,14 @@ class BenchTest {
     @Test
     void launcherScriptUsesTheOptionsTheBenchmarkMeasures() throws IOException {
         String script = Files.readString(Path.of("bin/chatpack"));
-        assertThat(script).contains("readonly DEFAULT_JAVA_OPTS=\"" + String.join(" ", Bench.LAUNCHER_JVM_OPTIONS) + "\"");
+        assertThat(script)
+                .contains("readonly DEFAULT_JAVA_OPTS=\"" + String.join(" ", Bench.LAUNCHER_JVM_OPTIONS) + "\"");
     }
 
     @Test
     void childJvmKeepsHeapSettingsAndAddsTheLauncherCollectorUnlessOneWasChosen() {
-        assertThat(Bench.childJvmOptions(List.of("-Xmx256m", "-javaagent:x.jar", "-Dfoo=bar",
-                "-agentlib:jdwp=transport=dt_socket")))
+        assertThat(Bench.childJvmOptions(
+                        List.of("-Xmx256m", "-javaagent:x.jar", "-Dfoo=bar", "-agentlib:jdwp=transport=dt_socket")))
                 .containsExactly("-Xmx256m", "-XX:+UseSerialGC");
         assertThat(Bench.childJvmOptions(List.of("-Xmx256m", "-XX:+UseG1GC")))
                 .containsExactly("-Xmx256m", "-XX:+UseG1GC");

@@ -1,14 +1,11 @@
 package dev.chainsync.chatpack.cli;
 
+import static dev.chainsync.chatpack.Fixtures.resource;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.chainsync.chatpack.Platform;
 import dev.chainsync.chatpack.bench.SyntheticExports;
 import dev.chainsync.chatpack.tokens.TokenCounter;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -21,9 +18,11 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
-import static dev.chainsync.chatpack.Fixtures.resource;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class MainTest {
 
@@ -31,14 +30,17 @@ class MainTest {
     Path dir;
 
     /** What one run printed and returned. */
-    record Run(int code, String out, String err) {
-    }
+    record Run(int code, String out, String err) {}
 
     private Run run(byte[] stdin, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        Io io = new Io(new ByteArrayInputStream(stdin), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), dir, false);
+        Io io = new Io(
+                new ByteArrayInputStream(stdin),
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8),
+                dir,
+                false);
         int code = Main.run(args, io);
         return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
@@ -64,14 +66,19 @@ class MainTest {
         copy("telegram/single_chat.json");
         Run r = run("tg", "single_chat.json");
         assertThat(r.code()).isZero();
-        assertThat(Files.readString(dir.resolve("optimized_chat.csv"))).startsWith("Sender;Content\nAlice Martin;\"Morning!");
+        assertThat(Files.readString(dir.resolve("optimized_chat.csv")))
+                .startsWith("Sender;Content\nAlice Martin;\"Morning!");
         assertThat(r.err()).contains("Telegram -> optimized_chat.csv (CSV): 11 messages read, 11 kept, 7 written");
         assertThat(r.out()).isEmpty();
     }
 
     @ParameterizedTest
-    @CsvSource({"csv,optimized_chat.csv", "jsonl,optimized_chat.jsonl", "json,optimized_chat.json",
-        "ndjson,optimized_chat.jsonl"})
+    @CsvSource({
+        "csv,optimized_chat.csv",
+        "jsonl,optimized_chat.jsonl",
+        "json,optimized_chat.json",
+        "ndjson,optimized_chat.jsonl"
+    })
     void defaultOutputNameFollowsTheFormat(String format, String expected) throws IOException {
         copy("telegram/single_chat.json");
         assertThat(run("telegram", "single_chat.json", "-f", format).code()).isZero();
@@ -81,12 +88,14 @@ class MainTest {
     @Test
     void allOptionalColumnsInTheOriginalsOrder() throws IOException {
         copy("telegram/single_chat.json");
-        assertThat(run("tg", "single_chat.json", "-t", "-r", "-e", "--ids", "--no-merge", "-o", "x.csv", "-q").code())
+        assertThat(run("tg", "single_chat.json", "-t", "-r", "-e", "--ids", "--no-merge", "-o", "x.csv", "-q")
+                        .code())
                 .isZero();
         List<String> lines = Files.readAllLines(dir.resolve("x.csv"));
         assertThat(lines.getFirst()).isEqualTo("ID;Timestamp;Sender;Content;ReplyTo;Edited");
-        assertThat(lines).contains("104;2024-01-15 10:35:12;Bob Stone;\"I'm in; \"\"Ridge loop\"\" again?\";102;"
-                + "2024-01-15 10:36:00");
+        assertThat(lines)
+                .contains("104;2024-01-15 10:35:12;Bob Stone;\"I'm in; \"\"Ridge loop\"\" again?\";102;"
+                        + "2024-01-15 10:36:00");
     }
 
     @Test
@@ -94,8 +103,9 @@ class MainTest {
         byte[] in = Files.readAllBytes(resource("whatsapp/android_us_12h.txt"));
         Run r = run(in, "wa", "-", "-o", "-", "--delimiter", "tab");
         assertThat(r.code()).isZero();
-        assertThat(r.out()).isEqualTo("Sender\tContent\nSam\tAre we still on for 12:30?\n"
-                + "Kim\t\"Yes\nRunning 5 min late\"\nSam\t[Voice message]\n");
+        assertThat(r.out())
+                .isEqualTo("Sender\tContent\nSam\tAre we still on for 12:30?\n"
+                        + "Kim\t\"Yes\nRunning 5 min late\"\nSam\t[Voice message]\n");
         assertThat(r.err()).contains("-> stdout");
         assertThat(filesInDir()).isEmpty();
     }
@@ -111,11 +121,22 @@ class MainTest {
     @Test
     void filtersFromTheCommandLine() throws IOException {
         copy("telegram/single_chat.json");
-        Run r = run("tg", "single_chat.json", "--from", "BOB STONE", "--after", "2024-01-15", "--before",
-                "2024-01-15", "-o", "-", "--no-merge");
-        assertThat(r.out()).isEqualTo("Sender;Content\nBob Stone;I'm in; \"Ridge loop\" again?\n"
-                .replace("I'm in; \"Ridge loop\" again?", "\"I'm in; \"\"Ridge loop\"\" again?\"")
-                + "Bob Stone;[Photo]\nBob Stone;[Photo] View from the top\n");
+        Run r = run(
+                "tg",
+                "single_chat.json",
+                "--from",
+                "BOB STONE",
+                "--after",
+                "2024-01-15",
+                "--before",
+                "2024-01-15",
+                "-o",
+                "-",
+                "--no-merge");
+        assertThat(r.out())
+                .isEqualTo("Sender;Content\nBob Stone;I'm in; \"Ridge loop\" again?\n"
+                                .replace("I'm in; \"Ridge loop\" again?", "\"I'm in; \"\"Ridge loop\"\" again?\"")
+                        + "Bob Stone;[Photo]\nBob Stone;[Photo] View from the top\n");
     }
 
     @Test
@@ -152,9 +173,15 @@ class MainTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"telegram/single_chat.json,Telegram", "telegram/full_account.json,Telegram",
-        "whatsapp/ios_us_12h.txt,WhatsApp", "instagram/message_1.json,Instagram", "discord/export.json,Discord",
-        "discord/export.txt,Discord", "discord/export.csv,Discord"})
+    @CsvSource({
+        "telegram/single_chat.json,Telegram",
+        "telegram/full_account.json,Telegram",
+        "whatsapp/ios_us_12h.txt,WhatsApp",
+        "instagram/message_1.json,Instagram",
+        "discord/export.json,Discord",
+        "discord/export.txt,Discord",
+        "discord/export.csv,Discord"
+    })
     void sourceAutoDetectsThePlatform(String resource, String platform) throws IOException {
         Path input = copy(resource);
         Run r = run("auto", input.getFileName().toString(), "-o", "out.csv");
@@ -188,9 +215,20 @@ class MainTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "xx in.json", "tg", "tg in.json -f xml", "tg in.json --after 2024-13-01",
-        "tg in.json --after 2024-02-01 --before 2024-01-01", "tg - - ", "tg in.json --delimiter ab",
-        "tg in.json --delimiter \"", "tg in.json --bogus", "tg in.json --chat  "})
+    @ValueSource(
+            strings = {
+                "",
+                "xx in.json",
+                "tg",
+                "tg in.json -f xml",
+                "tg in.json --after 2024-13-01",
+                "tg in.json --after 2024-02-01 --before 2024-01-01",
+                "tg - - ",
+                "tg in.json --delimiter ab",
+                "tg in.json --delimiter \"",
+                "tg in.json --bogus",
+                "tg in.json --chat  "
+            })
     void usageErrorsExitWithTwo(String line) {
         String[] args = line.isBlank() ? new String[0] : line.trim().split(" +");
         Run r = run(args);
@@ -223,8 +261,10 @@ class MainTest {
     @Test
     void badBytesInALargeTelegramExportFailWithOneLineAndNoOutput() throws IOException {
         // Large enough to be read in blocks by worker threads that encode the CSV rows themselves.
-        Path export = new SyntheticExports(3).generate(Platform.TELEGRAM, dir.resolve("gen"), 20L << 20)
-                .files().getFirst();
+        Path export = new SyntheticExports(3)
+                .generate(Platform.TELEGRAM, dir.resolve("gen"), 20L << 20)
+                .files()
+                .getFirst();
         byte[] bytes = Files.readAllBytes(export);
         byte[] needle = "\"text\": \"".getBytes(StandardCharsets.US_ASCII);
         int at = bytes.length * 3 / 4;
@@ -259,7 +299,8 @@ class MainTest {
         Files.writeString(dir.resolve("chat.txt"), "2024/15/01 10:30 Ann: hi\n");
         Run r = run("wa", "chat.txt");
         assertThat(r.code()).isEqualTo(1);
-        assertThat(r.err()).startsWith("chatpack: error: chat.txt: line 1: not a WhatsApp message line (unknown date format");
+        assertThat(r.err())
+                .startsWith("chatpack: error: chat.txt: line 1: not a WhatsApp message line (unknown date format");
         assertThat(filesInDir()).containsExactly("chat.txt");
     }
 

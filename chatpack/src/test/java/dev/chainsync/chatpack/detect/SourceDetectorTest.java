@@ -1,13 +1,12 @@
 package dev.chainsync.chatpack.detect;
 
-import dev.chainsync.chatpack.ChatpackException;
-import dev.chainsync.chatpack.Platform;
-import org.junit.jupiter.api.Test;
-
-import java.nio.charset.StandardCharsets;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.chainsync.chatpack.ChatpackException;
+import dev.chainsync.chatpack.Platform;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
 
 class SourceDetectorTest {
 
@@ -18,8 +17,10 @@ class SourceDetectorTest {
     @Test
     void jsonPlatformsByTheirOwnFieldNames() {
         assertThat(detect("{\"name\":\"A\",\"type\":\"personal_chat\",\"id\":1,\"messages\":[{\"id\":1,\"type\":"
-                + "\"message\",\"date\":\"2024-01-01T00:00:00\",\"date_unixtime\":\"1\"")).isEqualTo(Platform.TELEGRAM);
-        assertThat(detect("{\"participants\":[{\"name\":\"A\"}],\"messages\":[")).isEqualTo(Platform.INSTAGRAM);
+                        + "\"message\",\"date\":\"2024-01-01T00:00:00\",\"date_unixtime\":\"1\""))
+                .isEqualTo(Platform.TELEGRAM);
+        assertThat(detect("{\"participants\":[{\"name\":\"A\"}],\"messages\":["))
+                .isEqualTo(Platform.INSTAGRAM);
         assertThat(detect("{\"guild\":{\"id\":\"1\"},\"channel\":{}}")).isEqualTo(Platform.DISCORD);
     }
 
@@ -34,7 +35,8 @@ class SourceDetectorTest {
         assertThat(detect("[15/01/2024, 10:30:00] Ann: hi\n")).isEqualTo(Platform.WHATSAPP);
         assertThat(detect("\u200E15/01/2024, 10:30 - Ann: hi\n")).isEqualTo(Platform.WHATSAPP);
         assertThat(detect("=".repeat(62) + "\nGuild: G\nChannel: c\n")).isEqualTo(Platform.DISCORD);
-        assertThat(detect("AuthorID,Author,Date,Content,Attachments,Reactions\n")).isEqualTo(Platform.DISCORD);
+        assertThat(detect("AuthorID,Author,Date,Content,Attachments,Reactions\n"))
+                .isEqualTo(Platform.DISCORD);
     }
 
     @Test

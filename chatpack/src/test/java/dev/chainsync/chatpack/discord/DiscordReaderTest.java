@@ -1,16 +1,5 @@
 package dev.chainsync.chatpack.discord;
 
-import dev.chainsync.chatpack.ChatpackException;
-import dev.chainsync.chatpack.ConvertOptions;
-import dev.chainsync.chatpack.Message;
-import dev.chainsync.chatpack.OutputFormat;
-import dev.chainsync.chatpack.Platform;
-import dev.chainsync.chatpack.ReadOptions;
-import org.junit.jupiter.api.Test;
-
-import java.time.Instant;
-import java.util.List;
-
 import static dev.chainsync.chatpack.Fixtures.contents;
 import static dev.chainsync.chatpack.Fixtures.convert;
 import static dev.chainsync.chatpack.Fixtures.input;
@@ -19,6 +8,16 @@ import static dev.chainsync.chatpack.Fixtures.senders;
 import static dev.chainsync.chatpack.Fixtures.text;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.chainsync.chatpack.ChatpackException;
+import dev.chainsync.chatpack.ConvertOptions;
+import dev.chainsync.chatpack.Message;
+import dev.chainsync.chatpack.OutputFormat;
+import dev.chainsync.chatpack.Platform;
+import dev.chainsync.chatpack.ReadOptions;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 class DiscordReaderTest {
 
@@ -66,30 +65,40 @@ class DiscordReaderTest {
 
     @Test
     void snowflakesAreStringsInJsonOutput() {
-        String out = convert(Platform.DISCORD, ConvertOptions.builder().format(OutputFormat.JSONL).ids(true)
-                .replies(true).merge(false).build(), input("discord/export.json"));
+        String out = convert(
+                Platform.DISCORD,
+                ConvertOptions.builder()
+                        .format(OutputFormat.JSONL)
+                        .ids(true)
+                        .replies(true)
+                        .merge(false)
+                        .build(),
+                input("discord/export.json"));
         // 1195024419021373441 > 2^53: as a JSON number it would be read back as ...373440 by JavaScript.
-        assertThat(out).contains("\"id\":\"1195024419021373441\"")
+        assertThat(out)
+                .contains("\"id\":\"1195024419021373441\"")
                 .contains("\"reply_to\":\"1195024419021373441\"")
                 .doesNotContain("\"id\":1195");
     }
 
     @Test
     void noMediaDropsAttachmentOnlyMessages() {
-        List<Message> all = readAll(Platform.DISCORD, new ReadOptions(false, false, null), input("discord/export.json"));
-        assertThat(contents(all)).noneMatch(c -> c.startsWith("[Attachment") || c.startsWith("[Sticker")
-                || c.startsWith("[Embed"));
+        List<Message> all =
+                readAll(Platform.DISCORD, new ReadOptions(false, false, null), input("discord/export.json"));
+        assertThat(contents(all))
+                .noneMatch(c -> c.startsWith("[Attachment") || c.startsWith("[Sticker") || c.startsWith("[Embed"));
     }
 
     @Test
     void plainTextExport() {
         List<Message> all = readAll(Platform.DISCORD, input("discord/export.txt"));
         assertThat(senders(all)).containsExactly("ana_dev", "rajesh", "rajesh", "ana_dev");
-        assertThat(contents(all)).containsExactly(
-                "fn main() { println!(\"hi\"); }",
-                "needs a semicolon\n\nand a newline",
-                "[Attachment: screenshot.png]",
-                "[see above] thanks");
+        assertThat(contents(all))
+                .containsExactly(
+                        "fn main() { println!(\"hi\"); }",
+                        "needs a semicolon\n\nand a newline",
+                        "[Attachment: screenshot.png]",
+                        "[see above] thanks");
         assertThat(all.getFirst().timestamp()).isEqualTo(Instant.parse("2024-01-10T08:05:00Z"));
         assertThat(all.getLast().timestamp()).isEqualTo(Instant.parse("2024-01-10T13:15:00Z"));
     }
@@ -98,8 +107,8 @@ class DiscordReaderTest {
     void csvExport() {
         List<Message> all = readAll(Platform.DISCORD, input("discord/export.csv"));
         assertThat(senders(all)).containsExactly("ana_dev", "rajesh");
-        assertThat(contents(all)).containsExactly("hello, \"world\"",
-                "[Attachment: a.png] [Attachment: b.txt] two\nlines");
+        assertThat(contents(all))
+                .containsExactly("hello, \"world\"", "[Attachment: a.png] [Attachment: b.txt] two\nlines");
         assertThat(all.get(1).timestamp()).isEqualTo(Instant.parse("2024-01-10T08:06:00Z"));
     }
 
@@ -119,7 +128,8 @@ class DiscordReaderTest {
 
                 """;
         List<Message> all = readAll(Platform.DISCORD, text("old.txt", txt));
-        assertThat(all).extracting(Message::timestamp)
+        assertThat(all)
+                .extracting(Message::timestamp)
                 .containsExactly(Instant.parse("2024-01-15T22:30:00Z"), Instant.parse("2024-01-16T07:05:00Z"));
     }
 
@@ -159,8 +169,12 @@ class DiscordReaderTest {
 
     @Test
     void truncatedJsonNamesPosition() {
-        assertThatThrownBy(() -> readAll(Platform.DISCORD, text("d.json",
-                "{\"messages\":[{\"id\":\"1\",\"type\":\"Default\",\"timestamp\":\"2024-01-01T00:00:00+00:00\",\"content\":\"a {")))
+        assertThatThrownBy(
+                        () -> readAll(
+                                Platform.DISCORD,
+                                text(
+                                        "d.json",
+                                        "{\"messages\":[{\"id\":\"1\",\"type\":\"Default\",\"timestamp\":\"2024-01-01T00:00:00+00:00\",\"content\":\"a {")))
                 .isInstanceOf(ChatpackException.class)
                 .hasMessageStartingWith("d.json: line 1, column ")
                 .hasMessageContaining("truncated JSON");

@@ -1,19 +1,5 @@
 package dev.chainsync.chatpack.instagram;
 
-import dev.chainsync.chatpack.ChatInput;
-import dev.chainsync.chatpack.ChatpackException;
-import dev.chainsync.chatpack.Message;
-import dev.chainsync.chatpack.Platform;
-import dev.chainsync.chatpack.ReadOptions;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Instant;
-import java.util.List;
-
 import static dev.chainsync.chatpack.Fixtures.contents;
 import static dev.chainsync.chatpack.Fixtures.input;
 import static dev.chainsync.chatpack.Fixtures.readAll;
@@ -21,6 +7,19 @@ import static dev.chainsync.chatpack.Fixtures.senders;
 import static dev.chainsync.chatpack.Fixtures.text;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.chainsync.chatpack.ChatInput;
+import dev.chainsync.chatpack.ChatpackException;
+import dev.chainsync.chatpack.Message;
+import dev.chainsync.chatpack.Platform;
+import dev.chainsync.chatpack.ReadOptions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class InstagramReaderTest {
 
@@ -41,8 +40,8 @@ class InstagramReaderTest {
 
     @Test
     void partOrderOnTheCommandLineDoesNotMatter() {
-        List<Message> reversed = readAll(Platform.INSTAGRAM, input("instagram/message_2.json"),
-                input("instagram/message_1.json"));
+        List<Message> reversed =
+                readAll(Platform.INSTAGRAM, input("instagram/message_2.json"), input("instagram/message_1.json"));
         assertThat(reversed).isEqualTo(both());
     }
 
@@ -61,8 +60,8 @@ class InstagramReaderTest {
     @Test
     void noticesAndUnsentMessagesAreDropped() {
         List<String> texts = contents(both());
-        assertThat(texts).noneMatch(c -> c.startsWith("Reacted ") || c.contains("sent an attachment")
-                || c.equals("oops"));
+        assertThat(texts)
+                .noneMatch(c -> c.startsWith("Reacted ") || c.contains("sent an attachment") || c.equals("oops"));
         // A real message that merely mentions reacting stays.
         assertThat(texts).contains("Looks great, reacted to your message earlier");
     }
@@ -71,19 +70,23 @@ class InstagramReaderTest {
     void sharesAndPhotosBecomePlaceholders() {
         List<String> texts = contents(both());
         assertThat(texts).contains("[Share: https://www.instagram.com/p/C2abc/] Закат над заливом 🌅", "[Photo]");
-        assertThat(texts).containsExactly(
-                "café tonight?",
-                "Привет! Как дела?",
-                "[Share: https://www.instagram.com/p/C2abc/] Закат над заливом 🌅",
-                "Looks great, reacted to your message earlier",
-                "Смотри, что нашла",
-                "[Photo]");
+        assertThat(texts)
+                .containsExactly(
+                        "café tonight?",
+                        "Привет! Как дела?",
+                        "[Share: https://www.instagram.com/p/C2abc/] Закат над заливом 🌅",
+                        "Looks great, reacted to your message earlier",
+                        "Смотри, что нашла",
+                        "[Photo]");
     }
 
     @Test
     void noMediaDropsPhotoOnlyMessages() {
-        List<Message> all = readAll(Platform.INSTAGRAM, new ReadOptions(false, false, null),
-                input("instagram/message_1.json"), input("instagram/message_2.json"));
+        List<Message> all = readAll(
+                Platform.INSTAGRAM,
+                new ReadOptions(false, false, null),
+                input("instagram/message_1.json"),
+                input("instagram/message_2.json"));
         assertThat(contents(all)).doesNotContain("[Photo]").noneMatch(c -> c.startsWith("[Share"));
     }
 
@@ -121,8 +124,11 @@ class InstagramReaderTest {
 
     @Test
     void truncatedPartNamesFileAndPosition() {
-        assertThatThrownBy(() -> readAll(Platform.INSTAGRAM,
-                text("message_3.json", "{\"messages\": [{\"sender_name\": \"A\", \"timestamp_ms\": 1, \"content\": \"x")))
+        assertThatThrownBy(() -> readAll(
+                        Platform.INSTAGRAM,
+                        text(
+                                "message_3.json",
+                                "{\"messages\": [{\"sender_name\": \"A\", \"timestamp_ms\": 1, \"content\": \"x")))
                 .isInstanceOf(ChatpackException.class)
                 .hasMessageStartingWith("message_3.json: line 1, column ")
                 .hasMessageContaining("truncated JSON");

@@ -1,12 +1,13 @@
 package dev.chainsync.chatpack.output;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.chainsync.chatpack.ChatPack;
 import dev.chainsync.chatpack.Message;
 import dev.chainsync.chatpack.MessageWriter;
 import dev.chainsync.chatpack.OutputFormat;
 import dev.chainsync.chatpack.OutputOptions;
-import org.junit.jupiter.api.Test;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -14,16 +15,15 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 /** Rows encoded ahead ({@link CsvRows}) and written by {@link CsvRowWriter} must equal the Message path's CSV. */
 class CsvRowsTest {
 
     private static final String[] SENDERS = {"Alice", "Bob", "Zoë", "semi;colon", "quote \"q\"", "two\nlines"};
-    private static final String[] PIECES = {"hello", " ", ";", "\"", "\n", "\r", "§", "?", "é", "日本", "😀",
-            "\uD83D", "plain words", ",", ""};
+    private static final String[] PIECES = {
+        "hello", " ", ";", "\"", "\n", "\r", "§", "?", "é", "日本", "😀", "\uD83D", "plain words", ",", ""
+    };
     private static final List<OutputOptions> OPTIONS = List.of(
             OutputOptions.DEFAULTS,
             new OutputOptions(OutputFormat.CSV, ';', true, true, true, true),
@@ -44,9 +44,11 @@ class CsvRowsTest {
             for (int k = r.nextInt(5); k >= 0; k--) {
                 content.append(PIECES[r.nextInt(PIECES.length)]);
             }
-            Instant time = r.nextInt(10) == 0 ? null
-                    : r.nextInt(20) == 0 ? Instant.ofEpochSecond(400_000_000_000L) // year 14645
-                    : Instant.ofEpochSecond(1_700_000_000L + r.nextInt(1_000_000));
+            Instant time = r.nextInt(10) == 0
+                    ? null
+                    : r.nextInt(20) == 0
+                            ? Instant.ofEpochSecond(400_000_000_000L) // year 14645
+                            : Instant.ofEpochSecond(1_700_000_000L + r.nextInt(1_000_000));
             String id = r.nextBoolean() ? Integer.toString(i) : r.nextInt(5) == 0 ? "x;\"y\"" : null;
             String reply = r.nextInt(4) == 0 ? Integer.toString(r.nextInt(i + 1)) : null;
             Instant edited = r.nextInt(6) == 0 ? Instant.ofEpochSecond(1_700_000_000L - r.nextInt(1000)) : null;
@@ -59,7 +61,8 @@ class CsvRowsTest {
     private static byte[] viaMessages(OutputOptions options, boolean merge, List<Message> messages) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         MessageWriter w = Writers.open(options, out);
-        List<Message> rows = merge ? messages.stream().gather(ChatPack.mergeConsecutive()).toList() : messages;
+        List<Message> rows =
+                merge ? messages.stream().gather(ChatPack.mergeConsecutive()).toList() : messages;
         for (Message m : rows) {
             w.write(m);
         }
@@ -71,8 +74,9 @@ class CsvRowsTest {
      * The row path, in batches of {@code batch} so runs cross batch ends; contents without a lone surrogate go in
      * as UTF-8 bytes (as the Telegram scanner hands them over) at an offset inside a larger array.
      */
-    private static byte[] viaRows(OutputOptions options, boolean merge, List<Message> messages, int batch,
-                                  long[] rowsOut) throws IOException {
+    private static byte[] viaRows(
+            OutputOptions options, boolean merge, List<Message> messages, int batch, long[] rowsOut)
+            throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         CsvRowWriter w = new CsvRowWriter(options, out, merge);
         CsvRows rows = new CsvRows(options, 1);
@@ -106,7 +110,8 @@ class CsvRowsTest {
         for (OutputOptions options : OPTIONS) {
             for (boolean merge : new boolean[] {true, false}) {
                 byte[] expected = viaMessages(options, merge, messages);
-                long expectedRows = merge ? messages.stream().gather(ChatPack.mergeConsecutive()).count()
+                long expectedRows = merge
+                        ? messages.stream().gather(ChatPack.mergeConsecutive()).count()
                         : messages.size();
                 for (int batch : new int[] {1, 7, 5_000}) {
                     long[] rows = new long[1];

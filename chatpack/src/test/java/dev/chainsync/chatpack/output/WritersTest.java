@@ -1,18 +1,17 @@
 package dev.chainsync.chatpack.output;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.chainsync.chatpack.Message;
 import dev.chainsync.chatpack.MessageWriter;
 import dev.chainsync.chatpack.OutputFormat;
 import dev.chainsync.chatpack.OutputOptions;
-import org.junit.jupiter.api.Test;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class WritersTest {
 
@@ -38,7 +37,8 @@ class WritersTest {
 
     @Test
     void csvDefaultIsSenderAndContent() throws IOException {
-        assertThat(write(OutputOptions.DEFAULTS, List.of(FULL, BARE))).isEqualTo("Sender;Content\nAlice;Hello\nBob;Hi\n");
+        assertThat(write(OutputOptions.DEFAULTS, List.of(FULL, BARE)))
+                .isEqualTo("Sender;Content\nAlice;Hello\nBob;Hi\n");
     }
 
     @Test
@@ -52,11 +52,17 @@ class WritersTest {
 
     @Test
     void csvQuotesOnlyWhenNeeded() throws IOException {
-        List<Message> ms = List.of(Message.of("A", "semi;colon"), Message.of("B", "say \"hi\""),
-                Message.of("C", "two\nlines"), Message.of("D", "cr\rhere"), Message.of("E", "comma, fine"),
+        List<Message> ms = List.of(
+                Message.of("A", "semi;colon"),
+                Message.of("B", "say \"hi\""),
+                Message.of("C", "two\nlines"),
+                Message.of("D", "cr\rhere"),
+                Message.of("E", "comma, fine"),
                 Message.of("F", ""));
-        assertThat(write(OutputOptions.DEFAULTS, ms)).isEqualTo("Sender;Content\n"
-                + "A;\"semi;colon\"\nB;\"say \"\"hi\"\"\"\nC;\"two\nlines\"\nD;\"cr\rhere\"\nE;comma, fine\nF;\n");
+        assertThat(write(OutputOptions.DEFAULTS, ms))
+                .isEqualTo(
+                        "Sender;Content\n"
+                                + "A;\"semi;colon\"\nB;\"say \"\"hi\"\"\"\nC;\"two\nlines\"\nD;\"cr\rhere\"\nE;comma, fine\nF;\n");
     }
 
     @Test
@@ -83,10 +89,11 @@ class WritersTest {
 
     @Test
     void jsonlFieldOrderAndOptionalFields() throws IOException {
-        assertThat(write(all(OutputFormat.JSONL), List.of(FULL, BARE))).isEqualTo(
-                "{\"sender\":\"Alice\",\"content\":\"Hello\",\"timestamp\":\"2024-01-15T10:30:00Z\",\"id\":\"42\","
-                        + "\"reply_to\":\"41\",\"edited\":\"2024-01-15T10:31:05Z\"}\n"
-                        + "{\"sender\":\"Bob\",\"content\":\"Hi\"}\n");
+        assertThat(write(all(OutputFormat.JSONL), List.of(FULL, BARE)))
+                .isEqualTo(
+                        "{\"sender\":\"Alice\",\"content\":\"Hello\",\"timestamp\":\"2024-01-15T10:30:00Z\",\"id\":\"42\","
+                                + "\"reply_to\":\"41\",\"edited\":\"2024-01-15T10:31:05Z\"}\n"
+                                + "{\"sender\":\"Bob\",\"content\":\"Hi\"}\n");
         assertThat(write(new OutputOptions(OutputFormat.JSONL, ';', false, false, false, false), List.of(FULL)))
                 .isEqualTo("{\"sender\":\"Alice\",\"content\":\"Hello\"}\n");
     }
@@ -113,8 +120,9 @@ class WritersTest {
     void jsonEscapingAndUtf8() throws IOException {
         Message m = Message.of("Zoë", "quote \" backslash \\ nl \n tab \t bell \u0007 emoji 😀 кириллица");
         String out = write(new OutputOptions(OutputFormat.JSONL, ';', false, false, false, false), List.of(m));
-        assertThat(out).isEqualTo("{\"sender\":\"Zoë\",\"content\":\"quote \\\" backslash \\\\ nl \\n tab \\t bell "
-                + "\\u0007 emoji 😀 кириллица\"}\n");
+        assertThat(out)
+                .isEqualTo("{\"sender\":\"Zoë\",\"content\":\"quote \\\" backslash \\\\ nl \\n tab \\t bell "
+                        + "\\u0007 emoji 😀 кириллица\"}\n");
     }
 
     @Test
@@ -129,7 +137,8 @@ class WritersTest {
         // A broken surrogate pair cannot be encoded; CSV gets the JDK's '?', JSON the replacement char.
         String csv = write(OutputOptions.DEFAULTS, List.of(Message.of("A", "x\uD800y")));
         assertThat(csv).isEqualTo("Sender;Content\nA;x?y\n");
-        String json = write(new OutputOptions(OutputFormat.JSONL, ';', false, false, false, false),
+        String json = write(
+                new OutputOptions(OutputFormat.JSONL, ';', false, false, false, false),
                 List.of(Message.of("A", "x\uD800y")));
         assertThat(json).isEqualTo("{\"sender\":\"A\",\"content\":\"x\uFFFDy\"}\n");
     }

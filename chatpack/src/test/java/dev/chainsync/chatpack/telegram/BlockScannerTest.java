@@ -1,5 +1,9 @@
 package dev.chainsync.chatpack.telegram;
 
+import static dev.chainsync.chatpack.Fixtures.resource;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.chainsync.chatpack.Message;
@@ -11,9 +15,6 @@ import dev.chainsync.chatpack.bench.SyntheticExports;
 import dev.chainsync.chatpack.io.Json;
 import dev.chainsync.chatpack.output.CsvRowWriter;
 import dev.chainsync.chatpack.output.CsvRows;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -24,10 +25,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-
-import static dev.chainsync.chatpack.Fixtures.resource;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The byte scanner must give exactly the messages Jackson's path gives, and must give up on every block
@@ -35,8 +34,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class BlockScannerTest {
 
-    private static final List<ReadOptions> OPTIONS = List.of(ReadOptions.DEFAULTS,
-            new ReadOptions(true, true, null), new ReadOptions(false, false, null));
+    private static final List<ReadOptions> OPTIONS =
+            List.of(ReadOptions.DEFAULTS, new ReadOptions(true, true, null), new ReadOptions(false, false, null));
 
     @TempDir
     Path dir;
@@ -74,8 +73,8 @@ class BlockScannerTest {
         }
     }
 
-    private static final List<OutputOptions> OUTPUTS = List.of(OutputOptions.DEFAULTS,
-            new OutputOptions(OutputFormat.CSV, ' ', true, true, true, true));
+    private static final List<OutputOptions> OUTPUTS =
+            List.of(OutputOptions.DEFAULTS, new OutputOptions(OutputFormat.CSV, ' ', true, true, true, true));
 
     /** The scanner's reading as CSV rows (texts copied as bytes), written unmerged; null when it gives up. */
     private static String scannerRows(byte[] block, ReadOptions options, OutputOptions output) throws IOException {
@@ -157,7 +156,10 @@ class BlockScannerTest {
 
     @Test
     void syntheticExportReadsTheSame() throws IOException {
-        Path export = new SyntheticExports(11).generate(Platform.TELEGRAM, dir, 3 << 20).files().getFirst();
+        Path export = new SyntheticExports(11)
+                .generate(Platform.TELEGRAM, dir, 3 << 20)
+                .files()
+                .getFirst();
         byte[] block = messagesArray(export);
         assertSame(block);
         assertThat(scanner(block, ReadOptions.DEFAULTS)).hasSizeGreaterThan(1000);
@@ -190,13 +192,16 @@ class BlockScannerTest {
             assertSame(block(m));
         }
         // Dates from "date" alone, once no message has carried date_unixtime.
-        assertSame(block("{\"id\": 1, \"type\": \"message\", \"date\": \"2024-01-15T10:30:00\", \"from\": \"A\", \"text\": \"a\"}",
-                "{\"id\": 2, \"type\": \"message\", \"date\": \"2024-01-15T10:31:00\", \"from\": \"A\", \"text\": \"b\"}"));
+        assertSame(
+                block(
+                        "{\"id\": 1, \"type\": \"message\", \"date\": \"2024-01-15T10:30:00\", \"from\": \"A\", \"text\": \"a\"}",
+                        "{\"id\": 2, \"type\": \"message\", \"date\": \"2024-01-15T10:31:00\", \"from\": \"A\", \"text\": \"b\"}"));
     }
 
     @Test
     void blocksJacksonRejectsAreGivenUp() {
-        String ok = "{\"id\": 1, \"type\": \"message\", \"date_unixtime\": \"1700000000\", \"from\": \"A\", \"text\": \"hi\"}";
+        String ok =
+                "{\"id\": 1, \"type\": \"message\", \"date_unixtime\": \"1700000000\", \"from\": \"A\", \"text\": \"hi\"}";
         String[] broken = {
             "[" + ok + ",]",
             "[" + ok.replace("\"hi\"", "\"hi\",") + "]",
@@ -229,8 +234,12 @@ class BlockScannerTest {
         };
         for (String text : broken) {
             byte[] block = text.getBytes(StandardCharsets.UTF_8);
-            assertThat(jackson(block, ReadOptions.DEFAULTS)).as("Jackson rejects %s", text).isNull();
-            assertThat(scanner(block, ReadOptions.DEFAULTS)).as("scanner gives up %s", text).isNull();
+            assertThat(jackson(block, ReadOptions.DEFAULTS))
+                    .as("Jackson rejects %s", text)
+                    .isNull();
+            assertThat(scanner(block, ReadOptions.DEFAULTS))
+                    .as("scanner gives up %s", text)
+                    .isNull();
         }
         byte[] okBlock = block(ok);
         for (byte[] bad : new byte[][] {{(byte) 0xC3}, {(byte) 0xFF}, {(byte) 0xE2, (byte) 0x82}, {(byte) 0x80}}) {
@@ -238,8 +247,12 @@ class BlockScannerTest {
             int at = indexOf(okBlock, "hi".getBytes(StandardCharsets.US_ASCII));
             System.arraycopy(okBlock, at, block, at + bad.length, okBlock.length - at);
             System.arraycopy(bad, 0, block, at, bad.length);
-            assertThat(jackson(block, ReadOptions.DEFAULTS)).as("Jackson rejects bad UTF-8").isNull();
-            assertThat(scanner(block, ReadOptions.DEFAULTS)).as("scanner gives up bad UTF-8").isNull();
+            assertThat(jackson(block, ReadOptions.DEFAULTS))
+                    .as("Jackson rejects bad UTF-8")
+                    .isNull();
+            assertThat(scanner(block, ReadOptions.DEFAULTS))
+                    .as("scanner gives up bad UTF-8")
+                    .isNull();
         }
     }
 
@@ -254,11 +267,14 @@ class BlockScannerTest {
             int edits = 1 + random.nextInt(3);
             for (int e = 0; e < edits; e++) {
                 int at = random.nextInt(block.length);
-                block[at] = random.nextInt(4) == 0 ? (byte) random.nextInt(256) : alphabet[random.nextInt(alphabet.length)];
+                block[at] =
+                        random.nextInt(4) == 0 ? (byte) random.nextInt(256) : alphabet[random.nextInt(alphabet.length)];
             }
             List<Message> scanned = scanner(block, ReadOptions.DEFAULTS);
             String rows = scannerRows(block, ReadOptions.DEFAULTS, OutputOptions.DEFAULTS);
-            assertThat(rows == null).as("round %d: rows and messages accept alike", round).isEqualTo(scanned == null);
+            assertThat(rows == null)
+                    .as("round %d: rows and messages accept alike", round)
+                    .isEqualTo(scanned == null);
             if (scanned != null) {
                 accepted++;
                 List<Message> expected = jackson(block, ReadOptions.DEFAULTS);
@@ -316,7 +332,9 @@ class BlockScannerTest {
         for (String root : givenUp) {
             byte[] bytes = root.getBytes(StandardCharsets.UTF_8);
             assertThatThrownBy(() -> new BlockScanner(new MessageParser("test", ReadOptions.DEFAULTS))
-                    .header(bytes, bytes.length)).as(root).isSameAs(BlockScanner.ABANDON);
+                            .header(bytes, bytes.length))
+                    .as(root)
+                    .isSameAs(BlockScanner.ABANDON);
         }
     }
 

@@ -1,24 +1,24 @@
 package dev.chainsync.chatpack.telegram;
 
+import static dev.chainsync.chatpack.Fixtures.resource;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.chainsync.chatpack.ChatInput;
 import dev.chainsync.chatpack.ChatPack;
-import dev.chainsync.chatpack.MessageWriter;
-import dev.chainsync.chatpack.OutputFormat;
-import dev.chainsync.chatpack.OutputOptions;
-import dev.chainsync.chatpack.output.CsvRowWriter;
-import dev.chainsync.chatpack.output.CsvRows;
-import dev.chainsync.chatpack.output.Writers;
 import dev.chainsync.chatpack.ChatpackException;
 import dev.chainsync.chatpack.Message;
 import dev.chainsync.chatpack.MessageSource;
+import dev.chainsync.chatpack.MessageWriter;
+import dev.chainsync.chatpack.OutputFormat;
+import dev.chainsync.chatpack.OutputOptions;
 import dev.chainsync.chatpack.Platform;
 import dev.chainsync.chatpack.ReadOptions;
 import dev.chainsync.chatpack.bench.SyntheticExports;
 import dev.chainsync.chatpack.io.Progress;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
+import dev.chainsync.chatpack.output.CsvRowWriter;
+import dev.chainsync.chatpack.output.CsvRows;
+import dev.chainsync.chatpack.output.Writers;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -26,10 +26,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-
-import static dev.chainsync.chatpack.Fixtures.resource;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ParallelTelegramSourceTest {
 
@@ -38,11 +37,15 @@ class ParallelTelegramSourceTest {
 
     @TempDir
     static Path dir;
+
     static Path export;
 
     @BeforeAll
     static void generate() throws IOException {
-        export = new SyntheticExports(7).generate(Platform.TELEGRAM, dir, SIZE).files().getFirst();
+        export = new SyntheticExports(7)
+                .generate(Platform.TELEGRAM, dir, SIZE)
+                .files()
+                .getFirst();
     }
 
     private static List<Message> drain(MessageSource source) throws IOException {
@@ -57,13 +60,12 @@ class ParallelTelegramSourceTest {
     }
 
     private static MessageSource parallel(Path file, ReadOptions options) {
-        return new ParallelTelegramSource(ChatInput.of(file), options, new ChatSelection(options.chat()),
-                new Progress(-1, 1), 2);
+        return new ParallelTelegramSource(
+                ChatInput.of(file), options, new ChatSelection(options.chat()), new Progress(-1, 1), 2);
     }
 
     private static MessageSource sequential(Path file, ReadOptions options) throws IOException {
-        return new TelegramSource(ChatInput.of(file), options, new ChatSelection(options.chat()),
-                new Progress(-1, 1));
+        return new TelegramSource(ChatInput.of(file), options, new ChatSelection(options.chat()), new Progress(-1, 1));
     }
 
     @Test
@@ -89,11 +91,13 @@ class ParallelTelegramSourceTest {
 
         // The sequential reader says so ...
         assertThatThrownBy(() -> drain(sequential(cut, ReadOptions.DEFAULTS)))
-                .isInstanceOf(ChatpackException.class).hasMessageContaining("truncated");
+                .isInstanceOf(ChatpackException.class)
+                .hasMessageContaining("truncated");
         // ... and so does the block reader (used for every file of 16 MB or more). The whole file still
         // reads in blocks: parallelBlocksYieldExactlyTheSequentialMessages.
         assertThatThrownBy(() -> drain(parallel(cut, ReadOptions.DEFAULTS)))
-                .isInstanceOf(ChatpackException.class).hasMessageContaining("truncated");
+                .isInstanceOf(ChatpackException.class)
+                .hasMessageContaining("truncated");
     }
 
     @Test
@@ -105,7 +109,9 @@ class ParallelTelegramSourceTest {
     @Test
     void minifiedInputFallsBackToSequentialReading() throws IOException {
         Path minified = dir.resolve("min.json");
-        Files.writeString(minified, Files.readString(resource("telegram/single_chat.json")).replaceAll("\\n\\s*", ""));
+        Files.writeString(
+                minified,
+                Files.readString(resource("telegram/single_chat.json")).replaceAll("\\n\\s*", ""));
         assertThat(drain(parallel(minified, ReadOptions.DEFAULTS)))
                 .isEqualTo(drain(sequential(resource("telegram/single_chat.json"), ReadOptions.DEFAULTS)));
     }
@@ -113,7 +119,8 @@ class ParallelTelegramSourceTest {
     @Test
     void fullAccountExportFallsBackToSequentialReading() throws IOException {
         Path full = resource("telegram/full_account.json");
-        assertThat(drain(parallel(full, ReadOptions.DEFAULTS))).isEqualTo(drain(sequential(full, ReadOptions.DEFAULTS)));
+        assertThat(drain(parallel(full, ReadOptions.DEFAULTS)))
+                .isEqualTo(drain(sequential(full, ReadOptions.DEFAULTS)));
     }
 
     @Test
@@ -148,7 +155,8 @@ class ParallelTelegramSourceTest {
     private static String csvFromMessages(MessageSource source, OutputOptions output) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         MessageWriter w = Writers.open(output, out);
-        for (Message m : drain(source).stream().gather(ChatPack.mergeConsecutive()).toList()) {
+        for (Message m :
+                drain(source).stream().gather(ChatPack.mergeConsecutive()).toList()) {
             w.write(m);
         }
         w.finish();
@@ -171,7 +179,8 @@ class ParallelTelegramSourceTest {
         return out.toString(StandardCharsets.UTF_8);
     }
 
-    private static final List<OutputOptions> OUTPUTS = List.of(OutputOptions.DEFAULTS,
+    private static final List<OutputOptions> OUTPUTS = List.of(
+            OutputOptions.DEFAULTS,
             new OutputOptions(OutputFormat.CSV, ' ', true, true, true, true),
             new OutputOptions(OutputFormat.CSV, '§', false, true, false, false));
     private static final List<ReadOptions> READS = List.of(ReadOptions.DEFAULTS, new ReadOptions(false, true, null));
@@ -185,7 +194,8 @@ class ParallelTelegramSourceTest {
                     String expected = csvFromMessages(sequential(file, read), output);
                     assertThat(expected.lines().count()).isGreaterThan(5);
                     assertThat(csvFromRows(parallel(file, read), output))
-                            .as("%s %s %s", file.getFileName(), read, output).isEqualTo(expected);
+                            .as("%s %s %s", file.getFileName(), read, output)
+                            .isEqualTo(expected);
                 }
             }
         }
@@ -194,14 +204,14 @@ class ParallelTelegramSourceTest {
     @Test
     void aBlockTheScannerGivesUpIsEncodedFromJacksonsMessages() throws IOException {
         // An escaped field name is valid JSON the byte scanner leaves to Jackson.
-        String text = Files.readString(resource("telegram/single_chat.json"))
-                .replace("\"from_id\"", "\"from\\u005fid\"");
+        String text =
+                Files.readString(resource("telegram/single_chat.json")).replace("\"from_id\"", "\"from\\u005fid\"");
         Path escaped = dir.resolve("escaped-name.json");
         Files.writeString(escaped, text);
         byte[] block = ("[" + text.substring(text.indexOf("  {"), text.lastIndexOf("]")) + "]")
                 .getBytes(StandardCharsets.UTF_8);
         assertThatThrownBy(() -> new BlockScanner(new MessageParser("x", ReadOptions.DEFAULTS))
-                .scan(block, 0, block.length, new CsvRows(OutputOptions.DEFAULTS, 1)))
+                        .scan(block, 0, block.length, new CsvRows(OutputOptions.DEFAULTS, 1)))
                 .isSameAs(BlockScanner.ABANDON);
 
         for (OutputOptions output : OUTPUTS) {
@@ -245,7 +255,9 @@ class ParallelTelegramSourceTest {
     @Test
     void aSequentiallyReadFileGivesNoRows() throws IOException {
         Path minified = dir.resolve("min2.json");
-        Files.writeString(minified, Files.readString(resource("telegram/single_chat.json")).replaceAll("\\n\\s*", ""));
+        Files.writeString(
+                minified,
+                Files.readString(resource("telegram/single_chat.json")).replaceAll("\\n\\s*", ""));
         try (MessageSource source = parallel(minified, ReadOptions.DEFAULTS)) {
             assertThat(source.nextCsvRows(OutputOptions.DEFAULTS)).isNull();
             assertThat(source.next()).isNotNull();

@@ -1,20 +1,5 @@
 package dev.chainsync.chatpack.telegram;
 
-import dev.chainsync.chatpack.ChatInput;
-import dev.chainsync.chatpack.ChatpackException;
-import dev.chainsync.chatpack.ConvertOptions;
-import dev.chainsync.chatpack.Message;
-import dev.chainsync.chatpack.Platform;
-import dev.chainsync.chatpack.ReadOptions;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Instant;
-import java.util.List;
-
 import static dev.chainsync.chatpack.Fixtures.contents;
 import static dev.chainsync.chatpack.Fixtures.convert;
 import static dev.chainsync.chatpack.Fixtures.input;
@@ -23,6 +8,20 @@ import static dev.chainsync.chatpack.Fixtures.resource;
 import static dev.chainsync.chatpack.Fixtures.text;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.chainsync.chatpack.ChatInput;
+import dev.chainsync.chatpack.ChatpackException;
+import dev.chainsync.chatpack.ConvertOptions;
+import dev.chainsync.chatpack.Message;
+import dev.chainsync.chatpack.Platform;
+import dev.chainsync.chatpack.ReadOptions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class TelegramReaderTest {
 
@@ -46,8 +45,9 @@ class TelegramReaderTest {
     @Test
     void entityArrayIsFlattenedAndLinkTargetsKept() {
         Message m = byId(readAll(Platform.TELEGRAM, input(SINGLE)), "103");
-        assertThat(m.content()).isEqualTo("Conditions are on the park site (https://parks.example.org/trails/ridge), "
-                + "and bring spikes \u2014 see https://weather.example.com");
+        assertThat(m.content())
+                .isEqualTo("Conditions are on the park site (https://parks.example.org/trails/ridge), "
+                        + "and bring spikes \u2014 see https://weather.example.com");
     }
 
     @Test
@@ -83,7 +83,8 @@ class TelegramReaderTest {
     @Test
     void forwardIsMarked() {
         Message m = byId(readAll(Platform.TELEGRAM, input(SINGLE)), "111");
-        assertThat(m.content()).isEqualTo("[Forwarded from Mountain Weather Bot] Saturday: snow above 1500 m, wind 40 km/h");
+        assertThat(m.content())
+                .isEqualTo("[Forwarded from Mountain Weather Bot] Saturday: snow above 1500 m, wind 40 km/h");
     }
 
     @Test
@@ -113,9 +114,10 @@ class TelegramReaderTest {
     @Test
     void fullAccountExportReadsEveryChatWithAChatColumn() {
         List<Message> all = readAll(Platform.TELEGRAM, input(FULL));
-        assertThat(all).extracting(Message::chat)
-                .containsExactly("Bob Stone", "Bob Stone", "Saved Messages", "Weekend Hikers", "Weekend Hikers",
-                        "Old Club");
+        assertThat(all)
+                .extracting(Message::chat)
+                .containsExactly(
+                        "Bob Stone", "Bob Stone", "Saved Messages", "Weekend Hikers", "Weekend Hikers", "Old Club");
         assertThat(contents(all)).contains("Lunch?", "remember the spikes", "bye all");
         // Contacts also have a "list" with dates; none of them may turn into messages.
         assertThat(all).extracting(Message::timestamp).doesNotContain(Instant.ofEpochSecond(1682942400));
@@ -174,7 +176,8 @@ class TelegramReaderTest {
     void instagramFileIsRejectedAsNotTelegram() {
         assertThatThrownBy(() -> readAll(Platform.TELEGRAM, input("instagram/message_1.json")))
                 .isInstanceOf(ChatpackException.class)
-                .message().matches(".*/message_1\\.json: line \\d+, column \\d+: not a Telegram message .*");
+                .message()
+                .matches(".*/message_1\\.json: line \\d+, column \\d+: not a Telegram message .*");
     }
 
     @Test
@@ -196,9 +199,14 @@ class TelegramReaderTest {
     void severalInputsAreReadInOrder(@TempDir Path dir) throws IOException {
         Path a = dir.resolve("a.json");
         Path b = dir.resolve("b.json");
-        Files.writeString(a, "{\"messages\":[{\"id\":1,\"type\":\"message\",\"date_unixtime\":\"10\",\"from\":\"A\",\"text\":\"one\"}]}");
-        Files.writeString(b, "{\"messages\":[{\"id\":2,\"type\":\"message\",\"date_unixtime\":\"20\",\"from\":\"B\",\"text\":\"two\"}]}");
-        assertThat(contents(readAll(Platform.TELEGRAM, ChatInput.of(a), ChatInput.of(b)))).containsExactly("one", "two");
+        Files.writeString(
+                a,
+                "{\"messages\":[{\"id\":1,\"type\":\"message\",\"date_unixtime\":\"10\",\"from\":\"A\",\"text\":\"one\"}]}");
+        Files.writeString(
+                b,
+                "{\"messages\":[{\"id\":2,\"type\":\"message\",\"date_unixtime\":\"20\",\"from\":\"B\",\"text\":\"two\"}]}");
+        assertThat(contents(readAll(Platform.TELEGRAM, ChatInput.of(a), ChatInput.of(b))))
+                .containsExactly("one", "two");
     }
 
     private static final String MIXED_TIMES = """
@@ -237,7 +245,9 @@ class TelegramReaderTest {
     void aUnixTimeNoInstantCanHoldIsAnErrorWithItsPosition() {
         String bad = MIXED_TIMES.replace("\"1705314600\"", "\"999999999999999999\"");
         assertThatThrownBy(() -> readAll(Platform.TELEGRAM, text("result.json", bad)))
-                .isInstanceOf(ChatpackException.class).hasMessageContaining("result.json")
-                .hasMessageContaining("date_unixtime").hasMessageContaining("out of range");
+                .isInstanceOf(ChatpackException.class)
+                .hasMessageContaining("result.json")
+                .hasMessageContaining("date_unixtime")
+                .hasMessageContaining("out of range");
     }
 }

@@ -1,17 +1,16 @@
 package dev.chainsync.chatpack.tokens;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.chainsync.chatpack.Platform;
 import dev.chainsync.chatpack.bench.SyntheticExports;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class TokenCounterTest {
 
@@ -22,7 +21,10 @@ class TokenCounterTest {
 
     @BeforeAll
     static void generate() throws IOException {
-        Path file = new SyntheticExports(3).generate(Platform.TELEGRAM, dir, 2_600_000).files().getFirst();
+        Path file = new SyntheticExports(3)
+                .generate(Platform.TELEGRAM, dir, 2_600_000)
+                .files()
+                .getFirst();
         pretty = Files.readString(file);
         assertThat(pretty.length()).isGreaterThan(2_000_000);
     }

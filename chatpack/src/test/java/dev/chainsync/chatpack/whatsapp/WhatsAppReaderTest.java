@@ -1,14 +1,5 @@
 package dev.chainsync.chatpack.whatsapp;
 
-import dev.chainsync.chatpack.ChatpackException;
-import dev.chainsync.chatpack.Message;
-import dev.chainsync.chatpack.Platform;
-import dev.chainsync.chatpack.ReadOptions;
-import org.junit.jupiter.api.Test;
-
-import java.time.Instant;
-import java.util.List;
-
 import static dev.chainsync.chatpack.Fixtures.contents;
 import static dev.chainsync.chatpack.Fixtures.input;
 import static dev.chainsync.chatpack.Fixtures.readAll;
@@ -16,6 +7,14 @@ import static dev.chainsync.chatpack.Fixtures.senders;
 import static dev.chainsync.chatpack.Fixtures.text;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.chainsync.chatpack.ChatpackException;
+import dev.chainsync.chatpack.Message;
+import dev.chainsync.chatpack.Platform;
+import dev.chainsync.chatpack.ReadOptions;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 class WhatsAppReaderTest {
 
@@ -30,16 +29,17 @@ class WhatsAppReaderTest {
     @Test
     void iosUs12hourExport() {
         List<Message> all = read("whatsapp/ios_us_12h.txt");
-        assertThat(senders(all)).containsExactly("Alice", "Alice", "Bob", "Bob", "+1 (555) 010-0199",
-                "+1 (555) 010-0199", "Alice");
-        assertThat(contents(all)).containsExactly(
-                "Welcome Bob!",
-                "I added the route to the shared folder\nand left the map in the car\n\nsee you Saturday",
-                "[Photo]",
-                "Thanks! Left early, got removed from the other group lol",
-                "[Photo]",
-                "Morning all",
-                "Noon check-in");
+        assertThat(senders(all))
+                .containsExactly("Alice", "Alice", "Bob", "Bob", "+1 (555) 010-0199", "+1 (555) 010-0199", "Alice");
+        assertThat(contents(all))
+                .containsExactly(
+                        "Welcome Bob!",
+                        "I added the route to the shared folder\nand left the map in the car\n\nsee you Saturday",
+                        "[Photo]",
+                        "Thanks! Left early, got removed from the other group lol",
+                        "[Photo]",
+                        "Morning all",
+                        "Noon check-in");
         // 10:01:12 PM with a narrow no-break space before PM; month-first because of 1/13/24.
         assertThat(all.getFirst().timestamp()).isEqualTo(Instant.parse("2024-01-09T22:01:12Z"));
         assertThat(all.getLast().timestamp()).isEqualTo(Instant.parse("2024-01-13T12:00:59Z"));
@@ -49,10 +49,11 @@ class WhatsAppReaderTest {
     void iosNoticesAreRecognisedByTheirMarkNotTheirWords() {
         List<Message> all = read("whatsapp/ios_us_12h.txt");
         // "Alice added Bob", "created group", "This message was deleted." carry U+200E and are dropped...
-        assertThat(contents(all)).noneMatch(c -> c.contains("created group") || c.contains("end-to-end")
-                || c.contains("was deleted"));
+        assertThat(contents(all))
+                .noneMatch(c -> c.contains("created group") || c.contains("end-to-end") || c.contains("was deleted"));
         // ...while real messages saying "added", "left", "removed" stay.
-        assertThat(contents(all)).anyMatch(c -> c.startsWith("I added the route"))
+        assertThat(contents(all))
+                .anyMatch(c -> c.startsWith("I added the route"))
                 .anyMatch(c -> c.contains("Left early, got removed"));
     }
 
@@ -68,12 +69,13 @@ class WhatsAppReaderTest {
     void androidSystemLinesHaveNoSenderAndAreDropped() {
         List<Message> all = read("whatsapp/android_24h_dayfirst.txt");
         assertThat(senders(all)).containsOnly("Olga", "Pierre");
-        assertThat(contents(all)).containsExactly(
-                "Bonjour! First book: \"Les Misérables\"",
-                "[Media]",
-                "[Photo] My copy, slightly used",
-                "Pierre left the book at my place: added it to the shelf",
-                "Meeting moved to the 17th");
+        assertThat(contents(all))
+                .containsExactly(
+                        "Bonjour! First book: \"Les Misérables\"",
+                        "[Media]",
+                        "[Photo] My copy, slightly used",
+                        "Pierre left the book at my place: added it to the shelf",
+                        "Meeting moved to the 17th");
         // "Pierre left" is a notice (no "Name:"), never appended to the previous message.
         assertThat(contents(all)).noneMatch(c -> c.endsWith("Pierre left"));
     }
@@ -88,8 +90,8 @@ class WhatsAppReaderTest {
     void android12hourUsExport() {
         List<Message> all = read("whatsapp/android_us_12h.txt");
         assertThat(senders(all)).containsExactly("Sam", "Kim", "Kim", "Sam");
-        assertThat(contents(all)).containsExactly("Are we still on for 12:30?", "Yes", "Running 5 min late",
-                "[Voice message]");
+        assertThat(contents(all))
+                .containsExactly("Are we still on for 12:30?", "Yes", "Running 5 min late", "[Voice message]");
         assertThat(all.get(2).timestamp()).isEqualTo(Instant.parse("2024-01-15T12:05:00Z"));
         assertThat(all.get(3).timestamp()).isEqualTo(Instant.parse("2024-01-16T00:45:00Z"));
     }
@@ -108,8 +110,12 @@ class WhatsAppReaderTest {
                 03/01/2024, 10:00 - Ann: two
                 02/02/2024, 10:00 - Ann: three
                 """);
-        assertThat(all).extracting(Message::timestamp).containsExactly(Instant.parse("2024-01-02T10:00:00Z"),
-                Instant.parse("2024-01-03T10:00:00Z"), Instant.parse("2024-02-02T10:00:00Z"));
+        assertThat(all)
+                .extracting(Message::timestamp)
+                .containsExactly(
+                        Instant.parse("2024-01-02T10:00:00Z"),
+                        Instant.parse("2024-01-03T10:00:00Z"),
+                        Instant.parse("2024-02-02T10:00:00Z"));
     }
 
     @Test
@@ -130,8 +136,8 @@ class WhatsAppReaderTest {
 
     @Test
     void noMediaDropsMediaMessagesKeepsCaptions() {
-        List<Message> all = readAll(Platform.WHATSAPP, new ReadOptions(false, false, null),
-                input("whatsapp/android_24h_dayfirst.txt"));
+        List<Message> all = readAll(
+                Platform.WHATSAPP, new ReadOptions(false, false, null), input("whatsapp/android_24h_dayfirst.txt"));
         assertThat(contents(all)).doesNotContain("[Media]").contains("My copy, slightly used");
     }
 
