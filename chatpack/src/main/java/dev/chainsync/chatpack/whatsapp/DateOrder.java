@@ -4,10 +4,12 @@ import dev.chainsync.chatpack.io.Times;
 
 /**
  * Whether a file's {@code a/b/y} dates are day-first or month-first, decided from the whole file: the phone's
- * locale picks one order for every line, so one field above 12 anywhere settles it. When no field exceeds 12,
- * the order under which the dates never go back in time wins; when both do, the clock decides (12-hour
- * clocks are a US habit, so month-first; otherwise day-first). Never a majority vote: a tie-break by counting
- * is how the original misread {@code [15/01/2024, ...]}.
+ * locale picks one order for every line, so a field above 12 settles it. A line in the other order is a
+ * header-like line pasted into a message's text; when both orders have such lines, the one with more wins
+ * (the pasted ones are the few). When no field exceeds 12, the order under which the dates never go back in
+ * time wins; when both do, the clock decides (12-hour clocks are a US habit, so month-first; otherwise
+ * day-first). Never a vote among ambiguous lines: a tie-break by counting them is how the original misread
+ * {@code [15/01/2024, ...]}.
  */
 enum DateOrder {
     DAY_FIRST,
@@ -15,8 +17,13 @@ enum DateOrder {
 
     /** Collects evidence line by line; {@link #decide()} gives the verdict. */
     static final class Evidence {
+        /** Deciding lines read before the verdict is final, when none contradicts it. */
+        private static final int SETTLED_AFTER = 256;
+
         private long dayFirstLine = -1;
         private long monthFirstLine = -1;
+        private long dayFirstLines;
+        private long monthFirstLines;
         private boolean dayFirstPossible = true;
         private boolean monthFirstPossible = true;
         private boolean dayFirstMonotone = true;
@@ -32,11 +39,17 @@ enum DateOrder {
             if (h.yearFirst()) {
                 return;
             }
-            if (h.first > 12 && dayFirstLine < 0) {
-                dayFirstLine = lineNumber;
+            if (h.first > 12 && h.second <= 12) {
+                dayFirstLines++;
+                if (dayFirstLine < 0) {
+                    dayFirstLine = lineNumber;
+                }
             }
-            if (h.second > 12 && monthFirstLine < 0) {
-                monthFirstLine = lineNumber;
+            if (h.second > 12 && h.first <= 12) {
+                monthFirstLines++;
+                if (monthFirstLine < 0) {
+                    monthFirstLine = lineNumber;
+                }
             }
             int year = year(h.third);
             // Compare days, not times: a daylight-saving step can move the clock back an hour.
@@ -56,22 +69,30 @@ enum DateOrder {
             }
         }
 
-        /** Whether a field above 12 has been seen, so the rest of the file cannot change the verdict. */
+        /**
+         * Whether enough lines agree, none against, that the rest of the file cannot change the verdict (a
+         * contradicting line further on is then pasted text).
+         */
         boolean settled() {
-            return dayFirstLine >= 0 || monthFirstLine >= 0;
+            return Math.max(dayFirstLines, monthFirstLines) >= SETTLED_AFTER
+                    && Math.min(dayFirstLines, monthFirstLines) == 0;
         }
 
-        /** The line whose field above 12 settled the order, or -1 when none did. */
+        /** The first line with a field above 12 in the order chosen, or -1 when none settled it. */
         long decidingLine() {
-            return dayFirstLine >= 0 ? dayFirstLine : monthFirstLine;
+            if (dayFirstLines == 0 && monthFirstLines == 0) {
+                return -1;
+            }
+            return decide() == DAY_FIRST ? dayFirstLine : monthFirstLine;
         }
 
         DateOrder decide() {
-            if (dayFirstLine >= 0) {
-                return DAY_FIRST;
+            if (dayFirstLines != monthFirstLines) {
+                return dayFirstLines > monthFirstLines ? DAY_FIRST : MONTH_FIRST;
             }
-            if (monthFirstLine >= 0) {
-                return MONTH_FIRST;
+            if (dayFirstLines > 0) {
+                // As many each way: the first one read is taken for the chat's own.
+                return dayFirstLine < monthFirstLine ? DAY_FIRST : MONTH_FIRST;
             }
             boolean dayFirst = dayFirstPossible && dayFirstMonotone;
             boolean monthFirst = monthFirstPossible && monthFirstMonotone;

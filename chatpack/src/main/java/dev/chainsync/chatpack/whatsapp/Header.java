@@ -6,10 +6,12 @@ package dev.chainsync.chatpack.whatsapp;
  * <pre>
  *   iOS       [15/01/2024, 10:30:45] Alice: text        [1/15/24, 10:30:45 AM] Alice: text
  *   Android   15/01/2024, 10:30 - Alice: text           1/15/24, 10:30 AM - Alice: text
+ *   pre-2017  7/8/12, 3:20:08 PM: Alice: text           08/10/13 14:07:41: Alice: text
  * </pre>
  * Dates are {@code d/m/y}, {@code m/d/y}, {@code d.m.y}, {@code y-m-d} with one- or two-digit days and months
  * and two- or four-digit years; times are {@code H:mm}, {@code H:mm:ss} or {@code H.mm.ss}, optionally with
- * AM/PM (also {@code a.m.}) after any Unicode space, U+202F included. Lines may start with U+200E/U+200F.
+ * AM/PM (also {@code a.m.}) after any Unicode space, U+202F included, and a dot some locales write after the
+ * time ({@code 13:34. - }). Lines may start with U+200E/U+200F.
  * The parsed fields are left in this mutable holder, reused for every line.
  */
 final class Header {
@@ -17,6 +19,12 @@ final class Header {
     static final int NO_MERIDIEM = 0;
     static final int AM = 1;
     static final int PM = 2;
+
+    /** Header layouts: {@code [date, time] }, {@code date, time - } and the pre-2017 {@code date, time: }. */
+    static final int BRACKET = 0;
+
+    static final int DASH = 1;
+    static final int COLON = 2;
 
     /** The three date numbers as written, and how many digits the first and last had. */
     int first;
@@ -30,6 +38,8 @@ final class Header {
     int secondOfMinute;
     int meridiem;
     boolean ios;
+    /** {@link #BRACKET} (iOS), {@link #DASH} (Android) or {@link #COLON} (exports from before 2017). */
+    int layout;
     /** Index in the line where the text after the header begins ({@code Name: text} or a system notice). */
     int rest;
 
@@ -129,7 +139,14 @@ final class Header {
             if (i < n && isSpace(line.charAt(i))) {
                 i++;
             }
+            layout = BRACKET;
+        } else if (i + 1 < n && line.charAt(i) == ':' && isSpace(line.charAt(i + 1))) {
+            i += 2;
+            layout = COLON;
         } else {
+            if (i < n && line.charAt(i) == '.') {
+                i++;
+            }
             int before = i;
             i = skipSpaces(line, i);
             if (i == before || i >= n || (line.charAt(i) != '-' && line.charAt(i) != '\u2013')) {
@@ -139,6 +156,7 @@ final class Header {
             if (i < n && isSpace(line.charAt(i))) {
                 i++;
             }
+            layout = DASH;
         }
         rest = i;
         return true;

@@ -1,5 +1,7 @@
 package dev.chainsync.chatpack.whatsapp;
 
+import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -9,23 +11,170 @@ import java.util.Map;
  */
 final class Media {
 
-    private static final Map<String, String> OMITTED = Map.of(
-            "<media omitted>", "[Media]",
-            "image omitted", "[Photo]",
-            "video omitted", "[Video]",
-            "audio omitted", "[Audio]",
-            "sticker omitted", "[Sticker]",
-            "gif omitted", "[GIF]",
-            "document omitted", "[File]",
-            "contact card omitted", "[Contact]");
+    /**
+     * "image omitted" and its kin in the languages WhatsApp ships (the iOS app's strings; Android writes one
+     * {@code <Media omitted>} for every kind), lower-cased. A marker missing here stays text, never a notice.
+     */
+    private static final Map<String, String> OMITTED = omitted(
+            "[Photo]",
+            List.of(
+                    "image omitted",
+                    "afbeelding weggelaten",
+                    "bild weggelassen",
+                    "imagen omitida",
+                    "image absente",
+                    "immagine omessa",
+                    "imagem ocultada",
+                    "imagem não revelada",
+                    "изображение отсутствует",
+                    "зображення відсутнє",
+                    "görüntü dahil edilmedi",
+                    "obraz pominięty",
+                    "bild utesluten",
+                    "billede udeladt",
+                    "bilde ikke inkludert",
+                    "ei kuvaa",
+                    "obrázek vynechán",
+                    "imagine omisă",
+                    "gambar tidak disertakan",
+                    "imej tidak dimasukkan",
+                    "đã bỏ qua hình ảnh",
+                    "εικόνα παραλείφθηκε",
+                    "התמונה הושמטה",
+                    "لم يتم إدراج الصورة",
+                    "画像は含まれていません",
+                    "이미지 생략됨",
+                    "照片已忽略",
+                    "圖片已略去"),
+            "[Video]",
+            List.of(
+                    "video omitted",
+                    "video weggelaten",
+                    "video weggelassen",
+                    "video omitido",
+                    "vídeo omitido",
+                    "vidéo absente",
+                    "video omesso",
+                    "vídeo não revelado",
+                    "видео отсутствует",
+                    "відео відсутнє",
+                    "video dahil edilmedi",
+                    "wideo pominięte",
+                    "video utesluten",
+                    "video udeladt",
+                    "video utelatt",
+                    "video tidak disertakan",
+                    "ビデオは含まれていません",
+                    "비디오 생략됨",
+                    "视频已忽略"),
+            "[Audio]",
+            List.of(
+                    "audio omitted",
+                    "audio weggelaten",
+                    "audio weggelassen",
+                    "audio omitido",
+                    "audio omis",
+                    "audio omesso",
+                    "áudio ocultado",
+                    "аудиофайл отсутствует",
+                    "ses dahil edilmedi",
+                    "audio pominięte",
+                    "lyd udeladt",
+                    "lyd utelatt"),
+            "[Sticker]",
+            List.of(
+                    "sticker omitted",
+                    "sticker weggelaten",
+                    "sticker weggelassen",
+                    "sticker omitido",
+                    "sticker omis",
+                    "sticker non incluso",
+                    "figurinha omitida",
+                    "стикер не добавлен",
+                    "çıkartma dahil edilmedi",
+                    "pominięto naklejkę",
+                    "klistermærke udeladt"),
+            "[GIF]",
+            List.of(
+                    "gif omitted",
+                    "gif weggelaten",
+                    "gif weggelassen",
+                    "gif omitido",
+                    "gif retiré",
+                    "gif esclusa",
+                    "gif отсутствует",
+                    "gif dahil edilmedi",
+                    "gif udeladt"),
+            "[File]",
+            List.of(
+                    "document omitted",
+                    "document weggelaten",
+                    "dokument weggelassen",
+                    "documento omitido",
+                    "document manquant",
+                    "documento omesso",
+                    "documento não revelado",
+                    "документ отсутствует",
+                    "belge dahil edilmedi",
+                    "dokument pominięty",
+                    "dokument udeladt"),
+            "[Contact]",
+            List.of(
+                    "contact card omitted",
+                    "visitekaartje weggelaten",
+                    "kontaktkarte ausgelassen",
+                    "tarjeta de contacto omitida",
+                    "fiche contact manquante",
+                    "scheda contatto omessa",
+                    "cartão do contato omitido",
+                    "карточка контакта отсутствует"),
+            "[Media]",
+            List.of(
+                    "<media omitted>",
+                    "<media weggelaten>",
+                    "<medien weggelassen>",
+                    "<medien ausgeschlossen>",
+                    "<multimedia omitido>",
+                    "<archivo omitido>",
+                    "<médias omis>",
+                    "<fichier omis>",
+                    "<media omesso>",
+                    "<mídia omitida>",
+                    "<ficheiro não revelado>",
+                    "<без медиафайлов>",
+                    "<медіа пропущено>",
+                    "<medya atlanmış>",
+                    "<pliki pominięto>",
+                    "<media har utelämnats>",
+                    "<mediefil udeladt>",
+                    "<uten vedlegg>",
+                    "<media jätetty pois>",
+                    "<media tidak disertakan>",
+                    "<メディアは含まれていません>"));
+
+    private static Map<String, String> omitted(Object... placeholderThenMarkers) {
+        Map<String, String> byMarker = new HashMap<>();
+        for (int i = 0; i < placeholderThenMarkers.length; i += 2) {
+            String placeholder = (String) placeholderThenMarkers[i];
+            @SuppressWarnings("unchecked")
+            List<String> markers = (List<String>) placeholderThenMarkers[i + 1];
+            for (String marker : markers) {
+                if (byMarker.put(marker, placeholder) != null) {
+                    throw new AssertionError("duplicate media marker: " + marker);
+                }
+            }
+        }
+        return Map.copyOf(byMarker);
+    }
+
+    /** Longest marker; anything longer cannot be one. */
+    private static final int MAX_OMITTED =
+            OMITTED.keySet().stream().mapToInt(String::length).max().orElseThrow();
 
     private static final String ATTACHED = "<attached: ";
     private static final String FILE_ATTACHED = " (file attached)";
 
     private Media() {}
-
-    /** Longest key in {@link #OMITTED}; anything longer cannot be one. */
-    private static final int MAX_OMITTED = 20;
 
     /**
      * The placeholder a first line stands for, or null when it is ordinary text. Runs once per message, so
@@ -37,10 +186,19 @@ final class Media {
             return null;
         }
         char last = line.charAt(n - 1);
+        if (n > MAX_OMITTED + 1) {
+            return attachment(line, last);
+        }
+        // Some exports put a dot after the marker.
+        String marker = (last == '.' ? line.substring(0, n - 1) : line).toLowerCase(Locale.ROOT);
+        String omitted = OMITTED.get(marker);
+        return omitted != null ? omitted : attachment(line, last);
+    }
+
+    /** A file named by the app: {@code <attached: name>} (iOS) or {@code name (file attached)} (Android). */
+    private static String attachment(String line, char last) {
+        int n = line.length();
         if (last == '>') {
-            if (line.equalsIgnoreCase("<Media omitted>")) {
-                return "[Media]";
-            }
             // iOS with media: "<attached: 00000012-PHOTO-2024-01-15-10-31-02.jpg>", documents may have a
             // description before it ("report.pdf • 3 pages <attached: ...>").
             int at = line.lastIndexOf(ATTACHED);
@@ -53,9 +211,6 @@ final class Media {
             return line.endsWith(FILE_ATTACHED)
                     ? classify(line.substring(0, n - FILE_ATTACHED.length()).strip())
                     : null;
-        }
-        if ((last == 'd' || last == 'D') && n <= MAX_OMITTED) {
-            return OMITTED.get(line.toLowerCase(Locale.ROOT));
         }
         return null;
     }

@@ -19,11 +19,15 @@ import java.time.Instant;
 /**
  * Reads one WhatsApp {@code .txt} export in two passes over the file (stdin is spooled to a temporary file
  * first): the first infers the date order from every header, the second emits messages. A line without a
- * header continues the previous message. System notices are recognised by shape, never by their words:
+ * header continues the previous message, and so does a header-like line whose date is impossible in the
+ * file's date order but valid in the other (pasted from another chat). System notices are recognised by
+ * shape, never by their words:
  * <ul>
- *   <li>Android: a header with no {@code Name: } part ({@code 15/01/2024, 10:31 - Alice added Bob});</li>
- *   <li>iOS: text that starts with U+200E and is not a media marker
- *       ({@code [15/01/2024, 10:31:02] Family: \u200EAlice added Bob}).</li>
+ *   <li>Android and pre-2017: a header with no {@code Name: } part ({@code 15/01/2024, 10:31 - Alice added Bob});</li>
+ *   <li>iOS: text that starts with U+200E and is not a media marker, from the chat itself: the name on the
+ *       export's first line when that line is such a notice ({@code [15/01/2024, 10:31:02] Family: \u200EAlice
+ *       added Bob}). The same mark from anyone else is kept as text: a line with a person's name is a
+ *       message, and WhatsApp ships markers in languages a table may lack.</li>
  * </ul>
  */
 final class WhatsAppSource implements MessageSource {
@@ -45,8 +49,12 @@ final class WhatsAppSource implements MessageSource {
 
     // The message being assembled: its header line has been read, continuation lines may follow.
     private boolean pending;
-    /** The layout of this export's headers (iOS when true), fixed by the first one. */
-    private Boolean layoutIos;
+    /** The layout of this export's headers (a {@link Header} constant), fixed by the first one; -1 before it. */
+    private int layout = -1;
+    /** iOS: the name the app writes its own notices under (the group's, or the contact's), or null. */
+    private String chatName;
+
+    private boolean seenHeader;
 
     private boolean pendingSystem;
     private String pendingSender;
@@ -86,11 +94,11 @@ final class WhatsAppSource implements MessageSource {
         try (BufferedReader r = new BufferedReader(
                 new InputStreamReader(Files.newInputStream(spool.path()), StandardCharsets.UTF_8), READ_BUFFER_CHARS)) {
             String line;
-            Boolean ios = null;
+            int firstLayout = -1;
             while ((line = r.readLine()) != null) {
                 n++;
-                if (header.parse(line) && (ios == null || header.ios == ios)) {
-                    ios = header.ios;
+                if (header.parse(line) && (firstLayout < 0 || header.layout == firstLayout)) {
+                    firstLayout = header.layout;
                     evidence.add(header, n);
                     any = true;
                     if (evidence.settled()) {
@@ -105,9 +113,7 @@ final class WhatsAppSource implements MessageSource {
                 }
             }
         }
-        if (!any) {
-            throw new ChatpackException(input, null, "no WhatsApp messages found");
-        }
+        // No header at all: an empty export (blank lines at most), which converts to an empty result.
         decidingLine = evidence.decidingLine();
         return evidence.decide();
     }
@@ -132,7 +138,7 @@ final class WhatsAppSource implements MessageSource {
                 continue;
             }
             lineNo++;
-            if (isHeader(line)) {
+            if (isHeader(line) && isDatedInOrder(line)) {
                 Message done = pending ? finish() : null;
                 start(line);
                 if (done != null) {
@@ -153,10 +159,38 @@ final class WhatsAppSource implements MessageSource {
         if (!header.parse(line)) {
             return false;
         }
-        if (layoutIos == null) {
-            layoutIos = header.ios;
+        if (layout < 0) {
+            layout = header.layout;
         }
-        return header.ios == layoutIos;
+        return header.layout == layout;
+    }
+
+    /**
+     * Whether a header's date is valid in the file's date order. One that is valid only in the other order is
+     * a line pasted into the message being assembled (a chat's dates never change order), so it is text;
+     * a date valid in neither order, or one with no message before it, is an error naming the line.
+     */
+    private boolean isDatedInOrder(String line) {
+        if (header.yearFirst() || validIn(order)) {
+            return true;
+        }
+        DateOrder other = order == DateOrder.DAY_FIRST ? DateOrder.MONTH_FIRST : DateOrder.DAY_FIRST;
+        if (pending && validIn(other)) {
+            return false;
+        }
+        String orderName = order == DateOrder.DAY_FIRST ? "day-first" : "month-first";
+        throw new ChatpackException(
+                input,
+                "line " + lineNo,
+                "unknown date format: '" + abbreviate(line)
+                        + "' is not a valid " + orderName + " date"
+                        + (decidingLine > 0 ? " (line " + decidingLine + " shows the file is " + orderName + ")" : ""));
+    }
+
+    private boolean validIn(DateOrder o) {
+        return o == DateOrder.DAY_FIRST
+                ? Times.isValidDate(DateOrder.year(header.third), header.second, header.first)
+                : Times.isValidDate(DateOrder.year(header.third), header.first, header.second);
     }
 
     /** Begins a message from a header line. */
@@ -169,12 +203,19 @@ final class WhatsAppSource implements MessageSource {
             pendingSystem = true;
             return;
         }
+        boolean firstHeader = !seenHeader;
+        seenHeader = true;
         pendingSender = senders.get(line, header.rest, colon);
         pendingSystem = pendingSender.isEmpty() || (!header.ios && hasQuote(pendingSender));
         int textStart = colon + 2;
         if (header.ios && textStart < line.length() && line.charAt(textStart) == '\u200E') {
             String text = line.substring(Header.skipMarks(line, textStart));
-            pendingSystem |= Media.placeholder(text.strip()) == null;
+            if (Media.placeholder(text.strip()) == null) {
+                if (firstHeader) {
+                    chatName = pendingSender;
+                }
+                pendingSystem |= pendingSender.equals(chatName);
+            }
             pendingText.append(text);
         } else {
             pendingText.append(line, textStart, line.length());
@@ -207,15 +248,7 @@ final class WhatsAppSource implements MessageSource {
             year = DateOrder.year(header.third);
         }
         if (!Times.isValidDate(year, month, day)) {
-            String orderName = order == DateOrder.DAY_FIRST ? "day-first" : "month-first";
-            throw new ChatpackException(
-                    input,
-                    "line " + lineNo,
-                    "unknown date format: '" + abbreviate(line)
-                            + "' is not a valid " + orderName + " date"
-                            + (decidingLine > 0
-                                    ? " (line " + decidingLine + " shows the file is " + orderName + ")"
-                                    : ""));
+            throw new ChatpackException(input, "line " + lineNo, "unknown date format: '" + abbreviate(line) + "'");
         }
         return Times.epochSecond(year, month, day, header.hour24(), header.minute, header.secondOfMinute);
     }

@@ -30,7 +30,8 @@ class WhatsAppReaderTest {
     void iosUs12hourExport() {
         List<Message> all = read("whatsapp/ios_us_12h.txt");
         assertThat(senders(all))
-                .containsExactly("Alice", "Alice", "Bob", "Bob", "+1 (555) 010-0199", "+1 (555) 010-0199", "Alice");
+                .containsExactly(
+                        "Alice", "Alice", "Bob", "Bob", "+1 (555) 010-0199", "+1 (555) 010-0199", "Alice", "Bob");
         assertThat(contents(all))
                 .containsExactly(
                         "Welcome Bob!",
@@ -39,18 +40,18 @@ class WhatsAppReaderTest {
                         "Thanks! Left early, got removed from the other group lol",
                         "[Photo]",
                         "Morning all",
-                        "Noon check-in");
+                        "Noon check-in",
+                        "This message was deleted.");
         // 10:01:12 PM with a narrow no-break space before PM; month-first because of 1/13/24.
         assertThat(all.getFirst().timestamp()).isEqualTo(Instant.parse("2024-01-09T22:01:12Z"));
-        assertThat(all.getLast().timestamp()).isEqualTo(Instant.parse("2024-01-13T12:00:59Z"));
+        assertThat(all.get(all.size() - 2).timestamp()).isEqualTo(Instant.parse("2024-01-13T12:00:59Z"));
     }
 
     @Test
-    void iosNoticesAreRecognisedByTheirMarkNotTheirWords() {
+    void iosNoticesAreRecognisedByTheirMarkAndTheChatsNameNotTheirWords() {
         List<Message> all = read("whatsapp/ios_us_12h.txt");
-        // "Alice added Bob", "created group", "This message was deleted." carry U+200E and are dropped...
-        assertThat(contents(all))
-                .noneMatch(c -> c.contains("created group") || c.contains("end-to-end") || c.contains("was deleted"));
+        // "Alice added Bob", "created group" carry U+200E and the group's name (the first line's) and are dropped...
+        assertThat(contents(all)).noneMatch(c -> c.contains("created group") || c.contains("end-to-end"));
         // ...while real messages saying "added", "left", "removed" stay.
         assertThat(contents(all))
                 .anyMatch(c -> c.startsWith("I added the route"))
@@ -142,11 +143,95 @@ class WhatsAppReaderTest {
     }
 
     @Test
-    void mixedDateOrdersAreAnUnknownFormat() {
-        assertThatThrownBy(() -> readText("13/01/2024, 10:00 - Ann: a\n01/13/2024, 10:00 - Ann: b\n"))
+    void aPastedLineInTheOtherDateOrderIsTextOfThePreviousMessage() {
+        List<Message> all = readText("""
+                13/01/2024, 10:00 - Ann: forwarding this:
+                12/31/2023, 23:59 - Bob: happy new year
+                14/01/2024, 09:00 - Bob: thanks
+                """);
+        assertThat(contents(all))
+                .containsExactly("forwarding this:\n12/31/2023, 23:59 - Bob: happy new year", "thanks");
+        assertThat(all.getLast().timestamp()).isEqualTo(Instant.parse("2024-01-14T09:00:00Z"));
+    }
+
+    @Test
+    void aPastedLineBeforeAnyDecidingLineDoesNotTurnTheOrder() {
+        // The pasted month-first line comes first; the chat's own two day-first lines outvote it.
+        List<Message> all = readText("""
+                01/01/2024, 10:00 - Ann: look:
+                12/31/2023, 23:59 - Bob: happy new year
+                13/01/2024, 10:00 - Ann: a
+                14/01/2024, 10:00 - Bob: b
+                """);
+        assertThat(contents(all)).containsExactly("look:\n12/31/2023, 23:59 - Bob: happy new year", "a", "b");
+        assertThat(all.getFirst().timestamp()).isEqualTo(Instant.parse("2024-01-01T10:00:00Z"));
+    }
+
+    @Test
+    void aFirstLineInTheOtherOrderHasNoMessageToJoinAndIsAnError() {
+        assertThatThrownBy(() -> readText("""
+                        12/31/2023, 23:59 - Bob: a
+                        13/01/2024, 10:00 - Ann: b
+                        14/01/2024, 10:00 - Ann: c
+                        """))
                 .isInstanceOf(ChatpackException.class)
-                .hasMessage("chat.txt: line 2: unknown date format: '01/13/2024, 10:00 - Ann: b' is not a valid "
-                        + "day-first date (line 1 shows the file is day-first)");
+                .hasMessage("chat.txt: line 1: unknown date format: '12/31/2023, 23:59 - Bob: a' is not a valid "
+                        + "day-first date (line 2 shows the file is day-first)");
+    }
+
+    @Test
+    void pre2017LayoutsWithAColonAfterTheTime() {
+        List<Message> us = readText("7/8/12, 3:20:08 PM: ROOT: text\n7/9/12, 9:01:00 AM: Ann: more\nsecond line\n");
+        assertThat(senders(us)).containsExactly("ROOT", "Ann");
+        assertThat(contents(us)).containsExactly("text", "more\nsecond line");
+        assertThat(us.getFirst().timestamp()).isEqualTo(Instant.parse("2012-07-08T15:20:08Z"));
+        List<Message> eu = readText("08/10/13 14:07:41: ROOT: text\n25/10/13 08:00:00: Ann: hi\n");
+        assertThat(contents(eu)).containsExactly("text", "hi");
+        assertThat(eu.getFirst().timestamp()).isEqualTo(Instant.parse("2013-10-08T14:07:41Z"));
+    }
+
+    @Test
+    void aDotAfterTheTime() {
+        List<Message> all = readText("2022/12/14, 13:34. - John Doe: text\n2022/12/14, 13:35. - Jane: ok\n");
+        assertThat(senders(all)).containsExactly("John Doe", "Jane");
+        assertThat(all.getFirst().timestamp()).isEqualTo(Instant.parse("2022-12-14T13:34:00Z"));
+    }
+
+    @Test
+    void iosMediaMarkersInOtherLanguagesArePlaceholders() {
+        List<Message> all = readText("""
+                \u200E[13-01-2024, 18:55:38] Anna: \u200Eafbeelding weggelaten
+                [13-01-2024, 18:56:00] Bert: \u200EBild weggelassen
+                [13-01-2024, 18:57:00] Anna: \u200Evideo omitido
+                [13-01-2024, 18:58:00] Bert: \u200Eизображение отсутствует
+                """);
+        assertThat(contents(all)).containsExactly("[Photo]", "[Photo]", "[Video]", "[Photo]");
+    }
+
+    @Test
+    void androidMediaMarkerInOtherLanguages() {
+        List<Message> all = readText(
+                "13/01/2024, 18:55 - Anna: <Media weggelaten>\n13/01/2024, 18:56 - Bert: <Multimedia omitido>\n");
+        assertThat(contents(all)).containsExactly("[Media]", "[Media]");
+    }
+
+    @Test
+    void iosMarkedLinesFromAPersonAreKeptOnlyTheChatsOwnNoticesAreDropped() {
+        List<Message> all = readText("""
+                [13/01/2024, 18:00:00] Hikers: \u200EMessages and calls are end-to-end encrypted.
+                [13/01/2024, 18:00:01] Hikers: \u200EAnna added Bert
+                [13/01/2024, 18:55:38] Anna: \u200Eimage
+                [13/01/2024, 18:56:00] Bert: \u200EThis message was deleted.
+                [13/01/2024, 18:57:00] Anna: hi
+                """);
+        assertThat(senders(all)).containsExactly("Anna", "Bert", "Anna");
+        assertThat(contents(all)).containsExactly("image", "This message was deleted.", "hi");
+    }
+
+    @Test
+    void anEmptyFileIsAnEmptyChat() {
+        assertThat(readText("")).isEmpty();
+        assertThat(readText("\n\n")).isEmpty();
     }
 
     @Test
