@@ -67,6 +67,10 @@ final class BlockScanner {
     private static final byte[] HREF = ascii("href");
     private static final byte[] QUESTION = ascii("question");
     private static final byte[] SERVICE = ascii("service");
+    private static final byte[] MESSAGE = ascii("message");
+    private static final byte[] TODO_LIST = ascii("todo_list");
+    private static final byte[] GIVEAWAY_INFORMATION = ascii("giveaway_information");
+    private static final byte[] GIVEAWAY_RESULTS = ascii("giveaway_results");
     private static final byte[] NAME = ascii("name");
     private static final byte[] MESSAGES = ascii("messages");
     private static final byte[] CHATS = ascii("chats");
@@ -232,7 +236,7 @@ final class BlockScanner {
                 field();
             } while (another('}'));
         }
-        if (m.text == RAW_TEXT && !m.contentIsText()) {
+        if (m.text == RAW_TEXT && (!m.contentIsText() || mayBeBlank())) {
             m.text = new String(
                     b,
                     rawStart,
@@ -240,6 +244,29 @@ final class BlockScanner {
                     rawFlags == 0 ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
         }
         return m.build(null, null);
+    }
+
+    /**
+     * Whether the raw text might be only whitespace, which MessageParser skips: then it is decoded so the
+     * parser can tell. Only escapes, hex digits, spaces and non-ASCII bytes can spell a blank text.
+     */
+    private boolean mayBeBlank() {
+        for (int i = rawStart; i < rawEnd; i++) {
+            byte c = b[i];
+            boolean maybe = c < 0
+                    || c == ' '
+                    || c == '\t'
+                    || c == '\\'
+                    || c == 'n'
+                    || c == 'r'
+                    || c == 't'
+                    || c == 'u'
+                    || Character.digit(c, 16) >= 0;
+            if (!maybe) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Reads {@code "name" :} and leaves {@link #pos} on the value. */
@@ -401,7 +428,10 @@ final class BlockScanner {
                     case F_LOCATION -> m.location = true;
                     case F_INVOICE -> m.invoice = true;
                     default -> {
-                        // from_id and everything else nobody reads.
+                        // from_id and everything else nobody reads, but for rare media Jackson's pass reads.
+                        if (nameIs(TODO_LIST) || nameIs(GIVEAWAY_INFORMATION) || nameIs(GIVEAWAY_RESULTS)) {
+                            throw ABANDON;
+                        }
                     }
                 }
                 skipValue();
@@ -420,6 +450,7 @@ final class BlockScanner {
         if (k == STRING) {
             scanString();
             m.isService = stringIs(SERVICE);
+            m.isOtherType = !m.isService && !stringIs(MESSAGE);
         } else {
             m.isService = false;
             skipValue();
@@ -692,18 +723,10 @@ final class BlockScanner {
                 }
             } while (another('}'));
         }
-        if (entityText != null) {
-            sb.append(entityText);
-        }
-        if (href != null && !href.isEmpty() && !href.equals(entityText)) {
-            sb.append(entityText == null || entityText.isEmpty() ? "" : " ")
-                    .append('(')
-                    .append(href)
-                    .append(')');
-        }
+        MessageParser.appendEntity(sb, entityText, href);
     }
 
-    /** MessageParser.readPollQuestion. */
+    /** MessageParser.readTitle for a poll's question. */
     private String pollQuestion() {
         if (kind() != CONTAINER || b[pos] != '{') {
             skipValue();

@@ -7,6 +7,7 @@ import dev.chainsync.chatpack.ChatpackException;
 import dev.chainsync.chatpack.Message;
 import dev.chainsync.chatpack.ReadOptions;
 import dev.chainsync.chatpack.io.Json;
+import dev.chainsync.chatpack.io.Links;
 import dev.chainsync.chatpack.io.Times;
 import java.io.IOException;
 import java.time.DateTimeException;
@@ -35,6 +36,9 @@ final class MessageParser {
 
     String id;
     boolean isService;
+    /** A {@code type} other than "message" and "service" ("action", anything newer): not a message. */
+    boolean isOtherType;
+
     boolean typeSeen;
     final char[] dateChars = new char[DATE_CHARS];
     int dateLen;
@@ -56,6 +60,11 @@ final class MessageParser {
     String mediaType;
     String stickerEmoji;
     String pollQuestion;
+    /** A to-do list's title ("" when it has none); null when the message has no list. */
+    String todoTitle;
+
+    boolean giveaway;
+    boolean giveawayResults;
     boolean contact;
     boolean location;
     String placeName;
@@ -97,6 +106,7 @@ final class MessageParser {
                 case "type" -> {
                     typeSeen = true;
                     isService = v == JsonToken.VALUE_STRING && textIs(p, "service");
+                    isOtherType = v == JsonToken.VALUE_STRING && !isService && !textIs(p, "message");
                 }
                 // Copied even when earlier messages had date_unixtime: a message without it still has a time.
                 case "date" -> copyDate(p, v);
@@ -167,7 +177,16 @@ final class MessageParser {
             case "file_name" -> fileName = Json.textOrNull(p);
             case "media_type" -> mediaType = Json.textOrNull(p);
             case "sticker_emoji" -> stickerEmoji = Json.textOrNull(p);
-            case "poll" -> pollQuestion = readPollQuestion(p, v);
+            case "poll" -> pollQuestion = readTitle(p, v, "question", "malformed poll");
+            case "todo_list" -> todoTitle = readTitle(p, v, "title", "malformed todo_list");
+            case "giveaway_information" -> {
+                giveaway = true;
+                p.skipChildren();
+            }
+            case "giveaway_results" -> {
+                giveawayResults = true;
+                p.skipChildren();
+            }
             case "contact_information" -> {
                 contact = true;
                 p.skipChildren();
@@ -214,6 +233,7 @@ final class MessageParser {
         dateSkipped = false;
         id = null;
         isService = false;
+        isOtherType = false;
         typeSeen = false;
         dateLen = 0;
         unixTime = NO_TIME;
@@ -234,6 +254,9 @@ final class MessageParser {
         mediaType = null;
         stickerEmoji = null;
         pollQuestion = null;
+        todoTitle = null;
+        giveaway = false;
+        giveawayResults = false;
         contact = false;
         location = false;
         placeName = null;
@@ -285,7 +308,7 @@ final class MessageParser {
             throw error(p, "a message without date_unixtime after messages with one");
         }
         Instant timestamp = timestamp(p);
-        if (isService && !options.serviceMessages()) {
+        if ((isService && !options.serviceMessages()) || isOtherType) {
             return null;
         }
         Instant editedAt =
@@ -318,6 +341,10 @@ final class MessageParser {
     /** Whether {@link #placeholder()} gives something: the same conditions, without building the text. */
     private boolean hasPlaceholder() {
         return pollQuestion != null
+                || todoTitle != null
+                || giveaway
+                || giveawayResults
+                || placeName != null
                 || mediaType != null
                 || photo
                 || file
@@ -332,7 +359,9 @@ final class MessageParser {
     }
 
     /** Forward mark, placeholder and text joined; null when nothing is left to say. */
-    private String compose(String body) {
+    private String compose(String text) {
+        // A text of only spaces says nothing (the original skips such messages too).
+        String body = text.isBlank() ? "" : text;
         String placeholder = options.media() ? placeholder() : null;
         if (!forwarded && placeholder == null) {
             return body.isEmpty() ? null : body;
@@ -369,6 +398,15 @@ final class MessageParser {
         if (pollQuestion != null) {
             return "[Poll: " + pollQuestion + "]";
         }
+        if (todoTitle != null) {
+            return todoTitle.isEmpty() ? "[To-do list]" : "[To-do list: " + todoTitle + "]";
+        }
+        if (giveaway) {
+            return "[Giveaway]";
+        }
+        if (giveawayResults) {
+            return "[Giveaway results]";
+        }
         if (mediaType != null) {
             return switch (mediaType) {
                 case "sticker" ->
@@ -391,7 +429,8 @@ final class MessageParser {
         if (contact) {
             return "[Contact]";
         }
-        if (location) {
+        if (location || placeName != null) {
+            // A venue has a name, and coordinates only when Telegram knew them.
             return placeName == null ? "[Location]" : "[Location: " + placeName + "]";
         }
         if (gameTitle != null) {
@@ -493,10 +532,15 @@ final class MessageParser {
         if (t != JsonToken.END_OBJECT) {
             throw Json.error(input, p, "malformed text entity");
         }
+        appendEntity(sb, entityText, href);
+    }
+
+    /** An entity's text, then its link target in parentheses unless the text already is that link. */
+    static void appendEntity(StringBuilder sb, String entityText, String href) {
         if (entityText != null) {
             sb.append(entityText);
         }
-        if (href != null && !href.isEmpty() && !href.equals(entityText)) {
+        if (href != null && !href.isEmpty() && !Links.sameTarget(entityText, href)) {
             sb.append(entityText == null || entityText.isEmpty() ? "" : " ")
                     .append('(')
                     .append(href)
@@ -504,7 +548,8 @@ final class MessageParser {
         }
     }
 
-    private String readPollQuestion(JsonParser p, JsonToken v) throws IOException {
+    /** The string field {@code name} of an object such as a poll or a to-do list; "" without one. */
+    private String readTitle(JsonParser p, JsonToken v, String name, String malformed) throws IOException {
         if (v != JsonToken.START_OBJECT) {
             p.skipChildren();
             return null;
@@ -514,7 +559,7 @@ final class MessageParser {
         while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
             String field = p.currentName();
             p.nextToken();
-            if (field.equals("question")) {
+            if (field.equals(name)) {
                 String q = Json.textOrNull(p);
                 question = q == null ? "" : q;
             } else {
@@ -522,7 +567,7 @@ final class MessageParser {
             }
         }
         if (t != JsonToken.END_OBJECT) {
-            throw Json.error(input, p, "malformed poll");
+            throw Json.error(input, p, malformed);
         }
         return question;
     }
