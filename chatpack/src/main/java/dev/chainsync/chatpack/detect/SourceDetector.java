@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.exc.StreamReadException;
 import dev.chainsync.chatpack.ChatInput;
 import dev.chainsync.chatpack.ChatpackException;
 import dev.chainsync.chatpack.Platform;
+import dev.chainsync.chatpack.discord.DiscordReader;
 import dev.chainsync.chatpack.io.Json;
 import dev.chainsync.chatpack.whatsapp.WhatsAppReader;
 import java.io.IOException;
@@ -57,10 +58,15 @@ public final class SourceDetector {
         if (trimmed.startsWith("==========") && trimmed.contains("\nGuild: ")) {
             return Platform.DISCORD;
         }
-        if (trimmed.startsWith("AuthorID,") || trimmed.startsWith("\"AuthorID\",")) {
+        if (trimmed.startsWith("AuthorID,") || trimmed.startsWith("AuthorID;") || trimmed.startsWith("\"AuthorID\",")) {
             return Platform.DISCORD;
         }
         String[] lines = trimmed.split("\r?\n", MAX_TEXT_LINES + 1);
+        // A Discord TXT export without its Guild/Channel block starts at a header such as [1/15/2024 10:30 AM]
+        // alice: a name alone after the date, where a WhatsApp line has "Name: text".
+        if (lines.length > 0 && DiscordReader.isMessageHeader(lines[0]) && !lines[0].contains(": ")) {
+            return Platform.DISCORD;
+        }
         for (int i = 0; i < Math.min(lines.length, MAX_TEXT_LINES); i++) {
             if (WhatsAppReader.isMessageLine(lines[i])) {
                 return Platform.WHATSAPP;

@@ -15,7 +15,9 @@ import java.util.List;
 
 /**
  * Reads DiscordChatExporter's CSV layout: {@code AuthorID,Author,Date,Content,Attachments,Reactions}, every
- * field quoted, newlines allowed inside quotes, attachment URLs comma-separated in one field.
+ * field quoted, newlines allowed inside quotes, attachment URLs comma-separated in one field. Versions of 2019
+ * separated fields with semicolons and ended every line with one ({@code AuthorID;Author;...;Reactions;},
+ * dates like {@code 05-Dec-19 12:31 AM}); the header line says which.
  */
 final class DiscordCsvSource implements MessageSource {
 
@@ -23,6 +25,8 @@ final class DiscordCsvSource implements MessageSource {
     private static final int DATE = 2;
     private static final int CONTENT = 3;
     private static final int ATTACHMENTS = 4;
+    /** The header line is short; this much is enough to read it and go back. */
+    private static final int HEADER_CHARS = 1 << 12;
 
     private final String input;
     private final ReadOptions options;
@@ -32,6 +36,7 @@ final class DiscordCsvSource implements MessageSource {
     private long line = 1;
     private long recordLine;
     private boolean headerRead;
+    private char delimiter = ',';
 
     DiscordCsvSource(String input, InputStream in, ReadOptions options) {
         this.input = input;
@@ -43,6 +48,12 @@ final class DiscordCsvSource implements MessageSource {
     public Message next() throws IOException {
         if (!headerRead) {
             headerRead = true;
+            reader.mark(HEADER_CHARS);
+            String first = reader.readLine();
+            reader.reset();
+            if (first != null && first.replace("\uFEFF", "").startsWith("AuthorID;")) {
+                delimiter = ';';
+            }
             if (!readRecord()
                     || record.size() < 4
                     || !record.get(0).replace("\uFEFF", "").equals("AuthorID")
@@ -52,7 +63,7 @@ final class DiscordCsvSource implements MessageSource {
                         input,
                         "line 1",
                         "not a DiscordChatExporter CSV export "
-                                + "(expected the header AuthorID,Author,Date,Content,...)");
+                                + "(expected the header AuthorID,Author,Date,Content,... or AuthorID;Author;...)");
             }
         }
         while (readRecord()) {
@@ -127,7 +138,7 @@ final class DiscordCsvSource implements MessageSource {
             } else if (ch == '"' && fieldStart) {
                 quoted = true;
                 fieldStart = false;
-            } else if (ch == ',') {
+            } else if (ch == delimiter) {
                 record.add(field.toString());
                 field.setLength(0);
                 fieldStart = true;

@@ -15,7 +15,8 @@ import java.util.Locale;
  * The dates DiscordChatExporter writes in TXT and CSV: .NET's short "g" pattern in the chosen culture
  * ({@code 1/15/2024 10:30 AM} en-US, {@code 15/01/2024 10:30} en-GB, {@code 15.01.2024 10:30} de/ru,
  * {@code 2024-01-15 10:30} sv), the old default {@code 15-Jan-24 10:30 AM}, or ISO 8601 with an offset.
- * A slash date with AM/PM is month-first and without is day-first, which is how those cultures pair them.
+ * A slash date with AM/PM is month-first and without is day-first, which is how those cultures pair them,
+ * unless only month-first is a date ({@code 1/15/2024 14:30}, as the original reads it).
  * Times without an offset are read as UTC, the exporter's {@code --utc} setting.
  */
 final class DiscordDates {
@@ -23,6 +24,8 @@ final class DiscordDates {
     private static final List<DateTimeFormatter> FORMATS = List.of(
             pattern("M/d/yyyy h:mm a"), pattern("M/d/yyyy h:mm:ss a"),
             pattern("d/M/yyyy H:mm"), pattern("d/M/yyyy H:mm:ss"),
+            // A 24-hour time with a date only month-first can make sense of (1/15/2024 14:30).
+            pattern("M/d/yyyy H:mm"), pattern("M/d/yyyy H:mm:ss"),
             pattern("d.M.yyyy H:mm"), pattern("d.M.yyyy H:mm:ss"),
             pattern("yyyy-MM-dd H:mm"), pattern("yyyy-MM-dd H:mm:ss"),
             pattern("d-MMM-yy h:mm a"), pattern("d-MMM-yyyy h:mm a"));

@@ -231,7 +231,8 @@ final class DiscordJsonSource implements MessageSource {
         String sender = nickname != null && !nickname.isBlank()
                 ? nickname
                 : name != null && !name.isBlank() ? name : UNKNOWN_SENDER;
-        return new Message(null, sender, content, parseTime(timestamp), id, replyTo, parseTime(edited));
+        return new Message(
+                null, sender, content, parseTime(timestamp), snowflake(id), snowflake(replyTo), parseTime(edited));
     }
 
     private static boolean isSystem(String type) {
@@ -260,6 +261,22 @@ final class DiscordJsonSource implements MessageSource {
             }
         }
         return sb.isEmpty() ? null : sb.toString();
+    }
+
+    /**
+     * A Discord id is a snowflake, a decimal number; anything else (a hand-edited or foreign file) is no id,
+     * as the original treats it, rather than a value that could be taken for one.
+     */
+    static String snowflake(String id) {
+        if (id == null || id.isEmpty()) {
+            return null;
+        }
+        for (int i = 0; i < id.length(); i++) {
+            if (id.charAt(i) < '0' || id.charAt(i) > '9') {
+                return null;
+            }
+        }
+        return id;
     }
 
     private void appendBody(StringBuilder sb, Body body) {

@@ -22,6 +22,20 @@ public final class DiscordReader {
 
     private DiscordReader() {}
 
+    /** Whether a line is a TXT export's message header, {@code [1/15/2024 10:30 AM] alice}. */
+    public static boolean isMessageHeader(String line) {
+        int close = line.indexOf("] ");
+        if (!line.startsWith("[") || close < 0) {
+            return false;
+        }
+        try {
+            DiscordDates.parse(line.substring(1, close));
+            return true;
+        } catch (java.time.DateTimeException e) {
+            return false;
+        }
+    }
+
     /** A source over the inputs in the order given; each input's format is recognised from its content. */
     public static MessageSource open(List<ChatInput> inputs, ReadOptions options) {
         Progress progress = new Progress(Progress.totalSize(inputs), 1);
@@ -40,10 +54,11 @@ public final class DiscordReader {
             if (start.startsWith("{")) {
                 return new DiscordJsonSource(input.name(), in, options);
             }
-            if (start.startsWith("\"AuthorID\"") || start.startsWith("AuthorID,")) {
+            if (start.startsWith("\"AuthorID\"") || start.startsWith("AuthorID,") || start.startsWith("AuthorID;")) {
                 return new DiscordCsvSource(input.name(), in, options);
             }
-            if (start.startsWith("==========")) {
+            // The TXT layout's Guild/Channel block, a message header when that block is missing, or nothing.
+            if (start.startsWith("==========") || start.startsWith("[") || start.isEmpty()) {
                 return new DiscordTextSource(input.name(), in, options);
             }
             throw new ChatpackException(

@@ -80,6 +80,9 @@ final class DiscordTextSource implements MessageSource {
                 break;
             }
             lineNo++;
+            if (lineNo == 1 && line.startsWith("\uFEFF")) {
+                line = line.substring(1);
+            }
             if (line.startsWith(RULE) && footerFollows()) {
                 done = true;
                 break;
@@ -127,12 +130,31 @@ final class DiscordTextSource implements MessageSource {
         return false;
     }
 
+    /**
+     * Skips the exporter's Guild/Channel block. A file without it (cut out, or written by another tool) starts
+     * at its first message header, and an empty file is an empty chat, as the original reads them.
+     */
     private void skipPreamble() throws IOException {
+        reader.mark(FOOTER_LOOKAHEAD_CHARS);
         String line = reader.readLine();
-        lineNo++;
-        if (line == null || !line.replace("\uFEFF", "").startsWith(RULE)) {
-            throw new ChatpackException(input, "line 1", "not a DiscordChatExporter text export");
+        while (line != null && line.replace("\uFEFF", "").isBlank()) {
+            lineNo++;
+            reader.mark(FOOTER_LOOKAHEAD_CHARS);
+            line = reader.readLine();
         }
+        if (line == null) {
+            done = true;
+            return;
+        }
+        String first = line.replace("\uFEFF", "");
+        if (!first.startsWith(RULE)) {
+            if (DiscordReader.isMessageHeader(first)) {
+                reader.reset();
+                return;
+            }
+            throw new ChatpackException(input, "line " + (lineNo + 1), "not a DiscordChatExporter text export");
+        }
+        lineNo++;
         while ((line = reader.readLine()) != null) {
             lineNo++;
             if (line.startsWith(RULE)) {

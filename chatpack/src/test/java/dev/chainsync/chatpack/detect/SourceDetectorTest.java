@@ -40,6 +40,15 @@ class SourceDetectorTest {
     }
 
     @Test
+    void olderAndHeaderlessLayouts() {
+        assertThat(detect("AuthorID;Author;Date;Content;Attachments;Reactions;\n"))
+                .isEqualTo(Platform.DISCORD);
+        assertThat(detect("[1/15/2024 14:30] alice\nhi\n")).isEqualTo(Platform.DISCORD);
+        assertThat(detect("7/8/12, 3:20:08 PM: ROOT: text\n")).isEqualTo(Platform.WHATSAPP);
+        assertThat(detect("2022/12/14, 13:34. - John Doe: text\n")).isEqualTo(Platform.WHATSAPP);
+    }
+
+    @Test
     void somethingElseIsAnError() {
         assertThatThrownBy(() -> detect("{\"foo\": [1, 2, 3]}"))
                 .isInstanceOf(ChatpackException.class)

@@ -150,6 +150,51 @@ class DiscordReaderTest {
     }
 
     @Test
+    void the2019CsvLayoutWithSemicolons() {
+        List<Message> all = readAll(Platform.DISCORD, input("real/discord_dce_2019.csv"));
+        assertThat(senders(all)).containsExactly("pixel#4821", "Nox#0007", "Nox#0007", "pixel#4821");
+        assertThat(contents(all))
+                .containsExactly(
+                        "anyone up for a raid tonight?",
+                        "sure; after 9",
+                        "[Attachment: loadout.png]",
+                        "ok \"Nox\", see you\nat the usual place");
+        assertThat(all.getFirst().timestamp()).isEqualTo(Instant.parse("2019-12-05T00:31:00Z"));
+    }
+
+    @Test
+    void textExportWithoutItsGuildBlockOrEmpty() {
+        List<Message> all = readAll(
+                Platform.DISCORD,
+                text("d.txt", "\uFEFF[1/15/2024 10:30 AM] alice\nHello world\n[1/15/2024 14:31] bob\nHi there\n"));
+        assertThat(senders(all)).containsExactly("alice", "bob");
+        assertThat(contents(all)).containsExactly("Hello world", "Hi there");
+        assertThat(all.getLast().timestamp()).isEqualTo(Instant.parse("2024-01-15T14:31:00Z"));
+        assertThat(readAll(Platform.DISCORD, text("empty.txt", ""))).isEmpty();
+        assertThat(readAll(Platform.DISCORD, text("blank.txt", "\n\n"))).isEmpty();
+    }
+
+    @Test
+    void aTwentyFourHourTimeWithAMonthFirstDate() {
+        assertThat(DiscordDates.parse("1/15/2024 14:30")).isEqualTo(Instant.parse("2024-01-15T14:30:00Z"));
+        // Day-first stays the reading of a 24-hour slash date both orders allow.
+        assertThat(DiscordDates.parse("2/1/2024 14:30")).isEqualTo(Instant.parse("2024-01-02T14:30:00Z"));
+    }
+
+    @Test
+    void aNonNumericIdIsNoIdAsInTheOriginal() {
+        String json = """
+                {"messages":[{"id":"abc","type":"Default","timestamp":"2024-01-01T00:00:00+00:00",
+                "content":"hi","author":{"name":"ann"},"reference":{"messageId":"x1"}}]}
+                """;
+        Message m = readAll(Platform.DISCORD, text("d.json", json)).getFirst();
+        assertThat(m.id()).isNull();
+        assertThat(m.replyTo()).isNull();
+        assertThat(convert(Platform.DISCORD, ConvertOptions.builder().ids(true).build(), text("d.json", json)))
+                .isEqualTo("ID;Sender;Content\n;ann;hi\n");
+    }
+
+    @Test
     void unknownCsvDateFormatNamesFileAndLine() {
         String csv = "AuthorID,Author,Date,Content,Attachments,Reactions\n\"1\",\"a\",\"yesterday\",\"x\",\"\",\"\"\n";
         assertThatThrownBy(() -> readAll(Platform.DISCORD, text("d.csv", csv)))
