@@ -5,7 +5,8 @@ package dev.chainsync.chatpack;
  *
  * @param media           keep media-only messages as placeholders such as {@code [Photo]}; when false they are
  *                        dropped and captions lose their placeholder
- * @param serviceMessages keep Telegram service messages (joins, pins, calls) as {@code [Service: action]}
+ * @param serviceMessages keep notices (joins, pins, calls, reactions), on every platform, as
+ *                        {@code [Service: action]} or {@code [Service] text}
  * @param chat            Telegram full-account export: the one chat to read (name, ASCII case-insensitive, or id);
  *                        null reads all chats and fills {@link Message#chat()}
  */

@@ -169,7 +169,7 @@ final class ConvertCommand implements Callable<Integer> {
             description = "Drop media-only messages instead of writing [Photo]-style placeholders.")
     boolean noMedia;
 
-    @Option(names = "--service", description = "Keep Telegram service messages (joins, pins, calls).")
+    @Option(names = "--service", description = "Keep notices (joins, pins, reactions...) on every platform.")
     boolean service;
 
     ConvertCommand(Io io) {

@@ -221,10 +221,15 @@ final class DiscordJsonSource implements MessageSource {
                     p,
                     "not a Discord message (no \"author\" or \"timestamp\"); " + "is this another platform's export?");
         }
+        String content;
         if (isSystem(type)) {
-            return null;
+            if (!options.serviceMessages()) {
+                return null;
+            }
+            content = own.content.isBlank() ? "[Service: " + type + "]" : "[Service: " + type + "] " + own.content;
+        } else {
+            content = compose(isForward);
         }
-        String content = compose(isForward);
         if (content == null) {
             return null;
         }

@@ -9,6 +9,7 @@ import dev.chainsync.chatpack.Message;
 import dev.chainsync.chatpack.MessageSource;
 import dev.chainsync.chatpack.ReadOptions;
 import dev.chainsync.chatpack.io.Json;
+import dev.chainsync.chatpack.io.Links;
 import dev.chainsync.chatpack.io.Progress;
 import dev.chainsync.chatpack.io.Spool;
 import java.io.IOException;
@@ -268,6 +269,7 @@ final class InstagramSource implements MessageSource {
         String content = null;
         String shareLink = null;
         String shareText = null;
+        String type = null;
         boolean unsent = false;
         boolean photos = false;
         boolean videos = false;
@@ -281,6 +283,7 @@ final class InstagramSource implements MessageSource {
             switch (field) {
                 case "sender_name" -> sender = Json.textOrNull(p);
                 case "content" -> content = Json.textOrNull(p);
+                case "type" -> type = Json.textOrNull(p);
                 case "is_unsent" -> unsent = v == JsonToken.VALUE_TRUE;
                 case "photos" -> photos = nonEmptyArray(p, v);
                 case "videos" -> videos = nonEmptyArray(p, v);
@@ -314,8 +317,29 @@ final class InstagramSource implements MessageSource {
         }
         sender = Mojibake.repair(sender);
         String text = content == null ? "" : Mojibake.repair(content);
-        if (isNotice(text, sender)) {
+        if (isNotice(text, sender, type)) {
+            return options.serviceMessages() && !text.isBlank()
+                    ? new Message(
+                            null,
+                            sender,
+                            "[Service] " + text.strip(),
+                            Instant.ofEpochMilli(timestampMs),
+                            null,
+                            null,
+                            null)
+                    : null;
+        }
+        boolean attached = photos || videos || audio || gifs || sticker || files || shareLink != null;
+        if (isAttachmentBoilerplate(text)) {
+            // Instagram's stand-in text for what it attached ("Alice sent an attachment."): the placeholder
+            // says it, and when the export kept nothing (an expired share) the message still happened.
+            text = attached ? "" : "[Attachment]";
+        }
+        if (shareLink != null && Links.sameTarget(text, shareLink)) {
             text = "";
+        }
+        if (shareLink != null && Links.sameTarget(shareText, shareLink)) {
+            shareText = null;
         }
         StringBuilder sb = new StringBuilder(text.length() + 32);
         if (options.media()) {
@@ -370,17 +394,28 @@ final class InstagramSource implements MessageSource {
     }
 
     /**
-     * Instagram's generated notices, matched by their whole shape: "Reacted 😂 to your message",
-     * "Alice reacted 😂 to your message", "Liked a message", "Alice sent an attachment.".
+     * Instagram's generated notices: entries of type Subscribe/Unsubscribe (someone joined or left the group)
+     * and texts matched by their whole shape, "Reacted 😂 to your message", "Alice reacted 😂 to your
+     * message", "Liked a message". Like other platforms' notices they are written only with --service.
      */
-    static boolean isNotice(String text, String sender) {
+    static boolean isNotice(String text, String sender, String type) {
+        if ("Subscribe".equals(type) || "Unsubscribe".equals(type)) {
+            return true;
+        }
         String t = text.strip();
         if (t.endsWith(" to your message") && (t.startsWith("Reacted ") || t.startsWith(sender + " reacted "))) {
             return true;
         }
-        return t.equals("Liked a message")
-                || t.equals(sender + " sent an attachment.")
-                || t.equals("You sent an attachment.");
+        return t.equals("Liked a message");
+    }
+
+    /**
+     * "Alice sent an attachment.", "You sent an attachment." (the name may be the account's username rather
+     * than its display name, so any one-line name is accepted).
+     */
+    static boolean isAttachmentBoilerplate(String text) {
+        String t = text.strip();
+        return t.endsWith(" sent an attachment.") && t.indexOf('\n') < 0;
     }
 
     @Override

@@ -198,13 +198,16 @@ final class WhatsAppSource implements MessageSource {
         pending = true;
         pendingTime = epochSecond(line);
         pendingText.setLength(0);
-        int colon = line.indexOf(": ", header.rest);
-        if (colon < 0) {
-            pendingSystem = true;
-            return;
-        }
         boolean firstHeader = !seenHeader;
         seenHeader = true;
+        int colon = line.indexOf(": ", header.rest);
+        if (colon < 0) {
+            // A notice with nobody's name on it: the app speaks.
+            pendingSystem = true;
+            pendingSender = "";
+            pendingText.append(line, header.rest, line.length());
+            return;
+        }
         pendingSender = senders.get(line, header.rest, colon);
         pendingSystem = pendingSender.isEmpty() || (!header.ios && hasQuote(pendingSender));
         int textStart = colon + 2;
@@ -255,10 +258,14 @@ final class WhatsAppSource implements MessageSource {
 
     /** Turns the assembled message into a Message, or null for a notice or an empty message. */
     private Message finish() {
-        if (pendingSystem) {
-            return null;
-        }
         String text = trimTrailingLines(pendingText);
+        if (pendingSystem) {
+            if (!options.serviceMessages() || text.isBlank()) {
+                return null;
+            }
+            String notice = "[Service] " + stripMarks(text).strip();
+            return new Message(null, pendingSender, notice, Instant.ofEpochSecond(pendingTime), null, null, null);
+        }
         if (text.endsWith(EDITED_MARK)) {
             text = stripTrailingMarks(text.substring(0, text.length() - EDITED_MARK.length()));
         }

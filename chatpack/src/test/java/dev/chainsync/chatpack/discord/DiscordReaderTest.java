@@ -32,6 +32,13 @@ class DiscordReaderTest {
     }
 
     @Test
+    void serviceKeepsSystemMessages() {
+        List<Message> all = readAll(Platform.DISCORD, new ReadOptions(true, true, null), input("discord/export.json"));
+        assertThat(all).hasSizeGreaterThan(6);
+        assertThat(contents(all)).anyMatch(c -> c.startsWith("[Service: ") && c.endsWith("Joined the server."));
+    }
+
+    @Test
     void nicknameWinsOverNameAndEmptyNicknameFallsBack() {
         assertThat(senders(json())).containsExactly("Ana", "rajesh", "rajesh", "kai", "Ana", "rajesh");
     }

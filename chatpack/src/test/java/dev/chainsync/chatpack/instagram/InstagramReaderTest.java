@@ -67,6 +67,22 @@ class InstagramReaderTest {
     }
 
     @Test
+    void shareBoilerplateAndRepeatedLinksAreDroppedJoinNoticesFollowTheServiceRule() {
+        List<Message> all = readAll(Platform.INSTAGRAM, input("real/instagram_group_2024.json"));
+        assertThat(contents(all))
+                .containsExactly(
+                        "Welcome 🎉",
+                        "[Attachment]",
+                        "[Share: https://www.instagram.com/p/C7abc/]",
+                        "[Share: https://www.instagram.com/reel/C7xyz/] Sunset timelapse");
+        List<Message> withNotices =
+                readAll(Platform.INSTAGRAM, new ReadOptions(true, true, null), input("real/instagram_group_2024.json"));
+        assertThat(contents(withNotices))
+                .contains("[Service] Liked a message", "[Service] Lena Ortiz added Sam to the group.")
+                .hasSize(6);
+    }
+
+    @Test
     void sharesAndPhotosBecomePlaceholders() {
         List<String> texts = contents(both());
         assertThat(texts).contains("[Share: https://www.instagram.com/p/C2abc/] Закат над заливом 🌅", "[Photo]");

@@ -229,6 +229,23 @@ class WhatsAppReaderTest {
     }
 
     @Test
+    void serviceKeepsNoticesOfBothLayouts() {
+        ReadOptions service = new ReadOptions(true, true, null);
+        List<Message> android = readAll(Platform.WHATSAPP, service, text("a.txt", """
+                15/01/2024, 10:30 - Alice added Bob
+                15/01/2024, 10:31 - Bob: hi
+                """));
+        assertThat(senders(android)).containsExactly("", "Bob");
+        assertThat(contents(android)).containsExactly("[Service] Alice added Bob", "hi");
+        List<Message> ios = readAll(Platform.WHATSAPP, service, text("i.txt", """
+                [15/01/2024, 10:30:00] Hikers: \u200EAlice added Bob
+                [15/01/2024, 10:31:00] Bob: hi
+                """));
+        assertThat(senders(ios)).containsExactly("Hikers", "Bob");
+        assertThat(contents(ios)).containsExactly("[Service] Alice added Bob", "hi");
+    }
+
+    @Test
     void anEmptyFileIsAnEmptyChat() {
         assertThat(readText("")).isEmpty();
         assertThat(readText("\n\n")).isEmpty();
