@@ -7,9 +7,12 @@ import dev.chainsync.chatpack.output.Writers;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Path;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 
 /**
  * One conversion, parse -> filter -> merge -> write, with live counters another thread may poll to draw a
@@ -74,9 +77,13 @@ public final class Conversion {
             Message waiting = null;
             boolean inRun = false;
             Message m;
+            SenderSample seen = options.filter().from() != null ? new SenderSample() : null;
             while ((m = src.next()) != null) {
                 if ((++read & (PUBLISH_EVERY - 1)) == 0) {
                     liveRead = read;
+                }
+                if (seen != null) {
+                    seen.add(m.sender());
                 }
                 if (filter != null && !filter.test(m)) {
                     continue;
@@ -105,10 +112,39 @@ public final class Conversion {
                 end(writer, waiting, inRun);
                 written++;
             }
+            if (seen != null && kept == 0 && read > 0) {
+                // Before finish(): a file target is then never replaced by a header-only file.
+                throw new ChatpackException(
+                        inputs.getFirst().name(),
+                        null,
+                        "--from '" + options.filter().from() + "' matches none of the " + read
+                                + " messages read, so nothing was written; senders seen: " + seen);
+            }
             writer.finish();
             return new ConversionResult(read, kept, written, writer.bytesWritten());
         } finally {
             liveRead = read;
+        }
+    }
+
+    /** The distinct senders met, the first few by name, for a --from that matched nobody. */
+    private static final class SenderSample {
+        private static final int NAMED = 20;
+        private final Set<String> names = new LinkedHashSet<>();
+        private boolean more;
+
+        void add(String sender) {
+            if (names.size() < NAMED) {
+                names.add(sender);
+            } else if (!more && !names.contains(sender)) {
+                more = true;
+            }
+        }
+
+        @Override
+        public String toString() {
+            return names.stream().map(n -> n.isEmpty() ? "(no name)" : n).collect(Collectors.joining(", "))
+                    + (more ? ", ..." : "");
         }
     }
 

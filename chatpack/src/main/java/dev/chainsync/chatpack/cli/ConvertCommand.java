@@ -25,6 +25,7 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -169,6 +170,12 @@ final class ConvertCommand implements Callable<Integer> {
             description = "Drop media-only messages instead of writing [Photo]-style placeholders.")
     boolean noMedia;
 
+    @Option(
+            names = "--no-streaming",
+            hidden = true,
+            description = "Accepted for compatibility with the original; chatpack always streams.")
+    boolean noStreaming;
+
     @Option(names = "--service", description = "Keep notices (joins, pins, reactions...) on every platform.")
     boolean service;
 
@@ -185,7 +192,7 @@ final class ConvertCommand implements Callable<Integer> {
         try {
             return execute(plan);
         } catch (ChatpackException e) {
-            return fail(e.getMessage());
+            return fail(e.getMessage() + otherPlatformHint(plan.source(), e.input()));
         } catch (UncheckedIOException e) {
             return fail(describe(e.getCause()));
         } catch (IOException e) {
@@ -462,6 +469,31 @@ final class ConvertCommand implements Callable<Integer> {
                 flush();
             }
         };
+    }
+
+    /**
+     * When a file given to one platform's command fails and reads as another platform's export, says which
+     * command to use; otherwise "". Standard input cannot be read twice, so it gets no hint.
+     */
+    private String otherPlatformHint(String source, String input) {
+        Optional<Platform> given = Platform.byName(source);
+        if (given.isEmpty() || input == null || input.equals(STDIO) || input.equals(ChatInput.STDIN_NAME)) {
+            return "";
+        }
+        Path path = io.workingDir().resolve(input);
+        if (!Files.isRegularFile(path)) {
+            return "";
+        }
+        try {
+            Platform actual = SourceDetector.detect(new ChatInput(input, path, null));
+            if (actual == given.get()) {
+                return "";
+            }
+            return "; it looks like a " + actual.displayName() + " export: use 'chatpack "
+                    + actual.names().get(1) + " " + input + "' (or 'chatpack auto')";
+        } catch (IOException | RuntimeException undetectable) {
+            return "";
+        }
     }
 
     private int fail(String message) {

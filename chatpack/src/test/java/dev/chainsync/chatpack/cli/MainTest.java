@@ -295,6 +295,47 @@ class MainTest {
     }
 
     @Test
+    void aFileForAnotherPlatformNamesThePlatformAndTheCommand() throws IOException {
+        copy("whatsapp/android_us_12h.txt");
+        Run r = run("tg", "android_us_12h.txt");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err())
+                .startsWith("chatpack: error: android_us_12h.txt: ")
+                .contains("it looks like a WhatsApp export: use 'chatpack wa android_us_12h.txt' (or 'chatpack auto')");
+        assertThat(filesInDir()).containsExactly("android_us_12h.txt");
+    }
+
+    @Test
+    void fromMatchingNobodySaysSoListsTheSendersAndKeepsTheOldOutput() throws IOException {
+        copy("whatsapp/android_us_12h.txt");
+        Files.writeString(dir.resolve("out.csv"), "earlier result\n");
+        Run r = run("wa", "android_us_12h.txt", "--from", "Bobby", "-o", "out.csv");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err())
+                .isEqualTo("chatpack: error: android_us_12h.txt: --from 'Bobby' matches none of the 4 messages read, "
+                        + "so nothing was written; senders seen: Sam, Kim\n");
+        assertThat(Files.readString(dir.resolve("out.csv"))).isEqualTo("earlier result\n");
+        assertThat(filesInDir()).containsExactly("android_us_12h.txt", "out.csv");
+    }
+
+    @Test
+    void theOriginalsNoStreamingOptionIsAccepted() throws IOException {
+        copy("telegram/single_chat.json");
+        Run r = run("tg", "single_chat.json", "--no-streaming", "-o", "-", "-q");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).startsWith("Sender;Content\n");
+    }
+
+    @Test
+    void anEmptyWhatsAppFileIsAnEmptyResult() throws IOException {
+        Files.writeString(dir.resolve("_chat.txt"), "");
+        Run r = run("wa", "_chat.txt", "-o", "-", "-q");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).isEqualTo("Sender;Content\n");
+        assertThat(r.err()).isEmpty();
+    }
+
+    @Test
     void unknownDateFormatIsARuntimeError() throws IOException {
         Files.writeString(dir.resolve("chat.txt"), "2024/15/01 10:30 Ann: hi\n");
         Run r = run("wa", "chat.txt");
