@@ -171,7 +171,7 @@ final class Media {
     private static final int MAX_OMITTED =
             OMITTED.keySet().stream().mapToInt(String::length).max().orElseThrow();
 
-    private static final String ATTACHED = "<attached: ";
+    static final String ATTACHED = "<attached: ";
     private static final String FILE_ATTACHED = " (file attached)";
 
     private Media() {}

@@ -266,9 +266,7 @@ final class WhatsAppSource implements MessageSource {
             String notice = "[Service] " + stripMarks(text).strip();
             return new Message(null, pendingSender, notice, Instant.ofEpochSecond(pendingTime), null, null, null);
         }
-        if (text.endsWith(EDITED_MARK)) {
-            text = stripTrailingMarks(text.substring(0, text.length() - EDITED_MARK.length()));
-        }
+        text = withoutEditedMark(text);
         int nl = text.indexOf('\n');
         String firstLine = nl < 0 ? text : text.substring(0, nl);
         String placeholder = Media.placeholder(firstLine);
@@ -290,7 +288,27 @@ final class WhatsAppSource implements MessageSource {
         return new Message(null, pendingSender, content, Instant.ofEpochSecond(pendingTime), null, null, null);
     }
 
-    /** The text without trailing blank lines (an export often has one before the next header). */
+    /**
+     * The text without the edit mark the app appends: {@code <This message was edited>}, or in any language
+     * on iOS a {@code <...>} after U+200E ending the text ({@code Tot zaterdag \u200E<Dit bericht is bewerkt>}).
+     */
+    private static String withoutEditedMark(String text) {
+        if (text.endsWith(EDITED_MARK)) {
+            return stripTrailingMarks(text.substring(0, text.length() - EDITED_MARK.length()));
+        }
+        if (!text.endsWith(">")) {
+            return text;
+        }
+        int open = text.lastIndexOf("\u200E<");
+        if (open <= 0
+                || text.indexOf('\n', open) >= 0
+                || text.indexOf('>', open) != text.length() - 1
+                || text.startsWith(Media.ATTACHED, open + 1)) {
+            return text;
+        }
+        return stripTrailingMarks(text.substring(0, open));
+    }
+
     /** A marker wrapped in spaces or directional marks; rare, so only then is the line cleaned up. */
     private static boolean mayHideMarker(String line) {
         if (line.isEmpty()) {
@@ -304,6 +322,7 @@ final class WhatsAppSource implements MessageSource {
                 || Character.isWhitespace(last);
     }
 
+    /** The text without trailing blank lines (an export often has one before the next header). */
     private static String trimTrailingLines(StringBuilder sb) {
         int end = sb.length();
         int i = end;
