@@ -39,14 +39,21 @@ public final class Fixtures {
 
     /** Every message of the inputs, read with the given options. */
     public static List<Message> readAll(Platform platform, ReadOptions options, ChatInput... inputs) {
+        try {
+            return drain(ChatPack.open(platform, List.of(inputs), options));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Every message a source gives, then closes it. */
+    public static List<Message> drain(MessageSource source) throws IOException {
         List<Message> out = new ArrayList<>();
-        try (MessageSource source = ChatPack.open(platform, List.of(inputs), options)) {
+        try (source) {
             Message m;
             while ((m = source.next()) != null) {
                 out.add(m);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
         return out;
     }

@@ -1,5 +1,6 @@
 package dev.chainsync.chatpack.telegram;
 
+import static dev.chainsync.chatpack.Fixtures.drain;
 import static dev.chainsync.chatpack.Fixtures.resource;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -24,7 +25,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,17 +46,6 @@ class ParallelTelegramSourceTest {
                 .generate(Platform.TELEGRAM, dir, SIZE)
                 .files()
                 .getFirst();
-    }
-
-    private static List<Message> drain(MessageSource source) throws IOException {
-        List<Message> out = new ArrayList<>();
-        try (source) {
-            Message m;
-            while ((m = source.next()) != null) {
-                out.add(m);
-            }
-        }
-        return out;
     }
 
     private static MessageSource parallel(Path file, ReadOptions options) {

@@ -1,16 +1,15 @@
 package dev.chainsync.chatpack.telegram;
 
+import static dev.chainsync.chatpack.Fixtures.drain;
 import static dev.chainsync.chatpack.Fixtures.resource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.chainsync.chatpack.ChatInput;
 import dev.chainsync.chatpack.Message;
-import dev.chainsync.chatpack.MessageSource;
 import dev.chainsync.chatpack.ReadOptions;
 import dev.chainsync.chatpack.io.Progress;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -18,17 +17,6 @@ import org.junit.jupiter.api.Test;
 class TelegramRealLayoutTest {
 
     private static final Path EXPORT = resource("real/telegram_desktop_2025.json");
-
-    private static List<Message> drain(MessageSource source) throws IOException {
-        List<Message> out = new ArrayList<>();
-        try (source) {
-            Message m;
-            while ((m = source.next()) != null) {
-                out.add(m);
-            }
-        }
-        return out;
-    }
 
     private static List<Message> sequential(ReadOptions options) throws IOException {
         return drain(new TelegramSource(
