@@ -333,7 +333,7 @@ final class InstagramSource implements MessageSource {
         if (isAttachmentBoilerplate(text)) {
             // Instagram's stand-in text for what it attached ("Alice sent an attachment."): the placeholder
             // says it, and when the export kept nothing (an expired share) the message still happened.
-            text = attached ? "" : "[Attachment]";
+            text = attached || !options.media() ? "" : "[Attachment]";
         }
         if (shareLink != null && Links.sameTarget(text, shareLink)) {
             text = "";

@@ -80,6 +80,12 @@ class InstagramReaderTest {
         assertThat(contents(withNotices))
                 .contains("[Service] Liked a message", "[Service] Lena Ortiz added Sam to the group.")
                 .hasSize(6);
+        // --no-media: shares without words of their own go, and so does the stand-in for a lost attachment.
+        assertThat(contents(readAll(
+                        Platform.INSTAGRAM,
+                        new ReadOptions(false, false, null),
+                        input("real/instagram_group_2024.json"))))
+                .containsExactly("Welcome 🎉");
     }
 
     @Test
