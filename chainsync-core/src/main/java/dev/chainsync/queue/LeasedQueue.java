@@ -3,6 +3,7 @@ package dev.chainsync.queue;
 import dev.chainsync.worker.PollingWorker;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 
 /** Runs {@link LeasedWork}: one pass by hand, or passes over and over on a {@link PollingWorker}. */
 public final class LeasedQueue {
@@ -13,9 +14,14 @@ public final class LeasedQueue {
      * claims back and rethrows. Returns how many rows it claimed.
      */
     public static <B extends LeasedWork.Batch> int pass(LeasedWork<B> work, Clock clock) {
+        return run(work, clock).map(b -> b.rows().size()).orElse(0);
+    }
+
+    /** {@link #pass}, returning the batch it processed (empty when nothing was claimed). */
+    public static <B extends LeasedWork.Batch> Optional<B> run(LeasedWork<B> work, Clock clock) {
         B batch = work.claim(clock.instant());
         if (batch == null || batch.rows().isEmpty()) {
-            return 0;
+            return Optional.empty();
         }
         try {
             work.process(batch);
@@ -23,7 +29,7 @@ public final class LeasedQueue {
             work.giveBack(batch, e);
             throw e;
         }
-        return batch.rows().size();
+        return Optional.of(batch);
     }
 
     /** A worker (not started) running passes of {@code work}: back to back while they claim, else after {@code idle}. */

@@ -2,6 +2,8 @@ package dev.chainsync.webhook;
 
 import dev.chainsync.db.Jdbc;
 import dev.chainsync.json.Json;
+import dev.chainsync.queue.LeasedQueue;
+import dev.chainsync.queue.LeasedWork;
 import dev.chainsync.webhook.FinishPlanner.Result;
 import dev.chainsync.webhook.WebhookStore.Claimed;
 import dev.chainsync.webhook.WebhookStore.Finished;
@@ -80,6 +82,7 @@ public final class WebhookDispatcher implements AutoCloseable {
     private final LinkedBlockingQueue<Result> results = new LinkedBlockingQueue<>();
     private final FinishPlanner finishPlanner;
     private final Map<Long, byte[]> secretCache = new ConcurrentHashMap<>();
+    private final DispatchWork dispatchWork = new DispatchWork();
 
     private final Counter delivered;
     private final Counter failed;
@@ -253,7 +256,7 @@ public final class WebhookDispatcher implements AutoCloseable {
      * only when it claimed a full batch; otherwise the worker waits for a lane to free up or the poll.
      */
     private int dispatchPass() {
-        int claimed = launch(clock.instant()).size();
+        int claimed = LeasedQueue.pass(dispatchWork, clock);
         long t = System.nanoTime();
         if (t - evictedAt > EVICT_EVERY_NANOS) {
             http.evictIdle();
@@ -304,7 +307,8 @@ public final class WebhookDispatcher implements AutoCloseable {
      * through their manual driver. Not for a started dispatcher. Returns how many it claimed.
      */
     int deliverDue() {
-        List<Future<?>> launched = launch(clock.instant());
+        List<Future<?>> launched =
+                LeasedQueue.run(dispatchWork, clock).map(Dispatch::launched).orElse(List.of());
         for (Future<?> f : launched) {
             try {
                 f.get();
@@ -325,60 +329,77 @@ public final class WebhookDispatcher implements AutoCloseable {
 
     // ---------------------------------------------------------------- claim and deliver
 
-    private List<Future<?>> launch(Instant now) {
-        int concurrency = config.endpointConcurrency();
-        int laneSize = 2 * concurrency;
-        List<Long> busyIds = new ArrayList<>();
-        List<Integer> busyRoom = new ArrayList<>();
-        lanes.forEach((id, lane) -> {
-            int o = lane.outstanding.get();
-            if (o > 0) {
-                busyIds.add(id);
-                // Claim again only once half the lane is free, so claims come in useful batches.
-                busyRoom.add(o > concurrency ? 0 : laneSize - o);
+    /** Messages claimed in one dispatch pass, and the deliveries launched for them. */
+    private record Dispatch(List<Claimed> rows, Instant now, List<Future<?>> launched) implements LeasedWork.Batch {}
+
+    /** The dispatch loop's work on the leased-queue engine: claim what the lanes have room for, launch it. */
+    private final class DispatchWork implements LeasedWork<Dispatch> {
+        @Override
+        public Dispatch claim(Instant now) {
+            int concurrency = config.endpointConcurrency();
+            int laneSize = 2 * concurrency;
+            List<Long> busyIds = new ArrayList<>();
+            List<Integer> busyRoom = new ArrayList<>();
+            lanes.forEach((id, lane) -> {
+                int o = lane.outstanding.get();
+                if (o > 0) {
+                    busyIds.add(id);
+                    // Claim again only once half the lane is free, so claims come in useful batches.
+                    busyRoom.add(o > concurrency ? 0 : laneSize - o);
+                }
+            });
+            List<Claimed> claimed = store.claim(
+                    owner,
+                    now,
+                    config.lease(),
+                    config.batchSize(),
+                    laneSize,
+                    busyIds.toArray(Long[]::new),
+                    busyRoom.toArray(Integer[]::new));
+            return new Dispatch(claimed, now, new ArrayList<>());
+        }
+
+        @Override
+        public void process(Dispatch d) {
+            Set<Long> unreadable = new HashSet<>();
+            Map<Long, List<byte[]>> secrets = secretsFor(d.rows(), d.now(), unreadable);
+            // An endpoint none of whose secrets this instance can decrypt (a lost or mismatched key) waits
+            // for the operator without spending its attempts; the other endpoints go on.
+            List<Claimed> waiting = d.rows().stream()
+                    .filter(m -> unreadable.contains(m.endpointId()) && !secrets.containsKey(m.endpointId()))
+                    .toList();
+            if (!waiting.isEmpty()) {
+                store.jdbc()
+                        .inTransaction(
+                                c -> WebhookStore.postpone(c, waiting, d.now().plus(UNREADABLE_SECRET_DELAY)));
             }
-        });
-        List<Claimed> claimed = store.claim(
-                owner,
-                now,
-                config.lease(),
-                config.batchSize(),
-                laneSize,
-                busyIds.toArray(Long[]::new),
-                busyRoom.toArray(Integer[]::new));
-        if (claimed.isEmpty()) {
-            return List.of();
+            for (Claimed m : d.rows()) {
+                if (!waiting.contains(m)) {
+                    launch(m, secrets.getOrDefault(m.endpointId(), List.of()), d);
+                }
+            }
         }
-        Map<Long, List<byte[]>> secrets;
-        Set<Long> unreadable = new HashSet<>();
-        try {
-            secrets = secretsFor(claimed, now, unreadable);
-        } catch (RuntimeException e) {
-            giveBack(claimed, e);
-            throw e;
-        }
-        // An endpoint none of whose secrets this instance can decrypt (a lost or mismatched key) waits
-        // for the operator without spending its attempts; the other endpoints go on.
-        List<Claimed> waiting = claimed.stream()
-                .filter(m -> unreadable.contains(m.endpointId()) && !secrets.containsKey(m.endpointId()))
-                .toList();
-        if (!waiting.isEmpty()) {
-            store.jdbc().inTransaction(c -> WebhookStore.postpone(c, waiting, now.plus(UNREADABLE_SECRET_DELAY)));
-            claimed = claimed.stream().filter(m -> !waiting.contains(m)).toList();
-        }
-        List<Future<?>> futures = new ArrayList<>(claimed.size());
-        for (Claimed m : claimed) {
-            Lane lane = lanes.computeIfAbsent(m.endpointId(), id -> new Lane(concurrency));
-            lane.outstanding.incrementAndGet();
-            List<byte[]> keys = secrets.getOrDefault(m.endpointId(), List.of());
+
+        @Override
+        public void giveBack(Dispatch d, RuntimeException cause) {
             try {
-                futures.add(deliveries.submit(() -> run(m, keys, lane)));
-            } catch (RejectedExecutionException e) {
-                results.add(Result.notAttempted(m, now));
-                lane.outstanding.decrementAndGet();
+                store.jdbc().inTransaction(c -> WebhookStore.release(c, d.rows()));
+            } catch (RuntimeException e) {
+                cause.addSuppressed(e);
             }
         }
-        return futures;
+    }
+
+    /** Hands one message to a delivery thread in its endpoint's lane. */
+    private void launch(Claimed m, List<byte[]> keys, Dispatch d) {
+        Lane lane = lanes.computeIfAbsent(m.endpointId(), id -> new Lane(config.endpointConcurrency()));
+        lane.outstanding.incrementAndGet();
+        try {
+            d.launched().add(deliveries.submit(() -> run(m, keys, lane)));
+        } catch (RejectedExecutionException e) {
+            results.add(Result.notAttempted(m, d.now()));
+            lane.outstanding.decrementAndGet();
+        }
     }
 
     /** The decrypted active secrets of the claimed messages' endpoints; {@code unreadable} gets those that failed. */
@@ -411,14 +432,6 @@ public final class WebhookDispatcher implements AutoCloseable {
             out.computeIfAbsent(s.endpointId(), k -> new ArrayList<>()).add(raw);
         }
         return out;
-    }
-
-    private void giveBack(List<Claimed> claimed, RuntimeException cause) {
-        try {
-            store.jdbc().inTransaction(c -> WebhookStore.release(c, claimed));
-        } catch (RuntimeException e) {
-            cause.addSuppressed(e);
-        }
     }
 
     private void run(Claimed m, List<byte[]> secrets, Lane lane) {
