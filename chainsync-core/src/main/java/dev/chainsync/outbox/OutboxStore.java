@@ -234,55 +234,39 @@ final class OutboxStore {
         return out;
     }
 
-    private static final LeaseTable.Settle<Settlement.Submit> SUBMITTED = TABLE.settle(
+    // The settle statements, one per kind of settlement; each writes only rows still at the version
+    // the relay's claim left, and returns their ids.
+
+    /** Sent with its signature. Parameters: now (first submission), when the tracker looks first, now. */
+    static final LeaseTable.Settle<Settlement.Submit> SUBMITTED = TABLE.settle(
             "status = 'submitted', signature = u.signature, submitted_at = COALESCE(o.submitted_at, ?), "
                     + "next_attempt_at = ?, last_error = NULL, updated_at = ?",
             new Column<>("signature", "text", Settlement.Submit::signature));
 
-    private static final LeaseTable.Settle<Settlement.Confirm> CONFIRMED = TABLE.settle(
+    /** Confirmed at its slot. Parameters: now, now. */
+    static final LeaseTable.Settle<Settlement.Confirm> CONFIRMED = TABLE.settle(
             "status = 'confirmed', signature = u.signature, confirmed_slot = u.slot, confirmed_at = ?, "
                     + "last_error = NULL, updated_at = ?",
             new Column<>("signature", "text", s -> s.op().signature()),
             new Column<>("slot", "bigint", s -> s.status().slot()));
 
-    private static final LeaseTable.Settle<Settlement.Reschedule> RESCHEDULED = TABLE.settle(
+    /** Back to pending at each {@code at}; a failure consumes one attempt. Parameter: now. */
+    static final LeaseTable.Settle<Settlement.Reschedule> RESCHEDULED = TABLE.settle(
             "status = 'pending', next_attempt_at = u.retry_at, attempt_count = o.attempt_count + u.inc, "
                     + "last_error = COALESCE(u.error, o.last_error), updated_at = ?",
             new Column<>("retry_at", "timestamptz", Settlement.Reschedule::at),
             new Column<>("error", "text", Settlement.Reschedule::error),
             new Column<>("inc", "int", r -> r.countsAsFailure() ? 1 : 0));
 
-    private static final LeaseTable.Settle<Settlement.Recheck> RECHECKED = TABLE.settle(
+    /** The tracker looks again at each {@code at}; nothing else changes. Parameter: now. */
+    static final LeaseTable.Settle<Settlement.Recheck> RECHECKED = TABLE.settle(
             "next_attempt_at = u.check_at, updated_at = ?",
             new Column<>("check_at", "timestamptz", Settlement.Recheck::at));
 
-    private static final LeaseTable.Settle<Settlement.DeadLetter> DEAD_LETTERED = TABLE.settle(
+    /** Dead-lettered; uses the last attempt. Parameter: now. */
+    static final LeaseTable.Settle<Settlement.DeadLetter> DEAD_LETTERED = TABLE.settle(
             "status = 'dead_lettered', attempt_count = o.attempt_count + 1, last_error = u.error, updated_at = ?",
             new Column<>("error", "text", Settlement.DeadLetter::error));
-
-    /** Marks operations sent with their signature; the tracker looks at them from {@code checkAt}. */
-    static Set<Long> markSubmitted(Connection c, List<Settlement.Submit> ss, Instant now, Instant checkAt)
-            throws SQLException {
-        return SUBMITTED.apply(c, ss, now, checkAt, now);
-    }
-
-    static Set<Long> markConfirmed(Connection c, List<Settlement.Confirm> ss, Instant now) throws SQLException {
-        return CONFIRMED.apply(c, ss, now, now);
-    }
-
-    /** Back to pending at each settlement's {@code at}; a failure consumes one attempt. */
-    static Set<Long> reschedule(Connection c, List<Settlement.Reschedule> ss, Instant now) throws SQLException {
-        return RESCHEDULED.apply(c, ss, now);
-    }
-
-    /** The tracker looks again at each settlement's {@code at}; nothing else changes. */
-    static Set<Long> recheckLater(Connection c, List<Settlement.Recheck> ss, Instant now) throws SQLException {
-        return RECHECKED.apply(c, ss, now);
-    }
-
-    static Set<Long> deadLetter(Connection c, List<Settlement.DeadLetter> ss, Instant now) throws SQLException {
-        return DEAD_LETTERED.apply(c, ss, now);
-    }
 
     /**
      * Gives back the claims {@code owner} still holds on {@code ids}, due again at {@code checkAt}.

@@ -36,6 +36,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.random.RandomGenerator;
 import java.util.stream.Collectors;
@@ -80,8 +81,9 @@ public final class Relay implements AutoCloseable {
     private final Clock clock;
     private final SubmitPlanner submitPlanner;
     private final ConfirmPlanner confirmPlanner;
-    private final SubmitWork submitWork = new SubmitWork();
-    private final ConfirmWork confirmWork = new ConfirmWork();
+    private final RelayWork submitWork =
+            new RelayWork(OperationStatus.PENDING, b -> submitClaimed(b.rows(), b.height(), b.now()));
+    private final RelayWork confirmWork = new RelayWork(OperationStatus.SUBMITTED, this::confirmClaimed);
     private final ExecutorService submitters;
     private final Counter submitted;
     private final Counter resubmitted;
@@ -205,18 +207,27 @@ public final class Relay implements AutoCloseable {
         }
     }
 
-    // ---------------------------------------------------------------- submit
+    /**
+     * A relay loop's work on the leased-queue engine: claim due operations of one status (none while
+     * the chain cannot tell the height), process them, give them back if that fails half-way.
+     */
+    private final class RelayWork implements LeasedWork<Claimed> {
+        private final OperationStatus status;
+        private final Consumer<Claimed> process;
 
-    /** The submit loop's work: pending operations to transactions on chain. */
-    private final class SubmitWork implements LeasedWork<Claimed> {
+        RelayWork(OperationStatus status, Consumer<Claimed> process) {
+            this.status = status;
+            this.process = process;
+        }
+
         @Override
         public Claimed claim(Instant now) {
-            return Relay.this.claim(OperationStatus.PENDING, now);
+            return Relay.this.claim(status, now);
         }
 
         @Override
         public void process(Claimed batch) {
-            submitClaimed(batch.rows(), batch.height(), batch.now());
+            process.accept(batch);
         }
 
         @Override
@@ -224,6 +235,8 @@ public final class Relay implements AutoCloseable {
             Relay.this.giveBack(batch, cause);
         }
     }
+
+    // ---------------------------------------------------------------- submit
 
     private void submitClaimed(List<Operation> claimed, long height, Instant now) {
         Map<Long, List<Attempt>> history = store.attempts(claimed.stream()
@@ -490,26 +503,13 @@ public final class Relay implements AutoCloseable {
 
     // ---------------------------------------------------------------- confirm
 
-    /** The confirmation loop's work: submitted operations to confirmed, retried or dead-lettered. */
-    private final class ConfirmWork implements LeasedWork<Claimed> {
-        @Override
-        public Claimed claim(Instant now) {
-            return Relay.this.claim(OperationStatus.SUBMITTED, now);
-        }
-
-        @Override
-        public void process(Claimed batch) {
-            // One lookup per transaction, however many packed operations share its signature.
-            Map<String, SignatureStatus> statuses = chain.signatureStatuses(
-                    batch.rows().stream().map(Operation::signature).distinct().toList());
-            Instant now = clock.instant();
-            settle(confirmPlanner.plan(batch.rows(), statuses, batch.height(), now), now, now);
-        }
-
-        @Override
-        public void giveBack(Claimed batch, RuntimeException cause) {
-            Relay.this.giveBack(batch, cause);
-        }
+    /** One confirmation pass's work: settle what the chain says about the claimed operations. */
+    private void confirmClaimed(Claimed batch) {
+        // One lookup per transaction, however many packed operations share its signature.
+        Map<String, SignatureStatus> statuses = chain.signatureStatuses(
+                batch.rows().stream().map(Operation::signature).distinct().toList());
+        Instant now = clock.instant();
+        settle(confirmPlanner.plan(batch.rows(), statuses, batch.height(), now), now, now);
     }
 
     // ---------------------------------------------------------------- settle
@@ -522,18 +522,20 @@ public final class Relay implements AutoCloseable {
     private void settle(List<Settlement> settlements, Instant now, Instant checkAt) {
         Settled s = new Settled(settlements);
         store.jdbc().inTransaction(c -> {
-            List<Settlement.Submit> moved = kept(s.submits, OutboxStore.markSubmitted(c, s.submits, now, checkAt));
+            List<Settlement.Submit> moved =
+                    kept(s.submits, OutboxStore.SUBMITTED.apply(c, s.submits, now, checkAt, now));
             notify(c, moved, Settlement.Submit::event, (h, b) -> h.onSubmitted(c, b, now));
-            List<Settlement.Confirm> done = kept(s.confirms, OutboxStore.markConfirmed(c, s.confirms, now));
+            List<Settlement.Confirm> done = kept(s.confirms, OutboxStore.CONFIRMED.apply(c, s.confirms, now, now));
             notify(c, done, Settlement.Confirm::event, (h, b) -> h.onConfirmed(c, b, now));
             List<Settlement.Reschedule> retried =
-                    kept(s.reschedules, OutboxStore.reschedule(c, s.reschedules, now)).stream()
+                    kept(s.reschedules, OutboxStore.RESCHEDULED.apply(c, s.reschedules, now)).stream()
                             .filter(Settlement.Reschedule::countsAsFailure)
                             .toList();
             notify(c, retried, Settlement.Reschedule::event, (h, b) -> h.onFailed(c, b, now));
-            List<Settlement.DeadLetter> buried = kept(s.deadLetters, OutboxStore.deadLetter(c, s.deadLetters, now));
+            List<Settlement.DeadLetter> buried =
+                    kept(s.deadLetters, OutboxStore.DEAD_LETTERED.apply(c, s.deadLetters, now));
             notify(c, buried, Settlement.DeadLetter::event, (h, b) -> h.onDeadLettered(c, b, now));
-            OutboxStore.recheckLater(c, s.rechecks, now);
+            OutboxStore.RECHECKED.apply(c, s.rechecks, now);
             count(moved, done, retried, buried, now);
             return null;
         });

@@ -561,10 +561,12 @@ public final class WebhookDispatcher implements AutoCloseable {
         record Counts(Set<Long> delivered, int retried, int buried, int disabled) {}
         Counts counts = store.jdbc().inTransaction(c -> {
             WebhookStore.insertAttempts(c, plan.attempts(), owner);
-            Set<Long> deliveredIds = WebhookStore.markDelivered(c, ok, now);
-            int retried = WebhookStore.reschedule(c, plan.of(FinishPlanner.Retry.class), now)
+            Set<Long> deliveredIds = WebhookStore.DELIVERED.apply(c, ok, now);
+            int retried = WebhookStore.RESCHEDULED
+                    .apply(c, plan.of(FinishPlanner.Retry.class), now)
                     .size();
-            int buried = WebhookStore.deadLetter(c, plan.of(FinishPlanner.DeadLetter.class), now)
+            int buried = WebhookStore.DEAD_LETTERED
+                    .apply(c, plan.of(FinishPlanner.DeadLetter.class), now)
                     .size();
             WebhookStore.release(c, plan.of(FinishPlanner.NotAttempted.class));
             WebhookStore.endpointsSucceeded(c, plan.succeededEndpoints().toArray(Long[]::new));

@@ -168,20 +168,26 @@ final class WebhookStore {
                 Jdbc.array(c, "text", fs.stream().map(Finished::error).toArray(String[]::new)));
     }
 
-    private static final LeaseTable.Settle<FinishPlanner.Delivered> DELIVERED = TABLE.settle(
+    // The settle statements; each writes only messages still at the version this dispatcher's claim
+    // left (an endpoint may also have been deleted meanwhile), and returns their ids.
+
+    /** Delivered. Parameter: now. */
+    static final LeaseTable.Settle<FinishPlanner.Delivered> DELIVERED = TABLE.settle(
             "status = 'delivered', delivered_at = u.at, attempt_count = m.attempt_count + 1, "
                     + "last_status_code = u.status, last_error = NULL, updated_at = ?",
             new Column<>("at", "timestamptz", FinishPlanner.Delivered::at),
             new Column<>("status", "int", d -> d.finished().statusCode()));
 
-    private static final LeaseTable.Settle<FinishPlanner.Retry> RESCHEDULED = TABLE.settle(
+    /** Back to pending at each retry's {@code at}; the attempt counts. Parameter: now. */
+    static final LeaseTable.Settle<FinishPlanner.Retry> RESCHEDULED = TABLE.settle(
             "next_attempt_at = u.retry_at, attempt_count = m.attempt_count + 1, last_status_code = u.status, "
                     + "last_error = u.error, updated_at = ?",
             new Column<>("retry_at", "timestamptz", FinishPlanner.Retry::at),
             new Column<>("status", "int", r -> r.finished().statusCode()),
             new Column<>("error", "text", r -> r.finished().error()));
 
-    private static final LeaseTable.Settle<FinishPlanner.DeadLetter> DEAD_LETTERED = TABLE.settle(
+    /** Dead-lettered after its last attempt. Parameter: now. */
+    static final LeaseTable.Settle<FinishPlanner.DeadLetter> DEAD_LETTERED = TABLE.settle(
             "status = 'dead_lettered', attempt_count = m.attempt_count + 1, last_status_code = u.status, "
                     + "last_error = u.error, updated_at = ?",
             new Column<>("status", "int", d -> d.finished().statusCode()),
@@ -190,20 +196,6 @@ final class WebhookStore {
     private static final LeaseTable.Settle<Leased> RELEASED = TABLE.settle("");
 
     private static final LeaseTable.Settle<Leased> POSTPONED = TABLE.settle("next_attempt_at = ?");
-
-    /** Marks messages delivered where this dispatcher still holds the claim; returns their ids. */
-    static Set<Long> markDelivered(Connection c, List<FinishPlanner.Delivered> ds, Instant now) throws SQLException {
-        return DELIVERED.apply(c, ds, now);
-    }
-
-    /** Back to pending at each retry's {@code at}; the attempt counts. */
-    static Set<Long> reschedule(Connection c, List<FinishPlanner.Retry> rs, Instant now) throws SQLException {
-        return RESCHEDULED.apply(c, rs, now);
-    }
-
-    static Set<Long> deadLetter(Connection c, List<FinishPlanner.DeadLetter> ds, Instant now) throws SQLException {
-        return DEAD_LETTERED.apply(c, ds, now);
-    }
 
     /** Gives claims back without counting an attempt (shutdown, or a pass that failed half-way). */
     static int release(Connection c, List<? extends Leased> ms) throws SQLException {
