@@ -13,6 +13,7 @@ import dev.chainsync.outbox.SubmitOutcome.PackAndSend;
 import dev.chainsync.outbox.SubmitOutcome.Resend;
 import dev.chainsync.outbox.SubmitOutcome.SearchChain;
 import dev.chainsync.outbox.SubmitPlanner.Send;
+import dev.chainsync.queue.BoundedFanOut;
 import dev.chainsync.queue.LeasedQueue;
 import dev.chainsync.queue.LeasedWork;
 import dev.chainsync.worker.PollingWorker;
@@ -31,11 +32,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.random.RandomGenerator;
@@ -84,7 +80,7 @@ public final class Relay implements AutoCloseable {
     private final RelayWork submitWork =
             new RelayWork(OperationStatus.PENDING, b -> submitClaimed(b.rows(), b.height(), b.now()));
     private final RelayWork confirmWork = new RelayWork(OperationStatus.SUBMITTED, this::confirmClaimed);
-    private final ExecutorService submitters;
+    private final BoundedFanOut submitters = new BoundedFanOut(MAX_PARALLEL_SUBMITS);
     private final Counter submitted;
     private final Counter resubmitted;
     private final Counter confirmed;
@@ -113,7 +109,6 @@ public final class Relay implements AutoCloseable {
         this.submitPlanner = new SubmitPlanner(
                 chain, handlers.keySet(), backoff, config.pollInterval(), config.retryCap(), config.instanceId());
         this.confirmPlanner = new ConfirmPlanner(config.commitment(), backoff, config.confirmPollInterval());
-        this.submitters = Executors.newVirtualThreadPerTaskExecutor();
         this.submitted = registry.counter("chainsync_outbox_submitted_total");
         this.resubmitted = registry.counter("chainsync_outbox_resubmitted_total");
         this.confirmed = registry.counter("chainsync_outbox_confirmed_total");
@@ -399,69 +394,40 @@ public final class Relay implements AutoCloseable {
         return expected.compareTo(config.confirmPollInterval()) > 0 ? expected : config.confirmPollInterval();
     }
 
+    /** Sends every transaction, in parallel (bounded); returns the failures by send. */
     private Map<Send, ChainException> sendAll(List<Send> sends) {
-        Map<Send, ChainException> errors = new HashMap<>();
-        if (sends.size() == 1) {
-            trySend(sends.getFirst(), errors);
-            return errors;
-        }
-        // Bounded fan-out: a slow node should not make a batch take batch-size round trips.
-        List<Future<ChainException>> futures = new ArrayList<>();
-        Semaphore permits = new Semaphore(MAX_PARALLEL_SUBMITS);
-        for (Send s : sends) {
-            futures.add(submitters.submit(() -> {
-                permits.acquire();
-                try {
-                    chain.submit(s.tx());
-                    return null;
-                } catch (ChainException e) {
-                    return e;
-                } finally {
-                    permits.release();
-                }
-            }));
-        }
-        boolean interrupted = false;
-        for (int i = 0; i < sends.size(); i++) {
-            Future<ChainException> f = futures.get(i);
-            if (interrupted && !f.isDone()) {
+        List<ChainException> outcomes = submitters.map(sends, this::trySend, new BoundedFanOut.Failures<>() {
+            @Override
+            public ChainException cutOff(Send s) {
                 // Stopping: a send still under way may or may not land, so it is not counted as a failure.
-                f.cancel(true);
-                errors.put(
-                        sends.get(i),
-                        new ChainException(
-                                ChainException.Kind.UNAVAILABLE,
-                                ChainException.Reach.UNKNOWN,
-                                "interrupted while sending; outcome unknown",
-                                null));
-                continue;
+                return new ChainException(
+                        ChainException.Kind.UNAVAILABLE,
+                        ChainException.Reach.UNKNOWN,
+                        "interrupted while sending; outcome unknown",
+                        null);
             }
-            try {
-                ChainException e = interrupted ? f.resultNow() : f.get();
-                if (e != null) {
-                    errors.put(sends.get(i), e);
-                }
-            } catch (InterruptedException e) {
-                interrupted = true;
-                i--; // look at this send again, without waiting
-            } catch (ExecutionException | IllegalStateException e) {
-                Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-                errors.put(
-                        sends.get(i),
-                        new ChainException(ChainException.Kind.UNAVAILABLE, "submit crashed: " + cause, cause));
+
+            @Override
+            public ChainException crashed(Send s, Throwable cause) {
+                return new ChainException(ChainException.Kind.UNAVAILABLE, "submit crashed: " + cause, cause);
             }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
+        });
+        Map<Send, ChainException> errors = new HashMap<>();
+        for (int i = 0; i < sends.size(); i++) {
+            if (outcomes.get(i) != null) {
+                errors.put(sends.get(i), outcomes.get(i));
+            }
         }
         return errors;
     }
 
-    private void trySend(Send s, Map<Send, ChainException> errors) {
+    /** Sends one transaction; returns why it failed, or null. */
+    private ChainException trySend(Send s) {
         try {
             chain.submit(s.tx());
+            return null;
         } catch (ChainException e) {
-            errors.put(s, e);
+            return e;
         }
     }
 
