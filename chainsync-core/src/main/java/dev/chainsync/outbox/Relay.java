@@ -146,6 +146,12 @@ public final class Relay implements AutoCloseable {
         return this;
     }
 
+    /** The submit and confirm loops as one component: broken when either died or keeps failing. */
+    public synchronized PollingWorker.Health health() {
+        return PollingWorker.Health.of(
+                workers.stream().map(PollingWorker::health).toList());
+    }
+
     /** Finishes the passes in flight, then gives back every claim still held. Idempotent. */
     @Override
     public synchronized void close() {

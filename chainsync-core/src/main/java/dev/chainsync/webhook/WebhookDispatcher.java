@@ -656,15 +656,8 @@ public final class WebhookDispatcher implements AutoCloseable {
     }
 
     public Health health() {
-        PollingWorker.Health dispatch = dispatchWorker.health();
-        PollingWorker.Health finishing = finishWorker.health();
-        boolean broken = dispatch.broken() || finishing.broken();
-        return new Health(
-                config.dispatcherEnabled(),
-                dispatch.running() && finishing.running(),
-                broken,
-                inFlight(),
-                dispatch.lastError() != null ? dispatch.lastError() : finishing.lastError());
+        PollingWorker.Health loops = PollingWorker.Health.of(List.of(dispatchWorker.health(), finishWorker.health()));
+        return new Health(config.dispatcherEnabled(), loops.running(), loops.broken(), inFlight(), loops.lastError());
     }
 
     /** The name this dispatcher writes into leases and attempt records. */

@@ -1,6 +1,7 @@
 package dev.chainsync.worker;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
@@ -34,7 +35,20 @@ public final class PollingWorker implements AutoCloseable {
     private volatile String lastError;
 
     /** A worker's state for health reports: broken means its thread died or every pass has failed for a while. */
-    public record Health(boolean started, boolean running, boolean broken, String lastError) {}
+    public record Health(boolean started, boolean running, boolean broken, String lastError) {
+        /** Several workers as one component: running when all run, broken when any is. */
+        public static Health of(List<Health> parts) {
+            return new Health(
+                    !parts.isEmpty() && parts.stream().allMatch(Health::started),
+                    !parts.isEmpty() && parts.stream().allMatch(Health::running),
+                    parts.stream().anyMatch(Health::broken),
+                    parts.stream()
+                            .map(Health::lastError)
+                            .filter(java.util.Objects::nonNull)
+                            .findFirst()
+                            .orElse(null));
+        }
+    }
 
     public PollingWorker(String name, Duration idleDelay, IntSupplier pass) {
         this(name, idleDelay, DEFAULT_CLOSE_TIMEOUT, pass);

@@ -134,4 +134,14 @@ class PollingWorkerTest {
                 .as("a worker closed on purpose is not broken")
                 .isFalse();
     }
+
+    @Test
+    void severalWorkersReportAsOne() {
+        PollingWorker.Health up = new PollingWorker.Health(true, true, false, null);
+        PollingWorker.Health down = new PollingWorker.Health(true, false, true, "boom");
+        assertThat(PollingWorker.Health.of(java.util.List.of(up, up))).isEqualTo(up);
+        assertThat(PollingWorker.Health.of(java.util.List.of(up, down)))
+                .isEqualTo(new PollingWorker.Health(true, false, true, "boom"));
+        assertThat(PollingWorker.Health.of(java.util.List.of()).running()).isFalse();
+    }
 }
