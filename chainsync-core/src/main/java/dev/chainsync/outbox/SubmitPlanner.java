@@ -14,6 +14,7 @@ import dev.chainsync.outbox.SubmitOutcome.WaitNearExpiry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -144,9 +145,8 @@ final class SubmitPlanner {
      * the recorded attempts alone determine every transaction's bytes.
      */
     List<List<Operation>> packs(List<Operation> ops) {
-        List<Operation> sorted = ops.stream()
-                .sorted(java.util.Comparator.comparingLong(Operation::id))
-                .toList();
+        List<Operation> sorted =
+                ops.stream().sorted(Comparator.comparingLong(Operation::id)).toList();
         int limit = sizing.maxTransactionBytes();
         List<List<Operation>> packs = new ArrayList<>();
         List<Operation> current = new ArrayList<>();

@@ -3,7 +3,9 @@ package dev.chainsync.queue;
 import dev.chainsync.db.Jdbc;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -98,7 +100,7 @@ public final class LeaseTable {
                         column.sqlType().equals("timestamptz") ? "text" : column.sqlType(),
                         rows.stream()
                                 .map(column.value())
-                                .map(v -> v instanceof java.time.Instant i ? i.toString() : v)
+                                .map(v -> v instanceof Instant i ? i.toString() : v)
                                 .toArray()));
             }
             return Jdbc.updatedIds(c, sql, all.toArray());
@@ -118,7 +120,7 @@ public final class LeaseTable {
         if (rows.isEmpty()) {
             return Set.of();
         }
-        return new java.util.HashSet<>(Jdbc.query(
+        return new HashSet<>(Jdbc.query(
                 c,
                 "SELECT " + alias + ".id FROM " + table + " " + alias
                         + "\n  JOIN unnest(?::bigint[], ?::bigint[]) AS u(id, version) ON " + alias + ".id = u.id AND "

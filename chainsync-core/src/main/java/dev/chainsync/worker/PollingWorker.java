@@ -2,6 +2,7 @@ package dev.chainsync.worker;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
@@ -44,7 +45,7 @@ public final class PollingWorker implements AutoCloseable {
                     parts.stream().anyMatch(Health::broken),
                     parts.stream()
                             .map(Health::lastError)
-                            .filter(java.util.Objects::nonNull)
+                            .filter(Objects::nonNull)
                             .findFirst()
                             .orElse(null));
         }

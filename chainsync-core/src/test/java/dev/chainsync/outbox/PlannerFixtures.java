@@ -5,6 +5,7 @@ import dev.chainsync.time.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Random;
+import java.util.Set;
 
 /** Operations and planners for the planners' unit tests: no database, no chain calls. */
 final class PlannerFixtures {
@@ -22,7 +23,7 @@ final class PlannerFixtures {
     }
 
     static SubmitPlanner submitPlanner() {
-        return new SubmitPlanner(SIZING, java.util.Set.of(KIND), backoff(), POLL, CAP, "relay-a");
+        return new SubmitPlanner(SIZING, Set.of(KIND), backoff(), POLL, CAP, "relay-a");
     }
 
     static Operation op(long id, int attemptCount, int maxAttempts) {

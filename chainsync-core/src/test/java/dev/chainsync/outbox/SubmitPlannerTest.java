@@ -22,6 +22,7 @@ import dev.chainsync.outbox.SubmitOutcome.SearchChain;
 import dev.chainsync.outbox.SubmitOutcome.WaitNearExpiry;
 import dev.chainsync.outbox.SubmitPlanner.Send;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -148,8 +149,8 @@ class SubmitPlannerTest {
                     .isLessThanOrEqualTo(PlannerFixtures.SIZING.maxTransactionBytes());
         }
         for (int i = 0; i + 1 < packs.size(); i++) {
-            List<String> oneMore = new java.util.ArrayList<>(
-                    packs.get(i).stream().map(Operation::memo).toList());
+            List<String> oneMore =
+                    new ArrayList<>(packs.get(i).stream().map(Operation::memo).toList());
             oneMore.add(packs.get(i + 1).getFirst().memo());
             assertThat(PlannerFixtures.SIZING.memoTransactionBytes(oneMore))
                     .as("a pack is closed only when the next memo does not fit")

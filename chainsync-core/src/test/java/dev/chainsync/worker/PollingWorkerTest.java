@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -139,9 +140,9 @@ class PollingWorkerTest {
     void severalWorkersReportAsOne() {
         PollingWorker.Health up = new PollingWorker.Health(true, true, false, null);
         PollingWorker.Health down = new PollingWorker.Health(true, false, true, "boom");
-        assertThat(PollingWorker.Health.of(java.util.List.of(up, up))).isEqualTo(up);
-        assertThat(PollingWorker.Health.of(java.util.List.of(up, down)))
+        assertThat(PollingWorker.Health.of(List.of(up, up))).isEqualTo(up);
+        assertThat(PollingWorker.Health.of(List.of(up, down)))
                 .isEqualTo(new PollingWorker.Health(true, false, true, "boom"));
-        assertThat(PollingWorker.Health.of(java.util.List.of()).running()).isFalse();
+        assertThat(PollingWorker.Health.of(List.of()).running()).isFalse();
     }
 }
