@@ -239,6 +239,11 @@ public final class Relay implements AutoCloseable {
 
     // ---------------------------------------------------------------- submit
 
+    /**
+     * One submit pass's work: read the claimed operations' attempts and their chain statuses, let
+     * the planner decide, search the chain where it asks to, rebuild or build and record the
+     * transactions to send, send them, and settle every operation in one transaction.
+     */
     private void submitClaimed(List<Operation> claimed, long height, Instant now) {
         Map<Long, List<Attempt>> history = store.attempts(claimed.stream()
                 .filter(op -> op.signature() != null)
