@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.chainsync.app.Application;
 import dev.chainsync.config.ChainsyncConfig;
 import dev.chainsync.json.Json;
+import dev.chainsync.outbox.ManualRelay;
 import dev.chainsync.testing.TestDatabases;
 import dev.chainsync.time.ManualClock;
 import java.io.ByteArrayOutputStream;
@@ -103,9 +104,9 @@ final class ApiHarness implements AutoCloseable {
 
     /** One submit pass, then the clock moves past the landing slot and the confirmation poll, then one confirm pass. */
     void submitAndConfirm() {
-        app.relay().submitPass();
+        ManualRelay.submitPass(app.relay());
         clock.advance(Duration.ofSeconds(2));
-        app.relay().confirmPass();
+        ManualRelay.confirmPass(app.relay());
     }
 
     // ------------------------------------------------------------------ HTTP

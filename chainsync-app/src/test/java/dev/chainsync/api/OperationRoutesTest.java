@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.chainsync.chain.ChainClient;
 import dev.chainsync.chain.SignedTransaction;
 import dev.chainsync.credential.CredentialHash;
+import dev.chainsync.outbox.ManualRelay;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -132,7 +133,7 @@ class OperationRoutesTest {
         long id = operationId(a);
         assertThat(operation(id).path("attempts")).isEmpty();
 
-        h.app.relay().submitPass();
+        ManualRelay.submitPass(h.app.relay());
 
         JsonNode op = operation(id);
         assertThat(op.path("status").asText()).isEqualTo("submitted");
@@ -246,7 +247,7 @@ class OperationRoutesTest {
         h.app.devnet().faults().rpcErrorRate(1.0);
 
         for (int i = 0; i < 12; i++) {
-            h.app.relay().submitPass();
+            ManualRelay.submitPass(h.app.relay());
             h.clock.advance(Duration.ofSeconds(1));
         }
 
@@ -265,7 +266,7 @@ class OperationRoutesTest {
         h.app.devnet().faults().reset();
         h.clock.advance(Duration.ofSeconds(31));
         h.submitAndConfirm();
-        h.app.relay().confirmPass();
+        ManualRelay.confirmPass(h.app.relay());
         assertThat(credential(issued).path("status").asText()).isEqualTo("confirmed");
         assertThat(operation(id).path("failures").asInt()).isZero();
     }

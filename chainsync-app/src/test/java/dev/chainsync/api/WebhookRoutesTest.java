@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import dev.chainsync.apikey.Scope;
+import dev.chainsync.webhook.ManualDispatcher;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -281,7 +282,7 @@ class WebhookRoutesTest {
         JsonNode issued = h.issue("uni-w", "wendy", null, "webhook diploma".getBytes(StandardCharsets.UTF_8));
         h.submitAndConfirm();
 
-        assertThat(h.app.webhookDispatcher().deliverDue()).isEqualTo(1);
+        assertThat(ManualDispatcher.deliverDue(h.app.webhookDispatcher())).isEqualTo(1);
 
         assertThat(received).hasSize(1);
         String msgId = received.peek()[0];
@@ -306,7 +307,7 @@ class WebhookRoutesTest {
         assertThat(ApiHarness.json(h.get("/v1/webhook-endpoints/" + id + "/messages?status=pending"))
                         .path("data"))
                 .hasSize(1);
-        h.app.webhookDispatcher().deliverDue();
+        ManualDispatcher.deliverDue(h.app.webhookDispatcher());
         assertThat(received).hasSize(2).allSatisfy(hit -> assertThat(hit[0]).isEqualTo(msgId));
 
         JsonNode attempts = ApiHarness.json(h.get("/v1/webhook-endpoints/" + id + "/messages/" + msgId + "/attempts"));

@@ -4,6 +4,7 @@ import dev.chainsync.db.Jdbc;
 import dev.chainsync.idempotency.Idempotency;
 import dev.chainsync.idempotency.Idempotency.Claim;
 import dev.chainsync.idempotency.Idempotency.StoredResponse;
+import dev.chainsync.worker.PollingWorker;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -17,7 +18,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,7 +48,9 @@ public final class TransferBatcher implements AutoCloseable {
     static final Duration BATCH_LOCK_TIMEOUT = Duration.ofSeconds(2);
 
     private static final String LOCK_NOT_AVAILABLE = "55P03";
-    private static final long POLL_MS = 50;
+    /** How long an idle batcher sleeps; a queued request wakes it at once, so this only bounds a lost wake-up. */
+    private static final Duration IDLE = Duration.ofMillis(50);
+
     private static final Object ON_YOUR_OWN = new Object();
     private static final Logger log = LoggerFactory.getLogger(TransferBatcher.class);
 
@@ -57,7 +59,7 @@ public final class TransferBatcher implements AutoCloseable {
     private final Idempotency idempotency;
     private final int maxBatch;
     private final BlockingQueue<Request> queue = new LinkedBlockingQueue<>();
-    private final Thread worker;
+    private final PollingWorker worker;
     private final DistributionSummary batchSize;
     private final Counter batchesFailed;
     private volatile boolean closing;
@@ -77,33 +79,32 @@ public final class TransferBatcher implements AutoCloseable {
         this.batchesFailed = Counter.builder("chainsync_ledger_transfer_batches_failed_total")
                 .description("Batches that failed as a whole and were applied one request at a time")
                 .register(registry);
-        this.worker = Thread.ofPlatform().name("transfer-batcher").daemon(true).unstarted(this::loop);
+        this.worker = new PollingWorker("transfer-batcher", IDLE, this::pass);
     }
 
+    /** Starts the batching thread; a second start, or one after {@link #close()}, throws. */
     public TransferBatcher start() {
         worker.start();
         return this;
     }
 
-    /** Applies what is queued, then stops; later requests are applied by their callers. Idempotent. */
+    /**
+     * Stops the batching thread after the batch in flight (bounded: see {@link PollingWorker#close()}),
+     * then applies what is still queued on the calling thread; later requests are applied by their
+     * callers. Idempotent.
+     */
     @Override
     public void close() {
         closing = true;
-        if (Thread.currentThread() == worker) {
-            return;
+        worker.close();
+        while (pass() > 0) {
+            // Requests queued before they saw the batcher closing: their callers are waiting on them.
         }
-        // Wait even when interrupted: the pool must not close under a batch still committing.
-        boolean interrupted = false;
-        while (worker.isAlive()) {
-            try {
-                worker.join();
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+    }
+
+    /** The batching thread's state, for health reports. */
+    public PollingWorker.Health health() {
+        return worker.health();
     }
 
     /** Makes one transfer and returns it once committed; throws {@link LedgerException} if refused. */
@@ -136,10 +137,11 @@ public final class TransferBatcher implements AutoCloseable {
     }
 
     private Object await(Request request) {
-        if (closing || !worker.isAlive()) {
+        if (closing || !worker.isRunning()) {
             return ON_YOUR_OWN;
         }
         queue.add(request);
+        worker.wake();
         if (closing && queue.remove(request)) {
             return ON_YOUR_OWN;
         }
@@ -156,23 +158,20 @@ public final class TransferBatcher implements AutoCloseable {
         }
     }
 
-    private void loop() {
-        while (!closing || !queue.isEmpty()) {
-            try {
-                Request first = queue.poll(POLL_MS, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
-                }
-                List<Request> batch = new ArrayList<>(Math.min(maxBatch, queue.size() + 1));
-                batch.add(first);
-                queue.drainTo(batch, maxBatch - 1);
-                apply(batch);
-            } catch (InterruptedException e) {
-                closing = true;
-            } catch (RuntimeException | Error e) {
-                log.error("transfer batcher pass failed", e);
-            }
+    /** One batch: every request queued while the previous batch was committing, up to the maximum. */
+    private int pass() {
+        List<Request> batch = new ArrayList<>(Math.min(maxBatch, queue.size() + 1));
+        queue.drainTo(batch, maxBatch);
+        if (batch.isEmpty()) {
+            return 0;
         }
+        try {
+            apply(batch);
+        } catch (RuntimeException | Error e) {
+            // apply answers every request itself; reaching here means answering them failed.
+            log.error("transfer batcher pass failed", e);
+        }
+        return batch.size();
     }
 
     private void apply(List<Request> batch) {

@@ -1,5 +1,6 @@
 package dev.chainsync.outbox;
 
+import dev.chainsync.queue.Leased;
 import java.time.Instant;
 
 /** One row of the chain outbox. */
@@ -24,7 +25,8 @@ public record Operation(
         Instant confirmedAt,
         String lastError,
         Instant createdAt,
-        Instant updatedAt) {
+        Instant updatedAt)
+        implements Leased {
 
     /** The same operation as seen after this relay bumped its version. */
     Operation withVersion(long newVersion) {

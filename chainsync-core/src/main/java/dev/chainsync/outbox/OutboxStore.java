@@ -5,6 +5,8 @@ import static dev.chainsync.db.Jdbc.nullableLong;
 
 import dev.chainsync.db.Jdbc;
 import dev.chainsync.db.Planned;
+import dev.chainsync.queue.Column;
+import dev.chainsync.queue.LeaseTable;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -23,10 +25,11 @@ final class OutboxStore {
             + "next_attempt_at, lease_owner, lease_until, version, signature, blockhash, last_valid_height, "
             + "submitted_at, confirmed_slot, confirmed_at, last_error, created_at, updated_at";
 
+    /** The lease/version pattern of the outbox table (alias {@code o} in every fragment below). */
+    static final LeaseTable TABLE = new LeaseTable("chain_operations", "o");
+
     // One short statement claims a batch: rows locked by another relay are skipped, not waited on,
-    // and the lease makes a crashed relay's rows claimable again once it runs out. "= ANY (ARRAY(...))"
-    // rather than "IN (SELECT ...)": PostgreSQL plans the IN form as a hash semi-join that scans the
-    // whole table, confirmed history included, on every claim.
+    // and the lease makes a crashed relay's rows claimable again once it runs out.
     //
     // The settings: the claim must walk the due index in order and stop after its limit. The
     // planner's row estimate for "due" comes from statistics that lag behind a burst of new
@@ -34,16 +37,14 @@ final class OutboxStore {
     // row into a bitmap and sorted them instead, on every claim, so the claim's cost grew with the
     // backlog (about 10 ms per claim at 10,000 pending rows).
     static final Planned CLAIM = new Planned(
-            "SET LOCAL enable_bitmapscan = off; SET LOCAL enable_seqscan = off", """
-            UPDATE chain_operations o
-               SET lease_owner = ?, lease_until = ?, version = o.version + 1, updated_at = ?
-             WHERE o.id = ANY (ARRAY(SELECT id FROM chain_operations
+            "SET LOCAL enable_bitmapscan = off; SET LOCAL enable_seqscan = off",
+            TABLE.claim("updated_at = ?", "", """
+                    SELECT id FROM chain_operations
                                       WHERE status = ? AND next_attempt_at <= ?
                                         AND (lease_until IS NULL OR lease_until < ?)
                                       ORDER BY next_attempt_at
                                       LIMIT ?
-                                      FOR UPDATE SKIP LOCKED))
-            RETURNING o.""" + COLUMNS.replace(", ", ", o."));
+                                      FOR UPDATE SKIP LOCKED""", "", "o." + COLUMNS.replace(", ", ", o.")));
 
     /**
      * Settings for the relay's lookups by key: a few index probes per key, whatever the size of the
@@ -134,29 +135,6 @@ final class OutboxStore {
         return out;
     }
 
-    /** One operation's new state in a batch transition, checked against the version the relay holds. */
-    record Transition(Operation op, String signature, Long slot, Instant at, String error, boolean countsAsFailure) {
-        static Transition signed(Operation op, String signature) {
-            return new Transition(op, signature, null, null, null, false);
-        }
-
-        static Transition landed(Operation op, String signature, long slot) {
-            return new Transition(op, signature, slot, null, null, false);
-        }
-
-        static Transition retry(Operation op, Instant at, String error, boolean countsAsFailure) {
-            return new Transition(op, null, null, at, error, countsAsFailure);
-        }
-
-        static Transition failed(Operation op, String error) {
-            return new Transition(op, null, null, null, error, true);
-        }
-
-        static Transition unchanged(Operation op) {
-            return new Transition(op, null, null, null, null, false);
-        }
-    }
-
     /**
      * Records the attempts of packed transactions (one attempt row per operation, each with its
      * transaction's signature) and makes each the operation's current transaction, where this relay
@@ -170,22 +148,13 @@ final class OutboxStore {
         if (transactions.isEmpty()) {
             return Set.of();
         }
-        List<Attempt> all = transactions.stream().flatMap(List::stream).toList();
         // Lock the rows still at the claimed version first, so nothing moves between this check and the writes.
-        Set<Long> held = new java.util.HashSet<>(Jdbc.query(
+        Set<Long> held = TABLE.lockHeld(
                 c,
-                """
-                SELECT o.id FROM chain_operations o
-                  JOIN unnest(?::bigint[], ?::bigint[]) AS u(id, version) ON o.id = u.id AND o.version = u.version
-                   FOR UPDATE OF o""",
-                r -> r.getLong(1),
-                Jdbc.array(c, "bigint", all.stream().map(Attempt::operationId).toArray(Long[]::new)),
-                Jdbc.array(
-                        c,
-                        "bigint",
-                        all.stream()
-                                .map(a -> ops.get(a.operationId()).version())
-                                .toArray(Long[]::new))));
+                transactions.stream()
+                        .flatMap(List::stream)
+                        .map(a -> ops.get(a.operationId()))
+                        .toList());
         List<Attempt> kept = new ArrayList<>();
         Set<String> recorded = new java.util.HashSet<>();
         for (List<Attempt> tx : transactions) {
@@ -265,120 +234,39 @@ final class OutboxStore {
         return out;
     }
 
-    /** Marks operations sent with their signature; the tracker looks at them from {@code checkAt}. */
-    static Set<Long> markSubmitted(Connection c, List<Transition> ts, Instant now, Instant checkAt)
-            throws SQLException {
-        if (ts.isEmpty()) {
-            return Set.of();
-        }
-        return Jdbc.updatedIds(
-                c,
-                """
-                UPDATE chain_operations o
-                   SET status = 'submitted', signature = u.signature, submitted_at = COALESCE(o.submitted_at, ?),
-                       next_attempt_at = ?, lease_owner = NULL, lease_until = NULL, last_error = NULL,
-                       version = o.version + 1, updated_at = ?
-                  FROM unnest(?::bigint[], ?::bigint[], ?::text[]) AS u(id, version, signature)
-                 WHERE o.id = u.id AND o.version = u.version
-                RETURNING o.id""",
-                now,
-                checkAt,
-                now,
-                Jdbc.array(c, "bigint", ids(ts)),
-                Jdbc.array(c, "bigint", versions(ts)),
-                Jdbc.array(c, "text", ts.stream().map(Transition::signature).toArray(String[]::new)));
-    }
+    // The settle statements, one per kind of settlement; each writes only rows still at the version
+    // the relay's claim left, and returns their ids.
 
-    static Set<Long> markConfirmed(Connection c, List<Transition> ts, Instant now) throws SQLException {
-        if (ts.isEmpty()) {
-            return Set.of();
-        }
-        return Jdbc.updatedIds(
-                c,
-                """
-                UPDATE chain_operations o
-                   SET status = 'confirmed', signature = u.signature, confirmed_slot = u.slot, confirmed_at = ?,
-                       lease_owner = NULL, lease_until = NULL, last_error = NULL, version = o.version + 1,
-                       updated_at = ?
-                  FROM unnest(?::bigint[], ?::bigint[], ?::text[], ?::bigint[]) AS u(id, version, signature, slot)
-                 WHERE o.id = u.id AND o.version = u.version
-                RETURNING o.id""",
-                now,
-                now,
-                Jdbc.array(c, "bigint", ids(ts)),
-                Jdbc.array(c, "bigint", versions(ts)),
-                Jdbc.array(c, "text", ts.stream().map(Transition::signature).toArray(String[]::new)),
-                Jdbc.array(c, "bigint", ts.stream().map(Transition::slot).toArray(Long[]::new)));
-    }
+    /** Sent with its signature. Parameters: now (first submission), when the tracker looks first, now. */
+    static final LeaseTable.Settle<Settlement.Submit> SUBMITTED = TABLE.settle(
+            "status = 'submitted', signature = u.signature, submitted_at = COALESCE(o.submitted_at, ?), "
+                    + "next_attempt_at = ?, last_error = NULL, updated_at = ?",
+            new Column<>("signature", "text", Settlement.Submit::signature));
 
-    /** Back to pending at each transition's {@code at}; a failure consumes one attempt. */
-    static Set<Long> reschedule(Connection c, List<Transition> ts, Instant now) throws SQLException {
-        if (ts.isEmpty()) {
-            return Set.of();
-        }
-        return Jdbc.updatedIds(
-                c,
-                """
-                UPDATE chain_operations o
-                   SET status = 'pending', next_attempt_at = u.retry_at, attempt_count = o.attempt_count + u.inc,
-                       last_error = COALESCE(u.error, o.last_error), lease_owner = NULL, lease_until = NULL,
-                       version = o.version + 1, updated_at = ?
-                  FROM unnest(?::bigint[], ?::bigint[], ?::timestamptz[], ?::text[], ?::int[])
-                       AS u(id, version, retry_at, error, inc)
-                 WHERE o.id = u.id AND o.version = u.version
-                RETURNING o.id""",
-                now,
-                Jdbc.array(c, "bigint", ids(ts)),
-                Jdbc.array(c, "bigint", versions(ts)),
-                Jdbc.instants(c, ts.stream().map(Transition::at).toList()),
-                Jdbc.array(c, "text", ts.stream().map(Transition::error).toArray(String[]::new)),
-                Jdbc.array(
-                        c,
-                        "int",
-                        ts.stream().map(t -> t.countsAsFailure() ? 1 : 0).toArray(Integer[]::new)));
-    }
+    /** Confirmed at its slot. Parameters: now, now. */
+    static final LeaseTable.Settle<Settlement.Confirm> CONFIRMED = TABLE.settle(
+            "status = 'confirmed', signature = u.signature, confirmed_slot = u.slot, confirmed_at = ?, "
+                    + "last_error = NULL, updated_at = ?",
+            new Column<>("signature", "text", s -> s.op().signature()),
+            new Column<>("slot", "bigint", s -> s.status().slot()));
 
-    /** The tracker looks again at {@code checkAt}; nothing else changes. */
-    static Set<Long> recheckLater(Connection c, List<Transition> ts, Instant checkAt, Instant now) throws SQLException {
-        if (ts.isEmpty()) {
-            return Set.of();
-        }
-        return Jdbc.updatedIds(
-                c, """
-                UPDATE chain_operations o
-                   SET next_attempt_at = ?, lease_owner = NULL, lease_until = NULL, version = o.version + 1,
-                       updated_at = ?
-                  FROM unnest(?::bigint[], ?::bigint[]) AS u(id, version)
-                 WHERE o.id = u.id AND o.version = u.version
-                RETURNING o.id""", checkAt, now, Jdbc.array(c, "bigint", ids(ts)), Jdbc.array(c, "bigint", versions(ts)));
-    }
+    /** Back to pending at each {@code at}; a failure consumes one attempt. Parameter: now. */
+    static final LeaseTable.Settle<Settlement.Reschedule> RESCHEDULED = TABLE.settle(
+            "status = 'pending', next_attempt_at = u.retry_at, attempt_count = o.attempt_count + u.inc, "
+                    + "last_error = COALESCE(u.error, o.last_error), updated_at = ?",
+            new Column<>("retry_at", "timestamptz", Settlement.Reschedule::at),
+            new Column<>("error", "text", Settlement.Reschedule::error),
+            new Column<>("inc", "int", r -> r.countsAsFailure() ? 1 : 0));
 
-    static Set<Long> deadLetter(Connection c, List<Transition> ts, Instant now) throws SQLException {
-        if (ts.isEmpty()) {
-            return Set.of();
-        }
-        return Jdbc.updatedIds(
-                c,
-                """
-                UPDATE chain_operations o
-                   SET status = 'dead_lettered', attempt_count = o.attempt_count + 1, last_error = u.error,
-                       lease_owner = NULL, lease_until = NULL, version = o.version + 1, updated_at = ?
-                  FROM unnest(?::bigint[], ?::bigint[], ?::text[]) AS u(id, version, error)
-                 WHERE o.id = u.id AND o.version = u.version
-                RETURNING o.id""",
-                now,
-                Jdbc.array(c, "bigint", ids(ts)),
-                Jdbc.array(c, "bigint", versions(ts)),
-                Jdbc.array(c, "text", ts.stream().map(Transition::error).toArray(String[]::new)));
-    }
+    /** The tracker looks again at each {@code at}; nothing else changes. Parameter: now. */
+    static final LeaseTable.Settle<Settlement.Recheck> RECHECKED = TABLE.settle(
+            "next_attempt_at = u.check_at, updated_at = ?",
+            new Column<>("check_at", "timestamptz", Settlement.Recheck::at));
 
-    private static Long[] ids(List<Transition> ts) {
-        return ts.stream().map(t -> t.op().id()).toArray(Long[]::new);
-    }
-
-    private static Long[] versions(List<Transition> ts) {
-        return ts.stream().map(t -> t.op().version()).toArray(Long[]::new);
-    }
+    /** Dead-lettered; uses the last attempt. Parameter: now. */
+    static final LeaseTable.Settle<Settlement.DeadLetter> DEAD_LETTERED = TABLE.settle(
+            "status = 'dead_lettered', attempt_count = o.attempt_count + 1, last_error = u.error, updated_at = ?",
+            new Column<>("error", "text", Settlement.DeadLetter::error));
 
     /**
      * Gives back the claims {@code owner} still holds on {@code ids}, due again at {@code checkAt}.
@@ -386,20 +274,20 @@ final class OutboxStore {
      * which versions its own updates left, but only it can hold its lease.
      */
     int releaseClaims(String owner, List<Long> ids, Instant checkAt, Instant now) {
-        return jdbc.withConnection(
-                c -> Jdbc.update(c, """
-                UPDATE chain_operations
-                   SET lease_owner = NULL, lease_until = NULL, next_attempt_at = ?, version = version + 1,
-                       updated_at = ?
-                 WHERE id = ANY (?) AND lease_owner = ? AND status IN ('pending', 'submitted')""", checkAt, now, Jdbc.array(c, "bigint", ids.toArray()), owner));
+        return jdbc.withConnection(c -> TABLE.releaseOwned(
+                c,
+                owner,
+                "next_attempt_at = ?, updated_at = ?",
+                "o.id = ANY (?) AND o.status IN ('pending', 'submitted')",
+                checkAt,
+                now,
+                Jdbc.array(c, "bigint", ids.toArray())));
     }
 
     /** Gives back every claim {@code owner} still holds, for a clean shutdown. */
     int releaseLeases(String owner, Instant now) {
-        return jdbc.update("""
-                UPDATE chain_operations
-                   SET lease_owner = NULL, lease_until = NULL, version = version + 1, updated_at = ?
-                 WHERE lease_owner = ? AND status IN ('pending', 'submitted')""", now, owner);
+        return jdbc.withConnection(
+                c -> TABLE.releaseOwned(c, owner, "updated_at = ?", "o.status IN ('pending', 'submitted')", now));
     }
 
     static Operation map(ResultSet r) throws SQLException {

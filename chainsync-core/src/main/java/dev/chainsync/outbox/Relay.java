@@ -3,17 +3,19 @@ package dev.chainsync.outbox;
 import dev.chainsync.chain.ChainClient;
 import dev.chainsync.chain.ChainException;
 import dev.chainsync.chain.ChainRecord;
-import dev.chainsync.chain.Commitment;
 import dev.chainsync.chain.RecentBlockhash;
 import dev.chainsync.chain.SignatureStatus;
 import dev.chainsync.chain.SignedTransaction;
 import dev.chainsync.chain.Signer;
 import dev.chainsync.config.ChainsyncConfig.RelayConfig;
 import dev.chainsync.db.Jdbc;
-import dev.chainsync.outbox.OperationHandler.Confirmed;
-import dev.chainsync.outbox.OperationHandler.Failed;
-import dev.chainsync.outbox.OperationHandler.Submitted;
-import dev.chainsync.outbox.OutboxStore.Transition;
+import dev.chainsync.outbox.SubmitOutcome.PackAndSend;
+import dev.chainsync.outbox.SubmitOutcome.Resend;
+import dev.chainsync.outbox.SubmitOutcome.SearchChain;
+import dev.chainsync.outbox.SubmitPlanner.Send;
+import dev.chainsync.queue.BoundedFanOut;
+import dev.chainsync.queue.LeasedQueue;
+import dev.chainsync.queue.LeasedWork;
 import dev.chainsync.worker.PollingWorker;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -24,17 +26,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.random.RandomGenerator;
 import java.util.stream.Collectors;
@@ -57,11 +55,13 @@ import org.slf4j.LoggerFactory;
  * instruction each. Its attempts are recorded together or not at all, so the operations recorded
  * with a signature are exactly those in it and any relay can rebuild its bytes; all of them share
  * its fate, and none is packed with a different set while the transaction could still land.
+ *
+ * <p>Both loops run on the leased-queue engine ({@link LeasedQueue}); the decisions are pure
+ * functions ({@link SubmitPlanner}, {@link ConfirmPlanner}) whose outcomes carry each operation's
+ * status change and handler event together ({@link Settlement}).
  */
 public final class Relay implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Relay.class);
-    /** A transaction built at height h may land one block after its last valid height in the devnet's model. */
-    static final long LANDING_MARGIN_BLOCKS = 1;
     /** How far back the memo search before a resubmission pages through the signer's history. */
     static final int MEMO_SEARCH_PAGE = 1000;
 
@@ -75,8 +75,12 @@ public final class Relay implements AutoCloseable {
     private final Map<String, OperationHandler> handlers;
     private final RelayConfig config;
     private final Clock clock;
-    private final Backoff backoff;
-    private final ExecutorService submitters;
+    private final SubmitPlanner submitPlanner;
+    private final ConfirmPlanner confirmPlanner;
+    private final RelayWork submitWork =
+            new RelayWork(OperationStatus.PENDING, b -> submitClaimed(b.rows(), b.height(), b.now()));
+    private final RelayWork confirmWork = new RelayWork(OperationStatus.SUBMITTED, this::confirmClaimed);
+    private final BoundedFanOut submitters = new BoundedFanOut(MAX_PARALLEL_SUBMITS);
     private final Counter submitted;
     private final Counter resubmitted;
     private final Counter confirmed;
@@ -101,8 +105,10 @@ public final class Relay implements AutoCloseable {
         this.handlers = Map.copyOf(handlers);
         this.config = config;
         this.clock = clock;
-        this.backoff = new Backoff(config.retryBase(), config.retryCap(), random);
-        this.submitters = Executors.newVirtualThreadPerTaskExecutor();
+        Backoff backoff = new Backoff(config.retryBase(), config.retryCap(), random);
+        this.submitPlanner = new SubmitPlanner(
+                chain, handlers.keySet(), backoff, config.pollInterval(), config.retryCap(), config.instanceId());
+        this.confirmPlanner = new ConfirmPlanner(config.commitment(), backoff, config.confirmPollInterval());
         this.submitted = registry.counter("chainsync_outbox_submitted_total");
         this.resubmitted = registry.counter("chainsync_outbox_resubmitted_total");
         this.confirmed = registry.counter("chainsync_outbox_confirmed_total");
@@ -124,10 +130,13 @@ public final class Relay implements AutoCloseable {
         if (!workers.isEmpty()) {
             throw new IllegalStateException("relay already started");
         }
-        workers.add(new PollingWorker("relay-submit-" + config.instanceId(), config.pollInterval(), this::submitPass)
+        if (closed) {
+            throw new IllegalStateException("relay closed");
+        }
+        workers.add(LeasedQueue.worker("relay-submit-" + config.instanceId(), config.pollInterval(), submitWork, clock)
                 .start());
-        workers.add(new PollingWorker(
-                        "relay-confirm-" + config.instanceId(), config.confirmPollInterval(), this::confirmPass)
+        workers.add(LeasedQueue.worker(
+                        "relay-confirm-" + config.instanceId(), config.confirmPollInterval(), confirmWork, clock)
                 .start());
         log.info(
                 "relay {} started (batch {}, commitment {})",
@@ -135,6 +144,12 @@ public final class Relay implements AutoCloseable {
                 config.batchSize(),
                 config.commitment().wireName());
         return this;
+    }
+
+    /** The submit and confirm loops as one component: broken when either died or keeps failing. */
+    public synchronized PollingWorker.Health health() {
+        return PollingWorker.Health.of(
+                workers.stream().map(PollingWorker::health).toList());
     }
 
     /** Finishes the passes in flight, then gives back every claim still held. Idempotent. */
@@ -154,35 +169,81 @@ public final class Relay implements AutoCloseable {
         }
     }
 
-    // ---------------------------------------------------------------- submit
+    /** One submit pass, run by hand (tests drive it through their manual driver). Returns how many it claimed. */
+    int submitPass() {
+        return LeasedQueue.pass(submitWork, clock);
+    }
 
-    /** One submit pass: claim due pending operations and send each a transaction. Returns how many it claimed. */
-    public int submitPass() {
+    /** One confirmation pass, run by hand. Returns how many it claimed. */
+    int confirmPass() {
+        return LeasedQueue.pass(confirmWork, clock);
+    }
+
+    /** Operations claimed in one pass, with the block height read before the claim and the time of it. */
+    private record Claimed(List<Operation> rows, long height, Instant now) implements LeasedWork.Batch {}
+
+    /** Claims due operations of {@code status}; none while the chain cannot tell the height. */
+    private Claimed claim(OperationStatus status, Instant now) {
         long height;
         try {
             height = chain.blockHeight();
         } catch (ChainException e) {
-            log.debug("submit pass skipped: {}", e.getMessage());
-            return 0;
+            log.debug("{} pass skipped: {}", status.dbName(), e.getMessage());
+            return null;
         }
-        Instant now = clock.instant();
-        List<Operation> claimed =
-                store.claim(OperationStatus.PENDING, config.instanceId(), now, config.lease(), config.batchSize());
-        if (claimed.isEmpty()) {
-            return 0;
-        }
-        try {
-            submitClaimed(claimed, height, now);
-        } catch (RuntimeException e) {
-            giveBack(claimed, now, e);
-            throw e;
-        }
-        return claimed.size();
+        return new Claimed(
+                store.claim(status, config.instanceId(), now, config.lease(), config.batchSize()), height, now);
     }
 
-    /** One transaction to send and the claimed operations whose memos it carries. */
-    private record Send(List<Operation> ops, SignedTransaction tx, boolean resubmission) {}
+    /** After a pass failed half-way, gives its claims back so they are picked up soon, not after the lease. */
+    private void giveBack(Claimed batch, RuntimeException cause) {
+        try {
+            store.releaseClaims(
+                    config.instanceId(),
+                    batch.rows().stream().map(Operation::id).toList(),
+                    batch.now().plus(config.pollInterval()),
+                    batch.now());
+        } catch (RuntimeException e) {
+            cause.addSuppressed(e);
+        }
+    }
 
+    /**
+     * A relay loop's work on the leased-queue engine: claim due operations of one status (none while
+     * the chain cannot tell the height), process them, give them back if that fails half-way.
+     */
+    private final class RelayWork implements LeasedWork<Claimed> {
+        private final OperationStatus status;
+        private final Consumer<Claimed> process;
+
+        RelayWork(OperationStatus status, Consumer<Claimed> process) {
+            this.status = status;
+            this.process = process;
+        }
+
+        @Override
+        public Claimed claim(Instant now) {
+            return Relay.this.claim(status, now);
+        }
+
+        @Override
+        public void process(Claimed batch) {
+            process.accept(batch);
+        }
+
+        @Override
+        public void giveBack(Claimed batch, RuntimeException cause) {
+            Relay.this.giveBack(batch, cause);
+        }
+    }
+
+    // ---------------------------------------------------------------- submit
+
+    /**
+     * One submit pass's work: read the claimed operations' attempts and their chain statuses, let
+     * the planner decide, search the chain where it asks to, rebuild or build and record the
+     * transactions to send, send them, and settle every operation in one transaction.
+     */
     private void submitClaimed(List<Operation> claimed, long height, Instant now) {
         Map<Long, List<Attempt>> history = store.attempts(claimed.stream()
                 .filter(op -> op.signature() != null)
@@ -195,158 +256,131 @@ public final class Relay implements AutoCloseable {
                         .map(Attempt::signature)
                         .distinct()
                         .toList());
-
-        List<Transition> adopted = new ArrayList<>();
-        List<Transition> giveBack = new ArrayList<>();
-        List<Transition> dead = new ArrayList<>();
-        List<Failed> deadEvents = new ArrayList<>();
-        Map<String, List<Operation>> stillLive = new LinkedHashMap<>();
-        Map<String, Attempt> liveAttempt = new HashMap<>();
-        List<Operation> toSearch = new ArrayList<>();
+        List<SubmitOutcome> outcomes = searchChain(submitPlanner.triage(claimed, history, statuses, height, now), now);
+        List<Settlement> settled = new ArrayList<>();
+        List<Send> sends = new ArrayList<>();
+        List<Resend> resends = new ArrayList<>();
         List<Operation> toPack = new ArrayList<>();
         Set<Long> again = new HashSet<>();
-        Map<Long, Operation> byId = new HashMap<>();
-        long oldestLastValid = Long.MAX_VALUE;
-        for (Operation op : claimed) {
-            byId.put(op.id(), op);
-            List<Attempt> attempts = history.getOrDefault(op.id(), List.of());
-            Attempt landed = attempts.stream()
-                    .filter(a -> statuses.containsKey(a.signature())
-                            && !statuses.get(a.signature()).failed())
-                    .findFirst()
-                    .orElse(null);
-            if (landed != null) {
-                // An earlier attempt made it after all (a crash hid the outcome): track it, send nothing.
-                adopted.add(Transition.signed(op, landed.signature()));
-                continue;
-            }
-            Attempt latest = attempts.isEmpty() ? null : attempts.getLast();
-            if (latest != null && !statuses.containsKey(latest.signature())) {
-                if (height + LANDING_MARGIN_BLOCKS <= latest.lastValidHeight()) {
-                    // Still able to land: re-send the identical transaction (every memo it was packed with);
-                    // the chain deduplicates it.
-                    stillLive
-                            .computeIfAbsent(latest.signature(), k -> new ArrayList<>())
-                            .add(op);
-                    liveAttempt.put(latest.signature(), latest);
-                    continue;
-                }
-                if (height <= latest.lastValidHeight() + LANDING_MARGIN_BLOCKS) {
-                    // Too near its expiry to re-send (another relay could already be calling it dead) and too
-                    // early to call it dead ourselves (a sibling's relay may still re-send it): look again.
-                    giveBack.add(Transition.retry(op, now.plus(config.pollInterval()), null, false));
-                    continue;
-                }
-            }
-            if (latest != null) {
-                again.add(op.id());
-                toSearch.add(op);
-                oldestLastValid = Math.min(oldestLastValid, attempts.getFirst().lastValidHeight());
-                continue;
-            }
-            toPack.add(op);
-        }
-        if (!toSearch.isEmpty()) {
-            // Every earlier transaction of these is dead; the memo itself is the last thing to rule out.
-            Map<String, String> found = findMemosOnChain(
-                    toSearch.stream().map(Operation::memo).collect(Collectors.toSet()), oldestLastValid);
-            for (Operation op : toSearch) {
-                String signature = found.get(op.memo());
-                if (signature != null) {
-                    adopted.add(Transition.signed(op, signature));
-                } else if (op.attemptCount() >= op.maxAttempts()) {
-                    // Out of attempts, and now proven absent: nothing it was ever sent in can land any more.
-                    String error =
-                            "no attempt landed after " + op.attemptCount() + " failures; last: " + op.lastError();
-                    dead.add(Transition.failed(op, error));
-                    deadEvents.add(new Failed(op, error));
-                } else {
-                    toPack.add(op);
-                }
-            }
-        }
-
-        List<Send> sends = new ArrayList<>();
-        if (!stillLive.isEmpty()) {
-            Map<String, List<String>> memos = store.transactionMemos(stillLive.keySet());
-            for (Map.Entry<String, List<Operation>> e : stillLive.entrySet()) {
-                Attempt a = liveAttempt.get(e.getKey());
-                List<String> packed = memos.getOrDefault(e.getKey(), List.of());
-                SignedTransaction tx = packed.isEmpty()
-                        ? null
-                        : chain.buildMemoTransaction(
-                                signer, packed, new RecentBlockhash(a.blockhash(), a.lastValidHeight()));
-                if (tx == null || !tx.signature().equals(e.getKey())) {
-                    // Cannot happen while attempts are recorded whole per transaction; if it does, wait for
-                    // the blockhash to expire rather than risk a second transaction for these memos.
-                    log.error(
-                            "transaction {} cannot be rebuilt from its recorded operations {}; waiting for it to expire",
-                            e.getKey(),
-                            e.getValue().stream().map(Operation::id).toList());
-                    for (Operation op : e.getValue()) {
-                        giveBack.add(Transition.retry(op, now.plus(config.retryCap()), null, false));
+        for (SubmitOutcome o : outcomes) {
+            switch (o) {
+                case SubmitOutcome.Final f -> settled.add(f.settlement());
+                case Resend r -> resends.add(r);
+                case PackAndSend p -> {
+                    toPack.add(p.op());
+                    if (p.resubmission()) {
+                        again.add(p.op().id());
                     }
-                    continue;
                 }
-                sends.add(new Send(e.getValue(), tx, true));
+                case SearchChain s -> throw new IllegalStateException("unsearched operation " + s.op().id());
             }
         }
+        sends.addAll(rebuild(resends, now, settled));
+        sends.addAll(recordNew(toPack, again, history, now, settled));
+        Map<Send, ChainException> errors = sendAll(sends);
+        Instant done = clock.instant();
+        settled.addAll(submitPlanner.afterSend(sends, errors, done));
+        if (!settled.isEmpty()) {
+            settle(settled, done, done.plus(firstConfirmCheck()));
+        }
+    }
 
-        // An operation no transaction can carry, or of a kind this relay cannot report on, must not
-        // hold back those packed with it: building or reporting on a pack fails for all its members.
-        toPack.removeIf(op -> {
-            if (!handlers.containsKey(op.kind())) {
-                // Perhaps a newer instance knows the kind (a rolling upgrade): leave it to one.
-                log.warn(
-                        "operation {} is of kind {}, which this relay has no handler for; left pending",
-                        op.id(),
-                        op.kind());
-                giveBack.add(Transition.retry(
-                        op,
-                        now.plus(config.retryCap()),
-                        "no handler for operation kind " + op.kind() + " in relay " + config.instanceId(),
-                        false));
-                return true;
-            }
-            String error = unsendable(op.memo());
-            if (error != null) {
-                dead.add(Transition.failed(op, error));
-                deadEvents.add(new Failed(op, error));
-                return true;
-            }
-            return false;
-        });
+    /** Replaces every {@link SearchChain} outcome with what one pass over the signer's history decides. */
+    private List<SubmitOutcome> searchChain(List<SubmitOutcome> outcomes, Instant now) {
+        List<SearchChain> searches = outcomes.stream()
+                .filter(o -> o instanceof SearchChain)
+                .map(o -> (SearchChain) o)
+                .toList();
+        if (searches.isEmpty()) {
+            return outcomes;
+        }
+        // Every earlier transaction of these is dead; the memo itself is the last thing to rule out.
+        Map<String, String> found = findMemosOnChain(
+                searches.stream().map(s -> s.op().memo()).collect(Collectors.toSet()),
+                searches.stream()
+                        .mapToLong(SearchChain::firstLastValidHeight)
+                        .min()
+                        .orElseThrow());
+        return outcomes.stream()
+                .map(o -> o instanceof SearchChain s ? submitPlanner.afterSearch(s, found, now) : o)
+                .toList();
+    }
 
-        // New transactions: as many memos each as fit the chain's transaction size, ordered by
-        // operation id so that the recorded attempts alone determine every transaction's bytes.
+    /**
+     * The identical transactions of still-live attempts, rebuilt from the memos of every operation
+     * recorded with their signature (the chain deduplicates them). One that cannot be rebuilt goes
+     * to {@code settled}, to wait for its blockhash to expire.
+     */
+    private List<Send> rebuild(List<Resend> resends, Instant now, List<Settlement> settled) {
+        if (resends.isEmpty()) {
+            return List.of();
+        }
+        Map<String, List<Resend>> bySignature = new LinkedHashMap<>();
+        resends.forEach(r -> bySignature
+                .computeIfAbsent(r.attempt().signature(), k -> new ArrayList<>())
+                .add(r));
+        Map<String, List<String>> memos = store.transactionMemos(bySignature.keySet());
+        List<Send> sends = new ArrayList<>();
+        for (Map.Entry<String, List<Resend>> e : bySignature.entrySet()) {
+            Attempt a = e.getValue().getFirst().attempt();
+            List<Operation> ops = e.getValue().stream().map(Resend::op).toList();
+            List<String> packed = memos.getOrDefault(e.getKey(), List.of());
+            SignedTransaction tx = packed.isEmpty()
+                    ? null
+                    : chain.buildMemoTransaction(
+                            signer, packed, new RecentBlockhash(a.blockhash(), a.lastValidHeight()));
+            if (tx == null || !tx.signature().equals(e.getKey())) {
+                // Cannot happen while attempts are recorded whole per transaction; if it does, wait for
+                // the blockhash to expire rather than risk a second transaction for these memos.
+                log.error(
+                        "transaction {} cannot be rebuilt from its recorded operations {}; waiting for it to expire",
+                        e.getKey(),
+                        ops.stream().map(Operation::id).toList());
+                ops.forEach(
+                        op -> settled.add(new SubmitOutcome.GiveBack(op, now.plus(config.retryCap())).settlement()));
+                continue;
+            }
+            sends.add(new Send(ops, tx, ops.stream().map(Operation::id).collect(Collectors.toSet())));
+        }
+        return sends;
+    }
+
+    /**
+     * Packs the operations needing a new transaction, builds the transactions and records their
+     * attempts before any is sent. A transaction a lost claim kept from being recorded is not sent:
+     * its operations still held go to {@code settled}, due at once, to be packed afresh.
+     */
+    private List<Send> recordNew(
+            List<Operation> toPack,
+            Set<Long> again,
+            Map<Long, List<Attempt>> history,
+            Instant now,
+            List<Settlement> settled) {
+        if (toPack.isEmpty()) {
+            return List.of();
+        }
+        RecentBlockhash blockhash = chain.latestBlockhash();
         List<Send> fresh = new ArrayList<>();
-        if (!toPack.isEmpty()) {
-            toPack.sort(java.util.Comparator.comparingLong(Operation::id));
-            RecentBlockhash blockhash = chain.latestBlockhash();
-            for (List<Operation> pack : pack(toPack)) {
-                SignedTransaction tx = chain.buildMemoTransaction(
-                        signer, pack.stream().map(Operation::memo).toList(), blockhash);
-                fresh.add(new Send(pack, tx, false));
-            }
-        }
-        List<List<Attempt>> newAttempts = new ArrayList<>();
-        for (Send s : fresh) {
-            newAttempts.add(s.ops().stream()
+        List<List<Attempt>> attempts = new ArrayList<>();
+        for (List<Operation> pack : submitPlanner.packs(toPack)) {
+            SignedTransaction tx = chain.buildMemoTransaction(
+                    signer, pack.stream().map(Operation::memo).toList(), blockhash);
+            fresh.add(new Send(pack, tx, again));
+            attempts.add(pack.stream()
                     .map(op -> new Attempt(
                             op.id(),
                             history.getOrDefault(op.id(), List.of()).size() + 1,
-                            s.tx().signature(),
-                            s.tx().blockhash().blockhash(),
-                            s.tx().blockhash().lastValidBlockHeight(),
+                            tx.signature(),
+                            blockhash.blockhash(),
+                            blockhash.lastValidBlockHeight(),
                             config.instanceId(),
                             now))
                     .toList());
         }
-
+        Map<Long, Operation> byId = toPack.stream().collect(Collectors.toMap(Operation::id, op -> op));
         // Record intent before acting: every attempt of a transaction is durable before its bytes leave this process.
-        Set<String> recorded = newAttempts.isEmpty()
-                ? Set.of()
-                : store.jdbc().inTransaction(c -> OutboxStore.recordAttempts(c, newAttempts, byId, now));
+        Set<String> recorded = store.jdbc().inTransaction(c -> OutboxStore.recordAttempts(c, attempts, byId, now));
+        List<Send> sends = new ArrayList<>();
         for (Send s : fresh) {
             if (recorded.contains(s.tx().signature())) {
                 sends.add(new Send(
@@ -354,72 +388,15 @@ public final class Relay implements AutoCloseable {
                                 .map(op -> op.withVersion(op.version() + 1))
                                 .toList(),
                         s.tx(),
-                        false));
+                        s.resubmissions()));
             } else {
                 log.info(
                         "operations {}: a claim in the pack was lost before submit; none of them is sent",
                         s.ops().stream().map(Operation::id).toList());
-                for (Operation op : s.ops()) {
-                    // Those still held go back at once, to be packed afresh (they have no new attempt).
-                    giveBack.add(Transition.retry(op, now, null, false));
-                }
+                s.ops().forEach(op -> settled.add(new SubmitOutcome.GiveBack(op, now).settlement()));
             }
         }
-
-        Map<Send, ChainException> errors = sendAll(sends);
-        Instant done = clock.instant();
-        List<Transition> ok = new ArrayList<>(adopted);
-        List<Submitted> okEvents = new ArrayList<>();
-        List<Transition> retry = new ArrayList<>(giveBack);
-        List<Failed> retryEvents = new ArrayList<>();
-        for (Transition t : adopted) {
-            okEvents.add(new Submitted(t.op(), t.signature(), false));
-        }
-        for (Send s : sends) {
-            ChainException e = errors.get(s);
-            for (Operation op : s.ops()) {
-                boolean resubmission = s.resubmission() || again.contains(op.id());
-                if (e == null) {
-                    ok.add(Transition.signed(op, s.tx().signature()));
-                    okEvents.add(new Submitted(op, s.tx().signature(), resubmission));
-                    continue;
-                }
-                // Every operation of a transaction shares its fate, each with its own backoff.
-                String error = "submit failed (" + e.kind() + "): " + e.getMessage();
-                if (e.reach() != ChainException.Reach.ANSWERED) {
-                    // Never sent (breaker open) or cut off by shutdown: no verdict on the operation.
-                    retry.add(Transition.retry(op, done.plus(config.pollInterval()), error, false));
-                } else if (op.attemptCount() + 1 >= op.maxAttempts()) {
-                    // Out of attempts, but this transaction may still land (a send that timed out, or a
-                    // sibling operation's relay re-sending it): bury it only once a later pass has seen the
-                    // transaction expire and the memo absent from the chain.
-                    boolean counts = op.attemptCount() < op.maxAttempts();
-                    retry.add(Transition.retry(op, done.plus(backoff.delay(op.attemptCount() + 1)), error, counts));
-                    if (counts) {
-                        retryEvents.add(new Failed(op, error));
-                    }
-                } else {
-                    retry.add(Transition.retry(op, done.plus(backoff.delay(op.attemptCount() + 1)), error, true));
-                    retryEvents.add(new Failed(op, error));
-                }
-            }
-        }
-        if (ok.isEmpty() && retry.isEmpty() && dead.isEmpty()) {
-            return;
-        }
-        store.jdbc().inTransaction(c -> {
-            Set<Long> moved = OutboxStore.markSubmitted(c, ok, done, done.plus(firstConfirmCheck()));
-            notify(c, keep(okEvents, moved, Submitted::op), (h, b) -> h.onSubmitted(c, b, done));
-            Set<Long> retried = OutboxStore.reschedule(c, retry, done);
-            notify(c, keep(retryEvents, retried, Failed::op), (h, b) -> h.onFailed(c, b, done));
-            Set<Long> buried = OutboxStore.deadLetter(c, dead, done);
-            notify(c, keep(deadEvents, buried, Failed::op), (h, b) -> h.onDeadLettered(c, b, done));
-            count(
-                    keep(okEvents, moved, Submitted::op),
-                    keep(retryEvents, retried, Failed::op),
-                    keep(deadEvents, buried, Failed::op));
-            return null;
-        });
+        return sends;
     }
 
     /** The tracker's first look at a sent transaction: not before the chain can have reached the target commitment. */
@@ -428,115 +405,40 @@ public final class Relay implements AutoCloseable {
         return expected.compareTo(config.confirmPollInterval()) > 0 ? expected : config.confirmPollInterval();
     }
 
-    /** Why no transaction of this chain can carry {@code memo}, or null when one can. */
-    private String unsendable(String memo) {
-        int alone;
-        try {
-            alone = chain.memoTransactionBytes(List.of(memo));
-        } catch (IllegalArgumentException e) {
-            return "memo cannot be sent: " + e.getMessage();
-        }
-        return alone <= chain.maxTransactionBytes()
-                ? null
-                : "memo needs a " + alone + "-byte transaction; the chain takes at most " + chain.maxTransactionBytes();
-    }
-
-    /** Splits operations (in order) into runs whose memos fit one transaction of this chain. */
-    private List<List<Operation>> pack(List<Operation> ops) {
-        int limit = chain.maxTransactionBytes();
-        List<List<Operation>> packs = new ArrayList<>();
-        List<Operation> current = new ArrayList<>();
-        List<String> memos = new ArrayList<>();
-        for (Operation op : ops) {
-            memos.add(op.memo());
-            if (!current.isEmpty()
-                    && (current.size() >= chain.maxMemosPerTransaction()
-                            || chain.memoTransactionBytes(memos) > limit)) {
-                packs.add(current);
-                current = new ArrayList<>();
-                memos = new ArrayList<>(List.of(op.memo()));
-            }
-            current.add(op);
-        }
-        if (!current.isEmpty()) {
-            packs.add(current);
-        }
-        return packs;
-    }
-
-    private void count(List<Submitted> ok, List<Failed> retried, List<Failed> buried) {
-        for (Submitted s : ok) {
-            (s.resubmission() ? resubmitted : submitted).increment();
-        }
-        failed.increment(retried.size() + buried.size());
-        deadLettered.increment(buried.size());
-        buried.forEach(f -> log.warn(
-                "operation {} ({} {}) dead-lettered: {}", f.op().id(), f.op().kind(), f.op().aggregateId(), f.error()));
-    }
-
+    /** Sends every transaction, in parallel (bounded); returns the failures by send. */
     private Map<Send, ChainException> sendAll(List<Send> sends) {
-        Map<Send, ChainException> errors = new HashMap<>();
-        if (sends.size() == 1) {
-            trySend(sends.getFirst(), errors);
-            return errors;
-        }
-        // Bounded fan-out: a slow node should not make a batch take batch-size round trips.
-        List<Future<ChainException>> futures = new ArrayList<>();
-        java.util.concurrent.Semaphore permits = new java.util.concurrent.Semaphore(MAX_PARALLEL_SUBMITS);
-        for (Send s : sends) {
-            futures.add(submitters.submit(() -> {
-                permits.acquire();
-                try {
-                    chain.submit(s.tx());
-                    return null;
-                } catch (ChainException e) {
-                    return e;
-                } finally {
-                    permits.release();
-                }
-            }));
-        }
-        boolean interrupted = false;
-        for (int i = 0; i < sends.size(); i++) {
-            Future<ChainException> f = futures.get(i);
-            if (interrupted && !f.isDone()) {
+        List<ChainException> outcomes = submitters.map(sends, this::trySend, new BoundedFanOut.Failures<>() {
+            @Override
+            public ChainException cutOff(Send s) {
                 // Stopping: a send still under way may or may not land, so it is not counted as a failure.
-                f.cancel(true);
-                errors.put(
-                        sends.get(i),
-                        new ChainException(
-                                ChainException.Kind.UNAVAILABLE,
-                                ChainException.Reach.UNKNOWN,
-                                "interrupted while sending; outcome unknown",
-                                null));
-                continue;
+                return new ChainException(
+                        ChainException.Kind.UNAVAILABLE,
+                        ChainException.Reach.UNKNOWN,
+                        "interrupted while sending; outcome unknown",
+                        null);
             }
-            try {
-                ChainException e = interrupted ? f.resultNow() : f.get();
-                if (e != null) {
-                    errors.put(sends.get(i), e);
-                }
-            } catch (InterruptedException e) {
-                interrupted = true;
-                i--; // look at this send again, without waiting
-            } catch (ExecutionException | IllegalStateException e) {
-                Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-                errors.put(
-                        sends.get(i),
-                        new ChainException(ChainException.Kind.UNAVAILABLE, "submit crashed: " + cause, cause));
+
+            @Override
+            public ChainException crashed(Send s, Throwable cause) {
+                return new ChainException(ChainException.Kind.UNAVAILABLE, "submit crashed: " + cause, cause);
             }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
+        });
+        Map<Send, ChainException> errors = new HashMap<>();
+        for (int i = 0; i < sends.size(); i++) {
+            if (outcomes.get(i) != null) {
+                errors.put(sends.get(i), outcomes.get(i));
+            }
         }
         return errors;
     }
 
-    private void trySend(Send s, Map<Send, ChainException> errors) {
+    /** Sends one transaction; returns why it failed, or null. */
+    private ChainException trySend(Send s) {
         try {
             chain.submit(s.tx());
+            return null;
         } catch (ChainException e) {
-            errors.put(s, e);
+            return e;
         }
     }
 
@@ -578,121 +480,97 @@ public final class Relay implements AutoCloseable {
 
     // ---------------------------------------------------------------- confirm
 
-    /** One confirmation pass: claim due submitted operations and settle what the chain says. Returns how many it claimed. */
-    public int confirmPass() {
-        long height;
-        try {
-            height = chain.blockHeight();
-        } catch (ChainException e) {
-            log.debug("confirm pass skipped: {}", e.getMessage());
-            return 0;
-        }
-        Instant now = clock.instant();
-        List<Operation> claimed =
-                store.claim(OperationStatus.SUBMITTED, config.instanceId(), now, config.lease(), config.batchSize());
-        if (claimed.isEmpty()) {
-            return 0;
-        }
-        try {
-            confirmClaimed(claimed, height);
-        } catch (RuntimeException e) {
-            giveBack(claimed, now, e);
-            throw e;
-        }
-        return claimed.size();
-    }
-
-    private void confirmClaimed(List<Operation> claimed, long heightBeforeStatuses) {
-        // The height is read before the statuses: if it is already past an attempt's last valid
-        // height and the chain still does not know the signature, that transaction can never land.
+    /** One confirmation pass's work: settle what the chain says about the claimed operations. */
+    private void confirmClaimed(Claimed batch) {
         // One lookup per transaction, however many packed operations share its signature.
         Map<String, SignatureStatus> statuses = chain.signatureStatuses(
-                claimed.stream().map(Operation::signature).distinct().toList());
+                batch.rows().stream().map(Operation::signature).distinct().toList());
         Instant now = clock.instant();
-        Commitment target = config.commitment();
-        List<Transition> done = new ArrayList<>();
-        List<Confirmed> doneEvents = new ArrayList<>();
-        List<Transition> retry = new ArrayList<>();
-        List<Failed> retryEvents = new ArrayList<>();
-        List<Transition> dead = new ArrayList<>();
-        List<Failed> deadEvents = new ArrayList<>();
-        List<Transition> later = new ArrayList<>();
-        for (Operation op : claimed) {
-            SignatureStatus s = statuses.get(op.signature());
-            String error = null;
-            if (s != null && s.failed()) {
-                error = "transaction " + op.signature() + " failed on chain: " + s.error();
-            } else if (s != null && s.commitment().atLeast(target)) {
-                done.add(Transition.landed(op, op.signature(), s.slot()));
-                doneEvents.add(new Confirmed(op, s));
-            } else if (s == null
-                    && op.lastValidHeight() != null
-                    && heightBeforeStatuses > op.lastValidHeight() + LANDING_MARGIN_BLOCKS) {
-                error = "transaction " + op.signature() + " expired: blockhash valid to height " + op.lastValidHeight()
-                        + ", chain at " + heightBeforeStatuses + ", not landed";
-            } else {
-                later.add(Transition.unchanged(op));
-            }
-            if (error != null) {
-                if (op.attemptCount() + 1 >= op.maxAttempts()) {
-                    dead.add(Transition.failed(op, error));
-                    deadEvents.add(new Failed(op, error));
-                } else {
-                    // The next submit pass checks the chain for every earlier attempt before building a new one.
-                    retry.add(Transition.retry(op, now.plus(backoff.delay(op.attemptCount() + 1)), error, true));
-                    retryEvents.add(new Failed(op, error));
-                }
-            }
-        }
+        settle(confirmPlanner.plan(batch.rows(), statuses, batch.height(), now), now, now);
+    }
+
+    // ---------------------------------------------------------------- settle
+
+    /**
+     * Writes every settlement in one transaction, each only where the version still matches, and
+     * tells the handlers about exactly those that were written, in the same transaction.
+     * {@code checkAt} is when the tracker first looks at newly submitted operations.
+     */
+    private void settle(List<Settlement> settlements, Instant now, Instant checkAt) {
+        Settled s = new Settled(settlements);
         store.jdbc().inTransaction(c -> {
-            Set<Long> settled = OutboxStore.markConfirmed(c, done, now);
-            List<Confirmed> settledEvents = keep(doneEvents, settled, Confirmed::op);
-            notify(c, settledEvents, (h, b) -> h.onConfirmed(c, b, now));
-            Set<Long> retried = OutboxStore.reschedule(c, retry, now);
-            List<Failed> retriedEvents = keep(retryEvents, retried, Failed::op);
-            notify(c, retriedEvents, (h, b) -> h.onFailed(c, b, now));
-            Set<Long> buried = OutboxStore.deadLetter(c, dead, now);
-            List<Failed> buriedEvents = keep(deadEvents, buried, Failed::op);
-            notify(c, buriedEvents, (h, b) -> h.onDeadLettered(c, b, now));
-            OutboxStore.recheckLater(c, later, now.plus(config.confirmPollInterval()), now);
-            confirmed.increment(settledEvents.size());
-            for (Confirmed e : settledEvents) {
-                commitToConfirmed.record(Duration.between(e.op().createdAt(), now));
-            }
-            count(List.of(), retriedEvents, buriedEvents);
+            List<Settlement.Submit> moved =
+                    kept(s.submits, OutboxStore.SUBMITTED.apply(c, s.submits, now, checkAt, now));
+            notify(c, moved, Settlement.Submit::event, (h, b) -> h.onSubmitted(c, b, now));
+            List<Settlement.Confirm> done = kept(s.confirms, OutboxStore.CONFIRMED.apply(c, s.confirms, now, now));
+            notify(c, done, Settlement.Confirm::event, (h, b) -> h.onConfirmed(c, b, now));
+            List<Settlement.Reschedule> retried =
+                    kept(s.reschedules, OutboxStore.RESCHEDULED.apply(c, s.reschedules, now)).stream()
+                            .filter(Settlement.Reschedule::countsAsFailure)
+                            .toList();
+            notify(c, retried, Settlement.Reschedule::event, (h, b) -> h.onFailed(c, b, now));
+            List<Settlement.DeadLetter> buried =
+                    kept(s.deadLetters, OutboxStore.DEAD_LETTERED.apply(c, s.deadLetters, now));
+            notify(c, buried, Settlement.DeadLetter::event, (h, b) -> h.onDeadLettered(c, b, now));
+            OutboxStore.RECHECKED.apply(c, s.rechecks, now);
+            count(moved, done, retried, buried, now);
             return null;
         });
     }
 
-    // ---------------------------------------------------------------- shared
+    /** Settlements sorted by kind, one list per statement. */
+    private static final class Settled {
+        final List<Settlement.Submit> submits = new ArrayList<>();
+        final List<Settlement.Confirm> confirms = new ArrayList<>();
+        final List<Settlement.Reschedule> reschedules = new ArrayList<>();
+        final List<Settlement.DeadLetter> deadLetters = new ArrayList<>();
+        final List<Settlement.Recheck> rechecks = new ArrayList<>();
 
-    /** After a pass failed half-way, gives its claims back so they are picked up soon, not after the lease. */
-    private void giveBack(List<Operation> claimed, Instant now, RuntimeException cause) {
-        try {
-            store.releaseClaims(
-                    config.instanceId(),
-                    claimed.stream().map(Operation::id).toList(),
-                    now.plus(config.pollInterval()),
-                    now);
-        } catch (RuntimeException e) {
-            cause.addSuppressed(e);
+        Settled(List<Settlement> all) {
+            for (Settlement s : all) {
+                switch (s) {
+                    case Settlement.Submit x -> submits.add(x);
+                    case Settlement.Confirm x -> confirms.add(x);
+                    case Settlement.Reschedule x -> reschedules.add(x);
+                    case Settlement.DeadLetter x -> deadLetters.add(x);
+                    case Settlement.Recheck x -> rechecks.add(x);
+                }
+            }
         }
+    }
+
+    private void count(
+            List<Settlement.Submit> moved,
+            List<Settlement.Confirm> done,
+            List<Settlement.Reschedule> retried,
+            List<Settlement.DeadLetter> buried,
+            Instant now) {
+        for (Settlement.Submit s : moved) {
+            (s.resubmission() ? resubmitted : submitted).increment();
+        }
+        confirmed.increment(done.size());
+        for (Settlement.Confirm c : done) {
+            commitToConfirmed.record(Duration.between(c.op().createdAt(), now));
+        }
+        failed.increment(retried.size() + buried.size());
+        deadLettered.increment(buried.size());
+        buried.forEach(f -> log.warn(
+                "operation {} ({} {}) dead-lettered: {}", f.op().id(), f.op().kind(), f.op().aggregateId(), f.error()));
     }
 
     @FunctionalInterface
-    private interface HandlerCall<T> {
-        void call(OperationHandler handler, List<T> batch) throws SQLException;
+    private interface HandlerCall<E> {
+        void call(OperationHandler handler, List<E> batch) throws SQLException;
     }
 
-    private <T> void notify(Connection c, List<T> events, HandlerCall<T> call) throws SQLException {
-        if (events.isEmpty()) {
-            return;
+    /** Hands the events of {@code settled} to the handler of each operation's kind, a batch per kind. */
+    private <S extends Settlement, E> void notify(
+            Connection c, List<S> settled, Function<S, E> event, HandlerCall<E> call) throws SQLException {
+        Map<String, List<E>> byKind = new LinkedHashMap<>();
+        for (S s : settled) {
+            byKind.computeIfAbsent(s.op().kind(), k -> new ArrayList<>()).add(event.apply(s));
         }
-        Map<String, List<T>> byKind = new LinkedHashMap<>();
-        for (T e : events) {
-            byKind.computeIfAbsent(kindOf(e), k -> new ArrayList<>()).add(e);
-        }
-        for (Map.Entry<String, List<T>> e : byKind.entrySet()) {
+        for (Map.Entry<String, List<E>> e : byKind.entrySet()) {
             OperationHandler h = handlers.get(e.getKey());
             if (h == null) {
                 throw new IllegalStateException("no handler for operation kind " + e.getKey());
@@ -701,16 +579,7 @@ public final class Relay implements AutoCloseable {
         }
     }
 
-    private static String kindOf(Object event) {
-        return switch (event) {
-            case Submitted s -> s.op().kind();
-            case Confirmed c -> c.op().kind();
-            case Failed f -> f.op().kind();
-            default -> throw new IllegalArgumentException("unknown event " + event);
-        };
-    }
-
-    private static <T> List<T> keep(Collection<T> events, Set<Long> ids, Function<T, Operation> op) {
-        return events.stream().filter(e -> ids.contains(op.apply(e).id())).toList();
+    private static <S extends Settlement> List<S> kept(List<S> settlements, Set<Long> ids) {
+        return settlements.stream().filter(s -> ids.contains(s.id())).toList();
     }
 }

@@ -2,22 +2,26 @@ package dev.chainsync.webhook;
 
 import dev.chainsync.db.Jdbc;
 import dev.chainsync.json.Json;
+import dev.chainsync.queue.LeasedQueue;
+import dev.chainsync.queue.LeasedWork;
+import dev.chainsync.webhook.FinishPlanner.Result;
 import dev.chainsync.webhook.WebhookStore.Claimed;
 import dev.chainsync.webhook.WebhookStore.Finished;
+import dev.chainsync.worker.PollingWorker;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -59,8 +63,7 @@ public final class WebhookDispatcher implements AutoCloseable {
     private static final long EVICT_EVERY_NANOS = 1_000_000_000L;
     static final int FINISH_BATCH = 1000;
     static final String EVENT_ENDPOINT_DISABLED = "webhook_endpoint.disabled";
-    /** Passes failing without a success for this long make the dispatcher count as broken. */
-    static final Duration BROKEN_AFTER = Duration.ofSeconds(60);
+    private static final Duration FINISH_IDLE = Duration.ofMillis(100);
     /** How long close() lets deliveries in flight finish before interrupting them. */
     static final Duration CLOSE_GRACE = Duration.ofSeconds(5);
 
@@ -72,14 +75,14 @@ public final class WebhookDispatcher implements AutoCloseable {
     private final WebhookConfig config;
     private final SecretBox box;
     private final Clock clock;
-    private final RetryPolicy retryPolicy;
     private final String owner;
     private final WebhookHttp http;
     private final ExecutorService deliveries;
     private final ConcurrentHashMap<Long, Lane> lanes = new ConcurrentHashMap<>();
     private final LinkedBlockingQueue<Result> results = new LinkedBlockingQueue<>();
-    private final Semaphore wake = new Semaphore(0);
+    private final FinishPlanner finishPlanner;
     private final Map<Long, byte[]> secretCache = new ConcurrentHashMap<>();
+    private final DispatchWork dispatchWork = new DispatchWork();
 
     private final Counter delivered;
     private final Counter failed;
@@ -88,14 +91,19 @@ public final class WebhookDispatcher implements AutoCloseable {
     private final Timer eventToDelivered;
     private final Timer attemptLatency;
 
-    private Thread dispatchThread;
-    private Thread finishThread;
+    private final PollingWorker dispatchWorker;
+    private final PollingWorker finishWorker;
     private volatile boolean stopping;
-    private volatile boolean finisherStop;
+    private boolean started;
     private boolean closed;
-    private volatile long lastPassOkNanos = System.nanoTime();
-    private volatile long lastPassFailedNanos;
-    private volatile String lastError;
+    private long evictedAt = System.nanoTime();
+    /** Outcomes whose write failed, kept for the finishing loop's next try. */
+    private List<Result> unwritten;
+
+    private int unwrittenTries;
+    /** When the next try at writing {@link #unwritten} is due ({@link System#nanoTime()}): it backs off. */
+    private long unwrittenRetryAt;
+
     private volatile Backlog cachedBacklog;
     private volatile long cachedBacklogAt;
 
@@ -108,9 +116,6 @@ public final class WebhookDispatcher implements AutoCloseable {
             slots = new Semaphore(concurrency, true);
         }
     }
-
-    /** What became of one claimed message; {@code finished} is null when it was not attempted. */
-    private record Result(Claimed message, Finished finished, Instant finishedAt, Duration retryAfter, boolean gone) {}
 
     /** Messages waiting, for health and the pending gauge. */
     public record Backlog(long pending, long deadLettered, Duration oldestDueAge) {}
@@ -129,8 +134,11 @@ public final class WebhookDispatcher implements AutoCloseable {
         this.config = config;
         this.box = box;
         this.clock = clock;
-        this.retryPolicy =
-                new RetryPolicy(config.retrySchedule(), config.retryJitter(), config.maxRetryAfter(), random);
+        this.finishPlanner = new FinishPlanner(
+                new RetryPolicy(config.retrySchedule(), config.retryJitter(), config.maxRetryAfter(), random));
+        this.dispatchWorker = new PollingWorker("webhook-dispatch", config.pollInterval(), this::dispatchPass);
+        // Woken by every outcome; the idle delay only bounds how long a lost wake-up can delay one.
+        this.finishWorker = new PollingWorker("webhook-finish", FINISH_IDLE, this::finishPass);
         this.owner = "webhooks-" + ProcessHandle.current().pid() + "-"
                 + UUID.randomUUID().toString().substring(0, 8);
         this.deliveries = Executors.newThreadPerTaskExecutor(
@@ -181,14 +189,15 @@ public final class WebhookDispatcher implements AutoCloseable {
 
     /** Starts the dispatch and finishing loops on threads this dispatcher owns. */
     public synchronized WebhookDispatcher start() {
-        if (dispatchThread != null) {
+        if (started) {
             throw new IllegalStateException("webhook dispatcher already started");
         }
         if (closed) {
             throw new IllegalStateException("webhook dispatcher closed");
         }
-        finishThread = Thread.ofPlatform().name("webhook-finish").start(this::finishLoop);
-        dispatchThread = Thread.ofPlatform().name("webhook-dispatch").start(this::dispatchLoop);
+        started = true;
+        finishWorker.start();
+        dispatchWorker.start();
         log.info(
                 "webhook dispatcher {} started (per-endpoint concurrency {}, timeout {}, {} attempts)",
                 owner,
@@ -212,8 +221,7 @@ public final class WebhookDispatcher implements AutoCloseable {
             closed = true;
         }
         stopping = true;
-        wake.release();
-        join(dispatchThread);
+        dispatchWorker.close();
         deliveries.shutdown();
         try {
             if (!deliveries.awaitTermination(CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -223,9 +231,8 @@ public final class WebhookDispatcher implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        finisherStop = true;
-        join(finishThread);
-        List<Result> rest = new ArrayList<>();
+        finishWorker.close();
+        List<Result> rest = unwritten == null ? new ArrayList<>() : new ArrayList<>(unwritten);
         results.drainTo(rest);
         try {
             if (!rest.isEmpty()) {
@@ -242,106 +249,66 @@ public final class WebhookDispatcher implements AutoCloseable {
         http.close();
     }
 
-    private static void join(Thread t) {
-        if (t == null || t == Thread.currentThread()) {
-            return;
-        }
-        try {
-            if (!t.join(Duration.ofSeconds(60))) {
-                t.interrupt();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     // ---------------------------------------------------------------- loops
 
-    private void dispatchLoop() {
-        long evictedAt = System.nanoTime();
-        while (!stopping) {
-            boolean full = false;
-            try {
-                full = launch(clock.instant()).size() >= config.batchSize();
-                lastPassOkNanos = System.nanoTime();
-                if (lastPassOkNanos - evictedAt > EVICT_EVERY_NANOS) {
-                    http.evictIdle();
-                    evictedAt = lastPassOkNanos;
-                }
-            } catch (RuntimeException e) {
-                lastPassFailedNanos = System.nanoTime();
-                lastError = e.toString();
-                log.warn(
-                        "webhook dispatch pass failed, will retry after {} ms: {}",
-                        config.pollInterval().toMillis(),
-                        e.toString(),
-                        e);
-            }
-            if (!full) {
-                try {
-                    // Woken early when a lane frees up; otherwise new messages are found on the next poll.
-                    wake.tryAcquire(config.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
-                    wake.drainPermits();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
+    /**
+     * One dispatch pass: claims and launches deliveries. Reports work (and so runs again at once)
+     * only when it claimed a full batch; otherwise the worker waits for a lane to free up or the poll.
+     */
+    private int dispatchPass() {
+        int claimed = LeasedQueue.pass(dispatchWork, clock);
+        long t = System.nanoTime();
+        if (t - evictedAt > EVICT_EVERY_NANOS) {
+            http.evictIdle();
+            evictedAt = t;
         }
-    }
-
-    private void finishLoop() {
-        List<Result> pending = null;
-        int tries = 0;
-        while (true) {
-            try {
-                if (pending == null) {
-                    Result first = results.poll(100, TimeUnit.MILLISECONDS);
-                    if (first == null) {
-                        if (finisherStop) {
-                            return;
-                        }
-                        continue;
-                    }
-                    pending = new ArrayList<>();
-                    pending.add(first);
-                    results.drainTo(pending, FINISH_BATCH - 1);
-                    tries = 0;
-                }
-                finish(pending);
-                pending = null;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (RuntimeException e) {
-                lastError = e.toString();
-                if (++tries >= FINISH_RETRIES) {
-                    log.error(
-                            "dropping {} webhook outcomes after {} failed writes; their claims expire and the "
-                                    + "messages are sent again with the same webhook-id",
-                            pending.size(),
-                            tries,
-                            e);
-                    pending = null;
-                } else {
-                    log.warn("writing webhook outcomes failed (try {}), retrying: {}", tries, e.toString());
-                    try {
-                        Thread.sleep(config.pollInterval().multipliedBy(tries).toMillis());
-                    } catch (InterruptedException ie) {
-                        Thread.currentThread().interrupt();
-                        return;
-                    }
-                }
-            }
-        }
+        return claimed >= config.batchSize() ? claimed : 0;
     }
 
     /**
-     * Claims what is due, delivers it and records the outcomes before returning; for tests and tools
-     * that drive time themselves. Do not combine with {@link #start()}. Returns how many it claimed.
+     * One finishing pass: writes the outcomes waiting (at most a batch). A write that fails is tried
+     * again on later passes with the same outcomes; after {@code FINISH_RETRIES} they are dropped.
      */
-    public int deliverDue() {
-        List<Future<?>> launched = launch(clock.instant());
+    private int finishPass() {
+        if (unwritten == null) {
+            List<Result> batch = new ArrayList<>();
+            results.drainTo(batch, FINISH_BATCH);
+            if (batch.isEmpty()) {
+                return 0;
+            }
+            unwritten = batch;
+            unwrittenTries = 0;
+        } else if (System.nanoTime() - unwrittenRetryAt < 0) {
+            return 0;
+        }
+        List<Result> batch = unwritten;
+        try {
+            finish(batch);
+        } catch (RuntimeException e) {
+            if (++unwrittenTries < FINISH_RETRIES) {
+                // A database outage: back off linearly, so the outcomes outlast one of some length.
+                unwrittenRetryAt = System.nanoTime()
+                        + config.pollInterval().multipliedBy(unwrittenTries).toNanos();
+                throw e;
+            }
+            log.error(
+                    "dropping {} webhook outcomes after {} failed writes; their claims expire and the "
+                            + "messages are sent again with the same webhook-id",
+                    batch.size(),
+                    unwrittenTries,
+                    e);
+        }
+        unwritten = null;
+        return batch.size();
+    }
+
+    /**
+     * Claims what is due, delivers it and records the outcomes before returning; tests drive it
+     * through their manual driver. Not for a started dispatcher. Returns how many it claimed.
+     */
+    int deliverDue() {
+        List<Future<?>> launched =
+                LeasedQueue.run(dispatchWork, clock).map(Dispatch::launched).orElse(List.of());
         for (Future<?> f : launched) {
             try {
                 f.get();
@@ -362,60 +329,77 @@ public final class WebhookDispatcher implements AutoCloseable {
 
     // ---------------------------------------------------------------- claim and deliver
 
-    private List<Future<?>> launch(Instant now) {
-        int concurrency = config.endpointConcurrency();
-        int laneSize = 2 * concurrency;
-        List<Long> busyIds = new ArrayList<>();
-        List<Integer> busyRoom = new ArrayList<>();
-        lanes.forEach((id, lane) -> {
-            int o = lane.outstanding.get();
-            if (o > 0) {
-                busyIds.add(id);
-                // Claim again only once half the lane is free, so claims come in useful batches.
-                busyRoom.add(o > concurrency ? 0 : laneSize - o);
+    /** Messages claimed in one dispatch pass, and the deliveries launched for them. */
+    private record Dispatch(List<Claimed> rows, Instant now, List<Future<?>> launched) implements LeasedWork.Batch {}
+
+    /** The dispatch loop's work on the leased-queue engine: claim what the lanes have room for, launch it. */
+    private final class DispatchWork implements LeasedWork<Dispatch> {
+        @Override
+        public Dispatch claim(Instant now) {
+            int concurrency = config.endpointConcurrency();
+            int laneSize = 2 * concurrency;
+            List<Long> busyIds = new ArrayList<>();
+            List<Integer> busyRoom = new ArrayList<>();
+            lanes.forEach((id, lane) -> {
+                int o = lane.outstanding.get();
+                if (o > 0) {
+                    busyIds.add(id);
+                    // Claim again only once half the lane is free, so claims come in useful batches.
+                    busyRoom.add(o > concurrency ? 0 : laneSize - o);
+                }
+            });
+            List<Claimed> claimed = store.claim(
+                    owner,
+                    now,
+                    config.lease(),
+                    config.batchSize(),
+                    laneSize,
+                    busyIds.toArray(Long[]::new),
+                    busyRoom.toArray(Integer[]::new));
+            return new Dispatch(claimed, now, new ArrayList<>());
+        }
+
+        @Override
+        public void process(Dispatch d) {
+            Set<Long> unreadable = new HashSet<>();
+            Map<Long, List<byte[]>> secrets = secretsFor(d.rows(), d.now(), unreadable);
+            // An endpoint none of whose secrets this instance can decrypt (a lost or mismatched key) waits
+            // for the operator without spending its attempts; the other endpoints go on.
+            List<Claimed> waiting = d.rows().stream()
+                    .filter(m -> unreadable.contains(m.endpointId()) && !secrets.containsKey(m.endpointId()))
+                    .toList();
+            if (!waiting.isEmpty()) {
+                store.jdbc()
+                        .inTransaction(
+                                c -> WebhookStore.postpone(c, waiting, d.now().plus(UNREADABLE_SECRET_DELAY)));
             }
-        });
-        List<Claimed> claimed = store.claim(
-                owner,
-                now,
-                config.lease(),
-                config.batchSize(),
-                laneSize,
-                busyIds.toArray(Long[]::new),
-                busyRoom.toArray(Integer[]::new));
-        if (claimed.isEmpty()) {
-            return List.of();
+            for (Claimed m : d.rows()) {
+                if (!waiting.contains(m)) {
+                    launch(m, secrets.getOrDefault(m.endpointId(), List.of()), d);
+                }
+            }
         }
-        Map<Long, List<byte[]>> secrets;
-        Set<Long> unreadable = new HashSet<>();
-        try {
-            secrets = secretsFor(claimed, now, unreadable);
-        } catch (RuntimeException e) {
-            giveBack(claimed, e);
-            throw e;
-        }
-        // An endpoint none of whose secrets this instance can decrypt (a lost or mismatched key) waits
-        // for the operator without spending its attempts; the other endpoints go on.
-        List<Claimed> waiting = claimed.stream()
-                .filter(m -> unreadable.contains(m.endpointId()) && !secrets.containsKey(m.endpointId()))
-                .toList();
-        if (!waiting.isEmpty()) {
-            store.jdbc().inTransaction(c -> WebhookStore.postpone(c, waiting, now.plus(UNREADABLE_SECRET_DELAY)));
-            claimed = claimed.stream().filter(m -> !waiting.contains(m)).toList();
-        }
-        List<Future<?>> futures = new ArrayList<>(claimed.size());
-        for (Claimed m : claimed) {
-            Lane lane = lanes.computeIfAbsent(m.endpointId(), id -> new Lane(concurrency));
-            lane.outstanding.incrementAndGet();
-            List<byte[]> keys = secrets.getOrDefault(m.endpointId(), List.of());
+
+        @Override
+        public void giveBack(Dispatch d, RuntimeException cause) {
             try {
-                futures.add(deliveries.submit(() -> run(m, keys, lane)));
-            } catch (RejectedExecutionException e) {
-                results.add(new Result(m, null, now, null, false));
-                lane.outstanding.decrementAndGet();
+                store.jdbc().inTransaction(c -> WebhookStore.release(c, d.rows()));
+            } catch (RuntimeException e) {
+                cause.addSuppressed(e);
             }
         }
-        return futures;
+    }
+
+    /** Hands one message to a delivery thread in its endpoint's lane. */
+    private void launch(Claimed m, List<byte[]> keys, Dispatch d) {
+        Lane lane = lanes.computeIfAbsent(m.endpointId(), id -> new Lane(config.endpointConcurrency()));
+        lane.outstanding.incrementAndGet();
+        try {
+            d.launched().add(deliveries.submit(() -> run(m, keys, lane)));
+        } catch (RejectedExecutionException e) {
+            results.add(Result.notAttempted(m, d.now()));
+            lane.outstanding.decrementAndGet();
+        }
     }
 
     /** The decrypted active secrets of the claimed messages' endpoints; {@code unreadable} gets those that failed. */
@@ -450,33 +434,27 @@ public final class WebhookDispatcher implements AutoCloseable {
         return out;
     }
 
-    private void giveBack(List<Claimed> claimed, RuntimeException cause) {
-        try {
-            store.jdbc().inTransaction(c -> WebhookStore.release(c, claimed));
-        } catch (RuntimeException e) {
-            cause.addSuppressed(e);
-        }
-    }
-
     private void run(Claimed m, List<byte[]> secrets, Lane lane) {
         Result r;
         try {
             lane.slots.acquire();
             try {
-                r = stopping ? new Result(m, null, clock.instant(), null, false) : attempt(m, secrets);
+                r = stopping ? Result.notAttempted(m, clock.instant()) : attempt(m, secrets);
             } finally {
                 lane.slots.release();
             }
         } catch (InterruptedException e) {
-            r = new Result(m, null, clock.instant(), null, false);
+            r = Result.notAttempted(m, clock.instant());
         } catch (RuntimeException e) {
             log.error("webhook delivery of {} crashed", m.msgId(), e);
             r = failure(m, clock.instant(), 0, null, null, "internal error: " + e, null);
         }
         results.add(r);
+        finishWorker.wake();
         int left = lane.outstanding.decrementAndGet();
         if (left == config.endpointConcurrency() || left == 0) {
-            wake.release();
+            // Woken early when a lane frees up; otherwise new messages are found on the next poll.
+            dispatchWorker.wake();
         }
     }
 
@@ -575,101 +553,68 @@ public final class WebhookDispatcher implements AutoCloseable {
 
     // ---------------------------------------------------------------- finish
 
+    /** Writes a batch's outcomes in one transaction, following {@link FinishPlanner}'s plan. */
     private void finish(List<Result> batch) {
         Instant now = clock.instant();
-        List<Finished> attempts = new ArrayList<>();
-        List<Finished> ok = new ArrayList<>();
-        List<Instant> okAt = new ArrayList<>();
-        List<Finished> retry = new ArrayList<>();
-        List<Instant> retryAt = new ArrayList<>();
-        List<Finished> dead = new ArrayList<>();
-        List<Claimed> notAttempted = new ArrayList<>();
-        Map<Long, Boolean> lastOutcome = new LinkedHashMap<>();
-        Set<Long> gone = new TreeSet<>();
-        Map<Long, Instant> eventAt = new HashMap<>();
-        batch.sort(Comparator.comparing(Result::finishedAt));
-        for (Result r : batch) {
-            Finished f = r.finished();
-            if (f == null) {
-                notAttempted.add(r.message());
-                continue;
-            }
-            attempts.add(f);
-            lastOutcome.put(r.message().endpointId(), f.succeeded());
-            if (f.succeeded()) {
-                ok.add(f);
-                okAt.add(r.finishedAt());
-                eventAt.put(r.message().id(), r.message().eventAt());
-                continue;
-            }
-            if (r.gone()) {
-                gone.add(r.message().endpointId());
-            }
-            Instant next = retryPolicy.next(r.message().attemptCount() + 1, r.finishedAt(), r.retryAfter());
-            if (next == null) {
-                dead.add(f);
-            } else {
-                retry.add(f);
-                retryAt.add(next);
-            }
-        }
-        Long[] succeededEndpoints = lastOutcome.entrySet().stream()
-                .filter(Map.Entry::getValue)
-                .map(Map.Entry::getKey)
-                .sorted()
-                .toArray(Long[]::new);
-        Long[] failedEndpoints = lastOutcome.entrySet().stream()
-                .filter(e -> !e.getValue())
-                .map(Map.Entry::getKey)
-                .sorted()
-                .toArray(Long[]::new);
+        FinishPlanner.Plan plan = finishPlanner.plan(batch);
+        List<FinishPlanner.Delivered> ok = plan.of(FinishPlanner.Delivered.class);
         record Counts(Set<Long> delivered, int retried, int buried, int disabled) {}
         Counts counts = store.jdbc().inTransaction(c -> {
-            WebhookStore.insertAttempts(c, attempts, owner);
-            Set<Long> deliveredIds = WebhookStore.markDelivered(c, ok, okAt, now);
-            int retried = WebhookStore.reschedule(c, retry, retryAt, now).size();
-            int buried = WebhookStore.deadLetter(c, dead, now).size();
-            WebhookStore.release(c, notAttempted);
-            WebhookStore.endpointsSucceeded(c, succeededEndpoints);
-            WebhookStore.endpointsFailed(c, failedEndpoints, now);
-            List<WebhookStore.Disabled> disabled = new ArrayList<>(
-                    WebhookStore.disable(c, gone.toArray(Long[]::new), null, "the endpoint answered 410 Gone", now));
-            disabled.addAll(WebhookStore.disable(
-                    c,
-                    failedEndpoints,
-                    now.minus(config.disableAfter()),
-                    "failing without a success for longer than " + config.disableAfter(),
-                    now));
-            for (WebhookStore.Disabled d : disabled) {
-                WebhookOutbox.emit(
-                        c,
-                        EVENT_ENDPOINT_DISABLED,
-                        Json.object(
-                                "endpoint_id",
-                                d.id(),
-                                "url",
-                                d.url(),
-                                "reason",
-                                d.reason(),
-                                "failing_since",
-                                d.failingSince() == null
-                                        ? null
-                                        : d.failingSince().toString()),
-                        now);
-                log.warn("webhook endpoint {} disabled: {}", d.id(), d.reason());
-            }
-            return new Counts(deliveredIds, retried, buried, disabled.size());
+            WebhookStore.insertAttempts(c, plan.attempts(), owner);
+            Set<Long> deliveredIds = WebhookStore.DELIVERED.apply(c, ok, now);
+            int retried = WebhookStore.RESCHEDULED
+                    .apply(c, plan.of(FinishPlanner.Retry.class), now)
+                    .size();
+            int buried = WebhookStore.DEAD_LETTERED
+                    .apply(c, plan.of(FinishPlanner.DeadLetter.class), now)
+                    .size();
+            WebhookStore.release(c, plan.of(FinishPlanner.NotAttempted.class));
+            WebhookStore.endpointsSucceeded(c, plan.succeededEndpoints().toArray(Long[]::new));
+            WebhookStore.endpointsFailed(c, plan.failedEndpoints().toArray(Long[]::new), now);
+            int disabled = disableEndpoints(c, plan, now);
+            return new Counts(deliveredIds, retried, buried, disabled);
         });
         delivered.increment(counts.delivered().size());
-        for (int i = 0; i < ok.size(); i++) {
-            Finished f = ok.get(i);
-            if (counts.delivered().contains(f.message().id())) {
-                eventToDelivered.record(Duration.between(eventAt.get(f.message().id()), okAt.get(i)));
+        for (FinishPlanner.Delivered d : ok) {
+            if (counts.delivered().contains(d.id())) {
+                eventToDelivered.record(Duration.between(d.message().eventAt(), d.at()));
             }
         }
         failed.increment(counts.retried());
         deadLettered.increment(counts.buried());
         endpointsDisabled.increment(counts.disabled());
+    }
+
+    /**
+     * Disables the endpoints that answered 410 Gone or have failed past the limit, each with a
+     * {@code webhook_endpoint.disabled} event in the same transaction. Returns how many.
+     */
+    private int disableEndpoints(Connection c, FinishPlanner.Plan plan, Instant now) throws SQLException {
+        List<WebhookStore.Disabled> disabled = new ArrayList<>(WebhookStore.disable(
+                c, plan.goneEndpoints().toArray(Long[]::new), null, "the endpoint answered 410 Gone", now));
+        disabled.addAll(WebhookStore.disable(
+                c,
+                plan.failedEndpoints().toArray(Long[]::new),
+                now.minus(config.disableAfter()),
+                "failing without a success for longer than " + config.disableAfter(),
+                now));
+        for (WebhookStore.Disabled d : disabled) {
+            WebhookOutbox.emit(
+                    c,
+                    EVENT_ENDPOINT_DISABLED,
+                    Json.object(
+                            "endpoint_id",
+                            d.id(),
+                            "url",
+                            d.url(),
+                            "reason",
+                            d.reason(),
+                            "failing_since",
+                            d.failingSince() == null ? null : d.failingSince().toString()),
+                    now);
+            log.warn("webhook endpoint {} disabled: {}", d.id(), d.reason());
+        }
+        return disabled.size();
     }
 
     // ---------------------------------------------------------------- state
@@ -711,19 +656,8 @@ public final class WebhookDispatcher implements AutoCloseable {
     }
 
     public Health health() {
-        boolean started;
-        boolean isClosed;
-        synchronized (this) {
-            started = dispatchThread != null;
-            isClosed = closed;
-        }
-        boolean running = started && !isClosed && dispatchThread.isAlive() && finishThread.isAlive();
-        long now = System.nanoTime();
-        boolean failing = lastPassFailedNanos != 0
-                && lastPassFailedNanos - lastPassOkNanos > 0
-                && now - lastPassOkNanos > BROKEN_AFTER.toNanos();
-        boolean broken = started && !isClosed && (!running || failing);
-        return new Health(config.dispatcherEnabled(), running, broken, inFlight(), broken ? lastError : null);
+        PollingWorker.Health loops = PollingWorker.Health.of(List.of(dispatchWorker.health(), finishWorker.health()));
+        return new Health(config.dispatcherEnabled(), loops.running(), loops.broken(), inFlight(), loops.lastError());
     }
 
     /** The name this dispatcher writes into leases and attempt records. */

@@ -4,6 +4,9 @@ import static dev.chainsync.db.Jdbc.instant;
 
 import dev.chainsync.db.Jdbc;
 import dev.chainsync.db.PgText;
+import dev.chainsync.queue.Column;
+import dev.chainsync.queue.LeaseTable;
+import dev.chainsync.queue.Leased;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -15,6 +18,9 @@ import java.util.Set;
 
 /** All SQL on the webhook tables except the fan-out in {@link WebhookOutbox}; the webhook package owns them. */
 final class WebhookStore {
+    /** The lease/version pattern of the message queue (alias {@code m} in every fragment below). */
+    static final LeaseTable TABLE = new LeaseTable("webhook_messages", "m");
+
     static final String ENDPOINT_COLUMNS = "id, url, description, event_types, enabled, disabled_reason, disabled_at, "
             + "failing_since, created_at, updated_at";
 
@@ -22,14 +28,9 @@ final class WebhookStore {
      * Claims due messages, at most {@code room} per endpoint (what this dispatcher can still take for
      * it), endpoints in random order so a backlog on one cannot starve the others. Rows another
      * dispatcher holds are skipped, not waited on; the lease hands a crashed dispatcher's rows on.
-     * {@code = ANY (ARRAY(...))} rather than {@code IN (...)}: the planner then fetches the claimed
-     * rows by key instead of hash-joining against a scan of the whole table.
      */
-    private static final String CLAIM = """
-            UPDATE webhook_messages m
-               SET lease_owner = ?, lease_until = ?, version = m.version + 1
-              FROM webhook_events e, webhook_endpoints ep
-             WHERE m.id = ANY (ARRAY(
+    private static final String CLAIM = TABLE.claim(
+            "", "webhook_events e, webhook_endpoints ep", """
                     SELECT x.id
                       FROM (SELECT w.id, COALESCE(b.room, ?) AS room
                               FROM webhook_endpoints w
@@ -43,10 +44,9 @@ final class WebhookStore {
                              ORDER BY q.next_attempt_at
                              LIMIT w.room
                              FOR UPDATE SKIP LOCKED) x
-                     LIMIT ?))
-               AND e.id = m.event_pk AND ep.id = m.endpoint_id
-            RETURNING m.id, m.msg_id, m.endpoint_id, m.attempt_count, m.version, e.type, e.payload::text,
-                      e.created_at, ep.url, ep.failing_since IS NOT NULL""";
+                     LIMIT ?""", "e.id = m.event_pk AND ep.id = m.endpoint_id", """
+            m.id, m.msg_id, m.endpoint_id, m.attempt_count, m.version, e.type, e.payload::text,
+                      e.created_at, ep.url, ep.failing_since IS NOT NULL""");
 
     private final Jdbc jdbc;
 
@@ -71,7 +71,8 @@ final class WebhookStore {
             String payload,
             Instant eventAt,
             String url,
-            boolean endpointFailing) {}
+            boolean endpointFailing)
+            implements Leased {}
 
     List<Claimed> claim(
             String owner, Instant now, Duration lease, int limit, int defaultRoom, Long[] busyIds, Integer[] busyRoom) {
@@ -167,110 +168,47 @@ final class WebhookStore {
                 Jdbc.array(c, "text", fs.stream().map(Finished::error).toArray(String[]::new)));
     }
 
-    /** Marks messages delivered where this dispatcher still holds the claim; returns their ids. */
-    static Set<Long> markDelivered(Connection c, List<Finished> fs, List<Instant> at, Instant now) throws SQLException {
-        if (fs.isEmpty()) {
-            return Set.of();
-        }
-        return Jdbc.updatedIds(
-                c,
-                """
-                UPDATE webhook_messages m
-                   SET status = 'delivered', delivered_at = u.at, attempt_count = m.attempt_count + 1,
-                       last_status_code = u.status, last_error = NULL, lease_owner = NULL, lease_until = NULL,
-                       version = m.version + 1, updated_at = ?
-                  FROM unnest(?::bigint[], ?::bigint[], ?::timestamptz[], ?::int[]) AS u(id, version, at, status)
-                 WHERE m.id = u.id AND m.version = u.version
-                RETURNING m.id""",
-                now,
-                Jdbc.array(c, "bigint", ids(fs)),
-                Jdbc.array(c, "bigint", versions(fs)),
-                Jdbc.instants(c, at),
-                Jdbc.array(c, "int", fs.stream().map(Finished::statusCode).toArray(Integer[]::new)));
-    }
+    // The settle statements; each writes only messages still at the version this dispatcher's claim
+    // left (an endpoint may also have been deleted meanwhile), and returns their ids.
 
-    /** Back to pending at each {@code retryAt}; the attempt counts. */
-    static Set<Long> reschedule(Connection c, List<Finished> fs, List<Instant> retryAt, Instant now)
-            throws SQLException {
-        if (fs.isEmpty()) {
-            return Set.of();
-        }
-        return Jdbc.updatedIds(
-                c,
-                """
-                UPDATE webhook_messages m
-                   SET next_attempt_at = u.retry_at, attempt_count = m.attempt_count + 1, last_status_code = u.status,
-                       last_error = u.error, lease_owner = NULL, lease_until = NULL, version = m.version + 1,
-                       updated_at = ?
-                  FROM unnest(?::bigint[], ?::bigint[], ?::timestamptz[], ?::int[], ?::text[])
-                       AS u(id, version, retry_at, status, error)
-                 WHERE m.id = u.id AND m.version = u.version
-                RETURNING m.id""",
-                now,
-                Jdbc.array(c, "bigint", ids(fs)),
-                Jdbc.array(c, "bigint", versions(fs)),
-                Jdbc.instants(c, retryAt),
-                Jdbc.array(c, "int", fs.stream().map(Finished::statusCode).toArray(Integer[]::new)),
-                Jdbc.array(c, "text", fs.stream().map(Finished::error).toArray(String[]::new)));
-    }
+    /** Delivered. Parameter: now. */
+    static final LeaseTable.Settle<FinishPlanner.Delivered> DELIVERED = TABLE.settle(
+            "status = 'delivered', delivered_at = u.at, attempt_count = m.attempt_count + 1, "
+                    + "last_status_code = u.status, last_error = NULL, updated_at = ?",
+            new Column<>("at", "timestamptz", FinishPlanner.Delivered::at),
+            new Column<>("status", "int", d -> d.finished().statusCode()));
 
-    static Set<Long> deadLetter(Connection c, List<Finished> fs, Instant now) throws SQLException {
-        if (fs.isEmpty()) {
-            return Set.of();
-        }
-        return Jdbc.updatedIds(
-                c,
-                """
-                UPDATE webhook_messages m
-                   SET status = 'dead_lettered', attempt_count = m.attempt_count + 1, last_status_code = u.status,
-                       last_error = u.error, lease_owner = NULL, lease_until = NULL, version = m.version + 1,
-                       updated_at = ?
-                  FROM unnest(?::bigint[], ?::bigint[], ?::int[], ?::text[]) AS u(id, version, status, error)
-                 WHERE m.id = u.id AND m.version = u.version
-                RETURNING m.id""",
-                now,
-                Jdbc.array(c, "bigint", ids(fs)),
-                Jdbc.array(c, "bigint", versions(fs)),
-                Jdbc.array(c, "int", fs.stream().map(Finished::statusCode).toArray(Integer[]::new)),
-                Jdbc.array(c, "text", fs.stream().map(Finished::error).toArray(String[]::new)));
-    }
+    /** Back to pending at each retry's {@code at}; the attempt counts. Parameter: now. */
+    static final LeaseTable.Settle<FinishPlanner.Retry> RESCHEDULED = TABLE.settle(
+            "next_attempt_at = u.retry_at, attempt_count = m.attempt_count + 1, last_status_code = u.status, "
+                    + "last_error = u.error, updated_at = ?",
+            new Column<>("retry_at", "timestamptz", FinishPlanner.Retry::at),
+            new Column<>("status", "int", r -> r.finished().statusCode()),
+            new Column<>("error", "text", r -> r.finished().error()));
+
+    /** Dead-lettered after its last attempt. Parameter: now. */
+    static final LeaseTable.Settle<FinishPlanner.DeadLetter> DEAD_LETTERED = TABLE.settle(
+            "status = 'dead_lettered', attempt_count = m.attempt_count + 1, last_status_code = u.status, "
+                    + "last_error = u.error, updated_at = ?",
+            new Column<>("status", "int", d -> d.finished().statusCode()),
+            new Column<>("error", "text", d -> d.finished().error()));
+
+    private static final LeaseTable.Settle<Leased> RELEASED = TABLE.settle("");
+
+    private static final LeaseTable.Settle<Leased> POSTPONED = TABLE.settle("next_attempt_at = ?");
 
     /** Gives claims back without counting an attempt (shutdown, or a pass that failed half-way). */
-    static int release(Connection c, List<Claimed> ms) throws SQLException {
-        if (ms.isEmpty()) {
-            return 0;
-        }
-        return Jdbc.update(
-                c,
-                """
-                UPDATE webhook_messages m SET lease_owner = NULL, lease_until = NULL, version = m.version + 1
-                  FROM unnest(?::bigint[], ?::bigint[]) AS u(id, version)
-                 WHERE m.id = u.id AND m.version = u.version""",
-                Jdbc.array(c, "bigint", ms.stream().map(Claimed::id).toArray(Long[]::new)),
-                Jdbc.array(c, "bigint", ms.stream().map(Claimed::version).toArray(Long[]::new)));
+    static int release(Connection c, List<? extends Leased> ms) throws SQLException {
+        return RELEASED.apply(c, ms).size();
     }
 
     /** Gives claims back due again at {@code until}, with no attempt recorded or counted. */
     static int postpone(Connection c, List<Claimed> ms, Instant until) throws SQLException {
-        if (ms.isEmpty()) {
-            return 0;
-        }
-        return Jdbc.update(
-                c,
-                """
-                UPDATE webhook_messages m SET lease_owner = NULL, lease_until = NULL, next_attempt_at = ?,
-                       version = m.version + 1
-                  FROM unnest(?::bigint[], ?::bigint[]) AS u(id, version)
-                 WHERE m.id = u.id AND m.version = u.version""",
-                until,
-                Jdbc.array(c, "bigint", ms.stream().map(Claimed::id).toArray(Long[]::new)),
-                Jdbc.array(c, "bigint", ms.stream().map(Claimed::version).toArray(Long[]::new)));
+        return POSTPONED.apply(c, ms, until).size();
     }
 
     int releaseAll(String owner) {
-        return jdbc.update("""
-                UPDATE webhook_messages SET lease_owner = NULL, lease_until = NULL, version = version + 1
-                 WHERE lease_owner = ? AND status = 'pending'""", owner);
+        return jdbc.withConnection(c -> TABLE.releaseOwned(c, owner, "", "m.status = 'pending'"));
     }
 
     /** A success ends an endpoint's run of failures. */
@@ -389,15 +327,5 @@ final class WebhookStore {
                 r.getInt("latency_ms"),
                 r.getString("response_excerpt"),
                 r.getString("error"));
-    }
-
-    // ---------------------------------------------------------------- helpers
-
-    private static Long[] ids(List<Finished> fs) {
-        return fs.stream().map(f -> f.message().id()).toArray(Long[]::new);
-    }
-
-    private static Long[] versions(List<Finished> fs) {
-        return fs.stream().map(f -> f.message().version()).toArray(Long[]::new);
     }
 }

@@ -534,4 +534,13 @@ class TransferBatcherTest {
                 .isEqualByComparingTo("1.00");
         assertThat(balance(bob)).isEqualByComparingTo("1.00");
     }
+
+    @Test
+    void aSecondStartIsRefusedAndCloseStopsTheBatchingThread() {
+        assertThatThrownBy(batcher::start).isInstanceOf(IllegalStateException.class);
+        assertThat(batcher.health().running()).isTrue();
+        batcher.close();
+        assertThat(batcher.health().running()).isFalse();
+        assertThatThrownBy(batcher::start).isInstanceOf(IllegalStateException.class);
+    }
 }

@@ -450,7 +450,7 @@ class RelayTest {
 
         assertThat(buriedAt)
                 .as("buried, but only after its transaction could no longer land")
-                .isGreaterThan(lastValid + Relay.LANDING_MARGIN_BLOCKS);
+                .isGreaterThan(lastValid + SubmitPlanner.LANDING_MARGIN_BLOCKS);
         assertThat(w.status(last.hash())).isEqualTo(CredentialStatus.DEAD_LETTERED);
         assertThat(w.operationOf(last.hash()).lastError()).startsWith("no attempt landed after");
         assertThat(w.devnet.countMemo(last.memo())).isZero();

@@ -7,6 +7,7 @@ import dev.chainsync.chain.SignedTransaction;
 import dev.chainsync.credential.Credential;
 import dev.chainsync.credential.CredentialHash;
 import dev.chainsync.credential.CredentialStatus;
+import dev.chainsync.outbox.ManualRelay;
 import dev.chainsync.outbox.Relay;
 import dev.chainsync.testing.WritePath;
 import java.time.Duration;
@@ -139,7 +140,7 @@ class CredentialReconcilerTest {
         w = new WritePath("rec-dead");
         Relay relay = w.relay("relay-a");
         Credential c = w.issue("a");
-        relay.submitPass();
+        ManualRelay.submitPass(relay);
         w.advanceSlots(2);
         w.jdbc.update("UPDATE credentials SET status = 'dead_lettered' WHERE hash = ?", c.hash());
         w.jdbc.update("UPDATE chain_operations SET status = 'dead_lettered'");

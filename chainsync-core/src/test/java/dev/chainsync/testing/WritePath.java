@@ -11,6 +11,7 @@ import dev.chainsync.credential.Credential;
 import dev.chainsync.credential.CredentialService;
 import dev.chainsync.credential.CredentialStatus;
 import dev.chainsync.db.Jdbc;
+import dev.chainsync.outbox.ManualRelay;
 import dev.chainsync.outbox.Operation;
 import dev.chainsync.outbox.Outbox;
 import dev.chainsync.outbox.Relay;
@@ -119,9 +120,9 @@ public final class WritePath implements AutoCloseable {
     /** Runs submit and confirm passes, moving two slots each round, until nothing is unfinished or rounds run out. */
     public void settle(Relay relay, int rounds) {
         for (int i = 0; i < rounds && unfinished() > 0; i++) {
-            relay.submitPass();
+            ManualRelay.submitPass(relay);
             advanceSlots(2);
-            relay.confirmPass();
+            ManualRelay.confirmPass(relay);
             advance(relayConfig.retryCap());
         }
     }

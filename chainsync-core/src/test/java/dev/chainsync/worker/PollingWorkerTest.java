@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -76,5 +77,72 @@ class PollingWorkerTest {
         try (PollingWorker w = new PollingWorker("once", Duration.ofSeconds(1), () -> 0).start()) {
             assertThatThrownBy(w::start).isInstanceOf(IllegalStateException.class);
         }
+    }
+
+    @Test
+    void wakeEndsTheIdleWaitAtOnce() {
+        AtomicInteger passes = new AtomicInteger();
+        try (PollingWorker w = new PollingWorker("sleepy", Duration.ofHours(1), () -> {
+                    passes.incrementAndGet();
+                    return 0;
+                })
+                .start()) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> passes.get() == 1);
+            w.wake();
+            await().atMost(Duration.ofSeconds(10)).until(() -> passes.get() == 2);
+        }
+    }
+
+    @Test
+    void aClosedWorkerCannotStartAgain() {
+        PollingWorker w = new PollingWorker("done", Duration.ofSeconds(1), () -> 0);
+        w.close();
+        assertThatThrownBy(w::start).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+        assertThat(w.health().started()).isFalse();
+    }
+
+    @Test
+    void closeIsBoundedAndInterruptsAPassThatWillNotFinish() {
+        CountDownLatch inPass = new CountDownLatch(1);
+        AtomicBoolean interrupted = new AtomicBoolean();
+        PollingWorker w = new PollingWorker("stuck", Duration.ofHours(1), Duration.ofMillis(200), () -> {
+                    inPass.countDown();
+                    try {
+                        new CountDownLatch(1).await();
+                    } catch (InterruptedException e) {
+                        interrupted.set(true);
+                    }
+                    return 0;
+                })
+                .start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> inPass.getCount() == 0);
+        long t0 = System.nanoTime();
+        w.close();
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(10));
+        assertThat(interrupted).isTrue();
+        await().atMost(Duration.ofSeconds(10)).until(() -> !w.isRunning());
+    }
+
+    @Test
+    void healthFollowsTheLifecycle() {
+        PollingWorker w = new PollingWorker("lifecycle", Duration.ofMillis(10), () -> 0);
+        assertThat(w.health()).isEqualTo(new PollingWorker.Health(false, false, false, null));
+        w.start();
+        assertThat(w.health()).isEqualTo(new PollingWorker.Health(true, true, false, null));
+        w.close();
+        assertThat(w.health().running()).isFalse();
+        assertThat(w.health().broken())
+                .as("a worker closed on purpose is not broken")
+                .isFalse();
+    }
+
+    @Test
+    void severalWorkersReportAsOne() {
+        PollingWorker.Health up = new PollingWorker.Health(true, true, false, null);
+        PollingWorker.Health down = new PollingWorker.Health(true, false, true, "boom");
+        assertThat(PollingWorker.Health.of(List.of(up, up))).isEqualTo(up);
+        assertThat(PollingWorker.Health.of(List.of(up, down)))
+                .isEqualTo(new PollingWorker.Health(true, false, true, "boom"));
+        assertThat(PollingWorker.Health.of(List.of()).running()).isFalse();
     }
 }
