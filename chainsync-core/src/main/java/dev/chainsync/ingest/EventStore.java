@@ -153,9 +153,9 @@ final class EventStore {
                     .append("[]");
         }
         // In key order (sorted here, where it is cheaper than in the database; unnest keeps the
-        // order): batches insert without the writer lock (BatchWriter.insertEvents), and a fixed
-        // order, table by table and key by key, keeps two of them that share duplicates (in
-        // different instances; see InFlight) from waiting on each other in a cycle.
+        // order): batches insert under the writer lock, but an instance of an older version inserts
+        // before taking it, and a fixed order, table by table and key by key, keeps two such
+        // batches that share duplicates from waiting on each other in a cycle.
         rows = new ArrayList<>(rows);
         rows.sort(KEY_ORDER);
         String sql = "INSERT INTO " + table + " (" + names + "created_at) SELECT u.*, ? FROM unnest(" + arrays

@@ -422,7 +422,6 @@ public final class Ingest implements AutoCloseable {
         private final Breaker breaker;
         private final IngestMetrics metrics;
         private final Clock clock;
-        private final InFlight inFlight = new InFlight();
         volatile boolean redisHealthy = true;
         volatile boolean lastBatchOk = true;
         volatile String lastError;
@@ -446,10 +445,6 @@ public final class Ingest implements AutoCloseable {
 
         IngestConfig config() {
             return config;
-        }
-
-        InFlight inFlight() {
-            return inFlight;
         }
 
         Breaker breaker() {

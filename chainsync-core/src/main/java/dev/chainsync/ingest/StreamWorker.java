@@ -267,8 +267,7 @@ final class StreamWorker {
             triage(e, good, buried);
         }
         try {
-            // Only a short batch (a trickle) grows under the lock; a full one (a backlog) inserts
-            // its events before taking the lock.
+            // Only a short batch (a trickle) grows under the lock.
             commit(good, buried, mayGrow && batch.size() < shared.config().batchSize() ? batch : null);
             settle(batch, buried);
             return batch.size();
@@ -283,10 +282,6 @@ final class StreamWorker {
                     consumer,
                     batch.size(),
                     e.getMessage());
-        } catch (InFlight.Interrupted e) {
-            // Shutting down: keep the batch as it is, like after a database failure; it is not the entries' fault.
-            inHand = batch;
-            return 0;
         } catch (RuntimeException e) {
             log.warn(
                     "{}: batch of {} entries failed ({}); committing entries one by one",
@@ -342,19 +337,10 @@ final class StreamWorker {
                         throw e;
                     }
                     leftPending |= poison(p.entry(), e, cfg, done, doneBurials);
-                } catch (InFlight.Interrupted e) {
-                    throw e;
                 } catch (RuntimeException e) {
                     leftPending |= poison(p.entry(), e, cfg, done, doneBurials);
                 }
             }
-        } catch (InFlight.Interrupted e) {
-            // Shutting down: acknowledge what committed, hold the rest without blaming it.
-            settle(done, doneBurials);
-            List<StreamEntry> rest = new ArrayList<>(batch);
-            rest.removeAll(done);
-            inHand = rest;
-            return done.size();
         } catch (DataAccessException e) {
             // The database went away half-way: acknowledge what committed, hold the rest.
             settle(done, doneBurials);
@@ -410,38 +396,25 @@ final class StreamWorker {
     }
 
     /**
-     * One transaction. With {@code growInto}, once the writer lock is held the batch takes in
-     * whatever arrived while this worker waited for it (group commit): a trickle then still
-     * makes batches as large as the commit time allows, instead of each worker queueing a
-     * one-entry batch read before the wait.
+     * One transaction, under the writer lock taken before anything else (see {@link
+     * BatchWriter#write}). With {@code growInto}, once the lock is held the batch takes in
+     * whatever arrived while this worker waited for it (group commit): a trickle then still makes
+     * batches as large as the commit time allows, instead of each worker queueing a one-entry
+     * batch read before the wait.
      */
     private void commit(List<ParsedEntry> good, List<DeadLetters.Burial> buried, List<StreamEntry> growInto) {
         Instant now = clock.instant();
         long t0 = System.nanoTime();
-        InFlight.Claim claim = shared.inFlight().claim(good);
-        BatchWriter.Outcome o;
-        try {
-            o = shared.jdbc().inTransaction(c -> {
-                String group = shared.config().consumerGroup();
-                BatchWriter.Outcome out;
-                if (growInto != null) {
-                    // A trickle: wait for the lock first and take in what arrived meanwhile, then
-                    // insert under the lock (see BatchWriter.insertEvents for the usual order).
-                    claim.awaitEarlier();
-                    BatchWriter.lockWriter(c);
-                    int before = good.size();
-                    grow(growInto, good, buried);
-                    shared.inFlight().extend(claim, good.subList(before, good.size()));
-                    out = BatchWriter.write(c, good, group, now);
-                } else {
-                    out = BatchWriter.finish(c, good, BatchWriter.insertEvents(c, good, now, claim), group, now);
-                }
-                DeadLetters.insert(c, buried, group, now);
-                return out;
-            });
-        } finally {
-            shared.inFlight().release(claim);
-        }
+        BatchWriter.Outcome o = shared.jdbc().inTransaction(c -> {
+            BatchWriter.lockWriter(c);
+            if (growInto != null) {
+                grow(growInto, good, buried);
+            }
+            String group = shared.config().consumerGroup();
+            BatchWriter.Outcome out = BatchWriter.writeLocked(c, good, group, now);
+            DeadLetters.insert(c, buried, group, now);
+            return out;
+        });
         shared.committed(o, buried, System.nanoTime() - t0);
     }
 
