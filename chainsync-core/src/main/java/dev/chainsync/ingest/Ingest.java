@@ -455,8 +455,36 @@ public final class Ingest implements AutoCloseable {
             return metrics;
         }
 
+        /** Whether PostgreSQL answered the last batch or probe: what it said, not the breaker's state. */
         boolean postgresHealthy() {
-            return lastBatchOk && breaker.state() == Breaker.State.CLOSED;
+            return lastBatchOk;
+        }
+
+        /**
+         * May a worker go to the database? While the breaker is open, the worker given its trial
+         * probes PostgreSQL ({@code SELECT 1}): an answer closes the breaker at once, a failure
+         * keeps it open until the next probe.
+         */
+        boolean databaseAvailable() {
+            return switch (breaker.permit()) {
+                case GRANTED -> true;
+                case DENIED -> false;
+                case TRIAL -> probe();
+            };
+        }
+
+        private boolean probe() {
+            try {
+                jdbc.queryOne("SELECT 1", r -> r.getInt(1));
+            } catch (RuntimeException e) {
+                breaker.failure();
+                postgresFailed(e);
+                return false;
+            }
+            breaker.success();
+            postgresOk();
+            log.info("ingest: PostgreSQL answers again; circuit breaker closed");
+            return true;
         }
 
         void redisOk() {

@@ -66,10 +66,11 @@ final class StreamWorker {
     /** One pass; returns how many entries it settled (0 lets the worker pause). */
     int pass() {
         IngestConfig cfg = shared.config();
+        if (!shared.databaseAvailable()) {
+            touchHeld(cfg);
+            return 0;
+        }
         if (inHand == null) {
-            if (shared.breaker().state() == Breaker.State.OPEN) {
-                return 0;
-            }
             List<StreamEntry> read;
             try {
                 connected(cfg);
@@ -87,23 +88,9 @@ final class StreamWorker {
             fresh = true;
             nextTouch = clock.instant().plus(cfg.processingTimeout().dividedBy(3));
         }
-        Breaker.Permit permit = shared.breaker().permit();
-        if (permit == Breaker.Permit.DENIED) {
-            touchHeld(cfg);
-            return 0;
-        }
         // A batch read in this pass may grow once the writer lock is held (see commit); a batch
         // held after a failure is retried exactly as it was.
-        try {
-            return process(inHand, inHandIsFresh());
-        } catch (RuntimeException e) {
-            // Neither a success nor a database failure: if this pass was the half-open trial, a
-            // later pass must be able to run another, or every worker would wait for it forever.
-            if (permit == Breaker.Permit.TRIAL) {
-                shared.breaker().abandonTrial();
-            }
-            throw e;
-        }
+        return process(inHand, inHandIsFresh());
     }
 
     // ------------------------------------------------------------------ reading
@@ -465,10 +452,9 @@ final class StreamWorker {
         shared.metrics().eventsFailed.increment(entries);
         if (opened) {
             log.error(
-                    "{}: PostgreSQL failing ({}); circuit breaker open, consumption paused for {} ms",
+                    "{}: PostgreSQL failing ({}); circuit breaker open, consumption paused until a probe answers",
                     consumer,
-                    e.getMessage(),
-                    shared.config().breakerTimeout().toMillis());
+                    e.getMessage());
         } else {
             log.warn("{}: batch not committed, kept for retry: {}", consumer, e.getMessage());
         }

@@ -362,6 +362,55 @@ class IngestPipelineTest {
     }
 
     @Test
+    void theBreakerClosesAsSoonAsPostgresAnswersNotAfterItsTimeout() throws Exception {
+        HikariConfig hc = new HikariConfig();
+        hc.setJdbcUrl(db.jdbcUrl());
+        hc.setUsername("postgres");
+        hc.setMaximumPoolSize(3);
+        hc.setConnectionTimeout(250);
+        hc.setValidationTimeout(250);
+        try (HikariDataSource ds = new HikariDataSource(hc)) {
+            List<IntuitionWorkload.Entry> entries = workload.events(200, 8);
+            IngestConfig base = config("c1", 1, Duration.ofSeconds(30));
+            Duration timeout = Duration.ofSeconds(60);
+            IngestConfig cfg = new IngestConfig(
+                    true,
+                    base.redisUrl(),
+                    base.streams(),
+                    base.consumerGroup(),
+                    base.consumerName(),
+                    base.batchSize(),
+                    base.batchTimeout(),
+                    1,
+                    base.processingTimeout(),
+                    base.maxRetries(),
+                    1,
+                    timeout,
+                    base.deadLetterStream());
+            Ingest ingest = start(cfg, new Jdbc(ds));
+            admin("ALTER DATABASE " + db.name() + " ALLOW_CONNECTIONS false");
+            admin("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + db.name() + "'");
+            try {
+                redis.pushAll(entries);
+                await().atMost(WAIT).until(() -> !ingest.health().circuitBreakerClosed());
+                assertThat(ingest.health().postgresSyncHealthy())
+                        .as("the probes find it down")
+                        .isFalse();
+            } finally {
+                admin("ALTER DATABASE " + db.name() + " ALLOW_CONNECTIONS true");
+            }
+            long back = System.nanoTime();
+            await().atMost(WAIT).until(() -> ingest.health().healthy());
+            assertThat(Duration.ofNanos(System.nanoTime() - back))
+                    .as("closed by a probe, well before the %s timeout", timeout)
+                    .isLessThan(timeout.dividedBy(3));
+            assertThat(ingest.health().postgresSyncHealthy()).isTrue();
+            awaitSettled(jdbc, IngestTesting.eventCount(entries), cfg.consumerGroup());
+            assertThat(count(jdbc, "ingest_dead_letters")).isZero();
+        }
+    }
+
+    @Test
     void aRedisThatIsDownAtStartOrRestartsEmptyIsPickedUpWithoutARestart() {
         int port = EmbeddedRedis.freePort();
         IngestConfig cfg = new IngestConfig(
