@@ -48,6 +48,7 @@ final class StreamWorker {
     private List<StreamEntry> inHand;
     private boolean fresh;
     private Instant nextTouch;
+    private final OwnFailures failures = new OwnFailures();
 
     StreamWorker(
             Ingest.Shared shared, String consumer, java.util.function.Supplier<RedisStreams> connect, Clock clock) {
@@ -253,6 +254,10 @@ final class StreamWorker {
         for (StreamEntry e : batch) {
             triage(e, good, buried);
         }
+        if (batch.stream().anyMatch(this::suspect)) {
+            // Consumers died holding some of these: each entry alone, so a death can be blamed on it.
+            return isolate(batch, good, buried);
+        }
         try {
             // Only a short batch (a trickle) grows under the lock.
             commit(good, buried, mayGrow && batch.size() < shared.config().batchSize() ? batch : null);
@@ -280,17 +285,18 @@ final class StreamWorker {
         return isolate(batch, good, buried);
     }
 
-    /** Parsed into {@code good}, or buried: unparseable, or delivered too often without an acknowledgement. */
+    /**
+     * Delivered more often than MAX_RETRIES allows without being acknowledged or failing on its
+     * own: consumers died holding it. That may be the entry's doing or not (a crash loop, a kill,
+     * an out-of-memory caused by something else), so it is tried alone, its attempt counted
+     * against it beforehand ({@link #blameAhead}): only deaths while it was alone count.
+     */
+    private boolean suspect(StreamEntry e) {
+        return e.deliveries() > shared.config().maxRetries() + 1L;
+    }
+
+    /** Parsed into {@code good}, or buried as unparseable. */
     private void triage(StreamEntry e, List<ParsedEntry> good, List<DeadLetters.Burial> buried) {
-        IngestConfig cfg = shared.config();
-        if (e.deliveries() > cfg.maxRetries() + 1L) {
-            String last = lastErrors.get(key(e));
-            buried.add(new DeadLetters.Burial(
-                    e,
-                    "delivered " + e.deliveries() + " times without being acknowledged" + " (MAX_RETRIES="
-                            + cfg.maxRetries() + ")" + (last == null ? "" : "; last error: " + last)));
-            return;
-        }
         try {
             good.add(EntryParser.parse(e));
         } catch (EntryParser.Unparseable ex) {
@@ -316,16 +322,29 @@ final class StreamWorker {
                 buried.forEach(b -> done.add(b.entry()));
             }
             for (ParsedEntry p : good) {
+                StreamEntry entry = p.entry();
+                Long blamed = suspect(entry) ? blameAhead(entry) : Long.valueOf(0);
+                if (blamed == null) {
+                    leftPending = true; // its failures cannot be counted now: try it later
+                    continue;
+                }
+                if (blamed > cfg.maxRetries() + 1L) {
+                    bury(entry, blamed - 1, "consumers died processing it alone", cfg, done, doneBurials);
+                    continue;
+                }
                 try {
                     commit(List.of(p), List.of());
-                    done.add(p.entry());
+                    done.add(entry);
                 } catch (DataAccessException e) {
                     if (isInfrastructure(e)) {
+                        if (blamed > 0) {
+                            failures.count(entry, -1); // the database's fault, not the entry's
+                        }
                         throw e;
                     }
-                    leftPending |= poison(p.entry(), e, cfg, done, doneBurials);
+                    leftPending |= poison(entry, blamed, e, cfg, done, doneBurials);
                 } catch (RuntimeException e) {
-                    leftPending |= poison(p.entry(), e, cfg, done, doneBurials);
+                    leftPending |= poison(entry, blamed, e, cfg, done, doneBurials);
                 }
             }
         } catch (DataAccessException e) {
@@ -346,36 +365,63 @@ final class StreamWorker {
         return done.size();
     }
 
-    /** An entry failed alone: dead-letter it once its deliveries are used up, else leave it pending. */
+    /**
+     * Counts an attempt of a suspect entry as its failure before making it, so that a consumer
+     * dying during the attempt is blamed on the entry (it was alone); a success forgets the count.
+     * Returns the count including this attempt, or null when Redis cannot keep it.
+     */
+    private Long blameAhead(StreamEntry e) {
+        return failures.count(e, 1);
+    }
+
+    /**
+     * An entry failed alone, on its own data: counted as its failure (unless {@code blamed}, the
+     * attempt was counted beforehand); dead-lettered once its failures exceed MAX_RETRIES, else
+     * left pending for a retry.
+     */
     private boolean poison(
             StreamEntry e,
+            long blamed,
             RuntimeException error,
             IngestConfig cfg,
             List<StreamEntry> done,
             List<DeadLetters.Burial> doneBurials) {
         String reason = error.getMessage() == null ? error.toString() : error.getMessage();
-        if (e.deliveries() > cfg.maxRetries()) {
-            DeadLetters.Burial b = new DeadLetters.Burial(
-                    e, "failed " + e.deliveries() + " deliveries (MAX_RETRIES=" + cfg.maxRetries() + "): " + reason);
-            commit(List.of(), List.of(b));
-            done.add(e);
-            doneBurials.add(b);
-            lastErrors.remove(key(e));
+        Long failed = blamed > 0 ? Long.valueOf(blamed) : failures.count(e, 1);
+        if (failed != null && failed > cfg.maxRetries()) {
+            bury(e, failed, reason, cfg, done, doneBurials);
             return false;
         }
         if (lastErrors.size() < MAX_REMEMBERED_ERRORS) {
             lastErrors.put(key(e), reason);
         }
         log.warn(
-                "{}: entry {} {} failed (delivery {} of {}), left pending: {}",
+                "{}: entry {} {} failed ({} of {} failures allowed), left pending: {}",
                 consumer,
                 e.stream(),
                 e.id(),
-                e.deliveries(),
+                failed == null ? "uncounted" : failed,
                 cfg.maxRetries() + 1,
                 reason);
         shared.metrics().eventsFailed.increment();
         return true;
+    }
+
+    private void bury(
+            StreamEntry e,
+            long failed,
+            String reason,
+            IngestConfig cfg,
+            List<StreamEntry> done,
+            List<DeadLetters.Burial> doneBurials) {
+        String last = lastErrors.remove(key(e));
+        DeadLetters.Burial b = new DeadLetters.Burial(
+                e,
+                "failed " + failed + " times on its own (MAX_RETRIES=" + cfg.maxRetries() + "): " + reason
+                        + (last == null || last.equals(reason) ? "" : "; earlier: " + last));
+        commit(List.of(), List.of(b));
+        done.add(e);
+        doneBurials.add(b);
     }
 
     private void commit(List<ParsedEntry> good, List<DeadLetters.Burial> buried) {
@@ -439,6 +485,10 @@ final class StreamWorker {
                 lastErrors.remove(key(b.entry()));
             }
             byStream(entries).forEach((s, ids) -> redis.ack(s, cfg.consumerGroup(), ids));
+            // Only a redelivered entry, or one counted in this pass, can have a failure count.
+            failures.forget(entries.stream()
+                    .filter(e -> e.deliveries() > 1 || failures.countedHere(e))
+                    .toList());
             shared.redisOk();
         } catch (RuntimeException e) {
             // Committed but not acknowledged: the entries come back and change nothing.
@@ -479,5 +529,51 @@ final class StreamWorker {
 
     private static String key(StreamEntry e) {
         return e.stream() + "/" + e.id();
+    }
+
+    /**
+     * Failures each entry caused itself, in a Redis hash per consumer group (shared by every
+     * consumer, kept across restarts): failures on its own data, and deaths of a consumer while it
+     * was processed alone. Redis's delivery count cannot tell those from deaths that had nothing
+     * to do with the entry, so it only decides which entries are tried alone ({@link #suspect}).
+     */
+    private final class OwnFailures {
+        private final java.util.Set<String> countedHere = new java.util.HashSet<>();
+
+        String hash() {
+            return failureHash(shared.config().consumerGroup());
+        }
+
+        /** Adds {@code by} to the entry's count; the new count, or null when Redis failed. */
+        Long count(StreamEntry e, long by) {
+            if (redis == null) {
+                return null;
+            }
+            try {
+                long n = redis.commands().hincrby(hash(), key(e), by);
+                countedHere.add(key(e));
+                return n;
+            } catch (RuntimeException ex) {
+                shared.redisFailed(ex);
+                return null;
+            }
+        }
+
+        boolean countedHere(StreamEntry e) {
+            return countedHere.contains(key(e));
+        }
+
+        void forget(List<StreamEntry> settled) {
+            if (!settled.isEmpty()) {
+                redis.commands()
+                        .hdel(hash(), settled.stream().map(StreamWorker::key).toArray(String[]::new));
+                settled.forEach(e -> countedHere.remove(key(e)));
+            }
+        }
+    }
+
+    /** The Redis hash of {@link OwnFailures} for a consumer group. */
+    static String failureHash(String consumerGroup) {
+        return "chainsync_ingest_failures:" + consumerGroup;
     }
 }

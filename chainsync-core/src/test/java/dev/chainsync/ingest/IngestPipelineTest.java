@@ -239,30 +239,58 @@ class IngestPipelineTest {
         assertThat(survivor.health().totalEventsProcessed()).isGreaterThan(0);
     }
 
-    @Test
-    void anEntryDeliveredMoreThanMaxRetriesTimesIsDeadLettered() {
-        String stream = workload.stream("deposited");
-        IngestConfig cfg = config("c1", 1, Duration.ofMillis(200));
+    /** Pushes one valid entry and has five consumers die holding it, one after another. */
+    private String anEntryFiveConsumersDiedHolding(String stream, IngestConfig cfg) {
         new RedisStreams(IngestTesting.redisUrl()).ensureGroup(stream, cfg.consumerGroup());
+        redis.forget(StreamWorker.failureHash(cfg.consumerGroup()));
         String id = redis.push(
                 stream,
                 "{\"event_name\":\"Deposited\",\"network\":\"base\",\"event_data\":["
                         + EntryParserTest.deposit(EntryParserTest.TERM, "1", "") + "]}");
-        // Consumers that crash on this entry, one after another: each claim counts a delivery.
         redis.cmd.xreadgroup(
                 Consumer.from(cfg.consumerGroup(), "crash-0"), XReadArgs.StreamOffset.lastConsumed(stream));
         for (int i = 1; i <= 4; i++) {
             redis.cmd.xclaim(
                     stream, Consumer.from(cfg.consumerGroup(), "crash-" + i), XClaimArgs.Builder.minIdleTime(0), id);
         }
+        return id;
+    }
+
+    @Test
+    void aCrashLoopUnrelatedToAnEntryDoesNotDeadLetterIt() {
+        String stream = workload.stream("deposited");
+        IngestConfig cfg = config("c1", 1, Duration.ofMillis(200));
+        String id = anEntryFiveConsumersDiedHolding(stream, cfg);
+        start(cfg, jdbc);
+        await().atMost(WAIT)
+                .until(() -> count(jdbc, "deposited_events") == 1 && redis.pending(stream, cfg.consumerGroup()) == 0);
+        assertThat(count(jdbc, "ingest_dead_letters"))
+                .as("five deliveries that ended in deaths while it sat in others' batches are not its fault")
+                .isZero();
+        assertThat(redis.cmd.hexists(StreamWorker.failureHash(cfg.consumerGroup()), stream + "/" + id))
+                .as("its failure count is forgotten once it is acknowledged")
+                .isFalse();
+    }
+
+    @Test
+    void anEntryWhoseConsumersDiedWhileItWasAloneIsDeadLettered() {
+        String stream = workload.stream("deposited");
+        IngestConfig cfg = config("c1", 1, Duration.ofMillis(200));
+        String id = anEntryFiveConsumersDiedHolding(stream, cfg);
+        // What the earlier consumers recorded: each tried it alone (counted first) and died.
+        redis.cmd.hset(
+                StreamWorker.failureHash(cfg.consumerGroup()), stream + "/" + id, String.valueOf(cfg.maxRetries() + 1));
         start(cfg, jdbc);
         await().atMost(WAIT)
                 .until(() ->
                         count(jdbc, "ingest_dead_letters") == 1 && redis.pending(stream, cfg.consumerGroup()) == 0);
         assertThat(jdbc.queryOne("SELECT reason FROM ingest_dead_letters", r -> r.getString(1))
                         .orElseThrow())
-                .contains("delivered 6 times");
+                .contains("failed 4 times on its own")
+                .contains("consumers died processing it alone");
         assertThat(count(jdbc, "deposited_events")).isZero();
+        assertThat(redis.cmd.hexists(StreamWorker.failureHash(cfg.consumerGroup()), stream + "/" + id))
+                .isFalse();
     }
 
     @Test
