@@ -93,12 +93,18 @@ final class RedisStreams implements AutoCloseable {
         args.add("STREAMS");
         streams.forEach(args::add);
         streams.forEach(s -> args.add(from));
-        // RESP2 answers [[stream, entries], ...]; RESP3 a map, which arrives flat: [stream, entries, ...].
+        // RESP2 answers [[stream, entries], ...]; RESP3 a map, which arrives flat: [stream, entries, ...];
+        // a blocking read that timed out answers nil (a null element, or no list at all).
         List<Object> reply = list(raw(CommandType.XREADGROUP, args));
         List<StreamEntry> out = new ArrayList<>();
         for (int i = 0; i < reply.size(); i++) {
-            List<Object> pair = reply.get(i) instanceof List<?> ? list(reply.get(i)) : reply.subList(i, ++i + 1);
-            out.addAll(RawEntries.entries(RawEntries.text(pair.get(0)), list(pair.get(1))));
+            Object o = reply.get(i);
+            if (o instanceof List<?>) {
+                List<Object> pair = list(o);
+                out.addAll(RawEntries.entries(RawEntries.text(pair.get(0)), list(pair.get(1))));
+            } else if (o != null && i + 1 < reply.size()) {
+                out.addAll(RawEntries.entries(RawEntries.text(o), list(reply.get(++i))));
+            }
         }
         return out;
     }

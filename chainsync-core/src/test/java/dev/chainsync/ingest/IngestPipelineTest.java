@@ -193,7 +193,7 @@ class IngestPipelineTest {
         String event = EntryParserTest.deposit(EntryParserTest.TERM, "3", ",\"value\":\"12\"");
         redis.push(
                 stream,
-                "{\"event_name\":\"Transfer\",\"event_signature_hash\":\"0xddf252ad\",\"network\":\"base\","
+                "{\"event_name\":\"Transfer\",\"event_signature_hash\":\"0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef\",\"network\":\"base\","
                         + "\"event_data\":[" + event + "]}");
         IngestConfig cfg = config("c1", 1, Duration.ofSeconds(30));
         Ingest ingest = start(cfg, jdbc);
