@@ -348,13 +348,7 @@ class IngestPipelineTest {
 
     @Test
     void aPostgresOutageOpensTheBreakerHoldsTheBatchAndConsumptionResumesAlone() throws Exception {
-        HikariConfig hc = new HikariConfig();
-        hc.setJdbcUrl(db.jdbcUrl());
-        hc.setUsername("postgres");
-        hc.setMaximumPoolSize(3);
-        hc.setConnectionTimeout(250);
-        hc.setValidationTimeout(250);
-        try (HikariDataSource ds = new HikariDataSource(hc)) {
+        try (HikariDataSource ds = shortTimeoutPool()) {
             Jdbc shortTimeouts = new Jdbc(ds);
             List<IntuitionWorkload.Entry> entries = workload.events(800, 8);
             List<IntuitionWorkload.Entry> first = entries.subList(0, entries.size() / 2);
@@ -391,13 +385,7 @@ class IngestPipelineTest {
 
     @Test
     void theBreakerClosesAsSoonAsPostgresAnswersNotAfterItsTimeout() throws Exception {
-        HikariConfig hc = new HikariConfig();
-        hc.setJdbcUrl(db.jdbcUrl());
-        hc.setUsername("postgres");
-        hc.setMaximumPoolSize(3);
-        hc.setConnectionTimeout(250);
-        hc.setValidationTimeout(250);
-        try (HikariDataSource ds = new HikariDataSource(hc)) {
+        try (HikariDataSource ds = shortTimeoutPool()) {
             List<IntuitionWorkload.Entry> entries = workload.events(200, 8);
             IngestConfig base = config("c1", 1, Duration.ofSeconds(30));
             Duration timeout = Duration.ofSeconds(60);
@@ -498,6 +486,17 @@ class IngestPipelineTest {
         assertThat(read).isPositive();
         // Everything committed was acknowledged; what was never read is still waiting for the group.
         assertThat(pendingAll(cfg.consumerGroup())).isZero();
+    }
+
+    /** A pool that gives up on a connection within 250 ms, so an outage shows at once. */
+    private HikariDataSource shortTimeoutPool() {
+        HikariConfig hc = new HikariConfig();
+        hc.setJdbcUrl(db.jdbcUrl());
+        hc.setUsername("postgres");
+        hc.setMaximumPoolSize(3);
+        hc.setConnectionTimeout(250);
+        hc.setValidationTimeout(250);
+        return new HikariDataSource(hc);
     }
 
     private void admin(String sql) throws Exception {
