@@ -113,7 +113,10 @@ final class IngestCommand implements Runnable {
                 for (Ingest.StreamStatus st : s.streams()) {
                     out.printf(
                             "%-40s %10s %8s %8s %12d %12d %10s  %s%n",
-                            st.stream(),
+                            // Progress the database holds for another group is shown with its name.
+                            st.consumerGroup().equals(s.consumerGroup())
+                                    ? st.stream()
+                                    : st.stream() + " (group " + st.consumerGroup() + ")",
                             text(st.length()),
                             text(st.lag()),
                             text(st.pending()),

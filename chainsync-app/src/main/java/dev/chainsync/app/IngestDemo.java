@@ -88,7 +88,8 @@ final class IngestDemo implements AutoCloseable {
                                                     "\"event_name\":\"ProtocolFeeAccrued\"")
                                             .replaceFirst(
                                                     "\"event_signature_hash\":\"0x[0-9a-f]+\"",
-                                                    "\"event_signature_hash\":\"0x00\"")));
+                                                    // A topic0 is 32 bytes; a shorter one would be dead-lettered.
+                                                    "\"event_signature_hash\":\"0x" + "fe".repeat(32) + "\"")));
         } finally {
             client.shutdown();
         }

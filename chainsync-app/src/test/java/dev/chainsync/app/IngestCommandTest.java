@@ -244,6 +244,15 @@ class IngestCommandTest {
         });
         assertThat(blind.out()).contains("dead letters: 1 (1 not replayed)");
         assertThat(redis.xpending(pendingStream, group()).getCount()).isEqualTo(7);
+
+        // Without REDIS_STREAMS: every stream the database holds progress for, not just the default.
+        Map<String, String> unnamed = new HashMap<>(env(db.jdbcUrl()));
+        unnamed.remove("REDIS_STREAMS");
+        Run all = chainsync(unnamed, "ingest", "status");
+        assertThat(all.exitCode()).as(all.err()).isZero();
+        Map<String, List<String>> allRows = statusRows(all.out());
+        assertThat(allRows.keySet()).containsExactlyInAnyOrderElementsOf(workload.streams());
+        allRows.forEach((stream, row) -> assertThat(row).as(stream).isEqualTo(rows.get(stream)));
     }
 
     // ------------------------------------------------------------------ unreachable database

@@ -28,53 +28,50 @@ final class BatchWriter {
         return jdbc.inTransaction(c -> write(c, entries, group, now));
     }
 
+    /**
+     * The writer lock first, then the event rows, the projections and the progress, so no batch
+     * ever holds an event row while it waits for the lock. Inserting before the lock (as chainsync
+     * once did, to overlap one batch's inserts with another's projections) let a batch wait for
+     * the lock while holding a row that the lock's holder then waited on: a deadlock PostgreSQL
+     * broke after {@code deadlock_timeout}, about a second per occurrence. Under the lock the only
+     * writers of the event tables are one at a time, so they cannot wait on each other at all.
+     */
     static Outcome write(Connection c, List<ParsedEntry> entries, String group, Instant now) throws SQLException {
-        return finish(c, entries, insertEvents(c, entries, now), group, now);
+        lockWriter(c);
+        return writeLocked(c, entries, group, now);
+    }
+
+    /** {@link #write} for a caller that took the writer lock already, first thing in its transaction. */
+    static Outcome writeLocked(Connection c, List<ParsedEntry> entries, String group, Instant now) throws SQLException {
+        return project(c, entries, insertEvents(c, entries, now), group, now);
     }
 
     /**
-     * Phase one: the event rows, before the writer lock, so one worker's inserts overlap with
-     * another's projections (the database side then uses two backends). Concurrent inserters
-     * cannot double-count: the primary key makes the second wait for the first to commit, and
-     * only the one whose insert reported the row feeds it to the projections. Within one process
-     * they do not even wait on each other ({@link InFlight}); across instances every batch
-     * inserts table by table in a fixed order and within a table in key order, so two of them
-     * cannot wait on each other in a cycle. A worker that already holds the writer lock (group
-     * commit) inserts under it instead.
+     * The event rows of a batch. Each is inserted once: the primary key makes a duplicate (stored
+     * before, or earlier in the batch) a skipped row, and only rows the insert reports feed the
+     * projections. Callers hold the writer lock ({@link #write}); tests call this without it to
+     * play a writer of an older version, which inserted first.
      */
     static NewEvents insertEvents(Connection c, List<ParsedEntry> entries, Instant now) throws SQLException {
-        return insertEvents(c, entries, now, null);
+        return EventStore.insert(c, Reorgs.dropRolledBack(c, entries), now);
     }
 
-    /**
-     * With a claim (see {@link InFlight}), the events an earlier batch of this process has not
-     * committed yet go in last, instead of blocking all the rest. The wait for that batch happens
-     * inside PostgreSQL, on its rows, never in Java while this transaction holds rows of its own:
-     * PostgreSQL sees every edge of a wait cycle between batches and breaks it (one batch is
-     * retried); a Java wait would be an edge it cannot see, and a cycle through it would hang.
-     */
-    static NewEvents insertEvents(Connection c, List<ParsedEntry> entries, Instant now, InFlight.Claim claim)
-            throws SQLException {
-        try (var s = c.createStatement()) {
-            s.execute(BATCH_SETTINGS);
-        }
-        var kept = Reorgs.dropRolledBack(c, entries);
-        if (claim == null || !claim.anyDeferred()) {
-            return EventStore.insert(c, kept, now);
-        }
-        List<List<ParsedEntry>> parts = InFlight.split(kept, claim);
-        NewEvents first = EventStore.insert(c, parts.get(0), now);
-        return first.plus(EventStore.insert(c, parts.get(1), now));
-    }
-
-    /**
-     * Phase two, under the writer lock: projections, rollbacks, progress. A notification applied
-     * while this batch's rows were not yet committed could not delete them (they were invisible
-     * to it), so the events it rolls back are removed here, before anything is derived from them.
-     */
+    /** Takes the writer lock, then {@link #project}: for event rows inserted before the lock. */
     static Outcome finish(Connection c, List<ParsedEntry> entries, NewEvents inserted, String group, Instant now)
             throws SQLException {
         lockWriter(c);
+        return project(c, entries, inserted, group, now);
+    }
+
+    /**
+     * Under the writer lock: projections, rollbacks, progress. Rows inserted before the lock (by
+     * an instance of an older version during a rolling upgrade) may have been invisible to a
+     * notification applied meanwhile, so the events it rolls back are removed here, before
+     * anything is derived from them.
+     */
+    private static Outcome project(
+            Connection c, List<ParsedEntry> entries, NewEvents inserted, String group, Instant now)
+            throws SQLException {
         NewEvents fresh = Reorgs.removeLateRollbacks(c, inserted);
         Projections.apply(c, fresh);
         // Rollbacks run after the batch's own events are in, so a notification removes exactly the

@@ -5,9 +5,11 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * The circuit breaker in front of PostgreSQL: {@code threshold} consecutive failures open it
- * for {@code openFor} (on the injected clock); then one trial batch may run (half-open), and
- * its outcome closes or re-opens it. While it is not closed, consumers read nothing new.
+ * The circuit breaker in front of PostgreSQL: {@code threshold} consecutive failures open it;
+ * every {@link #PROBE_INTERVAL} (or {@code timeout}, if shorter; on the injected clock) one caller
+ * gets a trial (half-open), a probe of the database whose outcome closes or re-opens it. So it
+ * closes within a probe interval of the database answering again, not after a fixed timeout.
+ * While it is not closed, consumers read nothing new.
  */
 final class Breaker {
     enum State {
@@ -16,16 +18,19 @@ final class Breaker {
         HALF_OPEN
     }
 
+    /** How often an open breaker lets a probe through. */
+    static final Duration PROBE_INTERVAL = Duration.ofSeconds(1);
+
     private final int threshold;
-    private final Duration openFor;
+    private final Duration probeEvery;
     private final Clock clock;
     private int consecutiveFailures;
     private Instant openUntil;
     private boolean trialRunning;
 
-    Breaker(int threshold, Duration openFor, Clock clock) {
+    Breaker(int threshold, Duration timeout, Clock clock) {
         this.threshold = threshold;
-        this.openFor = openFor;
+        this.probeEvery = timeout.compareTo(PROBE_INTERVAL) < 0 ? timeout : PROBE_INTERVAL;
         this.clock = clock;
     }
 
@@ -59,20 +64,12 @@ final class Breaker {
         trialRunning = false;
     }
 
-    /**
-     * The trial batch ended without a verdict (an unexpected error): let another one run. Only the
-     * holder of the {@code TRIAL} permit calls this.
-     */
-    synchronized void abandonTrial() {
-        trialRunning = false;
-    }
-
     /** Records a database failure; returns true when this one opened the breaker. */
     synchronized boolean failure() {
         consecutiveFailures++;
         boolean wasClosed = openUntil == null;
         if (trialRunning || consecutiveFailures >= threshold) {
-            openUntil = clock.instant().plus(openFor);
+            openUntil = clock.instant().plus(probeEvery);
             trialRunning = false;
             return wasClosed;
         }

@@ -171,15 +171,28 @@ final class Decode {
         return storable(n.asText(), name);
     }
 
+    /** Absent or null is null; present, it must be a non-empty string like {@link #text}. */
     static String optionalText(JsonNode object, String name) {
         JsonNode n = object.get(name);
-        return n == null || !n.isTextual() || n.asText().isBlank() ? null : storable(n.asText(), name);
+        return n == null || n.isNull() ? null : text(object, name);
     }
 
-    /** PostgreSQL's text and jsonb cannot hold NUL; an entry carrying one could never commit. */
+    /**
+     * PostgreSQL's text and jsonb cannot hold NUL, and a lone UTF-16 surrogate (a JSON escape like
+     * {@code \ud800}) has no UTF-8 form: the driver would store {@code ?} in its place. An entry
+     * carrying either could never be stored as sent.
+     */
     private static String storable(String s, String name) {
         if (s.indexOf('\0') >= 0) {
             throw new BadField("'" + name + "' contains a NUL character");
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw new BadField("'" + name + "' contains a lone UTF-16 surrogate");
+            }
         }
         return s;
     }
@@ -198,14 +211,18 @@ final class Decode {
         }
     }
 
-    /** A 0x-prefixed lower-case hex string of any even length (transaction and block hashes). */
+    /**
+     * A transaction or block hash: exactly 32 bytes, as lower-case 0x hex. It is (part of) the
+     * event's identity, so any other length would store an event no chain can have.
+     */
     static String hash(JsonNode object, String name) {
-        JsonNode n = field(object, name);
-        String s = n.isTextual() ? strip0x(n.asText()) : "";
-        if (s.isEmpty() || s.length() > 128 || !s.chars().allMatch(Decode::isHex)) {
-            throw new BadField("'" + name + "' is not a hex hash: " + n);
-        }
-        return "0x" + s.toLowerCase(Locale.ROOT);
+        return bytes32(object, name);
+    }
+
+    /** Absent or null is null; present, it must be a bytes32 like {@link #bytes32}. */
+    static String optionalBytes32(JsonNode object, String name) {
+        JsonNode n = object.get(name);
+        return n == null || n.isNull() ? null : bytes32(object, name);
     }
 
     static String strip0x(String s) {

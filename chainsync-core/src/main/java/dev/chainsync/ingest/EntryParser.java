@@ -1,5 +1,6 @@
 package dev.chainsync.ingest;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -65,25 +66,42 @@ final class EntryParser {
         }
     }
 
-    // Exact integers: a uint256 sent as a bare JSON number must not pass through a double.
+    // Exact integers: a uint256 sent as a bare JSON number must not pass through a double. A key
+    // given twice or anything after the JSON value makes the payload ambiguous: refused, not guessed.
     private static final ObjectReader READER = Json.MAPPER
             .reader()
             .with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .with(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS);
+            .with(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
+            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .withFeatures(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+
+    /** The fields an entry may have: rindexer's one, and the original id a replay adds. */
+    private static final java.util.Set<String> ALLOWED_FIELDS =
+            java.util.Set.of(StreamEntry.PAYLOAD_FIELD, StreamEntry.ORIGINAL_ID_FIELD);
 
     private EntryParser() {}
 
     static ParsedEntry parse(StreamEntry entry) {
+        if (!entry.defects().isEmpty()) {
+            throw new Unparseable(String.join("; ", entry.defects()));
+        }
         String payload = entry.payload();
         if (payload == null) {
             throw new Unparseable(
                     "no 'payload' field (fields: " + entry.fields().keySet() + ")");
         }
+        List<String> others = entry.fields().keySet().stream()
+                .filter(f -> !ALLOWED_FIELDS.contains(f))
+                .sorted()
+                .toList();
+        if (!others.isEmpty()) {
+            throw new Unparseable("fields other than 'payload': " + others);
+        }
         JsonNode root;
         try {
             root = READER.readTree(payload);
         } catch (JsonProcessingException e) {
-            throw new Unparseable("payload is not JSON: " + e.getOriginalMessage());
+            throw new Unparseable("payload is not one JSON value: " + e.getOriginalMessage());
         }
         if (root == null || !root.isObject()) {
             throw new Unparseable("payload is not a JSON object");
@@ -96,18 +114,20 @@ final class EntryParser {
     }
 
     private static ParsedEntry parse(StreamEntry entry, JsonNode root) {
-        String name = Decode.optionalText(root, "event_name");
-        String topic0 = Decode.optionalText(root, "event_signature_hash");
+        String name = Decode.text(root, "event_name");
+        String topic0 = Decode.optionalBytes32(root, "event_signature_hash");
         JsonNode data = root.get("event_data");
-        if (name == null) {
-            throw new Unparseable("no 'event_name'");
-        }
         if (data == null || !data.isArray()) {
             throw new Unparseable("'event_data' is not an array");
         }
+        if (data.isEmpty()) {
+            // rindexer publishes an entry per block that has events; an empty one carries nothing to
+            // store or count, so it is made visible as a dead letter instead of vanishing.
+            throw new Unparseable("'event_data' is empty");
+        }
         String envelopeNetwork = Decode.optionalText(root, "network");
         if (REORG_EVENT.equals(name)) {
-            if (data.isEmpty() || !data.get(0).isObject()) {
+            if (!data.get(0).isObject()) {
                 throw new Unparseable("reorg notification without event_data[0]");
             }
             JsonNode r = data.get(0);
@@ -147,8 +167,7 @@ final class EntryParser {
         Meta meta = meta(tx, envelopeNetwork);
         if (kind == null) {
             Decode.requireStorable(e, "event_data");
-            return new Generic(
-                    meta, name, topic0 == null ? null : topic0.toLowerCase(java.util.Locale.ROOT), e.toString());
+            return new Generic(meta, name, topic0, e.toString());
         }
         return switch (kind) {
             case ATOM_CREATED ->

@@ -7,10 +7,6 @@ import dev.chainsync.ingest.ChainEvent.Meta;
 import dev.chainsync.ingest.ChainEvent.Redeemed;
 import dev.chainsync.ingest.ChainEvent.SharePriceChanged;
 import dev.chainsync.ingest.ChainEvent.TripleCreated;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -157,9 +153,9 @@ final class EventStore {
                     .append("[]");
         }
         // In key order (sorted here, where it is cheaper than in the database; unnest keeps the
-        // order): batches insert without the writer lock (BatchWriter.insertEvents), and a fixed
-        // order, table by table and key by key, keeps two of them that share duplicates (in
-        // different instances; see InFlight) from waiting on each other in a cycle.
+        // order): batches insert under the writer lock, but an instance of an older version inserts
+        // before taking it, and a fixed order, table by table and key by key, keeps two such
+        // batches that share duplicates from waiting on each other in a cycle.
         rows = new ArrayList<>(rows);
         rows.sort(KEY_ORDER);
         String sql = "INSERT INTO " + table + " (" + names + "created_at) SELECT u.*, ? FROM unnest(" + arrays
@@ -283,18 +279,9 @@ final class EventStore {
 
     /** atomData as text when it is valid UTF-8 (almost always: a URI or JSON), else NULL. */
     static String utf8OrNull(byte[] data) {
-        try {
-            String s = StandardCharsets.UTF_8
-                    .newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(data))
-                    .toString();
-            // PostgreSQL text cannot hold NUL.
-            return s.indexOf('\0') >= 0 ? null : s;
-        } catch (CharacterCodingException e) {
-            return null;
-        }
+        String s = RawEntries.strictUtf8(data);
+        // PostgreSQL text cannot hold NUL.
+        return s == null || s.indexOf('\0') >= 0 ? null : s;
     }
 
     private static final List<Col<AtomCreated>> ATOM_COLS = List.of(

@@ -158,9 +158,10 @@ public final class Ingest implements AutoCloseable {
                 shared.lastError);
     }
 
-    /** One stream as the group sees it, with what has been committed from it. */
+    /** One stream as a consumer group sees it, with what that group has committed from it. */
     public record StreamStatus(
             String stream,
+            String consumerGroup,
             Long length,
             Long lag,
             Long pending,
@@ -184,28 +185,19 @@ public final class Ingest implements AutoCloseable {
             long reorgs,
             String redisError) {}
 
-    /** Reads the progress table, and the streams themselves when Redis answers. */
+    private record Progress(String lastId, long entries, long events, long fresh, Long block, Instant at) {}
+
+    private record StreamKey(String stream, String group) {}
+
+    /**
+     * Reads the progress table, and the streams themselves when Redis answers. Lists the configured
+     * streams (for the configured group) and then every other stream and group the database holds
+     * progress for, so a status taken without the service's REDIS_STREAMS or CONSUMER_GROUP still
+     * shows everything that was consumed.
+     */
     public Status status() {
         Jdbc jdbc = shared.jdbc();
-        record Progress(String lastId, long entries, long events, long fresh, Long block, Instant at) {}
-        Map<String, Progress> progress = new LinkedHashMap<>();
-        jdbc.query(
-                """
-                SELECT stream, last_entry_id, entries, events, new_events, last_block_number, updated_at
-                  FROM ingest_progress WHERE consumer_group = ?""",
-                r -> {
-                    progress.put(
-                            r.getString(1),
-                            new Progress(
-                                    r.getString(2),
-                                    r.getLong(3),
-                                    r.getLong(4),
-                                    r.getLong(5),
-                                    Jdbc.nullableLong(r, "last_block_number"),
-                                    Jdbc.instant(r, "updated_at")));
-                    return null;
-                },
-                config.consumerGroup());
+        Map<StreamKey, Progress> progress = progress(jdbc);
         Map<String, Long> unknown = new LinkedHashMap<>();
         jdbc.query(
                 "SELECT event_name, count(*) FROM generic_events GROUP BY event_name ORDER BY event_name",
@@ -213,19 +205,20 @@ public final class Ingest implements AutoCloseable {
         long reorgs = jdbc.queryOne("SELECT count(*) FROM ingest_reorgs", r -> r.getLong(1))
                 .orElse(0L);
 
+        List<StreamKey> keys = new ArrayList<>();
+        config.streams().forEach(s -> keys.add(new StreamKey(s, config.consumerGroup())));
+        progress.keySet().stream().filter(k -> !keys.contains(k)).forEach(keys::add);
         String redisError = null;
         List<StreamStatus> streams = new ArrayList<>();
-        List<String> names = new ArrayList<>(config.streams());
-        progress.keySet().stream().filter(s -> !names.contains(s)).forEach(names::add);
-        for (String stream : names) {
+        for (StreamKey key : keys) {
             Long length = null;
             Long lag = null;
             Long pending = null;
             String lastDelivered = null;
             if (redisError == null) {
                 try {
-                    Map<String, Object> group = groupInfo(stream);
-                    length = admin().commands().xlen(stream);
+                    Map<String, Object> group = groupInfo(key.stream(), key.group());
+                    length = admin().commands().xlen(key.stream());
                     if (group != null) {
                         pending = asLong(group.get("pending"));
                         lag = asLong(group.get("lag"));
@@ -237,19 +230,20 @@ public final class Ingest implements AutoCloseable {
                     redisError = e.getMessage() == null ? e.toString() : e.getMessage();
                 }
             }
-            Progress p = progress.get(stream);
+            Progress p = progress.getOrDefault(key, new Progress(null, 0, 0, 0, null, null));
             streams.add(new StreamStatus(
-                    stream,
+                    key.stream(),
+                    key.group(),
                     length,
                     lag,
                     pending,
                     lastDelivered,
-                    p == null ? null : p.lastId(),
-                    p == null ? 0 : p.entries(),
-                    p == null ? 0 : p.events(),
-                    p == null ? 0 : p.fresh(),
-                    p == null ? null : p.block(),
-                    p == null ? null : p.at()));
+                    p.lastId(),
+                    p.entries(),
+                    p.events(),
+                    p.fresh(),
+                    p.block(),
+                    p.at()));
         }
         return new Status(
                 running(),
@@ -263,7 +257,27 @@ public final class Ingest implements AutoCloseable {
                 redisError);
     }
 
-    private Map<String, Object> groupInfo(String stream) {
+    /** Every stream and group with committed progress: the configured group's first, then by name. */
+    private Map<StreamKey, Progress> progress(Jdbc jdbc) {
+        Map<StreamKey, Progress> progress = new LinkedHashMap<>();
+        jdbc.query(
+                """
+                SELECT stream, consumer_group, last_entry_id, entries, events, new_events, last_block_number, updated_at
+                  FROM ingest_progress ORDER BY consumer_group <> ?, consumer_group, stream""",
+                r -> progress.put(
+                        new StreamKey(r.getString(1), r.getString(2)),
+                        new Progress(
+                                r.getString(3),
+                                r.getLong(4),
+                                r.getLong(5),
+                                r.getLong(6),
+                                Jdbc.nullableLong(r, "last_block_number"),
+                                Jdbc.instant(r, "updated_at"))),
+                config.consumerGroup());
+        return progress;
+    }
+
+    private Map<String, Object> groupInfo(String stream, String groupName) {
         List<Object> groups;
         try {
             groups = admin().commands().xinfoGroups(stream);
@@ -276,7 +290,7 @@ public final class Ingest implements AutoCloseable {
                 for (int i = 0; i + 1 < kv.size(); i += 2) {
                     m.put(String.valueOf(kv.get(i)), kv.get(i + 1));
                 }
-                if (config.consumerGroup().equals(String.valueOf(m.get("name")))) {
+                if (groupName.equals(String.valueOf(m.get("name")))) {
                     return m;
                 }
             }
@@ -314,7 +328,7 @@ public final class Ingest implements AutoCloseable {
             cachedAt = now;
         }
         for (StreamStatus st : s.streams()) {
-            if (st.stream().equals(stream)) {
+            if (st.stream().equals(stream) && st.consumerGroup().equals(config.consumerGroup())) {
                 Long v = which == 0 ? st.lag() : st.pending();
                 return v == null ? Double.NaN : v;
             }
@@ -422,7 +436,6 @@ public final class Ingest implements AutoCloseable {
         private final Breaker breaker;
         private final IngestMetrics metrics;
         private final Clock clock;
-        private final InFlight inFlight = new InFlight();
         volatile boolean redisHealthy = true;
         volatile boolean lastBatchOk = true;
         volatile String lastError;
@@ -448,10 +461,6 @@ public final class Ingest implements AutoCloseable {
             return config;
         }
 
-        InFlight inFlight() {
-            return inFlight;
-        }
-
         Breaker breaker() {
             return breaker;
         }
@@ -460,8 +469,36 @@ public final class Ingest implements AutoCloseable {
             return metrics;
         }
 
+        /** Whether PostgreSQL answered the last batch or probe: what it said, not the breaker's state. */
         boolean postgresHealthy() {
-            return lastBatchOk && breaker.state() == Breaker.State.CLOSED;
+            return lastBatchOk;
+        }
+
+        /**
+         * May a worker go to the database? While the breaker is open, the worker given its trial
+         * probes PostgreSQL ({@code SELECT 1}): an answer closes the breaker at once, a failure
+         * keeps it open until the next probe.
+         */
+        boolean databaseAvailable() {
+            return switch (breaker.permit()) {
+                case GRANTED -> true;
+                case DENIED -> false;
+                case TRIAL -> probe();
+            };
+        }
+
+        private boolean probe() {
+            try {
+                jdbc.queryOne("SELECT 1", r -> r.getInt(1));
+            } catch (RuntimeException e) {
+                breaker.failure();
+                postgresFailed(e);
+                return false;
+            }
+            breaker.success();
+            postgresOk();
+            log.info("ingest: PostgreSQL answers again; circuit breaker closed");
+            return true;
         }
 
         void redisOk() {

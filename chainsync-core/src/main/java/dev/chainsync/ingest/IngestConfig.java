@@ -42,7 +42,11 @@ public record IngestConfig(
     public static final int DEFAULT_MAX_RETRIES = 3;
     public static final int DEFAULT_BREAKER_THRESHOLD = 5;
     public static final Duration DEFAULT_BREAKER_TIMEOUT = Duration.ofMillis(60_000);
-    public static final String DEFAULT_DEAD_LETTER_STREAM = "chainsync_ingest_dead_letters";
+    /**
+     * The dead-letter stream's name before it was derived from the group: one name that every
+     * deployment on a Redis shared. Now the prefix of {@link #defaultDeadLetterStream}.
+     */
+    public static final String LEGACY_DEAD_LETTER_STREAM = "chainsync_ingest_dead_letters";
     /** The consumer name prefix when {@code CONSUMER_NAME} is unset; the host name follows. */
     public static final String CONSUMER_NAME_PREFIX = "chainsync-";
 
@@ -88,7 +92,7 @@ public record IngestConfig(
         if (name.chars().anyMatch(Character::isWhitespace) || group.chars().anyMatch(Character::isWhitespace)) {
             env.problem("CONSUMER_NAME and CONSUMER_GROUP must not contain whitespace");
         }
-        String deadLetters = env.string("CHAINSYNC_INGEST_DEAD_LETTER_STREAM", DEFAULT_DEAD_LETTER_STREAM);
+        String deadLetters = env.string("CHAINSYNC_INGEST_DEAD_LETTER_STREAM", defaultDeadLetterStream(group));
         if (streams.contains(deadLetters)) {
             env.problem("CHAINSYNC_INGEST_DEAD_LETTER_STREAM must not be one of REDIS_STREAMS");
         }
@@ -122,6 +126,11 @@ public record IngestConfig(
         IngestConfig c = load(env);
         env.throwIfInvalid();
         return c;
+    }
+
+    /** The dead-letter stream of a consumer group when CHAINSYNC_INGEST_DEAD_LETTER_STREAM is unset. */
+    public static String defaultDeadLetterStream(String consumerGroup) {
+        return LEGACY_DEAD_LETTER_STREAM + ":" + consumerGroup;
     }
 
     /**

@@ -468,10 +468,77 @@ final class Projections {
             ps.setArray(2, terms);
             ps.executeUpdate();
         }
-        // triple_term recomputed; old and new rows come back separately (see positions()) and the
-        // pair tables move by their difference.
-        Map<String, Object[]> oldRows = new HashMap<>();
-        List<Object[]> newRows = new ArrayList<>();
+        List<TripleTermChange> changes = tripleTerms(c, affected, terms);
+        for (PairTable table : PairTable.values()) {
+            movePairs(c, table, changes);
+        }
+    }
+
+    /** A triple_term row's figures that the pair tables sum. */
+    private record TripleTermFigures(java.math.BigDecimal marketCap, long positions) {
+        static final TripleTermFigures NONE = new TripleTermFigures(java.math.BigDecimal.ZERO, 0);
+    }
+
+    /** One triple_term row before (null when the batch created it) and after this batch, with its triple's ids. */
+    private record TripleTermChange(
+            String termId,
+            TripleTermFigures before,
+            TripleTermFigures after,
+            String subjectId,
+            String predicateId,
+            String objectId) {
+        PairDelta delta() {
+            TripleTermFigures was = before == null ? TripleTermFigures.NONE : before;
+            return new PairDelta(
+                    before == null ? 1 : 0,
+                    after.positions() - was.positions(),
+                    after.marketCap().subtract(was.marketCap()));
+        }
+    }
+
+    /** What one predicate_object or subject_predicate row moves by. */
+    private record PairDelta(long triples, long positions, java.math.BigDecimal marketCap) {
+        PairDelta plus(PairDelta o) {
+            return new PairDelta(triples + o.triples, positions + o.positions, marketCap.add(o.marketCap));
+        }
+
+        boolean isZero() {
+            return triples == 0 && positions == 0 && marketCap.signum() == 0;
+        }
+    }
+
+    private record PairKey(String first, String second) {}
+
+    /** The two tables keyed by a pair of a triple's ids. */
+    private enum PairTable {
+        PREDICATE_OBJECT("predicate_object", "predicate_id", "object_id"),
+        SUBJECT_PREDICATE("subject_predicate", "subject_id", "predicate_id");
+
+        final String table;
+        final String firstColumn;
+        final String secondColumn;
+
+        PairTable(String table, String firstColumn, String secondColumn) {
+            this.table = table;
+            this.firstColumn = firstColumn;
+            this.secondColumn = secondColumn;
+        }
+
+        PairKey key(TripleTermChange t) {
+            return this == PREDICATE_OBJECT
+                    ? new PairKey(t.predicateId(), t.objectId())
+                    : new PairKey(t.subjectId(), t.predicateId());
+        }
+    }
+
+    /**
+     * triple_term recomputed for the affected triples; the old and new rows come back separately
+     * (see positions()) so the pair tables can move by their difference.
+     */
+    private static List<TripleTermChange> tripleTerms(Connection c, String affected, Array terms) throws SQLException {
+        Map<String, TripleTermFigures> before = new HashMap<>();
+        record After(String termId, TripleTermFigures figures, String subject, String predicate, String object) {}
+        List<After> after = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("WITH " + affected + """
                 , agg AS (
                     SELECT t.term_id, t.counter_term_id, coalesce(sum(x.total_assets), 0) AS total_assets,
@@ -500,67 +567,52 @@ final class Projections {
             ps.setArray(2, terms);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    Object[] row = {
-                        rs.getString(2),
-                        rs.getBigDecimal(3),
-                        rs.getLong(4),
-                        rs.getString(5),
-                        rs.getString(6),
-                        rs.getString(7)
-                    };
+                    TripleTermFigures figures = new TripleTermFigures(rs.getBigDecimal(3), rs.getLong(4));
                     if (rs.getBoolean(1)) {
-                        newRows.add(row);
+                        after.add(
+                                new After(rs.getString(2), figures, rs.getString(5), rs.getString(6), rs.getString(7)));
                     } else {
-                        oldRows.put(rs.getString(2), row);
+                        before.put(rs.getString(2), figures);
                     }
                 }
             }
         }
-        record Delta(long triples, long positions, java.math.BigDecimal marketCap) {
-            Delta plus(Delta o) {
-                return new Delta(triples + o.triples, positions + o.positions, marketCap.add(o.marketCap));
+        return after.stream()
+                .map(a -> new TripleTermChange(
+                        a.termId(), before.get(a.termId()), a.figures(), a.subject(), a.predicate(), a.object()))
+                .toList();
+    }
+
+    /** Moves each row of {@code target} by the sum of the changes of its triples; a triple counts once, when new. */
+    private static void movePairs(Connection c, PairTable target, List<TripleTermChange> changes) throws SQLException {
+        Map<PairKey, PairDelta> deltas = new HashMap<>();
+        for (TripleTermChange t : changes) {
+            PairDelta d = t.delta();
+            if (!d.isZero()) {
+                deltas.merge(target.key(t), d, PairDelta::plus);
             }
         }
-        Map<List<String>, Delta> po = new LinkedHashMap<>();
-        Map<List<String>, Delta> sp = new LinkedHashMap<>();
-        for (Object[] n : newRows) {
-            Object[] o = oldRows.get((String) n[0]);
-            Delta d = new Delta(
-                    o == null ? 1 : 0,
-                    (Long) n[2] - (o == null ? 0 : (Long) o[2]),
-                    ((java.math.BigDecimal) n[1])
-                            .subtract(o == null ? java.math.BigDecimal.ZERO : (java.math.BigDecimal) o[1]));
-            if (d.triples() == 0 && d.positions() == 0 && d.marketCap().signum() == 0) {
-                continue;
-            }
-            po.merge(List.of((String) n[4], (String) n[5]), d, Delta::plus);
-            sp.merge(List.of((String) n[3], (String) n[4]), d, Delta::plus);
+        if (deltas.isEmpty()) {
+            return;
         }
-        for (var target : List.of(
-                Map.entry("predicate_object AS x (predicate_id, object_id", po),
-                Map.entry("subject_predicate AS x (subject_id, predicate_id", sp))) {
-            if (target.getValue().isEmpty()) {
-                continue;
-            }
-            Arrays a = new Arrays(target.getValue().size());
-            target.getValue().entrySet().stream()
-                    .sorted(Map.Entry.comparingByKey(java.util.Comparator.comparing((List<String> k) -> k.get(0))
-                            .thenComparing(k -> k.get(1))))
-                    .forEach(e -> a.add(
-                            e.getKey().get(0),
-                            e.getKey().get(1),
-                            e.getValue().triples(),
-                            e.getValue().positions(),
-                            e.getValue().marketCap().toPlainString()));
-            String table = target.getKey().substring(0, target.getKey().indexOf(' '));
-            a.execute(c, """
-                    INSERT INTO %1$s, triple_count, total_position_count, total_market_cap)
-                    SELECT * FROM unnest(?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::numeric[])
-                    ON CONFLICT ON CONSTRAINT %2$s_pkey DO UPDATE SET
-                        triple_count = x.triple_count + excluded.triple_count,
-                        total_position_count = x.total_position_count + excluded.total_position_count,
-                        total_market_cap = x.total_market_cap + excluded.total_market_cap""".formatted(target.getKey(), table));
-        }
+        Arrays a = new Arrays(deltas.size());
+        // In key order, so concurrent writers (a rebuild, an older instance) lock rows in one order.
+        deltas.entrySet().stream()
+                .sorted(Map.Entry.comparingByKey(
+                        java.util.Comparator.comparing(PairKey::first).thenComparing(PairKey::second)))
+                .forEach(e -> a.add(
+                        e.getKey().first(),
+                        e.getKey().second(),
+                        e.getValue().triples(),
+                        e.getValue().positions(),
+                        e.getValue().marketCap().toPlainString()));
+        a.execute(c, """
+                INSERT INTO %1$s AS x (%2$s, %3$s, triple_count, total_position_count, total_market_cap)
+                SELECT * FROM unnest(?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::numeric[])
+                ON CONFLICT ON CONSTRAINT %1$s_pkey DO UPDATE SET
+                    triple_count = x.triple_count + excluded.triple_count,
+                    total_position_count = x.total_position_count + excluded.total_position_count,
+                    total_market_cap = x.total_market_cap + excluded.total_market_cap""".formatted(target.table, target.firstColumn, target.secondColumn));
     }
 
     // ------------------------------------------------------------------ helpers

@@ -7,16 +7,19 @@ import io.lettuce.core.Range;
 import io.lettuce.core.RedisBusyException;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
-import io.lettuce.core.StreamMessage;
 import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.XAutoClaimArgs;
 import io.lettuce.core.XClaimArgs;
 import io.lettuce.core.XGroupCreateArgs;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
-import io.lettuce.core.models.stream.ClaimedMessages;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.models.stream.PendingMessage;
+import io.lettuce.core.output.CommandOutput;
+import io.lettuce.core.output.NestedMultiOutput;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -76,17 +79,53 @@ final class RedisStreams implements AutoCloseable {
         return read(streams, group, consumer, count, block, ">");
     }
 
-    @SuppressWarnings("unchecked")
     private List<StreamEntry> read(
             List<String> streams, String group, String consumer, int count, Duration block, String from) {
-        XReadArgs.StreamOffset<String>[] offsets =
-                streams.stream().map(s -> XReadArgs.StreamOffset.from(s, from)).toArray(XReadArgs.StreamOffset[]::new);
-        XReadArgs args = XReadArgs.Builder.count(count);
+        CommandArgs<String, String> args = new CommandArgs<>(StringCodec.UTF8)
+                .add("GROUP")
+                .add(group)
+                .add(consumer)
+                .add("COUNT")
+                .add(count);
         if (block != null) {
-            args.block(block);
+            args.add("BLOCK").add(block.toMillis());
         }
-        List<StreamMessage<String, String>> messages = redis.xreadgroup(Consumer.from(group, consumer), args, offsets);
-        return toEntries(messages);
+        args.add("STREAMS");
+        streams.forEach(args::add);
+        streams.forEach(s -> args.add(from));
+        // RESP2 answers [[stream, entries], ...]; RESP3 a map, which arrives flat: [stream, entries, ...];
+        // a blocking read that timed out answers nil (a null element, or no list at all).
+        List<Object> reply = list(raw(CommandType.XREADGROUP, args));
+        List<StreamEntry> out = new ArrayList<>();
+        for (int i = 0; i < reply.size(); i++) {
+            Object o = reply.get(i);
+            if (o instanceof List<?>) {
+                List<Object> pair = list(o);
+                out.addAll(RawEntries.entries(RawEntries.text(pair.get(0)), list(pair.get(1))));
+            } else if (o != null && i + 1 < reply.size()) {
+                out.addAll(RawEntries.entries(RawEntries.text(o), list(reply.get(++i))));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Sends a stream-reading command and returns its reply as nested lists with every bulk string
+     * as its bytes. Lettuce's typed stream replies decode each field into a map with a lenient
+     * UTF-8 decoder, which hides a field given twice (the map keeps one value) and turns bytes that
+     * are not UTF-8 into U+FFFD; {@link RawEntries} reports both instead.
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private List<Object> raw(CommandType type, CommandArgs<String, String> args) {
+        // The output decodes with the byte-array codec; the arguments are encoded by args' own codec.
+        CommandOutput<String, String, List<Object>> output =
+                (CommandOutput) new NestedMultiOutput<>(ByteArrayCodec.INSTANCE);
+        return redis.dispatch(type, output, args);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Object> list(Object o) {
+        return o == null ? List.of() : (List<Object>) o;
     }
 
     /**
@@ -96,14 +135,16 @@ final class RedisStreams implements AutoCloseable {
     record Claimed(List<StreamEntry> entries, String cursor) {}
 
     Claimed autoclaim(String stream, String group, String consumer, Duration minIdle, String cursor, int count) {
-        ClaimedMessages<String, String> claimed = redis.xautoclaim(
-                stream,
-                new XAutoClaimArgs<String>()
-                        .consumer(Consumer.from(group, consumer))
-                        .minIdleTime(minIdle)
-                        .startId(cursor)
-                        .count(count));
-        return new Claimed(toEntries(claimed.getMessages()), claimed.getId());
+        CommandArgs<String, String> args = new CommandArgs<>(StringCodec.UTF8)
+                .addKey(stream)
+                .add(group)
+                .add(consumer)
+                .add(minIdle.toMillis())
+                .add(cursor)
+                .add("COUNT")
+                .add(count);
+        List<Object> reply = raw(CommandType.XAUTOCLAIM, args);
+        return new Claimed(RawEntries.entries(stream, list(reply.get(1))), RawEntries.text(reply.get(0)));
     }
 
     /** Resets the idle time of entries this consumer holds without counting a delivery (XCLAIM JUSTID). */
@@ -171,16 +212,6 @@ final class RedisStreams implements AutoCloseable {
         }
         return Long.compare(
                 Long.parseLong(a.substring(a.indexOf('-') + 1)), Long.parseLong(b.substring(b.indexOf('-') + 1)));
-    }
-
-    private static List<StreamEntry> toEntries(List<StreamMessage<String, String>> messages) {
-        List<StreamEntry> out = new ArrayList<>(messages.size());
-        for (StreamMessage<String, String> m : messages) {
-            // An entry trimmed from the stream while pending comes back without fields.
-            Map<String, String> body = m.getBody() == null ? Map.of() : m.getBody();
-            out.add(new StreamEntry(m.getStream(), m.getId(), body, 1));
-        }
-        return out;
     }
 
     @Override

@@ -1,12 +1,15 @@
 package dev.chainsync.ingest;
 
+import java.util.List;
 import java.util.Map;
 
 /**
  * One Redis Streams entry as read: its stream, id, fields and how many times the group has
- * delivered it (1 for a first delivery).
+ * delivered it (1 for a first delivery). {@code defects} lists what the field map cannot show:
+ * a field name given more than once, a name or value that is not valid UTF-8 (see {@link
+ * RedisStreams}); an entry with any is unparseable.
  */
-record StreamEntry(String stream, String id, Map<String, String> fields, long deliveries) {
+record StreamEntry(String stream, String id, Map<String, String> fields, long deliveries, List<String> defects) {
     static final String PAYLOAD_FIELD = "payload";
     /**
      * Set on a replayed dead letter: the id the entry was first appended with. Reorg handling
@@ -20,6 +23,11 @@ record StreamEntry(String stream, String id, Map<String, String> fields, long de
 
     StreamEntry {
         fields = Map.copyOf(fields);
+        defects = List.copyOf(defects);
+    }
+
+    StreamEntry(String stream, String id, Map<String, String> fields, long deliveries) {
+        this(stream, id, fields, deliveries, List.of());
     }
 
     String payload() {
@@ -73,6 +81,6 @@ record StreamEntry(String stream, String id, Map<String, String> fields, long de
     }
 
     StreamEntry withDeliveries(long n) {
-        return new StreamEntry(stream, id, fields, n);
+        return new StreamEntry(stream, id, fields, n, defects);
     }
 }

@@ -48,6 +48,7 @@ final class StreamWorker {
     private List<StreamEntry> inHand;
     private boolean fresh;
     private Instant nextTouch;
+    private final OwnFailures failures = new OwnFailures();
 
     StreamWorker(
             Ingest.Shared shared, String consumer, java.util.function.Supplier<RedisStreams> connect, Clock clock) {
@@ -66,10 +67,11 @@ final class StreamWorker {
     /** One pass; returns how many entries it settled (0 lets the worker pause). */
     int pass() {
         IngestConfig cfg = shared.config();
+        if (!shared.databaseAvailable()) {
+            touchHeld(cfg);
+            return 0;
+        }
         if (inHand == null) {
-            if (shared.breaker().state() == Breaker.State.OPEN) {
-                return 0;
-            }
             List<StreamEntry> read;
             try {
                 connected(cfg);
@@ -87,23 +89,9 @@ final class StreamWorker {
             fresh = true;
             nextTouch = clock.instant().plus(cfg.processingTimeout().dividedBy(3));
         }
-        Breaker.Permit permit = shared.breaker().permit();
-        if (permit == Breaker.Permit.DENIED) {
-            touchHeld(cfg);
-            return 0;
-        }
         // A batch read in this pass may grow once the writer lock is held (see commit); a batch
         // held after a failure is retried exactly as it was.
-        try {
-            return process(inHand, inHandIsFresh());
-        } catch (RuntimeException e) {
-            // Neither a success nor a database failure: if this pass was the half-open trial, a
-            // later pass must be able to run another, or every worker would wait for it forever.
-            if (permit == Breaker.Permit.TRIAL) {
-                shared.breaker().abandonTrial();
-            }
-            throw e;
-        }
+        return process(inHand, inHandIsFresh());
     }
 
     // ------------------------------------------------------------------ reading
@@ -266,9 +254,12 @@ final class StreamWorker {
         for (StreamEntry e : batch) {
             triage(e, good, buried);
         }
+        if (batch.stream().anyMatch(this::suspect)) {
+            // Consumers died holding some of these: each entry alone, so a death can be blamed on it.
+            return isolate(batch, good, buried);
+        }
         try {
-            // Only a short batch (a trickle) grows under the lock; a full one (a backlog) inserts
-            // its events before taking the lock.
+            // Only a short batch (a trickle) grows under the lock.
             commit(good, buried, mayGrow && batch.size() < shared.config().batchSize() ? batch : null);
             settle(batch, buried);
             return batch.size();
@@ -283,10 +274,6 @@ final class StreamWorker {
                     consumer,
                     batch.size(),
                     e.getMessage());
-        } catch (InFlight.Interrupted e) {
-            // Shutting down: keep the batch as it is, like after a database failure; it is not the entries' fault.
-            inHand = batch;
-            return 0;
         } catch (RuntimeException e) {
             log.warn(
                     "{}: batch of {} entries failed ({}); committing entries one by one",
@@ -298,17 +285,18 @@ final class StreamWorker {
         return isolate(batch, good, buried);
     }
 
-    /** Parsed into {@code good}, or buried: unparseable, or delivered too often without an acknowledgement. */
+    /**
+     * Delivered more often than MAX_RETRIES allows without being acknowledged or failing on its
+     * own: consumers died holding it. That may be the entry's doing or not (a crash loop, a kill,
+     * an out-of-memory caused by something else), so it is tried alone, its attempt counted
+     * against it beforehand ({@link #blameAhead}): only deaths while it was alone count.
+     */
+    private boolean suspect(StreamEntry e) {
+        return e.deliveries() > shared.config().maxRetries() + 1L;
+    }
+
+    /** Parsed into {@code good}, or buried as unparseable. */
     private void triage(StreamEntry e, List<ParsedEntry> good, List<DeadLetters.Burial> buried) {
-        IngestConfig cfg = shared.config();
-        if (e.deliveries() > cfg.maxRetries() + 1L) {
-            String last = lastErrors.get(key(e));
-            buried.add(new DeadLetters.Burial(
-                    e,
-                    "delivered " + e.deliveries() + " times without being acknowledged" + " (MAX_RETRIES="
-                            + cfg.maxRetries() + ")" + (last == null ? "" : "; last error: " + last)));
-            return;
-        }
         try {
             good.add(EntryParser.parse(e));
         } catch (EntryParser.Unparseable ex) {
@@ -334,27 +322,31 @@ final class StreamWorker {
                 buried.forEach(b -> done.add(b.entry()));
             }
             for (ParsedEntry p : good) {
+                StreamEntry entry = p.entry();
+                Long blamed = suspect(entry) ? blameAhead(entry) : Long.valueOf(0);
+                if (blamed == null) {
+                    leftPending = true; // its failures cannot be counted now: try it later
+                    continue;
+                }
+                if (blamed > cfg.maxRetries() + 1L) {
+                    bury(entry, blamed - 1, "consumers died processing it alone", cfg, done, doneBurials);
+                    continue;
+                }
                 try {
                     commit(List.of(p), List.of());
-                    done.add(p.entry());
+                    done.add(entry);
                 } catch (DataAccessException e) {
                     if (isInfrastructure(e)) {
+                        if (blamed > 0) {
+                            failures.count(entry, -1); // the database's fault, not the entry's
+                        }
                         throw e;
                     }
-                    leftPending |= poison(p.entry(), e, cfg, done, doneBurials);
-                } catch (InFlight.Interrupted e) {
-                    throw e;
+                    leftPending |= poison(entry, blamed, e, cfg, done, doneBurials);
                 } catch (RuntimeException e) {
-                    leftPending |= poison(p.entry(), e, cfg, done, doneBurials);
+                    leftPending |= poison(entry, blamed, e, cfg, done, doneBurials);
                 }
             }
-        } catch (InFlight.Interrupted e) {
-            // Shutting down: acknowledge what committed, hold the rest without blaming it.
-            settle(done, doneBurials);
-            List<StreamEntry> rest = new ArrayList<>(batch);
-            rest.removeAll(done);
-            inHand = rest;
-            return done.size();
         } catch (DataAccessException e) {
             // The database went away half-way: acknowledge what committed, hold the rest.
             settle(done, doneBurials);
@@ -373,36 +365,63 @@ final class StreamWorker {
         return done.size();
     }
 
-    /** An entry failed alone: dead-letter it once its deliveries are used up, else leave it pending. */
+    /**
+     * Counts an attempt of a suspect entry as its failure before making it, so that a consumer
+     * dying during the attempt is blamed on the entry (it was alone); a success forgets the count.
+     * Returns the count including this attempt, or null when Redis cannot keep it.
+     */
+    private Long blameAhead(StreamEntry e) {
+        return failures.count(e, 1);
+    }
+
+    /**
+     * An entry failed alone, on its own data: counted as its failure (unless {@code blamed}, the
+     * attempt was counted beforehand); dead-lettered once its failures exceed MAX_RETRIES, else
+     * left pending for a retry.
+     */
     private boolean poison(
             StreamEntry e,
+            long blamed,
             RuntimeException error,
             IngestConfig cfg,
             List<StreamEntry> done,
             List<DeadLetters.Burial> doneBurials) {
         String reason = error.getMessage() == null ? error.toString() : error.getMessage();
-        if (e.deliveries() > cfg.maxRetries()) {
-            DeadLetters.Burial b = new DeadLetters.Burial(
-                    e, "failed " + e.deliveries() + " deliveries (MAX_RETRIES=" + cfg.maxRetries() + "): " + reason);
-            commit(List.of(), List.of(b));
-            done.add(e);
-            doneBurials.add(b);
-            lastErrors.remove(key(e));
+        Long failed = blamed > 0 ? Long.valueOf(blamed) : failures.count(e, 1);
+        if (failed != null && failed > cfg.maxRetries()) {
+            bury(e, failed, reason, cfg, done, doneBurials);
             return false;
         }
         if (lastErrors.size() < MAX_REMEMBERED_ERRORS) {
             lastErrors.put(key(e), reason);
         }
         log.warn(
-                "{}: entry {} {} failed (delivery {} of {}), left pending: {}",
+                "{}: entry {} {} failed ({} of {} failures allowed), left pending: {}",
                 consumer,
                 e.stream(),
                 e.id(),
-                e.deliveries(),
+                failed == null ? "uncounted" : failed,
                 cfg.maxRetries() + 1,
                 reason);
         shared.metrics().eventsFailed.increment();
         return true;
+    }
+
+    private void bury(
+            StreamEntry e,
+            long failed,
+            String reason,
+            IngestConfig cfg,
+            List<StreamEntry> done,
+            List<DeadLetters.Burial> doneBurials) {
+        String last = lastErrors.remove(key(e));
+        DeadLetters.Burial b = new DeadLetters.Burial(
+                e,
+                "failed " + failed + " times on its own (MAX_RETRIES=" + cfg.maxRetries() + "): " + reason
+                        + (last == null || last.equals(reason) ? "" : "; earlier: " + last));
+        commit(List.of(), List.of(b));
+        done.add(e);
+        doneBurials.add(b);
     }
 
     private void commit(List<ParsedEntry> good, List<DeadLetters.Burial> buried) {
@@ -410,38 +429,25 @@ final class StreamWorker {
     }
 
     /**
-     * One transaction. With {@code growInto}, once the writer lock is held the batch takes in
-     * whatever arrived while this worker waited for it (group commit): a trickle then still
-     * makes batches as large as the commit time allows, instead of each worker queueing a
-     * one-entry batch read before the wait.
+     * One transaction, under the writer lock taken before anything else (see {@link
+     * BatchWriter#write}). With {@code growInto}, once the lock is held the batch takes in
+     * whatever arrived while this worker waited for it (group commit): a trickle then still makes
+     * batches as large as the commit time allows, instead of each worker queueing a one-entry
+     * batch read before the wait.
      */
     private void commit(List<ParsedEntry> good, List<DeadLetters.Burial> buried, List<StreamEntry> growInto) {
         Instant now = clock.instant();
         long t0 = System.nanoTime();
-        InFlight.Claim claim = shared.inFlight().claim(good);
-        BatchWriter.Outcome o;
-        try {
-            o = shared.jdbc().inTransaction(c -> {
-                String group = shared.config().consumerGroup();
-                BatchWriter.Outcome out;
-                if (growInto != null) {
-                    // A trickle: wait for the lock first and take in what arrived meanwhile, then
-                    // insert under the lock (see BatchWriter.insertEvents for the usual order).
-                    claim.awaitEarlier();
-                    BatchWriter.lockWriter(c);
-                    int before = good.size();
-                    grow(growInto, good, buried);
-                    shared.inFlight().extend(claim, good.subList(before, good.size()));
-                    out = BatchWriter.write(c, good, group, now);
-                } else {
-                    out = BatchWriter.finish(c, good, BatchWriter.insertEvents(c, good, now, claim), group, now);
-                }
-                DeadLetters.insert(c, buried, group, now);
-                return out;
-            });
-        } finally {
-            shared.inFlight().release(claim);
-        }
+        BatchWriter.Outcome o = shared.jdbc().inTransaction(c -> {
+            BatchWriter.lockWriter(c);
+            if (growInto != null) {
+                grow(growInto, good, buried);
+            }
+            String group = shared.config().consumerGroup();
+            BatchWriter.Outcome out = BatchWriter.writeLocked(c, good, group, now);
+            DeadLetters.insert(c, buried, group, now);
+            return out;
+        });
         shared.committed(o, buried, System.nanoTime() - t0);
     }
 
@@ -479,6 +485,10 @@ final class StreamWorker {
                 lastErrors.remove(key(b.entry()));
             }
             byStream(entries).forEach((s, ids) -> redis.ack(s, cfg.consumerGroup(), ids));
+            // Only a redelivered entry, or one counted in this pass, can have a failure count.
+            failures.forget(entries.stream()
+                    .filter(e -> e.deliveries() > 1 || failures.countedHere(e))
+                    .toList());
             shared.redisOk();
         } catch (RuntimeException e) {
             // Committed but not acknowledged: the entries come back and change nothing.
@@ -492,10 +502,9 @@ final class StreamWorker {
         shared.metrics().eventsFailed.increment(entries);
         if (opened) {
             log.error(
-                    "{}: PostgreSQL failing ({}); circuit breaker open, consumption paused for {} ms",
+                    "{}: PostgreSQL failing ({}); circuit breaker open, consumption paused until a probe answers",
                     consumer,
-                    e.getMessage(),
-                    shared.config().breakerTimeout().toMillis());
+                    e.getMessage());
         } else {
             log.warn("{}: batch not committed, kept for retry: {}", consumer, e.getMessage());
         }
@@ -520,5 +529,51 @@ final class StreamWorker {
 
     private static String key(StreamEntry e) {
         return e.stream() + "/" + e.id();
+    }
+
+    /**
+     * Failures each entry caused itself, in a Redis hash per consumer group (shared by every
+     * consumer, kept across restarts): failures on its own data, and deaths of a consumer while it
+     * was processed alone. Redis's delivery count cannot tell those from deaths that had nothing
+     * to do with the entry, so it only decides which entries are tried alone ({@link #suspect}).
+     */
+    private final class OwnFailures {
+        private final java.util.Set<String> countedHere = new java.util.HashSet<>();
+
+        String hash() {
+            return failureHash(shared.config().consumerGroup());
+        }
+
+        /** Adds {@code by} to the entry's count; the new count, or null when Redis failed. */
+        Long count(StreamEntry e, long by) {
+            if (redis == null) {
+                return null;
+            }
+            try {
+                long n = redis.commands().hincrby(hash(), key(e), by);
+                countedHere.add(key(e));
+                return n;
+            } catch (RuntimeException ex) {
+                shared.redisFailed(ex);
+                return null;
+            }
+        }
+
+        boolean countedHere(StreamEntry e) {
+            return countedHere.contains(key(e));
+        }
+
+        void forget(List<StreamEntry> settled) {
+            if (!settled.isEmpty()) {
+                redis.commands()
+                        .hdel(hash(), settled.stream().map(StreamWorker::key).toArray(String[]::new));
+                settled.forEach(e -> countedHere.remove(key(e)));
+            }
+        }
+    }
+
+    /** The Redis hash of {@link OwnFailures} for a consumer group. */
+    static String failureHash(String consumerGroup) {
+        return "chainsync_ingest_failures:" + consumerGroup;
     }
 }

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 class BreakerTest {
     final ManualClock clock = new ManualClock(Instant.parse("2026-01-01T00:00:00Z"));
-    final Breaker breaker = new Breaker(2, Duration.ofSeconds(10), clock);
+    final Breaker breaker = new Breaker(2, Duration.ofMillis(500), clock);
 
     private void open() {
         breaker.failure();
@@ -21,14 +21,14 @@ class BreakerTest {
     void afterTheOpenPeriodExactlyOneTrialRunsAndItsOutcomeDecides() {
         open();
         assertThat(breaker.allow()).isFalse();
-        clock.advance(Duration.ofSeconds(10));
+        clock.advance(Duration.ofMillis(500));
         assertThat(breaker.allow()).isTrue();
         assertThat(breaker.allow()).as("one trial at a time").isFalse();
         assertThat(breaker.state()).isEqualTo(Breaker.State.HALF_OPEN);
 
         breaker.failure();
         assertThat(breaker.state()).as("a failed trial re-opens it").isEqualTo(Breaker.State.OPEN);
-        clock.advance(Duration.ofSeconds(10));
+        clock.advance(Duration.ofMillis(500));
         assertThat(breaker.allow()).isTrue();
         breaker.success();
         assertThat(breaker.state()).isEqualTo(Breaker.State.CLOSED);
@@ -36,20 +36,19 @@ class BreakerTest {
     }
 
     @Test
-    void aTrialThatEndsWithoutAVerdictLetsTheNextOneRun() {
-        assertThat(breaker.permit())
-                .as("closed: an ordinary permit, which abandons no trial")
-                .isEqualTo(Breaker.Permit.GRANTED);
-        open();
-        clock.advance(Duration.ofSeconds(10));
-        assertThat(breaker.permit()).isEqualTo(Breaker.Permit.TRIAL);
-        assertThat(breaker.permit()).isEqualTo(Breaker.Permit.DENIED);
-
-        breaker.abandonTrial();
-
-        assertThat(breaker.allow())
-                .as("otherwise every worker would wait for the lost trial forever")
-                .isTrue();
-        assertThat(breaker.state()).isEqualTo(Breaker.State.HALF_OPEN);
+    void anOpenBreakerOffersATrialEveryProbeIntervalHoweverLongItsTimeout() {
+        Breaker slow = new Breaker(1, Duration.ofSeconds(60), clock);
+        assertThat(slow.failure()).isTrue();
+        assertThat(slow.permit()).isEqualTo(Breaker.Permit.DENIED);
+        clock.advance(Breaker.PROBE_INTERVAL);
+        assertThat(slow.permit())
+                .as("a probe after a second, not after the 60 s timeout")
+                .isEqualTo(Breaker.Permit.TRIAL);
+        slow.failure();
+        assertThat(slow.state()).isEqualTo(Breaker.State.OPEN);
+        clock.advance(Breaker.PROBE_INTERVAL);
+        assertThat(slow.permit()).isEqualTo(Breaker.Permit.TRIAL);
+        slow.success();
+        assertThat(slow.state()).isEqualTo(Breaker.State.CLOSED);
     }
 }

@@ -52,7 +52,7 @@ class EntryParserTest {
         assertThat(aliased.events().getFirst()).isInstanceOf(Deposited.class);
 
         ParsedEntry unknown = EntryParser.parse(entry("""
-                {"event_name":"Transfer","event_signature_hash":"0xddf2","network":"base","event_data":[%s]}""".formatted(deposit(TERM, "1", ",\"value\":\"5\""))));
+                {"event_name":"Transfer","event_signature_hash":"0xDDF252AD1BE2C89B69C2B068FC378DAA952BA7F163C4A11628F55A4DF523B3EF","network":"base","event_data":[%s]}""".formatted(deposit(TERM, "1", ",\"value\":\"5\""))));
         Generic g = (Generic) unknown.events().getFirst();
         assertThat(g.eventName()).isEqualTo("Transfer");
         assertThat(g.json()).contains("\"value\":\"5\"");

@@ -27,6 +27,7 @@ class IngestConfigTest {
         assertThat(d.maxRetries()).isEqualTo(3);
         assertThat(d.breakerThreshold()).isEqualTo(5);
         assertThat(d.breakerTimeout()).isEqualTo(Duration.ofMillis(60000));
+        assertThat(d.deadLetterStream()).isEqualTo("chainsync_ingest_dead_letters:postgres-sync");
 
         IngestConfig c = IngestConfig.load(new Env(Map.of(
                 "REDIS_URL",
@@ -46,6 +47,17 @@ class IngestConfigTest {
         assertThat(c.enabled()).isTrue();
         assertThat(c.streams()).containsExactly("a_deposited", "a_redeemed");
         assertThat(c.consumerName(0)).isEqualTo("n1-0");
+        assertThat(c.deadLetterStream())
+                .as("derived from the group, so deployments sharing a Redis keep their dead letters apart")
+                .isEqualTo("chainsync_ingest_dead_letters:g");
+        assertThat(IngestConfig.load(new Env(Map.of(
+                                "CONSUMER_GROUP",
+                                "g",
+                                "CHAINSYNC_INGEST_DEAD_LETTER_STREAM",
+                                "chainsync_ingest_dead_letters")))
+                        .deadLetterStream())
+                .as("the setting still overrides it, e.g. to keep the old global name")
+                .isEqualTo(IngestConfig.LEGACY_DEAD_LETTER_STREAM);
         assertThat(c.toString()).doesNotContain("secret");
     }
 

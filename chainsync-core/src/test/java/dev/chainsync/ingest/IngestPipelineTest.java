@@ -193,7 +193,7 @@ class IngestPipelineTest {
         String event = EntryParserTest.deposit(EntryParserTest.TERM, "3", ",\"value\":\"12\"");
         redis.push(
                 stream,
-                "{\"event_name\":\"Transfer\",\"event_signature_hash\":\"0xddf252ad\",\"network\":\"base\","
+                "{\"event_name\":\"Transfer\",\"event_signature_hash\":\"0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef\",\"network\":\"base\","
                         + "\"event_data\":[" + event + "]}");
         IngestConfig cfg = config("c1", 1, Duration.ofSeconds(30));
         Ingest ingest = start(cfg, jdbc);
@@ -239,30 +239,58 @@ class IngestPipelineTest {
         assertThat(survivor.health().totalEventsProcessed()).isGreaterThan(0);
     }
 
-    @Test
-    void anEntryDeliveredMoreThanMaxRetriesTimesIsDeadLettered() {
-        String stream = workload.stream("deposited");
-        IngestConfig cfg = config("c1", 1, Duration.ofMillis(200));
+    /** Pushes one valid entry and has five consumers die holding it, one after another. */
+    private String anEntryFiveConsumersDiedHolding(String stream, IngestConfig cfg) {
         new RedisStreams(IngestTesting.redisUrl()).ensureGroup(stream, cfg.consumerGroup());
+        redis.forget(StreamWorker.failureHash(cfg.consumerGroup()));
         String id = redis.push(
                 stream,
                 "{\"event_name\":\"Deposited\",\"network\":\"base\",\"event_data\":["
                         + EntryParserTest.deposit(EntryParserTest.TERM, "1", "") + "]}");
-        // Consumers that crash on this entry, one after another: each claim counts a delivery.
         redis.cmd.xreadgroup(
                 Consumer.from(cfg.consumerGroup(), "crash-0"), XReadArgs.StreamOffset.lastConsumed(stream));
         for (int i = 1; i <= 4; i++) {
             redis.cmd.xclaim(
                     stream, Consumer.from(cfg.consumerGroup(), "crash-" + i), XClaimArgs.Builder.minIdleTime(0), id);
         }
+        return id;
+    }
+
+    @Test
+    void aCrashLoopUnrelatedToAnEntryDoesNotDeadLetterIt() {
+        String stream = workload.stream("deposited");
+        IngestConfig cfg = config("c1", 1, Duration.ofMillis(200));
+        String id = anEntryFiveConsumersDiedHolding(stream, cfg);
+        start(cfg, jdbc);
+        await().atMost(WAIT)
+                .until(() -> count(jdbc, "deposited_events") == 1 && redis.pending(stream, cfg.consumerGroup()) == 0);
+        assertThat(count(jdbc, "ingest_dead_letters"))
+                .as("five deliveries that ended in deaths while it sat in others' batches are not its fault")
+                .isZero();
+        assertThat(redis.cmd.hexists(StreamWorker.failureHash(cfg.consumerGroup()), stream + "/" + id))
+                .as("its failure count is forgotten once it is acknowledged")
+                .isFalse();
+    }
+
+    @Test
+    void anEntryWhoseConsumersDiedWhileItWasAloneIsDeadLettered() {
+        String stream = workload.stream("deposited");
+        IngestConfig cfg = config("c1", 1, Duration.ofMillis(200));
+        String id = anEntryFiveConsumersDiedHolding(stream, cfg);
+        // What the earlier consumers recorded: each tried it alone (counted first) and died.
+        redis.cmd.hset(
+                StreamWorker.failureHash(cfg.consumerGroup()), stream + "/" + id, String.valueOf(cfg.maxRetries() + 1));
         start(cfg, jdbc);
         await().atMost(WAIT)
                 .until(() ->
                         count(jdbc, "ingest_dead_letters") == 1 && redis.pending(stream, cfg.consumerGroup()) == 0);
         assertThat(jdbc.queryOne("SELECT reason FROM ingest_dead_letters", r -> r.getString(1))
                         .orElseThrow())
-                .contains("delivered 6 times");
+                .contains("failed 4 times on its own")
+                .contains("consumers died processing it alone");
         assertThat(count(jdbc, "deposited_events")).isZero();
+        assertThat(redis.cmd.hexists(StreamWorker.failureHash(cfg.consumerGroup()), stream + "/" + id))
+                .isFalse();
     }
 
     @Test
@@ -320,13 +348,7 @@ class IngestPipelineTest {
 
     @Test
     void aPostgresOutageOpensTheBreakerHoldsTheBatchAndConsumptionResumesAlone() throws Exception {
-        HikariConfig hc = new HikariConfig();
-        hc.setJdbcUrl(db.jdbcUrl());
-        hc.setUsername("postgres");
-        hc.setMaximumPoolSize(3);
-        hc.setConnectionTimeout(250);
-        hc.setValidationTimeout(250);
-        try (HikariDataSource ds = new HikariDataSource(hc)) {
+        try (HikariDataSource ds = shortTimeoutPool()) {
             Jdbc shortTimeouts = new Jdbc(ds);
             List<IntuitionWorkload.Entry> entries = workload.events(800, 8);
             List<IntuitionWorkload.Entry> first = entries.subList(0, entries.size() / 2);
@@ -358,6 +380,49 @@ class IngestPipelineTest {
                 IngestTesting.commit(expected.database().jdbc(), entries, 20, 1);
                 IngestTesting.assertSameDerived(jdbc, expected.database().jdbc());
             }
+        }
+    }
+
+    @Test
+    void theBreakerClosesAsSoonAsPostgresAnswersNotAfterItsTimeout() throws Exception {
+        try (HikariDataSource ds = shortTimeoutPool()) {
+            List<IntuitionWorkload.Entry> entries = workload.events(200, 8);
+            IngestConfig base = config("c1", 1, Duration.ofSeconds(30));
+            Duration timeout = Duration.ofSeconds(60);
+            IngestConfig cfg = new IngestConfig(
+                    true,
+                    base.redisUrl(),
+                    base.streams(),
+                    base.consumerGroup(),
+                    base.consumerName(),
+                    base.batchSize(),
+                    base.batchTimeout(),
+                    1,
+                    base.processingTimeout(),
+                    base.maxRetries(),
+                    1,
+                    timeout,
+                    base.deadLetterStream());
+            Ingest ingest = start(cfg, new Jdbc(ds));
+            admin("ALTER DATABASE " + db.name() + " ALLOW_CONNECTIONS false");
+            admin("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + db.name() + "'");
+            try {
+                redis.pushAll(entries);
+                await().atMost(WAIT).until(() -> !ingest.health().circuitBreakerClosed());
+                assertThat(ingest.health().postgresSyncHealthy())
+                        .as("the probes find it down")
+                        .isFalse();
+            } finally {
+                admin("ALTER DATABASE " + db.name() + " ALLOW_CONNECTIONS true");
+            }
+            long back = System.nanoTime();
+            await().atMost(WAIT).until(() -> ingest.health().healthy());
+            assertThat(Duration.ofNanos(System.nanoTime() - back))
+                    .as("closed by a probe, well before the %s timeout", timeout)
+                    .isLessThan(timeout.dividedBy(3));
+            assertThat(ingest.health().postgresSyncHealthy()).isTrue();
+            awaitSettled(jdbc, IngestTesting.eventCount(entries), cfg.consumerGroup());
+            assertThat(count(jdbc, "ingest_dead_letters")).isZero();
         }
     }
 
@@ -421,6 +486,17 @@ class IngestPipelineTest {
         assertThat(read).isPositive();
         // Everything committed was acknowledged; what was never read is still waiting for the group.
         assertThat(pendingAll(cfg.consumerGroup())).isZero();
+    }
+
+    /** A pool that gives up on a connection within 250 ms, so an outage shows at once. */
+    private HikariDataSource shortTimeoutPool() {
+        HikariConfig hc = new HikariConfig();
+        hc.setJdbcUrl(db.jdbcUrl());
+        hc.setUsername("postgres");
+        hc.setMaximumPoolSize(3);
+        hc.setConnectionTimeout(250);
+        hc.setValidationTimeout(250);
+        return new HikariDataSource(hc);
     }
 
     private void admin(String sql) throws Exception {

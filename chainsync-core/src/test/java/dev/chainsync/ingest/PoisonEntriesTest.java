@@ -38,7 +38,11 @@ class PoisonEntriesTest {
     }
 
     private void pushPoisonThenGoodAndExpectOneDeadLetter(String poison) {
-        t.redis.push(t.stream, poison);
+        pushPoisonThenGoodAndExpectOneDeadLetter(() -> t.redis.push(t.stream, poison));
+    }
+
+    private void pushPoisonThenGoodAndExpectOneDeadLetter(Runnable pushPoison) {
+        pushPoison.run();
         t.redis.push(t.stream, entry(EntryParserTest.deposit(EntryParserTest.TERM, "7", "")));
         Ingest ingest = t.start(t.config(Duration.ofSeconds(30)));
         await().atMost(WAIT)
@@ -101,5 +105,44 @@ class PoisonEntriesTest {
         pushPoisonThenGoodAndExpectOneDeadLetter(
                 "{\"event_name\":\"Unheard\",\"network\":\"base\",\"event_data\":[" + generic + "]}");
         assertThat(count(t.jdbc, "generic_events")).isZero();
+    }
+
+    /** XADD with the fields exactly as given, repeated names and raw bytes included. */
+    private void xaddRaw(Object... fieldsAndValues) {
+        io.lettuce.core.protocol.CommandArgs<String, String> args = new io.lettuce.core.protocol.CommandArgs<>(
+                        io.lettuce.core.codec.StringCodec.UTF8)
+                .addKey(t.stream)
+                .add("*");
+        for (Object o : fieldsAndValues) {
+            if (o instanceof byte[] b) {
+                args.add(b);
+            } else {
+                args.add((String) o);
+            }
+        }
+        t.redis.cmd.dispatch(
+                io.lettuce.core.protocol.CommandType.XADD,
+                new io.lettuce.core.output.StatusOutput<>(io.lettuce.core.codec.StringCodec.UTF8),
+                args);
+    }
+
+    private String reason() {
+        return t.jdbc.queryOne("SELECT reason FROM ingest_dead_letters", r -> r.getString(1))
+                .orElseThrow();
+    }
+
+    @Test
+    void aPayloadGivenTwiceInOneEntryIsDeadLetteredWhicheverCopyIsGood() {
+        // Read through a field map, the second (good) copy silently won and was applied.
+        pushPoisonThenGoodAndExpectOneDeadLetter(() -> xaddRaw("payload", "{}", "payload", entry(deposit())));
+        assertThat(reason()).contains("field 'payload' is given more than once");
+    }
+
+    @Test
+    void aPayloadThatIsNotUtf8IsDeadLettered() {
+        byte[] latin1 =
+                entry(deposit()).replace("base", "b\u00e4se").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        pushPoisonThenGoodAndExpectOneDeadLetter(() -> xaddRaw("payload", latin1));
+        assertThat(reason()).contains("field 'payload' is not valid UTF-8");
     }
 }

@@ -414,7 +414,7 @@ class ProjectionsTest {
     }
 
     @Test
-    void twoBatchesInsertingTheSameEventsWithoutTheLockCountThemOnce() throws Exception {
+    void twoBatchesInsertingTheSameEventsCountThemOnce() throws Exception {
         Overlap overlap = Overlap.of("par", 29, 3);
         List<IntuitionWorkload.Entry> chain = overlap.chain();
         List<IntuitionWorkload.Entry> first = overlap.first();
@@ -426,9 +426,11 @@ class ProjectionsTest {
             List<ParsedEntry> one = parsed(first, 1);
             try (java.sql.Connection c = jdbc.dataSource().getConnection()) {
                 c.setAutoCommit(false);
+                BatchWriter.lockWriter(c);
                 EventStore.NewEvents mine = BatchWriter.insertEvents(c, one, NOW);
                 assertThat(mine.size()).isEqualTo(IngestTesting.eventCount(first));
-                // The other batch shares ten entries with this uncommitted one: it must wait for it.
+                // The other batch shares ten entries with this uncommitted one: it waits for the
+                // writer lock, before inserting anything.
                 var other = pool.submit(() -> new BatchWriter(jdbc).write(parsed(second, 100), "g", NOW));
                 awaitABackendWaitingOnALock(jdbc);
                 assertThat(other.isDone()).isFalse();

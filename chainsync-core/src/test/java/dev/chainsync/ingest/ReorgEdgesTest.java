@@ -81,7 +81,8 @@ class ReorgEdgesTest {
         new RedisStreams(IngestTesting.redisUrl()).ensureGroup(t.stream, cfg.consumerGroup());
         t.redis.push(t.stream, OLD.payload());
         String notice = t.redis.push(t.stream, IntuitionWorkload.reorgPayload(ProjectionsTest.NET, FORK, 1));
-        // The notification was delivered to consumers that died, until it is dead-lettered.
+        // The notification was delivered to consumers that died processing it alone, until it is
+        // dead-lettered: their deliveries, and the failures they counted against it.
         t.redis.cmd.xreadgroup(
                 Consumer.from(cfg.consumerGroup(), "crashed-0"), XReadArgs.StreamOffset.lastConsumed(t.stream));
         for (int i = 1; i <= cfg.maxRetries() + 1; i++) {
@@ -91,6 +92,9 @@ class ReorgEdgesTest {
                     XClaimArgs.Builder.minIdleTime(0),
                     notice);
         }
+        String failures = StreamWorker.failureHash(cfg.consumerGroup());
+        t.redis.forget(failures);
+        t.redis.cmd.hset(failures, t.stream + "/" + notice, String.valueOf(cfg.maxRetries() + 1));
         Ingest ingest = t.start(cfg);
         await().atMost(WAIT)
                 .until(() -> count(t.jdbc, "ingest_dead_letters") == 1 && count(t.jdbc, "deposited_events") == 1);
