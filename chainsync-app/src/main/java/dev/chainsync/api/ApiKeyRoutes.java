@@ -45,7 +45,7 @@ final class ApiKeyRoutes {
     /** The response carries the new key, so its Idempotency-Key copy is stored encrypted. */
     private void create(Context ctx) {
         JsonNode body = Bodies.json(ctx);
-        String name = Bodies.name(body, "name", Bodies.MAX_NAME_CHARS);
+        String name = Bodies.name(body, "name", ApiKeys.MAX_NAME_CHARS);
         JsonNode scopesNode = body.get("scopes");
         if (scopesNode == null || !scopesNode.isArray() || scopesNode.isEmpty()) {
             throw ApiProblem.badRequest("scopes must be a non-empty array of " + VALID_SCOPES, "scopes");

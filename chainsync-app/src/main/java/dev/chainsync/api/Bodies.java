@@ -22,7 +22,7 @@ final class Bodies {
             .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
-    /** Longest account or API key name, in characters. */
+    /** Longest account name, in characters (the ledger refuses longer ones too). */
     static final int MAX_NAME_CHARS = 200;
 
     private Bodies() {}
@@ -85,16 +85,18 @@ final class Bodies {
         return checkText(field, v.asText());
     }
 
-    /** A required name: not blank, at most {@code maxChars} characters; each failure told apart. */
+    /**
+     * A required name without its surrounding blanks: not blank, at most {@code maxChars} characters;
+     * each failure told apart.
+     */
     static String name(JsonNode body, String field, int maxChars) {
-        String name = text(body, field, true);
-        if (name.isBlank()) {
+        String name = text(body, field, true).strip();
+        if (name.isEmpty()) {
             throw ApiProblem.badRequest(field + " is required and must not be blank", field);
         }
-        if (name.strip().length() > maxChars) {
+        if (name.length() > maxChars) {
             throw ApiProblem.badRequest(
-                    field + " is " + name.strip().length() + " characters long; at most " + maxChars + " are allowed",
-                    field);
+                    field + " is " + name.length() + " characters long; at most " + maxChars + " are allowed", field);
         }
         return name;
     }

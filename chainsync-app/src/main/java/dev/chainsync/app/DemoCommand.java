@@ -32,9 +32,12 @@ import picocli.CommandLine.Option;
         name = "demo",
         mixinStandardHelpOptions = true,
         description = {
-            "Start the service on embedded defaults (embedded PostgreSQL, in-process devnet),",
-            "issue a few credentials through the HTTP API while the devnet drops some transactions,",
-            "wait until every one is confirmed, run a reconciliation, and print the URLs to look at."
+            "Run the service on embedded defaults with a demo workload.",
+            "",
+            "Starts an embedded PostgreSQL and the in-process devnet, issues credentials through the HTTP",
+            "API while the devnet drops some transactions, waits until every one is confirmed, runs a",
+            "reconciliation, feeds ingest, exercises webhooks and the ledger, and prints the URLs to look",
+            "at with a key that opens them."
         })
 final class DemoCommand implements Callable<Integer> {
     static final Duration DEMO_SLOT_TIME = Duration.ofMillis(50);

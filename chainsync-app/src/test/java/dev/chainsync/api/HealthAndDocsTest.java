@@ -272,8 +272,11 @@ class HealthAndDocsTest {
                 .contains("POST /v1/credentials", "PUT /v1/devnet/faults");
         assertThat(documentedRoutes(doc)).containsExactlyElementsOf(registered);
         // What the server serves is what the tests check responses against, but for the port it names.
-        assertThat(((ObjectNode) doc.deepCopy()).without("servers"))
-                .isEqualTo(((ObjectNode) ApiHarness.CONTRACT.doc().deepCopy()).without("servers"));
+        ObjectNode served = doc.deepCopy();
+        ObjectNode checked = ApiHarness.CONTRACT.doc().deepCopy();
+        served.remove("servers");
+        checked.remove("servers");
+        assertThat(served).isEqualTo(checked);
     }
 
     @Test

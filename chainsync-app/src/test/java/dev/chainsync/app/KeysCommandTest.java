@@ -92,4 +92,36 @@ class KeysCommandTest {
         assertThat(r.out()).doesNotContain("key:");
         assertThat(keys().list()).isEmpty();
     }
+
+    @Test
+    void listShowsEachKeysRateLimitAndLastUse() {
+        assertThat(chainsync("keys", "create", "--name", "own-limit", "--scopes", "read", "--rate-limit", "120")
+                        .exitCode())
+                .isZero();
+        Run created = chainsync("keys", "create", "--name", "default-limit", "--scopes", "read");
+        Matcher m = Pattern.compile("(?m)^key:\\s+(\\S+)$").matcher(created.out());
+        assertThat(m.find()).isTrue();
+        keys().authenticate(m.group(1)).orElseThrow(); // a use: last_used_at is written
+
+        Run list = chainsync("keys", "list");
+
+        assertThat(list.exitCode()).as(list.err()).isZero();
+        assertThat(list.out()).contains("RATE LIMIT", "LAST USED");
+        String own = list.out()
+                .lines()
+                .filter(l -> l.contains("own-limit"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(own).contains("120/min").contains("never");
+        String dflt = list.out()
+                .lines()
+                .filter(l -> l.contains("default-limit"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(dflt)
+                .contains(dev.chainsync.config.ChainsyncConfig.EdgeConfig.DEFAULT_RATE_LIMIT_PER_MINUTE
+                        + "/min (default)")
+                .doesNotContain("never")
+                .containsPattern("\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}Z");
+    }
 }
