@@ -1,5 +1,6 @@
 package dev.chainsync.app;
 
+import dev.chainsync.chain.DevnetLedgerException;
 import dev.chainsync.config.ChainsyncConfig;
 import dev.chainsync.config.ConfigException;
 import dev.chainsync.db.DataAccessException;
@@ -102,6 +103,9 @@ public final class Main implements Callable<Integer> {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof java.io.UncheckedIOException u && u.getCause() instanceof java.net.BindException) {
                 return u.getMessage();
+            }
+            if (t instanceof DevnetLedgerException) {
+                return t.getMessage();
             }
             if (t instanceof DataAccessException
                     || t instanceof SQLException
