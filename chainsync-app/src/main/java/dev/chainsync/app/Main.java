@@ -62,7 +62,24 @@ public final class Main implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        avoidUnsafeMemoryAccess();
         System.exit(execute(args));
+    }
+
+    /** The system property that keeps Netty (under Lettuce, the Redis client) off {@code sun.misc.Unsafe}. */
+    static final String NETTY_NO_UNSAFE = "io.netty.noUnsafe";
+
+    /**
+     * Netty probes {@code sun.misc.Unsafe::allocateMemory} when its first class loads, and JDK 24+
+     * answers with a four-line warning on every start. Telling Netty not to use Unsafe (before any
+     * Netty class loads) avoids the call instead of hiding the warning; Netty then uses ordinary
+     * direct buffers, which Redis traffic of this size does not notice. An operator's own setting wins.
+     * See docs/decisions.md, "Netty stays off sun.misc.Unsafe".
+     */
+    static void avoidUnsafeMemoryAccess() {
+        if (System.getProperty(NETTY_NO_UNSAFE) == null) {
+            System.setProperty(NETTY_NO_UNSAFE, "true");
+        }
     }
 
     static int execute(String... args) {
