@@ -308,4 +308,20 @@ class EdgeHardeningTest {
         JsonNode doc = ApiHarness.json(h.get("/openapi.json"));
         assertThat(doc.path("servers").path(0).path("url").asText()).isEqualTo("http://localhost:" + h.base.getPort());
     }
+
+    /** Path and query parameters are text fields too: a control character is a 400 naming them, never a 500. */
+    @Test
+    void controlCharactersInPathAndQueryParametersAre400() {
+        for (String[] c : List.of(
+                new String[] {"/v1/accounts/acc%01x/entries", "id"},
+                new String[] {"/v1/webhook-endpoints/1/messages/msg%1b", "msg_id"},
+                new String[] {"/v1/credentials?issuer_id=uni%00", "issuer_id"},
+                new String[] {"/v1/credentials?limit=5&recipient_id=a%0Ab", "recipient_id"},
+                new String[] {"/v1/ingest/dead-letters?stream=s%00", "stream"})) {
+            JsonNode p = assertProblem(h.get(c[0]), 400, c[0]);
+            assertThat(p.path("field").asText()).as(c[0]).isEqualTo(c[1]);
+        }
+        // A NUL in the path never reaches a route: the server refuses the URI, as problem+json too.
+        assertProblem(h.get("/v1/transfers/tr%00"), 400, "NUL in the path");
+    }
 }
