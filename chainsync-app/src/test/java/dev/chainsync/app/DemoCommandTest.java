@@ -65,17 +65,8 @@ class DemoCommandTest {
                         EdgeDemo.RECEIVER_DESCRIPTION,
                         now,
                         now);
-        String url = db.jdbcUrl();
-        Map<String, String> env = Map.of(
-                "DATABASE_URL",
-                url + (url.contains("?") ? "&" : "?") + "user=postgres",
-                "CHAINSYNC_DATA_DIR",
-                dir.toString(),
-                // Ingest reads the local Redis (nothing is pushed to it): the demo's own part needs none.
-                "REDIS_URL",
-                "redis://127.0.0.1:6379",
-                "REDIS_STREAMS",
-                "chainsync_demo_test_" + System.nanoTime());
+        // Ingest reads the local Redis (nothing is pushed to it): the demo's own part needs none.
+        Map<String, String> env = Cli.env(db, dir, "REDIS_URL", REDIS, "REDIS_STREAMS", stream);
 
         StringWriter err = new StringWriter();
         PrintStream stdout = System.out;

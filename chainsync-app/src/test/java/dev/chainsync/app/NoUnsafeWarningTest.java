@@ -34,11 +34,14 @@ class NoUnsafeWarningTest {
                             "status"))
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile());
-            String url = db.jdbcUrl();
-            pb.environment().put("DATABASE_URL", url + (url.contains("?") ? "&" : "?") + "user=postgres");
-            pb.environment().put("CHAINSYNC_DATA_DIR", dir.resolve("data").toString());
-            pb.environment().put("REDIS_URL", "redis://127.0.0.1:6379");
-            pb.environment().put("REDIS_STREAMS", "chainsync_no_unsafe_test");
+            pb.environment()
+                    .putAll(Cli.env(
+                            db,
+                            dir.resolve("data"),
+                            "REDIS_URL",
+                            "redis://127.0.0.1:6379",
+                            "REDIS_STREAMS",
+                            "chainsync_no_unsafe_test"));
             Process p = pb.start();
             assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
             String out = Files.readString(log, StandardCharsets.UTF_8);

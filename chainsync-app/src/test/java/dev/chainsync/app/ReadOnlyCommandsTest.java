@@ -3,10 +3,7 @@ package dev.chainsync.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.chainsync.testing.TestDatabases;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,21 +30,8 @@ class ReadOnlyCommandsTest {
         db.close();
     }
 
-    private record Run(int exitCode, String out, String err) {}
-
-    private Run chainsync(String... args) {
-        String url = db.jdbcUrl();
-        Map<String, String> env = Map.of(
-                "DATABASE_URL",
-                url + (url.contains("?") ? "&" : "?") + "user=postgres",
-                "CHAINSYNC_DATA_DIR",
-                dir.toString(),
-                "REDIS_URL",
-                "redis://127.0.0.1:1");
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.execute(env, new PrintWriter(out, true), new PrintWriter(err, true), args);
-        return new Run(code, out.toString(), err.toString());
+    private Cli.Run chainsync(String... args) {
+        return Cli.run(Cli.env(db, dir, "REDIS_URL", "redis://127.0.0.1:1"), args);
     }
 
     private long query(String sql) {
@@ -68,7 +52,7 @@ class ReadOnlyCommandsTest {
         db.database().jdbc().update("DELETE FROM flyway_schema_history WHERE version = ?", newest);
         long rows = query("SELECT count(*) FROM flyway_schema_history");
 
-        Run r = chainsync(command.split(" "));
+        Cli.Run r = chainsync(command.split(" "));
 
         assertThat(r.exitCode()).as(r.out() + r.err()).isEqualTo(Main.EXIT_FAILURE);
         assertThat(r.err())
@@ -83,7 +67,7 @@ class ReadOnlyCommandsTest {
     @ValueSource(strings = {"keys list", "ingest status"})
     void onACurrentSchemaAReadOnlyCommandAppliesNothing(String command) {
         long rows = query("SELECT count(*) FROM flyway_schema_history");
-        Run r = chainsync(command.split(" "));
+        Cli.Run r = chainsync(command.split(" "));
         assertThat(r.err()).doesNotContain("older than");
         assertThat(r.out()).isNotBlank();
         assertThat(query("SELECT count(*) FROM flyway_schema_history")).isEqualTo(rows);
