@@ -83,7 +83,12 @@ final class KeysCommand implements Callable<Integer> {
             for (String s : scopes) {
                 Scope scope = Scope.parse(s).orElse(null);
                 if (scope == null) {
-                    spec.commandLine().getErr().println("chainsync: unknown scope '" + s + "'");
+                    spec.commandLine()
+                            .getErr()
+                            .println("chainsync: unknown scope '" + s + "'; valid scopes are "
+                                    + java.util.Arrays.stream(Scope.values())
+                                            .map(Scope::wireName)
+                                            .toList());
                     return Main.EXIT_CONFIG;
                 }
                 parsed.add(scope);

@@ -74,7 +74,9 @@ class KeysCommandTest {
     void anUnknownScopeIsAConfigurationErrorAndCreatesNothing() {
         Cli.Run r = chainsync("keys", "create", "--name", "x", "--scopes", "read,root");
         assertThat(r.exitCode()).isEqualTo(Main.EXIT_CONFIG);
-        assertThat(r.err()).contains("unknown scope 'root'");
+        assertThat(r.err())
+                .contains("unknown scope 'root'")
+                .contains("credentials:write", "ledger:write", "webhooks:manage", "read", "admin");
         assertThat(r.out()).doesNotContain("key:");
         assertThat(keys().list()).isEmpty();
     }
