@@ -17,6 +17,8 @@ import java.util.List;
 final class DemoLinks {
     private record Link(String path, String what) {}
 
+    private static final int MAX_ALIGNED_PATH = 40;
+
     private final String base;
     private final List<Link> links = new ArrayList<>();
 
@@ -33,7 +35,10 @@ final class DemoLinks {
     }
 
     void print(PrintStream out) {
-        int width = links.stream().mapToInt(l -> l.path().length()).max().orElse(0);
+        // Aligned descriptions, but a credential's 64-character hash does not push every one off screen.
+        int width = Math.min(
+                MAX_ALIGNED_PATH,
+                links.stream().mapToInt(l -> l.path().length()).max().orElse(0));
         for (Link l : links) {
             out.printf("  %s%-" + width + "s   %s%n", base, l.path(), l.what());
         }
