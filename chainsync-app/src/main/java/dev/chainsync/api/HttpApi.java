@@ -82,7 +82,7 @@ public final class HttpApi implements AutoCloseable {
         // Only requests that reach a route are authenticated: an unknown route is 404 and a wrong method 405, whatever
         // the key.
         javalin.beforeMatched("/v1/*", auth::check);
-        javalin.beforeMatched("/v1/*", HttpApi::checkParameters);
+        javalin.beforeMatched("/v1/*", Parameters::check);
         if (config.edge().metricsRequireKey()) {
             javalin.before("/metrics", auth::checkRead);
         }
@@ -136,32 +136,6 @@ public final class HttpApi implements AutoCloseable {
                     "cannot listen on HTTP port " + port + ": " + bind.getMessage(),
                     bind instanceof java.net.BindException b ? b : new java.net.BindException(bind.getMessage()));
         }
-    }
-
-    /**
-     * Query and path parameters are text fields like any body field. A query parameter that is not
-     * valid percent-encoding is a 400: Javalin reads it as absent, so {@code ?issuer_id=%zz} would
-     * otherwise list every issuer's credentials. A control character is a 400 naming the parameter
-     * ({@link Bodies#checkText}), not a database error on the NUL byte PostgreSQL cannot store.
-     */
-    static void checkParameters(io.javalin.http.Context ctx) {
-        String query = ctx.queryString();
-        if (query != null) {
-            for (String pair : query.split("&")) {
-                String[] nameValue = pair.split("=", 2);
-                try {
-                    String name = java.net.URLDecoder.decode(nameValue[0], java.nio.charset.StandardCharsets.UTF_8);
-                    String value = nameValue.length < 2
-                            ? ""
-                            : java.net.URLDecoder.decode(nameValue[1], java.nio.charset.StandardCharsets.UTF_8);
-                    Bodies.checkText(name, value);
-                } catch (IllegalArgumentException e) {
-                    throw ApiProblem.badRequest(
-                            "query parameter '" + nameValue[0] + "' is not valid percent-encoding", null);
-                }
-            }
-        }
-        ctx.pathParamMap().forEach(Bodies::checkText);
     }
 
     public HttpApi start() {
