@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.util.Locale;
@@ -54,13 +55,18 @@ final class Bodies {
     }
 
     /**
-     * The body bound to a record; a field of the wrong type is a 400 naming it, with {@code example}
+     * The body bound to a record; a field of the wrong type, or one the record does not have (a typo
+     * would otherwise leave its setting at the default), is a 400 naming it, with {@code example}
      * showing a body that works.
      */
     static <T> T json(Context ctx, Class<T> type, String example) {
         JsonNode body = json(ctx);
         try {
-            return STRICT.treeToValue(body, type);
+            return STRICT.with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                    .treeToValue(body, type);
+        } catch (UnrecognizedPropertyException e) {
+            throw ApiProblem.badRequest(
+                    "unknown field '" + e.getPropertyName() + "'; send JSON like " + example, e.getPropertyName());
         } catch (JsonMappingException e) {
             String field = e.getPath().isEmpty() ? null : e.getPath().getFirst().getFieldName();
             throw ApiProblem.badRequest(

@@ -136,15 +136,18 @@ final class OperationRoutes {
             Long outageSeconds,
             List<DevnetFaults.Outage> outages) {}
 
+    /** A PUT's body: every switch, replaced; {@code outage_seconds} starts an outage now. */
+    record FaultsUpdate(double rpcErrorRate, double dropRate, double failRate, long latencyMs, Long outageSeconds) {}
+
     private static FaultsView faults(DevnetFaults f) {
         return new FaultsView(
                 f.rpcErrorRate(), f.dropRate(), f.failRate(), f.latency().toMillis(), null, f.outages());
     }
 
     private void setFaults(Context ctx) {
-        FaultsView v = Bodies.json(
+        FaultsUpdate v = Bodies.json(
                 ctx,
-                FaultsView.class,
+                FaultsUpdate.class,
                 "{\"rpc_error_rate\":0.1,\"drop_rate\":0,\"fail_rate\":0,\"latency_ms\":0,\"outage_seconds\":30}");
         // Bounded, so no body can overflow an instant or park every chain call for ever.
         if (v.outageSeconds() != null && (v.outageSeconds() < 0 || v.outageSeconds() > MAX_OUTAGE_SECONDS)) {

@@ -120,6 +120,10 @@ class EdgeHardeningTest {
         }
         JsonNode p = assertProblem(h.putJson("/v1/devnet/faults", "{\"drop_rate\":\"lots\"}"), 400, "drop_rate");
         assertThat(p.path("field").asText()).isEqualTo("drop_rate");
+        // A misspelt switch would otherwise reset every switch to its default.
+        JsonNode typo = assertProblem(h.putJson("/v1/devnet/faults", "{\"drop_rat\":0.5}"), 400, "typo");
+        assertThat(typo.path("field").asText()).isEqualTo("drop_rat");
+        assertThat(typo.path("detail").asText()).contains("unknown field 'drop_rat'");
         assertThat(h.app.devnet().faults().dropRate()).isEqualTo(0.25);
     }
 
