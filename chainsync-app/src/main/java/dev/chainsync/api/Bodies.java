@@ -22,6 +22,8 @@ final class Bodies {
             .reader()
             .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    /** For binding to a record: a field the record lacks is refused too. */
+    private static final ObjectReader STRICT_TYPED = STRICT.with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     /** Longest account name, in characters (the ledger refuses longer ones too). */
     static final int MAX_NAME_CHARS = 200;
@@ -62,8 +64,7 @@ final class Bodies {
     static <T> T json(Context ctx, Class<T> type, String example) {
         JsonNode body = json(ctx);
         try {
-            return STRICT.with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                    .treeToValue(body, type);
+            return STRICT_TYPED.treeToValue(body, type);
         } catch (UnrecognizedPropertyException e) {
             throw ApiProblem.badRequest(
                     "unknown field '" + e.getPropertyName() + "'; send JSON like " + example, e.getPropertyName());
