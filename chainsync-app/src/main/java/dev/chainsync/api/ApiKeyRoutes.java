@@ -14,6 +14,10 @@ import java.util.Set;
 
 /** Admin management of API keys: create (the secret is shown once), list, revoke. */
 final class ApiKeyRoutes {
+    /** The scopes as clients write them, for error messages. */
+    private static final String VALID_SCOPES = String.join(
+            ", ", java.util.Arrays.stream(Scope.values()).map(Scope::wireName).toList());
+
     private final ApiKeys keys;
     private final RateLimiter limiter;
     private final Idempotent idempotent;
@@ -41,20 +45,20 @@ final class ApiKeyRoutes {
     /** The response carries the new key, so its Idempotency-Key copy is stored encrypted. */
     private void create(Context ctx) {
         JsonNode body = Bodies.json(ctx);
-        String name = Bodies.text(body, "name", true);
+        String name = Bodies.name(body, "name", ApiKeys.MAX_NAME_CHARS);
         JsonNode scopesNode = body.get("scopes");
         if (scopesNode == null || !scopesNode.isArray() || scopesNode.isEmpty()) {
-            throw ApiProblem.badRequest(
-                    "scopes must be a non-empty array of "
-                            + java.util.Arrays.stream(Scope.values())
-                                    .map(Scope::wireName)
-                                    .toList(),
-                    "scopes");
+            throw ApiProblem.badRequest("scopes must be a non-empty array of " + VALID_SCOPES, "scopes");
         }
         Set<Scope> scopes = EnumSet.noneOf(Scope.class);
         for (JsonNode s : scopesNode) {
-            scopes.add(Scope.parse(s.asText())
-                    .orElseThrow(() -> ApiProblem.badRequest("unknown scope '" + s.asText() + "'", "scopes")));
+            if (!s.isTextual()) {
+                throw ApiProblem.badRequest("scopes must be strings, each one of " + VALID_SCOPES, "scopes");
+            }
+            String scope = Bodies.checkText("scopes", s.asText());
+            scopes.add(Scope.parse(scope)
+                    .orElseThrow(() -> ApiProblem.badRequest(
+                            "unknown scope '" + scope + "'; valid scopes are " + VALID_SCOPES, "scopes")));
         }
         JsonNode limitNode = body.get("rate_limit_per_minute");
         Integer limit = null;

@@ -1,5 +1,6 @@
 package dev.chainsync.api;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -37,6 +38,32 @@ public class ApiProblem extends RuntimeException {
 
     public static ApiProblem tooLarge(String detail, long limit) {
         return new ApiProblem(413, "payload-too-large", "Payload too large", detail, Map.of("limit_bytes", limit));
+    }
+
+    /**
+     * Javalin's own answers as problems: an unmatched route, and a known route asked with a method it
+     * does not have (405, with the {@code Allow} header RFC 9110 requires).
+     */
+    static ApiProblem of(io.javalin.http.HttpResponseException e, io.javalin.http.Context ctx) {
+        if (e.getStatus() == 404) {
+            return notFound(e.getMessage());
+        }
+        if (e.getStatus() == 405) {
+            String allow = e.getDetails().values().stream().findFirst().orElse("");
+            ctx.header("Allow", allow);
+            return new ApiProblem(
+                    405,
+                    "method-not-allowed",
+                    "Method not allowed",
+                    ctx.method() + " is not allowed on " + ctx.path() + "; allowed: " + allow,
+                    Map.of("allowed_methods", List.of(allow.split(",\\s*"))));
+        }
+        return new ApiProblem(
+                e.getStatus(),
+                "http-" + e.getStatus(),
+                io.javalin.http.HttpStatus.forStatus(e.getStatus()).getMessage(),
+                e.getMessage(),
+                null);
     }
 
     public int status() {

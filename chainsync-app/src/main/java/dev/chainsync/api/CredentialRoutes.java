@@ -155,7 +155,7 @@ final class CredentialRoutes {
     }
 
     private void verify(Context ctx) {
-        ctx.json(credentials.verify(ctx.pathParam("hash").trim().toLowerCase(java.util.Locale.ROOT)));
+        ctx.json(credentials.verify(hashParam(ctx)));
     }
 
     private static String hashParam(Context ctx) {

@@ -59,6 +59,7 @@ public final class HttpApi implements AutoCloseable {
             cfg.startupWatcherEnabled = false;
             cfg.jsonMapper(new JavalinJackson(API_JSON, true));
             cfg.http.maxRequestSize = 1024 * 1024;
+            cfg.http.prefer405over404 = true;
             cfg.jetty.multipartConfig.cacheDirectory(
                     uploadCache.toAbsolutePath().toString());
             cfg.jetty.multipartConfig.maxFileSize(maxUpload, SizeUnit.BYTES);
@@ -78,8 +79,10 @@ public final class HttpApi implements AutoCloseable {
             });
         });
         Auth auth = new Auth(app.apiKeys(), app.rateLimiter());
-        javalin.before("/v1/*", auth::check);
-        javalin.before("/v1/*", HttpApi::checkQueryEncoding);
+        // Only requests that reach a route are authenticated: an unknown route is 404 and a wrong method 405, whatever
+        // the key.
+        javalin.beforeMatched("/v1/*", auth::check);
+        javalin.beforeMatched("/v1/*", Parameters::check);
         if (config.edge().metricsRequireKey()) {
             javalin.before("/metrics", auth::checkRead);
         }
@@ -91,22 +94,13 @@ public final class HttpApi implements AutoCloseable {
         new LedgerRoutes(app.ledger(), idempotent, app.transfers()).register(javalin);
         new ApiKeyRoutes(app.apiKeys(), app.rateLimiter(), idempotent).register(javalin);
         new WebhookRoutes(app, idempotent).register(javalin);
-        javalin.get("/openapi.json", ctx -> ctx.contentType("application/json").result(OpenApiDocument.json()));
+        javalin.get(
+                "/openapi.json",
+                ctx -> ctx.contentType("application/json")
+                        .result(OpenApiDocument.json(ctx.req().getLocalPort())));
         javalin.exception(ApiProblem.class, (e, ctx) -> problem(ctx, e));
         // Javalin answers an unmatched route with a NotFoundResponse; RFC 9457 wants a stable title per type.
-        javalin.exception(
-                HttpResponseException.class,
-                (e, ctx) -> problem(
-                        ctx,
-                        e.getStatus() == 404
-                                ? ApiProblem.notFound(e.getMessage())
-                                : new ApiProblem(
-                                        e.getStatus(),
-                                        "http-" + e.getStatus(),
-                                        io.javalin.http.HttpStatus.forStatus(e.getStatus())
-                                                .getMessage(),
-                                        e.getMessage(),
-                                        null)));
+        javalin.exception(HttpResponseException.class, (e, ctx) -> problem(ctx, ApiProblem.of(e, ctx)));
         javalin.exception(Exception.class, (e, ctx) -> {
             log.error("unhandled error on {} {}", ctx.method(), ctx.path(), e);
             problem(
@@ -141,25 +135,6 @@ public final class HttpApi implements AutoCloseable {
             throw new java.io.UncheckedIOException(
                     "cannot listen on HTTP port " + port + ": " + bind.getMessage(),
                     bind instanceof java.net.BindException b ? b : new java.net.BindException(bind.getMessage()));
-        }
-    }
-
-    /**
-     * A query parameter that is not valid percent-encoding is a 400: Javalin reads it as absent, so
-     * {@code ?issuer_id=%zz} would otherwise list every issuer's credentials.
-     */
-    static void checkQueryEncoding(io.javalin.http.Context ctx) {
-        String query = ctx.queryString();
-        if (query == null) {
-            return;
-        }
-        for (String pair : query.split("&")) {
-            try {
-                java.net.URLDecoder.decode(pair, java.nio.charset.StandardCharsets.UTF_8);
-            } catch (IllegalArgumentException e) {
-                throw ApiProblem.badRequest(
-                        "query parameter '" + pair.split("=", 2)[0] + "' is not valid percent-encoding", null);
-            }
         }
     }
 

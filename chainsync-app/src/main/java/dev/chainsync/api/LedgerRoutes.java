@@ -36,13 +36,7 @@ final class LedgerRoutes {
 
     private void createAccount(Context ctx) {
         JsonNode body = Bodies.json(ctx);
-        String name = Bodies.text(body, "name", true);
-        validate(() -> {
-            if (name.isBlank() || name.length() > 200) {
-                throw new LedgerException(
-                        LedgerException.Reason.INVALID_REQUEST, "name", "name is required (at most 200 characters)");
-            }
-        });
+        String name = Bodies.name(body, "name", Bodies.MAX_NAME_CHARS);
         idempotent.respond(ctx, Idempotent.fingerprint(ctx, body), tx -> {
             Ledger.Account a = guard(() -> ledger.createAccount(tx, name));
             return Idempotent.json(201, accountView(a), "/v1/accounts/" + a.id());

@@ -22,10 +22,27 @@ public final class OpenApiDocument {
     static final List<String> FRAGMENTS = List.of("edge", "webhooks", "ingest");
 
     private static volatile String cached;
+    private static volatile ForPort forPort;
 
     private OpenApiDocument() {}
 
-    /** The merged document as JSON text. */
+    /**
+     * The document as served by a server listening on {@code port}: its {@code servers} entry names
+     * that port instead of the default one.
+     */
+    public static String json(int port) {
+        ForPort f = forPort;
+        if (f == null || f.port() != port) {
+            ObjectNode doc = (ObjectNode) Json.read(json());
+            doc.withArray("/servers").forEach(server -> ((ObjectNode) server).put("url", "http://localhost:" + port));
+            forPort = f = new ForPort(port, Json.write(doc));
+        }
+        return f.json();
+    }
+
+    private record ForPort(int port, String json) {}
+
+    /** The merged document as JSON text, its server on the default port. */
     public static String json() {
         String s = cached;
         if (s == null) {

@@ -136,21 +136,19 @@ final class OperationRoutes {
             Long outageSeconds,
             List<DevnetFaults.Outage> outages) {}
 
+    /** A PUT's body: every switch, replaced; {@code outage_seconds} starts an outage now. */
+    record FaultsUpdate(double rpcErrorRate, double dropRate, double failRate, long latencyMs, Long outageSeconds) {}
+
     private static FaultsView faults(DevnetFaults f) {
         return new FaultsView(
                 f.rpcErrorRate(), f.dropRate(), f.failRate(), f.latency().toMillis(), null, f.outages());
     }
 
     private void setFaults(Context ctx) {
-        FaultsView v;
-        try {
-            v = HttpApi.API_JSON.readValue(ctx.body(), FaultsView.class);
-        } catch (Exception e) {
-            throw ApiProblem.badRequest(
-                    "body must be JSON like {\"rpc_error_rate\":0.1,\"drop_rate\":0,"
-                            + "\"fail_rate\":0,\"latency_ms\":0,\"outage_seconds\":30}",
-                    null);
-        }
+        FaultsUpdate v = Bodies.json(
+                ctx,
+                FaultsUpdate.class,
+                "{\"rpc_error_rate\":0.1,\"drop_rate\":0,\"fail_rate\":0,\"latency_ms\":0,\"outage_seconds\":30}");
         // Bounded, so no body can overflow an instant or park every chain call for ever.
         if (v.outageSeconds() != null && (v.outageSeconds() < 0 || v.outageSeconds() > MAX_OUTAGE_SECONDS)) {
             throw ApiProblem.badRequest("outage_seconds must be between 0 and " + MAX_OUTAGE_SECONDS, "outage_seconds");

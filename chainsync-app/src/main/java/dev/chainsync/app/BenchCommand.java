@@ -9,20 +9,20 @@ import picocli.CommandLine.Option;
 @Command(
         name = "bench",
         mixinStandardHelpOptions = true,
-        description = "Run a benchmark.",
+        description = "Run a benchmark: outbox, transfers, webhooks or ingest.",
         subcommands = {
             BenchCommand.Outbox.class,
             BenchCommand.Transfers.class,
             BenchCommand.Webhooks.class,
             BenchCommand.IngestBench.class
         })
-final class BenchCommand implements Runnable {
+final class BenchCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
-    public void run() {
-        spec.commandLine().usage(System.out);
+    public Integer call() {
+        return Main.missingSubcommand(spec);
     }
 
     /** rindexer entries in Redis -> ingest -> fully updated Intuition tables. */
@@ -30,6 +30,8 @@ final class BenchCommand implements Runnable {
             name = "ingest",
             mixinStandardHelpOptions = true,
             description = {
+                "Measure ingest: rindexer entries in Redis into the Intuition tables.",
+                "",
                 "Generate an Intuition workload in rindexer's format (with duplicates and out-of-order",
                 "delivery), load it into Redis (REDIS_URL, else 127.0.0.1:6379, else an embedded Redis), consume it",
                 "into fully updated tables and print events/s, the COPY ceiling, their ratio, append-to-commit",
@@ -96,6 +98,8 @@ final class BenchCommand implements Runnable {
             name = "transfers",
             mixinStandardHelpOptions = true,
             description = {
+                "Measure ledger transfers under contended row locks.",
+                "",
                 "Random transfers among a few accounts on many threads (contended row locks); prints",
                 "transfers/s and latency, and checks the total is conserved. Scratch database as for `bench outbox`."
             })
@@ -125,6 +129,8 @@ final class BenchCommand implements Runnable {
             name = "webhooks",
             mixinStandardHelpOptions = true,
             description = {
+                "Measure webhook delivery throughput and latency.",
+                "",
                 "Emit N events (in transactions, fanned out per endpoint) and deliver them to an in-process",
                 "HTTP receiver: deliveries/s draining a backlog, then deliveries/s and event -> delivered p50/p99",
                 "while emitting at --rate. Scratch database as for `bench outbox`."
@@ -184,6 +190,8 @@ final class BenchCommand implements Runnable {
             name = "outbox",
             mixinStandardHelpOptions = true,
             description = {
+                "Measure the outbox: credentials through relay and devnet to confirmed.",
+                "",
                 "Drive N credentials through outbox -> relay -> devnet (zero latency) -> confirmed and",
                 "print operations/s and commit-to-confirmed latency. Uses a scratch database on DATABASE_URL's",
                 "server (created and dropped), or a throwaway embedded PostgreSQL."

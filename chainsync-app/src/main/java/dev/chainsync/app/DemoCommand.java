@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.chainsync.apikey.Scope;
 import dev.chainsync.config.ChainsyncConfig;
 import dev.chainsync.json.Json;
+import dev.chainsync.reconcile.CredentialReconciler;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -32,9 +33,12 @@ import picocli.CommandLine.Option;
         name = "demo",
         mixinStandardHelpOptions = true,
         description = {
-            "Start the service on embedded defaults (embedded PostgreSQL, in-process devnet),",
-            "issue a few credentials through the HTTP API while the devnet drops some transactions,",
-            "wait until every one is confirmed, run a reconciliation, and print the URLs to look at."
+            "Run the service on embedded defaults with a demo workload.",
+            "",
+            "Starts an embedded PostgreSQL and the in-process devnet, issues credentials through the HTTP",
+            "API while the devnet drops some transactions, waits until every one is confirmed, runs a",
+            "reconciliation, feeds ingest, exercises webhooks and the ledger, and prints the URLs to look",
+            "at with a key that opens them."
         })
 final class DemoCommand implements Callable<Integer> {
     static final Duration DEMO_SLOT_TIME = Duration.ofMillis(50);
@@ -84,30 +88,44 @@ final class DemoCommand implements Callable<Integer> {
         Application app = Application.create(config).start();
         try {
             String base = "http://localhost:" + app.httpPort();
-            apiKey = app.apiKeys()
-                    .create("demo", EnumSet.of(Scope.CREDENTIALS_WRITE, Scope.READ), null)
-                    .secret();
+            apiKey = app.apiKeys().create("demo", DEMO_KEY_SCOPES, null).secret();
+            DemoLinks links = new DemoLinks(base);
             List<String> hashes = runWorkload(app, base);
-            printSummary(base, hashes);
-            ingestDemo.run(app, base);
-            edgeDemo.run(app, base);
+            links(links, hashes);
+            ingestDemo.run(app, base, links);
+            edgeDemo.run(app, base, links);
+            printSummary(links);
         } catch (Exception e) {
-            app.close();
-            ingestDemo.close();
-            edgeDemo.close();
+            stop(app, ingestDemo, edgeDemo);
             throw e;
         }
         if (exit) {
-            app.close();
-            ingestDemo.close();
-            edgeDemo.close();
+            stop(app, ingestDemo, edgeDemo);
             return 0;
         }
         System.out.println("\nServing until Ctrl-C.");
         ingestDemo.closeAfter(app);
         ServeCommand.stopOnSignal(app).await();
-        app.close();
+        stop(app, ingestDemo, edgeDemo);
         return 0;
+    }
+
+    /**
+     * What the printed key may do: everything the printed links need (a test checks each link with
+     * it), and issuing credentials for the curl example; not admin.
+     */
+    static final java.util.Set<Scope> DEMO_KEY_SCOPES =
+            EnumSet.of(Scope.CREDENTIALS_WRITE, Scope.READ, Scope.WEBHOOKS_MANAGE);
+
+    /** The receiver's webhook endpoint goes first, while the service runs: none is left retrying a dead port. */
+    private static void stop(Application app, IngestDemo ingestDemo, EdgeDemo edgeDemo) {
+        try {
+            edgeDemo.removeEndpoint(app);
+        } finally {
+            app.close();
+            ingestDemo.close();
+            edgeDemo.close();
+        }
     }
 
     private List<String> runWorkload(Application app, String base) throws IOException, InterruptedException {
@@ -166,27 +184,41 @@ final class DemoCommand implements Callable<Integer> {
             Thread.sleep(1000);
         }
         app.devnet().faults().dropRate(0);
-        System.out.println("Reconciliation run: "
-                + dev.chainsync.api.HttpApi.API_JSON.writeValueAsString(
-                        app.reconciler().runOnce()));
+        CredentialReconciler.Run run = app.reconciler().runOnce();
+        System.out.println("Reconciliation run: " + dev.chainsync.api.HttpApi.API_JSON.writeValueAsString(run));
+        if (run.recovered() + run.flagged() == 0 && "succeeded".equals(run.status())) {
+            System.out.println("  " + CredentialReconciler.agreement(run.chainRecords(), run.dbRecords()));
+        }
         return hashes;
     }
 
-    private void printSummary(String base, List<String> hashes) {
+    private static void links(DemoLinks links, List<String> hashes) {
         String h = hashes.getFirst();
+        links.add("/health", "component health");
+        links.add("/metrics", "Prometheus metrics");
+        links.add("/openapi.json", "the API description");
+        links.add("/v1/credentials", "issued credentials (keyset-paginated)");
+        links.add("/v1/credentials/" + h, "one credential with its history");
+        links.add("/v1/verify/" + h, "database and chain agree?");
+        links.add("/v1/operations", "the chain outbox");
+        links.add("/v1/reconciliations", "reconciliation runs");
+    }
+
+    private void printSummary(DemoLinks links) throws InterruptedException {
+        String scopes =
+                DEMO_KEY_SCOPES.stream().map(Scope::wireName).sorted().toList().toString();
         System.out.println();
-        System.out.println("chainsync demo is running. /v1 needs an API key; this demo's (read + credentials:write):");
+        System.out.println("chainsync demo is running. /v1 needs an API key; this demo's, with scopes " + scopes + ":");
         System.out.println("  Authorization: Bearer " + apiKey);
-        System.out.println("  e.g. curl -H 'Authorization: Bearer " + apiKey + "' " + base + "/v1/credentials");
+        System.out.println("  e.g. curl -H 'Authorization: Bearer " + apiKey + "' " + links.base() + "/v1/credentials");
         System.out.println("Look at:");
-        System.out.println("  " + base + "/health                 component health");
-        System.out.println("  " + base + "/metrics                Prometheus metrics");
-        System.out.println("  " + base + "/v1/credentials         issued credentials (keyset-paginated)");
-        System.out.println("  " + base + "/v1/credentials/" + h + "   one credential with its history");
-        System.out.println("  " + base + "/v1/verify/" + h + "        database and chain agree?");
-        System.out.println("  " + base + "/v1/operations          the chain outbox");
-        System.out.println("  " + base + "/v1/reconciliations     reconciliation runs");
-        System.out.println("  " + base + "/openapi.json           the API description");
+        links.print(System.out);
+        List<String> refused = links.refusedWith(apiKey);
+        if (refused.isEmpty()) {
+            System.out.println("(each URL above was just opened with this key)");
+        } else {
+            refused.forEach(r -> System.out.println("warning: with this key " + r));
+        }
     }
 
     static HttpRequest multipart(String url, byte[] file, String issuer, String recipient, String apiKey) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import dev.chainsync.apikey.Scope;
 import dev.chainsync.json.Json;
+import dev.chainsync.webhook.WebhookEndpoint;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -42,6 +43,11 @@ final class EdgeDemo implements AutoCloseable {
     private final Set<String> received = ConcurrentHashMap.newKeySet();
     private final AtomicInteger badSignatures = new AtomicInteger();
     private volatile byte[] secret;
+    private volatile Long endpointId;
+
+    static final String RECEIVER_DESCRIPTION = "demo receiver";
+    private static final java.util.regex.Pattern RECEIVER_URL =
+            java.util.regex.Pattern.compile("http://127\\.0\\.0\\.1:\\d+/hooks");
 
     private EdgeDemo(HttpServer receiver) {
         this.receiver = receiver;
@@ -74,7 +80,11 @@ final class EdgeDemo implements AutoCloseable {
         return demo;
     }
 
-    void run(Application app, String base) throws Exception {
+    void run(Application app, String base, DemoLinks links) throws Exception {
+        int stale = removeStaleEndpoints(app);
+        if (stale > 0) {
+            System.out.println("\nRemoved " + stale + " webhook endpoint(s) an earlier demo run left behind");
+        }
         String key = app.apiKeys()
                 .create(
                         "demo-edge",
@@ -92,9 +102,16 @@ final class EdgeDemo implements AutoCloseable {
                         base + "/v1/webhook-endpoints",
                         key,
                         null,
-                        Map.of("url", hookUrl, "event_types", List.of("transfer.*"), "description", "demo receiver"))
+                        Map.of(
+                                "url",
+                                hookUrl,
+                                "event_types",
+                                List.of("transfer.*"),
+                                "description",
+                                RECEIVER_DESCRIPTION))
                 .body;
         String endpointId = endpoint.get("id").asText();
+        this.endpointId = endpoint.get("id").asLong();
         secret = Base64.getDecoder().decode(endpoint.get("secret").asText().substring("whsec_".length()));
         System.out.println("  webhook endpoint " + endpointId + " -> " + hookUrl + " (transfer.*), secret shown once");
 
@@ -160,9 +177,45 @@ final class EdgeDemo implements AutoCloseable {
         }
         System.out.println("  the receiver got " + received.size() + "/" + expected
                 + " transfer.completed webhooks, each signature checked (" + badSignatures.get() + " bad)");
-        System.out.println("  " + base + "/v1/accounts/" + alice + "           an account and its balances");
-        System.out.println("  " + base + "/v1/accounts/" + alice + "/entries   its double-entry journal");
-        System.out.println("  " + base + "/v1/webhook-endpoints/" + endpointId + "/messages   deliveries");
+        links.add("/v1/accounts/" + alice, "an account and its balances");
+        links.add("/v1/accounts/" + alice + "/entries", "its double-entry journal");
+        links.add(
+                "/v1/webhook-endpoints/" + endpointId + "/messages",
+                "webhook deliveries (removed when the demo stops)");
+    }
+
+    /**
+     * Deletes this run's endpoint: its receiver stops with the demo, and an endpoint left behind would
+     * be retried against a dead port for days.
+     */
+    void removeEndpoint(Application app) {
+        Long id = endpointId;
+        if (id != null) {
+            app.webhookEndpoints().delete(id);
+            endpointId = null;
+        }
+    }
+
+    /** Endpoints of earlier runs that ended without removing theirs (killed, say): same description, a loopback receiver. */
+    static int removeStaleEndpoints(Application app) {
+        int removed = 0;
+        Long before = null;
+        List<WebhookEndpoint> page;
+        do {
+            page = app.webhookEndpoints().list(before, 100);
+            for (WebhookEndpoint e : page) {
+                if (isDemoReceiver(e) && app.webhookEndpoints().delete(e.id())) {
+                    removed++;
+                }
+            }
+            before = page.isEmpty() ? null : page.getLast().id();
+        } while (page.size() == 100);
+        return removed;
+    }
+
+    static boolean isDemoReceiver(WebhookEndpoint e) {
+        return RECEIVER_DESCRIPTION.equals(e.description())
+                && RECEIVER_URL.matcher(e.url()).matches();
     }
 
     /** What a client app does with each webhook: recompute the HMAC over id.timestamp.body. */

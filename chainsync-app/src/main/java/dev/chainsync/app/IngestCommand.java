@@ -16,9 +16,9 @@ import picocli.CommandLine.Command;
 @Command(
         name = "ingest",
         mixinStandardHelpOptions = true,
-        description = "Ingest tools: rebuild the derived tables from the event tables, show the streams' status.",
+        description = "Rebuild the derived tables, or show the streams' status.",
         subcommands = {IngestCommand.Rebuild.class, IngestCommand.Status.class})
-final class IngestCommand implements Runnable {
+final class IngestCommand implements Callable<Integer> {
     static final int BAR_WIDTH = 30;
 
     @CommandLine.ParentCommand
@@ -28,8 +28,8 @@ final class IngestCommand implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+    public Integer call() {
+        return Main.missingSubcommand(spec);
     }
 
     /** Recomputes every derived table from the event tables. */
@@ -37,6 +37,8 @@ final class IngestCommand implements Runnable {
             name = "rebuild",
             mixinStandardHelpOptions = true,
             description = {
+                "Recompute the derived tables from the event tables.",
+                "",
                 "Recompute atom, triple, position, vault, term, triple_vault, triple_term, predicate_object",
                 "and subject_predicate from the event tables, in one transaction (readers see the old rows until",
                 "it commits; running consumers wait). The result equals what live ingestion produced."
@@ -86,6 +88,8 @@ final class IngestCommand implements Runnable {
             name = "status",
             mixinStandardHelpOptions = true,
             description = {
+                "Show streams, lag, pending entries, dead letters and reorgs.",
+                "",
                 "Show each stream's length, the consumer group's lag and pending entries, what has been",
                 "committed from it, dead letters, unknown events and reorgs (REDIS_URL, REDIS_STREAMS, CONSUMER_GROUP).",
                 "Exits with 1 when Redis does not answer, after printing what the database knows."
@@ -104,7 +108,7 @@ final class IngestCommand implements Runnable {
             try (Database db = Database.open(config.database(), config.dataDir(), "chainsync-status");
                     Ingest ingest =
                             new Ingest(db.jdbc(), config.ingest(), Clock.systemUTC(), new SimpleMeterRegistry())) {
-                db.migrate();
+                db.requireCurrentSchema(); // a status query never changes the schema
                 Ingest.Status s = ingest.status();
                 out.printf("consumer group %s, database %s%n", s.consumerGroup(), db.describe());
                 out.printf(

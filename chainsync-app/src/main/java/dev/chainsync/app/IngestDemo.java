@@ -46,12 +46,14 @@ final class IngestDemo implements AutoCloseable {
     }
 
     /** Feeds the workload (embedded Redis only), waits until it is committed, prints what happened. */
-    void run(Application app, String base) throws InterruptedException {
+    void run(Application app, String base, DemoLinks links) throws InterruptedException {
+        links.add("/v1/ingest/status", "ingest: streams, lag, pending, dead letters");
         if (redis == null) {
             System.out.println("\nIngest consumes " + app.config().ingest().streams() + " on the configured REDIS_URL; "
                     + "see " + base + "/v1/ingest/status");
             return;
         }
+        links.add("/v1/ingest/dead-letters", "the truncated entry, with its raw payload and why");
         List<IntuitionWorkload.Entry> chain = workload.events(EVENTS, 20);
         List<IntuitionWorkload.Entry> delivered = new ArrayList<>(chain);
         Random random = new Random(1);
@@ -129,8 +131,6 @@ final class IngestDemo implements AutoCloseable {
                     .orElse(0L);
             System.out.printf("  %-28s %,8d rows%n", t, n);
         }
-        System.out.println("  " + base + "/v1/ingest/status        streams, lag, pending, dead letters");
-        System.out.println("  " + base + "/v1/ingest/dead-letters  the truncated entry, with its raw payload and why");
     }
 
     /** After the application: stops the embedded Redis, if this demo started one. */

@@ -23,7 +23,7 @@ import picocli.CommandLine.Parameters;
         mixinStandardHelpOptions = true,
         description = "Create, list and revoke API keys.",
         subcommands = {KeysCommand.Create.class, KeysCommand.ListKeys.class, KeysCommand.Revoke.class})
-final class KeysCommand implements Runnable {
+final class KeysCommand implements Callable<Integer> {
     @CommandLine.ParentCommand
     Main main;
 
@@ -31,15 +31,24 @@ final class KeysCommand implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+    public Integer call() {
+        return Main.missingSubcommand(spec);
     }
 
-    <T> T withKeys(java.util.function.Function<ApiKeys, T> work) {
+    /**
+     * Runs {@code work} on the keys. Commands that write bring the schema up to date first (creating
+     * the first key is how a new installation starts); {@code list} only reads, so it refuses an
+     * outdated schema rather than migrating it.
+     */
+    <T> T withKeys(boolean writes, java.util.function.BiFunction<ApiKeys, ChainsyncConfig, T> work) {
         ChainsyncConfig config = Main.loadConfig(main.env());
         try (Database db = Database.open(config.database(), config.dataDir(), "chainsync-keys")) {
-            db.migrate();
-            return work.apply(new ApiKeys(db.jdbc(), Clock.systemUTC(), new SecureRandom(), null));
+            if (writes) {
+                db.migrate();
+            } else {
+                db.requireCurrentSchema();
+            }
+            return work.apply(new ApiKeys(db.jdbc(), Clock.systemUTC(), new SecureRandom(), null), config);
         }
     }
 
@@ -74,12 +83,17 @@ final class KeysCommand implements Runnable {
             for (String s : scopes) {
                 Scope scope = Scope.parse(s).orElse(null);
                 if (scope == null) {
-                    spec.commandLine().getErr().println("chainsync: unknown scope '" + s + "'");
+                    spec.commandLine()
+                            .getErr()
+                            .println("chainsync: unknown scope '" + s + "'; valid scopes are "
+                                    + java.util.Arrays.stream(Scope.values())
+                                            .map(Scope::wireName)
+                                            .toList());
                     return Main.EXIT_CONFIG;
                 }
                 parsed.add(scope);
             }
-            ApiKeys.Created created = keys.withKeys(k -> k.create(name, parsed, rateLimit));
+            ApiKeys.Created created = keys.withKeys(true, (k, config) -> k.create(name, parsed, rateLimit));
             PrintWriter out = spec.commandLine().getOut();
             out.println("id:     " + created.key().id());
             out.println("name:   " + created.key().name());
@@ -95,8 +109,19 @@ final class KeysCommand implements Runnable {
     }
 
     /** Lists keys with their prefixes, never their secrets. */
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "List API keys (prefixes only).")
+    @Command(
+            name = "list",
+            mixinStandardHelpOptions = true,
+            description = {
+                "List API keys with their rate limit and last use.",
+                "",
+                "Shows prefix, state, rate limit (requests per minute; '(default)' follows",
+                "CHAINSYNC_RATE_LIMIT_PER_MINUTE), last use and scopes; never a secret. Only reads: on a",
+                "schema older than this chainsync it refuses instead of migrating."
+            })
     static final class ListKeys implements Callable<Integer> {
+        private static final String ROW = "%-6s %-24s %-14s %-8s %-18s %-18s %s%n";
+
         @CommandLine.ParentCommand
         KeysCommand keys;
 
@@ -105,19 +130,33 @@ final class KeysCommand implements Runnable {
 
         @Override
         public Integer call() {
-            List<ApiKey> all = keys.withKeys(ApiKeys::list);
             PrintWriter out = spec.commandLine().getOut();
-            out.printf("%-6s %-24s %-14s %-10s %s%n", "ID", "NAME", "PREFIX", "STATE", "SCOPES");
-            for (ApiKey k : all) {
-                out.printf(
-                        "%-6d %-24s %-14s %-10s %s%n",
-                        k.id(),
-                        k.name(),
-                        k.prefix(),
-                        k.revoked() ? "revoked" : "active",
-                        k.scopes().stream().map(Scope::wireName).sorted().toList());
-            }
+            keys.withKeys(false, (k, config) -> {
+                out.printf(ROW, "ID", "NAME", "PREFIX", "STATE", "RATE LIMIT", "LAST USED", "SCOPES");
+                for (ApiKey key : k.list()) {
+                    out.printf(
+                            ROW,
+                            key.id(),
+                            key.name(),
+                            key.prefix(),
+                            key.revoked() ? "revoked" : "active",
+                            rateLimit(key, config.edge().defaultRateLimitPerMinute()),
+                            key.lastUsedAt() == null ? "never" : LAST_USED.format(key.lastUsedAt()),
+                            key.scopes().stream().map(Scope::wireName).sorted().toList());
+                }
+                return null;
+            });
             return 0;
+        }
+
+        private static final java.time.format.DateTimeFormatter LAST_USED =
+                java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm'Z'")
+                        .withZone(java.time.ZoneOffset.UTC);
+
+        static String rateLimit(ApiKey key, int defaultPerMinute) {
+            return key.rateLimitPerMinute() == null
+                    ? defaultPerMinute + "/min (default)"
+                    : key.rateLimitPerMinute() + "/min";
         }
     }
 
@@ -135,7 +174,7 @@ final class KeysCommand implements Runnable {
 
         @Override
         public Integer call() {
-            boolean revoked = keys.withKeys(k -> k.revoke(id));
+            boolean revoked = keys.withKeys(true, (k, config) -> k.revoke(id));
             spec.commandLine().getOut().println(revoked ? "revoked key " + id : "no active key " + id);
             return revoked ? 0 : 1;
         }

@@ -1,12 +1,15 @@
 package dev.chainsync.app;
 
+import dev.chainsync.chain.DevnetLedgerException;
 import dev.chainsync.config.ChainsyncConfig;
 import dev.chainsync.config.ConfigException;
 import dev.chainsync.db.DataAccessException;
+import dev.chainsync.db.SchemaOutdatedException;
 import io.lettuce.core.RedisException;
 import java.io.PrintWriter;
 import java.sql.SQLException;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -25,7 +28,7 @@ import picocli.CommandLine.Command;
             KeysCommand.class,
             CommandLine.HelpCommand.class
         })
-public final class Main implements Runnable {
+public final class Main implements Callable<Integer> {
     /** Exit code for a configuration or usage error. */
     static final int EXIT_CONFIG = 2;
     /** Exit code when a command could not do its work: PostgreSQL or Redis unreachable, a statement refused. */
@@ -41,12 +44,42 @@ public final class Main implements Runnable {
     }
 
     @Override
-    public void run() {
-        spec.commandLine().usage(System.out);
+    public Integer call() {
+        return missingSubcommand(spec);
+    }
+
+    /**
+     * What a command that only groups others does when called alone: a usage error, so a script that
+     * forgot the subcommand fails instead of passing after printing help.
+     */
+    static int missingSubcommand(CommandLine.Model.CommandSpec spec) {
+        CommandLine cli = spec.commandLine();
+        cli.getErr()
+                .println(spec.qualifiedName() + ": missing a command; one of "
+                        + cli.getSubcommands().keySet());
+        cli.usage(cli.getErr());
+        return EXIT_CONFIG;
     }
 
     public static void main(String[] args) {
+        avoidUnsafeMemoryAccess();
         System.exit(execute(args));
+    }
+
+    /** The system property that keeps Netty (under Lettuce, the Redis client) off {@code sun.misc.Unsafe}. */
+    static final String NETTY_NO_UNSAFE = "io.netty.noUnsafe";
+
+    /**
+     * Netty probes {@code sun.misc.Unsafe::allocateMemory} when its first class loads, and JDK 24+
+     * answers with a four-line warning on every start. Telling Netty not to use Unsafe (before any
+     * Netty class loads) avoids the call instead of hiding the warning; Netty then uses ordinary
+     * direct buffers, which Redis traffic of this size does not notice. An operator's own setting wins.
+     * See docs/decisions.md, "Netty stays off sun.misc.Unsafe".
+     */
+    static void avoidUnsafeMemoryAccess() {
+        if (System.getProperty(NETTY_NO_UNSAFE) == null) {
+            System.setProperty(NETTY_NO_UNSAFE, "true");
+        }
     }
 
     static int execute(String... args) {
@@ -88,7 +121,13 @@ public final class Main implements Runnable {
             if (t instanceof java.io.UncheckedIOException u && u.getCause() instanceof java.net.BindException) {
                 return u.getMessage();
             }
-            if (t instanceof DataAccessException || t instanceof SQLException || t instanceof RedisException) {
+            if (t instanceof DevnetLedgerException) {
+                return t.getMessage();
+            }
+            if (t instanceof DataAccessException
+                    || t instanceof SQLException
+                    || t instanceof RedisException
+                    || t instanceof SchemaOutdatedException) {
                 String message =
                         t.getMessage() == null ? t.toString() : t.getMessage().strip();
                 int newline = message.indexOf('\n');

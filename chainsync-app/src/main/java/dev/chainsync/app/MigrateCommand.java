@@ -10,7 +10,11 @@ import picocli.CommandLine.Command;
 @Command(
         name = "migrate",
         mixinStandardHelpOptions = true,
-        description = "Apply pending database migrations (DATABASE_URL, or the embedded PostgreSQL) and exit.")
+        description = {
+            "Apply pending database migrations and exit.",
+            "",
+            "On DATABASE_URL, or on the embedded PostgreSQL under CHAINSYNC_DATA_DIR."
+        })
 final class MigrateCommand implements Callable<Integer> {
     @CommandLine.ParentCommand
     Main main;

@@ -15,9 +15,11 @@ import sun.misc.Signal;
         name = "serve",
         mixinStandardHelpOptions = true,
         description = {
-            "Run the service: HTTP API, outbox relay, confirmation tracker, reconciliation.",
+            "Run the service: HTTP API, relay, reconciliation, webhooks, ingest.",
+            "",
             "Configured by environment variables (see README); with no DATABASE_URL an embedded",
-            "PostgreSQL keeps its data under CHAINSYNC_DATA_DIR (default ./.chainsync)."
+            "PostgreSQL keeps its data under CHAINSYNC_DATA_DIR (default ./.chainsync). Ingest runs when",
+            "REDIS_URL is set, or with --ingest."
         })
 final class ServeCommand implements Callable<Integer> {
     @CommandLine.ParentCommand

@@ -3,7 +3,9 @@ package dev.chainsync.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chainsync.app.Application;
+import dev.chainsync.webhook.WebhookEventTypes;
 import io.javalin.Javalin;
 import io.javalin.http.HandlerType;
 import io.javalin.router.ParsedEndpoint;
@@ -156,11 +158,10 @@ class HealthAndDocsTest {
     }
 
     @Test
-    void unknownRoutesAndMethodsAreProblemJson404() {
+    void unknownRoutesAreProblemJson404() {
         for (HttpRequest request : List.of(
                 HttpRequest.newBuilder(h.base.resolve("/no/such/route")).GET().build(),
-                HttpRequest.newBuilder(h.base.resolve("/v2/credentials")).GET().build(),
-                HttpRequest.newBuilder(h.base.resolve("/health")).DELETE().build())) {
+                HttpRequest.newBuilder(h.base.resolve("/v2/credentials")).GET().build())) {
             HttpResponse<String> r = h.send(request);
 
             assertThat(r.statusCode()).as(request + " " + r.body()).isEqualTo(404);
@@ -270,8 +271,12 @@ class HealthAndDocsTest {
                 .hasSizeGreaterThanOrEqualTo(15)
                 .contains("POST /v1/credentials", "PUT /v1/devnet/faults");
         assertThat(documentedRoutes(doc)).containsExactlyElementsOf(registered);
-        // What the server serves is what the tests check responses against.
-        assertThat(doc).isEqualTo(ApiHarness.CONTRACT.doc());
+        // What the server serves is what the tests check responses against, but for the port it names.
+        ObjectNode served = doc.deepCopy();
+        ObjectNode checked = ApiHarness.CONTRACT.doc().deepCopy();
+        served.remove("servers");
+        checked.remove("servers");
+        assertThat(served).isEqualTo(checked);
     }
 
     @Test
@@ -295,15 +300,9 @@ class HealthAndDocsTest {
         });
         assertThat(posts).as("sanity: the POST routes were found").hasSizeGreaterThanOrEqualTo(13);
 
-        List<String> events = List.of(
-                "credential.confirmed",
-                "credential.failed",
-                "operation.dead_lettered",
-                "transfer.completed",
-                "reconciliation.discrepancy",
-                "ingest.dead_lettered",
-                "webhook_endpoint.disabled");
-        assertThat(fieldNames(doc.path("webhooks"))).containsExactlyInAnyOrderElementsOf(events);
+        // Every type an endpoint may subscribe to, and only those, is documented.
+        List<String> events = WebhookEventTypes.ALL;
+        assertThat(fieldNames(doc.path("webhooks"))).containsExactlyElementsOf(events);
         for (String event : events) {
             JsonNode post = doc.path("webhooks").path(event).path("post");
             List<String> headers = new ArrayList<>();

@@ -6,12 +6,9 @@ import dev.chainsync.apikey.ApiKey;
 import dev.chainsync.apikey.ApiKeys;
 import dev.chainsync.apikey.Scope;
 import dev.chainsync.testing.TestDatabases;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -26,8 +23,6 @@ class KeysCommandTest {
 
     private TestDatabases.Scratch db;
 
-    private record Run(int exitCode, String out, String err) {}
-
     @BeforeEach
     void database() {
         db = TestDatabases.create("keys_cli");
@@ -38,17 +33,8 @@ class KeysCommandTest {
         db.close();
     }
 
-    private Run chainsync(String... args) {
-        String url = db.jdbcUrl();
-        Map<String, String> env = Map.of(
-                "DATABASE_URL",
-                url + (url.contains("?") ? "&" : "?") + "user=postgres",
-                "CHAINSYNC_DATA_DIR",
-                dir.toString());
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.execute(env, new PrintWriter(out, true), new PrintWriter(err, true), args);
-        return new Run(code, out.toString(), err.toString());
+    private Cli.Run chainsync(String... args) {
+        return Cli.run(Cli.env(db, dir), args);
     }
 
     private ApiKeys keys() {
@@ -57,7 +43,7 @@ class KeysCommandTest {
 
     @Test
     void createPrintsAWorkingKeyOnceListShowsOnlyItsPrefixRevokeEndsIt() {
-        Run created = chainsync(
+        Cli.Run created = chainsync(
                 "keys", "create", "--name", "deploy-bot", "--scopes", "read,ledger:write", "--rate-limit", "120");
         assertThat(created.exitCode()).as(created.err()).isZero();
         Matcher m =
@@ -72,24 +58,58 @@ class KeysCommandTest {
         assertThat(key.scopes()).containsExactlyInAnyOrder(Scope.READ, Scope.LEDGER_WRITE);
         assertThat(key.rateLimitPerMinute()).isEqualTo(120);
 
-        Run list = chainsync("keys", "list");
+        Cli.Run list = chainsync("keys", "list");
         assertThat(list.exitCode()).isZero();
         assertThat(list.out()).contains("deploy-bot", key.prefix(), "active").doesNotContain(secret);
 
         assertThat(chainsync("keys", "revoke", Long.toString(id)).out()).contains("revoked key " + id);
         assertThat(keys().authenticate(secret)).isEmpty();
         assertThat(chainsync("keys", "list").out()).contains("revoked");
-        Run again = chainsync("keys", "revoke", Long.toString(id));
+        Cli.Run again = chainsync("keys", "revoke", Long.toString(id));
         assertThat(again.exitCode()).isEqualTo(1);
         assertThat(again.out()).contains("no active key " + id);
     }
 
     @Test
     void anUnknownScopeIsAConfigurationErrorAndCreatesNothing() {
-        Run r = chainsync("keys", "create", "--name", "x", "--scopes", "read,root");
+        Cli.Run r = chainsync("keys", "create", "--name", "x", "--scopes", "read,root");
         assertThat(r.exitCode()).isEqualTo(Main.EXIT_CONFIG);
-        assertThat(r.err()).contains("unknown scope 'root'");
+        assertThat(r.err())
+                .contains("unknown scope 'root'")
+                .contains("credentials:write", "ledger:write", "webhooks:manage", "read", "admin");
         assertThat(r.out()).doesNotContain("key:");
         assertThat(keys().list()).isEmpty();
+    }
+
+    @Test
+    void listShowsEachKeysRateLimitAndLastUse() {
+        assertThat(chainsync("keys", "create", "--name", "own-limit", "--scopes", "read", "--rate-limit", "120")
+                        .exitCode())
+                .isZero();
+        Cli.Run created = chainsync("keys", "create", "--name", "default-limit", "--scopes", "read");
+        Matcher m = Pattern.compile("(?m)^key:\\s+(\\S+)$").matcher(created.out());
+        assertThat(m.find()).isTrue();
+        keys().authenticate(m.group(1)).orElseThrow(); // a use: last_used_at is written
+
+        Cli.Run list = chainsync("keys", "list");
+
+        assertThat(list.exitCode()).as(list.err()).isZero();
+        assertThat(list.out()).contains("RATE LIMIT", "LAST USED");
+        String own = list.out()
+                .lines()
+                .filter(l -> l.contains("own-limit"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(own).contains("120/min").contains("never");
+        String dflt = list.out()
+                .lines()
+                .filter(l -> l.contains("default-limit"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(dflt)
+                .contains(dev.chainsync.config.ChainsyncConfig.EdgeConfig.DEFAULT_RATE_LIMIT_PER_MINUTE
+                        + "/min (default)")
+                .doesNotContain("never")
+                .containsPattern("\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}Z");
     }
 }

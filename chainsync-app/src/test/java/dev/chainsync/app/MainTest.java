@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -46,12 +50,55 @@ class MainTest {
         assertThat(r.err()).isEmpty();
     }
 
-    @Test
-    void noArgumentsPrintsUsage() {
-        Run r = run();
+    /** A command that only groups others, called alone, is a usage error: usage on stderr, exit 2. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "(nothing) | Usage: chainsync | serve",
+                "bench | Usage: chainsync bench | outbox",
+                "keys | Usage: chainsync keys | revoke"
+            })
+    void aCommandGroupWithoutASubcommandPrintsUsageAndExitsTwo(String args, String usage, String mentions) {
+        Run r = args.equals("(nothing)") ? run() : run(args.split(" "));
 
-        assertThat(r.exitCode()).isZero();
-        assertThat(r.out()).startsWith("Usage: chainsync");
+        assertThat(r.exitCode()).isEqualTo(Main.EXIT_CONFIG);
+        assertThat(r.err()).contains("missing a command").contains(usage).contains(mentions);
+        assertThat(r.out()).isEmpty();
+    }
+
+    /** The command list shows each description's first line, so that line is a whole sentence. */
+    @Test
+    void everyCommandsSummaryIsAWholeSentence() {
+        List<String> summaries = new ArrayList<>();
+        collectSummaries(new picocli.CommandLine(new Main(java.util.Map.of())), summaries);
+        // "chainsync bench outbox: Measure ...": a capital, a full stop, short enough for one line of the list.
+        assertThat(summaries)
+                .hasSizeGreaterThanOrEqualTo(14)
+                .allSatisfy(line -> assertThat(line).matches("[^:]+: [A-Z].{0,68}\\."));
+    }
+
+    private static void collectSummaries(picocli.CommandLine cli, List<String> into) {
+        for (picocli.CommandLine sub : cli.getSubcommands().values()) {
+            // What picocli lists: the header when there is one, else the description's first line.
+            String[] header = sub.getCommandSpec().usageMessage().header();
+            String[] description = sub.getCommandSpec().usageMessage().description();
+            String[] shown = header.length > 0 ? header : description;
+            into.add(sub.getCommandSpec().qualifiedName() + ": " + (shown.length == 0 ? "" : shown[0]));
+            collectSummaries(sub, into);
+        }
+    }
+
+    /** README's command block is what {@code --help} prints, line for line. */
+    @Test
+    void readmeShowsTheRealHelp() throws java.io.IOException {
+        String readme = Files.readString(Path.of("..", "README.md"));
+        String marker = "java -jar chainsync-app/target/chainsync.jar --help\n";
+        int start = readme.indexOf(marker);
+        assertThat(start).as("README shows the --help command").isPositive();
+        String block = readme.substring(start + marker.length(), readme.indexOf("```", start));
+
+        assertThat(block).isEqualTo(run("--help").out());
     }
 
     @Test
@@ -71,9 +118,7 @@ class MainTest {
                 "migrate --help | Usage: chainsync migrate | DATABASE_URL",
                 "bench --help | Usage: chainsync bench | outbox",
                 "bench outbox --help | Usage: chainsync bench outbox | --count",
-                "bench | Usage: chainsync bench | outbox",
                 "ingest --help | Usage: chainsync ingest | rebuild",
-                "ingest | Usage: chainsync ingest | status",
                 "ingest rebuild --help | Usage: chainsync ingest rebuild | one transaction",
                 "ingest status --help | Usage: chainsync ingest status | Exits with 1 when Redis does not answer",
                 "help serve | Usage: chainsync serve | --port",

@@ -27,6 +27,9 @@ import java.util.stream.Collectors;
  * instance takes effect at once, on other instances within {@link #CACHE_TTL}.
  */
 public final class ApiKeys {
+    /** Longest key name, in characters (surrounding blanks are not kept). */
+    public static final int MAX_NAME_CHARS = 200;
+
     /** How long a verified key is trusted without asking the database again. */
     public static final Duration CACHE_TTL = Duration.ofSeconds(2);
     /** {@code last_used_at} is written at most this often per key. */
@@ -72,8 +75,12 @@ public final class ApiKeys {
     /** Creates a key inside {@code tx} (an Idempotency-Key request's transaction); the secret is only in the result. */
     public Created create(Connection tx, String name, Set<Scope> scopes, Integer rateLimitPerMinute)
             throws SQLException {
-        if (name == null || name.isBlank() || name.length() > 200) {
-            throw new IllegalArgumentException("name is required (at most 200 characters)");
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("name is required and must not be blank");
+        }
+        if (name.strip().length() > MAX_NAME_CHARS) {
+            throw new IllegalArgumentException("name is " + name.strip().length() + " characters long; at most "
+                    + MAX_NAME_CHARS + " are allowed");
         }
         if (scopes == null || scopes.isEmpty()) {
             throw new IllegalArgumentException("at least one scope is required");

@@ -118,9 +118,10 @@ public final class Devnet implements ChainClient {
             try {
                 var header = ledger.header();
                 if (header.slotTimeNanos() != slotNanos) {
-                    throw new IllegalStateException(
+                    throw new DevnetLedgerException(
                             "devnet ledger " + builder.ledgerFile + " was created with slot time "
-                                    + Duration.ofNanos(header.slotTimeNanos()) + ", configured " + slotTime);
+                                    + Duration.ofNanos(header.slotTimeNanos()) + ", configured " + slotTime
+                                    + "; set CHAINSYNC_DEVNET_SLOT_MS to match, or use another CHAINSYNC_DATA_DIR");
                 }
                 this.genesis = Instant.parse(header.genesis());
                 this.seed = Base58.decode(header.seed());

@@ -94,7 +94,9 @@ final class DevnetLedger implements AutoCloseable {
                 lock = null;
             }
             if (lock == null) {
-                throw new IllegalStateException("devnet ledger " + file + " is in use by another devnet");
+                throw new DevnetLedgerException("devnet ledger " + file + " is in use by another process (a chainsync"
+                        + " serve or demo on the same data directory?); stop it, or set CHAINSYNC_DATA_DIR to another"
+                        + " directory");
             }
             Replay replay = replay(file, raf);
             Header header = replay.header;

@@ -14,6 +14,8 @@ import java.sql.SQLException;
 import java.time.Duration;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationInfoService;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -199,16 +201,36 @@ public final class Database implements AutoCloseable {
 
     /** Applies pending migrations; returns how many ran. */
     public int migrate() {
-        MigrateResult result = Flyway.configure()
-                .dataSource(pool)
-                .locations("classpath:db/migration")
-                .load()
-                .migrate();
+        MigrateResult result = flyway().migrate();
         log.info(
                 "database migrations: {} applied, schema at version {}",
                 result.migrationsExecuted,
                 result.targetSchemaVersion == null ? "unchanged" : result.targetSchemaVersion);
         return result.migrationsExecuted;
+    }
+
+    /**
+     * For commands that only read: fails with {@link SchemaOutdatedException} when migrations of this
+     * build have not been applied, instead of applying them. Reads the schema history only.
+     */
+    public void requireCurrentSchema() {
+        MigrationInfoService info = flyway().info();
+        MigrationInfo[] pending = info.pending();
+        if (pending.length == 0) {
+            return;
+        }
+        MigrationInfo current = info.current();
+        throw new SchemaOutdatedException("the database " + description + " has "
+                + (current == null ? "no chainsync schema" : "schema version " + current.getVersion())
+                + ", older than this chainsync's version " + pending[pending.length - 1].getVersion()
+                + "; run 'chainsync migrate' first (this command never changes the schema)");
+    }
+
+    private Flyway flyway() {
+        return Flyway.configure()
+                .dataSource(pool)
+                .locations("classpath:db/migration")
+                .load();
     }
 
     public DataSource dataSource() {

@@ -4,6 +4,7 @@ import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.TimeMeter;
 import io.github.bucket4j.distributed.BucketProxy;
+import io.github.bucket4j.distributed.proxy.BucketNotFoundException;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
 import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
 import io.github.bucket4j.postgresql.Bucket4jPostgreSQL;
@@ -11,6 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
 
 /**
@@ -36,7 +38,37 @@ public final class RateLimiter {
     /** Keys known to be out of tokens, with when the bucket said one comes back. */
     private final Map<Long, Long> emptyUntilNanos = new ConcurrentHashMap<>();
 
-    private record Limited(int perMinute, BucketProxy bucket) {}
+    /**
+     * A key's bucket, reached two ways. Bucket4j's batching (concurrent requests of a key in one
+     * round trip) fails with {@code BucketNotFoundException} when a batch meets a row that does not
+     * exist yet, so a key's requests go one by one until one of them has found or created the row.
+     */
+    private record Limited(int perMinute, BucketProxy direct, BucketProxy batched, AtomicBoolean rowExists) {
+        ConsumptionProbe consumeOne() {
+            if (rowExists.get()) {
+                try {
+                    return batched.tryConsumeAndReturnRemaining(1);
+                } catch (RuntimeException e) {
+                    if (!rowMissing(e)) {
+                        throw e;
+                    }
+                    rowExists.set(false); // the row went away (deleted by hand, say): create it again
+                }
+            }
+            ConsumptionProbe probe = direct.tryConsumeAndReturnRemaining(1);
+            rowExists.set(true);
+            return probe;
+        }
+
+        private static boolean rowMissing(Throwable e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof BucketNotFoundException) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
 
     /** What the limiter decided for one request; enough to write the RateLimit headers. */
     public record Decision(boolean allowed, long limit, long remaining, long resetSeconds, long retryAfterSeconds) {}
@@ -75,8 +107,12 @@ public final class RateLimiter {
                 keyId,
                 (id, existing) -> existing != null && existing.perMinute() == perMinute
                         ? existing
-                        : new Limited(perMinute, bucket(id, perMinute)));
-        ConsumptionProbe probe = l.bucket().tryConsumeAndReturnRemaining(1);
+                        : new Limited(
+                                perMinute,
+                                bucket(id, perMinute, false),
+                                bucket(id, perMinute, true),
+                                new AtomicBoolean()));
+        ConsumptionProbe probe = l.consumeOne();
         long reset = ceilSeconds(probe.getNanosToWaitForReset());
         if (!probe.isConsumed()) {
             emptyUntilNanos.put(keyId, now + probe.getNanosToWaitForRefill());
@@ -95,13 +131,15 @@ public final class RateLimiter {
         emptyUntilNanos.remove(keyId);
     }
 
-    private BucketProxy bucket(long keyId, int perMinute) {
+    private BucketProxy bucket(long keyId, int perMinute, boolean batching) {
         BucketConfiguration config = BucketConfiguration.builder()
                 .addLimit(limit -> limit.capacity(perMinute).refillGreedy(perMinute, WINDOW))
                 .build();
-        return buckets.builder()
-                .withOptimization(Optimizations.batching())
-                .withImplicitConfigurationReplacement(
+        var builder = buckets.builder();
+        if (batching) {
+            builder = builder.withOptimization(Optimizations.batching());
+        }
+        return builder.withImplicitConfigurationReplacement(
                         configVersion, io.github.bucket4j.TokensInheritanceStrategy.PROPORTIONALLY)
                 .build(keyId, () -> config);
     }

@@ -329,7 +329,7 @@ public final class WebhookEndpoints {
         return uri.toString();
     }
 
-    private static String[] checkEventTypes(List<String> eventTypes) {
+    static String[] checkEventTypes(List<String> eventTypes) {
         if (eventTypes == null || eventTypes.isEmpty()) {
             throw new WebhookRequestException(
                     "event_types",
@@ -345,6 +345,12 @@ public final class WebhookEndpoints {
                         "event_types",
                         "'" + t + "' is not an event type: use lower-case "
                                 + "dotted names like credential.confirmed, a prefix like credential.*, or *");
+            }
+            if (!WebhookEventTypes.known(t)) {
+                throw new WebhookRequestException(
+                        "event_types",
+                        "'" + t + "' matches no event type; the types are " + String.join(", ", WebhookEventTypes.ALL)
+                                + " (or a prefix such as credential.*, or *)");
             }
             out.add(t);
         }

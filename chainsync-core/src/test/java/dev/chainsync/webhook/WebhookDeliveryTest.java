@@ -100,7 +100,7 @@ class WebhookDeliveryTest {
                 hit.headers());
         assertThatThrownBy(() -> verify(ep.secret(), tampered)).isInstanceOf(WebhookVerificationException.class);
         String other = kit.endpoints
-                .create(receiver.url("/other"), List.of("x.y"), null)
+                .create(receiver.url("/other"), List.of("ingest.dead_lettered"), null)
                 .secret();
         assertThatThrownBy(() -> verify(other, hit)).isInstanceOf(WebhookVerificationException.class);
 
