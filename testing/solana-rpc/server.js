@@ -392,7 +392,7 @@ function methods(chain, endpoint) {
       const result = chain.svm.airdrop(kit.address(address), BigInt(lamports));
       if (!result || result instanceof internal.FailedTransactionMetadata) throw new RpcError(-32603, "airdrop failed");
       const signature = base58.decode(result.signature());
-      chain.record(signature, [address], [], [], null, 0, [], chain.blockhashAt(chain.height), null);
+      chain.record(signature, [address], [], [], null, 0, [], chain.blockhashAt(chain.height), null).airdrop = true;
       return signature;
     },
     sendTransaction: ([encoded, config = {}]) => sendTransaction(chain, endpoint, encoded, config),
@@ -573,6 +573,11 @@ function control(chain, endpoints, url, body) {
   }
   if (url === "/control/state") {
     return { height: chain.height, landed: chain.landed, endpoints: endpoints.map((e) => ({ port: e.port, faults: e.faults })) };
+  }
+  if (url === "/control/landed") {
+    // Transactions sent by clients (airdrops left out), failed ones included, oldest first.
+    const sent = [...chain.bySignature.values()].filter((r) => !r.airdrop).sort((a, b) => a.seq - b.seq);
+    return { count: sent.length, memos: sent.flatMap((r) => r.memos) };
   }
   if (url === "/control/memo-count") {
     let count = 0;

@@ -123,9 +123,16 @@ public final class SolanaRuntime implements AutoCloseable {
         return control("memo-count", Map.of("memo", memo)).path("count").asLong();
     }
 
-    /** Transactions landed so far (airdrops included). */
+    /** Transactions landed from clients (airdrops left out, failed ones in). */
     public long landed() {
-        return control("state", Map.of()).path("landed").asLong();
+        return control("landed", Map.of()).path("count").asLong();
+    }
+
+    /** Every memo of the landed transactions (failed ones included), oldest first. */
+    public List<String> landedMemos() {
+        List<String> memos = new ArrayList<>();
+        control("landed", Map.of()).path("memos").forEach(m -> memos.add(m.asText()));
+        return memos;
     }
 
     /** Gives {@code address} lamports (requestAirdrop) and makes the airdrop confirmed. */

@@ -38,7 +38,11 @@ public final class WritePath implements AutoCloseable {
     public final ManualClock clock = new ManualClock(START);
     public final Random random = new Random(42);
     public final DevnetFaults faults = new DevnetFaults();
+    /** The chain under test: its blocks, what landed, its faults. */
+    public final TestChain onChain;
+    /** The devnet, or null when {@link #onChain} is another chain. */
     public final Devnet devnet;
+
     public final CircuitBreakingChainClient chain;
     public final Ed25519Keypair issuer = Ed25519Keypair.generate(new SecureRandom());
     public final CredentialService credentials;
@@ -52,15 +56,23 @@ public final class WritePath implements AutoCloseable {
     }
 
     public WritePath(String name, UnaryOperator<RelayConfig> tweak) {
+        this(name, TestChain.Kind.DEVNET, tweak);
+    }
+
+    public WritePath(String name, TestChain.Kind kind) {
+        this(name, kind, UnaryOperator.identity());
+    }
+
+    /** A write path on {@code kind}; on the Solana runtime, the issuer is funded and pays the fees. */
+    public WritePath(String name, TestChain.Kind kind, UnaryOperator<RelayConfig> tweak) {
+        onChain = switch (kind) {
+            case DEVNET -> TestChain.devnet(clock, SLOT, random, faults);
+            case SOLANA_RUNTIME -> TestChain.solanaRuntime(clock, issuer);
+        };
+        devnet = onChain.client() instanceof Devnet d ? d : null;
         scratch = TestDatabases.create(name);
         jdbc = scratch.database().jdbc();
-        devnet = Devnet.builder()
-                .clock(clock)
-                .slotTime(SLOT)
-                .random(random)
-                .faults(faults)
-                .build();
-        chain = new CircuitBreakingChainClient(devnet, 50, Duration.ofSeconds(30), clock);
+        chain = new CircuitBreakingChainClient(onChain.client(), 50, Duration.ofSeconds(30), clock);
         relayConfig = tweak.apply(new RelayConfig(
                 true,
                 "relay-a",
@@ -112,8 +124,10 @@ public final class WritePath implements AutoCloseable {
         clock.advance(d);
     }
 
+    /** Moves the clock by {@code n} slots and the chain by {@code n} blocks. */
     public void advanceSlots(long n) {
         clock.advance(SLOT.multipliedBy(n));
+        onChain.produceBlocks(n);
     }
 
     /** Runs submit and confirm passes, moving two slots each round, until nothing is unfinished or rounds run out. */
@@ -150,5 +164,6 @@ public final class WritePath implements AutoCloseable {
     public void close() {
         relays.forEach(Relay::close);
         scratch.close();
+        onChain.close();
     }
 }

@@ -162,16 +162,15 @@ public final class SolanaChainClient implements ChainClient {
                 .orElse(best);
     }
 
-    /** Asks every endpoint whose breaker allows it for its block height at {@code confirmed}, in parallel. */
+    /** Asks every endpoint for its block height at {@code confirmed}, in parallel. */
     private Map<RpcEndpoint, Long> probeHeights() {
         Map<RpcEndpoint, Future<Long>> asked = new LinkedHashMap<>();
         for (RpcEndpoint e : endpoints) {
-            if (e.permits()) {
-                asked.put(
-                        e,
-                        probes.submit(() -> e.call(
-                                () -> e.rpc.call("getBlockHeight", CONFIRMED).asLong())));
-            }
+            // An open breaker refuses at once, without a request; one whose open period is over lets a trial through.
+            asked.put(
+                    e,
+                    probes.submit(() ->
+                            e.call(() -> e.rpc.call("getBlockHeight", CONFIRMED).asLong())));
         }
         Map<RpcEndpoint, Long> answered = new LinkedHashMap<>();
         for (Map.Entry<RpcEndpoint, Future<Long>> a : asked.entrySet()) {
@@ -198,39 +197,45 @@ public final class SolanaChainClient implements ChainClient {
         return endpoints.stream().mapToLong(RpcEndpoint::height).max().orElse(-1);
     }
 
-    /** Endpoints to read from, most preferred first: breaker closed, and not too far behind the best. */
+    /**
+     * Endpoints to read from, most preferred first: those not too far behind the best. Their
+     * breakers decide per call (an open one refuses without a request, and lets a trial through
+     * once its open period is over).
+     */
     private List<RpcEndpoint> readable() {
         long best = bestHeight();
         return endpoints.stream()
-                .filter(RpcEndpoint::permits)
                 .filter(e -> e.height() < 0 || best - e.height() <= config.maxLagBlocks())
                 .toList();
     }
 
     /** Runs {@code call} on the first readable endpoint that answers; node failures move on to the next. */
     private <T> T read(String what, Function<SolanaRpc, T> call) {
-        List<RpcEndpoint> order = readable();
-        if (order.isEmpty()) {
-            throw new ChainException(
-                    Kind.UNAVAILABLE,
-                    ChainException.Reach.NOT_SENT,
-                    what + ": every Solana RPC endpoint is unavailable or lagging" + lastErrors(),
-                    null);
-        }
-        ChainException last = null;
-        for (RpcEndpoint e : order) {
+        ChainException failed = null;
+        for (RpcEndpoint e : readable()) {
             try {
                 return e.call(() -> call.apply(e.rpc));
             } catch (ChainException ex) {
+                if (ex.reach() == ChainException.Reach.NOT_SENT) {
+                    continue; // breaker open: nothing was asked, so no failover either
+                }
                 if (!RpcEndpoint.nodeFailure(ex) || ex.reach() == ChainException.Reach.UNKNOWN) {
                     throw ex;
                 }
-                last = ex;
+                failed = ex;
                 failovers.get(e).increment();
                 log.debug("{} failed on {}, trying the next endpoint: {}", what, e.label(), ex.getMessage());
             }
         }
-        throw last;
+        if (failed != null) {
+            throw failed;
+        }
+        // Nothing was sent anywhere, so the caller may count this as no attempt at all.
+        throw new ChainException(
+                Kind.UNAVAILABLE,
+                ChainException.Reach.NOT_SENT,
+                what + ": every Solana RPC endpoint is paused (breaker open) or lagging" + lastErrors(),
+                null);
     }
 
     private String lastErrors() {
@@ -431,7 +436,11 @@ public final class SolanaChainClient implements ChainClient {
                         entries);
             }
             return new ChainHealth(
-                    true, height, readable().size() + " of " + endpoints.size() + " RPC endpoints readable", entries);
+                    true,
+                    height,
+                    entries.stream().filter(e -> e.status().equals("up")).count() + " of " + endpoints.size()
+                            + " RPC endpoints up",
+                    entries);
         } catch (RuntimeException e) {
             return new ChainHealth(false, Math.max(0, bestHeight()), e.getMessage(), endpointHealth());
         }

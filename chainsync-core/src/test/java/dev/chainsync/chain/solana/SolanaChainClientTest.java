@@ -13,10 +13,12 @@ import dev.chainsync.chain.SignatureStatus;
 import dev.chainsync.chain.SignedTransaction;
 import dev.chainsync.credential.CredentialHash;
 import dev.chainsync.testing.SolanaRuntime;
+import dev.chainsync.time.ManualClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -208,6 +210,29 @@ class SolanaChainClientTest {
         assertThat(health.up()).isTrue();
         assertThat(health.endpoints()).extracting(ChainHealth.Endpoint::status).containsExactly("down", "up");
         assertThat(health.endpoints().getFirst().breaker()).isEqualTo("open");
+    }
+
+    @Test
+    void anEndpointWhoseBreakerOpenedIsTriedAgainOnceItsOpenPeriodIsOver() {
+        runtime = SolanaRuntime.start(1);
+        runtime.advance(3);
+        ManualClock clock = new ManualClock(Instant.parse("2026-01-01T00:00:00Z"));
+        client = new SolanaChainClient(
+                SolanaConfig.of(List.of(runtime.url(0))), issuer, false, 50, Duration.ofSeconds(30), clock, registry);
+        runtime.faults(0, Map.of("outage", true));
+        for (int i = 0; i < RpcEndpoint.MINIMUM_CALLS; i++) {
+            assertThatThrownBy(client::latestBlockhash)
+                    .isInstanceOfSatisfying(
+                            ChainException.class, e -> assertThat(e.reach()).isEqualTo(ChainException.Reach.ANSWERED));
+        }
+        runtime.faults(0, Map.of("outage", false));
+        assertThatThrownBy(client::latestBlockhash)
+                .as("breaker open: refused without a request")
+                .isInstanceOfSatisfying(
+                        ChainException.class, e -> assertThat(e.reach()).isEqualTo(ChainException.Reach.NOT_SENT));
+        clock.advance(Duration.ofSeconds(31));
+        assertThat(client.latestBlockhash().lastValidBlockHeight()).isGreaterThan(0);
+        assertThat(client.health().endpoints().getFirst().breaker()).isEqualTo("closed");
     }
 
     @Test
