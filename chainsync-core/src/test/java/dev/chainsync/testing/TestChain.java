@@ -30,6 +30,9 @@ public interface TestChain extends AutoCloseable {
         SOLANA_RUNTIME
     }
 
+    /** What the Solana runtime's fee payer gets: 1,000 SOL. */
+    long FUNDING_LAMPORTS = 1_000L * 1_000_000_000L;
+
     /** The client the relay and the credential service use (before any circuit breaker). */
     ChainClient client();
 
@@ -119,13 +122,15 @@ public interface TestChain extends AutoCloseable {
     }
 
     /**
-     * The Solana runtime server, with {@code payer} funded, reached through {@link SolanaChainClient}
+     * The Solana runtime server, with {@code payer} given {@code lamports}, reached through {@link SolanaChainClient}
      * whose endpoint breakers run on {@code clock}. Skips the calling test where Node.js is missing.
      */
-    static TestChain solanaRuntime(ManualClock clock, Signer payer) {
+    static TestChain solanaRuntime(ManualClock clock, Signer payer, long lamports) {
         SolanaRuntime runtime = SolanaRuntime.start(1);
         runtime.advance(3);
-        runtime.airdrop(payer.address(), 1_000L * 1_000_000_000L);
+        if (lamports > 0) {
+            runtime.airdrop(payer.address(), lamports);
+        }
         SolanaChainClient client = new SolanaChainClient(
                 SolanaConfig.of(List.of(runtime.url(0))),
                 payer,

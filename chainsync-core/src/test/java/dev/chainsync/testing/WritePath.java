@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
@@ -65,10 +66,15 @@ public final class WritePath implements AutoCloseable {
 
     /** A write path on {@code kind}; on the Solana runtime, the issuer is funded and pays the fees. */
     public WritePath(String name, TestChain.Kind kind, UnaryOperator<RelayConfig> tweak) {
-        onChain = switch (kind) {
-            case DEVNET -> TestChain.devnet(clock, SLOT, random, faults);
-            case SOLANA_RUNTIME -> TestChain.solanaRuntime(clock, issuer);
-        };
+        this(name, tweak, w -> switch (kind) {
+            case DEVNET -> TestChain.devnet(w.clock, SLOT, w.random, w.faults);
+            case SOLANA_RUNTIME -> TestChain.solanaRuntime(w.clock, w.issuer, TestChain.FUNDING_LAMPORTS);
+        });
+    }
+
+    /** A write path on the chain {@code chainOf} makes from this write path's clock, issuer and faults. */
+    public WritePath(String name, UnaryOperator<RelayConfig> tweak, Function<WritePath, TestChain> chainOf) {
+        onChain = chainOf.apply(this);
         devnet = onChain.client() instanceof Devnet d ? d : null;
         scratch = TestDatabases.create(name);
         jdbc = scratch.database().jdbc();
