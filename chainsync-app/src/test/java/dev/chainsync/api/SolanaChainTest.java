@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.chainsync.api.ApiHarness.Multipart;
 import dev.chainsync.chain.ChainClient;
 import dev.chainsync.chain.SignedTransaction;
+import dev.chainsync.chain.solana.RuntimeServer;
 import dev.chainsync.credential.CredentialHash;
 import dev.chainsync.testing.SolanaRuntime;
 import java.net.http.HttpResponse;
@@ -22,7 +23,7 @@ class SolanaChainTest {
     @TempDir
     Path dataDir;
 
-    private SolanaRuntime runtime;
+    private RuntimeServer runtime;
     private ApiHarness h;
 
     @AfterEach

@@ -5,6 +5,7 @@ import dev.chainsync.chain.ChainRecord;
 import dev.chainsync.chain.Devnet;
 import dev.chainsync.chain.DevnetFaults;
 import dev.chainsync.chain.Signer;
+import dev.chainsync.chain.solana.RuntimeServer;
 import dev.chainsync.chain.solana.SolanaChainClient;
 import dev.chainsync.chain.solana.SolanaConfig;
 import dev.chainsync.time.ManualClock;
@@ -126,7 +127,7 @@ public interface TestChain extends AutoCloseable {
      * whose endpoint breakers run on {@code clock}. Skips the calling test where Node.js is missing.
      */
     static TestChain solanaRuntime(ManualClock clock, Signer payer, long lamports) {
-        SolanaRuntime runtime = SolanaRuntime.start(1);
+        RuntimeServer runtime = SolanaRuntime.start(1);
         runtime.advance(3);
         if (lamports > 0) {
             runtime.airdrop(payer.address(), lamports);

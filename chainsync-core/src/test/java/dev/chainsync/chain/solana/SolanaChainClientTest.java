@@ -32,7 +32,7 @@ class SolanaChainClientTest {
 
     private final Ed25519Keypair issuer = Ed25519Keypair.generate(new SecureRandom());
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    private SolanaRuntime runtime;
+    private RuntimeServer runtime;
     private SolanaChainClient client;
 
     @AfterEach
