@@ -63,6 +63,21 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--exit", description = "Stop after the workload instead of serving until Ctrl-C.")
     boolean exit;
 
+    @Option(
+            names = "--chain",
+            defaultValue = DemoChain.DEVNET,
+            description = "devnet (default) or solana: the Solana runtime server of testing/solana-rpc"
+                    + " (needs Node.js), or the cluster --solana-rpc names.")
+    String chainKind;
+
+    @Option(
+            names = "--solana-rpc",
+            description = "With --chain solana: this JSON-RPC URL instead of a runtime server started here"
+                    + " (the issuer must hold SOL there).")
+    String solanaRpc;
+
+    private DemoChain chain;
+
     private String apiKey;
 
     @Override
@@ -75,6 +90,7 @@ final class DemoCommand implements Callable<Integer> {
         env.putIfAbsent("CHAINSYNC_DEVNET_SLOT_MS", String.valueOf(DEMO_SLOT_TIME.toMillis()));
         env.putIfAbsent("CHAINSYNC_RETRY_BASE_MS", "200");
         env.putIfAbsent("CHAINSYNC_RETRY_MAX_MS", "2000");
+        chain = DemoChain.prepare(chainKind, solanaRpc, env);
         IngestDemo ingestDemo = IngestDemo.prepare(env);
         EdgeDemo edgeDemo = EdgeDemo.prepare(env);
         ChainsyncConfig config = Main.loadConfig(env);
@@ -83,6 +99,7 @@ final class DemoCommand implements Callable<Integer> {
         }
         Application app = Application.create(config).start();
         try {
+            chain.fund(app);
             String base = "http://localhost:" + app.httpPort();
             apiKey = app.apiKeys()
                     .create("demo", EnumSet.of(Scope.CREDENTIALS_WRITE, Scope.READ), null)
@@ -95,28 +112,31 @@ final class DemoCommand implements Callable<Integer> {
             app.close();
             ingestDemo.close();
             edgeDemo.close();
+            chain.close();
             throw e;
         }
         if (exit) {
             app.close();
             ingestDemo.close();
             edgeDemo.close();
+            chain.close();
             return 0;
         }
         System.out.println("\nServing until Ctrl-C.");
         ingestDemo.closeAfter(app);
         ServeCommand.stopOnSignal(app).await();
         app.close();
+        chain.close();
         return 0;
     }
 
     private List<String> runWorkload(Application app, String base) throws IOException, InterruptedException {
         HttpClient http =
                 HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        app.devnet().faults().dropRate(dropRate);
+        chain.dropRate(app, dropRate);
         System.out.printf(
-                "Issuing %d credentials through POST %s/v1/credentials (devnet drop rate %.0f%%)%n",
-                count, base, dropRate * 100);
+                "Issuing %d credentials through POST %s/v1/credentials (%s, drop rate %.0f%%)%n",
+                count, base, chain.description(), chain.canDrop() ? dropRate * 100 : 0);
         List<String> hashes = new ArrayList<>();
         for (int i = 1; i <= count; i++) {
             byte[] file = ("Diploma #" + i + "\nawarded to student-" + i + "\n" + UUID.randomUUID())
@@ -161,11 +181,11 @@ final class DemoCommand implements Callable<Integer> {
                 break;
             }
             if (done >= hashes.size() / 2) {
-                app.devnet().faults().dropRate(0);
+                chain.dropRate(app, 0);
             }
             Thread.sleep(1000);
         }
-        app.devnet().faults().dropRate(0);
+        chain.dropRate(app, 0);
         System.out.println("Reconciliation run: "
                 + dev.chainsync.api.HttpApi.API_JSON.writeValueAsString(
                         app.reconciler().runOnce()));
