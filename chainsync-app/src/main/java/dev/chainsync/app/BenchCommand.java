@@ -184,7 +184,7 @@ final class BenchCommand implements Runnable {
             name = "outbox",
             mixinStandardHelpOptions = true,
             description = {
-                "Drive N credentials through outbox -> relay -> devnet (zero latency) -> confirmed and",
+                "Drive N credentials through outbox -> relay -> chain (devnet, zero latency; or --chain solana) -> confirmed and",
                 "print operations/s and commit-to-confirmed latency. Uses a scratch database on DATABASE_URL's",
                 "server (created and dropped), or a throwaway embedded PostgreSQL."
             })
@@ -220,6 +220,14 @@ final class BenchCommand implements Runnable {
         int slotMs;
 
         @Option(
+                names = "--chain",
+                defaultValue = "devnet",
+                description = "devnet (default) or solana: the Solana runtime server of testing/solana-rpc (needs"
+                        + " Node.js; --slot-ms is then its block time, 400 is Solana's), reporting the server's raw"
+                        + " rate in the same run.")
+        String chain;
+
+        @Option(
                 names = "--warmup",
                 defaultValue = "10000",
                 description =
@@ -229,7 +237,8 @@ final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            OutboxBenchmark.Result r = new OutboxBenchmark(count, relays, producers, batch, slotMs, warmup).run();
+            OutboxBenchmark.Result r =
+                    new OutboxBenchmark(count, relays, producers, batch, slotMs, warmup, chain).run();
             System.out.println(r.report());
             return r.allConfirmedOnce() ? 0 : 1;
         }
