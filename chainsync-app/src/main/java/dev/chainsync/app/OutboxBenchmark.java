@@ -8,7 +8,6 @@ import dev.chainsync.chain.DevnetFaults;
 import dev.chainsync.chain.Ed25519Keypair;
 import dev.chainsync.chain.solana.RuntimeServer;
 import dev.chainsync.chain.solana.SolanaChainClient;
-import dev.chainsync.chain.solana.SolanaConfig;
 import dev.chainsync.config.ChainsyncConfig.RelayConfig;
 import dev.chainsync.credential.CredentialService;
 import dev.chainsync.db.Database;
@@ -260,14 +259,7 @@ final class OutboxBenchmark {
         }
         RuntimeServer server = RuntimeServer.start(dir, 1, slotMs);
         server.airdrop(issuer.address(), 10_000L * 1_000_000_000L);
-        SolanaChainClient client = new SolanaChainClient(
-                SolanaConfig.of(List.of(server.url(0))),
-                issuer,
-                false,
-                50,
-                Duration.ofSeconds(5),
-                clock,
-                new SimpleMeterRegistry());
+        SolanaChainClient client = server.client(issuer, clock);
         return new Target(
                 client,
                 server::landed,

@@ -7,9 +7,7 @@ import dev.chainsync.chain.DevnetFaults;
 import dev.chainsync.chain.Signer;
 import dev.chainsync.chain.solana.RuntimeServer;
 import dev.chainsync.chain.solana.SolanaChainClient;
-import dev.chainsync.chain.solana.SolanaConfig;
 import dev.chainsync.time.ManualClock;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -132,14 +130,7 @@ public interface TestChain extends AutoCloseable {
         if (lamports > 0) {
             runtime.airdrop(payer.address(), lamports);
         }
-        SolanaChainClient client = new SolanaChainClient(
-                SolanaConfig.of(List.of(runtime.url(0))),
-                payer,
-                false,
-                50,
-                Duration.ofSeconds(30),
-                clock,
-                new SimpleMeterRegistry());
+        SolanaChainClient client = runtime.client(payer, clock);
         return new TestChain() {
             @Override
             public ChainClient client() {

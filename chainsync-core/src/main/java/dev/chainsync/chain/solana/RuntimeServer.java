@@ -2,6 +2,8 @@ package dev.chainsync.chain.solana;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.chainsync.chain.Signer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -13,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -115,6 +118,21 @@ public final class RuntimeServer implements AutoCloseable {
             Thread.currentThread().interrupt();
             return null;
         }
+    }
+
+    /**
+     * A client of endpoint 0 that {@code payer} signs and pays through, with default breakers on
+     * {@code clock}; the caller closes it.
+     */
+    public SolanaChainClient client(Signer payer, Clock clock) {
+        return new SolanaChainClient(
+                SolanaConfig.of(List.of(url(0))),
+                payer,
+                false,
+                50,
+                Duration.ofSeconds(30),
+                clock,
+                new SimpleMeterRegistry());
     }
 
     /** The RPC URL of endpoint {@code i}. */

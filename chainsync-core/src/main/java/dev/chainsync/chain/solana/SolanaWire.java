@@ -3,16 +3,12 @@ package dev.chainsync.chain.solana;
 import dev.chainsync.chain.Base58;
 import dev.chainsync.chain.ChainClient;
 import dev.chainsync.chain.Ed25519Keypair;
+import dev.chainsync.chain.MemoText;
 import dev.chainsync.chain.Signer;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -37,8 +33,6 @@ import java.util.List;
 final class SolanaWire {
     static final String MEMO_PROGRAM = "MemoSq4gqABAXKb96qnH8TysNcWxMyWCqXgDLGmfcHr";
     static final String COMPUTE_BUDGET_PROGRAM = "ComputeBudget111111111111111111111111111111";
-    /** The Memo program's limit on one memo is the transaction's; this keeps one memo well inside it. */
-    static final int MAX_MEMO_BYTES = 566;
 
     private static final byte SET_COMPUTE_UNIT_LIMIT = 2;
     private static final byte SET_COMPUTE_UNIT_PRICE = 3;
@@ -142,24 +136,9 @@ final class SolanaWire {
         return new Built(bytes, Base58.encode(first));
     }
 
-    /** A memo as the Memo program takes it: strict UTF-8, at most {@link #MAX_MEMO_BYTES}. */
+    /** A memo as the Memo program takes it: strict UTF-8, at most {@link MemoText#MAX_BYTES}. */
     static byte[] encodeMemo(String memo) {
-        ByteBuffer encoded;
-        try {
-            // Strict: String.getBytes would turn a lone surrogate into '?', silently changing the memo.
-            encoded = StandardCharsets.UTF_8
-                    .newEncoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .encode(CharBuffer.wrap(memo));
-        } catch (CharacterCodingException e) {
-            throw new IllegalArgumentException("memo is not valid Unicode (lone surrogate)");
-        }
-        if (encoded.remaining() > MAX_MEMO_BYTES) {
-            throw new IllegalArgumentException(
-                    "memo is " + encoded.remaining() + " UTF-8 bytes, the limit is " + MAX_MEMO_BYTES);
-        }
-        return Arrays.copyOfRange(encoded.array(), encoded.position(), encoded.limit());
+        return MemoText.utf8(memo);
     }
 
     private static int budgetInstructionCount(ComputeBudget budget) {
