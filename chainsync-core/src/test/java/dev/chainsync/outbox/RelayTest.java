@@ -106,16 +106,18 @@ class RelayTest {
         assertThat(w.onChain.countMemo(c.memo())).isEqualTo(1);
     }
 
-    @Test
-    void relayThatDiesBeforeItsDroppedTransactionLandsIsReplacedBySameBytesNotANewMemo() throws Exception {
-        w = new WritePath("crash-dropped");
+    @ParameterizedTest
+    @EnumSource(TestChain.Kind.class)
+    void relayThatDiesBeforeItsDroppedTransactionLandsIsReplacedBySameBytesNotANewMemo(TestChain.Kind kind)
+            throws Exception {
+        w = new WritePath("crash-dropped", kind);
         Credential c = w.issue("student-1");
-        w.faults.dropRate(1.0);
+        w.onChain.dropRate(1.0);
         FreezingChain frozen = new FreezingChain(w.chain);
         Thread dying = Thread.ofPlatform().start(w.relay("relay-doomed", frozen)::submitPass);
         assertThat(frozen.submitted.await(10, java.util.concurrent.TimeUnit.SECONDS))
                 .isTrue();
-        w.faults.dropRate(0.0);
+        w.onChain.dropRate(0.0);
 
         Relay survivor = w.relay("relay-b");
         w.advance(w.relayConfig.lease().plusSeconds(1));
@@ -129,7 +131,7 @@ class RelayTest {
         assertThat(w.outbox.attempts(op.id())).hasSize(1);
         assertThat(op.signature())
                 .isEqualTo(w.outbox.attempts(op.id()).getFirst().signature());
-        assertThat(w.devnet.countMemo(c.memo())).isEqualTo(1);
+        assertThat(w.onChain.countMemo(c.memo())).isEqualTo(1);
         frozen.release.countDown();
         dying.join(10_000);
         assertThat(w.operationOf(c.hash()).status()).isEqualTo(OperationStatus.CONFIRMED);
@@ -176,9 +178,10 @@ class RelayTest {
                 .containsExactly("created", "submitted", "failed", "resubmitted", "confirmed");
     }
 
-    @Test
-    void expiredAttemptThatLandedLateIsAdoptedInsteadOfSendingAnother() {
-        w = new WritePath("late");
+    @ParameterizedTest
+    @EnumSource(TestChain.Kind.class)
+    void expiredAttemptThatLandedLateIsAdoptedInsteadOfSendingAnother(TestChain.Kind kind) {
+        w = new WritePath("late", kind);
         Relay relay = w.relay("relay-a");
         Credential c = w.issue("student-1");
         relay.submitPass();
@@ -194,7 +197,7 @@ class RelayTest {
         relay.confirmPass();
         assertThat(w.operationOf(c.hash()).status()).isEqualTo(OperationStatus.CONFIRMED);
         assertThat(w.outbox.attempts(op.id())).hasSize(1);
-        assertThat(w.devnet.countMemo(c.memo())).isEqualTo(1);
+        assertThat(w.onChain.countMemo(c.memo())).isEqualTo(1);
     }
 
     @ParameterizedTest

@@ -236,6 +236,51 @@ class SolanaChainClientTest {
     }
 
     @Test
+    void errorsAndTimeoutsOfTheFirstEndpointGoToTheSecondButRequestErrorsDoNot() {
+        runtime = SolanaRuntime.start(2);
+        runtime.advance(3);
+        client = new SolanaChainClient(
+                new SolanaConfig(
+                        List.of(runtime.url(0), runtime.url(1)),
+                        null,
+                        null,
+                        null,
+                        SolanaConfig.DEFAULT_MAX_LAG_BLOCKS,
+                        Duration.ofMillis(500)),
+                issuer,
+                false,
+                50,
+                Duration.ofSeconds(30),
+                Clock.systemUTC(),
+                registry);
+        runtime.airdrop(issuer.address(), SOL);
+        runtime.faults(0, Map.of("errorRate", 1.0));
+        assertThat(client.latestBlockhash().lastValidBlockHeight()).isPositive();
+        runtime.faults(0, Map.of("errorRate", 0.0, "latencyMs", 3000));
+        assertThat(client.latestBlockhash().lastValidBlockHeight()).isPositive();
+        assertThat(registry.get("chainsync_chain_rpc_failovers_total")
+                        .tag("endpoint", "0:http://127.0.0.1:" + runtime.url(0).getPort())
+                        .counter()
+                        .count())
+                .isEqualTo(2);
+        // An answer about the request itself (an expired blockhash) is the same everywhere: no failover.
+        runtime.faults(0, Map.of("latencyMs", 0));
+        RecentBlockhash old = client.latestBlockhash();
+        runtime.advance(160);
+        client.blockHeight();
+        SignedTransaction stale = client.buildMemoTransaction(issuer, List.of(credentialMemo()), old);
+        assertThatThrownBy(() -> client.submit(stale))
+                .isInstanceOfSatisfying(
+                        ChainException.class,
+                        e -> assertThat(e.kind()).isEqualTo(ChainException.Kind.BLOCKHASH_EXPIRED));
+        assertThat(registry.get("chainsync_chain_rpc_failovers_total")
+                        .tag("endpoint", "0:http://127.0.0.1:" + runtime.url(0).getPort())
+                        .counter()
+                        .count())
+                .isEqualTo(2);
+    }
+
+    @Test
     void anEndpointLagging200BlocksIsNotReadFrom() {
         start(2);
         runtime.airdrop(issuer.address(), SOL);
