@@ -45,9 +45,9 @@ import org.slf4j.LoggerFactory;
  * is safe: a transaction is identified by its signature, and the runtime processes a signature at
  * most once while its blockhash is valid (after that, the bytes cannot land at all).
  *
- * <p>Reads go to the first endpoint, in the configured order, whose breaker is closed and which is
- * not more than {@link SolanaConfig#maxLagBlocks()} behind the best one; a failing request moves on
- * to the next. {@link #blockHeight()} asks every endpoint and answers the lowest height among those
+ * <p>Reads go to the first endpoint, in the configured order, that is not more than
+ * {@link SolanaConfig#maxLagBlocks()} behind the best one and whose breaker lets the call through;
+ * a request failing on the node moves on to the next. {@link #blockHeight()} asks every endpoint and answers the lowest height among those
  * it would read from, so "the blockhash expired and the signature is unknown" is never concluded
  * from a node ahead of the one that was asked about the signature.
  */
