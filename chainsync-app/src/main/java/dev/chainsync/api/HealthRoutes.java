@@ -87,6 +87,11 @@ final class HealthRoutes {
         chainEntry.put("block_height", chain.blockHeight());
         chainEntry.put("circuit_breaker", app.guardedChain().breakerState());
         chainEntry.put("detail", chain.detail());
+        if (!chain.endpoints().isEmpty()) {
+            chainEntry.put(
+                    "endpoints",
+                    chain.endpoints().stream().map(HealthRoutes::endpoint).toList());
+        }
         components.put("chain", chainEntry);
 
         Map<String, Object> relay = new LinkedHashMap<>();
@@ -121,5 +126,16 @@ final class HealthRoutes {
         // The replaced Redis-to-PostgreSQL service's fields, so its monitors keep working.
         IngestRoutes.seedFields(body, healthy, dbUp, ingest);
         ctx.status(healthy ? 200 : 503).json(body);
+    }
+
+    private static Map<String, Object> endpoint(ChainHealth.Endpoint e) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("endpoint", e.name());
+        m.put("status", e.status());
+        m.put("block_height", e.height());
+        m.put("lag_blocks", e.lagBlocks());
+        m.put("circuit_breaker", e.breaker());
+        m.put("last_error", e.lastError());
+        return m;
     }
 }

@@ -34,8 +34,10 @@ final class OperationRoutes {
         javalin.get("/v1/reconciliations", this::runs);
         javalin.post("/v1/reconciliations", this::runNow);
         javalin.get("/v1/reconciliations/{id}", this::run);
-        javalin.get("/v1/devnet/faults", ctx -> ctx.json(faults(app.devnet().faults())));
-        javalin.put("/v1/devnet/faults", this::setFaults);
+        if (app.devnet() != null) {
+            javalin.get("/v1/devnet/faults", ctx -> ctx.json(faults(app.devnet().faults())));
+            javalin.put("/v1/devnet/faults", this::setFaults);
+        }
     }
 
     private void list(Context ctx) {

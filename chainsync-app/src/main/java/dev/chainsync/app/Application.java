@@ -7,7 +7,9 @@ import dev.chainsync.chain.CircuitBreakingChainClient;
 import dev.chainsync.chain.Devnet;
 import dev.chainsync.chain.DevnetFaults;
 import dev.chainsync.chain.Ed25519Keypair;
+import dev.chainsync.chain.solana.SolanaChainClient;
 import dev.chainsync.config.ChainsyncConfig;
+import dev.chainsync.config.ChainsyncConfig.ChainConfig;
 import dev.chainsync.credential.CredentialService;
 import dev.chainsync.db.Database;
 import dev.chainsync.idempotency.Idempotency;
@@ -89,16 +91,9 @@ public final class Application implements AutoCloseable {
                     "issuer address {} (keypair {})",
                     issuer.address(),
                     config.chain().issuerKeypair());
-            this.devnet = Devnet.builder()
-                    .clock(clock)
-                    .slotTime(config.chain().devnetSlotTime())
-                    .random(random)
-                    .ledgerFile(
-                            config.chain().devnetPersistent() ? config.dataDir().resolve(DEVNET_LEDGER_FILE) : null)
-                    .faults(new DevnetFaults())
-                    .build();
+            this.devnet = config.chain().kind().equals(ChainConfig.DEVNET) ? devnet(config, clock, random) : null;
             this.chain = new CircuitBreakingChainClient(
-                    devnet,
+                    devnet != null ? devnet : solana(config, issuer, clock, registry),
                     config.chain().breakerFailureRatePercent(),
                     config.chain().breakerOpenDuration(),
                     clock);
@@ -142,6 +137,28 @@ public final class Application implements AutoCloseable {
             db.close();
             throw e;
         }
+    }
+
+    private static Devnet devnet(ChainsyncConfig config, Clock clock, RandomGenerator random) {
+        return Devnet.builder()
+                .clock(clock)
+                .slotTime(config.chain().devnetSlotTime())
+                .random(random)
+                .ledgerFile(config.chain().devnetPersistent() ? config.dataDir().resolve(DEVNET_LEDGER_FILE) : null)
+                .faults(new DevnetFaults())
+                .build();
+    }
+
+    private static ChainClient solana(
+            ChainsyncConfig config, Ed25519Keypair issuer, Clock clock, PrometheusMeterRegistry registry) {
+        ChainConfig chain = config.chain();
+        return SolanaChainClient.create(
+                chain.solana(),
+                issuer,
+                chain.breakerFailureRatePercent(),
+                chain.breakerOpenDuration(),
+                clock,
+                registry);
     }
 
     /** Production wiring: system clock, secure randomness. */
@@ -238,6 +255,7 @@ public final class Application implements AutoCloseable {
         return chain;
     }
 
+    /** The in-process devnet, or null when the chain is another (Solana). */
     public Devnet devnet() {
         return devnet;
     }

@@ -190,9 +190,9 @@ final class BenchCommand implements Callable<Integer> {
             name = "outbox",
             mixinStandardHelpOptions = true,
             description = {
-                "Measure the outbox: credentials through relay and devnet to confirmed.",
+                "Measure the outbox: credentials through relay and chain to confirmed.",
                 "",
-                "Drive N credentials through outbox -> relay -> devnet (zero latency) -> confirmed and",
+                "Drive N credentials through outbox -> relay -> chain (devnet, zero latency; or --chain solana) -> confirmed and",
                 "print operations/s and commit-to-confirmed latency. Uses a scratch database on DATABASE_URL's",
                 "server (created and dropped), or a throwaway embedded PostgreSQL."
             })
@@ -228,6 +228,14 @@ final class BenchCommand implements Callable<Integer> {
         int slotMs;
 
         @Option(
+                names = "--chain",
+                defaultValue = "devnet",
+                description = "devnet (default) or solana: the Solana runtime server of testing/solana-rpc (needs"
+                        + " Node.js; --slot-ms is then its block time, 400 is Solana's), reporting the server's raw"
+                        + " rate in the same run.")
+        String chain;
+
+        @Option(
                 names = "--warmup",
                 defaultValue = "10000",
                 description =
@@ -237,7 +245,8 @@ final class BenchCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            OutboxBenchmark.Result r = new OutboxBenchmark(count, relays, producers, batch, slotMs, warmup).run();
+            OutboxBenchmark.Result r =
+                    new OutboxBenchmark(count, relays, producers, batch, slotMs, warmup, chain).run();
             System.out.println(r.report());
             return r.allConfirmedOnce() ? 0 : 1;
         }

@@ -67,6 +67,21 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--exit", description = "Stop after the workload instead of serving until Ctrl-C.")
     boolean exit;
 
+    @Option(
+            names = "--chain",
+            defaultValue = DemoChain.DEVNET,
+            description = "devnet (default) or solana: the Solana runtime server of testing/solana-rpc"
+                    + " (needs Node.js), or the cluster --solana-rpc names.")
+    String chainKind;
+
+    @Option(
+            names = "--solana-rpc",
+            description = "With --chain solana: this JSON-RPC URL instead of a runtime server started here"
+                    + " (the issuer must hold SOL there).")
+    String solanaRpc;
+
+    private DemoChain chain;
+
     private String apiKey;
 
     @Override
@@ -79,6 +94,7 @@ final class DemoCommand implements Callable<Integer> {
         env.putIfAbsent("CHAINSYNC_DEVNET_SLOT_MS", String.valueOf(DEMO_SLOT_TIME.toMillis()));
         env.putIfAbsent("CHAINSYNC_RETRY_BASE_MS", "200");
         env.putIfAbsent("CHAINSYNC_RETRY_MAX_MS", "2000");
+        chain = DemoChain.prepare(chainKind, solanaRpc, env);
         IngestDemo ingestDemo = IngestDemo.prepare(env);
         EdgeDemo edgeDemo = EdgeDemo.prepare(env);
         ChainsyncConfig config = Main.loadConfig(env);
@@ -87,6 +103,7 @@ final class DemoCommand implements Callable<Integer> {
         }
         Application app = Application.create(config).start();
         try {
+            chain.fund(app);
             String base = "http://localhost:" + app.httpPort();
             apiKey = app.apiKeys().create("demo", DEMO_KEY_SCOPES, null).secret();
             DemoLinks links = new DemoLinks(base);
@@ -96,17 +113,17 @@ final class DemoCommand implements Callable<Integer> {
             edgeDemo.run(app, base, links);
             printSummary(links);
         } catch (Exception e) {
-            stop(app, ingestDemo, edgeDemo);
+            stop(app, ingestDemo, edgeDemo, chain);
             throw e;
         }
         if (exit) {
-            stop(app, ingestDemo, edgeDemo);
+            stop(app, ingestDemo, edgeDemo, chain);
             return 0;
         }
         System.out.println("\nServing until Ctrl-C.");
         ingestDemo.closeAfter(app);
         ServeCommand.stopOnSignal(app).await();
-        stop(app, ingestDemo, edgeDemo);
+        stop(app, ingestDemo, edgeDemo, chain);
         return 0;
     }
 
@@ -118,23 +135,24 @@ final class DemoCommand implements Callable<Integer> {
             EnumSet.of(Scope.CREDENTIALS_WRITE, Scope.READ, Scope.WEBHOOKS_MANAGE);
 
     /** The receiver's webhook endpoint goes first, while the service runs: none is left retrying a dead port. */
-    private static void stop(Application app, IngestDemo ingestDemo, EdgeDemo edgeDemo) {
+    private static void stop(Application app, IngestDemo ingestDemo, EdgeDemo edgeDemo, DemoChain chain) {
         try {
             edgeDemo.removeEndpoint(app);
         } finally {
             app.close();
             ingestDemo.close();
             edgeDemo.close();
+            chain.close();
         }
     }
 
     private List<String> runWorkload(Application app, String base) throws IOException, InterruptedException {
         HttpClient http =
                 HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        app.devnet().faults().dropRate(dropRate);
+        chain.dropRate(app, dropRate);
         System.out.printf(
-                "Issuing %d credentials through POST %s/v1/credentials (devnet drop rate %.0f%%)%n",
-                count, base, dropRate * 100);
+                "Issuing %d credentials through POST %s/v1/credentials (%s, drop rate %.0f%%)%n",
+                count, base, chain.description(), chain.canDrop() ? dropRate * 100 : 0);
         List<String> hashes = new ArrayList<>();
         for (int i = 1; i <= count; i++) {
             byte[] file = ("Diploma #" + i + "\nawarded to student-" + i + "\n" + UUID.randomUUID())
@@ -179,11 +197,11 @@ final class DemoCommand implements Callable<Integer> {
                 break;
             }
             if (done >= hashes.size() / 2) {
-                app.devnet().faults().dropRate(0);
+                chain.dropRate(app, 0);
             }
             Thread.sleep(1000);
         }
-        app.devnet().faults().dropRate(0);
+        chain.dropRate(app, 0);
         CredentialReconciler.Run run = app.reconciler().runOnce();
         System.out.println("Reconciliation run: " + dev.chainsync.api.HttpApi.API_JSON.writeValueAsString(run));
         if (run.recovered() + run.flagged() == 0 && "succeeded".equals(run.status())) {

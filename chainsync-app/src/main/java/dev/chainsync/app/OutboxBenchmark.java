@@ -1,10 +1,13 @@
 package dev.chainsync.app;
 
+import dev.chainsync.chain.ChainClient;
 import dev.chainsync.chain.CircuitBreakingChainClient;
 import dev.chainsync.chain.Commitment;
 import dev.chainsync.chain.Devnet;
 import dev.chainsync.chain.DevnetFaults;
 import dev.chainsync.chain.Ed25519Keypair;
+import dev.chainsync.chain.solana.RuntimeServer;
+import dev.chainsync.chain.solana.SolanaChainClient;
 import dev.chainsync.config.ChainsyncConfig.RelayConfig;
 import dev.chainsync.credential.CredentialService;
 import dev.chainsync.db.Database;
@@ -23,6 +26,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 
 /**
@@ -37,12 +42,21 @@ final class OutboxBenchmark {
     private final int batch;
     private final int slotMs;
     private final int warmup;
+    private final String chainKind;
+    /** Memos the raw-rate loop sends on the Solana runtime server. */
+    private static final int RAW_MEMOS = 5_000;
+    /** Threads the raw-rate loop sends on. */
+    private static final int RAW_THREADS = 8;
     /** How long a phase may take before the benchmark gives up instead of waiting forever on stuck relays. */
     private static final Duration WAIT_LIMIT = Duration.ofMinutes(15);
     /** How long after the relays' counter the database may take to show their last commits. */
     private static final Duration COMMIT_GRACE = Duration.ofSeconds(60);
 
-    OutboxBenchmark(int count, int relays, int producers, int batch, int slotMs, int warmup) {
+    OutboxBenchmark(int count, int relays, int producers, int batch, int slotMs, int warmup, String chainKind) {
+        if (!chainKind.equals(DemoChain.DEVNET) && !chainKind.equals(DemoChain.SOLANA)) {
+            throw new IllegalArgumentException("--chain must be devnet or solana, got " + chainKind);
+        }
+        this.chainKind = chainKind;
         if (count < 1 || relays < 1 || producers < 1 || batch < 1 || slotMs < 1) {
             throw new IllegalArgumentException("count, relays, producers, batch and slot-ms must be positive");
         }
@@ -60,7 +74,7 @@ final class OutboxBenchmark {
     record Result(
             int count,
             int relays,
-            int slotMs,
+            String chain,
             int warmup,
             double coldDrainPerSecond,
             double issuePerSecond,
@@ -73,7 +87,8 @@ final class OutboxBenchmark {
             long landed,
             long distinctMemos,
             boolean allConfirmedOnce,
-            String database) {
+            String database,
+            double rawPerSecond) {
         String report() {
             int cores = Runtime.getRuntime().availableProcessors();
             String cold = warmup == 0
@@ -83,7 +98,7 @@ final class OutboxBenchmark {
                             warmup, coldDrainPerSecond);
             return String.format(
                     """
-                    bench outbox: %d credentials per phase, %d relays, devnet zero latency (slot %d ms)
+                    bench outbox: %d credentials per phase, %d relays, %s
                       machine: %d cores, %s; date %s
                       database: %s
                     %s  issue (API path, producers)                    : %.0f credentials/s
@@ -93,10 +108,10 @@ final class OutboxBenchmark {
                         -> at most %.0f operations/s on %d cores with nothing else running
                       steady state (issuing while relaying)           : %.0f operations/s
                       commit -> confirmed (steady state)              : p50 %.0f ms, p99 %.0f ms
-                      landed on chain: %d transactions carrying %d distinct memos -> %s""",
+                      landed on chain: %d transactions carrying %d distinct memos -> %s%s""",
                     count,
                     relays,
-                    slotMs,
+                    chain,
                     cores,
                     System.getProperty("os.name") + " " + System.getProperty("os.arch") + ", Java " + Runtime.version(),
                     LocalDate.now(),
@@ -114,7 +129,13 @@ final class OutboxBenchmark {
                     p99Ms,
                     landed,
                     distinctMemos,
-                    allConfirmedOnce ? "each memo exactly once" : "MISMATCH");
+                    allConfirmedOnce ? "each memo exactly once" : "MISMATCH",
+                    Double.isNaN(rawPerSecond)
+                            ? ""
+                            : String.format(
+                                    "%n  the chain's raw rate (pre-signed memo transactions, same packing, %d threads):"
+                                            + " %.0f memos/s -> chainsync's relay drain is %.2f of it",
+                                    RAW_THREADS, rawPerSecond, drainPerSecond / rawPerSecond));
         }
     }
 
@@ -126,13 +147,11 @@ final class OutboxBenchmark {
         Clock clock = Clock.systemUTC();
         RandomGenerator random = new SecureRandom();
         Ed25519Keypair issuer = Ed25519Keypair.generate(new SecureRandom());
-        Devnet devnet = Devnet.builder()
-                .clock(clock)
-                .slotTime(Duration.ofMillis(slotMs))
-                .random(random)
-                .faults(new DevnetFaults())
-                .build();
-        CircuitBreakingChainClient chain = new CircuitBreakingChainClient(devnet, 50, Duration.ofSeconds(5), clock);
+        Target target = chainKind.equals(DemoChain.SOLANA)
+                ? solanaRuntime(issuer, clock)
+                : devnet(Duration.ofMillis(slotMs), clock, random);
+        CircuitBreakingChainClient chain =
+                new CircuitBreakingChainClient(target.client(), 50, Duration.ofSeconds(5), clock);
         CredentialService credentials = new CredentialService(db.jdbc(), issuer, chain, Commitment.CONFIRMED, 8, clock);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         List<Relay> started = new ArrayList<>();
@@ -173,19 +192,21 @@ final class OutboxBenchmark {
                            percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM confirmed_at - created_at))
                       FROM chain_operations WHERE status = 'confirmed' AND id > ?""", r -> List.of(r.getDouble(1) * 1000, r.getDouble(2) * 1000), firstSteadyId)
                     .getFirst();
-            long landed = devnet.landedCount();
-            List<String> memos = devnet.allRecords().stream()
-                    .flatMap(r -> r.memos().stream())
-                    .toList();
+            long landed = target.landed().getAsLong();
+            List<String> memos = target.memos().get();
             long distinct = memos.stream().distinct().count();
             long expectedMemos = warmup + 2L * count;
             started.forEach(Relay::close);
             started.clear();
             double floorMicros = OutboxFloor.microsPerOperation(jdbc, count, batch);
+            // In the same run and on the same chain: what a bare loop without chainsync gets from it.
+            double raw = chainKind.equals(DemoChain.SOLANA)
+                    ? SolanaRawRate.memosPerSecond(chain, issuer, RAW_MEMOS, RAW_THREADS)
+                    : Double.NaN;
             return new Result(
                     count,
                     relays,
-                    slotMs,
+                    target.label(),
                     warmup,
                     coldDrainPerSecond,
                     count / issueSeconds,
@@ -198,11 +219,56 @@ final class OutboxBenchmark {
                     landed,
                     distinct,
                     memos.size() == expectedMemos && distinct == expectedMemos,
-                    db.describe().replaceAll("\\(data in .*\\)", "(embedded)"));
+                    db.describe().replaceAll("\\(data in .*\\)", "(embedded)"),
+                    raw);
         } finally {
             started.forEach(Relay::close);
             chain.close();
+            target.closer().run();
         }
+    }
+
+    /** The chain under measurement and how to read what landed on it. */
+    private record Target(
+            ChainClient client, LongSupplier landed, Supplier<List<String>> memos, Runnable closer, String label) {}
+
+    private Target devnet(Duration slot, Clock clock, RandomGenerator random) {
+        Devnet devnet = Devnet.builder()
+                .clock(clock)
+                .slotTime(slot)
+                .random(random)
+                .faults(new DevnetFaults())
+                .build();
+        return new Target(
+                devnet,
+                devnet::landedCount,
+                () -> devnet.allRecords().stream()
+                        .flatMap(r -> r.memos().stream())
+                        .toList(),
+                devnet::close,
+                "devnet zero latency (slot " + slotMs + " ms)");
+    }
+
+    /** The Solana runtime server (LiteSVM) on its own process, a block every slot, the issuer funded. */
+    private Target solanaRuntime(Ed25519Keypair issuer, Clock clock) {
+        java.nio.file.Path dir = RuntimeServer.findDirectory();
+        String unavailable = RuntimeServer.unavailableReason(dir);
+        if (unavailable != null) {
+            throw new IllegalStateException(
+                    "bench outbox --chain solana needs the Solana runtime server: " + unavailable);
+        }
+        RuntimeServer server = RuntimeServer.start(dir, 1, slotMs);
+        server.airdrop(issuer.address(), 10_000L * 1_000_000_000L);
+        SolanaChainClient client = server.client(issuer, clock);
+        return new Target(
+                client,
+                server::landed,
+                server::landedMemos,
+                () -> {
+                    client.close();
+                    server.close();
+                },
+                "the Solana runtime server (LiteSVM over JSON-RPC, slot " + slotMs + " ms)");
     }
 
     private void startRelays(

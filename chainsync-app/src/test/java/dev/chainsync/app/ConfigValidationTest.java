@@ -58,7 +58,7 @@ class ConfigValidationTest {
                         "CHAINSYNC_RELAY_ENABLED='maybe'",
                         "CHAINSYNC_CONFIRMATION_COMMITMENT='processed'",
                         "CHAINSYNC_RETRY_MAX_MS must not be smaller",
-                        "CHAINSYNC_CHAIN=solana is not available",
+                        "CHAINSYNC_SOLANA_RPC_URLS is required",
                         "CHAINSYNC_MAX_UPLOAD_BYTES='0'");
     }
 

@@ -125,7 +125,8 @@ public final class CircuitBreakingChainClient implements ChainClient {
     public ChainHealth health() {
         ChainHealth h = delegate.health();
         if (isOpen()) {
-            return new ChainHealth(false, h.blockHeight(), "circuit breaker open; chain says: " + h.detail());
+            return new ChainHealth(
+                    false, h.blockHeight(), "circuit breaker open; chain says: " + h.detail(), h.endpoints());
         }
         return h;
     }

@@ -1,7 +1,6 @@
 package dev.chainsync.chain;
 
 import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +14,7 @@ import java.util.List;
  */
 final class DevnetWire {
     static final byte VERSION = 2;
-    static final int MAX_MEMO_BYTES = 566;
+    static final int MAX_MEMO_BYTES = MemoText.MAX_BYTES;
     /** Solana's transaction size limit; the devnet refuses anything larger. */
     static final int MAX_TRANSACTION_BYTES = ChainClient.SOLANA_MAX_TRANSACTION_BYTES;
     /** A blockhash is a SHA-256 digest. */
@@ -158,24 +157,7 @@ final class DevnetWire {
     }
 
     static byte[] encodeMemo(String memo) {
-        ByteBuffer encoded;
-        try {
-            // Strict: String.getBytes would turn a lone surrogate into '?', silently changing the memo.
-            encoded = StandardCharsets.UTF_8
-                    .newEncoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .encode(CharBuffer.wrap(memo));
-        } catch (CharacterCodingException e) {
-            throw new IllegalArgumentException("memo is not valid Unicode (lone surrogate)");
-        }
-        if (encoded.remaining() > MAX_MEMO_BYTES) {
-            throw new IllegalArgumentException(
-                    "memo is " + encoded.remaining() + " UTF-8 bytes, the limit is " + MAX_MEMO_BYTES);
-        }
-        byte[] bytes = new byte[encoded.remaining()];
-        encoded.get(bytes);
-        return bytes;
+        return MemoText.utf8(memo);
     }
 
     private static byte[] decodeFixed(String what, String base58, int length) {

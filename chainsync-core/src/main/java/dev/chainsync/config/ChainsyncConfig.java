@@ -1,6 +1,7 @@
 package dev.chainsync.config;
 
 import dev.chainsync.chain.Commitment;
+import dev.chainsync.chain.solana.SolanaConfig;
 import dev.chainsync.ingest.IngestConfig;
 import dev.chainsync.webhook.WebhookConfig;
 import java.net.URI;
@@ -58,15 +59,17 @@ public record ChainsyncConfig(
         }
     }
 
-    /** Which chain to write to, and the devnet's knobs when it is the devnet. */
+    /** Which chain to write to, and the devnet's knobs or Solana's endpoints (null unless that chain). */
     public record ChainConfig(
             String kind,
             Duration devnetSlotTime,
             boolean devnetPersistent,
             Path issuerKeypair,
             int breakerFailureRatePercent,
-            Duration breakerOpenDuration) {
+            Duration breakerOpenDuration,
+            SolanaConfig solana) {
         public static final String DEVNET = "devnet";
+        public static final String SOLANA = "solana";
         public static final Duration DEFAULT_DEVNET_SLOT_TIME = Duration.ofMillis(400);
         public static final int DEFAULT_BREAKER_FAILURE_RATE = 50;
         public static final Duration DEFAULT_BREAKER_OPEN = Duration.ofSeconds(30);
@@ -138,8 +141,8 @@ public record ChainsyncConfig(
 
         String chainKind =
                 env.oneOf("CHAINSYNC_CHAIN", ChainConfig.DEVNET, List.of(ChainConfig.DEVNET, "solana", "evm"));
-        if (!chainKind.equals(ChainConfig.DEVNET)) {
-            env.problem("CHAINSYNC_CHAIN=" + chainKind + " is not available yet: only 'devnet' is implemented");
+        if (chainKind.equals("evm")) {
+            env.problem("CHAINSYNC_CHAIN=evm is not available yet: 'devnet' and 'solana' are implemented");
         }
         ChainConfig chain = new ChainConfig(
                 chainKind,
@@ -155,7 +158,8 @@ public record ChainsyncConfig(
                         "CHAINSYNC_CHAIN_BREAKER_OPEN_MS",
                         ChainConfig.DEFAULT_BREAKER_OPEN,
                         Duration.ofMillis(10),
-                        Duration.ofHours(1)));
+                        Duration.ofHours(1)),
+                chainKind.equals(ChainConfig.SOLANA) ? SolanaConfig.load(env) : null);
 
         String commitment =
                 env.oneOf("CHAINSYNC_CONFIRMATION_COMMITMENT", "confirmed", List.of("confirmed", "finalized"));

@@ -223,7 +223,10 @@ public final class CredentialService {
             ChainRecord onChain = null;
             try {
                 onChain = chain.recordsByAddress(issuer.address(), null, VERIFY_CHAIN_SCAN).stream()
-                        .filter(r -> r.carries(expectedMemo) && r.error() == null)
+                        // The history may list others' transactions naming the issuer (Solana's does).
+                        .filter(r -> r.carries(expectedMemo)
+                                && r.error() == null
+                                && r.signer().equals(issuer.address()))
                         .findFirst()
                         .orElse(null);
             } catch (ChainException e) {

@@ -455,7 +455,8 @@ public final class Relay implements AutoCloseable {
         while (seen < MEMO_SEARCH_MAX_RECORDS) {
             List<ChainRecord> page = chain.recordsByAddress(signer.address(), before, MEMO_SEARCH_PAGE);
             for (ChainRecord r : page) {
-                if (r.error() != null) {
+                // A history may list others' transactions naming the signer (Solana's does): never adopt those.
+                if (r.error() != null || !r.signer().equals(signer.address())) {
                     continue;
                 }
                 for (String memo : r.memos()) {

@@ -247,18 +247,25 @@ public final class CredentialReconciler implements AutoCloseable {
             }
             // Outside the listed page range or genuinely missing: ask for the transaction itself before flagging.
             Optional<ChainRecord> tx = chain.transaction(cr.chainSignature());
-            if (tx.isPresent() && tx.get().error() == null && tx.get().carries(CredentialHash.memo(cr.hash()))) {
+            if (tx.isPresent() && byIssuer(tx.get()) && tx.get().carries(CredentialHash.memo(cr.hash()))) {
                 continue;
             }
             String reason = tx.isEmpty()
                     ? "transaction " + cr.chainSignature() + " not found on chain"
-                    : "transaction " + cr.chainSignature() + " does not carry this credential's memo";
+                    : !byIssuer(tx.get())
+                            ? "transaction " + cr.chainSignature() + " was not written by the issuer"
+                            : "transaction " + cr.chainSignature() + " does not carry this credential's memo";
             if (flag(
                     runId, "missing_on_chain", cr.hash(), cr.chainSignature(), reason, Json.object("reason", reason))) {
                 counts.flagged++;
             }
         }
         return counts;
+    }
+
+    /** Whether {@code r} succeeded and was signed by this service's issuer. */
+    private boolean byIssuer(ChainRecord r) {
+        return r.error() == null && r.signer().equals(credentials.issuerAddress());
     }
 
     /** Credential memos the issuer wrote successfully since {@code from}, newest first, keyed by hash. */
@@ -274,7 +281,9 @@ public final class CredentialReconciler implements AutoCloseable {
                 // A packed transaction anchors several credentials: each memo is one chain record here.
                 for (String memo : r.memos()) {
                     String hash = CredentialHash.hashFromMemo(memo);
-                    if (hash != null && r.error() == null) {
+                    // A chain's history of an address may list transactions others wrote naming it (Solana's
+                    // getSignaturesForAddress does): only the issuer's own count.
+                    if (hash != null && byIssuer(r)) {
                         counts.chain++;
                         // Newest first: keep the earliest landing if a memo ever appeared twice.
                         out.put(hash, r);

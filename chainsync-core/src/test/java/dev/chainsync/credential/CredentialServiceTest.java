@@ -4,10 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.chainsync.chain.Base58;
+import dev.chainsync.chain.ChainClient;
+import dev.chainsync.chain.ChainRecord;
 import dev.chainsync.chain.RecentBlockhash;
 import dev.chainsync.outbox.Relay;
+import dev.chainsync.testing.ForwardingChainClient;
 import dev.chainsync.testing.WritePath;
 import java.util.HexFormat;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -122,5 +126,31 @@ class CredentialServiceTest {
         assertThat(v.inDatabase()).isFalse();
         assertThat(v.onChain()).isTrue();
         assertThat(v.problems()).anyMatch(p -> p.contains("database lacks it"));
+    }
+
+    @Test
+    void aMemoInATransactionTheIssuerDidNotSignIsNotOnChainForIt() {
+        w = new WritePath("cred-verify-foreign");
+        String hash = "cd".repeat(32);
+        ChainRecord foreign = new ChainRecord(
+                "foreign-signature",
+                "Stranger1111111111111111111111111111111111",
+                7,
+                w.clock.instant(),
+                CredentialHash.memo(hash),
+                null);
+        ChainClient naming = new ForwardingChainClient(w.chain) {
+            @Override
+            public List<ChainRecord> recordsByAddress(String address, String before, int limit) {
+                return List.of(foreign);
+            }
+        };
+        CredentialService credentials = new CredentialService(
+                w.jdbc, w.issuer, naming, w.relayConfig.commitment(), w.relayConfig.maxAttempts(), w.clock);
+
+        CredentialService.Verification v = credentials.verify(hash);
+
+        assertThat(v.onChain()).isFalse();
+        assertThat(v.problems()).noneMatch(p -> p.contains("database lacks it"));
     }
 }

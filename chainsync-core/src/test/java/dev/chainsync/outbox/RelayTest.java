@@ -13,6 +13,7 @@ import dev.chainsync.outbox.OperationHandler.Confirmed;
 import dev.chainsync.outbox.OperationHandler.Failed;
 import dev.chainsync.outbox.OperationHandler.Submitted;
 import dev.chainsync.testing.ForwardingChainClient;
+import dev.chainsync.testing.TestChain;
 import dev.chainsync.testing.WritePath;
 import java.time.Duration;
 import java.util.Collection;
@@ -24,6 +25,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class RelayTest {
     private WritePath w;
@@ -35,9 +38,10 @@ class RelayTest {
         }
     }
 
-    @Test
-    void issuedCredentialIsSubmittedThenConfirmedWithItsHistory() {
-        w = new WritePath("happy");
+    @ParameterizedTest
+    @EnumSource(TestChain.Kind.class)
+    void issuedCredentialIsSubmittedThenConfirmedWithItsHistory(TestChain.Kind kind) {
+        w = new WritePath("happy", kind);
         Relay relay = w.relay("relay-a");
         Credential c = w.issue("student-1");
         assertThat(c.status()).isEqualTo(CredentialStatus.PENDING);
@@ -62,13 +66,14 @@ class RelayTest {
         assertThat(done.chainSignature()).isEqualTo(op.signature());
         assertThat(done.chainSlot()).isNotNull();
         assertThat(w.historyTypes(c.hash())).containsExactly("created", "submitted", "confirmed");
-        assertThat(w.devnet.countMemo(c.memo())).isEqualTo(1);
+        assertThat(w.onChain.countMemo(c.memo())).isEqualTo(1);
         assertThat(w.credentials.verify(c.hash()).valid()).isTrue();
     }
 
-    @Test
-    void relayThatDiesAfterSubmitIsReplacedAndTheMemoLandsOnce() throws Exception {
-        w = new WritePath("crash");
+    @ParameterizedTest
+    @EnumSource(TestChain.Kind.class)
+    void relayThatDiesAfterSubmitIsReplacedAndTheMemoLandsOnce(TestChain.Kind kind) throws Exception {
+        w = new WritePath("crash", kind);
         Credential c = w.issue("student-1");
         FreezingChain frozen = new FreezingChain(w.chain);
         Relay doomed = w.relay("relay-doomed", frozen);
@@ -88,8 +93,8 @@ class RelayTest {
         survivor.confirmPass();
 
         assertThat(w.status(c.hash())).isEqualTo(CredentialStatus.CONFIRMED);
-        assertThat(w.devnet.countMemo(c.memo())).isEqualTo(1);
-        assertThat(w.devnet.landedCount()).isEqualTo(1);
+        assertThat(w.onChain.countMemo(c.memo())).isEqualTo(1);
+        assertThat(w.onChain.landedCount()).isEqualTo(1);
         assertThat(w.outbox.attempts(w.operationOf(c.hash()).id())).hasSize(1);
 
         // The dead relay wakes up: its stale version changes nothing.
@@ -98,19 +103,21 @@ class RelayTest {
         assertThat(dying.isAlive()).isFalse();
         assertThat(w.operationOf(c.hash()).status()).isEqualTo(OperationStatus.CONFIRMED);
         assertThat(w.status(c.hash())).isEqualTo(CredentialStatus.CONFIRMED);
-        assertThat(w.devnet.countMemo(c.memo())).isEqualTo(1);
+        assertThat(w.onChain.countMemo(c.memo())).isEqualTo(1);
     }
 
-    @Test
-    void relayThatDiesBeforeItsDroppedTransactionLandsIsReplacedBySameBytesNotANewMemo() throws Exception {
-        w = new WritePath("crash-dropped");
+    @ParameterizedTest
+    @EnumSource(TestChain.Kind.class)
+    void relayThatDiesBeforeItsDroppedTransactionLandsIsReplacedBySameBytesNotANewMemo(TestChain.Kind kind)
+            throws Exception {
+        w = new WritePath("crash-dropped", kind);
         Credential c = w.issue("student-1");
-        w.faults.dropRate(1.0);
+        w.onChain.dropRate(1.0);
         FreezingChain frozen = new FreezingChain(w.chain);
         Thread dying = Thread.ofPlatform().start(w.relay("relay-doomed", frozen)::submitPass);
         assertThat(frozen.submitted.await(10, java.util.concurrent.TimeUnit.SECONDS))
                 .isTrue();
-        w.faults.dropRate(0.0);
+        w.onChain.dropRate(0.0);
 
         Relay survivor = w.relay("relay-b");
         w.advance(w.relayConfig.lease().plusSeconds(1));
@@ -124,20 +131,21 @@ class RelayTest {
         assertThat(w.outbox.attempts(op.id())).hasSize(1);
         assertThat(op.signature())
                 .isEqualTo(w.outbox.attempts(op.id()).getFirst().signature());
-        assertThat(w.devnet.countMemo(c.memo())).isEqualTo(1);
+        assertThat(w.onChain.countMemo(c.memo())).isEqualTo(1);
         frozen.release.countDown();
         dying.join(10_000);
         assertThat(w.operationOf(c.hash()).status()).isEqualTo(OperationStatus.CONFIRMED);
     }
 
-    @Test
-    void droppedTransactionIsResubmittedWithAFreshBlockhashOnlyAfterItExpired() {
-        w = new WritePath("dropped");
+    @ParameterizedTest
+    @EnumSource(TestChain.Kind.class)
+    void droppedTransactionIsResubmittedWithAFreshBlockhashOnlyAfterItExpired(TestChain.Kind kind) {
+        w = new WritePath("dropped", kind);
         Relay relay = w.relay("relay-a");
         Credential c = w.issue("student-1");
-        w.faults.dropRate(1.0);
+        w.onChain.dropRate(1.0);
         relay.submitPass();
-        w.faults.dropRate(0.0);
+        w.onChain.dropRate(0.0);
         Operation first = w.operationOf(c.hash());
         assertThat(first.status()).isEqualTo(OperationStatus.SUBMITTED);
 
@@ -165,14 +173,15 @@ class RelayTest {
         assertThat(attempts).hasSize(2);
         assertThat(attempts.get(0).blockhash()).isNotEqualTo(attempts.get(1).blockhash());
         assertThat(done.signature()).isEqualTo(attempts.get(1).signature());
-        assertThat(w.devnet.countMemo(c.memo())).isEqualTo(1);
+        assertThat(w.onChain.countMemo(c.memo())).isEqualTo(1);
         assertThat(w.historyTypes(c.hash()))
                 .containsExactly("created", "submitted", "failed", "resubmitted", "confirmed");
     }
 
-    @Test
-    void expiredAttemptThatLandedLateIsAdoptedInsteadOfSendingAnother() {
-        w = new WritePath("late");
+    @ParameterizedTest
+    @EnumSource(TestChain.Kind.class)
+    void expiredAttemptThatLandedLateIsAdoptedInsteadOfSendingAnother(TestChain.Kind kind) {
+        w = new WritePath("late", kind);
         Relay relay = w.relay("relay-a");
         Credential c = w.issue("student-1");
         relay.submitPass();
@@ -188,15 +197,16 @@ class RelayTest {
         relay.confirmPass();
         assertThat(w.operationOf(c.hash()).status()).isEqualTo(OperationStatus.CONFIRMED);
         assertThat(w.outbox.attempts(op.id())).hasSize(1);
-        assertThat(w.devnet.countMemo(c.memo())).isEqualTo(1);
+        assertThat(w.onChain.countMemo(c.memo())).isEqualTo(1);
     }
 
-    @Test
-    void chainOutageOpensTheBreakerSubmitsNothingAndRecoversAfterwards() {
-        w = new WritePath("outage");
+    @ParameterizedTest
+    @EnumSource(TestChain.Kind.class)
+    void chainOutageOpensTheBreakerSubmitsNothingAndRecoversAfterwards(TestChain.Kind kind) {
+        w = new WritePath("outage", kind);
         Relay relay = w.relay("relay-a");
         List<Credential> issued = List.of(w.issue("s1"), w.issue("s2"), w.issue("s3"));
-        w.faults.outage(w.clock.instant(), w.clock.instant().plusSeconds(60));
+        w.onChain.outage(true);
 
         for (int i = 0; i < 15; i++) {
             assertThat(relay.submitPass()).isZero();
@@ -206,30 +216,32 @@ class RelayTest {
         assertThat(w.count("SELECT count(*) FROM chain_operation_attempts")).isZero();
         assertThat(w.count("SELECT count(*) FROM chain_operations WHERE status = 'pending' AND attempt_count = 0"))
                 .isEqualTo(3);
-        assertThat(w.devnet.landedCount()).isZero();
+        assertThat(w.onChain.landedCount()).isZero();
 
+        w.onChain.outage(false);
         w.advance(Duration.ofSeconds(61));
         w.settle(relay, 10);
         for (Credential c : issued) {
             assertThat(w.status(c.hash())).isEqualTo(CredentialStatus.CONFIRMED);
-            assertThat(w.devnet.countMemo(c.memo())).isEqualTo(1);
+            assertThat(w.onChain.countMemo(c.memo())).isEqualTo(1);
         }
         assertThat(w.chain.isOpen()).isFalse();
     }
 
-    @Test
-    void failingTransactionsAreDeadLetteredThenRetriedToConfirmation() {
-        w = new WritePath("dead");
+    @ParameterizedTest
+    @EnumSource(TestChain.Kind.class)
+    void failingTransactionsAreDeadLetteredThenRetriedToConfirmation(TestChain.Kind kind) {
+        w = new WritePath("dead", kind);
         Relay relay = w.relay("relay-a");
         Credential c = w.issue("student-1");
-        w.faults.failRate(1.0);
+        w.onChain.failRate(1.0);
         w.settle(relay, 20);
         Operation dead = w.operationOf(c.hash());
         assertThat(dead.status()).isEqualTo(OperationStatus.DEAD_LETTERED);
         assertThat(dead.attemptCount()).isEqualTo(w.relayConfig.maxAttempts());
-        assertThat(dead.lastError()).contains("failed on chain");
+        assertThat(dead.lastError()).contains("failed on chain", "InstructionError");
         assertThat(w.status(c.hash())).isEqualTo(CredentialStatus.DEAD_LETTERED);
-        assertThat(w.devnet.countMemo(c.memo()))
+        assertThat(w.onChain.countMemo(c.memo()))
                 .as("failed transactions carry no memo")
                 .isZero();
         // Subscribers hear of it from events written in the dead-lettering transaction.
@@ -242,7 +254,7 @@ class RelayTest {
                                 .contains("\"operation_id\": " + dead.id(), "failed on chain"));
         assertThat(w.outbox.retry(w.operationOf(c.hash()).id() + 1000)).isEqualTo(Outbox.RetryOutcome.NOT_FOUND);
 
-        w.faults.failRate(0.0);
+        w.onChain.failRate(0.0);
         assertThat(w.outbox.retry(dead.id())).isEqualTo(Outbox.RetryOutcome.RETRIED);
         assertThat(w.outbox.retry(dead.id())).isEqualTo(Outbox.RetryOutcome.NOT_DEAD_LETTERED);
         assertThat(w.status(c.hash())).isEqualTo(CredentialStatus.PENDING);
@@ -250,7 +262,7 @@ class RelayTest {
 
         assertThat(w.operationOf(c.hash()).status()).isEqualTo(OperationStatus.CONFIRMED);
         assertThat(w.status(c.hash())).isEqualTo(CredentialStatus.CONFIRMED);
-        assertThat(w.devnet.countMemo(c.memo())).isEqualTo(1);
+        assertThat(w.onChain.countMemo(c.memo())).isEqualTo(1);
         List<String> history = w.historyTypes(c.hash());
         assertThat(history)
                 .startsWith("created", "submitted", "failed")
@@ -493,10 +505,12 @@ class RelayTest {
         assertThat(w.devnet.countMemo(c.memo())).isEqualTo(1);
     }
 
-    @Test
-    void twoRelaysOnOneDatabaseSubmitEachOfAThousandOperationsOnce() {
+    @ParameterizedTest
+    @EnumSource(TestChain.Kind.class)
+    void twoRelaysOnOneDatabaseSubmitEachOfAThousandOperationsOnce(TestChain.Kind kind) {
         w = new WritePath(
                 "two-relays",
+                kind,
                 rc -> new dev.chainsync.config.ChainsyncConfig.RelayConfig(
                         true,
                         "x",
@@ -540,14 +554,13 @@ class RelayTest {
         assertThat(w.count("SELECT count(*) FROM chain_operation_attempts")).isEqualTo(n);
         // Packed: far fewer transactions than operations, each sent once, every memo on chain exactly once.
         assertThat(counting.submitsBySignature.values()).allMatch(count -> count.get() == 1);
-        assertThat(w.devnet.landedCount())
+        assertThat(w.onChain.landedCount())
                 .isEqualTo(counting.submitsBySignature.size())
                 .isLessThanOrEqualTo(n / 4);
-        List<String> memos =
-                w.devnet.allRecords().stream().flatMap(r -> r.memos().stream()).toList();
+        List<String> memos = w.onChain.landedMemos();
         assertThat(memos).hasSize(n).doesNotHaveDuplicates();
         assertThat(w.count("SELECT count(DISTINCT signature) FROM chain_operation_attempts"))
-                .isEqualTo(w.devnet.landedCount());
+                .isEqualTo(w.onChain.landedCount());
         long byA = w.count("SELECT count(*) FROM chain_operation_attempts WHERE relay = 'relay-a'");
         long byB = w.count("SELECT count(*) FROM chain_operation_attempts WHERE relay = 'relay-b'");
         assertThat(byA + byB).isEqualTo(n);

@@ -73,6 +73,57 @@ class ReconcilerEdgesTest {
                 .isEqualTo(1);
     }
 
+    /**
+     * A chain's history of the issuer address may list transactions others wrote that name it (Solana's
+     * getSignaturesForAddress does): their memos are neither recovered nor taken as the issuer's landing.
+     */
+    @Test
+    void memosInTransactionsTheIssuerDidNotSignAreNotTheIssuers() {
+        w = new WritePath("rec-edges-foreign");
+        Relay relay = w.relay("relay-a");
+        Credential c = w.issue("a");
+        w.settle(relay, 5);
+        String forgedHash = CredentialHash.sha256Hex("forged".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        String stranger = "Stranger1111111111111111111111111111111111";
+        ChainRecord forged = new ChainRecord(
+                "forged-signature", stranger, 5, w.clock.instant(), CredentialHash.memo(forgedHash), null);
+        // The chain as if a stranger had signed everything, the credential's own transaction included.
+        java.util.function.UnaryOperator<ChainRecord> bySomeoneElse =
+                r -> new ChainRecord(r.signature(), stranger, r.slot(), r.blockTime(), r.memos(), r.error());
+        ChainClient chain = new ForwardingChainClient(w.chain) {
+            @Override
+            public java.util.List<ChainRecord> recordsByAddress(String address, String before, int limit) {
+                java.util.List<ChainRecord> page =
+                        new java.util.ArrayList<>(delegate.recordsByAddress(address, before, limit).stream()
+                                .map(bySomeoneElse)
+                                .toList());
+                if (before == null) {
+                    page.addFirst(forged);
+                }
+                return page;
+            }
+
+            @Override
+            public Optional<ChainRecord> transaction(String signature) {
+                return delegate.transaction(signature).map(bySomeoneElse);
+            }
+        };
+        w.advance(Duration.ofMinutes(2));
+
+        CredentialReconciler.Run run =
+                reconciler(chain, Duration.ofMinutes(5), Duration.ofHours(1)).runOnce();
+
+        assertThat(run.recovered()).isZero();
+        assertThat(w.credentials.find(forgedHash)).isEmpty();
+        assertThat(w.jdbc.query(
+                        "SELECT detail->>'reason' FROM reconciliation_findings WHERE credential_hash = ?",
+                        rs -> rs.getString(1),
+                        c.hash()))
+                .singleElement()
+                .asString()
+                .contains("was not written by the issuer");
+    }
+
     /** Two instances reconciling at the same moment flag (and alert) a disagreement once. */
     @Test
     void twoConcurrentRunsFlagTheSameCredentialOnce() throws Exception {

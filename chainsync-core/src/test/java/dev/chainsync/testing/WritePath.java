@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
@@ -39,7 +40,11 @@ public final class WritePath implements AutoCloseable {
     public final ManualClock clock = new ManualClock(START);
     public final Random random = new Random(42);
     public final DevnetFaults faults = new DevnetFaults();
+    /** The chain under test: its blocks, what landed, its faults. */
+    public final TestChain onChain;
+    /** The devnet, or null when {@link #onChain} is another chain. */
     public final Devnet devnet;
+
     public final CircuitBreakingChainClient chain;
     public final Ed25519Keypair issuer = Ed25519Keypair.generate(new SecureRandom());
     public final CredentialService credentials;
@@ -53,15 +58,28 @@ public final class WritePath implements AutoCloseable {
     }
 
     public WritePath(String name, UnaryOperator<RelayConfig> tweak) {
+        this(name, TestChain.Kind.DEVNET, tweak);
+    }
+
+    public WritePath(String name, TestChain.Kind kind) {
+        this(name, kind, UnaryOperator.identity());
+    }
+
+    /** A write path on {@code kind}; on the Solana runtime, the issuer is funded and pays the fees. */
+    public WritePath(String name, TestChain.Kind kind, UnaryOperator<RelayConfig> tweak) {
+        this(name, tweak, w -> switch (kind) {
+            case DEVNET -> TestChain.devnet(w.clock, SLOT, w.random, w.faults);
+            case SOLANA_RUNTIME -> TestChain.solanaRuntime(w.clock, w.issuer, TestChain.FUNDING_LAMPORTS);
+        });
+    }
+
+    /** A write path on the chain {@code chainOf} makes from this write path's clock, issuer and faults. */
+    public WritePath(String name, UnaryOperator<RelayConfig> tweak, Function<WritePath, TestChain> chainOf) {
+        onChain = chainOf.apply(this);
+        devnet = onChain.client() instanceof Devnet d ? d : null;
         scratch = TestDatabases.create(name);
         jdbc = scratch.database().jdbc();
-        devnet = Devnet.builder()
-                .clock(clock)
-                .slotTime(SLOT)
-                .random(random)
-                .faults(faults)
-                .build();
-        chain = new CircuitBreakingChainClient(devnet, 50, Duration.ofSeconds(30), clock);
+        chain = new CircuitBreakingChainClient(onChain.client(), 50, Duration.ofSeconds(30), clock);
         relayConfig = tweak.apply(new RelayConfig(
                 true,
                 "relay-a",
@@ -113,8 +131,10 @@ public final class WritePath implements AutoCloseable {
         clock.advance(d);
     }
 
+    /** Moves the clock by {@code n} slots and the chain by {@code n} blocks. */
     public void advanceSlots(long n) {
         clock.advance(SLOT.multipliedBy(n));
+        onChain.produceBlocks(n);
     }
 
     /** Runs submit and confirm passes, moving two slots each round, until nothing is unfinished or rounds run out. */
@@ -151,5 +171,6 @@ public final class WritePath implements AutoCloseable {
     public void close() {
         relays.forEach(Relay::close);
         scratch.close();
+        onChain.close();
     }
 }

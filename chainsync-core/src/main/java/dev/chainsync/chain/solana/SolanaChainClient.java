@@ -1,0 +1,478 @@
+package dev.chainsync.chain.solana;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.chainsync.chain.ChainClient;
+import dev.chainsync.chain.ChainException;
+import dev.chainsync.chain.ChainException.Kind;
+import dev.chainsync.chain.ChainHealth;
+import dev.chainsync.chain.ChainRecord;
+import dev.chainsync.chain.Commitment;
+import dev.chainsync.chain.Ed25519Keypair;
+import dev.chainsync.chain.RecentBlockhash;
+import dev.chainsync.chain.SignatureStatus;
+import dev.chainsync.chain.SignedTransaction;
+import dev.chainsync.chain.Signer;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link ChainClient} port over Solana's standard JSON-RPC, with failover across endpoints.
+ *
+ * <p>Sending follows Solana's guidance: the blockhash is fetched at {@code confirmed}, preflight
+ * runs at the same commitment, {@code maxRetries} is 0 because the relay re-broadcasts the same
+ * signed bytes itself until {@code lastValidBlockHeight} passes, and it signs anew only after that
+ * and after searching the chain (see the relay). Re-sending the same bytes through another endpoint
+ * is safe: a transaction is identified by its signature, and the runtime processes a signature at
+ * most once while its blockhash is valid (after that, the bytes cannot land at all).
+ *
+ * <p>Reads go to the first endpoint, in the configured order, that is not more than
+ * {@link SolanaConfig#maxLagBlocks()} behind the best one and whose breaker lets the call through;
+ * a request failing on the node moves on to the next. {@link #blockHeight()} asks every endpoint and answers the lowest height among those
+ * it would read from, so "the blockhash expired and the signature is unknown" is never concluded
+ * from a node ahead of the one that was asked about the signature.
+ */
+public final class SolanaChainClient implements ChainClient {
+    public static final String NAME = "solana";
+    /** Solana's base fee per signature; a fee payer with less cannot send anything. */
+    public static final long LAMPORTS_PER_SIGNATURE = 5_000;
+    /** Solana's target slot time, used to say when a confirmation is worth asking about. */
+    public static final Duration SLOT_TIME = Duration.ofMillis(400);
+
+    private static final Logger log = LoggerFactory.getLogger(SolanaChainClient.class);
+    private static final int MAX_STATUSES_PER_CALL = 256;
+    private static final int MAX_SIGNATURES_PER_PAGE = 1000;
+    private static final int RECORD_CACHE_SIZE = 20_000;
+    private static final Map<String, Object> CONFIRMED = Map.of("commitment", "confirmed");
+
+    private final SolanaConfig config;
+    private final Signer feePayer;
+    private final boolean separateFeePayer;
+    private final SolanaWire.ComputeBudget budget;
+    private final List<RpcEndpoint> endpoints;
+    private final MeterRegistry registry;
+    private final Map<RpcEndpoint, Counter> failovers = new HashMap<>();
+    private final ExecutorService probes = Executors.newVirtualThreadPerTaskExecutor();
+    private final Map<String, ChainRecord> transactions =
+            java.util.Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, ChainRecord> eldest) {
+                    return size() > RECORD_CACHE_SIZE;
+                }
+            });
+
+    /**
+     * @param feePayer pays the fees (the issuer itself, or another key)
+     * @param separateFeePayer whether {@code feePayer} is another key than the issuer's: its
+     *     transactions then carry two signatures (sizes are computed for that)
+     * @param breakerFailureRatePercent failure rate that opens one endpoint's breaker
+     * @param breakerOpen how long an endpoint's breaker stays open
+     */
+    public SolanaChainClient(
+            SolanaConfig config,
+            Signer feePayer,
+            boolean separateFeePayer,
+            int breakerFailureRatePercent,
+            Duration breakerOpen,
+            Clock clock,
+            MeterRegistry registry) {
+        this.config = config;
+        this.feePayer = java.util.Objects.requireNonNull(feePayer, "feePayer");
+        this.separateFeePayer = separateFeePayer;
+        this.budget = new SolanaWire.ComputeBudget(config.computeUnitPriceMicroLamports(), config.computeUnitLimit());
+        this.registry = registry;
+        HttpClient http = HttpClient.newBuilder()
+                .connectTimeout(config.requestTimeout())
+                .version(HttpClient.Version.HTTP_1_1)
+                .build();
+        List<RpcEndpoint> list = new ArrayList<>();
+        for (URI url : config.rpcUrls()) {
+            String label = list.size() + ":" + SolanaConfig.label(url);
+            RpcEndpoint e = new RpcEndpoint(
+                    new SolanaRpc(url, label, http, config.requestTimeout()),
+                    breakerFailureRatePercent,
+                    breakerOpen,
+                    clock);
+            list.add(e);
+            failovers.put(
+                    e,
+                    Counter.builder("chainsync_chain_rpc_failovers_total")
+                            .tag("endpoint", label)
+                            .description("Requests that failed on this endpoint and went to the next")
+                            .register(registry));
+            Gauge.builder("chainsync_chain_rpc_height_lag_blocks", () -> lagOf(e))
+                    .tag("endpoint", label)
+                    .description("Blocks this endpoint is behind the best one (NaN until seen)")
+                    .register(registry);
+        }
+        this.endpoints = List.copyOf(list);
+    }
+
+    /** The client for {@code config}: the fee payer keypair it names pays, or else {@code issuer}. */
+    public static SolanaChainClient create(
+            SolanaConfig config,
+            Signer issuer,
+            int breakerFailureRatePercent,
+            Duration breakerOpen,
+            Clock clock,
+            MeterRegistry registry) {
+        boolean separate = config.feePayerKeypair() != null;
+        Signer feePayer = separate ? Ed25519Keypair.load(config.feePayerKeypair()) : issuer;
+        return new SolanaChainClient(
+                config, feePayer, separate, breakerFailureRatePercent, breakerOpen, clock, registry);
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    // ---------------------------------------------------------------- heights and endpoint choice
+
+    @Override
+    public long blockHeight() {
+        Map<RpcEndpoint, Long> answered = probeHeights();
+        if (answered.isEmpty()) {
+            throw new ChainException(Kind.UNAVAILABLE, "no Solana RPC endpoint answered getBlockHeight" + lastErrors());
+        }
+        long best = answered.values().stream().mapToLong(Long::longValue).max().orElseThrow();
+        return answered.values().stream()
+                .mapToLong(Long::longValue)
+                .filter(h -> best - h <= config.maxLagBlocks())
+                .min()
+                .orElse(best);
+    }
+
+    /** Asks every endpoint for its block height at {@code confirmed}, in parallel. */
+    private Map<RpcEndpoint, Long> probeHeights() {
+        Map<RpcEndpoint, Future<Long>> asked = new LinkedHashMap<>();
+        for (RpcEndpoint e : endpoints) {
+            // An open breaker refuses at once, without a request; one whose open period is over lets a trial through.
+            asked.put(
+                    e,
+                    probes.submit(() ->
+                            e.call(() -> e.rpc.call("getBlockHeight", CONFIRMED).asLong())));
+        }
+        Map<RpcEndpoint, Long> answered = new LinkedHashMap<>();
+        for (Map.Entry<RpcEndpoint, Future<Long>> a : asked.entrySet()) {
+            try {
+                long h = a.getValue().get();
+                a.getKey().height(h);
+                answered.put(a.getKey(), h);
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                throw new ChainException(Kind.UNAVAILABLE, ChainException.Reach.UNKNOWN, "interrupted", ex);
+            } catch (java.util.concurrent.ExecutionException ex) {
+                log.debug("block height probe failed: {}", ex.getCause().getMessage());
+            }
+        }
+        return answered;
+    }
+
+    private double lagOf(RpcEndpoint e) {
+        long best = bestHeight();
+        return e.height() < 0 || best < 0 ? Double.NaN : best - e.height();
+    }
+
+    private long bestHeight() {
+        return endpoints.stream().mapToLong(RpcEndpoint::height).max().orElse(-1);
+    }
+
+    /**
+     * Endpoints to read from, most preferred first: those not too far behind the best. Their
+     * breakers decide per call (an open one refuses without a request, and lets a trial through
+     * once its open period is over).
+     */
+    private List<RpcEndpoint> readable() {
+        long best = bestHeight();
+        return endpoints.stream()
+                .filter(e -> e.height() < 0 || best - e.height() <= config.maxLagBlocks())
+                .toList();
+    }
+
+    /** Runs {@code call} on the first readable endpoint that answers; node failures move on to the next. */
+    private <T> T read(String what, Function<SolanaRpc, T> call) {
+        ChainException failed = null;
+        for (RpcEndpoint e : readable()) {
+            try {
+                return e.call(() -> call.apply(e.rpc));
+            } catch (ChainException ex) {
+                if (ex.reach() == ChainException.Reach.NOT_SENT) {
+                    continue; // breaker open: nothing was asked, so no failover either
+                }
+                if (!RpcEndpoint.nodeFailure(ex) || ex.reach() == ChainException.Reach.UNKNOWN) {
+                    throw ex;
+                }
+                failed = ex;
+                failovers.get(e).increment();
+                log.debug("{} failed on {}, trying the next endpoint: {}", what, e.label(), ex.getMessage());
+            }
+        }
+        if (failed != null) {
+            throw failed;
+        }
+        // Nothing was sent anywhere, so the caller may count this as no attempt at all.
+        throw new ChainException(
+                Kind.UNAVAILABLE,
+                ChainException.Reach.NOT_SENT,
+                what + ": every Solana RPC endpoint is paused (breaker open) or lagging" + lastErrors(),
+                null);
+    }
+
+    private String lastErrors() {
+        StringBuilder s = new StringBuilder();
+        for (RpcEndpoint e : endpoints) {
+            if (e.lastError() != null) {
+                s.append(s.isEmpty() ? " (" : "; ").append(e.lastError());
+            }
+        }
+        return s.isEmpty() ? "" : s.append(')').toString();
+    }
+
+    // ---------------------------------------------------------------- building and sending
+
+    @Override
+    public Duration expectedTimeTo(Commitment commitment) {
+        return switch (commitment) {
+            case PROCESSED -> SLOT_TIME;
+            case CONFIRMED -> SLOT_TIME.multipliedBy(2);
+            case FINALIZED -> SLOT_TIME.multipliedBy(32);
+        };
+    }
+
+    @Override
+    public RecentBlockhash latestBlockhash() {
+        return read("getLatestBlockhash", rpc -> {
+            JsonNode value = rpc.call("getLatestBlockhash", CONFIRMED).path("value");
+            return new RecentBlockhash(
+                    value.path("blockhash").asText(),
+                    value.path("lastValidBlockHeight").asLong());
+        });
+    }
+
+    @Override
+    public int memoTransactionBytes(List<String> memos) {
+        return SolanaWire.size(memos, separateFeePayer, budget);
+    }
+
+    @Override
+    public SignedTransaction buildMemoTransaction(Signer signer, List<String> memos, RecentBlockhash blockhash) {
+        SolanaWire.Built built = SolanaWire.build(feePayer, signer, memos, blockhash.blockhash(), budget);
+        return new SignedTransaction(built.signature(), built.wire(), signer.address(), memos, blockhash);
+    }
+
+    @Override
+    public String submit(SignedTransaction transaction) {
+        String wire = Base64.getEncoder().encodeToString(transaction.wire());
+        Map<String, Object> options = Map.of(
+                "encoding", "base64", "skipPreflight", false, "preflightCommitment", "confirmed", "maxRetries", 0);
+        return read("sendTransaction", rpc -> {
+            try {
+                return rpc.call("sendTransaction", wire, options).asText();
+            } catch (SolanaRpc.RpcError e) {
+                return answered(transaction, e);
+            }
+        });
+    }
+
+    /** What a refused send means: already there (fine), a node behind (try another), or the chain's verdict. */
+    private String answered(SignedTransaction transaction, SolanaRpc.RpcError e) {
+        String name = e.errorName();
+        if ("AlreadyProcessed".equals(name)) {
+            return transaction.signature();
+        }
+        if (e.kind() == Kind.BLOCKHASH_EXPIRED && transaction.blockhash().lastValidBlockHeight() > bestHeight()) {
+            // The blockhash cannot have expired yet: this node has not seen it. Another may have.
+            throw new ChainException(Kind.UNAVAILABLE, e.getMessage() + " (node behind the blockhash)");
+        }
+        if ("AccountNotFound".equals(name) || "InsufficientFundsForFee".equals(name)) {
+            throw new ChainException(
+                    Kind.INVALID_TRANSACTION,
+                    "fee payer " + feePayer.address() + " cannot pay the fee (" + name + "): fund it with SOL; "
+                            + e.getMessage());
+        }
+        throw e;
+    }
+
+    // ---------------------------------------------------------------- reading the chain
+
+    @Override
+    public Map<String, SignatureStatus> signatureStatuses(Collection<String> signatures) {
+        List<String> all = List.copyOf(signatures);
+        Map<String, SignatureStatus> out = new HashMap<>();
+        for (int from = 0; from < all.size(); from += MAX_STATUSES_PER_CALL) {
+            List<String> chunk = all.subList(from, Math.min(all.size(), from + MAX_STATUSES_PER_CALL));
+            JsonNode value = read(
+                    "getSignatureStatuses",
+                    rpc -> rpc.call("getSignatureStatuses", chunk, Map.of("searchTransactionHistory", true))
+                            .path("value"));
+            for (int i = 0; i < chunk.size(); i++) {
+                JsonNode s = value.path(i);
+                if (s.isObject() && s.hasNonNull("confirmationStatus")) {
+                    out.put(
+                            chunk.get(i),
+                            new SignatureStatus(
+                                    chunk.get(i),
+                                    s.path("slot").asLong(),
+                                    Commitment.parse(
+                                            s.path("confirmationStatus").asText()),
+                                    errorText(s.get("err"))));
+                }
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public List<ChainRecord> recordsByAddress(String address, String beforeSignature, int limit) {
+        Map<String, Object> options = new LinkedHashMap<>(CONFIRMED);
+        options.put("limit", Math.max(1, Math.min(limit, MAX_SIGNATURES_PER_PAGE)));
+        if (beforeSignature != null) {
+            options.put("before", beforeSignature);
+        }
+        JsonNode page = read("getSignaturesForAddress", rpc -> rpc.call("getSignaturesForAddress", address, options));
+        List<String> signatures = new ArrayList<>();
+        page.forEach(entry -> signatures.add(entry.path("signature").asText()));
+        // getSignaturesForAddress lists every transaction that mentions the address, signed by it or
+        // not: the signer comes from the transaction itself, fetched once per signature and cached.
+        Map<String, ChainRecord> full = transactions(signatures);
+        List<ChainRecord> out = new ArrayList<>(signatures.size());
+        for (JsonNode entry : page) {
+            String signature = entry.path("signature").asText();
+            ChainRecord tx = full.get(signature);
+            out.add(new ChainRecord(
+                    signature,
+                    tx == null ? "" : tx.signer(),
+                    entry.path("slot").asLong(),
+                    entry.hasNonNull("blockTime")
+                            ? Instant.ofEpochSecond(entry.path("blockTime").asLong())
+                            : null,
+                    entry.hasNonNull("memo")
+                            ? SolanaMemos.parseField(entry.path("memo").asText())
+                            : List.of(),
+                    errorText(entry.get("err"))));
+        }
+        return out;
+    }
+
+    @Override
+    public Optional<ChainRecord> transaction(String signature) {
+        return Optional.ofNullable(transactions(List.of(signature)).get(signature));
+    }
+
+    /** The transactions among {@code signatures} the chain has at {@code confirmed}, from the cache or one batch. */
+    private Map<String, ChainRecord> transactions(List<String> signatures) {
+        Map<String, ChainRecord> found = new HashMap<>();
+        List<String> missing = new ArrayList<>();
+        for (String s : signatures) {
+            ChainRecord cached = transactions.get(s);
+            if (cached != null) {
+                found.put(s, cached);
+            } else {
+                missing.add(s);
+            }
+        }
+        if (missing.isEmpty()) {
+            return found;
+        }
+        Map<String, Object> options =
+                Map.of("commitment", "confirmed", "encoding", "json", "maxSupportedTransactionVersion", 0);
+        List<Object[]> params =
+                missing.stream().map(s -> new Object[] {s, options}).toList();
+        List<JsonNode> results = read(
+                "getTransaction",
+                rpc -> params.size() == 1
+                        ? List.of(rpc.call("getTransaction", params.getFirst()))
+                        : rpc.batch("getTransaction", params));
+        for (int i = 0; i < missing.size(); i++) {
+            JsonNode tx = results.get(i);
+            if (tx != null && tx.isObject()) {
+                ChainRecord r = SolanaMemos.record(missing.get(i), tx);
+                transactions.put(r.signature(), r);
+                found.put(r.signature(), r);
+            }
+        }
+        return found;
+    }
+
+    static String errorText(JsonNode err) {
+        return err == null || err.isNull() ? null : err.isTextual() ? err.asText() : err.toString();
+    }
+
+    // ---------------------------------------------------------------- health
+
+    @Override
+    public ChainHealth health() {
+        try {
+            long height = blockHeight();
+            List<ChainHealth.Endpoint> entries = endpointHealth();
+            long lamports = balance(feePayer.address());
+            long fee = LAMPORTS_PER_SIGNATURE * (separateFeePayer ? 2 : 1);
+            if (lamports < fee) {
+                return new ChainHealth(
+                        false,
+                        height,
+                        "fee payer " + feePayer.address() + " has " + lamports
+                                + " lamports; a transaction costs at least " + fee + ": fund it",
+                        entries);
+            }
+            return new ChainHealth(
+                    true,
+                    height,
+                    entries.stream().filter(e -> e.status().equals("up")).count() + " of " + endpoints.size()
+                            + " RPC endpoints up",
+                    entries);
+        } catch (RuntimeException e) {
+            return new ChainHealth(false, Math.max(0, bestHeight()), e.getMessage(), endpointHealth());
+        }
+    }
+
+    /** The lamports held by {@code address} at {@code confirmed}. */
+    public long balance(String address) {
+        return read(
+                "getBalance",
+                rpc -> rpc.call("getBalance", address, CONFIRMED).path("value").asLong());
+    }
+
+    private List<ChainHealth.Endpoint> endpointHealth() {
+        long best = bestHeight();
+        List<ChainHealth.Endpoint> out = new ArrayList<>();
+        for (RpcEndpoint e : endpoints) {
+            long lag = e.height() < 0 || best < 0 ? -1 : best - e.height();
+            String status = !e.permits() ? "down" : lag > config.maxLagBlocks() ? "lagging" : "up";
+            out.add(new ChainHealth.Endpoint(e.label(), status, e.height(), lag, e.breakerState(), e.lastError()));
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        probes.shutdownNow();
+        for (RpcEndpoint e : endpoints) {
+            registry.find("chainsync_chain_rpc_height_lag_blocks")
+                    .tag("endpoint", e.label())
+                    .meters()
+                    .forEach(registry::remove);
+            registry.remove(failovers.get(e));
+        }
+    }
+}
