@@ -2,7 +2,6 @@ package dev.chainsync.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.chainsync.apikey.Scope;
-import dev.chainsync.config.ChainsyncConfig;
 import dev.chainsync.json.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -84,7 +83,8 @@ final class DemoCommand implements Callable<Integer> {
         Application app = Application.create(config).start();
         try {
             String base = "http://localhost:" + app.httpPort();
-            apiKey = app.apiKeys()
+            apiKey = app.services()
+                    .apiKeys()
                     .create("demo", EnumSet.of(Scope.CREDENTIALS_WRITE, Scope.READ), null)
                     .secret();
             List<String> hashes = runWorkload(app, base);
@@ -168,7 +168,7 @@ final class DemoCommand implements Callable<Integer> {
         app.devnet().faults().dropRate(0);
         System.out.println("Reconciliation run: "
                 + dev.chainsync.api.HttpApi.API_JSON.writeValueAsString(
-                        app.reconciler().runOnce()));
+                        app.services().reconciler().runOnce()));
         return hashes;
     }
 

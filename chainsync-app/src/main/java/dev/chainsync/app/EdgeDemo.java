@@ -75,7 +75,8 @@ final class EdgeDemo implements AutoCloseable {
     }
 
     void run(Application app, String base) throws Exception {
-        String key = app.apiKeys()
+        String key = app.services()
+                .apiKeys()
                 .create(
                         "demo-edge",
                         EnumSet.of(Scope.LEDGER_WRITE, Scope.WEBHOOKS_MANAGE, Scope.READ, Scope.ADMIN),

@@ -1,8 +1,7 @@
 package dev.chainsync.app;
 
-import dev.chainsync.config.ChainsyncConfig;
-import dev.chainsync.config.ChainsyncConfig.DatabaseConfig;
 import dev.chainsync.db.Database;
+import dev.chainsync.db.DatabaseConfig;
 import dev.chainsync.db.Jdbc;
 import dev.chainsync.ingest.EmbeddedRedis;
 import dev.chainsync.ingest.Ingest;

@@ -1,6 +1,5 @@
 package dev.chainsync.app;
 
-import dev.chainsync.config.ChainsyncConfig;
 import dev.chainsync.config.Redact;
 import dev.chainsync.db.Database;
 import dev.chainsync.ingest.Ingest;

@@ -92,11 +92,11 @@ final class IngestDemo implements AutoCloseable {
         } finally {
             client.shutdown();
         }
-        Jdbc jdbc = app.database().jdbc();
+        Jdbc jdbc = app.services().database().jdbc();
         Instant deadline = Instant.now().plus(TIMEOUT);
-        Ingest.Status s = app.ingest().status();
+        Ingest.Status s = app.services().ingest().status();
         while (Instant.now().isBefore(deadline)) {
-            s = app.ingest().status();
+            s = app.services().ingest().status();
             long pending = s.streams().stream()
                     .mapToLong(st -> st.pending() == null ? 0 : st.pending())
                     .sum();

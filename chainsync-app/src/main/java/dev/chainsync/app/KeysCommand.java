@@ -3,7 +3,6 @@ package dev.chainsync.app;
 import dev.chainsync.apikey.ApiKey;
 import dev.chainsync.apikey.ApiKeys;
 import dev.chainsync.apikey.Scope;
-import dev.chainsync.config.ChainsyncConfig;
 import dev.chainsync.db.Database;
 import java.io.PrintWriter;
 import java.security.SecureRandom;

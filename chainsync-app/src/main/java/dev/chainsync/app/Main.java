@@ -1,6 +1,5 @@
 package dev.chainsync.app;
 
-import dev.chainsync.config.ChainsyncConfig;
 import dev.chainsync.config.ConfigException;
 import dev.chainsync.db.DataAccessException;
 import io.lettuce.core.RedisException;

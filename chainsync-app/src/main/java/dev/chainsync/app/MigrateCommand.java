@@ -1,6 +1,5 @@
 package dev.chainsync.app;
 
-import dev.chainsync.config.ChainsyncConfig;
 import dev.chainsync.db.Database;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;

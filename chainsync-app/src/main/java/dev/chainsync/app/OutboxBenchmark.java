@@ -5,11 +5,11 @@ import dev.chainsync.chain.Commitment;
 import dev.chainsync.chain.Devnet;
 import dev.chainsync.chain.DevnetFaults;
 import dev.chainsync.chain.Ed25519Keypair;
-import dev.chainsync.config.ChainsyncConfig.RelayConfig;
 import dev.chainsync.credential.CredentialService;
 import dev.chainsync.db.Database;
 import dev.chainsync.db.Jdbc;
 import dev.chainsync.outbox.Relay;
+import dev.chainsync.outbox.RelayConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.security.SecureRandom;
@@ -229,18 +229,15 @@ final class OutboxBenchmark {
             RandomGenerator random,
             SimpleMeterRegistry registry,
             int i) {
-        RelayConfig rc = new RelayConfig(
-                true,
-                "bench-relay-" + i,
-                batch,
-                Duration.ofMillis(5),
-                Duration.ofMillis(Math.max(1, slotMs / 2)),
-                Duration.ofSeconds(30),
-                8,
-                Duration.ofMillis(100),
-                Duration.ofSeconds(5),
-                Commitment.CONFIRMED,
-                Duration.ofMinutes(10));
+        RelayConfig rc = RelayConfig.builder()
+                .instanceId("bench-relay-" + i)
+                .batchSize(batch)
+                .pollInterval(Duration.ofMillis(5))
+                .confirmPollInterval(Duration.ofMillis(Math.max(1, slotMs / 2)))
+                .retryBase(Duration.ofMillis(100))
+                .retryCap(Duration.ofSeconds(5))
+                .commitment(Commitment.CONFIRMED)
+                .build();
         return new Relay(db.jdbc(), chain, issuer, credentials.handlers(), rc, clock, random, registry);
     }
 

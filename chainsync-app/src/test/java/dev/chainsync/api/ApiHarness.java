@@ -2,7 +2,7 @@ package dev.chainsync.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.chainsync.app.Application;
-import dev.chainsync.config.ChainsyncConfig;
+import dev.chainsync.app.ChainsyncConfig;
 import dev.chainsync.json.Json;
 import dev.chainsync.testing.TestDatabases;
 import dev.chainsync.time.ManualClock;

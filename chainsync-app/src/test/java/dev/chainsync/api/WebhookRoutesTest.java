@@ -141,7 +141,8 @@ class WebhookRoutesTest {
                 .doesNotContain(secret.substring(6))
                 .doesNotContain("secret");
         // At rest: ciphertext only, neither the secret's text nor its bytes.
-        String stored = h.app.database()
+        String stored = h.app.services()
+                .database()
                 .jdbc()
                 .queryOne(
                         "SELECT encode(ciphertext, 'hex') FROM webhook_endpoint_secrets WHERE endpoint_id = ?",
@@ -256,10 +257,12 @@ class WebhookRoutesTest {
 
     @Test
     void managingWebhooksNeedsTheWebhooksManageScope() {
-        String reader = h.app.apiKeys()
+        String reader = h.app.services()
+                .apiKeys()
                 .create("reader", EnumSet.of(Scope.READ, Scope.CREDENTIALS_WRITE), null)
                 .secret();
-        String manager = h.app.apiKeys()
+        String manager = h.app.services()
+                .apiKeys()
                 .create("hooks", EnumSet.of(Scope.WEBHOOKS_MANAGE), null)
                 .secret();
         String body = "{\"url\":\"" + receiverUrl() + "\",\"event_types\":[\"*\"]}";
@@ -281,7 +284,7 @@ class WebhookRoutesTest {
         JsonNode issued = h.issue("uni-w", "wendy", null, "webhook diploma".getBytes(StandardCharsets.UTF_8));
         h.submitAndConfirm();
 
-        assertThat(h.app.webhookDispatcher().deliverDue()).isEqualTo(1);
+        assertThat(h.app.services().webhookDispatcher().deliverDue()).isEqualTo(1);
 
         assertThat(received).hasSize(1);
         String msgId = received.peek()[0];
@@ -306,7 +309,7 @@ class WebhookRoutesTest {
         assertThat(ApiHarness.json(h.get("/v1/webhook-endpoints/" + id + "/messages?status=pending"))
                         .path("data"))
                 .hasSize(1);
-        h.app.webhookDispatcher().deliverDue();
+        h.app.services().webhookDispatcher().deliverDue();
         assertThat(received).hasSize(2).allSatisfy(hit -> assertThat(hit[0]).isEqualTo(msgId));
 
         JsonNode attempts = ApiHarness.json(h.get("/v1/webhook-endpoints/" + id + "/messages/" + msgId + "/attempts"));

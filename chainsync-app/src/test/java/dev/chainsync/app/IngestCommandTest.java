@@ -3,7 +3,6 @@ package dev.chainsync.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.chainsync.config.ChainsyncConfig;
 import dev.chainsync.db.Jdbc;
 import dev.chainsync.ingest.EmbeddedRedis;
 import dev.chainsync.ingest.Ingest;

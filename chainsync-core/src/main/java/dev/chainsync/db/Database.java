@@ -2,7 +2,6 @@ package dev.chainsync.db;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import dev.chainsync.config.ChainsyncConfig.DatabaseConfig;
 import dev.chainsync.config.Redact;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;

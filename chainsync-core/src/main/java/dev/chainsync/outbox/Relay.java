@@ -8,7 +8,6 @@ import dev.chainsync.chain.RecentBlockhash;
 import dev.chainsync.chain.SignatureStatus;
 import dev.chainsync.chain.SignedTransaction;
 import dev.chainsync.chain.Signer;
-import dev.chainsync.config.ChainsyncConfig.RelayConfig;
 import dev.chainsync.db.Jdbc;
 import dev.chainsync.outbox.OperationHandler.Confirmed;
 import dev.chainsync.outbox.OperationHandler.Failed;

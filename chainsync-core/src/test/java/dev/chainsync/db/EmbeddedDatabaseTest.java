@@ -2,7 +2,6 @@ package dev.chainsync.db;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.chainsync.config.ChainsyncConfig.DatabaseConfig;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.chainsync.testing;
 
-import dev.chainsync.config.ChainsyncConfig.DatabaseConfig;
 import dev.chainsync.db.Database;
+import dev.chainsync.db.DatabaseConfig;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
