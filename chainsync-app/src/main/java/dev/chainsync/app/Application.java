@@ -65,7 +65,7 @@ public final class Application implements AutoCloseable {
         try {
             PrometheusMeterRegistry registry = newRegistry();
             resources.add("metrics", registry::close);
-            Database db = resources.add("database", Database.open(config.database(), config.dataDir(), "chainsync"));
+            Database db = resources.add("database", Databases.open(config.database(), config.dataDir(), "chainsync"));
             db.migrate();
             this.issuer = Ed25519Keypair.loadOrGenerate(config.chain().issuerKeypair());
             log.info(

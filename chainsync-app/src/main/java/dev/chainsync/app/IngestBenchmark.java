@@ -3,10 +3,10 @@ package dev.chainsync.app;
 import dev.chainsync.db.Database;
 import dev.chainsync.db.DatabaseConfig;
 import dev.chainsync.db.Jdbc;
-import dev.chainsync.ingest.EmbeddedRedis;
 import dev.chainsync.ingest.Ingest;
 import dev.chainsync.ingest.IngestConfig;
-import dev.chainsync.ingest.IntuitionWorkload;
+import dev.chainsync.testkit.EmbeddedRedis;
+import dev.chainsync.testkit.IntuitionWorkload;
 import io.lettuce.core.LettuceFutures;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisFuture;
@@ -190,7 +190,7 @@ final class IngestBenchmark {
             embedded = EmbeddedRedis.start();
             redisUrl = embedded.url();
         }
-        try (Database db = Database.open(dbConfig, tmp, "bench-ingest")) {
+        try (Database db = Databases.open(dbConfig, tmp, "bench-ingest")) {
             db.migrate();
             return measure(db, redisUrl, embedded != null);
         } finally {

@@ -51,7 +51,7 @@ final class IngestCommand implements Runnable {
         public Integer call() {
             ChainsyncConfig config = Main.loadConfig(ingest.main.env());
             PrintWriter out = spec.commandLine().getOut();
-            try (Database db = Database.open(config.database(), config.dataDir(), "chainsync-rebuild")) {
+            try (Database db = Databases.open(config.database(), config.dataDir(), "chainsync-rebuild")) {
                 db.migrate();
                 boolean[] barShown = {false};
                 Ingest.RebuildResult r;
@@ -100,7 +100,7 @@ final class IngestCommand implements Runnable {
         public Integer call() {
             ChainsyncConfig config = Main.loadConfig(ingestCommand.main.env());
             PrintWriter out = spec.commandLine().getOut();
-            try (Database db = Database.open(config.database(), config.dataDir(), "chainsync-status");
+            try (Database db = Databases.open(config.database(), config.dataDir(), "chainsync-status");
                     Ingest ingest =
                             new Ingest(db.jdbc(), config.ingest(), Clock.systemUTC(), new SimpleMeterRegistry())) {
                 db.migrate();

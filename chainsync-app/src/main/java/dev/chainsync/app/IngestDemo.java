@@ -1,9 +1,9 @@
 package dev.chainsync.app;
 
 import dev.chainsync.db.Jdbc;
-import dev.chainsync.ingest.EmbeddedRedis;
 import dev.chainsync.ingest.Ingest;
-import dev.chainsync.ingest.IntuitionWorkload;
+import dev.chainsync.testkit.EmbeddedRedis;
+import dev.chainsync.testkit.IntuitionWorkload;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Duration;

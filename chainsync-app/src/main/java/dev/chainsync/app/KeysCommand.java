@@ -36,7 +36,7 @@ final class KeysCommand implements Runnable {
 
     <T> T withKeys(java.util.function.Function<ApiKeys, T> work) {
         ChainsyncConfig config = Main.loadConfig(main.env());
-        try (Database db = Database.open(config.database(), config.dataDir(), "chainsync-keys")) {
+        try (Database db = Databases.open(config.database(), config.dataDir(), "chainsync-keys")) {
             db.migrate();
             return work.apply(new ApiKeys(db.jdbc(), Clock.systemUTC(), new SecureRandom(), null));
         }

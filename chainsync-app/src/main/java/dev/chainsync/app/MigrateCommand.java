@@ -17,7 +17,7 @@ final class MigrateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ChainsyncConfig config = Main.loadConfig(main.env());
-        try (Database db = Database.open(config.database(), config.dataDir(), "chainsync-migrate")) {
+        try (Database db = Databases.open(config.database(), config.dataDir(), "chainsync-migrate")) {
             int applied = db.migrate();
             System.out.println("migrations applied: " + applied + " (" + db.describe() + ")");
         }

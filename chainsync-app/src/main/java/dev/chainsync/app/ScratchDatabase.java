@@ -43,7 +43,7 @@ final class ScratchDatabase {
         } else {
             config = new DatabaseConfig(null, "postgres", null, poolSize);
         }
-        try (Database db = Database.open(config, tmp, prefix)) {
+        try (Database db = Databases.open(config, tmp, prefix)) {
             db.migrate();
             return work.run(db);
         } finally {

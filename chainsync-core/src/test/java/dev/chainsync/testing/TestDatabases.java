@@ -65,7 +65,7 @@ public final class TestDatabases {
         admin("CREATE DATABASE " + name);
         Database db = null;
         try {
-            db = Database.open(new DatabaseConfig(urlFor(name), "postgres", null, poolSize), Path.of("."), name);
+            db = Database.open(new DatabaseConfig(urlFor(name), "postgres", null, poolSize), name);
             db.migrate();
             return new Scratch(name, db);
         } catch (RuntimeException e) {
