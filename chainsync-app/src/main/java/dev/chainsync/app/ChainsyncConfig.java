@@ -55,11 +55,6 @@ public record ChainsyncConfig(
                 dataDir, database, http.withPort(port), chain, relay, reconcile, edge, ingest, webhooks);
     }
 
-    /** The same configuration with other relay settings. */
-    public ChainsyncConfig withRelay(RelayConfig newRelay) {
-        return new ChainsyncConfig(dataDir, database, http, chain, newRelay, reconcile, edge, ingest, webhooks);
-    }
-
     /** The same configuration with other ingest settings (the {@code --ingest} flag, the demo's embedded Redis). */
     public ChainsyncConfig withIngest(IngestConfig newIngest) {
         return new ChainsyncConfig(dataDir, database, http, chain, relay, reconcile, edge, newIngest, webhooks);

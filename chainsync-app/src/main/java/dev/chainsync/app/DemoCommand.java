@@ -1,6 +1,7 @@
 package dev.chainsync.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.chainsync.api.HttpApi;
 import dev.chainsync.apikey.Scope;
 import dev.chainsync.json.Json;
 import java.io.ByteArrayOutputStream;
@@ -167,7 +168,7 @@ final class DemoCommand implements Callable<Integer> {
         }
         app.devnet().faults().dropRate(0);
         System.out.println("Reconciliation run: "
-                + dev.chainsync.api.HttpApi.API_JSON.writeValueAsString(
+                + HttpApi.API_JSON.writeValueAsString(
                         app.services().reconciler().runOnce()));
         return hashes;
     }

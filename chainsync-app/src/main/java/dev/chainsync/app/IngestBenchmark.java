@@ -27,12 +27,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyManager;
 
@@ -146,9 +148,9 @@ final class IngestBenchmark {
                     deliveredEvents / ingestSeconds,
                     ingestSeconds,
                     ingestCpu,
-                    java.util.Arrays.stream(byQuarter)
+                    Arrays.stream(byQuarter)
                             .mapToObj(q -> Double.isNaN(q) ? "-" : String.format("%,.0f", q))
-                            .collect(java.util.stream.Collectors.joining(" / ")),
+                            .collect(Collectors.joining(" / ")),
                     copyEventsPerSecond,
                     eventsPerSecond() / copyEventsPerSecond,
                     floorMicrosPerEvent,

@@ -11,6 +11,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -34,7 +35,7 @@ final class KeysCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    <T> T withKeys(java.util.function.Function<ApiKeys, T> work) {
+    <T> T withKeys(Function<ApiKeys, T> work) {
         ChainsyncConfig config = Main.loadConfig(main.env());
         try (Database db = Databases.open(config.database(), config.dataDir(), "chainsync-keys")) {
             db.migrate();

@@ -4,6 +4,8 @@ import dev.chainsync.config.ConfigException;
 import dev.chainsync.db.DataAccessException;
 import io.lettuce.core.RedisException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.net.BindException;
 import java.sql.SQLException;
 import java.util.Map;
 import picocli.CommandLine;
@@ -84,7 +86,7 @@ public final class Main implements Runnable {
      */
     static String operationalFailure(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.io.UncheckedIOException u && u.getCause() instanceof java.net.BindException) {
+            if (t instanceof UncheckedIOException u && u.getCause() instanceof BindException) {
                 return u.getMessage();
             }
             if (t instanceof DataAccessException || t instanceof SQLException || t instanceof RedisException) {

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.random.RandomGenerator;
 
@@ -252,10 +253,10 @@ final class OutboxBenchmark {
                 futures.add(pool.submit(() -> {
                     HexFormat hex = HexFormat.of();
                     byte[] digest = new byte[32];
-                    java.util.concurrent.ThreadLocalRandom.current().nextBytes(digest);
+                    ThreadLocalRandom.current().nextBytes(digest);
                     int i;
                     while ((i = next.getAndIncrement()) < count) {
-                        java.util.concurrent.ThreadLocalRandom.current().nextBytes(digest);
+                        ThreadLocalRandom.current().nextBytes(digest);
                         credentials.issue(new CredentialService.IssueRequest(
                                 hex.formatHex(digest), 1024, "bench-issuer", "student-" + (offset + i), null));
                     }

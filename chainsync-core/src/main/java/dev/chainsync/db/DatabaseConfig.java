@@ -67,7 +67,7 @@ public record DatabaseConfig(String jdbcUrl, String user, String password, int p
         int port = uri.getPort();
         String userInfo = uri.getRawUserInfo();
         if (host == null && uri.getRawAuthority() != null) {
-            // java.net.URI refuses host names with '_' (docker compose service names have them) and then
+            // URI refuses host names with '_' (docker compose service names have them) and then
             // leaves the authority unparsed: split it here, as PostgreSQL's own libpq would accept it.
             String authority = uri.getRawAuthority();
             int at = authority.lastIndexOf('@');
