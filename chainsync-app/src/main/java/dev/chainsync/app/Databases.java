@@ -1,6 +1,5 @@
 package dev.chainsync.app;
 
-import dev.chainsync.db.DataAccessException;
 import dev.chainsync.db.Database;
 import dev.chainsync.db.DatabaseConfig;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -78,10 +77,8 @@ final class Databases {
                         dir.resolve(EMBEDDED_LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                 FileLock lock = ch.tryLock()) {
             if (lock == null) {
-                throw new DataAccessException(
-                        "the embedded database in " + dir
-                                + " is in use by another chainsync process; stop it or set CHAINSYNC_DATA_DIR",
-                        null);
+                throw new IllegalStateException("the embedded database in " + dir
+                        + " is in use by another chainsync process; stop it or set CHAINSYNC_DATA_DIR");
             }
             long pid;
             try {
@@ -104,14 +101,13 @@ final class Databases {
             try {
                 orphan.get().onExit().get(ORPHAN_STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             } catch (TimeoutException | ExecutionException e) {
-                throw new DataAccessException(
+                throw new IllegalStateException(
                         "the embedded PostgreSQL left running on " + dir + " (pid " + pid + ") did not stop within "
                                 + ORPHAN_STOP_TIMEOUT.toSeconds() + " s",
-                        null);
+                        e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new DataAccessException(
-                        "interrupted while stopping the embedded PostgreSQL left on " + dir, null);
+                throw new IllegalStateException("interrupted while stopping the embedded PostgreSQL left on " + dir, e);
             }
         }
     }
