@@ -94,4 +94,14 @@ class IngestConfigTest {
                                 .contains("not a valid Redis URL")
                                 .doesNotContain("pw-secret")));
     }
+
+    @Test
+    void aConfigurationBuiltInCodeIsCheckedLikeOneFromTheEnvironment() {
+        assertThatThrownBy(() -> IngestConfig.defaults().withRedis("http://x", List.of()))
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).problems())
+                        .hasSize(2)
+                        .anySatisfy(p -> assertThat(p).startsWith("REDIS_URL=http://x must start with redis://"))
+                        .anySatisfy(p -> assertThat(p).startsWith("REDIS_STREAMS must name at least one stream")));
+    }
 }

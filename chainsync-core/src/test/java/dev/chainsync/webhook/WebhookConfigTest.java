@@ -65,9 +65,18 @@ class WebhookConfigTest {
         WebhookConfig c = load(Map.of("CHAINSYNC_WEBHOOK_RETENTION_MS", "3600000"));
         assertThat(c.deliveredRetention()).isEqualTo(Duration.ofHours(1));
         assertThat(c.toString()).contains("deliveredRetention=PT1H");
+        // A record built in code is checked like one read from the environment, every problem at once.
         assertThatThrownBy(() -> WebhookConfig.defaults(dir).withDeliveredRetention(Duration.ZERO))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("retention must be positive");
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).problems())
+                        .containsExactly(
+                                "CHAINSYNC_WEBHOOK_RETENTION_MS='0' must be between 3600000 and 315360000000"));
+        assertThatThrownBy(() -> WebhookConfig.defaults(dir).withRetrySchedule(List.of(Duration.ofSeconds(1)), 2))
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).problems())
+                        .hasSize(2)
+                        .anySatisfy(p -> assertThat(p).contains("must start with 0"))
+                        .anySatisfy(p -> assertThat(p).contains("CHAINSYNC_WEBHOOK_RETRY_JITTER")));
     }
 
     @Test
