@@ -3,6 +3,7 @@ package dev.chainsync.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.chainsync.api.ApiHarness;
 import dev.chainsync.testing.TestDatabases;
 import dev.chainsync.time.ManualClock;
 import java.io.IOException;
@@ -13,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterEach;
@@ -42,17 +42,8 @@ class ApplicationStartFailureTest {
     }
 
     private Map<String, String> env(int httpPort) {
-        Map<String, String> env = new HashMap<>();
-        String url = db.jdbcUrl();
-        env.put("DATABASE_URL", url.contains("user=") ? url : url + (url.contains("?") ? "&" : "?") + "user=postgres");
-        env.put("HTTP_PORT", String.valueOf(httpPort));
-        env.put("CHAINSYNC_DATA_DIR", dataDir.toString());
-        env.put("CHAINSYNC_DEVNET_PERSISTENT", "true");
-        env.put("CHAINSYNC_RELAY_ENABLED", "false");
-        env.put("CHAINSYNC_RECONCILE_ENABLED", "false");
-        env.put("CHAINSYNC_SHUTDOWN_GRACE_MS", "0");
-        env.put("CHAINSYNC_DB_POOL_SIZE", "4");
-        return env;
+        return ApiHarness.env(
+                db, dataDir, Map.of("HTTP_PORT", String.valueOf(httpPort), "CHAINSYNC_DEVNET_PERSISTENT", "true"));
     }
 
     private Application build(Map<String, String> env) {
