@@ -350,6 +350,24 @@ public record WebhookConfig(
                 deliveredRetention);
     }
 
+    public WebhookConfig withSecretOverlap(Duration overlap) {
+        return new WebhookConfig(
+                dispatcherEnabled,
+                allowPrivateTargets,
+                encryptionKey,
+                encryptionKeyFile,
+                timeout,
+                retrySchedule,
+                retryJitter,
+                maxRetryAfter,
+                disableAfter,
+                overlap,
+                endpointConcurrency,
+                batchSize,
+                pollInterval,
+                deliveredRetention);
+    }
+
     @Override
     public String toString() {
         return "WebhookConfig[dispatcherEnabled=" + dispatcherEnabled + ", allowPrivateTargets=" + allowPrivateTargets
