@@ -49,6 +49,22 @@ public final class ChatPack {
     }
 
     /**
+     * The same as {@link #open} on the calling thread alone, for a runtime without threads or files (the browser
+     * page): a large Telegram file is then read by one thread.
+     */
+    public static MessageSource openSingleThreaded(Platform platform, List<ChatInput> inputs, ReadOptions options) {
+        if (inputs.isEmpty()) {
+            throw new IllegalArgumentException("no input");
+        }
+        return switch (platform) {
+            case TELEGRAM -> TelegramReader.openSingleThreaded(inputs, options);
+            case WHATSAPP -> WhatsAppReader.open(inputs, options);
+            case INSTAGRAM -> InstagramReader.open(inputs, options);
+            case DISCORD -> DiscordReader.open(inputs, options);
+        };
+    }
+
+    /**
      * The same as {@link #open} as a sequential, lazily read {@link Stream}; close it (try-with-resources) to
      * release the files. I/O failures surface as {@link UncheckedIOException}, bad input as
      * {@link ChatpackException}.
