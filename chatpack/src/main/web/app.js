@@ -100,10 +100,31 @@
     });
   }
 
+  // A word as a POSIX shell reads it back.
+  function shellWord(s) {
+    return /^[A-Za-z0-9._\/:@%+=,-]+$/.test(s) ? s : "'" + s.replace(/'/g, "'\\''") + "'";
+  }
+
+  // The command line that writes the same result, so the page teaches the CLI.
+  function cliCommand(name, opts, command) {
+    var words = ["chatpack", command, shellWord(name)];
+    if (opts.format !== "csv") words.push("-f", opts.format);
+    if (!opts.merge) words.push("--no-merge");
+    if (opts.timestamps) words.push("-t");
+    if (opts.replies) words.push("-r");
+    if (opts.edited) words.push("-e");
+    if (opts.ids) words.push("--ids");
+    if (!opts.media) words.push("--no-media");
+    if (opts.service) words.push("--service");
+    [["--from", opts.from], ["--after", opts.after], ["--before", opts.before], ["--chat", opts.chat]]
+      .forEach(function (o) { if (o[1].trim()) words.push(o[0], shellWord(o[1].trim())); });
+    return words.join(" ");
+  }
+
   function show(file, size, opts, m) {
     output = new Uint8Array(m.output);
     $("detected").textContent = m.platform;
-    $("command").textContent = "chatpack " + m.command + " " + file.name;
+    $("command").textContent = cliCommand(file.name, opts, m.command);
     $("messages-in").textContent = number(m.read) + (m.kept !== m.read ? " (" + number(m.kept) + " kept)" : "");
     $("messages-out").textContent = number(m.written) + " rows";
     $("bytes-in").textContent = bytes(size);

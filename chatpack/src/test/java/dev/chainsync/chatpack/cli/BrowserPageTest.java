@@ -182,22 +182,15 @@ class BrowserPageTest {
             page.fill("#before", "2030-12-31");
         });
 
-        byte[] expected = cli(
-                "tg",
-                file.toString(),
-                "-f",
-                "jsonl",
-                "--no-merge",
-                "-t",
-                "-r",
-                "-e",
-                "--ids",
-                "--no-media",
-                "--service",
-                "--after",
-                "2024-01-01",
-                "--before",
-                "2030-12-31");
+        String shown = c.text("#command");
+        assertThat(shown)
+                .isEqualTo("chatpack telegram single_chat.json -f jsonl --no-merge -t -r -e --ids --no-media"
+                        + " --service --after 2024-01-01 --before 2030-12-31");
+        // The command the page shows, run as shown (its file name pointing at the fixture).
+        List<String> args = new ArrayList<>(List.of(shown.split(" ")));
+        args.removeFirst();
+        args.set(1, file.toString());
+        byte[] expected = cli(args.toArray(String[]::new));
         // Left in target/ for a look at the page as a user sees it.
         c.page()
                 .screenshot(new Page.ScreenshotOptions()
@@ -207,6 +200,47 @@ class BrowserPageTest {
         assertThat(new String(expected, StandardCharsets.UTF_8))
                 .contains("\"id\":\"101\"", "\"reply_to\":\"102\"", "[Service: pin_message]");
         assertThat(network(c.requestsAfterLoad())).isEmpty();
+    }
+
+    @Test
+    void aSenderWithASpaceIsQuotedInTheShownCommandAndFiltersAsTheCliDoes() throws IOException {
+        Path file = resource("telegram/single_chat.json");
+        Converted c = convertInPage(pageUrl, file, page -> page.fill("#from", "bob stone"));
+
+        assertThat(c.text("#command")).isEqualTo("chatpack telegram single_chat.json --from 'bob stone'");
+        byte[] expected = cli("tg", file.toString(), "--from", "bob stone");
+        assertThat(new String(expected, StandardCharsets.UTF_8))
+                .contains("Bob Stone")
+                .doesNotContain("Alice");
+        assertThat(c.download()).isEqualTo(expected);
+    }
+
+    @Test
+    void aDroppedFileIsConvertedAndTheResultCopied() throws IOException {
+        Path file = resource("discord/export.txt");
+        Page page = browser.newContext(
+                        new Browser.NewContextOptions().setPermissions(List.of("clipboard-read", "clipboard-write")))
+                .newPage();
+        List<String> requests = new CopyOnWriteArrayList<>();
+        page.navigate(pageUrl);
+        page.waitForFunction("() => document.body.dataset.state === 'idle'");
+        page.onRequest(r -> requests.add(r.url()));
+
+        // What a drop from the desktop delivers: a DataTransfer holding the file.
+        page.evaluate(
+                "text => { const dt = new DataTransfer();"
+                        + " dt.items.add(new File([text], 'export.txt', {type: 'text/plain'}));"
+                        + " document.getElementById('drop').dispatchEvent("
+                        + "new DragEvent('drop', {dataTransfer: dt, bubbles: true, cancelable: true})); }",
+                Files.readString(file));
+        page.waitForFunction("() => document.body.dataset.state === 'done'");
+        page.click("#copy");
+        page.waitForFunction("() => document.getElementById('copied').textContent !== ''");
+
+        assertThat(page.textContent("#copied")).isEqualTo("Copied.");
+        assertThat(page.evaluate("() => navigator.clipboard.readText()"))
+                .isEqualTo(new String(cli("dc", file.toString()), StandardCharsets.UTF_8));
+        assertThat(network(requests)).isEmpty();
     }
 
     @Test
