@@ -49,6 +49,10 @@ final class WebCommand implements Callable<Integer> {
     }
 
     private int serve() throws InterruptedException {
+        if (port < 0 || port > 65_535) {
+            io.err().println("chatpack: --port must be from 0 to 65535, not " + port);
+            return Main.EXIT_USAGE;
+        }
         if (!PageServer.pageBuilt()) {
             io.err()
                     .println("chatpack: error: this jar was built without the page (-Dchatpack.web.skip); "
