@@ -83,7 +83,8 @@
           var f = isNaN(m.fraction) ? 0 : m.fraction;
           progress(0.1 + f * 0.9, "Converting: " + number(m.read) + " messages read (" + Math.round(f * 100) + "%)");
         } else if (m.type === "error") {
-          showError(file.name + ": " + m.message);
+          // As the CLI prints it: an export error already names the file, an option error names the option.
+          showError(m.message);
         } else {
           show(file, size, opts, m);
         }

@@ -215,6 +215,17 @@ class BrowserPageTest {
         assertThat(c.download()).isEqualTo(expected);
     }
 
+    @ParameterizedTest
+    @CsvSource({"'', Chat;Sender;Content", "weekend hikers, Sender;Content"})
+    void aTelegramAccountExportIsReadWholeOrOneChat(String chat, String header) throws IOException {
+        Path file = resource("telegram/full_account.json");
+        Converted c = convertInPage(pageUrl, file, page -> page.fill("#chat", chat));
+
+        byte[] expected = chat.isEmpty() ? cli("tg", file.toString()) : cli("tg", file.toString(), "--chat", chat);
+        assertThat(new String(expected, StandardCharsets.UTF_8)).startsWith(header);
+        assertThat(c.download()).isEqualTo(expected);
+    }
+
     @Test
     void aDroppedFileIsConvertedAndTheResultCopied() throws IOException {
         Path file = resource("discord/export.txt");
@@ -264,9 +275,24 @@ class BrowserPageTest {
         Converted c = convertInPage(pageUrl, broken, page -> page.selectOption("#platform", "telegram"));
 
         assertThat(c.page().getAttribute("body", "data-state")).isEqualTo("error");
-        assertThat(c.text("#error")).startsWith("result.json: ").contains("truncated JSON");
+        c.page().screenshot(new Page.ScreenshotOptions().setPath(Path.of("target", "chatpack-web-error.png")));
+        assertThat(c.text("#error"))
+                .startsWith("result.json: line ")
+                .contains("truncated JSON")
+                .doesNotContain("result.json: result.json");
         assertThat(c.page().isHidden("#result")).isTrue();
         assertThat(network(c.requestsAfterLoad())).isEmpty();
+    }
+
+    @Test
+    void aBadDateIsAnErrorNamingTheOption() {
+        Converted c = convertInPage(pageUrl, resource("whatsapp/android_us_12h.txt"), page -> {
+            page.fill("#after", "2024-12-31");
+            page.fill("#before", "2024-01-01");
+        });
+
+        assertThat(c.page().getAttribute("body", "data-state")).isEqualTo("error");
+        assertThat(c.text("#error")).isEqualTo("--after 2024-12-31 is later than --before 2024-01-01");
     }
 
     @Test
