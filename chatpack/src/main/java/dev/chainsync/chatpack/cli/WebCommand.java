@@ -66,7 +66,9 @@ final class WebCommand implements Callable<Integer> {
             started.countDown();
             stop.await();
         } catch (IOException e) {
-            io.err().println("chatpack: error: cannot serve on 127.0.0.1:" + port + ": " + e.getMessage());
+            io.err()
+                    .println("chatpack: error: cannot serve on 127.0.0.1:" + port + ": " + e.getMessage()
+                            + " (--port 0 picks a free port)");
             return Main.EXIT_RUNTIME;
         }
         return 0;

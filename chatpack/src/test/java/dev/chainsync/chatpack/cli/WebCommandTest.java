@@ -90,7 +90,9 @@ class WebCommandTest {
             int code = Main.run(new String[] {"web", "--port", Integer.toString(port)}, io());
 
             assertThat(code).isEqualTo(1);
-            assertThat(err.toString(StandardCharsets.UTF_8)).contains("cannot serve on 127.0.0.1:" + port);
+            assertThat(err.toString(StandardCharsets.UTF_8))
+                    .contains("cannot serve on 127.0.0.1:" + port)
+                    .contains("--port 0 picks a free port");
         }
     }
 
