@@ -153,7 +153,7 @@ final class IngestMetrics {
                 .register(registry);
     }
 
-    double lagSeconds(String stream) {
+    private double lagSeconds(String stream) {
         Instant synced = startedAt;
         Instant block = newestBlock.get(stream);
         if (block != null && block.isAfter(synced)) {
