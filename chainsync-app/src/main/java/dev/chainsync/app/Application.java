@@ -10,6 +10,7 @@ import dev.chainsync.chain.Devnet;
 import dev.chainsync.chain.DevnetFaults;
 import dev.chainsync.chain.Ed25519Keypair;
 import dev.chainsync.chain.solana.SolanaChainClient;
+import dev.chainsync.chain.solana.SolanaConfig;
 import dev.chainsync.credential.CredentialService;
 import dev.chainsync.db.Database;
 import dev.chainsync.idempotency.Idempotency;
@@ -185,7 +186,7 @@ public final class Application implements AutoCloseable {
     private ChainClient newSolana(Ed25519Keypair issuer, Clock clock, PrometheusMeterRegistry registry) {
         ChainConfig chain = config.chain();
         return SolanaChainClient.create(
-                chain.solana(),
+                chain.adapter(SolanaConfig.class),
                 issuer,
                 chain.breakerFailureRatePercent(),
                 chain.breakerOpenDuration(),

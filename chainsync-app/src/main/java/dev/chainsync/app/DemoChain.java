@@ -78,7 +78,7 @@ final class DemoChain implements AutoCloseable {
         ChainConfig chain = app.config().chain();
         long balance;
         try (SolanaChainClient solana = SolanaChainClient.create(
-                chain.solana(),
+                chain.adapter(SolanaConfig.class),
                 app.issuer(),
                 chain.breakerFailureRatePercent(),
                 chain.breakerOpenDuration(),
@@ -88,7 +88,9 @@ final class DemoChain implements AutoCloseable {
         }
         if (balance < SolanaChainClient.LAMPORTS_PER_SIGNATURE * 100) {
             throw new IllegalStateException("the issuer " + issuer + " holds too little SOL on "
-                    + chain.solana().rpcUrls().stream().map(SolanaConfig::label).toList()
+                    + chain.adapter(SolanaConfig.class).rpcUrls().stream()
+                            .map(SolanaConfig::label)
+                            .toList()
                     + ": fund it (e.g. `solana airdrop 1 " + issuer + " --url devnet`) and run the demo again");
         }
     }

@@ -1,5 +1,6 @@
 package dev.chainsync.chain.solana;
 
+import dev.chainsync.chain.AdapterSettings;
 import dev.chainsync.config.Env;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -27,7 +28,8 @@ public record SolanaConfig(
         Long computeUnitPriceMicroLamports,
         Integer computeUnitLimit,
         long maxLagBlocks,
-        Duration requestTimeout) {
+        Duration requestTimeout)
+        implements AdapterSettings {
     public static final long DEFAULT_MAX_LAG_BLOCKS = 100;
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
     /** Solana's per-transaction compute-unit ceiling. */

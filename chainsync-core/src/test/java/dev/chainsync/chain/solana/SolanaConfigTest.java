@@ -16,7 +16,9 @@ class SolanaConfigTest {
 
     /** The chain section as the application loads it (the whole configuration lives in app). */
     private static ChainConfig chain(Map<String, String> vars) {
-        return Env.read(vars, env -> ChainConfig.load(env, Path.of(".chainsync")));
+        return Env.read(
+                vars,
+                env -> ChainConfig.load(env, Path.of(".chainsync"), Map.of(ChainConfig.SOLANA, SolanaConfig::load)));
     }
 
     @Test
@@ -45,7 +47,7 @@ class SolanaConfigTest {
                 "CHAINSYNC_SOLANA_RPC_URLS", "https://a.example/abc-token/ , http://127.0.0.1:8899?api-key=SECRET",
                 "CHAINSYNC_SOLANA_COMPUTE_UNIT_PRICE", "1000",
                 "CHAINSYNC_SOLANA_COMPUTE_UNIT_LIMIT", "20000"));
-        SolanaConfig s = c.solana();
+        SolanaConfig s = c.adapter(SolanaConfig.class);
         assertThat(s.rpcUrls())
                 .containsExactly(
                         URI.create("https://a.example/abc-token/"), URI.create("http://127.0.0.1:8899?api-key=SECRET"));
@@ -60,7 +62,7 @@ class SolanaConfigTest {
 
     @Test
     void devnetNeedsNoSolanaSettingsAndEvmIsStillRefused() {
-        assertThat(chain(Map.of()).solana()).isNull();
+        assertThat(chain(Map.of()).adapter()).isNull();
         assertThatThrownBy(() -> chain(Map.of("CHAINSYNC_CHAIN", "evm")))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("evm is not available");
