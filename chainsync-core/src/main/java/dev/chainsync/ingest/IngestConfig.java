@@ -16,6 +16,7 @@ import java.util.Locale;
  *
  * @param enabled whether {@code serve} consumes: {@code REDIS_URL} is set, or {@code --ingest}
  * @param consumerName this instance's consumer name; with several workers each appends {@code -<n>}
+ * @param kafka the Kafka source's settings when {@code CHAINSYNC_INGEST_SOURCE=kafka}; null for Redis
  */
 public record IngestConfig(
         boolean enabled,
@@ -30,7 +31,8 @@ public record IngestConfig(
         int maxRetries,
         int breakerThreshold,
         Duration breakerTimeout,
-        String deadLetterStream) {
+        String deadLetterStream,
+        KafkaSourceConfig kafka) {
 
     public static final String DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
     public static final String DEFAULT_STREAMS = "rindexer_producer";
@@ -50,8 +52,53 @@ public record IngestConfig(
     /** The consumer name prefix when {@code CONSUMER_NAME} is unset; the host name follows. */
     public static final String CONSUMER_NAME_PREFIX = "chainsync-";
 
+    /** {@code CHAINSYNC_INGEST_SOURCE} values: Redis Streams (the default) or Kafka. */
+    public static final List<String> SOURCES = List.of("redis", "kafka");
+
     public IngestConfig {
         streams = List.copyOf(streams);
+    }
+
+    /** Settings for the Redis Streams source. */
+    public IngestConfig(
+            boolean enabled,
+            String redisUrl,
+            List<String> streams,
+            String consumerGroup,
+            String consumerName,
+            int batchSize,
+            Duration batchTimeout,
+            int workers,
+            Duration processingTimeout,
+            int maxRetries,
+            int breakerThreshold,
+            Duration breakerTimeout,
+            String deadLetterStream) {
+        this(
+                enabled,
+                redisUrl,
+                streams,
+                consumerGroup,
+                consumerName,
+                batchSize,
+                batchTimeout,
+                workers,
+                processingTimeout,
+                maxRetries,
+                breakerThreshold,
+                breakerTimeout,
+                deadLetterStream,
+                null);
+    }
+
+    /** Whether ingest reads Kafka rather than Redis Streams. */
+    public boolean kafkaSource() {
+        return kafka != null;
+    }
+
+    /** The consumer group of committed progress and dead letters: Kafka's group id or the Redis group. */
+    String progressGroup() {
+        return kafka != null ? kafka.groupId() : consumerGroup;
     }
 
     /**
@@ -60,7 +107,8 @@ public record IngestConfig(
      */
     public static IngestConfig load(Env env) {
         String url = env.raw("REDIS_URL");
-        boolean enabled = env.bool("CHAINSYNC_INGEST_ENABLED", url != null);
+        boolean kafkaSource = "kafka".equals(env.oneOf("CHAINSYNC_INGEST_SOURCE", "redis", SOURCES));
+        boolean enabled = env.bool("CHAINSYNC_INGEST_ENABLED", url != null || kafkaSource);
         String redisUrl = url == null ? DEFAULT_REDIS_URL : url;
         if (!(redisUrl.startsWith("redis://") || redisUrl.startsWith("rediss://"))) {
             env.problem("REDIS_URL=" + Redact.url(redisUrl) + " must start with redis:// or rediss://");
@@ -117,7 +165,8 @@ public record IngestConfig(
                         DEFAULT_BREAKER_TIMEOUT,
                         Duration.ofMillis(10),
                         Duration.ofHours(1)),
-                deadLetters);
+                deadLetters,
+                kafkaSource ? KafkaSourceConfig.load(env, group) : null);
     }
 
     /** The default configuration (what no variables give), for tools and tests. */
@@ -168,7 +217,8 @@ public record IngestConfig(
                 maxRetries,
                 breakerThreshold,
                 breakerTimeout,
-                deadLetterStream);
+                deadLetterStream,
+                kafka);
     }
 
     public IngestConfig withRedis(String url, List<String> newStreams) {
@@ -185,7 +235,8 @@ public record IngestConfig(
                 maxRetries,
                 breakerThreshold,
                 breakerTimeout,
-                deadLetterStream);
+                deadLetterStream,
+                kafka);
     }
 
     @Override
@@ -194,6 +245,7 @@ public record IngestConfig(
                 + ", group=" + consumerGroup + ", consumer=" + consumerName + ", batchSize=" + batchSize
                 + ", batchTimeout=" + batchTimeout.toMillis() + "ms, workers=" + workers + ", processingTimeout="
                 + processingTimeout.toMillis() + "ms, maxRetries=" + maxRetries + ", breaker=" + breakerThreshold
-                + "/" + breakerTimeout.toMillis() + "ms, deadLetterStream=" + deadLetterStream + "]";
+                + "/" + breakerTimeout.toMillis() + "ms, deadLetterStream=" + deadLetterStream
+                + (kafka == null ? "" : ", kafka=" + kafka) + "]";
     }
 }
