@@ -239,7 +239,7 @@ class KafkaIngestTest {
         publish(topic, new byte[] {'{', (byte) 0xC3, '}'}); // not UTF-8
         publish(topic, null); // a tombstone
         publishAll(entries);
-        start();
+        Ingest ingest = start();
         // Dead letters are not progress: settled is every good entry committed and every offset past.
         awaitSettled(entries.size());
 
@@ -251,6 +251,18 @@ class KafkaIngestTest {
                 .contains("unparseable")
                 .contains("not valid UTF-8")
                 .contains("record has no value");
+
+        // A replay publishes the record to its topic again; still poison, it is dead-lettered anew.
+        long id = jdbc.queryOne("SELECT min(id) FROM ingest_dead_letters WHERE reason LIKE '%JSON%'", r -> r.getLong(1))
+                .orElseThrow();
+        assertThat(ingest.replay(id)).isEqualTo(Ingest.ReplayOutcome.REPLAYED);
+        await().atMost(WAIT).until(() -> count(jdbc, "ingest_dead_letters") == 4);
+        assertThat(jdbc.queryOne(
+                                "SELECT replayed_entry_id FROM ingest_dead_letters WHERE id = ?",
+                                r -> r.getString(1),
+                                id)
+                        .orElseThrow())
+                .startsWith(topic + ":0/");
     }
 
     @Test
