@@ -266,6 +266,37 @@ class KafkaIngestTest {
     }
 
     @Test
+    void aRecordFailingOnItsOwnDataIsRetriedAloneThenDeadLetteredWithoutHoldingTheOthers() throws Exception {
+        // A check the database enforces and the parser does not: the record is valid, its row is refused.
+        jdbc.update("""
+                CREATE FUNCTION refuse_tx() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                  IF NEW.transaction_hash = '%s' THEN
+                    RAISE EXCEPTION 'refused by the test' USING ERRCODE = '22023';
+                  END IF;
+                  RETURN NEW;
+                END $$;
+                CREATE TRIGGER refuse_tx BEFORE INSERT ON deposited_events
+                  FOR EACH ROW EXECUTE FUNCTION refuse_tx()""".formatted(EntryParserTest.TX));
+        String topic = workload.stream("deposited");
+        List<IntuitionWorkload.Entry> entries = workload.events(40, 3);
+        publish(
+                topic,
+                ("{\"event_name\":\"Deposited\",\"network\":\"base\",\"event_data\":["
+                                + EntryParserTest.deposit(EntryParserTest.TERM, "1", "") + "]}")
+                        .getBytes(StandardCharsets.UTF_8));
+        publishAll(entries);
+        start();
+        awaitSettled(entries.size());
+
+        assertThat(IngestTesting.events(jdbc)).isEqualTo(IngestTesting.eventCount(entries));
+        assertThat(jdbc.queryOne("SELECT reason FROM ingest_dead_letters", r -> r.getString(1))
+                        .orElseThrow())
+                .contains("failed 3 times on its own (MAX_RETRIES=2)")
+                .contains("refused by the test");
+    }
+
+    @Test
     void aCrashBetweenTheDatabaseCommitAndTheOffsetCommitReplaysWithoutDoubleEffect() throws Exception {
         List<IntuitionWorkload.Entry> entries = workload.events(120, 4);
         publishAll(entries);
