@@ -187,6 +187,14 @@ class KafkaIngestTest {
                 .until(() -> committedEntries() >= entries && offsetsCaughtUp(workload.streams()));
     }
 
+    /** The derived tables are what committing exactly {@code entries}, once and in order, gives. */
+    void assertDerivedAsFrom(List<IntuitionWorkload.Entry> entries) {
+        try (TestDatabases.Scratch expected = IngestTesting.database("kafka_expected")) {
+            IngestTesting.commit(expected.database().jdbc(), entries, 50, 1_000);
+            IngestTesting.assertSameDerived(jdbc, expected.database().jdbc());
+        }
+    }
+
     /** Each event table's event keys, so two databases can be compared without their source columns. */
     static Map<String, List<String>> eventKeys(Jdbc on) {
         return java.util.stream.Stream.of(
@@ -316,10 +324,7 @@ class KafkaIngestTest {
         // The crashed batch was read twice (progress counts every committed read) but applied once.
         assertThat(committedEntries()).isEqualTo(entries.size() + committedBeforeCrash);
         assertThat(IngestTesting.events(jdbc)).isEqualTo(IngestTesting.eventCount(entries));
-        try (TestDatabases.Scratch expected = IngestTesting.database("kafka_expected")) {
-            IngestTesting.commit(expected.database().jdbc(), entries, 50, 1_000);
-            IngestTesting.assertSameDerived(jdbc, expected.database().jdbc());
-        }
+        assertDerivedAsFrom(entries);
     }
 
     @Test
@@ -341,10 +346,7 @@ class KafkaIngestTest {
         awaitSettled(kept.size() + forked.size() + workload.streams().size());
         assertThat(count(jdbc, "ingest_reorgs")).isPositive();
         assertThat(IngestTesting.events(jdbc)).isEqualTo(IngestTesting.eventCount(kept));
-        try (TestDatabases.Scratch expected = IngestTesting.database("kafka_reorg")) {
-            IngestTesting.commit(expected.database().jdbc(), kept, 50, 1_000);
-            IngestTesting.assertSameDerived(jdbc, expected.database().jdbc());
-        }
+        assertDerivedAsFrom(kept);
     }
 
     @Test
