@@ -18,8 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Ingest: rindexer's Redis Streams into the Intuition event tables and their projections, with
- * exactly-once effect. {@link #start()} runs {@code WORKERS} consumers of the group on threads
+ * Ingest: rindexer's Redis Streams (or, with {@code CHAINSYNC_INGEST_SOURCE=kafka}, its Kafka
+ * topics) into the Intuition event tables and their projections, with exactly-once effect. {@link #start()} runs {@code WORKERS} consumers of the group on threads
  * it owns; {@link #close()} lets each finish the batch in flight. Also answers status, dead
  * letters and replays, and rebuilds the derived tables.
  */

@@ -213,9 +213,20 @@ class KafkaIngestTest {
     void eventsLandAsTheyDoThroughRedisAndReplaysChangeNothing() throws Exception {
         List<IntuitionWorkload.Entry> entries = workload.events(400, 6);
         publishAll(entries);
-        start();
+        Ingest ingest = start();
         awaitSettled(entries.size());
         assertThat(IngestTesting.events(jdbc)).isEqualTo(IngestTesting.eventCount(entries));
+        Ingest.Status status = ingest.status();
+        assertThat(status.redisError()).isNull();
+        assertThat(status.streams())
+                .extracting(Ingest.StreamStatus::stream)
+                .containsExactlyInAnyOrderElementsOf(
+                        workload.streams().stream().map(t -> t + ":0").toList());
+        assertThat(status.streams().stream()
+                        .mapToLong(Ingest.StreamStatus::newEvents)
+                        .sum())
+                .isEqualTo(IngestTesting.eventCount(entries));
+        assertThat(ingest.health().healthy()).isTrue();
 
         // The same entries through the Redis source, into a database of their own.
         try (IngestTesting.OneStream redisSide = new IngestTesting.OneStream("kafka_vs_redis")) {
