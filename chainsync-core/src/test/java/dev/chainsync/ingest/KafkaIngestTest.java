@@ -5,6 +5,8 @@ import static dev.chainsync.ingest.IngestTesting.derived;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import dev.chainsync.db.Jdbc;
 import dev.chainsync.testing.TestDatabases;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -138,7 +140,11 @@ class KafkaIngestTest {
     }
 
     Ingest start(IngestConfig cfg, Runnable afterDatabaseCommit) {
-        Ingest i = new Ingest(jdbc, cfg, Clock.systemUTC(), new SimpleMeterRegistry())
+        return start(cfg, afterDatabaseCommit, jdbc);
+    }
+
+    Ingest start(IngestConfig cfg, Runnable afterDatabaseCommit, Jdbc on) {
+        Ingest i = new Ingest(on, cfg, Clock.systemUTC(), new SimpleMeterRegistry())
                 .afterDatabaseCommit(afterDatabaseCommit);
         started.add(i);
         return i.start();
@@ -380,6 +386,52 @@ class KafkaIngestTest {
         assertThat(IngestTesting.events(jdbc))
                 .isEqualTo(IngestTesting.eventCount(before) + IngestTesting.eventCount(after));
         await().atMost(WAIT).until(() -> ingest.health().redisConsumerHealthy());
+    }
+
+    @Test
+    void aPostgresOutageRewindsThePartitionsAndConsumptionResumesAlone() throws Exception {
+        HikariConfig hc = new HikariConfig();
+        hc.setJdbcUrl(db.jdbcUrl());
+        hc.setUsername("postgres");
+        hc.setMaximumPoolSize(3);
+        hc.setConnectionTimeout(250); // an outage shows at once
+        hc.setValidationTimeout(250);
+        HikariDataSource ds = new HikariDataSource(hc);
+        closeLast.add(ds);
+        List<IntuitionWorkload.Entry> first = workload.events(100, 4);
+        List<IntuitionWorkload.Entry> second = workload.events(100, 4);
+        publishAll(first);
+        Ingest ingest = start(config(), () -> {}, new Jdbc(ds));
+        awaitSettled(first.size());
+
+        postgresAdmin("ALTER DATABASE " + db.name() + " ALLOW_CONNECTIONS false");
+        postgresAdmin("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + db.name() + "'");
+        try {
+            publishAll(second);
+            await().atMost(WAIT).until(() -> !ingest.health().circuitBreakerClosed());
+            assertThat(ingest.health().postgresSyncHealthy()).isFalse();
+            assertThat(offsetsCaughtUp(workload.streams()))
+                    .as("read but not committed to the database, so not committed to Kafka")
+                    .isFalse();
+        } finally {
+            postgresAdmin("ALTER DATABASE " + db.name() + " ALLOW_CONNECTIONS true");
+        }
+        awaitSettled(first.size() + second.size());
+        await().atMost(WAIT).until(() -> ingest.health().healthy());
+        assertThat(count(jdbc, "ingest_dead_letters"))
+                .as("an outage is not the records' fault")
+                .isZero();
+        List<IntuitionWorkload.Entry> all = new ArrayList<>(first);
+        all.addAll(second);
+        assertThat(IngestTesting.events(jdbc)).isEqualTo(IngestTesting.eventCount(all));
+        assertDerivedAsFrom(all);
+    }
+
+    private static void postgresAdmin(String sql) throws Exception {
+        try (var c = java.sql.DriverManager.getConnection(TestDatabases.urlFor("postgres"), "postgres", null);
+                var s = c.createStatement()) {
+            s.execute(sql);
+        }
     }
 
     /** Stands for the process dying: not an exception the worker would catch and retry. */
