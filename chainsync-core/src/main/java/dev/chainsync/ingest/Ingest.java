@@ -18,8 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Ingest: rindexer's Redis Streams into the Intuition event tables and their projections, with
- * exactly-once effect. {@link #start()} runs {@code WORKERS} consumers of the group on threads
+ * Ingest: rindexer's Redis Streams (or, with {@code CHAINSYNC_INGEST_SOURCE=kafka}, its Kafka
+ * topics) into the Intuition event tables and their projections, with exactly-once effect. {@link #start()} runs {@code WORKERS} consumers of the group on threads
  * it owns; {@link #close()} lets each finish the batch in flight. Also answers status, dead
  * letters and replays, and rebuilds the derived tables.
  */
@@ -39,6 +39,8 @@ public final class Ingest implements AutoCloseable {
     private final Shared shared;
     private final List<PollingWorker> threads = new ArrayList<>();
     private final List<StreamWorker> workers = new ArrayList<>();
+    private final List<KafkaWorker> kafkaWorkers = new ArrayList<>();
+    private Runnable afterDatabaseCommit = () -> {};
     private RedisStreams admin;
     private volatile Status cachedStatus;
     private volatile long cachedAt;
@@ -49,7 +51,7 @@ public final class Ingest implements AutoCloseable {
         this.config = config;
         this.clock = clock;
         this.shared = new Shared(jdbc, config, clock, registry);
-        for (String stream : config.streams()) {
+        for (String stream : config.kafkaSource() ? List.<String>of() : config.streams()) {
             Gauge.builder("chainsync_ingest_stream_lag", () -> streamGauge(stream, 0))
                     .tag("stream", stream)
                     .description("Entries of the stream not yet delivered to the consumer group")
@@ -81,6 +83,9 @@ public final class Ingest implements AutoCloseable {
             throw new IllegalStateException("ingest already started");
         }
         started = true;
+        if (config.kafkaSource()) {
+            return startKafka();
+        }
         // Workers connect (and create the group) themselves and reconnect after failures, so a
         // Redis that is down now makes ingest unhealthy, not the whole service fail to start.
         for (int i = 0; i < config.workers(); i++) {
@@ -100,6 +105,32 @@ public final class Ingest implements AutoCloseable {
         return this;
     }
 
+    /** {@code WORKERS} members of the Kafka consumer group, each on a thread and consumer of its own. */
+    private Ingest startKafka() {
+        for (int i = 0; i < config.workers(); i++) {
+            String name = config.consumerName(i);
+            KafkaWorker w =
+                    new KafkaWorker(shared, name, KafkaWorker.consumers(config, name), clock, afterDatabaseCommit);
+            kafkaWorkers.add(w);
+            threads.add(new PollingWorker("ingest-" + name, IDLE_DELAY, w::pass).start());
+        }
+        log.info(
+                "ingest consuming Kafka topics {} from {} as {} x{} in group {} (batch {})",
+                config.kafka().topics(),
+                config.kafka().bootstrapServers(),
+                config.consumerName(),
+                config.workers(),
+                config.kafka().groupId(),
+                config.batchSize());
+        return this;
+    }
+
+    /** Test seam: runs in a Kafka worker between the database commit and the offset commit. */
+    Ingest afterDatabaseCommit(Runnable hook) {
+        this.afterDatabaseCommit = hook;
+        return this;
+    }
+
     public synchronized boolean running() {
         return started && !closed;
     }
@@ -113,6 +144,7 @@ public final class Ingest implements AutoCloseable {
         closed = true;
         threads.forEach(PollingWorker::close);
         workers.forEach(StreamWorker::close);
+        kafkaWorkers.forEach(KafkaWorker::close);
         if (admin != null) {
             admin.close();
         }
@@ -209,7 +241,9 @@ public final class Ingest implements AutoCloseable {
                 .orElse(0L);
 
         List<StreamKey> keys = new ArrayList<>();
-        config.streams().forEach(s -> keys.add(new StreamKey(s, config.consumerGroup())));
+        if (!config.kafkaSource()) {
+            config.streams().forEach(s -> keys.add(new StreamKey(s, config.consumerGroup())));
+        }
         progress.keySet().stream().filter(k -> !keys.contains(k)).forEach(keys::add);
         String redisError = null;
         List<StreamStatus> streams = new ArrayList<>();
@@ -218,7 +252,7 @@ public final class Ingest implements AutoCloseable {
             Long lag = null;
             Long pending = null;
             String lastDelivered = null;
-            if (redisError == null) {
+            if (redisError == null && !config.kafkaSource()) {
                 try {
                     Map<String, Object> group = groupInfo(key.stream(), key.group());
                     length = admin().commands().xlen(key.stream());
@@ -276,7 +310,7 @@ public final class Ingest implements AutoCloseable {
                                 r.getLong(6),
                                 Jdbc.nullableLong(r, "last_block_number"),
                                 Jdbc.instant(r, "updated_at"))),
-                config.consumerGroup());
+                config.progressGroup());
         return progress;
     }
 
@@ -386,7 +420,9 @@ public final class Ingest implements AutoCloseable {
         Map<String, String> fields = new LinkedHashMap<>(d.fields());
         // A dead letter of a replay already names the first publication.
         fields.putIfAbsent(StreamEntry.ORIGINAL_ID_FIELD, d.entryId());
-        String newId = admin().add(d.stream(), fields);
+        String newId = config.kafkaSource()
+                ? KafkaReplay.send(config.kafka(), d.stream(), fields)
+                : admin().add(d.stream(), fields);
         DeadLetters.markReplayed(shared.jdbc(), id, newId, clock.instant());
         log.info("dead letter {} ({} {}) replayed as {}", id, d.stream(), d.entryId(), newId);
         return ReplayOutcome.REPLAYED;
@@ -509,11 +545,16 @@ public final class Ingest implements AutoCloseable {
         }
 
         void redisFailed(RuntimeException e) {
+            sourceFailed("redis", e);
+        }
+
+        /** The source (Redis or Kafka) failed; {@code /health} reports it as the consumer's health. */
+        void sourceFailed(String source, RuntimeException e) {
             if (redisHealthy) {
-                log.warn("ingest: Redis call failed: {}", e.toString());
+                log.warn("ingest: {} call failed: {}", source, e.toString());
             }
             redisHealthy = false;
-            lastError = "redis: " + e.getMessage();
+            lastError = source + ": " + e.getMessage();
         }
 
         void postgresOk() {

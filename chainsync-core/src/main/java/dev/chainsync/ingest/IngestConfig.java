@@ -19,6 +19,7 @@ import java.util.Map;
  *
  * @param enabled whether {@code serve} consumes: {@code REDIS_URL} is set, or {@code --ingest}
  * @param consumerName this instance's consumer name; with several workers each appends {@code -<n>}
+ * @param kafka the Kafka source's settings when {@code CHAINSYNC_INGEST_SOURCE=kafka}; null for Redis
  */
 public record IngestConfig(
         boolean enabled,
@@ -33,7 +34,8 @@ public record IngestConfig(
         int maxRetries,
         int breakerThreshold,
         Duration breakerTimeout,
-        String deadLetterStream) {
+        String deadLetterStream,
+        KafkaSourceConfig kafka) {
 
     public static final String DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
     public static final String DEFAULT_STREAMS = "rindexer_producer";
@@ -52,6 +54,9 @@ public record IngestConfig(
     public static final String LEGACY_DEAD_LETTER_STREAM = "chainsync_ingest_dead_letters";
     /** The consumer name prefix when {@code CONSUMER_NAME} is unset; the host name follows. */
     public static final String CONSUMER_NAME_PREFIX = "chainsync-";
+
+    /** {@code CHAINSYNC_INGEST_SOURCE} values: Redis Streams (the default) or Kafka. */
+    public static final List<String> SOURCES = List.of("redis", "kafka");
 
     public IngestConfig {
         streams = List.copyOf(streams);
@@ -75,13 +80,56 @@ public record IngestConfig(
                 .throwIfInvalid();
     }
 
+    /** Settings for the Redis Streams source. */
+    public IngestConfig(
+            boolean enabled,
+            String redisUrl,
+            List<String> streams,
+            String consumerGroup,
+            String consumerName,
+            int batchSize,
+            Duration batchTimeout,
+            int workers,
+            Duration processingTimeout,
+            int maxRetries,
+            int breakerThreshold,
+            Duration breakerTimeout,
+            String deadLetterStream) {
+        this(
+                enabled,
+                redisUrl,
+                streams,
+                consumerGroup,
+                consumerName,
+                batchSize,
+                batchTimeout,
+                workers,
+                processingTimeout,
+                maxRetries,
+                breakerThreshold,
+                breakerTimeout,
+                deadLetterStream,
+                null);
+    }
+
+    /** Whether ingest reads Kafka rather than Redis Streams. */
+    public boolean kafkaSource() {
+        return kafka != null;
+    }
+
+    /** The consumer group of committed progress and dead letters: Kafka's group id or the Redis group. */
+    String progressGroup() {
+        return kafka != null ? kafka.groupId() : consumerGroup;
+    }
+
     /**
      * Reads the ingest variables into {@code env}, which collects problems for the caller to
      * report together with everyone else's (the result is null then).
      */
     public static IngestConfig load(Env env) {
         String url = env.raw("REDIS_URL");
-        boolean enabled = env.bool("CHAINSYNC_INGEST_ENABLED", url != null);
+        boolean kafkaSource = "kafka".equals(env.oneOf("CHAINSYNC_INGEST_SOURCE", "redis", SOURCES));
+        boolean enabled = env.bool("CHAINSYNC_INGEST_ENABLED", url != null || kafkaSource);
         String redisUrl = url == null ? DEFAULT_REDIS_URL : url;
         List<String> streams = Arrays.stream(
                         env.string("REDIS_STREAMS", DEFAULT_STREAMS).split(","))
@@ -99,6 +147,7 @@ public record IngestConfig(
         int breakerThreshold = env.integer("CIRCUIT_BREAKER_THRESHOLD", DEFAULT_BREAKER_THRESHOLD);
         Duration breakerTimeout = env.millis("CIRCUIT_BREAKER_TIMEOUT_MS", DEFAULT_BREAKER_TIMEOUT);
         String deadLetters = env.string("CHAINSYNC_INGEST_DEAD_LETTER_STREAM", defaultDeadLetterStream(group));
+        KafkaSourceConfig kafka = kafkaSource ? KafkaSourceConfig.load(env, group) : null;
         return env.validated(() -> new IngestConfig(
                 enabled,
                 redisUrl,
@@ -112,7 +161,8 @@ public record IngestConfig(
                 maxRetries,
                 breakerThreshold,
                 breakerTimeout,
-                deadLetters));
+                deadLetters,
+                kafka));
     }
 
     /** Why Lettuce could not use {@code url}, found now rather than at the first connection; null when it can. */
@@ -183,7 +233,8 @@ public record IngestConfig(
                 maxRetries,
                 breakerThreshold,
                 breakerTimeout,
-                deadLetterStream);
+                deadLetterStream,
+                kafka);
     }
 
     public IngestConfig withRedis(String url, List<String> newStreams) {
@@ -200,7 +251,8 @@ public record IngestConfig(
                 maxRetries,
                 breakerThreshold,
                 breakerTimeout,
-                deadLetterStream);
+                deadLetterStream,
+                kafka);
     }
 
     @Override
@@ -209,6 +261,7 @@ public record IngestConfig(
                 + ", group=" + consumerGroup + ", consumer=" + consumerName + ", batchSize=" + batchSize
                 + ", batchTimeout=" + batchTimeout.toMillis() + "ms, workers=" + workers + ", processingTimeout="
                 + processingTimeout.toMillis() + "ms, maxRetries=" + maxRetries + ", breaker=" + breakerThreshold
-                + "/" + breakerTimeout.toMillis() + "ms, deadLetterStream=" + deadLetterStream + "]";
+                + "/" + breakerTimeout.toMillis() + "ms, deadLetterStream=" + deadLetterStream
+                + (kafka == null ? "" : ", kafka=" + kafka) + "]";
     }
 }

@@ -298,6 +298,11 @@ final class StreamWorker {
 
     /** Parsed into {@code good}, or buried as unparseable. */
     private void triage(StreamEntry e, List<ParsedEntry> good, List<DeadLetters.Burial> buried) {
+        triage(consumer, e, good, buried);
+    }
+
+    /** Parsed into {@code good}, or buried as unparseable; shared by every source. */
+    static void triage(String consumer, StreamEntry e, List<ParsedEntry> good, List<DeadLetters.Burial> buried) {
         try {
             good.add(EntryParser.parse(e));
         } catch (EntryParser.Unparseable ex) {

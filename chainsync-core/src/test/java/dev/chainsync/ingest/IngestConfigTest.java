@@ -61,6 +61,59 @@ class IngestConfigTest {
     }
 
     @Test
+    void theKafkaSourceIsChosenExplicitlyAndRedisStaysTheDefault() {
+        assertThat(IngestConfig.load(new Env(Map.of("REDIS_URL", "redis://r:6379")))
+                        .kafkaSource())
+                .isFalse();
+        IngestConfig k = IngestConfig.load(new Env(Map.of(
+                "CHAINSYNC_INGEST_SOURCE",
+                "Kafka",
+                "KAFKA_BOOTSTRAP_SERVERS",
+                "k1:9092, k2:9093",
+                "KAFKA_TOPICS",
+                "intuition_deposited,intuition_redeemed,intuition_deposited",
+                "CONSUMER_GROUP",
+                "g")));
+        assertThat(k.enabled()).as("on without REDIS_URL").isTrue();
+        assertThat(k.kafka().topics()).containsExactly("intuition_deposited", "intuition_redeemed");
+        assertThat(k.kafka().groupId()).as("defaults to CONSUMER_GROUP").isEqualTo("g");
+        assertThat(k.progressGroup()).isEqualTo("g");
+        assertThat(IngestConfig.load(new Env(Map.of(
+                                "CHAINSYNC_INGEST_SOURCE", "kafka",
+                                "KAFKA_BOOTSTRAP_SERVERS", "k1:9092",
+                                "KAFKA_TOPICS", "t",
+                                "KAFKA_GROUP_ID", "chainsync")))
+                        .progressGroup())
+                .isEqualTo("chainsync");
+    }
+
+    @Test
+    void badKafkaVariablesFailTheStartNamingTheVariable() {
+        Env missing = new Env(Map.of("CHAINSYNC_INGEST_SOURCE", "kafka"));
+        IngestConfig.load(missing);
+        assertThatThrownBy(missing::throwIfInvalid)
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("KAFKA_BOOTSTRAP_SERVERS must be set");
+        for (Map<String, String> bad : List.of(
+                Map.of("KAFKA_BOOTSTRAP_SERVERS", "k1", "KAFKA_TOPICS", "t"),
+                Map.of("KAFKA_BOOTSTRAP_SERVERS", "k1:9092", "KAFKA_TOPICS", " , "),
+                Map.of("KAFKA_BOOTSTRAP_SERVERS", "k1:9092", "KAFKA_TOPICS", "has space,ok"),
+                Map.of("KAFKA_BOOTSTRAP_SERVERS", "k1:9092", "KAFKA_TOPICS", "t", "KAFKA_GROUP_ID", "a b"))) {
+            Map<String, String> vars = new java.util.HashMap<>(bad);
+            vars.put("CHAINSYNC_INGEST_SOURCE", "kafka");
+            Env env = new Env(vars);
+            IngestConfig.load(env);
+            assertThatThrownBy(env::throwIfInvalid)
+                    .as(bad.toString())
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("KAFKA_");
+        }
+        Env unknown = new Env(Map.of("CHAINSYNC_INGEST_SOURCE", "rabbitmq"));
+        IngestConfig.load(unknown);
+        assertThatThrownBy(unknown::throwIfInvalid).hasMessageContaining("CHAINSYNC_INGEST_SOURCE");
+    }
+
+    @Test
     void theConsumerNameIsStableAcrossStarts() {
         assertThat(IngestConfig.load(new Env(Map.of())).consumerName())
                 .isEqualTo(IngestConfig.load(new Env(Map.of())).consumerName());
