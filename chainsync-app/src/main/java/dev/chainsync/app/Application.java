@@ -7,6 +7,7 @@ import dev.chainsync.chain.CircuitBreakingChainClient;
 import dev.chainsync.chain.Devnet;
 import dev.chainsync.chain.DevnetFaults;
 import dev.chainsync.chain.Ed25519Keypair;
+import dev.chainsync.chain.evm.EvmChainClient;
 import dev.chainsync.chain.solana.SolanaChainClient;
 import dev.chainsync.config.ChainsyncConfig;
 import dev.chainsync.config.ChainsyncConfig.ChainConfig;
@@ -93,7 +94,11 @@ public final class Application implements AutoCloseable {
                     config.chain().issuerKeypair());
             this.devnet = config.chain().kind().equals(ChainConfig.DEVNET) ? devnet(config, clock, random) : null;
             this.chain = new CircuitBreakingChainClient(
-                    devnet != null ? devnet : solana(config, issuer, clock, registry),
+                    devnet != null
+                            ? devnet
+                            : config.chain().kind().equals(ChainConfig.EVM)
+                                    ? EvmChainClient.create(config.chain().evm(), issuer.address())
+                                    : solana(config, issuer, clock, registry),
                     config.chain().breakerFailureRatePercent(),
                     config.chain().breakerOpenDuration(),
                     clock);

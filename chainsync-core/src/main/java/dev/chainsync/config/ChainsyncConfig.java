@@ -1,6 +1,7 @@
 package dev.chainsync.config;
 
 import dev.chainsync.chain.Commitment;
+import dev.chainsync.chain.evm.EvmConfig;
 import dev.chainsync.chain.solana.SolanaConfig;
 import dev.chainsync.ingest.IngestConfig;
 import dev.chainsync.webhook.WebhookConfig;
@@ -59,7 +60,7 @@ public record ChainsyncConfig(
         }
     }
 
-    /** Which chain to write to, and the devnet's knobs or Solana's endpoints (null unless that chain). */
+    /** Which chain to write to, and the devnet's knobs or Solana's or the EVM chain's settings (null unless that chain). */
     public record ChainConfig(
             String kind,
             Duration devnetSlotTime,
@@ -67,9 +68,11 @@ public record ChainsyncConfig(
             Path issuerKeypair,
             int breakerFailureRatePercent,
             Duration breakerOpenDuration,
-            SolanaConfig solana) {
+            SolanaConfig solana,
+            EvmConfig evm) {
         public static final String DEVNET = "devnet";
         public static final String SOLANA = "solana";
+        public static final String EVM = "evm";
         public static final Duration DEFAULT_DEVNET_SLOT_TIME = Duration.ofMillis(400);
         public static final int DEFAULT_BREAKER_FAILURE_RATE = 50;
         public static final Duration DEFAULT_BREAKER_OPEN = Duration.ofSeconds(30);
@@ -141,9 +144,6 @@ public record ChainsyncConfig(
 
         String chainKind =
                 env.oneOf("CHAINSYNC_CHAIN", ChainConfig.DEVNET, List.of(ChainConfig.DEVNET, "solana", "evm"));
-        if (chainKind.equals("evm")) {
-            env.problem("CHAINSYNC_CHAIN=evm is not available yet: 'devnet' and 'solana' are implemented");
-        }
         ChainConfig chain = new ChainConfig(
                 chainKind,
                 env.millis(
@@ -159,7 +159,8 @@ public record ChainsyncConfig(
                         ChainConfig.DEFAULT_BREAKER_OPEN,
                         Duration.ofMillis(10),
                         Duration.ofHours(1)),
-                chainKind.equals(ChainConfig.SOLANA) ? SolanaConfig.load(env) : null);
+                chainKind.equals(ChainConfig.SOLANA) ? SolanaConfig.load(env) : null,
+                chainKind.equals(ChainConfig.EVM) ? EvmConfig.load(env) : null);
 
         String commitment =
                 env.oneOf("CHAINSYNC_CONFIRMATION_COMMITMENT", "confirmed", List.of("confirmed", "finalized"));

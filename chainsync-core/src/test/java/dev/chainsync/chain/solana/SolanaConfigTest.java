@@ -52,11 +52,8 @@ class SolanaConfigTest {
     }
 
     @Test
-    void devnetNeedsNoSolanaSettingsAndEvmIsStillRefused() {
+    void devnetNeedsNoSolanaSettings() {
         assertThat(ChainsyncConfig.fromEnvironment(Map.of()).chain().solana()).isNull();
-        assertThatThrownBy(() -> ChainsyncConfig.fromEnvironment(Map.of("CHAINSYNC_CHAIN", "evm")))
-                .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("evm is not available");
     }
 
     @Test
