@@ -1,12 +1,11 @@
 package dev.chainsync.chain.evm;
 
+import dev.chainsync.chain.RpcUrls;
 import dev.chainsync.config.Env;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -37,16 +36,7 @@ public record EvmConfig(
     static final Pattern ADDRESS = Pattern.compile("0x[0-9a-fA-F]{40}");
 
     public EvmConfig {
-        rpcUrls = List.copyOf(rpcUrls);
-        if (rpcUrls.isEmpty()) {
-            throw new IllegalArgumentException("at least one EVM RPC URL is needed");
-        }
-        for (URI u : rpcUrls) {
-            String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
-            if (!scheme.equals("http") && !scheme.equals("https") || u.getHost() == null) {
-                throw new IllegalArgumentException("EVM RPC URL must be http(s)://host...: " + label(u));
-            }
-        }
+        rpcUrls = RpcUrls.check(rpcUrls, "EVM");
         if (chainId < 1) {
             throw new IllegalArgumentException("chain id must be positive");
         }
@@ -95,7 +85,8 @@ public record EvmConfig(
      * null comes back when there was one.
      */
     public static EvmConfig load(Env env) {
-        List<URI> urls = urls(env);
+        List<URI> urls =
+                RpcUrls.parse("CHAINSYNC_EVM_RPC_URLS", env.raw("CHAINSYNC_EVM_RPC_URLS"), "evm", env::problem);
         long chainId = env.longValue("CHAINSYNC_EVM_CHAIN_ID", -1, 1, Long.MAX_VALUE);
         if (chainId < 0) {
             env.problem("CHAINSYNC_EVM_CHAIN_ID is required with CHAINSYNC_CHAIN=evm (the chain's EIP-155 id)");
@@ -130,34 +121,9 @@ public record EvmConfig(
         }
     }
 
-    private static List<URI> urls(Env env) {
-        String urls = env.raw("CHAINSYNC_EVM_RPC_URLS");
-        if (urls == null) {
-            env.problem("CHAINSYNC_EVM_RPC_URLS is required with CHAINSYNC_CHAIN=evm"
-                    + " (comma-separated http(s) JSON-RPC URLs, most preferred first)");
-            return null;
-        }
-        List<URI> parsed = new ArrayList<>();
-        for (String part : urls.split(",")) {
-            if (part.isBlank()) {
-                continue;
-            }
-            try {
-                parsed.add(new URI(part.strip()));
-            } catch (URISyntaxException e) {
-                env.problem("CHAINSYNC_EVM_RPC_URLS has a malformed URL at index " + e.getIndex());
-                return null;
-            }
-        }
-        return parsed;
-    }
-
     /** How an endpoint is named in logs and /health: scheme, host and port only (providers put API keys in paths). */
     public static String label(URI url) {
-        String host = url.getHost() == null ? "?" : url.getHost();
-        return (url.getScheme() == null ? "" : url.getScheme() + "://")
-                + host
-                + (url.getPort() < 0 ? "" : ":" + url.getPort());
+        return RpcUrls.label(url);
     }
 
     @Override

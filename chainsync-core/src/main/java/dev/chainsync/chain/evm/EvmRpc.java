@@ -6,11 +6,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chainsync.chain.ChainException;
 import dev.chainsync.chain.ChainException.Kind;
+import dev.chainsync.chain.RpcUrls;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -122,32 +121,11 @@ final class EvmRpc {
     }
 
     private JsonNode post(URI url, String body) {
-        HttpRequest request = HttpRequest.newBuilder(url)
-                .timeout(timeout)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body))
-                .build();
-        HttpResponse<String> response;
+        String answer = RpcUrls.post(http, url, EvmConfig.label(url), timeout, body);
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            return JSON.readTree(answer);
         } catch (IOException e) {
-            throw unavailable(url, "request failed: " + e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ChainException(
-                    Kind.UNAVAILABLE,
-                    ChainException.Reach.UNKNOWN,
-                    EvmConfig.label(url) + ": interrupted; outcome unknown",
-                    e);
-        }
-        if (response.statusCode() != 200) {
-            // 429, 5xx, and 401/403 (a key another provider may not need) alike: another node may answer.
-            throw unavailable(url, "HTTP " + response.statusCode());
-        }
-        try {
-            return JSON.readTree(response.body());
-        } catch (IOException e) {
-            throw unavailable(url, "answer is not JSON");
+            throw unavailable(url, "answer is not JSON" + RpcUrls.snippet(answer));
         }
     }
 
