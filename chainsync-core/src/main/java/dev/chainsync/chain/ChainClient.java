@@ -42,7 +42,7 @@ public interface ChainClient extends AutoCloseable {
      * that records its attempts (so whatever it reserves there is recorded with them, or rolled back
      * with them). {@code latest} is what {@link #latestBlockhash()} returned before that transaction;
      * {@code previous} holds what the operations packed into it were last sent with (empty on a
-     * first try). No network calls here. Solana-like chains use {@code latest} as it is; an EVM
+     * first try, and for an operation whose last transaction landed failed). No network calls here. Solana-like chains use {@code latest} as it is; an EVM
      * chain takes the signer's next nonce from a row in {@code c}, or reuses {@code previous}'s
      * nonce for a replacement, so that at most one of them can land.
      */

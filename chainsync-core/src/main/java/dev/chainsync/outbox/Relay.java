@@ -276,7 +276,7 @@ public final class Relay implements AutoCloseable {
             }
         }
         sends.addAll(rebuild(resends, now, settled));
-        sends.addAll(recordNew(toPack, again, history, now, settled));
+        sends.addAll(recordNew(toPack, again, history, statuses, now, settled));
         Map<Send, ChainException> errors = sendAll(sends);
         Instant done = clock.instant();
         settled.addAll(submitPlanner.afterSend(sends, errors, done));
@@ -354,6 +354,7 @@ public final class Relay implements AutoCloseable {
             List<Operation> toPack,
             Set<Long> again,
             Map<Long, List<Attempt>> history,
+            Map<String, SignatureStatus> statuses,
             Instant now,
             List<Settlement> settled) {
         if (toPack.isEmpty()) {
@@ -371,7 +372,7 @@ public final class Relay implements AutoCloseable {
                     byId,
                     (tc, pack) -> {
                         RecentBlockhash blockhash =
-                                chain.reserve(tc, signer.address(), latest, latestAttempts(pack, history));
+                                chain.reserve(tc, signer.address(), latest, latestAttempts(pack, history, statuses));
                         SignedTransaction tx = chain.buildMemoTransaction(
                                 signer, pack.stream().map(Operation::memo).toList(), blockhash);
                         fresh.put(tx.signature(), new Send(pack, tx, again));
@@ -414,11 +415,21 @@ public final class Relay implements AutoCloseable {
         return sends;
     }
 
-    /** What each operation of {@code pack} was last sent with (none for a first try), for the chain's reservation. */
-    private static List<RecentBlockhash> latestAttempts(List<Operation> pack, Map<Long, List<Attempt>> history) {
+    /**
+     * What each operation of {@code pack} was last sent with, for the chain's reservation: none for a
+     * first try, nor where that attempt landed failed (it can never land again, and on EVM its nonce
+     * is spent, so the replacement needs a fresh one).
+     */
+    private static List<RecentBlockhash> latestAttempts(
+            List<Operation> pack, Map<Long, List<Attempt>> history, Map<String, SignatureStatus> statuses) {
         List<RecentBlockhash> out = new ArrayList<>();
         for (Operation op : pack) {
             List<Attempt> attempts = history.getOrDefault(op.id(), List.of());
+            SignatureStatus last =
+                    attempts.isEmpty() ? null : statuses.get(attempts.getLast().signature());
+            if (last != null && last.failed()) {
+                continue;
+            }
             if (!attempts.isEmpty()) {
                 out.add(new RecentBlockhash(
                         attempts.getLast().blockhash(), attempts.getLast().lastValidHeight()));

@@ -40,6 +40,7 @@ public final class EvmAnvil implements AutoCloseable {
     private final AtomicBoolean down = new AtomicBoolean();
     private final HttpClient http = HttpClient.newHttpClient();
     private final Path keyFile;
+    private String anchorCode;
 
     private EvmAnvil(AnvilNode node) {
         this.node = node;
@@ -109,6 +110,20 @@ public final class EvmAnvil implements AutoCloseable {
         EvmChainClient client = EvmChainClient.create(config(), issuerAddress);
         node.fund(client.senderAddress(), java.math.BigInteger.TEN.pow(22));
         return client;
+    }
+
+    /**
+     * Swaps the anchor contract's code for one that always reverts (so transactions land failed,
+     * their nonces spent), or puts the real code back.
+     */
+    public void reverting(boolean on) {
+        if (on && anchorCode == null) {
+            anchorCode = node.call("eth_getCode", List.of(anchor, "latest")).asText();
+            node.call("anvil_setCode", List.of(anchor, "0x60006000fd")); // PUSH1 0 PUSH1 0 REVERT
+        } else if (!on && anchorCode != null) {
+            node.call("anvil_setCode", List.of(anchor, anchorCode));
+            anchorCode = null;
+        }
     }
 
     /** Every request through the proxy answers 503 until called with false. */

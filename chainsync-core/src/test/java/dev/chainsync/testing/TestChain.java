@@ -191,8 +191,7 @@ public interface TestChain extends AutoCloseable {
     /**
      * anvil with the anchor contract, reached through {@link EvmChainClient} sending for
      * {@code issuer}. Drops are played by holding transactions in the pool and then discarding
-     * them; a transaction that lands failed cannot be provoked (the anchor contract never
-     * reverts), so a test that needs it is skipped on this chain, saying so.
+     * them, failures by swapping the anchor contract's code for one that reverts.
      */
     static TestChain evmAnvil(Signer issuer) {
         EvmAnvil anvil = EvmAnvil.start();
@@ -243,7 +242,8 @@ public interface TestChain extends AutoCloseable {
             @Override
             public void failRate(double rate) {
                 org.junit.jupiter.api.Assumptions.assumeTrue(
-                        rate == 0.0, "the anchor contract never reverts: no failed transactions on anvil");
+                        rate == 0.0 || rate == 1.0, "EVM tests play failures of all or nothing only");
+                anvil.reverting(rate == 1.0);
             }
 
             @Override
