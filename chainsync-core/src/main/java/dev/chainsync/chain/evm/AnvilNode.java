@@ -2,6 +2,7 @@ package dev.chainsync.chain.evm;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.chainsync.chain.LocalTools;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -47,13 +48,7 @@ public final class AnvilNode implements AutoCloseable {
 
     /** {@code testing/evm} found from the working directory upwards, or null. */
     public static Path findDirectory() {
-        for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
-            Path candidate = d.resolve(DIRECTORY);
-            if (Files.isRegularFile(candidate.resolve("package.json"))) {
-                return candidate;
-            }
-        }
-        return null;
+        return LocalTools.findAbove(DIRECTORY, "package.json");
     }
 
     /** Why anvil cannot run here (no directory, binary not installed), or null when it can. */
@@ -225,14 +220,6 @@ public final class AnvilNode implements AutoCloseable {
 
     @Override
     public void close() {
-        process.destroy();
-        try {
-            if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
-        }
+        LocalTools.stop(process);
     }
 }
