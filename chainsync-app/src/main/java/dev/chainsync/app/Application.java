@@ -9,6 +9,8 @@ import dev.chainsync.chain.CircuitBreakingChainClient;
 import dev.chainsync.chain.Devnet;
 import dev.chainsync.chain.DevnetFaults;
 import dev.chainsync.chain.Ed25519Keypair;
+import dev.chainsync.chain.evm.EvmChainClient;
+import dev.chainsync.chain.evm.EvmConfig;
 import dev.chainsync.chain.solana.SolanaChainClient;
 import dev.chainsync.chain.solana.SolanaConfig;
 import dev.chainsync.credential.CredentialService;
@@ -76,11 +78,12 @@ public final class Application implements AutoCloseable {
                     "issuer address {} (keypair {})",
                     issuer.address(),
                     config.chain().issuerKeypair());
-            // The devnet runs in process; on Solana there is none (and so no fault switches).
+            // The devnet runs in process; on Solana or EVM there is none (and so no fault switches).
             this.devnet = config.chain().kind().equals(ChainConfig.DEVNET)
                     ? resources.add("devnet", newDevnet(clock, random))
                     : null;
-            ChainClient target = devnet != null ? devnet : resources.add("solana", newSolana(issuer, clock, registry));
+            ChainClient target =
+                    devnet != null ? devnet : resources.add("chain client", newRemoteChain(issuer, clock, registry));
             CircuitBreakingChainClient chain = resources.add(
                     "chain",
                     new CircuitBreakingChainClient(
@@ -182,9 +185,13 @@ public final class Application implements AutoCloseable {
                 .build();
     }
 
-    /** The Solana client over the configured RPC endpoints; the issuer signs, a fee payer may pay. */
-    private ChainClient newSolana(Ed25519Keypair issuer, Clock clock, PrometheusMeterRegistry registry) {
+    /** The client of a chain outside the process: Solana's or an EVM chain's, over their RPC endpoints. */
+    private ChainClient newRemoteChain(Ed25519Keypair issuer, Clock clock, PrometheusMeterRegistry registry) {
         ChainConfig chain = config.chain();
+        if (chain.kind().equals(ChainConfig.EVM)) {
+            return EvmChainClient.create(chain.adapter(EvmConfig.class), issuer.address());
+        }
+        // The issuer signs; a fee payer may pay.
         return SolanaChainClient.create(
                 chain.adapter(SolanaConfig.class),
                 issuer,

@@ -3,6 +3,7 @@ package dev.chainsync.app;
 import dev.chainsync.api.EdgeConfig;
 import dev.chainsync.api.HttpConfig;
 import dev.chainsync.chain.ChainConfig;
+import dev.chainsync.chain.evm.EvmConfig;
 import dev.chainsync.chain.solana.SolanaConfig;
 import dev.chainsync.config.ConfigException;
 import dev.chainsync.config.Env;
@@ -40,7 +41,8 @@ public record ChainsyncConfig(
         Path dataDir = env.path("CHAINSYNC_DATA_DIR", DEFAULT_DATA_DIR);
         DatabaseConfig database = DatabaseConfig.load(env);
         HttpConfig http = HttpConfig.load(env);
-        ChainConfig chain = ChainConfig.load(env, dataDir, Map.of(ChainConfig.SOLANA, SolanaConfig::load));
+        ChainConfig chain = ChainConfig.load(
+                env, dataDir, Map.of(ChainConfig.SOLANA, SolanaConfig::load, ChainConfig.EVM, EvmConfig::load));
         RelayConfig relay = RelayConfig.load(env);
         ReconcileConfig reconcile = ReconcileConfig.load(env);
         EdgeConfig edge = EdgeConfig.load(env);

@@ -71,7 +71,7 @@ class ChainsyncConfigTest {
                 .hasMessageContaining("CHAINSYNC_RETRY_MAX_MS");
         assertThatThrownBy(() -> ChainsyncConfig.fromEnvironment(Map.of("CHAINSYNC_CHAIN", "evm")))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("not available yet");
+                .hasMessageContaining("CHAINSYNC_EVM_RPC_URLS is required");
     }
 
     @Test

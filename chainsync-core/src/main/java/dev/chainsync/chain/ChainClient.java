@@ -39,6 +39,21 @@ public interface ChainClient extends AutoCloseable {
     /** A recent blockhash and the last block height at which a transaction using it can land. */
     RecentBlockhash latestBlockhash();
 
+    /**
+     * What a new transaction of {@code signer} references, decided inside the database transaction
+     * that records its attempts (so whatever it reserves there is recorded with them, or rolled back
+     * with them). {@code latest} is what {@link #latestBlockhash()} returned before that transaction;
+     * {@code previous} holds what the operations packed into it were last sent with (empty on a
+     * first try, and for an operation whose last transaction landed failed). No network calls here. Solana-like chains use {@code latest} as it is; an EVM
+     * chain takes the signer's next nonce from a row in {@code c}, or reuses {@code previous}'s
+     * nonce for a replacement, so that at most one of them can land.
+     */
+    default RecentBlockhash reserve(
+            java.sql.Connection c, String signer, RecentBlockhash latest, List<RecentBlockhash> previous)
+            throws java.sql.SQLException {
+        return latest;
+    }
+
     /** Solana's limit on a serialized transaction (the IPv6 MTU minus headers). */
     int SOLANA_MAX_TRANSACTION_BYTES = 1232;
 

@@ -23,6 +23,7 @@ public record ChainConfig(
         AdapterSettings adapter) {
     public static final String DEVNET = "devnet";
     public static final String SOLANA = "solana";
+    public static final String EVM = "evm";
     public static final Duration DEFAULT_DEVNET_SLOT_TIME = Duration.ofMillis(400);
     public static final int DEFAULT_BREAKER_FAILURE_RATE = 50;
     public static final Duration DEFAULT_BREAKER_OPEN = Duration.ofSeconds(30);
@@ -32,8 +33,8 @@ public record ChainConfig(
     public ChainConfig {
         new Checks()
                 .that(
-                        DEVNET.equals(kind) || SOLANA.equals(kind),
-                        "CHAINSYNC_CHAIN=" + kind + " is not available yet: 'devnet' and 'solana' are implemented")
+                        List.of(DEVNET, SOLANA, EVM).contains(kind),
+                        "CHAINSYNC_CHAIN=" + kind + " is unknown: 'devnet', 'solana' and 'evm' are implemented")
                 .that(
                         DEVNET.equals(kind) || adapter != null,
                         "CHAINSYNC_CHAIN=" + kind + " needs its adapter's settings")
@@ -54,7 +55,7 @@ public record ChainConfig(
      */
     public static ChainConfig load(
             Env env, Path dataDir, Map<String, Function<Env, ? extends AdapterSettings>> adapters) {
-        String kind = env.oneOf("CHAINSYNC_CHAIN", DEVNET, List.of(DEVNET, SOLANA, "evm"));
+        String kind = env.oneOf("CHAINSYNC_CHAIN", DEVNET, List.of(DEVNET, SOLANA, EVM));
         Duration slot = env.millis("CHAINSYNC_DEVNET_SLOT_MS", DEFAULT_DEVNET_SLOT_TIME);
         boolean persistent = env.bool("CHAINSYNC_DEVNET_PERSISTENT", true);
         Path keypair = env.path("CHAINSYNC_ISSUER_KEYPAIR", dataDir.resolve(DEFAULT_ISSUER_KEYPAIR_FILE));

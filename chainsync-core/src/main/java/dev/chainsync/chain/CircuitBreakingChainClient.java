@@ -87,6 +87,14 @@ public final class CircuitBreakingChainClient implements ChainClient {
     }
 
     @Override
+    public RecentBlockhash reserve(
+            java.sql.Connection c, String signer, RecentBlockhash latest, List<RecentBlockhash> previous)
+            throws java.sql.SQLException {
+        // Database work only, so not through the breaker.
+        return delegate.reserve(c, signer, latest, previous);
+    }
+
+    @Override
     public int memoTransactionBytes(List<String> memos) {
         return delegate.memoTransactionBytes(memos);
     }

@@ -143,22 +143,33 @@ final class OutboxStore {
      * because an operation without the attempt row could be given another transaction and land
      * twice. Returns the signatures of the transactions recorded.
      */
+    /** Builds one transaction's attempts inside the recording transaction (a chain may reserve a nonce there). */
+    @FunctionalInterface
+    interface PackBuilder {
+        List<Attempt> build(Connection c, List<Operation> pack) throws SQLException;
+    }
+
+    /**
+     * Locks the claimed rows still at their claimed version, builds the attempts of every pack whose
+     * operations are all still held (only those: a chain that reserves something while building
+     * never reserves it for a pack that is not recorded), and records them. Returns the signatures
+     * recorded.
+     */
     static Set<String> recordAttempts(
-            Connection c, List<List<Attempt>> transactions, Map<Long, Operation> ops, Instant now) throws SQLException {
-        if (transactions.isEmpty()) {
+            Connection c, List<List<Operation>> packs, Map<Long, Operation> ops, PackBuilder builder, Instant now)
+            throws SQLException {
+        if (packs.isEmpty()) {
             return Set.of();
         }
         // Lock the rows still at the claimed version first, so nothing moves between this check and the writes.
         Set<Long> held = TABLE.lockHeld(
                 c,
-                transactions.stream()
-                        .flatMap(List::stream)
-                        .map(a -> ops.get(a.operationId()))
-                        .toList());
+                packs.stream().flatMap(List::stream).map(op -> ops.get(op.id())).toList());
         List<Attempt> kept = new ArrayList<>();
         Set<String> recorded = new java.util.HashSet<>();
-        for (List<Attempt> tx : transactions) {
-            if (tx.stream().allMatch(a -> held.contains(a.operationId()))) {
+        for (List<Operation> pack : packs) {
+            if (pack.stream().allMatch(op -> held.contains(op.id()))) {
+                List<Attempt> tx = builder.build(c, pack);
                 kept.addAll(tx);
                 recorded.add(tx.getFirst().signature());
             }

@@ -290,7 +290,7 @@ public final class Relay implements AutoCloseable {
             }
         }
         sends.addAll(rebuild(resends, now, settled));
-        sends.addAll(recordNew(toPack, again, history, now, settled));
+        sends.addAll(recordNew(toPack, again, history, statuses, now, settled));
         Map<Send, ChainException> errors = sendAll(sends);
         Instant done = clock.instant();
         settled.addAll(submitPlanner.afterSend(sends, errors, done));
@@ -368,34 +368,55 @@ public final class Relay implements AutoCloseable {
             List<Operation> toPack,
             Set<Long> again,
             Map<Long, List<Attempt>> history,
+            Map<String, SignatureStatus> statuses,
             Instant now,
             List<Settlement> settled) {
         if (toPack.isEmpty()) {
             return List.of();
         }
-        RecentBlockhash blockhash = chain.latestBlockhash();
-        List<Send> fresh = new ArrayList<>();
-        List<List<Attempt>> attempts = new ArrayList<>();
-        for (List<Operation> pack : submitPlanner.packs(toPack)) {
-            SignedTransaction tx = chain.buildMemoTransaction(
-                    signer, pack.stream().map(Operation::memo).toList(), blockhash);
-            fresh.add(new Send(pack, tx, again));
-            attempts.add(pack.stream()
-                    .map(op -> new Attempt(
-                            op.id(),
-                            history.getOrDefault(op.id(), List.of()).size() + 1,
-                            tx.signature(),
-                            blockhash.blockhash(),
-                            blockhash.lastValidBlockHeight(),
-                            config.instanceId(),
-                            now))
-                    .toList());
-        }
+        RecentBlockhash latest = chain.latestBlockhash();
+        Map<String, Send> fresh = new LinkedHashMap<>();
         Map<Long, Operation> byId = toPack.stream().collect(Collectors.toMap(Operation::id, op -> op));
         // Record intent before acting: every attempt of a transaction is durable before its bytes leave this process.
-        Set<String> recorded = store.jdbc().inTransaction(c -> OutboxStore.recordAttempts(c, attempts, byId, now));
+        Set<String> recorded = store.jdbc().inTransaction(c -> {
+            fresh.clear(); // a retried transaction builds afresh
+            return OutboxStore.recordAttempts(
+                    c,
+                    submitPlanner.packs(toPack),
+                    byId,
+                    (tc, pack) -> {
+                        RecentBlockhash blockhash =
+                                chain.reserve(tc, signer.address(), latest, latestAttempts(pack, history, statuses));
+                        SignedTransaction tx = chain.buildMemoTransaction(
+                                signer, pack.stream().map(Operation::memo).toList(), blockhash);
+                        fresh.put(tx.signature(), new Send(pack, tx, again));
+                        return pack.stream()
+                                .map(op -> new Attempt(
+                                        op.id(),
+                                        history.getOrDefault(op.id(), List.of()).size() + 1,
+                                        tx.signature(),
+                                        blockhash.blockhash(),
+                                        blockhash.lastValidBlockHeight(),
+                                        config.instanceId(),
+                                        now))
+                                .toList();
+                    },
+                    now);
+        });
+        Set<Long> built = fresh.values().stream()
+                .flatMap(s -> s.ops().stream())
+                .map(Operation::id)
+                .collect(Collectors.toSet());
+        List<Operation> lost =
+                toPack.stream().filter(op -> !built.contains(op.id())).toList();
+        if (!lost.isEmpty()) {
+            log.info(
+                    "operations {}: a claim in their pack was lost before submit; none of them is sent",
+                    lost.stream().map(Operation::id).toList());
+            lost.forEach(op -> settled.add(new SubmitOutcome.GiveBack(op, now).settlement()));
+        }
         List<Send> sends = new ArrayList<>();
-        for (Send s : fresh) {
+        for (Send s : fresh.values()) {
             if (recorded.contains(s.tx().signature())) {
                 sends.add(new Send(
                         s.ops().stream()
@@ -403,14 +424,32 @@ public final class Relay implements AutoCloseable {
                                 .toList(),
                         s.tx(),
                         s.resubmissions()));
-            } else {
-                log.info(
-                        "operations {}: a claim in the pack was lost before submit; none of them is sent",
-                        s.ops().stream().map(Operation::id).toList());
-                s.ops().forEach(op -> settled.add(new SubmitOutcome.GiveBack(op, now).settlement()));
             }
         }
         return sends;
+    }
+
+    /**
+     * What each operation of {@code pack} was last sent with, for the chain's reservation: none for a
+     * first try, nor where that attempt landed failed (it can never land again, and on EVM its nonce
+     * is spent, so the replacement needs a fresh one).
+     */
+    private static List<RecentBlockhash> latestAttempts(
+            List<Operation> pack, Map<Long, List<Attempt>> history, Map<String, SignatureStatus> statuses) {
+        List<RecentBlockhash> out = new ArrayList<>();
+        for (Operation op : pack) {
+            List<Attempt> attempts = history.getOrDefault(op.id(), List.of());
+            SignatureStatus last =
+                    attempts.isEmpty() ? null : statuses.get(attempts.getLast().signature());
+            if (last != null && last.failed()) {
+                continue;
+            }
+            if (!attempts.isEmpty()) {
+                out.add(new RecentBlockhash(
+                        attempts.getLast().blockhash(), attempts.getLast().lastValidHeight()));
+            }
+        }
+        return out;
     }
 
     /** The tracker's first look at a sent transaction: not before the chain can have reached the target commitment. */

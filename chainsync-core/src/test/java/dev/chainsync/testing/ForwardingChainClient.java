@@ -57,6 +57,14 @@ public class ForwardingChainClient implements ChainClient {
     }
 
     @Override
+    public RecentBlockhash reserve(
+            java.sql.Connection c, String signer, RecentBlockhash latest, List<RecentBlockhash> previous)
+            throws java.sql.SQLException {
+        // Database work only, so not through the breaker.
+        return delegate.reserve(c, signer, latest, previous);
+    }
+
+    @Override
     public int maxTransactionBytes() {
         return delegate.maxTransactionBytes();
     }

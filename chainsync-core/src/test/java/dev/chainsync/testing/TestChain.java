@@ -5,6 +5,7 @@ import dev.chainsync.chain.ChainRecord;
 import dev.chainsync.chain.Devnet;
 import dev.chainsync.chain.DevnetFaults;
 import dev.chainsync.chain.Signer;
+import dev.chainsync.chain.evm.EvmChainClient;
 import dev.chainsync.chain.solana.RuntimeServer;
 import dev.chainsync.chain.solana.SolanaChainClient;
 import dev.chainsync.time.ManualClock;
@@ -26,7 +27,9 @@ public interface TestChain extends AutoCloseable {
         /** The in-process devnet: blocks follow the manual clock. */
         DEVNET,
         /** LiteSVM behind testing/solana-rpc, reached through the Solana adapter; blocks on demand. */
-        SOLANA_RUNTIME
+        SOLANA_RUNTIME,
+        /** anvil (testing/evm) with the anchor contract, reached through the EVM adapter; a block per transaction. */
+        EVM_ANVIL
     }
 
     /** What the Solana runtime's fee payer gets: 1,000 SOL. */
@@ -55,6 +58,11 @@ public interface TestChain extends AutoCloseable {
 
     /** Makes every RPC call fail (connection reset) until called with false. */
     void outage(boolean down);
+
+    /** The anvil node behind an EVM test chain (for reorgs and fee games). */
+    default dev.chainsync.chain.evm.AnvilNode anvil() {
+        throw new UnsupportedOperationException("not an EVM test chain");
+    }
 
     @Override
     void close();
@@ -176,6 +184,77 @@ public interface TestChain extends AutoCloseable {
             public void close() {
                 client.close();
                 runtime.close();
+            }
+        };
+    }
+
+    /**
+     * anvil with the anchor contract, reached through {@link EvmChainClient} sending for
+     * {@code issuer}. Drops are played by holding transactions in the pool and then discarding
+     * them, failures by swapping the anchor contract's code for one that reverts.
+     */
+    static TestChain evmAnvil(Signer issuer) {
+        EvmAnvil anvil = EvmAnvil.start();
+        EvmChainClient client = anvil.client(issuer.address());
+        return new TestChain() {
+            @Override
+            public ChainClient client() {
+                return client;
+            }
+
+            @Override
+            public dev.chainsync.chain.evm.AnvilNode anvil() {
+                return anvil.node;
+            }
+
+            @Override
+            public void produceBlocks(long blocks) {
+                anvil.node.mine(blocks);
+            }
+
+            @Override
+            public long countMemo(String memo) {
+                return anvil.countMemo(memo);
+            }
+
+            @Override
+            public long landedCount() {
+                return anvil.anchoredMemos().size();
+            }
+
+            @Override
+            public List<String> landedMemos() {
+                return anvil.anchoredMemos();
+            }
+
+            @Override
+            public void dropRate(double rate) {
+                org.junit.jupiter.api.Assumptions.assumeTrue(
+                        rate == 0.0 || rate == 1.0, "EVM tests play drops of all or nothing only");
+                if (rate == 1.0) {
+                    anvil.node.automine(false);
+                } else {
+                    anvil.node.call("anvil_dropAllTransactions", List.of());
+                    anvil.node.automine(true);
+                }
+            }
+
+            @Override
+            public void failRate(double rate) {
+                org.junit.jupiter.api.Assumptions.assumeTrue(
+                        rate == 0.0 || rate == 1.0, "EVM tests play failures of all or nothing only");
+                anvil.reverting(rate == 1.0);
+            }
+
+            @Override
+            public void outage(boolean down) {
+                anvil.outage(down);
+            }
+
+            @Override
+            public void close() {
+                client.close();
+                anvil.close();
             }
         };
     }

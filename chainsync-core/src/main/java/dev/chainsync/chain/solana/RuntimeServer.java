@@ -2,6 +2,7 @@ package dev.chainsync.chain.solana;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.chainsync.chain.LocalTools;
 import dev.chainsync.chain.Signer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.BufferedReader;
@@ -46,13 +47,7 @@ public final class RuntimeServer implements AutoCloseable {
 
     /** The server's directory found from the working directory upwards, or null. */
     public static Path findDirectory() {
-        for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
-            Path candidate = d.resolve(DIRECTORY);
-            if (Files.isRegularFile(candidate.resolve("server.js"))) {
-                return candidate;
-            }
-        }
-        return null;
+        return LocalTools.findAbove(DIRECTORY, "server.js");
     }
 
     /**
@@ -223,14 +218,6 @@ public final class RuntimeServer implements AutoCloseable {
 
     @Override
     public void close() {
-        process.destroy();
-        try {
-            if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
-        }
+        LocalTools.stop(process);
     }
 }

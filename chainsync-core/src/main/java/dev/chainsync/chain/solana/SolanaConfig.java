@@ -1,15 +1,13 @@
 package dev.chainsync.chain.solana;
 
 import dev.chainsync.chain.AdapterSettings;
+import dev.chainsync.chain.RpcUrls;
 import dev.chainsync.config.Env;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Where and how chainsync talks to Solana: RPC endpoints in order of preference, an optional
@@ -38,16 +36,7 @@ public record SolanaConfig(
     public static final long MAX_COMPUTE_UNIT_PRICE = 1_000_000_000_000L;
 
     public SolanaConfig {
-        rpcUrls = List.copyOf(rpcUrls);
-        if (rpcUrls.isEmpty()) {
-            throw new IllegalArgumentException("at least one Solana RPC URL is needed");
-        }
-        for (URI u : rpcUrls) {
-            String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
-            if (!scheme.equals("http") && !scheme.equals("https") || u.getHost() == null) {
-                throw new IllegalArgumentException("Solana RPC URL must be http(s)://host...: " + label(u));
-            }
-        }
+        rpcUrls = RpcUrls.check(rpcUrls, "Solana");
         if (computeUnitPriceMicroLamports != null
                 && (computeUnitPriceMicroLamports < 0 || computeUnitPriceMicroLamports > MAX_COMPUTE_UNIT_PRICE)) {
             throw new IllegalArgumentException("compute-unit price must be 0.." + MAX_COMPUTE_UNIT_PRICE);
@@ -80,21 +69,9 @@ public record SolanaConfig(
      */
     public static SolanaConfig load(Env env) {
         String urls = env.raw("CHAINSYNC_SOLANA_RPC_URLS");
-        List<URI> parsed = new ArrayList<>();
-        if (urls == null) {
-            env.problem("CHAINSYNC_SOLANA_RPC_URLS is required with CHAINSYNC_CHAIN=solana"
-                    + " (comma-separated http(s) JSON-RPC URLs, most preferred first)");
-        } else {
-            for (String part : urls.split(",")) {
-                if (part.isBlank()) {
-                    continue;
-                }
-                try {
-                    parsed.add(new URI(part.strip()));
-                } catch (URISyntaxException e) {
-                    env.problem("CHAINSYNC_SOLANA_RPC_URLS has a malformed URL at index " + e.getIndex());
-                }
-            }
+        List<URI> parsed = RpcUrls.parse("CHAINSYNC_SOLANA_RPC_URLS", urls, "solana", env::problem);
+        if (parsed == null) {
+            parsed = List.of();
         }
         Path feePayer = env.path("CHAINSYNC_SOLANA_FEE_PAYER_KEYPAIR", null);
         if (feePayer != null && !Files.isReadable(feePayer)) {
@@ -121,10 +98,7 @@ public record SolanaConfig(
 
     /** How an endpoint is named in logs, metrics and /health: scheme, host and port only, since providers put API keys in paths and queries. */
     public static String label(URI url) {
-        String host = url.getHost() == null ? "?" : url.getHost();
-        return (url.getScheme() == null ? "" : url.getScheme() + "://")
-                + host
-                + (url.getPort() < 0 ? "" : ":" + url.getPort());
+        return RpcUrls.label(url);
     }
 
     @Override

@@ -6,11 +6,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chainsync.chain.ChainException;
 import dev.chainsync.chain.ChainException.Kind;
+import dev.chainsync.chain.RpcUrls;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -115,31 +114,11 @@ final class SolanaRpc {
     }
 
     private JsonNode post(String body) {
-        HttpRequest request = HttpRequest.newBuilder(url)
-                .timeout(timeout)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body))
-                .build();
-        HttpResponse<String> response;
+        String answer = RpcUrls.post(http, url, label, timeout, body);
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            return JSON.readTree(answer);
         } catch (IOException e) {
-            throw unavailable("request failed: " + e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ChainException(
-                    Kind.UNAVAILABLE, ChainException.Reach.UNKNOWN, label + ": interrupted; outcome unknown", e);
-        }
-        int status = response.statusCode();
-        if (status != 200) {
-            // 429 (rate limited), 5xx, and 401/403 (a key another provider may not need) alike: another node may
-            // answer.
-            throw unavailable("HTTP " + status + snippet(response.body()));
-        }
-        try {
-            return JSON.readTree(response.body());
-        } catch (IOException e) {
-            throw unavailable("answer is not JSON" + snippet(response.body()));
+            throw unavailable("answer is not JSON" + RpcUrls.snippet(answer));
         }
     }
 
@@ -165,13 +144,5 @@ final class SolanaRpc {
 
     private ChainException unavailable(String message) {
         return new ChainException(Kind.UNAVAILABLE, label + ": " + message);
-    }
-
-    private static String snippet(String body) {
-        if (body == null || body.isBlank()) {
-            return "";
-        }
-        String s = body.strip();
-        return ": " + (s.length() > 200 ? s.substring(0, 200) + "..." : s);
     }
 }

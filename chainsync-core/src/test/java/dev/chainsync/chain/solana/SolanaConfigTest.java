@@ -61,11 +61,8 @@ class SolanaConfigTest {
     }
 
     @Test
-    void devnetNeedsNoSolanaSettingsAndEvmIsStillRefused() {
+    void devnetNeedsNoSolanaSettings() {
         assertThat(chain(Map.of()).adapter()).isNull();
-        assertThatThrownBy(() -> chain(Map.of("CHAINSYNC_CHAIN", "evm")))
-                .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("evm is not available");
     }
 
     @Test
