@@ -36,6 +36,15 @@ public final class Outbox {
         return OutboxStore.insert(tx, op, maxAttempts, now);
     }
 
+    /**
+     * Like {@link #enqueue}, but empty when an operation with the same idempotency key exists already,
+     * so a caller that must act exactly once (reconciliation re-writing the chain) can tell.
+     */
+    public static Optional<Long> enqueueIfNew(Connection tx, NewOperation op, int maxAttempts, Instant now)
+            throws SQLException {
+        return OutboxStore.insertIfNew(tx, op, maxAttempts, now);
+    }
+
     public int maxAttempts() {
         return maxAttempts;
     }

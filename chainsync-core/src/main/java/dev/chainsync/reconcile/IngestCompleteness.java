@@ -1,0 +1,126 @@
+package dev.chainsync.reconcile;
+
+import dev.chainsync.db.Jdbc;
+import dev.chainsync.outbox.NewOperation;
+import java.sql.Connection;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Ingest completeness for the Redis Streams source: per network, the blocks of the events that
+ * arrived in the run's window; a hole of more than {@code maxQuietBlocks} blocks without any event
+ * between two blocks that have some is a gap the database probably never received. A stream cannot
+ * be asked to re-deliver, so gaps are reported (a person replays the range from rindexer), never healed.
+ */
+public final class IngestCompleteness implements ReconciledType<Void, Map<String, long[]>> {
+    /** The data type's name. */
+    public static final String NAME = "ingest_completeness";
+
+    /** Every ingest event table: what arrived is the union of their blocks. */
+    static final List<String> EVENT_TABLES = List.of(
+            "atom_created_events",
+            "triple_created_events",
+            "deposited_events",
+            "redeemed_events",
+            "share_price_changed_events",
+            "generic_events");
+
+    private final Jdbc jdbc;
+    private final int maxQuietBlocks;
+
+    public IngestCompleteness(Jdbc jdbc, int maxQuietBlocks) {
+        this.jdbc = jdbc;
+        this.maxQuietBlocks = maxQuietBlocks;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public SourceOfTruth sourceOfTruth() {
+        return SourceOfTruth.CHAIN_WINS;
+    }
+
+    @Override
+    public Severity severity() {
+        return Severity.HIGH;
+    }
+
+    /** The stream source has no chain side to read: the blocks that arrived are the evidence. */
+    @Override
+    public Void readChain(Instant from, Instant to) {
+        return null;
+    }
+
+    @Override
+    public Map<String, long[]> readDatabase(Instant from, Instant to, Void chain) {
+        StringBuilder union = new StringBuilder();
+        List<Object> params = new ArrayList<>();
+        for (String table : EVENT_TABLES) {
+            union.append(union.isEmpty() ? "" : " UNION ")
+                    .append("SELECT network, block_number FROM ")
+                    .append(table)
+                    .append(" WHERE created_at >= ? AND created_at < ?");
+            params.add(from);
+            params.add(to);
+        }
+        Map<String, long[]> out = new LinkedHashMap<>();
+        jdbc.query(
+                "SELECT network, array_agg(DISTINCT block_number ORDER BY block_number) AS blocks FROM (" + union
+                        + ") b GROUP BY network ORDER BY network",
+                r -> out.put(r.getString("network"), toLongs((Object[])
+                        r.getArray("blocks").getArray())),
+                params.toArray());
+        return out;
+    }
+
+    private static long[] toLongs(Object[] values) {
+        return Arrays.stream(values).mapToLong(v -> ((Number) v).longValue()).toArray();
+    }
+
+    /** Pure: one MISSING_IN_DB discrepancy per hole longer than the quiet limit, keyed {@code network:from-to}. */
+    @Override
+    public List<Discrepancy> compare(Void chain, Map<String, long[]> blocks, Instant now) {
+        return gaps(blocks, maxQuietBlocks);
+    }
+
+    static List<Discrepancy> gaps(Map<String, long[]> blocks, int maxQuietBlocks) {
+        List<Discrepancy> out = new ArrayList<>();
+        blocks.forEach((network, sorted) -> {
+            for (int i = 1; i < sorted.length; i++) {
+                long missing = sorted[i] - sorted[i - 1] - 1;
+                if (missing > maxQuietBlocks) {
+                    String range = (sorted[i - 1] + 1) + "-" + (sorted[i] - 1);
+                    out.add(new Discrepancy(
+                            network + ":" + range,
+                            DiscrepancyKind.MISSING_IN_DB,
+                            new Observed(null, "blocks " + range + " (" + missing + ")", null),
+                            null));
+                }
+            }
+        });
+        return out;
+    }
+
+    @Override
+    public boolean canHeal(Discrepancy d) {
+        return false;
+    }
+
+    @Override
+    public String healDatabase(Connection tx, Discrepancy d, long runId, Instant now) {
+        throw new UnsupportedOperationException("a Redis stream cannot re-deliver blocks " + d.key());
+    }
+
+    @Override
+    public Optional<NewOperation> rewriteChain(Discrepancy d) {
+        return Optional.empty();
+    }
+}
