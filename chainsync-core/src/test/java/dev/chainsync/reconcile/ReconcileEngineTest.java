@@ -3,11 +3,13 @@ package dev.chainsync.reconcile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.chainsync.chain.RecentBlockhash;
 import dev.chainsync.config.ConfigException;
+import dev.chainsync.outbox.NewOperation;
 import dev.chainsync.outbox.Operation;
 import dev.chainsync.outbox.OperationHandler;
+import dev.chainsync.outbox.Outbox;
 import dev.chainsync.outbox.Relay;
+import dev.chainsync.testing.TestChain;
 import dev.chainsync.testing.WritePath;
 import java.sql.Connection;
 import java.time.Duration;
@@ -17,6 +19,8 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** Each source-of-truth policy, the review queue, failed runs and retention on real PostgreSQL and the devnet. */
 class ReconcileEngineTest {
@@ -39,10 +43,37 @@ class ReconcileEngineTest {
         return f;
     }
 
-    private void onChain(String key, String owner, String value) {
-        RecentBlockhash bh = w.devnet.latestBlockhash();
-        w.devnet.submit(w.devnet.buildMemoTransaction(w.issuer, List.of(AnchorFixture.memo(key, owner, value)), bh));
+    /** Lands the memos through the outbox and a relay, as chainsync itself writes: the same on every chain. */
+    private void onChain(String... memos) {
+        w.jdbc.inTransaction(c -> {
+            for (String memo : memos) {
+                Outbox.enqueue(c, new NewOperation("anchor", memo, memo, "test:" + memo), 5, w.clock.instant());
+            }
+            return null;
+        });
+        try (Relay relay = anchorRelay()) {
+            w.settle(relay, 5);
+        }
+        for (String memo : memos) {
+            assertThat(w.onChain.countMemo(memo)).as(memo).isEqualTo(1);
+        }
         w.advanceSlots(3);
+    }
+
+    private void onChain(String key, String owner, String value) {
+        onChain(AnchorFixture.memo(key, owner, value));
+    }
+
+    private Relay anchorRelay() {
+        return new Relay(
+                w.jdbc,
+                w.chain,
+                w.issuer,
+                Map.of("anchor", new IgnoringHandler()),
+                w.relayConfig,
+                w.clock,
+                new Random(7),
+                w.registry);
     }
 
     private void inDatabase(String key, String owner, String value) {
@@ -74,13 +105,13 @@ class ReconcileEngineTest {
         return w.count("SELECT count(*) FROM webhook_events WHERE type = ?", type);
     }
 
-    @Test
-    void chainWinsHealsTheDatabaseWithAnAuditRow() {
-        w = new WritePath("rec-eng-chain");
+    @ParameterizedTest
+    @EnumSource(TestChain.Kind.class)
+    void chainWinsHealsTheDatabaseWithAnAuditRow(TestChain.Kind kind) {
+        w = new WritePath("rec-eng-chain", kind);
         ReconcileEngine engine = engine(EngineConfig.defaults());
         AnchorFixture f = anchors(engine, SourceOfTruth.CHAIN_WINS);
-        onChain("t1", "alice", "1");
-        onChain("t2", "bob", "2");
+        onChain(AnchorFixture.memo("t1", "alice", "1"), AnchorFixture.memo("t2", "bob", "2"));
         inDatabase("t1", "mallory", "1"); // owner mismatch
         inDatabase("t3", "carol", "3"); // missing on chain
 
@@ -115,14 +146,14 @@ class ReconcileEngineTest {
         assertThat(audit()).hasSize(3);
     }
 
-    @Test
-    void databaseWinsRewritesTheChainThroughTheOutboxExactlyOnce() {
-        w = new WritePath("rec-eng-db");
+    @ParameterizedTest
+    @EnumSource(TestChain.Kind.class)
+    void databaseWinsRewritesTheChainThroughTheOutboxExactlyOnce(TestChain.Kind kind) {
+        w = new WritePath("rec-eng-db", kind);
         ReconcileEngine engine = engine(EngineConfig.defaults());
         AnchorFixture f = anchors(engine, SourceOfTruth.DATABASE_WINS);
-        onChain("m1", "venue", "old");
+        onChain(AnchorFixture.memo("m1", "venue", "old"), AnchorFixture.memo("m2", "venue", "only-on-chain"));
         inDatabase("m1", "venue", "new");
-        onChain("m2", "venue", "only-on-chain");
 
         ReconcileEngine.Run first = engine.runOnce(f.name());
         ReconcileEngine.Run second = engine.runOnce(f.name()); // before the relay lands it
@@ -131,7 +162,9 @@ class ReconcileEngineTest {
         assertThat(first.reported()).isEqualTo(1); // the database cannot un-write m2 from the chain
         assertThat(second.rewritten()).isZero();
         String wanted = AnchorFixture.memo("m1", "venue", "new");
-        assertThat(w.jdbc.query("SELECT memo FROM chain_operations WHERE kind = 'anchor'", r -> r.getString(1)))
+        assertThat(w.jdbc.query(
+                        "SELECT memo FROM chain_operations WHERE idempotency_key LIKE 'reconcile:%'",
+                        r -> r.getString(1)))
                 .containsExactly(wanted);
         List<Map<String, Object>> audit = audit();
         assertThat(audit).hasSize(1);
@@ -216,7 +249,9 @@ class ReconcileEngineTest {
         assertThat(accepted.status()).isEqualTo("resolved");
         assertThat(valueOf("r1")).isEqualTo("org/100.25");
         queue.resolve(r2, ReviewQueue.Resolution.ACCEPT_DATABASE, "we owe 8", "ops");
-        assertThat(w.jdbc.query("SELECT memo FROM chain_operations WHERE kind = 'anchor'", r -> r.getString(1)))
+        assertThat(w.jdbc.query(
+                        "SELECT memo FROM chain_operations WHERE idempotency_key LIKE 'reconcile:%'",
+                        r -> r.getString(1)))
                 .containsExactly(AnchorFixture.memo("r2", "org", "8"));
         assertThat(audit())
                 .extracting(a -> a.get("policy") + " " + a.get("action") + " " + a.get("item_key"))
