@@ -1,12 +1,11 @@
 package dev.chainsync.reconcile;
 
 import dev.chainsync.db.Jdbc;
+import dev.chainsync.ingest.BlockCoverage;
 import dev.chainsync.outbox.NewOperation;
 import java.sql.Connection;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,15 +19,6 @@ import java.util.Optional;
 public final class IngestCompleteness implements ReconciledType<Void, Map<String, long[]>> {
     /** The data type's name. */
     public static final String NAME = "ingest_completeness";
-
-    /** Every ingest event table: what arrived is the union of their blocks. */
-    static final List<String> EVENT_TABLES = List.of(
-            "atom_created_events",
-            "triple_created_events",
-            "deposited_events",
-            "redeemed_events",
-            "share_price_changed_events",
-            "generic_events");
 
     private final Jdbc jdbc;
     private final int maxQuietBlocks;
@@ -61,28 +51,7 @@ public final class IngestCompleteness implements ReconciledType<Void, Map<String
 
     @Override
     public Map<String, long[]> readDatabase(Instant from, Instant to, Void chain) {
-        StringBuilder union = new StringBuilder();
-        List<Object> params = new ArrayList<>();
-        for (String table : EVENT_TABLES) {
-            union.append(union.isEmpty() ? "" : " UNION ")
-                    .append("SELECT network, block_number FROM ")
-                    .append(table)
-                    .append(" WHERE created_at >= ? AND created_at < ?");
-            params.add(from);
-            params.add(to);
-        }
-        Map<String, long[]> out = new LinkedHashMap<>();
-        jdbc.query(
-                "SELECT network, array_agg(DISTINCT block_number ORDER BY block_number) AS blocks FROM (" + union
-                        + ") b GROUP BY network ORDER BY network",
-                r -> out.put(r.getString("network"), toLongs((Object[])
-                        r.getArray("blocks").getArray())),
-                params.toArray());
-        return out;
-    }
-
-    private static long[] toLongs(Object[] values) {
-        return Arrays.stream(values).mapToLong(v -> ((Number) v).longValue()).toArray();
+        return BlockCoverage.arrived(jdbc, from, to);
     }
 
     /** Pure: one MISSING_IN_DB discrepancy per hole longer than the quiet limit, keyed {@code network:from-to}. */

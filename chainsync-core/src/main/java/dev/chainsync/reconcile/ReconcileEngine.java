@@ -117,9 +117,7 @@ public final class ReconcileEngine implements AutoCloseable {
         ReconciledType<?, ?> type = type(name).orElseThrow(() -> new IllegalArgumentException("no data type " + name));
         Instant now = clock.instant();
         Instant from = now.minus(config.window());
-        long runId = jdbc.queryOne("""
-                INSERT INTO reconciliation_runs (kind, started_at, window_start, window_end, status)
-                VALUES (?, ?, ?, ?, 'running') RETURNING id""", r -> r.getLong(1), name, now, from, now).orElseThrow();
+        long runId = ReconcileStore.startRun(jdbc, name, now, from);
         try {
             Map<ReconcileStore.Applied, Integer> counts = reconcile(type, runId, from, now);
             jdbc.update(
@@ -135,11 +133,7 @@ public final class ReconcileEngine implements AutoCloseable {
         } catch (RuntimeException e) {
             failedRuns.increment();
             log.warn("reconciliation {} of {} failed: {}", runId, name, e.toString());
-            jdbc.update(
-                    "UPDATE reconciliation_runs SET status = 'failed', finished_at = ?, error = ? WHERE id = ?",
-                    clock.instant(),
-                    String.valueOf(e.getMessage()),
-                    runId);
+            ReconcileStore.failRun(jdbc, runId, clock.instant(), e);
         }
         return find(runId).orElseThrow();
     }

@@ -20,6 +20,22 @@ final class ReconcileStore {
 
     private ReconcileStore() {}
 
+    /** Records a run of {@code kind} starting now over {@code from} to {@code now}; returns its id. */
+    static long startRun(Jdbc jdbc, String kind, Instant now, Instant from) {
+        return jdbc.queryOne("""
+                INSERT INTO reconciliation_runs (kind, started_at, window_start, window_end, status)
+                VALUES (?, ?, ?, ?, 'running') RETURNING id""", r -> r.getLong(1), kind, now, from, now).orElseThrow();
+    }
+
+    /** Records that a run failed, with why. */
+    static void failRun(Jdbc jdbc, long runId, Instant now, RuntimeException e) {
+        jdbc.update(
+                "UPDATE reconciliation_runs SET status = 'failed', finished_at = ?, error = ? WHERE id = ?",
+                now,
+                String.valueOf(e.getMessage()),
+                runId);
+    }
+
     /** What applying a correction did: the finding's action and whether a review was opened. */
     enum Applied {
         HEALED("healed"),

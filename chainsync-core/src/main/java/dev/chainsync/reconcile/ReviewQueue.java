@@ -114,12 +114,8 @@ public final class ReviewQueue {
     public Optional<Review> assign(long id, String assignee) {
         Instant now = clock.instant();
         boolean found = jdbc.inTransaction(c -> {
-            Optional<String> status = lock(c, id);
-            if (status.isEmpty()) {
+            if (!lockUnresolved(c, id)) {
                 return false;
-            }
-            if (status.get().equals(Status.RESOLVED.dbName())) {
-                throw new ConflictException("review " + id + " is resolved already");
             }
             Jdbc.update(
                     c,
@@ -141,12 +137,8 @@ public final class ReviewQueue {
     public Optional<Review> resolve(long id, Resolution resolution, String note, String actor) {
         Instant now = clock.instant();
         boolean found = jdbc.inTransaction(c -> {
-            Optional<String> status = lock(c, id);
-            if (status.isEmpty()) {
+            if (!lockUnresolved(c, id)) {
                 return false;
-            }
-            if (status.get().equals(Status.RESOLVED.dbName())) {
-                throw new ConflictException("review " + id + " is resolved already");
             }
             Review r = Jdbc.query(
                             c, "SELECT " + COLUMNS + " FROM reconciliation_reviews WHERE id = ?", ReviewQueue::map, id)
@@ -182,11 +174,16 @@ public final class ReviewQueue {
         return found ? find(id) : Optional.empty();
     }
 
-    private static Optional<String> lock(java.sql.Connection c, long id) throws SQLException {
-        return Jdbc.query(
+    /** Locks the review; false when there is none, a conflict when it is resolved already. */
+    private static boolean lockUnresolved(java.sql.Connection c, long id) throws SQLException {
+        Optional<String> status = Jdbc.query(
                         c, "SELECT status FROM reconciliation_reviews WHERE id = ? FOR UPDATE", r -> r.getString(1), id)
                 .stream()
                 .findFirst();
+        if (status.isPresent() && status.get().equals(Status.RESOLVED.dbName())) {
+            throw new ConflictException("review " + id + " is resolved already");
+        }
+        return status.isPresent();
     }
 
     private static Review map(ResultSet r) throws SQLException {
