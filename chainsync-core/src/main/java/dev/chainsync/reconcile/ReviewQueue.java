@@ -2,6 +2,7 @@ package dev.chainsync.reconcile;
 
 import dev.chainsync.db.Jdbc;
 import dev.chainsync.json.Json;
+import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -111,22 +112,24 @@ public final class ReviewQueue {
     }
 
     /** Assigns an open or assigned review to {@code assignee}; empty when there is no such review. */
-    public Optional<Review> assign(long id, String assignee) {
+    public Optional<Review> assign(long id, String assignee, String actor) {
+        return jdbc.inTransaction(c -> assign(c, id, assignee, actor));
+    }
+
+    /** As {@link #assign(long, String, String)} inside the caller's transaction {@code c}. */
+    public Optional<Review> assign(Connection c, long id, String assignee, String actor) throws SQLException {
+        if (!lockUnresolved(c, id)) {
+            return Optional.empty();
+        }
         Instant now = clock.instant();
-        boolean found = jdbc.inTransaction(c -> {
-            if (!lockUnresolved(c, id)) {
-                return false;
-            }
-            Jdbc.update(
-                    c,
-                    "UPDATE reconciliation_reviews SET status = 'assigned', assignee = ?, updated_at = ? WHERE id = ?",
-                    assignee,
-                    now,
-                    id);
-            ReconcileStore.reviewEvent(c, id, "assigned", assignee, Json.object("assignee", assignee), now);
-            return true;
-        });
-        return found ? find(id) : Optional.empty();
+        Jdbc.update(
+                c,
+                "UPDATE reconciliation_reviews SET status = 'assigned', assignee = ?, updated_at = ? WHERE id = ?",
+                assignee,
+                now,
+                id);
+        ReconcileStore.reviewEvent(c, id, "assigned", actor, Json.object("assignee", assignee), now);
+        return find(c, id);
     }
 
     /**
@@ -135,47 +138,54 @@ public final class ReviewQueue {
      * transaction with the resolution. Empty when there is no such review.
      */
     public Optional<Review> resolve(long id, Resolution resolution, String note, String actor) {
+        return jdbc.inTransaction(c -> resolve(c, id, resolution, note, actor));
+    }
+
+    /** As {@link #resolve(long, Resolution, String, String)} inside the caller's transaction {@code c}. */
+    public Optional<Review> resolve(Connection c, long id, Resolution resolution, String note, String actor)
+            throws SQLException {
+        if (!lockUnresolved(c, id)) {
+            return Optional.empty();
+        }
         Instant now = clock.instant();
-        boolean found = jdbc.inTransaction(c -> {
-            if (!lockUnresolved(c, id)) {
-                return false;
-            }
-            Review r = Jdbc.query(
-                            c, "SELECT " + COLUMNS + " FROM reconciliation_reviews WHERE id = ?", ReviewQueue::map, id)
-                    .getFirst();
-            ReconciledType<?, ?> type = engine.type(r.dataType())
-                    .orElseThrow(() -> new ConflictException("data type " + r.dataType() + " is not registered here"));
-            Discrepancy d = new Discrepancy(
-                    r.key(),
-                    DiscrepancyKind.valueOf(r.finding().toUpperCase(Locale.ROOT)),
-                    ReconcileStore.observed(r.chain()),
-                    ReconcileStore.observed(r.database()));
-            Optional<Correction> correction = switch (resolution) {
-                case ACCEPT_CHAIN ->
-                    Optional.of(Correction.decide(SourceOfTruth.CHAIN_WINS, d, type.canHeal(d), Optional.empty()));
-                case ACCEPT_DATABASE ->
-                    Optional.of(Correction.decide(SourceOfTruth.DATABASE_WINS, d, false, type.rewriteChain(d)));
-                case DISMISS -> Optional.empty();
-            };
-            if (correction.isPresent() && correction.get() instanceof Correction.Report) {
-                throw new ConflictException("review " + id + ": " + resolution.dbName() + " cannot be applied to "
-                        + r.finding() + " of " + r.dataType());
-            }
-            if (correction.isPresent()) {
-                ReconcileStore.apply(c, type, correction.get(), null, id, engine.outboxMaxAttempts(), now);
-            }
-            Jdbc.update(c, """
-                    UPDATE reconciliation_reviews SET status = 'resolved', resolution = ?, note = ?, updated_at = ?,
-                           resolved_at = ? WHERE id = ?""", resolution.dbName(), note, now, now, id);
-            ReconcileStore.reviewEvent(
-                    c, id, "resolved", actor, Json.object("resolution", resolution.dbName(), "note", note), now);
-            return true;
-        });
-        return found ? find(id) : Optional.empty();
+        Review r = find(c, id).orElseThrow();
+        ReconciledType<?, ?> type = engine.type(r.dataType())
+                .orElseThrow(() -> new ConflictException("data type " + r.dataType() + " is not registered here"));
+        Discrepancy d = new Discrepancy(
+                r.key(),
+                DiscrepancyKind.valueOf(r.finding().toUpperCase(Locale.ROOT)),
+                ReconcileStore.observed(r.chain()),
+                ReconcileStore.observed(r.database()));
+        Optional<Correction> correction = switch (resolution) {
+            case ACCEPT_CHAIN ->
+                Optional.of(Correction.decide(SourceOfTruth.CHAIN_WINS, d, type.canHeal(d), Optional.empty()));
+            case ACCEPT_DATABASE ->
+                Optional.of(Correction.decide(SourceOfTruth.DATABASE_WINS, d, false, type.rewriteChain(d)));
+            case DISMISS -> Optional.empty();
+        };
+        if (correction.isPresent() && correction.get() instanceof Correction.Report) {
+            throw new ConflictException("review " + id + ": " + resolution.dbName() + " cannot be applied to "
+                    + r.finding() + " of " + r.dataType());
+        }
+        if (correction.isPresent()) {
+            ReconcileStore.apply(c, type, correction.get(), null, id, engine.outboxMaxAttempts(), now);
+        }
+        Jdbc.update(c, """
+                UPDATE reconciliation_reviews SET status = 'resolved', resolution = ?, note = ?, updated_at = ?,
+                       resolved_at = ? WHERE id = ?""", resolution.dbName(), note, now, now, id);
+        ReconcileStore.reviewEvent(
+                c, id, "resolved", actor, Json.object("resolution", resolution.dbName(), "note", note), now);
+        return find(c, id);
+    }
+
+    private static Optional<Review> find(Connection c, long id) throws SQLException {
+        return Jdbc.query(c, "SELECT " + COLUMNS + " FROM reconciliation_reviews WHERE id = ?", ReviewQueue::map, id)
+                .stream()
+                .findFirst();
     }
 
     /** Locks the review; false when there is none, a conflict when it is resolved already. */
-    private static boolean lockUnresolved(java.sql.Connection c, long id) throws SQLException {
+    private static boolean lockUnresolved(Connection c, long id) throws SQLException {
         Optional<String> status = Jdbc.query(
                         c, "SELECT status FROM reconciliation_reviews WHERE id = ? FOR UPDATE", r -> r.getString(1), id)
                 .stream()

@@ -243,7 +243,8 @@ class ReconcileEngineTest {
                 .findFirst()
                 .orElseThrow()
                 .id();
-        assertThat(queue.assign(r1, "ops@example.org").orElseThrow().status()).isEqualTo("assigned");
+        assertThat(queue.assign(r1, "ops@example.org", "lead").orElseThrow().status())
+                .isEqualTo("assigned");
         ReviewQueue.Review accepted = queue.resolve(r1, ReviewQueue.Resolution.ACCEPT_CHAIN, "chain paid 100.25", "ops")
                 .orElseThrow();
         assertThat(accepted.status()).isEqualTo("resolved");
@@ -258,12 +259,12 @@ class ReconcileEngineTest {
                 .containsExactly("manual_review heal_database r1", "manual_review rewrite_chain r2");
         assertThat(audit()).allSatisfy(a -> assertThat(a.get("review_id")).isNotNull());
         assertThat(queue.history(r1))
-                .extracting(ReviewQueue.Event::event)
-                .containsExactly("opened", "assigned", "resolved");
+                .extracting(e -> e.event() + " " + e.actor())
+                .containsExactly("opened null", "assigned lead", "resolved ops");
 
         assertThatThrownBy(() -> queue.resolve(r1, ReviewQueue.Resolution.DISMISS, null, "ops"))
                 .isInstanceOf(ReviewQueue.ConflictException.class);
-        assertThatThrownBy(() -> queue.assign(r2, "x")).isInstanceOf(ReviewQueue.ConflictException.class);
+        assertThatThrownBy(() -> queue.assign(r2, "x", "lead")).isInstanceOf(ReviewQueue.ConflictException.class);
         assertThat(queue.resolve(999_999, ReviewQueue.Resolution.DISMISS, null, "ops"))
                 .isEmpty();
         assertThat(queue.list(ReviewQueue.Status.RESOLVED, null, 10)).hasSize(2);
