@@ -1,6 +1,7 @@
 package dev.chainsync.reconcile;
 
 import dev.chainsync.config.ConfigException;
+import dev.chainsync.config.Env;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,6 +69,49 @@ public record EngineConfig(
                 DEFAULT_WINDOW,
                 MIN_RETENTION,
                 DEFAULT_INGEST_MAX_QUIET_BLOCKS);
+    }
+
+    /**
+     * Reads {@code CHAINSYNC_RECONCILE_SCHEDULE} ({@code type=ms,...}: per data type cadences over the
+     * defaults), {@code CHAINSYNC_RECONCILE_TYPE_INTERVAL_MS} (any other type), {@code
+     * CHAINSYNC_RECONCILE_WINDOW_MS}, {@code CHAINSYNC_RECONCILE_RETENTION_DAYS} and {@code
+     * CHAINSYNC_RECONCILE_INGEST_MAX_QUIET_BLOCKS}; problems are added to {@code env} (null then).
+     */
+    public static EngineConfig load(Env env) {
+        EngineConfig d = defaults();
+        Map<String, Duration> every = new java.util.LinkedHashMap<>(d.every());
+        String schedule = env.raw("CHAINSYNC_RECONCILE_SCHEDULE");
+        if (schedule != null && !schedule.isBlank()) {
+            for (String entry : schedule.split(",")) {
+                String[] kv = entry.strip().split("=", 2);
+                try {
+                    every.put(kv[0].strip(), Duration.ofMillis(Long.parseLong(kv[1].strip())));
+                } catch (RuntimeException e) {
+                    env.problem("CHAINSYNC_RECONCILE_SCHEDULE: '" + entry.strip()
+                            + "' is not type=milliseconds (e.g. ingest_completeness=60000)");
+                }
+            }
+        }
+        Duration defaultEvery = env.millis(
+                "CHAINSYNC_RECONCILE_TYPE_INTERVAL_MS",
+                DEFAULT_TRANSACTION_STATUS,
+                Duration.ofSeconds(1),
+                Duration.ofDays(1));
+        Duration window = env.millis(
+                "CHAINSYNC_RECONCILE_WINDOW_MS", DEFAULT_WINDOW, Duration.ofSeconds(1), Duration.ofDays(365));
+        int retentionDays = env.integer(
+                "CHAINSYNC_RECONCILE_RETENTION_DAYS",
+                (int) MIN_RETENTION.toDays(),
+                (int) MIN_RETENTION.toDays(),
+                36_500);
+        int quiet = env.integer(
+                "CHAINSYNC_RECONCILE_INGEST_MAX_QUIET_BLOCKS", DEFAULT_INGEST_MAX_QUIET_BLOCKS, 1, 1_000_000);
+        try {
+            return new EngineConfig(every, defaultEvery, window, Duration.ofDays(retentionDays), quiet);
+        } catch (ConfigException e) {
+            e.problems().forEach(env::problem);
+            return null;
+        }
     }
 
     /** How often {@code type} runs. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.chainsync.config.ConfigException;
+import dev.chainsync.config.Env;
 import dev.chainsync.outbox.NewOperation;
 import dev.chainsync.outbox.Operation;
 import dev.chainsync.outbox.OperationHandler;
@@ -401,5 +402,24 @@ class ReconcileEngineTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("schedule of x");
         assertThat(EngineConfig.defaults().cadenceOf(IngestCompleteness.NAME)).isEqualTo(Duration.ofMinutes(1));
+
+        Env env = new Env(Map.of(
+                "CHAINSYNC_RECONCILE_SCHEDULE", "royalties=900000, ingest_completeness=120000",
+                "CHAINSYNC_RECONCILE_RETENTION_DAYS", "120"));
+        EngineConfig loaded = EngineConfig.load(env);
+        env.throwIfInvalid();
+        assertThat(loaded.cadenceOf("royalties")).isEqualTo(EngineConfig.DEFAULT_ROYALTIES);
+        assertThat(loaded.cadenceOf(IngestCompleteness.NAME)).isEqualTo(Duration.ofMinutes(2));
+        assertThat(loaded.cadenceOf("anything_else")).isEqualTo(EngineConfig.DEFAULT_TRANSACTION_STATUS);
+        assertThat(loaded.retention()).isEqualTo(Duration.ofDays(120));
+        Env bad = new Env(Map.of(
+                "CHAINSYNC_RECONCILE_SCHEDULE", "royalties=soon,x=0",
+                "CHAINSYNC_RECONCILE_RETENTION_DAYS", "30"));
+        assertThat(EngineConfig.load(bad)).isNull();
+        assertThatThrownBy(bad::throwIfInvalid)
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).problems())
+                        .anySatisfy(p -> assertThat(p).contains("'royalties=soon'"))
+                        .anySatisfy(p -> assertThat(p).contains("CHAINSYNC_RECONCILE_RETENTION_DAYS")));
     }
 }
