@@ -45,6 +45,12 @@ public final class Outbox {
         return OutboxStore.insertIfNew(tx, op, maxAttempts, now);
     }
 
+    /** Whether an operation with this idempotency key was ever enqueued, read in {@code tx}. */
+    public static boolean enqueued(Connection tx, String idempotencyKey) throws SQLException {
+        return !Jdbc.query(tx, "SELECT 1 FROM chain_operations WHERE idempotency_key = ?", r -> 1, idempotencyKey)
+                .isEmpty();
+    }
+
     public int maxAttempts() {
         return maxAttempts;
     }

@@ -99,6 +99,10 @@ final class ReconcileStore {
                 applied = Applied.REWRITTEN;
             }
             case Correction.Review v -> {
+                if (rewriteUnderWay(tx, type, d)) {
+                    // A person chose the database and its re-write has not landed yet: not a new question.
+                    return Applied.ALREADY_REWRITING;
+                }
                 Optional<Long> opened = openReview(tx, runId, type.name(), d, now);
                 if (opened.isEmpty()) {
                     return Applied.ALREADY_UNDER_REVIEW;
@@ -112,6 +116,12 @@ final class ReconcileStore {
             finding(tx, runId, type.name(), d, applied.action, now);
         }
         return applied;
+    }
+
+    private static boolean rewriteUnderWay(Connection tx, ReconciledType<?, ?> type, Discrepancy d)
+            throws SQLException {
+        Optional<dev.chainsync.outbox.NewOperation> op = type.rewriteChain(d);
+        return op.isPresent() && Outbox.enqueued(tx, op.get().idempotencyKey());
     }
 
     private static void finding(Connection tx, long runId, String type, Discrepancy d, String action, Instant now)

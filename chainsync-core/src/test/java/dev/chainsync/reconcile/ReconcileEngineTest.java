@@ -269,8 +269,14 @@ class ReconcileEngineTest {
         assertThat(queue.resolve(999_999, ReviewQueue.Resolution.DISMISS, null, "ops"))
                 .isEmpty();
         assertThat(queue.list(ReviewQueue.Status.RESOLVED, null, 10)).hasSize(2);
-        // Resolved: the next run that still finds r2 different (not landed yet) opens a fresh review.
+        // r1 agrees now; r2 still differs until its re-write lands, which is no new question.
+        assertThat(engine.runOnce(f.name()).reviewed()).isZero();
+        // A new difference on a resolved item opens a fresh review.
+        w.jdbc.update("UPDATE anchors SET value = '99' WHERE key = 'r1'");
         assertThat(engine.runOnce(f.name()).reviewed()).isEqualTo(1);
+        assertThat(queue.list(ReviewQueue.Status.OPEN, null, 10))
+                .extracting(ReviewQueue.Review::key)
+                .containsExactly("r1");
     }
 
     @Test
