@@ -59,6 +59,9 @@ public final class Ingest implements AutoCloseable {
                     .description("Entries delivered to the group and not yet acknowledged")
                     .register(registry);
         }
+        for (String stream : config.streams()) {
+            shared.metrics().syncLag(stream, this::running);
+        }
         Gauge.builder("chainsync_ingest_dead_letters_unreplayed", () -> safeDeadLetters())
                 .description("Dead letters not replayed")
                 .register(registry);
@@ -380,7 +383,7 @@ public final class Ingest implements AutoCloseable {
         if (!running()) {
             return ReplayOutcome.NOT_RUNNING;
         }
-        Map<String, String> fields = new java.util.LinkedHashMap<>(d.fields());
+        Map<String, String> fields = new LinkedHashMap<>(d.fields());
         // A dead letter of a replay already names the first publication.
         fields.putIfAbsent(StreamEntry.ORIGINAL_ID_FIELD, d.entryId());
         String newId = admin().add(d.stream(), fields);
@@ -528,6 +531,7 @@ public final class Ingest implements AutoCloseable {
             metrics.eventsProcessed.increment(o.events());
             metrics.newEvents.increment(o.fresh().size());
             metrics.processing.record(Duration.ofNanos(nanos));
+            metrics.eventProcessing.record(Duration.ofNanos(nanos));
             metrics.committed(o.events());
             if (!buried.isEmpty()) {
                 metrics.deadLettered.increment(buried.size());
@@ -544,6 +548,9 @@ public final class Ingest implements AutoCloseable {
                 Instant block = s.event().meta().blockTimestamp();
                 if (block != null && !block.isAfter(now)) {
                     metrics.endToEnd.record(Duration.between(block, now));
+                }
+                if (block != null) {
+                    metrics.applied(s.entry().stream(), block);
                 }
                 if (s.event() instanceof Generic g) {
                     unknown.merge(g.eventName(), 1L, Long::sum);

@@ -1,21 +1,41 @@
 package dev.chainsync.ingest;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 
 /**
  * The metrics of ingest: the replaced service's names ({@code redis_postgres_sync_*}, so its
- * dashboards keep working) and chainsync's additions ({@code chainsync_ingest_*}).
+ * dashboards keep working), the fuller seed README's unprefixed names ({@code events_processed_total},
+ * {@code event_processing_duration_seconds}, {@code circuit_breaker_state}), seed 001's {@code
+ * blockchain_sync_lag_seconds}, and chainsync's additions ({@code chainsync_ingest_*}).
  */
 final class IngestMetrics {
     /** Events per second are averaged over this many one-second buckets. */
     static final int RATE_WINDOW_SECONDS = 10;
+    /** Buckets of {@code event_processing_duration_seconds}: one batch's commit, milliseconds to seconds. */
+    static final Duration[] BATCH_BUCKETS = {
+        Duration.ofMillis(5),
+        Duration.ofMillis(10),
+        Duration.ofMillis(25),
+        Duration.ofMillis(50),
+        Duration.ofMillis(100),
+        Duration.ofMillis(250),
+        Duration.ofMillis(500),
+        Duration.ofSeconds(1),
+        Duration.ofSeconds(2),
+        Duration.ofSeconds(5),
+        Duration.ofSeconds(10)
+    };
 
     private final MeterRegistry registry;
     private final Clock clock;
@@ -30,6 +50,12 @@ final class IngestMetrics {
     final Timer processing;
     final Timer endToEnd;
     final Timer entryToCommit;
+    final Timer eventProcessing;
+    /** Per stream, the block time of the newest event committed from it. */
+    private final Map<String, Instant> newestBlock = new ConcurrentHashMap<>();
+    /** When a read last found every stream drained (nothing undelivered, nothing of its own pending). */
+    private volatile Instant drainedAt;
+
     private final long[] buckets = new long[RATE_WINDOW_SECONDS];
     private final long[] bucketSecond = new long[RATE_WINDOW_SECONDS];
     private final AtomicLong peakRate = new AtomicLong();
@@ -55,6 +81,21 @@ final class IngestMetrics {
         this.processing = Timer.builder("redis_postgres_sync_processing_duration_seconds")
                 .description("Time to commit one batch")
                 .publishPercentileHistogram()
+                .register(registry);
+        this.eventProcessing = Timer.builder("event_processing_duration_seconds")
+                .description("Time to commit one batch (the fuller seed README's name)")
+                .serviceLevelObjectives(BATCH_BUCKETS)
+                .register(registry);
+        FunctionCounter.builder("events_processed_total", eventsProcessed, Counter::count)
+                .description(
+                        "Events committed (the fuller seed README's name for redis_postgres_sync_events_processed_total)")
+                .register(registry);
+        FunctionCounter.builder("events_failed_total", eventsFailed, Counter::count)
+                .description(
+                        "Events failed (the fuller seed README's name for redis_postgres_sync_events_failed_total)")
+                .register(registry);
+        Gauge.builder("circuit_breaker_state", () -> breakerOpen.getAsBoolean() ? 1 : 0)
+                .description("Ingest's PostgreSQL circuit breaker: 0 closed, 1 open or probing")
                 .register(registry);
         Gauge.builder("redis_postgres_sync_events_per_second", this::rate)
                 .description("Events committed per second over the last " + RATE_WINDOW_SECONDS + " s")
@@ -96,6 +137,43 @@ final class IngestMetrics {
                 .description("From the entry's append to Redis (its id) to the commit")
                 .publishPercentiles(0.5, 0.99)
                 .register(registry);
+    }
+
+    /**
+     * Registers {@code blockchain_sync_lag_seconds} for one stream: how far behind the chain what
+     * ingest applied from it is, {@code now - max(newest applied block time, last time the streams
+     * were found drained, when ingest was built)}. A quiet chain is not lag: a drained stream counts
+     * as synced up to the moment it was read. NaN while ingest is not running.
+     */
+    void syncLag(String stream, BooleanSupplier running) {
+        Gauge.builder("blockchain_sync_lag_seconds", () -> running.getAsBoolean() ? lagSeconds(stream) : Double.NaN)
+                .tag("source", "redis_streams")
+                .tag("stream", stream)
+                .description("Seconds between now and the point up to which ingest has applied the stream")
+                .register(registry);
+    }
+
+    private double lagSeconds(String stream) {
+        Instant synced = startedAt;
+        Instant block = newestBlock.get(stream);
+        if (block != null && block.isAfter(synced)) {
+            synced = block;
+        }
+        Instant drained = drainedAt;
+        if (drained != null && drained.isAfter(synced)) {
+            synced = drained;
+        }
+        return Math.max(0, Duration.between(synced, clock.instant()).toMillis() / 1000.0);
+    }
+
+    /** An event of {@code stream} with block time {@code block} was committed. */
+    void applied(String stream, Instant block) {
+        newestBlock.merge(stream, block, (a, b) -> a.isAfter(b) ? a : b);
+    }
+
+    /** A read found nothing to do on any stream at {@code at}. */
+    void drained(Instant at) {
+        drainedAt = at;
     }
 
     void unknownEvent(String eventName, long n) {

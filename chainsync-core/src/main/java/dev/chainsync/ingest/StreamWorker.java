@@ -83,6 +83,7 @@ final class StreamWorker {
                 return 0;
             }
             if (read.isEmpty()) {
+                shared.metrics().drained(clock.instant());
                 return 0;
             }
             inHand = read;

@@ -7,7 +7,6 @@ import dev.chainsync.chain.RecentBlockhash;
 import dev.chainsync.chain.SignatureStatus;
 import dev.chainsync.chain.SignedTransaction;
 import dev.chainsync.chain.Signer;
-import dev.chainsync.config.ChainsyncConfig.RelayConfig;
 import dev.chainsync.db.Jdbc;
 import dev.chainsync.outbox.SubmitOutcome.PackAndSend;
 import dev.chainsync.outbox.SubmitOutcome.Resend;
@@ -68,6 +67,16 @@ public final class Relay implements AutoCloseable {
     static final int MEMO_SEARCH_MAX_RECORDS = 50_000;
     /** Submissions in flight at once per relay; chain latency, not CPU, bounds a real node. */
     static final int MAX_PARALLEL_SUBMITS = 64;
+    /** The buckets seed 001 gives {@code blockchain_transaction_confirmation_seconds}. */
+    static final Duration[] CONFIRMATION_BUCKETS = {
+        Duration.ofSeconds(1),
+        Duration.ofSeconds(5),
+        Duration.ofSeconds(10),
+        Duration.ofSeconds(30),
+        Duration.ofSeconds(60),
+        Duration.ofSeconds(120),
+        Duration.ofSeconds(300)
+    };
 
     private final OutboxStore store;
     private final ChainClient chain;
@@ -87,6 +96,7 @@ public final class Relay implements AutoCloseable {
     private final Counter failed;
     private final Counter deadLettered;
     private final Timer commitToConfirmed;
+    private final Timer confirmation;
     private final List<PollingWorker> workers = new ArrayList<>();
     private boolean closed;
 
@@ -117,6 +127,10 @@ public final class Relay implements AutoCloseable {
         this.commitToConfirmed = Timer.builder("chainsync_outbox_commit_to_confirmed_seconds")
                 .description("From the outbox commit to the transaction reaching the configured commitment")
                 .publishPercentiles(0.5, 0.99)
+                .register(registry);
+        this.confirmation = Timer.builder("blockchain_transaction_confirmation_seconds")
+                .description("From the outbox commit to the configured commitment, in seed 001's buckets")
+                .serviceLevelObjectives(CONFIRMATION_BUCKETS)
                 .register(registry);
     }
 
@@ -551,7 +565,9 @@ public final class Relay implements AutoCloseable {
         }
         confirmed.increment(done.size());
         for (Settlement.Confirm c : done) {
-            commitToConfirmed.record(Duration.between(c.op().createdAt(), now));
+            Duration took = Duration.between(c.op().createdAt(), now);
+            commitToConfirmed.record(took);
+            confirmation.record(took);
         }
         failed.increment(retried.size() + buried.size());
         deadLettered.increment(buried.size());

@@ -13,6 +13,7 @@ import dev.chainsync.worker.PollingWorker;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -38,6 +39,12 @@ public final class CredentialReconciler implements AutoCloseable {
     public static final String EVENT_DISCREPANCY = "reconciliation.discrepancy";
     /** Confirmations this recent may belong to blocks the chain history lists a moment later. */
     static final Duration SETTLE_GRACE = Duration.ofSeconds(5);
+    /** Finding kind: a credential memo on chain that the database lacks (recovered). */
+    static final String MISSING_IN_DB = "missing_in_db";
+    /** Finding kind: a credential the database calls confirmed whose memo the chain does not hold (flagged). */
+    static final String MISSING_ON_CHAIN = "missing_on_chain";
+    /** Finding kind: a dead-lettered credential whose memo is on chain after all (flagged). */
+    static final String STATUS_BEHIND_CHAIN = "status_behind_chain";
 
     private final Jdbc jdbc;
     private final ChainClient chain;
@@ -48,6 +55,7 @@ public final class CredentialReconciler implements AutoCloseable {
     private final Counter recovered;
     private final Counter flagged;
     private final Counter failedRuns;
+    private final ReconcileMetrics metrics;
     private PollingWorker worker;
     private boolean closed;
 
@@ -68,6 +76,7 @@ public final class CredentialReconciler implements AutoCloseable {
         this.recovered = registry.counter("chainsync_reconcile_recovered_total");
         this.flagged = registry.counter("chainsync_reconcile_flagged_total");
         this.failedRuns = registry.counter("chainsync_reconcile_failed_runs_total");
+        this.metrics = new ReconcileMetrics(registry, KIND);
     }
 
     public synchronized CredentialReconciler start() {
@@ -162,6 +171,7 @@ public final class CredentialReconciler implements AutoCloseable {
                     counts.recovered,
                     counts.flagged,
                     runId);
+            metrics.run(Duration.between(now, clock.instant()), true);
             if (counts.recovered + counts.flagged > 0) {
                 log.warn(
                         "reconciliation {}: {} recovered from chain, {} flagged (chain {}, db {})",
@@ -175,6 +185,7 @@ public final class CredentialReconciler implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             failedRuns.increment();
+            metrics.run(Duration.between(now, clock.instant()), false);
             log.warn("reconciliation {} failed: {}", runId, e.toString());
             ReconcileStore.failRun(jdbc, runId, clock.instant(), e);
         }
@@ -204,7 +215,7 @@ public final class CredentialReconciler implements AutoCloseable {
                         && finding(
                                 c,
                                 runId,
-                                "missing_in_db",
+                                MISSING_IN_DB,
                                 "recovered",
                                 hash,
                                 record.signature(),
@@ -212,13 +223,14 @@ public final class CredentialReconciler implements AutoCloseable {
                 if (done) {
                     counts.recovered++;
                     recovered.increment();
+                    metrics.inconsistency(MISSING_IN_DB);
                 }
             } else if (status == CredentialStatus.DEAD_LETTERED) {
                 // The relay gave up, yet the memo is on chain: a person should retry it (the retry adopts the landed
                 // transaction).
                 if (flag(
                         runId,
-                        "status_behind_chain",
+                        STATUS_BEHIND_CHAIN,
                         hash,
                         record.signature(),
                         "dead-lettered in the database but on chain in " + record.signature(),
@@ -249,8 +261,7 @@ public final class CredentialReconciler implements AutoCloseable {
                     : !byIssuer(tx.get())
                             ? "transaction " + cr.chainSignature() + " was not written by the issuer"
                             : "transaction " + cr.chainSignature() + " does not carry this credential's memo";
-            if (flag(
-                    runId, "missing_on_chain", cr.hash(), cr.chainSignature(), reason, Json.object("reason", reason))) {
+            if (flag(runId, MISSING_ON_CHAIN, cr.hash(), cr.chainSignature(), reason, Json.object("reason", reason))) {
                 counts.flagged++;
             }
         }
@@ -312,6 +323,7 @@ public final class CredentialReconciler implements AutoCloseable {
         });
         if (done) {
             flagged.increment();
+            metrics.inconsistency(finding);
         }
         return done;
     }
@@ -376,7 +388,7 @@ public final class CredentialReconciler implements AutoCloseable {
                 runId);
     }
 
-    private static Run mapRun(java.sql.ResultSet r) throws SQLException {
+    private static Run mapRun(ResultSet r) throws SQLException {
         return new Run(
                 r.getLong("id"),
                 r.getString("kind"),
