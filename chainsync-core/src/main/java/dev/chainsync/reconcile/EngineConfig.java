@@ -1,10 +1,9 @@
 package dev.chainsync.reconcile;
 
-import dev.chainsync.config.ConfigException;
+import dev.chainsync.config.Checks;
 import dev.chainsync.config.Env;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -32,33 +31,27 @@ public record EngineConfig(
     public static final Duration DEFAULT_WINDOW = Duration.ofHours(1);
     /** Blocks in a row without any ingested event before the hole counts as a gap. */
     public static final int DEFAULT_INGEST_MAX_QUIET_BLOCKS = 50;
+
+    static final String SCHEDULE = "CHAINSYNC_RECONCILE_SCHEDULE";
+    static final Duration MIN_CADENCE = Duration.ofSeconds(1);
+    static final Duration MAX_CADENCE = Duration.ofDays(1);
     /** How often the retention pass runs. */
     static final Duration PURGE_EVERY = Duration.ofHours(1);
 
     public EngineConfig {
         every = Map.copyOf(every);
-        List<String> problems = new ArrayList<>();
-        every.forEach((type, d) -> checkCadence(problems, "schedule of " + type, d));
-        checkCadence(problems, "default schedule", defaultEvery);
-        if (window == null || window.isNegative() || window.isZero()) {
-            problems.add("reconciliation window must be positive, got " + window);
-        }
-        if (retention == null || retention.compareTo(MIN_RETENTION) < 0) {
-            problems.add(
-                    "reconciliation retention must be at least " + MIN_RETENTION.toDays() + " days, got " + retention);
-        }
-        if (ingestMaxQuietBlocks < 1) {
-            problems.add("ingest max quiet blocks must be at least 1, got " + ingestMaxQuietBlocks);
-        }
-        if (!problems.isEmpty()) {
-            throw new ConfigException(problems);
-        }
-    }
-
-    private static void checkCadence(List<String> problems, String what, Duration d) {
-        if (d == null || d.compareTo(Duration.ofSeconds(1)) < 0 || d.compareTo(Duration.ofDays(1)) > 0) {
-            problems.add(what + " must be between 1 s and 1 day, got " + d);
-        }
+        Checks checks = new Checks();
+        every.forEach((type, d) -> checks.millis(SCHEDULE + " (" + type + ")", d, MIN_CADENCE, MAX_CADENCE));
+        checks.millis("CHAINSYNC_RECONCILE_TYPE_INTERVAL_MS", defaultEvery, MIN_CADENCE, MAX_CADENCE)
+                .millis("CHAINSYNC_RECONCILE_WINDOW_MS", window, Duration.ofSeconds(1), Duration.ofDays(365))
+                .present("CHAINSYNC_RECONCILE_RETENTION_DAYS", retention)
+                .that(
+                        retention == null || retention.compareTo(MIN_RETENTION) >= 0,
+                        "CHAINSYNC_RECONCILE_RETENTION_DAYS must be at least " + MIN_RETENTION.toDays()
+                                + " days (seed 001 keeps reconciliation history 90 days), got "
+                                + (retention == null ? null : retention.toDays()))
+                .range("CHAINSYNC_RECONCILE_INGEST_MAX_QUIET_BLOCKS", ingestMaxQuietBlocks, 1, 1_000_000)
+                .throwIfInvalid();
     }
 
     /** The defaults: ingest completeness every minute, other types at the transaction-status cadence, 90 days kept. */
@@ -74,44 +67,28 @@ public record EngineConfig(
     /**
      * Reads {@code CHAINSYNC_RECONCILE_SCHEDULE} ({@code type=ms,...}: per data type cadences over the
      * defaults), {@code CHAINSYNC_RECONCILE_TYPE_INTERVAL_MS} (any other type), {@code
-     * CHAINSYNC_RECONCILE_WINDOW_MS}, {@code CHAINSYNC_RECONCILE_RETENTION_DAYS} and {@code
-     * CHAINSYNC_RECONCILE_INGEST_MAX_QUIET_BLOCKS}; problems are added to {@code env} (null then).
+     * CHAINSYNC_RECONCILE_RETENTION_DAYS} and {@code CHAINSYNC_RECONCILE_INGEST_MAX_QUIET_BLOCKS}; each
+     * run looks back {@code window}. Problems are collected in {@code env} (the result is null then).
      */
-    public static EngineConfig load(Env env) {
-        EngineConfig d = defaults();
-        Map<String, Duration> every = new java.util.LinkedHashMap<>(d.every());
-        String schedule = env.raw("CHAINSYNC_RECONCILE_SCHEDULE");
+    public static EngineConfig load(Env env, Duration window) {
+        Map<String, Duration> every = new LinkedHashMap<>(defaults().every());
+        String schedule = env.raw(SCHEDULE);
         if (schedule != null && !schedule.isBlank()) {
             for (String entry : schedule.split(",")) {
                 String[] kv = entry.strip().split("=", 2);
                 try {
                     every.put(kv[0].strip(), Duration.ofMillis(Long.parseLong(kv[1].strip())));
                 } catch (RuntimeException e) {
-                    env.problem("CHAINSYNC_RECONCILE_SCHEDULE: '" + entry.strip()
+                    env.problem(SCHEDULE + ": '" + entry.strip()
                             + "' is not type=milliseconds (e.g. ingest_completeness=60000)");
                 }
             }
         }
-        Duration defaultEvery = env.millis(
-                "CHAINSYNC_RECONCILE_TYPE_INTERVAL_MS",
-                DEFAULT_TRANSACTION_STATUS,
-                Duration.ofSeconds(1),
-                Duration.ofDays(1));
-        Duration window = env.millis(
-                "CHAINSYNC_RECONCILE_WINDOW_MS", DEFAULT_WINDOW, Duration.ofSeconds(1), Duration.ofDays(365));
-        int retentionDays = env.integer(
-                "CHAINSYNC_RECONCILE_RETENTION_DAYS",
-                (int) MIN_RETENTION.toDays(),
-                (int) MIN_RETENTION.toDays(),
-                36_500);
-        int quiet = env.integer(
-                "CHAINSYNC_RECONCILE_INGEST_MAX_QUIET_BLOCKS", DEFAULT_INGEST_MAX_QUIET_BLOCKS, 1, 1_000_000);
-        try {
-            return new EngineConfig(every, defaultEvery, window, Duration.ofDays(retentionDays), quiet);
-        } catch (ConfigException e) {
-            e.problems().forEach(env::problem);
-            return null;
-        }
+        Duration defaultEvery = env.millis("CHAINSYNC_RECONCILE_TYPE_INTERVAL_MS", DEFAULT_TRANSACTION_STATUS);
+        long retentionDays = env.longValue("CHAINSYNC_RECONCILE_RETENTION_DAYS", MIN_RETENTION.toDays());
+        int quiet = env.integer("CHAINSYNC_RECONCILE_INGEST_MAX_QUIET_BLOCKS", DEFAULT_INGEST_MAX_QUIET_BLOCKS);
+        Duration w = window == null ? DEFAULT_WINDOW : window;
+        return env.validated(() -> new EngineConfig(every, defaultEvery, w, Duration.ofDays(retentionDays), quiet));
     }
 
     /** How often {@code type} runs. */

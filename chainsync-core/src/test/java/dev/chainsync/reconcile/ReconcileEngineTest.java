@@ -406,13 +406,13 @@ class ReconcileEngineTest {
         assertThatThrownBy(() -> new EngineConfig(
                         Map.of("x", Duration.ZERO), Duration.ofMinutes(1), Duration.ofHours(1), Duration.ofDays(90), 5))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("schedule of x");
+                .hasMessageContaining("CHAINSYNC_RECONCILE_SCHEDULE (x)");
         assertThat(EngineConfig.defaults().cadenceOf(IngestCompleteness.NAME)).isEqualTo(Duration.ofMinutes(1));
 
         Env env = new Env(Map.of(
                 "CHAINSYNC_RECONCILE_SCHEDULE", "royalties=900000, ingest_completeness=120000",
                 "CHAINSYNC_RECONCILE_RETENTION_DAYS", "120"));
-        EngineConfig loaded = EngineConfig.load(env);
+        EngineConfig loaded = EngineConfig.load(env, Duration.ofHours(1));
         env.throwIfInvalid();
         assertThat(loaded.cadenceOf("royalties")).isEqualTo(EngineConfig.DEFAULT_ROYALTIES);
         assertThat(loaded.cadenceOf(IngestCompleteness.NAME)).isEqualTo(Duration.ofMinutes(2));
@@ -421,7 +421,7 @@ class ReconcileEngineTest {
         Env bad = new Env(Map.of(
                 "CHAINSYNC_RECONCILE_SCHEDULE", "royalties=soon,x=0",
                 "CHAINSYNC_RECONCILE_RETENTION_DAYS", "30"));
-        assertThat(EngineConfig.load(bad)).isNull();
+        assertThat(EngineConfig.load(bad, Duration.ofHours(1))).isNull();
         assertThatThrownBy(bad::throwIfInvalid)
                 .isInstanceOf(ConfigException.class)
                 .satisfies(e -> assertThat(((ConfigException) e).problems())
