@@ -12,6 +12,7 @@ import dev.chainsync.ledger.TransferBatcher;
 import dev.chainsync.outbox.Outbox;
 import dev.chainsync.ratelimit.RateLimiter;
 import dev.chainsync.reconcile.CredentialReconciler;
+import dev.chainsync.reconcile.ReviewQueue;
 import dev.chainsync.webhook.SecretBox;
 import dev.chainsync.webhook.WebhookDispatcher;
 import dev.chainsync.webhook.WebhookEndpoints;
@@ -39,6 +40,7 @@ public record ApiServices(
         CredentialService credentials,
         Outbox outbox,
         CredentialReconciler reconciler,
+        ReviewQueue reviews,
         Ingest ingest,
         Ledger ledger,
         TransferBatcher transfers,

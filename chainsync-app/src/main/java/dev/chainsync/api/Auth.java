@@ -31,6 +31,7 @@ final class Auth {
             new Rule(HandlerType.PUT, "/v1/devnet/", Scope.ADMIN),
             new Rule(HandlerType.POST, "/v1/operations/", Scope.ADMIN),
             new Rule(HandlerType.POST, "/v1/reconciliations", Scope.ADMIN),
+            new Rule(HandlerType.POST, "/v1/reviews/", Scope.ADMIN),
             new Rule(HandlerType.POST, "/v1/ingest/", Scope.ADMIN),
             new Rule(HandlerType.POST, "/v1/credentials", Scope.CREDENTIALS_WRITE),
             new Rule(HandlerType.POST, "/v1/accounts", Scope.LEDGER_WRITE),

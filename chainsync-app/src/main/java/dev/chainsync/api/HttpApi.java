@@ -148,6 +148,7 @@ public final class HttpApi implements AutoCloseable {
                 .register(javalin);
         new OperationRoutes(s.outbox(), s.reconciler(), s.devnetFaults(), s.clock(), idempotent).register(javalin);
         new IngestRoutes(s.ingest(), idempotent).register(javalin);
+        new ReviewRoutes(s.reviews(), idempotent).register(javalin);
         new LedgerRoutes(s.ledger(), idempotent, s.transfers()).register(javalin);
         new ApiKeyRoutes(s.apiKeys(), s.rateLimiter(), idempotent).register(javalin);
         new WebhookRoutes(s.webhookEndpoints(), idempotent).register(javalin);

@@ -23,6 +23,9 @@ import dev.chainsync.outbox.Outbox;
 import dev.chainsync.outbox.Relay;
 import dev.chainsync.ratelimit.RateLimiter;
 import dev.chainsync.reconcile.CredentialReconciler;
+import dev.chainsync.reconcile.IngestCompleteness;
+import dev.chainsync.reconcile.ReconcileEngine;
+import dev.chainsync.reconcile.ReviewQueue;
 import dev.chainsync.webhook.SecretBox;
 import dev.chainsync.webhook.WebhookDispatcher;
 import dev.chainsync.webhook.WebhookEndpoints;
@@ -61,6 +64,7 @@ public final class Application implements AutoCloseable {
     private final Relay relay;
     private final PollingWorker retentionPurge;
     private final ApiServices services;
+    private final ReconcileEngine reconcileEngine;
     private final HttpApi http;
     private boolean closed;
 
@@ -119,6 +123,18 @@ public final class Application implements AutoCloseable {
                             config.reconcile().window(),
                             clock,
                             registry));
+            // The engine schedules every reconciled data type, the credential reconciler among them.
+            this.reconcileEngine = resources.add(
+                    "reconciliation engine",
+                    new ReconcileEngine(
+                                    db.jdbc(),
+                                    config.reconcile().engine(),
+                                    config.relay().maxAttempts(),
+                                    clock,
+                                    registry)
+                            .register(reconciler, config.reconcile().interval())
+                            .register(new IngestCompleteness(
+                                    db.jdbc(), config.reconcile().engine().ingestMaxQuietBlocks())));
             WebhookDispatcher webhookDispatcher = resources.add(
                     "webhook dispatcher",
                     new WebhookDispatcher(db.jdbc(), config.webhooks(), secretBox, clock, random, registry));
@@ -147,6 +163,7 @@ public final class Application implements AutoCloseable {
                     credentials,
                     outbox,
                     reconciler,
+                    new ReviewQueue(db.jdbc(), reconcileEngine, clock),
                     ingest,
                     ledger,
                     transfers,
@@ -220,7 +237,7 @@ public final class Application implements AutoCloseable {
                 services.webhookDispatcher().start();
             }
             if (config.reconcile().enabled()) {
-                services.reconciler().start();
+                reconcileEngine.start();
             }
             retentionPurge.start();
             services.transfers().start();
@@ -268,6 +285,11 @@ public final class Application implements AutoCloseable {
 
     public ChainsyncConfig config() {
         return config;
+    }
+
+    /** The reconciliation engine: its data types, runs and retention. */
+    public ReconcileEngine reconcileEngine() {
+        return reconcileEngine;
     }
 
     /** The services behind the HTTP API (the database, the outbox, API keys, the ledger, ...). */

@@ -3,6 +3,7 @@ package dev.chainsync.app;
 import dev.chainsync.db.Database;
 import dev.chainsync.db.DatabaseConfig;
 import dev.chainsync.db.Jdbc;
+import dev.chainsync.ingest.BlockCoverage;
 import dev.chainsync.ingest.Ingest;
 import dev.chainsync.ingest.IngestConfig;
 import dev.chainsync.testkit.EmbeddedRedis;
@@ -47,13 +48,7 @@ import org.postgresql.copy.CopyManager;
  */
 final class IngestBenchmark {
     static final String NETWORK = "intuition";
-    static final List<String> EVENT_TABLES = List.of(
-            "atom_created_events",
-            "triple_created_events",
-            "deposited_events",
-            "redeemed_events",
-            "share_price_changed_events",
-            "generic_events");
+    static final List<String> EVENT_TABLES = BlockCoverage.EVENT_TABLES;
     static final Duration TIMEOUT = Duration.ofMinutes(20);
 
     private final int events;

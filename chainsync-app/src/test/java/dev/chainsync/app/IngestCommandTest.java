@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.chainsync.db.Jdbc;
+import dev.chainsync.ingest.BlockCoverage;
 import dev.chainsync.ingest.Ingest;
 import dev.chainsync.ingest.IngestConfig;
 import dev.chainsync.testing.TableRows;
@@ -44,13 +45,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class IngestCommandTest {
     static final Duration WAIT = Duration.ofSeconds(60);
-    static final List<String> EVENT_TABLES = List.of(
-            "atom_created_events",
-            "triple_created_events",
-            "deposited_events",
-            "redeemed_events",
-            "share_price_changed_events",
-            "generic_events");
+    static final List<String> EVENT_TABLES = BlockCoverage.EVENT_TABLES;
     /** A Deposited entry cut short: unparseable, so it is dead-lettered. */
     static final String TRUNCATED = "{\"event_name\":\"Deposited\",\"event_data\":";
 

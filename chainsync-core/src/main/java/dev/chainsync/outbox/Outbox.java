@@ -36,6 +36,21 @@ public final class Outbox {
         return OutboxStore.insert(tx, op, maxAttempts, now);
     }
 
+    /**
+     * Like {@link #enqueue}, but empty when an operation with the same idempotency key exists already,
+     * so a caller that must act exactly once (reconciliation re-writing the chain) can tell.
+     */
+    public static Optional<Long> enqueueIfNew(Connection tx, NewOperation op, int maxAttempts, Instant now)
+            throws SQLException {
+        return OutboxStore.insertIfNew(tx, op, maxAttempts, now);
+    }
+
+    /** Whether an operation with this idempotency key was ever enqueued, read in {@code tx}. */
+    public static boolean enqueued(Connection tx, String idempotencyKey) throws SQLException {
+        return !Jdbc.query(tx, "SELECT 1 FROM chain_operations WHERE idempotency_key = ?", r -> 1, idempotencyKey)
+                .isEmpty();
+    }
+
     public int maxAttempts() {
         return maxAttempts;
     }

@@ -17,6 +17,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /** All SQL on {@code chain_operations} and {@code chain_operation_attempts}; the outbox package owns both. */
@@ -77,25 +78,9 @@ final class OutboxStore {
     }
 
     static long insert(Connection c, NewOperation op, int maxAttempts, Instant now) throws SQLException {
-        List<Long> ids = Jdbc.query(
-                c,
-                """
-                INSERT INTO chain_operations (kind, aggregate_id, memo, idempotency_key, status, max_attempts,
-                                              next_attempt_at, created_at, updated_at)
-                VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?)
-                ON CONFLICT (idempotency_key) DO NOTHING
-                RETURNING id""",
-                r -> r.getLong(1),
-                op.kind(),
-                op.aggregateId(),
-                op.memo(),
-                op.idempotencyKey(),
-                maxAttempts,
-                now,
-                now,
-                now);
-        if (!ids.isEmpty()) {
-            return ids.getFirst();
+        Optional<Long> inserted = insertIfNew(c, op, maxAttempts, now);
+        if (inserted.isPresent()) {
+            return inserted.get();
         }
         return Jdbc.query(
                         c,
@@ -103,6 +88,29 @@ final class OutboxStore {
                         r -> r.getLong(1),
                         op.idempotencyKey())
                 .getFirst();
+    }
+
+    /** Inserts the operation; empty when one with its idempotency key exists already. */
+    static Optional<Long> insertIfNew(Connection c, NewOperation op, int maxAttempts, Instant now) throws SQLException {
+        return Jdbc.query(
+                        c,
+                        """
+                        INSERT INTO chain_operations (kind, aggregate_id, memo, idempotency_key, status, max_attempts,
+                                                      next_attempt_at, created_at, updated_at)
+                        VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?)
+                        ON CONFLICT (idempotency_key) DO NOTHING
+                        RETURNING id""",
+                        r -> r.getLong(1),
+                        op.kind(),
+                        op.aggregateId(),
+                        op.memo(),
+                        op.idempotencyKey(),
+                        maxAttempts,
+                        now,
+                        now,
+                        now)
+                .stream()
+                .findFirst();
     }
 
     List<Operation> claim(OperationStatus status, String owner, Instant now, Duration lease, int limit) {

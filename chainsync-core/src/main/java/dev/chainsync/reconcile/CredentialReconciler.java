@@ -157,9 +157,7 @@ public final class CredentialReconciler implements AutoCloseable {
         if (covered.isPresent() && covered.get().isBefore(from)) {
             from = covered.get();
         }
-        long runId = jdbc.queryOne("""
-                INSERT INTO reconciliation_runs (kind, started_at, window_start, window_end, status)
-                VALUES (?, ?, ?, ?, 'running') RETURNING id""", r -> r.getLong(1), KIND, now, from, now).orElseThrow();
+        long runId = ReconcileStore.startRun(jdbc, KIND, now, from);
         try {
             Counts counts = reconcile(runId, from, now);
             jdbc.update(
@@ -189,11 +187,7 @@ public final class CredentialReconciler implements AutoCloseable {
             failedRuns.increment();
             metrics.run(Duration.between(now, clock.instant()), false);
             log.warn("reconciliation {} failed: {}", runId, e.toString());
-            jdbc.update(
-                    "UPDATE reconciliation_runs SET status = 'failed', finished_at = ?, error = ? WHERE id = ?",
-                    clock.instant(),
-                    String.valueOf(e.getMessage()),
-                    runId);
+            ReconcileStore.failRun(jdbc, runId, clock.instant(), e);
         }
         return find(runId).orElseThrow();
     }

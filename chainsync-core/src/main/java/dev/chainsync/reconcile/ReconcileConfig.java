@@ -4,8 +4,12 @@ import dev.chainsync.config.Checks;
 import dev.chainsync.config.Env;
 import java.time.Duration;
 
-/** The scheduled credential reconciliation; valid by construction. */
-public record ReconcileConfig(boolean enabled, Duration interval, Duration window) {
+/**
+ * Reconciliation: whether it runs, the credential reconciler's interval and window, and the engine's
+ * settings for the other data types (their cadences, the same window, the history's retention);
+ * valid by construction.
+ */
+public record ReconcileConfig(boolean enabled, Duration interval, Duration window, EngineConfig engine) {
     public static final Duration DEFAULT_INTERVAL = Duration.ofMinutes(5);
     public static final Duration DEFAULT_WINDOW = Duration.ofHours(1);
 
@@ -13,6 +17,7 @@ public record ReconcileConfig(boolean enabled, Duration interval, Duration windo
         new Checks()
                 .millis("CHAINSYNC_RECONCILE_INTERVAL_MS", interval, Duration.ofSeconds(1), Duration.ofDays(1))
                 .millis("CHAINSYNC_RECONCILE_WINDOW_MS", window, Duration.ofSeconds(1), Duration.ofDays(365))
+                .present("the reconciliation engine's settings", engine)
                 .throwIfInvalid();
     }
 
@@ -21,10 +26,11 @@ public record ReconcileConfig(boolean enabled, Duration interval, Duration windo
         boolean enabled = env.bool("CHAINSYNC_RECONCILE_ENABLED", true);
         Duration interval = env.millis("CHAINSYNC_RECONCILE_INTERVAL_MS", DEFAULT_INTERVAL);
         Duration window = env.millis("CHAINSYNC_RECONCILE_WINDOW_MS", DEFAULT_WINDOW);
-        return env.validated(() -> new ReconcileConfig(enabled, interval, window));
+        EngineConfig engine = EngineConfig.load(env, window);
+        return engine == null ? null : env.validated(() -> new ReconcileConfig(enabled, interval, window, engine));
     }
 
     public ReconcileConfig withEnabled(boolean on) {
-        return new ReconcileConfig(on, interval, window);
+        return new ReconcileConfig(on, interval, window, engine);
     }
 }

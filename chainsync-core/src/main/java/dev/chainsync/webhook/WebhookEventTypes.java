@@ -16,6 +16,7 @@ public final class WebhookEventTypes {
             "operation.dead_lettered",
             "transfer.completed",
             "reconciliation.discrepancy",
+            "review.opened",
             "ingest.dead_lettered",
             WebhookDispatcher.EVENT_ENDPOINT_DISABLED);
 

@@ -19,13 +19,7 @@ import org.junit.jupiter.api.Test;
  * not wait on a lock VACUUM holds for a long time.
  */
 class ReorgRollbackPlanTest {
-    private static final List<String> EVENT_TABLES = List.of(
-            "atom_created_events",
-            "triple_created_events",
-            "deposited_events",
-            "redeemed_events",
-            "share_price_changed_events",
-            "generic_events");
+    private static final List<String> EVENT_TABLES = BlockCoverage.EVENT_TABLES;
     private static final Instant NOW = Instant.parse("2026-12-06T00:00:00Z");
 
     /** A history of several block ranges per table, nothing vacuumed or analyzed, and a fork two blocks from its tip. */
