@@ -115,16 +115,7 @@ class ThreeInstancesKillTest {
 
     private Process serve(int i, int port, Map<String, String> env) throws IOException {
         Path log = dir.resolve("serve-" + i + ".log");
-        ProcessBuilder pb = new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-Xmx256m",
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        "-Dlogback.configurationFile=logback-test.xml",
-                        Main.class.getName(),
-                        "serve",
-                        "--port",
-                        String.valueOf(port))
+        ProcessBuilder pb = new ProcessBuilder(ServeProcess.command("serve", "--port", String.valueOf(port)))
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         pb.environment().remove("REDIS_URL");
@@ -137,18 +128,14 @@ class ThreeInstancesKillTest {
         pb.environment().put("CHAINSYNC_RELAY_LEASE_MS", "3000");
         pb.environment().put("CHAINSYNC_RECONCILE_ENABLED", "false");
         pb.environment().put("CHAINSYNC_DB_POOL_SIZE", "4");
+        pb.environment().put("JAVA_TOOL_OPTIONS", "-Xmx256m");
         pb.environment().putAll(env);
         return pb.start();
     }
 
     private static String issue(HttpClient http, String base, String content) throws Exception {
-        String boundary = "b0undary";
-        String form = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"issuer_id\"\r\n\r\nuni\r\n"
-                + "--" + boundary
-                + "\r\nContent-Disposition: form-data; name=\"recipient_id\"\r\n\r\nstudent\r\n"
-                + "--" + boundary
-                + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"d.txt\"\r\n\r\n"
-                + content + "\r\n--" + boundary + "--\r\n";
+        String boundary = ServeProcess.BOUNDARY;
+        String form = ServeProcess.credentialForm(content);
         HttpResponse<String> issued = http.send(
                 HttpRequest.newBuilder(URI.create(base + "/v1/credentials"))
                         .header("Authorization", "Bearer " + ADMIN)
