@@ -1,6 +1,5 @@
 package dev.chainsync.api;
 
-import dev.chainsync.app.Application;
 import dev.chainsync.credential.Credential;
 import dev.chainsync.credential.CredentialEvent;
 import dev.chainsync.credential.CredentialHash;
@@ -10,6 +9,7 @@ import dev.chainsync.credential.CredentialStatus;
 import dev.chainsync.credential.InvalidRequestException;
 import dev.chainsync.json.Json;
 import dev.chainsync.outbox.Operation;
+import dev.chainsync.outbox.Outbox;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.UploadedFile;
@@ -24,14 +24,14 @@ import java.util.Map;
 
 /** Issue, read, list and verify credentials. */
 final class CredentialRoutes {
-    private final Application app;
     private final CredentialService credentials;
+    private final Outbox outbox;
     private final long maxUploadBytes;
     private final Idempotent idempotent;
 
-    CredentialRoutes(Application app, long maxUploadBytes, Idempotent idempotent) {
-        this.app = app;
-        this.credentials = app.credentials();
+    CredentialRoutes(CredentialService credentials, Outbox outbox, long maxUploadBytes, Idempotent idempotent) {
+        this.credentials = credentials;
+        this.outbox = outbox;
         this.maxUploadBytes = maxUploadBytes;
         this.idempotent = idempotent;
     }
@@ -132,7 +132,7 @@ final class CredentialRoutes {
     private void get(Context ctx) {
         String hash = hashParam(ctx);
         Credential cr = credentials.find(hash).orElseThrow(() -> ApiProblem.notFound("no credential " + hash));
-        List<Operation> ops = app.outbox().forAggregate(CredentialService.ANCHOR_KIND, hash);
+        List<Operation> ops = outbox.forAggregate(CredentialService.ANCHOR_KIND, hash);
         ctx.json(view(cr, credentials.history(hash), ops.isEmpty() ? null : ops.getLast()));
     }
 

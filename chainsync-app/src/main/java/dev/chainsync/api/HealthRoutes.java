@@ -1,9 +1,13 @@
 package dev.chainsync.api;
 
-import dev.chainsync.app.Application;
 import dev.chainsync.chain.ChainHealth;
+import dev.chainsync.chain.CircuitBreakingChainClient;
+import dev.chainsync.db.Database;
+import dev.chainsync.ingest.Ingest;
 import dev.chainsync.outbox.OperationStatus;
 import dev.chainsync.outbox.Outbox;
+import dev.chainsync.outbox.RelayConfig;
+import dev.chainsync.webhook.WebhookDispatcher;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.micrometer.core.instrument.Gauge;
@@ -17,13 +21,30 @@ final class HealthRoutes {
     /** Gauges share one stats query per scrape instead of one each. */
     static final long STATS_TTL_NANOS = 1_000_000_000L;
 
-    private final Application app;
+    private final Database database;
+    private final CircuitBreakingChainClient chain;
+    private final Outbox outbox;
+    private final RelayConfig relay;
+    private final WebhookDispatcher webhooks;
+    private final Ingest ingest;
     private final PrometheusMeterRegistry registry;
     private volatile Outbox.Stats cachedStats;
     private volatile long cachedAt;
 
-    HealthRoutes(Application app, PrometheusMeterRegistry registry) {
-        this.app = app;
+    HealthRoutes(
+            Database database,
+            CircuitBreakingChainClient chain,
+            Outbox outbox,
+            RelayConfig relay,
+            WebhookDispatcher webhooks,
+            Ingest ingest,
+            PrometheusMeterRegistry registry) {
+        this.database = database;
+        this.chain = chain;
+        this.outbox = outbox;
+        this.relay = relay;
+        this.webhooks = webhooks;
+        this.ingest = ingest;
         this.registry = registry;
         Gauge.builder(
                         "chainsync_outbox_oldest_unfinished_age_seconds",
@@ -40,7 +61,7 @@ final class HealthRoutes {
                     .description("Chain operations by status")
                     .register(registry);
         }
-        Gauge.builder("chainsync_chain_breaker_open", () -> app.guardedChain().isOpen() ? 1 : 0)
+        Gauge.builder("chainsync_chain_breaker_open", () -> chain.isOpen() ? 1 : 0)
                 .description("1 while the chain circuit breaker refuses calls")
                 .register(registry);
     }
@@ -60,7 +81,7 @@ final class HealthRoutes {
             return s;
         }
         try {
-            s = app.outbox().stats();
+            s = outbox.stats();
         } catch (RuntimeException e) {
             s = new Outbox.Stats(Map.of(), Duration.ZERO);
         }
@@ -74,57 +95,58 @@ final class HealthRoutes {
         boolean healthy = true;
 
         long t0 = System.nanoTime();
-        boolean dbUp = app.database().ping();
+        boolean dbUp = database.ping();
         healthy &= dbUp;
         components.put(
                 "database", Map.of("status", dbUp ? "up" : "down", "latency_ms", (System.nanoTime() - t0) / 1_000_000));
 
-        ChainHealth chain = app.chain().health();
-        healthy &= chain.up();
+        ChainHealth chainHealth = chain.health();
+        healthy &= chainHealth.up();
         Map<String, Object> chainEntry = new LinkedHashMap<>();
-        chainEntry.put("status", chain.up() ? "up" : "down");
-        chainEntry.put("name", app.chain().name());
-        chainEntry.put("block_height", chain.blockHeight());
-        chainEntry.put("circuit_breaker", app.guardedChain().breakerState());
-        chainEntry.put("detail", chain.detail());
-        if (!chain.endpoints().isEmpty()) {
+        chainEntry.put("status", chainHealth.up() ? "up" : "down");
+        chainEntry.put("name", chain.name());
+        chainEntry.put("block_height", chainHealth.blockHeight());
+        chainEntry.put("circuit_breaker", chain.breakerState());
+        chainEntry.put("detail", chainHealth.detail());
+        if (!chainHealth.endpoints().isEmpty()) {
             chainEntry.put(
                     "endpoints",
-                    chain.endpoints().stream().map(HealthRoutes::endpoint).toList());
+                    chainHealth.endpoints().stream().map(HealthRoutes::endpoint).toList());
         }
         components.put("chain", chainEntry);
 
-        Map<String, Object> relay = new LinkedHashMap<>();
+        Map<String, Object> relayEntry = new LinkedHashMap<>();
         if (dbUp) {
-            Outbox.Stats stats = app.outbox().stats();
-            Duration limit = app.config().relay().unhealthyPendingAge();
+            Outbox.Stats stats = outbox.stats();
+            Duration limit = relay.unhealthyPendingAge();
             boolean relayOk = stats.oldestUnfinishedAge().compareTo(limit) <= 0;
             healthy &= relayOk;
-            relay.put("status", relayOk ? "up" : "lagging");
-            relay.put("enabled", app.config().relay().enabled());
-            relay.put("oldest_pending_age_seconds", stats.oldestUnfinishedAge().toMillis() / 1000.0);
-            relay.put("max_pending_age_seconds", limit.toSeconds());
-            relay.put("pending", stats.counts().getOrDefault(OperationStatus.PENDING, 0L));
-            relay.put("submitted", stats.counts().getOrDefault(OperationStatus.SUBMITTED, 0L));
-            relay.put("dead_lettered", stats.counts().getOrDefault(OperationStatus.DEAD_LETTERED, 0L));
+            relayEntry.put("status", relayOk ? "up" : "lagging");
+            relayEntry.put("enabled", relay.enabled());
+            relayEntry.put(
+                    "oldest_pending_age_seconds", stats.oldestUnfinishedAge().toMillis() / 1000.0);
+            relayEntry.put("max_pending_age_seconds", limit.toSeconds());
+            relayEntry.put("pending", stats.counts().getOrDefault(OperationStatus.PENDING, 0L));
+            relayEntry.put("submitted", stats.counts().getOrDefault(OperationStatus.SUBMITTED, 0L));
+            relayEntry.put("dead_lettered", stats.counts().getOrDefault(OperationStatus.DEAD_LETTERED, 0L));
         } else {
-            relay.put("status", "unknown");
+            relayEntry.put("status", "unknown");
         }
-        components.put("relay", relay);
+        components.put("relay", relayEntry);
 
-        Map<String, Object> webhooks = WebhookRoutes.health(app, dbUp);
-        healthy &= !"down".equals(webhooks.get("status"));
-        components.put("webhooks", webhooks);
+        Map<String, Object> webhookEntry = WebhookRoutes.health(webhooks, dbUp);
+        healthy &= !"down".equals(webhookEntry.get("status"));
+        components.put("webhooks", webhookEntry);
 
-        dev.chainsync.ingest.Ingest.Health ingest = app.ingest().health();
-        healthy &= ingest.healthy();
-        components.put("ingest", IngestRoutes.component(ingest));
+        Ingest.Health ingestHealth = ingest.health();
+        healthy &= ingestHealth.healthy();
+        components.put("ingest", IngestRoutes.component(ingestHealth));
 
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", healthy ? "healthy" : "unhealthy");
         body.put("components", components);
         // The replaced Redis-to-PostgreSQL service's fields, so its monitors keep working.
-        IngestRoutes.seedFields(body, healthy, dbUp, ingest);
+        IngestRoutes.seedFields(body, healthy, dbUp, ingestHealth);
         ctx.status(healthy ? 200 : 503).json(body);
     }
 

@@ -1,22 +1,28 @@
 package dev.chainsync.api;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import dev.chainsync.app.Application;
-import dev.chainsync.config.ChainsyncConfig;
 import dev.chainsync.json.Json;
+import dev.chainsync.outbox.RelayConfig;
 import io.javalin.Javalin;
 import io.javalin.config.SizeUnit;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.eclipse.jetty.server.handler.StatisticsHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,20 +40,39 @@ public final class HttpApi implements AutoCloseable {
     /** JSON as the API speaks it: snake_case fields, ISO-8601 instants, no nulls. */
     public static final ObjectMapper API_JSON = Json.MAPPER
             .copy()
-            .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .setDefaultPropertyInclusion(com.fasterxml.jackson.annotation.JsonInclude.Value.construct(
-                    com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL,
-                    com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL));
+            .setDefaultPropertyInclusion(
+                    JsonInclude.Value.construct(JsonInclude.Include.NON_NULL, JsonInclude.Include.NON_NULL));
 
-    private final ChainsyncConfig config;
+    /**
+     * What the HTTP API is configured with.
+     *
+     * @param uploadCache where multipart uploads larger than the in-memory limit are spooled
+     * @param relay the relay's settings, which {@code /health} reports against
+     */
+    public record Settings(HttpConfig http, EdgeConfig edge, RelayConfig relay, Path uploadCache) {}
+
+    private final HttpConfig config;
     private final Javalin javalin;
     private boolean closed;
 
-    public HttpApi(ChainsyncConfig config, Application app, PrometheusMeterRegistry registry) {
+    /** Every route of the API over {@code services}; nothing listens until {@link #start()}. */
+    public HttpApi(Settings settings, ApiServices services) {
+        this(
+                settings.http(),
+                settings.uploadCache(),
+                services.registry(),
+                javalin -> routes(javalin, settings, services));
+    }
+
+    /**
+     * A server with the error handling every route relies on and only the routes {@code routes}
+     * registers: a test of one route class starts just that route.
+     */
+    HttpApi(HttpConfig config, Path uploadCache, PrometheusMeterRegistry registry, Consumer<Javalin> routes) {
         this.config = config;
-        long maxUpload = config.http().maxUploadBytes();
-        Path uploadCache = config.dataDir().resolve("uploads");
+        long maxUpload = config.maxUploadBytes();
         try {
             Files.createDirectories(uploadCache);
         } catch (IOException e) {
@@ -69,35 +94,15 @@ public final class HttpApi implements AutoCloseable {
                 // Jetty only drains in-flight requests on stop when a StatisticsHandler counts them.
                 StatisticsHandler requests = new StatisticsHandler();
                 server.insertHandler(requests);
-                io.micrometer.core.instrument.Gauge.builder(
-                                "chainsync_http_requests_active", requests, StatisticsHandler::getRequestsActive)
+                Gauge.builder("chainsync_http_requests_active", requests, StatisticsHandler::getRequestsActive)
                         .description("HTTP requests being handled now, this scrape included")
                         .register(registry);
-                server.setStopTimeout(config.http().shutdownGrace().toMillis());
+                server.setStopTimeout(config.shutdownGrace().toMillis());
                 server.setStopAtShutdown(false);
                 server.setErrorHandler(new ProblemErrorHandler());
             });
         });
-        Auth auth = new Auth(app.apiKeys(), app.rateLimiter());
-        // Only requests that reach a route are authenticated: an unknown route is 404 and a wrong method 405, whatever
-        // the key.
-        javalin.beforeMatched("/v1/*", auth::check);
-        javalin.beforeMatched("/v1/*", Parameters::check);
-        if (config.edge().metricsRequireKey()) {
-            javalin.before("/metrics", auth::checkRead);
-        }
-        new HealthRoutes(app, registry).register(javalin);
-        Idempotent idempotent = new Idempotent(app.database().jdbc(), app.idempotency(), app.secretBox());
-        new CredentialRoutes(app, maxUpload, idempotent).register(javalin);
-        new OperationRoutes(app, idempotent).register(javalin);
-        new IngestRoutes(app.ingest(), idempotent).register(javalin);
-        new LedgerRoutes(app.ledger(), idempotent, app.transfers()).register(javalin);
-        new ApiKeyRoutes(app.apiKeys(), app.rateLimiter(), idempotent).register(javalin);
-        new WebhookRoutes(app, idempotent).register(javalin);
-        javalin.get(
-                "/openapi.json",
-                ctx -> ctx.contentType("application/json")
-                        .result(OpenApiDocument.json(ctx.req().getLocalPort())));
+        routes.accept(javalin);
         javalin.exception(ApiProblem.class, (e, ctx) -> problem(ctx, e));
         // Javalin answers an unmatched route with a NotFoundResponse; RFC 9457 wants a stable title per type.
         javalin.exception(HttpResponseException.class, (e, ctx) -> problem(ctx, ApiProblem.of(e, ctx)));
@@ -119,27 +124,60 @@ public final class HttpApi implements AutoCloseable {
         });
     }
 
+    /** The API's filters and routes, each route class given only the services it uses. */
+    private static void routes(Javalin javalin, Settings settings, ApiServices s) {
+        Auth auth = new Auth(s.apiKeys(), s.rateLimiter());
+        // Only requests that reach a route are authenticated: an unknown route is 404 and a wrong method 405, whatever
+        // the key.
+        javalin.beforeMatched("/v1/*", auth::check);
+        javalin.beforeMatched("/v1/*", Parameters::check);
+        if (settings.edge().metricsRequireKey()) {
+            javalin.before("/metrics", auth::checkRead);
+        }
+        new HealthRoutes(
+                        s.database(),
+                        s.chain(),
+                        s.outbox(),
+                        settings.relay(),
+                        s.webhookDispatcher(),
+                        s.ingest(),
+                        s.registry())
+                .register(javalin);
+        Idempotent idempotent = new Idempotent(s.database().jdbc(), s.idempotency(), s.secretBox());
+        new CredentialRoutes(s.credentials(), s.outbox(), settings.http().maxUploadBytes(), idempotent)
+                .register(javalin);
+        new OperationRoutes(s.outbox(), s.reconciler(), s.devnetFaults(), s.clock(), idempotent).register(javalin);
+        new IngestRoutes(s.ingest(), idempotent).register(javalin);
+        new LedgerRoutes(s.ledger(), idempotent, s.transfers()).register(javalin);
+        new ApiKeyRoutes(s.apiKeys(), s.rateLimiter(), idempotent).register(javalin);
+        new WebhookRoutes(s.webhookEndpoints(), idempotent).register(javalin);
+        javalin.get(
+                "/openapi.json",
+                ctx -> ctx.contentType("application/json")
+                        .result(OpenApiDocument.json(ctx.req().getLocalPort())));
+    }
+
     /**
      * Fails with a message naming the port when another process listens on it, before anything else of
      * the service starts: Javalin's own failure report loses the reason, and exits the process.
      */
     public void ensurePortFree() {
-        int port = config.http().port();
+        int port = config.port();
         if (port == 0) {
             return;
         }
-        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+        try (ServerSocket probe = new ServerSocket()) {
             probe.setReuseAddress(true);
-            probe.bind(new java.net.InetSocketAddress(port));
-        } catch (java.io.IOException bind) {
-            throw new java.io.UncheckedIOException(
+            probe.bind(new InetSocketAddress(port));
+        } catch (IOException bind) {
+            throw new UncheckedIOException(
                     "cannot listen on HTTP port " + port + ": " + bind.getMessage(),
-                    bind instanceof java.net.BindException b ? b : new java.net.BindException(bind.getMessage()));
+                    bind instanceof BindException b ? b : new BindException(bind.getMessage()));
         }
     }
 
     public HttpApi start() {
-        javalin.start(config.http().port());
+        javalin.start(config.port());
         return this;
     }
 

@@ -155,7 +155,7 @@ public final class OpenApiDocument {
     /** Every POST takes an Idempotency-Key, with its 409 (in flight) and 422 (reused) answers. */
     private static void acceptIdempotencyKey(ObjectNode operation, ObjectNode responses) {
         String ref = "#/components/parameters/IdempotencyKey";
-        com.fasterxml.jackson.databind.node.ArrayNode params = operation.withArray("/parameters");
+        ArrayNode params = operation.withArray("/parameters");
         boolean present = false;
         for (JsonNode p : params) {
             present |= ref.equals(p.path("$ref").asText());

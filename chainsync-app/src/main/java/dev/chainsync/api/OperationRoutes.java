@@ -1,13 +1,16 @@
 package dev.chainsync.api;
 
-import dev.chainsync.app.Application;
 import dev.chainsync.chain.DevnetFaults;
 import dev.chainsync.outbox.Attempt;
 import dev.chainsync.outbox.Operation;
 import dev.chainsync.outbox.OperationStatus;
+import dev.chainsync.outbox.Outbox;
 import dev.chainsync.reconcile.CredentialReconciler;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,11 +22,20 @@ final class OperationRoutes {
     /** Longest latency it adds to every chain call: a minute. */
     static final long MAX_LATENCY_MS = 60_000;
 
-    private final Application app;
+    private final Outbox outbox;
+    private final CredentialReconciler reconciler;
+    /** The devnet's fault switches, or null when the chain is not the devnet. */
+    private final DevnetFaults faults;
+
+    private final Clock clock;
     private final Idempotent idempotent;
 
-    OperationRoutes(Application app, Idempotent idempotent) {
-        this.app = app;
+    OperationRoutes(
+            Outbox outbox, CredentialReconciler reconciler, DevnetFaults faults, Clock clock, Idempotent idempotent) {
+        this.outbox = outbox;
+        this.reconciler = reconciler;
+        this.faults = faults;
+        this.clock = clock;
         this.idempotent = idempotent;
     }
 
@@ -34,8 +46,9 @@ final class OperationRoutes {
         javalin.get("/v1/reconciliations", this::runs);
         javalin.post("/v1/reconciliations", this::runNow);
         javalin.get("/v1/reconciliations/{id}", this::run);
-        if (app.devnet() != null) {
-            javalin.get("/v1/devnet/faults", ctx -> ctx.json(faults(app.devnet().faults())));
+        // Only the devnet has fault switches: on Solana (no devnet, so no faults) the routes are absent.
+        if (faults != null) {
+            javalin.get("/v1/devnet/faults", ctx -> ctx.json(faults(faults)));
             javalin.put("/v1/devnet/faults", this::setFaults);
         }
     }
@@ -51,25 +64,24 @@ final class OperationRoutes {
             }
         }
         int limit = Paging.limit(ctx);
-        List<Operation> page = app.outbox().list(status, Paging.cursor(ctx), limit + 1);
+        List<Operation> page = outbox.list(status, Paging.cursor(ctx), limit + 1);
         ctx.json(Paging.page(page, limit, Operation::id, op -> view(op, null)));
     }
 
     private void get(Context ctx) {
         long id = idParam(ctx);
-        Operation op = app.outbox().find(id).orElseThrow(() -> ApiProblem.notFound("no operation " + id));
-        ctx.json(view(op, app.outbox().attempts(id)));
+        Operation op = outbox.find(id).orElseThrow(() -> ApiProblem.notFound("no operation " + id));
+        ctx.json(view(op, outbox.attempts(id)));
     }
 
     private void retry(Context ctx) {
         long id = idParam(ctx);
-        idempotent.respond(ctx, Idempotent.fingerprint(ctx), tx -> switch (app.outbox()
-                .retry(tx, id)) {
+        idempotent.respond(ctx, Idempotent.fingerprint(ctx), tx -> switch (outbox.retry(tx, id)) {
             case NOT_FOUND -> throw ApiProblem.notFound("no operation " + id);
             case NOT_DEAD_LETTERED ->
                 throw ApiProblem.conflict(
                         "operation " + id + " is not dead-lettered; only dead-lettered operations can be retried");
-            case RETRIED -> Idempotent.json(202, view(app.outbox().find(tx, id).orElseThrow(), null), null);
+            case RETRIED -> Idempotent.json(202, view(outbox.find(tx, id).orElseThrow(), null), null);
         });
     }
 
@@ -107,24 +119,24 @@ final class OperationRoutes {
 
     private void runs(Context ctx) {
         int limit = Paging.limit(ctx);
-        List<CredentialReconciler.Run> page = app.reconciler().runs(Paging.cursor(ctx), limit + 1);
+        List<CredentialReconciler.Run> page = reconciler.runs(Paging.cursor(ctx), limit + 1);
         ctx.json(Paging.page(page, limit, CredentialReconciler.Run::id, run -> run));
     }
 
     private void run(Context ctx) {
         long id = idParam(ctx);
         CredentialReconciler.Run run =
-                app.reconciler().find(id).orElseThrow(() -> ApiProblem.notFound("no reconciliation run " + id));
+                reconciler.find(id).orElseThrow(() -> ApiProblem.notFound("no reconciliation run " + id));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("run", run);
-        body.put("findings", app.reconciler().findings(id));
+        body.put("findings", reconciler.findings(id));
         ctx.json(body);
     }
 
     /** A run talks to the chain, so its Idempotency-Key record is kept around it, not in one transaction with it. */
     private void runNow(Context ctx) {
         idempotent.respondOutside(ctx, Idempotent.fingerprint(ctx), () -> {
-            CredentialReconciler.Run run = app.reconciler().runOnce();
+            CredentialReconciler.Run run = reconciler.runOnce();
             return Idempotent.json(201, run, "/v1/reconciliations/" + run.id());
         });
     }
@@ -158,21 +170,21 @@ final class OperationRoutes {
         if (v.latencyMs() < 0 || v.latencyMs() > MAX_LATENCY_MS) {
             throw ApiProblem.badRequest("latency_ms must be between 0 and " + MAX_LATENCY_MS, "latency_ms");
         }
-        DevnetFaults f = app.devnet().faults();
+        DevnetFaults f = faults;
         try {
             // Validate every switch on a scratch copy first, so a rejected body changes nothing.
             new DevnetFaults()
                     .rpcErrorRate(v.rpcErrorRate())
                     .dropRate(v.dropRate())
                     .failRate(v.failRate())
-                    .latency(java.time.Duration.ofMillis(v.latencyMs()));
+                    .latency(Duration.ofMillis(v.latencyMs()));
             f.rpcErrorRate(v.rpcErrorRate());
             f.dropRate(v.dropRate());
             f.failRate(v.failRate());
-            f.latency(java.time.Duration.ofMillis(v.latencyMs()));
+            f.latency(Duration.ofMillis(v.latencyMs()));
             f.clearOutages();
             if (v.outageSeconds() != null && v.outageSeconds() > 0) {
-                java.time.Instant now = app.clock().instant();
+                Instant now = clock.instant();
                 f.outage(now, now.plusSeconds(v.outageSeconds()));
             }
         } catch (IllegalArgumentException e) {

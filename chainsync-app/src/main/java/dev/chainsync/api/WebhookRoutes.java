@@ -2,7 +2,6 @@ package dev.chainsync.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.chainsync.app.Application;
 import dev.chainsync.webhook.WebhookAttempt;
 import dev.chainsync.webhook.WebhookDispatcher;
 import dev.chainsync.webhook.WebhookEndpoint;
@@ -27,8 +26,8 @@ final class WebhookRoutes {
     private final WebhookEndpoints endpoints;
     private final Idempotent idempotent;
 
-    WebhookRoutes(Application app, Idempotent idempotent) {
-        this.endpoints = app.webhookEndpoints();
+    WebhookRoutes(WebhookEndpoints endpoints, Idempotent idempotent) {
+        this.endpoints = endpoints;
         this.idempotent = idempotent;
     }
 
@@ -186,15 +185,15 @@ final class WebhookRoutes {
     // ---------------------------------------------------------------- health
 
     /** The {@code webhooks} entry of {@code /health}: down only when the dispatcher itself is broken. */
-    static Map<String, Object> health(Application app, boolean dbUp) {
+    static Map<String, Object> health(WebhookDispatcher dispatcher, boolean dbUp) {
         Map<String, Object> m = new LinkedHashMap<>();
-        WebhookDispatcher.Health h = app.webhookDispatcher().health();
+        WebhookDispatcher.Health h = dispatcher.health();
         m.put("status", !h.enabled() ? "disabled" : h.broken() ? "down" : !dbUp ? "unknown" : "up");
         m.put("dispatcher_running", h.running());
         m.put("in_flight", h.inFlight());
         if (dbUp) {
             try {
-                WebhookDispatcher.Backlog b = app.webhookDispatcher().backlog();
+                WebhookDispatcher.Backlog b = dispatcher.backlog();
                 m.put("pending", b.pending());
                 m.put("dead_lettered", b.deadLettered());
                 m.put("oldest_due_age_seconds", b.oldestDueAge().toMillis() / 1000.0);

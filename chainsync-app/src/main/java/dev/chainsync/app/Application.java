@@ -1,15 +1,15 @@
 package dev.chainsync.app;
 
+import dev.chainsync.api.ApiServices;
 import dev.chainsync.api.HttpApi;
 import dev.chainsync.apikey.ApiKeys;
 import dev.chainsync.chain.ChainClient;
+import dev.chainsync.chain.ChainConfig;
 import dev.chainsync.chain.CircuitBreakingChainClient;
 import dev.chainsync.chain.Devnet;
 import dev.chainsync.chain.DevnetFaults;
 import dev.chainsync.chain.Ed25519Keypair;
 import dev.chainsync.chain.solana.SolanaChainClient;
-import dev.chainsync.config.ChainsyncConfig;
-import dev.chainsync.config.ChainsyncConfig.ChainConfig;
 import dev.chainsync.credential.CredentialService;
 import dev.chainsync.db.Database;
 import dev.chainsync.idempotency.Idempotency;
@@ -33,113 +33,145 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The whole service, wired by hand in one place: every component is built here with plain
- * constructors, started in dependency order and closed in reverse.
+ * constructors, started in dependency order and closed in reverse. Whatever a failed
+ * construction or start had acquired is released before the failure propagates.
  */
 public final class Application implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Application.class);
     static final String DEVNET_LEDGER_FILE = "devnet-ledger.jsonl";
-    static final java.time.Duration PURGE_INTERVAL = java.time.Duration.ofMinutes(10);
+    static final Duration PURGE_INTERVAL = Duration.ofMinutes(10);
+    static final String UPLOAD_CACHE_DIR = "uploads";
 
     private final ChainsyncConfig config;
-    private final Clock clock;
-    private final PrometheusMeterRegistry registry;
-    private final Database database;
+    /** Everything closeable, closed in reverse of the order it was added. */
+    private final Resources resources = new Resources();
+
     private final Devnet devnet;
-    private final CircuitBreakingChainClient chain;
     private final Ed25519Keypair issuer;
-    private final CredentialService credentials;
-    private final Outbox outbox;
     private final Relay relay;
-    private final SecretBox secretBox;
-    private final WebhookEndpoints webhookEndpoints;
-    private final WebhookDispatcher webhookDispatcher;
-    private final CredentialReconciler reconciler;
-    private final Ingest ingest;
-    private final ApiKeys apiKeys;
-    private final RateLimiter rateLimiter;
-    private final Idempotency idempotency;
     private final PollingWorker retentionPurge;
-    private final Ledger ledger;
-    private final TransferBatcher transfers;
+    private final ApiServices services;
     private final HttpApi http;
     private boolean closed;
 
     /** Builds every component; nothing runs until {@link #start()}. */
     public Application(ChainsyncConfig config, Clock clock, RandomGenerator random) {
         this.config = config;
-        this.clock = clock;
         log.info(config.describe());
-        this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        new JvmMemoryMetrics().bindTo(registry);
-        new JvmGcMetrics().bindTo(registry);
-        new JvmThreadMetrics().bindTo(registry);
-        new ProcessorMetrics().bindTo(registry);
-        new UptimeMetrics().bindTo(registry);
-
-        Database db = Database.open(config.database(), config.dataDir(), "chainsync");
         try {
+            PrometheusMeterRegistry registry = newRegistry();
+            resources.add("metrics", registry::close);
+            Database db = resources.add("database", Databases.open(config.database(), config.dataDir(), "chainsync"));
             db.migrate();
-            this.database = db;
             this.issuer = Ed25519Keypair.loadOrGenerate(config.chain().issuerKeypair());
             log.info(
                     "issuer address {} (keypair {})",
                     issuer.address(),
                     config.chain().issuerKeypair());
-            this.devnet = config.chain().kind().equals(ChainConfig.DEVNET) ? devnet(config, clock, random) : null;
-            this.chain = new CircuitBreakingChainClient(
-                    devnet != null ? devnet : solana(config, issuer, clock, registry),
-                    config.chain().breakerFailureRatePercent(),
-                    config.chain().breakerOpenDuration(),
-                    clock);
-            this.credentials = new CredentialService(
+            // The devnet runs in process; on Solana there is none (and so no fault switches).
+            this.devnet = config.chain().kind().equals(ChainConfig.DEVNET)
+                    ? resources.add("devnet", newDevnet(clock, random))
+                    : null;
+            ChainClient target = devnet != null ? devnet : resources.add("solana", newSolana(issuer, clock, registry));
+            CircuitBreakingChainClient chain = resources.add(
+                    "chain",
+                    new CircuitBreakingChainClient(
+                            target,
+                            config.chain().breakerFailureRatePercent(),
+                            config.chain().breakerOpenDuration(),
+                            clock));
+            CredentialService credentials = new CredentialService(
                     db.jdbc(),
                     issuer,
                     chain,
                     config.relay().commitment(),
                     config.relay().maxAttempts(),
                     clock);
-            this.outbox =
+            Outbox outbox =
                     new Outbox(db.jdbc(), credentials.handlers(), config.relay().maxAttempts(), clock);
-            this.relay = new Relay(
-                    db.jdbc(), chain, issuer, credentials.handlers(), config.relay(), clock, random, registry);
-            SecretBox webhookSecrets = SecretBox.load(config.webhooks());
-            this.secretBox = webhookSecrets;
-            this.webhookEndpoints =
-                    new WebhookEndpoints(db.jdbc(), config.webhooks(), webhookSecrets, clock, new SecureRandom());
-            this.webhookDispatcher =
-                    new WebhookDispatcher(db.jdbc(), config.webhooks(), webhookSecrets, clock, random, registry);
-            this.reconciler = new CredentialReconciler(
-                    db.jdbc(),
-                    chain,
-                    credentials,
-                    config.reconcile().interval(),
-                    config.reconcile().window(),
+            SecretBox secretBox = SecretBox.load(config.webhooks());
+            WebhookEndpoints webhookEndpoints =
+                    new WebhookEndpoints(db.jdbc(), config.webhooks(), secretBox, clock, new SecureRandom());
+            Idempotency idempotency =
+                    new Idempotency(db.jdbc(), clock, config.edge().idempotencyTtl());
+            this.retentionPurge = resources.add(
+                    "retention purge",
+                    new PollingWorker(
+                            "retention-purge", PURGE_INTERVAL, () -> purgeExpired(idempotency, webhookEndpoints)));
+            CredentialReconciler reconciler = resources.add(
+                    "reconciler",
+                    new CredentialReconciler(
+                            db.jdbc(),
+                            chain,
+                            credentials,
+                            config.reconcile().interval(),
+                            config.reconcile().window(),
+                            clock,
+                            registry));
+            WebhookDispatcher webhookDispatcher = resources.add(
+                    "webhook dispatcher",
+                    new WebhookDispatcher(db.jdbc(), config.webhooks(), secretBox, clock, random, registry));
+            this.relay = resources.add(
+                    "relay",
+                    new Relay(
+                            db.jdbc(), chain, issuer, credentials.handlers(), config.relay(), clock, random, registry));
+            // Each ingest worker commits and acknowledges the batch in flight before its connection closes.
+            Ingest ingest = resources.add("ingest", new Ingest(db.jdbc(), config.ingest(), clock, registry));
+            Ledger ledger = new Ledger(db.jdbc(), clock);
+            // In-flight requests' transfer batches commit before the batcher stops: it closes after HTTP.
+            TransferBatcher transfers = resources.add(
+                    "transfer batcher",
+                    new TransferBatcher(db.jdbc(), ledger, idempotency, TransferBatcher.DEFAULT_MAX_BATCH, registry));
+            this.services = new ApiServices(
                     clock,
-                    registry);
-            this.ingest = new Ingest(db.jdbc(), config.ingest(), clock, registry);
-            this.apiKeys = new ApiKeys(
-                    db.jdbc(), clock, new SecureRandom(), config.edge().adminApiKey());
-            this.rateLimiter =
-                    new RateLimiter(db.dataSource(), clock, config.edge().defaultRateLimitPerMinute());
-            this.idempotency = new Idempotency(db.jdbc(), clock, config.edge().idempotencyTtl());
-            this.retentionPurge = new PollingWorker("retention-purge", PURGE_INTERVAL, this::purgeExpired);
-            this.ledger = new Ledger(db.jdbc(), clock);
-            this.transfers =
-                    new TransferBatcher(db.jdbc(), ledger, idempotency, TransferBatcher.DEFAULT_MAX_BATCH, registry);
-            this.http = new HttpApi(config, this, registry);
-        } catch (RuntimeException e) {
-            db.close();
+                    registry,
+                    db,
+                    chain,
+                    devnet == null ? null : devnet.faults(),
+                    new ApiKeys(
+                            db.jdbc(), clock, new SecureRandom(), config.edge().adminApiKey()),
+                    new RateLimiter(db.dataSource(), clock, config.edge().defaultRateLimitPerMinute()),
+                    idempotency,
+                    secretBox,
+                    credentials,
+                    outbox,
+                    reconciler,
+                    ingest,
+                    ledger,
+                    transfers,
+                    webhookEndpoints,
+                    webhookDispatcher);
+            this.http = resources.add("http", new HttpApi(httpSettings(config), services));
+        } catch (RuntimeException | Error e) {
+            resources.close();
             throw e;
         }
     }
 
-    private static Devnet devnet(ChainsyncConfig config, Clock clock, RandomGenerator random) {
+    /** Production wiring: system clock, secure randomness. */
+    public static Application create(ChainsyncConfig config) {
+        return new Application(config, Clock.systemUTC(), new SecureRandom());
+    }
+
+    private static PrometheusMeterRegistry newRegistry() {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        return registry;
+    }
+
+    /** The devnet; with a persistent ledger it holds that file's lock until closed. */
+    private Devnet newDevnet(Clock clock, RandomGenerator random) {
         return Devnet.builder()
                 .clock(clock)
                 .slotTime(config.chain().devnetSlotTime())
@@ -149,8 +181,8 @@ public final class Application implements AutoCloseable {
                 .build();
     }
 
-    private static ChainClient solana(
-            ChainsyncConfig config, Ed25519Keypair issuer, Clock clock, PrometheusMeterRegistry registry) {
+    /** The Solana client over the configured RPC endpoints; the issuer signs, a fee payer may pay. */
+    private ChainClient newSolana(Ed25519Keypair issuer, Clock clock, PrometheusMeterRegistry registry) {
         ChainConfig chain = config.chain();
         return SolanaChainClient.create(
                 chain.solana(),
@@ -161,40 +193,49 @@ public final class Application implements AutoCloseable {
                 registry);
     }
 
-    /** Production wiring: system clock, secure randomness. */
-    public static Application create(ChainsyncConfig config) {
-        return new Application(config, Clock.systemUTC(), new SecureRandom());
+    private static HttpApi.Settings httpSettings(ChainsyncConfig config) {
+        return new HttpApi.Settings(
+                config.http(), config.edge(), config.relay(), config.dataDir().resolve(UPLOAD_CACHE_DIR));
     }
 
-    /** Starts the workers, then the HTTP server. */
+    /**
+     * Starts the workers, then the HTTP server. A start that fails closes everything, so nothing of
+     * it (threads, claims, the pool, file locks) outlives the failure.
+     */
     public synchronized Application start() {
-        http.ensurePortFree();
-        if (config.relay().enabled()) {
-            relay.start();
+        try {
+            http.ensurePortFree();
+            if (config.relay().enabled()) {
+                relay.start();
+            }
+            if (config.webhooks().dispatcherEnabled()) {
+                services.webhookDispatcher().start();
+            }
+            if (config.reconcile().enabled()) {
+                services.reconciler().start();
+            }
+            retentionPurge.start();
+            services.transfers().start();
+            // Ingest (no-op without REDIS_URL): fails the start when Redis is configured but unreachable.
+            services.ingest().start();
+            http.start();
+        } catch (RuntimeException | Error e) {
+            close();
+            throw e;
         }
-        if (config.webhooks().dispatcherEnabled()) {
-            webhookDispatcher.start();
-        }
-        if (config.reconcile().enabled()) {
-            reconciler.start();
-        }
-        retentionPurge.start();
-        transfers.start();
-        // Ingest (no-op without REDIS_URL): fails the start when Redis is configured but unreachable.
-        ingest.start();
-        http.start();
         log.info(
                 "chainsync listening on http://localhost:{} (database {}, chain {})",
                 http.port(),
-                database.describe(),
-                chain.name());
+                services.database().describe(),
+                services.chain().name());
         return this;
     }
 
     /**
-     * Stops in order: HTTP stops accepting and finishes in-flight requests (their transfer batches
-     * commit before the batcher stops); ingest commits and
-     * acknowledges the batches in flight; the relay finishes its passes and releases its claims; reconciliation stops; then the chain and the pool close.
+     * Stops in reverse of construction: HTTP stops accepting and finishes in-flight requests (their
+     * transfer batches commit before the batcher stops); ingest commits and acknowledges the batches
+     * in flight; the relay finishes its passes and releases its claims; the webhook dispatcher
+     * finishes its deliveries; reconciliation stops; then the chain and the pool close.
      */
     @Override
     public synchronized void close() {
@@ -203,22 +244,12 @@ public final class Application implements AutoCloseable {
         }
         closed = true;
         log.info("shutting down");
-        closeQuietly("http", http);
-        closeQuietly("transfer batcher", transfers);
-        // Each ingest worker commits and acknowledges the batch in flight before its connection closes.
-        closeQuietly("ingest", ingest);
-        closeQuietly("relay", relay);
-        closeQuietly("webhook dispatcher", webhookDispatcher);
-        closeQuietly("reconciler", reconciler);
-        closeQuietly("retention purge", retentionPurge);
-        closeQuietly("chain", chain);
-        closeQuietly("database", database);
-        registry.close();
+        resources.close();
         log.info("shutdown complete");
     }
 
     /** Drops expired Idempotency-Key records and old delivered webhook messages. */
-    private int purgeExpired() {
+    private static int purgeExpired(Idempotency idempotency, WebhookEndpoints webhookEndpoints) {
         int keys = idempotency.purgeExpired();
         int messages = webhookEndpoints.purgeDelivered();
         if (keys + messages > 0) {
@@ -227,99 +258,28 @@ public final class Application implements AutoCloseable {
         return 0;
     }
 
-    private static void closeQuietly(String what, AutoCloseable c) {
-        try {
-            c.close();
-        } catch (Exception e) {
-            log.warn("closing {} failed", what, e);
-        }
-    }
-
     public ChainsyncConfig config() {
         return config;
     }
 
-    public Clock clock() {
-        return clock;
+    /** The services behind the HTTP API (the database, the outbox, API keys, the ledger, ...). */
+    public ApiServices services() {
+        return services;
     }
 
-    public Database database() {
-        return database;
-    }
-
-    public ChainClient chain() {
-        return chain;
-    }
-
-    public CircuitBreakingChainClient guardedChain() {
-        return chain;
-    }
-
-    /** The in-process devnet, or null when the chain is another (Solana). */
-    public Devnet devnet() {
-        return devnet;
-    }
-
-    public Ed25519Keypair issuer() {
-        return issuer;
-    }
-
-    public CredentialService credentials() {
-        return credentials;
-    }
-
-    public Outbox outbox() {
-        return outbox;
-    }
-
+    /** The relay (its passes are driven by hand in tests that switch its loop off). */
     public Relay relay() {
         return relay;
     }
 
-    /** Encrypts secrets at rest: webhook signing secrets and stored responses that carry a secret. */
-    public SecretBox secretBox() {
-        return secretBox;
+    /** The in-process devnet with its fault switches, or null when the chain is another (Solana). */
+    public Devnet devnet() {
+        return devnet;
     }
 
-    public WebhookEndpoints webhookEndpoints() {
-        return webhookEndpoints;
-    }
-
-    public WebhookDispatcher webhookDispatcher() {
-        return webhookDispatcher;
-    }
-
-    public RateLimiter rateLimiter() {
-        return rateLimiter;
-    }
-
-    /** Applies transfers in batches (one commit for all transfers queued together). */
-    public TransferBatcher transfers() {
-        return transfers;
-    }
-
-    public Idempotency idempotency() {
-        return idempotency;
-    }
-
-    public Ledger ledger() {
-        return ledger;
-    }
-
-    public ApiKeys apiKeys() {
-        return apiKeys;
-    }
-
-    public Ingest ingest() {
-        return ingest;
-    }
-
-    public CredentialReconciler reconciler() {
-        return reconciler;
-    }
-
-    public PrometheusMeterRegistry registry() {
-        return registry;
+    /** The issuer's keypair: it signs credentials and their chain transactions. */
+    public Ed25519Keypair issuer() {
+        return issuer;
     }
 
     /** The port the HTTP server is bound to (useful when configured as 0). */

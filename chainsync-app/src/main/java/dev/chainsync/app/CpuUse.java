@@ -1,5 +1,6 @@
 package dev.chainsync.app;
 
+import com.sun.management.OperatingSystemMXBean;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -15,10 +16,9 @@ record CpuUse(long processNanos, long machineBusyTicks, long machineTicks) {
     private static final Path PROC_STAT = Path.of("/proc/stat");
 
     static CpuUse now() {
-        long process =
-                ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
-                        ? os.getProcessCpuTime()
-                        : -1;
+        long process = ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os
+                ? os.getProcessCpuTime()
+                : -1;
         long busy = -1;
         long total = -1;
         try {

@@ -1,9 +1,12 @@
 package dev.chainsync.app;
 
-import dev.chainsync.chain.CircuitBreakingChainClient;
+import dev.chainsync.chain.ChainConfig;
 import dev.chainsync.chain.solana.RuntimeServer;
 import dev.chainsync.chain.solana.SolanaChainClient;
+import dev.chainsync.chain.solana.SolanaConfig;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Map;
 
 /**
@@ -71,12 +74,21 @@ final class DemoChain implements AutoCloseable {
             server.airdrop(issuer, FUNDING_LAMPORTS);
             return;
         }
-        SolanaChainClient solana = (SolanaChainClient) ((CircuitBreakingChainClient) app.chain()).delegate();
-        if (solana.balance(issuer) < SolanaChainClient.LAMPORTS_PER_SIGNATURE * 100) {
+        // A client of its own for one balance read: the application's sits behind its circuit breaker.
+        ChainConfig chain = app.config().chain();
+        long balance;
+        try (SolanaChainClient solana = SolanaChainClient.create(
+                chain.solana(),
+                app.issuer(),
+                chain.breakerFailureRatePercent(),
+                chain.breakerOpenDuration(),
+                Clock.systemUTC(),
+                new SimpleMeterRegistry())) {
+            balance = solana.balance(issuer);
+        }
+        if (balance < SolanaChainClient.LAMPORTS_PER_SIGNATURE * 100) {
             throw new IllegalStateException("the issuer " + issuer + " holds too little SOL on "
-                    + app.config().chain().solana().rpcUrls().stream()
-                            .map(dev.chainsync.chain.solana.SolanaConfig::label)
-                            .toList()
+                    + chain.solana().rpcUrls().stream().map(SolanaConfig::label).toList()
                     + ": fund it (e.g. `solana airdrop 1 " + issuer + " --url devnet`) and run the demo again");
         }
     }

@@ -1,8 +1,8 @@
 package dev.chainsync.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.chainsync.api.HttpApi;
 import dev.chainsync.apikey.Scope;
-import dev.chainsync.config.ChainsyncConfig;
 import dev.chainsync.json.Json;
 import dev.chainsync.reconcile.CredentialReconciler;
 import java.io.ByteArrayOutputStream;
@@ -105,7 +105,10 @@ final class DemoCommand implements Callable<Integer> {
         try {
             chain.fund(app);
             String base = "http://localhost:" + app.httpPort();
-            apiKey = app.apiKeys().create("demo", DEMO_KEY_SCOPES, null).secret();
+            apiKey = app.services()
+                    .apiKeys()
+                    .create("demo", DEMO_KEY_SCOPES, null)
+                    .secret();
             DemoLinks links = new DemoLinks(base);
             List<String> hashes = runWorkload(app, base);
             links(links, hashes);
@@ -202,8 +205,8 @@ final class DemoCommand implements Callable<Integer> {
             Thread.sleep(1000);
         }
         chain.dropRate(app, 0);
-        CredentialReconciler.Run run = app.reconciler().runOnce();
-        System.out.println("Reconciliation run: " + dev.chainsync.api.HttpApi.API_JSON.writeValueAsString(run));
+        CredentialReconciler.Run run = app.services().reconciler().runOnce();
+        System.out.println("Reconciliation run: " + HttpApi.API_JSON.writeValueAsString(run));
         if (run.recovered() + run.flagged() == 0 && "succeeded".equals(run.status())) {
             System.out.println("  " + CredentialReconciler.agreement(run.chainRecords(), run.dbRecords()));
         }

@@ -85,7 +85,8 @@ final class EdgeDemo implements AutoCloseable {
         if (stale > 0) {
             System.out.println("\nRemoved " + stale + " webhook endpoint(s) an earlier demo run left behind");
         }
-        String key = app.apiKeys()
+        String key = app.services()
+                .apiKeys()
                 .create(
                         "demo-edge",
                         EnumSet.of(Scope.LEDGER_WRITE, Scope.WEBHOOKS_MANAGE, Scope.READ, Scope.ADMIN),
@@ -191,7 +192,7 @@ final class EdgeDemo implements AutoCloseable {
     void removeEndpoint(Application app) {
         Long id = endpointId;
         if (id != null) {
-            app.webhookEndpoints().delete(id);
+            app.services().webhookEndpoints().delete(id);
             endpointId = null;
         }
     }
@@ -202,9 +203,9 @@ final class EdgeDemo implements AutoCloseable {
         Long before = null;
         List<WebhookEndpoint> page;
         do {
-            page = app.webhookEndpoints().list(before, 100);
+            page = app.services().webhookEndpoints().list(before, 100);
             for (WebhookEndpoint e : page) {
-                if (isDemoReceiver(e) && app.webhookEndpoints().delete(e.id())) {
+                if (isDemoReceiver(e) && app.services().webhookEndpoints().delete(e.id())) {
                     removed++;
                 }
             }

@@ -1,13 +1,12 @@
 package dev.chainsync.app;
 
-import dev.chainsync.config.ChainsyncConfig;
-import dev.chainsync.config.ChainsyncConfig.DatabaseConfig;
 import dev.chainsync.db.Database;
+import dev.chainsync.db.DatabaseConfig;
 import dev.chainsync.db.Jdbc;
-import dev.chainsync.ingest.EmbeddedRedis;
 import dev.chainsync.ingest.Ingest;
 import dev.chainsync.ingest.IngestConfig;
-import dev.chainsync.ingest.IntuitionWorkload;
+import dev.chainsync.testkit.EmbeddedRedis;
+import dev.chainsync.testkit.IntuitionWorkload;
 import io.lettuce.core.LettuceFutures;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisFuture;
@@ -28,12 +27,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyManager;
 
@@ -147,9 +148,9 @@ final class IngestBenchmark {
                     deliveredEvents / ingestSeconds,
                     ingestSeconds,
                     ingestCpu,
-                    java.util.Arrays.stream(byQuarter)
+                    Arrays.stream(byQuarter)
                             .mapToObj(q -> Double.isNaN(q) ? "-" : String.format("%,.0f", q))
-                            .collect(java.util.stream.Collectors.joining(" / ")),
+                            .collect(Collectors.joining(" / ")),
                     copyEventsPerSecond,
                     eventsPerSecond() / copyEventsPerSecond,
                     floorMicrosPerEvent,
@@ -191,7 +192,7 @@ final class IngestBenchmark {
             embedded = EmbeddedRedis.start();
             redisUrl = embedded.url();
         }
-        try (Database db = Database.open(dbConfig, tmp, "bench-ingest")) {
+        try (Database db = Databases.open(dbConfig, tmp, "bench-ingest")) {
             db.migrate();
             return measure(db, redisUrl, embedded != null);
         } finally {

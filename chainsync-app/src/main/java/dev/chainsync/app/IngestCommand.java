@@ -1,6 +1,5 @@
 package dev.chainsync.app;
 
-import dev.chainsync.config.ChainsyncConfig;
 import dev.chainsync.config.Redact;
 import dev.chainsync.db.Database;
 import dev.chainsync.ingest.Ingest;
@@ -54,7 +53,7 @@ final class IngestCommand implements Callable<Integer> {
         public Integer call() {
             ChainsyncConfig config = Main.loadConfig(ingest.main.env());
             PrintWriter out = spec.commandLine().getOut();
-            try (Database db = Database.open(config.database(), config.dataDir(), "chainsync-rebuild")) {
+            try (Database db = Databases.open(config.database(), config.dataDir(), "chainsync-rebuild")) {
                 db.migrate();
                 boolean[] barShown = {false};
                 Ingest.RebuildResult r;
@@ -105,7 +104,7 @@ final class IngestCommand implements Callable<Integer> {
         public Integer call() {
             ChainsyncConfig config = Main.loadConfig(ingestCommand.main.env());
             PrintWriter out = spec.commandLine().getOut();
-            try (Database db = Database.open(config.database(), config.dataDir(), "chainsync-status");
+            try (Database db = Databases.open(config.database(), config.dataDir(), "chainsync-status");
                     Ingest ingest =
                             new Ingest(db.jdbc(), config.ingest(), Clock.systemUTC(), new SimpleMeterRegistry())) {
                 db.requireCurrentSchema(); // a status query never changes the schema

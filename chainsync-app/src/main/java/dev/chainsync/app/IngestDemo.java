@@ -1,9 +1,9 @@
 package dev.chainsync.app;
 
 import dev.chainsync.db.Jdbc;
-import dev.chainsync.ingest.EmbeddedRedis;
 import dev.chainsync.ingest.Ingest;
-import dev.chainsync.ingest.IntuitionWorkload;
+import dev.chainsync.testkit.EmbeddedRedis;
+import dev.chainsync.testkit.IntuitionWorkload;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Duration;
@@ -95,11 +95,11 @@ final class IngestDemo implements AutoCloseable {
         } finally {
             client.shutdown();
         }
-        Jdbc jdbc = app.database().jdbc();
+        Jdbc jdbc = app.services().database().jdbc();
         Instant deadline = Instant.now().plus(TIMEOUT);
-        Ingest.Status s = app.ingest().status();
+        Ingest.Status s = app.services().ingest().status();
         while (Instant.now().isBefore(deadline)) {
-            s = app.ingest().status();
+            s = app.services().ingest().status();
             long pending = s.streams().stream()
                     .mapToLong(st -> st.pending() == null ? 0 : st.pending())
                     .sum();

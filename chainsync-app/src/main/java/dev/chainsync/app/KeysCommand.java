@@ -3,7 +3,6 @@ package dev.chainsync.app;
 import dev.chainsync.apikey.ApiKey;
 import dev.chainsync.apikey.ApiKeys;
 import dev.chainsync.apikey.Scope;
-import dev.chainsync.config.ChainsyncConfig;
 import dev.chainsync.db.Database;
 import java.io.PrintWriter;
 import java.security.SecureRandom;
@@ -12,6 +11,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.function.BiFunction;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -40,9 +40,9 @@ final class KeysCommand implements Callable<Integer> {
      * the first key is how a new installation starts); {@code list} only reads, so it refuses an
      * outdated schema rather than migrating it.
      */
-    <T> T withKeys(boolean writes, java.util.function.BiFunction<ApiKeys, ChainsyncConfig, T> work) {
+    <T> T withKeys(boolean writes, BiFunction<ApiKeys, ChainsyncConfig, T> work) {
         ChainsyncConfig config = Main.loadConfig(main.env());
-        try (Database db = Database.open(config.database(), config.dataDir(), "chainsync-keys")) {
+        try (Database db = Databases.open(config.database(), config.dataDir(), "chainsync-keys")) {
             if (writes) {
                 db.migrate();
             } else {

@@ -1,12 +1,13 @@
 package dev.chainsync.app;
 
 import dev.chainsync.chain.DevnetLedgerException;
-import dev.chainsync.config.ChainsyncConfig;
 import dev.chainsync.config.ConfigException;
 import dev.chainsync.db.DataAccessException;
 import dev.chainsync.db.SchemaOutdatedException;
 import io.lettuce.core.RedisException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.net.BindException;
 import java.sql.SQLException;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -118,7 +119,7 @@ public final class Main implements Callable<Integer> {
      */
     static String operationalFailure(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.io.UncheckedIOException u && u.getCause() instanceof java.net.BindException) {
+            if (t instanceof UncheckedIOException u && u.getCause() instanceof BindException) {
                 return u.getMessage();
             }
             if (t instanceof DevnetLedgerException) {

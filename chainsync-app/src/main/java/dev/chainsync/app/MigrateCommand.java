@@ -1,6 +1,5 @@
 package dev.chainsync.app;
 
-import dev.chainsync.config.ChainsyncConfig;
 import dev.chainsync.db.Database;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -22,7 +21,7 @@ final class MigrateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ChainsyncConfig config = Main.loadConfig(main.env());
-        try (Database db = Database.open(config.database(), config.dataDir(), "chainsync-migrate")) {
+        try (Database db = Databases.open(config.database(), config.dataDir(), "chainsync-migrate")) {
             int applied = db.migrate();
             System.out.println("migrations applied: " + applied + " (" + db.describe() + ")");
         }

@@ -8,11 +8,11 @@ import dev.chainsync.chain.DevnetFaults;
 import dev.chainsync.chain.Ed25519Keypair;
 import dev.chainsync.chain.solana.RuntimeServer;
 import dev.chainsync.chain.solana.SolanaChainClient;
-import dev.chainsync.config.ChainsyncConfig.RelayConfig;
 import dev.chainsync.credential.CredentialService;
 import dev.chainsync.db.Database;
 import dev.chainsync.db.Jdbc;
 import dev.chainsync.outbox.Relay;
+import dev.chainsync.outbox.RelayConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.security.SecureRandom;
@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -295,18 +296,15 @@ final class OutboxBenchmark {
             RandomGenerator random,
             SimpleMeterRegistry registry,
             int i) {
-        RelayConfig rc = new RelayConfig(
-                true,
-                "bench-relay-" + i,
-                batch,
-                Duration.ofMillis(5),
-                Duration.ofMillis(Math.max(1, slotMs / 2)),
-                Duration.ofSeconds(30),
-                8,
-                Duration.ofMillis(100),
-                Duration.ofSeconds(5),
-                Commitment.CONFIRMED,
-                Duration.ofMinutes(10));
+        RelayConfig rc = RelayConfig.builder()
+                .instanceId("bench-relay-" + i)
+                .batchSize(batch)
+                .pollInterval(Duration.ofMillis(5))
+                .confirmPollInterval(Duration.ofMillis(Math.max(1, slotMs / 2)))
+                .retryBase(Duration.ofMillis(100))
+                .retryCap(Duration.ofSeconds(5))
+                .commitment(Commitment.CONFIRMED)
+                .build();
         return new Relay(db.jdbc(), chain, issuer, credentials.handlers(), rc, clock, random, registry);
     }
 
@@ -321,10 +319,10 @@ final class OutboxBenchmark {
                 futures.add(pool.submit(() -> {
                     HexFormat hex = HexFormat.of();
                     byte[] digest = new byte[32];
-                    java.util.concurrent.ThreadLocalRandom.current().nextBytes(digest);
+                    ThreadLocalRandom.current().nextBytes(digest);
                     int i;
                     while ((i = next.getAndIncrement()) < count) {
-                        java.util.concurrent.ThreadLocalRandom.current().nextBytes(digest);
+                        ThreadLocalRandom.current().nextBytes(digest);
                         credentials.issue(new CredentialService.IssueRequest(
                                 hex.formatHex(digest), 1024, "bench-issuer", "student-" + (offset + i), null));
                     }

@@ -1,8 +1,7 @@
 package dev.chainsync.app;
 
-import dev.chainsync.config.ChainsyncConfig;
-import dev.chainsync.config.ChainsyncConfig.DatabaseConfig;
 import dev.chainsync.db.Database;
+import dev.chainsync.db.DatabaseConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,7 +43,7 @@ final class ScratchDatabase {
         } else {
             config = new DatabaseConfig(null, "postgres", null, poolSize);
         }
-        try (Database db = Database.open(config, tmp, prefix)) {
+        try (Database db = Databases.open(config, tmp, prefix)) {
             db.migrate();
             return work.run(db);
         } finally {

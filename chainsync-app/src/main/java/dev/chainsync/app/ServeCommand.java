@@ -1,6 +1,5 @@
 package dev.chainsync.app;
 
-import dev.chainsync.config.ChainsyncConfig;
 import dev.chainsync.config.ConfigException;
 import java.util.List;
 import java.util.concurrent.Callable;

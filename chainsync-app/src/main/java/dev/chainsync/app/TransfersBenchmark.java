@@ -6,6 +6,7 @@ import dev.chainsync.idempotency.Idempotency;
 import dev.chainsync.ledger.Ledger;
 import dev.chainsync.ledger.LedgerException;
 import dev.chainsync.ledger.TransferBatcher;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
@@ -61,7 +62,7 @@ final class TransfersBenchmark {
                         ledger,
                         new Idempotency(jdbc, Clock.systemUTC(), Duration.ofHours(24)),
                         TransferBatcher.DEFAULT_MAX_BATCH,
-                        new io.micrometer.core.instrument.simple.SimpleMeterRegistry())
+                        new SimpleMeterRegistry())
                 .start();
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         long t0 = System.nanoTime();

@@ -2,7 +2,7 @@ package dev.chainsync.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.chainsync.app.Application;
-import dev.chainsync.config.ChainsyncConfig;
+import dev.chainsync.app.ChainsyncConfig;
 import dev.chainsync.json.Json;
 import dev.chainsync.outbox.ManualRelay;
 import dev.chainsync.testing.TestDatabases;
@@ -36,7 +36,7 @@ import java.util.SplittableRandom;
  * in-memory devnet, with background relay and reconciliation switched off so tests drive every
  * pass themselves; plus a small HTTP client for its API.
  */
-final class ApiHarness implements AutoCloseable {
+public final class ApiHarness implements AutoCloseable {
     static final Instant START = Instant.parse("2026-03-01T09:00:00Z");
     static final OpenApiContract CONTRACT = OpenApiContract.fromClasspath();
     /** The bootstrap admin key every harness configures; {@link #send} uses it unless a request carries its own. */
@@ -58,7 +58,7 @@ final class ApiHarness implements AutoCloseable {
     }
 
     /** The configuration every harness starts from; {@code extra} entries override. */
-    static Map<String, String> env(TestDatabases.Scratch db, Path dataDir, Map<String, String> extra) {
+    public static Map<String, String> env(TestDatabases.Scratch db, Path dataDir, Map<String, String> extra) {
         Map<String, String> env = new HashMap<>();
         String url = db.jdbcUrl();
         env.put("DATABASE_URL", url.contains("user=") ? url : url + (url.contains("?") ? "&" : "?") + "user=postgres");

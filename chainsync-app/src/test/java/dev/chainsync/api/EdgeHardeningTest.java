@@ -87,7 +87,8 @@ class EdgeHardeningTest {
     }
 
     private String key(Scope... scopes) {
-        return h.app.apiKeys()
+        return h.app.services()
+                .apiKeys()
                 .create("test", EnumSet.copyOf(List.of(scopes)), null)
                 .secret();
     }

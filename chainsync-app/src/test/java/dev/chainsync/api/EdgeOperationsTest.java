@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.chainsync.apikey.Scope;
 import dev.chainsync.app.Application;
-import dev.chainsync.config.ChainsyncConfig;
+import dev.chainsync.app.ChainsyncConfig;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
@@ -42,7 +42,8 @@ class EdgeOperationsTest {
     }
 
     private String key(Integer rateLimit, Scope... scopes) {
-        return h.app.apiKeys()
+        return h.app.services()
+                .apiKeys()
                 .create("test", EnumSet.copyOf(List.of(scopes)), rateLimit)
                 .secret();
     }
@@ -126,9 +127,9 @@ class EdgeOperationsTest {
                 .isEqualTo(422);
 
         h.clock.advance(Duration.ofMinutes(59));
-        assertThat(h.app.idempotency().purgeExpired()).isZero();
+        assertThat(h.app.services().idempotency().purgeExpired()).isZero();
         h.clock.advance(Duration.ofMinutes(2));
-        assertThat(h.app.idempotency().purgeExpired()).isEqualTo(1);
+        assertThat(h.app.services().idempotency().purgeExpired()).isEqualTo(1);
 
         HttpResponse<String> reused = h.send(other);
         assertThat(reused.statusCode()).as("after expiry the key is free again").isEqualTo(201);

@@ -55,7 +55,8 @@ class EdgeTest {
     }
 
     private String key(Integer rateLimit, Scope... scopes) {
-        return h.app.apiKeys()
+        return h.app.services()
+                .apiKeys()
                 .create("test", EnumSet.copyOf(List.of(scopes)), rateLimit)
                 .secret();
     }
@@ -76,7 +77,8 @@ class EdgeTest {
     }
 
     private long count(String table) {
-        return h.app.database()
+        return h.app.services()
+                .database()
                 .jdbc()
                 .queryOne("SELECT count(*) FROM " + table, r -> r.getLong(1))
                 .orElseThrow();
@@ -127,7 +129,8 @@ class EdgeTest {
 
         HttpResponse<String> list = h.get("/v1/api-keys");
         assertThat(list.body()).contains(k.get("prefix").asText()).doesNotContain(secret);
-        String stored = h.app.database()
+        String stored = h.app.services()
+                .database()
                 .jdbc()
                 .queryOne(
                         "SELECT row_to_json(k)::text FROM api_keys k WHERE id = ?",
@@ -221,7 +224,7 @@ class EdgeTest {
         String otherCaller = key(null, Scope.LEDGER_WRITE);
         assertThat(postJson("/v1/transfers", otherCaller, body, "t-1").headers().firstValue("Idempotent-Replayed"))
                 .isEmpty();
-        assertThat(h.app.ledger().account(a).orElseThrow().balances().get("USD"))
+        assertThat(h.app.services().ledger().account(a).orElseThrow().balances().get("USD"))
                 .isEqualByComparingTo("5.00");
     }
 
@@ -237,7 +240,8 @@ class EdgeTest {
         assertThat(k2.headers().firstValue("Location")).isEqualTo(k1.headers().firstValue("Location"));
         assertThat(k2.headers().map()).doesNotContainKey("chainsync-sealed-key");
         String secret = ApiHarness.json(k1).get("key").asText();
-        assertThat(h.app.database()
+        assertThat(h.app.services()
+                        .database()
                         .jdbc()
                         .queryOne("SELECT count(*) FROM api_keys WHERE name = 'ci'", r -> r.getLong(1))
                         .orElseThrow())
@@ -261,8 +265,10 @@ class EdgeTest {
 
         String hookSecret = ApiHarness.json(e1).get("secret").asText();
         String rotated = ApiHarness.json(r1).get("secret").asText();
-        List<byte[]> stored =
-                h.app.database().jdbc().query("SELECT response_body FROM idempotency_keys", r -> r.getBytes(1));
+        List<byte[]> stored = h.app.services()
+                .database()
+                .jdbc()
+                .query("SELECT response_body FROM idempotency_keys", r -> r.getBytes(1));
         assertThat(stored)
                 .hasSize(3)
                 .allSatisfy(body -> assertThat(new String(body, StandardCharsets.ISO_8859_1))
@@ -289,7 +295,8 @@ class EdgeTest {
         // Retrying an operation that does not exist is refused and leaves the key free.
         assertThat(postJson("/v1/operations/424242/retry", null, "", "op-1").statusCode())
                 .isEqualTo(404);
-        assertThat(h.app.database()
+        assertThat(h.app.services()
+                        .database()
                         .jdbc()
                         .queryOne(
                                 "SELECT count(*) FROM idempotency_keys WHERE idempotency_key = 'op-1'",
@@ -358,7 +365,7 @@ class EdgeTest {
         mint(a, "10.00");
         String body = "{\"from\":\"" + a + "\",\"to\":\"" + b + "\",\"amount\":\"1.00\",\"currency\":\"USD\"}";
         // Another transaction holds the key's row uncommitted, as a running first request would.
-        try (var c = h.app.database().dataSource().getConnection()) {
+        try (var c = h.app.services().database().dataSource().getConnection()) {
             c.setAutoCommit(false);
             try (var ps = c.prepareStatement("""
                     INSERT INTO idempotency_keys (api_key_id, idempotency_key, fingerprint, response_status,
@@ -414,7 +421,7 @@ class EdgeTest {
                                 r.headers().firstValue("Idempotent-Replayed").isPresent()))
                 .allSatisfy(r -> assertThat(r.headers().firstValue("Idempotent-Replayed"))
                         .contains("true"));
-        assertThat(h.app.ledger().account(b).orElseThrow().balances().get("USD"))
+        assertThat(h.app.services().ledger().account(b).orElseThrow().balances().get("USD"))
                 .isEqualByComparingTo("1.00");
         assertThat(count("transfers")).isEqualTo(2);
     }

@@ -277,7 +277,7 @@ class OperationRoutesTest {
         h.submitAndConfirm();
         // A credential memo on chain that the database never recorded (e.g. written by a lost instance).
         String lostHash = CredentialHash.sha256Hex("lost credential".getBytes(StandardCharsets.UTF_8));
-        ChainClient chain = h.app.chain();
+        ChainClient chain = h.app.services().chain();
         SignedTransaction tx =
                 chain.buildMemoTransaction(h.app.issuer(), CredentialHash.memo(lostHash), chain.latestBlockhash());
         chain.submit(tx);

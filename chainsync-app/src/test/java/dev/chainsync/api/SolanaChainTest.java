@@ -95,7 +95,7 @@ class SolanaChainTest {
 
         // A memo on chain the database never recorded is recovered by reconciliation.
         String lostHash = CredentialHash.sha256Hex("lost credential".getBytes(StandardCharsets.UTF_8));
-        ChainClient client = h.app.chain();
+        ChainClient client = h.app.services().chain();
         SignedTransaction lost =
                 client.buildMemoTransaction(h.app.issuer(), CredentialHash.memo(lostHash), client.latestBlockhash());
         client.submit(lost);

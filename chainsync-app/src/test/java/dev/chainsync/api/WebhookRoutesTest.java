@@ -142,7 +142,8 @@ class WebhookRoutesTest {
                 .doesNotContain(secret.substring(6))
                 .doesNotContain("secret");
         // At rest: ciphertext only, neither the secret's text nor its bytes.
-        String stored = h.app.database()
+        String stored = h.app.services()
+                .database()
                 .jdbc()
                 .queryOne(
                         "SELECT encode(ciphertext, 'hex') FROM webhook_endpoint_secrets WHERE endpoint_id = ?",
@@ -257,10 +258,12 @@ class WebhookRoutesTest {
 
     @Test
     void managingWebhooksNeedsTheWebhooksManageScope() {
-        String reader = h.app.apiKeys()
+        String reader = h.app.services()
+                .apiKeys()
                 .create("reader", EnumSet.of(Scope.READ, Scope.CREDENTIALS_WRITE), null)
                 .secret();
-        String manager = h.app.apiKeys()
+        String manager = h.app.services()
+                .apiKeys()
                 .create("hooks", EnumSet.of(Scope.WEBHOOKS_MANAGE), null)
                 .secret();
         String body = "{\"url\":\"" + receiverUrl() + "\",\"event_types\":[\"*\"]}";
@@ -282,7 +285,8 @@ class WebhookRoutesTest {
         JsonNode issued = h.issue("uni-w", "wendy", null, "webhook diploma".getBytes(StandardCharsets.UTF_8));
         h.submitAndConfirm();
 
-        assertThat(ManualDispatcher.deliverDue(h.app.webhookDispatcher())).isEqualTo(1);
+        assertThat(ManualDispatcher.deliverDue(h.app.services().webhookDispatcher()))
+                .isEqualTo(1);
 
         assertThat(received).hasSize(1);
         String msgId = received.peek()[0];
@@ -307,7 +311,7 @@ class WebhookRoutesTest {
         assertThat(ApiHarness.json(h.get("/v1/webhook-endpoints/" + id + "/messages?status=pending"))
                         .path("data"))
                 .hasSize(1);
-        ManualDispatcher.deliverDue(h.app.webhookDispatcher());
+        ManualDispatcher.deliverDue(h.app.services().webhookDispatcher());
         assertThat(received).hasSize(2).allSatisfy(hit -> assertThat(hit[0]).isEqualTo(msgId));
 
         JsonNode attempts = ApiHarness.json(h.get("/v1/webhook-endpoints/" + id + "/messages/" + msgId + "/attempts"));

@@ -3,7 +3,6 @@ package dev.chainsync.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.chainsync.config.ChainsyncConfig;
 import dev.chainsync.config.ConfigException;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

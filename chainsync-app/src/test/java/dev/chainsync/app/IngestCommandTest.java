@@ -3,14 +3,13 @@ package dev.chainsync.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.chainsync.config.ChainsyncConfig;
 import dev.chainsync.db.Jdbc;
-import dev.chainsync.ingest.EmbeddedRedis;
 import dev.chainsync.ingest.Ingest;
 import dev.chainsync.ingest.IngestConfig;
-import dev.chainsync.ingest.IntuitionWorkload;
 import dev.chainsync.testing.TableRows;
 import dev.chainsync.testing.TestDatabases;
+import dev.chainsync.testkit.EmbeddedRedis;
+import dev.chainsync.testkit.IntuitionWorkload;
 import io.lettuce.core.Consumer;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.XReadArgs;

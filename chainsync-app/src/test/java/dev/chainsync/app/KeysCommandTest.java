@@ -107,8 +107,7 @@ class KeysCommandTest {
                 .findFirst()
                 .orElseThrow();
         assertThat(dflt)
-                .contains(dev.chainsync.config.ChainsyncConfig.EdgeConfig.DEFAULT_RATE_LIMIT_PER_MINUTE
-                        + "/min (default)")
+                .contains(dev.chainsync.api.EdgeConfig.DEFAULT_RATE_LIMIT_PER_MINUTE + "/min (default)")
                 .doesNotContain("never")
                 .containsPattern("\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}Z");
     }

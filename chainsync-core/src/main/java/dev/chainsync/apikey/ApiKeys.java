@@ -3,6 +3,7 @@ package dev.chainsync.apikey;
 import dev.chainsync.db.Jdbc;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -10,6 +11,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HexFormat;
@@ -18,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
 /**
@@ -47,7 +50,7 @@ public final class ApiKeys {
     private final byte[] adminKeyHash;
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
     /** Bumped by every revoke(), so a lookup that raced one does not put the revoked key back in the cache. */
-    private final java.util.concurrent.atomic.AtomicLong revocations = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong revocations = new AtomicLong();
 
     private record Cached(Optional<ApiKey> key, Instant until) {}
 
@@ -90,7 +93,7 @@ public final class ApiKeys {
         }
         String prefix = randomBase62(8);
         String secret = KEY_PREFIX + prefix + "_" + randomBase62(SECRET_BYTES + 11);
-        Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         String[] scopeNames = scopes.stream().map(Scope::wireName).sorted().toArray(String[]::new);
         long id = Jdbc.query(
                         tx,
@@ -198,7 +201,7 @@ public final class ApiKeys {
     static byte[] sha256(String s) {
         try {
             return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-        } catch (java.security.NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }

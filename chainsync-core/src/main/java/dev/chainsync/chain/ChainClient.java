@@ -1,8 +1,10 @@
 package dev.chainsync.chain;
 
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The port between chainsync's write path and a blockchain: everything the relay, the confirmation
@@ -38,8 +40,8 @@ public interface ChainClient extends AutoCloseable {
      * confirmation tracker does not ask about a transaction sooner: every earlier look is a wasted
      * claim and row write per operation. Zero when unknown.
      */
-    default java.time.Duration expectedTimeTo(Commitment commitment) {
-        return java.time.Duration.ZERO;
+    default Duration expectedTimeTo(Commitment commitment) {
+        return Duration.ZERO;
     }
 
     /** A recent blockhash and the last block height at which a transaction using it can land. */
@@ -97,10 +99,10 @@ public interface ChainClient extends AutoCloseable {
      * {@code beforeSignature}, at most {@code limit}, each with all its memos. Like Solana's
      * getSignaturesForAddress (whose memo field joins every memo of the transaction).
      */
-    java.util.List<ChainRecord> recordsByAddress(String address, String beforeSignature, int limit);
+    List<ChainRecord> recordsByAddress(String address, String beforeSignature, int limit);
 
     /** One transaction by signature, if it landed (like Solana's getTransaction, reduced to its memos). */
-    java.util.Optional<ChainRecord> transaction(String signature);
+    Optional<ChainRecord> transaction(String signature);
 
     /** A cheap liveness probe; never throws. */
     ChainHealth health();

@@ -51,11 +51,6 @@ public final class CircuitBreakingChainClient implements ChainClient {
                 || breaker.getState() == CircuitBreaker.State.FORCED_OPEN;
     }
 
-    /** The underlying client. */
-    public ChainClient delegate() {
-        return delegate;
-    }
-
     @Override
     public String name() {
         return delegate.name();

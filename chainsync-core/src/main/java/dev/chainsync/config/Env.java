@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Typed reads of environment variables that collect every problem instead of failing on the
@@ -24,6 +25,17 @@ public final class Env {
 
     public Env(Map<String, String> vars) {
         this.vars = Map.copyOf(vars);
+    }
+
+    /**
+     * Reads one section of the configuration from {@code vars} with {@code section} (a record's
+     * {@code load}), throwing {@link ConfigException} listing every problem it found.
+     */
+    public static <T> T read(Map<String, String> vars, Function<Env, T> section) {
+        Env env = new Env(vars);
+        T value = section.apply(env);
+        env.throwIfInvalid();
+        return value;
     }
 
     /** The raw value, or null when unset or blank. */
@@ -41,6 +53,16 @@ public final class Env {
     public int integer(String name, int defaultValue, int min, int max) {
         // The bounds are ints, so the checked value always fits.
         return (int) longValue(name, defaultValue, min, max);
+    }
+
+    /** An integer; its range is left to the record it goes into (see {@link Checks}). */
+    public int integer(String name, int defaultValue) {
+        return integer(name, defaultValue, Integer.MIN_VALUE, Integer.MAX_VALUE);
+    }
+
+    /** A long; its range is left to the record it goes into (see {@link Checks}). */
+    public long longValue(String name, long defaultValue) {
+        return longValue(name, defaultValue, Long.MIN_VALUE, Long.MAX_VALUE);
     }
 
     public long longValue(String name, long defaultValue, long min, long max) {
@@ -61,6 +83,11 @@ public final class Env {
     public Duration millis(String name, Duration defaultValue, Duration min, Duration max) {
         long ms = longValue(name, defaultValue.toMillis(), min.toMillis(), max.toMillis());
         return Duration.ofMillis(ms);
+    }
+
+    /** A duration in milliseconds; its range is left to the record it goes into (see {@link Checks}). */
+    public Duration millis(String name, Duration defaultValue) {
+        return Duration.ofMillis(longValue(name, defaultValue.toMillis()));
     }
 
     public double fraction(String name, double defaultValue) {
@@ -116,6 +143,20 @@ public final class Env {
     /** Records a problem found by a cross-field check. */
     public void problem(String message) {
         problems.add(message);
+    }
+
+    /**
+     * Builds a record whose compact constructor validates it: its problems join this environment's
+     * instead of failing alone, and the result is null then. Call {@link #throwIfInvalid()} before
+     * using what this returned.
+     */
+    public <T> T validated(Supplier<T> build) {
+        try {
+            return build.get();
+        } catch (ConfigException e) {
+            problems.addAll(e.problems());
+            return null;
+        }
     }
 
     /** Throws {@link ConfigException} listing every problem seen so far, if any. */

@@ -13,9 +13,14 @@ import dev.chainsync.json.Json;
 import dev.chainsync.outbox.NewOperation;
 import dev.chainsync.outbox.OperationHandler;
 import dev.chainsync.outbox.Outbox;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -90,7 +95,7 @@ public final class CredentialService {
      * Issues inside the caller's transaction {@code tx} (the HTTP layer runs it together with the
      * request's Idempotency-Key record).
      */
-    public Credential issue(java.sql.Connection tx, IssueRequest request) throws java.sql.SQLException {
+    public Credential issue(Connection tx, IssueRequest request) throws SQLException {
         validate(request.issuerId(), request.recipientId(), request.serial());
         if (request.fileSha256() == null
                 || !CredentialHash.HASH_PATTERN.matcher(request.fileSha256()).matches()) {
@@ -98,7 +103,7 @@ public final class CredentialService {
         }
         String serial = request.serial() == null || request.serial().isEmpty() ? null : request.serial();
         // PostgreSQL keeps microseconds: the returned record must equal what a later read gives.
-        Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         Instant issuedAt = CredentialHash.truncate(now);
         String hash = CredentialHash.compute(
                 request.fileSha256(), request.issuerId(), request.recipientId(), issuedAt, serial);
@@ -348,8 +353,8 @@ public final class CredentialService {
      * reconciler records its finding with the recovery or not at all). Returns false when it
      * already existed.
      */
-    public boolean recoverFromChain(java.sql.Connection tx, ChainRecord record, String hash, long reconciliationRunId)
-            throws java.sql.SQLException {
+    public boolean recoverFromChain(Connection tx, ChainRecord record, String hash, long reconciliationRunId)
+            throws SQLException {
         Instant now = clock.instant();
         Credential cr = new Credential(
                 0,
@@ -393,8 +398,7 @@ public final class CredentialService {
      * Adds a {@code flagged} history entry in {@code tx}: reconciliation found a disagreement it will
      * not repair itself.
      */
-    public void flag(java.sql.Connection tx, String hash, String reason, long reconciliationRunId)
-            throws java.sql.SQLException {
+    public void flag(Connection tx, String hash, String reason, long reconciliationRunId) throws SQLException {
         CredentialStore.event(
                 tx,
                 hash,
@@ -409,8 +413,8 @@ public final class CredentialService {
     }
 
     /** The status of each of {@code hashes} that exists. */
-    public Map<String, CredentialStatus> statusesOf(java.util.Collection<String> hashes) {
-        Map<String, CredentialStatus> out = new java.util.HashMap<>();
+    public Map<String, CredentialStatus> statusesOf(Collection<String> hashes) {
+        Map<String, CredentialStatus> out = new HashMap<>();
         if (hashes.isEmpty()) {
             return out;
         }

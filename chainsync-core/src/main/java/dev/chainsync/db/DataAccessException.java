@@ -15,9 +15,4 @@ public class DataAccessException extends RuntimeException {
     public String sqlState() {
         return sqlState;
     }
-
-    /** True for unique-constraint violations (SQLSTATE 23505). */
-    public boolean isUniqueViolation() {
-        return "23505".equals(sqlState);
-    }
 }

@@ -1,5 +1,6 @@
 package dev.chainsync.db;
 
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -7,8 +8,10 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import javax.sql.DataSource;
 
 /**
@@ -119,12 +122,12 @@ public final class Jdbc {
     }
 
     /** Runs an {@code UPDATE ... RETURNING id} on {@code c}; returns the ids it touched. */
-    public static java.util.Set<Long> updatedIds(Connection c, String sql, Object... params) throws SQLException {
-        return new java.util.HashSet<>(query(c, sql, r -> r.getLong(1), params));
+    public static Set<Long> updatedIds(Connection c, String sql, Object... params) throws SQLException {
+        return new HashSet<>(query(c, sql, r -> r.getLong(1), params));
     }
 
     /** A SQL array of {@code type} for binding, e.g. to {@code unnest(?::bigint[])}. */
-    public static java.sql.Array array(Connection c, String type, Object[] values) throws SQLException {
+    public static Array array(Connection c, String type, Object[] values) throws SQLException {
         return c.createArrayOf(type, values);
     }
 
@@ -133,7 +136,7 @@ public final class Jdbc {
      * renders a {@code Timestamp[]} in the JVM's local time without an offset, which a daylight
      * saving change makes ambiguous; an instant with its {@code Z} is not.
      */
-    public static java.sql.Array instants(Connection c, java.util.List<Instant> values) throws SQLException {
+    public static Array instants(Connection c, List<Instant> values) throws SQLException {
         return c.createArrayOf(
                 "text",
                 values.stream().map(i -> i == null ? null : i.toString()).toArray());

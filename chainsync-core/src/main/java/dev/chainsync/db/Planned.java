@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * A statement together with the transaction-local planner settings it must run under (decision 26):
@@ -16,7 +17,7 @@ import java.util.List;
 public record Planned(String settings, String sql) {
     public Planned {
         for (String setting : settings.split(";")) {
-            if (!setting.strip().toUpperCase(java.util.Locale.ROOT).startsWith("SET LOCAL ")) {
+            if (!setting.strip().toUpperCase(Locale.ROOT).startsWith("SET LOCAL ")) {
                 // A session-level SET would outlive the transaction on a pooled connection.
                 throw new IllegalArgumentException("planner settings must all be SET LOCAL: " + settings);
             }

@@ -7,12 +7,18 @@ import dev.chainsync.json.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Idempotency-Key, crash-safe by construction: the key's row is inserted first inside the very
@@ -90,8 +96,7 @@ public final class Idempotency {
      * then stores its response. A failed effect releases the key. If the process dies while the
      * effect runs, the key answers 409 until it expires: whether the effect happened is unknown.
      */
-    public Outcome executeOutside(
-            long apiKeyId, String key, String fingerprint, java.util.function.Supplier<StoredResponse> effect) {
+    public Outcome executeOutside(long apiKeyId, String key, String fingerprint, Supplier<StoredResponse> effect) {
         Claim claim = new Claim(apiKeyId, key, fingerprint);
         Outcome seen;
         try {
@@ -111,7 +116,7 @@ public final class Idempotency {
             response = effect.get();
         } catch (RuntimeException e) {
             jdbc.inTransaction(c -> {
-                completeAll(c, List.of(claim), java.util.Collections.singletonList(null));
+                completeAll(c, List.of(claim), Collections.singletonList(null));
                 return null;
             });
             throw e;
@@ -143,7 +148,7 @@ public final class Idempotency {
         Jdbc.update(tx, """
                 DELETE FROM idempotency_keys k USING unnest(?::bigint[], ?::text[]) AS u(api_key_id, idempotency_key)
                  WHERE k.api_key_id = u.api_key_id AND k.idempotency_key = u.idempotency_key AND k.expires_at <= ?""", tx.createArrayOf("bigint", apiKeys), tx.createArrayOf("text", keys), now);
-        java.util.Set<String> claimed = new java.util.HashSet<>(Jdbc.query(
+        Set<String> claimed = new HashSet<>(Jdbc.query(
                 tx,
                 """
                 INSERT INTO idempotency_keys (api_key_id, idempotency_key, fingerprint, response_status,
@@ -171,8 +176,8 @@ public final class Idempotency {
 
     /** Stores the responses of claims this transaction owns; refused requests pass null and leave no record. */
     public void completeAll(Connection tx, List<Claim> claims, List<StoredResponse> responses) throws SQLException {
-        List<Object[]> stored = new java.util.ArrayList<>();
-        List<Object[]> released = new java.util.ArrayList<>();
+        List<Object[]> stored = new ArrayList<>();
+        List<Object[]> released = new ArrayList<>();
         for (int i = 0; i < claims.size(); i++) {
             Claim c = claims.get(i);
             StoredResponse r = responses.get(i);
@@ -183,7 +188,7 @@ public final class Idempotency {
             }
         }
         if (!stored.isEmpty()) {
-            try (java.sql.PreparedStatement ps = tx.prepareStatement("""
+            try (PreparedStatement ps = tx.prepareStatement("""
                     UPDATE idempotency_keys SET response_status = ?, response_headers = ?::jsonb, response_body = ?
                      WHERE api_key_id = ? AND idempotency_key = ?""")) {
                 for (Object[] s : stored) {

@@ -380,7 +380,7 @@ public final class Ingest implements AutoCloseable {
         if (!running()) {
             return ReplayOutcome.NOT_RUNNING;
         }
-        Map<String, String> fields = new java.util.LinkedHashMap<>(d.fields());
+        Map<String, String> fields = new LinkedHashMap<>(d.fields());
         // A dead letter of a replay already names the first publication.
         fields.putIfAbsent(StreamEntry.ORIGINAL_ID_FIELD, d.entryId());
         String newId = admin().add(d.stream(), fields);

@@ -1,6 +1,8 @@
 package dev.chainsync.ingest;
 
+import dev.chainsync.config.Checks;
 import dev.chainsync.config.Env;
+import dev.chainsync.config.HostPort;
 import dev.chainsync.config.Redact;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -8,6 +10,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Ingest settings. The variable names and defaults are those of the Redis-to-PostgreSQL service
@@ -52,80 +55,92 @@ public record IngestConfig(
 
     public IngestConfig {
         streams = List.copyOf(streams);
+        String urlProblem = redisUrlProblem(redisUrl);
+        new Checks()
+                .that(urlProblem == null, "REDIS_URL=" + Redact.url(redisUrl) + " " + urlProblem)
+                .that(!streams.isEmpty(), "REDIS_STREAMS must name at least one stream")
+                .that(
+                        !hasWhitespace(consumerName) && !hasWhitespace(consumerGroup),
+                        "CONSUMER_NAME and CONSUMER_GROUP must not contain whitespace")
+                .that(
+                        !streams.contains(deadLetterStream),
+                        "CHAINSYNC_INGEST_DEAD_LETTER_STREAM must not be one of REDIS_STREAMS")
+                .range("BATCH_SIZE", batchSize, 1, 100_000)
+                .millis("BATCH_TIMEOUT_MS", batchTimeout, Duration.ofMillis(1), Duration.ofMinutes(10))
+                .range("WORKERS", workers, 1, 64)
+                .millis("PROCESSING_TIMEOUT_MS", processingTimeout, Duration.ofMillis(100), Duration.ofDays(1))
+                .range("MAX_RETRIES", maxRetries, 0, 1000)
+                .range("CIRCUIT_BREAKER_THRESHOLD", breakerThreshold, 1, 10_000)
+                .millis("CIRCUIT_BREAKER_TIMEOUT_MS", breakerTimeout, Duration.ofMillis(10), Duration.ofHours(1))
+                .throwIfInvalid();
     }
 
     /**
      * Reads the ingest variables into {@code env}, which collects problems for the caller to
-     * report together with everyone else's.
+     * report together with everyone else's (the result is null then).
      */
     public static IngestConfig load(Env env) {
         String url = env.raw("REDIS_URL");
         boolean enabled = env.bool("CHAINSYNC_INGEST_ENABLED", url != null);
         String redisUrl = url == null ? DEFAULT_REDIS_URL : url;
-        if (!(redisUrl.startsWith("redis://") || redisUrl.startsWith("rediss://"))) {
-            env.problem("REDIS_URL=" + Redact.url(redisUrl) + " must start with redis:// or rediss://");
-        } else {
-            // What Lettuce would find out only at the first connection (it takes "host:notaport" as a host).
-            String rest = redisUrl.substring(redisUrl.indexOf("://") + 3);
-            int end = rest.length();
-            for (char c : new char[] {'/', '?', '#'}) {
-                int i = rest.indexOf(c, rest.lastIndexOf('@') + 1);
-                end = i >= 0 ? Math.min(end, i) : end;
-            }
-            String hostPort = rest.substring(rest.lastIndexOf('@', end) + 1, end);
-            if (!dev.chainsync.config.HostPort.PATTERN.matcher(hostPort).matches()) {
-                env.problem("REDIS_URL=" + Redact.url(redisUrl) + " is not a valid Redis URL (host[:port] expected,"
-                        + " got '" + hostPort + "')");
-            }
-        }
         List<String> streams = Arrays.stream(
                         env.string("REDIS_STREAMS", DEFAULT_STREAMS).split(","))
                 .map(String::trim)
                 .filter(s -> !s.isEmpty())
                 .distinct()
                 .toList();
-        if (streams.isEmpty()) {
-            env.problem("REDIS_STREAMS must name at least one stream");
-        }
         String group = env.string("CONSUMER_GROUP", DEFAULT_CONSUMER_GROUP);
         String name = env.string("CONSUMER_NAME", defaultConsumerName(env.raw("HOSTNAME")));
-        if (name.chars().anyMatch(Character::isWhitespace) || group.chars().anyMatch(Character::isWhitespace)) {
-            env.problem("CONSUMER_NAME and CONSUMER_GROUP must not contain whitespace");
-        }
+        int batchSize = env.integer("BATCH_SIZE", DEFAULT_BATCH_SIZE);
+        Duration batchTimeout = env.millis("BATCH_TIMEOUT_MS", DEFAULT_BATCH_TIMEOUT);
+        int workers = env.integer("WORKERS", DEFAULT_WORKERS);
+        Duration processingTimeout = env.millis("PROCESSING_TIMEOUT_MS", DEFAULT_PROCESSING_TIMEOUT);
+        int maxRetries = env.integer("MAX_RETRIES", DEFAULT_MAX_RETRIES);
+        int breakerThreshold = env.integer("CIRCUIT_BREAKER_THRESHOLD", DEFAULT_BREAKER_THRESHOLD);
+        Duration breakerTimeout = env.millis("CIRCUIT_BREAKER_TIMEOUT_MS", DEFAULT_BREAKER_TIMEOUT);
         String deadLetters = env.string("CHAINSYNC_INGEST_DEAD_LETTER_STREAM", defaultDeadLetterStream(group));
-        if (streams.contains(deadLetters)) {
-            env.problem("CHAINSYNC_INGEST_DEAD_LETTER_STREAM must not be one of REDIS_STREAMS");
-        }
-        return new IngestConfig(
+        return env.validated(() -> new IngestConfig(
                 enabled,
                 redisUrl,
                 streams,
                 group,
                 name,
-                env.integer("BATCH_SIZE", DEFAULT_BATCH_SIZE, 1, 100_000),
-                env.millis("BATCH_TIMEOUT_MS", DEFAULT_BATCH_TIMEOUT, Duration.ofMillis(1), Duration.ofMinutes(10)),
-                env.integer("WORKERS", DEFAULT_WORKERS, 1, 64),
-                env.millis(
-                        "PROCESSING_TIMEOUT_MS",
-                        DEFAULT_PROCESSING_TIMEOUT,
-                        Duration.ofMillis(100),
-                        Duration.ofDays(1)),
-                env.integer("MAX_RETRIES", DEFAULT_MAX_RETRIES, 0, 1000),
-                env.integer("CIRCUIT_BREAKER_THRESHOLD", DEFAULT_BREAKER_THRESHOLD, 1, 10_000),
-                env.millis(
-                        "CIRCUIT_BREAKER_TIMEOUT_MS",
-                        DEFAULT_BREAKER_TIMEOUT,
-                        Duration.ofMillis(10),
-                        Duration.ofHours(1)),
-                deadLetters);
+                batchSize,
+                batchTimeout,
+                workers,
+                processingTimeout,
+                maxRetries,
+                breakerThreshold,
+                breakerTimeout,
+                deadLetters));
+    }
+
+    /** Why Lettuce could not use {@code url}, found now rather than at the first connection; null when it can. */
+    private static String redisUrlProblem(String url) {
+        if (url == null || !(url.startsWith("redis://") || url.startsWith("rediss://"))) {
+            return "must start with redis:// or rediss://";
+        }
+        // Lettuce takes "host:notaport" as a host name and fails only when it connects.
+        String rest = url.substring(url.indexOf("://") + 3);
+        int end = rest.length();
+        for (char c : new char[] {'/', '?', '#'}) {
+            int i = rest.indexOf(c, rest.lastIndexOf('@') + 1);
+            end = i >= 0 ? Math.min(end, i) : end;
+        }
+        String hostPort = rest.substring(rest.lastIndexOf('@', end) + 1, end);
+        if (!HostPort.PATTERN.matcher(hostPort).matches()) {
+            return "is not a valid Redis URL (host[:port] expected, got '" + hostPort + "')";
+        }
+        return null;
+    }
+
+    private static boolean hasWhitespace(String s) {
+        return s == null || s.chars().anyMatch(Character::isWhitespace);
     }
 
     /** The default configuration (what no variables give), for tools and tests. */
     public static IngestConfig defaults() {
-        Env env = new Env(java.util.Map.of());
-        IngestConfig c = load(env);
-        env.throwIfInvalid();
-        return c;
+        return Env.read(Map.of(), IngestConfig::load);
     }
 
     /** The dead-letter stream of a consumer group when CHAINSYNC_INGEST_DEAD_LETTER_STREAM is unset. */

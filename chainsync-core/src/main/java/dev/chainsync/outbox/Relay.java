@@ -7,7 +7,6 @@ import dev.chainsync.chain.RecentBlockhash;
 import dev.chainsync.chain.SignatureStatus;
 import dev.chainsync.chain.SignedTransaction;
 import dev.chainsync.chain.Signer;
-import dev.chainsync.config.ChainsyncConfig.RelayConfig;
 import dev.chainsync.db.Jdbc;
 import dev.chainsync.outbox.SubmitOutcome.PackAndSend;
 import dev.chainsync.outbox.SubmitOutcome.Resend;

@@ -13,6 +13,7 @@ import dev.chainsync.worker.PollingWorker;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -382,7 +383,7 @@ public final class CredentialReconciler implements AutoCloseable {
                 runId);
     }
 
-    private static Run mapRun(java.sql.ResultSet r) throws SQLException {
+    private static Run mapRun(ResultSet r) throws SQLException {
         return new Run(
                 r.getLong("id"),
                 r.getString("kind"),

@@ -1,5 +1,6 @@
 package dev.chainsync.webhook;
 
+import dev.chainsync.config.Checks;
 import dev.chainsync.config.Env;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -76,26 +77,39 @@ public record WebhookConfig(
     /** Beyond the two timeouts a claimed message may wait and run, margin for the finishing write. */
     static final Duration LEASE_MARGIN = Duration.ofSeconds(30);
 
+    /** Most attempts a retry schedule may give a message. */
+    static final int MAX_ATTEMPTS = 100;
+
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)?");
 
     public WebhookConfig {
         retrySchedule = List.copyOf(retrySchedule);
-        if (retrySchedule.isEmpty() || retrySchedule.stream().anyMatch(Duration::isNegative)) {
-            throw new IllegalArgumentException("retry schedule needs at least one non-negative delay");
-        }
-        if (!retrySchedule.getFirst().isZero()) {
-            // A message is due the moment its event commits; a first delay would be silently ignored.
-            throw new IllegalArgumentException("retry schedule must start with 0 (the first attempt is immediate)");
-        }
-        if (!(retryJitter >= 0 && retryJitter <= 1)) {
-            throw new IllegalArgumentException("retry jitter must be between 0 and 1");
-        }
-        if (endpointConcurrency < 1 || batchSize < 1) {
-            throw new IllegalArgumentException("endpoint concurrency and batch size must be positive");
-        }
-        if (!deliveredRetention.isPositive()) {
-            throw new IllegalArgumentException("delivered-message retention must be positive");
-        }
+        new Checks()
+                .that(
+                        !retrySchedule.isEmpty() && retrySchedule.stream().noneMatch(Duration::isNegative),
+                        "CHAINSYNC_WEBHOOK_RETRY_SCHEDULE needs at least one non-negative delay")
+                // A message is due the moment its event commits; a first delay would be silently ignored.
+                .that(
+                        retrySchedule.isEmpty() || retrySchedule.getFirst().isZero(),
+                        "CHAINSYNC_WEBHOOK_RETRY_SCHEDULE must start with 0: the first attempt is immediate")
+                .that(
+                        retrySchedule.size() <= MAX_ATTEMPTS,
+                        "CHAINSYNC_WEBHOOK_RETRY_SCHEDULE has more than 100 attempts")
+                .that(retryJitter >= 0 && retryJitter <= 1, "CHAINSYNC_WEBHOOK_RETRY_JITTER must be between 0 and 1")
+                .present("CHAINSYNC_WEBHOOK_ENCRYPTION_KEY_FILE", encryptionKeyFile)
+                .millis("CHAINSYNC_WEBHOOK_TIMEOUT_MS", timeout, Duration.ofMillis(100), Duration.ofMinutes(5))
+                .millis("CHAINSYNC_WEBHOOK_MAX_RETRY_AFTER_MS", maxRetryAfter, Duration.ZERO, Duration.ofDays(7))
+                .millis("CHAINSYNC_WEBHOOK_DISABLE_AFTER_MS", disableAfter, Duration.ofMinutes(1), Duration.ofDays(365))
+                .millis("CHAINSYNC_WEBHOOK_SECRET_OVERLAP_MS", secretOverlap, Duration.ZERO, Duration.ofDays(30))
+                .range("CHAINSYNC_WEBHOOK_ENDPOINT_CONCURRENCY", endpointConcurrency, 1, 1000)
+                .range("CHAINSYNC_WEBHOOK_BATCH_SIZE", batchSize, 1, 10_000)
+                .millis("CHAINSYNC_WEBHOOK_POLL_MS", pollInterval, Duration.ofMillis(1), Duration.ofMinutes(1))
+                .millis(
+                        "CHAINSYNC_WEBHOOK_RETENTION_MS",
+                        deliveredRetention,
+                        MIN_DELIVERED_RETENTION,
+                        MAX_DELIVERED_RETENTION)
+                .throwIfInvalid();
     }
 
     /** Defaults everywhere, the key file in {@code dataDir}. */
@@ -117,7 +131,10 @@ public record WebhookConfig(
                 DEFAULT_DELIVERED_RETENTION);
     }
 
-    /** Reads every {@code CHAINSYNC_WEBHOOK_*} variable; problems are collected in {@code env}. */
+    /**
+     * Reads every {@code CHAINSYNC_WEBHOOK_*} variable; problems are collected in {@code env} (the
+     * result is null then).
+     */
     public static WebhookConfig load(Env env, Path dataDir) {
         String key = env.raw("CHAINSYNC_WEBHOOK_ENCRYPTION_KEY");
         if (key != null && !validKey(key)) {
@@ -133,38 +150,35 @@ public record WebhookConfig(
                 env.problem("CHAINSYNC_WEBHOOK_RETRY_SCHEDULE='" + rawSchedule + "' " + e.getMessage());
             }
         }
-        return new WebhookConfig(
-                env.bool("CHAINSYNC_WEBHOOK_DISPATCHER_ENABLED", true),
-                env.bool("CHAINSYNC_WEBHOOK_ALLOW_PRIVATE_TARGETS", false),
-                key,
-                env.path("CHAINSYNC_WEBHOOK_ENCRYPTION_KEY_FILE", dataDir.resolve(KEY_FILE_NAME)),
-                env.millis(
-                        "CHAINSYNC_WEBHOOK_TIMEOUT_MS", DEFAULT_TIMEOUT, Duration.ofMillis(100), Duration.ofMinutes(5)),
-                schedule,
-                env.fraction("CHAINSYNC_WEBHOOK_RETRY_JITTER", DEFAULT_RETRY_JITTER),
-                env.millis(
-                        "CHAINSYNC_WEBHOOK_MAX_RETRY_AFTER_MS",
-                        DEFAULT_MAX_RETRY_AFTER,
-                        Duration.ZERO,
-                        Duration.ofDays(7)),
-                env.millis(
-                        "CHAINSYNC_WEBHOOK_DISABLE_AFTER_MS",
-                        DEFAULT_DISABLE_AFTER,
-                        Duration.ofMinutes(1),
-                        Duration.ofDays(365)),
-                env.millis(
-                        "CHAINSYNC_WEBHOOK_SECRET_OVERLAP_MS",
-                        DEFAULT_SECRET_OVERLAP,
-                        Duration.ZERO,
-                        Duration.ofDays(30)),
-                env.integer("CHAINSYNC_WEBHOOK_ENDPOINT_CONCURRENCY", DEFAULT_ENDPOINT_CONCURRENCY, 1, 1000),
-                env.integer("CHAINSYNC_WEBHOOK_BATCH_SIZE", DEFAULT_BATCH_SIZE, 1, 10_000),
-                env.millis("CHAINSYNC_WEBHOOK_POLL_MS", DEFAULT_POLL, Duration.ofMillis(1), Duration.ofMinutes(1)),
-                env.millis(
-                        "CHAINSYNC_WEBHOOK_RETENTION_MS",
-                        DEFAULT_DELIVERED_RETENTION,
-                        MIN_DELIVERED_RETENTION,
-                        MAX_DELIVERED_RETENTION));
+        boolean dispatcherEnabled = env.bool("CHAINSYNC_WEBHOOK_DISPATCHER_ENABLED", true);
+        boolean allowPrivateTargets = env.bool("CHAINSYNC_WEBHOOK_ALLOW_PRIVATE_TARGETS", false);
+        String encryptionKey = key;
+        Path keyFile = env.path("CHAINSYNC_WEBHOOK_ENCRYPTION_KEY_FILE", dataDir.resolve(KEY_FILE_NAME));
+        Duration timeout = env.millis("CHAINSYNC_WEBHOOK_TIMEOUT_MS", DEFAULT_TIMEOUT);
+        List<Duration> retrySchedule = schedule;
+        double jitter = env.fraction("CHAINSYNC_WEBHOOK_RETRY_JITTER", DEFAULT_RETRY_JITTER);
+        Duration maxRetryAfter = env.millis("CHAINSYNC_WEBHOOK_MAX_RETRY_AFTER_MS", DEFAULT_MAX_RETRY_AFTER);
+        Duration disableAfter = env.millis("CHAINSYNC_WEBHOOK_DISABLE_AFTER_MS", DEFAULT_DISABLE_AFTER);
+        Duration secretOverlap = env.millis("CHAINSYNC_WEBHOOK_SECRET_OVERLAP_MS", DEFAULT_SECRET_OVERLAP);
+        int concurrency = env.integer("CHAINSYNC_WEBHOOK_ENDPOINT_CONCURRENCY", DEFAULT_ENDPOINT_CONCURRENCY);
+        int batchSize = env.integer("CHAINSYNC_WEBHOOK_BATCH_SIZE", DEFAULT_BATCH_SIZE);
+        Duration poll = env.millis("CHAINSYNC_WEBHOOK_POLL_MS", DEFAULT_POLL);
+        Duration retention = env.millis("CHAINSYNC_WEBHOOK_RETENTION_MS", DEFAULT_DELIVERED_RETENTION);
+        return env.validated(() -> new WebhookConfig(
+                dispatcherEnabled,
+                allowPrivateTargets,
+                encryptionKey,
+                keyFile,
+                timeout,
+                retrySchedule,
+                jitter,
+                maxRetryAfter,
+                disableAfter,
+                secretOverlap,
+                concurrency,
+                batchSize,
+                poll,
+                retention));
     }
 
     /**
@@ -188,12 +202,6 @@ public record WebhookConfig(
                         case "h" -> Duration.ofHours(n);
                         default -> Duration.ofDays(n);
                     });
-        }
-        if (!out.getFirst().isZero()) {
-            throw new IllegalArgumentException("must start with 0: the first attempt is immediate");
-        }
-        if (out.size() > 100) {
-            throw new IllegalArgumentException("has more than 100 attempts");
         }
         return out;
     }
@@ -339,6 +347,24 @@ public record WebhookConfig(
                 endpointConcurrency,
                 batchSize,
                 poll,
+                deliveredRetention);
+    }
+
+    public WebhookConfig withSecretOverlap(Duration overlap) {
+        return new WebhookConfig(
+                dispatcherEnabled,
+                allowPrivateTargets,
+                encryptionKey,
+                encryptionKeyFile,
+                timeout,
+                retrySchedule,
+                retryJitter,
+                maxRetryAfter,
+                disableAfter,
+                overlap,
+                endpointConcurrency,
+                batchSize,
+                pollInterval,
                 deliveredRetention);
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.chainsync.ingest.ChainEvent.Deposited;
 import dev.chainsync.ingest.ChainEvent.Generic;
+import dev.chainsync.testkit.IntuitionWorkload;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;

@@ -3,7 +3,6 @@ package dev.chainsync.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.chainsync.config.ChainsyncConfig;
 import dev.chainsync.config.ConfigException;
 import dev.chainsync.config.Env;
 import java.time.Duration;
@@ -68,31 +67,29 @@ class IngestConfigTest {
     }
 
     @Test
-    void everyBadValueIsReportedAtOnceWithTheRestOfTheConfiguration() {
-        assertThatThrownBy(() -> ChainsyncConfig.fromEnvironment(Map.of(
-                        "REDIS_URL",
-                        "http://x",
-                        "REDIS_STREAMS",
-                        " , ",
-                        "BATCH_SIZE",
-                        "0",
-                        "WORKERS",
-                        "lots",
-                        "CIRCUIT_BREAKER_TIMEOUT_MS",
-                        "-1",
-                        "HTTP_PORT",
-                        "99999")))
+    void everyBadValueIsReportedAtOnce() {
+        assertThatThrownBy(() -> Env.read(
+                        Map.of(
+                                "REDIS_URL",
+                                "http://x",
+                                "REDIS_STREAMS",
+                                " , ",
+                                "BATCH_SIZE",
+                                "0",
+                                "WORKERS",
+                                "lots",
+                                "CIRCUIT_BREAKER_TIMEOUT_MS",
+                                "-1"),
+                        IngestConfig::load))
                 .isInstanceOf(ConfigException.class)
                 .satisfies(e -> assertThat(((ConfigException) e).problems())
-                        .hasSize(6)
+                        .hasSize(5)
                         .anySatisfy(p -> assertThat(p).startsWith("REDIS_URL"))
                         .anySatisfy(p -> assertThat(p).startsWith("REDIS_STREAMS"))
                         .anySatisfy(p -> assertThat(p).startsWith("BATCH_SIZE"))
                         .anySatisfy(p -> assertThat(p).startsWith("WORKERS"))
-                        .anySatisfy(p -> assertThat(p).startsWith("CIRCUIT_BREAKER_TIMEOUT_MS"))
-                        .anySatisfy(p -> assertThat(p).startsWith("HTTP_PORT")));
-        assertThat(ChainsyncConfig.fromEnvironment(Map.of("REDIS_URL", "redis://r:6379"))
-                        .ingest()
+                        .anySatisfy(p -> assertThat(p).startsWith("CIRCUIT_BREAKER_TIMEOUT_MS")));
+        assertThat(Env.read(Map.of("REDIS_URL", "redis://r:6379"), IngestConfig::load)
                         .streams())
                 .isEqualTo(List.of("rindexer_producer"));
     }
@@ -100,7 +97,7 @@ class IngestConfigTest {
     @Test
     void aRedisUrlLettuceCannotUseIsRefusedAtStartWithoutItsPassword() {
         assertThatThrownBy(() ->
-                        ChainsyncConfig.fromEnvironment(Map.of("REDIS_URL", "redis://:pw-secret@127.0.0.1:notaport")))
+                        Env.read(Map.of("REDIS_URL", "redis://:pw-secret@127.0.0.1:notaport"), IngestConfig::load))
                 .isInstanceOf(ConfigException.class)
                 .satisfies(e -> assertThat(((ConfigException) e).problems())
                         .singleElement()
@@ -108,5 +105,15 @@ class IngestConfigTest {
                                 .startsWith("REDIS_URL")
                                 .contains("not a valid Redis URL")
                                 .doesNotContain("pw-secret")));
+    }
+
+    @Test
+    void aConfigurationBuiltInCodeIsCheckedLikeOneFromTheEnvironment() {
+        assertThatThrownBy(() -> IngestConfig.defaults().withRedis("http://x", List.of()))
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).problems())
+                        .hasSize(2)
+                        .anySatisfy(p -> assertThat(p).startsWith("REDIS_URL=http://x must start with redis://"))
+                        .anySatisfy(p -> assertThat(p).startsWith("REDIS_STREAMS must name at least one stream")));
     }
 }

@@ -9,6 +9,8 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.chainsync.db.Jdbc;
 import dev.chainsync.testing.TestDatabases;
+import dev.chainsync.testkit.EmbeddedRedis;
+import dev.chainsync.testkit.IntuitionWorkload;
 import io.lettuce.core.Consumer;
 import io.lettuce.core.XClaimArgs;
 import io.lettuce.core.XReadArgs;

@@ -2,6 +2,8 @@ package dev.chainsync.ingest;
 
 import dev.chainsync.db.Jdbc;
 import dev.chainsync.testing.TestDatabases;
+import dev.chainsync.testkit.EmbeddedRedis;
+import dev.chainsync.testkit.IntuitionWorkload;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.chainsync.db.Jdbc;
 import dev.chainsync.testing.TestDatabases;
+import dev.chainsync.testkit.IntuitionWorkload;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.chainsync.testing.TestDatabases;
+import dev.chainsync.testkit.IntuitionWorkload;
 import io.lettuce.core.Consumer;
 import io.lettuce.core.XClaimArgs;
 import io.lettuce.core.XReadArgs;

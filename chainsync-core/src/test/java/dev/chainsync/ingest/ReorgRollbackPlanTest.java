@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.chainsync.db.Jdbc;
 import dev.chainsync.testing.TestDatabases;
+import dev.chainsync.testkit.IntuitionWorkload;
 import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;

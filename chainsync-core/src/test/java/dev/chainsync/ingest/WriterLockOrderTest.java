@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.chainsync.db.Jdbc;
+import dev.chainsync.testkit.IntuitionWorkload;
 import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;

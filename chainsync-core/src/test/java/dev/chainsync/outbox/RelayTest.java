@@ -511,18 +511,12 @@ class RelayTest {
         w = new WritePath(
                 "two-relays",
                 kind,
-                rc -> new dev.chainsync.config.ChainsyncConfig.RelayConfig(
-                        true,
-                        "x",
-                        50,
-                        Duration.ofMillis(2),
-                        Duration.ofMillis(400),
-                        Duration.ofHours(1),
-                        5,
-                        Duration.ofMillis(500),
-                        Duration.ofSeconds(10),
-                        rc.commitment(),
-                        rc.unhealthyPendingAge()));
+                rc -> rc.toBuilder()
+                        .instanceId("x")
+                        .batchSize(50)
+                        .pollInterval(Duration.ofMillis(2))
+                        .lease(Duration.ofHours(1))
+                        .build());
         int n = 1000;
         CountingChain counting = new CountingChain(w.chain);
         Relay a = w.relay("relay-a", counting);

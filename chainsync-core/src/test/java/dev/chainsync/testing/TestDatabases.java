@@ -1,7 +1,7 @@
 package dev.chainsync.testing;
 
-import dev.chainsync.config.ChainsyncConfig.DatabaseConfig;
 import dev.chainsync.db.Database;
+import dev.chainsync.db.DatabaseConfig;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -65,7 +65,7 @@ public final class TestDatabases {
         admin("CREATE DATABASE " + name);
         Database db = null;
         try {
-            db = Database.open(new DatabaseConfig(urlFor(name), "postgres", null, poolSize), Path.of("."), name);
+            db = Database.open(new DatabaseConfig(urlFor(name), "postgres", null, poolSize), name);
             db.migrate();
             return new Scratch(name, db);
         } catch (RuntimeException e) {

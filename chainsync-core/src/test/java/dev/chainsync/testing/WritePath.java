@@ -6,7 +6,6 @@ import dev.chainsync.chain.Commitment;
 import dev.chainsync.chain.Devnet;
 import dev.chainsync.chain.DevnetFaults;
 import dev.chainsync.chain.Ed25519Keypair;
-import dev.chainsync.config.ChainsyncConfig.RelayConfig;
 import dev.chainsync.credential.Credential;
 import dev.chainsync.credential.CredentialService;
 import dev.chainsync.credential.CredentialStatus;
@@ -15,6 +14,7 @@ import dev.chainsync.outbox.ManualRelay;
 import dev.chainsync.outbox.Operation;
 import dev.chainsync.outbox.Outbox;
 import dev.chainsync.outbox.Relay;
+import dev.chainsync.outbox.RelayConfig;
 import dev.chainsync.time.ManualClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.security.SecureRandom;
@@ -80,18 +80,17 @@ public final class WritePath implements AutoCloseable {
         scratch = TestDatabases.create(name);
         jdbc = scratch.database().jdbc();
         chain = new CircuitBreakingChainClient(onChain.client(), 50, Duration.ofSeconds(30), clock);
-        relayConfig = tweak.apply(new RelayConfig(
-                true,
-                "relay-a",
-                100,
-                Duration.ofMillis(50),
-                Duration.ofMillis(400),
-                Duration.ofSeconds(30),
-                5,
-                Duration.ofMillis(500),
-                Duration.ofSeconds(10),
-                Commitment.CONFIRMED,
-                Duration.ofMinutes(10)));
+        relayConfig = tweak.apply(RelayConfig.builder()
+                .instanceId("relay-a")
+                .batchSize(100)
+                .pollInterval(Duration.ofMillis(50))
+                .confirmPollInterval(Duration.ofMillis(400))
+                .lease(Duration.ofSeconds(30))
+                .maxAttempts(5)
+                .retryBase(Duration.ofMillis(500))
+                .retryCap(Duration.ofSeconds(10))
+                .commitment(Commitment.CONFIRMED)
+                .build());
         credentials =
                 new CredentialService(jdbc, issuer, chain, relayConfig.commitment(), relayConfig.maxAttempts(), clock);
         outbox = new Outbox(jdbc, credentials.handlers(), relayConfig.maxAttempts(), clock);
@@ -103,18 +102,7 @@ public final class WritePath implements AutoCloseable {
 
     /** A relay talking to {@code through} (a test double wrapping the devnet, say). */
     public Relay relay(String instanceId, ChainClient through) {
-        RelayConfig rc = new RelayConfig(
-                relayConfig.enabled(),
-                instanceId,
-                relayConfig.batchSize(),
-                relayConfig.pollInterval(),
-                relayConfig.confirmPollInterval(),
-                relayConfig.lease(),
-                relayConfig.maxAttempts(),
-                relayConfig.retryBase(),
-                relayConfig.retryCap(),
-                relayConfig.commitment(),
-                relayConfig.unhealthyPendingAge());
+        RelayConfig rc = relayConfig.toBuilder().instanceId(instanceId).build();
         Relay r = new Relay(jdbc, through, issuer, credentials.handlers(), rc, clock, new Random(7), registry);
         relays.add(r);
         return r;

@@ -3,8 +3,8 @@ package dev.chainsync.webhook;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.chainsync.config.ChainsyncConfig;
 import dev.chainsync.config.ConfigException;
+import dev.chainsync.config.Env;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -21,10 +21,14 @@ class WebhookConfigTest {
     @TempDir
     Path dir;
 
+    /** The webhook section read from {@code vars}, with the key file in {@link #dir}. */
+    private WebhookConfig load(Map<String, String> vars) {
+        return Env.read(vars, env -> WebhookConfig.load(env, dir));
+    }
+
     @Test
     void defaultsFollowSvixAndStandardWebhooks() {
-        WebhookConfig c = ChainsyncConfig.fromEnvironment(Map.of("CHAINSYNC_DATA_DIR", dir.toString()))
-                .webhooks();
+        WebhookConfig c = load(Map.of());
         assertThat(c.retrySchedule())
                 .containsExactly(
                         Duration.ZERO,
@@ -47,7 +51,7 @@ class WebhookConfigTest {
     @ParameterizedTest
     @ValueSource(strings = {"0", "-86400000", "30", "3599999", "315360000001", "30d", "soon"})
     void aRetentionThatIsNotAtLeastAnHourIsRejectedByName(String value) {
-        assertThatThrownBy(() -> ChainsyncConfig.fromEnvironment(Map.of("CHAINSYNC_WEBHOOK_RETENTION_MS", value)))
+        assertThatThrownBy(() -> load(Map.of("CHAINSYNC_WEBHOOK_RETENTION_MS", value)))
                 .isInstanceOf(ConfigException.class)
                 .satisfies(e -> assertThat(((ConfigException) e).problems())
                         .singleElement()
@@ -58,29 +62,37 @@ class WebhookConfigTest {
 
     @Test
     void aRetentionOfAnHourOrMoreIsAcceptedAndShownInTheEffectiveConfiguration() {
-        ChainsyncConfig c = ChainsyncConfig.fromEnvironment(Map.of("CHAINSYNC_WEBHOOK_RETENTION_MS", "3600000"));
-        assertThat(c.webhooks().deliveredRetention()).isEqualTo(Duration.ofHours(1));
-        assertThat(c.describe()).contains("deliveredRetention=PT1H");
+        WebhookConfig c = load(Map.of("CHAINSYNC_WEBHOOK_RETENTION_MS", "3600000"));
+        assertThat(c.deliveredRetention()).isEqualTo(Duration.ofHours(1));
+        assertThat(c.toString()).contains("deliveredRetention=PT1H");
+        // A record built in code is checked like one read from the environment, every problem at once.
         assertThatThrownBy(() -> WebhookConfig.defaults(dir).withDeliveredRetention(Duration.ZERO))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("retention must be positive");
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).problems())
+                        .containsExactly(
+                                "CHAINSYNC_WEBHOOK_RETENTION_MS='0' must be between 3600000 and 315360000000"));
+        assertThatThrownBy(() -> WebhookConfig.defaults(dir).withRetrySchedule(List.of(Duration.ofSeconds(1)), 2))
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).problems())
+                        .hasSize(2)
+                        .anySatisfy(p -> assertThat(p).contains("must start with 0"))
+                        .anySatisfy(p -> assertThat(p).contains("CHAINSYNC_WEBHOOK_RETRY_JITTER")));
     }
 
     @Test
     void everySettingIsReadAndBadValuesAreReportedTogetherWithoutEchoingTheKey() {
         String key = Base64.getEncoder().encodeToString(new byte[32]);
-        WebhookConfig c = ChainsyncConfig.fromEnvironment(Map.of(
-                        "CHAINSYNC_WEBHOOK_RETRY_SCHEDULE",
-                        "0, 1s,250ms,2m,1h,1d,3",
-                        "CHAINSYNC_WEBHOOK_ALLOW_PRIVATE_TARGETS",
-                        "true",
-                        "CHAINSYNC_WEBHOOK_ENCRYPTION_KEY",
-                        key,
-                        "CHAINSYNC_WEBHOOK_TIMEOUT_MS",
-                        "3000",
-                        "CHAINSYNC_WEBHOOK_ENDPOINT_CONCURRENCY",
-                        "7"))
-                .webhooks();
+        WebhookConfig c = load(Map.of(
+                "CHAINSYNC_WEBHOOK_RETRY_SCHEDULE",
+                "0, 1s,250ms,2m,1h,1d,3",
+                "CHAINSYNC_WEBHOOK_ALLOW_PRIVATE_TARGETS",
+                "true",
+                "CHAINSYNC_WEBHOOK_ENCRYPTION_KEY",
+                key,
+                "CHAINSYNC_WEBHOOK_TIMEOUT_MS",
+                "3000",
+                "CHAINSYNC_WEBHOOK_ENDPOINT_CONCURRENCY",
+                "7"));
         assertThat(c.retrySchedule())
                 .containsExactly(
                         Duration.ZERO,
@@ -95,7 +107,7 @@ class WebhookConfigTest {
         assertThat(c.endpointConcurrency()).isEqualTo(7);
         assertThat(c.toString()).doesNotContain(key);
 
-        assertThatThrownBy(() -> ChainsyncConfig.fromEnvironment(Map.of(
+        assertThatThrownBy(() -> load(Map.of(
                         "CHAINSYNC_WEBHOOK_RETRY_SCHEDULE",
                         "5s,soon",
                         "CHAINSYNC_WEBHOOK_ENCRYPTION_KEY",
@@ -111,7 +123,7 @@ class WebhookConfigTest {
 
     @Test
     void aScheduleThatDoesNotStartAtZeroIsRefusedNotSilentlyShortened() {
-        assertThatThrownBy(() -> ChainsyncConfig.fromEnvironment(Map.of("CHAINSYNC_WEBHOOK_RETRY_SCHEDULE", "1m,5m")))
+        assertThatThrownBy(() -> load(Map.of("CHAINSYNC_WEBHOOK_RETRY_SCHEDULE", "1m,5m")))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("CHAINSYNC_WEBHOOK_RETRY_SCHEDULE")
                 .hasMessageContaining("must start with 0");

@@ -130,22 +130,7 @@ class WebhookDeliveryTest {
 
     @Test
     void afterRotationBothSecretsSignDuringTheOverlapThenOnlyTheNewOne() throws Exception {
-        WebhookConfig c = WebhookKit.testConfig();
-        c = new WebhookConfig(
-                c.dispatcherEnabled(),
-                true,
-                null,
-                c.encryptionKeyFile(),
-                c.timeout(),
-                c.retrySchedule(),
-                c.retryJitter(),
-                c.maxRetryAfter(),
-                c.disableAfter(),
-                Duration.ofMinutes(1),
-                c.endpointConcurrency(),
-                c.batchSize(),
-                c.pollInterval(),
-                c.deliveredRetention());
+        WebhookConfig c = WebhookKit.testConfig().withSecretOverlap(Duration.ofMinutes(1));
         start("wh_rotate", c);
         WebhookEndpoints.Created ep = kit.endpoints.create(receiver.url("/hook"), List.of("*"), null);
         WebhookEndpoints.Rotated rotated =

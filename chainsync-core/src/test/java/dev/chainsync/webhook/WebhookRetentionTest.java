@@ -2,7 +2,8 @@ package dev.chainsync.webhook;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.chainsync.config.ChainsyncConfig;
+import dev.chainsync.config.Env;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
@@ -53,10 +54,11 @@ class WebhookRetentionTest {
 
     @Test
     void aRetentionSetInTheEnvironmentDecidesWhichDeliveredMessagesGo() {
-        WebhookConfig twoDays = ChainsyncConfig.fromEnvironment(Map.of(
+        WebhookConfig twoDays = Env.read(
+                Map.of(
                         "CHAINSYNC_WEBHOOK_RETENTION_MS",
-                        String.valueOf(Duration.ofDays(2).toMillis())))
-                .webhooks();
+                        String.valueOf(Duration.ofDays(2).toMillis())),
+                env -> WebhookConfig.load(env, Path.of(".chainsync")));
         assertThat(twoDays.deliveredRetention()).isEqualTo(Duration.ofDays(2));
         WebhookConfig config = twoDays.withAllowPrivateTargets(true)
                 .withTimeout(WebhookKit.testConfig().timeout());

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Spliterator;
 import java.util.Spliterators;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.stream.Gatherer;
@@ -37,11 +38,28 @@ public final class ChatPack {
      * Instagram parts, which are merged by time.
      */
     public static MessageSource open(Platform platform, List<ChatInput> inputs, ReadOptions options) {
+        return open(platform, inputs, options, TelegramReader::open);
+    }
+
+    /**
+     * The same as {@link #open} on the calling thread alone, for a runtime without threads or files (the browser
+     * page): a large Telegram file is then read by one thread.
+     */
+    public static MessageSource openSingleThreaded(Platform platform, List<ChatInput> inputs, ReadOptions options) {
+        return open(platform, inputs, options, TelegramReader::openSingleThreaded);
+    }
+
+    /** Only the Telegram reader has a parallel path; {@code telegram} picks it or not. */
+    private static MessageSource open(
+            Platform platform,
+            List<ChatInput> inputs,
+            ReadOptions options,
+            BiFunction<List<ChatInput>, ReadOptions, MessageSource> telegram) {
         if (inputs.isEmpty()) {
             throw new IllegalArgumentException("no input");
         }
         return switch (platform) {
-            case TELEGRAM -> TelegramReader.open(inputs, options);
+            case TELEGRAM -> telegram.apply(inputs, options);
             case WHATSAPP -> WhatsAppReader.open(inputs, options);
             case INSTAGRAM -> InstagramReader.open(inputs, options);
             case DISCORD -> DiscordReader.open(inputs, options);

@@ -26,16 +26,43 @@ public final class Conversion {
     private final Platform platform;
     private final List<ChatInput> inputs;
     private final ConvertOptions options;
+    private final Opener opener;
     private volatile MessageSource source;
     private volatile long liveRead;
+    private Listener listener = (fraction, read) -> {};
+
+    /** Told of progress on the converting thread itself, for a caller with no other thread (the browser page). */
+    @FunctionalInterface
+    public interface Listener {
+        /** {@code fraction} of the input read (NaN when unknown), {@code messagesRead} so far. */
+        void progress(double fraction, long messagesRead);
+    }
+
+    /** How a conversion opens its source: {@link ChatPack#open}, or {@link ChatPack#openSingleThreaded}. */
+    @FunctionalInterface
+    public interface Opener {
+        MessageSource open(Platform platform, List<ChatInput> inputs, ReadOptions options);
+    }
 
     public Conversion(Platform platform, List<ChatInput> inputs, ConvertOptions options) {
+        this(platform, inputs, options, ChatPack::open);
+    }
+
+    /** A conversion whose source {@code opener} opens (the browser's has no threads). */
+    public Conversion(Platform platform, List<ChatInput> inputs, ConvertOptions options, Opener opener) {
+        this.opener = Objects.requireNonNull(opener, "opener");
         this.platform = Objects.requireNonNull(platform, "platform");
         this.inputs = List.copyOf(inputs);
         this.options = Objects.requireNonNull(options, "options");
         if (this.inputs.isEmpty()) {
             throw new IllegalArgumentException("no input");
         }
+    }
+
+    /** Calls {@code listener} every few thousand messages while converting; returns this. */
+    public Conversion onProgress(Listener listener) {
+        this.listener = Objects.requireNonNull(listener, "listener");
+        return this;
     }
 
     /** Writes to a file atomically: on any failure the target is left as it was. */
@@ -51,7 +78,7 @@ public final class Conversion {
     public ConversionResult writeTo(OutputStream out) throws IOException {
         Predicate<Message> filter = options.filter().isActive() ? new MessageFilter(options.filter()) : null;
         long read = 0;
-        try (MessageSource src = ChatPack.open(platform, inputs, options.read())) {
+        try (MessageSource src = opener.open(platform, inputs, options.read())) {
             source = src;
             // Unfiltered CSV is the common case, and the one a reader can encode on its worker threads.
             CsvRows rows = filter == null && options.output().format() == OutputFormat.CSV
@@ -62,7 +89,7 @@ public final class Conversion {
                 while (!rows.isEmpty()) {
                     writer.write(rows);
                     read += rows.size();
-                    liveRead = read;
+                    publish(src, read);
                     rows = src.nextCsvRows(options.output());
                 }
                 writer.finish();
@@ -80,7 +107,7 @@ public final class Conversion {
             SenderSample seen = options.filter().from() != null ? new SenderSample() : null;
             while ((m = src.next()) != null) {
                 if ((++read & (PUBLISH_EVERY - 1)) == 0) {
-                    liveRead = read;
+                    publish(src, read);
                 }
                 if (seen != null) {
                     seen.add(m.sender());
@@ -125,6 +152,11 @@ public final class Conversion {
         } finally {
             liveRead = read;
         }
+    }
+
+    private void publish(MessageSource src, long read) {
+        liveRead = read;
+        listener.progress(src.progress(), read);
     }
 
     /** The distinct senders met, the first few by name, for a --from that matched nobody. */

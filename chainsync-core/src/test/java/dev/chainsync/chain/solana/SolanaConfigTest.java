@@ -3,18 +3,25 @@ package dev.chainsync.chain.solana;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.chainsync.config.ChainsyncConfig;
+import dev.chainsync.chain.ChainConfig;
 import dev.chainsync.config.ConfigException;
+import dev.chainsync.config.Env;
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class SolanaConfigTest {
 
+    /** The chain section as the application loads it (the whole configuration lives in app). */
+    private static ChainConfig chain(Map<String, String> vars) {
+        return Env.read(vars, env -> ChainConfig.load(env, Path.of(".chainsync")));
+    }
+
     @Test
     void solanaNeedsItsRpcUrlsAndReportsEveryBadValueAtOnce() {
-        assertThatThrownBy(() -> ChainsyncConfig.fromEnvironment(Map.of(
+        assertThatThrownBy(() -> chain(Map.of(
                         "CHAINSYNC_CHAIN", "solana",
                         "CHAINSYNC_SOLANA_COMPUTE_UNIT_PRICE", "-3",
                         "CHAINSYNC_SOLANA_COMPUTE_UNIT_LIMIT", "2000000",
@@ -24,7 +31,7 @@ class SolanaConfigTest {
                 .hasMessageContaining("CHAINSYNC_SOLANA_COMPUTE_UNIT_PRICE")
                 .hasMessageContaining("CHAINSYNC_SOLANA_COMPUTE_UNIT_LIMIT")
                 .hasMessageContaining("/nonexistent/payer.json");
-        assertThatThrownBy(() -> ChainsyncConfig.fromEnvironment(Map.of(
+        assertThatThrownBy(() -> chain(Map.of(
                         "CHAINSYNC_CHAIN", "solana", "CHAINSYNC_SOLANA_RPC_URLS", "ftp://x.example/?api-key=SECRET")))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("http(s)")
@@ -33,19 +40,19 @@ class SolanaConfigTest {
 
     @Test
     void urlsKeepTheirOrderAndAreShownWithoutPathsOrQueries() {
-        ChainsyncConfig c = ChainsyncConfig.fromEnvironment(Map.of(
+        ChainConfig c = chain(Map.of(
                 "CHAINSYNC_CHAIN", "solana",
                 "CHAINSYNC_SOLANA_RPC_URLS", "https://a.example/abc-token/ , http://127.0.0.1:8899?api-key=SECRET",
                 "CHAINSYNC_SOLANA_COMPUTE_UNIT_PRICE", "1000",
                 "CHAINSYNC_SOLANA_COMPUTE_UNIT_LIMIT", "20000"));
-        SolanaConfig s = c.chain().solana();
+        SolanaConfig s = c.solana();
         assertThat(s.rpcUrls())
                 .containsExactly(
                         URI.create("https://a.example/abc-token/"), URI.create("http://127.0.0.1:8899?api-key=SECRET"));
         assertThat(s.computeUnitPriceMicroLamports()).isEqualTo(1000L);
         assertThat(s.computeUnitLimit()).isEqualTo(20000);
         assertThat(s.maxLagBlocks()).isEqualTo(SolanaConfig.DEFAULT_MAX_LAG_BLOCKS);
-        assertThat(c.describe())
+        assertThat(c.toString())
                 .contains("https://a.example")
                 .doesNotContain("SECRET")
                 .doesNotContain("abc-token");
@@ -53,8 +60,8 @@ class SolanaConfigTest {
 
     @Test
     void devnetNeedsNoSolanaSettingsAndEvmIsStillRefused() {
-        assertThat(ChainsyncConfig.fromEnvironment(Map.of()).chain().solana()).isNull();
-        assertThatThrownBy(() -> ChainsyncConfig.fromEnvironment(Map.of("CHAINSYNC_CHAIN", "evm")))
+        assertThat(chain(Map.of()).solana()).isNull();
+        assertThatThrownBy(() -> chain(Map.of("CHAINSYNC_CHAIN", "evm")))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("evm is not available");
     }

@@ -59,6 +59,7 @@ import picocli.CommandLine.Spec;
             "  chatpack dc export.json --ids -r -o - | head",
             "  chatpack auto result.json --stats",
             "  chatpack bench --size 1g",
+            "  chatpack web                       (the browser page, on 127.0.0.1)",
             "",
             "Exit status: 0 success, 1 conversion error, 2 usage error."
         })

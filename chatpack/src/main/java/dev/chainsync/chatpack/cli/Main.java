@@ -4,7 +4,10 @@ import java.io.PrintWriter;
 import java.util.Arrays;
 import picocli.CommandLine;
 
-/** The {@code chatpack} command: converts an export, or with {@code bench} measures throughput. */
+/**
+ * The {@code chatpack} command: converts an export, with {@code bench} measures throughput, with {@code web}
+ * serves the browser page.
+ */
 public final class Main {
 
     /** Exit code for conversion failures (bad input, I/O), as the original. */
@@ -23,9 +26,15 @@ public final class Main {
 
     /** Runs the command and returns its exit code; never calls System.exit. */
     static int run(String[] args, Io io) {
-        boolean bench = args.length > 0 && args[0].equals("bench");
-        Object command = bench ? new BenchCommand(io) : new ConvertCommand(io);
-        String[] rest = bench ? Arrays.copyOfRange(args, 1, args.length) : args;
+        String sub = args.length > 0 && (args[0].equals("bench") || args[0].equals("web")) ? args[0] : null;
+        Object command =
+                sub == null ? new ConvertCommand(io) : sub.equals("bench") ? new BenchCommand(io) : new WebCommand(io);
+        return run(command, sub, args, io);
+    }
+
+    /** Runs an already built command (tests hold on to a {@link WebCommand} to stop it). */
+    static int run(Object command, String sub, String[] args, Io io) {
+        String[] rest = sub == null ? args : Arrays.copyOfRange(args, 1, args.length);
         CommandLine cmd = new CommandLine(command);
         cmd.setOut(new PrintWriter(io.out(), true));
         cmd.setErr(new PrintWriter(io.err(), true));
@@ -33,7 +42,7 @@ public final class Main {
         cmd.setParameterExceptionHandler((ex, a) -> {
             PrintWriter err = ex.getCommandLine().getErr();
             err.println("chatpack: " + ex.getMessage());
-            err.println("Try 'chatpack " + (bench ? "bench " : "") + "--help' for more information.");
+            err.println("Try 'chatpack " + (sub == null ? "" : sub + " ") + "--help' for more information.");
             err.flush();
             return EXIT_USAGE;
         });

@@ -14,8 +14,6 @@ import dev.chainsync.chatpack.io.Progress;
 import dev.chainsync.chatpack.io.Spool;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -43,7 +41,6 @@ final class InstagramSource implements MessageSource {
     private final Progress progress;
     private final List<Spool> spools = new ArrayList<>();
     private final List<String> names = new ArrayList<>();
-    private FileChannel[] channels;
     private long[] sizes;
 
     private final LongArrayList times = new LongArrayList();
@@ -107,16 +104,14 @@ final class InstagramSource implements MessageSource {
     // ---- pass one ----
 
     private void index() throws IOException {
-        channels = new FileChannel[inputs.size()];
         sizes = new long[inputs.size()];
         for (int f = 0; f < inputs.size(); f++) {
             ChatInput in = inputs.get(f);
             Spool spool = Spool.of(in, progress);
             spools.add(spool);
             names.add(in.name());
-            channels[f] = FileChannel.open(spool.path(), StandardOpenOption.READ);
-            sizes[f] = channels[f].size();
-            try (JsonParser p = Json.parser(progress.meter(java.nio.file.Files.newInputStream(spool.path())))) {
+            sizes[f] = spool.size();
+            try (JsonParser p = Json.parser(progress.meter(spool.open()))) {
                 indexPart(f, in.name(), p);
             } catch (StreamReadException e) {
                 throw Json.translate(in.name(), e);
@@ -249,7 +244,7 @@ final class InstagramSource implements MessageSource {
             window = new byte[(int) (to - from)];
         }
         ByteBuffer buf = ByteBuffer.wrap(window, 0, (int) (to - from));
-        FileChannel ch = channels[file];
+        Spool ch = spools.get(file);
         long pos = from;
         while (buf.hasRemaining()) {
             int n = ch.read(buf, pos);
@@ -426,17 +421,6 @@ final class InstagramSource implements MessageSource {
     @Override
     public void close() throws IOException {
         IOException failure = null;
-        if (channels != null) {
-            for (FileChannel ch : channels) {
-                if (ch != null) {
-                    try {
-                        ch.close();
-                    } catch (IOException e) {
-                        failure = e;
-                    }
-                }
-            }
-        }
         for (Spool s : spools) {
             try {
                 s.close();

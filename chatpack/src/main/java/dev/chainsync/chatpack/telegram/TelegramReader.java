@@ -22,20 +22,41 @@ public final class TelegramReader {
             ChatInput input, ReadOptions options, ChatSelection selection, Progress progress)
             throws java.io.IOException {
         int cores = Runtime.getRuntime().availableProcessors();
-        if (cores > 1 && input.reopenable() && input.size() >= ParallelTelegramSource.MIN_PARALLEL_BYTES) {
+        if (cores > 1 && input.path() != null && input.size() >= ParallelTelegramSource.MIN_PARALLEL_BYTES) {
             return new ParallelTelegramSource(input, options, selection, progress, Math.min(cores, MAX_PARSER_THREADS));
         }
         return new TelegramSource(input, options, selection, progress);
     }
 
+    /** Opens one input of several; the parallel reader is reachable only through {@link #open}. */
+    @FunctionalInterface
+    private interface OneOpener {
+        MessageSource open(ChatInput input, ReadOptions options, ChatSelection selection, Progress progress)
+                throws IOException;
+    }
+
     /**
-     * A source over the inputs, read in the order given. With {@link ReadOptions#chat()} set, an input that
-     * holds no chat of that name is not an error as long as some input does.
+     * A source over the inputs, read in the order given, large files on several threads. With
+     * {@link ReadOptions#chat()} set, an input that holds no chat of that name is not an error as long as some
+     * input does.
      */
     public static MessageSource open(List<ChatInput> inputs, ReadOptions options) {
+        return open(inputs, options, TelegramReader::openOne);
+    }
+
+    /**
+     * The same as {@link #open}, on the calling thread only: where there are no threads (the browser page,
+     * compiled by TeaVM, which must never reach the parallel reader's thread pool and file channel).
+     */
+    public static MessageSource openSingleThreaded(List<ChatInput> inputs, ReadOptions options) {
+        return open(inputs, options, TelegramSource::new);
+    }
+
+    private static MessageSource open(List<ChatInput> inputs, ReadOptions options, OneOpener opener) {
         Progress progress = new Progress(Progress.totalSize(inputs), 1);
         ChatSelection selection = new ChatSelection(options.chat());
-        MessageSource all = new ConcatSource(inputs, progress, input -> openOne(input, options, selection, progress));
+        MessageSource all =
+                new ConcatSource(inputs, progress, input -> opener.open(input, options, selection, progress));
         if (options.chat() == null) {
             return all;
         }

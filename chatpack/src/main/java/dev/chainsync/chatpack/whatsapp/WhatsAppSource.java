@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Instant;
 
 /**
@@ -76,7 +75,7 @@ final class WhatsAppSource implements MessageSource {
     }
 
     private BufferedReader open() throws IOException {
-        InputStream in = progress.meter(Files.newInputStream(spool.path()));
+        InputStream in = progress.meter(spool.open());
         return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), READ_BUFFER_CHARS);
     }
 
@@ -91,8 +90,8 @@ final class WhatsAppSource implements MessageSource {
         DateOrder.Evidence evidence = new DateOrder.Evidence();
         boolean any = false;
         long n = 0;
-        try (BufferedReader r = new BufferedReader(
-                new InputStreamReader(Files.newInputStream(spool.path()), StandardCharsets.UTF_8), READ_BUFFER_CHARS)) {
+        try (BufferedReader r =
+                new BufferedReader(new InputStreamReader(spool.open(), StandardCharsets.UTF_8), READ_BUFFER_CHARS)) {
             String line;
             int firstLayout = -1;
             while ((line = r.readLine()) != null) {

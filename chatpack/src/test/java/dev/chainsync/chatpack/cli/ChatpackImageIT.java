@@ -8,7 +8,14 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.chainsync.chatpack.ConvertOptions;
 import dev.chainsync.chatpack.Platform;
+import dev.chainsync.chatpack.web.PageServer;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +24,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The self-contained image {@code package} builds (target/chatpack-image: a jlink runtime, the jar, the
@@ -99,5 +107,33 @@ class ChatpackImageIT {
         Run r = launch("not a chat\n", Map.of(), "wa", "-", "-o", "-");
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err()).startsWith("chatpack: error: ").contains("not a WhatsApp message line");
+    }
+
+    @Test
+    @Timeout(120)
+    void chatpackWebServesThePageFromTheImage() throws Exception {
+        assumeTrue(PageServer.pageBuilt(), "SKIPPED: the page was not built (-Dchatpack.web.skip)");
+        ProcessBuilder pb = new ProcessBuilder(LAUNCHER.toAbsolutePath().toString(), "web", "--port", "0");
+        pb.environment().clear();
+        pb.environment().putAll(Map.of("PATH", "/usr/bin:/bin", "JAVA_HOME", "/nonexistent-jdk"));
+        pb.redirectError(ProcessBuilder.Redirect.DISCARD);
+        Process p = pb.start();
+        try (BufferedReader out =
+                        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+                HttpClient client = HttpClient.newHttpClient()) {
+            String line = out.readLine();
+            assertThat(line).as("the first line names the address").startsWith("chatpack: serving the page on ");
+            URI page = URI.create(line.split(" ")[5]);
+
+            HttpResponse<String> r =
+                    client.send(HttpRequest.newBuilder(page).build(), HttpResponse.BodyHandlers.ofString());
+
+            assertThat(page.getHost()).isEqualTo("127.0.0.1");
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.body()).contains("<title>chatpack");
+        } finally {
+            p.destroy();
+            p.waitFor(30, TimeUnit.SECONDS);
+        }
     }
 }

@@ -1,4 +1,4 @@
-package dev.chainsync.ingest;
+package dev.chainsync.testkit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,8 +1,9 @@
-package dev.chainsync.db;
+package dev.chainsync.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.chainsync.config.ChainsyncConfig.DatabaseConfig;
+import dev.chainsync.db.Database;
+import dev.chainsync.db.DatabaseConfig;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,11 +16,11 @@ class EmbeddedDatabaseTest {
     @TempDir
     Path dataDir;
 
-    private static final DatabaseConfig EMBEDDED = new DatabaseConfig(null, null, null, 2);
+    private static final DatabaseConfig EMBEDDED = DatabaseConfig.embedded(2);
 
     /** Run in a child JVM: writes a row, then dies without any shutdown (as kill -9 would). */
     public static void main(String[] args) {
-        Database db = Database.open(EMBEDDED, Path.of(args[0]), "crash-child");
+        Database db = Databases.open(EMBEDDED, Path.of(args[0]), "crash-child");
         db.jdbc().update("CREATE TABLE survivors (id INT PRIMARY KEY)");
         db.jdbc().update("INSERT INTO survivors VALUES (1)");
         System.out.println("committed");
@@ -43,7 +44,7 @@ class EmbeddedDatabaseTest {
         assertThat(child.exitValue()).isEqualTo(137);
 
         // The crashed process's PostgreSQL still runs on the directory; this start must not be refused.
-        try (Database db = Database.open(EMBEDDED, dataDir, "after-crash")) {
+        try (Database db = Databases.open(EMBEDDED, dataDir, "after-crash")) {
             assertThat(db.jdbc().queryOne("SELECT count(*) FROM survivors", r -> r.getLong(1)))
                     .contains(1L);
             assertThat(db.jdbc().queryOne("SHOW fsync", r -> r.getString(1))).contains("on");

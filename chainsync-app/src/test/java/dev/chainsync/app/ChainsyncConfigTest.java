@@ -1,10 +1,12 @@
-package dev.chainsync.config;
+package dev.chainsync.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.chainsync.chain.Commitment;
-import dev.chainsync.config.ChainsyncConfig.DatabaseConfig;
+import dev.chainsync.config.ConfigException;
+import dev.chainsync.config.Redact;
+import dev.chainsync.db.DatabaseConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -94,12 +96,11 @@ class ChainsyncConfigTest {
 
     @Test
     void aHostNameWithAnUnderscoreIsAccepted() {
-        DatabaseConfig c =
-                ChainsyncConfig.parseDatabaseUrl("postgres://app:p%40ss@db_host:5433/app?sslmode=disable", 4);
+        DatabaseConfig c = DatabaseConfig.fromUrl("postgres://app:p%40ss@db_host:5433/app?sslmode=disable", 4);
         assertThat(c.jdbcUrl()).isEqualTo("jdbc:postgresql://db_host:5433/app?sslmode=disable");
         assertThat(c.user()).isEqualTo("app");
         assertThat(c.password()).isEqualTo("p@ss");
-        assertThat(ChainsyncConfig.parseDatabaseUrl("postgres://db_host/app", 4).jdbcUrl())
+        assertThat(DatabaseConfig.fromUrl("postgres://db_host/app", 4).jdbcUrl())
                 .isEqualTo("jdbc:postgresql://db_host/app");
     }
 

@@ -1,9 +1,10 @@
-package dev.chainsync.ingest;
+package dev.chainsync.testkit;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.bouncycastle.crypto.digests.KeccakDigest;
 
 /**
  * A deterministic, chain-consistent Intuition MultiVault workload in rindexer's exact Redis
@@ -22,6 +24,10 @@ import java.util.SplittableRandom;
  *
  * <p>{@link #fork(long)} copies the chain state, so a test can build an old and a new branch
  * after the same block.
+ *
+ * <p>It plays rindexer, so it shares no code with chainsync's parser: the event topics and the
+ * counter-triple id rule are written out here from the contract's definition, and a test of the
+ * parser over this workload checks the parser against an independent source.
  */
 public final class IntuitionWorkload {
     /** One Redis entry: {@code XADD stream * payload <payload>}. */
@@ -37,6 +43,17 @@ public final class IntuitionWorkload {
     private static final long CHAIN_ID = 13579;
     private static final String CONTRACT = "0x6e35cF7A1C7c6A3BD0b9c1B5e5C0f8F0bD3a61F2";
     private static final long GENESIS_TIME = 1_795_000_000L;
+    /** The event name rindexer gives a reorg notification. */
+    public static final String REORG_EVENT = "__rindexer_reorg";
+    /** topic0 (Keccak-256 of the ABI signature) of each MultiVault event the workload emits. */
+    private static final Map<String, String> TOPIC0 = Map.of(
+            "AtomCreated", "0xfd579ad7468b1720e08f84efe16900074f3ffdaaeaa82e675e5aec69bf393189",
+            "TripleCreated", "0xf13505b910c49b286cf7fbaf1a78620cf7d8bda0e8e39c1baed620c08af686e7",
+            "Deposited", "0xf717428d3271f4ca44ee92a96ecda708463de1c200f30db4e295def5e8db6b4a",
+            "Redeemed", "0x5ab85658e5658520d47644e1417584159fc8edb9712149792a9337ff5e1048a4",
+            "SharePriceChanged", "0xcc9bc63a4b047be4850fcbada8d7ed7aa097ed4f6c3b55bebc7e108ea1d2f824");
+    /** keccak256("COUNTER_SALT"), the MultiVault's salt for counter-triple ids. */
+    private static final byte[] COUNTER_SALT = keccak("COUNTER_SALT".getBytes(StandardCharsets.US_ASCII));
 
     private final String network;
     private final String streamPrefix;
@@ -200,7 +217,7 @@ public final class IntuitionWorkload {
         e.put("predicateId", atoms.get(random.nextInt(Math.min(atoms.size(), 5))));
         e.put("objectId", atoms.get(random.nextInt(Math.min(atoms.size(), 20))));
         add(out, "TripleCreated", e, number, blockHash, time, tx, txIndex, log);
-        String counter = Keccak.counterTermId(termId);
+        String counter = counterTermId(termId);
         triples.add(new String[] {termId, counter});
         types.put(termId, 1);
         types.put(counter, 2);
@@ -378,7 +395,7 @@ public final class IntuitionWorkload {
     private String envelope(String event, long number, List<ObjectNode> events) {
         ObjectNode env = JSON.objectNode();
         env.put("event_name", event);
-        env.put("event_signature_hash", EntryParser.Kind.of(null, event).topic0);
+        env.put("event_signature_hash", TOPIC0.get(event));
         env.put("network", network);
         env.put("block_number", number);
         env.put("message_id", "rindexer_stream_" + streamPrefix + "-" + number + "-" + event);
@@ -427,6 +444,22 @@ public final class IntuitionWorkload {
         return String.format("%016x%016x%08x", random.nextLong(), random.nextLong(), random.nextInt());
     }
 
+    /** {@code keccak256(abi.encodePacked(COUNTER_SALT, tripleId))}, as lower-case 0x hex. */
+    static String counterTermId(String tripleId) {
+        String hex = tripleId.startsWith("0x") ? tripleId.substring(2) : tripleId;
+        return "0x" + HEX.formatHex(keccak(COUNTER_SALT, HEX.parseHex(hex)));
+    }
+
+    private static byte[] keccak(byte[]... parts) {
+        KeccakDigest d = new KeccakDigest(256);
+        for (byte[] p : parts) {
+            d.update(p, 0, p.length);
+        }
+        byte[] out = new byte[32];
+        d.doFinal(out, 0);
+        return out;
+    }
+
     private static String snake(String event) {
         return event.replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
     }
@@ -434,7 +467,7 @@ public final class IntuitionWorkload {
     /** rindexer's reorg notification for {@code network}, as it sends it to every stream of the network. */
     public static String reorgPayload(String network, long forkBlock, long depth) {
         ObjectNode env = JSON.objectNode();
-        env.put("event_name", EntryParser.REORG_EVENT);
+        env.put("event_name", REORG_EVENT);
         env.put("network", network);
         env.put("block_number", 0);
         env.put("message_id", "reorg-" + network + "-" + forkBlock);
