@@ -3,10 +3,9 @@ package dev.chainsync.deployment;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.chainsync.config.ChainsyncConfig.DatabaseConfig;
 import dev.chainsync.db.Database;
+import dev.chainsync.db.DatabaseConfig;
 import dev.chainsync.testing.TestDatabases;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +34,7 @@ class IdentityGuardTest {
     }
 
     Database instance() {
-        Database db = Database.open(new DatabaseConfig(scratch.jdbcUrl(), "postgres", null, 2), Path.of("."), "i");
+        Database db = Database.open(new DatabaseConfig(scratch.jdbcUrl(), "postgres", null, 2), "i");
         opened.add(db);
         return db;
     }
