@@ -91,6 +91,29 @@ public final class ApiHarness implements AutoCloseable {
         }
     }
 
+    /**
+     * A harness whose service reaches the test PostgreSQL at 127.0.0.1:5432 through {@code
+     * proxyPort} (a {@link TcpProxy} the test can cut); skipped when the tests use another server.
+     */
+    static ApiHarness startThrough(String name, Path dataDir, int proxyPort) {
+        TestDatabases.Scratch db = TestDatabases.create(name);
+        try {
+            String direct = "127.0.0.1:5432/";
+            org.junit.jupiter.api.Assumptions.assumeTrue(
+                    db.jdbcUrl().contains(direct),
+                    () -> "database outage test skipped: PostgreSQL is not at " + direct);
+            Map<String, String> env = env(db, dataDir, Map.of());
+            env.put("DATABASE_URL", env.get("DATABASE_URL").replace(direct, "127.0.0.1:" + proxyPort + "/"));
+            ManualClock clock = new ManualClock(START);
+            Application app =
+                    new Application(ChainsyncConfig.fromEnvironment(env), clock, new SplittableRandom(7)).start();
+            return new ApiHarness(db, clock, app);
+        } catch (RuntimeException | Error e) {
+            db.close();
+            throw e;
+        }
+    }
+
     @Override
     public void close() {
         try {

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ThreeInstancesKillTest {
     static final String ADMIN = "three-instances-admin-key";
     static final int CREDENTIALS = 45;
-    static final String READY = "/openapi.json";
+    static final String READY = "/health/ready";
 
     @TempDir
     Path dir;
