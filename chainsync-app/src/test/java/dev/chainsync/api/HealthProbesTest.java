@@ -29,6 +29,7 @@ class HealthProbesTest {
     ApiHarness h;
     TcpProxy redisProxy;
     String streams;
+    String deadLetters;
 
     @AfterEach
     void stop() {
@@ -41,7 +42,7 @@ class HealthProbesTest {
         if (streams != null) {
             RedisClient client = RedisClient.create("redis://" + REDIS_HOST + ":" + REDIS_PORT);
             try (var c = client.connect()) {
-                c.sync().del(streams);
+                c.sync().del(streams, deadLetters);
             } finally {
                 client.shutdown();
             }
@@ -65,6 +66,7 @@ class HealthProbesTest {
         redisProxy = new TcpProxy(REDIS_HOST, REDIS_PORT);
         String prefix = "cs_probe_" + UUID.randomUUID().toString().substring(0, 8);
         streams = prefix + "_stream";
+        deadLetters = prefix + "_dead";
         h = ApiHarness.start(
                 "probes",
                 dataDir,
