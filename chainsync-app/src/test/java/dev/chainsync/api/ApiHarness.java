@@ -74,6 +74,28 @@ public final class ApiHarness implements AutoCloseable {
         return env;
     }
 
+    /**
+     * Ingest settings reading {@code streams} (comma-separated) from {@code redisUrl} with one worker
+     * and short batches; the group and the dead-letter stream are named after {@code prefix}.
+     */
+    static Map<String, String> ingestEnv(String redisUrl, String streams, String prefix) {
+        return Map.of(
+                "REDIS_URL",
+                redisUrl,
+                "REDIS_STREAMS",
+                streams,
+                "CONSUMER_GROUP",
+                prefix + "_group",
+                "CONSUMER_NAME",
+                "api-test",
+                "WORKERS",
+                "1",
+                "BATCH_TIMEOUT_MS",
+                "100",
+                "CHAINSYNC_INGEST_DEAD_LETTER_STREAM",
+                prefix + "_dead");
+    }
+
     static ApiHarness start(String name, Path dataDir) {
         return start(name, dataDir, Map.of());
     }

@@ -7,7 +7,6 @@ import io.lettuce.core.RedisClient;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.UUID;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
@@ -68,23 +67,7 @@ class HealthProbesTest {
         streams = prefix + "_stream";
         deadLetters = prefix + "_dead";
         h = ApiHarness.start(
-                "probes",
-                dataDir,
-                Map.of(
-                        "REDIS_URL",
-                        "redis://127.0.0.1:" + redisProxy.port(),
-                        "REDIS_STREAMS",
-                        streams,
-                        "CONSUMER_GROUP",
-                        prefix + "_group",
-                        "CONSUMER_NAME",
-                        "probe",
-                        "WORKERS",
-                        "1",
-                        "BATCH_TIMEOUT_MS",
-                        "100",
-                        "CHAINSYNC_INGEST_DEAD_LETTER_STREAM",
-                        prefix + "_dead"));
+                "probes", dataDir, ApiHarness.ingestEnv("redis://127.0.0.1:" + redisProxy.port(), streams, prefix));
         assertThat(h.get("/health/ready").statusCode()).isEqualTo(200);
         Awaitility.await()
                 .atMost(Duration.ofSeconds(20))
