@@ -10,6 +10,7 @@ import dev.chainsync.ingest.Ingest;
 import dev.chainsync.ledger.Ledger;
 import dev.chainsync.ledger.TransferBatcher;
 import dev.chainsync.outbox.Outbox;
+import dev.chainsync.outbox.Relay;
 import dev.chainsync.ratelimit.RateLimiter;
 import dev.chainsync.reconcile.CredentialReconciler;
 import dev.chainsync.reconcile.ReviewQueue;
@@ -25,6 +26,7 @@ import java.time.Clock;
  *
  * @param chain the chain behind its circuit breaker ({@code /health} reports both)
  * @param devnetFaults the devnet's fault switches ({@code /v1/devnet/faults}), or null when the chain is not the devnet
+ * @param relay the relay, whose loops {@code /health} reports
  * @param secretBox encrypts stored responses that carry a secret (a new API key, a webhook secret)
  */
 public record ApiServices(
@@ -39,6 +41,7 @@ public record ApiServices(
         SecretBox secretBox,
         CredentialService credentials,
         Outbox outbox,
+        Relay relay,
         CredentialReconciler reconciler,
         ReviewQueue reviews,
         Ingest ingest,

@@ -4,10 +4,13 @@ import dev.chainsync.chain.ChainHealth;
 import dev.chainsync.chain.CircuitBreakingChainClient;
 import dev.chainsync.db.Database;
 import dev.chainsync.ingest.Ingest;
+import dev.chainsync.ledger.TransferBatcher;
 import dev.chainsync.outbox.OperationStatus;
 import dev.chainsync.outbox.Outbox;
+import dev.chainsync.outbox.Relay;
 import dev.chainsync.outbox.RelayConfig;
 import dev.chainsync.webhook.WebhookDispatcher;
+import dev.chainsync.worker.PollingWorker;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.micrometer.core.instrument.Gauge;
@@ -16,7 +19,10 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** {@code GET /health} (one entry per component; 503 when any is down) and {@code GET /metrics}. */
+/**
+ * {@code GET /health} (one entry per component; 503 when any is down), the probes {@code
+ * /health/live} and {@code /health/ready}, and {@code GET /metrics}.
+ */
 final class HealthRoutes {
     /** Gauges share one stats query per scrape instead of one each. */
     static final long STATS_TTL_NANOS = 1_000_000_000L;
@@ -25,6 +31,7 @@ final class HealthRoutes {
     private final CircuitBreakingChainClient chain;
     private final Outbox outbox;
     private final RelayConfig relay;
+    private final Workers workers;
     private final WebhookDispatcher webhooks;
     private final Ingest ingest;
     private final PrometheusMeterRegistry registry;
@@ -36,10 +43,12 @@ final class HealthRoutes {
             CircuitBreakingChainClient chain,
             Outbox outbox,
             RelayConfig relay,
+            Workers workers,
             WebhookDispatcher webhooks,
             Ingest ingest,
             PrometheusMeterRegistry registry) {
         this.database = database;
+        this.workers = workers;
         this.chain = chain;
         this.outbox = outbox;
         this.relay = relay;
@@ -66,8 +75,14 @@ final class HealthRoutes {
                 .register(registry);
     }
 
+    /** The background loops of this instance that {@code /health} reports. */
+    record Workers(Relay relay, TransferBatcher transfers) {}
+
     void register(Javalin javalin) {
         javalin.get("/health", this::health);
+        // Liveness checks nothing but that a request is answered: a dependency's outage must not restart us.
+        javalin.get("/health/live", ctx -> ctx.json(Map.of("status", "up")));
+        javalin.get("/health/ready", this::ready);
         javalin.get(
                 "/metrics",
                 ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
@@ -88,6 +103,23 @@ final class HealthRoutes {
         cachedStats = s;
         cachedAt = now;
         return s;
+    }
+
+    /**
+     * Ready when the database answers: every API route needs it, and nothing else. Redis (ingest) and
+     * the chain have their own entries in {@code /health}; an outage of either must not take the
+     * credential and ledger API out of a load balancer.
+     */
+    private void ready(Context ctx) {
+        if (!database.ping()) {
+            throw new ApiProblem(
+                    503,
+                    "not-ready",
+                    "Not ready",
+                    "the database does not answer; this instance cannot serve the API",
+                    null);
+        }
+        ctx.json(Map.of("status", "ready"));
     }
 
     private void health(Context ctx) {
@@ -116,12 +148,14 @@ final class HealthRoutes {
         components.put("chain", chainEntry);
 
         Map<String, Object> relayEntry = new LinkedHashMap<>();
+        PollingWorker.Health relayLoops = workers.relay().health();
+        healthy &= !relayLoops.broken();
         if (dbUp) {
             Outbox.Stats stats = outbox.stats();
             Duration limit = relay.unhealthyPendingAge();
             boolean relayOk = stats.oldestUnfinishedAge().compareTo(limit) <= 0;
             healthy &= relayOk;
-            relayEntry.put("status", relayOk ? "up" : "lagging");
+            relayEntry.put("status", relayLoops.broken() ? "down" : relayOk ? "up" : "lagging");
             relayEntry.put("enabled", relay.enabled());
             relayEntry.put(
                     "oldest_pending_age_seconds", stats.oldestUnfinishedAge().toMillis() / 1000.0);
@@ -132,6 +166,7 @@ final class HealthRoutes {
         } else {
             relayEntry.put("status", "unknown");
         }
+        relayEntry.put("worker", worker(relayLoops));
         components.put("relay", relayEntry);
 
         Map<String, Object> webhookEntry = WebhookRoutes.health(webhooks, dbUp);
@@ -142,12 +177,25 @@ final class HealthRoutes {
         healthy &= ingestHealth.healthy();
         components.put("ingest", IngestRoutes.component(ingestHealth));
 
+        PollingWorker.Health batcher = workers.transfers().health();
+        healthy &= !batcher.broken();
+        components.put("transfers", Map.of("status", batcher.broken() ? "down" : "up", "worker", worker(batcher)));
+
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", healthy ? "healthy" : "unhealthy");
         body.put("components", components);
         // The replaced Redis-to-PostgreSQL service's fields, so its monitors keep working.
         IngestRoutes.seedFields(body, healthy, dbUp, ingestHealth);
         ctx.status(healthy ? 200 : 503).json(body);
+    }
+
+    /** A background loop as {@code /health} shows it; its last error only while it is broken. */
+    static Map<String, Object> worker(PollingWorker.Health h) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("running", h.running());
+        m.put("broken", h.broken());
+        m.put("last_error", h.lastError());
+        return m;
     }
 
     private static Map<String, Object> endpoint(ChainHealth.Endpoint e) {

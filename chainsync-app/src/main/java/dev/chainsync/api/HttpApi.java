@@ -78,6 +78,7 @@ public final class HttpApi implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + uploadCache, e);
         }
+        HttpMetrics metrics = new HttpMetrics(registry);
         this.javalin = Javalin.create(cfg -> {
             cfg.useVirtualThreads = true;
             cfg.showJavalinBanner = false;
@@ -85,6 +86,7 @@ public final class HttpApi implements AutoCloseable {
             cfg.jsonMapper(new JavalinJackson(API_JSON, true));
             cfg.http.maxRequestSize = 1024 * 1024;
             cfg.http.prefer405over404 = true;
+            cfg.requestLogger.http(metrics::record);
             cfg.jetty.multipartConfig.cacheDirectory(
                     uploadCache.toAbsolutePath().toString());
             cfg.jetty.multipartConfig.maxFileSize(maxUpload, SizeUnit.BYTES);
@@ -139,6 +141,7 @@ public final class HttpApi implements AutoCloseable {
                         s.chain(),
                         s.outbox(),
                         settings.relay(),
+                        new HealthRoutes.Workers(s.relay(), s.transfers()),
                         s.webhookDispatcher(),
                         s.ingest(),
                         s.registry())

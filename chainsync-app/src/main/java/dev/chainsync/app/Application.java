@@ -15,6 +15,8 @@ import dev.chainsync.chain.solana.SolanaChainClient;
 import dev.chainsync.chain.solana.SolanaConfig;
 import dev.chainsync.credential.CredentialService;
 import dev.chainsync.db.Database;
+import dev.chainsync.deployment.IdentityGuard;
+import dev.chainsync.deployment.SharedIdentity;
 import dev.chainsync.idempotency.Idempotency;
 import dev.chainsync.ingest.Ingest;
 import dev.chainsync.ledger.Ledger;
@@ -105,6 +107,8 @@ public final class Application implements AutoCloseable {
             Outbox outbox =
                     new Outbox(db.jdbc(), credentials.handlers(), config.relay().maxAttempts(), clock);
             SecretBox secretBox = SecretBox.load(config.webhooks());
+            // Before any worker could touch shared state: refuse a start whose identity the others do not share.
+            resources.add("shared identity", verifySharedIdentity(db, chain, secretBox, clock));
             WebhookEndpoints webhookEndpoints =
                     new WebhookEndpoints(db.jdbc(), config.webhooks(), secretBox, clock, new SecureRandom());
             Idempotency idempotency =
@@ -162,6 +166,7 @@ public final class Application implements AutoCloseable {
                     secretBox,
                     credentials,
                     outbox,
+                    relay,
                     reconciler,
                     new ReviewQueue(db.jdbc(), reconcileEngine, clock),
                     ingest,
@@ -174,6 +179,28 @@ public final class Application implements AutoCloseable {
             resources.close();
             throw e;
         }
+    }
+
+    /**
+     * Checks this instance's issuer key, webhook key (by fingerprint) and chain against what the
+     * instances on its database recorded; a devnet instance keeps the database's devnet claim open.
+     */
+    private IdentityGuard verifySharedIdentity(
+            Database db, CircuitBreakingChainClient chain, SecretBox secretBox, Clock clock) {
+        SharedIdentity identity = new SharedIdentity(
+                issuer.address(),
+                secretBox.keyId(),
+                chain.name(),
+                chain.chainId().orElse(null));
+        IdentityGuard guard =
+                IdentityGuard.verify(db.dataSource(), identity, config.relay().instanceId(), clock);
+        log.info(
+                "shared identity verified: issuer {}, webhook key {}, chain {} {}",
+                identity.issuerPublicKey(),
+                identity.webhookKeyFingerprint(),
+                identity.chain(),
+                identity.chainId() == null ? "(id unknown)" : identity.chainId());
+        return guard;
     }
 
     /** Production wiring: system clock, secure randomness. */

@@ -37,7 +37,11 @@ public record ChainsyncConfig(
 
     /** Loads and validates; throws {@link ConfigException} listing every bad value of every section. */
     public static ChainsyncConfig fromEnvironment(Map<String, String> vars) {
-        Env env = new Env(vars);
+        return load(new Env(vars));
+    }
+
+    /** Reads every section from {@code env}; {@link Env#namesRead()} then lists the variables read. */
+    static ChainsyncConfig load(Env env) {
         Path dataDir = env.path("CHAINSYNC_DATA_DIR", DEFAULT_DATA_DIR);
         DatabaseConfig database = DatabaseConfig.load(env);
         HttpConfig http = HttpConfig.load(env);

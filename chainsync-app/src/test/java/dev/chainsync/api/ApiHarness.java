@@ -74,6 +74,28 @@ public final class ApiHarness implements AutoCloseable {
         return env;
     }
 
+    /**
+     * Ingest settings reading {@code streams} (comma-separated) from {@code redisUrl} with one worker
+     * and short batches; the group and the dead-letter stream are named after {@code prefix}.
+     */
+    static Map<String, String> ingestEnv(String redisUrl, String streams, String prefix) {
+        return Map.of(
+                "REDIS_URL",
+                redisUrl,
+                "REDIS_STREAMS",
+                streams,
+                "CONSUMER_GROUP",
+                prefix + "_group",
+                "CONSUMER_NAME",
+                "api-test",
+                "WORKERS",
+                "1",
+                "BATCH_TIMEOUT_MS",
+                "100",
+                "CHAINSYNC_INGEST_DEAD_LETTER_STREAM",
+                prefix + "_dead");
+    }
+
     static ApiHarness start(String name, Path dataDir) {
         return start(name, dataDir, Map.of());
     }
@@ -86,6 +108,29 @@ public final class ApiHarness implements AutoCloseable {
             Application app = new Application(config, clock, new SplittableRandom(7)).start();
             return new ApiHarness(db, clock, app);
         } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
+    }
+
+    /**
+     * A harness whose service reaches the test PostgreSQL at 127.0.0.1:5432 through {@code
+     * proxyPort} (a {@link TcpProxy} the test can cut); skipped when the tests use another server.
+     */
+    static ApiHarness startThrough(String name, Path dataDir, int proxyPort) {
+        TestDatabases.Scratch db = TestDatabases.create(name);
+        try {
+            String direct = "127.0.0.1:5432/";
+            org.junit.jupiter.api.Assumptions.assumeTrue(
+                    db.jdbcUrl().contains(direct),
+                    () -> "database outage test skipped: PostgreSQL is not at " + direct);
+            Map<String, String> env = env(db, dataDir, Map.of());
+            env.put("DATABASE_URL", env.get("DATABASE_URL").replace(direct, "127.0.0.1:" + proxyPort + "/"));
+            ManualClock clock = new ManualClock(START);
+            Application app =
+                    new Application(ChainsyncConfig.fromEnvironment(env), clock, new SplittableRandom(7)).start();
+            return new ApiHarness(db, clock, app);
+        } catch (RuntimeException | Error e) {
             db.close();
             throw e;
         }

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.chainsync.apikey.Scope;
 import dev.chainsync.app.Application;
 import dev.chainsync.app.ChainsyncConfig;
+import dev.chainsync.chain.solana.RuntimeServer;
+import dev.chainsync.testing.SolanaRuntime;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
@@ -25,11 +27,9 @@ class EdgeOperationsTest {
     @TempDir
     Path dataDir;
 
-    @TempDir
-    Path otherDataDir;
-
     private ApiHarness h;
     private Application second;
+    private RuntimeServer runtime;
 
     @AfterEach
     void stop() {
@@ -38,6 +38,9 @@ class EdgeOperationsTest {
         }
         if (h != null) {
             h.close();
+        }
+        if (runtime != null) {
+            runtime.close();
         }
     }
 
@@ -56,11 +59,21 @@ class EdgeOperationsTest {
         return h.sendUnchecked(b.build());
     }
 
+    /**
+     * Two instances as an operator runs them: sharing the keys (one data directory's copies) and one
+     * Solana chain, since the devnet lives in one process and a second one is refused.
+     */
     @Test
     void aKeysRateLimitIsSharedByEveryInstanceOnTheDatabase() {
-        h = ApiHarness.start("edge_ops_rl", dataDir);
+        runtime = SolanaRuntime.start(1);
+        Map<String, String> solana = Map.of(
+                "CHAINSYNC_CHAIN",
+                "solana",
+                "CHAINSYNC_SOLANA_RPC_URLS",
+                runtime.url(0).toString());
+        h = ApiHarness.start("edge_ops_rl", dataDir, solana);
         second = new Application(
-                        ChainsyncConfig.fromEnvironment(ApiHarness.env(h.db, otherDataDir, Map.of())),
+                        ChainsyncConfig.fromEnvironment(ApiHarness.env(h.db, dataDir, solana)),
                         h.clock,
                         new SplittableRandom(9))
                 .start();

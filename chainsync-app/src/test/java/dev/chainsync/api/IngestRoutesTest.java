@@ -53,23 +53,7 @@ class IngestRoutesTest {
         prefix = "cs_api_" + UUID.randomUUID().toString().substring(0, 8);
         workload = IntuitionWorkload.create("intuition", prefix, 10, true, 1);
         h = ApiHarness.start(
-                "ingest_api",
-                dataDir,
-                Map.of(
-                        "REDIS_URL",
-                        url,
-                        "REDIS_STREAMS",
-                        String.join(",", workload.streams()),
-                        "CONSUMER_GROUP",
-                        prefix + "_group",
-                        "CONSUMER_NAME",
-                        "api-test",
-                        "WORKERS",
-                        "1",
-                        "BATCH_TIMEOUT_MS",
-                        "100",
-                        "CHAINSYNC_INGEST_DEAD_LETTER_STREAM",
-                        prefix + "_dead"));
+                "ingest_api", dataDir, ApiHarness.ingestEnv(url, String.join(",", workload.streams()), prefix));
     }
 
     @AfterAll

@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -31,15 +30,7 @@ class ServeShutdownTest {
     void sigtermStopsEverythingInOrderAndLeavesNoClaimBehind() throws Exception {
         try (TestDatabases.Scratch db = TestDatabases.create("serve")) {
             Path log = dir.resolve("serve.log");
-            List<String> command = new ArrayList<>(List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-cp",
-                    System.getProperty("java.class.path"),
-                    "-Dlogback.configurationFile=logback-test.xml",
-                    Main.class.getName(),
-                    "serve",
-                    "--port",
-                    "0"));
+            List<String> command = ServeProcess.command("serve", "--port", "0");
             ProcessBuilder pb =
                     new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
             pb.environment().put("DATABASE_URL", db.jdbcUrl());
@@ -60,13 +51,8 @@ class ServeShutdownTest {
                 String base = "http://localhost:" + m.group(1);
 
                 HttpClient http = HttpClient.newHttpClient();
-                String boundary = "b0undary";
-                String form = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"issuer_id\"\r\n\r\nuni\r\n"
-                        + "--" + boundary
-                        + "\r\nContent-Disposition: form-data; name=\"recipient_id\"\r\n\r\nstudent\r\n"
-                        + "--" + boundary
-                        + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"d.txt\"\r\n\r\n"
-                        + "diploma\r\n--" + boundary + "--\r\n";
+                String boundary = ServeProcess.BOUNDARY;
+                String form = ServeProcess.credentialForm("diploma");
                 HttpResponse<String> issued = http.send(
                         HttpRequest.newBuilder(URI.create(base + "/v1/credentials"))
                                 .header("Authorization", "Bearer " + ADMIN)
@@ -110,13 +96,7 @@ class ServeShutdownTest {
     }
 
     private Process serve(Path log, java.util.Map<String, String> env, String... args) throws java.io.IOException {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                "-Dlogback.configurationFile=logback-test.xml",
-                Main.class.getName(),
-                "serve"));
+        List<String> command = ServeProcess.command("serve");
         command.addAll(List.of(args));
         ProcessBuilder pb =
                 new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());

@@ -19,6 +19,14 @@ public interface ChainClient extends AutoCloseable {
     /** Short identifier of the chain, e.g. {@code devnet}, {@code solana}, {@code evm}. */
     String name();
 
+    /**
+     * What tells this chain apart from another of the same name (Solana's genesis hash, the devnet's
+     * id), shared by every instance on one database; empty when it cannot be read now.
+     */
+    default java.util.Optional<String> chainId() {
+        return java.util.Optional.empty();
+    }
+
     /** Current block height at {@code confirmed} commitment. */
     long blockHeight();
 

@@ -57,6 +57,11 @@ public final class CircuitBreakingChainClient implements ChainClient {
     }
 
     @Override
+    public java.util.Optional<String> chainId() {
+        return delegate.chainId();
+    }
+
+    @Override
     public long blockHeight() {
         return call(delegate::blockHeight);
     }

@@ -215,6 +215,22 @@ public final class Devnet implements ChainClient {
         return faults;
     }
 
+    /**
+     * The id of this devnet: a digest of its genesis and seed, so a devnet replayed from its ledger
+     * keeps it and a fresh one gets another.
+     */
+    @Override
+    public Optional<String> chainId() {
+        try {
+            var digest = MessageDigest.getInstance("SHA-256");
+            digest.update(genesis.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            digest.update(seed);
+            return Optional.of(Base58.encode(java.util.Arrays.copyOf(digest.digest(), 16)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public Instant genesis() {
         return genesis;
     }

@@ -4,9 +4,12 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -17,6 +20,8 @@ import java.util.function.Supplier;
 public final class Env {
     private final Map<String, String> vars;
     private final List<String> problems = new ArrayList<>();
+    /** Every name asked for, so a check can compare the variables the code reads with the documented ones. */
+    private final Set<String> asked = new LinkedHashSet<>();
 
     public Env(Map<String, String> vars) {
         this.vars = Map.copyOf(vars);
@@ -35,6 +40,7 @@ public final class Env {
 
     /** The raw value, or null when unset or blank. */
     public String raw(String name) {
+        asked.add(name);
         String v = vars.get(name);
         return v == null || v.isBlank() ? null : v.trim();
     }
@@ -127,6 +133,11 @@ public final class Env {
                     return v;
                 },
                 "a choice");
+    }
+
+    /** The names of the variables read so far, in the order first read. */
+    public Set<String> namesRead() {
+        return Collections.unmodifiableSet(asked);
     }
 
     /** Records a problem found by a cross-field check. */

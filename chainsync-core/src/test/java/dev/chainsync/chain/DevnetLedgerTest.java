@@ -210,4 +210,13 @@ class DevnetLedgerTest {
         String content = Files.readString(ledger, StandardCharsets.UTF_8);
         assertThat(content).contains(tx.signature()).contains("durable").endsWith("\n");
     }
+
+    @Test
+    void aReplayedDevnetKeepsItsIdAndAFreshOneGetsAnother() {
+        Path ledger = dir.resolve("ledger.jsonl");
+        String id = open(ledger).chainId().orElseThrow();
+        opened.getFirst().close();
+        assertThat(open(ledger).chainId()).contains(id);
+        assertThat(open(dir.resolve("other.jsonl")).chainId().orElseThrow()).isNotEqualTo(id);
+    }
 }

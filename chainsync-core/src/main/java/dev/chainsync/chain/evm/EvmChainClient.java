@@ -403,6 +403,12 @@ public final class EvmChainClient implements ChainClient {
                 quantity(r.path("status")) == 1 ? null : "reverted"));
     }
 
+    /** The EIP-155 chain id, checked against the node at start: what instances sharing a database must agree on. */
+    @Override
+    public Optional<String> chainId() {
+        return Optional.of("eip155:" + config.chainId());
+    }
+
     @Override
     public ChainHealth health() {
         try {

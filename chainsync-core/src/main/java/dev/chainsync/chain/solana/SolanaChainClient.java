@@ -146,6 +146,20 @@ public final class SolanaChainClient implements ChainClient {
         return NAME;
     }
 
+    /** The cluster's genesis hash from the first endpoint that answers (asked once, at start). */
+    @Override
+    public java.util.Optional<String> chainId() {
+        for (RpcEndpoint e : endpoints) {
+            try {
+                return java.util.Optional.of(
+                        e.call(() -> e.rpc.call("getGenesisHash").asText()));
+            } catch (ChainException ex) {
+                log.debug("getGenesisHash failed on {}: {}", e.label(), ex.getMessage());
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
     // ---------------------------------------------------------------- heights and endpoint choice
 
     @Override

@@ -311,4 +311,14 @@ class SolanaChainClientTest {
         assertThat(SolanaMemos.parseField("no format")).containsExactly("no format");
         assertThat(SolanaMemos.parseField("[9] short")).containsExactly("[9] short");
     }
+
+    @Test
+    void theChainIdIsTheClustersGenesisHashFromAnyEndpointThatAnswers() {
+        start(2);
+        String genesis = runtime.rpc("getGenesisHash", List.of()).path("result").asText();
+        assertThat(genesis).isNotBlank();
+        assertThat(client.chainId()).contains(genesis);
+        runtime.faults(0, java.util.Map.of("outage", true));
+        assertThat(client.chainId()).contains(genesis);
+    }
 }
