@@ -18,7 +18,7 @@ import picocli.CommandLine.Command;
 @Command(
         name = "chainsync",
         mixinStandardHelpOptions = true,
-        version = "chainsync 0.1.0",
+        versionProvider = Version.class,
         description = "Keeps PostgreSQL consistent with a blockchain.",
         subcommands = {
             ServeCommand.class,

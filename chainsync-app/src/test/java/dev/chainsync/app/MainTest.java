@@ -3,12 +3,15 @@ package dev.chainsync.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -102,11 +105,16 @@ class MainTest {
     }
 
     @Test
-    void versionIsPrinted() {
+    void versionIsTheMavenProjectsAsChatpacksIs() throws IOException {
+        // Surefire runs in the module's directory; the root pom is its parent's.
+        Matcher m = Pattern.compile("<artifactId>chainsync-parent</artifactId>\\s*<version>([^<]+)</version>")
+                .matcher(Files.readString(Path.of("..", "pom.xml")));
+        assertThat(m.find()).as("root pom declares chainsync-parent's version").isTrue();
+
         Run r = run("--version");
 
         assertThat(r.exitCode()).isZero();
-        assertThat(r.out().strip()).isEqualTo("chainsync 0.1.0");
+        assertThat(r.out().strip()).isEqualTo("chainsync " + m.group(1));
     }
 
     @ParameterizedTest(name = "{0}")
