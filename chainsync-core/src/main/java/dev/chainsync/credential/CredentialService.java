@@ -224,50 +224,40 @@ public final class CredentialService {
         Optional<Credential> found = store.find(hash);
         String expectedMemo = CredentialHash.memo(hash);
         if (found.isEmpty()) {
-            problems.add("database: no credential with this hash");
-            ChainRecord onChain = null;
-            try {
-                onChain = chain.recordsByAddress(issuer.address(), null, VERIFY_CHAIN_SCAN).stream()
-                        // The history may list others' transactions naming the issuer (Solana's does).
-                        .filter(r -> r.carries(expectedMemo)
-                                && r.error() == null
-                                && r.signer().equals(issuer.address()))
-                        .findFirst()
-                        .orElse(null);
-            } catch (ChainException e) {
-                problems.add("chain: could not be checked: " + e.getMessage());
-            }
-            if (onChain != null) {
-                problems.add("chain: memo found in transaction " + onChain.signature() + " but the database lacks it");
-                return new Verification(
-                        hash,
-                        false,
-                        false,
-                        null,
-                        null,
-                        true,
-                        onChain.signature(),
-                        onChain.slot(),
-                        null,
-                        true,
-                        problems);
-            }
-            return new Verification(hash, false, false, null, null, false, null, null, null, null, problems);
+            return verifyMissingFromDatabase(hash, expectedMemo, problems);
         }
-        Credential cr = found.get();
+        return verifyStored(found.get(), hash, expectedMemo, problems);
+    }
+
+    /** The database lacks {@code hash}: is its memo among the issuer's newest chain records? */
+    private Verification verifyMissingFromDatabase(String hash, String expectedMemo, List<String> problems) {
+        problems.add("database: no credential with this hash");
+        ChainRecord onChain = null;
+        try {
+            onChain = chain.recordsByAddress(issuer.address(), null, VERIFY_CHAIN_SCAN).stream()
+                    // The history may list others' transactions naming the issuer (Solana's does).
+                    .filter(r -> r.carries(expectedMemo)
+                            && r.error() == null
+                            && r.signer().equals(issuer.address()))
+                    .findFirst()
+                    .orElse(null);
+        } catch (ChainException e) {
+            problems.add("chain: could not be checked: " + e.getMessage());
+        }
+        if (onChain != null) {
+            problems.add("chain: memo found in transaction " + onChain.signature() + " but the database lacks it");
+            return new Verification(
+                    hash, false, false, null, null, true, onChain.signature(), onChain.slot(), null, true, problems);
+        }
+        return new Verification(hash, false, false, null, null, false, null, null, null, null, problems);
+    }
+
+    /** The database has the credential: checks its own fields, then looks its transaction up on chain. */
+    private Verification verifyStored(Credential cr, String hash, String expectedMemo, List<String> problems) {
         if (!expectedMemo.equals(cr.memo())) {
             problems.add("database: memo '" + cr.memo() + "' is not this hash's memo '" + expectedMemo + "'");
         }
-        Boolean signatureValid = null;
-        if (cr.issuerSignature() != null) {
-            signatureValid = Ed25519Keypair.verify(
-                    Base58.decode(cr.issuerAddress()),
-                    HexFormat.of().parseHex(hash),
-                    Base58.decode(cr.issuerSignature()));
-            if (!signatureValid) {
-                problems.add("database: issuer signature does not verify against " + cr.issuerAddress());
-            }
-        }
+        Boolean signatureValid = issuerSignatureValid(cr, hash, problems);
         if (cr.chainSignature() == null) {
             problems.add("chain: not written yet (status " + cr.status().dbName() + ")");
             return new Verification(
@@ -280,35 +270,52 @@ public final class CredentialService {
             status = chain.signatureStatuses(List.of(cr.chainSignature())).get(cr.chainSignature());
         } catch (ChainException e) {
             problems.add("chain: could not be checked: " + e.getMessage());
-            return new Verification(
-                    hash,
-                    false,
-                    true,
-                    cr.status().dbName(),
-                    signatureValid,
-                    false,
-                    cr.chainSignature(),
-                    cr.chainSlot(),
-                    null,
-                    null,
-                    problems);
+            return notFoundOnChain(cr, signatureValid, problems);
         }
         if (record.isEmpty()) {
             problems.add("chain: transaction " + cr.chainSignature() + " recorded in the database is not on chain");
-            return new Verification(
-                    hash,
-                    false,
-                    true,
-                    cr.status().dbName(),
-                    signatureValid,
-                    false,
-                    cr.chainSignature(),
-                    cr.chainSlot(),
-                    null,
-                    null,
-                    problems);
+            return notFoundOnChain(cr, signatureValid, problems);
         }
-        ChainRecord r = record.get();
+        return compareWithChain(cr, record.get(), status, signatureValid, expectedMemo, problems);
+    }
+
+    /** Null when the credential has no issuer signature; otherwise whether it verifies (a problem if not). */
+    private static Boolean issuerSignatureValid(Credential cr, String hash, List<String> problems) {
+        if (cr.issuerSignature() == null) {
+            return null;
+        }
+        boolean valid = Ed25519Keypair.verify(
+                Base58.decode(cr.issuerAddress()), HexFormat.of().parseHex(hash), Base58.decode(cr.issuerSignature()));
+        if (!valid) {
+            problems.add("database: issuer signature does not verify against " + cr.issuerAddress());
+        }
+        return valid;
+    }
+
+    /** The stored credential's transaction could not be read from the chain, or is not there. */
+    private static Verification notFoundOnChain(Credential cr, Boolean signatureValid, List<String> problems) {
+        return new Verification(
+                cr.hash(),
+                false,
+                true,
+                cr.status().dbName(),
+                signatureValid,
+                false,
+                cr.chainSignature(),
+                cr.chainSlot(),
+                null,
+                null,
+                problems);
+    }
+
+    /** The stored credential against the chain transaction it names. */
+    private Verification compareWithChain(
+            Credential cr,
+            ChainRecord r,
+            SignatureStatus status,
+            Boolean signatureValid,
+            String expectedMemo,
+            List<String> problems) {
         // Anyone can write any memo: the transaction must be signed by this service's issuer, the
         // address the stored record names too.
         if (!r.signer().equals(issuer.address())) {
@@ -334,7 +341,7 @@ public final class CredentialService {
         // on_chain means what the API document says: a successful transaction of the issuer carries this memo.
         boolean onChain = r.error() == null && memoMatches && r.signer().equals(issuer.address());
         return new Verification(
-                hash,
+                cr.hash(),
                 valid,
                 true,
                 cr.status().dbName(),

@@ -65,87 +65,111 @@ final class Projections {
             Set<String> newTriples)
             throws SQLException {
         Map<String, String[]> termRows = new LinkedHashMap<>();
-        if (!atoms.isEmpty()) {
-            Arrays a = new Arrays(atoms.size());
-            for (Sourced<AtomCreated> s : atoms) {
-                AtomCreated e = s.event();
-                a.add(
-                        e.termId(),
-                        e.creator(),
-                        e.atomWallet(),
-                        EventStore.utf8OrNull(e.atomData()),
-                        "\\x" + java.util.HexFormat.of().formatHex(e.atomData()),
-                        e.meta().transactionHash(),
-                        e.meta().blockNumber(),
-                        e.meta().logIndex(),
-                        e.meta().blockTimestamp());
-                termRows.put(e.termId(), new String[] {e.termId(), "Atom", e.termId(), null});
-            }
-            a.execute(c, """
-                    INSERT INTO atom AS a (term_id, creator_id, wallet_id, data, raw_data, transaction_hash,
-                                           last_event_block, last_event_log_index, created_at)
-                    SELECT DISTINCT ON (u.term_id) u.*
-                      FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::bytea[], ?::text[], ?::bigint[],
-                                  ?::bigint[], ?::timestamptz[]) AS u(term_id, creator_id, wallet_id, data, raw_data,
-                                  transaction_hash, last_event_block, last_event_log_index, created_at)
-                     ORDER BY u.term_id, u.last_event_block DESC, u.last_event_log_index DESC
-                    ON CONFLICT (term_id) DO UPDATE SET
-                        creator_id = excluded.creator_id, wallet_id = excluded.wallet_id, data = excluded.data,
-                        raw_data = excluded.raw_data, transaction_hash = excluded.transaction_hash,
-                        last_event_block = excluded.last_event_block,
-                        last_event_log_index = excluded.last_event_log_index, created_at = excluded.created_at
-                     WHERE (excluded.last_event_block, excluded.last_event_log_index)
-                           > (a.last_event_block, a.last_event_log_index)""");
+        insertAtoms(c, atoms, termRows);
+        insertTriples(c, triples, termRows, newTriples);
+        insertTerms(c, termRows);
+    }
+
+    /** Upserts the atoms created, adding each one's term row to {@code termRows}. */
+    private static void insertAtoms(Connection c, List<Sourced<AtomCreated>> atoms, Map<String, String[]> termRows)
+            throws SQLException {
+        if (atoms.isEmpty()) {
+            return;
         }
-        if (!triples.isEmpty()) {
-            Arrays a = new Arrays(triples.size());
-            for (Sourced<TripleCreated> s : triples) {
-                TripleCreated e = s.event();
-                a.add(
-                        e.termId(),
-                        e.counterTermId(),
-                        e.creator(),
-                        e.subjectId(),
-                        e.predicateId(),
-                        e.objectId(),
-                        e.meta().transactionHash(),
-                        e.meta().blockNumber(),
-                        e.meta().logIndex(),
-                        e.meta().blockTimestamp());
-                termRows.put(e.termId(), new String[] {e.termId(), "Triple", null, e.termId()});
-                // Seed 003: triple_id is the term's own id for every 'Triple' term, counter terms included.
-                termRows.put(e.counterTermId(), new String[] {e.counterTermId(), "Triple", null, e.counterTermId()});
-                newTriples.add(e.termId());
-            }
-            // subject/predicate/object of a triple never change (its id is their hash), so a later
-            // duplicate creation cannot move the triple between predicate_object rows.
-            a.execute(c, """
-                    INSERT INTO triple AS t (term_id, counter_term_id, creator_id, subject_id, predicate_id, object_id,
-                                             transaction_hash, last_event_block, last_event_log_index, created_at)
-                    SELECT DISTINCT ON (u.term_id) u.*
-                      FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
-                                  ?::bigint[], ?::bigint[], ?::timestamptz[]) AS u(term_id, counter_term_id, creator_id,
-                                  subject_id, predicate_id, object_id, transaction_hash, last_event_block,
-                                  last_event_log_index, created_at)
-                     ORDER BY u.term_id, u.last_event_block DESC, u.last_event_log_index DESC
-                    ON CONFLICT (term_id) DO UPDATE SET
-                        creator_id = excluded.creator_id, transaction_hash = excluded.transaction_hash,
-                        last_event_block = excluded.last_event_block,
-                        last_event_log_index = excluded.last_event_log_index, created_at = excluded.created_at
-                     WHERE (excluded.last_event_block, excluded.last_event_log_index)
-                           > (t.last_event_block, t.last_event_log_index)""");
+        Arrays a = new Arrays(atoms.size());
+        for (Sourced<AtomCreated> s : atoms) {
+            AtomCreated e = s.event();
+            a.add(
+                    e.termId(),
+                    e.creator(),
+                    e.atomWallet(),
+                    EventStore.utf8OrNull(e.atomData()),
+                    "\\x" + java.util.HexFormat.of().formatHex(e.atomData()),
+                    e.meta().transactionHash(),
+                    e.meta().blockNumber(),
+                    e.meta().logIndex(),
+                    e.meta().blockTimestamp());
+            termRows.put(e.termId(), new String[] {e.termId(), "Atom", e.termId(), null});
         }
-        if (!termRows.isEmpty()) {
-            Arrays a = new Arrays(termRows.size());
-            termRows.values().forEach(r -> a.add((Object[]) r));
-            // The creation fixes the term's type even when its vaults arrived first ('Unknown').
-            a.execute(c, """
-                    INSERT INTO term AS t (id, type, atom_id, triple_id, total_assets, total_market_cap)
-                    SELECT u.id, u.type, u.atom_id, u.triple_id, 0, 0
-                      FROM unnest(?::text[], ?::text[], ?::text[], ?::text[]) AS u(id, type, atom_id, triple_id)
-                    ON CONFLICT (id) DO UPDATE SET type = excluded.type, atom_id = excluded.atom_id,
-                                                   triple_id = excluded.triple_id""");
+        a.execute(c, """
+                INSERT INTO atom AS a (term_id, creator_id, wallet_id, data, raw_data, transaction_hash,
+                                       last_event_block, last_event_log_index, created_at)
+                SELECT DISTINCT ON (u.term_id) u.*
+                  FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::bytea[], ?::text[], ?::bigint[],
+                              ?::bigint[], ?::timestamptz[]) AS u(term_id, creator_id, wallet_id, data, raw_data,
+                              transaction_hash, last_event_block, last_event_log_index, created_at)
+                 ORDER BY u.term_id, u.last_event_block DESC, u.last_event_log_index DESC
+                ON CONFLICT (term_id) DO UPDATE SET
+                    creator_id = excluded.creator_id, wallet_id = excluded.wallet_id, data = excluded.data,
+                    raw_data = excluded.raw_data, transaction_hash = excluded.transaction_hash,
+                    last_event_block = excluded.last_event_block,
+                    last_event_log_index = excluded.last_event_log_index, created_at = excluded.created_at
+                 WHERE (excluded.last_event_block, excluded.last_event_log_index)
+                       > (a.last_event_block, a.last_event_log_index)""");
+    }
+
+    /**
+     * Upserts the triples created, adding their terms (counter terms too) to {@code termRows} and
+     * their ids to {@code newTriples}.
+     */
+    private static void insertTriples(
+            Connection c, List<Sourced<TripleCreated>> triples, Map<String, String[]> termRows, Set<String> newTriples)
+            throws SQLException {
+        if (triples.isEmpty()) {
+            return;
         }
+        Arrays a = new Arrays(triples.size());
+        for (Sourced<TripleCreated> s : triples) {
+            TripleCreated e = s.event();
+            a.add(
+                    e.termId(),
+                    e.counterTermId(),
+                    e.creator(),
+                    e.subjectId(),
+                    e.predicateId(),
+                    e.objectId(),
+                    e.meta().transactionHash(),
+                    e.meta().blockNumber(),
+                    e.meta().logIndex(),
+                    e.meta().blockTimestamp());
+            termRows.put(e.termId(), new String[] {e.termId(), "Triple", null, e.termId()});
+            // Seed 003: triple_id is the term's own id for every 'Triple' term, counter terms included.
+            termRows.put(e.counterTermId(), new String[] {e.counterTermId(), "Triple", null, e.counterTermId()});
+            newTriples.add(e.termId());
+        }
+        // subject/predicate/object of a triple never change (its id is their hash), so a later
+        // duplicate creation cannot move the triple between predicate_object rows.
+        a.execute(c, """
+                INSERT INTO triple AS t (term_id, counter_term_id, creator_id, subject_id, predicate_id, object_id,
+                                         transaction_hash, last_event_block, last_event_log_index, created_at)
+                SELECT DISTINCT ON (u.term_id) u.*
+                  FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
+                              ?::bigint[], ?::bigint[], ?::timestamptz[]) AS u(term_id, counter_term_id, creator_id,
+                              subject_id, predicate_id, object_id, transaction_hash, last_event_block,
+                              last_event_log_index, created_at)
+                 ORDER BY u.term_id, u.last_event_block DESC, u.last_event_log_index DESC
+                ON CONFLICT (term_id) DO UPDATE SET
+                    creator_id = excluded.creator_id, transaction_hash = excluded.transaction_hash,
+                    last_event_block = excluded.last_event_block,
+                    last_event_log_index = excluded.last_event_log_index, created_at = excluded.created_at
+                 WHERE (excluded.last_event_block, excluded.last_event_log_index)
+                       > (t.last_event_block, t.last_event_log_index)""");
+    }
+
+    /** Upserts the term rows of the atoms and triples created. */
+    private static void insertTerms(Connection c, Map<String, String[]> termRows) throws SQLException {
+        if (termRows.isEmpty()) {
+            return;
+        }
+        Arrays a = new Arrays(termRows.size());
+        termRows.values().forEach(r -> a.add((Object[]) r));
+        // The creation fixes the term's type even when its vaults arrived first ('Unknown').
+        a.execute(c, """
+                INSERT INTO term AS t (id, type, atom_id, triple_id, total_assets, total_market_cap)
+                SELECT u.id, u.type, u.atom_id, u.triple_id, 0, 0
+                  FROM unnest(?::text[], ?::text[], ?::text[], ?::text[]) AS u(id, type, atom_id, triple_id)
+                ON CONFLICT (id) DO UPDATE SET type = excluded.type, atom_id = excluded.atom_id,
+                                               triple_id = excluded.triple_id""");
     }
 
     // ------------------------------------------------------------------ vaults and positions
@@ -264,9 +288,23 @@ final class Projections {
         if (deposits.isEmpty() && redeems.isEmpty()) {
             return Set.of();
         }
+        Map<VaultKey, Integer> vaultTypes = new HashMap<>();
+        List<Map.Entry<PositionKey, PositionDelta>> sorted = reducedByPosition(deposits, redeems, vaultTypes);
+        Map<VaultKey, Long> deltas = writePositions(c, sorted);
+        // Each touched vault's position_count moves by how many of its positions crossed zero; a
+        // vault with none still needs its row (a position without a price event yet).
+        vaultTypes.keySet().forEach(k -> deltas.putIfAbsent(k, 0L));
+        return positionCounts(c, deltas, vaultTypes);
+    }
+
+    /**
+     * The batch's deposits and redemptions reduced per position, sorted by key; fills in each
+     * vault's type from the first of its events.
+     */
+    private static List<Map.Entry<PositionKey, PositionDelta>> reducedByPosition(
+            List<Sourced<Deposited>> deposits, List<Sourced<Redeemed>> redeems, Map<VaultKey, Integer> vaultTypes) {
         // Per position: the latest event, the sums and the first block time, reduced here (see vaultPrices).
         Map<PositionKey, PositionDelta> byPosition = new HashMap<>();
-        Map<VaultKey, Integer> vaultTypes = new HashMap<>();
         for (Sourced<Deposited> s : deposits) {
             Deposited e = s.event();
             byPosition
@@ -283,7 +321,15 @@ final class Projections {
         }
         List<Map.Entry<PositionKey, PositionDelta>> sorted = new ArrayList<>(byPosition.entrySet());
         sorted.sort(Map.Entry.comparingByKey(POSITION_ORDER));
+        return sorted;
+    }
 
+    /**
+     * Inserts new positions and updates known ones; returns, per vault, how many of its positions
+     * crossed zero (up minus down).
+     */
+    private static Map<VaultKey, Long> writePositions(Connection c, List<Map.Entry<PositionKey, PositionDelta>> sorted)
+            throws SQLException {
         // Only the writer lock's holder writes positions, so what is read here stays current until
         // this transaction ends: a new position is a plain INSERT and a known one a plain UPDATE
         // (no speculative insertion, no row lock record besides the update), and both sides of
@@ -323,18 +369,29 @@ final class Projections {
                 deltas.merge(new VaultKey(k.termId(), k.curveId()), is ? 1L : -1L, Long::sum);
             }
         }
-        String u = """
+        insertPositions(c, inserts);
+        updatePositions(c, updates);
+        return deltas;
+    }
+
+    /** Columns of the rows writePositions() builds, as the FROM item both of its statements read. */
+    private static final String POSITION_ROWS = """
                 unnest(?::text[], ?::text[], ?::numeric[], ?::bigint[], ?::bigint[], ?::text[], ?::bigint[], ?::numeric[],
                        ?::numeric[], ?::numeric[], ?::timestamptz[], ?::timestamptz[])
                     AS u(account_id, term_id, curve_id, block_number, log_index, transaction_hash, transaction_index,
                          total_shares, deposit, redeem, first_ts, ts)""";
+
+    private static void insertPositions(Connection c, Arrays inserts) throws SQLException {
         inserts.execute(c, """
                 INSERT INTO position (account_id, term_id, curve_id, shares, total_deposit_assets_after_total_fees,
                                       total_redeem_assets_for_receiver, block_number, log_index, transaction_hash,
                                       transaction_index, created_at, updated_at)
                 SELECT account_id, term_id, curve_id, total_shares, deposit, redeem, block_number, log_index,
                        transaction_hash, transaction_index, first_ts, ts
-                  FROM %s""".formatted(u));
+                  FROM %s""".formatted(POSITION_ROWS));
+    }
+
+    private static void updatePositions(Connection c, Arrays updates) throws SQLException {
         String newer = "(u.block_number, u.log_index) > (p.block_number, p.log_index)";
         updates.execute(c, """
                 UPDATE position AS p SET
@@ -348,11 +405,12 @@ final class Projections {
                     log_index = CASE WHEN %1$s THEN u.log_index ELSE p.log_index END,
                     block_number = CASE WHEN %1$s THEN u.block_number ELSE p.block_number END
                   FROM %2$s
-                 WHERE p.account_id = u.account_id AND p.term_id = u.term_id AND p.curve_id = u.curve_id""".formatted(newer, u));
-        // Each touched vault's position_count moves by how many of its positions crossed zero; a
-        // vault with none still needs its row (a position without a price event yet).
-        vaultTypes.keySet().forEach(k -> deltas.putIfAbsent(k, 0L));
+                 WHERE p.account_id = u.account_id AND p.term_id = u.term_id AND p.curve_id = u.curve_id""".formatted(newer, POSITION_ROWS));
+    }
 
+    /** Moves each vault's position_count by its delta, creating the vaults not seen yet; returns their terms. */
+    private static Set<String> positionCounts(
+            Connection c, Map<VaultKey, Long> deltas, Map<VaultKey, Integer> vaultTypes) throws SQLException {
         Arrays v = new Arrays(deltas.size());
         Set<String> terms = new LinkedHashSet<>();
         deltas.entrySet().stream()
