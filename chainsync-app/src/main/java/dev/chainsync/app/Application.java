@@ -79,24 +79,14 @@ public final class Application implements AutoCloseable {
             resources.add("metrics", registry::close);
             Database db = resources.add("database", Databases.open(config.database(), config.dataDir(), "chainsync"));
             db.migrate();
-            this.issuer = Ed25519Keypair.loadOrGenerate(config.chain().issuerKeypair());
-            log.info(
-                    "issuer address {} (keypair {})",
-                    issuer.address(),
-                    config.chain().issuerKeypair());
+            this.issuer = loadIssuer(config);
             // The devnet runs in process; on Solana or EVM there is none (and so no fault switches).
             this.devnet = config.chain().kind().equals(ChainConfig.DEVNET)
                     ? resources.add("devnet", newDevnet(clock, random))
                     : null;
             ChainClient target =
                     devnet != null ? devnet : resources.add("chain client", newRemoteChain(issuer, clock, registry));
-            CircuitBreakingChainClient chain = resources.add(
-                    "chain",
-                    new CircuitBreakingChainClient(
-                            target,
-                            config.chain().breakerFailureRatePercent(),
-                            config.chain().breakerOpenDuration(),
-                            clock));
+            CircuitBreakingChainClient chain = resources.add("chain", withBreaker(target, clock));
             CredentialService credentials = new CredentialService(
                     db.jdbc(),
                     issuer,
@@ -117,28 +107,10 @@ public final class Application implements AutoCloseable {
                     "retention purge",
                     new PollingWorker(
                             "retention-purge", PURGE_INTERVAL, () -> purgeExpired(idempotency, webhookEndpoints)));
-            CredentialReconciler reconciler = resources.add(
-                    "reconciler",
-                    new CredentialReconciler(
-                            db.jdbc(),
-                            chain,
-                            credentials,
-                            config.reconcile().interval(),
-                            config.reconcile().window(),
-                            clock,
-                            registry));
-            // The engine schedules every reconciled data type, the credential reconciler among them.
-            this.reconcileEngine = resources.add(
-                    "reconciliation engine",
-                    new ReconcileEngine(
-                                    db.jdbc(),
-                                    config.reconcile().engine(),
-                                    config.relay().maxAttempts(),
-                                    clock,
-                                    registry)
-                            .register(reconciler, config.reconcile().interval())
-                            .register(new IngestCompleteness(
-                                    db.jdbc(), config.reconcile().engine().ingestMaxQuietBlocks())));
+            CredentialReconciler reconciler =
+                    resources.add("reconciler", newReconciler(db, chain, credentials, clock, registry));
+            this.reconcileEngine =
+                    resources.add("reconciliation engine", newReconcileEngine(db, reconciler, clock, registry));
             WebhookDispatcher webhookDispatcher = resources.add(
                     "webhook dispatcher",
                     new WebhookDispatcher(db.jdbc(), config.webhooks(), secretBox, clock, random, registry));
@@ -179,6 +151,50 @@ public final class Application implements AutoCloseable {
             resources.close();
             throw e;
         }
+    }
+
+    private static Ed25519Keypair loadIssuer(ChainsyncConfig config) {
+        Ed25519Keypair issuer = Ed25519Keypair.loadOrGenerate(config.chain().issuerKeypair());
+        log.info(
+                "issuer address {} (keypair {})",
+                issuer.address(),
+                config.chain().issuerKeypair());
+        return issuer;
+    }
+
+    /** The chain client everything uses: {@code target} behind the configured circuit breaker. */
+    private CircuitBreakingChainClient withBreaker(ChainClient target, Clock clock) {
+        return new CircuitBreakingChainClient(
+                target,
+                config.chain().breakerFailureRatePercent(),
+                config.chain().breakerOpenDuration(),
+                clock);
+    }
+
+    private CredentialReconciler newReconciler(
+            Database db,
+            CircuitBreakingChainClient chain,
+            CredentialService credentials,
+            Clock clock,
+            PrometheusMeterRegistry registry) {
+        return new CredentialReconciler(
+                db.jdbc(),
+                chain,
+                credentials,
+                config.reconcile().interval(),
+                config.reconcile().window(),
+                clock,
+                registry);
+    }
+
+    /** The engine schedules every reconciled data type, the credential reconciler among them. */
+    private ReconcileEngine newReconcileEngine(
+            Database db, CredentialReconciler reconciler, Clock clock, PrometheusMeterRegistry registry) {
+        return new ReconcileEngine(
+                        db.jdbc(), config.reconcile().engine(), config.relay().maxAttempts(), clock, registry)
+                .register(reconciler, config.reconcile().interval())
+                .register(new IngestCompleteness(
+                        db.jdbc(), config.reconcile().engine().ingestMaxQuietBlocks()));
     }
 
     /**

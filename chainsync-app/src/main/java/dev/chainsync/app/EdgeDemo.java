@@ -97,6 +97,37 @@ final class EdgeDemo implements AutoCloseable {
         System.out.println();
         System.out.println("Edge: webhooks, accounts and transfers through the API (a key with ledger:write, "
                 + "webhooks:manage, read, admin)");
+        String endpointId = createEndpoint(http, base, key);
+
+        String alice = createAccount(http, base, key, "alice");
+        String bob = createAccount(http, base, key, "bob");
+        post(
+                http,
+                base + "/v1/admin/mints",
+                key,
+                null,
+                Map.of("account", alice, "amount", "100.00", "currency", "USD"));
+        System.out.println("  accounts " + alice + " (alice) and " + bob + " (bob); minted 100.00 USD to alice");
+
+        int created = concurrentTransfers(http, base, key, alice, bob);
+        replayAndOverdraw(http, base, key, alice, bob);
+
+        JsonNode a = get(http, base + "/v1/accounts/" + alice, key);
+        JsonNode b = get(http, base + "/v1/accounts/" + bob, key);
+        System.out.println("  balances: alice " + a.at("/balances/USD").asText() + " USD, bob "
+                + b.at("/balances/USD").asText() + " USD (minted 100.00; transfers only move it)");
+
+        // The mint and every transfer made each publish transfer.completed.
+        awaitWebhooks(1 + created + 1);
+        links.add("/v1/accounts/" + alice, "an account and its balances");
+        links.add("/v1/accounts/" + alice + "/entries", "its double-entry journal");
+        links.add(
+                "/v1/webhook-endpoints/" + endpointId + "/messages",
+                "webhook deliveries (removed when the demo stops)");
+    }
+
+    /** Registers the receiver for transfer.* and keeps the endpoint's id and signing secret; returns the id. */
+    private String createEndpoint(HttpClient http, String base, String key) throws IOException, InterruptedException {
         String hookUrl = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hooks";
         JsonNode endpoint = post(
                         http,
@@ -115,23 +146,20 @@ final class EdgeDemo implements AutoCloseable {
         this.endpointId = endpoint.get("id").asLong();
         secret = Base64.getDecoder().decode(endpoint.get("secret").asText().substring("whsec_".length()));
         System.out.println("  webhook endpoint " + endpointId + " -> " + hookUrl + " (transfer.*), secret shown once");
+        return endpointId;
+    }
 
-        String alice = post(http, base + "/v1/accounts", key, null, Map.of("name", "alice"))
+    private static String createAccount(HttpClient http, String base, String key, String name)
+            throws IOException, InterruptedException {
+        return post(http, base + "/v1/accounts", key, null, Map.of("name", name))
                 .body
                 .get("id")
                 .asText();
-        String bob = post(http, base + "/v1/accounts", key, null, Map.of("name", "bob"))
-                .body
-                .get("id")
-                .asText();
-        post(
-                http,
-                base + "/v1/admin/mints",
-                key,
-                null,
-                Map.of("account", alice, "amount", "100.00", "currency", "USD"));
-        System.out.println("  accounts " + alice + " (alice) and " + bob + " (bob); minted 100.00 USD to alice");
+    }
 
+    /** Sends {@link #TRANSFERS} transfers at once; returns how many were created. */
+    private static int concurrentTransfers(HttpClient http, String base, String key, String alice, String bob)
+            throws Exception {
         List<Future<Reply>> sent = new ArrayList<>();
         try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int i = 0; i < TRANSFERS; i++) {
@@ -148,7 +176,12 @@ final class EdgeDemo implements AutoCloseable {
             created += f.get().status == 201 ? 1 : 0;
         }
         System.out.println("  " + TRANSFERS + " concurrent transfers of 1.25 USD alice -> bob: " + created + " x 201");
+        return created;
+    }
 
+    /** One transfer sent twice under the same Idempotency-Key, then one alice cannot afford. */
+    private static void replayAndOverdraw(HttpClient http, String base, String key, String alice, String bob)
+            throws IOException, InterruptedException {
         Map<String, String> once = Map.of("from", alice, "to", bob, "amount", "5.00", "currency", "USD");
         Reply first = post(http, base + "/v1/transfers", key, "demo-pay-bob-5", once);
         Reply again = post(http, base + "/v1/transfers", key, "demo-pay-bob-5", once);
@@ -164,25 +197,15 @@ final class EdgeDemo implements AutoCloseable {
                 Map.of("from", alice, "to", bob, "amount", "1000.00", "currency", "USD"));
         System.out.println("  an overdraft answers " + overdraw.status + " " + overdraw.contentType + ": "
                 + overdraw.body.get("detail").asText());
+    }
 
-        JsonNode a = get(http, base + "/v1/accounts/" + alice, key);
-        JsonNode b = get(http, base + "/v1/accounts/" + bob, key);
-        System.out.println("  balances: alice " + a.at("/balances/USD").asText() + " USD, bob "
-                + b.at("/balances/USD").asText() + " USD (minted 100.00; transfers only move it)");
-
-        // The mint and every transfer made each publish transfer.completed.
-        int expected = 1 + created + 1;
+    private void awaitWebhooks(int expected) throws InterruptedException {
         Instant deadline = Instant.now().plus(DELIVERY_WAIT);
         while (received.size() < expected && Instant.now().isBefore(deadline)) {
             Thread.sleep(100);
         }
         System.out.println("  the receiver got " + received.size() + "/" + expected
                 + " transfer.completed webhooks, each signature checked (" + badSignatures.get() + " bad)");
-        links.add("/v1/accounts/" + alice, "an account and its balances");
-        links.add("/v1/accounts/" + alice + "/entries", "its double-entry journal");
-        links.add(
-                "/v1/webhook-endpoints/" + endpointId + "/messages",
-                "webhook deliveries (removed when the demo stops)");
     }
 
     /**

@@ -219,20 +219,7 @@ final class IngestBenchmark {
             push(redis, delivered);
             double loadSeconds = (System.nanoTime() - t0) / 1e9;
 
-            IngestConfig cfg = new IngestConfig(
-                    true,
-                    redisUrl,
-                    streams,
-                    prefix + "_group",
-                    "bench",
-                    batch,
-                    Duration.ofMillis(100),
-                    workers,
-                    Duration.ofSeconds(60),
-                    3,
-                    5,
-                    Duration.ofSeconds(5),
-                    prefix + "_dead");
+            IngestConfig cfg = ingestConfig(redisUrl, streams, prefix);
             long t1 = System.nanoTime();
             CpuUse cpu1 = CpuUse.now();
             long[] quarters = new long[4];
@@ -240,16 +227,7 @@ final class IngestBenchmark {
                 awaitCommitted(jdbc, redis, streams, cfg.consumerGroup(), distinct, quarters);
             }
             double ingestSeconds = (System.nanoTime() - t1) / 1e9;
-            // Events per second within each quarter of the run: the first pays for JIT compilation,
-            // later ones show whether the rate holds as the tables grow.
-            double[] byQuarter = new double[quarters.length];
-            for (int k = 0; k < quarters.length; k++) {
-                long from = k == 0 ? t1 : quarters[k - 1];
-                // One commit can cross two marks between polls: such a quarter has no rate of its own.
-                byQuarter[k] = quarters[k] > from
-                        ? distinct / (double) quarters.length / ((quarters[k] - from) / 1e9)
-                        : Double.NaN;
-            }
+            double[] byQuarter = quarterRates(t1, quarters, distinct);
             String ingestCpu = cpu1.describeUntil(CpuUse.now(), ingestSeconds);
 
             EventRowBounds rowBounds = eventRowBounds(db);
@@ -264,11 +242,7 @@ final class IngestBenchmark {
             for (String t : Ingest.derivedTables()) {
                 jdbc.update("CREATE TABLE bench_live_" + t + " AS SELECT * FROM " + t);
             }
-            long eventsStored = 0;
-            for (String t : EVENT_TABLES) {
-                eventsStored += jdbc.queryOne("SELECT count(*) FROM " + t, r -> r.getLong(1))
-                        .orElse(0L);
-            }
+            long eventsStored = eventsStored(jdbc);
             long t2 = System.nanoTime();
             Ingest.RebuildResult rebuilt = Ingest.rebuild(jdbc, (i, n, name) -> {});
             double rebuildSeconds = (System.nanoTime() - t2) / 1e9;
@@ -276,18 +250,7 @@ final class IngestBenchmark {
             // tables computed set-based from scratch, which is cheaper than keeping them up to date.
             double floorMicros =
                     (rowBounds.keyedInsertSeconds() / rowBounds.rows() + rebuildSeconds / eventsStored) * 1e6;
-            boolean equal = true;
-            for (String t : Ingest.derivedTables()) {
-                long diff = jdbc.queryOne(
-                                "SELECT (SELECT count(*) FROM (SELECT * FROM bench_live_" + t + " EXCEPT ALL "
-                                        + "SELECT * FROM " + t + ") a) + (SELECT count(*) FROM (SELECT * FROM " + t
-                                        + " EXCEPT ALL "
-                                        + "SELECT * FROM bench_live_" + t + ") b)",
-                                r -> r.getLong(1))
-                        .orElseThrow();
-                equal &= diff == 0;
-                jdbc.update("DROP TABLE bench_live_" + t);
-            }
+            boolean equal = liveEqualsRebuilt(jdbc);
             redis.sync().del(streams.toArray(String[]::new));
             redis.sync().del(cfg.deadLetterStream());
             return new Result(
@@ -311,6 +274,66 @@ final class IngestBenchmark {
         } finally {
             client.shutdown();
         }
+    }
+
+    private IngestConfig ingestConfig(String redisUrl, List<String> streams, String prefix) {
+        return new IngestConfig(
+                true,
+                redisUrl,
+                streams,
+                prefix + "_group",
+                "bench",
+                batch,
+                Duration.ofMillis(100),
+                workers,
+                Duration.ofSeconds(60),
+                3,
+                5,
+                Duration.ofSeconds(5),
+                prefix + "_dead");
+    }
+
+    /**
+     * Events per second within each quarter of the run, which started at {@code start} and passed
+     * the quarter marks at {@code quarters}: the first pays for JIT compilation, later ones show
+     * whether the rate holds as the tables grow.
+     */
+    private static double[] quarterRates(long start, long[] quarters, int distinct) {
+        double[] byQuarter = new double[quarters.length];
+        for (int k = 0; k < quarters.length; k++) {
+            long from = k == 0 ? start : quarters[k - 1];
+            // One commit can cross two marks between polls: such a quarter has no rate of its own.
+            byQuarter[k] = quarters[k] > from
+                    ? distinct / (double) quarters.length / ((quarters[k] - from) / 1e9)
+                    : Double.NaN;
+        }
+        return byQuarter;
+    }
+
+    private static long eventsStored(Jdbc jdbc) {
+        long eventsStored = 0;
+        for (String t : EVENT_TABLES) {
+            eventsStored += jdbc.queryOne("SELECT count(*) FROM " + t, r -> r.getLong(1))
+                    .orElse(0L);
+        }
+        return eventsStored;
+    }
+
+    /** Compares each live table kept aside with its rebuilt counterpart (by value), dropping the live copy. */
+    private static boolean liveEqualsRebuilt(Jdbc jdbc) {
+        boolean equal = true;
+        for (String t : Ingest.derivedTables()) {
+            long diff = jdbc.queryOne(
+                            "SELECT (SELECT count(*) FROM (SELECT * FROM bench_live_" + t + " EXCEPT ALL "
+                                    + "SELECT * FROM " + t + ") a) + (SELECT count(*) FROM (SELECT * FROM " + t
+                                    + " EXCEPT ALL "
+                                    + "SELECT * FROM bench_live_" + t + ") b)",
+                            r -> r.getLong(1))
+                    .orElseThrow();
+            equal &= diff == 0;
+            jdbc.update("DROP TABLE bench_live_" + t);
+        }
+        return equal;
     }
 
     /** Chain order, then a fraction of entries again (producer restarts), then local shuffles (parallel indexing). */
