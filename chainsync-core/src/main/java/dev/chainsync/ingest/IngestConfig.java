@@ -63,7 +63,7 @@ public record IngestConfig(
         String urlProblem = redisUrlProblem(redisUrl);
         new Checks()
                 .that(urlProblem == null, "REDIS_URL=" + Redact.url(redisUrl) + " " + urlProblem)
-                .that(!streams.isEmpty(), "REDIS_STREAMS must name at least one stream")
+                .that(kafka != null || !streams.isEmpty(), "REDIS_STREAMS must name at least one stream")
                 .that(
                         !hasWhitespace(consumerName) && !hasWhitespace(consumerGroup),
                         "CONSUMER_NAME and CONSUMER_GROUP must not contain whitespace")
