@@ -27,6 +27,8 @@ final class Auth {
     private static final List<Rule> RULES = List.of(
             new Rule(null, "/v1/api-keys", Scope.ADMIN),
             new Rule(null, "/v1/admin/", Scope.ADMIN),
+            // The operator page's summary: outbox memos, webhook URLs, review values, errors.
+            new Rule(null, "/v1/status", Scope.ADMIN),
             new Rule(null, "/v1/webhook-endpoints", Scope.WEBHOOKS_MANAGE),
             new Rule(HandlerType.PUT, "/v1/devnet/", Scope.ADMIN),
             new Rule(HandlerType.POST, "/v1/operations/", Scope.ADMIN),

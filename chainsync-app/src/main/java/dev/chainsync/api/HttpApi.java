@@ -155,6 +155,18 @@ public final class HttpApi implements AutoCloseable {
         new LedgerRoutes(s.ledger(), idempotent, s.transfers()).register(javalin);
         new ApiKeyRoutes(s.apiKeys(), s.rateLimiter(), idempotent).register(javalin);
         new WebhookRoutes(s.webhookEndpoints(), idempotent).register(javalin);
+        new StatusRoutes(new StatusRoutes.Sources(
+                        s.clock(),
+                        s.chain(),
+                        s.outbox(),
+                        settings.relay(),
+                        s.ingest(),
+                        s.registry(),
+                        s.reconciler(),
+                        s.reviews(),
+                        s.webhookEndpoints(),
+                        s.webhookDispatcher()))
+                .register(javalin);
         javalin.get(
                 "/openapi.json",
                 ctx -> ctx.contentType("application/json")

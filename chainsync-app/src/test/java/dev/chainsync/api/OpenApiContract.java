@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  * The served OpenAPI document used as a contract: every response a test receives is checked
  * against what the document says for its method, path and status (media type and JSON schema).
  * Implements the subset of JSON Schema the document uses: $ref, type, properties, required,
- * additionalProperties, items, enum, pattern, minimum, maximum and format date-time.
+ * additionalProperties, items, enum, pattern, minimum, maximum, format date-time and oneOf.
  */
 final class OpenApiContract {
     private final JsonNode doc;
@@ -127,6 +127,21 @@ final class OpenApiContract {
 
     private void validate(JsonNode schemaRef, JsonNode value, String at, List<String> out) {
         JsonNode schema = resolve(schemaRef);
+        if (schema.has("oneOf")) {
+            // Exactly one branch must accept the value.
+            List<String> reasons = new ArrayList<>();
+            int matching = 0;
+            for (JsonNode branch : schema.get("oneOf")) {
+                List<String> branchOut = new ArrayList<>();
+                validate(branch, value, at, branchOut);
+                matching += branchOut.isEmpty() ? 1 : 0;
+                reasons.addAll(branchOut);
+            }
+            if (matching != 1) {
+                out.add(at + ": " + matching + " of the oneOf schemas match " + value + " " + reasons);
+            }
+            return;
+        }
         if (schema.has("type") && !typeMatches(schema.get("type"), value)) {
             out.add(at + ": expected " + schema.get("type") + " but was " + value);
             return;

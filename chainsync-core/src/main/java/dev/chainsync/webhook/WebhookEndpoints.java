@@ -10,8 +10,10 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -226,6 +228,25 @@ public final class WebhookEndpoints {
             Jdbc.update(c, "DELETE FROM webhook_messages WHERE endpoint_id = ?", id);
             return Jdbc.update(c, "DELETE FROM webhook_endpoints WHERE id = ?", id) > 0;
         });
+    }
+
+    /** An endpoint's undelivered messages: due or backing off, and given up on. */
+    public record Backlog(long pending, long deadLettered) {}
+
+    /**
+     * Undelivered messages per endpoint id, for the endpoints that have any (the operator page). Counts
+     * from the partial indexes on pending and dead-lettered messages; delivered history is not read.
+     */
+    public Map<Long, Backlog> backlogs() {
+        Map<Long, Backlog> out = new HashMap<>();
+        store.jdbc()
+                .query(
+                        """
+                SELECT endpoint_id, count(*) FILTER (WHERE status = 'pending') AS pending,
+                       count(*) FILTER (WHERE status = 'dead_lettered') AS dead
+                  FROM webhook_messages WHERE status IN ('pending', 'dead_lettered') GROUP BY endpoint_id""",
+                        r -> out.put(r.getLong("endpoint_id"), new Backlog(r.getLong("pending"), r.getLong("dead"))));
+        return out;
     }
 
     // ---------------------------------------------------------------- messages and attempts
