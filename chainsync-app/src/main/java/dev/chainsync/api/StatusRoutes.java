@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The operator status page: {@code GET /status} and its script and style (static, served by the
  * service itself, no data in them), and {@code GET /v1/status}, the admin-only summary the page
- * reads. Each section of the summary is read on its own, so a database outage still shows the chain.
+ * reads. Each section of the summary is read on its own: one that fails says why and the others
+ * are still shown.
  */
 final class StatusRoutes {
     private static final Logger log = LoggerFactory.getLogger(StatusRoutes.class);

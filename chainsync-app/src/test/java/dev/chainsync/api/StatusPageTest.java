@@ -132,6 +132,25 @@ class StatusPageTest {
     }
 
     @Test
+    void aSectionThatCannotBeReadSaysSoAndTheOthersAreShown() {
+        f.h.update("ALTER TABLE webhook_endpoints RENAME TO webhook_endpoints_away");
+        try {
+            Page page = open(new CopyOnWriteArrayList<>());
+            useKey(page, ApiHarness.ADMIN_KEY, "ready");
+
+            assertThat(page.textContent("#webhooks-summary"))
+                    .startsWith("Cannot read this section: ")
+                    .contains("webhook_endpoints");
+            assertThat(page.locator("#webhook-endpoints tr").count()).isZero();
+            assertThat(page.textContent("#chain-endpoints")).contains("devnet");
+            assertThat(page.locator("#reviews tr").count()).isPositive();
+            page.context().close();
+        } finally {
+            f.h.update("ALTER TABLE webhook_endpoints_away RENAME TO webhook_endpoints");
+        }
+    }
+
+    @Test
     void showsEverySectionRetriesADeadLetterAndResolvesAReview() {
         List<Request> requests = new CopyOnWriteArrayList<>();
         Page page = open(requests);

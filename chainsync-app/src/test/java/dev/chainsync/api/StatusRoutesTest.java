@@ -187,6 +187,20 @@ class StatusRoutesTest {
     }
 
     @Test
+    void aSectionThatCannotBeReadCarriesItsErrorAndTheOthersStay() {
+        h.update("ALTER TABLE webhook_messages RENAME TO webhook_messages_away");
+
+        JsonNode s = status();
+
+        assertThat(s.path("webhooks").size()).as(s.path("webhooks").toString()).isEqualTo(1);
+        assertThat(s.path("webhooks").path("error").asText()).contains("webhook_messages");
+        assertThat(s.path("chain").path("status").asText()).isEqualTo("up");
+        assertThat(s.path("outbox").path("dead_lettered").asLong()).isEqualTo(1);
+        assertThat(s.path("reconciliation").path("open_reviews")).hasSize(2);
+        assertThat(s.path("ingest").path("running").asBoolean()).isTrue();
+    }
+
+    @Test
     void refusedWithoutAnAdminKeyAndThePageItselfHoldsNoData() {
         String reader = h.app.services()
                 .apiKeys()

@@ -266,7 +266,10 @@
       show('refused', why);
       return true;
     }
-    show('error', prefix + e.message);
+    const hint = e instanceof ApiError && e.status >= 500
+      ? ' The service could not answer; /health (open, no key needed) shows which component is down.'
+      : '';
+    show('error', prefix + e.message + hint);
     return false;
   }
 
