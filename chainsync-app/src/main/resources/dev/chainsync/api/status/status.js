@@ -237,13 +237,20 @@
     $('data').hidden = state !== 'ready';
   }
 
+  /** Bumped by every load, so an answer that arrives after a newer request was sent is dropped. */
+  let generation = 0;
+
   async function load() {
+    const mine = ++generation;
     if (!adminKey()) {
       show('no-key', 'Paste an admin API key to see the status. Nothing is shown without one.');
       return;
     }
     try {
       const s = await api('GET', '/v1/status');
+      if (mine !== generation) {
+        return;
+      }
       renderChain(s.chain);
       renderIngest(s.ingest);
       renderOutbox(s.outbox);
@@ -252,7 +259,9 @@
       $('updated').textContent = 'As of ' + s.generated_at + ' (service clock).';
       show('ready');
     } catch (e) {
-      refused(e, 'Could not load the status: ');
+      if (mine === generation) {
+        refused(e, 'Could not load the status: ');
+      }
     }
   }
 
@@ -318,6 +327,7 @@
       load();
     });
     $('forget-key').addEventListener('click', () => {
+      generation++;
       sessionStorage.removeItem(STORAGE_KEY);
       show('no-key', 'Key forgotten. Paste an admin API key to see the status.');
     });
