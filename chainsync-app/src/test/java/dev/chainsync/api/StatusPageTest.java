@@ -10,6 +10,7 @@ import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.Request;
 import dev.chainsync.apikey.Scope;
+import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -81,10 +82,13 @@ class StatusPageTest {
     /** A fresh tab (its own session storage) on the page, every request it makes recorded. */
     private Page open(List<Request> requests) {
         Page page = browser.newContext().newPage();
+        // The page's timers run only when a test moves this clock: no refresh happens on its own.
+        page.clock().install();
         page.onRequest(requests::add);
         page.onDialog(d -> d.accept());
         page.navigate(pageUrl);
         waitForState(page, "no-key");
+        page.clock().pauseAt(System.currentTimeMillis() + 1_000);
         return page;
     }
 
@@ -206,6 +210,25 @@ class StatusPageTest {
             assertThat(r.headers()).containsEntry("authorization", "Bearer " + ApiHarness.ADMIN_KEY);
             assertThat(r.url()).doesNotContain(ApiHarness.ADMIN_KEY);
         });
+
+        // A review resolved elsewhere meanwhile: the page's button is refused and says why, and the
+        // next refresh (every 15 s) drops the review.
+        long r2 = f.review("r2");
+        assertThat(f.h.post(
+                                "/v1/reviews/" + r2 + "/resolve",
+                                "application/json",
+                                HttpRequest.BodyPublishers.ofString("{\"resolution\":\"dismiss\"}"))
+                        .statusCode())
+                .isEqualTo(200);
+        page.click("button[data-resolve='" + r2 + "'][data-resolution='accept_database']");
+        page.waitForFunction("() => document.getElementById('message').textContent.startsWith('Failed')");
+        assertThat(page.textContent("#message")).contains("resolved already");
+        assertThat(page.getAttribute("body", "data-state")).isEqualTo("ready");
+        assertThat(f.h.queryLong("SELECT count(*) FROM chain_operations WHERE kind = 'royalty'"))
+                .isZero();
+        page.clock().runFor(15_000);
+        page.waitForFunction("() => document.getElementById('reviews').textContent.includes('No open review.')");
+        assertThat(page.textContent("#message")).isEmpty();
 
         // Forgetting the key takes every value off the page.
         page.click("#forget-key");
