@@ -167,6 +167,7 @@ public final class HttpApi implements AutoCloseable {
                         s.webhookEndpoints(),
                         s.webhookDispatcher()))
                 .register(javalin);
+        new TicketRoutes(s.tickets(), idempotent).register(javalin);
         javalin.get(
                 "/openapi.json",
                 ctx -> ctx.contentType("application/json")
