@@ -246,6 +246,30 @@ class BrowserPageTest {
     }
 
     @Test
+    void aSecondFileInTheSamePageReusesTheWorkerAndCountsAsTheCliDoes() throws IOException {
+        Path first = resource("telegram/single_chat.json");
+        Path second = resource("tokens/multilingual_whatsapp.txt");
+        Converted c = convertInPage(pageUrl, first, page -> {});
+        assertThat(c.page().getAttribute("body", "data-tokenizer")).isEqualTo("ready");
+        // Notices were left out, and the page says how to keep them.
+        assertThat(c.page().isVisible("#skipped-note")).isTrue();
+
+        c.page().setInputFiles("#file", second);
+        c.page()
+                .waitForFunction(
+                        "name => document.getElementById('command').textContent.includes(name)"
+                                + " && document.body.dataset.state === 'done'",
+                        second.getFileName().toString());
+
+        CliRun cli = cliRun(true, "wa", second.toString());
+        assertThat(c.download()).isEqualTo(cli.output());
+        assertTokensAsTheCli(c, cli);
+        assertThat(c.text("#skipped")).isEqualTo("none");
+        assertThat(c.page().isVisible("#skipped-note")).isFalse();
+        assertThat(network(c.requestsAfterLoad())).isEmpty();
+    }
+
+    @Test
     void aSenderWithASpaceIsQuotedInTheShownCommandAndFiltersAsTheCliDoes() throws IOException {
         Path file = resource("telegram/single_chat.json");
         Converted c = convertInPage(pageUrl, file, page -> page.fill("#from", "bob stone"));
