@@ -5,7 +5,9 @@
   var PREVIEW_BYTES = 200 * 1024;
   var $ = function (id) { return document.getElementById(id); };
   var chosen = null;
+  var workerUrl = null;
   var worker = null;
+  var busy = false;
   var downloadUrl = null;
   var output = null;
 
@@ -61,9 +63,22 @@
     $("status").textContent = text;
   }
 
+  // One worker, started with the page so it loads the tokenizer while a file is chosen, and kept for the next
+  // file; only a conversion still running when another starts is abandoned with its worker.
+  function startWorker() {
+    if (!workerUrl) {
+      var source = "(" + chatpackWorker.toString() + ")()";
+      workerUrl = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
+    }
+    worker = new Worker(workerUrl);
+    busy = false;
+    worker.onmessage = function (e) {
+      if (e.data.type === "warm") document.body.dataset.tokenizer = "ready";
+    };
+  }
+
   function convert() {
     if (!chosen) return;
-    if (worker) worker.terminate();
     $("error").hidden = true;
     $("result").hidden = true;
     $("work").hidden = false;
@@ -73,28 +88,36 @@
     var opts = options();
     readFile(file, function (buffer) {
       var size = buffer.byteLength;
-      var source = "(" + chatpackWorker.toString() + ")()";
-      worker = new Worker(URL.createObjectURL(new Blob([source], { type: "text/javascript" })));
+      if (busy) {
+        worker.terminate();
+        startWorker();
+      }
+      busy = true;
       worker.onmessage = function (e) {
         var m = e.data;
-        if (m.type === "progress") {
+        if (m.type === "warm") {
+          document.body.dataset.tokenizer = "ready";
+        } else if (m.type === "progress") {
           // Counted for the tests, which check a large file reports progress.
           document.body.dataset.progressUpdates = String(Number(document.body.dataset.progressUpdates || 0) + 1);
           var f = isNaN(m.fraction) ? 0 : m.fraction;
-          progress(0.1 + f * 0.9, "Converting: " + number(m.read) + " messages read (" + Math.round(f * 100) + "%)");
+          if (m.stage === "converting") {
+            progress(0.1 + f * 0.6, "Converting: " + number(m.read) + " messages read (" + Math.round(f * 100) + "%)");
+          } else {
+            progress(0.7 + f * 0.3, "Counting tokens (" + Math.round(f * 100) + "%)");
+          }
         } else if (m.type === "error") {
           // As the CLI prints it: an export error already names the file, an option error names the option.
           showError(m.message);
         } else {
           show(file, size, opts, m);
         }
-        if (m.type !== "progress") {
-          worker.terminate();
-          worker = null;
-        }
+        if (m.type === "error" || m.type === "done") busy = false;
       };
       worker.onerror = function (e) {
         showError(file.name + ": the converter failed: " + (e.message || "unknown error"));
+        worker.terminate();
+        startWorker();
       };
       progress(0.1, "Converting...");
       worker.postMessage({ buffer: buffer, name: file.name, options: opts }, [buffer]);
@@ -128,11 +151,14 @@
     $("command").textContent = cliCommand(file.name, opts, m.command);
     $("messages-in").textContent = number(m.read) + (m.kept !== m.read ? " (" + number(m.kept) + " kept)" : "");
     $("messages-out").textContent = number(m.written) + " rows";
+    // Entries that became no message are said, never dropped silently.
+    $("skipped").textContent = m.skipped > 0 ? number(m.skipped) + " (" + m.skippedWhy + ")" : "none";
+    $("skipped-note").hidden = !(m.skippedWhy.indexOf("notice") >= 0 && !opts.service);
     $("bytes-in").textContent = bytes(size);
     $("bytes-out").textContent = bytes(output.length);
-    $("tokens-in").textContent = "~" + number(size / 4);
-    $("tokens-out").textContent = "~" + number(output.length / 4) +
-      (output.length > 0 ? " (" + (size / output.length).toFixed(1) + "x fewer)" : "");
+    $("tokens-in").textContent = number(m.tokensIn);
+    $("tokens-out").textContent = number(m.tokensOut) +
+      (m.tokensOut > 0 ? " (" + (m.tokensIn / m.tokensOut).toFixed(1) + "x fewer)" : "");
     var type = opts.format === "csv" ? "text/csv" : opts.format === "json" ? "application/json" : "application/x-ndjson";
     if (downloadUrl) URL.revokeObjectURL(downloadUrl);
     downloadUrl = URL.createObjectURL(new Blob([output], { type: type }));
@@ -142,7 +168,8 @@
     $("preview").value = new TextDecoder().decode(shown);
     $("preview-note").hidden = output.length <= PREVIEW_BYTES;
     $("copied").textContent = "";
-    progress(1, "Done: " + number(m.read) + " messages in, " + number(m.written) + " rows out.");
+    progress(1, "Done: " + number(m.read) + " messages in, " + number(m.written) + " rows out" +
+      (m.skipped > 0 ? ", " + number(m.skipped) + " entries skipped." : "."));
     $("result").hidden = false;
     setState("done");
   }
@@ -162,5 +189,6 @@
       function () { $("copied").textContent = "Copied."; },
       function () { $("copied").textContent = "The browser refused the clipboard; use Download."; });
   });
+  startWorker();
   setState("idle");
 })();

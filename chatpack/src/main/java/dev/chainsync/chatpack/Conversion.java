@@ -93,7 +93,7 @@ public final class Conversion {
                     rows = src.nextCsvRows(options.output());
                 }
                 writer.finish();
-                return new ConversionResult(read, read, writer.rowsWritten(), writer.bytesWritten());
+                return new ConversionResult(read, read, writer.rowsWritten(), writer.bytesWritten(), src.skipped());
             }
             MessageWriter writer = Writers.open(options.output(), out);
             boolean merge = options.merge();
@@ -148,7 +148,7 @@ public final class Conversion {
                                 + " messages read, so nothing was written; senders seen: " + seen);
             }
             writer.finish();
-            return new ConversionResult(read, kept, written, writer.bytesWritten());
+            return new ConversionResult(read, kept, written, writer.bytesWritten(), src.skipped());
         } finally {
             liveRead = read;
         }

@@ -38,6 +38,14 @@ public interface MessageSource extends AutoCloseable {
         return Double.NaN;
     }
 
+    /**
+     * Entries read so far that became no message (notices not asked for, empty messages, entries of other
+     * kinds). Complete once the source is exhausted.
+     */
+    default Skipped.Counts skipped() {
+        return Skipped.Counts.NONE;
+    }
+
     @Override
     void close() throws IOException;
 }

@@ -1,5 +1,7 @@
 package dev.chainsync.chatpack;
 
+import dev.chainsync.chatpack.io.Text;
+
 /**
  * What the platform readers keep.
  *
@@ -16,7 +18,7 @@ public record ReadOptions(boolean media, boolean serviceMessages, String chat) {
     public static final ReadOptions DEFAULTS = new ReadOptions(true, false, null);
 
     public ReadOptions {
-        if (chat != null && chat.isBlank()) {
+        if (chat != null && Text.isBlank(chat)) {
             throw new IllegalArgumentException("chat name must not be blank");
         }
     }

@@ -3,6 +3,7 @@ package dev.chainsync.chatpack.cli;
 import dev.chainsync.chatpack.ConversionResult;
 import dev.chainsync.chatpack.OutputFormat;
 import dev.chainsync.chatpack.Platform;
+import dev.chainsync.chatpack.Skipped;
 import dev.chainsync.chatpack.tokens.TokenCounter;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -16,7 +17,7 @@ final class Report {
         String target = output == null ? "stdout" : output.getFileName().toString();
         return String.format(
                 Locale.ROOT,
-                "chatpack: %s -> %s (%s): %,d messages read, %,d kept, %,d written%s, " + "%s in %.2f s",
+                "chatpack: %s -> %s (%s): %,d messages read, %,d kept, %,d written%s%s, " + "%s in %.2f s",
                 platform.displayName(),
                 target,
                 format.name(),
@@ -26,13 +27,24 @@ final class Report {
                 r.messagesWritten() < r.messagesKept()
                         ? String.format(Locale.ROOT, " (merge %.1f%% fewer)", 100 * (1 - r.mergeRatio()))
                         : "",
+                skipped(r.skipped()),
                 bytes(r.bytesWritten()),
                 seconds);
+    }
+
+    /** ", 3 skipped (2 notices, 1 empty)", or "" when the export's every entry became a message. */
+    static String skipped(Skipped.Counts s) {
+        if (s.total() == 0) {
+            return "";
+        }
+        String hint = s.notices() > 0 ? "; --service keeps notices" : "";
+        return String.format(Locale.ROOT, ", %,d skipped (%s%s)", s.total(), s.describe(), hint);
     }
 
     static String stats(ConversionResult r, long bytesIn, long tokensIn, long tokensOut) {
         StringBuilder sb = new StringBuilder();
         line(sb, "messages in", r.messagesRead(), "");
+        line(sb, "skipped", r.skipped().total(), r.skipped().describe());
         line(sb, "messages kept", r.messagesKept(), "after filters");
         line(
                 sb,

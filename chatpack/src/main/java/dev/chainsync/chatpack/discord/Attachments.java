@@ -1,5 +1,7 @@
 package dev.chainsync.chatpack.discord;
 
+import dev.chainsync.chatpack.io.Text;
+
 /** Placeholder text for Discord attachments and stickers, shared by the three formats. */
 final class Attachments {
 
@@ -7,7 +9,7 @@ final class Attachments {
 
     /** {@code [Attachment: photo.png]} from a file name or a URL (query string and path dropped). */
     static String attachment(String nameOrUrl) {
-        String name = nameOrUrl == null ? "" : nameOrUrl.strip();
+        String name = nameOrUrl == null ? "" : Text.strip(nameOrUrl);
         int q = name.indexOf('?');
         if (q >= 0 && name.contains("://")) {
             name = name.substring(0, q);
@@ -19,7 +21,7 @@ final class Attachments {
 
     /** {@code [Sticker: wave]}. */
     static String sticker(String name) {
-        return name == null || name.isBlank() ? "[Sticker]" : "[Sticker: " + name + "]";
+        return name == null || Text.isBlank(name) ? "[Sticker]" : "[Sticker: " + name + "]";
     }
 
     /** Appends with a separating space. */

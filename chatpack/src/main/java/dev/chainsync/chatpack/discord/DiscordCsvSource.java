@@ -4,6 +4,8 @@ import dev.chainsync.chatpack.ChatpackException;
 import dev.chainsync.chatpack.Message;
 import dev.chainsync.chatpack.MessageSource;
 import dev.chainsync.chatpack.ReadOptions;
+import dev.chainsync.chatpack.Skipped;
+import dev.chainsync.chatpack.io.Text;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,6 +22,13 @@ import java.util.List;
  * dates like {@code 05-Dec-19 12:31 AM}); the header line says which.
  */
 final class DiscordCsvSource implements MessageSource {
+
+    private final Skipped skipped = new Skipped();
+
+    @Override
+    public Skipped.Counts skipped() {
+        return skipped.counts();
+    }
 
     private static final int AUTHOR = 1;
     private static final int DATE = 2;
@@ -82,15 +91,14 @@ final class DiscordCsvSource implements MessageSource {
                         input, "line " + recordLine, "unknown date format '" + record.get(DATE) + "'");
             }
             StringBuilder content = new StringBuilder();
-            if (options.media()
-                    && record.size() > ATTACHMENTS
-                    && !record.get(ATTACHMENTS).isBlank()) {
+            if (options.media() && record.size() > ATTACHMENTS && !Text.isBlank(record.get(ATTACHMENTS))) {
                 for (String url : record.get(ATTACHMENTS).split(",")) {
                     Attachments.append(content, Attachments.attachment(url));
                 }
             }
-            Attachments.append(content, record.get(CONTENT).strip());
+            Attachments.append(content, Text.strip(record.get(CONTENT)));
             if (content.isEmpty()) {
+                skipped.empty();
                 continue;
             }
             return new Message(null, record.get(AUTHOR), content.toString(), time, null, null, null);

@@ -1,5 +1,6 @@
 package dev.chainsync.chatpack.discord;
 
+import dev.chainsync.chatpack.io.Text;
 import dev.chainsync.chatpack.io.Times;
 import java.time.DateTimeException;
 import java.time.Instant;
@@ -42,7 +43,7 @@ final class DiscordDates {
     /** Parses one of the known shapes; throws {@link DateTimeException} for anything else. */
     static Instant parse(String text) {
         // .NET on ICU puts a narrow no-break space before AM/PM.
-        String s = text.strip().replace('\u202F', ' ').replace('\u00A0', ' ');
+        String s = Text.strip(text).replace('\u202F', ' ').replace('\u00A0', ' ');
         if (s.length() >= 19 && s.charAt(4) == '-' && (s.charAt(10) == 'T')) {
             return Times.parseIso(s);
         }

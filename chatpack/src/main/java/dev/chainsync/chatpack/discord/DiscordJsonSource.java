@@ -7,7 +7,9 @@ import dev.chainsync.chatpack.ChatpackException;
 import dev.chainsync.chatpack.Message;
 import dev.chainsync.chatpack.MessageSource;
 import dev.chainsync.chatpack.ReadOptions;
+import dev.chainsync.chatpack.Skipped;
 import dev.chainsync.chatpack.io.Json;
+import dev.chainsync.chatpack.io.Text;
 import dev.chainsync.chatpack.io.Times;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,6 +22,13 @@ import java.util.Set;
  * text cannot derail it (the original's streaming reader broke on them).
  */
 final class DiscordJsonSource implements MessageSource {
+
+    private final Skipped skipped = new Skipped();
+
+    @Override
+    public Skipped.Counts skipped() {
+        return skipped.counts();
+    }
 
     /**
      * DiscordChatExporter's system notifications are kinds 1 to 18 (joins, pins, calls, renames, boosts);
@@ -224,18 +233,20 @@ final class DiscordJsonSource implements MessageSource {
         String content;
         if (isSystem(type)) {
             if (!options.serviceMessages()) {
+                skipped.notice();
                 return null;
             }
-            content = own.content.isBlank() ? "[Service: " + type + "]" : "[Service: " + type + "] " + own.content;
+            content = Text.isBlank(own.content) ? "[Service: " + type + "]" : "[Service: " + type + "] " + own.content;
         } else {
             content = compose(isForward);
         }
         if (content == null) {
+            skipped.empty();
             return null;
         }
-        String sender = nickname != null && !nickname.isBlank()
+        String sender = nickname != null && !Text.isBlank(nickname)
                 ? nickname
-                : name != null && !name.isBlank() ? name : UNKNOWN_SENDER;
+                : name != null && !Text.isBlank(name) ? name : UNKNOWN_SENDER;
         return new Message(
                 null, sender, content, parseTime(timestamp), snowflake(id), snowflake(replyTo), parseTime(edited));
     }
@@ -288,11 +299,11 @@ final class DiscordJsonSource implements MessageSource {
         if (options.media()) {
             Attachments.append(sb, body.media.toString());
             // Link previews repeat the URL already in the text; an embed matters only on its own.
-            if (body.content.isBlank() && body.media.isEmpty() && body.embed != null) {
+            if (Text.isBlank(body.content) && body.media.isEmpty() && body.embed != null) {
                 Attachments.append(sb, body.embed);
             }
         }
-        if (!body.content.isBlank()) {
+        if (!Text.isBlank(body.content)) {
             Attachments.append(sb, body.content);
         }
     }
@@ -358,8 +369,8 @@ final class DiscordJsonSource implements MessageSource {
                 }
             }
             if (body.embed == null) {
-                String what = title != null && !title.isBlank() ? title : url;
-                body.embed = what == null || what.isBlank() ? "[Embed]" : "[Embed: " + what + "]";
+                String what = title != null && !Text.isBlank(title) ? title : url;
+                body.embed = what == null || Text.isBlank(what) ? "[Embed]" : "[Embed: " + what + "]";
             }
         });
     }

@@ -4,6 +4,8 @@ import dev.chainsync.chatpack.ChatpackException;
 import dev.chainsync.chatpack.Message;
 import dev.chainsync.chatpack.MessageSource;
 import dev.chainsync.chatpack.ReadOptions;
+import dev.chainsync.chatpack.Skipped;
+import dev.chainsync.chatpack.io.Text;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,6 +37,13 @@ import java.util.List;
  * The layout has no ids, nicknames or message kinds; system notices read as ordinary text.
  */
 final class DiscordTextSource implements MessageSource {
+
+    private final Skipped skipped = new Skipped();
+
+    @Override
+    public Skipped.Counts skipped() {
+        return skipped.counts();
+    }
 
     private static final String RULE = "==========";
     private static final java.util.regex.Pattern FOOTER_COUNT =
@@ -97,7 +106,7 @@ final class DiscordTextSource implements MessageSource {
                 }
             } else if (pendingSender != null) {
                 pendingLines.add(line);
-            } else if (!line.isBlank()) {
+            } else if (!Text.isBlank(line)) {
                 throw new ChatpackException(
                         input, "line " + lineNo, "expected a message header such as " + "'[1/15/2024 10:30 AM] alice'");
             }
@@ -137,7 +146,7 @@ final class DiscordTextSource implements MessageSource {
     private void skipPreamble() throws IOException {
         reader.mark(FOOTER_LOOKAHEAD_CHARS);
         String line = reader.readLine();
-        while (line != null && line.replace("\uFEFF", "").isBlank()) {
+        while (line != null && Text.isBlank(line.replace("\uFEFF", ""))) {
             lineNo++;
             reader.mark(FOOTER_LOOKAHEAD_CHARS);
             line = reader.readLine();
@@ -188,7 +197,7 @@ final class DiscordTextSource implements MessageSource {
         if (name.endsWith(PINNED)) {
             name = name.substring(0, name.length() - PINNED.length());
         }
-        headerName = name.strip();
+        headerName = Text.strip(name);
         return true;
     }
 
@@ -206,8 +215,7 @@ final class DiscordTextSource implements MessageSource {
         int contentEnd = pendingLines.size();
         for (int i = 0; i < pendingLines.size(); i++) {
             String l = pendingLines.get(i);
-            boolean sectionStart =
-                    SECTIONS.contains(l) && (i == 0 || pendingLines.get(i - 1).isBlank());
+            boolean sectionStart = SECTIONS.contains(l) && (i == 0 || Text.isBlank(pendingLines.get(i - 1)));
             if (sectionStart) {
                 if (section == null) {
                     contentEnd = i;
@@ -215,7 +223,7 @@ final class DiscordTextSource implements MessageSource {
                 section = l;
                 continue;
             }
-            if (section == null || l.isBlank()) {
+            if (section == null || Text.isBlank(l)) {
                 continue;
             }
             if (section.equals("{Attachments}")) {
@@ -224,7 +232,7 @@ final class DiscordTextSource implements MessageSource {
                 Attachments.append(media, "[Sticker]");
             }
         }
-        while (contentEnd > 0 && pendingLines.get(contentEnd - 1).isBlank()) {
+        while (contentEnd > 0 && Text.isBlank(pendingLines.get(contentEnd - 1))) {
             contentEnd--;
         }
         for (int i = 0; i < contentEnd; i++) {
@@ -237,8 +245,9 @@ final class DiscordTextSource implements MessageSource {
         if (options.media()) {
             Attachments.append(content, media.toString());
         }
-        Attachments.append(content, text.toString().strip());
+        Attachments.append(content, Text.strip(text.toString()));
         if (content.isEmpty()) {
+            skipped.empty();
             return null;
         }
         return new Message(null, pendingSender, content.toString(), pendingTime, null, null, null);

@@ -8,10 +8,12 @@ import dev.chainsync.chatpack.ChatpackException;
 import dev.chainsync.chatpack.Message;
 import dev.chainsync.chatpack.MessageSource;
 import dev.chainsync.chatpack.ReadOptions;
+import dev.chainsync.chatpack.Skipped;
 import dev.chainsync.chatpack.io.Json;
 import dev.chainsync.chatpack.io.Links;
 import dev.chainsync.chatpack.io.Progress;
 import dev.chainsync.chatpack.io.Spool;
+import dev.chainsync.chatpack.io.Text;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Instant;
@@ -29,6 +31,13 @@ import java.util.regex.Pattern;
  * normal case) need no sort at all: the visit order is the index reversed.
  */
 final class InstagramSource implements MessageSource {
+
+    private final Skipped skipped = new Skipped();
+
+    @Override
+    public Skipped.Counts skipped() {
+        return skipped.counts();
+    }
 
     private static final Pattern PART_NUMBER = Pattern.compile("message_(\\d+)\\.json$");
     private static final int OFFSET_BITS = 40;
@@ -308,16 +317,22 @@ final class InstagramSource implements MessageSource {
             }
         }
         if (unsent || sender == null) {
+            skipped.other();
             return null;
         }
         sender = Mojibake.repair(sender);
         String text = content == null ? "" : Mojibake.repair(content);
         if (isNotice(text, sender, type)) {
-            return options.serviceMessages() && !text.isBlank()
+            if (!options.serviceMessages()) {
+                skipped.notice();
+            } else if (Text.isBlank(text)) {
+                skipped.empty();
+            }
+            return options.serviceMessages() && !Text.isBlank(text)
                     ? new Message(
                             null,
                             sender,
-                            "[Service] " + text.strip(),
+                            "[Service] " + Text.strip(text),
                             Instant.ofEpochMilli(timestampMs),
                             null,
                             null,
@@ -350,7 +365,7 @@ final class InstagramSource implements MessageSource {
         }
         String repairedShareText = Mojibake.repair(shareText);
         if (repairedShareText != null
-                && !repairedShareText.isBlank()
+                && !Text.isBlank(repairedShareText)
                 && !repairedShareText.equals(text)
                 && (options.media() || !text.isEmpty())) {
             placeholder(sb, true, repairedShareText);
@@ -359,6 +374,7 @@ final class InstagramSource implements MessageSource {
             placeholder(sb, true, text);
         }
         if (sb.isEmpty()) {
+            skipped.empty();
             return null;
         }
         return new Message(null, sender, sb.toString(), Instant.ofEpochMilli(timestampMs), null, null, null);
@@ -397,7 +413,7 @@ final class InstagramSource implements MessageSource {
         if ("Subscribe".equals(type) || "Unsubscribe".equals(type)) {
             return true;
         }
-        String t = text.strip();
+        String t = Text.strip(text);
         if (t.endsWith(" to your message") && (t.startsWith("Reacted ") || t.startsWith(sender + " reacted "))) {
             return true;
         }
@@ -409,7 +425,7 @@ final class InstagramSource implements MessageSource {
      * than its display name, so any one-line name is accepted).
      */
     static boolean isAttachmentBoilerplate(String text) {
-        String t = text.strip();
+        String t = Text.strip(text);
         return t.endsWith(" sent an attachment.") && t.indexOf('\n') < 0;
     }
 

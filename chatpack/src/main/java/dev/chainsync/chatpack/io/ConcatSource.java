@@ -4,6 +4,7 @@ import dev.chainsync.chatpack.ChatInput;
 import dev.chainsync.chatpack.Message;
 import dev.chainsync.chatpack.MessageSource;
 import dev.chainsync.chatpack.OutputOptions;
+import dev.chainsync.chatpack.Skipped;
 import dev.chainsync.chatpack.output.CsvRows;
 import java.io.IOException;
 import java.util.List;
@@ -25,6 +26,8 @@ public final class ConcatSource implements MessageSource {
     private final Progress progress;
     private int nextInput;
     private MessageSource current;
+    /** What the inputs already read skipped. */
+    private Skipped.Counts skippedBefore = Skipped.Counts.NONE;
 
     public ConcatSource(List<ChatInput> inputs, Progress progress, Opener opener) {
         this.inputs = List.copyOf(inputs);
@@ -45,6 +48,7 @@ public final class ConcatSource implements MessageSource {
             if (m != null) {
                 return m;
             }
+            skippedBefore = skippedBefore.plus(current.skipped());
             current.close();
             current = null;
         }
@@ -66,6 +70,11 @@ public final class ConcatSource implements MessageSource {
             current = opener.open(inputs.get(nextInput++));
         }
         return current.nextCsvRows(options);
+    }
+
+    @Override
+    public Skipped.Counts skipped() {
+        return current == null ? skippedBefore : skippedBefore.plus(current.skipped());
     }
 
     @Override

@@ -146,6 +146,6 @@ public final class Json {
         if (src >= 0) {
             s = s.substring(0, src);
         }
-        return s.strip();
+        return Text.strip(s);
     }
 }

@@ -20,7 +20,7 @@ public final class Links {
     }
 
     private static String bare(String link) {
-        String s = link.strip().toLowerCase(Locale.ROOT);
+        String s = Text.strip(link).toLowerCase(Locale.ROOT);
         for (String prefix : new String[] {"https://", "http://"}) {
             if (s.startsWith(prefix)) {
                 s = s.substring(prefix.length());

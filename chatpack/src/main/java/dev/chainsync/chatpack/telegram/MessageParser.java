@@ -6,8 +6,10 @@ import com.fasterxml.jackson.core.io.SerializedString;
 import dev.chainsync.chatpack.ChatpackException;
 import dev.chainsync.chatpack.Message;
 import dev.chainsync.chatpack.ReadOptions;
+import dev.chainsync.chatpack.Skipped;
 import dev.chainsync.chatpack.io.Json;
 import dev.chainsync.chatpack.io.Links;
+import dev.chainsync.chatpack.io.Text;
 import dev.chainsync.chatpack.io.Times;
 import java.io.IOException;
 import java.time.DateTimeException;
@@ -72,9 +74,17 @@ final class MessageParser {
     boolean invoice;
     private final StringBuilder scratch = new StringBuilder(256);
 
+    private final Skipped skipped;
+
+    /** A parser whose skipped entries nobody asks for (the scanner's header, tests). */
     MessageParser(String input, ReadOptions options) {
+        this(input, options, new Skipped());
+    }
+
+    MessageParser(String input, ReadOptions options, Skipped skipped) {
         this.input = input;
         this.options = options;
+        this.skipped = skipped;
     }
 
     /**
@@ -308,7 +318,12 @@ final class MessageParser {
             throw error(p, "a message without date_unixtime after messages with one");
         }
         Instant timestamp = timestamp(p);
-        if ((isService && !options.serviceMessages()) || isOtherType) {
+        if (isOtherType) {
+            skipped.other();
+            return null;
+        }
+        if (isService && !options.serviceMessages()) {
+            skipped.notice();
             return null;
         }
         Instant editedAt =
@@ -324,6 +339,7 @@ final class MessageParser {
             sender = from != null ? from : fromSeen ? DELETED_ACCOUNT : UNKNOWN_SENDER;
             content = compose(body);
             if (content == null) {
+                skipped.empty();
                 return null;
             }
         }
@@ -361,7 +377,7 @@ final class MessageParser {
     /** Forward mark, placeholder and text joined; null when nothing is left to say. */
     private String compose(String text) {
         // A text of only spaces says nothing (the original skips such messages too).
-        String body = text.isBlank() ? "" : text;
+        String body = Text.isBlank(text) ? "" : text;
         String placeholder = options.media() ? placeholder() : null;
         if (!forwarded && placeholder == null) {
             return body.isEmpty() ? null : body;
@@ -410,7 +426,7 @@ final class MessageParser {
         if (mediaType != null) {
             return switch (mediaType) {
                 case "sticker" ->
-                    stickerEmoji == null || stickerEmoji.isBlank() ? "[Sticker]" : "[Sticker " + stickerEmoji + "]";
+                    stickerEmoji == null || Text.isBlank(stickerEmoji) ? "[Sticker]" : "[Sticker " + stickerEmoji + "]";
                 case "voice_message" -> "[Voice message]";
                 case "video_message" -> "[Video message]";
                 case "video_file" -> "[Video]";

@@ -9,6 +9,7 @@ import dev.chainsync.chatpack.Message;
 import dev.chainsync.chatpack.MessageSource;
 import dev.chainsync.chatpack.OutputOptions;
 import dev.chainsync.chatpack.ReadOptions;
+import dev.chainsync.chatpack.Skipped;
 import dev.chainsync.chatpack.io.Json;
 import dev.chainsync.chatpack.io.Progress;
 import dev.chainsync.chatpack.output.CsvRows;
@@ -71,6 +72,9 @@ final class ParallelTelegramSource implements MessageSource {
 
     private boolean started;
     private MessageSource sequential;
+    /** What the blocks handed over skipped; a block adds its counts only once it is parsed for good. */
+    private final Skipped skipped = new Skipped();
+
     private FileChannel channel;
     private long fileSize;
     private ExecutorService pool;
@@ -367,13 +371,16 @@ final class ParallelTelegramSource implements MessageSource {
         CsvRows rows = encode == null ? null : new CsvRows(encode, len / 256 + 16);
         List<Message> out = encode == null ? new ArrayList<>(len / 256 + 16) : null;
         try {
-            BlockScanner scanner = new BlockScanner(new MessageParser(input.name(), options));
+            Skipped blockSkipped = new Skipped();
+            BlockScanner scanner = new BlockScanner(new MessageParser(input.name(), options, blockSkipped));
             if (rows != null) {
                 scanner.scan(buf, 0, len + 2, rows);
-                return rows;
+            } else {
+                scanner.scan(buf, 0, len + 2, out);
             }
-            scanner.scan(buf, 0, len + 2, out);
-            return out;
+            // Not before: a block the scanner gives up is read again, and would count twice.
+            skipped.add(blockSkipped.counts());
+            return rows != null ? rows : out;
         } catch (RuntimeException abandoned) {
             if (abandoned != BlockScanner.ABANDON) {
                 throw abandoned;
@@ -385,7 +392,8 @@ final class ParallelTelegramSource implements MessageSource {
             }
         }
         // Something the byte scanner does not take: Jackson reads the block, with a parser in a fresh state.
-        MessageParser parser = new MessageParser(input.name(), options);
+        Skipped blockSkipped = new Skipped();
+        MessageParser parser = new MessageParser(input.name(), options, blockSkipped);
         try (JsonParser p = Json.FACTORY.createParser(buf, 0, len + 2)) {
             p.nextToken();
             JsonToken t;
@@ -404,6 +412,7 @@ final class ParallelTelegramSource implements MessageSource {
                 throw new ChatpackException(input.name(), "byte " + block.start(), "unexpected layout");
             }
         }
+        skipped.add(blockSkipped.counts());
         return rows != null ? rows : out;
     }
 
@@ -462,6 +471,11 @@ final class ParallelTelegramSource implements MessageSource {
             pool.shutdownNow();
             pool = null;
         }
+    }
+
+    @Override
+    public Skipped.Counts skipped() {
+        return sequential != null ? sequential.skipped() : skipped.counts();
     }
 
     @Override

@@ -8,6 +8,7 @@ import dev.chainsync.chatpack.ChatpackException;
 import dev.chainsync.chatpack.Message;
 import dev.chainsync.chatpack.MessageSource;
 import dev.chainsync.chatpack.ReadOptions;
+import dev.chainsync.chatpack.Skipped;
 import dev.chainsync.chatpack.io.Json;
 import dev.chainsync.chatpack.io.Progress;
 import java.io.IOException;
@@ -48,6 +49,7 @@ final class TelegramSource implements MessageSource {
     private String chatId;
     private String rowChat;
 
+    private final Skipped skipped = new Skipped();
     private final MessageParser messages;
 
     TelegramSource(ChatInput input, ReadOptions options, ChatSelection selection, Progress progress)
@@ -55,7 +57,7 @@ final class TelegramSource implements MessageSource {
         this.input = input.name();
         this.selection = selection;
         this.progress = progress;
-        this.messages = new MessageParser(input.name(), options);
+        this.messages = new MessageParser(input.name(), options, skipped);
         this.p = Json.parser(progress.meter(input.open()));
     }
 
@@ -210,6 +212,11 @@ final class TelegramSource implements MessageSource {
             throw Json.error(input, p, "unexpected nesting");
         }
         stack[++depth] = f;
+    }
+
+    @Override
+    public Skipped.Counts skipped() {
+        return skipped.counts();
     }
 
     @Override

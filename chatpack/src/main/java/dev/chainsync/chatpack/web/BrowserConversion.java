@@ -7,6 +7,7 @@ import dev.chainsync.chatpack.ConversionResult;
 import dev.chainsync.chatpack.ConvertOptions;
 import dev.chainsync.chatpack.Platform;
 import dev.chainsync.chatpack.detect.SourceDetector;
+import dev.chainsync.chatpack.tokens.Tokens;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Arrays;
@@ -18,8 +19,27 @@ import java.util.List;
  */
 public final class BrowserConversion {
 
-    /** What the page shows: the platform read, the counts, and the converted bytes. */
-    public record Outcome(Platform platform, ConversionResult result, byte[] output) {}
+    /**
+     * What the page shows: the platform read, the counts, the converted bytes, and the {@code cl100k_base} tokens
+     * of the file and of the output (the CLI's {@code --stats} figures).
+     */
+    public record Outcome(Platform platform, ConversionResult result, byte[] output, long tokensIn, long tokensOut) {}
+
+    /** Told how far the page's work has come. */
+    @FunctionalInterface
+    public interface Listener {
+        /**
+         * @param stage        what is being done: {@link #CONVERTING} or {@link #COUNTING}
+         * @param fraction     of the stage done, 0 to 1 (NaN when unknown)
+         * @param messagesRead messages read so far
+         */
+        void progress(String stage, double fraction, long messagesRead);
+    }
+
+    /** The stage reading and writing messages. */
+    public static final String CONVERTING = "converting";
+    /** The stage counting tokens of the file and the result. */
+    public static final String COUNTING = "counting tokens";
 
     private BrowserConversion() {}
 
@@ -27,19 +47,27 @@ public final class BrowserConversion {
      * Converts {@code bytes}, a file called {@code name}.
      *
      * @param platformName a command-line platform name, or {@code auto} to detect it from the content
-     * @param progress     called now and then with the fraction of the input read
+     * @param progress     called now and then: the fraction of the input read, then of the tokens counted
      * @throws dev.chainsync.chatpack.ChatpackException when the file is not a valid export
      */
     public static Outcome convert(
-            String name, byte[] bytes, String platformName, ConvertOptions options, Conversion.Listener progress)
+            String name, byte[] bytes, String platformName, ConvertOptions options, Listener progress)
             throws IOException {
         Platform platform = platform(name, bytes, platformName);
         Conversion conversion = new Conversion(
                         platform, List.of(ChatInput.of(name, bytes)), options, ChatPack::openSingleThreaded)
-                .onProgress(progress);
+                .onProgress((fraction, read) -> progress.progress(CONVERTING, fraction, read));
         ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(1 << 16, bytes.length / 2));
         ConversionResult result = conversion.writeTo(out);
-        return new Outcome(platform, result, out.toByteArray());
+        byte[] output = out.toByteArray();
+        // Counted as the CLI's --stats counts: every byte of the file, then every byte written.
+        long read = result.messagesRead();
+        double all = (double) bytes.length + output.length;
+        long tokensIn =
+                Tokens.count(bytes, f -> progress.progress(COUNTING, all == 0 ? 1 : f * bytes.length / all, read));
+        long tokensOut =
+                Tokens.count(output, f -> progress.progress(COUNTING, (bytes.length + f * output.length) / all, read));
+        return new Outcome(platform, result, output, tokensIn, tokensOut);
     }
 
     /** The platform a name stands for, or the one detected from the file's head for {@code auto}. */

@@ -3,6 +3,8 @@ package dev.chainsync.chatpack.web;
 import dev.chainsync.chatpack.ChatpackException;
 import dev.chainsync.chatpack.ConvertOptions;
 import dev.chainsync.chatpack.OutputFormat;
+import dev.chainsync.chatpack.io.Text;
+import dev.chainsync.chatpack.tokens.Tokens;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import org.teavm.jso.JSBody;
@@ -13,7 +15,8 @@ import org.teavm.jso.typedarrays.Int8Array;
 
 /**
  * The page's entry point, compiled to JavaScript by TeaVM (never run on the JVM): publishes
- * {@code chatpackConvert(bytes, name, options, progress)} for the page's worker script.
+ * {@code chatpackConvert(bytes, name, options, progress)} and {@code chatpackWarm()} (loads the tokenizer's
+ * vocabulary ahead of the first count) for the page's worker script.
  */
 public final class BrowserMain {
 
@@ -63,7 +66,7 @@ public final class BrowserMain {
 
     @JSFunctor
     interface ProgressCallback extends JSObject {
-        void report(double fraction, double messagesRead);
+        void report(String stage, double fraction, double messagesRead);
     }
 
     @JSFunctor
@@ -71,8 +74,13 @@ public final class BrowserMain {
         JSObject convert(Int8Array bytes, String name, WebOptions options, ProgressCallback progress);
     }
 
+    @JSFunctor
+    interface Warmer extends JSObject {
+        void warm();
+    }
+
     public static void main(String[] args) {
-        publish(BrowserMain::convert);
+        publish(BrowserMain::convert, Tokens::load);
     }
 
     private static JSObject convert(Int8Array bytes, String name, WebOptions o, ProgressCallback progress) {
@@ -83,17 +91,22 @@ public final class BrowserMain {
                     bytes.copyToJavaArray(),
                     o.getPlatform(),
                     options,
-                    (fraction, read) -> progress.report(fraction, read));
+                    (stage, fraction, read) -> progress.report(stage, fraction, read));
             return success(
                     out.platform().displayName(),
                     out.platform().names().getFirst(),
                     Int8Array.fromJavaArray(out.output()),
                     out.result().messagesRead(),
                     out.result().messagesKept(),
-                    out.result().messagesWritten());
+                    out.result().messagesWritten(),
+                    out.result().skipped().total(),
+                    out.result().skipped().describe(),
+                    out.tokensIn(),
+                    out.tokensOut());
         } catch (ChatpackException | IllegalArgumentException e) {
             return failure(e.getMessage());
-        } catch (Exception e) {
+        } catch (Exception | Error e) {
+            // An Error too: the page must show it rather than wait forever for a result.
             return failure("internal error: " + e);
         }
     }
@@ -117,7 +130,7 @@ public final class BrowserMain {
     }
 
     private static String blankToNull(String s) {
-        return s == null || s.isBlank() ? null : s.strip();
+        return s == null || Text.isBlank(s) ? null : Text.strip(s);
     }
 
     private static LocalDate date(String option, String value) {
@@ -132,15 +145,38 @@ public final class BrowserMain {
         }
     }
 
-    @JSBody(params = "f", script = "self.chatpackConvert = f;")
-    private static native void publish(Converter f);
+    @JSBody(
+            params = {"convert", "warm"},
+            script = "self.chatpackConvert = convert; self.chatpackWarm = warm;")
+    private static native void publish(Converter convert, Warmer warm);
 
     @JSBody(
-            params = {"platform", "command", "output", "read", "kept", "written"},
+            params = {
+                "platform",
+                "command",
+                "output",
+                "read",
+                "kept",
+                "written",
+                "skipped",
+                "skippedWhy",
+                "tokensIn",
+                "tokensOut"
+            },
             script = "return {platform: platform, command: command, output: output,"
-                    + " read: read, kept: kept, written: written};")
+                    + " read: read, kept: kept, written: written, skipped: skipped, skippedWhy: skippedWhy,"
+                    + " tokensIn: tokensIn, tokensOut: tokensOut};")
     private static native JSObject success(
-            String platform, String command, Int8Array output, double read, double kept, double written);
+            String platform,
+            String command,
+            Int8Array output,
+            double read,
+            double kept,
+            double written,
+            double skipped,
+            String skippedWhy,
+            double tokensIn,
+            double tokensOut);
 
     @JSBody(params = "message", script = "return {error: message};")
     private static native JSObject failure(String message);

@@ -1,5 +1,6 @@
 package dev.chainsync.chatpack.whatsapp;
 
+import dev.chainsync.chatpack.io.Text;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -202,14 +203,12 @@ final class Media {
             // iOS with media: "<attached: 00000012-PHOTO-2024-01-15-10-31-02.jpg>", documents may have a
             // description before it ("report.pdf • 3 pages <attached: ...>").
             int at = line.lastIndexOf(ATTACHED);
-            return at < 0
-                    ? null
-                    : classify(line.substring(at + ATTACHED.length(), n - 1).strip());
+            return at < 0 ? null : classify(Text.strip(line.substring(at + ATTACHED.length(), n - 1)));
         }
         if (last == ')') {
             // Android with media: "IMG-20240115-WA0001.jpg (file attached)".
             return line.endsWith(FILE_ATTACHED)
-                    ? classify(line.substring(0, n - FILE_ATTACHED.length()).strip())
+                    ? classify(Text.strip(line.substring(0, n - FILE_ATTACHED.length())))
                     : null;
         }
         return null;

@@ -5,8 +5,10 @@ import dev.chainsync.chatpack.ChatpackException;
 import dev.chainsync.chatpack.Message;
 import dev.chainsync.chatpack.MessageSource;
 import dev.chainsync.chatpack.ReadOptions;
+import dev.chainsync.chatpack.Skipped;
 import dev.chainsync.chatpack.io.Progress;
 import dev.chainsync.chatpack.io.Spool;
+import dev.chainsync.chatpack.io.Text;
 import dev.chainsync.chatpack.io.Times;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -30,6 +32,8 @@ import java.time.Instant;
  * </ul>
  */
 final class WhatsAppSource implements MessageSource {
+
+    private final Skipped skipped = new Skipped();
 
     private static final String EDITED_MARK = "<This message was edited>";
     private static final int READ_BUFFER_CHARS = 1 << 16;
@@ -103,7 +107,7 @@ final class WhatsAppSource implements MessageSource {
                     if (evidence.settled()) {
                         break;
                     }
-                } else if (!any && !line.isBlank() && Header.skipMarks(line, 0) < line.length()) {
+                } else if (!any && !Text.isBlank(line) && Header.skipMarks(line, 0) < line.length()) {
                     throw new ChatpackException(
                             input,
                             "line " + n,
@@ -212,7 +216,7 @@ final class WhatsAppSource implements MessageSource {
         int textStart = colon + 2;
         if (header.ios && textStart < line.length() && line.charAt(textStart) == '\u200E') {
             String text = line.substring(Header.skipMarks(line, textStart));
-            if (Media.placeholder(text.strip()) == null) {
+            if (Media.placeholder(Text.strip(text)) == null) {
                 if (firstHeader) {
                     chatName = pendingSender;
                 }
@@ -259,10 +263,15 @@ final class WhatsAppSource implements MessageSource {
     private Message finish() {
         String text = trimTrailingLines(pendingText);
         if (pendingSystem) {
-            if (!options.serviceMessages() || text.isBlank()) {
+            if (!options.serviceMessages()) {
+                skipped.notice();
                 return null;
             }
-            String notice = "[Service] " + stripMarks(text).strip();
+            if (Text.isBlank(text)) {
+                skipped.empty();
+                return null;
+            }
+            String notice = "[Service] " + Text.strip(stripMarks(text));
             return new Message(null, pendingSender, notice, Instant.ofEpochSecond(pendingTime), null, null, null);
         }
         text = withoutEditedMark(text);
@@ -270,18 +279,19 @@ final class WhatsAppSource implements MessageSource {
         String firstLine = nl < 0 ? text : text.substring(0, nl);
         String placeholder = Media.placeholder(firstLine);
         if (placeholder == null && mayHideMarker(firstLine)) {
-            placeholder = Media.placeholder(stripMarks(firstLine).strip());
+            placeholder = Media.placeholder(Text.strip(stripMarks(firstLine)));
         }
         String content = text;
         if (placeholder != null) {
-            String caption = nl < 0 ? "" : text.substring(nl + 1).strip();
+            String caption = nl < 0 ? "" : Text.strip(text.substring(nl + 1));
             if (!options.media()) {
                 content = caption;
             } else {
                 content = caption.isEmpty() ? placeholder : placeholder + " " + caption;
             }
         }
-        if (content.isBlank()) {
+        if (Text.isBlank(content)) {
+            skipped.empty();
             return null;
         }
         return new Message(null, pendingSender, content, Instant.ofEpochSecond(pendingTime), null, null, null);
@@ -363,7 +373,7 @@ final class WhatsAppSource implements MessageSource {
                 }
             }
             String r = line.substring(from, to);
-            String c = stripMarks(r).strip();
+            String c = Text.strip(stripMarks(r));
             raw[next] = r;
             clean[next] = c;
             next = (next + 1) % SLOTS;
@@ -389,8 +399,13 @@ final class WhatsAppSource implements MessageSource {
     }
 
     private static String abbreviate(String line) {
-        String s = line.strip();
+        String s = Text.strip(line);
         return s.length() <= 60 ? s : s.substring(0, 57) + "...";
+    }
+
+    @Override
+    public Skipped.Counts skipped() {
+        return skipped.counts();
     }
 
     @Override

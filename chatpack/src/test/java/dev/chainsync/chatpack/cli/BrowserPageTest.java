@@ -13,6 +13,7 @@ import dev.chainsync.chatpack.ChatInput;
 import dev.chainsync.chatpack.ChatPack;
 import dev.chainsync.chatpack.ConvertOptions;
 import dev.chainsync.chatpack.Platform;
+import dev.chainsync.chatpack.Skipped;
 import dev.chainsync.chatpack.bench.SyntheticExports;
 import dev.chainsync.chatpack.web.PageServer;
 import java.io.ByteArrayInputStream;
@@ -30,6 +31,8 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,7 +43,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The browser page in a real headless Chromium: each platform detected and converted to exactly the bytes the
- * CLI writes for the same file and options, a 50 MB export with progress, a malformed file's error, and no
+ * CLI writes for the same file and options, with the CLI's --stats token counts, a 50 MB export with progress, a malformed file's error, and no
  * network request once the page has loaded. Skipped, saying so, when Chromium or the built page is missing.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -123,9 +126,26 @@ class BrowserPageTest {
 
     /** What the CLI writes for {@code args} (its -o is added here). */
     private byte[] cli(String... args) throws IOException {
+        return cliRun(false, args).output();
+    }
+
+    /** The CLI's output and its --stats token counts. */
+    private record CliRun(byte[] output, String stats) {
+        /** The figure on the --stats line {@code label}, as the page shows it (grouped with commas). */
+        String figure(String label) {
+            Matcher m = Pattern.compile("(?m)^\\s*" + label + "\\s+([\\d,]+)").matcher(stats);
+            assertThat(m.find()).as("'%s' in %s", label, stats).isTrue();
+            return m.group(1);
+        }
+    }
+
+    private CliRun cliRun(boolean stats, String... args) throws IOException {
         Path out = Files.createTempFile(dir, "cli-", ".out");
         List<String> all = new ArrayList<>(List.of(args));
         all.addAll(List.of("-q", "-o", out.toString()));
+        if (stats) {
+            all.add("--stats");
+        }
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         Io io = new Io(
                 new ByteArrayInputStream(new byte[0]),
@@ -136,7 +156,13 @@ class BrowserPageTest {
         assertThat(Main.run(all.toArray(String[]::new), io))
                 .as("CLI %s: %s", all, err)
                 .isZero();
-        return Files.readAllBytes(out);
+        return new CliRun(Files.readAllBytes(out), err.toString(StandardCharsets.UTF_8));
+    }
+
+    /** The page's token counts are the CLI's --stats counts, exactly (the same tokenizer, compiled). */
+    private static void assertTokensAsTheCli(Converted c, CliRun cli) {
+        assertThat(c.text("#tokens-in")).isEqualTo(cli.figure("tokens in"));
+        assertThat(c.text("#tokens-out")).startsWith(cli.figure("tokens out") + " (");
     }
 
     /** Requests after load that could carry data away: the page's own blob: worker and download are local. */
@@ -152,7 +178,10 @@ class BrowserPageTest {
         "discord/export.json, Discord, dc",
         "discord/export.txt, Discord, dc",
         "real/discord_dce_2019.csv, Discord, dc",
-        "real/whatsapp_ios_nl.txt, WhatsApp, wa"
+        "real/whatsapp_ios_nl.txt, WhatsApp, wa",
+        "real/telegram_desktop_2025.json, Telegram, tg",
+        "real/instagram_group_2024.json, Instagram, ig",
+        "tokens/multilingual_whatsapp.txt, WhatsApp, wa"
     })
     void eachPlatformIsDetectedAndConvertedAsTheCliDoes(String fixture, String platform, String command)
             throws IOException {
@@ -161,7 +190,19 @@ class BrowserPageTest {
 
         assertThat(c.page().getAttribute("body", "data-state")).isEqualTo("done");
         assertThat(c.text("#detected")).isEqualTo(platform);
-        assertThat(c.download()).isEqualTo(cli(command, file.toString()));
+        CliRun cli = cliRun(true, command, file.toString());
+        assertThat(c.download()).isEqualTo(cli.output());
+        assertTokensAsTheCli(c, cli);
+        // What the CLI says it skipped, the page says too.
+        Skipped.Counts skipped = ChatPack.convert(
+                        Platform.byName(command).orElseThrow(),
+                        List.of(ChatInput.of(file)),
+                        ConvertOptions.DEFAULTS,
+                        OutputStream.nullOutputStream())
+                .skipped();
+        assertThat(c.text("#skipped"))
+                .isEqualTo(skipped.total() == 0 ? "none" : skipped.total() + " (" + skipped.describe() + ")");
+        assertThat(cli.figure("skipped")).isEqualTo(Long.toString(skipped.total()));
         assertThat(network(c.requestsAfterLoad())).isEmpty();
     }
 
@@ -190,7 +231,9 @@ class BrowserPageTest {
         List<String> args = new ArrayList<>(List.of(shown.split(" ")));
         args.removeFirst();
         args.set(1, file.toString());
-        byte[] expected = cli(args.toArray(String[]::new));
+        CliRun cli = cliRun(true, args.toArray(String[]::new));
+        byte[] expected = cli.output();
+        assertTokensAsTheCli(c, cli);
         // Left in target/ for a look at the page as a user sees it.
         c.page()
                 .screenshot(new Page.ScreenshotOptions()
@@ -199,6 +242,30 @@ class BrowserPageTest {
         assertThat(c.download()).isEqualTo(expected);
         assertThat(new String(expected, StandardCharsets.UTF_8))
                 .contains("\"id\":\"101\"", "\"reply_to\":\"102\"", "[Service: pin_message]");
+        assertThat(network(c.requestsAfterLoad())).isEmpty();
+    }
+
+    @Test
+    void aSecondFileInTheSamePageReusesTheWorkerAndCountsAsTheCliDoes() throws IOException {
+        Path first = resource("telegram/single_chat.json");
+        Path second = resource("tokens/multilingual_whatsapp.txt");
+        Converted c = convertInPage(pageUrl, first, page -> {});
+        assertThat(c.page().getAttribute("body", "data-tokenizer")).isEqualTo("ready");
+        // Notices were left out, and the page says how to keep them.
+        assertThat(c.page().isVisible("#skipped-note")).isTrue();
+
+        c.page().setInputFiles("#file", second);
+        c.page()
+                .waitForFunction(
+                        "name => document.getElementById('command').textContent.includes(name)"
+                                + " && document.body.dataset.state === 'done'",
+                        second.getFileName().toString());
+
+        CliRun cli = cliRun(true, "wa", second.toString());
+        assertThat(c.download()).isEqualTo(cli.output());
+        assertTokensAsTheCli(c, cli);
+        assertThat(c.text("#skipped")).isEqualTo("none");
+        assertThat(c.page().isVisible("#skipped-note")).isFalse();
         assertThat(network(c.requestsAfterLoad())).isEmpty();
     }
 
@@ -326,7 +393,9 @@ class BrowserPageTest {
                 .messagesRead();
         assertThat(read).isGreaterThan(100_000);
         assertThat(c.text("#messages-in").replace(",", "")).isEqualTo(Long.toString(read));
-        assertThat(c.download()).isEqualTo(cli("tg", file.toString()));
+        CliRun cli = cliRun(true, "tg", file.toString());
+        assertThat(c.download()).isEqualTo(cli.output());
+        assertTokensAsTheCli(c, cli);
         assertThat(network(c.requestsAfterLoad())).isEmpty();
     }
 

@@ -62,6 +62,20 @@ class MainTest {
     }
 
     @Test
+    void theSummarySaysWhatWasSkippedAndHowToKeepNotices() throws IOException {
+        copy("real/telegram_desktop_2025.json");
+        Run r = run("tg", "telegram_desktop_2025.json", "--stats");
+        assertThat(r.code()).isZero();
+        assertThat(r.err())
+                .contains("8 messages read, 8 kept, 7 written (merge 12.5% fewer), 4 skipped"
+                        + " (1 notice, 1 empty, 2 other entries; --service keeps notices)")
+                .containsPattern("skipped +4 +1 notice, 1 empty, 2 other entries");
+
+        Run all = run("tg", "telegram_desktop_2025.json", "--service", "-o", "all.csv");
+        assertThat(all.err()).contains("3 skipped (1 empty, 2 other entries)").doesNotContain("--service keeps");
+    }
+
+    @Test
     void convertsWithTheOriginalsDefaults() throws IOException {
         copy("telegram/single_chat.json");
         Run r = run("tg", "single_chat.json");

@@ -65,6 +65,25 @@ class ParallelTelegramSourceTest {
         assertThat(actual).isEqualTo(expected);
     }
 
+    @Test
+    void parallelBlocksCountWhatTheySkipAsTheSequentialReaderDoes() throws IOException {
+        MessageSource seq = sequential(export, ReadOptions.DEFAULTS);
+        drain(seq);
+        MessageSource par = parallel(export, ReadOptions.DEFAULTS);
+        drain(par);
+        assertThat(seq.skipped().notices()).as("service messages left out").isPositive();
+        assertThat(par.skipped()).isEqualTo(seq.skipped());
+
+        // The CSV rows the workers encode count the same.
+        try (MessageSource rows = parallel(export, ReadOptions.DEFAULTS)) {
+            OutputOptions csv = OutputOptions.DEFAULTS;
+            for (CsvRows r = rows.nextCsvRows(csv); !r.isEmpty(); r = rows.nextCsvRows(csv)) {
+                // Only the counts matter here.
+            }
+            assertThat(rows.skipped()).isEqualTo(seq.skipped());
+        }
+    }
+
     /** A large export cut short is reported as truncated by the block reader too, never read as a shorter chat. */
     @Test
     void aFileCutAfterAMessageIsTruncatedForTheBlockReaderToo() throws IOException {

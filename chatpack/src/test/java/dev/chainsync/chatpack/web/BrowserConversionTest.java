@@ -50,7 +50,7 @@ class BrowserConversionTest {
                 Files.readAllBytes(file),
                 "auto",
                 ALL_COLUMNS,
-                (fraction, read) -> progress.add(fraction));
+                (stage, fraction, read) -> progress.add(fraction));
 
         ByteArrayOutputStream expected = new ByteArrayOutputStream();
         long read = ChatPack.convert(platform, List.of(ChatInput.of(file)), ALL_COLUMNS, expected)
@@ -67,7 +67,8 @@ class BrowserConversionTest {
     void theWrongPlatformIsAnExportError(String platform, String fixture) throws IOException {
         byte[] bytes = Files.readAllBytes(resource(fixture));
 
-        assertThatThrownBy(() -> BrowserConversion.convert("x", bytes, platform, ConvertOptions.DEFAULTS, (f, r) -> {}))
+        assertThatThrownBy(
+                        () -> BrowserConversion.convert("x", bytes, platform, ConvertOptions.DEFAULTS, (s, f, r) -> {}))
                 .isInstanceOf(ChatpackException.class);
     }
 
