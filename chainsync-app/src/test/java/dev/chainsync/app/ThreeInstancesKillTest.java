@@ -30,6 +30,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,12 +56,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ThreeInstancesKillTest {
     static final String ADMIN = "three-instances-admin-key";
-    static final int CREDENTIALS = 45;
-    static final int TRANSFERS = 150;
+    static final int CREDENTIALS = 50;
+    static final int TRANSFERS = 300;
     static final String READY = "/health/ready";
     /** Each webhook delivery takes this long, so the dispatchers hold claims when the kill comes. */
-    static final Duration RECEIVER_DELAY = Duration.ofMillis(300);
-    /** Entries the killed consumer is left holding, read in its name in one atomic step with their XADD. */
+    static final Duration RECEIVER_DELAY = Duration.ofMillis(500);
+    /** At most this many entries per stream the killed consumer is left holding, read in its name with their XADD. */
     static final int HELD_BY_THE_KILLED = 40;
 
     @TempDir
@@ -100,50 +101,67 @@ class ThreeInstancesKillTest {
                 instances.add(serve(i, port, env));
             }
             HttpClient http = HttpClient.newHttpClient();
-            for (String base : bases) {
-                await().atMost(Duration.ofSeconds(120))
-                        .ignoreExceptions()
-                        .until(() -> http.send(
-                                                HttpRequest.newBuilder(URI.create(base + READY))
-                                                        .build(),
-                                                HttpResponse.BodyHandlers.discarding())
-                                        .statusCode()
-                                == 200);
+            List<String> hashes = Collections.synchronizedList(new ArrayList<>());
+            for (int i = 0; i < 3; i++) {
+                String base = bases.get(i);
+                Process instance = instances.get(i);
+                Path log = dir.resolve("serve-" + i + ".log");
+                // Three JVMs starting at once on a busy machine: generous, and a dead one fails at once with its log.
+                await("instance " + i + " ready")
+                        .atMost(Duration.ofSeconds(240))
+                        .ignoreExceptionsInstanceOf(IOException.class)
+                        .until(() -> {
+                            assertThat(instance.isAlive())
+                                    .as(() -> "instance exited: " + readQuietly(log))
+                                    .isTrue();
+                            return http.send(
+                                                    HttpRequest.newBuilder(URI.create(base + READY))
+                                                            .build(),
+                                                    HttpResponse.BodyHandlers.discarding())
+                                            .statusCode()
+                                    == 200;
+                        });
             }
 
-            // Work of all three kinds, spread over the instances: webhook messages (a slow receiver
-            // keeps them claimed for a while), chain operations, stream entries.
+            // Work of all three kinds, still flowing when the kill comes: stream entries, and a stream
+            // of transfers (each a webhook message; a slow receiver keeps each delivery claimed for a
+            // while) with a credential (a chain operation) issued after every few.
             post(http, bases.get(1), "/v1/webhook-endpoints", """
                     {"url":"http://127.0.0.1:%d/hooks","event_types":["credential.*","transfer.*"]}""".formatted(
                             receiver.getAddress().getPort()));
-            transfers(http, bases);
-            List<String> hashes = new ArrayList<>();
-            for (int n = 0; n < CREDENTIALS; n++) {
-                hashes.add(issue(http, bases.get(n % 3), "diploma " + n));
-            }
             long events = redis.push(workload.events(3000, 6));
+            try (var background = Executors.newSingleThreadExecutor()) {
+                // Through the survivors' APIs only: instance 0's goes away mid-stream.
+                Future<?> stream = background.submit(() -> transfersAndCredentials(http, bases.subList(1, 3), hashes));
 
-            // Mid-work: instance 0 has sent transactions and holds webhook claims.
-            String dispatcher0 = "webhooks-" + instances.getFirst().pid() + "-%";
-            await().atMost(Duration.ofSeconds(60))
-                    .until(() -> count(db, "SELECT count(*) FROM chain_operation_attempts WHERE relay = 'relay-0'") > 0
-                            && count(
-                                            db,
-                                            "SELECT count(*) FROM webhook_messages WHERE lease_owner LIKE '"
-                                                    + dispatcher0 + "'")
-                                    > 0);
-            instances.getFirst().destroyForcibly();
-            assertThat(instances.getFirst().waitFor(10, TimeUnit.SECONDS)).isTrue();
-            assertThat(count(db, "SELECT count(*) FROM chain_operations WHERE status IN ('pending', 'submitted')"))
-                    .as("chain work left for the survivors")
-                    .isPositive();
-            assertThat(count(db, "SELECT count(*) FROM webhook_messages WHERE lease_owner LIKE '" + dispatcher0 + "'"))
-                    .as("webhook claims the killed instance held")
-                    .isPositive();
+                // Mid-work: instance 0 has sent transactions, some are still unconfirmed, and it
+                // holds webhook claims.
+                String dispatcher0 = "webhooks-" + instances.getFirst().pid() + "-%";
+                String heldByDispatcher0 =
+                        "SELECT count(*) FROM webhook_messages WHERE lease_owner LIKE '" + dispatcher0 + "'";
+                await("instance 0 relaying and delivering webhooks")
+                        .atMost(Duration.ofSeconds(120))
+                        .until(() ->
+                                count(db, "SELECT count(*) FROM chain_operation_attempts WHERE relay = 'relay-0'") > 0
+                                        && count(
+                                                        db,
+                                                        "SELECT count(*) FROM chain_operations WHERE status IN ('pending', 'submitted')")
+                                                > 0
+                                        && count(db, heldByDispatcher0) > 0);
+                instances.getFirst().destroyForcibly();
+                assertThat(instances.getFirst().waitFor(10, TimeUnit.SECONDS)).isTrue();
+                // Its claims stay until their lease runs out: no survivor may take them before.
+                assertThat(count(db, heldByDispatcher0))
+                        .as("webhook claims the killed instance held")
+                        .isPositive();
+                stream.get();
+            }
             // However far instance 0 had got with its own reads, its consumer now holds entries it
             // will never acknowledge.
             events += redis.pushHeldBy("ingest-0", workload.events(HELD_BY_THE_KILLED * 3, 6), HELD_BY_THE_KILLED);
-            assertThat(redis.pendingOf("ingest-0")).isGreaterThanOrEqualTo(HELD_BY_THE_KILLED);
+            assertThat(redis.pendingOf("ingest-0"))
+                    .as("entries the killed consumer holds")
+                    .isPositive();
 
             awaitEverythingDone(db, redis, events);
             assertNothingLostNothingTwice(db, redis, chain, hashes, events);
@@ -195,23 +213,25 @@ class ThreeInstancesKillTest {
                 .isZero();
     }
 
-    /** Accounts, a mint and {@link #TRANSFERS} transfers through all three instances: one message each. */
-    private static void transfers(HttpClient http, List<String> bases) throws Exception {
+    /**
+     * Accounts, a mint, then {@link #TRANSFERS} transfers one after another, alternating between
+     * {@code bases}, with one of the {@link #CREDENTIALS} credentials issued after every few.
+     */
+    private static Void transfersAndCredentials(HttpClient http, List<String> bases, List<String> hashes)
+            throws Exception {
         String alice = id(post(http, bases.get(0), "/v1/accounts", "{\"name\":\"alice\"}"));
         String bob = id(post(http, bases.get(1), "/v1/accounts", "{\"name\":\"bob\"}"));
-        post(http, bases.get(2), "/v1/admin/mints", """
+        post(http, bases.get(0), "/v1/admin/mints", """
                 {"account":"%s","amount":"1000.00","currency":"USD"}""".formatted(alice));
-        List<Future<String>> sent = new ArrayList<>();
-        try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (int i = 0; i < TRANSFERS; i++) {
-                String base = bases.get(i % 3);
-                sent.add(pool.submit(() -> post(http, base, "/v1/transfers", """
-                        {"from":"%s","to":"%s","amount":"1.25","currency":"USD"}""".formatted(alice, bob))));
+        for (int i = 0; i < TRANSFERS; i++) {
+            String base = bases.get(i % bases.size());
+            post(http, base, "/v1/transfers", """
+                    {"from":"%s","to":"%s","amount":"1.25","currency":"USD"}""".formatted(alice, bob));
+            if (i % (TRANSFERS / CREDENTIALS) == 0 && hashes.size() < CREDENTIALS) {
+                hashes.add(issue(http, base, "diploma " + i));
             }
         }
-        for (Future<String> f : sent) {
-            f.get();
-        }
+        return null;
     }
 
     /** A webhook receiver answering 204 after {@link #RECEIVER_DELAY}, keeping every webhook-id. */
@@ -260,7 +280,7 @@ class ThreeInstancesKillTest {
         pb.environment().put("CHAINSYNC_INGEST_DEAD_LETTER_STREAM", prefix + "_dead");
         // Webhooks: the receiver is on 127.0.0.1; a short timeout keeps the killed dispatcher's lease short.
         pb.environment().put("CHAINSYNC_WEBHOOK_ALLOW_PRIVATE_TARGETS", "true");
-        pb.environment().put("CHAINSYNC_WEBHOOK_TIMEOUT_MS", "1000");
+        pb.environment().put("CHAINSYNC_WEBHOOK_TIMEOUT_MS", "2000");
         pb.environment().putAll(env);
         return pb.start();
     }
@@ -409,5 +429,13 @@ class ThreeInstancesKillTest {
 
     static String read(Path log) throws IOException {
         return Files.exists(log) ? Files.readString(log) : "";
+    }
+
+    static String readQuietly(Path log) {
+        try {
+            return read(log);
+        } catch (IOException e) {
+            return "(log unreadable: " + e + ")";
+        }
     }
 }
