@@ -16,10 +16,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The OCI image tarball Jib builds with {@code -Pimage}: its config (entrypoint, port, non-root
- * user, environment), and that the Java runtime and the classes in its layers start chainsync.
+ * The OCI image tarball Jib builds in the package phase (so failsafe runs this after it): its config
+ * (entrypoint, port, non-root user, environment, health check), that the Java runtime and the
+ * classes in its layers start chainsync, and that the declared health check works.
  */
-class ImageTarTest {
+class ImageTarIT {
     static final Path TARBALL = Path.of("target", "chainsync-image.tar");
     static final ObjectMapper JSON = new ObjectMapper();
 
@@ -31,7 +32,7 @@ class ImageTarTest {
         Assumptions.assumeTrue(
                 Files.isRegularFile(TARBALL),
                 "image tests skipped: no " + TARBALL.toAbsolutePath()
-                        + "; build it with ./mvnw -pl chainsync-app -am -Pimage package -Djib.disableUpdateChecks=true");
+                        + "; build it with ./mvnw -pl chainsync-app -am package (without -Dchainsync.image.skip)");
         run(dir, "tar", "xf", TARBALL.toAbsolutePath().toString());
     }
 
