@@ -115,9 +115,10 @@ final class WebhookBenchmark {
         Clock clock = Clock.systemUTC();
         BenchReceiver receiver = BenchReceiver.start(receiverKind);
         Set<String> ids = receiver.ids;
-        WebhookConfig config = WebhookConfig.defaults(Path.of("."))
-                .withAllowPrivateTargets(true)
-                .withEndpointConcurrency(concurrency);
+        WebhookConfig config = WebhookConfig.builder(Path.of("."))
+                .allowPrivateTargets(true)
+                .endpointConcurrency(concurrency)
+                .build();
         SecretBox box = SecretBox.of(new SecureRandom().generateSeed(32));
         WebhookEndpoints eps = new WebhookEndpoints(jdbc, config, box, clock, new SecureRandom());
         for (int i = 0; i < endpoints; i++) {

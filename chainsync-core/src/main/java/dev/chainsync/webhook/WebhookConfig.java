@@ -8,11 +8,13 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Webhook delivery settings, read from {@code CHAINSYNC_WEBHOOK_*} variables and validated once.
+ * Built in code with {@link #builder} or changed with {@link #toBuilder()}.
  *
  * @param dispatcherEnabled whether this instance runs the dispatcher (endpoints can be managed either way)
  * @param allowPrivateTargets switches the SSRF check off (tests and local development only)
@@ -224,150 +226,6 @@ public record WebhookConfig(
         return timeout.multipliedBy(2).plus(LEASE_MARGIN);
     }
 
-    public WebhookConfig withDispatcherEnabled(boolean enabled) {
-        return new WebhookConfig(
-                enabled,
-                allowPrivateTargets,
-                encryptionKey,
-                encryptionKeyFile,
-                timeout,
-                retrySchedule,
-                retryJitter,
-                maxRetryAfter,
-                disableAfter,
-                secretOverlap,
-                endpointConcurrency,
-                batchSize,
-                pollInterval,
-                deliveredRetention);
-    }
-
-    public WebhookConfig withAllowPrivateTargets(boolean allow) {
-        return new WebhookConfig(
-                dispatcherEnabled,
-                allow,
-                encryptionKey,
-                encryptionKeyFile,
-                timeout,
-                retrySchedule,
-                retryJitter,
-                maxRetryAfter,
-                disableAfter,
-                secretOverlap,
-                endpointConcurrency,
-                batchSize,
-                pollInterval,
-                deliveredRetention);
-    }
-
-    public WebhookConfig withTimeout(Duration newTimeout) {
-        return new WebhookConfig(
-                dispatcherEnabled,
-                allowPrivateTargets,
-                encryptionKey,
-                encryptionKeyFile,
-                newTimeout,
-                retrySchedule,
-                retryJitter,
-                maxRetryAfter,
-                disableAfter,
-                secretOverlap,
-                endpointConcurrency,
-                batchSize,
-                pollInterval,
-                deliveredRetention);
-    }
-
-    public WebhookConfig withRetrySchedule(List<Duration> schedule, double jitter) {
-        return new WebhookConfig(
-                dispatcherEnabled,
-                allowPrivateTargets,
-                encryptionKey,
-                encryptionKeyFile,
-                timeout,
-                schedule,
-                jitter,
-                maxRetryAfter,
-                disableAfter,
-                secretOverlap,
-                endpointConcurrency,
-                batchSize,
-                pollInterval,
-                deliveredRetention);
-    }
-
-    public WebhookConfig withEndpointConcurrency(int concurrency) {
-        return new WebhookConfig(
-                dispatcherEnabled,
-                allowPrivateTargets,
-                encryptionKey,
-                encryptionKeyFile,
-                timeout,
-                retrySchedule,
-                retryJitter,
-                maxRetryAfter,
-                disableAfter,
-                secretOverlap,
-                concurrency,
-                batchSize,
-                pollInterval,
-                deliveredRetention);
-    }
-
-    public WebhookConfig withDeliveredRetention(Duration retention) {
-        return new WebhookConfig(
-                dispatcherEnabled,
-                allowPrivateTargets,
-                encryptionKey,
-                encryptionKeyFile,
-                timeout,
-                retrySchedule,
-                retryJitter,
-                maxRetryAfter,
-                disableAfter,
-                secretOverlap,
-                endpointConcurrency,
-                batchSize,
-                pollInterval,
-                retention);
-    }
-
-    public WebhookConfig withPollInterval(Duration poll) {
-        return new WebhookConfig(
-                dispatcherEnabled,
-                allowPrivateTargets,
-                encryptionKey,
-                encryptionKeyFile,
-                timeout,
-                retrySchedule,
-                retryJitter,
-                maxRetryAfter,
-                disableAfter,
-                secretOverlap,
-                endpointConcurrency,
-                batchSize,
-                poll,
-                deliveredRetention);
-    }
-
-    public WebhookConfig withSecretOverlap(Duration overlap) {
-        return new WebhookConfig(
-                dispatcherEnabled,
-                allowPrivateTargets,
-                encryptionKey,
-                encryptionKeyFile,
-                timeout,
-                retrySchedule,
-                retryJitter,
-                maxRetryAfter,
-                disableAfter,
-                overlap,
-                endpointConcurrency,
-                batchSize,
-                pollInterval,
-                deliveredRetention);
-    }
-
     @Override
     public String toString() {
         return "WebhookConfig[dispatcherEnabled=" + dispatcherEnabled + ", allowPrivateTargets=" + allowPrivateTargets
@@ -376,5 +234,152 @@ public record WebhookConfig(
                 + maxRetryAfter + ", disableAfter=" + disableAfter + ", secretOverlap=" + secretOverlap
                 + ", endpointConcurrency=" + endpointConcurrency + ", batchSize=" + batchSize + ", pollInterval="
                 + pollInterval + ", deliveredRetention=" + deliveredRetention + "]";
+    }
+
+    /** A builder holding every default, the key file in {@code dataDir}. */
+    public static Builder builder(Path dataDir) {
+        return defaults(dataDir).toBuilder();
+    }
+
+    /** A builder holding this configuration, to change some fields of it. */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /**
+     * Changes a {@link WebhookConfig} a field at a time and fails fast, like Caffeine's builder: a
+     * setter given a bad value throws {@link dev.chainsync.config.ConfigException} at once, naming
+     * the variable, rather than at {@link #build()} far from the mistake. Each setter re-runs the
+     * record's own checks, so the rules live in one place (the compact constructor).
+     */
+    public static final class Builder {
+        private WebhookConfig current;
+
+        private Builder(WebhookConfig start) {
+            this.current = start;
+        }
+
+        public Builder dispatcherEnabled(boolean value) {
+            return set(c -> c.dispatcherEnabled = value);
+        }
+
+        public Builder allowPrivateTargets(boolean value) {
+            return set(c -> c.allowPrivateTargets = value);
+        }
+
+        /** A base64 AES-256 key, or null to use the key file. */
+        public Builder encryptionKey(String value) {
+            return set(c -> c.encryptionKey = value);
+        }
+
+        public Builder encryptionKeyFile(Path value) {
+            return set(c -> c.encryptionKeyFile = value);
+        }
+
+        public Builder timeout(Duration value) {
+            return set(c -> c.timeout = value);
+        }
+
+        /** The schedule and its jitter together: each is only meaningful with the other. */
+        public Builder retrySchedule(List<Duration> schedule, double jitter) {
+            return set(c -> {
+                c.retrySchedule = schedule;
+                c.retryJitter = jitter;
+            });
+        }
+
+        public Builder maxRetryAfter(Duration value) {
+            return set(c -> c.maxRetryAfter = value);
+        }
+
+        public Builder disableAfter(Duration value) {
+            return set(c -> c.disableAfter = value);
+        }
+
+        public Builder secretOverlap(Duration value) {
+            return set(c -> c.secretOverlap = value);
+        }
+
+        public Builder endpointConcurrency(int value) {
+            return set(c -> c.endpointConcurrency = value);
+        }
+
+        public Builder batchSize(int value) {
+            return set(c -> c.batchSize = value);
+        }
+
+        public Builder pollInterval(Duration value) {
+            return set(c -> c.pollInterval = value);
+        }
+
+        public Builder deliveredRetention(Duration value) {
+            return set(c -> c.deliveredRetention = value);
+        }
+
+        /** The configuration built so far; every value in it has already been checked. */
+        public WebhookConfig build() {
+            return current;
+        }
+
+        private Builder set(Consumer<Fields> change) {
+            Fields f = new Fields(current);
+            change.accept(f);
+            current = f.record();
+            return this;
+        }
+    }
+
+    /** The record's fields, mutable, while a builder's setter changes one of them. */
+    private static final class Fields {
+        boolean dispatcherEnabled;
+        boolean allowPrivateTargets;
+        String encryptionKey;
+        Path encryptionKeyFile;
+        Duration timeout;
+        List<Duration> retrySchedule;
+        double retryJitter;
+        Duration maxRetryAfter;
+        Duration disableAfter;
+        Duration secretOverlap;
+        int endpointConcurrency;
+        int batchSize;
+        Duration pollInterval;
+        Duration deliveredRetention;
+
+        Fields(WebhookConfig c) {
+            dispatcherEnabled = c.dispatcherEnabled;
+            allowPrivateTargets = c.allowPrivateTargets;
+            encryptionKey = c.encryptionKey;
+            encryptionKeyFile = c.encryptionKeyFile;
+            timeout = c.timeout;
+            retrySchedule = c.retrySchedule;
+            retryJitter = c.retryJitter;
+            maxRetryAfter = c.maxRetryAfter;
+            disableAfter = c.disableAfter;
+            secretOverlap = c.secretOverlap;
+            endpointConcurrency = c.endpointConcurrency;
+            batchSize = c.batchSize;
+            pollInterval = c.pollInterval;
+            deliveredRetention = c.deliveredRetention;
+        }
+
+        /** The record of these values; its compact constructor throws on the first bad one. */
+        WebhookConfig record() {
+            return new WebhookConfig(
+                    dispatcherEnabled,
+                    allowPrivateTargets,
+                    encryptionKey,
+                    encryptionKeyFile,
+                    timeout,
+                    retrySchedule,
+                    retryJitter,
+                    maxRetryAfter,
+                    disableAfter,
+                    secretOverlap,
+                    endpointConcurrency,
+                    batchSize,
+                    pollInterval,
+                    deliveredRetention);
+        }
     }
 }

@@ -253,16 +253,20 @@ public final class WebhookDispatcher implements AutoCloseable {
 
     /**
      * One dispatch pass: claims and launches deliveries. Reports work (and so runs again at once)
-     * only when it claimed a full batch; otherwise the worker waits for a lane to free up or the poll.
+     * only when it launched a full batch; otherwise the worker waits for a lane to free up or the
+     * poll. Launched, not claimed: messages postponed for an unreadable secret are no work done,
+     * as in the dispatch loop before the leased-queue engine.
      */
     private int dispatchPass() {
-        int claimed = LeasedQueue.pass(dispatchWork, clock);
+        int launched = LeasedQueue.run(dispatchWork, clock)
+                .map(d -> d.launched().size())
+                .orElse(0);
         long t = System.nanoTime();
         if (t - evictedAt > EVICT_EVERY_NANOS) {
             http.evictIdle();
             evictedAt = t;
         }
-        return claimed >= config.batchSize() ? claimed : 0;
+        return launched >= config.batchSize() ? launched : 0;
     }
 
     /**

@@ -65,13 +65,17 @@ class WebhookConfigTest {
         WebhookConfig c = load(Map.of("CHAINSYNC_WEBHOOK_RETENTION_MS", "3600000"));
         assertThat(c.deliveredRetention()).isEqualTo(Duration.ofHours(1));
         assertThat(c.toString()).contains("deliveredRetention=PT1H");
-        // A record built in code is checked like one read from the environment, every problem at once.
-        assertThatThrownBy(() -> WebhookConfig.defaults(dir).withDeliveredRetention(Duration.ZERO))
+        // A record built in code is checked like one read from the environment: the builder's setter
+        // throws at once, naming the variable, and the builder keeps its last good values.
+        WebhookConfig.Builder builder = WebhookConfig.builder(dir);
+        assertThatThrownBy(() -> builder.deliveredRetention(Duration.ZERO))
                 .isInstanceOf(ConfigException.class)
                 .satisfies(e -> assertThat(((ConfigException) e).problems())
                         .containsExactly(
                                 "CHAINSYNC_WEBHOOK_RETENTION_MS='0' must be between 3600000 and 315360000000"));
-        assertThatThrownBy(() -> WebhookConfig.defaults(dir).withRetrySchedule(List.of(Duration.ofSeconds(1)), 2))
+        assertThat(builder.build()).isEqualTo(WebhookConfig.defaults(dir));
+        assertThat(builder.batchSize(7).build().batchSize()).isEqualTo(7);
+        assertThatThrownBy(() -> builder.retrySchedule(List.of(Duration.ofSeconds(1)), 2))
                 .isInstanceOf(ConfigException.class)
                 .satisfies(e -> assertThat(((ConfigException) e).problems())
                         .hasSize(2)

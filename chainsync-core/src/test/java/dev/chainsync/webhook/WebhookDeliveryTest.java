@@ -130,7 +130,9 @@ class WebhookDeliveryTest {
 
     @Test
     void afterRotationBothSecretsSignDuringTheOverlapThenOnlyTheNewOne() throws Exception {
-        WebhookConfig c = WebhookKit.testConfig().withSecretOverlap(Duration.ofMinutes(1));
+        WebhookConfig c = WebhookKit.testConfig().toBuilder()
+                .secretOverlap(Duration.ofMinutes(1))
+                .build();
         start("wh_rotate", c);
         WebhookEndpoints.Created ep = kit.endpoints.create(receiver.url("/hook"), List.of("*"), null);
         WebhookEndpoints.Rotated rotated =
@@ -374,7 +376,11 @@ class WebhookDeliveryTest {
 
     @Test
     void receiverDownForAWhileThenBackGetsEveryMessageUnderItsOwnStableId() {
-        start("wh_outage", WebhookKit.testConfig().withTimeout(Duration.ofMillis(500)));
+        start(
+                "wh_outage",
+                WebhookKit.testConfig().toBuilder()
+                        .timeout(Duration.ofMillis(500))
+                        .build());
         long ep = kit.endpoints
                 .create(receiver.url("/hook"), List.of("*"), null)
                 .endpoint()
@@ -439,10 +445,11 @@ class WebhookDeliveryTest {
     void aSlowEndpointDoesNotDelayAHealthyOne() throws Exception {
         start(
                 "wh_isolation",
-                WebhookKit.testConfig()
-                        .withTimeout(Duration.ofSeconds(10))
-                        .withEndpointConcurrency(4)
-                        .withPollInterval(Duration.ofMillis(20)));
+                WebhookKit.testConfig().toBuilder()
+                        .timeout(Duration.ofSeconds(10))
+                        .endpointConcurrency(4)
+                        .pollInterval(Duration.ofMillis(20))
+                        .build());
         CountDownLatch release = new CountDownLatch(1);
         receiver.behaviour = h -> {
             if (h.path().equals("/slow")) {
@@ -583,8 +590,8 @@ class WebhookDeliveryTest {
                 .endpoint()
                 .id();
         kit.emit("a.b", "{}");
-        WebhookDispatcher strict =
-                kit.dispatcher(kit.config.withAllowPrivateTargets(false), new java.util.SplittableRandom(1));
+        WebhookDispatcher strict = kit.dispatcher(
+                kit.config.toBuilder().allowPrivateTargets(false).build(), new java.util.SplittableRandom(1));
 
         assertThat(strict.deliverDue()).isEqualTo(2);
 

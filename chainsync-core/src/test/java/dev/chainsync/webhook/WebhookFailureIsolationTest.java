@@ -128,8 +128,9 @@ class WebhookFailureIsolationTest {
     /** A Retry-After too large for a long is capped at the maximum, not ignored. */
     @Test
     void anOversizedRetryAfterIsCappedNotIgnored() {
-        start(WebhookKit.testConfig()
-                .withRetrySchedule(List.of(Duration.ZERO, Duration.ofSeconds(5), Duration.ofSeconds(5)), 0));
+        start(WebhookKit.testConfig().toBuilder()
+                .retrySchedule(List.of(Duration.ZERO, Duration.ofSeconds(5), Duration.ofSeconds(5)), 0)
+                .build());
         receiver.behaviour = h -> new Reply(503, Map.of("Retry-After", "99999999999999999999"), "", Duration.ZERO);
         long ep = kit.endpoints
                 .create(receiver.url("/h"), List.of("*"), null)

@@ -50,9 +50,10 @@ final class WebhookKit implements AutoCloseable {
 
     /** Defaults, with private targets allowed (the receiver is on 127.0.0.1) and a short timeout. */
     static WebhookConfig testConfig() {
-        return WebhookConfig.defaults(Path.of("unused"))
-                .withAllowPrivateTargets(true)
-                .withTimeout(java.time.Duration.ofSeconds(2));
+        return WebhookConfig.builder(Path.of("unused"))
+                .allowPrivateTargets(true)
+                .timeout(java.time.Duration.ofSeconds(2))
+                .build();
     }
 
     WebhookDispatcher dispatcher(WebhookConfig c, RandomGenerator random) {

@@ -60,8 +60,10 @@ class WebhookRetentionTest {
                         String.valueOf(Duration.ofDays(2).toMillis())),
                 env -> WebhookConfig.load(env, Path.of(".chainsync")));
         assertThat(twoDays.deliveredRetention()).isEqualTo(Duration.ofDays(2));
-        WebhookConfig config = twoDays.withAllowPrivateTargets(true)
-                .withTimeout(WebhookKit.testConfig().timeout());
+        WebhookConfig config = twoDays.toBuilder()
+                .allowPrivateTargets(true)
+                .timeout(WebhookKit.testConfig().timeout())
+                .build();
         try (WebhookKit kit = new WebhookKit("wh_retention_env", config)) {
             long endpoint = kit.endpoints
                     .create("http://127.0.0.1:9/hook", List.of("*"), "retention")

@@ -16,10 +16,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The OCI image tarball Jib builds with {@code -Pimage}: its config (entrypoint, port, non-root
- * user, environment), and that the Java runtime and the classes in its layers start chainsync.
+ * The OCI image tarball Jib builds in the package phase (so failsafe runs this after it): its config
+ * (entrypoint, port, non-root user, environment, health check), that the Java runtime and the
+ * classes in its layers start chainsync, and that the declared health check works.
  */
-class ImageTarTest {
+class ImageTarIT {
     static final Path TARBALL = Path.of("target", "chainsync-image.tar");
     static final ObjectMapper JSON = new ObjectMapper();
 
@@ -31,7 +32,7 @@ class ImageTarTest {
         Assumptions.assumeTrue(
                 Files.isRegularFile(TARBALL),
                 "image tests skipped: no " + TARBALL.toAbsolutePath()
-                        + "; build it with ./mvnw -pl chainsync-app -am -Pimage package -Djib.disableUpdateChecks=true");
+                        + "; build it with ./mvnw -pl chainsync-app -am package (without -Dchainsync.image.skip)");
         run(dir, "tar", "xf", TARBALL.toAbsolutePath().toString());
     }
 
@@ -91,6 +92,53 @@ class ImageTarTest {
             assertThat(probe(root, ready)).isZero();
             assertThat(probe(root, "http://127.0.0.1:" + server.getAddress().getPort() + "/nothing"))
                     .isEqualTo(1);
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void theImageDeclaresAHealthCheckThatAsksTheServiceIfItIsReady() throws Exception {
+        JsonNode health = config().path("config").path("Healthcheck");
+        List<String> test = new ArrayList<>();
+        health.path("Test").forEach(t -> test.add(t.asText()));
+        assertThat(test)
+                .containsExactly("CMD", "/opt/java/bin/java", "-cp", "/app/classes", "dev.chainsync.app.HealthProbe");
+        assertThat(health.path("Interval").asLong()).isPositive();
+        assertThat(health.path("Retries").asInt()).isPositive();
+
+        // The declared command itself, on the image's runtime and classes, with the image's HTTP_PORT
+        // pointed at a service that is ready, then at one that is not.
+        Path root = dir.resolve("rootfs");
+        Files.createDirectories(root);
+        for (JsonNode layer :
+                JSON.readTree(dir.resolve("manifest.json").toFile()).get(0).path("Layers")) {
+            run(root, "tar", "xzf", dir.resolve(layer.asText()).toString());
+        }
+        List<String> command = test.subList(1, test.size()).stream()
+                .map(a -> a.startsWith("/") ? root + a : a)
+                .toList();
+        assertThat(healthCheck(root, command, 200)).isZero();
+        assertThat(healthCheck(root, command, 503)).isEqualTo(1);
+    }
+
+    /** Runs the image's health check against a local service whose /health/ready answers {@code status}. */
+    static int healthCheck(Path root, List<String> command, int status) throws Exception {
+        com.sun.net.httpserver.HttpServer server =
+                com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/health/ready", ex -> {
+            ex.sendResponseHeaders(status, -1);
+            ex.close();
+        });
+        server.start();
+        try {
+            ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+            pb.environment().put("LD_LIBRARY_PATH", root.resolve("opt/java/lib").toString());
+            pb.environment().put("HTTP_PORT", String.valueOf(server.getAddress().getPort()));
+            Process p = pb.start();
+            p.getInputStream().readAllBytes();
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            return p.exitValue();
         } finally {
             server.stop(0);
         }
