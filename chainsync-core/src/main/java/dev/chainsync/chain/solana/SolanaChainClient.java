@@ -61,6 +61,8 @@ public final class SolanaChainClient implements ChainClient {
     private static final Logger log = LoggerFactory.getLogger(SolanaChainClient.class);
     private static final int MAX_STATUSES_PER_CALL = 256;
     private static final int MAX_SIGNATURES_PER_PAGE = 1000;
+    private static final int MAX_ACCOUNTS_PER_CALL = 100;
+    private static final int MAX_HOLDING_READS = 3;
     private static final int RECORD_CACHE_SIZE = 20_000;
     private static final Map<String, Object> CONFIRMED = Map.of("commitment", "confirmed");
 
@@ -430,6 +432,128 @@ public final class SolanaChainClient implements ChainClient {
 
     static String errorText(JsonNode err) {
         return err == null || err.isNull() ? null : err.isTextual() ? err.asText() : err.toString();
+    }
+
+    // ---------------------------------------------------------------- tokens
+
+    /**
+     * Who holds a token of {@code mint} (0 decimals, supply 1: a ticket) as the chain shows it at
+     * {@code confirmed}: the token account holding it, that account's owner, and the slot of the
+     * read. {@code owner} and {@code tokenAccount} are null when no account holds it (burned).
+     */
+    record TokenHolding(String mint, String owner, String tokenAccount, long slot) {
+        boolean burned() {
+            return owner == null;
+        }
+    }
+
+    /**
+     * Builds and signs a transaction of {@code instructions} (the compute budget's instructions
+     * first), paid by this client's fee payer; {@code authority} and {@code others} sign where an
+     * instruction requires it. Pure.
+     */
+    SignedTransaction buildTransaction(
+            Signer authority,
+            List<Signer> others,
+            List<SolanaMessage.Instruction> instructions,
+            RecentBlockhash blockhash) {
+        List<SolanaMessage.Instruction> all = new ArrayList<>(SolanaMessage.computeBudget(budget));
+        all.addAll(instructions);
+        List<Signer> signers = new ArrayList<>();
+        signers.add(authority);
+        signers.addAll(others);
+        SolanaWire.Built built = SolanaMessage.build(feePayer, signers, all, blockhash.blockhash());
+        List<String> memos = instructions.stream()
+                .filter(ix -> ix.program().equals(SolanaWire.MEMO_PROGRAM))
+                .map(ix -> new String(ix.data(), java.nio.charset.StandardCharsets.UTF_8))
+                .toList();
+        return new SignedTransaction(built.signature(), built.wire(), authority.address(), memos, blockhash);
+    }
+
+    /** The address that pays fees and funds new accounts. */
+    String feePayerAddress() {
+        return feePayer.address();
+    }
+
+    /** The holding of one mint; empty when the chain does not know the mint at {@code confirmed}. */
+    Optional<TokenHolding> tokenHolding(String mint) {
+        return Optional.ofNullable(tokenHoldings(List.of(mint)).get(mint));
+    }
+
+    /**
+     * The holdings of {@code mints}, two requests per 100 mints: getTokenLargestAccounts for each
+     * (one batch), then getMultipleAccounts (jsonParsed) for the accounts holding a token. Mints
+     * the chain does not know at {@code confirmed} are absent. The second read asks for a context
+     * slot no older than the first's, so a failover cannot answer from an earlier state.
+     */
+    Map<String, TokenHolding> tokenHoldings(Collection<String> mints) {
+        List<String> all = List.copyOf(mints);
+        Map<String, TokenHolding> out = new HashMap<>();
+        for (int from = 0; from < all.size(); from += MAX_ACCOUNTS_PER_CALL) {
+            List<String> pending = all.subList(from, Math.min(all.size(), from + MAX_ACCOUNTS_PER_CALL));
+            for (int round = 0; !pending.isEmpty(); round++) {
+                if (round == MAX_HOLDING_READS) {
+                    throw new ChainException(
+                            Kind.UNAVAILABLE, "tokens kept moving while their holders were read: " + pending);
+                }
+                pending = readHoldings(pending, out);
+            }
+        }
+        return out;
+    }
+
+    /** One round of {@link #tokenHoldings}: fills {@code out}, returns the mints that moved between the two reads. */
+    private List<String> readHoldings(List<String> mints, Map<String, TokenHolding> out) {
+        List<Object[]> params =
+                mints.stream().map(m -> new Object[] {m, CONFIRMED}).toList();
+        List<JsonNode> largest =
+                read("getTokenLargestAccounts", rpc -> rpc.batch("getTokenLargestAccounts", params, true));
+        Map<String, String> holderAccount = new LinkedHashMap<>();
+        long minSlot = 0;
+        for (int i = 0; i < mints.size(); i++) {
+            JsonNode answer = largest.get(i);
+            if (answer == null) {
+                continue; // not a mint (yet) at this commitment
+            }
+            long slot = answer.path("context").path("slot").asLong();
+            minSlot = Math.max(minSlot, slot);
+            String holder = null;
+            for (JsonNode a : answer.path("value")) {
+                if (!"0".equals(a.path("amount").asText("0"))) {
+                    holder = a.path("address").asText();
+                    break;
+                }
+            }
+            if (holder == null) {
+                out.put(mints.get(i), new TokenHolding(mints.get(i), null, null, slot));
+            } else {
+                holderAccount.put(mints.get(i), holder);
+            }
+        }
+        if (holderAccount.isEmpty()) {
+            return List.of();
+        }
+        List<String> addresses = List.copyOf(holderAccount.values());
+        Map<String, Object> options = new LinkedHashMap<>(CONFIRMED);
+        options.put("encoding", "jsonParsed");
+        options.put("minContextSlot", minSlot);
+        JsonNode answer = read("getMultipleAccounts", rpc -> rpc.call("getMultipleAccounts", addresses, options));
+        long slot = answer.path("context").path("slot").asLong();
+        List<String> moved = new ArrayList<>();
+        int i = 0;
+        for (Map.Entry<String, String> e : holderAccount.entrySet()) {
+            JsonNode info =
+                    answer.path("value").path(i++).path("data").path("parsed").path("info");
+            if (e.getKey().equals(info.path("mint").asText())
+                    && !"0".equals(info.path("tokenAmount").path("amount").asText("0"))) {
+                out.put(
+                        e.getKey(),
+                        new TokenHolding(e.getKey(), info.path("owner").asText(), e.getValue(), slot));
+            } else {
+                moved.add(e.getKey()); // confirmed a transfer between the two reads: read again
+            }
+        }
+        return moved;
     }
 
     // ---------------------------------------------------------------- health
