@@ -5,9 +5,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.chainsync.chain.ChainException;
+import dev.chainsync.chain.ChainInstruction;
+import dev.chainsync.chain.ChainInstruction.BurnTicket;
+import dev.chainsync.chain.ChainInstruction.Memo;
+import dev.chainsync.chain.ChainInstruction.MintTicket;
+import dev.chainsync.chain.ChainInstruction.TransferTicket;
 import dev.chainsync.chain.Commitment;
 import dev.chainsync.chain.Ed25519Keypair;
 import dev.chainsync.chain.SignedTransaction;
+import dev.chainsync.chain.TicketMints;
+import dev.chainsync.chain.TokenOwnership;
+import dev.chainsync.chain.TokenTransfer;
 import dev.chainsync.testing.SolanaRuntime;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.security.SecureRandom;
@@ -29,6 +37,8 @@ class SolanaTicketsTest {
     private static final long SOL = 1_000_000_000L;
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Map<String, Object> CONFIRMED = Map.of("commitment", "confirmed");
+    private static final String RECORD = "event=0d9f3c2e-5a41-4c7e-9d1b-4c2f7a1e8b30;seat=A-12;"
+            + "record=9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
 
     private final Ed25519Keypair platform = Ed25519Keypair.generate(RANDOM);
     private final String alice = Ed25519Keypair.generate(RANDOM).address();
@@ -60,18 +70,9 @@ class SolanaTicketsTest {
                 new SimpleMeterRegistry());
     }
 
-    private static SolanaTickets.Metadata metadata(String seat) {
-        Map<String, String> fields = new LinkedHashMap<>();
-        fields.put("event", "0d9f3c2e-5a41-4c7e-9d1b-4c2f7a1e8b30");
-        fields.put("seat", seat);
-        fields.put("record", "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08");
-        return new SolanaTickets.Metadata("Ticket " + seat, "TCKT", "https://tickets.example/t/" + seat, fields);
-    }
-
-    /** Sends {@code instructions} signed by the platform (and {@code others}) and waits for confirmed. */
-    private SignedTransaction confirm(List<SolanaMessage.Instruction> instructions, Ed25519Keypair... others) {
-        SignedTransaction tx =
-                client.buildTransaction(platform, List.of(others), instructions, client.latestBlockhash());
+    /** Sends {@code instructions} signed by the platform and waits until they are confirmed. */
+    private SignedTransaction confirm(ChainInstruction... instructions) {
+        SignedTransaction tx = client.buildTransaction(platform, List.of(instructions), client.latestBlockhash());
         assertThat(client.submit(tx)).isEqualTo(tx.signature());
         runtime.advance(2);
         assertThat(client.signatureStatuses(List.of(tx.signature())).get(tx.signature()))
@@ -80,17 +81,9 @@ class SolanaTicketsTest {
         return tx;
     }
 
-    private Ed25519Keypair mintTo(String owner, String seat) {
-        Ed25519Keypair mint = Ed25519Keypair.generate(RANDOM);
-        confirm(
-                SolanaTickets.mint(
-                        platform.address(),
-                        platform.address(),
-                        mint.address(),
-                        owner,
-                        metadata(seat),
-                        "ticket:mint:" + seat),
-                mint);
+    private String mintTo(String owner, String ticketId) {
+        String mint = TicketMints.address(platform, ticketId);
+        confirm(new Memo("ticket mint " + ticketId), new MintTicket(ticketId, mint, owner, "seat=" + ticketId));
         return mint;
     }
 
@@ -101,29 +94,39 @@ class SolanaTicketsTest {
     }
 
     @Test
-    void aMintedTicketIsAToken2022MintOfSupplyOneWithThePlatformAsPermanentDelegateAndItsMetadata() {
+    void aMintedTicketIsAToken2022MintOfSupplyOneWithThePlatformAsPermanentDelegateAndItsRecord() {
         start(1);
-        Ed25519Keypair mint = Ed25519Keypair.generate(RANDOM);
-        List<SolanaMessage.Instruction> instructions = SolanaTickets.mint(
-                platform.address(), platform.address(), mint.address(), alice, metadata("A-12"), "ticket:mint:A-12");
-        SignedTransaction tx = client.buildTransaction(platform, List.of(mint), instructions, client.latestBlockhash());
-        assertThat(tx.wire()).hasSize(SolanaMessage.size(platform.address(), instructions));
-        assertThat(tx.memos()).containsExactly("ticket:mint:A-12");
+        String mint = TicketMints.address(platform, "t-1");
+        List<ChainInstruction> instructions =
+                List.of(new Memo("ticket mint t-1"), new MintTicket("t-1", mint, alice, RECORD));
+        SignedTransaction tx = client.buildTransaction(platform, instructions, client.latestBlockhash());
+        assertThat(tx.wire()).hasSize(client.transactionBytes(instructions));
+        assertThat(tx.memos()).containsExactly("ticket mint t-1");
+        assertThat(tx.signer()).isEqualTo(platform.address());
+        assertThat(client.buildTransaction(
+                                platform,
+                                instructions,
+                                new dev.chainsync.chain.RecentBlockhash(
+                                        tx.blockhash().blockhash(),
+                                        tx.blockhash().lastValidBlockHeight()))
+                        .wire())
+                .as("deterministic: a relay rebuilding it after a crash sends the same bytes")
+                .isEqualTo(tx.wire());
         client.submit(tx);
-        assertThat(client.tokenHolding(mint.address()))
+        assertThat(client.tokenOwner(mint))
                 .as("sent but not in a block: unknown at confirmed")
                 .isEmpty();
         runtime.advance(2);
 
-        SolanaChainClient.TokenHolding holding =
-                client.tokenHolding(mint.address()).orElseThrow();
-        String aliceAccount = SolanaTickets.tokenAccount(alice, mint.address());
-        assertThat(holding.owner()).isEqualTo(alice);
-        assertThat(holding.tokenAccount()).isEqualTo(aliceAccount);
-        assertThat(holding.slot()).isEqualTo(client.blockHeight());
+        TokenOwnership owner = client.tokenOwner(mint).orElseThrow();
+        assertThat(owner.owner()).isEqualTo(alice);
+        assertThat(owner.amount()).isEqualTo(1);
+        assertThat(owner.slot())
+                .isEqualTo(client.signatureStatuses(List.of(tx.signature()))
+                        .get(tx.signature())
+                        .slot());
 
-        JsonNode info = result(
-                        "getAccountInfo", mint.address(), Map.of("encoding", "jsonParsed", "commitment", "confirmed"))
+        JsonNode info = result("getAccountInfo", mint, Map.of("encoding", "jsonParsed", "commitment", "confirmed"))
                 .path("value");
         assertThat(info.path("owner").asText()).isEqualTo(SolanaTokens.TOKEN_2022_PROGRAM);
         JsonNode parsed = info.path("data").path("parsed");
@@ -140,22 +143,23 @@ class SolanaTicketsTest {
         assertThat(extensions.get("permanentDelegate").path("delegate").asText())
                 .isEqualTo(platform.address());
         assertThat(extensions.get("metadataPointer").path("metadataAddress").asText())
-                .isEqualTo(mint.address());
+                .isEqualTo(mint);
         JsonNode metadata = extensions.get("tokenMetadata");
-        assertThat(metadata.path("name").asText()).isEqualTo("Ticket A-12");
-        assertThat(metadata.path("symbol").asText()).isEqualTo("TCKT");
+        assertThat(metadata.path("name").asText()).isEqualTo("Ticket t-1");
+        assertThat(metadata.path("symbol").asText()).isEqualTo(SolanaTickets.SYMBOL);
         assertThat(metadata.path("updateAuthority").asText()).isEqualTo(platform.address());
         assertThat(metadata.path("additionalMetadata").toString())
                 .isEqualTo("[[\"event\",\"0d9f3c2e-5a41-4c7e-9d1b-4c2f7a1e8b30\"],[\"seat\",\"A-12\"],"
                         + "[\"record\",\"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\"]]");
-        // Funded for its final size, with metadata: exactly rent-exempt.
+        // Funded for its final size, metadata included: exactly rent-exempt.
         assertThat(info.path("lamports").asLong())
                 .isEqualTo(result(
                                 "getMinimumBalanceForRentExemption",
                                 info.path("space").asLong())
                         .asLong());
 
-        assertThat(result("getTokenSupply", mint.address(), CONFIRMED)
+        String aliceAccount = SolanaTickets.tokenAccount(alice, mint);
+        assertThat(result("getTokenSupply", mint, CONFIRMED)
                         .path("value")
                         .path("amount")
                         .asText())
@@ -168,7 +172,7 @@ class SolanaTicketsTest {
         JsonNode owned = result(
                         "getTokenAccountsByOwner",
                         alice,
-                        Map.of("mint", mint.address()),
+                        Map.of("mint", mint),
                         Map.of("encoding", "jsonParsed", "commitment", "confirmed"))
                 .path("value");
         assertThat(owned).hasSize(1);
@@ -181,136 +185,208 @@ class SolanaTicketsTest {
                         .path("owner")
                         .asText())
                 .isEqualTo(alice);
-        assertThat(result("getSignaturesForAddress", mint.address(), CONFIRMED)
-                        .get(0)
-                        .path("signature")
-                        .asText())
-                .isEqualTo(tx.signature());
-        assertThat(client.recordsByAddress(mint.address(), null, 10).getFirst().memos())
-                .containsExactly("ticket:mint:A-12");
+        // The platform's history finds the operation by its memo, as for credentials.
+        assertThat(client.recordsByAddress(platform.address(), null, 10)
+                        .getFirst()
+                        .memos())
+                .containsExactly("ticket mint t-1");
+        TokenTransfer minted = client.tokenTransfers(mint, null, 10).getFirst();
+        assertThat(minted.kind()).isEqualTo(TokenTransfer.Kind.MINT);
+        assertThat(minted.to()).isEqualTo(alice);
+        assertThat(minted.signer()).isEqualTo(platform.address());
     }
 
     @Test
-    void thePlatformTransfersAndBurnsWithoutTheHoldersSignature() {
+    void thePlatformTransfersAndBurnsWithoutTheHoldersSignatureAndTheHistoryListsEachChange() {
         start(1);
-        String mint = mintTo(alice, "B-3").address();
-        SignedTransaction transfer = confirm(SolanaTickets.transfer(
-                platform.address(), platform.address(), mint, alice, bob, "ticket:transfer:B-3"));
+        String mint = mintTo(alice, "t-2");
+        SignedTransaction transfer = confirm(new Memo("ticket transfer t-2"), new TransferTicket(mint, alice, bob));
         assertThat(SolanaMessage.signers(
                         platform.address(),
-                        SolanaTickets.transfer(platform.address(), platform.address(), mint, alice, bob, "m")))
+                        SolanaTickets.compile(
+                                platform.address(),
+                                platform.address(),
+                                List.of(new TransferTicket(mint, alice, bob)),
+                                true)))
                 .containsExactly(platform.address());
-        SolanaChainClient.TokenHolding held = client.tokenHolding(mint).orElseThrow();
-        assertThat(held.owner()).isEqualTo(bob);
-        assertThat(held.tokenAccount()).isEqualTo(SolanaTickets.tokenAccount(bob, mint));
+        TokenOwnership afterTransfer = client.tokenOwner(mint).orElseThrow();
+        assertThat(afterTransfer.owner()).isEqualTo(bob);
+        assertThat(afterTransfer.slot())
+                .isEqualTo(client.signatureStatuses(List.of(transfer.signature()))
+                        .get(transfer.signature())
+                        .slot());
         assertThat(result("getTokenAccountBalance", SolanaTickets.tokenAccount(alice, mint), CONFIRMED)
                         .path("value")
                         .path("amount")
                         .asText())
                 .isEqualTo("0");
-        JsonNode meta = result("getTransaction", transfer.signature(), Map.of("commitment", "confirmed"))
-                .path("meta");
-        assertThat(meta.path("postTokenBalances").toString()).contains(bob).contains("\"amount\":\"1\"");
-        assertThat(meta.path("preTokenBalances").toString()).contains(alice);
 
-        confirm(SolanaTickets.burn(platform.address(), mint, bob, "ticket:burn:B-3"));
-        SolanaChainClient.TokenHolding burned = client.tokenHolding(mint).orElseThrow();
+        confirm(new Memo("ticket burn t-2"), new BurnTicket(mint, bob));
+        TokenOwnership burned = client.tokenOwner(mint).orElseThrow();
         assertThat(burned.burned()).isTrue();
+        assertThat(burned.owner()).as("the last holder").isEqualTo(bob);
         assertThat(result("getTokenSupply", mint, CONFIRMED)
                         .path("value")
                         .path("amount")
                         .asText())
                 .isEqualTo("0");
+
+        List<TokenTransfer> changes = client.tokenTransfers(mint, null, 10);
+        assertThat(changes)
+                .extracting(TokenTransfer::kind)
+                .containsExactly(TokenTransfer.Kind.BURN, TokenTransfer.Kind.TRANSFER, TokenTransfer.Kind.MINT);
+        assertThat(changes.get(1).from()).isEqualTo(alice);
+        assertThat(changes.get(1).to()).isEqualTo(bob);
+        assertThat(changes.get(1).memos()).containsExactly("ticket transfer t-2");
+        assertThat(changes.get(0).from()).isEqualTo(bob);
+        assertThat(changes.get(0).to()).isNull();
+        assertThat(client.tokenTransfers(mint, changes.get(1).signature(), 10))
+                .extracting(TokenTransfer::kind)
+                .containsExactly(TokenTransfer.Kind.MINT);
+        assertThat(client.tokenTransfers(mint, null, 1)).hasSize(1);
     }
 
     @Test
-    void aHolderMovesTheTicketDirectlyAndAPlatformTransferFromTheStaleOwnerFailsOnChain() {
+    void aHolderMovesTheTicketDirectlyAndAPlatformTransferFromTheStaleOwnerIsRefused() {
         start(1);
         Ed25519Keypair holder = Ed25519Keypair.generate(RANDOM);
         runtime.airdrop(holder.address(), SOL);
-        String mint = mintTo(holder.address(), "C-7").address();
+        String mint = mintTo(holder.address(), "t-3");
 
         String direct = runtime.transferAsOwner(holder, mint, bob);
-        assertThat(client.tokenHolding(mint).orElseThrow().owner())
+        assertThat(client.tokenOwner(mint).orElseThrow().owner())
                 .as("not in a block yet: confirmed still shows the holder")
                 .isEqualTo(holder.address());
         runtime.advance(2);
-        assertThat(client.tokenHolding(mint).orElseThrow().owner()).isEqualTo(bob);
-        assertThat(client.transaction(direct).orElseThrow().signer()).isEqualTo(holder.address());
-        assertThat(client.recordsByAddress(mint, null, 10))
-                .extracting(dev.chainsync.chain.ChainRecord::signature)
-                .first()
-                .isEqualTo(direct);
+        assertThat(client.tokenOwner(mint).orElseThrow().owner()).isEqualTo(bob);
+        TokenTransfer seen = client.tokenTransfers(mint, null, 1).getFirst();
+        assertThat(seen.signature()).isEqualTo(direct);
+        assertThat(seen.signer()).isEqualTo(holder.address());
+        assertThat(seen.from()).isEqualTo(holder.address());
+        assertThat(seen.to()).isEqualTo(bob);
+        assertThat(seen.memos()).isEmpty();
 
-        // The platform still believes the holder owns it: its transfer from the holder must fail.
+        // The platform still believes the holder owns it: its transfer from the holder must not land.
         SignedTransaction stale = client.buildTransaction(
                 platform,
-                List.of(),
-                SolanaTickets.transfer(platform.address(), platform.address(), mint, holder.address(), alice, "m"),
+                List.of(new Memo("stale"), new TransferTicket(mint, holder.address(), alice)),
                 client.latestBlockhash());
         assertThatThrownBy(() -> client.submit(stale))
                 .isInstanceOfSatisfying(
                         ChainException.class,
                         e -> assertThat(e.kind()).isEqualTo(ChainException.Kind.INVALID_TRANSACTION))
-                .hasMessageContaining("Error processing Instruction 1");
-        assertThat(client.tokenHolding(mint).orElseThrow().owner()).isEqualTo(bob);
+                .hasMessageContaining("Error processing Instruction 2");
+        assertThat(client.tokenOwner(mint).orElseThrow().owner()).isEqualTo(bob);
+        assertThat(runtime.memoCount("stale")).isZero();
     }
 
     @Test
-    void aDirectTransferWithoutTheHoldersSignatureIsRefused() {
+    void ofTwoTransfersFromOneOwnerSentBeforeEitherLandsOnlyTheFirstSucceeds() {
         start(1);
-        String mint = mintTo(alice, "D-1").address();
+        String mint = mintTo(alice, "t-4");
+        SignedTransaction first = client.buildTransaction(
+                platform, List.of(new Memo("first"), new TransferTicket(mint, alice, bob)), client.latestBlockhash());
+        SignedTransaction second = client.buildTransaction(
+                platform,
+                List.of(new Memo("second"), new TransferTicket(mint, alice, platform.address())),
+                client.latestBlockhash());
+        client.submit(first);
+        // The runtime already executed the first: preflight of the second sees alice's account empty.
+        assertThatThrownBy(() -> client.submit(second)).isInstanceOf(ChainException.class);
+        runtime.advance(2);
+        assertThat(client.tokenOwner(mint).orElseThrow().owner()).isEqualTo(bob);
+        assertThat(runtime.memoCount("second")).isZero();
+    }
+
+    @Test
+    void aTransferSignedByAnyoneButTheHolderOrThePlatformIsRefused() {
+        start(1);
+        String mint = mintTo(alice, "t-5");
         Ed25519Keypair thief = Ed25519Keypair.generate(RANDOM);
         runtime.airdrop(thief.address(), SOL);
-        // The thief signs a transfer out of alice's account: the token program refuses it.
-        List<SolanaMessage.Instruction> theft = List.of(SolanaTokens.transferChecked(
-                SolanaTickets.PROGRAM,
-                SolanaTickets.tokenAccount(alice, mint),
-                mint,
-                SolanaTickets.tokenAccount(thief.address(), mint),
-                thief.address(),
-                1,
-                0));
-        assertThatThrownBy(
-                        () -> client.submit(client.buildTransaction(thief, List.of(), theft, client.latestBlockhash())))
-                .isInstanceOf(ChainException.class);
-        assertThat(client.tokenHolding(mint).orElseThrow().owner()).isEqualTo(alice);
+        assertThatThrownBy(() -> runtime.transferAsOwner(thief, mint, thief.address()))
+                .hasMessageContaining("refused");
+        // Nor can a mint be created under another key than the one derived for the ticket.
+        assertThatThrownBy(() -> client.buildTransaction(
+                        platform,
+                        List.of(new Memo("m"), new MintTicket("t-6", thief.address(), alice, "x")),
+                        client.latestBlockhash()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not the address derived");
+        runtime.advance(2);
+        assertThat(client.tokenOwner(mint).orElseThrow().owner()).isEqualTo(alice);
     }
 
     @Test
-    void holdingsOfManyMintsAreReadInBatchesAndAnUnknownMintIsAbsent() {
+    void ownersOfManyMintsAreReadInBatchesThroughFailoverAndAnUnknownMintIsAbsent() {
         start(2);
         List<String> mints = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            mints.add(mintTo(i % 2 == 0 ? alice : bob, "E-" + i).address());
+            mints.add(mintTo(i % 2 == 0 ? alice : bob, "t-7-" + i));
         }
         String unknown = Ed25519Keypair.generate(RANDOM).address();
         List<String> asked = new ArrayList<>(mints);
         asked.add(unknown);
         runtime.faults(0, Map.of("outage", true));
-        Map<String, SolanaChainClient.TokenHolding> holdings = client.tokenHoldings(asked);
-        assertThat(holdings).containsOnlyKeys(mints);
-        assertThat(holdings.get(mints.get(0)).owner()).isEqualTo(alice);
-        assertThat(holdings.get(mints.get(1)).owner()).isEqualTo(bob);
-        assertThat(holdings.get(mints.get(2)).owner()).isEqualTo(alice);
+        Map<String, TokenOwnership> owners = client.tokenOwners(asked);
+        assertThat(owners).containsOnlyKeys(mints);
+        assertThat(owners.get(mints.get(0)).owner()).isEqualTo(alice);
+        assertThat(owners.get(mints.get(1)).owner()).isEqualTo(bob);
+        assertThat(owners.get(mints.get(2)).owner()).isEqualTo(alice);
+        assertThat(client.tokenOwner(unknown)).isEmpty();
+    }
+
+    @Test
+    void metadataTooLargeForFieldsFallsBackToOneRecordFieldAndAMemoOnlyListIsTheMemoTransaction() {
+        start(1);
+        String id = "t-8";
+        StringBuilder record = new StringBuilder();
+        for (int i = 0; record.length() < 190; i++) {
+            record.append(i == 0 ? "" : ";").append('k').append(i).append("=v");
+        }
+        String mint = TicketMints.address(platform, id);
+        List<ChainInstruction> many =
+                List.of(new Memo("m".repeat(80)), new MintTicket(id, mint, alice, record.toString()));
+        SignedTransaction tx = client.buildTransaction(platform, many, client.latestBlockhash());
+        assertThat(tx.wire().length).isLessThanOrEqualTo(client.maxTransactionBytes());
+        client.submit(tx);
+        runtime.advance(2);
+        JsonNode fields = result("getAccountInfo", mint, Map.of("encoding", "jsonParsed", "commitment", "confirmed"))
+                .path("value")
+                .path("data")
+                .path("parsed")
+                .path("info")
+                .path("extensions");
+        assertThat(fields.toString()).contains("[\"record\",\"" + record + "\"]");
+
+        List<ChainInstruction> memos = List.of(new Memo("a"), new Memo("b"));
+        var blockhash = client.latestBlockhash();
+        assertThat(client.buildTransaction(platform, memos, blockhash).wire())
+                .isEqualTo(client.buildMemoTransaction(platform, List.of("a", "b"), blockhash)
+                        .wire());
+        assertThat(client.transactionBytes(memos)).isEqualTo(client.memoTransactionBytes(List.of("a", "b")));
     }
 
     @Test
     void accountReadsFollowTheCommitmentAndTheEndpointsLag() {
         start(2);
-        String mint = mintTo(alice, "F-1").address();
+        String mint = mintTo(alice, "t-9");
         runtime.advance(40);
         runtime.faults(1, Map.of("lag", 45));
         Map<String, Object> confirmed = Map.of("commitment", "confirmed", "encoding", "base64");
         assertThat(result("getAccountInfo", mint, confirmed).path("value").isObject())
                 .isTrue();
-        JsonNode lagging = runtime.rpc("getAccountInfo", List.of(mint, confirmed));
-        assertThat(lagging.path("result").path("value").isObject()).isTrue();
         // The second endpoint sees the chain 45 blocks behind, before the mint existed.
-        JsonNode behind = rpcAt(1, "getAccountInfo", mint, confirmed);
-        assertThat(behind.path("result").path("value").isNull()).isTrue();
-        JsonNode minSlot = rpcAt(1, "getAccountInfo", mint, Map.of("commitment", "confirmed", "minContextSlot", 40));
-        assertThat(minSlot.path("error").path("code").asInt()).isEqualTo(-32016);
+        assertThat(runtime.rpc(1, "getAccountInfo", List.of(mint, confirmed))
+                        .path("result")
+                        .path("value")
+                        .isNull())
+                .isTrue();
+        assertThat(runtime.rpc(1, "getAccountInfo", List.of(mint, Map.of("minContextSlot", 40)))
+                        .path("error")
+                        .path("code")
+                        .asInt())
+                .isEqualTo(-32016);
         assertThat(result("getAccountInfo", Ed25519Keypair.generate(RANDOM).address(), confirmed)
                         .path("value")
                         .isNull())
@@ -320,10 +396,6 @@ class SolanaTicketsTest {
                         .path("message")
                         .asText())
                 .contains("not a Token account");
-    }
-
-    private JsonNode rpcAt(int endpoint, String method, Object... params) {
-        return runtime.rpc(endpoint, method, List.of(params));
     }
 
     @Test
@@ -342,9 +414,9 @@ class SolanaTicketsTest {
     @Test
     void accountsAreOrderedSignersFirstWritableFirstAndMergedAcrossInstructions() {
         String payer = Ed25519Keypair.generate(RANDOM).address();
-        String mint = Ed25519Keypair.generate(RANDOM).address();
-        List<SolanaMessage.Instruction> ixs =
-                SolanaTickets.mint(payer, platform.address(), mint, alice, metadata("G"), "m");
+        String mint = TicketMints.address(platform, "t-10");
+        List<SolanaMessage.Instruction> ixs = SolanaTickets.compile(
+                payer, platform.address(), List.of(new Memo("m"), new MintTicket("t-10", mint, alice, "x")), true);
         assertThat(SolanaMessage.signers(payer, ixs)).containsExactly(payer, mint, platform.address());
         assertThatThrownBy(() -> SolanaMessage.build(platform, List.of(), ixs, platform.address()))
                 .isInstanceOf(IllegalArgumentException.class)
