@@ -6,6 +6,7 @@ import dev.chainsync.json.Json;
 import dev.chainsync.outbox.Operation;
 import dev.chainsync.outbox.OperationHandler;
 import dev.chainsync.outbox.Outbox;
+import dev.chainsync.outbox.RetryRefusedException;
 import dev.chainsync.webhook.WebhookOutbox;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -89,14 +90,28 @@ final class TicketOperationHandler implements OperationHandler {
                 UPDATE pending_transfers SET status = 'confirmed', tx_signature = ?, confirmed_slot = ?, updated_at = ?
                  WHERE id = ?""", signature, slot, now, p.transferId());
         if (p.price() != null) {
-            // Royalties derive from confirmed transfers only (seed 001 section 1.1), at the event's rate.
-            Jdbc.update(tx, """
+            // Royalties derive from confirmed transfers only (seed 001 section 1.1), at the event's rate, exact.
+            int bps = Jdbc.query(
+                            tx,
+                            "SELECT e.royalty_bps FROM tickets t JOIN ticket_events e ON e.id = t.event_id WHERE t.id = ?",
+                            r -> r.getInt(1),
+                            p.ticketId())
+                    .getFirst();
+            Jdbc.update(
+                    tx,
+                    """
                     INSERT INTO ticket_royalties (transfer_id, ticket_id, event_id, signature, slot, sale_price,
                                                   royalty_bps, royalty_amount, created_at)
-                    SELECT ?, t.id, e.id, ?, ?, ?, e.royalty_bps, ?::numeric * e.royalty_bps / 10000, ?
-                      FROM tickets t JOIN ticket_events e ON e.id = t.event_id
-                     WHERE t.id = ?
-                    ON CONFLICT (transfer_id) DO NOTHING""", p.transferId(), signature, slot, p.price(), p.price(), now, p.ticketId());
+                    SELECT ?, t.id, t.event_id, ?, ?, ?, ?, ?, ? FROM tickets t WHERE t.id = ?
+                    ON CONFLICT (transfer_id) DO NOTHING""",
+                    p.transferId(),
+                    signature,
+                    slot,
+                    p.price(),
+                    bps,
+                    RoyaltyEntry.amount(p.price(), bps),
+                    now,
+                    p.ticketId());
         }
         WebhookOutbox.emit(
                 tx,
@@ -202,16 +217,26 @@ final class TicketOperationHandler implements OperationHandler {
         Ticket t = TicketStore.lockTicket(tx, ticketId)
                 .orElseThrow(() -> new IllegalStateException("no ticket " + ticketId));
         if (t.pendingAction() != null) {
-            throw TicketRequestException.conflict(
+            throw new RetryRefusedException(
                     "ticket " + ticketId + " has a " + t.pendingAction() + " in flight; retry refused");
         }
         switch (op.kind()) {
             case TicketOps.MINT -> {
+                if (t.status() != TicketStatus.MINT_FAILED
+                        || !Jdbc.query(
+                                        tx,
+                                        "SELECT 1 FROM tickets WHERE event_id = ? AND seat = ? AND status <> 'mint_failed'",
+                                        r -> 1,
+                                        t.eventId(),
+                                        t.seat())
+                                .isEmpty()) {
+                    throw new RetryRefusedException("seat " + t.seat() + " was taken meanwhile; retry refused");
+                }
                 int taken = Jdbc.update(tx, """
                         UPDATE ticket_events SET tickets_issued = tickets_issued + 1, updated_at = ?
                          WHERE id = ? AND tickets_issued < capacity""", now, t.eventId());
                 if (taken == 0) {
-                    throw TicketRequestException.conflict("event " + t.eventId() + " is sold out; retry refused");
+                    throw new RetryRefusedException("event " + t.eventId() + " is sold out; retry refused");
                 }
                 Jdbc.update(
                         tx,
@@ -220,6 +245,10 @@ final class TicketOperationHandler implements OperationHandler {
                         ticketId);
             }
             case TicketOps.TRANSFER -> {
+                if (t.status() != TicketStatus.ACTIVE) {
+                    throw new RetryRefusedException(
+                            "ticket " + ticketId + " is " + t.status().dbName() + "; retry refused");
+                }
                 Jdbc.update(
                         tx,
                         "UPDATE pending_transfers SET status = 'pending', updated_at = ? WHERE operation_id = ?",
@@ -227,7 +256,13 @@ final class TicketOperationHandler implements OperationHandler {
                         op.id());
                 TicketStore.setPendingAction(tx, ticketId, "transfer", now);
             }
-            case TicketOps.BURN -> TicketStore.setPendingAction(tx, ticketId, "burn", now);
+            case TicketOps.BURN -> {
+                if (t.status() != TicketStatus.ACTIVE) {
+                    throw new RetryRefusedException(
+                            "ticket " + ticketId + " is " + t.status().dbName() + "; retry refused");
+                }
+                TicketStore.setPendingAction(tx, ticketId, "burn", now);
+            }
             default -> throw new IllegalStateException("not a ticket operation: " + op.kind());
         }
     }
