@@ -158,7 +158,8 @@ final class TicketsBenchmark {
                 for (int i = 0; i < count; i++) {
                     String owner = owners.get(i % wallets);
                     String seat = "S" + i;
-                    minted.add(jdbc.inTransaction(tx -> tickets.mint(tx, event.id(), owner, seat)));
+                    minted.add(jdbc.inTransaction(tx -> tickets.mint(tx, event.id(), owner, seat))
+                            .ticket());
                 }
                 CpuUse cpu0 = CpuUse.now();
                 double mintSeconds = drain(db, chain, platform, tickets, clock, random, registry, count);
