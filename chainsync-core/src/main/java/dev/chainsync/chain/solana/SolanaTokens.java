@@ -38,12 +38,6 @@ final class SolanaTokens {
     static final int ACCOUNT_LENGTH = 165;
     /** A Token-2022 TLV entry's header: u16 type, u16 length. */
     static final int TLV_HEADER = 4;
-    /** Token-2022 extension types (spl_token_2022::extension::ExtensionType). */
-    static final int EXTENSION_PERMANENT_DELEGATE = 12;
-
-    static final int EXTENSION_METADATA_POINTER = 18;
-    static final int EXTENSION_TOKEN_METADATA = 19;
-
     /** A Token-2022 mint with the PermanentDelegate (32 bytes) and MetadataPointer (64 bytes) extensions. */
     static final int TICKET_MINT_LENGTH = ACCOUNT_LENGTH + 1 + TLV_HEADER + 32 + TLV_HEADER + 64;
 
