@@ -275,7 +275,7 @@ class SolanaTicketsTest {
                 .isInstanceOfSatisfying(
                         ChainException.class,
                         e -> assertThat(e.kind()).isEqualTo(ChainException.Kind.INVALID_TRANSACTION))
-                .hasMessageContaining("Error processing Instruction 2");
+                .hasMessageContaining("Error processing Instruction 2: custom program error: 0x1");
         assertThat(client.tokenOwner(mint).orElseThrow().owner()).isEqualTo(bob);
         assertThat(runtime.memoCount("stale")).isZero();
     }
