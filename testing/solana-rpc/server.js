@@ -2,7 +2,7 @@
 // A Solana JSON-RPC server over LiteSVM (the Solana runtime as a library), for chainsync's tests
 // and for trying chainsync by hand. See README.md in this directory.
 //
-// LiteSVM executes transactions for real (System, Memo, SPL Token programs; fees; signatures;
+// LiteSVM executes transactions for real (System, Memo, SPL Token, Token-2022, ATA programs; fees; signatures;
 // the account model) but has no blocks and accepts only its own latest blockhash. This server
 // adds what a cluster adds: blocks produced on a clock (or on demand), a blockhash per block with
 // the 151-blockhash validity window, processed/confirmed/finalized by depth, transaction history,
@@ -14,6 +14,7 @@ const crypto = require("node:crypto");
 const { LiteSVM } = require("litesvm");
 const internal = require("litesvm/dist/internal.js");
 const kit = require("@solana/kit");
+const accounts = require("./accounts.js");
 
 const MEMO_PROGRAM = "MemoSq4gqABAXKb96qnH8TysNcWxMyWCqXgDLGmfcHr";
 const MEMO_V1_PROGRAM = "Memo1UhkJRfHyvLMcVn5Yb7KgBT4UsmNnPoEjfJQTFaE";
@@ -24,6 +25,8 @@ const FINALIZATION_DEPTH = 31;
 const MAX_SIGNATURES_FOR_ADDRESS = 1000;
 const MAX_SIGNATURE_STATUSES = 256;
 const MAX_BODY_BYTES = 5 * 1024 * 1024;
+const MAX_MULTIPLE_ACCOUNTS = 100;
+const MAX_LARGEST_ACCOUNTS = 20;
 
 const base58 = kit.getBase58Codec();
 const txDecoder = kit.getTransactionDecoder();
@@ -80,6 +83,7 @@ class Chain {
     this.bySignature = new Map(); // signature -> landed record
     this.byAddress = new Map(); // address -> records, oldest first
     this.landed = 0;
+    this.accounts = new accounts.AccountHistory(this.svm);
   }
 
   blockhashAt(h) {
@@ -124,10 +128,11 @@ class Chain {
     return "processed";
   }
 
-  record(signature, accountKeys, instructions, memos, err, fee, logs, blockhash, header) {
+  record(signature, accountKeys, instructions, memos, err, fee, logs, blockhash, header, tokenBalances) {
     const r = {
       signature, slot: this.height + 1, blockTime: Math.floor(Date.now() / 1000), accountKeys,
       instructions, memos, err, fee, logs, blockhash, header, seq: this.landed++,
+      tokenBalances: tokenBalances || { pre: [], post: [] },
     };
     this.bySignature.set(signature, r);
     for (const key of new Set(accountKeys)) {
@@ -384,14 +389,17 @@ function methods(chain, endpoint) {
     },
     isBlockhashValid: ([hash, config] = []) => ({ context: context(chain, endpoint, commitmentOf(config)), value: chain.blockhashValid(hash) }),
     getBalance: ([address, config] = []) => {
-      const balance = chain.svm.getBalance(kit.address(address));
-      return { context: context(chain, endpoint, commitmentOf(config)), value: Number(balance ?? 0n) };
+      const c = commitmentOf(config);
+      const account = chain.accounts.at(pubkey(address), chain.heightAt(c, f.lag));
+      return { context: context(chain, endpoint, c), value: account ? Number(account.lamports) : 0 };
     },
+    ...accountMethods(chain, endpoint),
     getMinimumBalanceForRentExemption: ([size]) => Number(chain.svm.minimumBalanceForRentExemption(BigInt(size || 0))),
     requestAirdrop: ([address, lamports]) => {
       const result = chain.svm.airdrop(kit.address(address), BigInt(lamports));
       if (!result || result instanceof internal.FailedTransactionMetadata) throw new RpcError(-32603, "airdrop failed");
       const signature = base58.decode(result.signature());
+      chain.accounts.credit(address, BigInt(lamports)); // visible at once, at every commitment, as before
       chain.record(signature, [address], [], [], null, 0, [], chain.blockhashAt(chain.height), null).airdrop = true;
       return signature;
     },
@@ -453,6 +461,107 @@ function methods(chain, endpoint) {
   };
 }
 
+/** An address parameter, checked as Solana checks it. */
+function pubkey(address) {
+  try {
+    return kit.address(address);
+  } catch (e) {
+    throw new RpcError(-32602, "Invalid param: Invalid");
+  }
+}
+
+const ENCODINGS = ["binary", "base58", "base64", "jsonParsed"];
+
+/** Account and token reads, each at the commitment asked, as seen by this endpoint (its lag included). */
+function accountMethods(chain, endpoint) {
+  const view = (config) => {
+    const c = commitmentOf(config);
+    const tip = chain.heightAt(c, endpoint.faults.lag);
+    if (Number.isInteger(config.minContextSlot) && config.minContextSlot > tip) {
+      throw new RpcError(-32016, "Minimum context slot has not been reached", { contextSlot: tip });
+    }
+    const at = (address) => chain.accounts.at(pubkey(address), tip);
+    const token = (address) => accounts.parseToken(at(address));
+    const decimalsOf = (mint) => {
+      const m = token(mint);
+      return m && m.type === "mint" ? m.decimals : 0;
+    };
+    const encode = (account) => {
+      const encoding = config.encoding || "binary";
+      if (!ENCODINGS.includes(encoding)) throw new RpcError(-32602, `Invalid params: unknown encoding ${encoding}`);
+      if (encoding === "binary" && account && account.data.length > 128) {
+        throw new RpcError(-32600, "Encoded binary (base 58) data should be less than 128 bytes, please use Base64 encoding.");
+      }
+      return accounts.accountJson(account, encoding, config.dataSlice, decimalsOf);
+    };
+    return { context: context(chain, endpoint, c), tip, at, token, decimalsOf, encode };
+  };
+  const mintOf = (v, mint) => {
+    const m = v.token(mint);
+    if (!m || m.type !== "mint") throw new RpcError(-32602, "Invalid param: not a Token mint");
+    return m;
+  };
+  return {
+    getAccountInfo: ([address, config = {}]) => {
+      const v = view(config);
+      return { context: v.context, value: v.encode(v.at(address)) };
+    },
+    getMultipleAccounts: ([addresses, config = {}]) => {
+      if (!Array.isArray(addresses) || addresses.length > MAX_MULTIPLE_ACCOUNTS) {
+        throw new RpcError(-32602, `Invalid params: too many inputs provided; max ${MAX_MULTIPLE_ACCOUNTS}`);
+      }
+      const v = view(config);
+      return { context: v.context, value: addresses.map((a) => v.encode(v.at(a))) };
+    },
+    getTokenAccountBalance: ([address, config = {}]) => {
+      const v = view(config);
+      const t = v.token(address);
+      if (!t || t.type !== "account") throw new RpcError(-32602, "Invalid param: not a Token account");
+      return { context: v.context, value: accounts.uiTokenAmount(t.amount, v.decimalsOf(t.mint)) };
+    },
+    getTokenSupply: ([mint, config = {}]) => {
+      const v = view(config);
+      const m = mintOf(v, mint);
+      return { context: v.context, value: accounts.uiTokenAmount(m.supply, m.decimals) };
+    },
+    getTokenLargestAccounts: ([mint, config = {}]) => {
+      const v = view(config);
+      const m = mintOf(v, mint);
+      const held = [];
+      for (const address of chain.accounts.tokenAccountsOfMint(mint)) {
+        const t = v.token(address);
+        if (t && t.type === "account" && t.mint === mint) held.push({ address, amount: t.amount });
+      }
+      held.sort((a, b) => (a.amount === b.amount ? 0 : a.amount > b.amount ? -1 : 1));
+      const value = held.slice(0, MAX_LARGEST_ACCOUNTS)
+        .map((h) => ({ address: h.address, ...accounts.uiTokenAmount(h.amount, m.decimals) }));
+      return { context: v.context, value };
+    },
+    getTokenAccountsByOwner: ([owner, filter = {}, config = {}]) => {
+      const v = view(config);
+      pubkey(owner);
+      let match;
+      if (filter.mint !== undefined) {
+        const m = v.token(filter.mint);
+        if (!m || m.type !== "mint") throw new RpcError(-32602, "Invalid param: could not find mint");
+        match = (t) => t.mint === filter.mint;
+      } else if (filter.programId !== undefined) {
+        if (!accounts.isTokenProgram(filter.programId)) throw new RpcError(-32602, "Invalid param: unrecognized Token program id");
+        match = (t) => t.program === filter.programId;
+      } else {
+        throw new RpcError(-32602, "Invalid params: a filter of mint or programId is required");
+      }
+      const value = [];
+      for (const address of chain.accounts.tokenAccountsOfOwner(owner)) {
+        const account = v.at(address);
+        const t = accounts.parseToken(account);
+        if (t && t.type === "account" && t.owner === owner && match(t)) value.push({ pubkey: address, account: v.encode(account) });
+      }
+      return { context: v.context, value };
+    },
+  };
+}
+
 const RANK = { processed: 0, confirmed: 1, finalized: 2 };
 function atLeast(status, commitment) {
   return status !== null && status !== undefined && RANK[status] >= RANK[commitment];
@@ -465,7 +574,8 @@ function transactionJson(r) {
     version: "legacy",
     meta: {
       err: r.err, status: r.err ? { Err: r.err } : { Ok: null }, fee: r.fee, logMessages: r.logs,
-      preBalances: [], postBalances: [], innerInstructions: [], preTokenBalances: [], postTokenBalances: [], rewards: [],
+      preBalances: [], postBalances: [], innerInstructions: [],
+      preTokenBalances: r.tokenBalances.pre, postTokenBalances: r.tokenBalances.post, rewards: [],
     },
     transaction: {
       signatures: [r.signature],
@@ -516,6 +626,8 @@ function sendTransaction(chain, endpoint, encoded, config) {
     chain.record(signature, message.staticAccounts, instructions, memos, err, 5000, [], message.lifetimeToken, header);
     return signature;
   }
+  const writable = writableKeys(message);
+  const pre = chain.accounts.before(writable);
   const result = chain.svm.sendTransaction(decoded.tx);
   const failed = result instanceof internal.FailedTransactionMetadata;
   const meta = failed ? result.meta() : result;
@@ -524,8 +636,36 @@ function sendTransaction(chain, endpoint, encoded, config) {
     // Transactions that cannot pay their fee never land on a real cluster.
     return signature;
   }
-  chain.record(signature, message.staticAccounts, instructions, memos, err, 5000, meta.logs(), message.lifetimeToken, header);
+  const post = chain.accounts.after(writable, pre, chain.height + 1, chain.height);
+  const balances = tokenBalances(chain, message.staticAccounts, pre, post);
+  chain.record(signature, message.staticAccounts, instructions, memos, err, 5000, meta.logs(), message.lifetimeToken, header, balances);
   return signature;
+}
+
+/** The accounts a legacy message may write, from its header (writable signers, then writable non-signers). */
+function writableKeys(message) {
+  const keys = message.staticAccounts;
+  const h = message.header;
+  const signers = h.numSignerAccounts;
+  return keys.filter((k, i) => (i < signers
+    ? i < signers - h.numReadonlySignerAccounts
+    : i < keys.length - h.numReadonlyNonSignerAccounts));
+}
+
+/** getTransaction's preTokenBalances and postTokenBalances, for the token accounts the transaction wrote. */
+function tokenBalances(chain, keys, pre, post) {
+  const out = { pre: [], post: [] };
+  const decimals = (mint) => {
+    const m = accounts.parseToken(chain.accounts.current(mint));
+    return m && m.type === "mint" ? m.decimals : 0;
+  };
+  keys.forEach((address, index) => {
+    for (const [when, states] of [["pre", pre], ["post", post]]) {
+      const token = states.has(address) ? accounts.parseToken(states.get(address)) : null;
+      if (token && token.type === "account") out[when].push(accounts.tokenBalance(index, token, decimals(token.mint)));
+    }
+  });
+  return out;
 }
 
 // ------------------------------------------------------------------ HTTP
@@ -599,7 +739,8 @@ function serve(chain, endpoints, endpoint, host, port) {
     req.on("end", async () => {
       const reply = (status, value) => {
         res.writeHead(status, { "content-type": "application/json" });
-        res.end(JSON.stringify(value));
+        // rentEpoch is u64::MAX for rent-exempt accounts, beyond a JavaScript number: written as a literal.
+        res.end(JSON.stringify(value).replaceAll(`"${accounts.U64_MAX}"`, "18446744073709551615"));
       };
       let body;
       try {

@@ -9,9 +9,10 @@ import picocli.CommandLine.Option;
 @Command(
         name = "bench",
         mixinStandardHelpOptions = true,
-        description = "Run a benchmark: outbox, transfers, webhooks or ingest.",
+        description = "Run a benchmark: outbox, tickets, transfers, webhooks or ingest.",
         subcommands = {
             BenchCommand.Outbox.class,
+            BenchCommand.Tickets.class,
             BenchCommand.Transfers.class,
             BenchCommand.Webhooks.class,
             BenchCommand.IngestBench.class
@@ -182,6 +183,55 @@ final class BenchCommand implements Callable<Integer> {
                     new WebhookBenchmark(count, rate, endpoints, concurrency, producers, eventsPerTx, receiver).run();
             System.out.println(r.report());
             return r.allDeliveredOnce() ? 0 : 1;
+        }
+    }
+
+    /** NFT tickets through outbox -> relays -> the Solana runtime server -> confirmed. */
+    @Command(
+            name = "tickets",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Measure ticket mints and transfers to confirmed on the Solana runtime.",
+                "",
+                "Queue N ticket mints, drain them through the relays to confirmed Token-2022 mints on the",
+                "Solana runtime server (testing/solana-rpc; needs Node.js), then N transfers the same way;",
+                "print mints/s and transfers/s beside the server's raw rate for the same transactions sent",
+                "directly, and check every ticket's owner on chain equals the database's. Scratch database",
+                "as for `bench outbox`."
+            })
+    static final class Tickets implements Callable<Integer> {
+        @Option(names = "--count", defaultValue = "1000", description = "Tickets (default ${DEFAULT-VALUE}).")
+        int count;
+
+        @Option(
+                names = "--relays",
+                defaultValue = "2",
+                description = "Relay instances on the one database (default ${DEFAULT-VALUE}).")
+        int relays;
+
+        @Option(
+                names = "--batch",
+                defaultValue = "500",
+                description = "Relay claim batch size (default ${DEFAULT-VALUE}).")
+        int batch;
+
+        @Option(
+                names = "--slot-ms",
+                defaultValue = "400",
+                description = "The runtime server's block time in ms (default ${DEFAULT-VALUE}, Solana's).")
+        int slotMs;
+
+        @Option(
+                names = "--wallets",
+                defaultValue = "100",
+                description = "Owner wallets the tickets are spread over (default ${DEFAULT-VALUE}).")
+        int wallets;
+
+        @Override
+        public Integer call() throws Exception {
+            TicketsBenchmark.Result r = new TicketsBenchmark(count, relays, batch, slotMs, wallets).run();
+            System.out.println(r.report());
+            return r.chainAndDatabaseAgree() ? 0 : 1;
         }
     }
 

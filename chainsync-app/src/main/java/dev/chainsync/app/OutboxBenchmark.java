@@ -342,8 +342,7 @@ final class OutboxBenchmark {
      * Waits until the relays report {@code expected} confirmations, then checks the database agrees.
      * Polling a count over the outbox instead would take a share of the two cores being measured.
      */
-    private static void awaitConfirmed(Jdbc jdbc, SimpleMeterRegistry registry, long expected)
-            throws InterruptedException {
+    static void awaitConfirmed(Jdbc jdbc, SimpleMeterRegistry registry, long expected) throws InterruptedException {
         Counter confirmedByRelays = registry.counter("chainsync_outbox_confirmed_total");
         long lastDatabaseLook = System.nanoTime();
         long giveUp = System.nanoTime() + WAIT_LIMIT.toNanos();

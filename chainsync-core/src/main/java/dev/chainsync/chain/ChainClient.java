@@ -137,7 +137,7 @@ public interface ChainClient extends AutoCloseable {
      *
      * @throws IllegalArgumentException if the list is empty, an instruction cannot be encoded, a
      *     mint address is not the derived one, or the transaction would exceed {@link #maxTransactionBytes()}
-     * @throws UnsupportedInstructionException if this chain cannot carry one of them (EVM; Solana for now)
+     * @throws UnsupportedInstructionException if this chain cannot carry one of them (EVM)
      */
     default SignedTransaction buildTransaction(
             Signer signer, List<ChainInstruction> instructions, RecentBlockhash blockhash) {

@@ -35,6 +35,9 @@ public interface TestChain extends AutoCloseable {
     /** What the Solana runtime's fee payer gets: 1,000 SOL. */
     long FUNDING_LAMPORTS = 1_000L * 1_000_000_000L;
 
+    /** What a ticket holder's wallet gets on the Solana runtime before it moves a ticket itself: 0.1 SOL. */
+    long OWNER_LAMPORTS = 100_000_000L;
+
     /** The client the relay and the credential service use (before any circuit breaker). */
     ChainClient client();
 
@@ -162,6 +165,12 @@ public interface TestChain extends AutoCloseable {
             @Override
             public void produceBlocks(long blocks) {
                 runtime.advance(blocks);
+            }
+
+            @Override
+            public String transferAsOwner(Signer owner, String mint, String to) {
+                runtime.airdrop(owner.address(), OWNER_LAMPORTS); // the holder's wallet pays its own fee
+                return runtime.transferAsOwner(owner, mint, to);
             }
 
             @Override

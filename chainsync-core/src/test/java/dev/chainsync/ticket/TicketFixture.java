@@ -31,7 +31,7 @@ final class TicketFixture implements AutoCloseable {
 
     /** The test chains that carry ticket tokens; add a kind here once its adapter does. */
     static Stream<TestChain.Kind> chains() {
-        return Stream.of(TestChain.Kind.DEVNET);
+        return Stream.of(TestChain.Kind.DEVNET, TestChain.Kind.SOLANA_RUNTIME);
     }
 
     TicketFixture(String name, TestChain.Kind kind) {

@@ -177,11 +177,41 @@ public final class RuntimeServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Moves the ticket {@code mint} from {@code holder}'s token account to {@code to}'s with a
+     * transaction the holder's wallet signs and pays: what an owner does on chain directly,
+     * bypassing the platform. Returns its signature once the server accepted it.
+     */
+    public String transferAsOwner(Signer holder, String mint, String to) {
+        JsonNode blockhash = rpc("getLatestBlockhash", List.of(Map.of("commitment", "confirmed")))
+                .path("result")
+                .path("value");
+        SolanaWire.Built built = SolanaMessage.build(
+                holder,
+                List.of(),
+                SolanaTickets.ownerTransfer(holder.address(), mint, to),
+                blockhash.path("blockhash").asText());
+        JsonNode answer = rpc(
+                "sendTransaction",
+                List.of(
+                        java.util.Base64.getEncoder().encodeToString(built.wire()),
+                        Map.of("encoding", "base64", "preflightCommitment", "confirmed")));
+        if (answer.has("error")) {
+            throw new IllegalStateException("the owner's transfer was refused: " + answer.path("error"));
+        }
+        return built.signature();
+    }
+
     /** A raw JSON-RPC call to endpoint 0; returns the whole answer. */
     public JsonNode rpc(String method, List<Object> params) {
+        return rpc(0, method, params);
+    }
+
+    /** A raw JSON-RPC call to endpoint {@code endpoint}; returns the whole answer. */
+    public JsonNode rpc(int endpoint, String method, List<Object> params) {
         try {
             return JSON.readTree(post(
-                    url(0),
+                    url(endpoint),
                     JSON.writeValueAsString(Map.of("jsonrpc", "2.0", "id", 1, "method", method, "params", params))));
         } catch (IOException e) {
             throw new UncheckedIOException(e);

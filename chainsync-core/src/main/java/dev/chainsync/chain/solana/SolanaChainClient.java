@@ -5,6 +5,7 @@ import dev.chainsync.chain.ChainClient;
 import dev.chainsync.chain.ChainException;
 import dev.chainsync.chain.ChainException.Kind;
 import dev.chainsync.chain.ChainHealth;
+import dev.chainsync.chain.ChainInstruction;
 import dev.chainsync.chain.ChainRecord;
 import dev.chainsync.chain.Commitment;
 import dev.chainsync.chain.Ed25519Keypair;
@@ -12,6 +13,9 @@ import dev.chainsync.chain.RecentBlockhash;
 import dev.chainsync.chain.SignatureStatus;
 import dev.chainsync.chain.SignedTransaction;
 import dev.chainsync.chain.Signer;
+import dev.chainsync.chain.TicketMints;
+import dev.chainsync.chain.TokenOwnership;
+import dev.chainsync.chain.TokenTransfer;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -61,6 +65,18 @@ public final class SolanaChainClient implements ChainClient {
     private static final Logger log = LoggerFactory.getLogger(SolanaChainClient.class);
     private static final int MAX_STATUSES_PER_CALL = 256;
     private static final int MAX_SIGNATURES_PER_PAGE = 1000;
+    private static final int MAX_ACCOUNTS_PER_CALL = 100;
+    private static final int MAX_HOLDING_READS = 3;
+    /** Signatures read to find a mint's latest change (failed transactions naming the mint are skipped). */
+    private static final int LATEST_CHANGE_PAGE = 10;
+    /** A stand-in platform address for sizing when the fee payer is another key (only the count of keys matters). */
+    private static final String SIZING_PLATFORM = "SysvarC1ock11111111111111111111111111111111";
+    /** Compute units each instruction needs at most (measured on the runtime, with headroom). */
+    private static final int MEMO_COMPUTE_UNITS = 5_000;
+
+    private static final int MINT_COMPUTE_UNITS = 100_000;
+    private static final int TRANSFER_COMPUTE_UNITS = 50_000;
+    private static final int BURN_COMPUTE_UNITS = 10_000;
     private static final int RECORD_CACHE_SIZE = 20_000;
     private static final Map<String, Object> CONFIRMED = Map.of("commitment", "confirmed");
 
@@ -430,6 +446,310 @@ public final class SolanaChainClient implements ChainClient {
 
     static String errorText(JsonNode err) {
         return err == null || err.isNull() ? null : err.isTextual() ? err.asText() : err.toString();
+    }
+
+    // ---------------------------------------------------------------- tokens
+
+    /**
+     * Who holds a token of {@code mint} (0 decimals, supply 1: a ticket) as the chain shows it at
+     * {@code confirmed}: the token account holding it, that account's owner, and the slot of the
+     * read. {@code owner} and {@code tokenAccount} are null when no account holds it (burned).
+     */
+    record TokenHolding(String mint, String owner, String tokenAccount, long slot) {
+        boolean burned() {
+            return owner == null;
+        }
+    }
+
+    /**
+     * {@inheritDoc} Memo-only lists as {@link #memoTransactionBytes}; ticket transactions as built
+     * for a platform key other than the fee payer when one is configured (the real platform key
+     * can only make the transaction smaller, when it is also the ticket's owner).
+     */
+    @Override
+    public int transactionBytes(List<ChainInstruction> instructions) {
+        if (ChainInstruction.memoOnly(instructions)) {
+            return memoTransactionBytes(ChainInstruction.memos(instructions));
+        }
+        String platform = separateFeePayer ? SIZING_PLATFORM : feePayer.address();
+        return SolanaMessage.size(feePayer.address(), ticketInstructions(platform, instructions));
+    }
+
+    /**
+     * {@inheritDoc} Ticket operations are Token-2022 instructions ({@link SolanaTickets}); a mint is
+     * co-signed by its derived key. The compute-unit price applies to them as to memos, with a unit
+     * limit of at least what the operation needs.
+     */
+    @Override
+    public SignedTransaction buildTransaction(
+            Signer signer, List<ChainInstruction> instructions, RecentBlockhash blockhash) {
+        if (ChainInstruction.memoOnly(instructions)) {
+            return buildMemoTransaction(signer, ChainInstruction.memos(instructions), blockhash);
+        }
+        List<Signer> mintKeys = new ArrayList<>();
+        for (ChainInstruction i : instructions) {
+            if (i instanceof ChainInstruction.MintTicket m) {
+                Ed25519Keypair key = TicketMints.keypair(signer, m.ticketId());
+                if (!key.address().equals(m.mint())) {
+                    throw new IllegalArgumentException("mint " + m.mint() + " of ticket " + m.ticketId()
+                            + " is not the address derived from the signer: " + key.address());
+                }
+                mintKeys.add(key);
+            }
+        }
+        SolanaWire.Built built = SolanaMessage.build(
+                feePayer,
+                concat(List.of(signer), mintKeys),
+                ticketInstructions(signer.address(), instructions),
+                blockhash.blockhash());
+        return new SignedTransaction(
+                built.signature(), built.wire(), signer.address(), ChainInstruction.memos(instructions), blockhash);
+    }
+
+    /**
+     * The compute budget then the Solana instructions of {@code instructions}: metadata as one
+     * field per key unless that would not fit a transaction, then as one field.
+     */
+    private List<SolanaMessage.Instruction> ticketInstructions(String platform, List<ChainInstruction> instructions) {
+        List<SolanaMessage.Instruction> all = new ArrayList<>(SolanaMessage.computeBudget(ticketBudget(instructions)));
+        all.addAll(SolanaTickets.compile(feePayer.address(), platform, instructions, true));
+        if (SolanaMessage.size(feePayer.address(), all) <= maxTransactionBytes()) {
+            return all;
+        }
+        all = new ArrayList<>(SolanaMessage.computeBudget(ticketBudget(instructions)));
+        all.addAll(SolanaTickets.compile(feePayer.address(), platform, instructions, false));
+        return all;
+    }
+
+    /**
+     * The configured budget, its unit limit raised to what the ticket instructions need (measured
+     * on the runtime: a mint about 50,000 units, a transfer 25,000, a burn 3,000). Without a price
+     * and a limit, none: the runtime's default allowance covers them.
+     */
+    private SolanaWire.ComputeBudget ticketBudget(List<ChainInstruction> instructions) {
+        if (!budget.any()) {
+            return budget;
+        }
+        int needed = 0;
+        for (ChainInstruction i : instructions) {
+            needed += switch (i) {
+                case ChainInstruction.Memo m -> MEMO_COMPUTE_UNITS;
+                case ChainInstruction.MintTicket m -> MINT_COMPUTE_UNITS;
+                case ChainInstruction.TransferTicket t -> TRANSFER_COMPUTE_UNITS;
+                case ChainInstruction.BurnTicket b -> BURN_COMPUTE_UNITS;
+            };
+        }
+        int limit = budget.unitLimit() == null ? needed : Math.max(budget.unitLimit(), needed);
+        return new SolanaWire.ComputeBudget(budget.unitPriceMicroLamports(), limit);
+    }
+
+    private static List<Signer> concat(List<Signer> a, List<Signer> b) {
+        List<Signer> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
+    }
+
+    /**
+     * {@inheritDoc} Reads the token account holding the mint's token (getTokenLargestAccounts,
+     * then getMultipleAccounts) and the mint's latest change (getSignaturesForAddress of the mint,
+     * then getTransaction): its slot, and the last holder of a burned token. Batched per 100 mints.
+     */
+    @Override
+    public Optional<TokenOwnership> tokenOwner(String mint) {
+        return Optional.ofNullable(tokenOwners(List.of(mint)).get(mint));
+    }
+
+    @Override
+    public Map<String, TokenOwnership> tokenOwners(Collection<String> mints) {
+        Map<String, TokenHolding> holdings = tokenHoldings(mints);
+        Map<String, TokenTransfer> latest = latestChanges(List.copyOf(holdings.keySet()));
+        Map<String, TokenOwnership> out = new HashMap<>();
+        holdings.forEach((mint, h) -> {
+            TokenTransfer change = latest.get(mint);
+            if (h.burned()) {
+                out.put(
+                        mint,
+                        new TokenOwnership(
+                                mint,
+                                change == null ? null : change.from(),
+                                0,
+                                change == null ? h.slot() : change.slot()));
+            } else {
+                // The change that brought it to its holder; the read's slot if history does not show it.
+                boolean explains = change != null && h.owner().equals(change.to());
+                out.put(mint, new TokenOwnership(mint, h.owner(), 1, explains ? change.slot() : h.slot()));
+            }
+        });
+        return out;
+    }
+
+    /** The newest successful change of each of {@code mints}, from one page of each mint's history. */
+    private Map<String, TokenTransfer> latestChanges(List<String> mints) {
+        Map<String, TokenTransfer> out = new HashMap<>();
+        for (int from = 0; from < mints.size(); from += MAX_ACCOUNTS_PER_CALL) {
+            List<String> chunk = mints.subList(from, Math.min(mints.size(), from + MAX_ACCOUNTS_PER_CALL));
+            Map<String, Object> options = new LinkedHashMap<>(CONFIRMED);
+            options.put("limit", LATEST_CHANGE_PAGE);
+            List<Object[]> params =
+                    chunk.stream().map(m -> new Object[] {m, options}).toList();
+            List<JsonNode> pages = read("getSignaturesForAddress", rpc -> rpc.batch("getSignaturesForAddress", params));
+            for (int i = 0; i < chunk.size(); i++) {
+                List<String> signatures = successful(pages.get(i));
+                List<TokenTransfer> changes = changes(chunk.get(i), signatures, 1);
+                if (!changes.isEmpty()) {
+                    out.put(chunk.get(i), changes.getFirst());
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * {@inheritDoc} From the mint's signature history (every instruction that moves a Token-2022
+     * token with a check names its mint) and each transaction's token balances.
+     */
+    @Override
+    public List<TokenTransfer> tokenTransfers(String mint, String beforeSignature, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be positive: " + limit);
+        }
+        List<TokenTransfer> out = new ArrayList<>();
+        String before = beforeSignature;
+        while (out.size() < limit) {
+            Map<String, Object> options = new LinkedHashMap<>(CONFIRMED);
+            int page = Math.min(MAX_SIGNATURES_PER_PAGE, Math.max(limit - out.size(), LATEST_CHANGE_PAGE));
+            options.put("limit", page);
+            if (before != null) {
+                options.put("before", before);
+            }
+            JsonNode entries =
+                    read("getSignaturesForAddress", rpc -> rpc.call("getSignaturesForAddress", mint, options));
+            out.addAll(changes(mint, successful(entries), limit - out.size()));
+            if (entries.size() < page) {
+                break;
+            }
+            before = entries.get(entries.size() - 1).path("signature").asText();
+        }
+        return out;
+    }
+
+    /** The signatures of a getSignaturesForAddress page whose transactions succeeded, newest first. */
+    private static List<String> successful(JsonNode page) {
+        List<String> out = new ArrayList<>();
+        for (JsonNode e : page) {
+            if (!e.hasNonNull("err")) {
+                out.add(e.path("signature").asText());
+            }
+        }
+        return out;
+    }
+
+    /** The changes of {@code mint} among {@code signatures} (newest first), at most {@code limit}. */
+    private List<TokenTransfer> changes(String mint, List<String> signatures, int limit) {
+        List<TokenTransfer> out = new ArrayList<>();
+        // Usually the first transaction is a change: fetch one, then the rest in one batch if needed.
+        for (List<String> part : List.of(
+                signatures.subList(0, Math.min(1, signatures.size())),
+                signatures.subList(Math.min(1, signatures.size()), signatures.size()))) {
+            if (part.isEmpty() || out.size() >= limit) {
+                continue;
+            }
+            Map<String, Object> options =
+                    Map.of("commitment", "confirmed", "encoding", "json", "maxSupportedTransactionVersion", 0);
+            List<Object[]> params =
+                    part.stream().map(s -> new Object[] {s, options}).toList();
+            List<JsonNode> txs = read("getTransaction", rpc -> rpc.batch("getTransaction", params));
+            for (int i = 0; i < part.size() && out.size() < limit; i++) {
+                JsonNode tx = txs.get(i);
+                TokenTransfer change =
+                        tx == null || !tx.isObject() ? null : SolanaTokenChanges.change(mint, part.get(i), tx);
+                if (change != null) {
+                    out.add(change);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The holding of one mint; empty when the chain does not know the mint at {@code confirmed}. */
+    Optional<TokenHolding> tokenHolding(String mint) {
+        return Optional.ofNullable(tokenHoldings(List.of(mint)).get(mint));
+    }
+
+    /**
+     * The holdings of {@code mints}, two requests per 100 mints: getTokenLargestAccounts for each
+     * (one batch), then getMultipleAccounts (jsonParsed) for the accounts holding a token. Mints
+     * the chain does not know at {@code confirmed} are absent. The second read asks for a context
+     * slot no older than the first's, so a failover cannot answer from an earlier state.
+     */
+    Map<String, TokenHolding> tokenHoldings(Collection<String> mints) {
+        List<String> all = List.copyOf(mints);
+        Map<String, TokenHolding> out = new HashMap<>();
+        for (int from = 0; from < all.size(); from += MAX_ACCOUNTS_PER_CALL) {
+            List<String> pending = all.subList(from, Math.min(all.size(), from + MAX_ACCOUNTS_PER_CALL));
+            for (int round = 0; !pending.isEmpty(); round++) {
+                if (round == MAX_HOLDING_READS) {
+                    throw new ChainException(
+                            Kind.UNAVAILABLE, "tokens kept moving while their holders were read: " + pending);
+                }
+                pending = readHoldings(pending, out);
+            }
+        }
+        return out;
+    }
+
+    /** One round of {@link #tokenHoldings}: fills {@code out}, returns the mints that moved between the two reads. */
+    private List<String> readHoldings(List<String> mints, Map<String, TokenHolding> out) {
+        List<Object[]> params =
+                mints.stream().map(m -> new Object[] {m, CONFIRMED}).toList();
+        List<JsonNode> largest =
+                read("getTokenLargestAccounts", rpc -> rpc.batch("getTokenLargestAccounts", params, true));
+        Map<String, String> holderAccount = new LinkedHashMap<>();
+        long minSlot = 0;
+        for (int i = 0; i < mints.size(); i++) {
+            JsonNode answer = largest.get(i);
+            if (answer == null) {
+                continue; // not a mint (yet) at this commitment
+            }
+            long slot = answer.path("context").path("slot").asLong();
+            minSlot = Math.max(minSlot, slot);
+            String holder = null;
+            for (JsonNode a : answer.path("value")) {
+                if (!"0".equals(a.path("amount").asText("0"))) {
+                    holder = a.path("address").asText();
+                    break;
+                }
+            }
+            if (holder == null) {
+                out.put(mints.get(i), new TokenHolding(mints.get(i), null, null, slot));
+            } else {
+                holderAccount.put(mints.get(i), holder);
+            }
+        }
+        if (holderAccount.isEmpty()) {
+            return List.of();
+        }
+        List<String> addresses = List.copyOf(holderAccount.values());
+        Map<String, Object> options = new LinkedHashMap<>(CONFIRMED);
+        options.put("encoding", "jsonParsed");
+        options.put("minContextSlot", minSlot);
+        JsonNode answer = read("getMultipleAccounts", rpc -> rpc.call("getMultipleAccounts", addresses, options));
+        long slot = answer.path("context").path("slot").asLong();
+        List<String> moved = new ArrayList<>();
+        int i = 0;
+        for (Map.Entry<String, String> e : holderAccount.entrySet()) {
+            JsonNode info =
+                    answer.path("value").path(i++).path("data").path("parsed").path("info");
+            if (e.getKey().equals(info.path("mint").asText())
+                    && !"0".equals(info.path("tokenAmount").path("amount").asText("0"))) {
+                out.put(
+                        e.getKey(),
+                        new TokenHolding(e.getKey(), info.path("owner").asText(), e.getValue(), slot));
+            } else {
+                moved.add(e.getKey()); // confirmed a transfer between the two reads: read again
+            }
+        }
+        return moved;
     }
 
     // ---------------------------------------------------------------- health

@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -86,6 +85,14 @@ final class SolanaRpc {
 
     /** Sends several calls of one method in a JSON-RPC batch; results in the order of {@code paramsList}. */
     List<JsonNode> batch(String method, List<Object[]> paramsList) {
+        return batch(method, paramsList, false);
+    }
+
+    /**
+     * Like {@link #batch(String, List)}, but an entry answered with an error about its request
+     * (not the node) gives null instead of failing the whole batch when {@code nullOnRequestError}.
+     */
+    List<JsonNode> batch(String method, List<Object[]> paramsList, boolean nullOnRequestError) {
         ArrayNode requests = JSON.createArrayNode();
         for (int i = 0; i < paramsList.size(); i++) {
             requests.add(request(i, method, paramsList.get(i)));
@@ -101,9 +108,16 @@ final class SolanaRpc {
             if (id < 0 || id >= ordered.length) {
                 throw unavailable("batch " + method + " answered an unknown id " + entry.path("id"));
             }
-            ordered[id] = result(method, entry);
+            try {
+                ordered[id] = result(method, entry);
+            } catch (RpcError e) {
+                if (!nullOnRequestError) {
+                    throw e;
+                }
+                ordered[id] = null;
+            }
         }
-        return new ArrayList<>(List.of(ordered));
+        return java.util.Arrays.asList(ordered);
     }
 
     private ObjectNode request(int id, String method, Object[] params) {
