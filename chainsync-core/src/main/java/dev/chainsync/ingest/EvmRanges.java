@@ -37,8 +37,18 @@ final class EvmRanges {
         return new Read(from, to, to > finalized);
     }
 
-    /** The adaptive span: how many blocks the next {@code eth_getLogs} asks for. */
+    /**
+     * The adaptive span: how many blocks the next {@code eth_getLogs} asks for. It starts small (a
+     * dense chain could put millions of logs in the maximum range) and follows the answers: halved
+     * when the node refuses a range, scaled down when a range brought more than {@link #TARGET_LOGS}
+     * logs (one range is one transaction), doubled otherwise, never above the maximum.
+     */
     record Span(int blocks, int max) {
+        /** Blocks the first request asks for (or the maximum, if smaller). */
+        static final int INITIAL = 100;
+        /** Logs one range should bring at most: a transaction of this many events commits in well under a second. */
+        static final int TARGET_LOGS = 5_000;
+
         Span {
             if (max < 1 || blocks < 1 || blocks > max) {
                 throw new IllegalArgumentException("span " + blocks + " of max " + max);
@@ -46,7 +56,7 @@ final class EvmRanges {
         }
 
         static Span start(int max) {
-            return new Span(max, max);
+            return new Span(Math.min(INITIAL, max), max);
         }
 
         /** The node refused the range: half of it (one block at the least). */
@@ -54,8 +64,17 @@ final class EvmRanges {
             return new Span((int) Math.max(1, Math.min(blocks, askedBlocks) / 2), max);
         }
 
-        /** The node answered: twice as many next time, up to the maximum. */
-        Span answered() {
+        /**
+         * The node answered {@code logs} logs for {@code askedBlocks}: fewer blocks when that was more
+         * than the target, else twice as many (a short range at the head says nothing: unchanged).
+         */
+        Span answered(long askedBlocks, long logs) {
+            if (logs > TARGET_LOGS) {
+                return new Span((int) Math.max(1, Math.min(blocks, askedBlocks * TARGET_LOGS / logs)), max);
+            }
+            if (askedBlocks < blocks || logs > TARGET_LOGS / 2) {
+                return this;
+            }
             return new Span((int) Math.min(max, 2L * blocks), max);
         }
 

@@ -44,6 +44,7 @@ final class EvmWorker {
     private long asked;
 
     private Long chainId;
+    private long readNanos;
 
     EvmWorker(Ingest.Shared shared, EvmSourceConfig config, EvmLogClient client, Clock clock) {
         this.shared = shared;
@@ -83,8 +84,10 @@ final class EvmWorker {
             return databaseFailed(e);
         }
         Found found;
+        long readStart = System.nanoTime();
         try {
             found = read(cp);
+            readNanos = System.nanoTime() - readStart;
             shared.redisOk();
         } catch (EvmLogClient.RangeTooLarge e) {
             shared.redisOk();
@@ -138,9 +141,7 @@ final class EvmWorker {
         EvmRanges.Read r = (EvmRanges.Read) plan;
         asked = r.to() - r.from() + 1;
         JsonNode logs = client.logs(r.from(), r.to(), config.contracts(), topics);
-        if (asked >= span.blocks()) {
-            span = span.answered(); // a short range at the head says nothing about the node's limit
-        }
+        span = span.answered(asked, logs.size());
         TreeSet<Long> wanted = new TreeSet<>(List.of(r.from(), r.to()));
         if (r.everyHeader()) {
             for (long b = r.from(); b <= r.to(); b++) {
@@ -281,6 +282,13 @@ final class EvmWorker {
             return 0;
         }
         settled(o, d.buried(), System.nanoTime() - t0);
+        log.debug(
+                "ingest evm: blocks {}-{}: {} logs read in {} ms, committed in {} ms",
+                r.from(),
+                r.to(),
+                r.logs().size(),
+                readNanos / 1_000_000,
+                (System.nanoTime() - t0) / 1_000_000);
         return (int) Math.min(Integer.MAX_VALUE, r.to() - r.from() + 1);
     }
 

@@ -81,12 +81,26 @@ class EvmSourceConfigTest {
     }
 
     @Test
-    void theSpanHalvesWhenRefusedAndDoublesUpToTheMaximum() {
+    void theSpanHalvesWhenRefusedFollowsTheLogCountAndDoublesUpToTheMaximum() {
         EvmRanges.Span s = EvmRanges.Span.start(2000);
-        s = s.refused(2000);
-        assertThat(s.blocks()).isEqualTo(1000);
+        assertThat(s.blocks()).as("starts small").isEqualTo(EvmRanges.Span.INITIAL);
+        assertThat(EvmRanges.Span.start(10).blocks()).isEqualTo(10);
+        assertThat(s.answered(100, 0).blocks()).isEqualTo(200);
+        assertThat(s.answered(100, 0)
+                        .answered(200, 10)
+                        .answered(400, 0)
+                        .answered(800, 0)
+                        .answered(1600, 0)
+                        .blocks())
+                .isEqualTo(2000);
+        assertThat(s.answered(3, 0).blocks())
+                .as("a short range at the head says nothing")
+                .isEqualTo(100);
+        assertThat(s.answered(100, 4 * EvmRanges.Span.TARGET_LOGS).blocks())
+                .as("too many logs per range: fewer blocks")
+                .isEqualTo(25);
+        assertThat(s.refused(100).blocks()).isEqualTo(50);
         assertThat(s.refused(10).blocks()).as("half of what was actually asked").isEqualTo(5);
-        assertThat(s.answered().answered().blocks()).isEqualTo(2000);
         EvmRanges.Span one = new EvmRanges.Span(1, 2000);
         assertThat(one.refused(1).blocks()).isEqualTo(1);
         assertThat(one.minimal()).isTrue();
