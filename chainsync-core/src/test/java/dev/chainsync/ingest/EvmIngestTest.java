@@ -152,6 +152,32 @@ class EvmIngestTest {
         assertSameAsFreshIngest(jdbc, "evm_reorg_fresh");
     }
 
+    /**
+     * A depth-20 reorg on a chain of more than 1,000 blocks: anvil 1.7.1 loses the contract's code
+     * on the new branch there unless started with {@code --prune-history} (as AnvilNode does), which
+     * would show here as the replayed transaction's events missing.
+     */
+    @Test
+    void aDeepReorgOnALongChainIsRolledBackAndReadAgain() {
+        Jdbc jdbc = fx.database("evm_deep");
+        EvmFixture.Worker w = fx.worker(jdbc, fx.config(2000));
+        fx.node.mine(1_100);
+        for (int i = 0; i < 10; i++) {
+            fx.fill(10);
+        }
+        fx.node.mine(15);
+        w.drainTo(fx.head(), 100);
+        assertThat(IngestTesting.events(jdbc)).isEqualTo(100);
+        fx.reorg(20, List.of(Map.entry(fx.fillRequest(7), 3)));
+        w.drainTo(fx.head(), 100);
+        // The last five filled blocks were among the twenty dropped: 50 events stay, 7 come.
+        assertThat(fx.logs().size())
+                .as("the contract still emits on the new branch")
+                .isEqualTo(57);
+        assertThat(IngestTesting.events(jdbc)).isEqualTo(57);
+        assertSameAsFreshIngest(jdbc, "evm_deep_fresh");
+    }
+
     @Test
     void aReorgOfTheTipAtTheSameHeightIsNoticed() {
         Jdbc jdbc = fx.database("evm_tip");
