@@ -30,7 +30,7 @@ final class BenchCommand implements Callable<Integer> {
             name = "ingest",
             mixinStandardHelpOptions = true,
             description = {
-                "Measure ingest: rindexer entries in Redis, or logs on an EVM node, into the Intuition tables.",
+                "Measure ingest: rindexer entries or EVM logs into Intuition tables.",
                 "",
                 "--source redis: generate an Intuition workload in rindexer's format (with duplicates and",
                 "out-of-order delivery), load it into Redis (REDIS_URL, else 127.0.0.1:6379, else an embedded Redis),",
