@@ -27,7 +27,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Assumptions;
@@ -47,8 +46,6 @@ final class EvmFixture implements AutoCloseable {
     private final List<AutoCloseable> closeables = new ArrayList<>();
     /** What the proxy does with a request body: null forwards it, else the returned answer (status, body). */
     final AtomicReference<Fault> fault = new AtomicReference<>();
-    /** Requests the proxy saw, by method. */
-    final Map<String, AtomicInteger> seen = new java.util.concurrent.ConcurrentHashMap<>();
     /** Rewrites forwarded answers (identity by default). */
     final AtomicReference<UnaryOperator<JsonNode>> rewrite = new AtomicReference<>(UnaryOperator.identity());
 
@@ -77,10 +74,6 @@ final class EvmFixture implements AutoCloseable {
                     body = in.readAllBytes();
                 }
                 JsonNode request = Json.MAPPER.readTree(body);
-                for (JsonNode r : request.isArray() ? request : List.of(request)) {
-                    seen.computeIfAbsent(r.path("method").asText(), m -> new AtomicInteger())
-                            .incrementAndGet();
-                }
                 Fault f = fault.get();
                 Answer a = f == null ? null : f.on(request);
                 if (a == null) {

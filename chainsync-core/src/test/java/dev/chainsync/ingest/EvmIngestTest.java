@@ -355,6 +355,34 @@ class EvmIngestTest {
                 .startsWith("undecodable log: Deposited")
                 .contains("bytes of data");
         assertThat(w.checkpoint().blockNumber()).isEqualTo(head);
+
+        // A replay decodes the stored log again: still malformed, it is dead-lettered again ...
+        DeadLetter d = DeadLetters.list(jdbc, null, null, 10).getFirst();
+        w.source().replay(d, d.fields());
+        assertThat(count(jdbc, "ingest_dead_letters")).isEqualTo(2);
+        assertThat(IngestTesting.events(jdbc)).isEqualTo(9);
+        // ... and once readable (here: the log as the node has it) it is committed with its projections.
+        JsonNode original = null;
+        for (JsonNode l : fx.logs()) {
+            if (l.path("logIndex").asText().equals("0x3")) {
+                original = l;
+            }
+        }
+        DeadLetter readable = new DeadLetter(
+                d.id(),
+                d.stream(),
+                d.consumerGroup(),
+                d.entryId(),
+                original.toString(),
+                Map.of(StreamEntry.PAYLOAD_FIELD, original.toString()),
+                d.reason(),
+                d.deliveryCount(),
+                d.createdAt(),
+                null,
+                null);
+        w.source().replay(readable, readable.fields());
+        assertThat(IngestTesting.events(jdbc)).isEqualTo(10);
+        assertSameAsFreshIngest(jdbc, "evm_poison_fresh");
     }
 
     /** The source's tables equal those of a fresh database that ingests the node's current chain. */
