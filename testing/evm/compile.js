@@ -1,11 +1,13 @@
-// Compiles contracts/Anchor.sol with solc-js and prints {abi, bytecode} as JSON on stdout.
-// chainsync commits the output (chainsync-core/src/main/resources/evm/Anchor.json); a test
-// recompiles and compares, so the committed bytecode is always this source's.
+// Compiles contracts/<Name>.sol (Name: the first argument, Anchor when none) with solc-js and prints
+// {compiler, abi, bytecode} as JSON on stdout. chainsync commits the output
+// (chainsync-core/src/main/resources/evm/<Name>.json); tests recompile and compare, so the committed
+// bytecode is always the source's.
 const fs = require('fs');
 const path = require('path');
 const solc = require('solc');
 
-const name = 'Anchor.sol';
+const contractName = process.argv[2] || 'Anchor';
+const name = contractName + '.sol';
 const input = {
   language: 'Solidity',
   sources: { [name]: { content: fs.readFileSync(path.join(__dirname, 'contracts', name), 'utf8') } },
@@ -22,7 +24,7 @@ if (errors.length > 0) {
   console.error(errors.map((e) => e.formattedMessage).join('\n'));
   process.exit(1);
 }
-const contract = output.contracts[name].Anchor;
+const contract = output.contracts[name][contractName];
 process.stdout.write(JSON.stringify({
   compiler: solc.version(),
   abi: contract.abi,

@@ -255,7 +255,13 @@ public final class Application implements AutoCloseable {
     private ChainClient newRemoteChain(Ed25519Keypair issuer, Clock clock, PrometheusMeterRegistry registry) {
         ChainConfig chain = config.chain();
         if (chain.kind().equals(ChainConfig.EVM)) {
-            return EvmChainClient.create(chain.adapter(EvmConfig.class), issuer.address());
+            return EvmChainClient.create(
+                    chain.adapter(EvmConfig.class),
+                    issuer.address(),
+                    chain.breakerFailureRatePercent(),
+                    chain.breakerOpenDuration(),
+                    clock,
+                    registry);
         }
         // The issuer signs; a fee payer may pay.
         return SolanaChainClient.create(

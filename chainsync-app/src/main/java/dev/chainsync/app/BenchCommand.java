@@ -31,15 +31,43 @@ final class BenchCommand implements Callable<Integer> {
             name = "ingest",
             mixinStandardHelpOptions = true,
             description = {
-                "Measure ingest: rindexer entries in Redis into the Intuition tables.",
+                "Measure ingest: rindexer entries or EVM logs into Intuition tables.",
                 "",
-                "Generate an Intuition workload in rindexer's format (with duplicates and out-of-order",
-                "delivery), load it into Redis (REDIS_URL, else 127.0.0.1:6379, else an embedded Redis), consume it",
-                "into fully updated tables and print events/s, the COPY ceiling, their ratio, append-to-commit",
-                "latency at a steady load, and whether a rebuild reproduces the live tables. Scratch database as",
-                "for `bench outbox`."
+                "--source redis: generate an Intuition workload in rindexer's format (with duplicates and",
+                "out-of-order delivery), load it into Redis (REDIS_URL, else 127.0.0.1:6379, else an embedded Redis),",
+                "consume it into fully updated tables and print events/s, the COPY ceiling, their ratio,",
+                "append-to-commit latency at a steady load, and whether a rebuild reproduces the live tables.",
+                "--source evm: fill anvil (testing/evm) with the Intuition events contract's events, read them with",
+                "the native EVM source and print events/s beside the node's raw eth_getLogs rate, the database",
+                "floor and Ponder (bench/peers/ponder) on the same blocks. Scratch database as for `bench outbox`."
             })
     static final class IngestBench implements Callable<Integer> {
+        @Option(
+                names = "--source",
+                defaultValue = "redis",
+                description = "redis (rindexer entries) or evm (logs read from anvil) (default ${DEFAULT-VALUE}).")
+        String source;
+
+        @Option(
+                names = "--events-per-block",
+                defaultValue = "500",
+                description = "With --source evm: events per block (default ${DEFAULT-VALUE}).")
+        int eventsPerBlock;
+
+        @Option(
+                names = "--max-range",
+                defaultValue = "2000",
+                description = "With --source evm: most blocks per eth_getLogs (default ${DEFAULT-VALUE}).")
+        int maxRange;
+
+        @Option(
+                names = "--ponder",
+                negatable = true,
+                defaultValue = "true",
+                fallbackValue = "true",
+                description = "With --source evm: also run Ponder on the same blocks (default ${DEFAULT-VALUE}).")
+        boolean ponder;
+
         @Option(
                 names = "--events",
                 defaultValue = "200000",
@@ -86,6 +114,15 @@ final class BenchCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
+            if (source.equals("evm")) {
+                EvmIngestBenchmark.Result r = new EvmIngestBenchmark(events, eventsPerBlock, maxRange, ponder).run();
+                System.out.println(r.report(eventsPerBlock, maxRange));
+                return r.rebuildEqualsLive() ? 0 : 1;
+            }
+            if (!source.equals("redis")) {
+                throw new CommandLine.ParameterException(
+                        new CommandLine(this), "--source must be redis or evm, not " + source);
+            }
             IngestBenchmark.Result r = new IngestBenchmark(
                             events, workers, batch, duplicates, window, txPerBlock, latencyEvents, latencyRate)
                     .run();

@@ -310,7 +310,7 @@ final class IngestBenchmark {
         return byQuarter;
     }
 
-    private static long eventsStored(Jdbc jdbc) {
+    static long eventsStored(Jdbc jdbc) {
         long eventsStored = 0;
         for (String t : EVENT_TABLES) {
             eventsStored += jdbc.queryOne("SELECT count(*) FROM " + t, r -> r.getLong(1))
@@ -320,7 +320,7 @@ final class IngestBenchmark {
     }
 
     /** Compares each live table kept aside with its rebuilt counterpart (by value), dropping the live copy. */
-    private static boolean liveEqualsRebuilt(Jdbc jdbc) {
+    static boolean liveEqualsRebuilt(Jdbc jdbc) {
         boolean equal = true;
         for (String t : Ingest.derivedTables()) {
             long diff = jdbc.queryOne(
@@ -421,9 +421,9 @@ final class IngestBenchmark {
      * index-free copies of the event tables (the ceiling), and the same rows inserted server-side,
      * sorted, into copies with the real keys and indexes (part of the floor).
      */
-    private record EventRowBounds(double copyEventsPerSecond, double keyedInsertSeconds, long rows) {}
+    record EventRowBounds(double copyEventsPerSecond, double keyedInsertSeconds, long rows) {}
 
-    private static EventRowBounds eventRowBounds(Database db) throws SQLException, IOException {
+    static EventRowBounds eventRowBounds(Database db) throws SQLException, IOException {
         try (Connection c = db.dataSource().getConnection()) {
             CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
             long rows = 0;
@@ -510,7 +510,7 @@ final class IngestBenchmark {
         }
     }
 
-    private static void admin(DatabaseConfig base, String sql) throws SQLException {
+    static void admin(DatabaseConfig base, String sql) throws SQLException {
         try (Connection c = DriverManager.getConnection(base.jdbcUrl(), base.user(), base.password())) {
             c.createStatement().execute(sql);
         }

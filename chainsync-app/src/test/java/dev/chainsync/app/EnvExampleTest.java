@@ -20,7 +20,7 @@ class EnvExampleTest {
     /** Read by the logging configuration (logback.xml), not by an Env. */
     static final Set<String> LOGGING = Set.of("CHAINSYNC_LOG_LEVEL");
 
-    /** What the configuration reads, over the settings that switch sections on (Solana, EVM, ingest from Redis or Kafka). */
+    /** What the configuration reads, over the settings that switch sections on (Solana, EVM, ingest from Redis, Kafka or an EVM node). */
     static Set<String> namesRead() {
         Set<String> names = new TreeSet<>();
         for (Map<String, String> vars : List.of(
@@ -30,7 +30,8 @@ class EnvExampleTest {
                         "CHAINSYNC_SOLANA_RPC_URLS", "http://127.0.0.1:1",
                         "REDIS_URL", "redis://127.0.0.1:1",
                         "DATABASE_URL", "postgres://u:p@127.0.0.1:1/db"),
-                Map.of("CHAINSYNC_CHAIN", "evm", "CHAINSYNC_INGEST_SOURCE", "kafka"))) {
+                Map.of("CHAINSYNC_CHAIN", "evm", "CHAINSYNC_INGEST_SOURCE", "kafka"),
+                Map.of("CHAINSYNC_INGEST_SOURCE", "evm"))) {
             Env env = new Env(vars);
             try {
                 ChainsyncConfig.load(env);

@@ -42,6 +42,10 @@ final class EventStore {
             List<Sourced<Redeemed>> redeems,
             List<Sourced<SharePriceChanged>> prices,
             List<Sourced<Generic>> generics) {
+        static NewEvents empty() {
+            return new NewEvents(List.of(), List.of(), List.of(), List.of(), List.of(), List.of());
+        }
+
         int size() {
             return atoms.size() + triples.size() + deposits.size() + redeems.size() + prices.size() + generics.size();
         }

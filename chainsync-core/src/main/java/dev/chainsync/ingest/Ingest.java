@@ -40,6 +40,7 @@ public final class Ingest implements AutoCloseable {
     private final List<PollingWorker> threads = new ArrayList<>();
     private final List<StreamWorker> workers = new ArrayList<>();
     private final List<KafkaWorker> kafkaWorkers = new ArrayList<>();
+    private EvmWorker evmWorker;
     private Runnable afterDatabaseCommit = () -> {};
     private RedisStreams admin;
     private volatile Status cachedStatus;
@@ -51,7 +52,7 @@ public final class Ingest implements AutoCloseable {
         this.config = config;
         this.clock = clock;
         this.shared = new Shared(jdbc, config, clock, registry);
-        for (String stream : config.kafkaSource() ? List.<String>of() : config.streams()) {
+        for (String stream : config.kafkaSource() || config.evmSource() ? List.<String>of() : config.streams()) {
             Gauge.builder("chainsync_ingest_stream_lag", () -> streamGauge(stream, 0))
                     .tag("stream", stream)
                     .description("Entries of the stream not yet delivered to the consumer group")
@@ -61,7 +62,7 @@ public final class Ingest implements AutoCloseable {
                     .description("Entries delivered to the group and not yet acknowledged")
                     .register(registry);
         }
-        for (String stream : config.streams()) {
+        for (String stream : config.evmSource() ? List.of(config.evm().stream()) : config.streams()) {
             shared.metrics().syncLag(stream, this::running);
         }
         Gauge.builder("chainsync_ingest_dead_letters_unreplayed", () -> safeDeadLetters())
@@ -85,6 +86,9 @@ public final class Ingest implements AutoCloseable {
         started = true;
         if (config.kafkaSource()) {
             return startKafka();
+        }
+        if (config.evmSource()) {
+            return startEvm();
         }
         // Workers connect (and create the group) themselves and reconnect after failures, so a
         // Redis that is down now makes ingest unhealthy, not the whole service fail to start.
@@ -122,6 +126,18 @@ public final class Ingest implements AutoCloseable {
                 config.workers(),
                 config.kafka().groupId(),
                 config.batchSize());
+        return this;
+    }
+
+    /**
+     * One reader of the EVM nodes: ranges are read and committed in block order, so one worker per
+     * network (more instances are safe: the checkpoint's version check lets one of them commit a range).
+     */
+    private Ingest startEvm() {
+        EvmSourceConfig evm = config.evm();
+        evmWorker = new EvmWorker(shared, evm, new EvmLogClient(evm), clock);
+        threads.add(new PollingWorker("ingest-evm-" + evm.network(), evm.pollInterval(), evmWorker::pass).start());
+        log.info("ingest reading {} from EVM nodes ({})", evm.contracts(), evm);
         return this;
     }
 
@@ -241,7 +257,9 @@ public final class Ingest implements AutoCloseable {
                 .orElse(0L);
 
         List<StreamKey> keys = new ArrayList<>();
-        if (!config.kafkaSource()) {
+        if (config.evmSource()) {
+            keys.add(new StreamKey(config.evm().stream(), config.progressGroup()));
+        } else if (!config.kafkaSource()) {
             config.streams().forEach(s -> keys.add(new StreamKey(s, config.consumerGroup())));
         }
         progress.keySet().stream().filter(k -> !keys.contains(k)).forEach(keys::add);
@@ -252,7 +270,7 @@ public final class Ingest implements AutoCloseable {
             Long lag = null;
             Long pending = null;
             String lastDelivered = null;
-            if (redisError == null && !config.kafkaSource()) {
+            if (redisError == null && !config.kafkaSource() && !config.evmSource()) {
                 try {
                     Map<String, Object> group = groupInfo(key.stream(), key.group());
                     length = admin().commands().xlen(key.stream());
@@ -422,7 +440,7 @@ public final class Ingest implements AutoCloseable {
         fields.putIfAbsent(StreamEntry.ORIGINAL_ID_FIELD, d.entryId());
         String newId = config.kafkaSource()
                 ? KafkaReplay.send(config.kafka(), d.stream(), fields)
-                : admin().add(d.stream(), fields);
+                : config.evmSource() ? evmWorker.replay(d, fields) : admin().add(d.stream(), fields);
         DeadLetters.markReplayed(shared.jdbc(), id, newId, clock.instant());
         log.info("dead letter {} ({} {}) replayed as {}", id, d.stream(), d.entryId(), newId);
         return ReplayOutcome.REPLAYED;

@@ -19,7 +19,8 @@ import java.util.Map;
  *
  * @param enabled whether {@code serve} consumes: {@code REDIS_URL} is set, or {@code --ingest}
  * @param consumerName this instance's consumer name; with several workers each appends {@code -<n>}
- * @param kafka the Kafka source's settings when {@code CHAINSYNC_INGEST_SOURCE=kafka}; null for Redis
+ * @param kafka the Kafka source's settings when {@code CHAINSYNC_INGEST_SOURCE=kafka}; null otherwise
+ * @param evm the native EVM source's settings when {@code CHAINSYNC_INGEST_SOURCE=evm}; null otherwise
  */
 public record IngestConfig(
         boolean enabled,
@@ -35,7 +36,8 @@ public record IngestConfig(
         int breakerThreshold,
         Duration breakerTimeout,
         String deadLetterStream,
-        KafkaSourceConfig kafka) {
+        KafkaSourceConfig kafka,
+        EvmSourceConfig evm) {
 
     public static final String DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
     public static final String DEFAULT_STREAMS = "rindexer_producer";
@@ -55,15 +57,16 @@ public record IngestConfig(
     /** The consumer name prefix when {@code CONSUMER_NAME} is unset; the host name follows. */
     public static final String CONSUMER_NAME_PREFIX = "chainsync-";
 
-    /** {@code CHAINSYNC_INGEST_SOURCE} values: Redis Streams (the default) or Kafka. */
-    public static final List<String> SOURCES = List.of("redis", "kafka");
+    /** {@code CHAINSYNC_INGEST_SOURCE} values: Redis Streams (the default), Kafka, or an EVM node directly. */
+    public static final List<String> SOURCES = List.of("redis", "kafka", "evm");
 
     public IngestConfig {
         streams = List.copyOf(streams);
         String urlProblem = redisUrlProblem(redisUrl);
         new Checks()
                 .that(urlProblem == null, "REDIS_URL=" + Redact.url(redisUrl) + " " + urlProblem)
-                .that(kafka != null || !streams.isEmpty(), "REDIS_STREAMS must name at least one stream")
+                .that(kafka == null || evm == null, "one ingest source: Kafka or EVM, not both")
+                .that(kafka != null || evm != null || !streams.isEmpty(), "REDIS_STREAMS must name at least one stream")
                 .that(
                         !hasWhitespace(consumerName) && !hasWhitespace(consumerGroup),
                         "CONSUMER_NAME and CONSUMER_GROUP must not contain whitespace")
@@ -109,7 +112,47 @@ public record IngestConfig(
                 breakerThreshold,
                 breakerTimeout,
                 deadLetterStream,
+                null,
                 null);
+    }
+
+    /** Settings for the Redis Streams or (with {@code kafka}) the Kafka source. */
+    public IngestConfig(
+            boolean enabled,
+            String redisUrl,
+            List<String> streams,
+            String consumerGroup,
+            String consumerName,
+            int batchSize,
+            Duration batchTimeout,
+            int workers,
+            Duration processingTimeout,
+            int maxRetries,
+            int breakerThreshold,
+            Duration breakerTimeout,
+            String deadLetterStream,
+            KafkaSourceConfig kafka) {
+        this(
+                enabled,
+                redisUrl,
+                streams,
+                consumerGroup,
+                consumerName,
+                batchSize,
+                batchTimeout,
+                workers,
+                processingTimeout,
+                maxRetries,
+                breakerThreshold,
+                breakerTimeout,
+                deadLetterStream,
+                kafka,
+                null);
+    }
+
+    /** Whether ingest reads logs from EVM nodes itself (no rindexer). */
+    public boolean evmSource() {
+        return evm != null;
     }
 
     /** Whether ingest reads Kafka rather than Redis Streams. */
@@ -128,8 +171,10 @@ public record IngestConfig(
      */
     public static IngestConfig load(Env env) {
         String url = env.raw("REDIS_URL");
-        boolean kafkaSource = "kafka".equals(env.oneOf("CHAINSYNC_INGEST_SOURCE", "redis", SOURCES));
-        boolean enabled = env.bool("CHAINSYNC_INGEST_ENABLED", url != null || kafkaSource);
+        String source = env.oneOf("CHAINSYNC_INGEST_SOURCE", "redis", SOURCES);
+        boolean kafkaSource = "kafka".equals(source);
+        boolean evmSource = "evm".equals(source);
+        boolean enabled = env.bool("CHAINSYNC_INGEST_ENABLED", url != null || kafkaSource || evmSource);
         String redisUrl = url == null ? DEFAULT_REDIS_URL : url;
         List<String> streams = Arrays.stream(
                         env.string("REDIS_STREAMS", DEFAULT_STREAMS).split(","))
@@ -148,6 +193,7 @@ public record IngestConfig(
         Duration breakerTimeout = env.millis("CIRCUIT_BREAKER_TIMEOUT_MS", DEFAULT_BREAKER_TIMEOUT);
         String deadLetters = env.string("CHAINSYNC_INGEST_DEAD_LETTER_STREAM", defaultDeadLetterStream(group));
         KafkaSourceConfig kafka = kafkaSource ? KafkaSourceConfig.load(env, group) : null;
+        EvmSourceConfig evm = evmSource ? EvmSourceConfig.load(env) : null;
         return env.validated(() -> new IngestConfig(
                 enabled,
                 redisUrl,
@@ -162,7 +208,8 @@ public record IngestConfig(
                 breakerThreshold,
                 breakerTimeout,
                 deadLetters,
-                kafka));
+                kafka,
+                evm));
     }
 
     /** Why Lettuce could not use {@code url}, found now rather than at the first connection; null when it can. */
@@ -234,7 +281,8 @@ public record IngestConfig(
                 breakerThreshold,
                 breakerTimeout,
                 deadLetterStream,
-                kafka);
+                kafka,
+                evm);
     }
 
     public IngestConfig withRedis(String url, List<String> newStreams) {
@@ -252,7 +300,8 @@ public record IngestConfig(
                 breakerThreshold,
                 breakerTimeout,
                 deadLetterStream,
-                kafka);
+                kafka,
+                evm);
     }
 
     @Override
@@ -262,6 +311,6 @@ public record IngestConfig(
                 + ", batchTimeout=" + batchTimeout.toMillis() + "ms, workers=" + workers + ", processingTimeout="
                 + processingTimeout.toMillis() + "ms, maxRetries=" + maxRetries + ", breaker=" + breakerThreshold
                 + "/" + breakerTimeout.toMillis() + "ms, deadLetterStream=" + deadLetterStream
-                + (kafka == null ? "" : ", kafka=" + kafka) + "]";
+                + (kafka == null ? "" : ", kafka=" + kafka) + (evm == null ? "" : ", evm=" + evm) + "]";
     }
 }

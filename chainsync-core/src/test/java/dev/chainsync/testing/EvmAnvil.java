@@ -105,9 +105,18 @@ public final class EvmAnvil implements AutoCloseable {
                 .withBlocks(TEST_CONFIRMATIONS, TEST_REPLACE_AFTER_BLOCKS);
     }
 
-    /** An adapter sending with anvil's first account for {@code issuerAddress}. */
-    public EvmChainClient client(String issuerAddress) {
-        EvmChainClient client = EvmChainClient.create(config(), issuerAddress);
+    /**
+     * An adapter sending with anvil's first account for {@code issuerAddress}; its endpoint's
+     * breaker runs on {@code clock} (the test's, so advancing it ends an open period).
+     */
+    public EvmChainClient client(String issuerAddress, java.time.Clock clock) {
+        EvmChainClient client = EvmChainClient.create(
+                config(),
+                issuerAddress,
+                50,
+                java.time.Duration.ofSeconds(30),
+                clock,
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
         node.fund(client.senderAddress(), java.math.BigInteger.TEN.pow(22));
         return client;
     }

@@ -216,9 +216,9 @@ public interface TestChain extends AutoCloseable {
      * {@code issuer}. Drops are played by holding transactions in the pool and then discarding
      * them, failures by swapping the anchor contract's code for one that reverts.
      */
-    static TestChain evmAnvil(Signer issuer) {
+    static TestChain evmAnvil(ManualClock clock, Signer issuer) {
         EvmAnvil anvil = EvmAnvil.start();
-        EvmChainClient client = anvil.client(issuer.address());
+        EvmChainClient client = anvil.client(issuer.address(), clock);
         return new TestChain() {
             @Override
             public ChainClient client() {

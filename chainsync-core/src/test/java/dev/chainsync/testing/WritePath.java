@@ -71,7 +71,7 @@ public final class WritePath implements AutoCloseable {
         this(name, tweak, w -> switch (kind) {
             case DEVNET -> TestChain.devnet(w.clock, SLOT, w.random, w.faults);
             case SOLANA_RUNTIME -> TestChain.solanaRuntime(w.clock, w.issuer, TestChain.FUNDING_LAMPORTS);
-            case EVM_ANVIL -> TestChain.evmAnvil(w.issuer);
+            case EVM_ANVIL -> TestChain.evmAnvil(w.clock, w.issuer);
         });
     }
 

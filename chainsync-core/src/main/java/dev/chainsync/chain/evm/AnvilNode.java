@@ -151,16 +151,50 @@ public final class AnvilNode implements AutoCloseable {
      * second unlocked account, so the first one's nonces stay the adapter's; returns its address.
      */
     public String deployAnchor() {
+        return deploy(AnchorContract.bytecode(), "anchor");
+    }
+
+    /**
+     * Deploys the Intuition events contract ({@code evm/IntuitionEvents.json}) from anvil's second
+     * unlocked account; returns its address.
+     */
+    public String deployIntuitionEvents() {
+        return deploy(IntuitionEventsContract.bytecode(), "Intuition events");
+    }
+
+    private String deploy(String bytecode, String what) {
         String deployer = call("eth_accounts", List.of()).path(1).asText();
         String hash = call(
-                        "eth_sendTransaction",
-                        List.of(Map.of("from", deployer, "data", AnchorContract.bytecode(), "gas", "0xf4240")))
+                        "eth_sendTransaction", List.of(Map.of("from", deployer, "data", bytecode, "gas", "0x2dc6c0")))
                 .asText();
         JsonNode receipt = receipt(hash);
         if (receipt.isNull() || EvmChainClient.quantity(receipt.path("status")) != 1) {
-            throw new IllegalStateException("anchor contract deployment did not land: " + receipt);
+            throw new IllegalStateException(what + " contract deployment did not land: " + receipt);
         }
         return receipt.path("contractAddress").asText();
+    }
+
+    /**
+     * Sends a call of {@code to} with {@code data} and {@code gas} from anvil's third unlocked account
+     * (so neither the adapter's nor the deployer's nonces move); returns the transaction hash without
+     * waiting for it to be mined (with automine off it waits for {@link #mine}).
+     */
+    public String send(String to, String data, long gas) {
+        String from = call("eth_accounts", List.of()).path(2).asText();
+        return call(
+                        "eth_sendTransaction",
+                        List.of(Map.of("from", from, "to", to, "data", data, "gas", "0x" + Long.toHexString(gas))))
+                .asText();
+    }
+
+    /** {@link #send}, then waits for the receipt and checks the call succeeded; returns the receipt. */
+    public JsonNode transact(String to, String data, long gas) {
+        String hash = send(to, data, gas);
+        JsonNode receipt = receipt(hash);
+        if (receipt.isNull() || EvmChainClient.quantity(receipt.path("status")) != 1) {
+            throw new IllegalStateException("transaction " + hash + " did not succeed: " + receipt);
+        }
+        return receipt;
     }
 
     /** The receipt of {@code hash} once mined (automine mines just after answering), or null after a while. */

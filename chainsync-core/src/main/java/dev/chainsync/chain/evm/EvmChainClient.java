@@ -2,18 +2,24 @@ package dev.chainsync.chain.evm;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.chainsync.chain.ChainClient;
+import dev.chainsync.chain.ChainConfig;
 import dev.chainsync.chain.ChainException;
 import dev.chainsync.chain.ChainHealth;
 import dev.chainsync.chain.ChainRecord;
 import dev.chainsync.chain.Commitment;
 import dev.chainsync.chain.MemoText;
 import dev.chainsync.chain.RecentBlockhash;
+import dev.chainsync.chain.RpcEndpoints;
 import dev.chainsync.chain.SignatureStatus;
 import dev.chainsync.chain.SignedTransaction;
 import dev.chainsync.chain.Signer;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
+import java.net.URI;
+import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +27,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -76,32 +84,65 @@ public final class EvmChainClient implements ChainClient {
     private final Credentials credentials;
     private final String sender;
     private final String issuer;
-    private final EvmRpc rpc;
+    private final List<EvmRpc> rpcs;
+    private final RpcEndpoints<EvmRpc> endpoints;
 
-    EvmChainClient(EvmConfig config, Credentials credentials, String issuer) {
+    EvmChainClient(
+            EvmConfig config,
+            Credentials credentials,
+            String issuer,
+            int breakerFailureRatePercent,
+            Duration breakerOpen,
+            Clock clock,
+            MeterRegistry registry) {
         this.config = config;
         this.credentials = credentials;
         this.sender = credentials.getAddress().toLowerCase(Locale.ROOT);
         this.issuer = issuer;
-        this.rpc = new EvmRpc(config.rpcUrls(), config.requestTimeout());
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(config.requestTimeout()).build();
+        List<EvmRpc> rpcs = new ArrayList<>();
+        for (URI url : config.rpcUrls()) {
+            rpcs.add(new EvmRpc(url, rpcs.size() + ":" + EvmConfig.label(url), http, config.requestTimeout()));
+        }
+        this.rpcs = List.copyOf(rpcs);
+        this.endpoints = new RpcEndpoints<>(
+                "EVM",
+                rpcs,
+                EvmRpc::label,
+                config.maxLagBlocks(),
+                breakerFailureRatePercent,
+                breakerOpen,
+                clock,
+                registry);
     }
 
     /**
      * A client sending with the key in {@code config.signerKeyFile()} on behalf of
-     * {@code issuerAddress}; refuses a node whose chain id is not the configured one.
+     * {@code issuerAddress}, each endpoint behind its own breaker (opening at
+     * {@code breakerFailureRatePercent}, open for {@code breakerOpen}); refuses an endpoint whose
+     * chain id is not the configured one.
      */
-    public static EvmChainClient create(EvmConfig config, String issuerAddress) {
-        EvmChainClient client =
-                new EvmChainClient(config, Credentials.create(readKey(config.signerKeyFile())), issuerAddress);
+    public static EvmChainClient create(
+            EvmConfig config,
+            String issuerAddress,
+            int breakerFailureRatePercent,
+            Duration breakerOpen,
+            Clock clock,
+            MeterRegistry registry) {
+        EvmChainClient client = new EvmChainClient(
+                config,
+                Credentials.create(readKey(config.signerKeyFile())),
+                issuerAddress,
+                breakerFailureRatePercent,
+                breakerOpen,
+                clock,
+                registry);
         try {
-            long nodeChainId = quantity(client.rpc.call("eth_chainId"));
-            if (nodeChainId != config.chainId()) {
-                throw new IllegalStateException("CHAINSYNC_EVM_CHAIN_ID is " + config.chainId()
-                        + " but the node at " + EvmConfig.label(config.rpcUrls().getFirst()) + " serves chain "
-                        + nodeChainId);
-            }
-        } catch (ChainException e) {
-            log.warn("EVM chain id not checked: no endpoint answered ({})", e.getMessage());
+            client.checkChainIds();
+        } catch (RuntimeException e) {
+            client.close();
+            throw e;
         }
         log.info(
                 "EVM signer {} on chain {} anchors through {}",
@@ -109,6 +150,40 @@ public final class EvmChainClient implements ChainClient {
                 config.chainId(),
                 config.anchorContract());
         return client;
+    }
+
+    /** With the chain breaker's defaults, the system clock and meters nobody reads: for tools and tests. */
+    public static EvmChainClient create(EvmConfig config, String issuerAddress) {
+        return create(
+                config,
+                issuerAddress,
+                ChainConfig.DEFAULT_BREAKER_FAILURE_RATE,
+                ChainConfig.DEFAULT_BREAKER_OPEN,
+                Clock.systemUTC(),
+                new SimpleMeterRegistry());
+    }
+
+    /**
+     * Asks every endpoint for its chain id: one serving another chain is a configuration mistake
+     * (its blocks and nonces mean something else), so start fails; unreachable ones are checked
+     * by nobody, and a warning says so.
+     */
+    private void checkChainIds() {
+        List<String> unchecked = new ArrayList<>();
+        for (EvmRpc one : rpcs) {
+            try {
+                long nodeChainId = quantity(one.call("eth_chainId"));
+                if (nodeChainId != config.chainId()) {
+                    throw new IllegalStateException("CHAINSYNC_EVM_CHAIN_ID is " + config.chainId()
+                            + " but the node at " + one.label() + " serves chain " + nodeChainId);
+                }
+            } catch (ChainException e) {
+                unchecked.add(e.getMessage());
+            }
+        }
+        if (!unchecked.isEmpty()) {
+            log.warn("EVM chain id not checked on {} endpoint(s): {}", unchecked.size(), unchecked);
+        }
     }
 
     /** Reads a hex private key (0x optional, surrounding whitespace ignored); never logs it. */
@@ -140,9 +215,22 @@ public final class EvmChainClient implements ChainClient {
         return "evm";
     }
 
+    /**
+     * The lowest head among the endpoints read from (every endpoint is asked): a receipt counted
+     * deep enough, or an attempt counted expired, is so on every endpoint chainsync reads.
+     */
     @Override
     public long blockHeight() {
-        return quantity(rpc.call("eth_blockNumber"));
+        return endpoints.agreedHeight("eth_blockNumber", r -> quantity(r.call("eth_blockNumber")));
+    }
+
+    /** One call on the first readable endpoint that answers (see {@link RpcEndpoints#read}). */
+    private JsonNode call(String method, Object... params) {
+        return endpoints.read(method, r -> r.call(method, params));
+    }
+
+    private List<JsonNode> batch(String method, List<Object[]> paramsList) {
+        return endpoints.read(method, r -> r.batch(method, paramsList));
     }
 
     @Override
@@ -152,10 +240,10 @@ public final class EvmChainClient implements ChainClient {
 
     @Override
     public RecentBlockhash latestBlockhash() {
-        JsonNode block = rpc.call("eth_getBlockByNumber", "latest", false);
+        JsonNode block = call("eth_getBlockByNumber", "latest", false);
         BigInteger baseFee = big(block.path("baseFeePerGas"));
-        BigInteger tip = big(rpc.call("eth_maxPriorityFeePerGas"));
-        long pending = quantity(rpc.call("eth_getTransactionCount", sender, "pending"));
+        BigInteger tip = big(call("eth_maxPriorityFeePerGas"));
+        long pending = quantity(call("eth_getTransactionCount", sender, "pending"));
         long height = quantity(block.path("number"));
         return new RecentBlockhash(EvmFees.quote(baseFee, tip, pending).wire(), height + config.replaceAfterBlocks());
     }
@@ -248,18 +336,31 @@ public final class EvmChainClient implements ChainClient {
                 Numeric.toHexString(Hash.sha3(signed)), signed, signer.address(), memos, blockhash);
     }
 
+    /**
+     * Sends the signed bytes. Sent again (a re-broadcast, or through the next endpoint after one
+     * whose answer timed out) they are the same transaction: the node says it knows it, or, once
+     * it is mined, that its nonce is spent; both mean sent when the node has this very hash.
+     */
     @Override
     public String submit(SignedTransaction transaction) {
         try {
-            return rpc.call("eth_sendRawTransaction", Numeric.toHexString(transaction.wire()))
+            return call("eth_sendRawTransaction", Numeric.toHexString(transaction.wire()))
                     .asText();
         } catch (EvmRpc.RpcError e) {
             String message = e.getMessage().toLowerCase(Locale.ROOT);
             if (message.contains("already known") || message.contains("known transaction")) {
                 return transaction.signature(); // identical bytes already in the pool
             }
+            if (message.contains("nonce too low") && known(transaction.signature())) {
+                return transaction.signature(); // these bytes spent the nonce themselves
+            }
             throw e;
         }
+    }
+
+    private boolean known(String hash) {
+        JsonNode tx = call("eth_getTransactionByHash", hash);
+        return tx != null && !tx.isNull();
     }
 
     @Override
@@ -268,7 +369,7 @@ public final class EvmChainClient implements ChainClient {
             return Map.of();
         }
         List<String> ordered = List.copyOf(signatures);
-        List<JsonNode> receipts = rpc.batch(
+        List<JsonNode> receipts = batch(
                 "eth_getTransactionReceipt",
                 ordered.stream().map(s -> new Object[] {s}).toList());
         long head = blockHeight();
@@ -290,7 +391,7 @@ public final class EvmChainClient implements ChainClient {
     }
 
     private long finalizedHeight() {
-        JsonNode block = rpc.call("eth_getBlockByNumber", "finalized", false);
+        JsonNode block = call("eth_getBlockByNumber", "finalized", false);
         return block == null || block.isNull() ? -1 : quantity(block.path("number"));
     }
 
@@ -303,7 +404,7 @@ public final class EvmChainClient implements ChainClient {
         long to = blockHeight();
         long[] before = null; // block and index within it of beforeSignature
         if (beforeSignature != null) {
-            JsonNode r = rpc.call("eth_getTransactionReceipt", beforeSignature);
+            JsonNode r = call("eth_getTransactionReceipt", beforeSignature);
             if (r == null || r.isNull()) {
                 return List.of();
             }
@@ -337,7 +438,7 @@ public final class EvmChainClient implements ChainClient {
         filter.put("toBlock", hex(toBlock));
         filter.put("topics", Arrays.asList(ANCHORED_TOPIC, topicOf(from)));
         List<JsonNode> out = new ArrayList<>();
-        rpc.call("eth_getLogs", filter).forEach(out::add);
+        call("eth_getLogs", filter).forEach(out::add);
         return out;
     }
 
@@ -346,7 +447,7 @@ public final class EvmChainClient implements ChainClient {
                 .map(l -> quantity(l.path("blockNumber")))
                 .distinct()
                 .toList();
-        List<JsonNode> answers = rpc.batch(
+        List<JsonNode> answers = batch(
                 "eth_getBlockByNumber",
                 blocks.stream().map(b -> new Object[] {hex(b), false}).toList());
         Map<Long, Instant> out = new HashMap<>();
@@ -380,7 +481,7 @@ public final class EvmChainClient implements ChainClient {
 
     @Override
     public Optional<ChainRecord> transaction(String signature) {
-        JsonNode r = rpc.call("eth_getTransactionReceipt", signature);
+        JsonNode r = call("eth_getTransactionReceipt", signature);
         if (r == null || r.isNull() || r.path("blockNumber").isNull()) {
             return Optional.empty();
         }
@@ -409,13 +510,26 @@ public final class EvmChainClient implements ChainClient {
         return Optional.of("eip155:" + config.chainId());
     }
 
+    /** Up while some endpoint answers its height; one entry per endpoint (up, down or lagging). */
     @Override
     public ChainHealth health() {
         try {
-            return new ChainHealth(true, blockHeight(), "evm chain " + config.chainId());
+            long height = blockHeight();
+            List<ChainHealth.Endpoint> entries = endpoints.health();
+            return new ChainHealth(
+                    true, height, "evm chain " + config.chainId() + ": " + endpoints.upSummary(entries), entries);
         } catch (RuntimeException e) {
-            return new ChainHealth(false, -1, "evm chain " + config.chainId() + ": " + e.getMessage());
+            return new ChainHealth(
+                    false,
+                    Math.max(-1, endpoints.bestHeight()),
+                    "evm chain " + config.chainId() + ": " + e.getMessage(),
+                    endpoints.health());
         }
+    }
+
+    @Override
+    public void close() {
+        endpoints.close();
     }
 
     static long quantity(JsonNode n) {

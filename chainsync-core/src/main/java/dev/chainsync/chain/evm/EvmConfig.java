@@ -22,6 +22,7 @@ import java.util.regex.Pattern;
  * @param confirmations blocks (its own included) a receipt needs to count as {@code confirmed}
  * @param replaceAfterBlocks blocks after which an unlanded transaction is replaced (same nonce, higher fee)
  * @param requestTimeout how long one RPC request may take before the next endpoint is tried
+ * @param maxLagBlocks an endpoint further than this behind the best one is not read from
  */
 public record EvmConfig(
         List<URI> rpcUrls,
@@ -30,11 +31,19 @@ public record EvmConfig(
         String anchorContract,
         int confirmations,
         int replaceAfterBlocks,
-        Duration requestTimeout)
+        Duration requestTimeout,
+        long maxLagBlocks)
         implements AdapterSettings {
     public static final int DEFAULT_CONFIRMATIONS = 12;
     public static final int DEFAULT_REPLACE_AFTER_BLOCKS = 20;
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * Endpoints further behind the best than this are skipped: about four minutes of Ethereum
+     * mainnet blocks, under a minute on the faster L2s; block times differ too much among EVM chains
+     * for one figure in seconds, so set it to what your chain makes in about a minute.
+     */
+    public static final long DEFAULT_MAX_LAG_BLOCKS = 20;
+
     static final Pattern ADDRESS = Pattern.compile("0x[0-9a-fA-F]{40}");
 
     public EvmConfig {
@@ -56,6 +65,29 @@ public record EvmConfig(
         if (requestTimeout.isNegative() || requestTimeout.isZero()) {
             throw new IllegalArgumentException("requestTimeout must be positive");
         }
+        if (maxLagBlocks < 1) {
+            throw new IllegalArgumentException("maxLagBlocks must be positive");
+        }
+    }
+
+    /** With the default lag beyond which an endpoint is skipped. */
+    public EvmConfig(
+            List<URI> rpcUrls,
+            long chainId,
+            Path signerKeyFile,
+            String anchorContract,
+            int confirmations,
+            int replaceAfterBlocks,
+            Duration requestTimeout) {
+        this(
+                rpcUrls,
+                chainId,
+                signerKeyFile,
+                anchorContract,
+                confirmations,
+                replaceAfterBlocks,
+                requestTimeout,
+                DEFAULT_MAX_LAG_BLOCKS);
     }
 
     /** These endpoints, chain, key and contract with the defaults for everything else. */
@@ -79,7 +111,34 @@ public record EvmConfig(
                 anchorContract,
                 newConfirmations,
                 newReplaceAfterBlocks,
-                requestTimeout);
+                requestTimeout,
+                maxLagBlocks);
+    }
+
+    /** With other endpoints, most preferred first. */
+    public EvmConfig withRpcUrls(List<URI> urls) {
+        return new EvmConfig(
+                urls,
+                chainId,
+                signerKeyFile,
+                anchorContract,
+                confirmations,
+                replaceAfterBlocks,
+                requestTimeout,
+                maxLagBlocks);
+    }
+
+    /** With another request timeout and lag beyond which an endpoint is skipped. */
+    public EvmConfig withEndpointLimits(Duration newRequestTimeout, long newMaxLagBlocks) {
+        return new EvmConfig(
+                rpcUrls,
+                chainId,
+                signerKeyFile,
+                anchorContract,
+                confirmations,
+                replaceAfterBlocks,
+                newRequestTimeout,
+                newMaxLagBlocks);
     }
 
     /**
@@ -112,11 +171,12 @@ public record EvmConfig(
                 DEFAULT_REQUEST_TIMEOUT,
                 Duration.ofMillis(100),
                 Duration.ofMinutes(5));
+        long maxLag = env.longValue("CHAINSYNC_EVM_MAX_LAG_BLOCKS", DEFAULT_MAX_LAG_BLOCKS, 1, 1_000_000);
         if (urls == null || chainId < 0 || key == null || anchor == null) {
             return null;
         }
         try {
-            return new EvmConfig(urls, chainId, key, anchor.strip(), confirmations, replaceAfter, timeout);
+            return new EvmConfig(urls, chainId, key, anchor.strip(), confirmations, replaceAfter, timeout, maxLag);
         } catch (IllegalArgumentException e) {
             env.problem("CHAINSYNC_EVM_*: " + e.getMessage());
             return null;
@@ -133,6 +193,6 @@ public record EvmConfig(
         return "EvmConfig[rpcUrls=" + rpcUrls.stream().map(EvmConfig::label).toList() + ", chainId=" + chainId
                 + ", signerKeyFile=" + signerKeyFile + ", anchorContract=" + anchorContract + ", confirmations="
                 + confirmations + ", replaceAfterBlocks=" + replaceAfterBlocks + ", requestTimeout=" + requestTimeout
-                + "]";
+                + ", maxLagBlocks=" + maxLagBlocks + "]";
     }
 }

@@ -10,14 +10,13 @@ import dev.chainsync.chain.ChainRecord;
 import dev.chainsync.chain.Commitment;
 import dev.chainsync.chain.Ed25519Keypair;
 import dev.chainsync.chain.RecentBlockhash;
+import dev.chainsync.chain.RpcEndpoints;
 import dev.chainsync.chain.SignatureStatus;
 import dev.chainsync.chain.SignedTransaction;
 import dev.chainsync.chain.Signer;
 import dev.chainsync.chain.TicketMints;
 import dev.chainsync.chain.TokenOwnership;
 import dev.chainsync.chain.TokenTransfer;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -32,9 +31,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -84,10 +80,7 @@ public final class SolanaChainClient implements ChainClient {
     private final Signer feePayer;
     private final boolean separateFeePayer;
     private final SolanaWire.ComputeBudget budget;
-    private final List<RpcEndpoint> endpoints;
-    private final MeterRegistry registry;
-    private final Map<RpcEndpoint, Counter> failovers = new HashMap<>();
-    private final ExecutorService probes = Executors.newVirtualThreadPerTaskExecutor();
+    private final RpcEndpoints<SolanaRpc> endpoints;
     private final Map<String, ChainRecord> transactions =
             java.util.Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
                 @Override
@@ -115,32 +108,24 @@ public final class SolanaChainClient implements ChainClient {
         this.feePayer = java.util.Objects.requireNonNull(feePayer, "feePayer");
         this.separateFeePayer = separateFeePayer;
         this.budget = new SolanaWire.ComputeBudget(config.computeUnitPriceMicroLamports(), config.computeUnitLimit());
-        this.registry = registry;
         HttpClient http = HttpClient.newBuilder()
                 .connectTimeout(config.requestTimeout())
                 .version(HttpClient.Version.HTTP_1_1)
                 .build();
-        List<RpcEndpoint> list = new ArrayList<>();
+        List<SolanaRpc> rpcs = new ArrayList<>();
         for (URI url : config.rpcUrls()) {
-            String label = list.size() + ":" + SolanaConfig.label(url);
-            RpcEndpoint e = new RpcEndpoint(
-                    new SolanaRpc(url, label, http, config.requestTimeout()),
-                    breakerFailureRatePercent,
-                    breakerOpen,
-                    clock);
-            list.add(e);
-            failovers.put(
-                    e,
-                    Counter.builder("chainsync_chain_rpc_failovers_total")
-                            .tag("endpoint", label)
-                            .description("Requests that failed on this endpoint and went to the next")
-                            .register(registry));
-            Gauge.builder("chainsync_chain_rpc_height_lag_blocks", () -> lagOf(e))
-                    .tag("endpoint", label)
-                    .description("Blocks this endpoint is behind the best one (NaN until seen)")
-                    .register(registry);
+            String label = rpcs.size() + ":" + SolanaConfig.label(url);
+            rpcs.add(new SolanaRpc(url, label, http, config.requestTimeout()));
         }
-        this.endpoints = List.copyOf(list);
+        this.endpoints = new RpcEndpoints<>(
+                "Solana",
+                rpcs,
+                SolanaRpc::label,
+                config.maxLagBlocks(),
+                breakerFailureRatePercent,
+                breakerOpen,
+                clock,
+                registry);
     }
 
     /** The client for {@code config}: the fee payer keypair it names pays, or else {@code issuer}. */
@@ -165,117 +150,33 @@ public final class SolanaChainClient implements ChainClient {
     /** The cluster's genesis hash from the first endpoint that answers (asked once, at start). */
     @Override
     public java.util.Optional<String> chainId() {
-        for (RpcEndpoint e : endpoints) {
-            try {
-                return java.util.Optional.of(
-                        e.call(() -> e.rpc.call("getGenesisHash").asText()));
-            } catch (ChainException ex) {
-                log.debug("getGenesisHash failed on {}: {}", e.label(), ex.getMessage());
-            }
+        try {
+            return java.util.Optional.of(endpoints.read(
+                    "getGenesisHash", rpc -> rpc.call("getGenesisHash").asText()));
+        } catch (ChainException e) {
+            log.debug("getGenesisHash failed: {}", e.getMessage());
+            return java.util.Optional.empty();
         }
-        return java.util.Optional.empty();
     }
 
     // ---------------------------------------------------------------- heights and endpoint choice
 
+    /**
+     * The lowest block height among the endpoints read from, so "the blockhash expired and the
+     * signature is unknown" is never concluded from a node ahead of the one asked about the signature.
+     */
     @Override
     public long blockHeight() {
-        Map<RpcEndpoint, Long> answered = probeHeights();
-        if (answered.isEmpty()) {
-            throw new ChainException(Kind.UNAVAILABLE, "no Solana RPC endpoint answered getBlockHeight" + lastErrors());
-        }
-        long best = answered.values().stream().mapToLong(Long::longValue).max().orElseThrow();
-        return answered.values().stream()
-                .mapToLong(Long::longValue)
-                .filter(h -> best - h <= config.maxLagBlocks())
-                .min()
-                .orElse(best);
+        return endpoints.agreedHeight(
+                "getBlockHeight", rpc -> rpc.call("getBlockHeight", CONFIRMED).asLong());
     }
 
-    /** Asks every endpoint for its block height at {@code confirmed}, in parallel. */
-    private Map<RpcEndpoint, Long> probeHeights() {
-        Map<RpcEndpoint, Future<Long>> asked = new LinkedHashMap<>();
-        for (RpcEndpoint e : endpoints) {
-            // An open breaker refuses at once, without a request; one whose open period is over lets a trial through.
-            asked.put(
-                    e,
-                    probes.submit(() ->
-                            e.call(() -> e.rpc.call("getBlockHeight", CONFIRMED).asLong())));
-        }
-        Map<RpcEndpoint, Long> answered = new LinkedHashMap<>();
-        for (Map.Entry<RpcEndpoint, Future<Long>> a : asked.entrySet()) {
-            try {
-                long h = a.getValue().get();
-                a.getKey().height(h);
-                answered.put(a.getKey(), h);
-            } catch (InterruptedException ex) {
-                Thread.currentThread().interrupt();
-                throw new ChainException(Kind.UNAVAILABLE, ChainException.Reach.UNKNOWN, "interrupted", ex);
-            } catch (java.util.concurrent.ExecutionException ex) {
-                log.debug("block height probe failed: {}", ex.getCause().getMessage());
-            }
-        }
-        return answered;
-    }
-
-    private double lagOf(RpcEndpoint e) {
-        long best = bestHeight();
-        return e.height() < 0 || best < 0 ? Double.NaN : best - e.height();
+    private <T> T read(String what, Function<SolanaRpc, T> call) {
+        return endpoints.read(what, call);
     }
 
     private long bestHeight() {
-        return endpoints.stream().mapToLong(RpcEndpoint::height).max().orElse(-1);
-    }
-
-    /**
-     * Endpoints to read from, most preferred first: those not too far behind the best. Their
-     * breakers decide per call (an open one refuses without a request, and lets a trial through
-     * once its open period is over).
-     */
-    private List<RpcEndpoint> readable() {
-        long best = bestHeight();
-        return endpoints.stream()
-                .filter(e -> e.height() < 0 || best - e.height() <= config.maxLagBlocks())
-                .toList();
-    }
-
-    /** Runs {@code call} on the first readable endpoint that answers; node failures move on to the next. */
-    private <T> T read(String what, Function<SolanaRpc, T> call) {
-        ChainException failed = null;
-        for (RpcEndpoint e : readable()) {
-            try {
-                return e.call(() -> call.apply(e.rpc));
-            } catch (ChainException ex) {
-                if (ex.reach() == ChainException.Reach.NOT_SENT) {
-                    continue; // breaker open: nothing was asked, so no failover either
-                }
-                if (!RpcEndpoint.nodeFailure(ex) || ex.reach() == ChainException.Reach.UNKNOWN) {
-                    throw ex;
-                }
-                failed = ex;
-                failovers.get(e).increment();
-                log.debug("{} failed on {}, trying the next endpoint: {}", what, e.label(), ex.getMessage());
-            }
-        }
-        if (failed != null) {
-            throw failed;
-        }
-        // Nothing was sent anywhere, so the caller may count this as no attempt at all.
-        throw new ChainException(
-                Kind.UNAVAILABLE,
-                ChainException.Reach.NOT_SENT,
-                what + ": every Solana RPC endpoint is paused (breaker open) or lagging" + lastErrors(),
-                null);
-    }
-
-    private String lastErrors() {
-        StringBuilder s = new StringBuilder();
-        for (RpcEndpoint e : endpoints) {
-            if (e.lastError() != null) {
-                s.append(s.isEmpty() ? " (" : "; ").append(e.lastError());
-            }
-        }
-        return s.isEmpty() ? "" : s.append(')').toString();
+        return endpoints.bestHeight();
     }
 
     // ---------------------------------------------------------------- building and sending
@@ -758,7 +659,7 @@ public final class SolanaChainClient implements ChainClient {
     public ChainHealth health() {
         try {
             long height = blockHeight();
-            List<ChainHealth.Endpoint> entries = endpointHealth();
+            List<ChainHealth.Endpoint> entries = endpoints.health();
             long lamports = balance(feePayer.address());
             long fee = LAMPORTS_PER_SIGNATURE * (separateFeePayer ? 2 : 1);
             if (lamports < fee) {
@@ -769,14 +670,9 @@ public final class SolanaChainClient implements ChainClient {
                                 + " lamports; a transaction costs at least " + fee + ": fund it",
                         entries);
             }
-            return new ChainHealth(
-                    true,
-                    height,
-                    entries.stream().filter(e -> e.status().equals("up")).count() + " of " + endpoints.size()
-                            + " RPC endpoints up",
-                    entries);
+            return new ChainHealth(true, height, endpoints.upSummary(entries), entries);
         } catch (RuntimeException e) {
-            return new ChainHealth(false, Math.max(0, bestHeight()), e.getMessage(), endpointHealth());
+            return new ChainHealth(false, Math.max(0, bestHeight()), e.getMessage(), endpoints.health());
         }
     }
 
@@ -787,26 +683,8 @@ public final class SolanaChainClient implements ChainClient {
                 rpc -> rpc.call("getBalance", address, CONFIRMED).path("value").asLong());
     }
 
-    private List<ChainHealth.Endpoint> endpointHealth() {
-        long best = bestHeight();
-        List<ChainHealth.Endpoint> out = new ArrayList<>();
-        for (RpcEndpoint e : endpoints) {
-            long lag = e.height() < 0 || best < 0 ? -1 : best - e.height();
-            String status = !e.permits() ? "down" : lag > config.maxLagBlocks() ? "lagging" : "up";
-            out.add(new ChainHealth.Endpoint(e.label(), status, e.height(), lag, e.breakerState(), e.lastError()));
-        }
-        return out;
-    }
-
     @Override
     public void close() {
-        probes.shutdownNow();
-        for (RpcEndpoint e : endpoints) {
-            registry.find("chainsync_chain_rpc_height_lag_blocks")
-                    .tag("endpoint", e.label())
-                    .meters()
-                    .forEach(registry::remove);
-            registry.remove(failovers.get(e));
-        }
+        endpoints.close();
     }
 }

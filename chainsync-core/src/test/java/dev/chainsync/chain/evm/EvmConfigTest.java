@@ -32,8 +32,10 @@ class EvmConfigTest {
                 "CHAINSYNC_EVM_CHAIN_ID", "8453",
                 "CHAINSYNC_EVM_SIGNER_KEY_FILE", key.toString(),
                 "CHAINSYNC_EVM_ANCHOR_CONTRACT", ANCHOR,
-                "CHAINSYNC_EVM_CONFIRMATIONS", "5"));
+                "CHAINSYNC_EVM_CONFIRMATIONS", "5",
+                "CHAINSYNC_EVM_MAX_LAG_BLOCKS", "40"));
         EvmConfig evm = c.adapter(EvmConfig.class);
+        assertThat(evm.maxLagBlocks()).isEqualTo(40);
         assertThat(evm.rpcUrls()).hasSize(2);
         assertThat(evm.chainId()).isEqualTo(8453);
         assertThat(evm.confirmations()).isEqualTo(5);
@@ -64,6 +66,10 @@ class EvmConfigTest {
         assertThatThrownBy(() -> EvmConfig.of(urls, 1, key, "0x1234")).hasMessageContaining("40 hex");
         assertThatThrownBy(() -> EvmConfig.of(urls, 1, key, ANCHOR).withBlocks(0, 5))
                 .hasMessageContaining("confirmations");
+        assertThat(EvmConfig.of(urls, 1, key, ANCHOR).maxLagBlocks()).isEqualTo(EvmConfig.DEFAULT_MAX_LAG_BLOCKS);
+        assertThatThrownBy(
+                        () -> EvmConfig.of(urls, 1, key, ANCHOR).withEndpointLimits(java.time.Duration.ofSeconds(1), 0))
+                .hasMessageContaining("maxLagBlocks");
     }
 
     @Test

@@ -220,7 +220,7 @@ class SolanaChainClientTest {
         client = new SolanaChainClient(
                 SolanaConfig.of(List.of(runtime.url(0))), issuer, false, 50, Duration.ofSeconds(30), clock, registry);
         runtime.faults(0, Map.of("outage", true));
-        for (int i = 0; i < RpcEndpoint.MINIMUM_CALLS; i++) {
+        for (int i = 0; i < dev.chainsync.chain.RpcEndpoints.MINIMUM_CALLS; i++) {
             assertThatThrownBy(client::latestBlockhash)
                     .isInstanceOfSatisfying(
                             ChainException.class, e -> assertThat(e.reach()).isEqualTo(ChainException.Reach.ANSWERED));
