@@ -187,12 +187,12 @@ public final class Application implements AutoCloseable {
                 registry);
     }
 
-    /** The engine schedules every reconciled data type, the credential reconciler among them. */
+    /** The engine schedules every reconciled data type, credentials among them (CHAINSYNC_RECONCILE_INTERVAL_MS). */
     private ReconcileEngine newReconcileEngine(
             Database db, CredentialReconciler reconciler, Clock clock, PrometheusMeterRegistry registry) {
         return new ReconcileEngine(
                         db.jdbc(), config.reconcile().engine(), config.relay().maxAttempts(), clock, registry)
-                .register(reconciler, config.reconcile().interval())
+                .register(reconciler.type())
                 .register(new IngestCompleteness(
                         db.jdbc(), config.reconcile().engine().ingestMaxQuietBlocks()));
     }
