@@ -10,9 +10,27 @@ import java.util.Optional;
  * The port between chainsync's write path and a blockchain: everything the relay, the confirmation
  * tracker and reconciliation need, and nothing else.
  *
- * <p>Implementations: the in-process {@code devnet} simulator (default), later Solana and EVM
- * adapters. Every network method may throw {@link ChainException}; {@link #buildMemoTransaction}
- * is pure and deterministic so a caller can know a transaction's signature before it is sent.
+ * <p>Implementations: the in-process {@code devnet} simulator (default), Solana and EVM adapters.
+ * Every network method may throw {@link ChainException}; {@link #buildMemoTransaction} and
+ * {@link #buildTransaction} are pure and deterministic so a caller can know a transaction's
+ * signature before it is sent.
+ *
+ * <p>Instructions: a transaction carries a list of {@link ChainInstruction}s. Memo-only lists work
+ * on every chain (the defaults route them to the memo methods). Ticket instructions (mint, transfer,
+ * burn of an NFT) need a chain that implements {@link #transactionBytes}, {@link #buildTransaction},
+ * {@link #tokenOwner} and {@link #tokenTransfers}; the others throw {@link
+ * UnsupportedInstructionException}. The contract an implementation must keep:
+ * <ul>
+ *   <li>a transaction's signature is the fee payer's ({@code signer}'s), so the relay's records and
+ *       {@link #recordsByAddress} find it; extra signers (a new mint's key) only co-sign;
+ *   <li>{@link ChainRecord#memos()} of a landed transaction lists its memo instructions, whatever
+ *       else it carries: the relay puts the operation's memo in every transaction and searches for it
+ *       before building another, so a ticket operation never lands twice;
+ *   <li>an instruction that cannot execute (the token is not where the instruction says) makes the
+ *       transaction land failed ({@link SignatureStatus#failed()}), never half-applied;
+ *   <li>{@link #tokenOwner} and {@link #tokenTransfers} read at {@code confirmed} commitment and list
+ *       transfers made directly by an owner's wallet too.
+ * </ul>
  */
 public interface ChainClient extends AutoCloseable {
 
@@ -95,6 +113,66 @@ public interface ChainClient extends AutoCloseable {
     /** A transaction carrying the single memo {@code memo}. */
     default SignedTransaction buildMemoTransaction(Signer signer, String memo, RecentBlockhash blockhash) {
         return buildMemoTransaction(signer, List.of(memo), blockhash);
+    }
+
+    /**
+     * The wire size of a transaction carrying {@code instructions}, in order. Pure. The default
+     * handles memo-only lists through {@link #memoTransactionBytes}.
+     *
+     * @throws IllegalArgumentException if an instruction cannot be encoded
+     * @throws UnsupportedInstructionException if this chain cannot carry one of them
+     */
+    default int transactionBytes(List<ChainInstruction> instructions) {
+        return memoTransactionBytes(ChainInstruction.onlyMemos(instructions, name()));
+    }
+
+    /**
+     * Builds and signs a transaction carrying {@code instructions} in order under {@code signer}'s
+     * signature (and, for a {@link ChainInstruction.MintTicket}, the co-signature of the mint key
+     * {@link TicketMints#keypair} derives). Pure and deterministic like {@link #buildMemoTransaction},
+     * which a memo-only list must equal byte for byte, so that the relay's crash recovery
+     * (record the signature, re-send identical bytes, search the signer's history for the memo)
+     * holds for every kind of operation. {@link SignedTransaction#memos()} lists the memo
+     * instructions only.
+     *
+     * @throws IllegalArgumentException if the list is empty, an instruction cannot be encoded, a
+     *     mint address is not the derived one, or the transaction would exceed {@link #maxTransactionBytes()}
+     * @throws UnsupportedInstructionException if this chain cannot carry one of them (EVM; Solana for now)
+     */
+    default SignedTransaction buildTransaction(
+            Signer signer, List<ChainInstruction> instructions, RecentBlockhash blockhash) {
+        return buildMemoTransaction(signer, ChainInstruction.onlyMemos(instructions, name()), blockhash);
+    }
+
+    /**
+     * Who holds the ticket token of {@code mint} at {@code confirmed} commitment; empty when the chain
+     * knows no such mint (never created, or its creation has not landed).
+     *
+     * @throws UnsupportedInstructionException on chains without ticket tokens
+     */
+    default Optional<TokenOwnership> tokenOwner(String mint) {
+        throw new UnsupportedInstructionException(name(), "ticket tokens");
+    }
+
+    /** {@link #tokenOwner} for many mints; mints the chain does not know are absent. */
+    default Map<String, TokenOwnership> tokenOwners(Collection<String> mints) {
+        Map<String, TokenOwnership> out = new java.util.HashMap<>();
+        for (String mint : mints) {
+            tokenOwner(mint).ifPresent(o -> out.put(mint, o));
+        }
+        return out;
+    }
+
+    /**
+     * The successful changes of {@code mint}'s token (mint, transfers, burn), newest first,
+     * optionally only those older than {@code beforeSignature}, at most {@code limit}; failed
+     * transactions are left out. Direct transfers by the owner's wallet are listed as well as the
+     * platform's, told apart by {@link TokenTransfer#signer()}.
+     *
+     * @throws UnsupportedInstructionException on chains without ticket tokens
+     */
+    default List<TokenTransfer> tokenTransfers(String mint, String beforeSignature, int limit) {
+        throw new UnsupportedInstructionException(name(), "ticket tokens");
     }
 
     /**

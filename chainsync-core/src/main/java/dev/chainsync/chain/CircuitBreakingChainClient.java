@@ -110,6 +110,32 @@ public final class CircuitBreakingChainClient implements ChainClient {
     }
 
     @Override
+    public int transactionBytes(List<ChainInstruction> instructions) {
+        return delegate.transactionBytes(instructions);
+    }
+
+    @Override
+    public SignedTransaction buildTransaction(
+            Signer signer, List<ChainInstruction> instructions, RecentBlockhash blockhash) {
+        return delegate.buildTransaction(signer, instructions, blockhash);
+    }
+
+    @Override
+    public java.util.Optional<TokenOwnership> tokenOwner(String mint) {
+        return call(() -> delegate.tokenOwner(mint));
+    }
+
+    @Override
+    public Map<String, TokenOwnership> tokenOwners(Collection<String> mints) {
+        return call(() -> delegate.tokenOwners(mints));
+    }
+
+    @Override
+    public List<TokenTransfer> tokenTransfers(String mint, String beforeSignature, int limit) {
+        return call(() -> delegate.tokenTransfers(mint, beforeSignature, limit));
+    }
+
+    @Override
     public String submit(SignedTransaction transaction) {
         return call(() -> delegate.submit(transaction));
     }

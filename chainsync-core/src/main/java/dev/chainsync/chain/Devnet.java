@@ -53,6 +53,23 @@ import java.util.random.RandomGenerator;
  * The signature is Ed25519 over {@code message} by the signer's key; its base58 form is the
  * transaction's id. Ed25519 being deterministic, the same inputs give the same bytes and id.
  *
+ * <p>A transaction carrying ticket instructions ({@link #buildTransaction}) uses version 3:
+ * <pre>
+ *   wire    = signature[64] || message || co-signatures[64 each]
+ *   message = version[1] = 0x03 || signer public key[32] || blockhash[32] || lastValidBlockHeight[8]
+ *          || co-signer count[1] || co-signer public keys[32 each]   (new mints, in instruction order)
+ *          || instruction count[1] (1 to 255) || instructions
+ *   memo     = 0x01 || length[2] || UTF-8
+ *   mint     = 0x02 || mint[32] || owner[32] || ticket id length[1] || UTF-8 || metadata length[2] || UTF-8
+ *   transfer = 0x03 || mint[32] || from[32] || to[32]
+ *   burn     = 0x04 || mint[32] || owner[32]
+ * </pre>
+ * Ticket tokens: a mint is created by its signer (its authority and permanent delegate) and
+ * co-signed by the mint's key; a transfer or burn succeeds when {@code from}/{@code owner} holds
+ * the token at execution and the signer is the authority or that holder (a direct transfer by the
+ * owner's wallet, {@link #transferAsOwner}). Otherwise the transaction lands failed, changing
+ * nothing. Token transactions execute in arrival order.
+ *
  * <p>Persistence: with a ledger file, genesis, seed and every landed transaction are appended as
  * JSON lines and written before {@link #submit} returns, and replayed by the next instance on the
  * same file. Dropped transactions are not recorded, exactly as a real node forgets them.
@@ -96,6 +113,7 @@ public final class Devnet implements ChainClient {
     private final ConcurrentHashMap<String, AddressLog> byAddress = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, AtomicInteger> successfulMemos = new ConcurrentHashMap<>();
     private final AtomicLong arrivals = new AtomicLong();
+    private final DevnetTokens tokens = new DevnetTokens();
     private volatile boolean closed;
 
     private Devnet(Builder builder) {
@@ -130,6 +148,9 @@ public final class Devnet implements ChainClient {
                     if (bySignature.putIfAbsent(entry.signature(), entry) == null) {
                         index(entry);
                         maxSeq = Math.max(maxSeq, entry.seq());
+                        if (entry.error() == null) {
+                            tokens.apply(entry);
+                        }
                     }
                 }
                 arrivals.set(maxSeq + 1);
@@ -300,6 +321,93 @@ public final class Devnet implements ChainClient {
         return new SignedTransaction(signature, wire, signer.address(), memos, blockhash);
     }
 
+    /** The size of a transaction carrying {@code instructions}: memo-only lists as before, others in version 3. */
+    @Override
+    public int transactionBytes(List<ChainInstruction> instructions) {
+        return ChainInstruction.memoOnly(instructions)
+                ? DevnetWire.size(ChainInstruction.memos(instructions))
+                : DevnetInstructionWire.size(instructions);
+    }
+
+    /**
+     * Builds and signs a transaction: a memo-only list exactly as {@link #buildMemoTransaction}, any
+     * other in version 3, co-signed by each new mint's derived key.
+     */
+    @Override
+    public SignedTransaction buildTransaction(
+            Signer signer, List<ChainInstruction> instructions, RecentBlockhash blockhash) {
+        Objects.requireNonNull(signer, "signer");
+        Objects.requireNonNull(instructions, "instructions");
+        Objects.requireNonNull(blockhash, "blockhash");
+        if (ChainInstruction.memoOnly(instructions)) {
+            return buildMemoTransaction(signer, ChainInstruction.memos(instructions), blockhash);
+        }
+        byte[] wire = DevnetInstructionWire.build(signer, instructions, blockhash);
+        String signature = Base58.encode(signatureOf(wire));
+        return new SignedTransaction(
+                signature, wire, signer.address(), ChainInstruction.memos(instructions), blockhash);
+    }
+
+    /** The holder of {@code mint} at {@code confirmed} commitment (changes landed at least one slot ago). */
+    @Override
+    public Optional<TokenOwnership> tokenOwner(String mint) {
+        Objects.requireNonNull(mint, "mint");
+        beforeCall();
+        return tokens.owner(mint, height(clock.instant()) - 1);
+    }
+
+    @Override
+    public Map<String, TokenOwnership> tokenOwners(Collection<String> mints) {
+        beforeCall();
+        long confirmed = height(clock.instant()) - 1;
+        Map<String, TokenOwnership> out = new HashMap<>();
+        for (String mint : mints) {
+            tokens.owner(mint, confirmed).ifPresent(o -> out.put(mint, o));
+        }
+        return out;
+    }
+
+    /** {@inheritDoc} A {@code beforeSignature} that is not a change of this mint gives an empty list. */
+    @Override
+    public List<TokenTransfer> tokenTransfers(String mint, String beforeSignature, int limit) {
+        Objects.requireNonNull(mint, "mint");
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be positive: " + limit);
+        }
+        beforeCall();
+        List<TokenTransfer> out = new ArrayList<>();
+        for (var c : tokens.changes(
+                mint, height(clock.instant()) - 1, beforeSignature, Math.min(limit, MAX_RECORDS_LIMIT))) {
+            TokenTransfer.Kind kind = switch (c.op().op()) {
+                case DevnetTokens.OP_MINT -> TokenTransfer.Kind.MINT;
+                case DevnetTokens.OP_BURN -> TokenTransfer.Kind.BURN;
+                default -> TokenTransfer.Kind.TRANSFER;
+            };
+            out.add(new TokenTransfer(
+                    c.signature(),
+                    c.slot(),
+                    genesis.plus(slotTime.multipliedBy(c.slot())),
+                    mint,
+                    kind,
+                    c.op().from(),
+                    c.op().to(),
+                    c.signer(),
+                    c.memos()));
+        }
+        return out;
+    }
+
+    /**
+     * Test hook: the holder's wallet moves the ticket token of {@code mint} to {@code to} itself,
+     * bypassing the platform (one transfer instruction, no memo, signed by {@code owner}). Returns
+     * the signature; the transaction may land failed like any other.
+     */
+    public String transferAsOwner(Signer owner, String mint, String to) {
+        SignedTransaction tx = buildTransaction(
+                owner, List.of(new ChainInstruction.TransferTicket(mint, owner.address(), to)), latestBlockhash());
+        return submit(tx);
+    }
+
     @Override
     public String submit(SignedTransaction transaction) {
         beforeCall();
@@ -308,6 +416,13 @@ public final class Devnet implements ChainClient {
         String signature = Base58.encode(tx.signature());
         if (!Ed25519Keypair.verify(tx.publicKey(), tx.message(), tx.signature())) {
             throw new ChainException(Kind.INVALID_TRANSACTION, "signature verification failed for " + signature);
+        }
+        for (int i = 0; i < tx.cosigners().size(); i++) {
+            if (!Ed25519Keypair.verify(
+                    tx.cosigners().get(i), tx.message(), tx.cosignatures().get(i))) {
+                throw new ChainException(
+                        Kind.INVALID_TRANSACTION, "co-signature " + i + " verification failed for " + signature);
+            }
         }
         // Before the blockhash check: re-sending a landed transaction must stay harmless even once
         // its blockhash has expired.
@@ -319,23 +434,45 @@ public final class Devnet implements ChainClient {
         if (draw(faults.dropRate())) {
             return signature;
         }
-        String error = draw(faults.failRate()) ? FAILED_TX_ERROR : null;
         String signer = Base58.encode(tx.publicKey());
-        var entry =
-                new DevnetLedger.Entry(signature, signer, height + 1, arrivals.getAndIncrement(), tx.memos(), error);
-        if (bySignature.putIfAbsent(signature, entry) != null) {
+        List<DevnetLedger.TokenOp> ops = DevnetTokens.ops(tx.instructions());
+        if (ops.isEmpty()) {
+            String error = draw(faults.failRate()) ? FAILED_TX_ERROR : null;
+            land(new DevnetLedger.Entry(
+                    signature, signer, height + 1, arrivals.getAndIncrement(), tx.memos(), error, List.of()));
             return signature;
+        }
+        List<String> cosigners = tx.cosigners().stream().map(Base58::encode).toList();
+        // Token transactions execute one at a time in arrival order, which is also their ledger order.
+        synchronized (tokens) {
+            if (bySignature.containsKey(signature)) {
+                return signature;
+            }
+            String error = draw(faults.failRate()) ? FAILED_TX_ERROR : tokens.check(signer, cosigners, ops);
+            var entry = new DevnetLedger.Entry(
+                    signature, signer, height + 1, arrivals.getAndIncrement(), tx.memos(), error, ops);
+            if (land(entry) && error == null) {
+                tokens.apply(entry);
+            }
+        }
+        return signature;
+    }
+
+    /** Records a landed transaction (ledger first); false when its signature landed already. */
+    private boolean land(DevnetLedger.Entry entry) {
+        if (bySignature.putIfAbsent(entry.signature(), entry) != null) {
+            return false;
         }
         if (ledger != null) {
             try {
                 ledger.append(entry);
             } catch (IOException e) {
-                bySignature.remove(signature, entry);
+                bySignature.remove(entry.signature(), entry);
                 throw new ChainException(Kind.UNAVAILABLE, "devnet ledger write failed", e);
             }
         }
         index(entry);
-        return signature;
+        return true;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.chainsync.chain;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -33,10 +34,31 @@ final class DevnetLedger implements AutoCloseable {
     /** First line of the file. {@code genesis} is an ISO-8601 instant, {@code seed} base58. */
     record Header(int version, String genesis, String seed, long slotTimeNanos) {}
 
-    /** One landed transaction; {@code seq} is its arrival order, {@code error} null on success. */
-    record Entry(String signature, String signer, long slot, long seq, List<String> memos, String error) {
+    /**
+     * One ticket-token change a transaction carries: {@code op} is {@code mint}, {@code transfer} or
+     * {@code burn}; {@code from} is null for a mint, {@code to} null for a burn.
+     */
+    record TokenOp(String op, String mint, String from, String to, String ticketId, String metadata) {}
+
+    /**
+     * One landed transaction; {@code seq} is its arrival order, {@code error} null on success,
+     * {@code tokens} its ticket-token changes (absent from the line when none).
+     */
+    record Entry(
+            String signature,
+            String signer,
+            long slot,
+            long seq,
+            List<String> memos,
+            String error,
+            @JsonInclude(JsonInclude.Include.NON_EMPTY) List<TokenOp> tokens) {
         Entry {
             memos = List.copyOf(memos);
+            tokens = tokens == null ? List.of() : List.copyOf(tokens);
+        }
+
+        Entry(String signature, String signer, long slot, long seq, List<String> memos, String error) {
+            this(signature, signer, slot, seq, memos, error, List.of());
         }
 
         /** Reads lines written before transactions carried several memos ({@code "memo"}) as well as current ones. */
@@ -48,12 +70,13 @@ final class DevnetLedger implements AutoCloseable {
                 @JsonProperty("seq") long seq,
                 @JsonProperty("memos") List<String> memos,
                 @JsonProperty("memo") String memo,
-                @JsonProperty("error") String error) {
+                @JsonProperty("error") String error,
+                @JsonProperty("tokens") List<TokenOp> tokens) {
             List<String> all = memos != null ? memos : memo != null ? List.of(memo) : null;
             if (signature == null || signer == null || all == null) {
                 throw new IllegalArgumentException("ledger entry lacks signature, signer or memos");
             }
-            return new Entry(signature, signer, slot, seq, all, error);
+            return new Entry(signature, signer, slot, seq, all, error, tokens);
         }
     }
 

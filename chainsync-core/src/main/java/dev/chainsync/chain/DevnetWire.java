@@ -9,11 +9,15 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The devnet's memo transaction encoding (see {@link Devnet} for the layout). Strict in both
- * directions so that one list of memos has exactly one encoding and therefore one signature.
+ * The devnet's transaction encodings (see {@link Devnet} for the layouts): version 2 carries memos
+ * only, version 3 any {@link ChainInstruction}s with co-signers. Strict in both directions so that
+ * one list of instructions has exactly one encoding and therefore one signature.
  */
 final class DevnetWire {
     static final byte VERSION = 2;
+    /** The version of a transaction carrying other instructions than memos. */
+    static final byte VERSION_INSTRUCTIONS = 3;
+
     static final int MAX_MEMO_BYTES = MemoText.MAX_BYTES;
     /** Solana's transaction size limit; the devnet refuses anything larger. */
     static final int MAX_TRANSACTION_BYTES = ChainClient.SOLANA_MAX_TRANSACTION_BYTES;
@@ -28,7 +32,7 @@ final class DevnetWire {
     static final byte[] MEMO_PROGRAM = Base58.decode("MemoSq4gqABAXKb96qnH8TysNcWxMyWCqXgDLGmfcHr");
 
     private static final int SIGNATURE = 0;
-    private static final int VERSION_AT = SIGNATURE + Ed25519Keypair.SIGNATURE_LENGTH;
+    static final int VERSION_AT = SIGNATURE + Ed25519Keypair.SIGNATURE_LENGTH;
     private static final int PUBLIC_KEY = VERSION_AT + 1;
     private static final int BLOCKHASH = PUBLIC_KEY + Ed25519Keypair.KEY_LENGTH;
     private static final int LAST_VALID = BLOCKHASH + BLOCKHASH_BYTES;
@@ -47,7 +51,10 @@ final class DevnetWire {
             byte[] publicKey,
             byte[] blockhash,
             long lastValidBlockHeight,
-            List<String> memos) {}
+            List<String> memos,
+            List<ChainInstruction> instructions,
+            List<byte[]> cosigners,
+            List<byte[]> cosignatures) {}
 
     /** Wire size of a transaction carrying {@code memos}; throws IllegalArgumentException on an unencodable memo. */
     static int size(List<String> memos) {
@@ -101,6 +108,9 @@ final class DevnetWire {
 
     /** Decodes {@code wire}; throws INVALID_TRANSACTION when it is not exactly one well-formed transaction. */
     static Parsed parse(byte[] wire) {
+        if (wire != null && wire.length > VERSION_AT && wire[VERSION_AT] == VERSION_INSTRUCTIONS) {
+            return DevnetInstructionWire.parse(wire);
+        }
         if (wire == null || wire.length < MEMOS) {
             throw invalid("transaction too short: " + (wire == null ? 0 : wire.length) + " bytes");
         }
@@ -153,14 +163,17 @@ final class DevnetWire {
                 Arrays.copyOfRange(wire, PUBLIC_KEY, BLOCKHASH),
                 Arrays.copyOfRange(wire, BLOCKHASH, LAST_VALID),
                 buffer.getLong(LAST_VALID),
-                List.copyOf(memos));
+                List.copyOf(memos),
+                memos.stream().<ChainInstruction>map(ChainInstruction.Memo::new).toList(),
+                List.of(),
+                List.of());
     }
 
     static byte[] encodeMemo(String memo) {
         return MemoText.utf8(memo);
     }
 
-    private static byte[] decodeFixed(String what, String base58, int length) {
+    static byte[] decodeFixed(String what, String base58, int length) {
         byte[] bytes = Base58.decode(base58);
         if (bytes.length != length) {
             throw new IllegalArgumentException(what + " must decode to " + length + " bytes, got " + bytes.length);
@@ -168,7 +181,7 @@ final class DevnetWire {
         return bytes;
     }
 
-    private static ChainException invalid(String message) {
+    static ChainException invalid(String message) {
         return new ChainException(ChainException.Kind.INVALID_TRANSACTION, message);
     }
 }

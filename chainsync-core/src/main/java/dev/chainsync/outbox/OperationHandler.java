@@ -1,5 +1,6 @@
 package dev.chainsync.outbox;
 
+import dev.chainsync.chain.ChainInstruction;
 import dev.chainsync.chain.SignatureStatus;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -21,6 +22,20 @@ public interface OperationHandler {
 
     /** An attempt failed, with why. */
     record Failed(Operation op, String error) {}
+
+    /**
+     * The chain instructions that carry {@code op}, built from its stored fields alone ({@link
+     * Operation#memo()}, {@link Operation#payload()}): the relay calls it to build a transaction and
+     * again to rebuild identical bytes after a crash, so it must be pure and deterministic. The list
+     * must contain {@code new Memo(op.memo())}: the relay proves whether an operation landed by
+     * searching the signer's history for that memo. Operations whose list is exactly that memo are
+     * packed several per transaction; any other operation travels alone. The default: the memo only.
+     *
+     * @throws IllegalArgumentException if the payload is malformed (the operation is dead-lettered)
+     */
+    default List<ChainInstruction> instructions(Operation op) {
+        return List.of(new ChainInstruction.Memo(op.memo()));
+    }
 
     void onSubmitted(Connection tx, List<Submitted> batch, Instant now) throws SQLException;
 

@@ -51,6 +51,20 @@ public final class Outbox {
                 .isEmpty();
     }
 
+    /**
+     * The last valid block height of the transaction recorded with {@code signature}, read in {@code
+     * tx} (a handler's {@code onSubmitted} learns when the transaction it was told about expires).
+     */
+    public static Optional<Long> lastValidHeight(Connection tx, String signature) throws SQLException {
+        return Jdbc.query(
+                        tx,
+                        "SELECT last_valid_height FROM chain_operation_attempts WHERE signature = ? LIMIT 1",
+                        r -> r.getLong(1),
+                        signature)
+                .stream()
+                .findFirst();
+    }
+
     public int maxAttempts() {
         return maxAttempts;
     }

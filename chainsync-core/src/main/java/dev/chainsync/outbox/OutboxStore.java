@@ -24,7 +24,7 @@ import java.util.Set;
 final class OutboxStore {
     static final String COLUMNS = "id, kind, aggregate_id, memo, idempotency_key, status, attempt_count, max_attempts, "
             + "next_attempt_at, lease_owner, lease_until, version, signature, blockhash, last_valid_height, "
-            + "submitted_at, confirmed_slot, confirmed_at, last_error, created_at, updated_at";
+            + "submitted_at, confirmed_slot, confirmed_at, last_error, created_at, updated_at, payload";
 
     /** The lease/version pattern of the outbox table (alias {@code o} in every fragment below). */
     static final LeaseTable TABLE = new LeaseTable("chain_operations", "o");
@@ -62,8 +62,8 @@ final class OutboxStore {
             SELECT operation_id, attempt, signature, blockhash, last_valid_height, relay, created_at
               FROM chain_operation_attempts WHERE operation_id = ANY (?) ORDER BY operation_id, attempt""");
 
-    static final Planned TRANSACTION_MEMOS = new Planned(PROBES, """
-            SELECT a.signature, o.memo FROM chain_operation_attempts a
+    static final Planned TRANSACTION_OPERATIONS = new Planned(PROBES, """
+            SELECT a.signature AS attempt_signature, o.* FROM chain_operation_attempts a
               JOIN chain_operations o ON o.id = a.operation_id
              WHERE a.signature = ANY (?) ORDER BY a.signature, a.operation_id""");
 
@@ -96,8 +96,8 @@ final class OutboxStore {
                         c,
                         """
                         INSERT INTO chain_operations (kind, aggregate_id, memo, idempotency_key, status, max_attempts,
-                                                      next_attempt_at, created_at, updated_at)
-                        VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?)
+                                                      next_attempt_at, created_at, updated_at, payload)
+                        VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?)
                         ON CONFLICT (idempotency_key) DO NOTHING
                         RETURNING id""",
                         r -> r.getLong(1),
@@ -108,7 +108,8 @@ final class OutboxStore {
                         maxAttempts,
                         now,
                         now,
-                        now)
+                        now,
+                        op.payload())
                 .stream()
                 .findFirst();
     }
@@ -231,20 +232,21 @@ final class OutboxStore {
     }
 
     /**
-     * The memos of each recorded transaction, in the order the relay packs them (by operation id),
-     * so that a transaction can be rebuilt byte for byte from the database alone.
+     * The operations of each recorded transaction, in the order the relay packs them (by operation
+     * id), so that a transaction can be rebuilt byte for byte from the database alone (their memos,
+     * or the instructions their handlers build from their payloads).
      */
-    Map<String, List<String>> transactionMemos(Collection<String> signatures) {
-        Map<String, List<String>> out = new HashMap<>();
+    Map<String, List<Operation>> transactionOperations(Collection<String> signatures) {
+        Map<String, List<Operation>> out = new HashMap<>();
         if (signatures.isEmpty()) {
             return out;
         }
         jdbc.inTransaction(c -> {
-            TRANSACTION_MEMOS.query(
+            TRANSACTION_OPERATIONS.query(
                     c,
                     r -> {
-                        out.computeIfAbsent(r.getString(1), k -> new ArrayList<>())
-                                .add(r.getString(2));
+                        out.computeIfAbsent(r.getString("attempt_signature"), k -> new ArrayList<>())
+                                .add(map(r));
                         return null;
                     },
                     Jdbc.array(c, "text", signatures.toArray()));
@@ -331,6 +333,7 @@ final class OutboxStore {
                 instant(r, "confirmed_at"),
                 r.getString("last_error"),
                 instant(r, "created_at"),
-                instant(r, "updated_at"));
+                instant(r, "updated_at"),
+                r.getString("payload"));
     }
 }

@@ -2,6 +2,7 @@ package dev.chainsync.outbox;
 
 import dev.chainsync.chain.ChainClient;
 import dev.chainsync.chain.ChainException;
+import dev.chainsync.chain.ChainInstruction;
 import dev.chainsync.chain.ChainRecord;
 import dev.chainsync.chain.RecentBlockhash;
 import dev.chainsync.chain.SignatureStatus;
@@ -117,7 +118,13 @@ public final class Relay implements AutoCloseable {
         this.clock = clock;
         Backoff backoff = new Backoff(config.retryBase(), config.retryCap(), random);
         this.submitPlanner = new SubmitPlanner(
-                chain, handlers.keySet(), backoff, config.pollInterval(), config.retryCap(), config.instanceId());
+                chain,
+                handlers.keySet(),
+                backoff,
+                config.pollInterval(),
+                config.retryCap(),
+                config.instanceId(),
+                this::instructions);
         this.confirmPlanner = new ConfirmPlanner(config.commitment(), backoff, config.confirmPollInterval());
         this.submitted = registry.counter("chainsync_outbox_submitted_total");
         this.resubmitted = registry.counter("chainsync_outbox_resubmitted_total");
@@ -132,6 +139,12 @@ public final class Relay implements AutoCloseable {
                 .description("From the outbox commit to the configured commitment, in seed 001's buckets")
                 .serviceLevelObjectives(CONFIRMATION_BUCKETS)
                 .register(registry);
+    }
+
+    /** The chain instructions of one operation, as its kind's handler builds them (memo only without one). */
+    private List<ChainInstruction> instructions(Operation op) {
+        OperationHandler h = handlers.get(op.kind());
+        return h == null ? List.of(new ChainInstruction.Memo(op.memo())) : h.instructions(op);
     }
 
     /** This relay's name in leases and attempt records. */
@@ -333,16 +346,14 @@ public final class Relay implements AutoCloseable {
         resends.forEach(r -> bySignature
                 .computeIfAbsent(r.attempt().signature(), k -> new ArrayList<>())
                 .add(r));
-        Map<String, List<String>> memos = store.transactionMemos(bySignature.keySet());
+        Map<String, List<Operation>> recorded = store.transactionOperations(bySignature.keySet());
         List<Send> sends = new ArrayList<>();
         for (Map.Entry<String, List<Resend>> e : bySignature.entrySet()) {
             Attempt a = e.getValue().getFirst().attempt();
             List<Operation> ops = e.getValue().stream().map(Resend::op).toList();
-            List<String> packed = memos.getOrDefault(e.getKey(), List.of());
-            SignedTransaction tx = packed.isEmpty()
-                    ? null
-                    : chain.buildMemoTransaction(
-                            signer, packed, new RecentBlockhash(a.blockhash(), a.lastValidHeight()));
+            List<Operation> packed = recorded.getOrDefault(e.getKey(), List.of());
+            SignedTransaction tx =
+                    packed.isEmpty() ? null : rebuilt(packed, new RecentBlockhash(a.blockhash(), a.lastValidHeight()));
             if (tx == null || !tx.signature().equals(e.getKey())) {
                 // Cannot happen while attempts are recorded whole per transaction; if it does, wait for
                 // the blockhash to expire rather than risk a second transaction for these memos.
@@ -357,6 +368,16 @@ public final class Relay implements AutoCloseable {
             sends.add(new Send(ops, tx, ops.stream().map(Operation::id).collect(Collectors.toSet())));
         }
         return sends;
+    }
+
+    /** The transaction of a recorded pack, rebuilt; null when its operations no longer build one. */
+    private SignedTransaction rebuilt(List<Operation> packed, RecentBlockhash blockhash) {
+        try {
+            return chain.buildTransaction(signer, submitPlanner.instructions(packed), blockhash);
+        } catch (IllegalArgumentException | ChainException e) {
+            log.error("cannot rebuild a recorded transaction: {}", e.getMessage());
+            return null;
+        }
     }
 
     /**
@@ -387,8 +408,8 @@ public final class Relay implements AutoCloseable {
                     (tc, pack) -> {
                         RecentBlockhash blockhash =
                                 chain.reserve(tc, signer.address(), latest, latestAttempts(pack, history, statuses));
-                        SignedTransaction tx = chain.buildMemoTransaction(
-                                signer, pack.stream().map(Operation::memo).toList(), blockhash);
+                        SignedTransaction tx =
+                                chain.buildTransaction(signer, submitPlanner.instructions(pack), blockhash);
                         fresh.put(tx.signature(), new Send(pack, tx, again));
                         return pack.stream()
                                 .map(op -> new Attempt(

@@ -2,6 +2,7 @@ package dev.chainsync.outbox;
 
 import dev.chainsync.chain.ChainClient;
 import dev.chainsync.chain.ChainException;
+import dev.chainsync.chain.ChainInstruction;
 import dev.chainsync.chain.SignatureStatus;
 import dev.chainsync.chain.SignedTransaction;
 import dev.chainsync.outbox.SubmitOutcome.Adopt;
@@ -18,12 +19,14 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The submit pass's decisions, without I/O: what the chain and the database said goes in, outcomes
  * come out. The relay does the reading, the chain calls and the writing around it.
  *
- * <p>Uses the chain port only for its pure sizing rules (how many bytes a memo transaction takes).
+ * <p>Uses the chain port only for its pure sizing rules (how many bytes a transaction takes), and
+ * each kind's pure mapping from an operation to its chain instructions.
  */
 final class SubmitPlanner {
     /** A transaction built at height h may land one block after its last valid height in the devnet's model. */
@@ -35,7 +38,9 @@ final class SubmitPlanner {
     private final Duration pollInterval;
     private final Duration retryCap;
     private final String relay;
+    private final Function<Operation, List<ChainInstruction>> instructions;
 
+    /** A planner for memo-only kinds. */
     SubmitPlanner(
             ChainClient sizing,
             Set<String> handledKinds,
@@ -43,6 +48,25 @@ final class SubmitPlanner {
             Duration pollInterval,
             Duration retryCap,
             String relay) {
+        this(
+                sizing,
+                handledKinds,
+                backoff,
+                pollInterval,
+                retryCap,
+                relay,
+                op -> List.of(new ChainInstruction.Memo(op.memo())));
+    }
+
+    SubmitPlanner(
+            ChainClient sizing,
+            Set<String> handledKinds,
+            Backoff backoff,
+            Duration pollInterval,
+            Duration retryCap,
+            String relay,
+            Function<Operation, List<ChainInstruction>> instructions) {
+        this.instructions = instructions;
         this.sizing = sizing;
         this.handledKinds = Set.copyOf(handledKinds);
         this.backoff = backoff;
@@ -122,27 +146,51 @@ final class SubmitPlanner {
             return new LeaveForAnother(
                     op, "no handler for operation kind " + op.kind() + " in relay " + relay, now.plus(retryCap));
         }
-        String error = unsendable(op.memo());
+        String error = unsendable(op);
         return error == null ? new PackAndSend(op, resubmission) : new DeadLetter(op, error);
     }
 
-    /** Why no transaction of this chain can carry {@code memo}, or null when one can. */
-    private String unsendable(String memo) {
+    /** Why no transaction of this chain can carry {@code op}, or null when one can. */
+    private String unsendable(Operation op) {
+        List<ChainInstruction> own;
+        try {
+            own = instructions.apply(op);
+        } catch (IllegalArgumentException e) {
+            return "operation cannot be turned into chain instructions: " + e.getMessage();
+        }
+        if (!own.contains(new ChainInstruction.Memo(op.memo()))) {
+            // Without its memo on chain the relay could not prove the operation landed before re-sending it.
+            return "the chain instructions of operation kind " + op.kind() + " lack the operation's memo";
+        }
+        boolean memoOnly = own.size() == 1;
         int alone;
         try {
-            alone = sizing.memoTransactionBytes(List.of(memo));
-        } catch (IllegalArgumentException e) {
-            return "memo cannot be sent: " + e.getMessage();
+            alone = sizing.transactionBytes(own);
+        } catch (IllegalArgumentException | ChainException e) {
+            return (memoOnly ? "memo" : "operation") + " cannot be sent: " + e.getMessage();
         }
         return alone <= sizing.maxTransactionBytes()
                 ? null
-                : "memo needs a " + alone + "-byte transaction; the chain takes at most "
-                        + sizing.maxTransactionBytes();
+                : (memoOnly ? "memo" : "operation") + " needs a " + alone
+                        + "-byte transaction; the chain takes at most " + sizing.maxTransactionBytes();
+    }
+
+    /** Whether {@code op} is carried by its memo alone, and so may share a transaction with others. */
+    boolean packable(Operation op) {
+        return instructions.apply(op).equals(List.of(new ChainInstruction.Memo(op.memo())));
+    }
+
+    /** The instructions of a pack's transaction: each operation's, in pack order. */
+    List<ChainInstruction> instructions(List<Operation> pack) {
+        List<ChainInstruction> out = new ArrayList<>();
+        pack.forEach(op -> out.addAll(instructions.apply(op)));
+        return out;
     }
 
     /**
      * Splits operations into runs whose memos fit one transaction of this chain, in id order so that
-     * the recorded attempts alone determine every transaction's bytes.
+     * the recorded attempts alone determine every transaction's bytes. An operation with more than
+     * its memo (a ticket mint, transfer or burn) travels alone: its transaction's fate is its own.
      */
     List<List<Operation>> packs(List<Operation> ops) {
         List<Operation> sorted =
@@ -152,6 +200,10 @@ final class SubmitPlanner {
         List<Operation> current = new ArrayList<>();
         List<String> memos = new ArrayList<>();
         for (Operation op : sorted) {
+            if (!packable(op)) {
+                packs.add(List.of(op));
+                continue;
+            }
             memos.add(op.memo());
             if (!current.isEmpty()
                     && (current.size() >= sizing.maxMemosPerTransaction()

@@ -229,11 +229,11 @@ class OutboxPlansTest {
                 .noneMatch(line -> line.contains("Hash Join"))
                 .noneMatch(line -> line.contains("Merge Join"))
                 .noneMatch(line -> line.contains("Gather"));
-        Map<String, List<String>> memos = new OutboxStore(w.jdbc).transactionMemos(List.of("sig7", "sig5999"));
-        assertThat(memos).containsOnlyKeys("sig7", "sig5999");
-        assertThat(memos.get("sig7"))
+        Map<String, List<Operation>> ops = new OutboxStore(w.jdbc).transactionOperations(List.of("sig7", "sig5999"));
+        assertThat(ops).containsOnlyKeys("sig7", "sig5999");
+        assertThat(ops.get("sig7").stream().map(Operation::memo))
                 .containsExactly("m70", "m71", "m72", "m73", "m74", "m75", "m76", "m77", "m78", "m79");
-        assertThat(memos.get("sig5999")).hasSize(10);
+        assertThat(ops.get("sig5999")).hasSize(10);
     }
 
     /** A guard: the audit saw this read start parallel workers once; this history does not reproduce it. */
@@ -277,6 +277,6 @@ class OutboxPlansTest {
     /** The lookup's plan, under the settings it runs with. */
     private List<String> memosPlan(List<String> signatures) {
         return w.jdbc.inTransaction(
-                c -> OutboxStore.TRANSACTION_MEMOS.explain(c, Jdbc.array(c, "text", signatures.toArray())));
+                c -> OutboxStore.TRANSACTION_OPERATIONS.explain(c, Jdbc.array(c, "text", signatures.toArray())));
     }
 }

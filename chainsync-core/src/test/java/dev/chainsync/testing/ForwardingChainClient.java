@@ -80,6 +80,32 @@ public class ForwardingChainClient implements ChainClient {
     }
 
     @Override
+    public int transactionBytes(List<dev.chainsync.chain.ChainInstruction> instructions) {
+        return delegate.transactionBytes(instructions);
+    }
+
+    @Override
+    public SignedTransaction buildTransaction(
+            Signer signer, List<dev.chainsync.chain.ChainInstruction> instructions, RecentBlockhash blockhash) {
+        return delegate.buildTransaction(signer, instructions, blockhash);
+    }
+
+    @Override
+    public Optional<dev.chainsync.chain.TokenOwnership> tokenOwner(String mint) {
+        return delegate.tokenOwner(mint);
+    }
+
+    @Override
+    public Map<String, dev.chainsync.chain.TokenOwnership> tokenOwners(Collection<String> mints) {
+        return delegate.tokenOwners(mints);
+    }
+
+    @Override
+    public List<dev.chainsync.chain.TokenTransfer> tokenTransfers(String mint, String beforeSignature, int limit) {
+        return delegate.tokenTransfers(mint, beforeSignature, limit);
+    }
+
+    @Override
     public String submit(SignedTransaction transaction) {
         return delegate.submit(transaction);
     }

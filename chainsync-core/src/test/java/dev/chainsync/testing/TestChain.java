@@ -59,6 +59,15 @@ public interface TestChain extends AutoCloseable {
     /** Makes every RPC call fail (connection reset) until called with false. */
     void outage(boolean down);
 
+    /**
+     * The holder's wallet moves the ticket token of {@code mint} to {@code to} directly on chain,
+     * bypassing the platform (seed 001's direct transfer). Returns the signature. Chains with ticket
+     * tokens implement it.
+     */
+    default String transferAsOwner(Signer owner, String mint, String to) {
+        throw new UnsupportedOperationException("no ticket tokens on this test chain");
+    }
+
     /** The anvil node behind an EVM test chain (for reorgs and fee games). */
     default dev.chainsync.chain.evm.AnvilNode anvil() {
         throw new UnsupportedOperationException("not an EVM test chain");
@@ -83,6 +92,11 @@ public interface TestChain extends AutoCloseable {
 
             @Override
             public void produceBlocks(long blocks) {}
+
+            @Override
+            public String transferAsOwner(Signer owner, String mint, String to) {
+                return devnet.transferAsOwner(owner, mint, to);
+            }
 
             @Override
             public long countMemo(String memo) {

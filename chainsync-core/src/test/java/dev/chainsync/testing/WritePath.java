@@ -12,6 +12,7 @@ import dev.chainsync.credential.CredentialStatus;
 import dev.chainsync.db.Jdbc;
 import dev.chainsync.outbox.ManualRelay;
 import dev.chainsync.outbox.Operation;
+import dev.chainsync.outbox.OperationHandler;
 import dev.chainsync.outbox.Outbox;
 import dev.chainsync.outbox.Relay;
 import dev.chainsync.outbox.RelayConfig;
@@ -105,6 +106,16 @@ public final class WritePath implements AutoCloseable {
     public Relay relay(String instanceId, ChainClient through) {
         RelayConfig rc = relayConfig.toBuilder().instanceId(instanceId).build();
         Relay r = new Relay(jdbc, through, issuer, credentials.handlers(), rc, clock, new Random(7), registry);
+        relays.add(r);
+        return r;
+    }
+
+    /** A relay that also handles the operation kinds of {@code extra} (a ticket handler, say). */
+    public Relay relay(String instanceId, ChainClient through, java.util.Map<String, OperationHandler> extra) {
+        RelayConfig rc = relayConfig.toBuilder().instanceId(instanceId).build();
+        java.util.Map<String, OperationHandler> all = new java.util.HashMap<>(credentials.handlers());
+        all.putAll(extra);
+        Relay r = new Relay(jdbc, through, issuer, all, rc, clock, new Random(7), registry);
         relays.add(r);
         return r;
     }
