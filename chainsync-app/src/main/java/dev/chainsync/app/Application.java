@@ -28,6 +28,11 @@ import dev.chainsync.reconcile.CredentialReconciler;
 import dev.chainsync.reconcile.IngestCompleteness;
 import dev.chainsync.reconcile.ReconcileEngine;
 import dev.chainsync.reconcile.ReviewQueue;
+import dev.chainsync.ticket.SyncQueries;
+import dev.chainsync.ticket.TicketStore;
+import dev.chainsync.ticketsync.OwnershipListener;
+import dev.chainsync.ticketsync.Royalties;
+import dev.chainsync.ticketsync.TicketOwnership;
 import dev.chainsync.webhook.SecretBox;
 import dev.chainsync.webhook.WebhookDispatcher;
 import dev.chainsync.webhook.WebhookEndpoints;
@@ -67,6 +72,7 @@ public final class Application implements AutoCloseable {
     private final PollingWorker retentionPurge;
     private final ApiServices services;
     private final ReconcileEngine reconcileEngine;
+    private final OwnershipListener ownershipListener;
     private final HttpApi http;
     private boolean closed;
 
@@ -110,7 +116,18 @@ public final class Application implements AutoCloseable {
             CredentialReconciler reconciler =
                     resources.add("reconciler", newReconciler(db, chain, credentials, clock, registry));
             this.reconcileEngine =
-                    resources.add("reconciliation engine", newReconcileEngine(db, reconciler, clock, registry));
+                    resources.add("reconciliation engine", newReconcileEngine(db, chain, reconciler, clock, registry));
+            // Stops before the engine it triggers (resources close in reverse).
+            this.ownershipListener = resources.add(
+                    "ticket ownership listener",
+                    new OwnershipListener(
+                            db.jdbc(),
+                            new TicketStore(db.jdbc()),
+                            chain,
+                            reconcileEngine,
+                            config.ticketSync(),
+                            clock,
+                            registry));
             WebhookDispatcher webhookDispatcher = resources.add(
                     "webhook dispatcher",
                     new WebhookDispatcher(db.jdbc(), config.webhooks(), secretBox, clock, random, registry));
@@ -187,14 +204,24 @@ public final class Application implements AutoCloseable {
                 registry);
     }
 
-    /** The engine schedules every reconciled data type, credentials among them (CHAINSYNC_RECONCILE_INTERVAL_MS). */
+    /**
+     * The engine schedules every reconciled data type: credentials (CHAINSYNC_RECONCILE_INTERVAL_MS),
+     * ingest completeness, ticket ownership (chain wins; the platform's transfers are the issuer's)
+     * and royalties (manual review).
+     */
     private ReconcileEngine newReconcileEngine(
-            Database db, CredentialReconciler reconciler, Clock clock, PrometheusMeterRegistry registry) {
+            Database db,
+            CircuitBreakingChainClient chain,
+            CredentialReconciler reconciler,
+            Clock clock,
+            PrometheusMeterRegistry registry) {
         return new ReconcileEngine(
                         db.jdbc(), config.reconcile().engine(), config.relay().maxAttempts(), clock, registry)
                 .register(reconciler.type())
                 .register(new IngestCompleteness(
-                        db.jdbc(), config.reconcile().engine().ingestMaxQuietBlocks()));
+                        db.jdbc(), config.reconcile().engine().ingestMaxQuietBlocks()))
+                .register(new TicketOwnership(new TicketStore(db.jdbc()), chain, issuer.address()))
+                .register(new Royalties(new SyncQueries(db.jdbc()), chain));
     }
 
     /**
@@ -281,6 +308,7 @@ public final class Application implements AutoCloseable {
             }
             if (config.reconcile().enabled()) {
                 reconcileEngine.start();
+                ownershipListener.start();
             }
             retentionPurge.start();
             services.transfers().start();
@@ -333,6 +361,11 @@ public final class Application implements AutoCloseable {
     /** The reconciliation engine: its data types, runs and retention. */
     public ReconcileEngine reconcileEngine() {
         return reconcileEngine;
+    }
+
+    /** The ticket ownership listener (its passes are driven by hand in tests). */
+    public OwnershipListener ownershipListener() {
+        return ownershipListener;
     }
 
     /** The services behind the HTTP API (the database, the outbox, API keys, the ledger, ...). */
