@@ -14,6 +14,7 @@ import dev.chainsync.outbox.Relay;
 import dev.chainsync.ratelimit.RateLimiter;
 import dev.chainsync.reconcile.CredentialReconciler;
 import dev.chainsync.reconcile.ReviewQueue;
+import dev.chainsync.ticket.TicketService;
 import dev.chainsync.webhook.SecretBox;
 import dev.chainsync.webhook.WebhookDispatcher;
 import dev.chainsync.webhook.WebhookEndpoints;
@@ -28,6 +29,7 @@ import java.time.Clock;
  * @param devnetFaults the devnet's fault switches ({@code /v1/devnet/faults}), or null when the chain is not the devnet
  * @param relay the relay, whose loops {@code /health} reports
  * @param secretBox encrypts stored responses that carry a secret (a new API key, a webhook secret)
+ * @param tickets events and NFT tickets
  */
 public record ApiServices(
         Clock clock,
@@ -48,4 +50,5 @@ public record ApiServices(
         Ledger ledger,
         TransferBatcher transfers,
         WebhookEndpoints webhookEndpoints,
-        WebhookDispatcher webhookDispatcher) {}
+        WebhookDispatcher webhookDispatcher,
+        TicketService tickets) {}

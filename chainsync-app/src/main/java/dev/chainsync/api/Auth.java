@@ -36,6 +36,9 @@ final class Auth {
             new Rule(HandlerType.POST, "/v1/credentials", Scope.CREDENTIALS_WRITE),
             new Rule(HandlerType.POST, "/v1/accounts", Scope.LEDGER_WRITE),
             new Rule(HandlerType.POST, "/v1/transfers", Scope.LEDGER_WRITE),
+            // Events and tickets are the platform's own operations: admin until a tickets scope exists.
+            new Rule(HandlerType.POST, "/v1/events", Scope.ADMIN),
+            new Rule(HandlerType.POST, "/v1/tickets/", Scope.ADMIN),
             new Rule(HandlerType.GET, "/v1/", Scope.READ),
             new Rule(HandlerType.HEAD, "/v1/", Scope.READ));
 

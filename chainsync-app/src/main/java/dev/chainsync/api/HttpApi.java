@@ -155,6 +155,7 @@ public final class HttpApi implements AutoCloseable {
         new LedgerRoutes(s.ledger(), idempotent, s.transfers()).register(javalin);
         new ApiKeyRoutes(s.apiKeys(), s.rateLimiter(), idempotent).register(javalin);
         new WebhookRoutes(s.webhookEndpoints(), idempotent).register(javalin);
+        new TicketRoutes(s.tickets(), idempotent).register(javalin);
         javalin.get(
                 "/openapi.json",
                 ctx -> ctx.contentType("application/json")

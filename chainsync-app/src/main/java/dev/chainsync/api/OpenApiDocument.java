@@ -19,7 +19,7 @@ import java.util.Map;
  */
 public final class OpenApiDocument {
     /** Fragments merged into the base document, in order. */
-    static final List<String> FRAGMENTS = List.of("edge", "webhooks", "ingest", "reconcile");
+    static final List<String> FRAGMENTS = List.of("edge", "webhooks", "ingest", "reconcile", "tickets");
 
     private static volatile String cached;
     private static volatile ForPort forPort;

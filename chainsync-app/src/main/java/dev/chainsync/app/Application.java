@@ -21,6 +21,7 @@ import dev.chainsync.idempotency.Idempotency;
 import dev.chainsync.ingest.Ingest;
 import dev.chainsync.ledger.Ledger;
 import dev.chainsync.ledger.TransferBatcher;
+import dev.chainsync.outbox.OperationHandler;
 import dev.chainsync.outbox.Outbox;
 import dev.chainsync.outbox.Relay;
 import dev.chainsync.ratelimit.RateLimiter;
@@ -29,6 +30,7 @@ import dev.chainsync.reconcile.IngestCompleteness;
 import dev.chainsync.reconcile.ReconcileEngine;
 import dev.chainsync.reconcile.ReviewQueue;
 import dev.chainsync.ticket.SyncQueries;
+import dev.chainsync.ticket.TicketService;
 import dev.chainsync.ticket.TicketStore;
 import dev.chainsync.ticketsync.OwnershipListener;
 import dev.chainsync.ticketsync.Royalties;
@@ -47,6 +49,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -100,8 +104,11 @@ public final class Application implements AutoCloseable {
                     config.relay().commitment(),
                     config.relay().maxAttempts(),
                     clock);
-            Outbox outbox =
-                    new Outbox(db.jdbc(), credentials.handlers(), config.relay().maxAttempts(), clock);
+            TicketService tickets = new TicketService(
+                    db.jdbc(), issuer, chain, config.relay().maxAttempts(), clock, new SecureRandom());
+            Map<String, OperationHandler> handlers = new HashMap<>(credentials.handlers());
+            handlers.putAll(tickets.handlers());
+            Outbox outbox = new Outbox(db.jdbc(), handlers, config.relay().maxAttempts(), clock);
             SecretBox secretBox = SecretBox.load(config.webhooks());
             // Before any worker could touch shared state: refuse a start whose identity the others do not share.
             resources.add("shared identity", verifySharedIdentity(db, chain, secretBox, clock));
@@ -115,26 +122,19 @@ public final class Application implements AutoCloseable {
                             "retention-purge", PURGE_INTERVAL, () -> purgeExpired(idempotency, webhookEndpoints)));
             CredentialReconciler reconciler =
                     resources.add("reconciler", newReconciler(db, chain, credentials, clock, registry));
-            this.reconcileEngine =
-                    resources.add("reconciliation engine", newReconcileEngine(db, chain, reconciler, clock, registry));
+            this.reconcileEngine = resources.add(
+                    "reconciliation engine",
+                    newReconcileEngine(db, chain, reconciler, tickets.store(), clock, registry));
             // Stops before the engine it triggers (resources close in reverse).
             this.ownershipListener = resources.add(
                     "ticket ownership listener",
                     new OwnershipListener(
-                            db.jdbc(),
-                            new TicketStore(db.jdbc()),
-                            chain,
-                            reconcileEngine,
-                            config.ticketSync(),
-                            clock,
-                            registry));
+                            db.jdbc(), tickets.store(), chain, reconcileEngine, config.ticketSync(), clock, registry));
             WebhookDispatcher webhookDispatcher = resources.add(
                     "webhook dispatcher",
                     new WebhookDispatcher(db.jdbc(), config.webhooks(), secretBox, clock, random, registry));
             this.relay = resources.add(
-                    "relay",
-                    new Relay(
-                            db.jdbc(), chain, issuer, credentials.handlers(), config.relay(), clock, random, registry));
+                    "relay", new Relay(db.jdbc(), chain, issuer, handlers, config.relay(), clock, random, registry));
             // Each ingest worker commits and acknowledges the batch in flight before its connection closes.
             Ingest ingest = resources.add("ingest", new Ingest(db.jdbc(), config.ingest(), clock, registry));
             Ledger ledger = new Ledger(db.jdbc(), clock);
@@ -162,7 +162,8 @@ public final class Application implements AutoCloseable {
                     ledger,
                     transfers,
                     webhookEndpoints,
-                    webhookDispatcher);
+                    webhookDispatcher,
+                    tickets);
             this.http = resources.add("http", new HttpApi(httpSettings(config), services));
         } catch (RuntimeException | Error e) {
             resources.close();
@@ -213,6 +214,7 @@ public final class Application implements AutoCloseable {
             Database db,
             CircuitBreakingChainClient chain,
             CredentialReconciler reconciler,
+            TicketStore ticketStore,
             Clock clock,
             PrometheusMeterRegistry registry) {
         return new ReconcileEngine(
@@ -220,7 +222,7 @@ public final class Application implements AutoCloseable {
                 .register(reconciler.type())
                 .register(new IngestCompleteness(
                         db.jdbc(), config.reconcile().engine().ingestMaxQuietBlocks()))
-                .register(new TicketOwnership(new TicketStore(db.jdbc()), chain, issuer.address()))
+                .register(new TicketOwnership(ticketStore, chain, issuer.address()))
                 .register(new Royalties(new SyncQueries(db.jdbc()), chain));
     }
 

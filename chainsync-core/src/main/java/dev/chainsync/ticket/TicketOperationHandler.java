@@ -89,14 +89,28 @@ final class TicketOperationHandler implements OperationHandler {
                 UPDATE pending_transfers SET status = 'confirmed', tx_signature = ?, confirmed_slot = ?, updated_at = ?
                  WHERE id = ?""", signature, slot, now, p.transferId());
         if (p.price() != null) {
-            // Royalties derive from confirmed transfers only (seed 001 section 1.1), at the event's rate.
-            Jdbc.update(tx, """
+            // Royalties derive from confirmed transfers only (seed 001 section 1.1), at the event's rate, exact.
+            int bps = Jdbc.query(
+                            tx,
+                            "SELECT e.royalty_bps FROM tickets t JOIN ticket_events e ON e.id = t.event_id WHERE t.id = ?",
+                            r -> r.getInt(1),
+                            p.ticketId())
+                    .getFirst();
+            Jdbc.update(
+                    tx,
+                    """
                     INSERT INTO ticket_royalties (transfer_id, ticket_id, event_id, signature, slot, sale_price,
                                                   royalty_bps, royalty_amount, created_at)
-                    SELECT ?, t.id, e.id, ?, ?, ?, e.royalty_bps, ?::numeric * e.royalty_bps / 10000, ?
-                      FROM tickets t JOIN ticket_events e ON e.id = t.event_id
-                     WHERE t.id = ?
-                    ON CONFLICT (transfer_id) DO NOTHING""", p.transferId(), signature, slot, p.price(), p.price(), now, p.ticketId());
+                    SELECT ?, t.id, t.event_id, ?, ?, ?, ?, ?, ? FROM tickets t WHERE t.id = ?
+                    ON CONFLICT (transfer_id) DO NOTHING""",
+                    p.transferId(),
+                    signature,
+                    slot,
+                    p.price(),
+                    bps,
+                    RoyaltyEntry.amount(p.price(), bps),
+                    now,
+                    p.ticketId());
         }
         WebhookOutbox.emit(
                 tx,

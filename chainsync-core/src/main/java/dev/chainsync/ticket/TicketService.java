@@ -123,6 +123,9 @@ public final class TicketService {
 
     // ---------------------------------------------------------------- mint
 
+    /** A request accepted: the ticket as written and the outbox operation that will put it on chain. */
+    public record Accepted(Ticket ticket, long operationId) {}
+
     /** Refuses an invalid mint request (owner, seat) before anything is read or written. */
     public static void validateMint(String owner, String seat) {
         Wallets.require("owner", owner);
@@ -138,7 +141,7 @@ public final class TicketService {
      *
      * @throws TicketRequestException unknown event (not found), sold out or seat taken (conflict), invalid input
      */
-    public Ticket mint(Connection tx, UUID eventId, String owner, String seat) throws SQLException {
+    public Accepted mint(Connection tx, UUID eventId, String owner, String seat) throws SQLException {
         validateMint(owner, seat);
         TicketEvent event = TicketStore.lockEvent(tx, eventId)
                 .orElseThrow(() -> TicketRequestException.notFound("no event " + eventId));
@@ -167,7 +170,7 @@ public final class TicketService {
                 INSERT INTO tickets (id, event_id, seat, mint, status, pending_action, created_at, updated_at)
                 VALUES (?, ?, ?, ?, 'minting', 'mint', ?, ?)""", id, eventId, seat, mint, now, now);
         var payload = new TicketOps.MintPayload(id, mint, owner, TicketOps.metadata(id, eventId, seat));
-        Outbox.enqueue(
+        long opId = Outbox.enqueue(
                 tx,
                 new NewOperation(
                         MINT_KIND,
@@ -177,7 +180,7 @@ public final class TicketService {
                         TicketOps.json(payload)),
                 maxAttempts,
                 now);
-        return TicketStore.lockTicket(tx, id).orElseThrow();
+        return new Accepted(TicketStore.lockTicket(tx, id).orElseThrow(), opId);
     }
 
     // ---------------------------------------------------------------- transfer
@@ -236,11 +239,11 @@ public final class TicketService {
      * transfer is pending: the transfer might still land, and burning from the old owner would then
      * fail on chain; the caller burns once the transfer is confirmed or failed.
      */
-    public Ticket burn(Connection tx, UUID ticketId) throws SQLException {
+    public Accepted burn(Connection tx, UUID ticketId) throws SQLException {
         Ticket t = activeIdle(tx, ticketId, "burn");
         Instant now = clock.instant();
         var payload = new TicketOps.BurnPayload(ticketId, t.mint(), t.owner());
-        Outbox.enqueue(
+        long opId = Outbox.enqueue(
                 tx,
                 new NewOperation(
                         BURN_KIND,
@@ -251,7 +254,7 @@ public final class TicketService {
                 maxAttempts,
                 now);
         TicketStore.setPendingAction(tx, ticketId, "burn", now);
-        return TicketStore.lockTicket(tx, ticketId).orElseThrow();
+        return new Accepted(TicketStore.lockTicket(tx, ticketId).orElseThrow(), opId);
     }
 
     /** The ticket, locked, if it is active with nothing in flight; otherwise the refusal saying why. */

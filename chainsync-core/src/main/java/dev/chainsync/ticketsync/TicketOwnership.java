@@ -252,7 +252,7 @@ public final class TicketOwnership
                         e.mint(),
                         "previous_owner",
                         before,
-                        "owner",
+                        "new_owner",
                         e.holding().owner(),
                         "slot",
                         e.holding().slot(),

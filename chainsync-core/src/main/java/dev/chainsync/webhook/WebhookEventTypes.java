@@ -18,6 +18,10 @@ public final class WebhookEventTypes {
             "reconciliation.discrepancy",
             "review.opened",
             "ingest.dead_lettered",
+            "ticket.minted",
+            "ticket.transferred",
+            "ticket.burned",
+            "ticket.ownership_corrected",
             WebhookDispatcher.EVENT_ENDPOINT_DISABLED);
 
     private WebhookEventTypes() {}

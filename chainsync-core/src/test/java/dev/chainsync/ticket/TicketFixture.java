@@ -62,7 +62,8 @@ final class TicketFixture implements AutoCloseable {
     }
 
     Ticket mint(UUID eventId, String owner, String seat) {
-        return w.jdbc.inTransaction(tx -> tickets.mint(tx, eventId, owner, seat));
+        return w.jdbc.inTransaction(tx -> tickets.mint(tx, eventId, owner, seat))
+                .ticket();
     }
 
     PendingTransfer transfer(UUID ticketId, String to, BigDecimal price) {
@@ -70,7 +71,7 @@ final class TicketFixture implements AutoCloseable {
     }
 
     Ticket burn(UUID ticketId) {
-        return w.jdbc.inTransaction(tx -> tickets.burn(tx, ticketId));
+        return w.jdbc.inTransaction(tx -> tickets.burn(tx, ticketId)).ticket();
     }
 
     /** Submit, two slots, confirm. */

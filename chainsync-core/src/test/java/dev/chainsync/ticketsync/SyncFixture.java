@@ -56,7 +56,8 @@ final class SyncFixture implements AutoCloseable {
 
     /** A minted, confirmed ticket held by {@code owner}. */
     Ticket minted(TicketEvent e, String owner, String seat) {
-        Ticket t = w.jdbc.inTransaction(tx -> tickets.mint(tx, e.id(), owner, seat));
+        Ticket t = w.jdbc.inTransaction(tx -> tickets.mint(tx, e.id(), owner, seat))
+                .ticket();
         settle();
         return ticket(t.id());
     }
