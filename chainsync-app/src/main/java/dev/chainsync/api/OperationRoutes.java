@@ -76,13 +76,22 @@ final class OperationRoutes {
 
     private void retry(Context ctx) {
         long id = idParam(ctx);
-        idempotent.respond(ctx, Idempotent.fingerprint(ctx), tx -> switch (outbox.retry(tx, id)) {
+        idempotent.respond(ctx, Idempotent.fingerprint(ctx), tx -> switch (retried(tx, id)) {
             case NOT_FOUND -> throw ApiProblem.notFound("no operation " + id);
             case NOT_DEAD_LETTERED ->
                 throw ApiProblem.conflict(
                         "operation " + id + " is not dead-lettered; only dead-lettered operations can be retried");
             case RETRIED -> Idempotent.json(202, view(outbox.find(tx, id).orElseThrow(), null), null);
         });
+    }
+
+    /** The retry's outcome; a handler refusing it (its aggregate moved on) is a 409 and nothing is written. */
+    private Outbox.RetryOutcome retried(java.sql.Connection tx, long id) throws java.sql.SQLException {
+        try {
+            return outbox.retry(tx, id);
+        } catch (dev.chainsync.outbox.RetryRefusedException e) {
+            throw ApiProblem.conflict(e.getMessage());
+        }
     }
 
     private static long idParam(Context ctx) {

@@ -6,6 +6,7 @@ import dev.chainsync.json.Json;
 import dev.chainsync.outbox.Operation;
 import dev.chainsync.outbox.OperationHandler;
 import dev.chainsync.outbox.Outbox;
+import dev.chainsync.outbox.RetryRefusedException;
 import dev.chainsync.webhook.WebhookOutbox;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -216,16 +217,26 @@ final class TicketOperationHandler implements OperationHandler {
         Ticket t = TicketStore.lockTicket(tx, ticketId)
                 .orElseThrow(() -> new IllegalStateException("no ticket " + ticketId));
         if (t.pendingAction() != null) {
-            throw TicketRequestException.conflict(
+            throw new RetryRefusedException(
                     "ticket " + ticketId + " has a " + t.pendingAction() + " in flight; retry refused");
         }
         switch (op.kind()) {
             case TicketOps.MINT -> {
+                if (t.status() != TicketStatus.MINT_FAILED
+                        || !Jdbc.query(
+                                        tx,
+                                        "SELECT 1 FROM tickets WHERE event_id = ? AND seat = ? AND status <> 'mint_failed'",
+                                        r -> 1,
+                                        t.eventId(),
+                                        t.seat())
+                                .isEmpty()) {
+                    throw new RetryRefusedException("seat " + t.seat() + " was taken meanwhile; retry refused");
+                }
                 int taken = Jdbc.update(tx, """
                         UPDATE ticket_events SET tickets_issued = tickets_issued + 1, updated_at = ?
                          WHERE id = ? AND tickets_issued < capacity""", now, t.eventId());
                 if (taken == 0) {
-                    throw TicketRequestException.conflict("event " + t.eventId() + " is sold out; retry refused");
+                    throw new RetryRefusedException("event " + t.eventId() + " is sold out; retry refused");
                 }
                 Jdbc.update(
                         tx,
@@ -234,6 +245,10 @@ final class TicketOperationHandler implements OperationHandler {
                         ticketId);
             }
             case TicketOps.TRANSFER -> {
+                if (t.status() != TicketStatus.ACTIVE) {
+                    throw new RetryRefusedException(
+                            "ticket " + ticketId + " is " + t.status().dbName() + "; retry refused");
+                }
                 Jdbc.update(
                         tx,
                         "UPDATE pending_transfers SET status = 'pending', updated_at = ? WHERE operation_id = ?",
@@ -241,7 +256,13 @@ final class TicketOperationHandler implements OperationHandler {
                         op.id());
                 TicketStore.setPendingAction(tx, ticketId, "transfer", now);
             }
-            case TicketOps.BURN -> TicketStore.setPendingAction(tx, ticketId, "burn", now);
+            case TicketOps.BURN -> {
+                if (t.status() != TicketStatus.ACTIVE) {
+                    throw new RetryRefusedException(
+                            "ticket " + ticketId + " is " + t.status().dbName() + "; retry refused");
+                }
+                TicketStore.setPendingAction(tx, ticketId, "burn", now);
+            }
             default -> throw new IllegalStateException("not a ticket operation: " + op.kind());
         }
     }
