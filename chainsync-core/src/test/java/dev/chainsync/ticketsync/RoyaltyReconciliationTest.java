@@ -123,6 +123,11 @@ class RoyaltyReconciliationTest {
         assertThat(entries(unbacked.id()))
                 .singleElement()
                 .satisfies(m -> assertThat(m.get("voided")).isEqualTo(true));
+        assertThat(f.tickets.store().royaltyOf(unbacked.id()))
+                .as("a voided entry no longer counts")
+                .isEmpty();
+        assertThat(f.tickets.store().royaltyOf(lost.id()).orElseThrow().royaltyAmount())
+                .isEqualByComparingTo("5.00");
         // dismiss changes nothing.
         f.reviews.resolve(open.get(dismissed.id().toString()).id(), ReviewQueue.Resolution.DISMISS, "ok", "ops");
         assertThat(entries(dismissed.id()))
