@@ -215,4 +215,31 @@ class TicketRoutesTest {
         assertProblem(postJson("/v1/tickets/" + id + "/burn", "{}"), 409, "burned");
         assertThat(written()).isEqualTo(burned);
     }
+
+    @Test
+    void aRetryOfAFailedMintWhoseSeatWasSoldAgainIsAConflictAndChangesNothing() {
+        String eventId = event(1);
+        String first = ApiHarness.json(
+                        postJson("/v1/events/" + eventId + "/tickets", "{\"owner\":\"" + alice + "\",\"seat\":\"A1\"}"))
+                .path("id")
+                .asText();
+        h.app.services().devnetFaults().failRate(1.0);
+        for (int i = 0; i < 12; i++) {
+            h.submitAndConfirm();
+            h.clock.advance(java.time.Duration.ofMinutes(5));
+        }
+        assertThat(ApiHarness.json(h.get("/v1/tickets/" + first)).path("status").asText())
+                .isEqualTo("mint_failed");
+        h.app.services().devnetFaults().failRate(0.0);
+        assertThat(postJson("/v1/events/" + eventId + "/tickets", "{\"owner\":\"" + bob + "\",\"seat\":\"A1\"}")
+                        .statusCode())
+                .isEqualTo(202);
+        long operation = h.queryLong("SELECT id FROM chain_operations WHERE aggregate_id = '" + first + "'");
+
+        assertProblem(postJson("/v1/operations/" + operation + "/retry", "{}"), 409, "seat A1 was taken");
+        assertThat(h.queryLong("SELECT count(*) FROM chain_operations WHERE status = 'dead_lettered'"))
+                .isEqualTo(1);
+        assertThat(ApiHarness.json(h.get("/v1/tickets/" + first)).path("status").asText())
+                .isEqualTo("mint_failed");
+    }
 }
