@@ -12,6 +12,7 @@ import dev.chainsync.reconcile.ReconciledType;
 import dev.chainsync.reconcile.Severity;
 import dev.chainsync.reconcile.SourceOfTruth;
 import dev.chainsync.ticket.SyncQueries;
+import dev.chainsync.ticket.TicketMemos;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -30,13 +31,15 @@ import java.util.UUID;
  * Each run takes the priced transfers confirmed in its window and compares, per transfer, the royalty
  * entry the database recorded with the transfer the chain lists for the ticket's mint: a transfer on
  * chain without its entry ({@code missing_in_db}), an entry whose transfer the chain does not show
- * ({@code missing_on_chain}), or an entry naming another transaction or price ({@code
- * value_mismatch}). A person's {@code accept_chain} writes the missing entry or voids the unbacked
+ * ({@code missing_on_chain}), or an entry naming another transaction or price, or a sale price other
+ * than the one the platform wrote on chain in the transfer's memo ({@code value_mismatch}). A person's {@code accept_chain} writes the missing entry or voids the unbacked
  * one; the chain cannot be re-written for a past transfer, so {@code accept_database} is refused.
  */
 public final class Royalties implements ReconciledType<Royalties.ChainSide, Map<String, SyncQueries.Sale>> {
     /** How many of a mint's newest changes are read: far more than a ticket is resold in a window. */
     static final int TRANSFERS_LOOKED_AT = 100;
+    /** How the chain's view names the sale price the platform's memo carried. */
+    static final String PRICE = " price=";
     /** Why an entry is voided when a person accepts the chain's view. */
     static final String VOID_REASON = "the chain does not show this transfer (review accepted the chain)";
 
@@ -88,7 +91,11 @@ public final class Royalties implements ReconciledType<Royalties.ChainSide, Map<
         return out;
     }
 
-    /** Pure: per priced transfer, whether the chain lists it and whether its entry matches. */
+    /**
+     * Pure: per priced transfer, whether the chain lists it (the platform's transaction, by
+     * signature, with the same owners), whether its entry exists and whether the entry agrees with
+     * the transfer and with the sale price the platform wrote on chain ({@link TicketMemos#price}).
+     */
     @Override
     public List<Discrepancy> compare(ChainSide chainSide, Map<String, SyncQueries.Sale> sales, Instant now) {
         List<Discrepancy> out = new ArrayList<>();
@@ -99,19 +106,32 @@ public final class Royalties implements ReconciledType<Royalties.ChainSide, Map<
                             && s.fromOwner().equals(t.from())
                             && s.newOwner().equals(t.to()))
                     .findFirst();
+            Optional<BigDecimal> chainPrice = onChain.flatMap(t -> TicketMemos.price(t.memos()));
             boolean hasEntry = s.entryAmount() != null;
             // No timestamps in either view: a dismissed review then matches the same disagreement next run.
-            Observed chainView =
-                    onChain.map(t -> new Observed(t.to(), t.signature(), null)).orElse(null);
+            Observed chainView = onChain.map(t -> new Observed(
+                            t.to(),
+                            t.signature()
+                                    + chainPrice
+                                            .map(p -> PRICE + p.toPlainString())
+                                            .orElse(""),
+                            null))
+                    .orElse(null);
             Observed dbView = new Observed(s.newOwner(), hasEntry ? entry(s) : null, null);
             String key = s.transferId().toString();
-            if (onChain.isPresent() && !hasEntry) {
+            boolean priceDiffers = chainPrice.isPresent()
+                    && (chainPrice.get().compareTo(s.price()) != 0
+                            || (hasEntry && chainPrice.get().compareTo(s.entryPrice()) != 0));
+            if (onChain.isPresent()
+                    && (priceDiffers
+                            || (hasEntry
+                                    && (!s.signature().equals(s.entrySignature())
+                                            || s.price().compareTo(s.entryPrice()) != 0)))) {
+                out.add(new Discrepancy(key, DiscrepancyKind.VALUE_MISMATCH, chainView, dbView));
+            } else if (onChain.isPresent() && !hasEntry) {
                 out.add(new Discrepancy(key, DiscrepancyKind.MISSING_IN_DB, chainView, dbView));
             } else if (onChain.isEmpty() && hasEntry) {
                 out.add(new Discrepancy(key, DiscrepancyKind.MISSING_ON_CHAIN, null, dbView));
-            } else if (onChain.isPresent()
-                    && (!s.signature().equals(s.entrySignature()) || s.price().compareTo(s.entryPrice()) != 0)) {
-                out.add(new Discrepancy(key, DiscrepancyKind.VALUE_MISMATCH, chainView, dbView));
             }
         }
         return out;
@@ -139,8 +159,9 @@ public final class Royalties implements ReconciledType<Royalties.ChainSide, Map<
     public String healDatabase(Connection tx, Discrepancy d, long runId, Instant now) throws SQLException {
         UUID transfer = UUID.fromString(d.key());
         if (d.kind() == DiscrepancyKind.MISSING_IN_DB) {
-            Optional<BigDecimal> amount =
-                    SyncQueries.writeMissingRoyalty(tx, transfer, d.chain().value(), now);
+            // The chain's view is "<signature>[ price=<sale price>]".
+            String signature = d.chain().value().split(" ", 2)[0];
+            Optional<BigDecimal> amount = SyncQueries.writeMissingRoyalty(tx, transfer, signature, now);
             return amount.map(a -> Json.object("royalty_amount", a.toPlainString()))
                     .orElse(UNCHANGED);
         }

@@ -143,4 +143,30 @@ class RoyaltyReconciliationTest {
                 .isZero();
         assertThat(openReviews()).isEmpty();
     }
+
+    @Test
+    void aSalePriceOtherThanTheOneOnChainIsAValueMismatchAPersonMustCorrect() {
+        f = new SyncFixture("troy-price");
+        PendingTransfer p = resold(f.event(500), "C1", "100.00");
+        // The database now says the sale was for 90; the platform's transfer memo on chain says 100.
+        f.w.jdbc.update("UPDATE pending_transfers SET price = 90 WHERE id = ?", p.id());
+        f.w.jdbc.update(
+                "UPDATE ticket_royalties SET sale_price = 90, royalty_amount = 4.5 WHERE transfer_id = ?", p.id());
+
+        ReconcileEngine.Run run = f.engine.runOnce(EngineConfig.ROYALTIES);
+
+        assertThat(run.reviewed()).isEqualTo(1);
+        ReviewQueue.Review review = openReviews().get(p.id().toString());
+        assertThat(review.finding()).isEqualTo("value_mismatch");
+        assertThat(review.chain()).contains("price=100");
+        assertThat(review.database()).contains("4.5 on a sale of 90");
+        assertThatThrownBy(() -> f.reviews.resolve(review.id(), ReviewQueue.Resolution.ACCEPT_CHAIN, null, "ops"))
+                .as("no side's copy fixes a wrong price: a person corrects it")
+                .isInstanceOf(ReviewQueue.ConflictException.class);
+        assertThat(entries(p.id()))
+                .singleElement()
+                .satisfies(m -> assertThat((BigDecimal) m.get("amount")).isEqualByComparingTo("4.5"));
+        f.reviews.resolve(review.id(), ReviewQueue.Resolution.DISMISS, "refund agreed", "ops");
+        assertThat(f.engine.runOnce(EngineConfig.ROYALTIES).reviewed()).isZero();
+    }
 }
