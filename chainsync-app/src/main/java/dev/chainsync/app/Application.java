@@ -29,7 +29,12 @@ import dev.chainsync.reconcile.CredentialReconciler;
 import dev.chainsync.reconcile.IngestCompleteness;
 import dev.chainsync.reconcile.ReconcileEngine;
 import dev.chainsync.reconcile.ReviewQueue;
+import dev.chainsync.ticket.SyncQueries;
 import dev.chainsync.ticket.TicketService;
+import dev.chainsync.ticket.TicketStore;
+import dev.chainsync.ticketsync.OwnershipListener;
+import dev.chainsync.ticketsync.Royalties;
+import dev.chainsync.ticketsync.TicketOwnership;
 import dev.chainsync.webhook.SecretBox;
 import dev.chainsync.webhook.WebhookDispatcher;
 import dev.chainsync.webhook.WebhookEndpoints;
@@ -71,6 +76,7 @@ public final class Application implements AutoCloseable {
     private final PollingWorker retentionPurge;
     private final ApiServices services;
     private final ReconcileEngine reconcileEngine;
+    private final OwnershipListener ownershipListener;
     private final HttpApi http;
     private boolean closed;
 
@@ -116,8 +122,14 @@ public final class Application implements AutoCloseable {
                             "retention-purge", PURGE_INTERVAL, () -> purgeExpired(idempotency, webhookEndpoints)));
             CredentialReconciler reconciler =
                     resources.add("reconciler", newReconciler(db, chain, credentials, clock, registry));
-            this.reconcileEngine =
-                    resources.add("reconciliation engine", newReconcileEngine(db, reconciler, clock, registry));
+            this.reconcileEngine = resources.add(
+                    "reconciliation engine",
+                    newReconcileEngine(db, chain, reconciler, tickets.store(), clock, registry));
+            // Stops before the engine it triggers (resources close in reverse).
+            this.ownershipListener = resources.add(
+                    "ticket ownership listener",
+                    new OwnershipListener(
+                            db.jdbc(), tickets.store(), chain, reconcileEngine, config.ticketSync(), clock, registry));
             WebhookDispatcher webhookDispatcher = resources.add(
                     "webhook dispatcher",
                     new WebhookDispatcher(db.jdbc(), config.webhooks(), secretBox, clock, random, registry));
@@ -193,14 +205,25 @@ public final class Application implements AutoCloseable {
                 registry);
     }
 
-    /** The engine schedules every reconciled data type, the credential reconciler among them. */
+    /**
+     * The engine schedules every reconciled data type: credentials (CHAINSYNC_RECONCILE_INTERVAL_MS),
+     * ingest completeness, ticket ownership (chain wins; the platform's transfers are the issuer's)
+     * and royalties (manual review).
+     */
     private ReconcileEngine newReconcileEngine(
-            Database db, CredentialReconciler reconciler, Clock clock, PrometheusMeterRegistry registry) {
+            Database db,
+            CircuitBreakingChainClient chain,
+            CredentialReconciler reconciler,
+            TicketStore ticketStore,
+            Clock clock,
+            PrometheusMeterRegistry registry) {
         return new ReconcileEngine(
                         db.jdbc(), config.reconcile().engine(), config.relay().maxAttempts(), clock, registry)
-                .register(reconciler, config.reconcile().interval())
+                .register(reconciler.type())
                 .register(new IngestCompleteness(
-                        db.jdbc(), config.reconcile().engine().ingestMaxQuietBlocks()));
+                        db.jdbc(), config.reconcile().engine().ingestMaxQuietBlocks()))
+                .register(new TicketOwnership(ticketStore, chain, issuer.address()))
+                .register(new Royalties(new SyncQueries(db.jdbc()), chain));
     }
 
     /**
@@ -293,6 +316,7 @@ public final class Application implements AutoCloseable {
             }
             if (config.reconcile().enabled()) {
                 reconcileEngine.start();
+                ownershipListener.start();
             }
             retentionPurge.start();
             services.transfers().start();
@@ -345,6 +369,11 @@ public final class Application implements AutoCloseable {
     /** The reconciliation engine: its data types, runs and retention. */
     public ReconcileEngine reconcileEngine() {
         return reconcileEngine;
+    }
+
+    /** The ticket ownership listener (its passes are driven by hand in tests). */
+    public OwnershipListener ownershipListener() {
+        return ownershipListener;
     }
 
     /** The services behind the HTTP API (the database, the outbox, API keys, the ledger, ...). */

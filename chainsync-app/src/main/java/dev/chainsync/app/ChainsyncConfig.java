@@ -11,6 +11,7 @@ import dev.chainsync.db.DatabaseConfig;
 import dev.chainsync.ingest.IngestConfig;
 import dev.chainsync.outbox.RelayConfig;
 import dev.chainsync.reconcile.ReconcileConfig;
+import dev.chainsync.ticketsync.TicketSyncConfig;
 import dev.chainsync.webhook.WebhookConfig;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -31,7 +32,8 @@ public record ChainsyncConfig(
         ReconcileConfig reconcile,
         EdgeConfig edge,
         IngestConfig ingest,
-        WebhookConfig webhooks) {
+        WebhookConfig webhooks,
+        TicketSyncConfig ticketSync) {
 
     public static final Path DEFAULT_DATA_DIR = Path.of(".chainsync");
 
@@ -52,19 +54,22 @@ public record ChainsyncConfig(
         EdgeConfig edge = EdgeConfig.load(env);
         IngestConfig ingest = IngestConfig.load(env);
         WebhookConfig webhooks = WebhookConfig.load(env, dataDir);
+        TicketSyncConfig ticketSync = TicketSyncConfig.load(env);
         env.throwIfInvalid();
-        return new ChainsyncConfig(dataDir, database, http, chain, relay, reconcile, edge, ingest, webhooks);
+        return new ChainsyncConfig(
+                dataDir, database, http, chain, relay, reconcile, edge, ingest, webhooks, ticketSync);
     }
 
     /** The same configuration with another HTTP port (the {@code --port} flag). */
     public ChainsyncConfig withHttpPort(int port) {
         return new ChainsyncConfig(
-                dataDir, database, http.withPort(port), chain, relay, reconcile, edge, ingest, webhooks);
+                dataDir, database, http.withPort(port), chain, relay, reconcile, edge, ingest, webhooks, ticketSync);
     }
 
     /** The same configuration with other ingest settings (the {@code --ingest} flag, the demo's embedded Redis). */
     public ChainsyncConfig withIngest(IngestConfig newIngest) {
-        return new ChainsyncConfig(dataDir, database, http, chain, relay, reconcile, edge, newIngest, webhooks);
+        return new ChainsyncConfig(
+                dataDir, database, http, chain, relay, reconcile, edge, newIngest, webhooks, ticketSync);
     }
 
     /** A one-line-per-section description with no secrets, for the start-up log. */
@@ -79,6 +84,7 @@ public record ChainsyncConfig(
         parts.put("edge", edge);
         parts.put("ingest", ingest);
         parts.put("webhooks", webhooks);
+        parts.put("ticketSync", ticketSync);
         StringBuilder sb = new StringBuilder("effective configuration:");
         parts.forEach((k, v) -> sb.append("\n  ").append(k).append(" = ").append(v));
         return sb.toString();

@@ -54,10 +54,27 @@ public record EngineConfig(
                 .throwIfInvalid();
     }
 
-    /** The defaults: ingest completeness every minute, other types at the transaction-status cadence, 90 days kept. */
+    /** The ticket ownership data type's name (its cadence's key). */
+    public static final String TICKET_OWNERSHIP = "ticket_ownership";
+    /** The royalties data type's name (its cadence's key). */
+    public static final String ROYALTIES = "royalties";
+
+    /**
+     * The defaults: credentials every {@link ReconcileConfig#DEFAULT_INTERVAL}, ingest completeness
+     * every minute, ticket ownership every 5 minutes, royalties every 15, other types at the
+     * transaction-status cadence, 90 days kept.
+     */
     public static EngineConfig defaults() {
         return new EngineConfig(
-                Map.of(IngestCompleteness.NAME, DEFAULT_TRANSACTION_STATUS),
+                Map.of(
+                        CredentialReconciler.KIND,
+                        ReconcileConfig.DEFAULT_INTERVAL,
+                        IngestCompleteness.NAME,
+                        DEFAULT_TRANSACTION_STATUS,
+                        TICKET_OWNERSHIP,
+                        DEFAULT_OWNERSHIP,
+                        ROYALTIES,
+                        DEFAULT_ROYALTIES),
                 DEFAULT_TRANSACTION_STATUS,
                 DEFAULT_WINDOW,
                 MIN_RETENTION,
@@ -71,7 +88,24 @@ public record EngineConfig(
      * run looks back {@code window}. Problems are collected in {@code env} (the result is null then).
      */
     public static EngineConfig load(Env env, Duration window) {
+        return load(env, window, ReconcileConfig.DEFAULT_INTERVAL);
+    }
+
+    /**
+     * As {@link #load(Env, Duration)}, with the credentials' cadence ({@code
+     * CHAINSYNC_RECONCILE_INTERVAL_MS}), ticket ownership's ({@code
+     * CHAINSYNC_RECONCILE_OWNERSHIP_INTERVAL_MS}) and royalties' ({@code
+     * CHAINSYNC_RECONCILE_ROYALTIES_INTERVAL_MS}) under the schedule, which overrides them.
+     */
+    public static EngineConfig load(Env env, Duration window, Duration credentialsEvery) {
         Map<String, Duration> every = new LinkedHashMap<>(defaults().every());
+        every.put(CredentialReconciler.KIND, credentialsEvery);
+        every.put(
+                TICKET_OWNERSHIP,
+                env.millis("CHAINSYNC_RECONCILE_OWNERSHIP_INTERVAL_MS", DEFAULT_OWNERSHIP, MIN_CADENCE, MAX_CADENCE));
+        every.put(
+                ROYALTIES,
+                env.millis("CHAINSYNC_RECONCILE_ROYALTIES_INTERVAL_MS", DEFAULT_ROYALTIES, MIN_CADENCE, MAX_CADENCE));
         String schedule = env.raw(SCHEDULE);
         if (schedule != null && !schedule.isBlank()) {
             for (String entry : schedule.split(",")) {

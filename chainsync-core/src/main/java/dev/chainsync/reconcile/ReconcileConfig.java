@@ -26,7 +26,7 @@ public record ReconcileConfig(boolean enabled, Duration interval, Duration windo
         boolean enabled = env.bool("CHAINSYNC_RECONCILE_ENABLED", true);
         Duration interval = env.millis("CHAINSYNC_RECONCILE_INTERVAL_MS", DEFAULT_INTERVAL);
         Duration window = env.millis("CHAINSYNC_RECONCILE_WINDOW_MS", DEFAULT_WINDOW);
-        EngineConfig engine = EngineConfig.load(env, window);
+        EngineConfig engine = EngineConfig.load(env, window, interval == null ? DEFAULT_INTERVAL : interval);
         return engine == null ? null : env.validated(() -> new ReconcileConfig(enabled, interval, window, engine));
     }
 

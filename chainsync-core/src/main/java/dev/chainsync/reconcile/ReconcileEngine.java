@@ -2,7 +2,6 @@ package dev.chainsync.reconcile;
 
 import dev.chainsync.db.Jdbc;
 import dev.chainsync.worker.PollingWorker;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -19,8 +18,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The reconciliation framework: runs each registered {@link ReconciledType} on its schedule (read
  * the chain, read the database, compare, plan by the type's source of truth, apply each correction
- * with its audit row), stores runs and findings, and purges history older than the retention. It
- * also schedules the {@link CredentialReconciler}. Everything runs on {@link PollingWorker}s.
+ * with its audit row), stores runs and findings, and purges history older than the retention. One
+ * run per type at a time across instances (a lease on the run row). Credentials are one of its types
+ * ({@link CredentialReconciler#type()}). Everything runs on {@link PollingWorker}s.
  */
 public final class ReconcileEngine implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ReconcileEngine.class);
@@ -29,14 +29,12 @@ public final class ReconcileEngine implements AutoCloseable {
 
     private final Jdbc jdbc;
     private final EngineConfig config;
+    private final TypeRuns runs;
     private final Map<String, ReconciledType<?, ?>> types = new LinkedHashMap<>();
-    private final Map<String, Runnable> jobs = new LinkedHashMap<>();
     private final Map<String, Duration> cadences = new HashMap<>();
     private final Map<String, Instant> nextDue = new HashMap<>();
     private final int outboxMaxAttempts;
     private final Clock clock;
-    private final Counter failedRuns;
-    private final Counter corrections;
     private final List<PollingWorker> workers = new ArrayList<>();
     private boolean closed;
 
@@ -49,31 +47,39 @@ public final class ReconcileEngine implements AutoCloseable {
         this.config = config;
         this.outboxMaxAttempts = outboxMaxAttempts;
         this.clock = clock;
-        this.failedRuns = registry.counter("chainsync_reconcile_failed_runs_total");
-        this.corrections = registry.counter("chainsync_reconcile_corrections_total");
+        this.runs = new TypeRuns(jdbc, config.window(), outboxMaxAttempts, clock, registry);
     }
 
     /** Adds a data type, run every {@link EngineConfig#cadenceOf} its name. */
-    public synchronized ReconcileEngine register(ReconciledType<?, ?> type) {
-        if (types.containsKey(type.name()) || jobs.containsKey(type.name())) {
+    public ReconcileEngine register(ReconciledType<?, ?> type) {
+        return register(type, config.cadenceOf(type.name()));
+    }
+
+    /** Adds the credential reconciler's data type, run every {@code every}. */
+    public ReconcileEngine register(CredentialReconciler credentials, Duration every) {
+        return register(credentials.type(), every);
+    }
+
+    private synchronized ReconcileEngine register(ReconciledType<?, ?> type, Duration every) {
+        if (types.containsKey(type.name())) {
             throw new IllegalArgumentException("data type registered twice: " + type.name());
         }
         types.put(type.name(), type);
-        jobs.put(type.name(), () -> runOnce(type.name()));
-        cadences.put(type.name(), config.cadenceOf(type.name()));
-        return this;
-    }
-
-    /** Schedules the credential reconciler (its own comparison and findings) every {@code every}. */
-    public synchronized ReconcileEngine register(CredentialReconciler credentials, Duration every) {
-        jobs.put(CredentialReconciler.KIND, credentials::runOnce);
-        cadences.put(CredentialReconciler.KIND, every);
+        cadences.put(type.name(), every);
+        runs.register(type);
         return this;
     }
 
     /** The registered type called {@code name}. */
-    Optional<ReconciledType<?, ?>> type(String name) {
+    synchronized Optional<ReconciledType<?, ?>> type(String name) {
         return Optional.ofNullable(types.get(name));
+    }
+
+    /** The registered data types' names with their cadences, in registration order. */
+    public synchronized Map<String, Duration> schedule() {
+        Map<String, Duration> out = new LinkedHashMap<>();
+        types.keySet().forEach(name -> out.put(name, cadences.get(name)));
+        return out;
     }
 
     int outboxMaxAttempts() {
@@ -90,73 +96,31 @@ public final class ReconcileEngine implements AutoCloseable {
         return this;
     }
 
-    /** Runs every job whose time has come; one failing job does not hold back the others. Always idles a tick after. */
+    /** Runs every type whose time has come; one failing type does not hold back the others. Always idles a tick after. */
     int runDue() {
-        for (Map.Entry<String, Runnable> job : snapshot().entrySet()) {
+        for (String name : schedule().keySet()) {
             Instant now = clock.instant();
-            Instant due = nextDue.getOrDefault(job.getKey(), now);
+            Instant due = nextDue.getOrDefault(name, now);
             if (due.isAfter(now)) {
                 continue;
             }
-            nextDue.put(job.getKey(), now.plus(cadences.get(job.getKey())));
+            nextDue.put(name, now.plus(cadences.get(name)));
             try {
-                job.getValue().run();
+                runOnce(name);
             } catch (RuntimeException e) {
-                log.warn("reconciliation of {} failed: {}", job.getKey(), e.toString());
+                log.warn("reconciliation of {} failed: {}", name, e.toString());
             }
         }
         return 0;
     }
 
-    private synchronized Map<String, Runnable> snapshot() {
-        return new LinkedHashMap<>(jobs);
-    }
-
-    /** Runs one data type now over the window ending now and returns the stored run (failed ones too). */
+    /**
+     * Runs one data type now over the window ending now and returns the stored run (failed ones too).
+     * When another instance has a run of the type under way, returns that run (still {@code running}).
+     */
     public Run runOnce(String name) {
         ReconciledType<?, ?> type = type(name).orElseThrow(() -> new IllegalArgumentException("no data type " + name));
-        Instant now = clock.instant();
-        Instant from = now.minus(config.window());
-        long runId = ReconcileStore.startRun(jdbc, name, now, from);
-        try {
-            Map<ReconcileStore.Applied, Integer> counts = reconcile(type, runId, from, now);
-            jdbc.update(
-                    """
-                    UPDATE reconciliation_runs SET status = 'succeeded', finished_at = ?, recovered = ?, rewritten = ?,
-                           reviewed = ?, flagged = ? WHERE id = ?""",
-                    clock.instant(),
-                    counts.getOrDefault(ReconcileStore.Applied.HEALED, 0),
-                    counts.getOrDefault(ReconcileStore.Applied.REWRITTEN, 0),
-                    counts.getOrDefault(ReconcileStore.Applied.REVIEW, 0),
-                    counts.getOrDefault(ReconcileStore.Applied.REPORTED, 0),
-                    runId);
-        } catch (RuntimeException e) {
-            failedRuns.increment();
-            log.warn("reconciliation {} of {} failed: {}", runId, name, e.toString());
-            ReconcileStore.failRun(jdbc, runId, clock.instant(), e);
-        }
-        return find(runId).orElseThrow();
-    }
-
-    /** Reads both sides outside any transaction, plans in pure code, then applies each correction in its own. */
-    private <C, D> Map<ReconcileStore.Applied, Integer> reconcile(
-            ReconciledType<C, D> type, long runId, Instant from, Instant to) {
-        C chain = type.readChain(from, to);
-        D database = type.readDatabase(from, to, chain);
-        List<Correction> plan = Correction.plan(type, type.compare(chain, database, to));
-        Map<ReconcileStore.Applied, Integer> counts = new HashMap<>();
-        for (Correction c : plan) {
-            ReconcileStore.Applied applied = jdbc.inTransaction(
-                    tx -> ReconcileStore.apply(tx, type, c, runId, null, outboxMaxAttempts, clock.instant()));
-            counts.merge(applied, 1, Integer::sum);
-            if (applied == ReconcileStore.Applied.HEALED || applied == ReconcileStore.Applied.REWRITTEN) {
-                corrections.increment();
-            }
-        }
-        if (!plan.isEmpty()) {
-            log.warn("reconciliation {} of {}: {}", runId, type.name(), counts);
-        }
-        return counts;
+        return find(runs.run(type)).orElseThrow();
     }
 
     public Optional<Run> find(long id) {

@@ -9,8 +9,10 @@ import java.util.List;
 /**
  * The reconciliation metrics under the names the seeds' dashboards and alerts use: {@code
  * diploma_inconsistencies_total{type}} (seed 000), {@code reconciliation_duration_seconds{kind,status}}
- * and {@code blockchain_ownership_mismatches_total} (seed 001). Every series is registered at zero
- * when the reconciler is built, so an alert on {@code increase(...)} sees the first finding.
+ * and {@code blockchain_ownership_mismatches_total} (seed 001), for every data type the engine
+ * runs ({@code reconciliation_duration_seconds_count} counts its runs, {@code status="failed"} its
+ * failures). Every series is registered at zero when the type is registered, so an alert on {@code
+ * increase(...)} sees the first finding.
  */
 final class ReconcileMetrics {
     /** The finding kinds the credential reconciler reports, each a {@code type} of the inconsistency counter. */
@@ -33,6 +35,8 @@ final class ReconcileMetrics {
     private final String kind;
     private final Timer succeeded;
     private final Timer failed;
+    private final Counter ownershipMismatches;
+    private final Counter skipped;
 
     ReconcileMetrics(MeterRegistry registry, String kind) {
         this.registry = registry;
@@ -40,11 +44,25 @@ final class ReconcileMetrics {
         FINDING_KINDS.forEach(this::inconsistencies);
         this.succeeded = duration("succeeded");
         this.failed = duration("failed");
-        // Ticket ownership is not reconciled yet: the counter exists at zero so the seed's alert and
-        // dashboard have a series to watch once it is.
-        Counter.builder("blockchain_ownership_mismatches_total")
+        // One series for every data type (ticket ownership finds them): at zero from the start, so the
+        // seed's alert sees the first mismatch.
+        this.ownershipMismatches = Counter.builder("blockchain_ownership_mismatches_total")
                 .description("Ownership mismatches between chain and database found by reconciliation")
                 .register(registry);
+        this.skipped = Counter.builder("chainsync_reconcile_skipped_runs_total")
+                .description("Runs not started because another instance had a run of the data type under way")
+                .tag("kind", kind)
+                .register(registry);
+    }
+
+    /** Counts one owner mismatch found (and acted on) by a run. */
+    void ownershipMismatch() {
+        ownershipMismatches.increment();
+    }
+
+    /** Counts a run skipped because another instance holds the type's run lease. */
+    void skipped() {
+        skipped.increment();
     }
 
     /** Counts one finding of {@code type} (a finding kind such as {@code missing_on_chain}). */

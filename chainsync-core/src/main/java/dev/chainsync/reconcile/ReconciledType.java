@@ -16,6 +16,8 @@ import java.util.Optional;
  * @param <D> what the database side reads
  */
 public interface ReconciledType<C, D> {
+    /** What {@link #healDatabase} returns when it found nothing to change. */
+    String UNCHANGED = "(unchanged: the database no longer holds what the run read)";
 
     /** The stable name: {@code reconciliation_runs.kind}, the schedule's key, the audit rows' data type. */
     String name();
@@ -33,6 +35,33 @@ public interface ReconciledType<C, D> {
     /** Pure: the discrepancies between the two sides, in a stable order. */
     List<Discrepancy> compare(C chain, D database, Instant now);
 
+    /**
+     * Where a run's window starts, given the engine's ({@code now} less the window) and where the last
+     * successful run of this type ended. By default the engine's; a type whose runs must join up
+     * (nothing between two runs unchecked, whatever the downtime) reaches back further.
+     */
+    default Instant windowStart(Instant from, Optional<Instant> lastSuccessEnd) {
+        return from;
+    }
+
+    /**
+     * A second look at the chain once the database side is known (I/O, outside any transaction): for
+     * items the database has that the first read did not list. By default, nothing more to read.
+     */
+    default C recheckChain(C chain, D database) {
+        return chain;
+    }
+
+    /** What a run looked at, stored with it (the credential type counts memos, credentials and matches). */
+    default Tally tally(C chain, D database, List<Discrepancy> found) {
+        return Tally.NONE;
+    }
+
+    /** Sizes of a run's two sides and how many items agreed. */
+    record Tally(int chainRecords, int dbRecords, int matched) {
+        public static final Tally NONE = new Tally(0, 0, 0);
+    }
+
     /** Whether {@link #healDatabase} can correct {@code d}; otherwise a chain-wins finding is reported. */
     default boolean canHeal(Discrepancy d) {
         return true;
@@ -40,8 +69,10 @@ public interface ReconciledType<C, D> {
 
     /**
      * Makes the database agree with the chain for one discrepancy, inside the engine's transaction
-     * {@code tx}; returns the database state after, for the audit row. Called only when the chain wins
-     * (by policy or by a review's {@code accept_chain}).
+     * {@code tx}; returns the database state after, for the audit row (null when the item is gone), or
+     * {@link #UNCHANGED} when the database no longer holds what the run read (changed since, or healed
+     * by another run already): nothing is recorded then.
+     * Called only when the chain wins (by policy or by a review's {@code accept_chain}).
      */
     String healDatabase(Connection tx, Discrepancy d, long runId, Instant now) throws SQLException;
 
@@ -51,4 +82,13 @@ public interface ReconciledType<C, D> {
      * Its idempotency key must name the item and the value, so a repeated run enqueues it once.
      */
     Optional<NewOperation> rewriteChain(Discrepancy d);
+
+    /**
+     * Carries out what reporting {@code d} means for this type beyond the finding (the credential type
+     * writes a {@code flagged} history entry), inside {@code tx}; false when it was reported already
+     * (by another run at the same moment), so nothing is recorded twice.
+     */
+    default boolean report(Connection tx, Discrepancy d, long runId, Instant now) throws SQLException {
+        return true;
+    }
 }

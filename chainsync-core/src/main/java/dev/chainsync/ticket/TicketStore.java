@@ -110,18 +110,19 @@ public final class TicketStore {
                 ticketId);
     }
 
-    /** The royalty entries of one event's confirmed resales, oldest first. */
+    /** The royalty entries of one event's confirmed resales, oldest first (not those a review voided, V55). */
     public List<RoyaltyEntry> royalties(UUID eventId) {
         return jdbc.query(
-                "SELECT " + ROYALTY_COLUMNS + " FROM ticket_royalties WHERE event_id = ? ORDER BY id",
+                "SELECT " + ROYALTY_COLUMNS + " FROM ticket_royalties WHERE event_id = ? AND voided_at IS NULL"
+                        + " ORDER BY id",
                 TicketStore::royalty,
                 eventId);
     }
 
-    /** The royalty entry of one transfer, if it was confirmed with a price. */
+    /** The royalty entry of one transfer, if it was confirmed with a price (and no review voided it, V55). */
     public Optional<RoyaltyEntry> royaltyOf(UUID transferId) {
         return jdbc.queryOne(
-                "SELECT " + ROYALTY_COLUMNS + " FROM ticket_royalties WHERE transfer_id = ?",
+                "SELECT " + ROYALTY_COLUMNS + " FROM ticket_royalties WHERE transfer_id = ? AND voided_at IS NULL",
                 TicketStore::royalty,
                 transferId);
     }

@@ -25,6 +25,8 @@ final class AnchorFixture implements ReconciledType<Map<String, Observed>, Map<S
     private final String issuer;
     private final SourceOfTruth policy;
     RuntimeException failReads;
+    /** Runs at the start of every chain read (a test holds a run there). */
+    Runnable beforeRead = () -> {};
 
     AnchorFixture(Jdbc jdbc, ChainClient chain, String issuer, SourceOfTruth policy) {
         this.jdbc = jdbc;
@@ -55,6 +57,7 @@ final class AnchorFixture implements ReconciledType<Map<String, Observed>, Map<S
 
     @Override
     public Map<String, Observed> readChain(Instant from, Instant to) {
+        beforeRead.run();
         if (failReads != null) {
             throw failReads;
         }

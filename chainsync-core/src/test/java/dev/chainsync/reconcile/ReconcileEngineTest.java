@@ -294,6 +294,11 @@ class ReconcileEngineTest {
         assertThat(r.note()).isEqualTo("test memo");
         assertThat(audit()).isEmpty();
         assertThat(valueOf("d1")).isNull();
+        // The same disagreement is not asked again; a changed one is.
+        assertThat(engine.runOnce(f.name()).reviewed()).isZero();
+        assertThat(queue.list(ReviewQueue.Status.OPEN, null, 10)).isEmpty();
+        inDatabase("d1", "org", "2");
+        assertThat(engine.runOnce(f.name()).reviewed()).isEqualTo(1);
     }
 
     @Test
@@ -427,5 +432,35 @@ class ReconcileEngineTest {
                 .satisfies(e -> assertThat(((ConfigException) e).problems())
                         .anySatisfy(p -> assertThat(p).contains("'royalties=soon'"))
                         .anySatisfy(p -> assertThat(p).contains("CHAINSYNC_RECONCILE_RETENTION_DAYS")));
+    }
+
+    @Test
+    void ticketCadencesHaveTheirOwnVariablesWhichTheScheduleOverrides() {
+        EngineConfig defaults = EngineConfig.defaults();
+        assertThat(defaults.cadenceOf(EngineConfig.TICKET_OWNERSHIP)).isEqualTo(Duration.ofMinutes(5));
+        assertThat(defaults.cadenceOf(EngineConfig.ROYALTIES)).isEqualTo(Duration.ofMinutes(15));
+        assertThat(defaults.cadenceOf(CredentialReconciler.KIND)).isEqualTo(ReconcileConfig.DEFAULT_INTERVAL);
+
+        Env env = new Env(Map.of(
+                "CHAINSYNC_RECONCILE_OWNERSHIP_INTERVAL_MS", "60000",
+                "CHAINSYNC_RECONCILE_ROYALTIES_INTERVAL_MS", "600000",
+                "CHAINSYNC_RECONCILE_INTERVAL_MS", "120000"));
+        ReconcileConfig loaded = ReconcileConfig.load(env);
+        env.throwIfInvalid();
+        assertThat(loaded.engine().cadenceOf(EngineConfig.TICKET_OWNERSHIP)).isEqualTo(Duration.ofMinutes(1));
+        assertThat(loaded.engine().cadenceOf(EngineConfig.ROYALTIES)).isEqualTo(Duration.ofMinutes(10));
+        assertThat(loaded.engine().cadenceOf(CredentialReconciler.KIND)).isEqualTo(Duration.ofMinutes(2));
+
+        Env scheduled = new Env(Map.of(
+                "CHAINSYNC_RECONCILE_OWNERSHIP_INTERVAL_MS", "60000",
+                "CHAINSYNC_RECONCILE_SCHEDULE", "ticket_ownership=30000"));
+        assertThat(EngineConfig.load(scheduled, Duration.ofHours(1)).cadenceOf(EngineConfig.TICKET_OWNERSHIP))
+                .isEqualTo(Duration.ofSeconds(30));
+
+        Env bad = new Env(Map.of("CHAINSYNC_RECONCILE_OWNERSHIP_INTERVAL_MS", "0"));
+        EngineConfig.load(bad, Duration.ofHours(1));
+        assertThatThrownBy(bad::throwIfInvalid)
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("CHAINSYNC_RECONCILE_OWNERSHIP_INTERVAL_MS");
     }
 }
