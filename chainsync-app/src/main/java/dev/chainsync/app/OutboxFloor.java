@@ -19,8 +19,10 @@ final class OutboxFloor {
     static double microsPerOperation(Jdbc scratch, int operations, int batch) {
         return scratch.withConnection(c -> {
             try (Statement s = c.createStatement()) {
+                // CASCADE: tables added later that reference these (pending_transfers) empty too; the
+                // database is the benchmark's scratch copy.
                 s.execute("TRUNCATE credential_events, credentials, chain_operation_attempts, chain_operations,"
-                        + " webhook_messages, webhook_events");
+                        + " webhook_messages, webhook_events CASCADE");
                 s.execute("""
                         INSERT INTO credentials (hash, issuer_id, recipient_id, file_sha256, file_size, issued_at,
                                                  issuer_address, issuer_signature, memo, status, created_at, updated_at)
