@@ -198,7 +198,8 @@ final class HealthRoutes {
         return m;
     }
 
-    private static Map<String, Object> endpoint(ChainHealth.Endpoint e) {
+    /** One RPC endpoint's /health entry: the chain's and the EVM ingest source's alike. */
+    static Map<String, Object> endpoint(ChainHealth.Endpoint e) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("endpoint", e.name());
         m.put("status", e.status());

@@ -64,6 +64,12 @@ final class IngestRoutes {
         m.put("postgres", h.postgresSyncHealthy() ? "up" : "down");
         m.put("circuit_breaker", h.circuitBreakerState());
         m.put("last_error", h.healthy() ? null : h.lastError());
+        if (!h.rpcEndpoints().isEmpty()) {
+            // The EVM source's own view of its nodes (role "ingest"), apart from the write adapter's.
+            m.put(
+                    "endpoints",
+                    h.rpcEndpoints().stream().map(HealthRoutes::endpoint).toList());
+        }
         return m;
     }
 

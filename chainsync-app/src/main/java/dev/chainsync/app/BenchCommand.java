@@ -319,7 +319,7 @@ final class BenchCommand implements Callable<Integer> {
                 defaultValue = "devnet",
                 description = "devnet (default) or solana: the Solana runtime server of testing/solana-rpc (needs"
                         + " Node.js; --slot-ms is then its block time, 400 is Solana's), reporting the server's raw"
-                        + " rate in the same run.")
+                        + " rate and send-to-confirmed latency in the same run.")
         String chain;
 
         @Option(

@@ -19,9 +19,10 @@ final class OutboxFloor {
     static double microsPerOperation(Jdbc scratch, int operations, int batch) {
         return scratch.withConnection(c -> {
             try (Statement s = c.createStatement()) {
-                // Ticket transfers and their royalties reference chain operations (V52): emptied with them.
+                // Ticket transfers and their royalties reference chain operations (V52): emptied with them;
+                // CASCADE covers tables added later. The database is the benchmark's scratch copy.
                 s.execute("TRUNCATE credential_events, credentials, chain_operation_attempts, chain_operations,"
-                        + " webhook_messages, webhook_events, ticket_royalties, pending_transfers");
+                        + " webhook_messages, webhook_events, ticket_royalties, pending_transfers CASCADE");
                 s.execute("""
                         INSERT INTO credentials (hash, issuer_id, recipient_id, file_sha256, file_size, issued_at,
                                                  issuer_address, issuer_signature, memo, status, created_at, updated_at)

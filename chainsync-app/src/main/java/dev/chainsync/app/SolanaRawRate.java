@@ -9,20 +9,23 @@ import dev.chainsync.chain.Signer;
 import dev.chainsync.credential.CredentialHash;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The chain's own rate, for comparison with chainsync's: a bare loop that signs memo transactions
- * (packed as the relay packs them) ahead of sending, sends them on a few threads and waits until
- * every one is confirmed. No database, no outbox: what the chain and its RPC allow.
+ * The chain's own rate and confirmation time, for comparison with chainsync's: a bare loop that
+ * signs memo transactions (packed as the relay packs them) ahead of sending, sends them on a few
+ * threads while one poller asks {@code getSignatureStatuses} for everything unconfirmed (in the
+ * client's batches, at the relay's confirm interval and commitment), timing each transaction from
+ * just before its send to the poll that first saw it confirmed. No database, no outbox: what the
+ * chain and its RPC allow.
  */
 final class SolanaRawRate {
     /** Transactions signed per blockhash, well inside its validity at any slot time. */
@@ -30,10 +33,61 @@ final class SolanaRawRate {
 
     private static final Duration WAIT_LIMIT = Duration.ofMinutes(10);
 
+    /** What the loop measured: memos confirmed per second and each transaction's send -> confirmed. */
+    record Figures(double memosPerSecond, double p50Ms, double p99Ms, int transactions) {}
+
     private SolanaRawRate() {}
 
-    /** Memos per second confirmed when sending {@code memos} credential memos on {@code threads} threads. */
-    static double memosPerSecond(ChainClient chain, Signer issuer, int memos, int threads) throws Exception {
+    /**
+     * Sends {@code memos} credential memos on {@code threads} threads, polling statuses every
+     * {@code pollInterval} at {@code commitment}, as the relay's confirm pass does.
+     */
+    static Figures measure(
+            ChainClient chain, Signer issuer, int memos, int threads, Duration pollInterval, Commitment commitment)
+            throws Exception {
+        List<List<String>> packs = packs(chain, memos);
+        Map<String, Long> sentAt = new ConcurrentHashMap<>();
+        List<Long> latencies = new ArrayList<>();
+        AtomicBoolean sendingDone = new AtomicBoolean();
+        ExecutorService pool = Executors.newFixedThreadPool(threads + 1);
+        try {
+            long t0 = System.nanoTime();
+            Future<?> poller = pool.submit(() -> {
+                poll(chain, sentAt, sendingDone, latencies, pollInterval, commitment);
+                return null;
+            });
+            try {
+                for (int from = 0; from < packs.size(); from += CHUNK) {
+                    RecentBlockhash blockhash = chain.latestBlockhash();
+                    List<SignedTransaction> signed = packs.subList(from, Math.min(packs.size(), from + CHUNK)).stream()
+                            .map(p -> chain.buildMemoTransaction(issuer, p, blockhash))
+                            .toList();
+                    List<Future<?>> sent = new ArrayList<>();
+                    for (SignedTransaction tx : signed) {
+                        sent.add(pool.submit(() -> {
+                            long before = System.nanoTime();
+                            sentAt.put(chain.submit(tx), before);
+                            return null;
+                        }));
+                    }
+                    for (Future<?> f : sent) {
+                        f.get();
+                    }
+                }
+            } finally {
+                sendingDone.set(true);
+            }
+            poller.get();
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            long[] sorted =
+                    latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+            return new Figures(memos / seconds, percentileMs(sorted, 0.50), percentileMs(sorted, 0.99), sorted.length);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static List<List<String>> packs(ChainClient chain, int memos) {
         int perTransaction = memosPerTransaction(chain);
         List<List<String>> packs = new ArrayList<>();
         HexFormat hex = HexFormat.of();
@@ -46,28 +100,7 @@ final class SolanaRawRate {
             }
             packs.add(pack);
         }
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
-            long t0 = System.nanoTime();
-            Set<String> pending = new HashSet<>();
-            for (int from = 0; from < packs.size(); from += CHUNK) {
-                RecentBlockhash blockhash = chain.latestBlockhash();
-                List<SignedTransaction> signed = packs.subList(from, Math.min(packs.size(), from + CHUNK)).stream()
-                        .map(p -> chain.buildMemoTransaction(issuer, p, blockhash))
-                        .toList();
-                List<Future<String>> sent = new ArrayList<>();
-                for (SignedTransaction tx : signed) {
-                    sent.add(pool.submit(() -> chain.submit(tx)));
-                }
-                for (Future<String> f : sent) {
-                    pending.add(f.get());
-                }
-            }
-            awaitConfirmed(chain, pending);
-            return memos / ((System.nanoTime() - t0) / 1e9);
-        } finally {
-            pool.shutdownNow();
-        }
+        return packs;
     }
 
     private static int memosPerTransaction(ChainClient chain) {
@@ -82,22 +115,56 @@ final class SolanaRawRate {
         return probe.size();
     }
 
-    private static void awaitConfirmed(ChainClient chain, Set<String> pending) throws InterruptedException {
+    /**
+     * Polls every sent, unconfirmed signature until sending is over and none is left; a
+     * transaction's latency ends when the poll that first reports it confirmed has returned.
+     */
+    private static void poll(
+            ChainClient chain,
+            Map<String, Long> sentAt,
+            AtomicBoolean sendingDone,
+            List<Long> latencies,
+            Duration pollInterval,
+            Commitment commitment)
+            throws InterruptedException {
         long giveUp = System.nanoTime() + WAIT_LIMIT.toNanos();
-        while (!pending.isEmpty()) {
+        while (true) {
+            boolean lastRound = sendingDone.get(); // read before the snapshot: nothing is sent after it
+            List<String> pending = List.copyOf(sentAt.keySet());
+            if (lastRound && pending.isEmpty()) {
+                return;
+            }
             if (System.nanoTime() > giveUp) {
                 throw new IllegalStateException(pending.size() + " raw transactions unconfirmed after " + WAIT_LIMIT);
             }
-            Map<String, SignatureStatus> statuses = chain.signatureStatuses(List.copyOf(pending));
-            statuses.forEach((signature, s) -> {
-                if (s.failed()) {
-                    throw new IllegalStateException("raw transaction " + signature + " failed: " + s.error());
-                }
-                if (s.commitment().atLeast(Commitment.CONFIRMED)) {
-                    pending.remove(signature);
-                }
-            });
-            Thread.sleep(20);
+            if (!pending.isEmpty()) {
+                Map<String, SignatureStatus> statuses = chain.signatureStatuses(pending);
+                long seen = System.nanoTime();
+                statuses.forEach((signature, s) -> {
+                    if (s.failed()) {
+                        throw new IllegalStateException("raw transaction " + signature + " failed: " + s.error());
+                    }
+                    if (s.commitment().atLeast(commitment)) {
+                        latencies.add(seen - sentAt.remove(signature));
+                    }
+                });
+            }
+            Thread.sleep(pollInterval);
         }
+    }
+
+    /**
+     * The percentile of sorted nanoseconds in milliseconds, interpolated as PostgreSQL's
+     * {@code percentile_cont} does for chainsync's own figures; NaN when there are none.
+     */
+    static double percentileMs(long[] sortedNanos, double p) {
+        if (sortedNanos.length == 0) {
+            return Double.NaN;
+        }
+        double position = p * (sortedNanos.length - 1);
+        int below = (int) Math.floor(position);
+        int above = Math.min(below + 1, sortedNanos.length - 1);
+        double fraction = position - below;
+        return (sortedNanos[below] + fraction * (sortedNanos[above] - sortedNanos[below])) / 1e6;
     }
 }

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.chainsync.chain.ChainHealth;
+import dev.chainsync.ingest.Ingest;
+import dev.chainsync.json.Json;
 import dev.chainsync.testkit.EmbeddedRedis;
 import dev.chainsync.testkit.IntuitionWorkload;
 import io.lettuce.core.RedisClient;
@@ -11,6 +14,7 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -94,6 +98,27 @@ class IngestRoutesTest {
                 .isEqualTo("up");
         assertThat(body.path("components").path("database").path("status").asText())
                 .isEqualTo("up");
+        assertThat(body.path("components").path("ingest").has("endpoints"))
+                .as("the Redis source has no RPC endpoints to list")
+                .isFalse();
+    }
+
+    @Test
+    void theEvmSourcesEndpointsAreListedInTheIngestComponent() {
+        ChainHealth.Endpoint down = new ChainHealth.Endpoint("0:rpc-a", "down", 120, 0, "open", "0:rpc-a: HTTP 503");
+        ChainHealth.Endpoint lagging = new ChainHealth.Endpoint("1:rpc-b", "lagging", 90, 30, "closed", null);
+        Ingest.Health health =
+                new Ingest.Health(true, true, true, "closed", Instant.EPOCH, 10, 0, null, List.of(down, lagging));
+        JsonNode ingest = Json.MAPPER.valueToTree(IngestRoutes.component(health));
+        assertThat(ingest.path("endpoints")).hasSize(2);
+        JsonNode first = ingest.path("endpoints").path(0);
+        assertThat(first.path("endpoint").asText()).isEqualTo("0:rpc-a");
+        assertThat(first.path("status").asText()).isEqualTo("down");
+        assertThat(first.path("circuit_breaker").asText()).isEqualTo("open");
+        assertThat(first.path("last_error").asText()).contains("HTTP 503");
+        JsonNode second = ingest.path("endpoints").path(1);
+        assertThat(second.path("status").asText()).isEqualTo("lagging");
+        assertThat(second.path("lag_blocks").asLong()).isEqualTo(30);
     }
 
     @Test

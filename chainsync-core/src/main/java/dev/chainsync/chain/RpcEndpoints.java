@@ -33,8 +33,10 @@ import org.slf4j.LoggerFactory;
  * An open breaker refuses without a request, so a call refused everywhere was sent nowhere
  * ({@link ChainException.Reach#NOT_SENT}). chainsync's outer breaker opens only when every endpoint fails.
  *
- * <p>Exports {@code chainsync_chain_rpc_failovers_total{endpoint}} and
- * {@code chainsync_chain_rpc_height_lag_blocks{endpoint}}; {@link #close} removes them again.
+ * <p>Exports {@code chainsync_chain_rpc_failovers_total{endpoint,role}} and
+ * {@code chainsync_chain_rpc_height_lag_blocks{endpoint,role}}; {@link #close} removes them again.
+ * The role ({@value #ROLE_WRITE} for a write adapter, {@value #ROLE_INGEST} for the EVM ingest
+ * source) keeps two readers of the same node apart: each has its own breakers and meters.
  *
  * @param <R> one endpoint's JSON-RPC client
  */
@@ -43,6 +45,10 @@ public final class RpcEndpoints<R> implements AutoCloseable {
     public static final int SLIDING_WINDOW_CALLS = 10;
     /** Calls an endpoint's breaker needs before it may open. */
     public static final int MINIMUM_CALLS = 3;
+    /** The {@code role} tag of a write adapter's endpoints. */
+    public static final String ROLE_WRITE = "write";
+    /** The {@code role} tag of the native EVM ingest source's endpoints. */
+    public static final String ROLE_INGEST = "ingest";
 
     private static final Logger log = LoggerFactory.getLogger(RpcEndpoints.class);
 
@@ -50,6 +56,7 @@ public final class RpcEndpoints<R> implements AutoCloseable {
     private final List<Endpoint<R>> endpoints;
     private final long maxLagBlocks;
     private final MeterRegistry registry;
+    private final String role;
     private final ExecutorService probes = Executors.newVirtualThreadPerTaskExecutor();
 
     /**
@@ -69,19 +76,38 @@ public final class RpcEndpoints<R> implements AutoCloseable {
             Duration openDuration,
             Clock clock,
             MeterRegistry registry) {
+        this(chain, ROLE_WRITE, rpcs, label, maxLagBlocks, failureRatePercent, openDuration, clock, registry);
+    }
+
+    /**
+     * As {@link #RpcEndpoints(String, List, Function, long, int, Duration, Clock, MeterRegistry)},
+     * with {@code role} ({@link #ROLE_WRITE}, {@link #ROLE_INGEST}) tagging the meters.
+     */
+    public RpcEndpoints(
+            String chain,
+            String role,
+            List<R> rpcs,
+            Function<R, String> label,
+            long maxLagBlocks,
+            int failureRatePercent,
+            Duration openDuration,
+            Clock clock,
+            MeterRegistry registry) {
         if (rpcs.isEmpty()) {
             throw new IllegalArgumentException("at least one " + chain + " RPC endpoint is needed");
         }
         this.chain = chain;
         this.maxLagBlocks = maxLagBlocks;
         this.registry = registry;
+        this.role = role;
         List<Endpoint<R>> list = new ArrayList<>();
         for (R rpc : rpcs) {
-            Endpoint<R> e =
-                    new Endpoint<>(rpc, label.apply(rpc), chain, failureRatePercent, openDuration, clock, registry);
+            Endpoint<R> e = new Endpoint<>(
+                    rpc, label.apply(rpc), chain, role, failureRatePercent, openDuration, clock, registry);
             list.add(e);
             Gauge.builder("chainsync_chain_rpc_height_lag_blocks", () -> lagOf(e))
                     .tag("endpoint", e.label)
+                    .tag("role", role)
                     .description("Blocks this endpoint is behind the best one (NaN until seen)")
                     .register(registry);
         }
@@ -225,6 +251,7 @@ public final class RpcEndpoints<R> implements AutoCloseable {
         for (Endpoint<R> e : endpoints) {
             registry.find("chainsync_chain_rpc_height_lag_blocks")
                     .tag("endpoint", e.label)
+                    .tag("role", role)
                     .meters()
                     .forEach(registry::remove);
             registry.remove(e.failovers);
@@ -244,6 +271,7 @@ public final class RpcEndpoints<R> implements AutoCloseable {
                 R rpc,
                 String label,
                 String chain,
+                String role,
                 int failureRatePercent,
                 Duration openDuration,
                 Clock clock,
@@ -252,10 +280,11 @@ public final class RpcEndpoints<R> implements AutoCloseable {
             this.label = label;
             this.failovers = Counter.builder("chainsync_chain_rpc_failovers_total")
                     .tag("endpoint", label)
+                    .tag("role", role)
                     .description("Requests that failed on this endpoint and went to the next")
                     .register(registry);
             this.breaker = CircuitBreaker.of(
-                    chain.toLowerCase(Locale.ROOT) + "-rpc-" + label,
+                    chain.toLowerCase(Locale.ROOT) + "-" + role + "-rpc-" + label,
                     CircuitBreakerConfig.custom()
                             .failureRateThreshold(failureRatePercent)
                             .slidingWindowSize(SLIDING_WINDOW_CALLS)

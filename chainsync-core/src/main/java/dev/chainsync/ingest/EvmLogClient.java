@@ -4,11 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chainsync.chain.ChainException;
+import dev.chainsync.chain.ChainHealth;
+import dev.chainsync.chain.RpcEndpoints;
 import dev.chainsync.chain.RpcUrls;
 import dev.chainsync.json.Json;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -16,12 +20,15 @@ import java.util.regex.Pattern;
 
 /**
  * The few JSON-RPC reads the EVM ingest source needs ({@code eth_blockNumber}, block headers,
- * {@code eth_getLogs}), on a list of endpoints, most preferred first: a call goes to the first that
- * answers; one that is unreachable, times out, rate-limits or fails inside the node is skipped for
- * the next. A node refusing a log range as too large (each provider words it differently) is
- * reported as {@link RangeTooLarge}, so the caller asks for a smaller one.
+ * {@code eth_getLogs}), on a list of endpoints, most preferred first, through the same
+ * {@link RpcEndpoints} as the write adapters (role {@value RpcEndpoints#ROLE_INGEST}): a call goes to
+ * the first that answers; one that is unreachable, times out, rate-limits or fails inside the node
+ * is skipped for the next, one that keeps failing is skipped by its breaker without a request, and
+ * one further than {@link EvmSourceConfig#MAX_LAG_BLOCKS} behind the best is not read from. A node
+ * refusing a log range as too large (each provider words it differently) is reported as
+ * {@link RangeTooLarge}, so the caller asks for a smaller one.
  */
-final class EvmLogClient {
+final class EvmLogClient implements AutoCloseable {
     /**
      * How providers say a log query covered too much: "block range too large", "query returned more
      * than 10000 results", "exceed maximum block range: 5000", "Log response size exceeded",
@@ -30,14 +37,41 @@ final class EvmLogClient {
     private static final Pattern RANGE_ERROR = Pattern.compile(
             "range|too many|too large|more than|limit exceeded|response size|results|exceed", Pattern.CASE_INSENSITIVE);
 
-    private final List<URI> urls;
     private final HttpClient http;
     private final java.time.Duration timeout;
+    private final RpcEndpoints<Node> endpoints;
 
-    EvmLogClient(EvmSourceConfig config) {
-        this.urls = config.rpcUrls();
+    /** One endpoint: its URL and its name in logs, metrics and /health (without secrets). */
+    private record Node(URI url, String label) {}
+
+    EvmLogClient(EvmSourceConfig config, Clock clock, MeterRegistry registry) {
         this.timeout = config.requestTimeout();
         this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+        List<Node> nodes = new ArrayList<>();
+        for (URI url : config.rpcUrls()) {
+            nodes.add(new Node(url, nodes.size() + ":" + RpcUrls.label(url)));
+        }
+        this.endpoints = new RpcEndpoints<>(
+                "EVM",
+                RpcEndpoints.ROLE_INGEST,
+                nodes,
+                Node::label,
+                EvmSourceConfig.MAX_LAG_BLOCKS,
+                EvmSourceConfig.ENDPOINT_FAILURE_RATE_PERCENT,
+                EvmSourceConfig.ENDPOINT_OPEN_DURATION,
+                clock,
+                registry);
+    }
+
+    /** One entry per endpoint, in the configured order: up, down (breaker open) or lagging. */
+    List<ChainHealth.Endpoint> health() {
+        return endpoints.health();
+    }
+
+    /** Stops the height probes and removes this source's endpoint meters. */
+    @Override
+    public void close() {
+        endpoints.close();
     }
 
     /** The node refused a log range as too large (or too many results): ask for less. */
@@ -54,8 +88,14 @@ final class EvmLogClient {
         return quantity(call("eth_chainId", List.of()), "eth_chainId");
     }
 
+    /**
+     * The head every endpoint read from has: each endpoint is asked (which also measures how far
+     * behind the best each is), and the lowest height among those not lagging is the answer.
+     */
     long blockNumber() {
-        return quantity(call("eth_blockNumber", List.of()), "eth_blockNumber");
+        String body = request(1, "eth_blockNumber", List.of()).toString();
+        return endpoints.agreedHeight(
+                "eth_blockNumber", n -> quantity(result("eth_blockNumber", post(n, body)), "eth_blockNumber"));
     }
 
     /** The node's {@code finalized} block number, or -1 where the node has no such tag. */
@@ -79,16 +119,16 @@ final class EvmLogClient {
             batch.add(request(i, "eth_getBlockByNumber", List.of(hex(numbers.get(i)), false)));
         }
         String body = batch.toString();
-        return failover("eth_getBlockByNumber", url -> {
-            JsonNode answer = post(url, body);
+        return endpoints.read("eth_getBlockByNumber", node -> {
+            JsonNode answer = post(node, body);
             if (!answer.isArray() || answer.size() != numbers.size()) {
-                throw unavailable(url, "batch eth_getBlockByNumber answered " + answer.size() + " entries");
+                throw unavailable(node, "batch eth_getBlockByNumber answered " + answer.size() + " entries");
             }
             Header[] out = new Header[numbers.size()];
             for (JsonNode entry : answer) {
                 int id = entry.path("id").asInt(-1);
                 if (id < 0 || id >= out.length) {
-                    throw unavailable(url, "batch eth_getBlockByNumber answered an unknown id");
+                    throw unavailable(node, "batch eth_getBlockByNumber answered an unknown id");
                 }
                 JsonNode block = result("eth_getBlockByNumber", entry);
                 out[id] = block == null || block.isNull() ? null : header(block);
@@ -138,31 +178,7 @@ final class EvmLogClient {
 
     private JsonNode call(String method, List<Object> params) {
         String body = request(1, method, params).toString();
-        return failover(method, url -> result(method, post(url, body)));
-    }
-
-    private interface Call<T> {
-        T on(URI url);
-    }
-
-    private <T> T failover(String method, Call<T> call) {
-        ChainException last = null;
-        for (URI url : urls) {
-            try {
-                return call.on(url);
-            } catch (RpcError e) {
-                throw e;
-            } catch (ChainException e) {
-                if (e.reach() == ChainException.Reach.UNKNOWN) {
-                    throw e; // interrupted: shutting down
-                }
-                last = e;
-            }
-        }
-        throw new ChainException(
-                ChainException.Kind.UNAVAILABLE,
-                method + ": no EVM RPC endpoint answered; last: " + last.getMessage(),
-                last);
+        return endpoints.read(method, node -> result(method, post(node, body)));
     }
 
     private static ObjectNode request(int id, String method, List<Object> params) {
@@ -172,12 +188,12 @@ final class EvmLogClient {
         return request;
     }
 
-    private JsonNode post(URI url, String body) {
-        String answer = RpcUrls.post(http, url, RpcUrls.label(url), timeout, body);
+    private JsonNode post(Node node, String body) {
+        String answer = RpcUrls.post(http, node.url(), node.label(), timeout, body);
         try {
             return Json.MAPPER.readTree(answer);
         } catch (IOException e) {
-            throw unavailable(url, "answer is not JSON" + RpcUrls.snippet(answer));
+            throw unavailable(node, "answer is not JSON" + RpcUrls.snippet(answer));
         }
     }
 
@@ -205,8 +221,8 @@ final class EvmLogClient {
         return response.get("result");
     }
 
-    private static ChainException unavailable(URI url, String message) {
-        return new ChainException(ChainException.Kind.UNAVAILABLE, RpcUrls.label(url) + ": " + message);
+    private static ChainException unavailable(Node node, String message) {
+        return new ChainException(ChainException.Kind.UNAVAILABLE, node.label() + ": " + message);
     }
 
     static String hex(long n) {

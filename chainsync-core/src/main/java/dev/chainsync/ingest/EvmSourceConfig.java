@@ -35,6 +35,12 @@ public record EvmSourceConfig(
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofMillis(10_000);
     public static final int DEFAULT_MAX_BLOCK_RANGE = 2_000;
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMillis(1_000);
+    /** An endpoint further than this many blocks behind the best one is not read from (as the write adapter). */
+    public static final long MAX_LAG_BLOCKS = 20;
+    /** The failure rate over an endpoint's last calls that opens its breaker. */
+    public static final int ENDPOINT_FAILURE_RATE_PERCENT = 50;
+    /** How long an endpoint's open breaker skips it before one trial request. */
+    public static final Duration ENDPOINT_OPEN_DURATION = Duration.ofSeconds(30);
 
     private static final Pattern ADDRESS = Pattern.compile("0x[0-9a-fA-F]{40}");
 

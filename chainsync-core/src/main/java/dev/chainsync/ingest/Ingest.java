@@ -1,5 +1,6 @@
 package dev.chainsync.ingest;
 
+import dev.chainsync.chain.ChainHealth;
 import dev.chainsync.db.Jdbc;
 import dev.chainsync.ingest.ChainEvent.Generic;
 import dev.chainsync.worker.PollingWorker;
@@ -41,6 +42,7 @@ public final class Ingest implements AutoCloseable {
     private final List<StreamWorker> workers = new ArrayList<>();
     private final List<KafkaWorker> kafkaWorkers = new ArrayList<>();
     private EvmWorker evmWorker;
+    private volatile EvmLogClient evmClient;
     private Runnable afterDatabaseCommit = () -> {};
     private RedisStreams admin;
     private volatile Status cachedStatus;
@@ -135,7 +137,8 @@ public final class Ingest implements AutoCloseable {
      */
     private Ingest startEvm() {
         EvmSourceConfig evm = config.evm();
-        evmWorker = new EvmWorker(shared, evm, new EvmLogClient(evm), clock);
+        evmClient = new EvmLogClient(evm, clock, shared.registry());
+        evmWorker = new EvmWorker(shared, evm, evmClient, clock);
         threads.add(new PollingWorker("ingest-evm-" + evm.network(), evm.pollInterval(), evmWorker::pass).start());
         log.info("ingest reading {} from EVM nodes ({})", evm.contracts(), evm);
         return this;
@@ -161,6 +164,9 @@ public final class Ingest implements AutoCloseable {
         threads.forEach(PollingWorker::close);
         workers.forEach(StreamWorker::close);
         kafkaWorkers.forEach(KafkaWorker::close);
+        if (evmClient != null) {
+            evmClient.close();
+        }
         if (admin != null) {
             admin.close();
         }
@@ -178,7 +184,10 @@ public final class Ingest implements AutoCloseable {
 
     // ------------------------------------------------------------------ health and status
 
-    /** What {@code /health} reports, in the replaced service's terms. */
+    /**
+     * What {@code /health} reports, in the replaced service's terms; {@code rpcEndpoints} are the
+     * EVM source's nodes (none for the Redis and Kafka sources).
+     */
     public record Health(
             boolean enabled,
             boolean redisConsumerHealthy,
@@ -187,7 +196,8 @@ public final class Ingest implements AutoCloseable {
             Instant lastCheck,
             long totalEventsProcessed,
             long totalEventsFailed,
-            String lastError) {
+            String lastError,
+            List<ChainHealth.Endpoint> rpcEndpoints) {
         public boolean circuitBreakerClosed() {
             return "closed".equals(circuitBreakerState);
         }
@@ -206,7 +216,8 @@ public final class Ingest implements AutoCloseable {
                 clock.instant(),
                 (long) shared.metrics().eventsProcessed.count(),
                 (long) shared.metrics().eventsFailed.count(),
-                shared.lastError);
+                shared.lastError,
+                evmClient == null ? List.of() : evmClient.health());
     }
 
     /** One stream as a consumer group sees it, with what that group has committed from it. */
@@ -493,6 +504,7 @@ public final class Ingest implements AutoCloseable {
         private final Breaker breaker;
         private final IngestMetrics metrics;
         private final Clock clock;
+        private final MeterRegistry registry;
         volatile boolean redisHealthy = true;
         volatile boolean lastBatchOk = true;
         volatile String lastError;
@@ -501,6 +513,7 @@ public final class Ingest implements AutoCloseable {
             this.jdbc = jdbc;
             this.config = config;
             this.clock = clock;
+            this.registry = registry;
             this.breaker = new Breaker(config.breakerThreshold(), config.breakerTimeout(), clock);
             this.metrics = new IngestMetrics(
                     registry,
@@ -520,6 +533,10 @@ public final class Ingest implements AutoCloseable {
 
         Breaker breaker() {
             return breaker;
+        }
+
+        MeterRegistry registry() {
+            return registry;
         }
 
         IngestMetrics metrics() {

@@ -42,6 +42,7 @@ final class EvmFixture implements AutoCloseable {
     final AnvilNode node;
     final String contract;
     private final HttpServer proxy;
+    private final List<EvmLogClient> clients = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final HttpClient http = HttpClient.newHttpClient();
     private final List<AutoCloseable> closeables = new ArrayList<>();
     /** What the proxy does with a request body: null forwards it, else the returned answer (status, body). */
@@ -159,11 +160,25 @@ final class EvmFixture implements AutoCloseable {
 
     /** A source worker on {@code jdbc} (a fresh one is what a restarted instance has). */
     Worker worker(Jdbc jdbc, EvmSourceConfig evm) {
-        Ingest.Shared shared = new Ingest.Shared(jdbc, ingestConfig(evm), Clock.systemUTC(), new SimpleMeterRegistry());
-        return new Worker(shared, new EvmWorker(shared, evm, new EvmLogClient(evm), Clock.systemUTC()), jdbc, evm);
+        return worker(jdbc, evm, Clock.systemUTC());
     }
 
-    record Worker(Ingest.Shared shared, EvmWorker source, Jdbc jdbc, EvmSourceConfig evm) {
+    /** A worker whose endpoint breakers (and everything else) read {@code clock}. */
+    Worker worker(Jdbc jdbc, EvmSourceConfig evm, Clock clock) {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        Ingest.Shared shared = new Ingest.Shared(jdbc, ingestConfig(evm), clock, registry);
+        EvmLogClient client = new EvmLogClient(evm, clock, registry);
+        clients.add(client);
+        return new Worker(shared, new EvmWorker(shared, evm, client, clock), jdbc, evm, client, registry);
+    }
+
+    record Worker(
+            Ingest.Shared shared,
+            EvmWorker source,
+            Jdbc jdbc,
+            EvmSourceConfig evm,
+            EvmLogClient client,
+            SimpleMeterRegistry registry) {
         Checkpoint checkpoint() {
             return EvmCheckpoints.load(jdbc, evm.network(), evm.startBlock());
         }
@@ -242,6 +257,7 @@ final class EvmFixture implements AutoCloseable {
 
     @Override
     public void close() {
+        clients.forEach(EvmLogClient::close);
         proxy.stop(0);
         for (AutoCloseable c : closeables.reversed()) {
             try {

@@ -6,12 +6,15 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.chainsync.chain.ChainHealth;
 import dev.chainsync.db.Jdbc;
 import dev.chainsync.ingest.EvmCheckpoints.Checkpoint;
+import dev.chainsync.time.ManualClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.math.BigInteger;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -273,6 +276,96 @@ class EvmIngestTest {
         w.drainTo(head, 20);
         assertThat(IngestTesting.events(jdbc)).isEqualTo(20);
         assertThat(answered.get()).isPositive();
+    }
+
+    @Test
+    void aFirstEndpointThatKeepsFailingIsSkippedByItsBreakerAndTriedAgainAfterTheOpenPeriod() {
+        fx.fill(10);
+        long head = fx.head();
+        Jdbc jdbc = fx.database("evm_breaker");
+        AtomicInteger asked = new AtomicInteger();
+        fx.fault.set(request -> {
+            asked.incrementAndGet();
+            return new EvmFixture.Answer(503, "");
+        });
+        ManualClock clock = new ManualClock(Instant.parse("2026-12-08T00:00:00Z"));
+        EvmFixture.Worker w = fx.worker(jdbc, fx.config(List.of(fx.proxyUrl(), fx.node.url()), 2000), clock);
+        w.drainTo(head, 20);
+        assertThat(IngestTesting.events(jdbc)).isEqualTo(10);
+        List<ChainHealth.Endpoint> health = w.client().health();
+        assertThat(health).extracting(ChainHealth.Endpoint::status).containsExactly("down", "up");
+        assertThat(health.getFirst().breaker()).isEqualTo("open");
+        assertThat(health.getFirst().lastError()).contains("HTTP 503");
+        assertThat(w.registry()
+                        .get("chainsync_chain_rpc_failovers_total")
+                        .tag("endpoint", health.getFirst().name())
+                        .tag("role", "ingest")
+                        .counter()
+                        .count())
+                .isPositive();
+
+        // While the breaker is open the first endpoint is not asked at all, and reads go on.
+        int whileOpen = asked.get();
+        fx.fill(5);
+        w.drainTo(fx.head(), 20);
+        assertThat(IngestTesting.events(jdbc)).isEqualTo(15);
+        assertThat(asked.get()).as("requests to the open endpoint").isEqualTo(whileOpen);
+
+        // The node is back; once the open period is over a trial request closes the breaker again.
+        fx.fault.set(request -> {
+            asked.incrementAndGet();
+            return null;
+        });
+        clock.advance(EvmSourceConfig.ENDPOINT_OPEN_DURATION.plusSeconds(1));
+        fx.fill(5);
+        w.drainTo(fx.head(), 20);
+        assertThat(IngestTesting.events(jdbc)).isEqualTo(20);
+        assertThat(asked.get()).isGreaterThan(whileOpen);
+        health = w.client().health();
+        assertThat(health).extracting(ChainHealth.Endpoint::status).containsExactly("up", "up");
+        assertThat(health.getFirst().breaker()).isEqualTo("closed");
+        assertSameAsFreshIngest(jdbc, "evm_breaker_fresh");
+    }
+
+    @Test
+    void anEndpointLaggingBehindTheBestIsNotReadFromAndItsLagIsShown() {
+        long behind = EvmSourceConfig.MAX_LAG_BLOCKS + 5;
+        fx.node.mine(behind + 10);
+        fx.fill(10);
+        long head = fx.head();
+        Jdbc jdbc = fx.database("evm_lag");
+        AtomicInteger otherRequests = new AtomicInteger();
+        // The first endpoint claims a head further behind than the source tolerates.
+        fx.fault.set(request -> {
+            if (request.path("method").asText().equals("eth_blockNumber")) {
+                long lagging = fx.head() - behind;
+                return new EvmFixture.Answer(
+                        200,
+                        "{\"jsonrpc\":\"2.0\",\"id\":" + request.path("id") + ",\"result\":\""
+                                + EvmLogClient.hex(lagging) + "\"}");
+            }
+            otherRequests.incrementAndGet();
+            return null;
+        });
+        EvmFixture.Worker w = fx.worker(jdbc, fx.config(List.of(fx.proxyUrl(), fx.node.url()), 2000));
+        w.drainTo(head, 20);
+        assertThat(IngestTesting.events(jdbc)).isEqualTo(10);
+        List<ChainHealth.Endpoint> health = w.client().health();
+        assertThat(health).extracting(ChainHealth.Endpoint::status).containsExactly("lagging", "up");
+        assertThat(health.getFirst().lagBlocks()).isEqualTo(behind);
+        assertThat(w.registry()
+                        .get("chainsync_chain_rpc_height_lag_blocks")
+                        .tag("endpoint", health.getFirst().name())
+                        .tag("role", "ingest")
+                        .gauge()
+                        .value())
+                .isEqualTo((double) behind);
+        int before = otherRequests.get();
+        fx.fill(5);
+        w.drainTo(fx.head(), 20);
+        assertThat(otherRequests.get())
+                .as("logs and headers are not read from the lagging endpoint")
+                .isEqualTo(before);
     }
 
     @Test
