@@ -198,7 +198,8 @@ final class HealthRoutes {
         return m;
     }
 
-    private static Map<String, Object> endpoint(ChainHealth.Endpoint e) {
+    /** One chain endpoint's health, as /health and /v1/status both show it. */
+    static Map<String, Object> endpoint(ChainHealth.Endpoint e) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("endpoint", e.name());
         m.put("status", e.status());

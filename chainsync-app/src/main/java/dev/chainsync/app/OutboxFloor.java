@@ -19,8 +19,10 @@ final class OutboxFloor {
     static double microsPerOperation(Jdbc scratch, int operations, int batch) {
         return scratch.withConnection(c -> {
             try (Statement s = c.createStatement()) {
+                // CASCADE: other capabilities' tables refer to chain_operations (V52's pending_transfers);
+                // in the scratch database they are empty or left over from the run just measured.
                 s.execute("TRUNCATE credential_events, credentials, chain_operation_attempts, chain_operations,"
-                        + " webhook_messages, webhook_events");
+                        + " webhook_messages, webhook_events CASCADE");
                 s.execute("""
                         INSERT INTO credentials (hash, issuer_id, recipient_id, file_sha256, file_size, issued_at,
                                                  issuer_address, issuer_signature, memo, status, created_at, updated_at)

@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BiFunction;
 
 /**
  * The chain's own rate, for comparison with chainsync's: a bare loop that signs memo transactions
@@ -46,14 +47,30 @@ final class SolanaRawRate {
             }
             packs.add(pack);
         }
+        double seconds = secondsToConfirm(
+                chain, packs, CHUNK, threads, (p, blockhash) -> chain.buildMemoTransaction(issuer, p, blockhash));
+        return memos / seconds;
+    }
+
+    /**
+     * Signs {@code items} ahead, a blockhash per {@code chunk} of them, sends them on {@code threads}
+     * threads and waits until every one is confirmed; returns the seconds that took.
+     */
+    static <T> double secondsToConfirm(
+            ChainClient chain,
+            List<T> items,
+            int chunk,
+            int threads,
+            BiFunction<T, RecentBlockhash, SignedTransaction> sign)
+            throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
             long t0 = System.nanoTime();
             Set<String> pending = new HashSet<>();
-            for (int from = 0; from < packs.size(); from += CHUNK) {
+            for (int from = 0; from < items.size(); from += chunk) {
                 RecentBlockhash blockhash = chain.latestBlockhash();
-                List<SignedTransaction> signed = packs.subList(from, Math.min(packs.size(), from + CHUNK)).stream()
-                        .map(p -> chain.buildMemoTransaction(issuer, p, blockhash))
+                List<SignedTransaction> signed = items.subList(from, Math.min(items.size(), from + chunk)).stream()
+                        .map(item -> sign.apply(item, blockhash))
                         .toList();
                 List<Future<String>> sent = new ArrayList<>();
                 for (SignedTransaction tx : signed) {
@@ -64,7 +81,7 @@ final class SolanaRawRate {
                 }
             }
             awaitConfirmed(chain, pending);
-            return memos / ((System.nanoTime() - t0) / 1e9);
+            return (System.nanoTime() - t0) / 1e9;
         } finally {
             pool.shutdownNow();
         }
