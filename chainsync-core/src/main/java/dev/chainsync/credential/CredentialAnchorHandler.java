@@ -126,19 +126,7 @@ final class CredentialAnchorHandler implements OperationHandler {
         WebhookOutbox.emitAll(
                 tx,
                 "operation.dead_lettered",
-                batch.stream()
-                        .map(f -> Json.object(
-                                "operation_id",
-                                f.op().id(),
-                                "kind",
-                                f.op().kind(),
-                                "aggregate_id",
-                                f.op().aggregateId(),
-                                "error",
-                                f.error(),
-                                "failures",
-                                f.op().attemptCount() + 1))
-                        .toList(),
+                batch.stream().map(Failed::deadLetteredEvent).toList(),
                 now);
     }
 
@@ -163,8 +151,8 @@ final class CredentialAnchorHandler implements OperationHandler {
                 hashes,
                 event,
                 batch.stream()
-                        .map(f -> Json.object(
-                                "operation_id", f.op().id(), "error", f.error(), "failures", f.op().attemptCount() + 1))
+                        .map(f ->
+                                Json.object("operation_id", f.op().id(), "error", f.error(), "failures", f.failures()))
                         .toList(),
                 now);
     }
