@@ -198,7 +198,7 @@ final class HealthRoutes {
         return m;
     }
 
-    /** One RPC endpoint's /health entry: the chain's and the EVM ingest source's alike. */
+    /** One RPC endpoint's /health entry: the chain's and the EVM ingest source's alike, as /health and /v1/status show it. */
     static Map<String, Object> endpoint(ChainHealth.Endpoint e) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("endpoint", e.name());

@@ -141,7 +141,7 @@ final class StatusRoutes {
         m.put("detail", h.detail());
         List<Map<String, Object>> endpoints = new ArrayList<>();
         if (h.endpoints().isEmpty()) {
-            endpoints.add(endpoint(new ChainHealth.Endpoint(
+            endpoints.add(HealthRoutes.endpoint(new ChainHealth.Endpoint(
                     s.chain().name(),
                     h.up() ? "up" : "down",
                     h.blockHeight(),
@@ -149,20 +149,9 @@ final class StatusRoutes {
                     s.chain().breakerState(),
                     h.up() ? null : h.detail())));
         } else {
-            h.endpoints().forEach(e -> endpoints.add(endpoint(e)));
+            h.endpoints().forEach(e -> endpoints.add(HealthRoutes.endpoint(e)));
         }
         m.put("endpoints", endpoints);
-        return m;
-    }
-
-    private static Map<String, Object> endpoint(ChainHealth.Endpoint e) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("endpoint", e.name());
-        m.put("status", e.status());
-        m.put("block_height", e.height());
-        m.put("lag_blocks", e.lagBlocks());
-        m.put("circuit_breaker", e.breaker());
-        m.put("last_error", e.lastError());
         return m;
     }
 

@@ -232,6 +232,47 @@ final class EvmIngestBenchmark {
             double raw)
             throws Exception {
         Jdbc jdbc = db.jdbc();
+        IngestConfig cfg = ingestConfig(node, contract);
+        CpuUse cpu = CpuUse.now();
+        long t0 = System.nanoTime();
+        try (Ingest ingest = new Ingest(jdbc, cfg, Clock.systemUTC(), new SimpleMeterRegistry()).start()) {
+            awaitCheckpoint(jdbc, head);
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        String cpuUse = cpu.describeUntil(CpuUse.now(), seconds);
+        long stored = IngestBenchmark.eventsStored(jdbc);
+        if (stored != events) {
+            throw new IllegalStateException("chainsync stored " + stored + " events of " + events);
+        }
+        IngestBenchmark.EventRowBounds bounds = IngestBenchmark.eventRowBounds(db);
+        for (String t : Ingest.derivedTables()) {
+            jdbc.update("CREATE TABLE bench_live_" + t + " AS SELECT * FROM " + t);
+        }
+        long t1 = System.nanoTime();
+        Ingest.rebuild(jdbc, (i, n, name) -> {});
+        double rebuildSeconds = (System.nanoTime() - t1) / 1e9;
+        double floorMicros = (bounds.keyedInsertSeconds() / bounds.rows() + rebuildSeconds / stored) * 1e6;
+        boolean equal = IngestBenchmark.liveEqualsRebuilt(jdbc);
+
+        Optional<PonderPeer.Run> peer =
+                ponder ? ponderPeer(db, dbConfig, node, contract, lastFilled) : Optional.empty();
+        String note = ponder ? "see the ponder: lines above" : "--no-ponder";
+        return new Result(
+                events,
+                head + 1,
+                fill,
+                raw,
+                seconds,
+                cpuUse,
+                floorMicros,
+                equal,
+                peer,
+                note,
+                db.describe().replaceAll("\\(data in .*\\)", "(embedded)"));
+    }
+
+    /** Ingest from the EVM source only: one worker, no Redis streams read. */
+    private IngestConfig ingestConfig(AnvilNode node, String contract) {
         EvmSourceConfig evm = new EvmSourceConfig(
                 List.of(node.url()),
                 List.of(contract),
@@ -257,58 +298,26 @@ final class EvmIngestBenchmark {
                 d.deadLetterStream(),
                 null,
                 evm);
-        CpuUse cpu = CpuUse.now();
-        long t0 = System.nanoTime();
-        try (Ingest ingest = new Ingest(jdbc, cfg, Clock.systemUTC(), new SimpleMeterRegistry()).start()) {
-            awaitCheckpoint(jdbc, head);
-        }
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        String cpuUse = cpu.describeUntil(CpuUse.now(), seconds);
-        long stored = IngestBenchmark.eventsStored(jdbc);
-        if (stored != events) {
-            throw new IllegalStateException("chainsync stored " + stored + " events of " + events);
-        }
-        IngestBenchmark.EventRowBounds bounds = IngestBenchmark.eventRowBounds(db);
-        for (String t : Ingest.derivedTables()) {
-            jdbc.update("CREATE TABLE bench_live_" + t + " AS SELECT * FROM " + t);
-        }
-        long t1 = System.nanoTime();
-        Ingest.rebuild(jdbc, (i, n, name) -> {});
-        double rebuildSeconds = (System.nanoTime() - t1) / 1e9;
-        double floorMicros = (bounds.keyedInsertSeconds() / bounds.rows() + rebuildSeconds / stored) * 1e6;
-        boolean equal = IngestBenchmark.liveEqualsRebuilt(jdbc);
+        return cfg;
+    }
 
-        Optional<PonderPeer.Run> peer = Optional.empty();
-        String note = "--no-ponder";
-        if (ponder) {
-            note = "see the ponder: lines above";
-            HikariDataSource ds = (HikariDataSource) db.dataSource();
-            peer = PonderPeer.run(
-                    new PonderPeer.Target(
-                            node.url(),
-                            AnvilNode.CHAIN_ID,
-                            contract,
-                            0,
-                            lastFilled,
-                            ds.getJdbcUrl(),
-                            ds.getUsername(),
-                            dbConfig.password(),
-                            "ponder_bench"),
-                    TIMEOUT,
-                    System.out);
-        }
-        return new Result(
-                events,
-                head + 1,
-                fill,
-                raw,
-                seconds,
-                cpuUse,
-                floorMicros,
-                equal,
-                peer,
-                note,
-                db.describe().replaceAll("\\(data in .*\\)", "(embedded)"));
+    /** Runs the Ponder indexer over the same blocks into the same database, printing its lines. */
+    private static Optional<PonderPeer.Run> ponderPeer(
+            Database db, DatabaseConfig dbConfig, AnvilNode node, String contract, long lastFilled) {
+        HikariDataSource ds = (HikariDataSource) db.dataSource();
+        return PonderPeer.run(
+                new PonderPeer.Target(
+                        node.url(),
+                        AnvilNode.CHAIN_ID,
+                        contract,
+                        0,
+                        lastFilled,
+                        ds.getJdbcUrl(),
+                        ds.getUsername(),
+                        dbConfig.password(),
+                        "ponder_bench"),
+                TIMEOUT,
+                System.out);
     }
 
     private static void awaitCheckpoint(Jdbc jdbc, long head) throws InterruptedException {

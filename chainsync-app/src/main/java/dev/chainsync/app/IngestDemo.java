@@ -55,19 +55,35 @@ final class IngestDemo implements AutoCloseable {
         }
         links.add("/v1/ingest/dead-letters", "the truncated entry, with its raw payload and why");
         List<IntuitionWorkload.Entry> chain = workload.events(EVENTS, 20);
+        List<IntuitionWorkload.Entry> delivered = deliveries(chain);
+        int events = chain.stream().mapToInt(IntuitionWorkload.Entry::events).sum();
+        System.out.printf(
+                "%nIngest: pushing %,d Intuition events in %,d rindexer entries (10%% duplicated, shuffled across"
+                        + " %d streams) into the embedded Redis at %s, plus one truncated entry and one unknown event%n",
+                events, delivered.size(), workload.streams().size(), redis.url());
+        Instant start = Instant.now();
+        push(delivered);
+        Ingest.Status s = awaitCommitted(app, events);
+        System.out.printf(
+                "Ingest: committed in %.1f s; %d dead letter(s), unknown events kept: %s%n",
+                Duration.between(start, Instant.now()).toMillis() / 1000.0, s.deadLetters(), s.unknownEvents());
+        printRowCounts(app.services().database().jdbc());
+    }
+
+    /** The chain's entries, a tenth of them again, shuffled: what an at-least-once publisher delivers. */
+    private static List<IntuitionWorkload.Entry> deliveries(List<IntuitionWorkload.Entry> chain) {
         List<IntuitionWorkload.Entry> delivered = new ArrayList<>(chain);
         Random random = new Random(1);
         for (int i = 0; i < chain.size() / 10; i++) {
             delivered.add(chain.get(random.nextInt(chain.size())));
         }
         Collections.shuffle(delivered, random);
-        int events = chain.stream().mapToInt(IntuitionWorkload.Entry::events).sum();
-        System.out.printf(
-                "%nIngest: pushing %,d Intuition events in %,d rindexer entries (10%% duplicated, shuffled across"
-                        + " %d streams) into the embedded Redis at %s, plus one truncated entry and one unknown event%n",
-                events, delivered.size(), workload.streams().size(), redis.url());
+        return delivered;
+    }
+
+    /** Adds the entries to their streams, then one truncated entry and one of an event nobody decodes. */
+    private void push(List<IntuitionWorkload.Entry> delivered) {
         RedisClient client = RedisClient.create(redis.url());
-        Instant start = Instant.now();
         try (StatefulRedisConnection<String, String> c = client.connect()) {
             for (IntuitionWorkload.Entry e : delivered) {
                 c.sync().xadd(e.stream(), Map.of("payload", e.payload()));
@@ -95,7 +111,10 @@ final class IngestDemo implements AutoCloseable {
         } finally {
             client.shutdown();
         }
-        Jdbc jdbc = app.services().database().jdbc();
+    }
+
+    /** Waits (up to the timeout) until every event is committed and the truncated entry dead-lettered. */
+    private static Ingest.Status awaitCommitted(Application app, int events) throws InterruptedException {
         Instant deadline = Instant.now().plus(TIMEOUT);
         Ingest.Status s = app.services().ingest().status();
         while (Instant.now().isBefore(deadline)) {
@@ -111,9 +130,10 @@ final class IngestDemo implements AutoCloseable {
             }
             Thread.sleep(200);
         }
-        System.out.printf(
-                "Ingest: committed in %.1f s; %d dead letter(s), unknown events kept: %s%n",
-                Duration.between(start, Instant.now()).toMillis() / 1000.0, s.deadLetters(), s.unknownEvents());
+        return s;
+    }
+
+    private static void printRowCounts(Jdbc jdbc) {
         for (String t : List.of(
                 "deposited_events",
                 "redeemed_events",

@@ -181,27 +181,17 @@ final class OutboxBenchmark {
                 new CircuitBreakingChainClient(target.client(), 50, Duration.ofSeconds(5), clock);
         CredentialService credentials = new CredentialService(db.jdbc(), issuer, chain, Commitment.CONFIRMED, 8, clock);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        Rig rig = new Rig(db, chain, issuer, credentials, clock, random, registry);
         List<Relay> started = new ArrayList<>();
         Jdbc jdbc = db.jdbc();
         try {
-            // Phase 0: a first fill and drain in this fresh JVM, reported on its own: the relay's code
-            // is compiled by the JIT while it runs, which a service pays once, not per operation.
-            double coldDrainPerSecond = 0;
-            if (warmup > 0) {
-                issue(credentials, 0, warmup);
-                long w0 = System.nanoTime();
-                startRelays(started, db, chain, issuer, credentials, clock, random, registry);
-                awaitConfirmed(jdbc, registry, warmup);
-                coldDrainPerSecond = warmup / ((System.nanoTime() - w0) / 1e9);
-                started.forEach(Relay::close);
-                started.clear();
-            }
+            double coldDrainPerSecond = warmup > 0 ? coldDrain(rig, started) : 0;
 
             // Phase 1: fill the outbox through the issuing path, then let the relays drain it.
             double issueSeconds = issue(credentials, warmup, count);
             long t0 = System.nanoTime();
             CpuUse cpu0 = CpuUse.now();
-            startRelays(started, db, chain, issuer, credentials, clock, random, registry);
+            startRelays(started, rig);
             awaitConfirmed(jdbc, registry, warmup + count);
             double drainSeconds = (System.nanoTime() - t0) / 1e9;
             String drainCpu = cpu0.describeUntil(CpuUse.now(), drainSeconds);
@@ -213,12 +203,7 @@ final class OutboxBenchmark {
             issue(credentials, warmup + count, count);
             awaitConfirmed(jdbc, registry, warmup + 2L * count);
             double steadySeconds = (System.nanoTime() - t1) / 1e9;
-            List<Double> latency = jdbc.query(
-                            """
-                    SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM confirmed_at - created_at)),
-                           percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM confirmed_at - created_at))
-                      FROM chain_operations WHERE status = 'confirmed' AND id > ?""", r -> List.of(r.getDouble(1) * 1000, r.getDouble(2) * 1000), firstSteadyId)
-                    .getFirst();
+            List<Double> latency = latencyMillis(jdbc, firstSteadyId);
             long landed = target.landed().getAsLong();
             List<String> memos = target.memos().get();
             long distinct = memos.stream().distinct().count();
@@ -299,30 +284,48 @@ final class OutboxBenchmark {
                 "the Solana runtime server (LiteSVM over JSON-RPC, slot " + slotMs + " ms)");
     }
 
-    private void startRelays(
-            List<Relay> started,
+    /** What every relay of a run is built from. */
+    private record Rig(
             Database db,
             CircuitBreakingChainClient chain,
             Ed25519Keypair issuer,
             CredentialService credentials,
             Clock clock,
             RandomGenerator random,
-            SimpleMeterRegistry registry) {
+            SimpleMeterRegistry registry) {}
+
+    private void startRelays(List<Relay> started, Rig rig) {
         for (int i = 0; i < relays; i++) {
-            started.add(relay(db, chain, issuer, credentials, clock, random, registry, i)
-                    .start());
+            started.add(relay(rig, i).start());
         }
     }
 
-    private Relay relay(
-            Database db,
-            CircuitBreakingChainClient chain,
-            Ed25519Keypair issuer,
-            CredentialService credentials,
-            Clock clock,
-            RandomGenerator random,
-            SimpleMeterRegistry registry,
-            int i) {
+    /**
+     * Phase 0: a first fill and drain in this fresh JVM, reported on its own: the relay's code is
+     * compiled by the JIT while it runs, which a service pays once, not per operation. Returns the
+     * operations confirmed per second.
+     */
+    private double coldDrain(Rig rig, List<Relay> started) throws Exception {
+        issue(rig.credentials(), 0, warmup);
+        long w0 = System.nanoTime();
+        startRelays(started, rig);
+        awaitConfirmed(rig.db().jdbc(), rig.registry(), warmup);
+        double perSecond = warmup / ((System.nanoTime() - w0) / 1e9);
+        started.forEach(Relay::close);
+        started.clear();
+        return perSecond;
+    }
+
+    /** The p50 and p99 of created-to-confirmed, in milliseconds, of the operations after {@code afterId}. */
+    private static List<Double> latencyMillis(Jdbc jdbc, long afterId) {
+        return jdbc.query("""
+                SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM confirmed_at - created_at)),
+                       percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM confirmed_at - created_at))
+                  FROM chain_operations WHERE status = 'confirmed' AND id > ?""", r -> List.of(r.getDouble(1) * 1000, r.getDouble(2) * 1000), afterId)
+                .getFirst();
+    }
+
+    private Relay relay(Rig rig, int i) {
         RelayConfig rc = RelayConfig.builder()
                 .instanceId("bench-relay-" + i)
                 .batchSize(batch)
@@ -332,7 +335,15 @@ final class OutboxBenchmark {
                 .retryCap(Duration.ofSeconds(5))
                 .commitment(Commitment.CONFIRMED)
                 .build();
-        return new Relay(db.jdbc(), chain, issuer, credentials.handlers(), rc, clock, random, registry);
+        return new Relay(
+                rig.db().jdbc(),
+                rig.chain(),
+                rig.issuer(),
+                rig.credentials().handlers(),
+                rc,
+                rig.clock(),
+                rig.random(),
+                rig.registry());
     }
 
     /** How often a relay (and the raw loop, to compare alike) asks for signature statuses. */

@@ -9,15 +9,18 @@ import dev.chainsync.chain.Signer;
 import dev.chainsync.credential.CredentialHash;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiFunction;
 
 /**
  * The chain's own rate and confirmation time, for comparison with chainsync's: a bare loop that
@@ -166,5 +169,59 @@ final class SolanaRawRate {
         int above = Math.min(below + 1, sortedNanos.length - 1);
         double fraction = position - below;
         return (sortedNanos[below] + fraction * (sortedNanos[above] - sortedNanos[below])) / 1e6;
+    }
+
+    /**
+     * Signs {@code items} ahead, a blockhash per {@code chunk} of them, sends them on {@code threads}
+     * threads and waits until every one is confirmed; returns the seconds that took.
+     */
+    static <T> double secondsToConfirm(
+            ChainClient chain,
+            List<T> items,
+            int chunk,
+            int threads,
+            BiFunction<T, RecentBlockhash, SignedTransaction> sign)
+            throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            long t0 = System.nanoTime();
+            Set<String> pending = new HashSet<>();
+            for (int from = 0; from < items.size(); from += chunk) {
+                RecentBlockhash blockhash = chain.latestBlockhash();
+                List<SignedTransaction> signed = items.subList(from, Math.min(items.size(), from + chunk)).stream()
+                        .map(item -> sign.apply(item, blockhash))
+                        .toList();
+                List<Future<String>> sent = new ArrayList<>();
+                for (SignedTransaction tx : signed) {
+                    sent.add(pool.submit(() -> chain.submit(tx)));
+                }
+                for (Future<String> f : sent) {
+                    pending.add(f.get());
+                }
+            }
+            awaitConfirmed(chain, pending);
+            return (System.nanoTime() - t0) / 1e9;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static void awaitConfirmed(ChainClient chain, Set<String> pending) throws InterruptedException {
+        long giveUp = System.nanoTime() + WAIT_LIMIT.toNanos();
+        while (!pending.isEmpty()) {
+            if (System.nanoTime() > giveUp) {
+                throw new IllegalStateException(pending.size() + " raw transactions unconfirmed after " + WAIT_LIMIT);
+            }
+            Map<String, SignatureStatus> statuses = chain.signatureStatuses(List.copyOf(pending));
+            statuses.forEach((signature, s) -> {
+                if (s.failed()) {
+                    throw new IllegalStateException("raw transaction " + signature + " failed: " + s.error());
+                }
+                if (s.commitment().atLeast(Commitment.CONFIRMED)) {
+                    pending.remove(signature);
+                }
+            });
+            Thread.sleep(20);
+        }
     }
 }

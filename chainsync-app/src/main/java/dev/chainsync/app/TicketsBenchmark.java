@@ -5,9 +5,6 @@ import dev.chainsync.chain.ChainInstruction;
 import dev.chainsync.chain.CircuitBreakingChainClient;
 import dev.chainsync.chain.Commitment;
 import dev.chainsync.chain.Ed25519Keypair;
-import dev.chainsync.chain.RecentBlockhash;
-import dev.chainsync.chain.SignatureStatus;
-import dev.chainsync.chain.SignedTransaction;
 import dev.chainsync.chain.TicketMints;
 import dev.chainsync.chain.TokenOwnership;
 import dev.chainsync.chain.solana.RuntimeServer;
@@ -27,15 +24,10 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.random.RandomGenerator;
 
 /**
@@ -48,8 +40,6 @@ final class TicketsBenchmark {
     private static final int RAW_CHUNK = 64;
     /** Threads the raw loop sends on. */
     private static final int RAW_THREADS = 8;
-    /** How long the raw loop waits for its transactions before giving up. */
-    private static final Duration RAW_WAIT_LIMIT = Duration.ofMinutes(10);
 
     private final int count;
     private final int relays;
@@ -291,48 +281,12 @@ final class TicketsBenchmark {
      */
     private static double raw(ChainClient chain, Ed25519Keypair platform, List<List<ChainInstruction>> transactions)
             throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(RAW_THREADS);
-        try {
-            long t0 = System.nanoTime();
-            Set<String> pending = new HashSet<>();
-            for (int from = 0; from < transactions.size(); from += RAW_CHUNK) {
-                RecentBlockhash blockhash = chain.latestBlockhash();
-                List<SignedTransaction> signed =
-                        transactions.subList(from, Math.min(transactions.size(), from + RAW_CHUNK)).stream()
-                                .map(ix -> chain.buildTransaction(platform, ix, blockhash))
-                                .toList();
-                List<Future<String>> sent = new ArrayList<>();
-                for (SignedTransaction tx : signed) {
-                    sent.add(pool.submit(() -> chain.submit(tx)));
-                }
-                for (Future<String> f : sent) {
-                    pending.add(f.get());
-                }
-            }
-            awaitConfirmed(chain, pending);
-            return transactions.size() / ((System.nanoTime() - t0) / 1e9);
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
-    private static void awaitConfirmed(ChainClient chain, Set<String> pending) throws InterruptedException {
-        long giveUp = System.nanoTime() + RAW_WAIT_LIMIT.toNanos();
-        while (!pending.isEmpty()) {
-            if (System.nanoTime() > giveUp) {
-                throw new IllegalStateException(
-                        pending.size() + " raw transactions unconfirmed after " + RAW_WAIT_LIMIT);
-            }
-            Map<String, SignatureStatus> statuses = chain.signatureStatuses(List.copyOf(pending));
-            statuses.forEach((signature, s) -> {
-                if (s.failed()) {
-                    throw new IllegalStateException("raw transaction " + signature + " failed: " + s.error());
-                }
-                if (s.commitment().atLeast(Commitment.CONFIRMED)) {
-                    pending.remove(signature);
-                }
-            });
-            Thread.sleep(20);
-        }
+        return transactions.size()
+                / SolanaRawRate.secondsToConfirm(
+                        chain,
+                        transactions,
+                        RAW_CHUNK,
+                        RAW_THREADS,
+                        (ix, blockhash) -> chain.buildTransaction(platform, ix, blockhash));
     }
 }

@@ -46,13 +46,7 @@ final class TransfersBenchmark {
     private String measure(Database db) throws Exception {
         Jdbc jdbc = db.jdbc();
         Ledger ledger = new Ledger(jdbc, Clock.systemUTC());
-        List<String> ids = new ArrayList<>();
-        for (int i = 0; i < accounts; i++) {
-            String id =
-                    jdbc.inTransaction(c -> ledger.createAccount(c, "bench")).id();
-            jdbc.inTransaction(c -> ledger.mint(c, id, "1000000.00", "USD"));
-            ids.add(id);
-        }
+        List<String> ids = openAccounts(jdbc, ledger);
         BigDecimal before = ledger.total("USD");
         AtomicInteger next = new AtomicInteger();
         AtomicInteger refused = new AtomicInteger();
@@ -70,24 +64,7 @@ final class TransfersBenchmark {
         for (int t = 0; t < threads; t++) {
             SplittableRandom random = new SplittableRandom(t);
             futures.add(pool.submit(() -> {
-                int i;
-                while ((i = next.getAndIncrement()) < count) {
-                    String from = ids.get(random.nextInt(accounts));
-                    String to = ids.get(random.nextInt(accounts - 1));
-                    if (to.equals(from)) {
-                        to = ids.get(accounts - 1);
-                    }
-                    int cents = random.nextInt(1, 10_000);
-                    String amount = cents / 100 + "." + String.format("%02d", cents % 100);
-                    String dest = to;
-                    long s = System.nanoTime();
-                    try {
-                        batcher.transfer(ledger.order(from, dest, amount, "USD"));
-                    } catch (LedgerException e) {
-                        refused.incrementAndGet();
-                    }
-                    latencies[i] = System.nanoTime() - s;
-                }
+                transferUntilDone(batcher, ledger, ids, random, next, refused, latencies);
                 return null;
             }));
         }
@@ -127,5 +104,45 @@ final class TransfersBenchmark {
                 after.toPlainString(),
                 before.compareTo(after) == 0 ? "conserved" : "BROKEN",
                 negative);
+    }
+
+    /** Opens the accounts, each minted a million USD. */
+    private List<String> openAccounts(Jdbc jdbc, Ledger ledger) {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < accounts; i++) {
+            String id =
+                    jdbc.inTransaction(c -> ledger.createAccount(c, "bench")).id();
+            jdbc.inTransaction(c -> ledger.mint(c, id, "1000000.00", "USD"));
+            ids.add(id);
+        }
+        return ids;
+    }
+
+    /** One thread's share: takes transfer numbers until {@code count}, each a random amount between two accounts. */
+    private void transferUntilDone(
+            TransferBatcher batcher,
+            Ledger ledger,
+            List<String> ids,
+            SplittableRandom random,
+            AtomicInteger next,
+            AtomicInteger refused,
+            long[] latencies) {
+        int i;
+        while ((i = next.getAndIncrement()) < count) {
+            String from = ids.get(random.nextInt(accounts));
+            String to = ids.get(random.nextInt(accounts - 1));
+            if (to.equals(from)) {
+                to = ids.get(accounts - 1);
+            }
+            int cents = random.nextInt(1, 10_000);
+            String amount = cents / 100 + "." + String.format("%02d", cents % 100);
+            long s = System.nanoTime();
+            try {
+                batcher.transfer(ledger.order(from, to, amount, "USD"));
+            } catch (LedgerException e) {
+                refused.incrementAndGet();
+            }
+            latencies[i] = System.nanoTime() - s;
+        }
     }
 }

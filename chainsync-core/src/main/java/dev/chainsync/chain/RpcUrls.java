@@ -1,5 +1,8 @@
 package dev.chainsync.chain;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -99,6 +102,25 @@ public final class RpcUrls {
                     label + ": HTTP " + response.statusCode() + snippet(response.body()));
         }
         return response.body();
+    }
+
+    /** A JSON-RPC 2.0 request object. */
+    public static ObjectNode request(ObjectMapper json, int id, String method, Object[] params) {
+        ObjectNode request = json.createObjectNode();
+        request.put("jsonrpc", "2.0").put("id", id).put("method", method);
+        request.set("params", json.valueToTree(params));
+        return request;
+    }
+
+    /** {@link #post} with the answer parsed; an answer that is not JSON is UNAVAILABLE too. */
+    public static JsonNode postJson(
+            ObjectMapper json, HttpClient http, URI url, String label, Duration timeout, String body) {
+        String answer = post(http, url, label, timeout, body);
+        try {
+            return json.readTree(answer);
+        } catch (IOException e) {
+            throw new ChainException(ChainException.Kind.UNAVAILABLE, label + ": answer is not JSON" + snippet(answer));
+        }
     }
 
     /** The start of an answer's body for an error message, or nothing. */

@@ -20,4 +20,27 @@ public record Credential(
         Long chainSlot,
         Instant confirmedAt,
         Instant createdAt,
-        Instant updatedAt) {}
+        Instant updatedAt) {
+
+    /** This credential as stored under {@code newId}. */
+    Credential withId(long newId) {
+        return new Credential(
+                newId,
+                hash,
+                issuerId,
+                recipientId,
+                serial,
+                fileSha256,
+                fileSize,
+                issuedAt,
+                issuerAddress,
+                issuerSignature,
+                memo,
+                status,
+                chainSignature,
+                chainSlot,
+                confirmedAt,
+                createdAt,
+                updatedAt);
+    }
+}

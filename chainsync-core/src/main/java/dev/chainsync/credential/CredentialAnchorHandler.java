@@ -104,32 +104,12 @@ final class CredentialAnchorHandler implements OperationHandler {
     @Override
     public void onFailed(Connection tx, List<Failed> batch, Instant now) throws SQLException {
         // The credential stays pending: the failure is recorded and the relay will try again.
-        List<String> hashes = hashes(batch.stream().map(Failed::op).toList());
-        CredentialStore.setStatus(tx, hashes, CredentialStatus.PENDING, NOT_YET_ON_CHAIN, now);
-        CredentialStore.events(
-                tx,
-                hashes,
-                "failed",
-                batch.stream()
-                        .map(f -> Json.object(
-                                "operation_id", f.op().id(), "error", f.error(), "failures", f.op().attemptCount() + 1))
-                        .toList(),
-                now);
+        recordFailure(tx, batch, CredentialStatus.PENDING, "failed", now);
     }
 
     @Override
     public void onDeadLettered(Connection tx, List<Failed> batch, Instant now) throws SQLException {
-        List<String> hashes = hashes(batch.stream().map(Failed::op).toList());
-        CredentialStore.setStatus(tx, hashes, CredentialStatus.DEAD_LETTERED, NOT_YET_ON_CHAIN, now);
-        CredentialStore.events(
-                tx,
-                hashes,
-                "dead_lettered",
-                batch.stream()
-                        .map(f -> Json.object(
-                                "operation_id", f.op().id(), "error", f.error(), "failures", f.op().attemptCount() + 1))
-                        .toList(),
-                now);
+        recordFailure(tx, batch, CredentialStatus.DEAD_LETTERED, "dead_lettered", now);
         WebhookOutbox.emitAll(
                 tx,
                 "credential.failed",
@@ -146,19 +126,7 @@ final class CredentialAnchorHandler implements OperationHandler {
         WebhookOutbox.emitAll(
                 tx,
                 "operation.dead_lettered",
-                batch.stream()
-                        .map(f -> Json.object(
-                                "operation_id",
-                                f.op().id(),
-                                "kind",
-                                f.op().kind(),
-                                "aggregate_id",
-                                f.op().aggregateId(),
-                                "error",
-                                f.error(),
-                                "failures",
-                                f.op().attemptCount() + 1))
-                        .toList(),
+                batch.stream().map(Failed::deadLetteredEvent).toList(),
                 now);
     }
 
@@ -170,6 +138,22 @@ final class CredentialAnchorHandler implements OperationHandler {
                 op.aggregateId(),
                 "retried",
                 Json.object("operation_id", op.id(), "previous_error", op.lastError()),
+                now);
+    }
+
+    /** Sets the batch's credentials to {@code status}, each with a history event of {@code event}. */
+    private static void recordFailure(
+            Connection tx, List<Failed> batch, CredentialStatus status, String event, Instant now) throws SQLException {
+        List<String> hashes = hashes(batch.stream().map(Failed::op).toList());
+        CredentialStore.setStatus(tx, hashes, status, NOT_YET_ON_CHAIN, now);
+        CredentialStore.events(
+                tx,
+                hashes,
+                event,
+                batch.stream()
+                        .map(f ->
+                                Json.object("operation_id", f.op().id(), "error", f.error(), "failures", f.failures()))
+                        .toList(),
                 now);
     }
 

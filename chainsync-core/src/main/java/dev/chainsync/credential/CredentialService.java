@@ -146,24 +146,7 @@ public final class CredentialService {
                         "file_sha256",
                         request.fileSha256()),
                 now);
-        return new Credential(
-                id,
-                hash,
-                credential.issuerId(),
-                credential.recipientId(),
-                serial,
-                credential.fileSha256(),
-                credential.fileSize(),
-                issuedAt,
-                credential.issuerAddress(),
-                signature,
-                credential.memo(),
-                CredentialStatus.PENDING,
-                null,
-                null,
-                null,
-                now,
-                now);
+        return credential.withId(id);
     }
 
     /** Thrown when a credential with the same hash already exists. */

@@ -50,18 +50,7 @@ final class Reorgs {
 
     /** Applies one notification; returns how many events it deleted. */
     static long apply(Connection c, ParsedEntry.Reorg reorg, StreamEntry entry, Instant now) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            s.execute("""
-                    CREATE TEMP TABLE rk_atom (term_id TEXT) ON COMMIT DROP;
-                    CREATE TEMP TABLE rk_triple (term_id TEXT, counter_term_id TEXT, subject_id TEXT,
-                                                 predicate_id TEXT, object_id TEXT) ON COMMIT DROP;
-                    CREATE TEMP TABLE rk_position (account_id TEXT, term_id TEXT, curve_id NUMERIC) ON COMMIT DROP;
-                    CREATE TEMP TABLE rk_vault (term_id TEXT, curve_id NUMERIC) ON COMMIT DROP;
-                    CREATE TEMP TABLE rk_term (id TEXT) ON COMMIT DROP;
-                    CREATE TEMP TABLE rk_tv (term_id TEXT) ON COMMIT DROP;
-                    CREATE TEMP TABLE rk_po (predicate_id TEXT, object_id TEXT) ON COMMIT DROP;
-                    CREATE TEMP TABLE rk_sp (subject_id TEXT, predicate_id TEXT) ON COMMIT DROP""");
-        }
+        createKeyTables(c);
         // Published before the notification: in its own stream by entry id, in other streams by
         // the millisecond Redis stamped (strictly earlier, so a re-indexed event never goes).
         String published = """
@@ -82,6 +71,35 @@ final class Reorgs {
         // affected keys are read through indexes, never by scanning a whole event or derived table,
         // which is what a planner without statistics chooses. The batch's own value comes back after.
         String seqscan = setLocal(c, "enable_seqscan", "off");
+        long deleted = deleteForked(c, published, p);
+        if (deleted > 0) {
+            widenKeys(c);
+            Derivation.derive(c, Derivation.Scope.KEYED, step -> {});
+        }
+        setLocal(c, "enable_seqscan", seqscan);
+        dropKeyTables(c);
+        record(c, reorg, entry, deleted, now);
+        return deleted;
+    }
+
+    /** The temp tables of the keys a rollback touches, filled by the deletes, read by {@link Derivation}. */
+    private static void createKeyTables(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("""
+                    CREATE TEMP TABLE rk_atom (term_id TEXT) ON COMMIT DROP;
+                    CREATE TEMP TABLE rk_triple (term_id TEXT, counter_term_id TEXT, subject_id TEXT,
+                                                 predicate_id TEXT, object_id TEXT) ON COMMIT DROP;
+                    CREATE TEMP TABLE rk_position (account_id TEXT, term_id TEXT, curve_id NUMERIC) ON COMMIT DROP;
+                    CREATE TEMP TABLE rk_vault (term_id TEXT, curve_id NUMERIC) ON COMMIT DROP;
+                    CREATE TEMP TABLE rk_term (id TEXT) ON COMMIT DROP;
+                    CREATE TEMP TABLE rk_tv (term_id TEXT) ON COMMIT DROP;
+                    CREATE TEMP TABLE rk_po (predicate_id TEXT, object_id TEXT) ON COMMIT DROP;
+                    CREATE TEMP TABLE rk_sp (subject_id TEXT, predicate_id TEXT) ON COMMIT DROP""");
+        }
+    }
+
+    /** Deletes the forked events {@code published} selects; their keys go into the temp tables. */
+    private static long deleteForked(Connection c, String published, Object[] p) throws SQLException {
         long deleted = 0;
         deleted += Jdbc.update(
                 c,
@@ -110,31 +128,38 @@ final class Reorgs {
                         + " RETURNING term_id, curve_id) INSERT INTO rk_vault SELECT * FROM d",
                 p);
         deleted += Jdbc.update(c, "DELETE FROM generic_events WHERE " + published, p);
+        return deleted;
+    }
 
-        if (deleted > 0) {
-            try (Statement s = c.createStatement()) {
-                // Widen the key sets along the dependencies: position -> vault -> term -> triples -> pairs.
-                s.execute("""
-                        INSERT INTO rk_vault SELECT DISTINCT term_id, curve_id FROM rk_position;
-                        INSERT INTO rk_term SELECT term_id FROM rk_atom
-                                      UNION SELECT term_id FROM rk_triple
-                                      UNION SELECT counter_term_id FROM rk_triple
-                                      UNION SELECT term_id FROM rk_vault;
-                        INSERT INTO rk_tv SELECT term_id FROM rk_triple
-                                    UNION SELECT term_id FROM triple WHERE term_id IN (SELECT id FROM rk_term)
-                                    UNION SELECT term_id FROM triple WHERE counter_term_id IN (SELECT id FROM rk_term);
-                        INSERT INTO rk_po SELECT predicate_id, object_id FROM rk_triple
-                                    UNION SELECT predicate_id, object_id FROM triple WHERE term_id IN (SELECT term_id FROM rk_tv);
-                        INSERT INTO rk_sp SELECT subject_id, predicate_id FROM rk_triple
-                                    UNION SELECT subject_id, predicate_id FROM triple WHERE term_id IN (SELECT term_id FROM rk_tv);
-                        ANALYZE rk_atom, rk_triple, rk_position, rk_vault, rk_term, rk_tv, rk_po, rk_sp""");
-            }
-            Derivation.derive(c, Derivation.Scope.KEYED, step -> {});
+    /** Widens the key sets along the dependencies: position -> vault -> term -> triples -> pairs. */
+    private static void widenKeys(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("""
+                    INSERT INTO rk_vault SELECT DISTINCT term_id, curve_id FROM rk_position;
+                    INSERT INTO rk_term SELECT term_id FROM rk_atom
+                                  UNION SELECT term_id FROM rk_triple
+                                  UNION SELECT counter_term_id FROM rk_triple
+                                  UNION SELECT term_id FROM rk_vault;
+                    INSERT INTO rk_tv SELECT term_id FROM rk_triple
+                                UNION SELECT term_id FROM triple WHERE term_id IN (SELECT id FROM rk_term)
+                                UNION SELECT term_id FROM triple WHERE counter_term_id IN (SELECT id FROM rk_term);
+                    INSERT INTO rk_po SELECT predicate_id, object_id FROM rk_triple
+                                UNION SELECT predicate_id, object_id FROM triple WHERE term_id IN (SELECT term_id FROM rk_tv);
+                    INSERT INTO rk_sp SELECT subject_id, predicate_id FROM rk_triple
+                                UNION SELECT subject_id, predicate_id FROM triple WHERE term_id IN (SELECT term_id FROM rk_tv);
+                    ANALYZE rk_atom, rk_triple, rk_position, rk_vault, rk_term, rk_tv, rk_po, rk_sp""");
         }
-        setLocal(c, "enable_seqscan", seqscan);
+    }
+
+    private static void dropKeyTables(Connection c) throws SQLException {
         try (Statement s = c.createStatement()) {
             s.execute("DROP TABLE rk_atom, rk_triple, rk_position, rk_vault, rk_term, rk_tv, rk_po, rk_sp");
         }
+    }
+
+    /** The audit row of the rollback, with how many events it deleted. */
+    private static void record(Connection c, ParsedEntry.Reorg reorg, StreamEntry entry, long deleted, Instant now)
+            throws SQLException {
         Jdbc.update(
                 c,
                 """
@@ -150,7 +175,6 @@ final class Reorgs {
                 entry.publishedSequence(),
                 deleted,
                 now);
-        return deleted;
     }
 
     /**

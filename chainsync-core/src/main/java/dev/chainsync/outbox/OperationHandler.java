@@ -2,6 +2,7 @@ package dev.chainsync.outbox;
 
 import dev.chainsync.chain.ChainInstruction;
 import dev.chainsync.chain.SignatureStatus;
+import dev.chainsync.json.Json;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -21,7 +22,27 @@ public interface OperationHandler {
     record Confirmed(Operation op, SignatureStatus status) {}
 
     /** An attempt failed, with why. */
-    record Failed(Operation op, String error) {}
+    record Failed(Operation op, String error) {
+        /** How many attempts have failed, this one included. */
+        public int failures() {
+            return op.attemptCount() + 1;
+        }
+
+        /** The payload of the {@code operation.dead_lettered} webhook event, the same for every kind. */
+        public String deadLetteredEvent() {
+            return Json.object(
+                    "operation_id",
+                    op.id(),
+                    "kind",
+                    op.kind(),
+                    "aggregate_id",
+                    op.aggregateId(),
+                    "error",
+                    error,
+                    "failures",
+                    failures());
+        }
+    }
 
     /**
      * The chain instructions that carry {@code op}, built from its stored fields alone ({@link

@@ -511,12 +511,7 @@ final class WebhookHttp implements AutoCloseable {
             if (statusLine.length() < 12 || !statusLine.startsWith("HTTP/1.") || statusLine.charAt(8) != ' ') {
                 throw new IOException("not an HTTP/1.x response");
             }
-            int status = parseStatus(statusLine);
-            boolean http10 = statusLine.charAt(7) == '0';
-            long contentLength = -1;
-            String transferCoding = null;
-            boolean close = http10;
-            String retryAfter = null;
+            Head head = new Head(parseStatus(statusLine), statusLine.charAt(7) == '0');
             String line;
             while (!(line = readLine(in)).isEmpty()) {
                 headerBytes += line.length() + 2;
@@ -524,68 +519,94 @@ final class WebhookHttp implements AutoCloseable {
                     throw new IOException("response headers larger than " + MAX_HEADER_BYTES + " bytes");
                 }
                 int colon = line.indexOf(':');
-                if (colon <= 0) {
-                    continue;
-                }
-                String name = line.substring(0, colon).trim().toLowerCase(Locale.ROOT);
-                String value = line.substring(colon + 1).trim();
-                switch (name) {
-                    case "content-length" -> {
-                        try {
-                            long n = Long.parseLong(value);
-                            if (n < 0 || contentLength >= 0 && contentLength != n) {
-                                throw new IOException("invalid Content-Length");
-                            }
-                            contentLength = n;
-                        } catch (NumberFormatException e) {
-                            throw new IOException("invalid Content-Length");
-                        }
-                    }
-                    case "transfer-encoding" ->
-                        transferCoding = transferCoding == null ? value : transferCoding + "," + value;
-                    case "connection" -> {
-                        String v = value.toLowerCase(Locale.ROOT);
-                        if (v.contains("close")) {
-                            close = true;
-                        } else if (http10 && v.contains("keep-alive")) {
-                            close = false;
-                        }
-                    }
-                    case "retry-after" -> retryAfter = value;
-                    default -> {}
+                if (colon > 0) {
+                    head.header(
+                            line.substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                            line.substring(colon + 1).trim());
                 }
             }
-            if (status >= 100 && status < 200) {
-                if (status == 101) {
+            if (head.status >= 100 && head.status < 200) {
+                if (head.status == 101) {
                     throw new IOException("unexpected protocol switch");
                 }
                 continue; // an interim answer; the real one follows
             }
-            Excerpt body = new Excerpt(excerptBytes);
-            boolean complete;
-            boolean chunked = false;
-            if (transferCoding != null) {
-                // RFC 9112 6.3: Transfer-Encoding wins over Content-Length, and a message carrying both
-                // (or an HTTP/1.0 one carrying it) may be smuggling: answer it, then drop the connection.
-                String[] codings = transferCoding.toLowerCase(Locale.ROOT).split(",");
-                chunked = codings[codings.length - 1].trim().equals("chunked");
-                if (contentLength >= 0 || http10) {
-                    close = true;
-                }
-                contentLength = -1;
-            }
-            if (status == 204 || status == 304) {
-                complete = true;
-            } else if (chunked) {
-                complete = readChunked(in, body);
-            } else if (contentLength >= 0) {
-                complete = readFixed(in, contentLength, body);
-            } else {
-                readUntilClose(in, body);
-                complete = false;
-            }
-            return new Parsed(status, retryAfter, body.text(), complete && !close);
+            return readBody(in, head);
         }
+    }
+
+    /** What a response's status line and headers say about its body and its connection. */
+    private static final class Head {
+        final int status;
+        final boolean http10;
+        long contentLength = -1;
+        String transferCoding;
+        boolean close;
+        String retryAfter;
+
+        Head(int status, boolean http10) {
+            this.status = status;
+            this.http10 = http10;
+            this.close = http10;
+        }
+
+        void header(String name, String value) throws IOException {
+            switch (name) {
+                case "content-length" -> {
+                    try {
+                        long n = Long.parseLong(value);
+                        if (n < 0 || contentLength >= 0 && contentLength != n) {
+                            throw new IOException("invalid Content-Length");
+                        }
+                        contentLength = n;
+                    } catch (NumberFormatException e) {
+                        throw new IOException("invalid Content-Length");
+                    }
+                }
+                case "transfer-encoding" ->
+                    transferCoding = transferCoding == null ? value : transferCoding + "," + value;
+                case "connection" -> {
+                    String v = value.toLowerCase(Locale.ROOT);
+                    if (v.contains("close")) {
+                        close = true;
+                    } else if (http10 && v.contains("keep-alive")) {
+                        close = false;
+                    }
+                }
+                case "retry-after" -> retryAfter = value;
+                default -> {}
+            }
+        }
+    }
+
+    /** Reads the final response's body, keeping an excerpt; reusable only when it ended where it said. */
+    private Parsed readBody(InputStream in, Head head) throws IOException {
+        Excerpt body = new Excerpt(excerptBytes);
+        long contentLength = head.contentLength;
+        boolean close = head.close;
+        boolean complete;
+        boolean chunked = false;
+        if (head.transferCoding != null) {
+            // RFC 9112 6.3: Transfer-Encoding wins over Content-Length, and a message carrying both
+            // (or an HTTP/1.0 one carrying it) may be smuggling: answer it, then drop the connection.
+            String[] codings = head.transferCoding.toLowerCase(Locale.ROOT).split(",");
+            chunked = codings[codings.length - 1].trim().equals("chunked");
+            if (contentLength >= 0 || head.http10) {
+                close = true;
+            }
+            contentLength = -1;
+        }
+        if (head.status == 204 || head.status == 304) {
+            complete = true;
+        } else if (chunked) {
+            complete = readChunked(in, body);
+        } else if (contentLength >= 0) {
+            complete = readFixed(in, contentLength, body);
+        } else {
+            readUntilClose(in, body);
+            complete = false;
+        }
+        return new Parsed(head.status, head.retryAfter, body.text(), complete && !close);
     }
 
     private static int parseStatus(String statusLine) throws IOException {

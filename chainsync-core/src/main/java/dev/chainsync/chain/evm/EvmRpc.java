@@ -3,11 +3,9 @@ package dev.chainsync.chain.evm;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chainsync.chain.ChainException;
 import dev.chainsync.chain.ChainException.Kind;
 import dev.chainsync.chain.RpcUrls;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
@@ -50,7 +48,7 @@ final class EvmRpc {
 
     /** Calls {@code method}; returns its {@code result} (maybe a JSON null). */
     JsonNode call(String method, Object... params) {
-        return result(method, post(request(1, method, params).toString()));
+        return result(method, post(RpcUrls.request(JSON, 1, method, params).toString()));
     }
 
     /** Several calls of one method in one JSON-RPC batch; results in the order of {@code paramsList}. */
@@ -60,7 +58,7 @@ final class EvmRpc {
         }
         ArrayNode requests = JSON.createArrayNode();
         for (int i = 0; i < paramsList.size(); i++) {
-            requests.add(request(i, method, paramsList.get(i)));
+            requests.add(RpcUrls.request(JSON, i, method, paramsList.get(i)));
         }
         JsonNode response = post(requests.toString());
         if (!response.isArray() || response.size() != paramsList.size()) {
@@ -82,20 +80,8 @@ final class EvmRpc {
         return label;
     }
 
-    private static ObjectNode request(int id, String method, Object[] params) {
-        ObjectNode request = JSON.createObjectNode();
-        request.put("jsonrpc", "2.0").put("id", id).put("method", method);
-        request.set("params", JSON.valueToTree(params));
-        return request;
-    }
-
     private JsonNode post(String body) {
-        String answer = RpcUrls.post(http, url, label, timeout, body);
-        try {
-            return JSON.readTree(answer);
-        } catch (IOException e) {
-            throw unavailable("answer is not JSON" + RpcUrls.snippet(answer));
-        }
+        return RpcUrls.postJson(JSON, http, url, label, timeout, body);
     }
 
     private JsonNode result(String method, JsonNode response) {

@@ -1,10 +1,6 @@
 package dev.chainsync.chain.evm;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import org.web3j.crypto.Hash;
@@ -27,19 +23,12 @@ public final class IntuitionEventsContract {
 
     /** The committed compiler output: compiler version, ABI and creation bytecode. */
     public static JsonNode compiled() {
-        try (InputStream in = IntuitionEventsContract.class.getResourceAsStream(RESOURCE)) {
-            if (in == null) {
-                throw new IllegalStateException(RESOURCE + " is missing from the classpath");
-            }
-            return new ObjectMapper().readTree(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return CompiledContracts.read(RESOURCE);
     }
 
     /** The creation bytecode, 0x-prefixed hex. */
     public static String bytecode() {
-        return compiled().path("bytecode").asText();
+        return CompiledContracts.bytecode(compiled());
     }
 
     /**

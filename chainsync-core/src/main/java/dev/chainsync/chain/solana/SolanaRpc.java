@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chainsync.chain.ChainException;
 import dev.chainsync.chain.ChainException.Kind;
 import dev.chainsync.chain.RpcUrls;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
@@ -78,7 +77,7 @@ final class SolanaRpc {
 
     /** Calls {@code method} and returns its {@code result} (possibly a JSON null). */
     JsonNode call(String method, Object... params) {
-        ObjectNode request = request(1, method, params);
+        ObjectNode request = RpcUrls.request(JSON, 1, method, params);
         JsonNode response = post(request.toString());
         return result(method, response);
     }
@@ -95,7 +94,7 @@ final class SolanaRpc {
     List<JsonNode> batch(String method, List<Object[]> paramsList, boolean nullOnRequestError) {
         ArrayNode requests = JSON.createArrayNode();
         for (int i = 0; i < paramsList.size(); i++) {
-            requests.add(request(i, method, paramsList.get(i)));
+            requests.add(RpcUrls.request(JSON, i, method, paramsList.get(i)));
         }
         JsonNode response = post(requests.toString());
         if (!response.isArray() || response.size() != paramsList.size()) {
@@ -120,20 +119,8 @@ final class SolanaRpc {
         return java.util.Arrays.asList(ordered);
     }
 
-    private ObjectNode request(int id, String method, Object[] params) {
-        ObjectNode request = JSON.createObjectNode();
-        request.put("jsonrpc", "2.0").put("id", id).put("method", method);
-        request.set("params", JSON.valueToTree(params));
-        return request;
-    }
-
     private JsonNode post(String body) {
-        String answer = RpcUrls.post(http, url, label, timeout, body);
-        try {
-            return JSON.readTree(answer);
-        } catch (IOException e) {
-            throw unavailable("answer is not JSON" + RpcUrls.snippet(answer));
-        }
+        return RpcUrls.postJson(JSON, http, url, label, timeout, body);
     }
 
     private JsonNode result(String method, JsonNode response) {

@@ -91,81 +91,10 @@ public final class Bench {
         }
         List<Row> rows = new ArrayList<>();
         try {
-            out.printf(
-                    Locale.ROOT,
-                    "chatpack bench: %s per export, %s output, %s, %d cores, max heap %s%n",
-                    human(settings.sizeBytes()),
-                    settings.format().name(),
-                    settings.inProcess()
-                            ? "in-process"
-                            : "fresh JVM per platform "
-                                    + childJvmOptions(
-                                            ManagementFactory.getRuntimeMXBean().getInputArguments()),
-                    Runtime.getRuntime().availableProcessors(),
-                    human(Runtime.getRuntime().maxMemory()));
-            out.printf(
-                    Locale.ROOT,
-                    "%-12s %10s %12s %12s %9s %9s %12s %9s %10s %10s%n",
-                    "platform",
-                    "input",
-                    "messages",
-                    "rows out",
-                    "seconds",
-                    "cpu s",
-                    "msgs/s",
-                    "MB/s",
-                    "peak RSS",
-                    "peak heap");
+            printHeader(settings, out);
             for (Platform p : settings.platforms()) {
                 Path pdir = dir.resolve(p.names().get(1));
-                SyntheticExports.Generated g = new SyntheticExports(SEED).generate(p, pdir, settings.sizeBytes());
-                // Flush the fresh export to disk first, so the kernel's write-back of a gigabyte of dirty pages
-                // does not run during the measurement. The file stays in the page cache, as an export just
-                // downloaded or unpacked would be.
-                for (Path f : g.files()) {
-                    try (FileChannel ch = FileChannel.open(f, StandardOpenOption.WRITE)) {
-                        ch.force(true);
-                    }
-                }
-                Path output = pdir.resolve("out." + settings.format().extension());
-                List<BenchWorker.Measurement> measured = new ArrayList<>();
-                if (settings.inProcess()) {
-                    List<ChatInput> inputs =
-                            g.files().stream().map(ChatInput::of).toList();
-                    for (int r = 0; r < settings.runs(); r++) {
-                        measured.add(BenchWorker.run(p, settings.format(), output, inputs));
-                    }
-                } else {
-                    measured.addAll(inChild(p, settings.format(), settings.runs(), output, g.files()));
-                }
-                for (int r = 0; r < measured.size(); r++) {
-                    BenchWorker.Measurement m = measured.get(r);
-                    Row row = new Row(
-                            p,
-                            r + 1,
-                            g.bytes(),
-                            m.messagesRead(),
-                            m.messagesWritten(),
-                            m.nanos() / 1e9,
-                            m.cpuNanos() / 1e9,
-                            m.peakRss(),
-                            m.peakHeap());
-                    rows.add(row);
-                    String label = settings.runs() == 1 ? p.displayName() : p.displayName() + " #" + (r + 1);
-                    out.printf(
-                            Locale.ROOT,
-                            "%-12s %10s %,12d %,12d %9.2f %9.2f %,12.0f %9.1f %10s %10s%n",
-                            label,
-                            human(row.inputBytes()),
-                            row.messages(),
-                            row.written(),
-                            row.seconds(),
-                            row.cpuSeconds(),
-                            row.messagesPerSecond(),
-                            row.megabytesPerSecond(),
-                            human(row.peakRss()),
-                            human(row.peakHeap()));
-                }
+                rows.addAll(measure(settings, p, pdir, out));
                 out.flush();
                 if (!settings.keep()) {
                     deleteQuietly(pdir);
@@ -185,6 +114,88 @@ public final class Bench {
                 }
             }
         }
+    }
+
+    private static void printHeader(Settings settings, PrintStream out) {
+        out.printf(
+                Locale.ROOT,
+                "chatpack bench: %s per export, %s output, %s, %d cores, max heap %s%n",
+                human(settings.sizeBytes()),
+                settings.format().name(),
+                settings.inProcess()
+                        ? "in-process"
+                        : "fresh JVM per platform "
+                                + childJvmOptions(
+                                        ManagementFactory.getRuntimeMXBean().getInputArguments()),
+                Runtime.getRuntime().availableProcessors(),
+                human(Runtime.getRuntime().maxMemory()));
+        out.printf(
+                Locale.ROOT,
+                "%-12s %10s %12s %12s %9s %9s %12s %9s %10s %10s%n",
+                "platform",
+                "input",
+                "messages",
+                "rows out",
+                "seconds",
+                "cpu s",
+                "msgs/s",
+                "MB/s",
+                "peak RSS",
+                "peak heap");
+    }
+
+    /** Generates one platform's export in {@code pdir}, converts it {@code settings.runs()} times, prints a row a run. */
+    private static List<Row> measure(Settings settings, Platform p, Path pdir, PrintStream out)
+            throws IOException, InterruptedException {
+        List<Row> rows = new ArrayList<>();
+        SyntheticExports.Generated g = new SyntheticExports(SEED).generate(p, pdir, settings.sizeBytes());
+        // Flush the fresh export to disk first, so the kernel's write-back of a gigabyte of dirty pages
+        // does not run during the measurement. The file stays in the page cache, as an export just
+        // downloaded or unpacked would be.
+        for (Path f : g.files()) {
+            try (FileChannel ch = FileChannel.open(f, StandardOpenOption.WRITE)) {
+                ch.force(true);
+            }
+        }
+        Path output = pdir.resolve("out." + settings.format().extension());
+        List<BenchWorker.Measurement> measured = new ArrayList<>();
+        if (settings.inProcess()) {
+            List<ChatInput> inputs = g.files().stream().map(ChatInput::of).toList();
+            for (int r = 0; r < settings.runs(); r++) {
+                measured.add(BenchWorker.run(p, settings.format(), output, inputs));
+            }
+        } else {
+            measured.addAll(inChild(p, settings.format(), settings.runs(), output, g.files()));
+        }
+        for (int r = 0; r < measured.size(); r++) {
+            BenchWorker.Measurement m = measured.get(r);
+            Row row = new Row(
+                    p,
+                    r + 1,
+                    g.bytes(),
+                    m.messagesRead(),
+                    m.messagesWritten(),
+                    m.nanos() / 1e9,
+                    m.cpuNanos() / 1e9,
+                    m.peakRss(),
+                    m.peakHeap());
+            rows.add(row);
+            String label = settings.runs() == 1 ? p.displayName() : p.displayName() + " #" + (r + 1);
+            out.printf(
+                    Locale.ROOT,
+                    "%-12s %10s %,12d %,12d %9.2f %9.2f %,12.0f %9.1f %10s %10s%n",
+                    label,
+                    human(row.inputBytes()),
+                    row.messages(),
+                    row.written(),
+                    row.seconds(),
+                    row.cpuSeconds(),
+                    row.messagesPerSecond(),
+                    row.megabytesPerSecond(),
+                    human(row.peakRss()),
+                    human(row.peakHeap()));
+        }
+        return rows;
     }
 
     /** Runs {@link BenchWorker} in a fresh JVM with this JVM's heap settings and reads its result line. */

@@ -95,82 +95,87 @@ public final class SyntheticExports {
                 long id = ++count;
                 s.ascii(id == 1 ? "\n  {\n" : ",\n  {\n");
                 s.ascii("   \"id\": ").num(id).ascii(",\n");
-                int kind = random.nextInt(1000);
-                if (kind < 10) {
-                    s.ascii("   \"type\": \"service\",\n");
-                    date(s, time);
-                    s.ascii("   \"actor\": \"")
-                            .bytes(names[sender])
-                            .ascii("\",\n   \"actor_id\": \"user")
-                            .num(1_000_000 + sender)
-                            .ascii("\",\n   \"action\": \"invite_members\",\n" + "   \"members\": [\n    \"")
-                            .bytes(names[(sender + 1) % names.length])
-                            .ascii("\"\n   ],\n   \"text\": \"\",\n   \"text_entities\": []\n  }");
-                    continue;
-                }
-                s.ascii("   \"type\": \"message\",\n");
-                date(s, time);
-                if (kind < 15) {
-                    s.ascii("   \"from\": null,\n   \"from_id\": \"user999\",\n");
-                } else {
-                    s.ascii("   \"from\": \"")
-                            .bytes(names[sender])
-                            .ascii("\",\n   \"from_id\": \"user")
-                            .num(1_000_000 + sender)
-                            .ascii("\",\n");
-                }
-                if (kind < 80 && id > 1) {
-                    s.ascii("   \"reply_to_message_id\": ")
-                            .num(id - 1 - random.nextInt((int) Math.min(id - 1, 50)))
-                            .ascii(",\n");
-                }
-                if (kind >= 80 && kind < 110) {
-                    s.ascii("   \"edited\": \"");
-                    isoLocal(s, time + 60);
-                    s.ascii("\",\n   \"edited_unixtime\": \"").num(time + 60).ascii("\",\n");
-                }
-                if (kind >= 110 && kind < 120) {
-                    s.ascii("   \"forwarded_from\": \"")
-                            .bytes(names[random.nextInt(names.length)])
-                            .ascii("\",\n");
-                }
-                if (kind >= 120 && kind < 160) {
-                    s.ascii("   \"photo\": \"(File not included. Change data exporting settings to download.)\",\n"
-                            + "   \"photo_file_size\": 123456,\n   \"width\": 1280,\n   \"height\": 960,\n");
-                    if (random.nextInt(3) == 0) {
-                        textField(s, 2 + random.nextInt(6));
-                    } else {
-                        s.ascii("   \"text\": \"\",\n   \"text_entities\": []\n  }");
-                    }
-                    continue;
-                }
-                if (kind >= 160 && kind < 180) {
-                    s.ascii("   \"file\": \"(File not included. Change data exporting settings to download.)\",\n"
-                                    + "   \"file_size\": 23456,\n   \"thumbnail\": \"(File not included. Change data "
-                                    + "exporting settings to download.)\",\n   \"thumbnail_file_size\": 4567,\n"
-                                    + "   \"media_type\": \"sticker\",\n   \"sticker_emoji\": \"")
-                            .utf8(STICKERS[random.nextInt(STICKERS.length)])
-                            .ascii("\",\n   \"width\": 512,\n   \"height\": 512,\n   \"text\": \"\",\n"
-                                    + "   \"text_entities\": []\n  }");
-                    continue;
-                }
-                if (kind >= 180 && kind < 190) {
-                    s.ascii("   \"file\": \"(File not included. Change data exporting settings to download.)\",\n"
-                                    + "   \"file_size\": 34567,\n   \"media_type\": \"voice_message\",\n"
-                                    + "   \"mime_type\": \"audio/ogg\",\n   \"duration_seconds\": ")
-                            .num(3 + random.nextInt(60))
-                            .ascii(",\n   \"text\": \"\",\n   \"text_entities\": []\n  }");
-                    continue;
-                }
-                if (kind >= 190 && kind < 220) {
-                    linkText(s);
-                    continue;
-                }
-                textField(s, 1 + random.nextInt(random.nextInt(4) == 0 ? 40 : 14));
+                telegramMessage(s, id, time, sender);
             }
             s.ascii("\n ]\n}\n");
             return new Generated(List.of(file), count, s.written);
         }
+    }
+
+    /** The rest of one Telegram message object, after its id: a random kind of message, text or media. */
+    private void telegramMessage(Sink s, long id, long time, int sender) throws IOException {
+        int kind = random.nextInt(1000);
+        if (kind < 10) {
+            s.ascii("   \"type\": \"service\",\n");
+            date(s, time);
+            s.ascii("   \"actor\": \"")
+                    .bytes(names[sender])
+                    .ascii("\",\n   \"actor_id\": \"user")
+                    .num(1_000_000 + sender)
+                    .ascii("\",\n   \"action\": \"invite_members\",\n" + "   \"members\": [\n    \"")
+                    .bytes(names[(sender + 1) % names.length])
+                    .ascii("\"\n   ],\n   \"text\": \"\",\n   \"text_entities\": []\n  }");
+            return;
+        }
+        s.ascii("   \"type\": \"message\",\n");
+        date(s, time);
+        if (kind < 15) {
+            s.ascii("   \"from\": null,\n   \"from_id\": \"user999\",\n");
+        } else {
+            s.ascii("   \"from\": \"")
+                    .bytes(names[sender])
+                    .ascii("\",\n   \"from_id\": \"user")
+                    .num(1_000_000 + sender)
+                    .ascii("\",\n");
+        }
+        if (kind < 80 && id > 1) {
+            s.ascii("   \"reply_to_message_id\": ")
+                    .num(id - 1 - random.nextInt((int) Math.min(id - 1, 50)))
+                    .ascii(",\n");
+        }
+        if (kind >= 80 && kind < 110) {
+            s.ascii("   \"edited\": \"");
+            isoLocal(s, time + 60);
+            s.ascii("\",\n   \"edited_unixtime\": \"").num(time + 60).ascii("\",\n");
+        }
+        if (kind >= 110 && kind < 120) {
+            s.ascii("   \"forwarded_from\": \"")
+                    .bytes(names[random.nextInt(names.length)])
+                    .ascii("\",\n");
+        }
+        if (kind >= 120 && kind < 160) {
+            s.ascii("   \"photo\": \"(File not included. Change data exporting settings to download.)\",\n"
+                    + "   \"photo_file_size\": 123456,\n   \"width\": 1280,\n   \"height\": 960,\n");
+            if (random.nextInt(3) == 0) {
+                textField(s, 2 + random.nextInt(6));
+            } else {
+                s.ascii("   \"text\": \"\",\n   \"text_entities\": []\n  }");
+            }
+            return;
+        }
+        if (kind >= 160 && kind < 180) {
+            s.ascii("   \"file\": \"(File not included. Change data exporting settings to download.)\",\n"
+                            + "   \"file_size\": 23456,\n   \"thumbnail\": \"(File not included. Change data "
+                            + "exporting settings to download.)\",\n   \"thumbnail_file_size\": 4567,\n"
+                            + "   \"media_type\": \"sticker\",\n   \"sticker_emoji\": \"")
+                    .utf8(STICKERS[random.nextInt(STICKERS.length)])
+                    .ascii("\",\n   \"width\": 512,\n   \"height\": 512,\n   \"text\": \"\",\n"
+                            + "   \"text_entities\": []\n  }");
+            return;
+        }
+        if (kind >= 180 && kind < 190) {
+            s.ascii("   \"file\": \"(File not included. Change data exporting settings to download.)\",\n"
+                            + "   \"file_size\": 34567,\n   \"media_type\": \"voice_message\",\n"
+                            + "   \"mime_type\": \"audio/ogg\",\n   \"duration_seconds\": ")
+                    .num(3 + random.nextInt(60))
+                    .ascii(",\n   \"text\": \"\",\n   \"text_entities\": []\n  }");
+            return;
+        }
+        if (kind >= 190 && kind < 220) {
+            linkText(s);
+            return;
+        }
+        textField(s, 1 + random.nextInt(random.nextInt(4) == 0 ? 40 : 14));
     }
 
     private void date(Sink s, long time) throws IOException {

@@ -151,8 +151,7 @@ final class DiscordJsonSource implements MessageSource {
         String type = null;
         String timestamp = null;
         String edited = null;
-        String name = null;
-        String nickname = null;
+        Author author = null;
         boolean authorSeen = false;
         String replyTo = null;
         boolean isForward = false;
@@ -170,44 +169,18 @@ final class DiscordJsonSource implements MessageSource {
                 case "content" -> own.content = nonNull(Json.textOrNull(p));
                 case "author" -> {
                     authorSeen = true;
-                    if (v == JsonToken.START_OBJECT) {
-                        while (p.nextToken() == JsonToken.FIELD_NAME) {
-                            String f = p.currentName();
-                            p.nextToken();
-                            switch (f) {
-                                case "name" -> name = Json.textOrNull(p);
-                                case "nickname" -> nickname = Json.textOrNull(p);
-                                default -> p.skipChildren();
-                            }
-                        }
-                    } else {
-                        p.skipChildren();
-                    }
+                    author = readAuthor(v);
                 }
                 case "attachments" -> readAttachments(v, own);
                 case "stickers" -> readStickers(v, own);
                 case "embeds" -> readEmbeds(v, own);
                 case "reference" -> {
-                    if (v == JsonToken.START_OBJECT) {
-                        String refType = null;
-                        String refId = null;
-                        while (p.nextToken() == JsonToken.FIELD_NAME) {
-                            String f = p.currentName();
-                            p.nextToken();
-                            switch (f) {
-                                case "messageId" -> refId = Json.textOrNull(p);
-                                case "type" -> refType = Json.textOrNull(p);
-                                default -> p.skipChildren();
-                            }
-                        }
-                        // A forward also carries a reference; only a reply is a reply.
-                        if ("Forward".equals(refType)) {
-                            isForward = true;
-                        } else {
-                            replyTo = refId;
-                        }
-                    } else {
-                        p.skipChildren();
+                    Reference ref = readReference(v);
+                    // A forward also carries a reference; only a reply is a reply.
+                    if (ref != null && "Forward".equals(ref.type())) {
+                        isForward = true;
+                    } else if (ref != null) {
+                        replyTo = ref.messageId();
                     }
                 }
                 case "forwardedMessage" -> {
@@ -244,11 +217,62 @@ final class DiscordJsonSource implements MessageSource {
             skipped.empty();
             return null;
         }
-        String sender = nickname != null && !Text.isBlank(nickname)
-                ? nickname
-                : name != null && !Text.isBlank(name) ? name : UNKNOWN_SENDER;
+        String sender = author == null ? UNKNOWN_SENDER : author.displayName();
         return new Message(
                 null, sender, content, parseTime(timestamp), snowflake(id), snowflake(replyTo), parseTime(edited));
+    }
+
+    /** A message's author as the export names it. */
+    private record Author(String name, String nickname) {
+        /** The server nickname, else the account name, else "Unknown". */
+        String displayName() {
+            return nickname != null && !Text.isBlank(nickname)
+                    ? nickname
+                    : name != null && !Text.isBlank(name) ? name : UNKNOWN_SENDER;
+        }
+    }
+
+    /** Reads an {@code author} value; null (skipped) when it is not an object. */
+    private Author readAuthor(JsonToken v) throws IOException {
+        if (v != JsonToken.START_OBJECT) {
+            p.skipChildren();
+            return null;
+        }
+        String name = null;
+        String nickname = null;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String f = p.currentName();
+            p.nextToken();
+            switch (f) {
+                case "name" -> name = Json.textOrNull(p);
+                case "nickname" -> nickname = Json.textOrNull(p);
+                default -> p.skipChildren();
+            }
+        }
+        return new Author(name, nickname);
+    }
+
+    /** A message's {@code reference}: a reply's or a forward's. */
+    private record Reference(String type, String messageId) {}
+
+    /** Reads a {@code reference} value; null (skipped) when it is not an object. */
+    private Reference readReference(JsonToken v) throws IOException {
+        if (v != JsonToken.START_OBJECT) {
+            p.skipChildren();
+            return null;
+        }
+        String refType = null;
+        String refId = null;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String f = p.currentName();
+            p.nextToken();
+            switch (f) {
+                case "messageId" -> refId = Json.textOrNull(p);
+                case "type" -> refType = Json.textOrNull(p);
+                default -> p.skipChildren();
+            }
+        }
+        return new Reference(refType, refId);
     }
 
     private static boolean isSystem(String type) {

@@ -269,60 +269,14 @@ final class InstagramSource implements MessageSource {
     }
 
     private Message parseMessage(String name, JsonParser p, long timestampMs) throws IOException {
-        String sender = null;
-        String content = null;
-        String shareLink = null;
-        String shareText = null;
-        String type = null;
-        boolean unsent = false;
-        boolean photos = false;
-        boolean videos = false;
-        boolean audio = false;
-        boolean gifs = false;
-        boolean sticker = false;
-        boolean files = false;
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String field = p.currentName();
-            JsonToken v = p.nextToken();
-            switch (field) {
-                case "sender_name" -> sender = Json.textOrNull(p);
-                case "content" -> content = Json.textOrNull(p);
-                case "type" -> type = Json.textOrNull(p);
-                case "is_unsent" -> unsent = v == JsonToken.VALUE_TRUE;
-                case "photos" -> photos = nonEmptyArray(p, v);
-                case "videos" -> videos = nonEmptyArray(p, v);
-                case "audio_files" -> audio = nonEmptyArray(p, v);
-                case "gifs" -> gifs = nonEmptyArray(p, v);
-                case "files" -> files = nonEmptyArray(p, v);
-                case "sticker" -> {
-                    sticker = v == JsonToken.START_OBJECT;
-                    p.skipChildren();
-                }
-                case "share" -> {
-                    if (v == JsonToken.START_OBJECT) {
-                        while (p.nextToken() == JsonToken.FIELD_NAME) {
-                            String f = p.currentName();
-                            p.nextToken();
-                            switch (f) {
-                                case "link" -> shareLink = Json.textOrNull(p);
-                                case "share_text" -> shareText = Json.textOrNull(p);
-                                default -> p.skipChildren();
-                            }
-                        }
-                    } else {
-                        p.skipChildren();
-                    }
-                }
-                default -> p.skipChildren();
-            }
-        }
-        if (unsent || sender == null) {
+        Fields f = Fields.read(p);
+        if (f.unsent || f.sender == null) {
             skipped.other();
             return null;
         }
-        sender = Mojibake.repair(sender);
-        String text = content == null ? "" : Mojibake.repair(content);
-        if (isNotice(text, sender, type)) {
+        String sender = Mojibake.repair(f.sender);
+        String text = f.content == null ? "" : Mojibake.repair(f.content);
+        if (isNotice(text, sender, f.type)) {
             if (!options.serviceMessages()) {
                 skipped.notice();
             } else if (Text.isBlank(text)) {
@@ -339,12 +293,86 @@ final class InstagramSource implements MessageSource {
                             null)
                     : null;
         }
-        boolean attached = photos || videos || audio || gifs || sticker || files || shareLink != null;
+        String content = content(f, text);
+        if (content.isEmpty()) {
+            skipped.empty();
+            return null;
+        }
+        return new Message(null, sender, content, Instant.ofEpochMilli(timestampMs), null, null, null);
+    }
+
+    /** The fields of one message object that shape its content, as the export wrote them. */
+    private static final class Fields {
+        String sender;
+        String content;
+        String shareLink;
+        String shareText;
+        String type;
+        boolean unsent;
+        boolean photos;
+        boolean videos;
+        boolean audio;
+        boolean gifs;
+        boolean sticker;
+        boolean files;
+
+        /** Reads the rest of a message object, its opening brace already read. */
+        static Fields read(JsonParser p) throws IOException {
+            Fields f = new Fields();
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken v = p.nextToken();
+                switch (field) {
+                    case "sender_name" -> f.sender = Json.textOrNull(p);
+                    case "content" -> f.content = Json.textOrNull(p);
+                    case "type" -> f.type = Json.textOrNull(p);
+                    case "is_unsent" -> f.unsent = v == JsonToken.VALUE_TRUE;
+                    case "photos" -> f.photos = nonEmptyArray(p, v);
+                    case "videos" -> f.videos = nonEmptyArray(p, v);
+                    case "audio_files" -> f.audio = nonEmptyArray(p, v);
+                    case "gifs" -> f.gifs = nonEmptyArray(p, v);
+                    case "files" -> f.files = nonEmptyArray(p, v);
+                    case "sticker" -> {
+                        f.sticker = v == JsonToken.START_OBJECT;
+                        p.skipChildren();
+                    }
+                    case "share" -> f.readShare(p, v);
+                    default -> p.skipChildren();
+                }
+            }
+            return f;
+        }
+
+        private void readShare(JsonParser p, JsonToken v) throws IOException {
+            if (v != JsonToken.START_OBJECT) {
+                p.skipChildren();
+                return;
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String f = p.currentName();
+                p.nextToken();
+                switch (f) {
+                    case "link" -> shareLink = Json.textOrNull(p);
+                    case "share_text" -> shareText = Json.textOrNull(p);
+                    default -> p.skipChildren();
+                }
+            }
+        }
+
+        boolean attached() {
+            return photos || videos || audio || gifs || sticker || files || shareLink != null;
+        }
+    }
+
+    /** The content of a message that is not a notice: its placeholders, share text and text; empty for none. */
+    private String content(Fields f, String text) {
         if (isAttachmentBoilerplate(text)) {
             // Instagram's stand-in text for what it attached ("Alice sent an attachment."): the placeholder
             // says it, and when the export kept nothing (an expired share) the message still happened.
-            text = attached || !options.media() ? "" : "[Attachment]";
+            text = f.attached() || !options.media() ? "" : "[Attachment]";
         }
+        String shareLink = f.shareLink;
+        String shareText = f.shareText;
         if (shareLink != null && Links.sameTarget(text, shareLink)) {
             text = "";
         }
@@ -353,12 +381,12 @@ final class InstagramSource implements MessageSource {
         }
         StringBuilder sb = new StringBuilder(text.length() + 32);
         if (options.media()) {
-            placeholder(sb, photos, "[Photo]");
-            placeholder(sb, videos, "[Video]");
-            placeholder(sb, audio, "[Audio]");
-            placeholder(sb, gifs, "[GIF]");
-            placeholder(sb, sticker, "[Sticker]");
-            placeholder(sb, files, "[File]");
+            placeholder(sb, f.photos, "[Photo]");
+            placeholder(sb, f.videos, "[Video]");
+            placeholder(sb, f.audio, "[Audio]");
+            placeholder(sb, f.gifs, "[GIF]");
+            placeholder(sb, f.sticker, "[Sticker]");
+            placeholder(sb, f.files, "[File]");
             if (shareLink != null && !shareLink.isEmpty()) {
                 placeholder(sb, true, "[Share: " + shareLink + "]");
             }
@@ -373,11 +401,7 @@ final class InstagramSource implements MessageSource {
         if (!text.isEmpty()) {
             placeholder(sb, true, text);
         }
-        if (sb.isEmpty()) {
-            skipped.empty();
-            return null;
-        }
-        return new Message(null, sender, sb.toString(), Instant.ofEpochMilli(timestampMs), null, null, null);
+        return sb.toString();
     }
 
     private static void placeholder(StringBuilder sb, boolean present, String text) {

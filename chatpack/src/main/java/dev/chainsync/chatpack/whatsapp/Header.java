@@ -56,38 +56,8 @@ final class Header {
         if (ios) {
             i++;
         }
-        // Date: N sep N sep N, both separators the same.
-        int start = i;
-        i = number(line, i, 4);
+        i = date(line, i);
         if (i < 0) {
-            return false;
-        }
-        firstDigits = i - start;
-        first = value;
-        if (i >= n) {
-            return false;
-        }
-        char sep = line.charAt(i);
-        if (sep != '/' && sep != '.' && sep != '-') {
-            return false;
-        }
-        start = ++i;
-        i = number(line, i, 2);
-        if (i < 0) {
-            return false;
-        }
-        second = value;
-        if (i >= n || line.charAt(i) != sep) {
-            return false;
-        }
-        start = ++i;
-        i = number(line, i, 4);
-        if (i < 0) {
-            return false;
-        }
-        thirdDigits = i - start;
-        third = value;
-        if (firstDigits == 4 ? thirdDigits > 2 : (firstDigits > 2 || (thirdDigits != 2 && thirdDigits != 4))) {
             return false;
         }
         // Between date and time: a comma and/or spaces.
@@ -99,20 +69,74 @@ final class Header {
         if (i == spaces) {
             return false;
         }
-        // Time: H:mm, H:mm:ss, H.mm.ss
-        i = number(line, i, 2);
+        i = time(line, i);
         if (i < 0) {
             return false;
         }
-        hour = value;
-        if (i >= n || (line.charAt(i) != ':' && line.charAt(i) != '.')) {
+        i = layout(line, i);
+        if (i < 0) {
             return false;
         }
-        char timeSep = line.charAt(i);
+        rest = i;
+        return true;
+    }
+
+    /** Reads the date, {@code N sep N sep N} with both separators the same; returns the index after it, or -1. */
+    private int date(String line, int i) {
+        int n = line.length();
+        int start = i;
+        i = number(line, i, 4);
+        if (i < 0) {
+            return -1;
+        }
+        firstDigits = i - start;
+        first = value;
+        if (i >= n) {
+            return -1;
+        }
+        char sep = line.charAt(i);
+        if (sep != '/' && sep != '.' && sep != '-') {
+            return -1;
+        }
         start = ++i;
         i = number(line, i, 2);
+        if (i < 0) {
+            return -1;
+        }
+        second = value;
+        if (i >= n || line.charAt(i) != sep) {
+            return -1;
+        }
+        start = ++i;
+        i = number(line, i, 4);
+        if (i < 0) {
+            return -1;
+        }
+        thirdDigits = i - start;
+        third = value;
+        if (firstDigits == 4 ? thirdDigits > 2 : (firstDigits > 2 || (thirdDigits != 2 && thirdDigits != 4))) {
+            return -1;
+        }
+        return i;
+    }
+
+    /** Reads the time and an optional AM/PM, checking their ranges; returns the index after them, or -1. */
+    private int time(String line, int i) {
+        int n = line.length();
+        // H:mm, H:mm:ss, H.mm.ss
+        i = number(line, i, 2);
+        if (i < 0) {
+            return -1;
+        }
+        hour = value;
+        if (i >= n || (line.charAt(i) != ':' && line.charAt(i) != '.')) {
+            return -1;
+        }
+        char timeSep = line.charAt(i);
+        int start = ++i;
+        i = number(line, i, 2);
         if (i < 0 || i - start != 2) {
-            return false;
+            return -1;
         }
         minute = value;
         secondOfMinute = 0;
@@ -120,20 +144,26 @@ final class Header {
             start = ++i;
             i = number(line, i, 2);
             if (i < 0 || i - start != 2) {
-                return false;
+                return -1;
             }
             secondOfMinute = value;
         }
         i = meridiem(line, i);
         if (minute > 59 || secondOfMinute > 59) {
-            return false;
+            return -1;
         }
         if (meridiem == NO_MERIDIEM ? hour > 23 : hour < 1 || hour > 12) {
-            return false;
+            return -1;
         }
+        return i;
+    }
+
+    /** Reads what closes the header and sets {@link #layout}; returns the index of the text after it, or -1. */
+    private int layout(String line, int i) {
+        int n = line.length();
         if (ios) {
             if (i >= n || line.charAt(i) != ']') {
-                return false;
+                return -1;
             }
             i++;
             if (i < n && isSpace(line.charAt(i))) {
@@ -150,7 +180,7 @@ final class Header {
             int before = i;
             i = skipSpaces(line, i);
             if (i == before || i >= n || (line.charAt(i) != '-' && line.charAt(i) != '\u2013')) {
-                return false;
+                return -1;
             }
             i++;
             if (i < n && isSpace(line.charAt(i))) {
@@ -158,8 +188,7 @@ final class Header {
             }
             layout = DASH;
         }
-        rest = i;
-        return true;
+        return i;
     }
 
     /** 24-hour clock hour. */
