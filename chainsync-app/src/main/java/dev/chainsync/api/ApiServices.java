@@ -13,8 +13,10 @@ import dev.chainsync.outbox.Outbox;
 import dev.chainsync.outbox.Relay;
 import dev.chainsync.ratelimit.RateLimiter;
 import dev.chainsync.reconcile.CredentialReconciler;
+import dev.chainsync.reconcile.ReconcileEngine;
 import dev.chainsync.reconcile.ReviewQueue;
 import dev.chainsync.ticket.TicketService;
+import dev.chainsync.ticketsync.OwnershipListener;
 import dev.chainsync.webhook.SecretBox;
 import dev.chainsync.webhook.WebhookDispatcher;
 import dev.chainsync.webhook.WebhookEndpoints;
@@ -29,7 +31,9 @@ import java.time.Clock;
  * @param devnetFaults the devnet's fault switches ({@code /v1/devnet/faults}), or null when the chain is not the devnet
  * @param relay the relay, whose loops {@code /health} reports
  * @param secretBox encrypts stored responses that carry a secret (a new API key, a webhook secret)
+ * @param reconcileEngine every reconciled data type's runs ({@code /status} lists them with their counts)
  * @param tickets events and NFT tickets
+ * @param ownershipListener the ticket ownership listener, whose state {@code /health} reports
  */
 public record ApiServices(
         Clock clock,
@@ -45,10 +49,12 @@ public record ApiServices(
         Outbox outbox,
         Relay relay,
         CredentialReconciler reconciler,
+        ReconcileEngine reconcileEngine,
         ReviewQueue reviews,
         Ingest ingest,
         Ledger ledger,
         TransferBatcher transfers,
         WebhookEndpoints webhookEndpoints,
         WebhookDispatcher webhookDispatcher,
-        TicketService tickets) {}
+        TicketService tickets,
+        OwnershipListener ownershipListener) {}

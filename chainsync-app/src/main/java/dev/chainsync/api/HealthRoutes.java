@@ -9,6 +9,7 @@ import dev.chainsync.outbox.OperationStatus;
 import dev.chainsync.outbox.Outbox;
 import dev.chainsync.outbox.Relay;
 import dev.chainsync.outbox.RelayConfig;
+import dev.chainsync.ticketsync.OwnershipListener;
 import dev.chainsync.webhook.WebhookDispatcher;
 import dev.chainsync.worker.PollingWorker;
 import io.javalin.Javalin;
@@ -76,7 +77,7 @@ final class HealthRoutes {
     }
 
     /** The background loops of this instance that {@code /health} reports. */
-    record Workers(Relay relay, TransferBatcher transfers) {}
+    record Workers(Relay relay, TransferBatcher transfers, OwnershipListener ownershipListener) {}
 
     void register(Javalin javalin) {
         javalin.get("/health", this::health);
@@ -181,12 +182,38 @@ final class HealthRoutes {
         healthy &= !batcher.broken();
         components.put("transfers", Map.of("status", batcher.broken() ? "down" : "up", "worker", worker(batcher)));
 
+        OwnershipListener.State listener = workers.ownershipListener().state();
+        healthy &= !listener.down();
+        components.put("ticket_ownership_listener", listener(listener));
+
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", healthy ? "healthy" : "unhealthy");
         body.put("components", components);
         // The replaced Redis-to-PostgreSQL service's fields, so its monitors keep working.
         IngestRoutes.seedFields(body, healthy, dbUp, ingestHealth);
         ctx.status(healthy ? 200 : 503).json(body);
+    }
+
+    /**
+     * The ticket ownership listener: {@code down} after its maximum failed passes in a row (the
+     * periodic full sync still corrects ownership), {@code failing} before that, {@code up} when it
+     * runs here or its last pass read the chain, {@code not_running} otherwise. Only
+     * {@code /health} reports it: readiness depends on the database alone.
+     */
+    static Map<String, Object> listener(OwnershipListener.State st) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put(
+                "status",
+                st.down()
+                        ? "down"
+                        : st.consecutiveFailures() > 0
+                                ? "failing"
+                                : st.started() || st.lastSuccess() != null ? "up" : "not_running");
+        m.put("consecutive_failures", st.consecutiveFailures());
+        m.put("last_success_at", st.lastSuccess());
+        m.put("next_attempt_at", st.nextAttempt());
+        m.put("last_error", st.lastError());
+        return m;
     }
 
     /** A background loop as {@code /health} shows it; its last error only while it is broken. */

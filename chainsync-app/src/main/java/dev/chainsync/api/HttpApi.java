@@ -141,7 +141,7 @@ public final class HttpApi implements AutoCloseable {
                         s.chain(),
                         s.outbox(),
                         settings.relay(),
-                        new HealthRoutes.Workers(s.relay(), s.transfers()),
+                        new HealthRoutes.Workers(s.relay(), s.transfers(), s.ownershipListener()),
                         s.webhookDispatcher(),
                         s.ingest(),
                         s.registry())
@@ -162,7 +162,7 @@ public final class HttpApi implements AutoCloseable {
                         settings.relay(),
                         s.ingest(),
                         s.registry(),
-                        s.reconciler(),
+                        s.reconcileEngine(),
                         s.reviews(),
                         s.webhookEndpoints(),
                         s.webhookDispatcher()))

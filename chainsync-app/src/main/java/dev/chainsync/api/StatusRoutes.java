@@ -7,7 +7,7 @@ import dev.chainsync.outbox.Operation;
 import dev.chainsync.outbox.OperationStatus;
 import dev.chainsync.outbox.Outbox;
 import dev.chainsync.outbox.RelayConfig;
-import dev.chainsync.reconcile.CredentialReconciler;
+import dev.chainsync.reconcile.ReconcileEngine;
 import dev.chainsync.reconcile.ReviewQueue;
 import dev.chainsync.webhook.WebhookDispatcher;
 import dev.chainsync.webhook.WebhookEndpoint;
@@ -65,7 +65,7 @@ final class StatusRoutes {
             RelayConfig relay,
             Ingest ingest,
             MeterRegistry registry,
-            CredentialReconciler runs,
+            ReconcileEngine runs,
             ReviewQueue reviews,
             WebhookEndpoints webhookEndpoints,
             WebhookDispatcher webhookDispatcher) {}
@@ -224,10 +224,16 @@ final class StatusRoutes {
         return m;
     }
 
-    /** The newest runs of every kind and the reviews still waiting for a person (open and assigned). */
+    /**
+     * The newest runs of every data type with what each did (read through the engine: the credential
+     * reconciler's own view has no healed, rewritten or reviewed counts) and the reviews still waiting
+     * for a person (open and assigned).
+     */
     private Map<String, Object> reconciliation() {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("runs", s.runs().runs(null, RUNS_SHOWN));
+        m.put(
+                "runs",
+                s.runs().runs(null, RUNS_SHOWN).stream().map(StatusRoutes::run).toList());
         List<ReviewQueue.Review> waiting = new ArrayList<>();
         waiting.addAll(s.reviews().list(ReviewQueue.Status.OPEN, null, REVIEWS_SHOWN + 1));
         waiting.addAll(s.reviews().list(ReviewQueue.Status.ASSIGNED, null, REVIEWS_SHOWN + 1));
@@ -236,6 +242,21 @@ final class StatusRoutes {
                 "open_reviews",
                 waiting.stream().limit(REVIEWS_SHOWN).map(ReviewRoutes::view).toList());
         m.put("more_reviews", waiting.size() > REVIEWS_SHOWN);
+        return m;
+    }
+
+    private static Map<String, Object> run(ReconcileEngine.Run r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", r.id());
+        m.put("kind", r.kind());
+        m.put("status", r.status());
+        m.put("started_at", r.startedAt());
+        m.put("finished_at", r.finishedAt());
+        m.put("healed", r.healed());
+        m.put("rewritten", r.rewritten());
+        m.put("reviewed", r.reviewed());
+        m.put("reported", r.reported());
+        m.put("error", r.error());
         return m;
     }
 

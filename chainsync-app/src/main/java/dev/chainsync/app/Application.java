@@ -157,13 +157,15 @@ public final class Application implements AutoCloseable {
                     outbox,
                     relay,
                     reconciler,
+                    reconcileEngine,
                     new ReviewQueue(db.jdbc(), reconcileEngine, clock),
                     ingest,
                     ledger,
                     transfers,
                     webhookEndpoints,
                     webhookDispatcher,
-                    tickets);
+                    tickets,
+                    ownershipListener);
             this.http = resources.add("http", new HttpApi(httpSettings(config), services));
         } catch (RuntimeException | Error e) {
             resources.close();

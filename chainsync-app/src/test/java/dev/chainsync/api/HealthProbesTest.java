@@ -1,12 +1,16 @@
 package dev.chainsync.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.chainsync.ticketsync.OwnershipListener;
 import io.lettuce.core.RedisClient;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
 import java.util.UUID;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
@@ -106,6 +110,83 @@ class HealthProbesTest {
         } finally {
             pg.close();
         }
+    }
+
+    @Test
+    void aDownOwnershipListenerIsReportedByHealthButLeavesTheInstanceReady() {
+        h = ApiHarness.start("probes_listener", dataDir, Map.of("CHAINSYNC_TICKETS_LISTENER_MAX_FAILURES", "2"));
+        OwnershipListener listener = h.app.ownershipListener();
+        JsonNode idle = listenerEntry(h.get("/health"));
+        assertThat(idle.path("status").asText())
+                .as("reconciliation is off in the harness: the listener does not run here")
+                .isEqualTo("not_running");
+        assertThat(idle.has("last_success_at")).isFalse();
+        mintOneTicket();
+        assertThat(listener.passOnce().looked()).isEqualTo(1);
+        Instant succeeded = h.clock.instant();
+        JsonNode up = listenerEntry(h.get("/health"));
+        assertThat(up.path("status").asText()).isEqualTo("up");
+        assertThat(up.path("consecutive_failures").asLong()).isZero();
+        assertThat(Instant.parse(up.path("last_success_at").asText())).isEqualTo(succeeded);
+
+        h.app.services()
+                .devnetFaults()
+                .outage(h.clock.instant(), h.clock.instant().plus(Duration.ofDays(1)));
+        assertThatThrownBy(listener::passOnce).isInstanceOf(RuntimeException.class);
+        JsonNode failing = listenerEntry(h.get("/health"));
+        assertThat(failing.path("status").asText()).isEqualTo("failing");
+        assertThat(failing.path("consecutive_failures").asLong()).isEqualTo(1);
+        assertThat(failing.path("last_error").asText()).isNotBlank();
+        assertThat(failing.has("next_attempt_at")).isTrue();
+        h.clock.advance(Duration.ofMinutes(2)); // past the backoff
+        assertThatThrownBy(listener::passOnce).isInstanceOf(RuntimeException.class);
+
+        HttpResponse<String> health = h.get("/health");
+        assertThat(health.statusCode()).isEqualTo(503);
+        JsonNode down = listenerEntry(health);
+        assertThat(down.path("status").asText()).isEqualTo("down");
+        assertThat(down.path("consecutive_failures").asLong()).isEqualTo(2);
+        assertThat(Instant.parse(down.path("last_success_at").asText()))
+                .as("the last success is kept while it fails")
+                .isEqualTo(succeeded);
+        HttpResponse<String> ready = h.get("/health/ready");
+        assertThat(ready.statusCode())
+                .as("readiness depends on the database only: " + ready.body())
+                .isEqualTo(200);
+
+        h.app.services().devnetFaults().clearOutages();
+        h.clock.advance(Duration.ofMinutes(2));
+        listener.passOnce();
+        JsonNode recovered = listenerEntry(h.get("/health"));
+        assertThat(recovered.path("status").asText()).isEqualTo("up");
+        assertThat(recovered.path("consecutive_failures").asLong()).isZero();
+        assertThat(recovered.has("last_error")).isFalse();
+        assertThat(Instant.parse(recovered.path("last_success_at").asText())).isEqualTo(h.clock.instant());
+    }
+
+    private static JsonNode listenerEntry(HttpResponse<String> health) {
+        return ApiHarness.json(health).path("components").path("ticket_ownership_listener");
+    }
+
+    private HttpResponse<String> postJson(String path, String json) {
+        return h.post(path, "application/json", java.net.http.HttpRequest.BodyPublishers.ofString(json));
+    }
+
+    /** An event and one ticket minted through the API and confirmed. */
+    private void mintOneTicket() {
+        HttpResponse<String> event = postJson("/v1/events", """
+                {"name":"Concert","venue":"Arena","starts_at":"2027-01-01T20:00:00Z","capacity":5,
+                 "price":"50.00","royalty_bps":0}""");
+        assertThat(event.statusCode()).as(event.body()).isEqualTo(201);
+        String owner = dev.chainsync.chain.Ed25519Keypair.generate(new java.security.SecureRandom())
+                .address();
+        HttpResponse<String> minted = postJson(
+                "/v1/events/" + ApiHarness.json(event).path("id").asText() + "/tickets",
+                "{\"owner\":\"" + owner + "\",\"seat\":\"A1\"}");
+        assertThat(minted.statusCode()).as(minted.body()).isEqualTo(202);
+        h.submitAndConfirm();
+        assertThat(h.queryLong("SELECT count(*) FROM tickets WHERE status = 'active'"))
+                .isEqualTo(1);
     }
 
     @Test

@@ -172,6 +172,11 @@ class StatusPageTest {
                 .contains(String.valueOf(f.deadOperation))
                 .contains("failed on chain");
         assertThat(page.textContent("#runs")).contains("credentials").contains(StatusFixture.ROYALTIES);
+        // The royalty run's row shows the engine's counts: healed 0, rewritten 0, reviewed 2, reported 0.
+        assertThat(page.locator("#runs tr:has-text('" + StatusFixture.ROYALTIES + "') td")
+                        .allTextContents()
+                        .subList(5, 9))
+                .containsExactly("0", "0", "2", "0");
         assertThat(page.locator("#reviews tr").count()).isEqualTo(2);
         assertThat(page.textContent("#reviews")).contains("100.25").contains("100.20");
         assertThat(page.locator("#webhook-endpoints tr").count()).isEqualTo(4);

@@ -104,6 +104,20 @@ class StatusRoutesTest {
         assertThat(runs).containsOnlyKeys("credentials", StatusFixture.ROYALTIES);
         assertThat(runs.get(StatusFixture.ROYALTIES).path("status").asText()).isEqualTo("succeeded");
         assertThat(runs.get("credentials").path("status").asText()).isEqualTo("succeeded");
+        // Every data type's run carries the engine's counts: the royalty run sent its two
+        // disagreements to review and healed nothing (money is never auto-healed).
+        JsonNode royalties = runs.get(StatusFixture.ROYALTIES);
+        assertThat(royalties.path("reviewed").asInt()).isEqualTo(2);
+        assertThat(royalties.path("healed").asInt()).isZero();
+        assertThat(royalties.path("rewritten").asInt()).isZero();
+        assertThat(royalties.path("reported").asInt()).isZero();
+        assertThat(royalties.path("started_at").asText()).isNotBlank();
+        assertThat(royalties.path("finished_at").asText()).isNotBlank();
+        assertThat(runs.get("credentials").path("reviewed").asInt()).isZero();
+        assertThat(runs.get("credentials").has("healed")).isTrue();
+        assertThat(royalties.has("recovered"))
+                .as("the credential reconciler's own fields are not the summary's")
+                .isFalse();
         Map<String, JsonNode> reviews = byField(rec.path("open_reviews"), "key");
         assertThat(reviews).containsOnlyKeys("r1", "r2");
         assertThat(reviews.get("r1").path("status").asText()).isEqualTo("open");

@@ -38,9 +38,21 @@ public final class ReconcileEngine implements AutoCloseable {
     private final List<PollingWorker> workers = new ArrayList<>();
     private boolean closed;
 
-    /** A stored run of a data type, with what its plan did. */
+    /**
+     * A stored run of a data type, with what its plan did: corrections healed in the database,
+     * re-written on chain, sent to review, and findings reported for a person without a correction.
+     */
     public record Run(
-            long id, String kind, String status, int healed, int rewritten, int reviewed, int reported, String error) {}
+            long id,
+            String kind,
+            String status,
+            Instant startedAt,
+            Instant finishedAt,
+            int healed,
+            int rewritten,
+            int reviewed,
+            int reported,
+            String error) {}
 
     public ReconcileEngine(Jdbc jdbc, EngineConfig config, int outboxMaxAttempts, Clock clock, MeterRegistry registry) {
         this.jdbc = jdbc;
@@ -124,18 +136,33 @@ public final class ReconcileEngine implements AutoCloseable {
     }
 
     public Optional<Run> find(long id) {
-        return jdbc.queryOne(
-                "SELECT * FROM reconciliation_runs WHERE id = ?",
-                r -> new Run(
-                        r.getLong("id"),
-                        r.getString("kind"),
-                        r.getString("status"),
-                        r.getInt("recovered"),
-                        r.getInt("rewritten"),
-                        r.getInt("reviewed"),
-                        r.getInt("flagged"),
-                        r.getString("error")),
-                id);
+        return jdbc.queryOne("SELECT * FROM reconciliation_runs WHERE id = ?", ReconcileEngine::mapRun, id);
+    }
+
+    /** Stored runs of every data type (credentials included), newest first, before {@code beforeId} when given. */
+    public List<Run> runs(Long beforeId, int limit) {
+        return beforeId == null
+                ? jdbc.query(
+                        "SELECT * FROM reconciliation_runs ORDER BY id DESC LIMIT ?", ReconcileEngine::mapRun, limit)
+                : jdbc.query(
+                        "SELECT * FROM reconciliation_runs WHERE id < ? ORDER BY id DESC LIMIT ?",
+                        ReconcileEngine::mapRun,
+                        beforeId,
+                        limit);
+    }
+
+    private static Run mapRun(java.sql.ResultSet r) throws java.sql.SQLException {
+        return new Run(
+                r.getLong("id"),
+                r.getString("kind"),
+                r.getString("status"),
+                Jdbc.instant(r, "started_at"),
+                Jdbc.instant(r, "finished_at"),
+                r.getInt("recovered"),
+                r.getInt("rewritten"),
+                r.getInt("reviewed"),
+                r.getInt("flagged"),
+                r.getString("error"));
     }
 
     /**

@@ -45,8 +45,10 @@ public final class OwnershipListener implements AutoCloseable {
     private final AtomicLong failures = new AtomicLong();
     private final AtomicLong down = new AtomicLong();
     private final AtomicLong oldPending = new AtomicLong();
-    private Instant nextAttempt = Instant.MIN;
-    private PollingWorker worker;
+    private volatile Instant nextAttempt = Instant.MIN;
+    private volatile Instant lastSuccess;
+    private volatile String lastError;
+    private volatile PollingWorker worker;
     private boolean closed;
 
     public OwnershipListener(
@@ -107,10 +109,13 @@ public final class OwnershipListener implements AutoCloseable {
             }
             down.set(0);
             nextAttempt = Instant.MIN;
+            lastSuccess = now;
+            lastError = null;
             return pass;
         } catch (RuntimeException e) {
             long n = failures.incrementAndGet();
             nextAttempt = now.plus(config.backoff(n));
+            lastError = e.toString();
             if (n >= config.listenerMaxFailures()) {
                 if (down.getAndSet(1) == 0) {
                     log.error(
@@ -168,6 +173,32 @@ public final class OwnershipListener implements AutoCloseable {
 
     private long countOldPending(Instant now) {
         return queries.openTransfersOlderThan(now.minus(PENDING_TOO_LONG));
+    }
+
+    /**
+     * What the listener knows of itself for {@code /health}: down after its maximum failures in a
+     * row, the failures in a row now, when a pass last read the chain (null before the first), when
+     * it tries next while backing off (null otherwise) and the last failure while failing.
+     */
+    public record State(
+            boolean started,
+            boolean down,
+            long consecutiveFailures,
+            Instant lastSuccess,
+            Instant nextAttempt,
+            String lastError) {}
+
+    /** The listener's state now. */
+    public State state() {
+        Instant next = nextAttempt;
+        long n = failures.get();
+        return new State(
+                worker != null,
+                down.get() == 1,
+                n,
+                lastSuccess,
+                n == 0 || next.equals(Instant.MIN) ? null : next,
+                n == 0 ? null : lastError);
     }
 
     /** Health: broken once the listener is down. */

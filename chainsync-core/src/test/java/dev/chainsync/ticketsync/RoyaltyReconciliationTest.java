@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.chainsync.reconcile.EngineConfig;
 import dev.chainsync.reconcile.ReconcileEngine;
 import dev.chainsync.reconcile.ReviewQueue;
+import dev.chainsync.testing.TestChain;
 import dev.chainsync.ticket.PendingTransfer;
 import dev.chainsync.ticket.Ticket;
 import dev.chainsync.ticket.TicketEvent;
@@ -15,12 +16,13 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Royalties are derived from confirmed on-chain transfers and are money: a disagreement with the
  * chain opens a review and changes nothing until a person resolves it (seed 001 section 1.6), on
- * PostgreSQL and the devnet.
+ * PostgreSQL, the devnet and the Solana runtime server.
  */
 class RoyaltyReconciliationTest {
     private SyncFixture f;
@@ -62,9 +64,10 @@ class RoyaltyReconciliationTest {
                 "SELECT count(*) FROM reconciliation_corrections WHERE data_type = 'royalties' AND policy = ?", policy);
     }
 
-    @Test
-    void entriesMatchingTheChainGiveACleanRun() {
-        f = new SyncFixture("troy-clean");
+    @ParameterizedTest
+    @MethodSource("dev.chainsync.ticketsync.SyncFixture#chains")
+    void entriesMatchingTheChainGiveACleanRun(TestChain.Kind kind) {
+        f = new SyncFixture("troy-clean", kind);
         PendingTransfer p = resold(f.event(500), "A1", "120.00");
         assertThat(entries(p.id()))
                 .singleElement()
@@ -77,9 +80,10 @@ class RoyaltyReconciliationTest {
         assertThat(openReviews()).isEmpty();
     }
 
-    @Test
-    void aMismatchOpensAReviewChangesNothingAndIsResolvedEitherWay() {
-        f = new SyncFixture("troy-review");
+    @ParameterizedTest
+    @MethodSource("dev.chainsync.ticketsync.SyncFixture#chains")
+    void aMismatchOpensAReviewChangesNothingAndIsResolvedEitherWay(TestChain.Kind kind) {
+        f = new SyncFixture("troy-review", kind);
         TicketEvent e = f.event(500);
         PendingTransfer lost = resold(e, "B1", "100.00"); // its entry goes missing
         PendingTransfer unbacked = resold(e, "B2", "200.00"); // its entry names a transfer the chain lacks
@@ -144,9 +148,10 @@ class RoyaltyReconciliationTest {
         assertThat(openReviews()).isEmpty();
     }
 
-    @Test
-    void aSalePriceOtherThanTheOneOnChainIsAValueMismatchAPersonMustCorrect() {
-        f = new SyncFixture("troy-price");
+    @ParameterizedTest
+    @MethodSource("dev.chainsync.ticketsync.SyncFixture#chains")
+    void aSalePriceOtherThanTheOneOnChainIsAValueMismatchAPersonMustCorrect(TestChain.Kind kind) {
+        f = new SyncFixture("troy-price", kind);
         PendingTransfer p = resold(f.event(500), "C1", "100.00");
         // The database now says the sale was for 90; the platform's transfer memo on chain says 100.
         f.w.jdbc.update("UPDATE pending_transfers SET price = 90 WHERE id = ?", p.id());

@@ -18,9 +18,11 @@ import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.Random;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 /**
- * Tickets with ownership and royalty reconciliation on real PostgreSQL and the devnet: the ticket
+ * Tickets with ownership and royalty reconciliation on real PostgreSQL and a test chain with ticket
+ * tokens (the devnet or the Solana runtime server): the ticket
  * service, a relay handling its operations, an engine with both ticket data types, the review queue
  * and an ownership listener, driven by hand.
  */
@@ -34,8 +36,13 @@ final class SyncFixture implements AutoCloseable {
     final Ed25519Keypair bob = Ed25519Keypair.generate(new SecureRandom());
     final Ed25519Keypair carol = Ed25519Keypair.generate(new SecureRandom());
 
-    SyncFixture(String name) {
-        w = new WritePath(name, TestChain.Kind.DEVNET);
+    /** The test chains that carry ticket tokens (the same as the ticket flow tests'). */
+    static Stream<TestChain.Kind> chains() {
+        return Stream.of(TestChain.Kind.DEVNET, TestChain.Kind.SOLANA_RUNTIME);
+    }
+
+    SyncFixture(String name, TestChain.Kind kind) {
+        w = new WritePath(name, kind);
         tickets = new TicketService(w.jdbc, w.issuer, w.chain, w.relayConfig.maxAttempts(), w.clock, new Random(11));
         relay = w.relay("relay-a", w.chain, tickets.handlers());
         engine = new ReconcileEngine(w.jdbc, EngineConfig.defaults(), w.relayConfig.maxAttempts(), w.clock, w.registry)
@@ -64,6 +71,13 @@ final class SyncFixture implements AutoCloseable {
 
     PendingTransfer transfer(UUID ticketId, String to, BigDecimal price) {
         return w.jdbc.inTransaction(tx -> tickets.transfer(tx, ticketId, to, price));
+    }
+
+    /** The owner's wallet moves the token on chain, bypassing the platform; returns the signature. */
+    String directTransfer(Ticket t, Ed25519Keypair from, String to) {
+        String signature = w.onChain.transferAsOwner(from, t.mint(), to);
+        w.advanceSlots(2);
+        return signature;
     }
 
     void settle() {

@@ -9,6 +9,7 @@ import dev.chainsync.chain.TokenOwnership;
 import dev.chainsync.reconcile.EngineConfig;
 import dev.chainsync.reconcile.ReconcileEngine;
 import dev.chainsync.testing.ForwardingChainClient;
+import dev.chainsync.testing.TestChain;
 import dev.chainsync.ticket.OwnershipChange;
 import dev.chainsync.ticket.OwnershipSource;
 import dev.chainsync.ticket.Ticket;
@@ -20,10 +21,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Ownership follows the chain (seed 001 sections 1.6, 2.4, 4.3) on PostgreSQL and the devnet: a
+ * Ownership follows the chain (seed 001 sections 1.6, 2.4, 4.3) on PostgreSQL, the devnet and the Solana runtime server: a
  * transfer made directly by the owner's wallet is found by the listener and by the full sync and
  * corrected with history, audit row, webhook and metric; the listener survives chain errors and
  * reports itself down after its maximum failures; old pending transfers are counted.
@@ -42,21 +44,15 @@ class TicketOwnershipSyncTest {
         return new TicketSyncConfig(Duration.ofSeconds(5), 100, maxFailures, Duration.ofSeconds(40));
     }
 
-    /** The owner's wallet moves the token on chain, bypassing the platform; returns the signature. */
-    private String directTransfer(Ticket t, dev.chainsync.chain.Ed25519Keypair from, String to) {
-        String signature = f.w.devnet.transferAsOwner(from, t.mint(), to);
-        f.w.advanceSlots(2);
-        return signature;
-    }
-
     private long audits() {
         return f.count("SELECT count(*) FROM reconciliation_corrections WHERE data_type = 'ticket_ownership'"
                 + " AND policy = 'chain_wins' AND action = 'heal_database'");
     }
 
-    @Test
-    void aDirectTransferIsFoundByTheListenerAndCorrectedWithHistoryAuditWebhookAndMetric() {
-        f = new SyncFixture("tsync-direct");
+    @ParameterizedTest
+    @MethodSource("dev.chainsync.ticketsync.SyncFixture#chains")
+    void aDirectTransferIsFoundByTheListenerAndCorrectedWithHistoryAuditWebhookAndMetric(TestChain.Kind kind) {
+        f = new SyncFixture("tsync-direct", kind);
         TicketEvent e = f.event(500);
         Ticket t = f.minted(e, f.alice.address(), "A1");
         Ticket untouched = f.minted(e, f.bob.address(), "A2");
@@ -67,7 +63,7 @@ class TicketOwnershipSyncTest {
                 .isZero();
         assertThat(f.counter("blockchain_ownership_mismatches_total")).isZero();
 
-        String signature = directTransfer(t, f.alice, f.carol.address());
+        String signature = f.directTransfer(t, f.alice, f.carol.address());
         OwnershipListener.Pass pass = listener.passOnce();
 
         assertThat(pass.differing()).isEqualTo(1);
@@ -81,6 +77,12 @@ class TicketOwnershipSyncTest {
         assertThat(last.signature()).isEqualTo(signature);
         assertThat(last.previousOwner()).isEqualTo(f.alice.address());
         assertThat(last.newOwner()).isEqualTo(f.carol.address());
+        long directSlot = f.w.chain.tokenTransfers(t.mint(), null, 1).getFirst().slot();
+        assertThat(last.slot())
+                .as("the slot of the owner's own transaction")
+                .isEqualTo(directSlot)
+                .isGreaterThan(f.tickets.history(t.id()).getFirst().slot());
+        assertThat(corrected.chainSlot()).isEqualTo(directSlot);
         assertThat(audits()).isEqualTo(1);
         assertThat(f.count(
                         "SELECT count(*) FROM reconciliation_corrections WHERE item_key = ? AND before LIKE ?"
@@ -107,12 +109,13 @@ class TicketOwnershipSyncTest {
         assertThat(f.counter("blockchain_ownership_mismatches_total")).isEqualTo(1.0);
     }
 
-    @Test
-    void theFullSyncCorrectsOnItsOwnAndRecordsEveryDirectHop() {
-        f = new SyncFixture("tsync-full");
+    @ParameterizedTest
+    @MethodSource("dev.chainsync.ticketsync.SyncFixture#chains")
+    void theFullSyncCorrectsOnItsOwnAndRecordsEveryDirectHop(TestChain.Kind kind) {
+        f = new SyncFixture("tsync-full", kind);
         Ticket t = f.minted(f.event(0), f.alice.address(), "B1");
-        String first = directTransfer(t, f.alice, f.bob.address());
-        String second = directTransfer(t, f.bob, f.carol.address());
+        String first = f.directTransfer(t, f.alice, f.bob.address());
+        String second = f.directTransfer(t, f.bob, f.carol.address());
 
         ReconcileEngine.Run run = f.engine.runOnce(EngineConfig.TICKET_OWNERSHIP);
 
@@ -125,13 +128,18 @@ class TicketOwnershipSyncTest {
                 .containsExactly(
                         org.assertj.core.groups.Tuple.tuple(first, OwnershipSource.DIRECT_TRANSFER),
                         org.assertj.core.groups.Tuple.tuple(second, OwnershipSource.DIRECT_TRANSFER));
+        assertThat(history.get(history.size() - 2).slot())
+                .as("each hop at its own slot, in chain order")
+                .isLessThan(history.getLast().slot());
+        assertThat(f.ticket(t.id()).chainSlot()).isEqualTo(history.getLast().slot());
         assertThat(f.count("SELECT count(*) FROM reconciliation_corrections WHERE run_id = ?", run.id()))
                 .isEqualTo(1);
     }
 
-    @Test
-    void aTicketWithATransferInFlightIsLeftToItsConfirmation() {
-        f = new SyncFixture("tsync-inflight");
+    @ParameterizedTest
+    @MethodSource("dev.chainsync.ticketsync.SyncFixture#chains")
+    void aTicketWithATransferInFlightIsLeftToItsConfirmation(TestChain.Kind kind) {
+        f = new SyncFixture("tsync-inflight", kind);
         Ticket t = f.minted(f.event(0), f.alice.address(), "C1");
         f.transfer(t.id(), f.bob.address(), null);
         // Sent and landed, not yet confirmed by the relay: the chain already says bob.
@@ -147,9 +155,10 @@ class TicketOwnershipSyncTest {
         assertThat(f.counter("blockchain_ownership_mismatches_total")).isZero();
     }
 
-    @Test
-    void theListenerSurvivesChainErrorsBacksOffReportsItselfDownAndRecovers() {
-        f = new SyncFixture("tsync-errors");
+    @ParameterizedTest
+    @MethodSource("dev.chainsync.ticketsync.SyncFixture#chains")
+    void theListenerSurvivesChainErrorsBacksOffReportsItselfDownAndRecovers(TestChain.Kind kind) {
+        f = new SyncFixture("tsync-errors", kind);
         Ticket t = f.minted(f.event(0), f.alice.address(), "D1");
         AtomicBoolean rpcDown = new AtomicBoolean(true);
         ChainClient flaky = new ForwardingChainClient(f.w.chain) {
@@ -162,7 +171,7 @@ class TicketOwnershipSyncTest {
             }
         };
         OwnershipListener listener = f.listener(flaky, config(2));
-        String signature = directTransfer(t, f.alice, f.carol.address());
+        String signature = f.directTransfer(t, f.alice, f.carol.address());
 
         assertThatThrownBy(listener::passOnce).isInstanceOf(ChainException.class);
         assertThat(f.gauge("chainsync_tickets_ownership_listener_failures")).isEqualTo(1.0);
@@ -192,9 +201,10 @@ class TicketOwnershipSyncTest {
         assertThat(f.tickets.history(t.id()).getLast().signature()).isEqualTo(signature);
     }
 
-    @Test
-    void theGaugeCountsOnlyTransfersPendingForMoreThanAnHour() {
-        f = new SyncFixture("tsync-pending");
+    @ParameterizedTest
+    @MethodSource("dev.chainsync.ticketsync.SyncFixture#chains")
+    void theGaugeCountsOnlyTransfersPendingForMoreThanAnHour(TestChain.Kind kind) {
+        f = new SyncFixture("tsync-pending", kind);
         TicketEvent e = f.event(0);
         Ticket first = f.minted(e, f.alice.address(), "E1");
         Ticket second = f.minted(e, f.alice.address(), "E2");

@@ -197,8 +197,9 @@
       return;
     }
     fill('runs', r.runs.map((run) => [
-      run.id, run.kind, badge(run.status), run.started_at, run.finished_at, run.recovered, run.flagged, run.error,
-    ]), 8, 'No run yet.');
+      run.id, run.kind, badge(run.status), run.started_at, run.finished_at,
+      run.healed, run.rewritten, run.reviewed, run.reported, run.error,
+    ]), 10, 'No run yet.');
     summary('reviews-summary', r.open_reviews.length + ' waiting for a person'
         + (r.more_reviews ? ' (more than shown: GET /v1/reviews?status=open)' : '') + '.');
     fill('reviews', r.open_reviews.map((v) => [
