@@ -1,5 +1,8 @@
 package dev.chainsync.chatpack.io;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
 /**
  * The one UTF-8 decoder for export bytes, shared by the CLI and the browser page: malformed input becomes
  * U+FFFD exactly as the JDK's {@code CharsetDecoder} with {@code REPLACE} does it. TeaVM's decoder replaces bad
@@ -141,6 +144,55 @@ public final class Utf8 {
             return valid ? p : to;
         }
         return to;
+    }
+
+    /**
+     * {@code s} in UTF-8 as {@code s.getBytes(UTF_8)} gives it on the JVM, a lone surrogate (from a JSON escape
+     * such as {@code \\ud83d}) as {@code ?}: TeaVM's encoder also swallows the character after a lone low
+     * surrogate, so the page wrote {@code ?low} where the CLI writes {@code ? low}. Only a string holding a
+     * lone surrogate takes the slow path.
+     */
+    public static byte[] encode(String s) {
+        int n = s.length();
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (Character.isSurrogate(c)) {
+                if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    i++;
+                } else {
+                    return encodeWithLoneSurrogates(s);
+                }
+            }
+        }
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] encodeWithLoneSurrogates(String s) {
+        int n = s.length();
+        byte[] b = new byte[n * 3];
+        int p = 0;
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                b[p++] = (byte) c;
+            } else if (c < 0x800) {
+                b[p++] = (byte) (0xC0 | (c >> 6));
+                b[p++] = (byte) (0x80 | (c & 0x3F));
+            } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                int cp = Character.toCodePoint(c, s.charAt(++i));
+                b[p++] = (byte) (0xF0 | (cp >> 18));
+                b[p++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
+                b[p++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
+                b[p++] = (byte) (0x80 | (cp & 0x3F));
+            } else if (Character.isSurrogate(c)) {
+                b[p++] = '?';
+            } else {
+                b[p++] = (byte) (0xE0 | (c >> 12));
+                b[p++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+                b[p++] = (byte) (0x80 | (c & 0x3F));
+            }
+        }
+        return Arrays.copyOf(b, p);
     }
 
     private static boolean notContinuation(int b) {

@@ -227,6 +227,26 @@ class BrowserPageTest {
         assertThat(network(c.requestsAfterLoad())).isEmpty();
     }
 
+    /** A JSON escape of half a surrogate pair (valid JSON, no character) is written as the CLI writes it. */
+    @ParameterizedTest
+    @CsvSource({"csv", "jsonl"})
+    void aLoneSurrogateEscapeGivesTheCliOutput(String format) throws IOException {
+        Path file = dir.resolve("result.json");
+        Files.writeString(
+                file,
+                Files.readString(resource("telegram/single_chat.json"))
+                        .replace(
+                                "\"text\": \"Morning! Trail report for Saturday:\"",
+                                "\"text\": \"Morning \\ud83d high, \\ude00 low, \\ud83d\\ude00 pair\""));
+        Converted c = convertInPage(pageUrl, file, page -> page.selectOption("#format", format));
+
+        assertThat(c.page().getAttribute("body", "data-state")).isEqualTo("done");
+        CliRun cli = cliRun(true, "tg", file.toString(), "-f", format);
+        assertThat(new String(cli.output(), StandardCharsets.UTF_8)).contains("Morning ", " pair");
+        assertThat(c.download()).isEqualTo(cli.output());
+        assertTokensAsTheCli(c, cli);
+    }
+
     @Test
     void everyOptionGivesTheCliOutputForTheSameOptions() throws IOException {
         Path file = resource("telegram/single_chat.json");

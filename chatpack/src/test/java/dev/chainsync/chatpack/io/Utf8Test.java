@@ -161,6 +161,32 @@ class Utf8Test {
         assertThat(readAll(new Utf8Reader(new Pieces(all, random)))).isEqualTo(text.toString());
     }
 
+    @Test
+    void encodingGivesTheJvmsBytesLoneSurrogatesIncluded() {
+        List<String> samples = new ArrayList<>(List.of(
+                "",
+                "plain ascii",
+                "caf\u00e9 \u20ac \uD83D\uDE00",
+                "\uD83D lone high, \uDE00 lone low, \uD83D\uDE00 pair",
+                "\uDE00\uD83D",
+                "end \uD83D",
+                "\uDBFF\uDFFF\uD800"));
+        Random random = new Random(19);
+        char[] pool = {'a', ' ', '\u00e9', '\u4e16', '\uD83D', '\uDE00', '\uDBFF', '\uDC00', '\uFFFD'};
+        for (int i = 0; i < 5_000; i++) {
+            char[] c = new char[random.nextInt(12)];
+            for (int k = 0; k < c.length; k++) {
+                c[k] = pool[random.nextInt(pool.length)];
+            }
+            samples.add(new String(c));
+        }
+        for (String s : samples) {
+            assertThat(Utf8.encode(s))
+                    .as("%s", s.chars().boxed().toList())
+                    .isEqualTo(s.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
     /** Mostly bytes that make or break sequences, some valid UTF-8 among them. */
     private static byte[] randomBytes(Random random, int len) {
         byte[] b = new byte[len];
