@@ -8,10 +8,10 @@ import dev.chainsync.chatpack.ChatpackException;
 import dev.chainsync.chatpack.Platform;
 import dev.chainsync.chatpack.discord.DiscordReader;
 import dev.chainsync.chatpack.io.Json;
+import dev.chainsync.chatpack.io.Utf8;
 import dev.chainsync.chatpack.whatsapp.WhatsAppReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Tells the platform from an export's first bytes ({@code --source auto}). JSON exports are told apart by
@@ -46,7 +46,7 @@ public final class SourceDetector {
      * @throws ChatpackException when no platform fits
      */
     public static Platform detect(String name, byte[] head) {
-        String text = new String(head, StandardCharsets.UTF_8);
+        String text = Utf8.decode(head);
         String trimmed = text.replace("\uFEFF", "").stripLeading();
         if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
             Platform p = fromJsonFields(head);

@@ -6,11 +6,10 @@ import dev.chainsync.chatpack.MessageSource;
 import dev.chainsync.chatpack.ReadOptions;
 import dev.chainsync.chatpack.Skipped;
 import dev.chainsync.chatpack.io.Text;
+import dev.chainsync.chatpack.io.Utf8Reader;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,7 +49,7 @@ final class DiscordCsvSource implements MessageSource {
     DiscordCsvSource(String input, InputStream in, ReadOptions options) {
         this.input = input;
         this.options = options;
-        this.reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
+        this.reader = new BufferedReader(new Utf8Reader(in), 1 << 16);
     }
 
     @Override

@@ -6,10 +6,10 @@ import dev.chainsync.chatpack.MessageSource;
 import dev.chainsync.chatpack.ReadOptions;
 import dev.chainsync.chatpack.io.ConcatSource;
 import dev.chainsync.chatpack.io.Progress;
+import dev.chainsync.chatpack.io.Utf8;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /** Opens DiscordChatExporter exports: JSON (preferred, complete), and the TXT and CSV formats. */
@@ -48,9 +48,7 @@ public final class DiscordReader {
             in.mark(SNIFF_BYTES);
             byte[] head = in.readNBytes(SNIFF_BYTES);
             in.reset();
-            String start = new String(head, StandardCharsets.UTF_8)
-                    .replace("\uFEFF", "")
-                    .stripLeading();
+            String start = Utf8.decode(head).replace("\uFEFF", "").stripLeading();
             if (start.startsWith("{")) {
                 return new DiscordJsonSource(input.name(), in, options);
             }

@@ -1,6 +1,7 @@
 package dev.chainsync.chatpack.output;
 
 import dev.chainsync.chatpack.io.Times;
+import dev.chainsync.chatpack.io.Utf8;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -63,7 +64,7 @@ final class Utf8Sink {
         boolean quote =
                 s.indexOf(delimiter) >= 0 || s.indexOf('"') >= 0 || s.indexOf('\n') >= 0 || s.indexOf('\r') >= 0;
         if (!quote) {
-            byte[] b = s.getBytes(StandardCharsets.UTF_8);
+            byte[] b = Utf8.encode(s);
             bytes(b, 0, b.length);
             return;
         }
@@ -74,7 +75,7 @@ final class Utf8Sink {
 
     /** Writes text as the inside of a quoted CSV field (quotes doubled), for a cell written in pieces. */
     void csvQuotedBody(String s) throws IOException {
-        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        byte[] b = Utf8.encode(s);
         int start = 0;
         for (int i = 0; i < b.length; i++) {
             if (b[i] == '"') {

@@ -1,10 +1,7 @@
 package dev.chainsync.chatpack.tokens;
 
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
+import dev.chainsync.chatpack.io.Utf8;
+import java.util.Arrays;
 import java.util.function.Consumer;
 
 /**
@@ -19,40 +16,44 @@ final class Chunker {
     /** Beyond this, cut even without a clean boundary (text with no ASCII punctuation for megabytes). */
     static final int HARD_LIMIT_CHARS = 8 << 20;
 
-    private final CharsetDecoder decoder = StandardCharsets.UTF_8
-            .newDecoder()
-            .onMalformedInput(CodingErrorAction.REPLACE)
-            .onUnmappableCharacter(CodingErrorAction.REPLACE);
-    private final CharBuffer decoded = CharBuffer.allocate(1 << 16);
     private final StringBuilder pending = new StringBuilder(CHUNK_CHARS + (1 << 16));
     private final Consumer<String> sink;
-    private ByteBuffer leftover = ByteBuffer.allocate(0);
+    /** The start of a character cut off by the end of the last bytes given (at most three bytes). */
+    private byte[] leftover = new byte[0];
+
+    private final char[] decoded = new char[1 << 16];
 
     Chunker(Consumer<String> sink) {
         this.sink = sink;
     }
 
-    /** Adds UTF-8 bytes; a character split across calls is handled. */
+    /** Adds UTF-8 bytes; a character split across calls is handled, bad bytes replaced as {@link Utf8} does. */
     void accept(byte[] bytes, int off, int len) {
-        ByteBuffer in;
-        if (leftover.hasRemaining()) {
-            in = ByteBuffer.allocate(leftover.remaining() + len);
-            in.put(leftover).put(bytes, off, len).flip();
-        } else {
-            in = ByteBuffer.wrap(bytes, off, len);
+        byte[] in = bytes;
+        int from = off;
+        int to = off + len;
+        if (leftover.length > 0) {
+            in = new byte[leftover.length + len];
+            System.arraycopy(leftover, 0, in, 0, leftover.length);
+            System.arraycopy(bytes, off, in, leftover.length, len);
+            from = 0;
+            to = in.length;
         }
-        while (true) {
-            decoded.clear();
-            var result = decoder.decode(in, decoded, false);
-            decoded.flip();
-            pending.append(decoded);
-            if (!result.isOverflow()) {
-                break;
-            }
-        }
-        leftover =
-                in.hasRemaining() ? ByteBuffer.allocate(in.remaining()).put(in).flip() : ByteBuffer.allocate(0);
+        int cut = Utf8.incompleteTail(in, from, to);
+        append(in, from, cut);
+        leftover = Arrays.copyOfRange(in, cut, to);
         maybeCut();
+    }
+
+    /** Decodes {@code in[from, to)}, whole characters only, in slices of at most {@link #decoded}'s size. */
+    private void append(byte[] in, int from, int to) {
+        int start = from;
+        while (to - start > decoded.length) {
+            int end = Utf8.incompleteTail(in, start, start + decoded.length);
+            pending.append(decoded, 0, Utf8.decode(in, start, end, decoded, 0));
+            start = end;
+        }
+        pending.append(decoded, 0, Utf8.decode(in, start, to, decoded, 0));
     }
 
     /** Adds text. */
@@ -75,12 +76,8 @@ final class Chunker {
 
     /** Hands over what is left, the end of a character cut short included (as a replacement character). */
     void finish() {
-        decoded.clear();
-        decoder.decode(leftover, decoded, true);
-        decoder.flush(decoded);
-        decoded.flip();
-        pending.append(decoded);
-        leftover = ByteBuffer.allocate(0);
+        append(leftover, 0, leftover.length);
+        leftover = new byte[0];
         if (!pending.isEmpty()) {
             sink.accept(pending.toString());
             pending.setLength(0);

@@ -10,11 +10,10 @@ import dev.chainsync.chatpack.io.Progress;
 import dev.chainsync.chatpack.io.Spool;
 import dev.chainsync.chatpack.io.Text;
 import dev.chainsync.chatpack.io.Times;
+import dev.chainsync.chatpack.io.Utf8Reader;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
 /**
@@ -80,7 +79,7 @@ final class WhatsAppSource implements MessageSource {
 
     private BufferedReader open() throws IOException {
         InputStream in = progress.meter(spool.open());
-        return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), READ_BUFFER_CHARS);
+        return new BufferedReader(new Utf8Reader(in), READ_BUFFER_CHARS);
     }
 
     /**
@@ -94,8 +93,7 @@ final class WhatsAppSource implements MessageSource {
         DateOrder.Evidence evidence = new DateOrder.Evidence();
         boolean any = false;
         long n = 0;
-        try (BufferedReader r =
-                new BufferedReader(new InputStreamReader(spool.open(), StandardCharsets.UTF_8), READ_BUFFER_CHARS)) {
+        try (BufferedReader r = new BufferedReader(new Utf8Reader(spool.open()), READ_BUFFER_CHARS)) {
             String line;
             int firstLayout = -1;
             while ((line = r.readLine()) != null) {

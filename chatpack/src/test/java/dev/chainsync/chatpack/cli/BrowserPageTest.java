@@ -206,6 +206,47 @@ class BrowserPageTest {
         assertThat(network(c.requestsAfterLoad())).isEmpty();
     }
 
+    /**
+     * Bytes that are not UTF-8 (Latin-1 and Windows-1252 bytes, overlongs, surrogates, bytes F5-FF, sequences cut
+     * short, at the end too) become the same U+FFFD in the page as in the CLI: both decode with the shared
+     * {@code io.Utf8}, so the result and both token counts are the CLI's.
+     */
+    @Test
+    void aFileWithMalformedUtf8GivesTheCliOutputAndCounts() throws IOException {
+        Path file = resource("whatsapp/malformed_utf8.txt");
+        Converted c = convertInPage(pageUrl, file, page -> {});
+
+        assertThat(c.page().getAttribute("body", "data-state")).isEqualTo("done");
+        assertThat(c.text("#detected")).isEqualTo("WhatsApp");
+        CliRun cli = cliRun(true, "wa", file.toString());
+        assertThat(new String(cli.output(), StandardCharsets.UTF_8))
+                .contains("Caf\uFFFD at 5?", "Zo\uFFFD;", "a surrogate \uFFFD and", "middle of a character \uFFFD");
+        assertThat(c.download()).isEqualTo(cli.output());
+        assertTokensAsTheCli(c, cli);
+        assertThat(c.text("#messages-in")).isEqualTo("9");
+        assertThat(network(c.requestsAfterLoad())).isEmpty();
+    }
+
+    /** A JSON escape of half a surrogate pair (valid JSON, no character) is written as the CLI writes it. */
+    @ParameterizedTest
+    @CsvSource({"csv", "jsonl"})
+    void aLoneSurrogateEscapeGivesTheCliOutput(String format) throws IOException {
+        Path file = dir.resolve("result.json");
+        Files.writeString(
+                file,
+                Files.readString(resource("telegram/single_chat.json"))
+                        .replace(
+                                "\"text\": \"Morning! Trail report for Saturday:\"",
+                                "\"text\": \"Morning \\ud83d high, \\ude00 low, \\ud83d\\ude00 pair\""));
+        Converted c = convertInPage(pageUrl, file, page -> page.selectOption("#format", format));
+
+        assertThat(c.page().getAttribute("body", "data-state")).isEqualTo("done");
+        CliRun cli = cliRun(true, "tg", file.toString(), "-f", format);
+        assertThat(new String(cli.output(), StandardCharsets.UTF_8)).contains("Morning ", " pair");
+        assertThat(c.download()).isEqualTo(cli.output());
+        assertTokensAsTheCli(c, cli);
+    }
+
     @Test
     void everyOptionGivesTheCliOutputForTheSameOptions() throws IOException {
         Path file = resource("telegram/single_chat.json");
