@@ -191,19 +191,7 @@ final class TicketOperationHandler implements OperationHandler {
         WebhookOutbox.emitAll(
                 tx,
                 "operation.dead_lettered",
-                batch.stream()
-                        .map(f -> Json.object(
-                                "operation_id",
-                                f.op().id(),
-                                "kind",
-                                f.op().kind(),
-                                "aggregate_id",
-                                f.op().aggregateId(),
-                                "error",
-                                f.error(),
-                                "failures",
-                                f.op().attemptCount() + 1))
-                        .toList(),
+                batch.stream().map(Failed::deadLetteredEvent).toList(),
                 now);
     }
 
