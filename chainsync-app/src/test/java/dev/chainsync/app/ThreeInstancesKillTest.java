@@ -85,7 +85,9 @@ class ThreeInstancesKillTest {
         HttpServer receiver = receiver();
         try (RuntimeServer chain = RuntimeServer.start(runtimeDir, 1, 100);
                 TestDatabases.Scratch db = TestDatabases.create("three");
-                Redis redis = connectRedis()) {
+                Redis redis = connectRedis();
+                // Closed first: a surviving instance would re-create the streams Redis deletes on close.
+                AutoCloseable stop = () -> stopAll(instances)) {
             chain.airdrop(issuer.address(), 100_000_000_000L);
             Map<String, String> env = new HashMap<>(Map.of(
                     "DATABASE_URL", db.jdbcUrl(),
@@ -166,10 +168,17 @@ class ThreeInstancesKillTest {
             awaitEverythingDone(db, redis, events);
             assertNothingLostNothingTwice(db, redis, chain, hashes, events);
         } finally {
-            for (Process p : instances) {
-                p.destroyForcibly();
-            }
+            stopAll(instances);
             receiver.stop(0);
+        }
+    }
+
+    private static void stopAll(List<Process> instances) throws InterruptedException {
+        for (Process p : instances) {
+            p.destroyForcibly();
+        }
+        for (Process p : instances) {
+            p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
         }
     }
 
